@@ -1,0 +1,185 @@
+# libjobmatch: the hand-written, non-recursive top-level Makefile. It generates and runs
+# configure itself on a fresh clone. Targets: all check install uninstall clean bench demo fuzz.
+
+.DEFAULT_GOAL := all
+.SUFFIXES:
+.DELETE_ON_ERROR:
+
+# B is the build folder; "make check" also builds everything again in build-san with sanitizers.
+B ?= build
+SANITIZE ?=
+
+-include config.mk
+
+config.mk: configure config.mk.in
+	@build-aux/deps.sh build
+	./configure $(CONFIGURE_FLAGS)
+
+configure: configure.ac
+	@build-aux/deps.sh build
+	autoconf
+
+PREFIX ?= $(or $(prefix),/usr/local)
+DESTDIR ?=
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+
+VERSION := $(shell sed -n 's/^\#define JM_VERSION_STR "\(.*\)"/\1/p' include/jobmatch/version.h)
+SOVERSION := 0
+
+ifeq ($(CONFIG_DEBUG),yes)
+OPT ?= -O0 -g3
+else
+OPT ?= -O2 -g
+endif
+ifneq ($(filter yes,$(SANITIZE) $(CONFIG_SANITIZE)),)
+SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+endif
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wpointer-arith \
+        -Wformat=2 -Wvla
+CPPFLAGS_ALL := -Iinclude -D_POSIX_C_SOURCE=200809L $(CPPFLAGS)
+CFLAGS_ALL := -std=c11 $(WARN) $(OPT) $(SANFLAGS) $(CFLAGS_USER) $(CFLAGS)
+LDFLAGS_ALL := $(SANFLAGS) $(LDFLAGS_USER) $(LDFLAGS)
+LIB_CFLAGS := -fPIC -fvisibility=hidden -DJM_BUILDING -Ilibjobmatch $(CJSON_CFLAGS) $(XXHASH_CFLAGS)
+LIB_LIBS := $(CJSON_LIBS) -lm
+
+# Programs land in cli/ for the default build, in $(B)/cli otherwise.
+BIN := $(if $(filter build,$(B)),cli,$(B)/cli)
+
+LIB_SRC := $(sort $(wildcard libjobmatch/*.c))
+LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o)
+SHLIB := $(B)/lib/libjobmatch.so.$(VERSION)
+STLIB := $(B)/lib/libjobmatch.a
+TOOLS := $(patsubst cli/%.c,%,$(sort $(wildcard cli/jm-*.c)))
+TOOL_BINS := $(TOOLS:%=$(BIN)/%)
+CLI_COMMON_OBJ := $(B)/cli/common.o
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+UNIT_HELPER_OBJ := $(B)/tests/unit/testutil.o
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_REPLAY_BINS := $(FUZZ_SRC:tests/fuzz/%.c=$(B)/tests/%-replay)
+EXAMPLE_SRC := $(sort $(wildcard examples/*.c))
+HEADERS := $(wildcard include/jobmatch/*.h)
+PRIV_HEADERS := $(wildcard libjobmatch/*.h)
+TEST_DEFS := -DJM_TEST_DATA='"$(CURDIR)/tests/data"' -DJM_SRCDIR='"$(CURDIR)"'
+
+.PHONY: all lib tools check check-unit check-cli check-fuzz check-symbols check-examples \
+        check-san check-valgrind install uninstall clean distclean bench demo fuzz
+
+all: lib tools $(B)/jobmatch.pc
+lib: $(SHLIB) $(STLIB)
+tools: $(TOOL_BINS)
+
+$(B)/libjobmatch/%.o: libjobmatch/%.c $(HEADERS) $(PRIV_HEADERS) config.mk
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS_ALL) $(LIB_CFLAGS) $(CFLAGS_ALL) -c -o $@ $<
+
+$(SHLIB): $(LIB_OBJ)
+	@mkdir -p $(@D)
+	$(CC) -shared -Wl,-soname,libjobmatch.so.$(SOVERSION) -Wl,--no-undefined $(LDFLAGS_ALL) \
+	    -o $@ $(LIB_OBJ) $(LIB_LIBS)
+	ln -sf libjobmatch.so.$(VERSION) $(B)/lib/libjobmatch.so.$(SOVERSION)
+	ln -sf libjobmatch.so.$(SOVERSION) $(B)/lib/libjobmatch.so
+
+$(STLIB): $(LIB_OBJ)
+	@mkdir -p $(@D)
+	rm -f $@
+	ar rcs $@ $(LIB_OBJ)
+
+# The tools use only the public API; they link the static library so they run from the tree.
+$(B)/cli/%.o: cli/%.c cli/common.h $(HEADERS) config.mk
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -c -o $@ $<
+
+$(BIN)/jm-%: $(B)/cli/jm-%.o $(CLI_COMMON_OBJ) $(STLIB)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIB_LIBS) -ldl
+
+$(B)/jobmatch.pc: build-aux/jobmatch.pc.in include/jobmatch/version.h
+	@mkdir -p $(@D)
+	sed -e 's|@prefix@|$(PREFIX)|' -e 's|@libdir@|$(LIBDIR)|' -e 's|@includedir@|$(INCLUDEDIR)|' \
+	    -e 's|@VERSION@|$(VERSION)|' $< > $@
+
+# ---- tests ---------------------------------------------------------------------------------
+$(B)/tests/unit/%.o: tests/unit/%.c tests/unit/testutil.h $(HEADERS) $(PRIV_HEADERS) config.mk
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS_ALL) -Ilibjobmatch $(TEST_DEFS) $(CHECK_CFLAGS) $(CJSON_CFLAGS) $(CFLAGS_ALL) \
+	    -Wno-missing-prototypes -c -o $@ $<
+
+$(B)/tests/test_%: $(B)/tests/unit/test_%.o $(UNIT_HELPER_OBJ) $(STLIB)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(CHECK_LIBS) $(LIB_LIBS) -lpthread
+
+$(B)/tests/fuzz/%.o: tests/fuzz/%.c $(HEADERS) config.mk
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -Wno-missing-prototypes -c -o $@ $<
+
+$(B)/tests/fuzz_%-replay: $(B)/tests/fuzz/fuzz_%.o $(B)/tests/fuzz/replay_main.o $(STLIB)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIB_LIBS)
+
+check: all check-unit check-cli check-fuzz check-symbols check-examples check-san
+	@echo "make check: all suites passed"
+
+check-unit: $(UNIT_BINS)
+	@build-aux/deps.sh check
+	@JM_BUILD_DIR=$(B) build-aux/run-unit-tests.sh $(UNIT_BINS)
+
+check-cli: tools
+	JM_BIN=$(CURDIR)/$(BIN) build-aux/run-cli-tests.sh tests/cli
+
+check-fuzz: $(FUZZ_REPLAY_BINS)
+	@for f in $(FUZZ_REPLAY_BINS); do \
+	    name=$${f##*/}; name=$${name%-replay}; name=$${name#fuzz_}; \
+	    $$f tests/fuzz/corpus/$$name/* || exit 1; done
+
+check-symbols: $(SHLIB)
+	build-aux/check-symbols.sh $(SHLIB)
+
+check-examples: $(STLIB)
+	build-aux/check-examples.sh $(B)
+
+# The whole unit and CLI suites again, built with AddressSanitizer and UBSan.
+check-san:
+	$(MAKE) B=build-san SANITIZE=yes check-unit check-cli check-fuzz
+
+check-valgrind: all $(UNIT_BINS)
+	build-aux/run-valgrind.sh $(B)
+
+# libFuzzer builds of the harnesses (clang), for long runs by hand: build/fuzz/fuzz_<name>.
+fuzz: $(FUZZ_SRC)
+	@mkdir -p $(B)/fuzz
+	@for s in $(FUZZ_SRC); do n=$${s##*/}; n=$${n%.c}; \
+	    echo "clang $$n"; clang $(CPPFLAGS_ALL) -Ilibjobmatch $(CJSON_CFLAGS) -g -O1 \
+	    -fsanitize=fuzzer,address,undefined $$s $(LIB_SRC) -o $(B)/fuzz/$$n $(LIB_LIBS) || exit 1; done
+
+bench: all
+	@build-aux/deps.sh bench
+	build-aux/bench.sh
+
+demo: all
+	build-aux/demo.sh
+
+install: all
+	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/jobmatch \
+	    $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 644 $(HEADERS) $(DESTDIR)$(INCLUDEDIR)/jobmatch/
+	install -m 755 $(SHLIB) $(DESTDIR)$(LIBDIR)/
+	ln -sf libjobmatch.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libjobmatch.so.$(SOVERSION)
+	ln -sf libjobmatch.so.$(SOVERSION) $(DESTDIR)$(LIBDIR)/libjobmatch.so
+	install -m 644 $(STLIB) $(DESTDIR)$(LIBDIR)/
+	install -m 644 $(B)/jobmatch.pc $(DESTDIR)$(LIBDIR)/pkgconfig/
+	install -m 755 $(TOOL_BINS) $(DESTDIR)$(BINDIR)/
+	for m in $(wildcard docs/man/*.1); do install -m 644 $$m $(DESTDIR)$(MANDIR)/man1/; done
+
+uninstall:
+	rm -f $(DESTDIR)$(LIBDIR)/libjobmatch.* $(DESTDIR)$(LIBDIR)/pkgconfig/jobmatch.pc
+	rm -rf $(DESTDIR)$(INCLUDEDIR)/jobmatch
+	rm -f $(TOOLS:%=$(DESTDIR)$(BINDIR)/%) $(TOOLS:%=$(DESTDIR)$(MANDIR)/man1/%.1)
+
+clean:
+	rm -rf build build-san $(TOOLS:%=cli/%)
+
+distclean: clean
+	rm -rf config.mk config.log config.status configure autom4te.cache

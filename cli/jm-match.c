@@ -1,0 +1,218 @@
+/* jm-match: matches candidates to jobs from NDJSON or CSV and writes applications as NDJSON. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common.h"
+
+static const char usage_text[] =
+    "Usage: jm-match [OPTIONS] [FILE...]\n"
+    "Match candidates to jobs. Reads job posts and candidates (NDJSON, or CSV for files ending\n"
+    "in .csv) from the files or standard input, in any order, and writes one application per\n"
+    "line as NDJSON.\n"
+    "\n"
+    "  -o, --output FILE        write applications to FILE instead of standard output\n"
+    "      --format FMT         read inputs as ndjson or csv, whatever their names\n"
+    "      --min-score N        emit pairs scoring at least N (0-100; default 30)\n"
+    "      --weights LIST       component weights, e.g. category=30,skills=30,experience=20,\n"
+    "                           seniority=10,salary=10 (the default)\n"
+    "      --seed N             seed of the status draws (default 0)\n"
+    "      --top K              apply a candidate only to the K best jobs seen so far\n"
+    "      --state-ttl DUR      drop records this far behind the watermark (default 7d; 0 keeps all)\n"
+    "      --lateness DUR       allowed lateness behind the newest event (default 2m)\n"
+    "      --expire-jobs        drop a job from state once its deadline has passed\n"
+    "      --passthrough        copy every input record to the output too\n"
+    "      --errors FILE        append rejected records, unchanged, to FILE\n"
+    "      --strict             stop at the first rejected record (exit 1)\n"
+    "      --max-record-bytes N reject longer lines or records (default 1048576)\n"
+    "      --stats              print the counters as one JSON line on standard error\n"
+    "  -h, --help               show this help and exit\n"
+    "  -V, --version            show versions and exit\n"
+    "\n"
+    "DUR is a number with a unit: ms, s, m, h or d (seconds when none).\n"
+    "Exit status: 0 success, 1 a rejected record under --strict, 2 usage error,\n"
+    "3 input/output failure. See jm-match(1).\n";
+
+typedef struct run {
+    jm_matcher *matcher;
+    jm_cli_out out;
+    jm_cli_out errors;
+    int have_errors;
+    int passthrough;
+    int strict;
+    int failed_strict;
+    unsigned long long rejected, read, applications_in;
+    jm_buf scratch;
+    int64_t read_time_ms;
+} run;
+
+static int on_application(void *ctx, const jm_record *app)
+{
+    run *r = ctx;
+    if (jm_write_ndjson(app, &r->out.buf))
+        return JM_ENOMEM;
+    jm_cli_out_maybe_flush(&r->out);
+    return 0;
+}
+
+static int on_record(void *ctx, jm_record *rec, const char *raw, size_t raw_len, unsigned long line)
+{
+    (void)line;
+    run *r = ctx;
+    r->read++;
+    if (r->passthrough) {
+        /* NDJSON passes through unchanged; CSV rows are written as NDJSON. */
+        if (raw_len && raw[0] == '{') {
+            jm_cli_out_write(&r->out, raw, raw_len);
+            jm_cli_out_write(&r->out, "\n", 1);
+        } else if (jm_write_ndjson(rec, &r->out.buf)) {
+            return JM_ENOMEM;
+        }
+    }
+    if (jm_record_kind(rec) == JM_KIND_APPLICATION) {
+        r->applications_in++;
+        return 0;
+    }
+    int rc = jm_matcher_add_take(r->matcher, rec, r->read_time_ms);
+    if (rc == JM_ENOMEM)
+        return rc;
+    if (rc < 0 && rc != JM_EDUP && rc != JM_EKIND && rc != JM_ENOID)
+        return rc; /* an output failure reported by on_application */
+    return JM_RECORD_TAKEN;
+}
+
+static int on_reject(void *ctx, const jm_error *err, const char *raw, size_t raw_len)
+{
+    run *r = ctx;
+    r->rejected++;
+    jm_cli_error("%s:%lu: %s", err->source, err->line, err->text);
+    if (r->have_errors) {
+        jm_cli_out_write(&r->errors, raw, raw_len);
+        jm_cli_out_write(&r->errors, "\n", 1);
+    }
+    if (r->strict) {
+        r->failed_strict = 1;
+        return JM_ECALLBACK;
+    }
+    return 0;
+}
+
+static void before_read(void *ctx)
+{
+    run *r = ctx;
+    /* Whatever is matched reaches the reader before we wait for more input. */
+    jm_cli_out_flush(&r->out);
+    r->read_time_ms = jm_cli_now_ms();
+}
+
+enum {
+    OPT_FORMAT = 256, OPT_MIN_SCORE, OPT_WEIGHTS, OPT_SEED, OPT_TOP, OPT_TTL, OPT_LATENESS,
+    OPT_EXPIRE, OPT_PASSTHROUGH, OPT_ERRORS, OPT_STRICT, OPT_MAX_RECORD, OPT_STATS
+};
+
+static const struct option options[] = {
+    {"output", required_argument, NULL, 'o'},
+    {"format", required_argument, NULL, OPT_FORMAT},
+    {"min-score", required_argument, NULL, OPT_MIN_SCORE},
+    {"weights", required_argument, NULL, OPT_WEIGHTS},
+    {"seed", required_argument, NULL, OPT_SEED},
+    {"top", required_argument, NULL, OPT_TOP},
+    {"state-ttl", required_argument, NULL, OPT_TTL},
+    {"lateness", required_argument, NULL, OPT_LATENESS},
+    {"expire-jobs", no_argument, NULL, OPT_EXPIRE},
+    {"passthrough", no_argument, NULL, OPT_PASSTHROUGH},
+    {"errors", required_argument, NULL, OPT_ERRORS},
+    {"strict", no_argument, NULL, OPT_STRICT},
+    {"max-record-bytes", required_argument, NULL, OPT_MAX_RECORD},
+    {"stats", no_argument, NULL, OPT_STATS},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {NULL, 0, NULL, 0},
+};
+
+int main(int argc, char **argv)
+{
+    jm_cli_tool = "jm-match";
+    jm_matcher_options mo;
+    jm_matcher_options_init(&mo);
+    run r = {0};
+    const char *output = NULL, *errors = NULL, *format = NULL;
+    int stats = 0;
+    size_t max_record = 0;
+
+    int c;
+    while ((c = getopt_long(argc, argv, "o:hV", options, NULL)) != -1) {
+        switch (c) {
+        case 'o': output = optarg; break;
+        case OPT_FORMAT:
+            if (strcmp(optarg, "ndjson") && strcmp(optarg, "csv"))
+                jm_cli_usage("--format: '%s' is not ndjson or csv", optarg);
+            format = optarg;
+            break;
+        case OPT_MIN_SCORE: mo.min_score = (int)jm_cli_integer("--min-score", optarg, 0, 100); break;
+        case OPT_WEIGHTS:
+            if (jm_weights_parse(optarg, &mo.weights))
+                jm_cli_usage("--weights: '%s' is not a list such as category=30,skills=30", optarg);
+            break;
+        case OPT_SEED:
+            mo.seed = (uint64_t)jm_cli_integer("--seed", optarg, 0, INT64_MAX);
+            break;
+        case OPT_TOP: mo.top_k = (unsigned)jm_cli_integer("--top", optarg, 1, 1000000); break;
+        case OPT_TTL: mo.state_ttl_ms = jm_cli_duration("--state-ttl", optarg); break;
+        case OPT_LATENESS: mo.lateness_ms = jm_cli_duration("--lateness", optarg); break;
+        case OPT_EXPIRE: mo.expire_jobs = 1; break;
+        case OPT_PASSTHROUGH: r.passthrough = 1; break;
+        case OPT_ERRORS: errors = optarg; break;
+        case OPT_STRICT: r.strict = 1; break;
+        case OPT_MAX_RECORD:
+            max_record = (size_t)jm_cli_integer("--max-record-bytes", optarg, 16, 1LL << 40);
+            break;
+        case OPT_STATS: stats = 1; break;
+        case 'h': fputs(usage_text, stdout); return 0;
+        case 'V': jm_cli_version(); return 0;
+        default: fprintf(stderr, "Try '%s --help'\n", jm_cli_tool); return EXIT_USAGE;
+        }
+    }
+
+    r.matcher = jm_matcher_new(&mo, on_application, &r);
+    if (!r.matcher) {
+        jm_cli_error("out of memory");
+        return EXIT_IO;
+    }
+    jm_cli_out_open(&r.out, output);
+    if (errors) {
+        jm_cli_out_open(&r.errors, errors);
+        r.have_errors = 1;
+    }
+    jm_cli_input_ops ops = {
+        .on_record = on_record,
+        .on_reject = on_reject,
+        .before_read = before_read,
+        .ctx = &r,
+        .format_option = format,
+        .max_record_bytes = max_record,
+    };
+    int rc = jm_cli_read_inputs(argv + optind, argc - optind, &ops);
+    jm_cli_out_close(&r.out);
+    if (r.have_errors)
+        jm_cli_out_close(&r.errors);
+    if (stats) {
+        jm_matcher_stats st;
+        jm_matcher_get_stats(r.matcher, &st);
+        fprintf(stderr,
+                "{\"records_read\":%llu,\"rejected\":%llu,\"duplicates\":%llu,\"pairs_scored\":%llu,"
+                "\"applications\":%llu,\"evicted\":%llu,\"held_jobs\":%llu,"
+                "\"held_candidates\":%llu,\"applications_read\":%llu}\n",
+                r.read, r.rejected, st.duplicates, st.pairs_scored, st.applications, st.evicted,
+                st.held_jobs, st.held_candidates, r.applications_in);
+    }
+    jm_matcher_free(r.matcher);
+    jm_buf_free(&r.scratch);
+    if (r.failed_strict)
+        return EXIT_BAD_RECORDS;
+    if (rc) {
+        jm_cli_error("%s", jm_strerror(rc));
+        return EXIT_IO;
+    }
+    return 0;
+}

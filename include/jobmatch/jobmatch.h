@@ -1,0 +1,15 @@
+/* libjobmatch: job-matching records, codecs, scoring and the streaming join. */
+#ifndef JOBMATCH_JOBMATCH_H
+#define JOBMATCH_JOBMATCH_H
+
+#include "error.h"
+#include "export.h"
+#include "matcher.h"
+#include "reader.h"
+#include "record.h"
+#include "score.h"
+#include "taxonomy.h"
+#include "version.h"
+#include "writer.h"
+
+#endif

@@ -1,0 +1,62 @@
+/* The streaming join of SPEC "Streaming join": records in, applications out. */
+#ifndef JOBMATCH_MATCHER_H
+#define JOBMATCH_MATCHER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "export.h"
+#include "record.h"
+#include "score.h"
+
+JM_BEGIN_DECLS
+
+typedef struct jm_matcher_options {
+    size_t struct_size;     /* sizeof(jm_matcher_options): set by jm_matcher_options_init() */
+    jm_weights weights;
+    int min_score;          /* default 30 */
+    uint64_t seed;          /* status draws; default 0 */
+    unsigned top_k;         /* 0: every application; K: only a candidate's K best jobs so far */
+    int64_t state_ttl_ms;   /* default 7 days; 0 keeps everything */
+    int64_t lateness_ms;    /* allowed lateness; default 2 minutes */
+    int expire_jobs;        /* nonzero: a job leaves state when its deadline passes */
+} jm_matcher_options;
+
+/* Fills o with the defaults. */
+JM_EXTERN void jm_matcher_options_init(jm_matcher_options *o);
+
+/* Called for every application, in input order. app is valid during the call only. Return 0 to
+ * go on or a negative code, which jm_matcher_add_take() then returns. */
+typedef int (*jm_application_fn)(void *ctx, const jm_record *app);
+
+typedef struct jm_matcher jm_matcher;
+
+/* A new matcher, or NULL when out of memory or o is invalid. */
+JM_EXTERN jm_matcher *jm_matcher_new(const jm_matcher_options *o, jm_application_fn on_application,
+                                     void *ctx);
+/* Frees m and every record it holds. Accepts NULL. */
+JM_EXTERN void jm_matcher_free(jm_matcher *m);
+
+/* Takes ownership of rec (a job post or a candidate), scores it against every held record of
+ * the other kind it is joined with, emits the applications, then holds it. fallback_time_ms is
+ * its event time when it has no timestamp. Returns 0; JM_EDUP for a duplicate id, JM_EKIND for
+ * an application or a record of no kind, JM_ENOID for a missing id (rec is freed and counted
+ * in each of these); JM_ENOMEM; or a callback's code. */
+JM_EXTERN int jm_matcher_add_take(jm_matcher *m, jm_record *rec, int64_t fallback_time_ms);
+
+typedef struct jm_matcher_stats {
+    unsigned long long records;      /* records offered */
+    unsigned long long duplicates;   /* skipped as duplicate ids */
+    unsigned long long pairs_scored; /* joined pairs scored */
+    unsigned long long applications; /* applications emitted */
+    unsigned long long evicted;      /* records that left state */
+    unsigned long long held_jobs;
+    unsigned long long held_candidates;
+    int64_t watermark_ms;            /* INT64_MIN before any event */
+} jm_matcher_stats;
+
+JM_EXTERN void jm_matcher_get_stats(const jm_matcher *m, jm_matcher_stats *out);
+
+JM_END_DECLS
+
+#endif

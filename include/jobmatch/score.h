@@ -1,0 +1,67 @@
+/* Scoring a candidate against a job: weights, components, status, reasons and ids. */
+#ifndef JOBMATCH_SCORE_H
+#define JOBMATCH_SCORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "export.h"
+#include "record.h"
+
+JM_BEGIN_DECLS
+
+/* The five components, in the order their points are summed. */
+typedef enum jm_component {
+    JM_COMPONENT_CATEGORY = 0,
+    JM_COMPONENT_SKILLS,
+    JM_COMPONENT_EXPERIENCE,
+    JM_COMPONENT_SENIORITY,
+    JM_COMPONENT_SALARY,
+    JM_COMPONENT_COUNT
+} jm_component;
+
+/* Points per component: a component's points are its weight times its fraction. */
+typedef struct jm_weights {
+    double weight[JM_COMPONENT_COUNT];
+} jm_weights;
+
+/* The default profile: category 30, skills 30, experience 20, seniority 10, salary 10. */
+JM_EXTERN void jm_weights_default(jm_weights *out);
+/* Parses "category=30,skills=25,..." over the values already in out (names may be left out,
+ * each number finite and >= 0). 0 or JM_EINVAL. */
+JM_EXTERN int jm_weights_parse(const char *spec, jm_weights *out);
+/* "category", "skills", "experience", "seniority", "salary"; NULL out of range. */
+JM_EXTERN const char *jm_component_name(jm_component c);
+
+/* A scored pair. */
+typedef struct jm_score {
+    int score;                               /* compatibility_score, 0..100 */
+    double fraction[JM_COMPONENT_COUNT];     /* each in [0, 1] */
+    double points[JM_COMPONENT_COUNT];       /* weight x fraction */
+    const char *family;                      /* job_family: static, or borrowed from a record */
+    unsigned shared_skills;                  /* |A n B| after normalisation */
+} jm_score;
+
+/* Scores candidate against job. Returns 1 when they are joined (share a family) and out is
+ * filled, 0 when they are not, JM_EINVAL when the kinds are wrong. */
+JM_EXTERN int jm_score_pair(const jm_record *candidate, const jm_record *job,
+                            const jm_weights *weights, jm_score *out);
+
+/* The uniform draw u in [0, 1) of SPEC "Status" for (seed, candidate_id, post_id). */
+JM_EXTERN double jm_status_draw(uint64_t seed, const char *candidate_id, const char *post_id);
+/* The status for score and draw u (a static string). */
+JM_EXTERN const char *jm_status_for(int score, double u);
+/* Writes the application_id of (candidate_id, post_id), a UUID, and a NUL into out[37]. */
+JM_EXTERN void jm_application_id(const char *candidate_id, const char *post_id, char *out);
+
+/* Builds the full application record of a scored pair into out (reset first): ids, family,
+ * score, components, status (by seed), match_reason, application_method, application_date and
+ * timestamp (the later of the two records' timestamps, else fallback_time_ms). Returns 1 when
+ * joined, 0 when not (out untouched), or a negative code. */
+JM_EXTERN int jm_make_application(const jm_record *candidate, const jm_record *job,
+                                  const jm_weights *weights, uint64_t seed,
+                                  int64_t fallback_time_ms, jm_record *out);
+
+JM_END_DECLS
+
+#endif

@@ -1,0 +1,19 @@
+/* Version numbers of libjobmatch, for compile-time and run-time checks. */
+#ifndef JOBMATCH_VERSION_H
+#define JOBMATCH_VERSION_H
+
+#define JM_VERSION_MAJOR 0
+#define JM_VERSION_MINOR 1
+#define JM_VERSION_PATCH 0
+#define JM_VERSION_STR "0.1.0"
+/* 0xMMmmpp: compare with >= to require a version. */
+#define JM_VERSION_NUM ((JM_VERSION_MAJOR << 16) | (JM_VERSION_MINOR << 8) | JM_VERSION_PATCH)
+
+#include "export.h"
+
+/* The version of the library actually loaded, e.g. "0.1.0". Never NULL. */
+JM_EXTERN const char *jm_version(void);
+/* The same as a JM_VERSION_NUM-style number. */
+JM_EXTERN unsigned jm_version_num(void);
+
+#endif

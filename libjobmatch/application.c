@@ -1,0 +1,116 @@
+/* Application records: a scored pair made into the record SPEC "Records" describes. */
+#include <string.h>
+
+#include <jobmatch/error.h>
+#include <jobmatch/score.h>
+
+#include "application_internal.h"
+#include "record_internal.h"
+
+static void borrow(jm_record *app, jm_field f, const char *s)
+{
+    if (!s)
+        return;
+    app->v[f].s = s;
+    app->present |= 1ull << f;
+}
+
+static void number(jm_record *app, jm_field f, double v)
+{
+    app->v[f].n = v;
+    app->present |= 1ull << f;
+}
+
+static void integer(jm_record *app, jm_field f, int64_t v)
+{
+    app->v[f].i = v;
+    app->present |= 1ull << f;
+}
+
+void jm__fill_application(jm_record *app, const jm__pair_input *in)
+{
+    jm_record_reset(app, JM_KIND_APPLICATION);
+    borrow(app, JM_FIELD_APPLICATION_ID, in->application_id);
+    borrow(app, JM_FIELD_CANDIDATE_ID, jm_record_string(in->candidate, JM_FIELD_CANDIDATE_ID));
+    borrow(app, JM_FIELD_POST_ID, jm_record_string(in->job, JM_FIELD_POST_ID));
+    borrow(app, JM_FIELD_JOB_FAMILY, in->score->family);
+    integer(app, JM_FIELD_COMPATIBILITY_SCORE, in->score->score);
+    for (int c = 0; c < JM_COMPONENT_COUNT; c++)
+        number(app, (jm_field)(JM_FIELD_POINTS_CATEGORY + c), in->score->points[c]);
+    borrow(app, JM_FIELD_STATUS, in->status);
+    borrow(app, JM_FIELD_MATCH_REASON, in->match_reason);
+    borrow(app, JM_FIELD_APPLICATION_METHOD, jm_record_string(in->job, JM_FIELD_APPLICATION_METHOD));
+    integer(app, JM_FIELD_APPLICATION_DATE, in->application_date);
+    integer(app, JM_FIELD_TIMESTAMP, in->timestamp);
+}
+
+int jm_make_application(const jm_record *candidate, const jm_record *job, const jm_weights *weights,
+                        uint64_t seed, int64_t fallback_time_ms, jm_record *out)
+{
+    if (jm_record_kind(candidate) != JM_KIND_CANDIDATE || jm_record_kind(job) != JM_KIND_JOB_POST ||
+        !jm_record_id(candidate) || !jm_record_id(job))
+        return JM_EINVAL;
+    jm_weights defaults;
+    if (!weights) {
+        jm_weights_default(&defaults);
+        weights = &defaults;
+    }
+    jm__intern *skills = jm__intern_new(), *cats = jm__intern_new();
+    jm__prepared pc, pj;
+    jm_buf reason = {0};
+    int rc = JM_ENOMEM;
+    if (!skills || !cats || jm__prepare(candidate, skills, cats, &pc))
+        goto out;
+    if (jm__prepare(job, skills, cats, &pj)) {
+        jm__prepared_release(&pc);
+        goto out;
+    }
+    rc = jm__joined(&pc, &pj);
+    if (rc == 1) {
+        jm_score s;
+        jm__score_prepared(&pc, &pj, weights, &s);
+        const char *cid = jm_record_id(candidate), *pid = jm_record_id(job);
+        jm__pair_hash h = jm__hash_pair(jm__id_key(cid, strlen(cid)), pid, strlen(pid));
+        char id[37];
+        jm__uuid_format(h, id);
+        int64_t ts = jm__later_time(candidate, job, fallback_time_ms);
+        if (jm__match_reason(&pc, &pj, &s, &reason) == 0) {
+            jm__pair_input in = {
+                .candidate = candidate,
+                .job = job,
+                .score = &s,
+                .application_id = id,
+                .status = jm_status_for(s.score, jm__draw(h, seed)),
+                .match_reason = reason.data ? reason.data : "",
+                .application_date = jm__application_date(job, h, ts),
+                .timestamp = ts,
+            };
+            /* out must own its strings: fill borrowed, then copy. */
+            jm_record *tmp = jm_record_new(JM_KIND_APPLICATION);
+            if (tmp) {
+                jm__fill_application(tmp, &in);
+                if (jm__record_copy_into(out, tmp))
+                    rc = JM_ENOMEM;
+                jm_record_free(tmp);
+            } else {
+                rc = JM_ENOMEM;
+            }
+        } else {
+            rc = JM_ENOMEM;
+        }
+    }
+    jm__prepared_release(&pj);
+    jm__prepared_release(&pc);
+out:
+    jm_buf_free(&reason);
+    jm__intern_free(skills);
+    jm__intern_free(cats);
+    return rc;
+}
+
+int64_t jm__later_time(const jm_record *a, const jm_record *b, int64_t fallback_ms)
+{
+    int64_t ta = JM__HAS(a, JM_FIELD_TIMESTAMP) ? a->v[JM_FIELD_TIMESTAMP].i : fallback_ms;
+    int64_t tb = JM__HAS(b, JM_FIELD_TIMESTAMP) ? b->v[JM_FIELD_TIMESTAMP].i : fallback_ms;
+    return ta > tb ? ta : tb;
+}

@@ -1,0 +1,485 @@
+/* CSV records: RFC 4180 fields, a header row of field names, and the three list-cell forms. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include <jobmatch/reader.h>
+
+#include "csv.h"
+#include "record_internal.h"
+#include "text.h"
+
+/* Where a column goes, besides plain fields. */
+enum { COL_IGNORE = -1, COL_TYPE = -2, COL_SALARY = -3, COL_LOCATION = -4 };
+
+struct jm__csv_header {
+    size_t ncols;
+    jm_kind fixed_kind;        /* the kind when there is no type column */
+    int *col[JM_KIND_APPLICATION + 1]; /* per kind: field index or COL_* */
+    int type_col;
+};
+
+/* Splits one CSV record into cells, unquoting in place into cells_buf. Calls back per cell. */
+typedef int (*cell_fn)(void *ctx, size_t index, const char *cell, size_t len, int quoted);
+
+static int split_cells(const char *text, size_t len, char *scratch, cell_fn fn, void *ctx,
+                       jm_error *err)
+{
+    size_t i = 0, index = 0;
+    for (;;) {
+        char *out = scratch;
+        int quoted = 0;
+        if (i < len && text[i] == '"') {
+            quoted = 1;
+            i++;
+            for (;;) {
+                if (i >= len) {
+                    err->code = JM_ESYNTAX;
+                    snprintf(err->text, sizeof err->text, "unterminated quoted field %zu", index + 1);
+                    return JM_ESYNTAX;
+                }
+                if (text[i] == '"') {
+                    if (i + 1 < len && text[i + 1] == '"') {
+                        *out++ = '"';
+                        i += 2;
+                        continue;
+                    }
+                    i++;
+                    break;
+                }
+                *out++ = text[i++];
+            }
+            if (i < len && text[i] != ',') {
+                err->code = JM_ESYNTAX;
+                err->column = i + 1;
+                snprintf(err->text, sizeof err->text, "text after the closing quote of field %zu",
+                         index + 1);
+                return JM_ESYNTAX;
+            }
+        } else {
+            while (i < len && text[i] != ',') {
+                if (text[i] == '"') {
+                    err->code = JM_ESYNTAX;
+                    err->column = i + 1;
+                    snprintf(err->text, sizeof err->text, "quote inside unquoted field %zu",
+                             index + 1);
+                    return JM_ESYNTAX;
+                }
+                *out++ = text[i++];
+            }
+        }
+        int rc = fn(ctx, index++, scratch, (size_t)(out - scratch), quoted);
+        if (rc)
+            return rc;
+        if (i >= len)
+            return 0;
+        i++; /* the comma */
+    }
+}
+
+/* ---- header --------------------------------------------------------------------------------- */
+
+typedef struct header_ctx {
+    char **names;
+    size_t n, cap;
+} header_ctx;
+
+static int collect_name(void *vctx, size_t index, const char *cell, size_t len, int quoted)
+{
+    (void)index;
+    (void)quoted;
+    header_ctx *c = vctx;
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 32;
+        char **names = realloc(c->names, cap * sizeof *names);
+        if (!names)
+            return JM_ENOMEM;
+        c->names = names;
+        c->cap = cap;
+    }
+    jm__trim(&cell, &len);
+    char *s = malloc(len + 1);
+    if (!s)
+        return JM_ENOMEM;
+    memcpy(s, cell, len);
+    s[len] = '\0';
+    c->names[c->n++] = s;
+    return 0;
+}
+
+static int column_for(jm_kind kind, const char *name)
+{
+    if (strcmp(name, "type") == 0)
+        return COL_TYPE;
+    if (kind == JM_KIND_JOB_POST && strcmp(name, "salary") == 0)
+        return COL_SALARY;
+    if (kind == JM_KIND_CANDIDATE && strcmp(name, "location") == 0)
+        return COL_LOCATION;
+    int f = jm_field_lookup(kind, name, strlen(name));
+    return f >= 0 ? f : COL_IGNORE;
+}
+
+jm__csv_header *jm__csv_header_parse(const char *text, size_t len, jm_error *err)
+{
+    header_ctx c = {0};
+    char *scratch = malloc(len + 1);
+    jm__csv_header *h = calloc(1, sizeof *h);
+    int rc = scratch && h ? split_cells(text, len, scratch, collect_name, &c, err) : JM_ENOMEM;
+    free(scratch);
+    if (rc == 0) {
+        h->ncols = c.n;
+        h->type_col = -1;
+        int has_post = 0, has_cand = 0;
+        for (size_t i = 0; i < c.n; i++) {
+            if (strcmp(c.names[i], "type") == 0)
+                h->type_col = (int)i;
+            has_post |= strcmp(c.names[i], "post_id") == 0;
+            has_cand |= strcmp(c.names[i], "candidate_id") == 0;
+        }
+        if (h->type_col < 0) {
+            h->fixed_kind = has_post && !has_cand   ? JM_KIND_JOB_POST
+                            : has_cand && !has_post ? JM_KIND_CANDIDATE
+                                                    : JM_KIND_NONE;
+            if (h->fixed_kind == JM_KIND_NONE) {
+                err->code = rc = JM_EKIND;
+                snprintf(err->text, sizeof err->text,
+                         "CSV header has no \"type\" column and %s",
+                         has_post ? "both post_id and candidate_id" : "no post_id or candidate_id");
+            }
+        }
+        for (jm_kind k = JM_KIND_JOB_POST; rc == 0 && k <= JM_KIND_APPLICATION; k++) {
+            h->col[k] = malloc((c.n ? c.n : 1) * sizeof(int));
+            if (!h->col[k]) {
+                rc = JM_ENOMEM;
+                break;
+            }
+            for (size_t i = 0; i < c.n; i++)
+                h->col[k][i] = column_for(k, c.names[i]);
+        }
+    }
+    for (size_t i = 0; i < c.n; i++)
+        free(c.names[i]);
+    free(c.names);
+    if (rc) {
+        if (rc == JM_ENOMEM) {
+            err->code = rc;
+            snprintf(err->text, sizeof err->text, "out of memory");
+        }
+        jm__csv_header_free(h);
+        return NULL;
+    }
+    return h;
+}
+
+void jm__csv_header_free(jm__csv_header *h)
+{
+    if (!h)
+        return;
+    for (int k = 0; k <= JM_KIND_APPLICATION; k++)
+        free(h->col[k]);
+    free(h);
+}
+
+/* ---- rows ----------------------------------------------------------------------------------- */
+
+typedef struct row_ctx {
+    const jm__csv_header *h;
+    jm_record *out;
+    jm_error *err;
+    const char *type_cell;
+    size_t type_len;
+    size_t cells;
+    int pass; /* 0: find the type; 1: set fields */
+} row_ctx;
+
+static int bad(jm_error *err, int code, const char *what, const char *name)
+{
+    err->code = code;
+    snprintf(err->text, sizeof err->text, "%s \"%.100s\"", what, name);
+    return code;
+}
+
+static int parse_number(const char *cell, size_t len, double *out)
+{
+    char tmp[64];
+    jm__trim(&cell, &len);
+    if (len == 0 || len >= sizeof tmp)
+        return -1;
+    memcpy(tmp, cell, len);
+    tmp[len] = '\0';
+    char *end;
+    double v = strtod(tmp, &end);
+    if (*end || !isfinite(v))
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int set_cell(row_ctx *c, int col, const char *cell, size_t len)
+{
+    jm_record *r = c->out;
+    double num;
+    if (col == COL_SALARY) {
+        if (parse_number(cell, len, &num))
+            return bad(c->err, JM_EVALUE, "not a number in column", "salary");
+        jm_record_set_number(r, JM_FIELD_SALARY_MIN, num);
+        return jm_record_set_number(r, JM_FIELD_SALARY_MAX, num);
+    }
+    if (col == COL_LOCATION) {
+        const char *comma = NULL;
+        for (size_t i = len; i-- > 0;)
+            if (cell[i] == ',') {
+                comma = cell + i;
+                break;
+            }
+        const char *city = cell;
+        size_t city_len = comma ? (size_t)(comma - cell) : len;
+        jm__trim(&city, &city_len);
+        int rc = jm_record_set_string(r, JM_FIELD_LOCATION_CITY, city, city_len);
+        if (rc == 0 && comma) {
+            const char *country = comma + 1;
+            size_t country_len = len - (size_t)(country - cell);
+            jm__trim(&country, &country_len);
+            rc = jm_record_set_string(r, JM_FIELD_LOCATION_COUNTRY, country, country_len);
+        }
+        return rc;
+    }
+    const char *name = jm__fields[col].name;
+    switch (jm__fields[col].type) {
+    case JM_TYPE_STRING:
+        return jm_record_set_string(r, col, cell, len);
+    case JM_TYPE_NUMBER:
+        if (parse_number(cell, len, &num))
+            return bad(c->err, JM_EVALUE, "not a number in column", name);
+        return jm_record_set_number(r, col, num);
+    case JM_TYPE_INTEGER:
+        if (parse_number(cell, len, &num) || num != floor(num) || fabs(num) > 9e15)
+            return bad(c->err, JM_EVALUE, "not an integer in column", name);
+        return jm_record_set_integer(r, col, (int64_t)num);
+    case JM_TYPE_TIME: {
+        int64_t t;
+        if (jm_time_parse(cell, len, &t))
+            return bad(c->err, JM_EVALUE, "not an ISO-8601 time in column", name);
+        return jm_record_set_integer(r, col, t);
+    }
+    case JM_TYPE_LIST: {
+        int rc = jm_record_list_clear(r, col);
+        if (rc == 0)
+            rc = jm_parse_list_cell(cell, len, r, col);
+        if (rc == JM_EVALUE)
+            return bad(c->err, JM_EVALUE, "malformed list in column", name);
+        return rc;
+    }
+    }
+    return JM_EINVAL;
+}
+
+static int row_cell(void *vctx, size_t index, const char *cell, size_t len, int quoted)
+{
+    (void)quoted;
+    row_ctx *c = vctx;
+    c->cells = index + 1;
+    if (index >= c->h->ncols)
+        return 0; /* counted, reported after the split */
+    if (c->pass == 0) {
+        if ((int)index == c->h->type_col) {
+            c->type_cell = cell;
+            c->type_len = len;
+        }
+        return 0;
+    }
+    int col = c->h->col[c->out->kind][index];
+    if (col == COL_IGNORE || col == COL_TYPE || len == 0)
+        return 0; /* an empty cell is an absent field */
+    int rc = set_cell(c, col, cell, len);
+    if (rc == JM_ENOMEM)
+        return bad(c->err, rc, "out of memory in column", "");
+    return rc;
+}
+
+int jm__csv_row_decode(const jm__csv_header *h, const char *text, size_t len, jm_record *out,
+                       jm_error *err)
+{
+    char stack[4096];
+    char *scratch = len < sizeof stack ? stack : malloc(len + 1);
+    if (!scratch)
+        return bad(err, JM_ENOMEM, "out of memory", "");
+    row_ctx c = {.h = h, .out = out, .err = err};
+    jm_kind kind = h->fixed_kind;
+    int rc = 0;
+    if (h->type_col >= 0) {
+        rc = split_cells(text, len, scratch, row_cell, &c, err);
+        if (rc == 0) {
+            char name[32] = "";
+            if (c.type_cell && c.type_len < sizeof name) {
+                memcpy(name, c.type_cell, c.type_len);
+                name[c.type_len] = '\0';
+            }
+            kind = jm_kind_from_name(name);
+            if (kind == JM_KIND_NONE)
+                rc = bad(err, JM_EKIND, "unknown type", name);
+        }
+    }
+    if (rc == 0) {
+        jm_record_reset(out, kind);
+        c.pass = 1;
+        rc = split_cells(text, len, scratch, row_cell, &c, err);
+    }
+    if (rc == 0 && c.cells != h->ncols) {
+        err->code = rc = JM_ESYNTAX;
+        snprintf(err->text, sizeof err->text, "%zu fields where the header has %zu", c.cells,
+                 h->ncols);
+    }
+    if (scratch != stack)
+        free(scratch);
+    return rc ? rc : jm__record_finish(out, err);
+}
+
+/* ---- list cells ----------------------------------------------------------------------------- */
+
+/* Python's repr of a list of strings: ['a', "b's"], with backslash escapes. */
+static int parse_python_list(const char *s, size_t len, jm_record *out, jm_field field)
+{
+    size_t i = 1; /* past '[' */
+    char *buf = malloc(len + 1);
+    if (!buf)
+        return JM_ENOMEM;
+    int rc = JM_EVALUE;
+    for (;;) {
+        while (i < len && (s[i] == ' ' || s[i] == '\t'))
+            i++;
+        if (i < len && s[i] == ']') {
+            i++;
+            break;
+        }
+        if (i >= len || (s[i] != '\'' && s[i] != '"'))
+            goto done;
+        char q = s[i++];
+        size_t n = 0;
+        while (i < len && s[i] != q) {
+            if (s[i] == '\\' && i + 1 < len) {
+                char e = s[i + 1];
+                i += 2;
+                switch (e) {
+                case 'n': buf[n++] = '\n'; break;
+                case 't': buf[n++] = '\t'; break;
+                case 'r': buf[n++] = '\r'; break;
+                default: buf[n++] = e; /* \\ \' \" */
+                }
+                continue;
+            }
+            buf[n++] = s[i++];
+        }
+        if (i >= len)
+            goto done;
+        i++; /* closing quote */
+        if ((rc = jm_record_list_append(out, field, buf, n)))
+            goto done;
+        rc = JM_EVALUE;
+        while (i < len && (s[i] == ' ' || s[i] == '\t'))
+            i++;
+        if (i < len && s[i] == ',') {
+            i++;
+            continue;
+        }
+        if (i < len && s[i] == ']') {
+            i++;
+            break;
+        }
+        goto done;
+    }
+    while (i < len && (s[i] == ' ' || s[i] == '\t'))
+        i++;
+    rc = i == len ? 0 : JM_EVALUE;
+done:
+    free(buf);
+    return rc;
+}
+
+/* PostgreSQL array text: {a,"b c",NULL}. NULL elements are dropped. */
+static int parse_pg_array(const char *s, size_t len, jm_record *out, jm_field field)
+{
+    if (len < 2 || s[len - 1] != '}')
+        return JM_EVALUE;
+    size_t i = 1, end = len - 1;
+    if (i == end)
+        return 0;
+    char *buf = malloc(len + 1);
+    if (!buf)
+        return JM_ENOMEM;
+    int rc = 0;
+    while (rc == 0) {
+        size_t n = 0;
+        int quoted = 0;
+        while (i < end && s[i] == ' ')
+            i++;
+        if (i < end && s[i] == '"') {
+            quoted = 1;
+            i++;
+            while (i < end && s[i] != '"') {
+                if (s[i] == '\\' && i + 1 < end)
+                    i++;
+                buf[n++] = s[i++];
+            }
+            if (i >= end) {
+                rc = JM_EVALUE;
+                break;
+            }
+            i++;
+            while (i < end && s[i] == ' ')
+                i++;
+        } else {
+            while (i < end && s[i] != ',') {
+                if (s[i] == '\\' && i + 1 < end)
+                    i++;
+                buf[n++] = s[i++];
+            }
+            while (n && buf[n - 1] == ' ')
+                n--;
+        }
+        if (!(quoted == 0 && n == 4 && memcmp(buf, "NULL", 4) == 0))
+            rc = jm_record_list_append(out, field, buf, n);
+        if (i >= end)
+            break;
+        if (s[i] != ',') {
+            rc = JM_EVALUE;
+            break;
+        }
+        i++;
+    }
+    free(buf);
+    return rc;
+}
+
+int jm_parse_list_cell(const char *cell, size_t len, jm_record *out, jm_field field)
+{
+    if (jm_field_type_of(field) != JM_TYPE_LIST)
+        return JM_EINVAL;
+    if (!jm_record_has(out, field) && jm_record_list_clear(out, field))
+        return JM_EINVAL;
+    const char *s = cell;
+    size_t n = len;
+    jm__trim(&s, &n);
+    if (n == 0)
+        return 0;
+    if (s[0] == '[') {
+        cJSON *arr = cJSON_ParseWithLength(s, n);
+        if (arr && cJSON_IsArray(arr)) {
+            int rc = 0;
+            for (const cJSON *e = arr->child; rc == 0 && e; e = e->next)
+                rc = cJSON_IsString(e)
+                         ? jm_record_list_append(out, field, e->valuestring, strlen(e->valuestring))
+                         : JM_EVALUE;
+            cJSON_Delete(arr);
+            return rc;
+        }
+        cJSON_Delete(arr);
+        return parse_python_list(s, n, out, field);
+    }
+    if (s[0] == '{')
+        return parse_pg_array(s, n, out, field);
+    return jm_record_list_append(out, field, s, n);
+}

@@ -1,0 +1,20 @@
+/* CSV records: header mapping and row decoding, for the streaming reader. */
+#ifndef JM_CSV_H
+#define JM_CSV_H
+
+#include <stddef.h>
+
+#include <jobmatch/error.h>
+#include <jobmatch/record.h>
+
+typedef struct jm__csv_header jm__csv_header;
+
+/* Reads the header row text (one CSV record). NULL with err filled when it names no id or type
+ * column, is malformed, or memory runs out. */
+jm__csv_header *jm__csv_header_parse(const char *text, size_t len, jm_error *err);
+void jm__csv_header_free(jm__csv_header *h);
+/* Decodes one data row into out (reset first). 0 or a code with err filled. */
+int jm__csv_row_decode(const jm__csv_header *h, const char *text, size_t len, jm_record *out,
+                       jm_error *err);
+
+#endif

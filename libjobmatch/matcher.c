@@ -1,0 +1,591 @@
+/* The streaming join (SPEC "Streaming join"): held records blocked by family, each arrival
+ * scored against the other side once per pair, watermark and TTL eviction, and top K. */
+#include <stdlib.h>
+#include <string.h>
+
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
+#include <jobmatch/error.h>
+#include <jobmatch/matcher.h>
+#include <jobmatch/taxonomy.h>
+
+#include "application_internal.h"
+#include "record_internal.h"
+#include "score_internal.h"
+
+typedef struct top_entry {
+    int score;
+    uint64_t seq;
+} top_entry;
+
+typedef struct held {
+    jm_record *rec;
+    jm__prepared p;
+    uint64_t seq;      /* arrival order */
+    int64_t event_ms;
+    uint64_t key;      /* candidates: jm__id_key(candidate_id) */
+    const char *id;
+    size_t id_len;
+    uint64_t id_hash;
+    top_entry *top;    /* candidates under top K: the K best so far, best first */
+    unsigned ntop;
+    int alive;
+} held;
+
+typedef struct held_list {
+    held **items;
+    size_t n, cap;
+} held_list;
+
+/* Held records by id: open addressing with backward-shift deletion, so state can shrink. */
+typedef struct id_map {
+    held **slots;
+    size_t mask, count;
+} id_map;
+
+typedef struct side {
+    held_list family[JM_FAMILY_COUNT];
+    held_list *own;    /* by own-family id */
+    size_t own_cap;
+    id_map ids;
+    held_list all;     /* arrival order, for sweeps */
+} side;
+
+typedef struct candidate_hit {
+    held *job;
+    jm_score score;
+} candidate_hit;
+
+struct jm_matcher {
+    jm_matcher_options o;
+    jm_application_fn on_application;
+    void *ctx;
+    jm__intern *skills, *categories;
+    side jobs, cands;
+    uint64_t seq;
+    int64_t max_event;
+    int any_event;
+    int64_t min_held_event;
+    jm_matcher_stats st;
+    jm_record *app;
+    jm_buf reason;
+    candidate_hit *hits;
+    size_t nhits, hits_cap;
+};
+
+enum { DAY_MS = 86400000 };
+
+void jm_matcher_options_init(jm_matcher_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->struct_size = sizeof *o;
+    jm_weights_default(&o->weights);
+    o->min_score = 30;
+    o->state_ttl_ms = 7LL * DAY_MS;
+    o->lateness_ms = 2 * 60 * 1000;
+}
+
+/* ---- lists and the id map ------------------------------------------------------------------- */
+
+static int list_push(held_list *l, held *h)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 16;
+        held **items = realloc(l->items, cap * sizeof *items);
+        if (!items)
+            return JM_ENOMEM;
+        l->items = items;
+        l->cap = cap;
+    }
+    l->items[l->n++] = h;
+    return 0;
+}
+
+static void list_compact(held_list *l)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < l->n; i++)
+        if (l->items[i]->alive)
+            l->items[k++] = l->items[i];
+    l->n = k;
+}
+
+static held **map_slot(const id_map *m, const char *id, size_t len, uint64_t hash)
+{
+    size_t i = (size_t)hash & m->mask;
+    for (;;) {
+        held *h = m->slots[i];
+        if (!h || (h->id_hash == hash && h->id_len == len && memcmp(h->id, id, len) == 0))
+            return &m->slots[i];
+        i = (i + 1) & m->mask;
+    }
+}
+
+static int map_init(id_map *m)
+{
+    m->mask = 1023;
+    m->count = 0;
+    m->slots = calloc(m->mask + 1, sizeof *m->slots);
+    return m->slots ? 0 : JM_ENOMEM;
+}
+
+static int map_insert(id_map *m, held *h)
+{
+    if ((m->count + 1) * 2 > m->mask) {
+        id_map bigger = {.mask = m->mask * 2 + 1};
+        bigger.slots = calloc(bigger.mask + 1, sizeof *bigger.slots);
+        if (!bigger.slots)
+            return JM_ENOMEM;
+        for (size_t i = 0; i <= m->mask; i++)
+            if (m->slots[i])
+                *map_slot(&bigger, m->slots[i]->id, m->slots[i]->id_len, m->slots[i]->id_hash) =
+                    m->slots[i];
+        bigger.count = m->count;
+        free(m->slots);
+        *m = bigger;
+    }
+    *map_slot(m, h->id, h->id_len, h->id_hash) = h;
+    m->count++;
+    return 0;
+}
+
+static void map_remove(id_map *m, held *h)
+{
+    size_t i = (size_t)(map_slot(m, h->id, h->id_len, h->id_hash) - m->slots);
+    if (m->slots[i] != h)
+        return;
+    m->slots[i] = NULL;
+    m->count--;
+    /* Backward shift: move later entries of the run into the hole when that brings them nearer
+     * their home slot. */
+    for (size_t j = (i + 1) & m->mask; m->slots[j]; j = (j + 1) & m->mask) {
+        size_t home = (size_t)m->slots[j]->id_hash & m->mask;
+        int between = i <= j ? (i < home && home <= j) : (i < home || home <= j);
+        if (!between) {
+            m->slots[i] = m->slots[j];
+            m->slots[j] = NULL;
+            i = j;
+        }
+    }
+}
+
+/* ---- life cycle ----------------------------------------------------------------------------- */
+
+jm_matcher *jm_matcher_new(const jm_matcher_options *o, jm_application_fn on_application, void *ctx)
+{
+    jm_matcher_options defaults;
+    if (!o) {
+        jm_matcher_options_init(&defaults);
+        o = &defaults;
+    }
+    if (o->struct_size != sizeof *o || o->state_ttl_ms < 0 || o->lateness_ms < 0)
+        return NULL;
+    jm_matcher *m = calloc(1, sizeof *m);
+    if (!m)
+        return NULL;
+    m->o = *o;
+    m->on_application = on_application;
+    m->ctx = ctx;
+    m->skills = jm__intern_new();
+    m->categories = jm__intern_new();
+    m->app = jm_record_new(JM_KIND_APPLICATION);
+    m->st.watermark_ms = INT64_MIN;
+    if (!m->skills || !m->categories || !m->app || map_init(&m->jobs.ids) || map_init(&m->cands.ids)) {
+        jm_matcher_free(m);
+        return NULL;
+    }
+    return m;
+}
+
+static void held_free(held *h)
+{
+    jm__prepared_release(&h->p);
+    jm_record_free(h->rec);
+    free(h->top);
+    free(h);
+}
+
+static void side_free(side *s)
+{
+    for (size_t i = 0; i < s->all.n; i++)
+        held_free(s->all.items[i]);
+    free(s->all.items);
+    for (int f = 0; f < JM_FAMILY_COUNT; f++)
+        free(s->family[f].items);
+    for (size_t i = 0; i < s->own_cap; i++)
+        free(s->own[i].items);
+    free(s->own);
+    free(s->ids.slots);
+}
+
+void jm_matcher_free(jm_matcher *m)
+{
+    if (!m)
+        return;
+    side_free(&m->jobs);
+    side_free(&m->cands);
+    jm__intern_free(m->skills);
+    jm__intern_free(m->categories);
+    jm_record_free(m->app);
+    jm_buf_free(&m->reason);
+    free(m->hits);
+    free(m);
+}
+
+/* ---- eviction ------------------------------------------------------------------------------- */
+
+static int64_t cutoff(const jm_matcher *m)
+{
+    if (!m->any_event || m->o.state_ttl_ms == 0)
+        return INT64_MIN;
+    return m->max_event - m->o.lateness_ms - m->o.state_ttl_ms;
+}
+
+/* Whether h has left state by the rules, whether or not a sweep has freed it yet. */
+static int gone(const jm_matcher *m, const held *h, int64_t cut)
+{
+    if (h->event_ms < cut)
+        return 1;
+    if (m->o.expire_jobs && h->rec->kind == JM_KIND_JOB_POST && m->any_event &&
+        JM__HAS(h->rec, JM_FIELD_DEADLINE_DATE) &&
+        h->rec->v[JM_FIELD_DEADLINE_DATE].i < m->max_event - m->o.lateness_ms)
+        return 1;
+    return 0;
+}
+
+static void sweep_side(jm_matcher *m, side *s, int64_t cut)
+{
+    size_t dropped = 0;
+    for (size_t i = 0; i < s->all.n; i++) {
+        held *h = s->all.items[i];
+        if (gone(m, h, cut)) {
+            h->alive = 0;
+            map_remove(&s->ids, h);
+            dropped++;
+        }
+    }
+    if (!dropped)
+        return;
+    for (int f = 0; f < JM_FAMILY_COUNT; f++)
+        list_compact(&s->family[f]);
+    for (size_t i = 0; i < s->own_cap; i++)
+        list_compact(&s->own[i]);
+    size_t k = 0;
+    for (size_t i = 0; i < s->all.n; i++) {
+        held *h = s->all.items[i];
+        if (h->alive)
+            s->all.items[k++] = h;
+        else
+            held_free(h);
+    }
+    s->all.n = k;
+    m->st.evicted += dropped;
+}
+
+/* Frees what has left state. Sweeps are batched: one runs when the cutoff has passed the oldest
+ * held event by a sixteenth of the TTL, so a steady stream costs O(1) per record. Between
+ * sweeps, gone() keeps records that have left out of every join. */
+static void maybe_sweep(jm_matcher *m, int force)
+{
+    int64_t cut = cutoff(m);
+    int64_t margin = m->o.state_ttl_ms / 16;
+    int due = cut != INT64_MIN && cut - margin > m->min_held_event;
+    if (!force && !due && !(m->o.expire_jobs && m->seq % 1024 == 0))
+        return;
+    sweep_side(m, &m->jobs, cut);
+    sweep_side(m, &m->cands, cut);
+    int64_t oldest = INT64_MAX;
+    for (size_t i = 0; i < m->jobs.all.n; i++)
+        if (m->jobs.all.items[i]->event_ms < oldest)
+            oldest = m->jobs.all.items[i]->event_ms;
+    for (size_t i = 0; i < m->cands.all.n; i++)
+        if (m->cands.all.items[i]->event_ms < oldest)
+            oldest = m->cands.all.items[i]->event_ms;
+    m->min_held_event = oldest;
+}
+
+/* ---- emitting ------------------------------------------------------------------------------- */
+
+static int emit(jm_matcher *m, held *cand, held *job, const jm_score *s)
+{
+    size_t plen;
+    const char *pid = jm_record_string(job->rec, JM_FIELD_POST_ID);
+    plen = strlen(pid);
+    jm__pair_hash h = jm__hash_pair(cand->key, pid, plen);
+    char id[37];
+    jm__uuid_format(h, id);
+    m->reason.len = 0;
+    if (jm__match_reason(&cand->p, &job->p, s, &m->reason))
+        return JM_ENOMEM;
+    int64_t ts = cand->event_ms > job->event_ms ? cand->event_ms : job->event_ms;
+    jm__pair_input in = {
+        .candidate = cand->rec,
+        .job = job->rec,
+        .score = s,
+        .application_id = id,
+        .status = jm_status_for(s->score, jm__draw(h, m->o.seed)),
+        .match_reason = m->reason.data,
+        .application_date = jm__application_date(job->rec, h, ts),
+        .timestamp = ts,
+    };
+    jm__fill_application(m->app, &in);
+    m->st.applications++;
+    return m->on_application ? m->on_application(m->ctx, m->app) : 0;
+}
+
+/* Whether a job with this score and arrival enters the candidate's top K; if so it is put in. */
+static int top_admit(jm_matcher *m, held *cand, int score, uint64_t seq)
+{
+    unsigned k = m->o.top_k;
+    if (!cand->top) {
+        cand->top = malloc(k * sizeof *cand->top);
+        if (!cand->top)
+            return JM_ENOMEM;
+    }
+    /* Position: after every entry that ranks before it (higher score, or equal and earlier). */
+    unsigned pos = 0;
+    while (pos < cand->ntop &&
+           (cand->top[pos].score > score || (cand->top[pos].score == score && cand->top[pos].seq < seq)))
+        pos++;
+    if (pos >= k)
+        return 0;
+    unsigned n = cand->ntop < k ? cand->ntop + 1 : k;
+    memmove(cand->top + pos + 1, cand->top + pos, (n - 1 - pos) * sizeof *cand->top);
+    cand->top[pos] = (top_entry){score, seq};
+    cand->ntop = n;
+    return 1;
+}
+
+/* ---- the join ------------------------------------------------------------------------------- */
+
+/* Visits every live held record of side s joined with p, once, in arrival order. */
+typedef int (*visit_fn)(jm_matcher *m, held *arrival, held *other);
+
+static int visit_joined(jm_matcher *m, held *arrival, side *s, visit_fn fn)
+{
+    const jm__prepared *p = &arrival->p;
+    int64_t cut = cutoff(m);
+    if (p->families == 0) {
+        if (p->own_family < 0 || (size_t)p->own_family >= s->own_cap)
+            return 0;
+        held_list *l = &s->own[p->own_family];
+        for (size_t i = 0; i < l->n; i++) {
+            if (gone(m, l->items[i], cut))
+                continue;
+            int rc = fn(m, arrival, l->items[i]);
+            if (rc)
+                return rc;
+        }
+        return 0;
+    }
+    /* Merge the family lists by arrival; a record in several shared families is taken at the
+     * first of them only, so each pair is scored once. */
+    held_list *lists[JM_FAMILY_COUNT];
+    size_t pos[JM_FAMILY_COUNT];
+    uint32_t below[JM_FAMILY_COUNT];
+    int nl = 0;
+    for (uint32_t fam = p->families; fam; fam &= fam - 1) {
+        int f = __builtin_ctz(fam);
+        if (s->family[f].n) {
+            lists[nl] = &s->family[f];
+            below[nl] = p->families & ((1u << f) - 1);
+            pos[nl++] = 0;
+        }
+    }
+    for (;;) {
+        int best = -1;
+        uint64_t best_seq = UINT64_MAX;
+        for (int i = 0; i < nl; i++)
+            if (pos[i] < lists[i]->n && lists[i]->items[pos[i]]->seq < best_seq) {
+                best = i;
+                best_seq = lists[i]->items[pos[i]]->seq;
+            }
+        if (best < 0)
+            return 0;
+        held *other = lists[best]->items[pos[best]++];
+        if ((other->p.families & below[best]) || gone(m, other, cut))
+            continue;
+        int rc = fn(m, arrival, other);
+        if (rc)
+            return rc;
+    }
+}
+
+static int on_candidate_job(jm_matcher *m, held *cand, held *job)
+{
+    jm_score s;
+    jm__score_prepared(&cand->p, &job->p, &m->o.weights, &s);
+    m->st.pairs_scored++;
+    if (s.score < m->o.min_score)
+        return 0;
+    if (!m->o.top_k)
+        return emit(m, cand, job, &s);
+    if (m->nhits == m->hits_cap) {
+        size_t cap = m->hits_cap ? m->hits_cap * 2 : 256;
+        candidate_hit *hits = realloc(m->hits, cap * sizeof *hits);
+        if (!hits)
+            return JM_ENOMEM;
+        m->hits = hits;
+        m->hits_cap = cap;
+    }
+    m->hits[m->nhits++] = (candidate_hit){job, s};
+    return 0;
+}
+
+static int on_job_candidate(jm_matcher *m, held *job, held *cand)
+{
+    jm_score s;
+    jm__score_prepared(&cand->p, &job->p, &m->o.weights, &s);
+    m->st.pairs_scored++;
+    if (s.score < m->o.min_score)
+        return 0;
+    if (m->o.top_k) {
+        int rc = top_admit(m, cand, s.score, job->seq);
+        if (rc <= 0)
+            return rc;
+    }
+    return emit(m, cand, job, &s);
+}
+
+/* A new candidate under top K: of the held jobs, the K best (score, then arrival) apply. */
+static int emit_top_hits(jm_matcher *m, held *cand)
+{
+    for (size_t i = 0; i < m->nhits; i++)
+        top_admit(m, cand, m->hits[i].score.score, m->hits[i].job->seq);
+    if (!cand->top && m->nhits)
+        return JM_ENOMEM;
+    for (size_t i = 0; i < m->nhits; i++) {
+        uint64_t seq = m->hits[i].job->seq;
+        int in_top = 0;
+        for (unsigned k = 0; k < cand->ntop && !in_top; k++)
+            in_top = cand->top[k].seq == seq;
+        if (in_top) {
+            int rc = emit(m, cand, m->hits[i].job, &m->hits[i].score);
+            if (rc)
+                return rc;
+        }
+    }
+    return 0;
+}
+
+static int hold(side *s, held *h)
+{
+
+    if (h->p.families == 0 && h->p.own_family >= 0) {
+        if ((size_t)h->p.own_family >= s->own_cap) {
+            size_t cap = s->own_cap ? s->own_cap : 16;
+            while (cap <= (size_t)h->p.own_family)
+                cap *= 2;
+            held_list *own = realloc(s->own, cap * sizeof *own);
+            if (!own)
+                return JM_ENOMEM;
+            memset(own + s->own_cap, 0, (cap - s->own_cap) * sizeof *own);
+            s->own = own;
+            s->own_cap = cap;
+        }
+        if (list_push(&s->own[h->p.own_family], h))
+            return JM_ENOMEM;
+    }
+    for (uint32_t fam = h->p.families; fam; fam &= fam - 1)
+        if (list_push(&s->family[__builtin_ctz(fam)], h))
+            return JM_ENOMEM;
+    if (map_insert(&s->ids, h) || list_push(&s->all, h))
+        return JM_ENOMEM;
+    return 0;
+}
+
+int jm_matcher_add_take(jm_matcher *m, jm_record *rec, int64_t fallback_time_ms)
+{
+    m->st.records++;
+    jm_kind kind = rec ? rec->kind : JM_KIND_NONE;
+    if (kind != JM_KIND_JOB_POST && kind != JM_KIND_CANDIDATE) {
+        jm_record_free(rec);
+        return JM_EKIND;
+    }
+    const char *id = jm_record_id(rec);
+    if (!id || !*id) {
+        jm_record_free(rec);
+        return JM_ENOID;
+    }
+    side *mine = kind == JM_KIND_JOB_POST ? &m->jobs : &m->cands;
+    side *other = kind == JM_KIND_JOB_POST ? &m->cands : &m->jobs;
+    size_t id_len = strlen(id);
+    uint64_t id_hash = XXH3_64bits(id, id_len);
+    held **slot = map_slot(&mine->ids, id, id_len, id_hash);
+    if (*slot && !gone(m, *slot, cutoff(m))) {
+        m->st.duplicates++;
+        jm_record_free(rec);
+        return JM_EDUP;
+    }
+    if (*slot)
+        maybe_sweep(m, 1); /* the old copy has left state: free it before holding the new one */
+
+    held *h = calloc(1, sizeof *h);
+    if (!h || jm__prepare(rec, m->skills, m->categories, &h->p)) {
+        free(h);
+        jm_record_free(rec);
+        return JM_ENOMEM;
+    }
+    h->rec = rec;
+    h->seq = m->seq++;
+    h->id = id;
+    h->id_len = id_len;
+    h->id_hash = id_hash;
+    h->alive = 1;
+    h->event_ms = JM__HAS(rec, JM_FIELD_TIMESTAMP) ? rec->v[JM_FIELD_TIMESTAMP].i : fallback_time_ms;
+    if (kind == JM_KIND_CANDIDATE)
+        h->key = jm__id_key(id, id_len);
+
+    if (!m->any_event || h->event_ms > m->max_event) {
+        m->max_event = h->event_ms;
+        if (!m->any_event)
+            m->min_held_event = h->event_ms;
+        m->any_event = 1;
+    }
+    m->st.watermark_ms = m->max_event - m->o.lateness_ms;
+    if (h->event_ms < m->min_held_event)
+        m->min_held_event = h->event_ms;
+    maybe_sweep(m, 0);
+
+    int rc;
+    if (kind == JM_KIND_CANDIDATE) {
+        m->nhits = 0;
+        rc = visit_joined(m, h, other, on_candidate_job);
+        if (rc == 0 && m->o.top_k)
+            rc = emit_top_hits(m, h);
+    } else {
+        rc = visit_joined(m, h, other, on_job_candidate);
+    }
+    if (gone(m, h, cutoff(m))) {
+        /* Late beyond the TTL: it was matched against what is held, but is not kept. */
+        m->st.evicted++;
+        held_free(h);
+        return rc;
+    }
+    int hrc = hold(mine, h);
+    if (hrc) {
+        /* Undo partial holds is not possible cheaply; mark dead so sweeps drop it. */
+        h->alive = 0;
+        return hrc;
+    }
+    return rc;
+}
+
+void jm_matcher_get_stats(const jm_matcher *m, jm_matcher_stats *out)
+{
+    *out = m->st;
+    int64_t cut = cutoff(m);
+    unsigned long long pending = 0;
+    const side *sides[2] = {&m->jobs, &m->cands};
+    for (int s = 0; s < 2; s++)
+        for (size_t i = 0; i < sides[s]->all.n; i++)
+            pending += gone(m, sides[s]->all.items[i], cut) != 0;
+    out->evicted += pending;
+    out->held_jobs = m->jobs.all.n;
+    out->held_candidates = m->cands.all.n;
+    for (size_t i = 0; i < m->jobs.all.n; i++)
+        out->held_jobs -= gone(m, m->jobs.all.items[i], cut) != 0;
+    for (size_t i = 0; i < m->cands.all.n; i++)
+        out->held_candidates -= gone(m, m->cands.all.items[i], cut) != 0;
+}

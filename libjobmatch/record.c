@@ -1,0 +1,583 @@
+/* Records: the field table, typed accessors, record memory and ISO-8601 times. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jobmatch/error.h>
+#include <jobmatch/record.h>
+
+#include "record_internal.h"
+
+#define JOB (1u << JM_KIND_JOB_POST)
+#define CAND (1u << JM_KIND_CANDIDATE)
+#define APP (1u << JM_KIND_APPLICATION)
+
+const jm__field_info jm__fields[JM_FIELD_COUNT] = {
+    [JM_FIELD_POST_ID] = {"post_id", NULL, NULL, JM_TYPE_STRING, JOB | APP},
+    [JM_FIELD_CANDIDATE_ID] = {"candidate_id", NULL, NULL, JM_TYPE_STRING, CAND | APP},
+    [JM_FIELD_APPLICATION_ID] = {"application_id", NULL, NULL, JM_TYPE_STRING, APP},
+    [JM_FIELD_COMPANY] = {"company", NULL, NULL, JM_TYPE_STRING, JOB},
+    [JM_FIELD_JOB_TITLE] = {"job_title", NULL, NULL, JM_TYPE_STRING, JOB},
+    [JM_FIELD_JOB_CATEGORY] = {"job_category", "category", NULL, JM_TYPE_STRING, JOB | CAND},
+    [JM_FIELD_INDUSTRY] = {"industry", NULL, NULL, JM_TYPE_STRING, JOB},
+    [JM_FIELD_EMPLOYMENT_TYPE] = {"employment_type", NULL, NULL, JM_TYPE_STRING, JOB},
+    [JM_FIELD_WORK_MODE] = {"work_mode", NULL, NULL, JM_TYPE_STRING, JOB},
+    [JM_FIELD_APPLICATION_METHOD] = {"application_method", NULL, NULL, JM_TYPE_STRING, JOB | APP},
+    [JM_FIELD_PLATFORM] = {"platform", NULL, NULL, JM_TYPE_STRING, JOB},
+    [JM_FIELD_LANGUAGE] = {"language", NULL, NULL, JM_TYPE_STRING, JOB},
+    [JM_FIELD_LOCATION_COUNTRY] = {"location_country", "country", NULL, JM_TYPE_STRING, JOB | CAND},
+    [JM_FIELD_LOCATION_CITY] = {"location_city", "city", NULL, JM_TYPE_STRING, JOB | CAND},
+    [JM_FIELD_REQUIRED_SKILLS] = {"required_skills", "skills_needed", NULL, JM_TYPE_LIST, JOB},
+    [JM_FIELD_CERTIFICATIONS] = {"certifications", NULL, NULL, JM_TYPE_LIST, JOB | CAND},
+    [JM_FIELD_SALARY_MIN] = {"salary_min", NULL, NULL, JM_TYPE_NUMBER, JOB},
+    [JM_FIELD_SALARY_MAX] = {"salary_max", NULL, NULL, JM_TYPE_NUMBER, JOB},
+    [JM_FIELD_EXPERIENCE_LEVEL] = {"experience_level", "detailed_experience_level", "seniority",
+                                   JM_TYPE_STRING, JOB | CAND},
+    [JM_FIELD_YEARS_EXPERIENCE] = {"years_experience", "experience_range", NULL, JM_TYPE_STRING,
+                                   JOB | CAND},
+    [JM_FIELD_POSTED_DATE] = {"posted_date", "post_date", NULL, JM_TYPE_TIME, JOB},
+    [JM_FIELD_DEADLINE_DATE] = {"deadline_date", "deadline", NULL, JM_TYPE_TIME, JOB},
+    [JM_FIELD_FULL_NAME] = {"full_name", "name", NULL, JM_TYPE_STRING, CAND},
+    [JM_FIELD_GENDER] = {"gender", NULL, NULL, JM_TYPE_STRING, CAND},
+    [JM_FIELD_NATIONALITY] = {"nationality", NULL, NULL, JM_TYPE_STRING, CAND},
+    [JM_FIELD_EDUCATION_LEVEL] = {"education_level", NULL, NULL, JM_TYPE_STRING, CAND},
+    [JM_FIELD_CURRENT_TITLE] = {"current_title", NULL, NULL, JM_TYPE_STRING, CAND},
+    [JM_FIELD_CURRENT_COMPANY] = {"current_company", NULL, NULL, JM_TYPE_STRING, CAND},
+    [JM_FIELD_BIRTH_YEAR] = {"birth_year", "date_of_birth", NULL, JM_TYPE_INTEGER, CAND},
+    [JM_FIELD_GRADUATION_YEAR] = {"graduation_year", NULL, NULL, JM_TYPE_INTEGER, CAND},
+    [JM_FIELD_GPA] = {"gpa", "GPA", NULL, JM_TYPE_NUMBER, CAND},
+    [JM_FIELD_PREVIOUS_COMPANIES] = {"previous_companies", NULL, NULL, JM_TYPE_LIST, CAND},
+    [JM_FIELD_PREVIOUS_INDUSTRIES] = {"previous_industries", NULL, NULL, JM_TYPE_LIST, CAND},
+    [JM_FIELD_SKILLS] = {"skills", NULL, NULL, JM_TYPE_LIST, CAND},
+    [JM_FIELD_CURRENT_SALARY] = {"current_salary", NULL, NULL, JM_TYPE_NUMBER, CAND},
+    [JM_FIELD_EXPECTED_SALARY] = {"expected_salary", NULL, NULL, JM_TYPE_NUMBER, CAND},
+    [JM_FIELD_JOB_FAMILY] = {"job_family", NULL, NULL, JM_TYPE_STRING, APP},
+    [JM_FIELD_COMPATIBILITY_SCORE] = {"compatibility_score", NULL, NULL, JM_TYPE_INTEGER, APP},
+    [JM_FIELD_POINTS_CATEGORY] = {"components.category", NULL, NULL, JM_TYPE_NUMBER, APP},
+    [JM_FIELD_POINTS_SKILLS] = {"components.skills", NULL, NULL, JM_TYPE_NUMBER, APP},
+    [JM_FIELD_POINTS_EXPERIENCE] = {"components.experience", NULL, NULL, JM_TYPE_NUMBER, APP},
+    [JM_FIELD_POINTS_SENIORITY] = {"components.seniority", NULL, NULL, JM_TYPE_NUMBER, APP},
+    [JM_FIELD_POINTS_SALARY] = {"components.salary", NULL, NULL, JM_TYPE_NUMBER, APP},
+    [JM_FIELD_STATUS] = {"status", NULL, NULL, JM_TYPE_STRING, APP},
+    [JM_FIELD_MATCH_REASON] = {"match_reason", NULL, NULL, JM_TYPE_STRING, APP},
+    [JM_FIELD_APPLICATION_DATE] = {"application_date", NULL, NULL, JM_TYPE_TIME, APP},
+    [JM_FIELD_TIMESTAMP] = {"timestamp", NULL, NULL, JM_TYPE_TIME, JOB | CAND | APP},
+};
+
+const jm_field jm__job_fields[] = {
+    JM_FIELD_POST_ID, JM_FIELD_COMPANY, JM_FIELD_JOB_TITLE, JM_FIELD_JOB_CATEGORY,
+    JM_FIELD_INDUSTRY, JM_FIELD_EMPLOYMENT_TYPE, JM_FIELD_WORK_MODE, JM_FIELD_APPLICATION_METHOD,
+    JM_FIELD_PLATFORM, JM_FIELD_LANGUAGE, JM_FIELD_LOCATION_COUNTRY, JM_FIELD_LOCATION_CITY,
+    JM_FIELD_REQUIRED_SKILLS, JM_FIELD_CERTIFICATIONS, JM_FIELD_SALARY_MIN, JM_FIELD_SALARY_MAX,
+    JM_FIELD_EXPERIENCE_LEVEL, JM_FIELD_YEARS_EXPERIENCE, JM_FIELD_POSTED_DATE,
+    JM_FIELD_DEADLINE_DATE, JM_FIELD_TIMESTAMP, JM_FIELD_COUNT};
+
+const jm_field jm__candidate_fields[] = {
+    JM_FIELD_CANDIDATE_ID, JM_FIELD_FULL_NAME, JM_FIELD_GENDER, JM_FIELD_BIRTH_YEAR,
+    JM_FIELD_NATIONALITY, JM_FIELD_LOCATION_COUNTRY, JM_FIELD_LOCATION_CITY,
+    JM_FIELD_EDUCATION_LEVEL, JM_FIELD_GRADUATION_YEAR, JM_FIELD_GPA, JM_FIELD_JOB_CATEGORY,
+    JM_FIELD_CURRENT_TITLE, JM_FIELD_EXPERIENCE_LEVEL, JM_FIELD_YEARS_EXPERIENCE,
+    JM_FIELD_CURRENT_COMPANY, JM_FIELD_PREVIOUS_COMPANIES, JM_FIELD_PREVIOUS_INDUSTRIES,
+    JM_FIELD_SKILLS, JM_FIELD_CERTIFICATIONS, JM_FIELD_CURRENT_SALARY, JM_FIELD_EXPECTED_SALARY,
+    JM_FIELD_TIMESTAMP, JM_FIELD_COUNT};
+
+const jm_field jm__application_fields[] = {
+    JM_FIELD_APPLICATION_ID, JM_FIELD_CANDIDATE_ID, JM_FIELD_POST_ID, JM_FIELD_JOB_FAMILY,
+    JM_FIELD_COMPATIBILITY_SCORE, JM_FIELD_POINTS_CATEGORY, JM_FIELD_POINTS_SKILLS,
+    JM_FIELD_POINTS_EXPERIENCE, JM_FIELD_POINTS_SENIORITY, JM_FIELD_POINTS_SALARY,
+    JM_FIELD_STATUS, JM_FIELD_MATCH_REASON, JM_FIELD_APPLICATION_METHOD,
+    JM_FIELD_APPLICATION_DATE, JM_FIELD_TIMESTAMP, JM_FIELD_COUNT};
+
+const jm_field *jm__kind_fields(jm_kind kind)
+{
+    switch (kind) {
+    case JM_KIND_JOB_POST: return jm__job_fields;
+    case JM_KIND_CANDIDATE: return jm__candidate_fields;
+    case JM_KIND_APPLICATION: return jm__application_fields;
+    default: return NULL;
+    }
+}
+
+/* ---- record memory: a chain of chunks, emptied by reset ------------------------------------ */
+
+struct jm__chunk {
+    jm__chunk *next;
+    size_t cap;
+    size_t used;
+    char data[];
+};
+
+enum { CHUNK_MIN = 2048 };
+
+static void *record_alloc(jm_record *r, size_t size, size_t align)
+{
+    jm__chunk *c = r->chunks;
+    if (c) {
+        size_t at = (c->used + align - 1) & ~(align - 1);
+        if (at + size <= c->cap) {
+            c->used = at + size;
+            return c->data + at;
+        }
+    }
+    size_t cap = size + align > CHUNK_MIN ? size + align : CHUNK_MIN;
+    if (c && cap < c->cap * 2)
+        cap = c->cap * 2;
+    jm__chunk *n = malloc(sizeof *n + cap);
+    if (!n)
+        return NULL;
+    n->next = c;
+    n->cap = cap;
+    size_t at = (size_t)(-(uintptr_t)n->data & (align - 1));
+    n->used = at + size;
+    r->chunks = n;
+    return n->data + at;
+}
+
+char *jm__record_strdup(jm_record *r, const char *s, size_t len)
+{
+    char *p = record_alloc(r, len + 1, 1);
+    if (!p)
+        return NULL;
+    if (len)
+        memcpy(p, s, len);
+    p[len] = '\0';
+    return p;
+}
+
+jm_record *jm_record_new(jm_kind kind)
+{
+    jm_record *r = calloc(1, sizeof *r);
+    if (r)
+        r->kind = kind;
+    return r;
+}
+
+void jm_record_free(jm_record *r)
+{
+    if (!r)
+        return;
+    for (jm__chunk *c = r->chunks, *next; c; c = next) {
+        next = c->next;
+        free(c);
+    }
+    free(r);
+}
+
+void jm_record_reset(jm_record *r, jm_kind kind)
+{
+    /* Keep only the newest (largest) chunk: a reused record soon stops allocating. */
+    jm__chunk *keep = r->chunks;
+    if (keep) {
+        for (jm__chunk *c = keep->next, *next; c; c = next) {
+            next = c->next;
+            free(c);
+        }
+        keep->next = NULL;
+        keep->used = 0;
+    }
+    r->kind = kind;
+    r->present = 0;
+}
+
+int jm__record_copy_into(jm_record *dst, const jm_record *src)
+{
+    jm_record_reset(dst, src->kind);
+    for (int f = 0; f < JM_FIELD_COUNT; f++) {
+        if (!JM__HAS(src, f))
+            continue;
+        int rc = 0;
+        switch (jm__fields[f].type) {
+        case JM_TYPE_STRING:
+            rc = jm_record_set_string(dst, f, src->v[f].s, strlen(src->v[f].s));
+            break;
+        case JM_TYPE_LIST:
+            rc = jm_record_list_clear(dst, f);
+            for (uint32_t i = 0; rc == 0 && i < src->v[f].list.count; i++)
+                rc = jm_record_list_append(dst, f, src->v[f].list.items[i],
+                                           strlen(src->v[f].list.items[i]));
+            break;
+        default:
+            dst->v[f] = src->v[f];
+            dst->present |= 1ull << f;
+        }
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+jm_record *jm_record_clone(const jm_record *r)
+{
+    jm_record *c = jm_record_new(r->kind);
+    if (c && jm__record_copy_into(c, r)) {
+        jm_record_free(c);
+        return NULL;
+    }
+    return c;
+}
+
+jm_kind jm_record_kind(const jm_record *r) { return r->kind; }
+
+const char *jm_kind_name(jm_kind kind)
+{
+    switch (kind) {
+    case JM_KIND_JOB_POST: return "job_post";
+    case JM_KIND_CANDIDATE: return "candidate";
+    case JM_KIND_APPLICATION: return "application";
+    default: return "";
+    }
+}
+
+jm_kind jm_kind_from_name(const char *name)
+{
+    for (jm_kind k = JM_KIND_JOB_POST; k <= JM_KIND_APPLICATION; k++)
+        if (strcmp(name, jm_kind_name(k)) == 0)
+            return k;
+    return JM_KIND_NONE;
+}
+
+const char *jm_record_id(const jm_record *r)
+{
+    switch (r->kind) {
+    case JM_KIND_JOB_POST: return jm_record_string(r, JM_FIELD_POST_ID);
+    case JM_KIND_CANDIDATE: return jm_record_string(r, JM_FIELD_CANDIDATE_ID);
+    case JM_KIND_APPLICATION: return jm_record_string(r, JM_FIELD_APPLICATION_ID);
+    default: return NULL;
+    }
+}
+
+static int field_ok(jm_field f) { return (unsigned)f < JM_FIELD_COUNT; }
+
+const char *jm_field_name(jm_field field) { return field_ok(field) ? jm__fields[field].name : NULL; }
+
+jm_field_type jm_field_type_of(jm_field field)
+{
+    return field_ok(field) ? jm__fields[field].type : (jm_field_type)0;
+}
+
+int jm_field_in_kind(jm_field field, jm_kind kind)
+{
+    return field_ok(field) && (jm__fields[field].kinds >> kind & 1u);
+}
+
+static int name_is(const char *want, const char *name, size_t len)
+{
+    return want && strlen(want) == len && memcmp(want, name, len) == 0;
+}
+
+int jm_field_lookup(jm_kind kind, const char *name, size_t len)
+{
+    for (int f = 0; f < JM_FIELD_COUNT; f++) {
+        const jm__field_info *fi = &jm__fields[f];
+        if (!(fi->kinds >> kind & 1u))
+            continue;
+        if (name_is(fi->name, name, len) || name_is(fi->alias, name, len) ||
+            name_is(fi->alias2, name, len))
+            return f;
+    }
+    return -1;
+}
+
+int jm__record_finish(jm_record *r, jm_error *err)
+{
+    const char *id = jm_record_id(r);
+    const char *missing = NULL;
+    if (!id || !*id)
+        missing = r->kind == JM_KIND_JOB_POST    ? "post_id"
+                  : r->kind == JM_KIND_CANDIDATE ? "candidate_id"
+                                                 : "application_id";
+    else if (r->kind == JM_KIND_APPLICATION && !JM__HAS(r, JM_FIELD_CANDIDATE_ID))
+        missing = "candidate_id";
+    else if (r->kind == JM_KIND_APPLICATION && !JM__HAS(r, JM_FIELD_POST_ID))
+        missing = "post_id";
+    if (missing) {
+        if (err) {
+            err->code = JM_ENOID;
+            snprintf(err->text, sizeof err->text, "missing or empty \"%s\"", missing);
+        }
+        return JM_ENOID;
+    }
+    /* The candidate's expected salary defaults to the current one (SPEC "Records"). */
+    if (r->kind == JM_KIND_CANDIDATE && !JM__HAS(r, JM_FIELD_EXPECTED_SALARY) &&
+        JM__HAS(r, JM_FIELD_CURRENT_SALARY))
+        jm_record_set_number(r, JM_FIELD_EXPECTED_SALARY, r->v[JM_FIELD_CURRENT_SALARY].n);
+    return 0;
+}
+
+/* ---- accessors ------------------------------------------------------------------------------ */
+
+int jm_record_has(const jm_record *r, jm_field field) { return field_ok(field) && JM__HAS(r, field); }
+
+static int typed(const jm_record *r, jm_field f, jm_field_type t)
+{
+    return field_ok(f) && JM__HAS(r, f) && jm__fields[f].type == t;
+}
+
+const char *jm_record_string(const jm_record *r, jm_field field)
+{
+    return typed(r, field, JM_TYPE_STRING) ? r->v[field].s : NULL;
+}
+
+double jm_record_number(const jm_record *r, jm_field field)
+{
+    return typed(r, field, JM_TYPE_NUMBER) ? r->v[field].n : NAN;
+}
+
+int64_t jm_record_integer(const jm_record *r, jm_field field)
+{
+    return typed(r, field, JM_TYPE_INTEGER) || typed(r, field, JM_TYPE_TIME) ? r->v[field].i : 0;
+}
+
+size_t jm_record_list_count(const jm_record *r, jm_field field)
+{
+    return typed(r, field, JM_TYPE_LIST) ? r->v[field].list.count : 0;
+}
+
+const char *jm_record_list_item(const jm_record *r, jm_field field, size_t index)
+{
+    if (!typed(r, field, JM_TYPE_LIST) || index >= r->v[field].list.count)
+        return NULL;
+    return r->v[field].list.items[index];
+}
+
+int jm_record_set_string(jm_record *r, jm_field field, const char *s, size_t len)
+{
+    if (!field_ok(field) || jm__fields[field].type != JM_TYPE_STRING)
+        return JM_EINVAL;
+    char *p = jm__record_strdup(r, s, len);
+    if (!p)
+        return JM_ENOMEM;
+    r->v[field].s = p;
+    r->present |= 1ull << field;
+    return 0;
+}
+
+int jm_record_set_number(jm_record *r, jm_field field, double value)
+{
+    if (!field_ok(field) || jm__fields[field].type != JM_TYPE_NUMBER)
+        return JM_EINVAL;
+    r->v[field].n = value;
+    r->present |= 1ull << field;
+    return 0;
+}
+
+int jm_record_set_integer(jm_record *r, jm_field field, int64_t value)
+{
+    if (!field_ok(field) ||
+        (jm__fields[field].type != JM_TYPE_INTEGER && jm__fields[field].type != JM_TYPE_TIME))
+        return JM_EINVAL;
+    r->v[field].i = value;
+    r->present |= 1ull << field;
+    return 0;
+}
+
+int jm_record_list_clear(jm_record *r, jm_field field)
+{
+    if (!field_ok(field) || jm__fields[field].type != JM_TYPE_LIST)
+        return JM_EINVAL;
+    r->v[field].list = (jm__list){0};
+    r->present |= 1ull << field;
+    return 0;
+}
+
+int jm_record_list_append(jm_record *r, jm_field field, const char *s, size_t len)
+{
+    if (!field_ok(field) || jm__fields[field].type != JM_TYPE_LIST)
+        return JM_EINVAL;
+    if (!JM__HAS(r, field))
+        r->v[field].list = (jm__list){0};
+    jm__list *l = &r->v[field].list;
+    if (l->count == l->cap) {
+        uint32_t cap = l->cap ? l->cap * 2 : 8;
+        const char **items = record_alloc(r, cap * sizeof *items, sizeof(void *));
+        if (!items)
+            return JM_ENOMEM;
+        if (l->count)
+            memcpy(items, l->items, l->count * sizeof *items);
+        l->items = items;
+        l->cap = cap;
+    }
+    char *p = jm__record_strdup(r, s, len);
+    if (!p)
+        return JM_ENOMEM;
+    l->items[l->count++] = p;
+    r->present |= 1ull << field;
+    return 0;
+}
+
+void jm_record_unset(jm_record *r, jm_field field)
+{
+    if (field_ok(field))
+        r->present &= ~(1ull << field);
+}
+
+/* ---- times ---------------------------------------------------------------------------------- */
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil). */
+static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    unsigned yoe = (unsigned)(y - era * 400);
+    unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + (int64_t)doe - 719468;
+}
+
+static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
+{
+    z += 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    unsigned doe = (unsigned)(z - era * 146097);
+    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    unsigned mp = (5 * doy + 2) / 153;
+    *d = doy - (153 * mp + 2) / 5 + 1;
+    *m = mp < 10 ? mp + 3 : mp - 9;
+    *y = (int64_t)yoe + era * 400 + (*m <= 2);
+}
+
+static int digits(const char *s, size_t len, size_t *pos, unsigned n, unsigned *out)
+{
+    unsigned v = 0;
+    for (unsigned i = 0; i < n; i++) {
+        if (*pos >= len || s[*pos] < '0' || s[*pos] > '9')
+            return -1;
+        v = v * 10 + (unsigned)(s[(*pos)++] - '0');
+    }
+    *out = v;
+    return 0;
+}
+
+static int expect(const char *s, size_t len, size_t *pos, char c)
+{
+    if (*pos < len && s[*pos] == c) {
+        (*pos)++;
+        return 0;
+    }
+    return -1;
+}
+
+int jm_time_parse(const char *s, size_t len, int64_t *out_ms)
+{
+    size_t p = 0;
+    unsigned y, mo, d, h = 0, mi = 0, sec = 0, ms = 0;
+    while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+        len--;
+    while (p < len && (s[p] == ' ' || s[p] == '\t'))
+        p++;
+    if (digits(s, len, &p, 4, &y) || expect(s, len, &p, '-') || digits(s, len, &p, 2, &mo) ||
+        expect(s, len, &p, '-') || digits(s, len, &p, 2, &d))
+        return JM_EVALUE;
+    if (mo < 1 || mo > 12 || d < 1 || d > 31)
+        return JM_EVALUE;
+    int64_t offset_min = 0;
+    if (p < len && (s[p] == 'T' || s[p] == 't' || s[p] == ' ')) {
+        p++;
+        if (digits(s, len, &p, 2, &h) || expect(s, len, &p, ':') || digits(s, len, &p, 2, &mi))
+            return JM_EVALUE;
+        if (expect(s, len, &p, ':') == 0) {
+            if (digits(s, len, &p, 2, &sec))
+                return JM_EVALUE;
+            if (p < len && (s[p] == '.' || s[p] == ',')) {
+                p++;
+                unsigned scale = 100, nd = 0;
+                while (p < len && s[p] >= '0' && s[p] <= '9') {
+                    ms += (unsigned)(s[p++] - '0') * scale;
+                    scale /= 10;
+                    nd++;
+                }
+                if (!nd)
+                    return JM_EVALUE;
+            }
+        }
+        if (h > 23 || mi > 59 || sec > 60)
+            return JM_EVALUE;
+        if (p < len && (s[p] == 'Z' || s[p] == 'z')) {
+            p++;
+        } else if (p < len && (s[p] == '+' || s[p] == '-')) {
+            int sign = s[p++] == '-' ? -1 : 1;
+            unsigned oh, om = 0;
+            if (digits(s, len, &p, 2, &oh))
+                return JM_EVALUE;
+            if (expect(s, len, &p, ':') == 0 || (p < len && s[p] >= '0' && s[p] <= '9'))
+                if (digits(s, len, &p, 2, &om))
+                    return JM_EVALUE;
+            offset_min = sign * (int64_t)(oh * 60 + om);
+        }
+    }
+    if (p != len)
+        return JM_EVALUE;
+    int64_t days = days_from_civil(y, mo, d);
+    int64_t secs = days * 86400 + h * 3600 + mi * 60 + sec - offset_min * 60;
+    *out_ms = secs * 1000 + ms;
+    return 0;
+}
+
+static char *put2(char *p, unsigned v)
+{
+    p[0] = (char)('0' + v / 10);
+    p[1] = (char)('0' + v % 10);
+    return p + 2;
+}
+
+size_t jm_time_format(int64_t ms, char *out)
+{
+    int64_t secs = ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000);
+    unsigned frac = (unsigned)(ms - secs * 1000);
+    int64_t days = secs >= 0 ? secs / 86400 : -((-secs + 86399) / 86400);
+    unsigned rem = (unsigned)(secs - days * 86400);
+    int64_t y;
+    unsigned m, d;
+    civil_from_days(days, &y, &m, &d);
+    if (y < 0 || y > 9999)
+        y = y < 0 ? 0 : 9999; /* clamp: out of ISO-8601's four-digit range */
+    char *p = out;
+    p = put2(p, (unsigned)(y / 100));
+    p = put2(p, (unsigned)(y % 100));
+    *p++ = '-';
+    p = put2(p, m);
+    *p++ = '-';
+    p = put2(p, d);
+    *p++ = 'T';
+    p = put2(p, rem / 3600);
+    *p++ = ':';
+    p = put2(p, rem / 60 % 60);
+    *p++ = ':';
+    p = put2(p, rem % 60);
+    if (frac) {
+        *p++ = '.';
+        *p++ = (char)('0' + frac / 100);
+        p = put2(p, frac % 100);
+    }
+    *p++ = 'Z';
+    *p = '\0';
+    return (size_t)(p - out);
+}
+
+/* ---- buffers -------------------------------------------------------------------------------- */
+
+void jm_buf_free(jm_buf *b)
+{
+    if (!b)
+        return;
+    free(b->data);
+    b->data = NULL;
+    b->len = b->cap = 0;
+}
+
+int jm_buf_reserve(jm_buf *b, size_t extra)
+{
+    if (b->cap - b->len >= extra)
+        return 0;
+    size_t cap = b->cap ? b->cap : 256;
+    while (cap - b->len < extra)
+        cap *= 2;
+    char *d = realloc(b->data, cap);
+    if (!d)
+        return JM_ENOMEM;
+    b->data = d;
+    b->cap = cap;
+    return 0;
+}

@@ -1,0 +1,62 @@
+/* The layout of jm_record, shared by the modules that read and write records. */
+#ifndef JM_RECORD_INTERNAL_H
+#define JM_RECORD_INTERNAL_H
+
+#include <stdint.h>
+
+#include <jobmatch/record.h>
+
+typedef struct jm__list {
+    const char **items;
+    uint32_t count;
+    uint32_t cap;
+} jm__list;
+
+typedef union jm__value {
+    const char *s;
+    double n;
+    int64_t i;
+    jm__list list;
+} jm__value;
+
+typedef struct jm__chunk jm__chunk;
+
+struct jm_record {
+    jm_kind kind;
+    uint64_t present; /* bit f set: field f holds a value */
+    jm__value v[JM_FIELD_COUNT];
+    jm__chunk *chunks; /* every string and list of this record lives here */
+};
+
+#define JM__HAS(r, f) (((r)->present >> (f)) & 1u)
+
+/* Copies len bytes of s into r's memory, NUL-terminated. NULL when out of memory. */
+char *jm__record_strdup(jm_record *r, const char *s, size_t len);
+
+/* Makes dst a deep copy of src. 0 or JM_ENOMEM. */
+int jm__record_copy_into(jm_record *dst, const jm_record *src);
+
+/* Checks a freshly decoded record and applies input defaults: the id must be present and not
+ * empty (JM_ENOID); a candidate's expected_salary falls back to current_salary. 0 or a code,
+ * with err->code and err->text set. */
+struct jm_error;
+int jm__record_finish(jm_record *r, struct jm_error *err);
+
+/* Field metadata. */
+typedef struct jm__field_info {
+    const char *name;      /* canonical */
+    const char *alias;     /* plain alias on input, or NULL */
+    const char *alias2;    /* a second one, or NULL */
+    jm_field_type type;
+    unsigned kinds;        /* bit k: belongs to kind k */
+} jm__field_info;
+
+extern const jm__field_info jm__fields[JM_FIELD_COUNT];
+
+/* Fields in the order they are written, per kind, ending with JM_FIELD_COUNT. */
+extern const jm_field jm__job_fields[];
+extern const jm_field jm__candidate_fields[];
+extern const jm_field jm__application_fields[];
+const jm_field *jm__kind_fields(jm_kind kind);
+
+#endif

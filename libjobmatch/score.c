@@ -1,0 +1,267 @@
+/* Scoring (SPEC "Scoring"): records prepared into numbers once, then five components per pair. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jobmatch/error.h>
+#include <jobmatch/score.h>
+#include <jobmatch/taxonomy.h>
+
+#include "record_internal.h"
+#include "score_internal.h"
+#include "text.h"
+
+static const char *const component_names[JM_COMPONENT_COUNT] = {"category", "skills", "experience",
+                                                                "seniority", "salary"};
+
+const char *jm_component_name(jm_component c)
+{
+    return (unsigned)c < JM_COMPONENT_COUNT ? component_names[c] : NULL;
+}
+
+void jm_weights_default(jm_weights *out)
+{
+    static const double defaults[JM_COMPONENT_COUNT] = {30, 30, 20, 10, 10};
+    memcpy(out->weight, defaults, sizeof defaults);
+}
+
+int jm_weights_parse(const char *spec, jm_weights *out)
+{
+    jm_weights w = *out;
+    const char *p = spec;
+    while (*p) {
+        const char *eq = strchr(p, '=');
+        if (!eq)
+            return JM_EINVAL;
+        int c = -1;
+        for (int i = 0; i < JM_COMPONENT_COUNT; i++)
+            if ((size_t)(eq - p) == strlen(component_names[i]) &&
+                memcmp(p, component_names[i], (size_t)(eq - p)) == 0)
+                c = i;
+        if (c < 0)
+            return JM_EINVAL;
+        char *end;
+        double v = strtod(eq + 1, &end);
+        if (end == eq + 1 || !isfinite(v) || v < 0 || (*end && *end != ','))
+            return JM_EINVAL;
+        w.weight[c] = v;
+        p = *end ? end + 1 : end;
+    }
+    *out = w;
+    return 0;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static const char *str_field(const jm_record *r, jm_field f, size_t *len)
+{
+    const char *s = jm_record_string(r, f);
+    *len = s ? strlen(s) : 0;
+    return s;
+}
+
+int jm__prepare(const jm_record *r, jm__intern *skills, jm__intern *categories, jm__prepared *p)
+{
+    memset(p, 0, sizeof *p);
+    p->own_family = -1;
+    p->years = -1;
+    size_t len;
+    const char *cat = str_field(r, JM_FIELD_JOB_CATEGORY, &len);
+    p->category = cat ? jm_category_index(cat, len) : -1;
+    if (p->category >= 0) {
+        p->families = jm_category_families(p->category);
+    } else if (cat) {
+        /* Outside the taxonomy: a family of its own, keyed by the category's folded text. */
+        char stack[256];
+        char *key = len <= sizeof stack ? stack : malloc(len);
+        if (!key)
+            return JM_ENOMEM;
+        const char *t = cat;
+        size_t tl = len;
+        jm__trim(&t, &tl);
+        for (size_t i = 0; i < tl; i++)
+            key[i] = (char)(t[i] >= 'A' && t[i] <= 'Z' ? t[i] + 32 : t[i]);
+        if (tl) {
+            p->own_family = jm__intern_id(categories, key, tl);
+            p->own_name = cat;
+        }
+        if (key != stack)
+            free(key);
+        if (tl && p->own_family < 0)
+            return JM_ENOMEM;
+    }
+
+    const char *level = str_field(r, JM_FIELD_EXPERIENCE_LEVEL, &len);
+    p->rank = level ? jm_seniority_rank(level, len) : 0;
+    const char *years = str_field(r, JM_FIELD_YEARS_EXPERIENCE, &len);
+    p->years = years ? jm_years_min(years, len) : -1;
+
+    int is_job = jm_record_kind(r) == JM_KIND_JOB_POST;
+    if (is_job) {
+        double offer = jm_record_number(r, JM_FIELD_SALARY_MAX);
+        if (!(offer > 0))
+            offer = jm_record_number(r, JM_FIELD_SALARY_MIN);
+        p->money = offer > 0 ? offer : 0;
+    } else {
+        double ask = jm_record_number(r, JM_FIELD_EXPECTED_SALARY);
+        if (!(ask > 0))
+            ask = jm_record_number(r, JM_FIELD_CURRENT_SALARY);
+        p->money = ask > 0 ? ask : 0;
+    }
+
+    jm_field sf = is_job ? JM_FIELD_REQUIRED_SKILLS : JM_FIELD_SKILLS;
+    size_t n = jm_record_list_count(r, sf);
+    if (n == 0)
+        return 0;
+    p->skills = malloc(n * sizeof *p->skills);
+    if (is_job) {
+        p->skill_order = malloc(n * sizeof *p->skill_order);
+        p->skill_text = malloc(n * sizeof *p->skill_text);
+    }
+    if (!p->skills || (is_job && (!p->skill_order || !p->skill_text))) {
+        jm__prepared_release(p);
+        return JM_ENOMEM;
+    }
+    char stack[512];
+    uint32_t total = 0, norder = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *s = jm_record_list_item(r, sf, i);
+        size_t sl = strlen(s);
+        char *norm = sl <= sizeof stack ? stack : malloc(sl);
+        if (!norm) {
+            jm__prepared_release(p);
+            return JM_ENOMEM;
+        }
+        size_t nl = jm__normalize_skill(s, sl, norm);
+        int32_t id = jm__intern_id(skills, norm, nl);
+        if (norm != stack)
+            free(norm);
+        if (id < 0) {
+            jm__prepared_release(p);
+            return JM_ENOMEM;
+        }
+        p->skills[total++] = (uint32_t)id;
+        if (is_job) {
+            /* The job's order, each skill at its first occurrence: match reasons name them so. */
+            int seen = 0;
+            for (uint32_t k = 0; k < norder && !seen; k++)
+                seen = p->skill_order[k] == (uint32_t)id;
+            if (!seen) {
+                p->skill_order[norder] = (uint32_t)id;
+                p->skill_text[norder++] = s;
+            }
+        }
+    }
+    qsort(p->skills, total, sizeof *p->skills, cmp_u32);
+    uint32_t u = 0;
+    for (uint32_t i = 0; i < total; i++)
+        if (u == 0 || p->skills[u - 1] != p->skills[i])
+            p->skills[u++] = p->skills[i];
+    p->nskills = u; /* equals norder for a job */
+    return 0;
+}
+
+void jm__prepared_release(jm__prepared *p)
+{
+    free(p->skills);
+    free(p->skill_order);
+    free(p->skill_text);
+    p->skills = p->skill_order = NULL;
+    p->skill_text = NULL;
+    p->nskills = 0;
+}
+
+static unsigned intersect(const uint32_t *a, uint32_t na, const uint32_t *b, uint32_t nb)
+{
+    unsigned n = 0;
+    uint32_t i = 0, j = 0;
+    while (i < na && j < nb) {
+        if (a[i] < b[j])
+            i++;
+        else if (a[i] > b[j])
+            j++;
+        else {
+            n++;
+            i++;
+            j++;
+        }
+    }
+    return n;
+}
+
+void jm__score_prepared(const jm__prepared *cand, const jm__prepared *job, const jm_weights *w,
+                        jm_score *out)
+{
+    double *f = out->fraction;
+    uint32_t common = cand->families & job->families;
+    int same = cand->category >= 0 ? cand->category == job->category
+                                   : cand->own_family >= 0 && cand->own_family == job->own_family;
+    f[JM_COMPONENT_CATEGORY] = same ? 1.0 : 0.5;
+    out->family = common ? jm_family_name(__builtin_ctz(common)) : job->own_name;
+
+    unsigned inter = intersect(cand->skills, cand->nskills, job->skills, job->nskills);
+    unsigned uni = cand->nskills + job->nskills - inter;
+    out->shared_skills = inter;
+    f[JM_COMPONENT_SKILLS] = uni ? (double)inter / uni : 0.0;
+
+    if (cand->years < 0 || job->years < 0)
+        f[JM_COMPONENT_EXPERIENCE] = 0.5;
+    else if (cand->years >= job->years || job->years == 0)
+        f[JM_COMPONENT_EXPERIENCE] = 1.0;
+    else
+        f[JM_COMPONENT_EXPERIENCE] = 0.75 * cand->years / job->years;
+
+    int c = cand->rank, j = job->rank;
+    if (!c || !j)
+        f[JM_COMPONENT_SENIORITY] = 0.5;
+    else if (c >= j)
+        f[JM_COMPONENT_SENIORITY] = c - j <= 3 ? 1.0 : 0.5;
+    else
+        f[JM_COMPONENT_SENIORITY] = 0.6 * c / j;
+
+    if (!(job->money > 0) || !(cand->money > 0)) {
+        f[JM_COMPONENT_SALARY] = 0.5;
+    } else {
+        double r = job->money / cand->money;
+        f[JM_COMPONENT_SALARY] = r >= 1 ? 1.0 : r >= 0.9 ? 0.6 : r >= 0.7 ? 0.3 : 0.0;
+    }
+
+    double sum = 0;
+    for (int i = 0; i < JM_COMPONENT_COUNT; i++) {
+        out->points[i] = w->weight[i] * f[i];
+        sum += out->points[i];
+    }
+    double s = floor(sum + 0.5);
+    out->score = s < 0 ? 0 : s > 100 ? 100 : (int)s;
+}
+
+int jm_score_pair(const jm_record *candidate, const jm_record *job, const jm_weights *weights,
+                  jm_score *out)
+{
+    if (jm_record_kind(candidate) != JM_KIND_CANDIDATE || jm_record_kind(job) != JM_KIND_JOB_POST)
+        return JM_EINVAL;
+    jm_weights defaults;
+    if (!weights) {
+        jm_weights_default(&defaults);
+        weights = &defaults;
+    }
+    jm__intern *skills = jm__intern_new(), *cats = jm__intern_new();
+    jm__prepared pc, pj;
+    int rc = JM_ENOMEM;
+    if (skills && cats && jm__prepare(candidate, skills, cats, &pc) == 0) {
+        if (jm__prepare(job, skills, cats, &pj) == 0) {
+            rc = jm__joined(&pc, &pj);
+            if (rc)
+                jm__score_prepared(&pc, &pj, weights, out);
+            jm__prepared_release(&pj);
+        }
+        jm__prepared_release(&pc);
+    }
+    jm__intern_free(skills);
+    jm__intern_free(cats);
+    return rc;
+}

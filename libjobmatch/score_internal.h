@@ -1,0 +1,59 @@
+/* Scoring internals shared by jm_score_pair(), jm_make_application() and the matcher: records
+ * prepared once into the numbers scoring reads, and the pair computations. */
+#ifndef JM_SCORE_INTERNAL_H
+#define JM_SCORE_INTERNAL_H
+
+#include <stdint.h>
+
+#include <jobmatch/record.h>
+#include <jobmatch/score.h>
+
+#include "intern.h"
+
+typedef struct jm__prepared {
+    int category;            /* taxonomy index, or -1 */
+    uint32_t families;       /* taxonomy families, bit i = family i */
+    int32_t own_family;      /* for a category outside the taxonomy: its interned key, else -1 */
+    const char *own_name;    /* that category's text (borrowed from the record) */
+    uint32_t *skills;        /* interned, sorted, unique */
+    uint32_t nskills;
+    uint32_t *skill_order;   /* jobs: the same ids in the job's order (first occurrence) */
+    const char **skill_text; /* jobs: the job's text of each, in that order */
+    int years;               /* minimum years, -1 unknown */
+    int rank;                /* seniority rank, 0 unknown */
+    double money;            /* job: the offer; candidate: the ask; <= 0 unknown */
+} jm__prepared;
+
+/* Fills p from r, interning skills and unknown categories in in. Memory for the arrays comes
+ * from malloc; release with jm__prepared_release(). 0 or JM_ENOMEM. */
+int jm__prepare(const jm_record *r, jm__intern *skills, jm__intern *categories, jm__prepared *p);
+void jm__prepared_release(jm__prepared *p);
+
+/* Nonzero when the two share a family. */
+static inline int jm__joined(const jm__prepared *a, const jm__prepared *b)
+{
+    return (a->families & b->families) != 0 || (a->own_family >= 0 && a->own_family == b->own_family);
+}
+
+/* Scores a joined pair into out. */
+void jm__score_prepared(const jm__prepared *cand, const jm__prepared *job, const jm_weights *w,
+                        jm_score *out);
+
+/* The 128-bit pair hash behind application_id, the status draw and application_date. cand_key
+ * is jm__id_key(candidate_id). */
+typedef struct jm__pair_hash {
+    uint64_t lo, hi;
+} jm__pair_hash;
+uint64_t jm__id_key(const char *candidate_id, size_t len);
+jm__pair_hash jm__hash_pair(uint64_t cand_key, const char *post_id, size_t len);
+/* Formats the UUID of h into out[37] (NUL-terminated). */
+void jm__uuid_format(jm__pair_hash h, char *out);
+double jm__draw(jm__pair_hash h, uint64_t seed);
+/* application_date: a point between the job's posted and deadline dates (whole seconds). */
+int64_t jm__application_date(const jm_record *job, jm__pair_hash h, int64_t fallback_ms);
+
+/* Appends the match reason to out (NUL-terminated, len excludes it). 0 or JM_ENOMEM. */
+int jm__match_reason(const jm__prepared *cand, const jm__prepared *job, const jm_score *s,
+                     jm_buf *out);
+
+#endif

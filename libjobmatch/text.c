@@ -1,0 +1,166 @@
+/* Small text helpers: UTF-8 validation, trimming, ASCII case-folding, fast number output. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "text.h"
+
+int jm__utf8_valid(const char *str, size_t len)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    size_t i = 0;
+    while (i < len) {
+        /* Fast path: eight ASCII bytes at a time. */
+        while (i + 8 <= len) {
+            uint64_t w;
+            memcpy(&w, s + i, 8);
+            if (w & 0x8080808080808080ull)
+                break;
+            i += 8;
+        }
+        if (i >= len)
+            break;
+        unsigned c = s[i];
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        size_t n;
+        unsigned cp;
+        if (c >= 0xC2 && c <= 0xDF) {
+            n = 1;
+            cp = c & 0x1F;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            n = 2;
+            cp = c & 0x0F;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            n = 3;
+            cp = c & 0x07;
+        } else {
+            return 0;
+        }
+        if (i + n >= len)
+            return 0;
+        for (size_t k = 1; k <= n; k++) {
+            if ((s[i + k] & 0xC0) != 0x80)
+                return 0;
+            cp = cp << 6 | (s[i + k] & 0x3F);
+        }
+        if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+            (cp >= 0xD800 && cp <= 0xDFFF))
+            return 0;
+        i += n + 1;
+    }
+    return 1;
+}
+
+static int is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+
+void jm__trim(const char **s, size_t *len)
+{
+    const char *p = *s;
+    size_t n = *len;
+    while (n && is_space(*p)) {
+        p++;
+        n--;
+    }
+    while (n && is_space(p[n - 1]))
+        n--;
+    *s = p;
+    *len = n;
+}
+
+static char lower(char c) { return c >= 'A' && c <= 'Z' ? (char)(c + 32) : c; }
+
+int jm__same_text(const char *a, size_t alen, const char *b, size_t blen)
+{
+    jm__trim(&a, &alen);
+    jm__trim(&b, &blen);
+    if (alen != blen)
+        return 0;
+    for (size_t i = 0; i < alen; i++)
+        if (lower(a[i]) != lower(b[i]))
+            return 0;
+    return 1;
+}
+
+size_t jm__normalize_skill(const char *s, size_t len, char *out)
+{
+    jm__trim(&s, &len);
+    size_t n = 0;
+    int in_space = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (is_space(s[i])) {
+            in_space = 1;
+            continue;
+        }
+        if (in_space) {
+            out[n++] = ' ';
+            in_space = 0;
+        }
+        out[n++] = lower(s[i]);
+    }
+    return n;
+}
+
+char *jm__put_u64(char *p, uint64_t v)
+{
+    char tmp[20];
+    int n = 0;
+    do {
+        tmp[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    while (n)
+        *p++ = tmp[--n];
+    return p;
+}
+
+char *jm__put_i64(char *p, int64_t v)
+{
+    if (v < 0) {
+        *p++ = '-';
+        return jm__put_u64(p, (uint64_t)0 - (uint64_t)v);
+    }
+    return jm__put_u64(p, (uint64_t)v);
+}
+
+char *jm__put_fixed6(char *p, double v)
+{
+    if (!isfinite(v) || fabs(v) >= 9e12)
+        return jm__put_double(p, isfinite(v) ? v : 0.0);
+    if (v < 0) {
+        *p++ = '-';
+        v = -v;
+    }
+    uint64_t scaled = (uint64_t)llround(v * 1e6);
+    uint64_t whole = scaled / 1000000, frac = scaled % 1000000;
+    p = jm__put_u64(p, whole);
+    if (frac) {
+        char d[6];
+        for (int i = 5; i >= 0; i--) {
+            d[i] = (char)('0' + frac % 10);
+            frac /= 10;
+        }
+        int n = 6;
+        while (d[n - 1] == '0')
+            n--;
+        *p++ = '.';
+        p = jm__put(p, d, (size_t)n);
+    }
+    return p;
+}
+
+char *jm__put_double(char *p, double v)
+{
+    if (!isfinite(v))
+        v = 0;
+    if (v == floor(v) && fabs(v) < 9007199254740992.0)
+        return jm__put_i64(p, (int64_t)v);
+    char tmp[40];
+    int n = snprintf(tmp, sizeof tmp, "%.15g", v);
+    if (strtod(tmp, NULL) != v)
+        n = snprintf(tmp, sizeof tmp, "%.17g", v);
+    return jm__put(p, tmp, (size_t)n);
+}

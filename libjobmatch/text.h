@@ -1,0 +1,36 @@
+/* Small text helpers: UTF-8 validation, trimming, ASCII case-folding, fast number output. */
+#ifndef JM_TEXT_H
+#define JM_TEXT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jobmatch/record.h>
+
+/* Nonzero when s[0..len) is valid UTF-8 (no overlongs, no surrogates, at most U+10FFFF). */
+int jm__utf8_valid(const char *s, size_t len);
+/* Narrows s/len past leading and trailing ASCII white space. */
+void jm__trim(const char **s, size_t *len);
+/* Compares two texts trimmed and ASCII case-insensitively; 1 when equal. */
+int jm__same_text(const char *a, size_t alen, const char *b, size_t blen);
+/* Writes the normalised form of a skill (trimmed, inner white space runs made one space, ASCII
+ * lower case) into out, which holds len bytes at least. Returns the new length. */
+size_t jm__normalize_skill(const char *s, size_t len, char *out);
+
+/* Appending to a jm_buf whose room the caller reserved. */
+static inline char *jm__put(char *p, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        p[i] = s[i];
+    return p + n;
+}
+/* Writes v in decimal; returns the end. Needs 20 bytes. */
+char *jm__put_u64(char *p, uint64_t v);
+char *jm__put_i64(char *p, int64_t v);
+/* Writes v with at most 6 decimals, trailing zeros dropped ("12.5", "30", "7.058824"). Needs 32
+ * bytes. Non-finite values are written as 0. */
+char *jm__put_fixed6(char *p, double v);
+/* Writes v as the shortest text that reads back to the same double. Needs 32 bytes. */
+char *jm__put_double(char *p, double v);
+
+#endif
