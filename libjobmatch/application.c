@@ -7,12 +7,20 @@
 #include "application_internal.h"
 #include "record_internal.h"
 
-static void borrow(jm_record *app, jm_field f, const char *s)
+static void borrow(jm_record *app, jm_field f, const char *s, size_t len)
 {
     if (!s)
         return;
     app->v[f].s = s;
+    app->v[f].slen = len;
     app->present |= 1ull << f;
+}
+
+/* The same field of another record, borrowed as it is. */
+static void borrow_field(jm_record *app, const jm_record *from, jm_field f)
+{
+    if (JM__HAS(from, f))
+        borrow(app, f, from->v[f].s, from->v[f].slen);
 }
 
 static void number(jm_record *app, jm_field f, double v)
@@ -30,16 +38,16 @@ static void integer(jm_record *app, jm_field f, int64_t v)
 void jm__fill_application(jm_record *app, const jm__pair_input *in)
 {
     jm_record_reset(app, JM_KIND_APPLICATION);
-    borrow(app, JM_FIELD_APPLICATION_ID, in->application_id);
-    borrow(app, JM_FIELD_CANDIDATE_ID, jm_record_string(in->candidate, JM_FIELD_CANDIDATE_ID));
-    borrow(app, JM_FIELD_POST_ID, jm_record_string(in->job, JM_FIELD_POST_ID));
-    borrow(app, JM_FIELD_JOB_FAMILY, in->score->family);
+    borrow(app, JM_FIELD_APPLICATION_ID, in->application_id, 36);
+    borrow_field(app, in->candidate, JM_FIELD_CANDIDATE_ID);
+    borrow_field(app, in->job, JM_FIELD_POST_ID);
+    borrow(app, JM_FIELD_JOB_FAMILY, in->score->family, in->score->family_len);
     integer(app, JM_FIELD_COMPATIBILITY_SCORE, in->score->score);
     for (int c = 0; c < JM_COMPONENT_COUNT; c++)
         number(app, (jm_field)(JM_FIELD_POINTS_CATEGORY + c), in->score->points[c]);
-    borrow(app, JM_FIELD_STATUS, in->status);
-    borrow(app, JM_FIELD_MATCH_REASON, in->match_reason);
-    borrow(app, JM_FIELD_APPLICATION_METHOD, jm_record_string(in->job, JM_FIELD_APPLICATION_METHOD));
+    borrow(app, JM_FIELD_STATUS, in->status, in->status_len);
+    borrow(app, JM_FIELD_MATCH_REASON, in->match_reason, in->match_reason_len);
+    borrow_field(app, in->job, JM_FIELD_APPLICATION_METHOD);
     integer(app, JM_FIELD_APPLICATION_DATE, in->application_date);
     integer(app, JM_FIELD_TIMESTAMP, in->timestamp);
 }
@@ -70,18 +78,23 @@ int jm_make_application(const jm_record *candidate, const jm_record *job, const 
         jm_score s;
         jm__score_prepared(&pc, &pj, weights, &s);
         const char *cid = jm_record_id(candidate), *pid = jm_record_id(job);
-        jm__pair_hash h = jm__hash_pair(jm__id_key(cid, strlen(cid)), pid, strlen(pid));
+        jm__pair_hash h = jm__hash_pair(jm__id_key(cid, strlen(cid), JM_KIND_CANDIDATE),
+                                        jm__id_key(pid, strlen(pid), JM_KIND_JOB_POST));
         char id[37];
         jm__uuid_format(h, id);
         int64_t ts = jm__later_time(candidate, job, fallback_time_ms);
+        size_t status_len;
+        const char *status = jm__status(s.score, jm__draw(h, seed), &status_len);
         if (jm__match_reason(&pc, &pj, &s, &reason) == 0) {
             jm__pair_input in = {
                 .candidate = candidate,
                 .job = job,
                 .score = &s,
                 .application_id = id,
-                .status = jm_status_for(s.score, jm__draw(h, seed)),
+                .status = status,
+                .status_len = status_len,
                 .match_reason = reason.data ? reason.data : "",
+                .match_reason_len = reason.len,
                 .application_date = jm__application_date(job, h, ts),
                 .timestamp = ts,
             };

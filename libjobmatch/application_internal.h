@@ -16,7 +16,9 @@ typedef struct jm__pair_input {
     const jm_score *score;
     const char *application_id;
     const char *status;
+    size_t status_len;
     const char *match_reason;
+    size_t match_reason_len;
     int64_t application_date;
     int64_t timestamp;
 } jm__pair_input;

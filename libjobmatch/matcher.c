@@ -24,19 +24,14 @@ typedef struct held {
     jm__prepared p;
     uint64_t seq;      /* arrival order */
     int64_t event_ms;
-    uint64_t key;      /* candidates: jm__id_key(candidate_id) */
+    jm__pair_hash key; /* jm__id_key() of its id */
     const char *id;
     size_t id_len;
     uint64_t id_hash;
     top_entry *top;    /* candidates under top K: the K best so far, best first */
     unsigned ntop;
-    int alive;
 } held;
 
-typedef struct held_list {
-    held **items;
-    size_t n, cap;
-} held_list;
 
 /* Held records by id: open addressing with backward-shift deletion, so state can shrink. */
 typedef struct id_map {
@@ -44,12 +39,17 @@ typedef struct id_map {
     size_t mask, count;
 } id_map;
 
+/* What the join tests of a held record, packed so that a scan stays in cache. */
+typedef struct join_key {
+    uint32_t families;
+    int32_t own_family;
+    held *h;
+} join_key;
+
 typedef struct side {
-    held_list family[JM_FAMILY_COUNT];
-    held_list *own;    /* by own-family id */
-    size_t own_cap;
+    join_key *keys;    /* arrival order */
+    size_t n, cap;
     id_map ids;
-    held_list all;     /* arrival order, for sweeps */
 } side;
 
 typedef struct candidate_hit {
@@ -87,29 +87,6 @@ void jm_matcher_options_init(jm_matcher_options *o)
 }
 
 /* ---- lists and the id map ------------------------------------------------------------------- */
-
-static int list_push(held_list *l, held *h)
-{
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 16;
-        held **items = realloc(l->items, cap * sizeof *items);
-        if (!items)
-            return JM_ENOMEM;
-        l->items = items;
-        l->cap = cap;
-    }
-    l->items[l->n++] = h;
-    return 0;
-}
-
-static void list_compact(held_list *l)
-{
-    size_t k = 0;
-    for (size_t i = 0; i < l->n; i++)
-        if (l->items[i]->alive)
-            l->items[k++] = l->items[i];
-    l->n = k;
-}
 
 static held **map_slot(const id_map *m, const char *id, size_t len, uint64_t hash)
 {
@@ -208,14 +185,9 @@ static void held_free(held *h)
 
 static void side_free(side *s)
 {
-    for (size_t i = 0; i < s->all.n; i++)
-        held_free(s->all.items[i]);
-    free(s->all.items);
-    for (int f = 0; f < JM_FAMILY_COUNT; f++)
-        free(s->family[f].items);
-    for (size_t i = 0; i < s->own_cap; i++)
-        free(s->own[i].items);
-    free(s->own);
+    for (size_t i = 0; i < s->n; i++)
+        held_free(s->keys[i].h);
+    free(s->keys);
     free(s->ids.slots);
 }
 
@@ -256,31 +228,18 @@ static int gone(const jm_matcher *m, const held *h, int64_t cut)
 
 static void sweep_side(jm_matcher *m, side *s, int64_t cut)
 {
-    size_t dropped = 0;
-    for (size_t i = 0; i < s->all.n; i++) {
-        held *h = s->all.items[i];
+    size_t k = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        held *h = s->keys[i].h;
         if (gone(m, h, cut)) {
-            h->alive = 0;
             map_remove(&s->ids, h);
-            dropped++;
+            held_free(h);
+        } else {
+            s->keys[k++] = s->keys[i];
         }
     }
-    if (!dropped)
-        return;
-    for (int f = 0; f < JM_FAMILY_COUNT; f++)
-        list_compact(&s->family[f]);
-    for (size_t i = 0; i < s->own_cap; i++)
-        list_compact(&s->own[i]);
-    size_t k = 0;
-    for (size_t i = 0; i < s->all.n; i++) {
-        held *h = s->all.items[i];
-        if (h->alive)
-            s->all.items[k++] = h;
-        else
-            held_free(h);
-    }
-    s->all.n = k;
-    m->st.evicted += dropped;
+    m->st.evicted += s->n - k;
+    s->n = k;
 }
 
 /* Frees what has left state. Sweeps are batched: one runs when the cutoff has passed the oldest
@@ -296,12 +255,12 @@ static void maybe_sweep(jm_matcher *m, int force)
     sweep_side(m, &m->jobs, cut);
     sweep_side(m, &m->cands, cut);
     int64_t oldest = INT64_MAX;
-    for (size_t i = 0; i < m->jobs.all.n; i++)
-        if (m->jobs.all.items[i]->event_ms < oldest)
-            oldest = m->jobs.all.items[i]->event_ms;
-    for (size_t i = 0; i < m->cands.all.n; i++)
-        if (m->cands.all.items[i]->event_ms < oldest)
-            oldest = m->cands.all.items[i]->event_ms;
+    for (size_t i = 0; i < m->jobs.n; i++)
+        if (m->jobs.keys[i].h->event_ms < oldest)
+            oldest = m->jobs.keys[i].h->event_ms;
+    for (size_t i = 0; i < m->cands.n; i++)
+        if (m->cands.keys[i].h->event_ms < oldest)
+            oldest = m->cands.keys[i].h->event_ms;
     m->min_held_event = oldest;
 }
 
@@ -309,23 +268,24 @@ static void maybe_sweep(jm_matcher *m, int force)
 
 static int emit(jm_matcher *m, held *cand, held *job, const jm_score *s)
 {
-    size_t plen;
-    const char *pid = jm_record_string(job->rec, JM_FIELD_POST_ID);
-    plen = strlen(pid);
-    jm__pair_hash h = jm__hash_pair(cand->key, pid, plen);
+    jm__pair_hash h = jm__hash_pair(cand->key, job->key);
     char id[37];
     jm__uuid_format(h, id);
     m->reason.len = 0;
     if (jm__match_reason(&cand->p, &job->p, s, &m->reason))
         return JM_ENOMEM;
     int64_t ts = cand->event_ms > job->event_ms ? cand->event_ms : job->event_ms;
+    size_t status_len;
+    const char *status = jm__status(s->score, jm__draw(h, m->o.seed), &status_len);
     jm__pair_input in = {
         .candidate = cand->rec,
         .job = job->rec,
         .score = s,
         .application_id = id,
-        .status = jm_status_for(s->score, jm__draw(h, m->o.seed)),
+        .status = status,
+        .status_len = status_len,
         .match_reason = m->reason.data,
+        .match_reason_len = m->reason.len,
         .application_date = jm__application_date(job->rec, h, ts),
         .timestamp = ts,
     };
@@ -359,57 +319,30 @@ static int top_admit(jm_matcher *m, held *cand, int score, uint64_t seq)
 
 /* ---- the join ------------------------------------------------------------------------------- */
 
-/* Visits every live held record of side s joined with p, once, in arrival order. */
+/* Visits every live held record of side s joined with the arrival, once, in arrival order.
+ * Blocking by family is a bit test on a packed array: with 14 families this beats per-family
+ * lists, which would need a merge to keep arrival order and a rule to score each pair once. */
 typedef int (*visit_fn)(jm_matcher *m, held *arrival, held *other);
 
 static int visit_joined(jm_matcher *m, held *arrival, side *s, visit_fn fn)
 {
-    const jm__prepared *p = &arrival->p;
-    int64_t cut = cutoff(m);
-    if (p->families == 0) {
-        if (p->own_family < 0 || (size_t)p->own_family >= s->own_cap)
-            return 0;
-        held_list *l = &s->own[p->own_family];
-        for (size_t i = 0; i < l->n; i++) {
-            if (gone(m, l->items[i], cut))
-                continue;
-            int rc = fn(m, arrival, l->items[i]);
-            if (rc)
-                return rc;
-        }
+    const uint32_t families = arrival->p.families;
+    const int32_t own = arrival->p.own_family;
+    if (!families && own < 0)
         return 0;
-    }
-    /* Merge the family lists by arrival; a record in several shared families is taken at the
-     * first of them only, so each pair is scored once. */
-    held_list *lists[JM_FAMILY_COUNT];
-    size_t pos[JM_FAMILY_COUNT];
-    uint32_t below[JM_FAMILY_COUNT];
-    int nl = 0;
-    for (uint32_t fam = p->families; fam; fam &= fam - 1) {
-        int f = __builtin_ctz(fam);
-        if (s->family[f].n) {
-            lists[nl] = &s->family[f];
-            below[nl] = p->families & ((1u << f) - 1);
-            pos[nl++] = 0;
-        }
-    }
-    for (;;) {
-        int best = -1;
-        uint64_t best_seq = UINT64_MAX;
-        for (int i = 0; i < nl; i++)
-            if (pos[i] < lists[i]->n && lists[i]->items[pos[i]]->seq < best_seq) {
-                best = i;
-                best_seq = lists[i]->items[pos[i]]->seq;
-            }
-        if (best < 0)
-            return 0;
-        held *other = lists[best]->items[pos[best]++];
-        if ((other->p.families & below[best]) || gone(m, other, cut))
+    const int64_t cut = cutoff(m);
+    const int may_be_gone = cut != INT64_MIN || m->o.expire_jobs;
+    for (size_t i = 0; i < s->n; i++) {
+        const join_key *k = &s->keys[i];
+        if (!(k->families & families) && !(own >= 0 && k->own_family == own))
             continue;
-        int rc = fn(m, arrival, other);
+        if (may_be_gone && gone(m, k->h, cut))
+            continue;
+        int rc = fn(m, arrival, k->h);
         if (rc)
             return rc;
     }
+    return 0;
 }
 
 static int on_candidate_job(jm_matcher *m, held *cand, held *job)
@@ -471,27 +404,17 @@ static int emit_top_hits(jm_matcher *m, held *cand)
 
 static int hold(side *s, held *h)
 {
-
-    if (h->p.families == 0 && h->p.own_family >= 0) {
-        if ((size_t)h->p.own_family >= s->own_cap) {
-            size_t cap = s->own_cap ? s->own_cap : 16;
-            while (cap <= (size_t)h->p.own_family)
-                cap *= 2;
-            held_list *own = realloc(s->own, cap * sizeof *own);
-            if (!own)
-                return JM_ENOMEM;
-            memset(own + s->own_cap, 0, (cap - s->own_cap) * sizeof *own);
-            s->own = own;
-            s->own_cap = cap;
-        }
-        if (list_push(&s->own[h->p.own_family], h))
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 256;
+        join_key *keys = realloc(s->keys, cap * sizeof *keys);
+        if (!keys)
             return JM_ENOMEM;
+        s->keys = keys;
+        s->cap = cap;
     }
-    for (uint32_t fam = h->p.families; fam; fam &= fam - 1)
-        if (list_push(&s->family[__builtin_ctz(fam)], h))
-            return JM_ENOMEM;
-    if (map_insert(&s->ids, h) || list_push(&s->all, h))
+    if (map_insert(&s->ids, h))
         return JM_ENOMEM;
+    s->keys[s->n++] = (join_key){h->p.families, h->p.own_family, h};
     return 0;
 }
 
@@ -532,10 +455,8 @@ int jm_matcher_add_take(jm_matcher *m, jm_record *rec, int64_t fallback_time_ms)
     h->id = id;
     h->id_len = id_len;
     h->id_hash = id_hash;
-    h->alive = 1;
     h->event_ms = JM__HAS(rec, JM_FIELD_TIMESTAMP) ? rec->v[JM_FIELD_TIMESTAMP].i : fallback_time_ms;
-    if (kind == JM_KIND_CANDIDATE)
-        h->key = jm__id_key(id, id_len);
+    h->key = jm__id_key(id, id_len, kind);
 
     if (!m->any_event || h->event_ms > m->max_event) {
         m->max_event = h->event_ms;
@@ -563,29 +484,28 @@ int jm_matcher_add_take(jm_matcher *m, jm_record *rec, int64_t fallback_time_ms)
         held_free(h);
         return rc;
     }
-    int hrc = hold(mine, h);
-    if (hrc) {
-        /* Undo partial holds is not possible cheaply; mark dead so sweeps drop it. */
-        h->alive = 0;
-        return hrc;
+    if (hold(mine, h)) {
+        held_free(h);
+        return JM_ENOMEM;
     }
     return rc;
 }
 
 void jm_matcher_get_stats(const jm_matcher *m, jm_matcher_stats *out)
 {
+    /* Records that have left state but wait for the next sweep count as evicted already. */
     *out = m->st;
     int64_t cut = cutoff(m);
-    unsigned long long pending = 0;
-    const side *sides[2] = {&m->jobs, &m->cands};
-    for (int s = 0; s < 2; s++)
-        for (size_t i = 0; i < sides[s]->all.n; i++)
-            pending += gone(m, sides[s]->all.items[i], cut) != 0;
-    out->evicted += pending;
-    out->held_jobs = m->jobs.all.n;
-    out->held_candidates = m->cands.all.n;
-    for (size_t i = 0; i < m->jobs.all.n; i++)
-        out->held_jobs -= gone(m, m->jobs.all.items[i], cut) != 0;
-    for (size_t i = 0; i < m->cands.all.n; i++)
-        out->held_candidates -= gone(m, m->cands.all.items[i], cut) != 0;
+    out->held_jobs = m->jobs.n;
+    out->held_candidates = m->cands.n;
+    for (size_t i = 0; i < m->jobs.n; i++)
+        if (gone(m, m->jobs.keys[i].h, cut)) {
+            out->held_jobs--;
+            out->evicted++;
+        }
+    for (size_t i = 0; i < m->cands.n; i++)
+        if (gone(m, m->cands.keys[i].h, cut)) {
+            out->held_candidates--;
+            out->evicted++;
+        }
 }

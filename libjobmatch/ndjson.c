@@ -1,6 +1,7 @@
 /* NDJSON: one JSON object per line into a record (with cJSON), and records out as JSON. */
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -208,128 +209,236 @@ int jm_parse_ndjson(const char *line, size_t len, jm_record *out, jm_error *err)
 
 static const char hex[] = "0123456789abcdef";
 
-/* Writes s as a JSON string; reserves its own room. */
+/* Nonzero when one of the eight bytes in w is below 0x20, '"' or '\\'. It may also flag a byte
+ * after a true match (borrows), which only sends that block down the slow path. */
+static inline uint64_t needs_escape(uint64_t w)
+{
+    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    uint64_t ctl = (w - ones * 0x20) & ~w;
+    uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
+    return (ctl | ((q - ones) & ~q) | ((b - ones) & ~b)) & highs;
+}
+
+static char *escape_byte(char *p, unsigned char c)
+{
+    *p++ = '\\';
+    switch (c) {
+    case '"': *p++ = '"'; break;
+    case '\\': *p++ = '\\'; break;
+    case '\n': *p++ = 'n'; break;
+    case '\r': *p++ = 'r'; break;
+    case '\t': *p++ = 't'; break;
+    case '\b': *p++ = 'b'; break;
+    case '\f': *p++ = 'f'; break;
+    default:
+        *p++ = 'u';
+        *p++ = '0';
+        *p++ = '0';
+        *p++ = hex[c >> 4];
+        *p++ = hex[c & 15];
+    }
+    return p;
+}
+
+/* Writes s quoted at p, which has room for len * 6 + 2 bytes; returns the end. */
+static char *put_string(char *p, const char *s, size_t len)
+{
+    *p++ = '"';
+    size_t i = 0;
+    while (i + 8 <= len) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        if (!needs_escape(w)) {
+            memcpy(p, &w, 8);
+            p += 8;
+            i += 8;
+            continue;
+        }
+        for (size_t end = i + 8; i < end; i++) {
+            unsigned char c = (unsigned char)s[i];
+            if (c >= 0x20 && c != '"' && c != '\\')
+                *p++ = (char)c;
+            else
+                p = escape_byte(p, c);
+        }
+    }
+    for (; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x20 && c != '"' && c != '\\')
+            *p++ = (char)c;
+        else
+            p = escape_byte(p, c);
+    }
+    *p++ = '"';
+    return p;
+}
+
 int jm_write_json_string(const char *s, size_t len, jm_buf *out)
 {
     if (jm_buf_reserve(out, len * 6 + 2))
         return JM_ENOMEM;
-    char *p = out->data + out->len;
-    *p++ = '"';
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c >= 0x20 && c != '"' && c != '\\') {
-            *p++ = (char)c;
-            continue;
-        }
-        *p++ = '\\';
-        switch (c) {
-        case '"': *p++ = '"'; break;
-        case '\\': *p++ = '\\'; break;
-        case '\n': *p++ = 'n'; break;
-        case '\r': *p++ = 'r'; break;
-        case '\t': *p++ = 't'; break;
-        case '\b': *p++ = 'b'; break;
-        case '\f': *p++ = 'f'; break;
-        default:
-            *p++ = 'u';
-            *p++ = '0';
-            *p++ = '0';
-            *p++ = hex[c >> 4];
-            *p++ = hex[c & 15];
-        }
-    }
-    *p++ = '"';
-    out->len = (size_t)(p - out->data);
+    out->len = (size_t)(put_string(out->data + out->len, s, len) - out->data);
     return 0;
 }
 
-static int put_raw(jm_buf *out, const char *s, size_t n)
-{
-    if (jm_buf_reserve(out, n))
-        return JM_ENOMEM;
-    memcpy(out->data + out->len, s, n);
-    out->len += n;
-    return 0;
-}
-
-static int put_key(jm_buf *out, const char *name, int first)
-{
-    size_t n = strlen(name);
-    if (jm_buf_reserve(out, n + 4))
-        return JM_ENOMEM;
-    char *p = out->data + out->len;
-    if (!first)
-        *p++ = ',';
-    *p++ = '"';
-    p = jm__put(p, name, n);
-    *p++ = '"';
-    *p++ = ':';
-    out->len = (size_t)(p - out->data);
-    return 0;
-}
-
-static int put_value(const jm_record *r, jm_field f, jm_buf *out)
+/* The most one field can take, so that room is reserved once per field. */
+static size_t field_room(const jm_record *r, jm_field f)
 {
     const jm__value *v = &r->v[f];
-    char tmp[48];
+    size_t room = jm__fields[f].key_len + 64;
     switch (jm__fields[f].type) {
     case JM_TYPE_STRING:
-        return jm_write_json_string(v->s, strlen(v->s), out);
+        return room + v->slen * 6;
+    case JM_TYPE_LIST:
+        for (uint32_t i = 0; i < v->list.count; i++)
+            room += strlen(v->list.items[i]) * 6 + 3;
+        return room;
+    default:
+        return room;
+    }
+}
+
+static char *put_value(char *p, const jm_record *r, jm_field f)
+{
+    const jm__value *v = &r->v[f];
+    switch (jm__fields[f].type) {
+    case JM_TYPE_STRING:
+        return put_string(p, v->s, v->slen);
     case JM_TYPE_NUMBER:
         if (f >= JM_FIELD_POINTS_CATEGORY && f <= JM_FIELD_POINTS_SALARY)
-            return put_raw(out, tmp, (size_t)(jm__put_fixed6(tmp, v->n) - tmp));
-        return put_raw(out, tmp, (size_t)(jm__put_double(tmp, v->n) - tmp));
+            return jm__put_fixed6(p, v->n);
+        return jm__put_double(p, v->n);
     case JM_TYPE_INTEGER:
-        return put_raw(out, tmp, (size_t)(jm__put_i64(tmp, v->i) - tmp));
+        return jm__put_i64(p, v->i);
     case JM_TYPE_TIME:
-        tmp[0] = '"';
-        size_t n = jm_time_format(v->i, tmp + 1);
-        tmp[n + 1] = '"';
-        return put_raw(out, tmp, n + 2);
+        *p++ = '"';
+        p += jm_time_format(v->i, p);
+        *p++ = '"';
+        return p;
     case JM_TYPE_LIST:
-        if (put_raw(out, "[", 1))
-            return JM_ENOMEM;
+        *p++ = '[';
         for (uint32_t i = 0; i < v->list.count; i++) {
-            if ((i && put_raw(out, ",", 1)) ||
-                jm_write_json_string(v->list.items[i], strlen(v->list.items[i]), out))
-                return JM_ENOMEM;
+            if (i)
+                *p++ = ',';
+            p = put_string(p, v->list.items[i], strlen(v->list.items[i]));
         }
-        return put_raw(out, "]", 1);
+        *p++ = ']';
+        return p;
     }
-    return JM_EINVAL;
+    return p;
+}
+
+#define LIT(s) {s, sizeof(s) - 1}
+static const struct {
+    const char *text;
+    size_t len;
+} kind_open[] = {
+    [JM_KIND_JOB_POST] = LIT("{\"type\":\"job_post\""),
+    [JM_KIND_CANDIDATE] = LIT("{\"type\":\"candidate\""),
+    [JM_KIND_APPLICATION] = LIT("{\"type\":\"application\""),
+}, component_key[] = {
+    LIT("\"category\":"), LIT("\"skills\":"), LIT("\"experience\":"), LIT("\"seniority\":"),
+    LIT("\"salary\":"),
+};
+
+/* Every field an application from the matcher has. */
+static const uint64_t full_application =
+    1ull << JM_FIELD_APPLICATION_ID | 1ull << JM_FIELD_CANDIDATE_ID | 1ull << JM_FIELD_POST_ID |
+    1ull << JM_FIELD_JOB_FAMILY | 1ull << JM_FIELD_COMPATIBILITY_SCORE |
+    1ull << JM_FIELD_POINTS_CATEGORY | 1ull << JM_FIELD_POINTS_SKILLS |
+    1ull << JM_FIELD_POINTS_EXPERIENCE | 1ull << JM_FIELD_POINTS_SENIORITY |
+    1ull << JM_FIELD_POINTS_SALARY | 1ull << JM_FIELD_STATUS | 1ull << JM_FIELD_MATCH_REASON |
+    1ull << JM_FIELD_APPLICATION_METHOD | 1ull << JM_FIELD_APPLICATION_DATE |
+    1ull << JM_FIELD_TIMESTAMP;
+
+#define PUT_LITERAL(p, s) jm__put(p, s, sizeof(s) - 1)
+
+/* The same bytes as the general path below, for the shape jm-match writes millions of times:
+ * an application with every field, laid out without per-field dispatch. */
+static int write_full_application(const jm_record *r, jm_buf *out)
+{
+    const jm__value *v = r->v;
+    size_t room = 512 + 6 * (v[JM_FIELD_APPLICATION_ID].slen + v[JM_FIELD_CANDIDATE_ID].slen +
+                             v[JM_FIELD_POST_ID].slen + v[JM_FIELD_JOB_FAMILY].slen +
+                             v[JM_FIELD_STATUS].slen + v[JM_FIELD_MATCH_REASON].slen +
+                             v[JM_FIELD_APPLICATION_METHOD].slen);
+    if (jm_buf_reserve(out, room))
+        return JM_ENOMEM;
+    char *p = out->data + out->len;
+    p = PUT_LITERAL(p, "{\"type\":\"application\",\"application_id\":");
+    p = put_string(p, v[JM_FIELD_APPLICATION_ID].s, v[JM_FIELD_APPLICATION_ID].slen);
+    p = PUT_LITERAL(p, ",\"candidate_id\":");
+    p = put_string(p, v[JM_FIELD_CANDIDATE_ID].s, v[JM_FIELD_CANDIDATE_ID].slen);
+    p = PUT_LITERAL(p, ",\"post_id\":");
+    p = put_string(p, v[JM_FIELD_POST_ID].s, v[JM_FIELD_POST_ID].slen);
+    p = PUT_LITERAL(p, ",\"job_family\":");
+    p = put_string(p, v[JM_FIELD_JOB_FAMILY].s, v[JM_FIELD_JOB_FAMILY].slen);
+    p = PUT_LITERAL(p, ",\"compatibility_score\":");
+    p = jm__put_i64(p, v[JM_FIELD_COMPATIBILITY_SCORE].i);
+    p = PUT_LITERAL(p, ",\"components\":{\"category\":");
+    p = jm__put_fixed6(p, v[JM_FIELD_POINTS_CATEGORY].n);
+    p = PUT_LITERAL(p, ",\"skills\":");
+    p = jm__put_fixed6(p, v[JM_FIELD_POINTS_SKILLS].n);
+    p = PUT_LITERAL(p, ",\"experience\":");
+    p = jm__put_fixed6(p, v[JM_FIELD_POINTS_EXPERIENCE].n);
+    p = PUT_LITERAL(p, ",\"seniority\":");
+    p = jm__put_fixed6(p, v[JM_FIELD_POINTS_SENIORITY].n);
+    p = PUT_LITERAL(p, ",\"salary\":");
+    p = jm__put_fixed6(p, v[JM_FIELD_POINTS_SALARY].n);
+    p = PUT_LITERAL(p, "},\"status\":");
+    p = put_string(p, v[JM_FIELD_STATUS].s, v[JM_FIELD_STATUS].slen);
+    p = PUT_LITERAL(p, ",\"match_reason\":");
+    p = put_string(p, v[JM_FIELD_MATCH_REASON].s, v[JM_FIELD_MATCH_REASON].slen);
+    p = PUT_LITERAL(p, ",\"application_method\":");
+    p = put_string(p, v[JM_FIELD_APPLICATION_METHOD].s, v[JM_FIELD_APPLICATION_METHOD].slen);
+    p = PUT_LITERAL(p, ",\"application_date\":\"");
+    p += jm_time_format(v[JM_FIELD_APPLICATION_DATE].i, p);
+    p = PUT_LITERAL(p, "\",\"timestamp\":\"");
+    p += jm_time_format(v[JM_FIELD_TIMESTAMP].i, p);
+    p = PUT_LITERAL(p, "\"}\n");
+    out->len = (size_t)(p - out->data);
+    return 0;
 }
 
 int jm_write_ndjson(const jm_record *r, jm_buf *out)
 {
+    if (r->kind == JM_KIND_APPLICATION && (r->present & full_application) == full_application)
+        return write_full_application(r, out);
     const jm_field *order = jm__kind_fields(r->kind);
     if (!order)
         return JM_EINVAL;
-    const char *kind = jm_kind_name(r->kind);
-    if (put_raw(out, "{\"type\":", 8) || jm_write_json_string(kind, strlen(kind), out))
+    size_t room = 64;
+    for (const jm_field *f = order; *f != JM_FIELD_COUNT; f++)
+        if (JM__HAS(r, *f))
+            room += field_room(r, *f);
+    if (jm_buf_reserve(out, room))
         return JM_ENOMEM;
+    char *p = out->data + out->len;
+    p = jm__put(p, kind_open[r->kind].text, kind_open[r->kind].len);
     int in_components = 0;
     for (const jm_field *f = order; *f != JM_FIELD_COUNT; f++) {
         int is_component = *f >= JM_FIELD_POINTS_CATEGORY && *f <= JM_FIELD_POINTS_SALARY;
         if (in_components && !is_component) {
-            if (put_raw(out, "}", 1))
-                return JM_ENOMEM;
+            *p++ = '}';
             in_components = 0;
         }
         if (!JM__HAS(r, *f))
             continue;
         if (is_component) {
-            if (!in_components && put_raw(out, ",\"components\":{", 15))
-                return JM_ENOMEM;
-            if (put_key(out, jm__fields[*f].name + strlen("components."), !in_components))
-                return JM_ENOMEM;
+            /* Inside "components": the key without its "components." prefix. */
+            int c = *f - JM_FIELD_POINTS_CATEGORY;
+            p = in_components ? jm__put(p, ",", 1) : jm__put(p, ",\"components\":{", 15);
+            p = jm__put(p, component_key[c].text, component_key[c].len);
             in_components = 1;
-        } else if (put_key(out, jm__fields[*f].name, 0)) {
-            return JM_ENOMEM;
+        } else {
+            p = jm__put(p, jm__fields[*f].key, jm__fields[*f].key_len);
         }
-        if (put_value(r, *f, out))
-            return JM_ENOMEM;
+        p = put_value(p, r, *f);
     }
-    if (in_components && put_raw(out, "}", 1))
-        return JM_ENOMEM;
-    return put_raw(out, "}\n", 2);
+    if (in_components)
+        *p++ = '}';
+    *p++ = '}';
+    *p++ = '\n';
+    out->len = (size_t)(p - out->data);
+    return 0;
 }

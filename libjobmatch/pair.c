@@ -10,13 +10,27 @@
 #include "record_internal.h"
 #include "score_internal.h"
 
-/* XXH3's output is frozen since xxHash 0.8.0, so ids agree across machines and versions. */
-uint64_t jm__id_key(const char *candidate_id, size_t len) { return XXH3_64bits(candidate_id, len); }
-
-jm__pair_hash jm__hash_pair(uint64_t cand_key, const char *post_id, size_t len)
+static uint64_t splitmix64(uint64_t x)
 {
-    XXH128_hash_t h = XXH3_128bits_withSeed(post_id, len, cand_key);
+    x += 0x9E3779B97F4A7C15ull;
+    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
+    x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
+    return x ^ (x >> 31);
+}
+
+/* XXH3's output is frozen since xxHash 0.8.0, so ids agree across machines and versions. A job's
+ * key is mixed once more so that (a, b) and (b, a) as (candidate, job) differ. */
+jm__pair_hash jm__id_key(const char *id, size_t len, jm_kind kind)
+{
+    XXH128_hash_t h = XXH3_128bits(id, len);
+    if (kind == JM_KIND_JOB_POST)
+        return (jm__pair_hash){splitmix64(h.low64), splitmix64(h.high64 + 0x632BE59BD9B4E019ull)};
     return (jm__pair_hash){h.low64, h.high64};
+}
+
+jm__pair_hash jm__hash_pair(jm__pair_hash cand_key, jm__pair_hash job_key)
+{
+    return (jm__pair_hash){splitmix64(cand_key.lo ^ job_key.lo), splitmix64(cand_key.hi ^ job_key.hi)};
 }
 
 void jm__uuid_format(jm__pair_hash h, char *out)
@@ -39,14 +53,6 @@ void jm__uuid_format(jm__pair_hash h, char *out)
     *p = '\0';
 }
 
-static uint64_t splitmix64(uint64_t x)
-{
-    x += 0x9E3779B97F4A7C15ull;
-    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
-    x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
-    return x ^ (x >> 31);
-}
-
 double jm__draw(jm__pair_hash h, uint64_t seed)
 {
     uint64_t x = splitmix64(h.lo ^ splitmix64(seed));
@@ -63,30 +69,42 @@ int64_t jm__application_date(const jm_record *job, jm__pair_hash h, int64_t fall
     if (to <= from)
         return from;
     uint64_t span_s = (uint64_t)(to - from) / 1000;
-    return from + (int64_t)(h.hi % (span_s + 1)) * 1000;
+    /* A point in [0, span_s] by multiply-high: uniform enough, and no 64-bit division. */
+    uint64_t offset = (uint64_t)(((unsigned __int128)h.hi * (span_s + 1)) >> 64);
+    return from + (int64_t)offset * 1000;
+}
+
+static jm__pair_hash hash_ids(const char *candidate_id, const char *post_id)
+{
+    return jm__hash_pair(jm__id_key(candidate_id, strlen(candidate_id), JM_KIND_CANDIDATE),
+                         jm__id_key(post_id, strlen(post_id), JM_KIND_JOB_POST));
 }
 
 double jm_status_draw(uint64_t seed, const char *candidate_id, const char *post_id)
 {
-    jm__pair_hash h = jm__hash_pair(jm__id_key(candidate_id, strlen(candidate_id)), post_id,
-                                    strlen(post_id));
-    return jm__draw(h, seed);
+    return jm__draw(hash_ids(candidate_id, post_id), seed);
+}
+
+#define STATUS(s) (*len = sizeof(s) - 1, s)
+
+const char *jm__status(int score, double u, size_t *len)
+{
+    if (score >= 75)
+        return u < 0.6 ? STATUS("Interview Scheduled") : STATUS("Applied");
+    if (score >= 60)
+        return u < 0.7 ? STATUS("Applied") : STATUS("Under Review");
+    if (score >= 40)
+        return u < 0.5 ? STATUS("Applied") : STATUS("Not a Fit");
+    return u < 0.8 ? STATUS("Rejected") : STATUS("Not a Fit");
 }
 
 const char *jm_status_for(int score, double u)
 {
-    if (score >= 75)
-        return u < 0.6 ? "Interview Scheduled" : "Applied";
-    if (score >= 60)
-        return u < 0.7 ? "Applied" : "Under Review";
-    if (score >= 40)
-        return u < 0.5 ? "Applied" : "Not a Fit";
-    return u < 0.8 ? "Rejected" : "Not a Fit";
+    size_t len;
+    return jm__status(score, u, &len);
 }
 
 void jm_application_id(const char *candidate_id, const char *post_id, char *out)
 {
-    jm__pair_hash h = jm__hash_pair(jm__id_key(candidate_id, strlen(candidate_id)), post_id,
-                                    strlen(post_id));
-    jm__uuid_format(h, out);
+    jm__uuid_format(hash_ids(candidate_id, post_id), out);
 }

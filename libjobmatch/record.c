@@ -13,56 +13,60 @@
 #define CAND (1u << JM_KIND_CANDIDATE)
 #define APP (1u << JM_KIND_APPLICATION)
 
+/* F(name, alias, alias2, type, kinds): the key writers use is made from the name here. */
+#define F(name, alias, alias2, type, kinds) \
+    {name, alias, alias2, type, kinds, ",\"" name "\":", sizeof(name) + 3}
+
 const jm__field_info jm__fields[JM_FIELD_COUNT] = {
-    [JM_FIELD_POST_ID] = {"post_id", NULL, NULL, JM_TYPE_STRING, JOB | APP},
-    [JM_FIELD_CANDIDATE_ID] = {"candidate_id", NULL, NULL, JM_TYPE_STRING, CAND | APP},
-    [JM_FIELD_APPLICATION_ID] = {"application_id", NULL, NULL, JM_TYPE_STRING, APP},
-    [JM_FIELD_COMPANY] = {"company", NULL, NULL, JM_TYPE_STRING, JOB},
-    [JM_FIELD_JOB_TITLE] = {"job_title", NULL, NULL, JM_TYPE_STRING, JOB},
-    [JM_FIELD_JOB_CATEGORY] = {"job_category", "category", NULL, JM_TYPE_STRING, JOB | CAND},
-    [JM_FIELD_INDUSTRY] = {"industry", NULL, NULL, JM_TYPE_STRING, JOB},
-    [JM_FIELD_EMPLOYMENT_TYPE] = {"employment_type", NULL, NULL, JM_TYPE_STRING, JOB},
-    [JM_FIELD_WORK_MODE] = {"work_mode", NULL, NULL, JM_TYPE_STRING, JOB},
-    [JM_FIELD_APPLICATION_METHOD] = {"application_method", NULL, NULL, JM_TYPE_STRING, JOB | APP},
-    [JM_FIELD_PLATFORM] = {"platform", NULL, NULL, JM_TYPE_STRING, JOB},
-    [JM_FIELD_LANGUAGE] = {"language", NULL, NULL, JM_TYPE_STRING, JOB},
-    [JM_FIELD_LOCATION_COUNTRY] = {"location_country", "country", NULL, JM_TYPE_STRING, JOB | CAND},
-    [JM_FIELD_LOCATION_CITY] = {"location_city", "city", NULL, JM_TYPE_STRING, JOB | CAND},
-    [JM_FIELD_REQUIRED_SKILLS] = {"required_skills", "skills_needed", NULL, JM_TYPE_LIST, JOB},
-    [JM_FIELD_CERTIFICATIONS] = {"certifications", NULL, NULL, JM_TYPE_LIST, JOB | CAND},
-    [JM_FIELD_SALARY_MIN] = {"salary_min", NULL, NULL, JM_TYPE_NUMBER, JOB},
-    [JM_FIELD_SALARY_MAX] = {"salary_max", NULL, NULL, JM_TYPE_NUMBER, JOB},
-    [JM_FIELD_EXPERIENCE_LEVEL] = {"experience_level", "detailed_experience_level", "seniority",
-                                   JM_TYPE_STRING, JOB | CAND},
-    [JM_FIELD_YEARS_EXPERIENCE] = {"years_experience", "experience_range", NULL, JM_TYPE_STRING,
-                                   JOB | CAND},
-    [JM_FIELD_POSTED_DATE] = {"posted_date", "post_date", NULL, JM_TYPE_TIME, JOB},
-    [JM_FIELD_DEADLINE_DATE] = {"deadline_date", "deadline", NULL, JM_TYPE_TIME, JOB},
-    [JM_FIELD_FULL_NAME] = {"full_name", "name", NULL, JM_TYPE_STRING, CAND},
-    [JM_FIELD_GENDER] = {"gender", NULL, NULL, JM_TYPE_STRING, CAND},
-    [JM_FIELD_NATIONALITY] = {"nationality", NULL, NULL, JM_TYPE_STRING, CAND},
-    [JM_FIELD_EDUCATION_LEVEL] = {"education_level", NULL, NULL, JM_TYPE_STRING, CAND},
-    [JM_FIELD_CURRENT_TITLE] = {"current_title", NULL, NULL, JM_TYPE_STRING, CAND},
-    [JM_FIELD_CURRENT_COMPANY] = {"current_company", NULL, NULL, JM_TYPE_STRING, CAND},
-    [JM_FIELD_BIRTH_YEAR] = {"birth_year", "date_of_birth", NULL, JM_TYPE_INTEGER, CAND},
-    [JM_FIELD_GRADUATION_YEAR] = {"graduation_year", NULL, NULL, JM_TYPE_INTEGER, CAND},
-    [JM_FIELD_GPA] = {"gpa", "GPA", NULL, JM_TYPE_NUMBER, CAND},
-    [JM_FIELD_PREVIOUS_COMPANIES] = {"previous_companies", NULL, NULL, JM_TYPE_LIST, CAND},
-    [JM_FIELD_PREVIOUS_INDUSTRIES] = {"previous_industries", NULL, NULL, JM_TYPE_LIST, CAND},
-    [JM_FIELD_SKILLS] = {"skills", NULL, NULL, JM_TYPE_LIST, CAND},
-    [JM_FIELD_CURRENT_SALARY] = {"current_salary", NULL, NULL, JM_TYPE_NUMBER, CAND},
-    [JM_FIELD_EXPECTED_SALARY] = {"expected_salary", NULL, NULL, JM_TYPE_NUMBER, CAND},
-    [JM_FIELD_JOB_FAMILY] = {"job_family", NULL, NULL, JM_TYPE_STRING, APP},
-    [JM_FIELD_COMPATIBILITY_SCORE] = {"compatibility_score", NULL, NULL, JM_TYPE_INTEGER, APP},
-    [JM_FIELD_POINTS_CATEGORY] = {"components.category", NULL, NULL, JM_TYPE_NUMBER, APP},
-    [JM_FIELD_POINTS_SKILLS] = {"components.skills", NULL, NULL, JM_TYPE_NUMBER, APP},
-    [JM_FIELD_POINTS_EXPERIENCE] = {"components.experience", NULL, NULL, JM_TYPE_NUMBER, APP},
-    [JM_FIELD_POINTS_SENIORITY] = {"components.seniority", NULL, NULL, JM_TYPE_NUMBER, APP},
-    [JM_FIELD_POINTS_SALARY] = {"components.salary", NULL, NULL, JM_TYPE_NUMBER, APP},
-    [JM_FIELD_STATUS] = {"status", NULL, NULL, JM_TYPE_STRING, APP},
-    [JM_FIELD_MATCH_REASON] = {"match_reason", NULL, NULL, JM_TYPE_STRING, APP},
-    [JM_FIELD_APPLICATION_DATE] = {"application_date", NULL, NULL, JM_TYPE_TIME, APP},
-    [JM_FIELD_TIMESTAMP] = {"timestamp", NULL, NULL, JM_TYPE_TIME, JOB | CAND | APP},
+    [JM_FIELD_POST_ID] = F("post_id", NULL, NULL, JM_TYPE_STRING, JOB | APP),
+    [JM_FIELD_CANDIDATE_ID] = F("candidate_id", NULL, NULL, JM_TYPE_STRING, CAND | APP),
+    [JM_FIELD_APPLICATION_ID] = F("application_id", NULL, NULL, JM_TYPE_STRING, APP),
+    [JM_FIELD_COMPANY] = F("company", NULL, NULL, JM_TYPE_STRING, JOB),
+    [JM_FIELD_JOB_TITLE] = F("job_title", NULL, NULL, JM_TYPE_STRING, JOB),
+    [JM_FIELD_JOB_CATEGORY] = F("job_category", "category", NULL, JM_TYPE_STRING, JOB | CAND),
+    [JM_FIELD_INDUSTRY] = F("industry", NULL, NULL, JM_TYPE_STRING, JOB),
+    [JM_FIELD_EMPLOYMENT_TYPE] = F("employment_type", NULL, NULL, JM_TYPE_STRING, JOB),
+    [JM_FIELD_WORK_MODE] = F("work_mode", NULL, NULL, JM_TYPE_STRING, JOB),
+    [JM_FIELD_APPLICATION_METHOD] = F("application_method", NULL, NULL, JM_TYPE_STRING, JOB | APP),
+    [JM_FIELD_PLATFORM] = F("platform", NULL, NULL, JM_TYPE_STRING, JOB),
+    [JM_FIELD_LANGUAGE] = F("language", NULL, NULL, JM_TYPE_STRING, JOB),
+    [JM_FIELD_LOCATION_COUNTRY] = F("location_country", "country", NULL, JM_TYPE_STRING, JOB | CAND),
+    [JM_FIELD_LOCATION_CITY] = F("location_city", "city", NULL, JM_TYPE_STRING, JOB | CAND),
+    [JM_FIELD_REQUIRED_SKILLS] = F("required_skills", "skills_needed", NULL, JM_TYPE_LIST, JOB),
+    [JM_FIELD_CERTIFICATIONS] = F("certifications", NULL, NULL, JM_TYPE_LIST, JOB | CAND),
+    [JM_FIELD_SALARY_MIN] = F("salary_min", NULL, NULL, JM_TYPE_NUMBER, JOB),
+    [JM_FIELD_SALARY_MAX] = F("salary_max", NULL, NULL, JM_TYPE_NUMBER, JOB),
+    [JM_FIELD_EXPERIENCE_LEVEL] = F("experience_level", "detailed_experience_level", "seniority",
+                                   JM_TYPE_STRING, JOB | CAND),
+    [JM_FIELD_YEARS_EXPERIENCE] = F("years_experience", "experience_range", NULL, JM_TYPE_STRING,
+                                   JOB | CAND),
+    [JM_FIELD_POSTED_DATE] = F("posted_date", "post_date", NULL, JM_TYPE_TIME, JOB),
+    [JM_FIELD_DEADLINE_DATE] = F("deadline_date", "deadline", NULL, JM_TYPE_TIME, JOB),
+    [JM_FIELD_FULL_NAME] = F("full_name", "name", NULL, JM_TYPE_STRING, CAND),
+    [JM_FIELD_GENDER] = F("gender", NULL, NULL, JM_TYPE_STRING, CAND),
+    [JM_FIELD_NATIONALITY] = F("nationality", NULL, NULL, JM_TYPE_STRING, CAND),
+    [JM_FIELD_EDUCATION_LEVEL] = F("education_level", NULL, NULL, JM_TYPE_STRING, CAND),
+    [JM_FIELD_CURRENT_TITLE] = F("current_title", NULL, NULL, JM_TYPE_STRING, CAND),
+    [JM_FIELD_CURRENT_COMPANY] = F("current_company", NULL, NULL, JM_TYPE_STRING, CAND),
+    [JM_FIELD_BIRTH_YEAR] = F("birth_year", "date_of_birth", NULL, JM_TYPE_INTEGER, CAND),
+    [JM_FIELD_GRADUATION_YEAR] = F("graduation_year", NULL, NULL, JM_TYPE_INTEGER, CAND),
+    [JM_FIELD_GPA] = F("gpa", "GPA", NULL, JM_TYPE_NUMBER, CAND),
+    [JM_FIELD_PREVIOUS_COMPANIES] = F("previous_companies", NULL, NULL, JM_TYPE_LIST, CAND),
+    [JM_FIELD_PREVIOUS_INDUSTRIES] = F("previous_industries", NULL, NULL, JM_TYPE_LIST, CAND),
+    [JM_FIELD_SKILLS] = F("skills", NULL, NULL, JM_TYPE_LIST, CAND),
+    [JM_FIELD_CURRENT_SALARY] = F("current_salary", NULL, NULL, JM_TYPE_NUMBER, CAND),
+    [JM_FIELD_EXPECTED_SALARY] = F("expected_salary", NULL, NULL, JM_TYPE_NUMBER, CAND),
+    [JM_FIELD_JOB_FAMILY] = F("job_family", NULL, NULL, JM_TYPE_STRING, APP),
+    [JM_FIELD_COMPATIBILITY_SCORE] = F("compatibility_score", NULL, NULL, JM_TYPE_INTEGER, APP),
+    [JM_FIELD_POINTS_CATEGORY] = F("components.category", NULL, NULL, JM_TYPE_NUMBER, APP),
+    [JM_FIELD_POINTS_SKILLS] = F("components.skills", NULL, NULL, JM_TYPE_NUMBER, APP),
+    [JM_FIELD_POINTS_EXPERIENCE] = F("components.experience", NULL, NULL, JM_TYPE_NUMBER, APP),
+    [JM_FIELD_POINTS_SENIORITY] = F("components.seniority", NULL, NULL, JM_TYPE_NUMBER, APP),
+    [JM_FIELD_POINTS_SALARY] = F("components.salary", NULL, NULL, JM_TYPE_NUMBER, APP),
+    [JM_FIELD_STATUS] = F("status", NULL, NULL, JM_TYPE_STRING, APP),
+    [JM_FIELD_MATCH_REASON] = F("match_reason", NULL, NULL, JM_TYPE_STRING, APP),
+    [JM_FIELD_APPLICATION_DATE] = F("application_date", NULL, NULL, JM_TYPE_TIME, APP),
+    [JM_FIELD_TIMESTAMP] = F("timestamp", NULL, NULL, JM_TYPE_TIME, JOB | CAND | APP),
 };
 
 const jm_field jm__job_fields[] = {
@@ -189,7 +193,7 @@ int jm__record_copy_into(jm_record *dst, const jm_record *src)
         int rc = 0;
         switch (jm__fields[f].type) {
         case JM_TYPE_STRING:
-            rc = jm_record_set_string(dst, f, src->v[f].s, strlen(src->v[f].s));
+            rc = jm_record_set_string(dst, f, src->v[f].s, src->v[f].slen);
             break;
         case JM_TYPE_LIST:
             rc = jm_record_list_clear(dst, f);
@@ -349,6 +353,7 @@ int jm_record_set_string(jm_record *r, jm_field field, const char *s, size_t len
     if (!p)
         return JM_ENOMEM;
     r->v[field].s = p;
+    r->v[field].slen = len;
     r->present |= 1ull << field;
     return 0;
 }

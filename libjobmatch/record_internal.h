@@ -13,7 +13,10 @@ typedef struct jm__list {
 } jm__list;
 
 typedef union jm__value {
-    const char *s;
+    struct {
+        const char *s;
+        size_t slen; /* strlen(s), kept so writers need not count */
+    };
     double n;
     int64_t i;
     jm__list list;
@@ -49,6 +52,8 @@ typedef struct jm__field_info {
     const char *alias2;    /* a second one, or NULL */
     jm_field_type type;
     unsigned kinds;        /* bit k: belongs to kind k */
+    const char *key;       /* what writers put before the value: ,"name": */
+    size_t key_len;
 } jm__field_info;
 
 extern const jm__field_info jm__fields[JM_FIELD_COUNT];

@@ -51,6 +51,17 @@ int jm_weights_parse(const char *spec, jm_weights *out)
     return 0;
 }
 
+/* strlen of each family name, so that writers need not count per pair. */
+static size_t family_len[JM_FAMILY_COUNT];
+
+__attribute__((constructor)) static void measure_families(void)
+{
+    for (int i = 0; i < JM_FAMILY_COUNT; i++)
+        family_len[i] = strlen(jm_family_name(i));
+}
+
+enum { MAX_SKILL_WORDS = 32 };
+
 static int cmp_u32(const void *a, const void *b)
 {
     uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
@@ -88,6 +99,7 @@ int jm__prepare(const jm_record *r, jm__intern *skills, jm__intern *categories, 
         if (tl) {
             p->own_family = jm__intern_id(categories, key, tl);
             p->own_name = cat;
+            p->own_name_len = len;
         }
         if (key != stack)
             free(key);
@@ -121,8 +133,9 @@ int jm__prepare(const jm_record *r, jm__intern *skills, jm__intern *categories, 
     if (is_job) {
         p->skill_order = malloc(n * sizeof *p->skill_order);
         p->skill_text = malloc(n * sizeof *p->skill_text);
+        p->skill_len = malloc(n * sizeof *p->skill_len);
     }
-    if (!p->skills || (is_job && (!p->skill_order || !p->skill_text))) {
+    if (!p->skills || (is_job && (!p->skill_order || !p->skill_text || !p->skill_len))) {
         jm__prepared_release(p);
         return JM_ENOMEM;
     }
@@ -152,6 +165,7 @@ int jm__prepare(const jm_record *r, jm__intern *skills, jm__intern *categories, 
                 seen = p->skill_order[k] == (uint32_t)id;
             if (!seen) {
                 p->skill_order[norder] = (uint32_t)id;
+                p->skill_len[norder] = (uint32_t)sl;
                 p->skill_text[norder++] = s;
             }
         }
@@ -162,6 +176,20 @@ int jm__prepare(const jm_record *r, jm__intern *skills, jm__intern *categories, 
         if (u == 0 || p->skills[u - 1] != p->skills[i])
             p->skills[u++] = p->skills[i];
     p->nskills = u; /* equals norder for a job */
+    /* Skills of one category are interned close together, so a short bit set usually covers a
+     * record's ids, and intersections become a few AND + popcount. */
+    uint32_t word0 = p->skills[0] / 64, nwords = p->skills[u - 1] / 64 - word0 + 1;
+    if (nwords <= MAX_SKILL_WORDS) {
+        p->skill_bits = calloc(nwords, sizeof *p->skill_bits);
+        if (!p->skill_bits) {
+            jm__prepared_release(p);
+            return JM_ENOMEM;
+        }
+        for (uint32_t i = 0; i < u; i++)
+            p->skill_bits[p->skills[i] / 64 - word0] |= 1ull << (p->skills[i] % 64);
+        p->word0 = word0;
+        p->nwords = nwords;
+    }
     return 0;
 }
 
@@ -170,9 +198,42 @@ void jm__prepared_release(jm__prepared *p)
     free(p->skills);
     free(p->skill_order);
     free(p->skill_text);
-    p->skills = p->skill_order = NULL;
+    free(p->skill_len);
+    free(p->skill_bits);
+    p->skill_bits = NULL;
+    p->nwords = 0;
+    p->skills = p->skill_order = p->skill_len = NULL;
     p->skill_text = NULL;
     p->nskills = 0;
+}
+
+int jm__has_skill(const jm__prepared *p, uint32_t id)
+{
+    if (p->skill_bits) {
+        uint32_t w = id / 64;
+        return w >= p->word0 && w < p->word0 + p->nwords &&
+               (p->skill_bits[w - p->word0] >> (id % 64) & 1);
+    }
+    uint32_t lo = 0, hi = p->nskills;
+    while (lo < hi) {
+        uint32_t mid = (lo + hi) / 2;
+        if (p->skills[mid] < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < p->nskills && p->skills[lo] == id;
+}
+
+static unsigned intersect_bits(const jm__prepared *a, const jm__prepared *b)
+{
+    uint32_t from = a->word0 > b->word0 ? a->word0 : b->word0;
+    uint32_t a_end = a->word0 + a->nwords, b_end = b->word0 + b->nwords;
+    uint32_t to = a_end < b_end ? a_end : b_end;
+    unsigned n = 0;
+    for (uint32_t w = from; w < to; w++)
+        n += (unsigned)__builtin_popcountll(a->skill_bits[w - a->word0] & b->skill_bits[w - b->word0]);
+    return n;
 }
 
 static unsigned intersect(const uint32_t *a, uint32_t na, const uint32_t *b, uint32_t nb)
@@ -201,9 +262,18 @@ void jm__score_prepared(const jm__prepared *cand, const jm__prepared *job, const
     int same = cand->category >= 0 ? cand->category == job->category
                                    : cand->own_family >= 0 && cand->own_family == job->own_family;
     f[JM_COMPONENT_CATEGORY] = same ? 1.0 : 0.5;
-    out->family = common ? jm_family_name(__builtin_ctz(common)) : job->own_name;
+    if (common) {
+        int fam = __builtin_ctz(common);
+        out->family = jm_family_name(fam);
+        out->family_len = family_len[fam];
+    } else {
+        out->family = job->own_name;
+        out->family_len = job->own_name_len;
+    }
 
-    unsigned inter = intersect(cand->skills, cand->nskills, job->skills, job->nskills);
+    unsigned inter = cand->skill_bits && job->skill_bits
+                         ? intersect_bits(cand, job)
+                         : intersect(cand->skills, cand->nskills, job->skills, job->nskills);
     unsigned uni = cand->nskills + job->nskills - inter;
     out->shared_skills = inter;
     f[JM_COMPONENT_SKILLS] = uni ? (double)inter / uni : 0.0;

@@ -15,10 +15,15 @@ typedef struct jm__prepared {
     uint32_t families;       /* taxonomy families, bit i = family i */
     int32_t own_family;      /* for a category outside the taxonomy: its interned key, else -1 */
     const char *own_name;    /* that category's text (borrowed from the record) */
+    size_t own_name_len;
     uint32_t *skills;        /* interned, sorted, unique */
     uint32_t nskills;
+    uint64_t *skill_bits;    /* the same as a bit set over words [word0, word0 + nwords), or
+                              * NULL when the ids spread too wide for that to pay */
+    uint32_t word0, nwords;
     uint32_t *skill_order;   /* jobs: the same ids in the job's order (first occurrence) */
     const char **skill_text; /* jobs: the job's text of each, in that order */
+    uint32_t *skill_len;     /* jobs: the length of each text */
     int years;               /* minimum years, -1 unknown */
     int rank;                /* seniority rank, 0 unknown */
     double money;            /* job: the offer; candidate: the ask; <= 0 unknown */
@@ -28,6 +33,9 @@ typedef struct jm__prepared {
  * from malloc; release with jm__prepared_release(). 0 or JM_ENOMEM. */
 int jm__prepare(const jm_record *r, jm__intern *skills, jm__intern *categories, jm__prepared *p);
 void jm__prepared_release(jm__prepared *p);
+
+/* Nonzero when the prepared set holds skill id. */
+int jm__has_skill(const jm__prepared *p, uint32_t id);
 
 /* Nonzero when the two share a family. */
 static inline int jm__joined(const jm__prepared *a, const jm__prepared *b)
@@ -39,18 +47,21 @@ static inline int jm__joined(const jm__prepared *a, const jm__prepared *b)
 void jm__score_prepared(const jm__prepared *cand, const jm__prepared *job, const jm_weights *w,
                         jm_score *out);
 
-/* The 128-bit pair hash behind application_id, the status draw and application_date. cand_key
- * is jm__id_key(candidate_id). */
+/* The 128-bit pair hash behind application_id, the status draw and application_date: each id
+ * hashed once into a key (kind: whose id it is), and the two keys mixed per pair. */
 typedef struct jm__pair_hash {
     uint64_t lo, hi;
 } jm__pair_hash;
-uint64_t jm__id_key(const char *candidate_id, size_t len);
-jm__pair_hash jm__hash_pair(uint64_t cand_key, const char *post_id, size_t len);
+jm__pair_hash jm__id_key(const char *id, size_t len, jm_kind kind);
+jm__pair_hash jm__hash_pair(jm__pair_hash cand_key, jm__pair_hash job_key);
 /* Formats the UUID of h into out[37] (NUL-terminated). */
 void jm__uuid_format(jm__pair_hash h, char *out);
 double jm__draw(jm__pair_hash h, uint64_t seed);
 /* application_date: a point between the job's posted and deadline dates (whole seconds). */
 int64_t jm__application_date(const jm_record *job, jm__pair_hash h, int64_t fallback_ms);
+
+/* The status for score and draw u, and its length. */
+const char *jm__status(int score, double u, size_t *len);
 
 /* Appends the match reason to out (NUL-terminated, len excludes it). 0 or JM_ENOMEM. */
 int jm__match_reason(const jm__prepared *cand, const jm__prepared *job, const jm_score *s,

@@ -134,7 +134,9 @@ char *jm__put_fixed6(char *p, double v)
         *p++ = '-';
         v = -v;
     }
-    uint64_t scaled = (uint64_t)llround(v * 1e6);
+    if (v == (double)(uint64_t)v) /* whole points are the common case */
+        return jm__put_u64(p, (uint64_t)v);
+    uint64_t scaled = (uint64_t)(v * 1e6 + 0.5); /* v >= 0 here: round half up */
     uint64_t whole = scaled / 1000000, frac = scaled % 1000000;
     p = jm__put_u64(p, whole);
     if (frac) {

@@ -39,6 +39,7 @@ typedef struct jm_score {
     double fraction[JM_COMPONENT_COUNT];     /* each in [0, 1] */
     double points[JM_COMPONENT_COUNT];       /* weight x fraction */
     const char *family;                      /* job_family: static, or borrowed from a record */
+    size_t family_len;                       /* strlen(family) */
     unsigned shared_skills;                  /* |A n B| after normalisation */
 } jm_score;
 
