@@ -22,7 +22,7 @@ struct jm_reader {
     unsigned long line;      /* lines consumed so far */
     unsigned long pending_line; /* where the pending record starts */
     unsigned long records, rejects;
-    int started;             /* the first bytes were seen (for the BOM) */
+    unsigned bom;            /* bytes of a leading UTF-8 BOM matched so far; 3: settled */
     int in_quotes;           /* CSV: the scan is inside a quoted field */
     jm__csv_header *header;
 };
@@ -161,13 +161,22 @@ static size_t record_end(jm_reader *r, const char *s, size_t len, unsigned long 
 
 int jm_reader_feed(jm_reader *r, const void *data, size_t len)
 {
+    static const char bom[] = "\xEF\xBB\xBF";
     const char *s = data;
-    if (!r->started && len) {
-        r->started = 1;
-        /* A UTF-8 byte-order mark may open the input. */
-        if (len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
-            s += 3;
-            len -= 3;
+    if (r->bom < 3) {
+        /* A UTF-8 byte-order mark may open the input, even split over feeds. */
+        while (len && r->bom < 3 && *s == bom[r->bom]) {
+            r->bom++;
+            s++;
+            len--;
+        }
+        if (len && r->bom < 3) {
+            /* Not a BOM after all: its first bytes were data. */
+            unsigned k = r->bom;
+            r->bom = 3;
+            int rc = k ? jm_reader_feed(r, bom, k) : 0;
+            if (rc)
+                return rc;
         }
     }
     while (len) {
@@ -202,6 +211,13 @@ int jm_reader_feed(jm_reader *r, const void *data, size_t len)
 int jm_reader_finish(jm_reader *r)
 {
     int rc = 0;
+    if (r->bom > 0 && r->bom < 3) {
+        /* The input ended inside what looked like a BOM: those bytes were data. */
+        unsigned k = r->bom;
+        r->bom = 3;
+        if ((rc = jm_reader_feed(r, "\xEF\xBB\xBF", k)))
+            return rc;
+    }
     if (r->pending.len) {
         r->line++;
         if (r->format == JM_FORMAT_CSV && r->in_quotes) {
