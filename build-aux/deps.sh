@@ -7,7 +7,7 @@ set -eu
 need="gcc make autoconf pkg-config libcjson-dev libxxhash-dev"
 case "${1:-build}" in
   check) need="$need check valgrind" ;;
-  bench) need="$need time" ;;
+  bench) need="$need time bc" ;;
 esac
 
 missing=""

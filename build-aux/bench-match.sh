@@ -1,0 +1,44 @@
+#!/bin/sh
+# jm-match on the full reference data (4,000 jobs x 4,000 candidates): pairs scored and
+# applications written per second, peak memory, and the whole run against `cat` copying the same
+# output to /dev/null, measured in this run (best of three each).
+set -eu
+cd "$(dirname "$0")/.."
+ref=${JM_REFERENCE:-../shared/reference}
+jobs=$ref/seed-job_posts.csv
+cands=$ref/seed-candidate_profiles.csv
+[ -f "$jobs" ] && [ -f "$cands" ] || { echo "bench-match: reference CSVs not found under $ref (set JM_REFERENCE)" >&2; exit 3; }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+export SOURCE_DATE_EPOCH=1767225600
+
+now() { date +%s.%N; }
+best_of_3() { # command... ; prints the best wall time in seconds
+  best=""
+  for i in 1 2 3; do
+    t0=$(now); "$@"; t1=$(now)
+    t=$(echo "$t1 - $t0" | bc -l)
+    if [ -z "$best" ] || [ "$(echo "$t < $best" | bc -l)" = 1 ]; then best=$t; fi
+  done
+  echo "$best"
+}
+run_match() { cli/jm-match "$jobs" "$cands" > /dev/null; }
+run_cat() { cat "$tmp/out.ndjson" > /dev/null; }
+
+cli/jm-match --stats "$jobs" "$cands" > "$tmp/out.ndjson" 2> "$tmp/stats"
+pairs=$(sed -n 's/.*"pairs_scored":\([0-9]*\).*/\1/p' "$tmp/stats")
+apps=$(sed -n 's/.*"applications":\([0-9]*\).*/\1/p' "$tmp/stats")
+bytes=$(wc -c < "$tmp/out.ndjson")
+/usr/bin/time -f %M -o "$tmp/rss" cli/jm-match "$jobs" "$cands" > /dev/null
+rss_kib=$(tail -n 1 "$tmp/rss")
+t_match=$(best_of_3 run_match)
+t_cat=$(best_of_3 run_cat)
+
+printf 'command:            cli/jm-match %s %s > /dev/null\n' "$jobs" "$cands"
+printf 'pairs scored:       %d\n' "$pairs"
+printf 'applications:       %d (%d bytes of NDJSON)\n' "$apps" "$bytes"
+printf 'jm-match:           %.3f s  (%.0f pairs/s, %.0f applications/s)\n' "$t_match" \
+  "$(echo "$pairs / $t_match" | bc -l)" "$(echo "$apps / $t_match" | bc -l)"
+printf 'cat of the output:  %.3f s\n' "$t_cat"
+printf 'ratio jm-match/cat: %.2f (aim: at most 4)\n' "$(echo "$t_match / $t_cat" | bc -l)"
+printf 'peak memory:        %d KiB\n' "$rss_kib"
