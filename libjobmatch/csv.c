@@ -189,8 +189,8 @@ typedef struct row_ctx {
     const jm__csv_header *h;
     jm_record *out;
     jm_error *err;
-    const char *type_cell;
-    size_t type_len;
+    char type_name[32];    /* a copy: the cell's bytes are reused by the next cell */
+    int type_ok;
     size_t cells;
     int pass; /* 0: find the type; 1: set fields */
 } row_ctx;
@@ -285,9 +285,10 @@ static int row_cell(void *vctx, size_t index, const char *cell, size_t len, int 
     if (index >= c->h->ncols)
         return 0; /* counted, reported after the split */
     if (c->pass == 0) {
-        if ((int)index == c->h->type_col) {
-            c->type_cell = cell;
-            c->type_len = len;
+        if ((int)index == c->h->type_col && len < sizeof c->type_name) {
+            memcpy(c->type_name, cell, len);
+            c->type_name[len] = '\0';
+            c->type_ok = 1;
         }
         return 0;
     }
@@ -313,14 +314,9 @@ int jm__csv_row_decode(const jm__csv_header *h, const char *text, size_t len, jm
     if (h->type_col >= 0) {
         rc = split_cells(text, len, scratch, row_cell, &c, err);
         if (rc == 0) {
-            char name[32] = "";
-            if (c.type_cell && c.type_len < sizeof name) {
-                memcpy(name, c.type_cell, c.type_len);
-                name[c.type_len] = '\0';
-            }
-            kind = jm_kind_from_name(name);
+            kind = c.type_ok ? jm_kind_from_name(c.type_name) : JM_KIND_NONE;
             if (kind == JM_KIND_NONE)
-                rc = bad(err, JM_EKIND, "unknown type", name);
+                rc = bad(err, JM_EKIND, "unknown type", c.type_ok ? c.type_name : "");
         }
     }
     if (rc == 0) {

@@ -10,6 +10,10 @@
 #include "record_internal.h"
 #include "text.h"
 
+/* Where the CSV record scan is. Only a quote that opens a field starts quoting, so a stray
+ * quote inside an unquoted field (a bad row) cannot swallow the rows after it. */
+enum csv_scan { AT_FIELD_START = 0, IN_UNQUOTED, IN_QUOTED, QUOTE_IN_QUOTED };
+
 struct jm_reader {
     jm_format format;
     char *source;
@@ -23,7 +27,7 @@ struct jm_reader {
     unsigned long pending_line; /* where the pending record starts */
     unsigned long records, rejects;
     unsigned bom;            /* bytes of a leading UTF-8 BOM matched so far; 3: settled */
-    int in_quotes;           /* CSV: the scan is inside a quoted field */
+    int csv_state;           /* CSV: where the record scan is (enum csv_scan) */
     jm__csv_header *header;
 };
 
@@ -140,7 +144,9 @@ static int append_pending(jm_reader *r, const char *s, size_t n)
 }
 
 /* The end of the next record in s[0..len): the index of its newline, or len when it goes on.
- * CSV newlines inside quotes do not end a record. *newlines counts the ones passed over. */
+ * CSV newlines inside quotes do not end a record, unless the record is already over the limit
+ * (so an unterminated quote costs one rejected record, not the rest of the input). *newlines
+ * counts the ones passed over. */
 static size_t record_end(jm_reader *r, const char *s, size_t len, unsigned long *newlines)
 {
     if (r->format == JM_FORMAT_NDJSON) {
@@ -148,13 +154,39 @@ static size_t record_end(jm_reader *r, const char *s, size_t len, unsigned long 
         return nl ? (size_t)(nl - s) : len;
     }
     for (size_t i = 0; i < len; i++) {
-        if (s[i] == '"')
-            r->in_quotes = !r->in_quotes;
-        else if (s[i] == '\n') {
-            if (!r->in_quotes)
-                return i;
-            (*newlines)++;
+        char c = s[i];
+        switch (r->csv_state) {
+        case IN_QUOTED:
+            if (c == '"')
+                r->csv_state = QUOTE_IN_QUOTED;
+            else if (c == '\n') {
+                if (r->pending.len + i > r->max_bytes) {
+                    r->csv_state = AT_FIELD_START;
+                    return i;
+                }
+                (*newlines)++;
+            }
+            continue;
+        case QUOTE_IN_QUOTED:
+            if (c == '"') {
+                r->csv_state = IN_QUOTED; /* a doubled quote */
+                continue;
+            }
+            break;
+        case AT_FIELD_START:
+            if (c == '"') {
+                r->csv_state = IN_QUOTED;
+                continue;
+            }
+            break;
+        default:
+            break;
         }
+        if (c == '\n') {
+            r->csv_state = AT_FIELD_START;
+            return i;
+        }
+        r->csv_state = c == ',' ? AT_FIELD_START : IN_UNQUOTED;
     }
     return len;
 }
@@ -220,7 +252,7 @@ int jm_reader_finish(jm_reader *r)
     }
     if (r->pending.len) {
         r->line++;
-        if (r->format == JM_FORMAT_CSV && r->in_quotes) {
+        if (r->format == JM_FORMAT_CSV && r->csv_state == IN_QUOTED) {
             jm_error err = {.code = JM_ESYNTAX};
             snprintf(err.text, sizeof err.text, "unterminated quoted field at end of input");
             rc = reject(r, &err, r->pending_line, r->pending.data, r->pending.len);
@@ -229,6 +261,6 @@ int jm_reader_finish(jm_reader *r)
         }
         r->pending.len = 0;
     }
-    r->in_quotes = 0;
+    r->csv_state = AT_FIELD_START;
     return rc;
 }
