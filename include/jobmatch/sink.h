@@ -1,0 +1,68 @@
+/* Sinks: where produced records go (a file or stdout here; Kafka and PostgreSQL plugins later). */
+#ifndef JOBMATCH_SINK_H
+#define JOBMATCH_SINK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "export.h"
+#include "record.h"
+
+JM_BEGIN_DECLS
+
+/* Flags of a jm_sink_msg. */
+#define JM_SINK_MSG_HEADER 0x1u /* a CSV header line, not a record: a file writes it, a queue skips it */
+#define JM_SINK_MSG_BAD 0x2u    /* deliberately malformed bytes (jm-gen --bad-fraction) */
+#define JM_SINK_MSG_LATE 0x4u   /* a record whose event time lies behind the stream's clock */
+
+/* One encoded record on its way out. Everything is borrowed for the length of the call. */
+typedef struct jm_sink_msg {
+    jm_kind kind;         /* what it is (a bad line keeps the kind it was made from) */
+    const char *id;       /* its id, NUL-terminated, for a message key; NULL when none */
+    const char *data;     /* the encoded bytes, ending with the newline */
+    size_t len;
+    int64_t timestamp_ms; /* its event time, for a message timestamp; 0 when none */
+    const jm_record *record; /* the record, when the sink asked for records (JM_SINK_WANTS_RECORDS)
+                                and the line is one; else NULL */
+    unsigned flags;       /* JM_SINK_MSG_* */
+} jm_sink_msg;
+
+/* Sink flags. */
+#define JM_SINK_WANTS_RECORDS 0x1u /* fill jm_sink_msg.record (costs a decoded copy per record) */
+
+/* What a sink implements. Fields are only ever appended: set struct_size to
+ * sizeof(jm_sink_ops) and the library ignores what it does not know of. Callbacks return 0 or a
+ * negative JM_E... code (JM_EIO for an output failure). */
+typedef struct jm_sink_ops {
+    size_t struct_size;
+    const char *name; /* for messages, e.g. "file", "kafka" */
+    unsigned flags;   /* JM_SINK_WANTS_RECORDS */
+    /* Takes one message. Required. */
+    int (*write)(void *state, const jm_sink_msg *msg);
+    /* Pushes out whatever is buffered; called before the producer waits and at the end. May be
+     * NULL. */
+    int (*flush)(void *state);
+    /* Releases state; called once by jm_sink_free(). May be NULL. */
+    void (*destroy)(void *state);
+} jm_sink_ops;
+
+typedef struct jm_sink jm_sink;
+
+/* A sink over ops (copied) and state (owned from now on: destroy releases it). NULL when ops is
+ * too small or has no write, or when out of memory (destroy is then called on state). */
+JM_EXTERN jm_sink *jm_sink_new(const jm_sink_ops *ops, void *state);
+/* Flushes, destroys the state and frees s. Accepts NULL. Returns the flush's result. */
+JM_EXTERN int jm_sink_free(jm_sink *s);
+JM_EXTERN int jm_sink_write(jm_sink *s, const jm_sink_msg *msg);
+JM_EXTERN int jm_sink_flush(jm_sink *s);
+JM_EXTERN unsigned jm_sink_flags(const jm_sink *s);
+JM_EXTERN const char *jm_sink_name(const jm_sink *s);
+
+/* A sink that appends every message's bytes to file descriptor fd through a large buffer; it
+ * closes fd at the end when close_fd is nonzero. Write errors come back as JM_EIO with errno
+ * kept. NULL when out of memory. */
+JM_EXTERN jm_sink *jm_sink_fd_new(int fd, int close_fd);
+
+JM_END_DECLS
+
+#endif

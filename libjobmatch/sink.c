@@ -1,0 +1,133 @@
+/* Sinks: the versioned operations table, and the buffered file-descriptor sink. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jobmatch/error.h>
+#include <jobmatch/sink.h>
+
+struct jm_sink {
+    jm_sink_ops ops;
+    void *state;
+};
+
+/* The size of the first version of jm_sink_ops: every field up to destroy. */
+#define OPS_V1_SIZE (offsetof(jm_sink_ops, destroy) + sizeof(void (*)(void *)))
+
+jm_sink *jm_sink_new(const jm_sink_ops *ops, void *state)
+{
+    if (!ops || ops->struct_size < OPS_V1_SIZE || !ops->write)
+        return NULL;
+    jm_sink *s = calloc(1, sizeof *s);
+    if (!s) {
+        if (ops->destroy)
+            ops->destroy(state);
+        return NULL;
+    }
+    /* A newer caller's larger table: we keep the part we know. */
+    memcpy(&s->ops, ops, sizeof s->ops < ops->struct_size ? sizeof s->ops : ops->struct_size);
+    s->state = state;
+    return s;
+}
+
+int jm_sink_free(jm_sink *s)
+{
+    if (!s)
+        return 0;
+    int rc = jm_sink_flush(s);
+    if (s->ops.destroy)
+        s->ops.destroy(s->state);
+    free(s);
+    return rc;
+}
+
+int jm_sink_write(jm_sink *s, const jm_sink_msg *msg) { return s->ops.write(s->state, msg); }
+
+int jm_sink_flush(jm_sink *s) { return s->ops.flush ? s->ops.flush(s->state) : 0; }
+
+unsigned jm_sink_flags(const jm_sink *s) { return s->ops.flags; }
+
+const char *jm_sink_name(const jm_sink *s) { return s->ops.name ? s->ops.name : "sink"; }
+
+/* ---- file descriptor sink ------------------------------------------------------------------- */
+
+enum { FD_BUF = 1 << 18 };
+
+typedef struct fd_sink {
+    int fd;
+    int close_fd;
+    int failed;
+    size_t len;
+    char buf[FD_BUF];
+} fd_sink;
+
+static int write_all(fd_sink *f, const char *p, size_t n)
+{
+    while (n) {
+        ssize_t w = write(f->fd, p, n);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            f->failed = 1;
+            return JM_EIO;
+        }
+        p += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+static int fd_flush(void *state)
+{
+    fd_sink *f = state;
+    if (f->failed)
+        return JM_EIO;
+    int rc = write_all(f, f->buf, f->len);
+    f->len = 0;
+    return rc;
+}
+
+static int fd_write(void *state, const jm_sink_msg *msg)
+{
+    fd_sink *f = state;
+    if (f->failed)
+        return JM_EIO;
+    if (msg->len > FD_BUF - f->len) {
+        int rc = fd_flush(f);
+        if (rc)
+            return rc;
+        if (msg->len > FD_BUF)
+            return write_all(f, msg->data, msg->len);
+    }
+    memcpy(f->buf + f->len, msg->data, msg->len);
+    f->len += msg->len;
+    return 0;
+}
+
+static void fd_destroy(void *state)
+{
+    fd_sink *f = state;
+    if (f->close_fd)
+        close(f->fd);
+    free(f);
+}
+
+jm_sink *jm_sink_fd_new(int fd, int close_fd)
+{
+    fd_sink *f = malloc(sizeof *f);
+    if (!f)
+        return NULL;
+    f->fd = fd;
+    f->close_fd = close_fd;
+    f->failed = 0;
+    f->len = 0;
+    static const jm_sink_ops ops = {
+        .struct_size = sizeof(jm_sink_ops),
+        .name = "file",
+        .write = fd_write,
+        .flush = fd_flush,
+        .destroy = fd_destroy,
+    };
+    return jm_sink_new(&ops, f);
+}
