@@ -7,20 +7,22 @@
 #include "application_internal.h"
 #include "record_internal.h"
 
-static void borrow(jm_record *app, jm_field f, const char *s, size_t len)
+static void borrow(jm_record *app, jm_field f, const char *s, size_t len, int plain)
 {
     if (!s)
         return;
     app->v[f].s = s;
     app->v[f].slen = len;
     app->present |= 1ull << f;
+    if (plain)
+        app->plain |= 1ull << f;
 }
 
 /* The same field of another record, borrowed as it is. */
 static void borrow_field(jm_record *app, const jm_record *from, jm_field f)
 {
     if (JM__HAS(from, f))
-        borrow(app, f, from->v[f].s, from->v[f].slen);
+        borrow(app, f, from->v[f].s, from->v[f].slen, from->plain >> f & 1);
 }
 
 static void number(jm_record *app, jm_field f, double v)
@@ -38,15 +40,15 @@ static void integer(jm_record *app, jm_field f, int64_t v)
 void jm__fill_application(jm_record *app, const jm__pair_input *in)
 {
     jm_record_reset(app, JM_KIND_APPLICATION);
-    borrow(app, JM_FIELD_APPLICATION_ID, in->application_id, 36);
+    borrow(app, JM_FIELD_APPLICATION_ID, in->application_id, 36, 1);
     borrow_field(app, in->candidate, JM_FIELD_CANDIDATE_ID);
     borrow_field(app, in->job, JM_FIELD_POST_ID);
-    borrow(app, JM_FIELD_JOB_FAMILY, in->score->family, in->score->family_len);
+    borrow(app, JM_FIELD_JOB_FAMILY, in->score->family, in->score->family_len, in->family_plain);
     integer(app, JM_FIELD_COMPATIBILITY_SCORE, in->score->score);
     for (int c = 0; c < JM_COMPONENT_COUNT; c++)
         number(app, (jm_field)(JM_FIELD_POINTS_CATEGORY + c), in->score->points[c]);
-    borrow(app, JM_FIELD_STATUS, in->status, in->status_len);
-    borrow(app, JM_FIELD_MATCH_REASON, in->match_reason, in->match_reason_len);
+    borrow(app, JM_FIELD_STATUS, in->status, in->status_len, 1);
+    borrow(app, JM_FIELD_MATCH_REASON, in->match_reason, in->match_reason_len, in->reason_plain);
     borrow_field(app, in->job, JM_FIELD_APPLICATION_METHOD);
     integer(app, JM_FIELD_APPLICATION_DATE, in->application_date);
     integer(app, JM_FIELD_TIMESTAMP, in->timestamp);
@@ -95,6 +97,8 @@ int jm_make_application(const jm_record *candidate, const jm_record *job, const 
                 .status_len = status_len,
                 .match_reason = reason.data ? reason.data : "",
                 .match_reason_len = reason.len,
+                .family_plain = pj.text_plain,
+                .reason_plain = pj.text_plain,
                 .application_date = jm__application_date(job, h, ts),
                 .timestamp = ts,
             };

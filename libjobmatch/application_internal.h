@@ -19,6 +19,8 @@ typedef struct jm__pair_input {
     size_t status_len;
     const char *match_reason;
     size_t match_reason_len;
+    int family_plain; /* the family name needs no JSON escaping */
+    int reason_plain; /* nor does the match reason */
     int64_t application_date;
     int64_t timestamp;
 } jm__pair_input;

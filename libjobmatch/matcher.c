@@ -286,6 +286,8 @@ static int emit(jm_matcher *m, held *cand, held *job, const jm_score *s)
         .status_len = status_len,
         .match_reason = m->reason.data,
         .match_reason_len = m->reason.len,
+        .family_plain = job->p.text_plain,
+        .reason_plain = job->p.text_plain,
         .application_date = jm__application_date(job->rec, h, ts),
         .timestamp = ts,
     };

@@ -209,15 +209,6 @@ int jm_parse_ndjson(const char *line, size_t len, jm_record *out, jm_error *err)
 
 static const char hex[] = "0123456789abcdef";
 
-/* Nonzero when one of the eight bytes in w is below 0x20, '"' or '\\'. It may also flag a byte
- * after a true match (borrows), which only sends that block down the slow path. */
-static inline uint64_t needs_escape(uint64_t w)
-{
-    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
-    uint64_t ctl = (w - ones * 0x20) & ~w;
-    uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
-    return (ctl | ((q - ones) & ~q) | ((b - ones) & ~b)) & highs;
-}
 
 static char *escape_byte(char *p, unsigned char c)
 {
@@ -248,7 +239,7 @@ static char *put_string(char *p, const char *s, size_t len)
     while (i + 8 <= len) {
         uint64_t w;
         memcpy(&w, s + i, 8);
-        if (!needs_escape(w)) {
+        if (!jm__needs_escape8(w)) {
             memcpy(p, &w, 8);
             p += 8;
             i += 8;
@@ -271,6 +262,20 @@ static char *put_string(char *p, const char *s, size_t len)
     }
     *p++ = '"';
     return p;
+}
+
+/* A string field of r: copied as it is when known plain, else escaped. */
+static char *put_field_string(char *p, const jm_record *r, jm_field f)
+{
+    const jm__value *v = &r->v[f];
+    if (r->plain >> f & 1) {
+        *p++ = '"';
+        memcpy(p, v->s, v->slen);
+        p += v->slen;
+        *p++ = '"';
+        return p;
+    }
+    return put_string(p, v->s, v->slen);
 }
 
 int jm_write_json_string(const char *s, size_t len, jm_buf *out)
@@ -303,7 +308,7 @@ static char *put_value(char *p, const jm_record *r, jm_field f)
     const jm__value *v = &r->v[f];
     switch (jm__fields[f].type) {
     case JM_TYPE_STRING:
-        return put_string(p, v->s, v->slen);
+        return put_field_string(p, r, f);
     case JM_TYPE_NUMBER:
         if (f >= JM_FIELD_POINTS_CATEGORY && f <= JM_FIELD_POINTS_SALARY)
             return jm__put_fixed6(p, v->n);
@@ -366,13 +371,13 @@ static int write_full_application(const jm_record *r, jm_buf *out)
         return JM_ENOMEM;
     char *p = out->data + out->len;
     p = PUT_LITERAL(p, "{\"type\":\"application\",\"application_id\":");
-    p = put_string(p, v[JM_FIELD_APPLICATION_ID].s, v[JM_FIELD_APPLICATION_ID].slen);
+    p = put_field_string(p, r, JM_FIELD_APPLICATION_ID);
     p = PUT_LITERAL(p, ",\"candidate_id\":");
-    p = put_string(p, v[JM_FIELD_CANDIDATE_ID].s, v[JM_FIELD_CANDIDATE_ID].slen);
+    p = put_field_string(p, r, JM_FIELD_CANDIDATE_ID);
     p = PUT_LITERAL(p, ",\"post_id\":");
-    p = put_string(p, v[JM_FIELD_POST_ID].s, v[JM_FIELD_POST_ID].slen);
+    p = put_field_string(p, r, JM_FIELD_POST_ID);
     p = PUT_LITERAL(p, ",\"job_family\":");
-    p = put_string(p, v[JM_FIELD_JOB_FAMILY].s, v[JM_FIELD_JOB_FAMILY].slen);
+    p = put_field_string(p, r, JM_FIELD_JOB_FAMILY);
     p = PUT_LITERAL(p, ",\"compatibility_score\":");
     p = jm__put_i64(p, v[JM_FIELD_COMPATIBILITY_SCORE].i);
     p = PUT_LITERAL(p, ",\"components\":{\"category\":");
@@ -386,11 +391,11 @@ static int write_full_application(const jm_record *r, jm_buf *out)
     p = PUT_LITERAL(p, ",\"salary\":");
     p = jm__put_fixed6(p, v[JM_FIELD_POINTS_SALARY].n);
     p = PUT_LITERAL(p, "},\"status\":");
-    p = put_string(p, v[JM_FIELD_STATUS].s, v[JM_FIELD_STATUS].slen);
+    p = put_field_string(p, r, JM_FIELD_STATUS);
     p = PUT_LITERAL(p, ",\"match_reason\":");
-    p = put_string(p, v[JM_FIELD_MATCH_REASON].s, v[JM_FIELD_MATCH_REASON].slen);
+    p = put_field_string(p, r, JM_FIELD_MATCH_REASON);
     p = PUT_LITERAL(p, ",\"application_method\":");
-    p = put_string(p, v[JM_FIELD_APPLICATION_METHOD].s, v[JM_FIELD_APPLICATION_METHOD].slen);
+    p = put_field_string(p, r, JM_FIELD_APPLICATION_METHOD);
     p = PUT_LITERAL(p, ",\"application_date\":\"");
     p += jm_time_format(v[JM_FIELD_APPLICATION_DATE].i, p);
     p = PUT_LITERAL(p, "\",\"timestamp\":\"");

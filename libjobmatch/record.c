@@ -8,6 +8,7 @@
 #include <jobmatch/record.h>
 
 #include "record_internal.h"
+#include "text.h"
 
 #define JOB (1u << JM_KIND_JOB_POST)
 #define CAND (1u << JM_KIND_CANDIDATE)
@@ -182,6 +183,7 @@ void jm_record_reset(jm_record *r, jm_kind kind)
     }
     r->kind = kind;
     r->present = 0;
+    r->plain = 0;
 }
 
 int jm__record_copy_into(jm_record *dst, const jm_record *src)
@@ -354,6 +356,10 @@ int jm_record_set_string(jm_record *r, jm_field field, const char *s, size_t len
         return JM_ENOMEM;
     r->v[field].s = p;
     r->v[field].slen = len;
+    if (jm__json_plain(p, len))
+        r->plain |= 1ull << field;
+    else
+        r->plain &= ~(1ull << field);
     r->present |= 1ull << field;
     return 0;
 }

@@ -27,6 +27,7 @@ typedef struct jm__chunk jm__chunk;
 struct jm_record {
     jm_kind kind;
     uint64_t present; /* bit f set: field f holds a value */
+    uint64_t plain;   /* bit f set: string field f needs no JSON escaping (writers copy it) */
     jm__value v[JM_FIELD_COUNT];
     jm__chunk *chunks; /* every string and list of this record lives here */
 };

@@ -79,6 +79,7 @@ int jm__prepare(const jm_record *r, jm__intern *skills, jm__intern *categories, 
 {
     memset(p, 0, sizeof *p);
     p->own_family = -1;
+    p->text_plain = 1;
     p->years = -1;
     size_t len;
     const char *cat = str_field(r, JM_FIELD_JOB_CATEGORY, &len);
@@ -97,6 +98,7 @@ int jm__prepare(const jm_record *r, jm__intern *skills, jm__intern *categories, 
         for (size_t i = 0; i < tl; i++)
             key[i] = (char)(t[i] >= 'A' && t[i] <= 'Z' ? t[i] + 32 : t[i]);
         if (tl) {
+            p->text_plain = jm__json_plain(cat, len);
             p->own_family = jm__intern_id(categories, key, tl);
             p->own_name = cat;
             p->own_name_len = len;
@@ -164,6 +166,7 @@ int jm__prepare(const jm_record *r, jm__intern *skills, jm__intern *categories, 
             for (uint32_t k = 0; k < norder && !seen; k++)
                 seen = p->skill_order[k] == (uint32_t)id;
             if (!seen) {
+                p->text_plain = p->text_plain && jm__json_plain(s, sl);
                 p->skill_order[norder] = (uint32_t)id;
                 p->skill_len[norder] = (uint32_t)sl;
                 p->skill_text[norder++] = s;

@@ -16,6 +16,7 @@ typedef struct jm__prepared {
     int32_t own_family;      /* for a category outside the taxonomy: its interned key, else -1 */
     const char *own_name;    /* that category's text (borrowed from the record) */
     size_t own_name_len;
+    int text_plain;          /* own_name and the job's skill texts need no JSON escaping */
     uint32_t *skills;        /* interned, sorted, unique */
     uint32_t nskills;
     uint64_t *skill_bits;    /* the same as a bit set over words [word0, word0 + nwords), or

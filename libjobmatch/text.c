@@ -55,6 +55,21 @@ int jm__utf8_valid(const char *str, size_t len)
     return 1;
 }
 
+int jm__json_plain(const char *s, size_t len)
+{
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        if (jm__needs_escape8(w))
+            break;
+    }
+    for (; i < len; i++)
+        if ((unsigned char)s[i] < 0x20 || s[i] == '"' || s[i] == '\\')
+            return 0;
+    return 1;
+}
+
 static int is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 
 void jm__trim(const char **s, size_t *len)

@@ -17,6 +17,17 @@ int jm__same_text(const char *a, size_t alen, const char *b, size_t blen);
  * lower case) into out, which holds len bytes at least. Returns the new length. */
 size_t jm__normalize_skill(const char *s, size_t len, char *out);
 
+/* Nonzero when s[0..len) holds no byte that JSON strings escape (controls, '"', '\\'). */
+int jm__json_plain(const char *s, size_t len);
+/* Nonzero when one of the eight bytes in w may need escaping (see text.c). */
+static inline uint64_t jm__needs_escape8(uint64_t w)
+{
+    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    uint64_t ctl = (w - ones * 0x20) & ~w;
+    uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
+    return (ctl | ((q - ones) & ~q) | ((b - ones) & ~b)) & highs;
+}
+
 /* Appending to a jm_buf whose room the caller reserved. */
 static inline char *jm__put(char *p, const char *s, size_t n)
 {

@@ -1,0 +1,184 @@
+/* The aggregator's state and the derived figures, shared by report.c and its renderers. */
+#ifndef JM_REPORT_INTERNAL_H
+#define JM_REPORT_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jobmatch/report.h>
+
+#define JM__SCORES 101   /* scores are integers 0-100 */
+#define JM__HOUR_BINS 8  /* 3-hour intervals of the day */
+#define JM__SCORE_BINS 20
+#define JM__SALARY_BINS 20
+#define JM__SALARY_STEP 1000  /* fine salary buckets, merged into JM__SALARY_BINS when shown */
+#define JM__SALARY_FINE 4096
+#define JM__HLL_BITS 14
+
+typedef struct jm__str {
+    const char *s;
+    size_t len;
+} jm__str;
+
+/* What the aggregator needs of an application, from a jm_record or straight from a line. */
+typedef struct jm__app_view {
+    jm__str id, candidate, post, family, status, reason, method;
+    int score; /* -1: absent */
+    int has_date, has_ts;
+    int64_t date, ts; /* application_date, timestamp (ms) */
+} jm__app_view;
+
+/* Counts per application group: size, selected ("Interview Scheduled"), and score histogram. */
+typedef struct jm__tally {
+    uint64_t n;
+    uint64_t selected;
+    uint64_t scored;
+    uint64_t hist[JM__SCORES];
+} jm__tally;
+
+/* A value map: distinct strings in first-seen order with a count each; past JM_REPORT_MAX_KEYS
+ * values, new ones fall into one "(other)" entry. Entries may carry a tally. */
+typedef struct jm__rmap_entry {
+    char *key;
+    size_t len;
+    uint64_t hash;
+    uint64_t count;
+    jm__tally *tally; /* only in maps made with tallies */
+} jm__rmap_entry;
+
+typedef struct jm__rmap {
+    jm__rmap_entry *entries;
+    size_t n, cap;
+    int32_t *slots; /* open addressing over entries; -1 empty */
+    size_t mask;
+    int with_tally;
+    int32_t other; /* index of "(other)", or -1 */
+} jm__rmap;
+
+/* One kept application of the recent table; texts are cut to fit (at a UTF-8 boundary). */
+typedef struct jm__recent {
+    int64_t ts, date;
+    uint64_t seq;
+    int has_ts, has_date;
+    int score;
+    char id[48], candidate[48], post[48], family[64], status[32], method[96], reason[256];
+} jm__recent;
+
+/* A job or candidate, by the fingerprint of its id (0 marks an empty slot). */
+typedef struct jm__job {
+    uint64_t fp;
+    int64_t deadline; /* INT64_MIN: none */
+    uint32_t title, company; /* offsets in the text arena, 0: none */
+} jm__job;
+
+typedef struct jm__pending {
+    jm__tally t; /* applications seen before their candidate */
+} jm__pending;
+
+typedef struct jm__candidate {
+    uint64_t fp;
+    int seen;  /* the candidate record itself arrived */
+    uint32_t name;
+    int16_t group[JM_REPORT_MAX_AUDIT_FIELDS]; /* -1: unknown */
+    jm__pending *pending;
+} jm__candidate;
+
+struct jm_report {
+    int started;
+    /* applications */
+    uint64_t apps, app_dups, rejects, scored, score_sum;
+    uint64_t score_hist[JM__SCORES];
+    uint64_t hours[JM__HOUR_BINS], undated;
+    uint64_t interviews, shortlisted;
+    jm__rmap families, statuses; /* statuses carry tallies */
+    jm__recent recent[JM_REPORT_RECENT]; /* a min-heap on (ts, seq) */
+    size_t nrecent;
+    uint64_t seq;
+    int have_newest_date;
+    int64_t newest_date;
+    /* distinct application ids: an exact sliding window and a whole-stream sketch */
+    size_t window;
+    uint64_t *ring, *table;
+    size_t ring_head, ring_n;
+    uint8_t hll[1u << JM__HLL_BITS];
+    /* jobs */
+    jm__job *jobs;
+    size_t njobs, jobs_mask;
+    uint64_t job_dups;
+    jm__rmap work_modes, employment_types, countries;
+    uint64_t salary_fine[JM__SALARY_FINE], salary_above, salary_n;
+    double salary_min, salary_max;
+    /* candidates */
+    jm__candidate *cands;
+    size_t ncands_slots, cands_mask, ncands_seen;
+    uint64_t cand_dups;
+    jm__rmap education;
+    /* audit */
+    int naudit;
+    jm_field audit_field[JM_REPORT_MAX_AUDIT_FIELDS];
+    jm__rmap audit_groups[JM_REPORT_MAX_AUDIT_FIELDS]; /* with tallies */
+    jm__tally audit_unknown[JM_REPORT_MAX_AUDIT_FIELDS];
+    /* freshness: the newest event time of any record */
+    int have_newest;
+    int64_t newest;
+    /* texts kept for jobs and candidates (titles, companies, names) */
+    char *arena;
+    size_t arena_len, arena_cap;
+};
+
+/* The application path shared by jm_report_add and the fast scanner. */
+int jm__report_add_app(jm_report *rep, const jm__app_view *a);
+/* The fast scanner: 1 when line is an application in jm-match's exact shape and *a is filled
+ * (its strings point into line), 0 when the line must go the slow way. */
+int jm__report_scan_application(const char *line, size_t len, jm__app_view *a);
+
+/* ---- derived figures, for the renderers ------------------------------------------------------ */
+
+/* Indexes of m's entries by count, highest first (ties: first seen first); returns how many (at
+ * most limit). idx holds m->n. */
+size_t jm__rmap_ranked(const jm__rmap *m, size_t *idx, size_t limit);
+/* The p-quantile (0..1) of the scores in hist (n of them), linear between order statistics
+ * (numpy's default, Python's statistics.quantiles method='inclusive'). */
+double jm__hist_quantile(const uint64_t *hist, uint64_t n, double p);
+/* Smallest and largest score in hist; -1 when empty. */
+int jm__hist_min(const uint64_t *hist);
+int jm__hist_max(const uint64_t *hist);
+/* The median of all application scores (0 when there are none). */
+double jm__report_median(const jm_report *rep);
+/* Applications in hist scoring strictly above median. */
+uint64_t jm__hist_above(const uint64_t *hist, double median);
+/* Estimated distinct application ids over the whole stream. */
+uint64_t jm__report_hll_estimate(const jm_report *rep);
+/* Jobs whose deadline is at or after now_ms, or that have none. */
+uint64_t jm__report_active_jobs(const jm_report *rep, int64_t now_ms);
+/* Salary histogram: fills lo[], hi[], count[] of up to JM__SALARY_BINS bins; returns how many. */
+size_t jm__report_salary_bins(const jm_report *rep, double *lo, double *hi, uint64_t *count);
+/* The recent applications, newest first, into out (JM_REPORT_RECENT slots); returns how many. */
+size_t jm__report_recent_sorted(const jm_report *rep, const jm__recent **out);
+/* Texts of the job and candidate an application names; "" when unknown. */
+const char *jm__report_job_title(const jm_report *rep, const char *post_id);
+const char *jm__report_job_company(const jm_report *rep, const char *post_id);
+const char *jm__report_candidate_name(const jm_report *rep, const char *candidate_id);
+
+/* One audit row: a group's size, rates and impact ratios (ratio < 0: not defined). */
+typedef struct jm__audit_row {
+    const char *group;
+    uint64_t n, selected, scored, above;
+    double selection_rate, scoring_rate;
+    double selection_ratio, scoring_ratio;
+    int unknown; /* the "unknown" group: no ratios */
+} jm__audit_row;
+/* Rows of audit field k, the known groups by size then the unknown group last. rows holds
+ * JM_REPORT_MAX_KEYS + 2; returns how many. */
+size_t jm__report_audit_rows(const jm_report *rep, int k, jm__audit_row *rows);
+/* Is this impact ratio flagged by the four-fifths rule? */
+#define JM__FOUR_FIFTHS 0.8
+
+/* Small text helpers for the renderers. */
+int jm__buf_add(jm_buf *b, const char *s, size_t len);
+int jm__buf_puts(jm_buf *b, const char *s);
+int jm__buf_printf(jm_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Bins of the score histogram: [5i, 5i+5), the last one closed. */
+uint64_t jm__score_bin(const uint64_t *hist, int bin);
+
+#endif
