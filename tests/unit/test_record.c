@@ -1,0 +1,171 @@
+/* Checks records (SPEC "Records"): the field table, aliases, typed accessors, copies, and
+ * ISO-8601 times with a space for T, a missing zone, offsets and fractions. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "testutil.h"
+
+static int64_t t(const char *s)
+{
+    int64_t ms = -1;
+    ck_assert_msg(jm_time_parse(s, strlen(s), &ms) == 0, "rejected %s", s);
+    return ms;
+}
+
+START_TEST(time_forms)
+{
+    const int64_t base = 1763310790000LL; /* 2025-11-16T16:33:10Z */
+    ck_assert_int_eq(t("2025-11-16T16:33:10Z"), base);
+    ck_assert_int_eq(t("2025-11-16 16:33:10"), base);    /* space for T, no zone = UTC */
+    ck_assert_int_eq(t("2025-11-16T16:33:10"), base);
+    ck_assert_int_eq(t("2025-11-16t16:33:10z"), base);
+    ck_assert_int_eq(t("2025-11-16T18:33:10+02:00"), base);
+    ck_assert_int_eq(t("2025-11-16T11:03:10-05:30"), base);
+    ck_assert_int_eq(t("2025-11-16T18:33:10+0200"), base);
+    ck_assert_int_eq(t("2025-11-16T16:33:10.5Z"), base + 500);
+    ck_assert_int_eq(t("2025-11-16T16:33:10.123456Z"), base + 123);
+    ck_assert_int_eq(t("2025-11-16 16:33:10.25"), base + 250);
+    ck_assert_int_eq(t("2025-11-16T16:33Z"), base - 10000);
+    ck_assert_int_eq(t("2025-11-16"), base - (16 * 3600 + 33 * 60 + 10) * 1000LL);
+    ck_assert_int_eq(t("  2025-11-16T16:33:10Z "), base);
+    ck_assert_int_eq(t("1970-01-01T00:00:00Z"), 0);
+    ck_assert_int_eq(t("1969-12-31T23:59:59Z"), -1000);
+    ck_assert_int_eq(t("2024-02-29T00:00:00Z"), 1709164800000LL);
+    ck_assert_int_eq(t("2000-03-01T00:00:00Z") - t("2000-02-28T00:00:00Z"), 2 * 86400000LL);
+}
+END_TEST
+
+START_TEST(time_rejects)
+{
+    const char *bad[] = {"", "yesterday", "2025-13-01", "2025-00-10", "2025-11-32", "2025-11-16T25:00:00Z",
+                         "2025-11-16T16:60:00Z", "2025-11-16T16:33:10.Z", "2025-11-16T16:33:10Zjunk",
+                         "2025-11-16T16", "25-11-16", "2025/11/16", "2025-11-16T16:33:10+2"};
+    for (unsigned i = 0; i < sizeof bad / sizeof *bad; i++) {
+        int64_t ms;
+        ck_assert_msg(jm_time_parse(bad[i], strlen(bad[i]), &ms) == JM_EVALUE, "accepted '%s'", bad[i]);
+    }
+}
+END_TEST
+
+START_TEST(time_format_round_trip)
+{
+    char out[32];
+    ck_assert_uint_eq(jm_time_format(1763310790000LL, out), 20);
+    ck_assert_str_eq(out, "2025-11-16T16:33:10Z");
+    jm_time_format(1763310790005LL, out);
+    ck_assert_str_eq(out, "2025-11-16T16:33:10.005Z");
+    jm_time_format(-1, out);
+    ck_assert_str_eq(out, "1969-12-31T23:59:59.999Z");
+    const int64_t samples[] = {0, 86399999, 951782400000LL, 4102444799000LL, -86400000LL * 365};
+    for (unsigned i = 0; i < sizeof samples / sizeof *samples; i++) {
+        size_t n = jm_time_format(samples[i], out);
+        int64_t back;
+        ck_assert_int_eq(jm_time_parse(out, n, &back), 0);
+        ck_assert_int_eq(back, samples[i]);
+    }
+}
+END_TEST
+
+/* SPEC "Records": canonical names and the plain aliases, per kind. */
+START_TEST(field_names_and_aliases)
+{
+    static const struct {
+        jm_kind kind;
+        const char *name;
+        jm_field field;
+    } t[] = {
+        {JM_KIND_JOB_POST, "post_id", JM_FIELD_POST_ID},
+        {JM_KIND_JOB_POST, "category", JM_FIELD_JOB_CATEGORY},
+        {JM_KIND_JOB_POST, "job_category", JM_FIELD_JOB_CATEGORY},
+        {JM_KIND_JOB_POST, "country", JM_FIELD_LOCATION_COUNTRY},
+        {JM_KIND_JOB_POST, "city", JM_FIELD_LOCATION_CITY},
+        {JM_KIND_JOB_POST, "skills_needed", JM_FIELD_REQUIRED_SKILLS},
+        {JM_KIND_JOB_POST, "detailed_experience_level", JM_FIELD_EXPERIENCE_LEVEL},
+        {JM_KIND_JOB_POST, "post_date", JM_FIELD_POSTED_DATE},
+        {JM_KIND_JOB_POST, "deadline", JM_FIELD_DEADLINE_DATE},
+        {JM_KIND_JOB_POST, "timestamp", JM_FIELD_TIMESTAMP},
+        {JM_KIND_CANDIDATE, "name", JM_FIELD_FULL_NAME},
+        {JM_KIND_CANDIDATE, "date_of_birth", JM_FIELD_BIRTH_YEAR},
+        {JM_KIND_CANDIDATE, "GPA", JM_FIELD_GPA},
+        {JM_KIND_CANDIDATE, "seniority", JM_FIELD_EXPERIENCE_LEVEL},
+        {JM_KIND_CANDIDATE, "experience_range", JM_FIELD_YEARS_EXPERIENCE},
+        {JM_KIND_CANDIDATE, "category", JM_FIELD_JOB_CATEGORY},
+        {JM_KIND_CANDIDATE, "expected_salary", JM_FIELD_EXPECTED_SALARY},
+        {JM_KIND_APPLICATION, "compatibility_score", JM_FIELD_COMPATIBILITY_SCORE},
+    };
+    for (unsigned i = 0; i < sizeof t / sizeof *t; i++)
+        ck_assert_msg(jm_field_lookup(t[i].kind, t[i].name, strlen(t[i].name)) == (int)t[i].field,
+                      "%s in %s", t[i].name, jm_kind_name(t[i].kind));
+    /* Fields of the other kind are not looked up; names compare exactly. */
+    ck_assert_int_eq(jm_field_lookup(JM_KIND_CANDIDATE, "required_skills", 15), -1);
+    ck_assert_int_eq(jm_field_lookup(JM_KIND_JOB_POST, "skills", 6), -1);
+    ck_assert_int_eq(jm_field_lookup(JM_KIND_JOB_POST, "Post_ID", 7), -1);
+    ck_assert_int_eq(jm_field_lookup(JM_KIND_JOB_POST, "post_idx", 7), (int)JM_FIELD_POST_ID); /* len counts */
+    ck_assert_str_eq(jm_field_name(JM_FIELD_REQUIRED_SKILLS), "required_skills");
+    ck_assert_str_eq(jm_field_name(JM_FIELD_POINTS_SALARY), "components.salary");
+    ck_assert_ptr_null(jm_field_name(JM_FIELD_COUNT));
+    ck_assert_int_eq(jm_field_type_of(JM_FIELD_SKILLS), JM_TYPE_LIST);
+    ck_assert_int_eq(jm_field_type_of(JM_FIELD_BIRTH_YEAR), JM_TYPE_INTEGER);
+    ck_assert_int_eq(jm_field_type_of(JM_FIELD_POSTED_DATE), JM_TYPE_TIME);
+    ck_assert(jm_field_in_kind(JM_FIELD_APPLICATION_METHOD, JM_KIND_APPLICATION));
+    ck_assert(!jm_field_in_kind(JM_FIELD_SKILLS, JM_KIND_JOB_POST));
+    ck_assert_str_eq(jm_kind_name(JM_KIND_JOB_POST), "job_post");
+    ck_assert_int_eq(jm_kind_from_name("candidate"), JM_KIND_CANDIDATE);
+    ck_assert_int_eq(jm_kind_from_name("Candidate"), JM_KIND_NONE);
+}
+END_TEST
+
+START_TEST(accessors_and_clone)
+{
+    jm_record *r = jm_record_new(JM_KIND_CANDIDATE);
+    ck_assert_ptr_null(jm_record_id(r));
+    ck_assert_int_eq(jm_record_set_string(r, JM_FIELD_CANDIDATE_ID, "c1xyz", 2), 0);
+    ck_assert_str_eq(jm_record_id(r), "c1");
+    ck_assert_int_eq(jm_record_set_string(r, JM_FIELD_GPA, "x", 1), JM_EINVAL);
+    ck_assert_int_eq(jm_record_set_number(r, JM_FIELD_GPA, 3.5), 0);
+    ck_assert_int_eq(jm_record_set_number(r, JM_FIELD_SKILLS, 1), JM_EINVAL);
+    ck_assert_int_eq(jm_record_set_integer(r, JM_FIELD_BIRTH_YEAR, 1990), 0);
+    ck_assert_int_eq(jm_record_set_integer(r, JM_FIELD_GPA, 1), JM_EINVAL);
+    for (int i = 0; i < 100; i++)
+        ck_assert_int_eq(jm_record_list_append(r, JM_FIELD_SKILLS, "skill", 5), 0);
+    ck_assert_uint_eq(jm_record_list_count(r, JM_FIELD_SKILLS), 100);
+    ck_assert_ptr_null(jm_record_list_item(r, JM_FIELD_SKILLS, 100));
+    /* Wrong-type getters and unset fields: NULL, NaN, 0. */
+    ck_assert_ptr_null(jm_record_string(r, JM_FIELD_GPA));
+    ck_assert(isnan(jm_record_number(r, JM_FIELD_CURRENT_SALARY)));
+    ck_assert_int_eq(jm_record_integer(r, JM_FIELD_GRADUATION_YEAR), 0);
+    ck_assert_uint_eq(jm_record_list_count(r, JM_FIELD_CERTIFICATIONS), 0);
+    ck_assert(!jm_record_has(r, JM_FIELD_CERTIFICATIONS));
+    ck_assert_int_eq(jm_record_list_clear(r, JM_FIELD_CERTIFICATIONS), 0);
+    ck_assert(jm_record_has(r, JM_FIELD_CERTIFICATIONS));
+    jm_record *c = jm_record_clone(r);
+    jm_record_unset(r, JM_FIELD_GPA);
+    ck_assert(!jm_record_has(r, JM_FIELD_GPA));
+    jm_record_reset(r, JM_KIND_JOB_POST); /* the clone owns its own memory */
+    ck_assert_str_eq(jm_record_id(c), "c1");
+    ck_assert_double_eq(jm_record_number(c, JM_FIELD_GPA), 3.5);
+    ck_assert_int_eq(jm_record_integer(c, JM_FIELD_BIRTH_YEAR), 1990);
+    ck_assert_uint_eq(jm_record_list_count(c, JM_FIELD_SKILLS), 100);
+    ck_assert_str_eq(jm_record_list_item(c, JM_FIELD_SKILLS, 99), "skill");
+    ck_assert(jm_record_has(c, JM_FIELD_CERTIFICATIONS));
+    ck_assert_int_eq(jm_record_kind(r), JM_KIND_JOB_POST);
+    ck_assert(!jm_record_has(r, JM_FIELD_CANDIDATE_ID));
+    jm_record_free(r);
+    jm_record_free(c);
+    jm_record_free(NULL);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("record");
+    TCase *tc = tcase_create("core");
+    tcase_add_test(tc, time_forms);
+    tcase_add_test(tc, time_rejects);
+    tcase_add_test(tc, time_format_round_trip);
+    tcase_add_test(tc, field_names_and_aliases);
+    tcase_add_test(tc, accessors_and_clone);
+    suite_add_tcase(s, tc);
+    return jm_test_run(s);
+}
