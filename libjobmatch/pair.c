@@ -33,9 +33,20 @@ jm__pair_hash jm__hash_pair(jm__pair_hash cand_key, jm__pair_hash job_key)
     return (jm__pair_hash){splitmix64(cand_key.lo ^ job_key.lo), splitmix64(cand_key.hi ^ job_key.hi)};
 }
 
-void jm__uuid_format(jm__pair_hash h, char *out)
+/* Each byte's two hex digits, built once. */
+static char hex_pairs[256][2];
+
+__attribute__((constructor)) static void build_hex_pairs(void)
 {
     static const char hex[] = "0123456789abcdef";
+    for (int i = 0; i < 256; i++) {
+        hex_pairs[i][0] = hex[i >> 4];
+        hex_pairs[i][1] = hex[i & 15];
+    }
+}
+
+void jm__uuid_format(jm__pair_hash h, char *out)
+{
     unsigned char b[16];
     for (int i = 0; i < 8; i++) {
         b[i] = (unsigned char)(h.hi >> (56 - 8 * i));
@@ -47,8 +58,8 @@ void jm__uuid_format(jm__pair_hash h, char *out)
     for (int i = 0; i < 16; i++) {
         if (i == 4 || i == 6 || i == 8 || i == 10)
             *p++ = '-';
-        *p++ = hex[b[i] >> 4];
-        *p++ = hex[b[i] & 15];
+        memcpy(p, hex_pairs[b[i]], 2);
+        p += 2;
     }
     *p = '\0';
 }

@@ -526,17 +526,40 @@ int jm_time_parse(const char *s, size_t len, int64_t *out_ms)
     return 0;
 }
 
-static char *put2(char *p, unsigned v)
-{
-    p[0] = (char)('0' + v / 10);
-    p[1] = (char)('0' + v % 10);
-    return p + 2;
-}
+#define put2 jm__put2
+
+static char *format_seconds(int64_t secs, char *out);
 
 size_t jm_time_format(int64_t ms, char *out)
 {
     int64_t secs = ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000);
     unsigned frac = (unsigned)(ms - secs * 1000);
+    /* Writers format the same second over and over (an arrival's applications share their
+     * timestamp): keep the last one per thread. */
+    static _Thread_local int64_t last_secs = INT64_MIN;
+    static _Thread_local char last_text[20];
+    char *p = out;
+    if (secs == last_secs) {
+        memcpy(out, last_text, 19);
+        p = out + 19;
+    } else {
+        p = format_seconds(secs, out);
+        memcpy(last_text, out, 19);
+        last_secs = secs;
+    }
+    if (frac) {
+        *p++ = '.';
+        *p++ = (char)('0' + frac / 100);
+        p = put2(p, frac % 100);
+    }
+    *p++ = 'Z';
+    *p = '\0';
+    return (size_t)(p - out);
+}
+
+/* Writes "YYYY-MM-DDThh:mm:ss" (19 bytes) for secs; returns the end. */
+static char *format_seconds(int64_t secs, char *out)
+{
     int64_t days = secs >= 0 ? secs / 86400 : -((-secs + 86399) / 86400);
     unsigned rem = (unsigned)(secs - days * 86400);
     int64_t y;
@@ -557,14 +580,7 @@ size_t jm_time_format(int64_t ms, char *out)
     p = put2(p, rem / 60 % 60);
     *p++ = ':';
     p = put2(p, rem % 60);
-    if (frac) {
-        *p++ = '.';
-        *p++ = (char)('0' + frac / 100);
-        p = put2(p, frac % 100);
-    }
-    *p++ = 'Z';
-    *p = '\0';
-    return (size_t)(p - out);
+    return p;
 }
 
 /* ---- buffers -------------------------------------------------------------------------------- */

@@ -119,8 +119,14 @@ size_t jm__normalize_skill(const char *s, size_t len, char *out)
     return n;
 }
 
+const char jm__digit_pairs[200] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+                                  "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+                                  "8081828384858687888990919293949596979899";
+
 char *jm__put_u64(char *p, uint64_t v)
 {
+    if (v < 100) /* scores, points, small counts */
+        return v < 10 ? (*p = (char)('0' + v), p + 1) : jm__put2(p, (unsigned)v);
     char tmp[20];
     int n = 0;
     do {
@@ -152,14 +158,14 @@ char *jm__put_fixed6(char *p, double v)
     if (v == (double)(uint64_t)v) /* whole points are the common case */
         return jm__put_u64(p, (uint64_t)v);
     uint64_t scaled = (uint64_t)(v * 1e6 + 0.5); /* v >= 0 here: round half up */
-    uint64_t whole = scaled / 1000000, frac = scaled % 1000000;
-    p = jm__put_u64(p, whole);
+    uint64_t whole = scaled / 1000000;
+    unsigned frac = (unsigned)(scaled % 1000000);
+    p = whole < 10 ? (*p = (char)('0' + whole), p + 1) : jm__put_u64(p, whole);
     if (frac) {
         char d[6];
-        for (int i = 5; i >= 0; i--) {
-            d[i] = (char)('0' + frac % 10);
-            frac /= 10;
-        }
+        jm__put2(d, frac / 10000);
+        jm__put2(d + 2, frac / 100 % 100);
+        jm__put2(d + 4, frac % 100);
         int n = 6;
         while (d[n - 1] == '0')
             n--;

@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <jobmatch/record.h>
 
@@ -31,9 +32,15 @@ static inline uint64_t jm__needs_escape8(uint64_t w)
 /* Appending to a jm_buf whose room the caller reserved. */
 static inline char *jm__put(char *p, const char *s, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
-        p[i] = s[i];
+    memcpy(p, s, n);
     return p + n;
+}
+/* "00" to "99": two digits at a time. */
+extern const char jm__digit_pairs[200];
+static inline char *jm__put2(char *p, unsigned v)
+{
+    memcpy(p, jm__digit_pairs + 2 * v, 2);
+    return p + 2;
 }
 /* Writes v in decimal; returns the end. Needs 20 bytes. */
 char *jm__put_u64(char *p, uint64_t v);
