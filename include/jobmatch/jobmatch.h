@@ -4,10 +4,12 @@
 
 #include "error.h"
 #include "export.h"
+#include "gen.h"
 #include "matcher.h"
 #include "reader.h"
 #include "record.h"
 #include "score.h"
+#include "sink.h"
 #include "taxonomy.h"
 #include "version.h"
 #include "writer.h"

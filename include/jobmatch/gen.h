@@ -1,0 +1,105 @@
+/* The synthetic data generator: a realistic, deterministic stream of job posts and candidates. */
+#ifndef JOBMATCH_GEN_H
+#define JOBMATCH_GEN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "export.h"
+#include "record.h"
+
+JM_BEGIN_DECLS
+
+/* How jm_gen_emit() encodes lines. */
+typedef enum jm_gen_format {
+    JM_GEN_NDJSON = 1,      /* one JSON object per line, as jm_write_ndjson() */
+    JM_GEN_CSV = 2,         /* CSV with a "type" column, both kinds in one table (JM_CSV_MIXED) */
+    JM_GEN_CSV_BY_KIND = 3  /* CSV in the reference export's columns, one table per kind
+                               (JM_CSV_REFERENCE): job_posts.csv, candidate_profiles.csv */
+} jm_gen_format;
+
+/* 2025-01-01T00:00:00Z: where the simulated clock starts unless told. */
+#define JM_GEN_DEFAULT_START_MS INT64_C(1735689600000)
+
+typedef struct jm_gen_options {
+    size_t struct_size;     /* sizeof(jm_gen_options); jm_gen_options_init() sets it */
+    uint64_t seed;          /* same seed, same bytes, on every machine (default 0) */
+    int64_t start_ms;       /* the simulated clock's first reading (JM_GEN_DEFAULT_START_MS) */
+    double rate;            /* records per real second the clock assumes (default 1) */
+    double speed;           /* simulated time per real time (default 1): the clock steps
+                               speed/rate seconds per record on average */
+    double late_fraction;   /* share of records stamped behind the clock, [0, 1) (default 0) */
+    double bad_fraction;    /* share of emitted lines that are malformed, [0, 1) (default 0) */
+    int64_t late_min_ms;    /* how far behind a late record is: uniform in [min, max] */
+    int64_t late_max_ms;    /* (defaults 5 and 60 minutes; jm-match allows 2 minutes) */
+    jm_gen_format format;   /* what jm_gen_emit() writes (default JM_GEN_NDJSON) */
+    /* When set, event times are this clock's readings (milliseconds since 1970) instead of the
+     * simulated clock's; output then depends on when it runs. */
+    int64_t (*clock)(void *clock_ctx);
+    void *clock_ctx;
+} jm_gen_options;
+
+/* Fills o with the defaults. */
+JM_EXTERN void jm_gen_options_init(jm_gen_options *o);
+
+typedef struct jm_gen jm_gen;
+
+/* A generator. opts NULL means the defaults. NULL when an option is out of range or memory runs
+ * out. Free with jm_gen_free(). */
+JM_EXTERN jm_gen *jm_gen_new(const jm_gen_options *opts);
+/* Frees g. Accepts NULL. */
+JM_EXTERN void jm_gen_free(jm_gen *g);
+
+/* Generates the next record of kind (JM_KIND_JOB_POST or JM_KIND_CANDIDATE) into out, which is
+ * reset first: every SPEC "Records" field, "type" set, a UUID id. Late records (late_fraction)
+ * come out with their timestamp set back; bad lines are never made here. 0, JM_EINVAL or
+ * JM_ENOMEM. */
+JM_EXTERN int jm_gen_next(jm_gen *g, jm_kind kind, jm_record *out);
+
+/* Kinds of deliberately bad lines (bad_fraction). */
+typedef enum jm_gen_bad {
+    JM_GEN_GOOD = 0,
+    JM_GEN_BAD_SYNTAX = 1,       /* malformed JSON, or a stray quote in a CSV cell */
+    JM_GEN_BAD_TYPE = 2,         /* a field of the wrong type: a numeric id, a text salary... */
+    JM_GEN_BAD_MISSING_ID = 3,   /* no id */
+    JM_GEN_BAD_UTF8 = 4,         /* invalid UTF-8 inside a string */
+    JM_GEN_BAD_TRUNCATED = 5,    /* the line cut short */
+    JM_GEN_BAD_UNKNOWN_TYPE = 6, /* a "type" no reader knows (not in JM_GEN_CSV_BY_KIND) */
+    JM_GEN_BAD_COUNT = 7
+} jm_gen_bad;
+
+/* "malformed", "wrong_type", "missing_id", "invalid_utf8", "truncated", "unknown_type" or
+ * "good". Never NULL. */
+JM_EXTERN const char *jm_gen_bad_name(int bad);
+
+/* What one jm_gen_emit() call produced, for an answer key. */
+typedef struct jm_gen_info {
+    size_t struct_size; /* set by the caller to sizeof(jm_gen_info) */
+    jm_kind kind;       /* the kind of the line (a bad line: the kind it was made from) */
+    int bad;            /* a jm_gen_bad: JM_GEN_GOOD for a good record */
+    int64_t late_ms;    /* > 0: the record's event time was set this far behind the clock */
+    int64_t event_ms;   /* the record's event time */
+    char id[40];        /* its id, "" when a bad line has none */
+} jm_gen_info;
+
+/* Appends one line for a record of kind to out in the configured format, newline included. With
+ * bad_fraction, the line may be a bad one (info->bad says so): a bad line does not use up the
+ * record, so the good records of a run are the same whatever bad_fraction is. info may be NULL.
+ * 0, JM_EINVAL or JM_ENOMEM. */
+JM_EXTERN int jm_gen_emit(jm_gen *g, jm_kind kind, jm_buf *out, jm_gen_info *info);
+
+/* Fills out with the record of the last good line jm_gen_emit() wrote (for sinks that want
+ * records). JM_EINVAL when there is none yet. */
+JM_EXTERN int jm_gen_last_record(const jm_gen *g, jm_record *out);
+
+/* Appends the CSV header line for the configured CSV format to out: the mixed table's, or for
+ * JM_GEN_CSV_BY_KIND the table of kind. JM_EINVAL for an NDJSON generator. */
+JM_EXTERN int jm_gen_csv_header(const jm_gen *g, jm_kind kind, jm_buf *out);
+
+/* The simulated clock's reading: the event time of the last record generated (start_ms before
+ * the first). */
+JM_EXTERN int64_t jm_gen_clock(const jm_gen *g);
+
+JM_END_DECLS
+
+#endif

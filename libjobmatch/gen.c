@@ -1,0 +1,566 @@
+/* The synthetic data generator: job posts and candidates that follow the reference vocabulary's
+ * tables, from a seeded PRNG, on a simulated clock; with late records and bad lines on demand. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <jobmatch/error.h>
+#include <jobmatch/gen.h>
+#include <jobmatch/writer.h>
+
+#include "csv_write.h"
+#include "gen_internal.h"
+#include "record_internal.h"
+
+/* Independent PRNG streams, so that turning one feature on leaves the others' draws alone: the
+ * good records are the same whatever the late and bad fractions are. */
+enum { STREAM_CONTENT = 1, STREAM_LATE = 2, STREAM_BAD = 3 };
+
+enum {
+    POSTED_BEFORE_MAX_S = 6 * 3600, /* a post's date is up to 6 hours before its event */
+    DEADLINE_DAYS_MIN = 5,          /* issue 3: the deadline is 5 to 30 days after posting */
+    DEADLINE_DAYS_MAX = 30,
+    GRAD_GAP_MAX = 3,               /* graduation: 0-3 years before the experience began */
+    BIRTH_BEFORE_GRAD_MIN = 21,     /* "about 22 years before graduation" */
+    BIRTH_BEFORE_GRAD_MAX = 23,
+    RAISE_PCT_MIN = 5,              /* expected salary: 5-20% above the current one */
+    RAISE_PCT_MAX = 20
+};
+
+struct jm_gen {
+    jm_gen_options o;
+    jm__rng content, late, bad;
+    int64_t clock_ms;
+    uint32_t step_span;  /* the clock steps uniformly in [0, step_span] ms */
+    uint32_t late_thr;   /* a draw below this (of 2^32) makes a late record */
+    uint32_t bad_thr;
+    jm__gen_texts texts;
+    jm__grec last;       /* the last good record emitted */
+    int have_last;
+    int64_t last_late_ms;
+    jm__grec scratch;
+    char *line;          /* JM__GEN_LINE_MAX bytes for bad lines */
+};
+
+void jm__rng_seed(jm__rng *r, uint64_t seed, uint64_t stream)
+{
+    /* splitmix64 over (seed, stream): distinct, well-mixed states for each stream. */
+    uint64_t x = seed ^ (stream * 0x9E3779B97F4A7C15u);
+    for (int i = 0; i < 4; i++) {
+        uint64_t z = (x += 0x9E3779B97F4A7C15u);
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
+        r->s[i] = z ^ (z >> 31);
+    }
+}
+
+void jm_gen_options_init(jm_gen_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->struct_size = sizeof *o;
+    o->start_ms = JM_GEN_DEFAULT_START_MS;
+    o->rate = 1;
+    o->speed = 1;
+    o->late_min_ms = 5 * 60 * 1000;
+    o->late_max_ms = 60 * 60 * 1000;
+    o->format = JM_GEN_NDJSON;
+}
+
+/* A fraction in [0, 1) as a threshold on 32-bit draws: one multiplication, done once. */
+static uint32_t threshold(double f) { return (uint32_t)(f * 4294967296.0); }
+
+jm_gen *jm_gen_new(const jm_gen_options *opts)
+{
+    jm_gen_options o;
+    jm_gen_options_init(&o);
+    if (opts) {
+        if (opts->struct_size < offsetof(jm_gen_options, clock_ctx) + sizeof(void *))
+            return NULL;
+        memcpy(&o, opts, sizeof o < opts->struct_size ? sizeof o : opts->struct_size);
+        o.struct_size = sizeof o;
+    }
+    if (!(o.rate > 0) || !(o.speed > 0) || !(o.late_fraction >= 0 && o.late_fraction < 1) ||
+        !(o.bad_fraction >= 0 && o.bad_fraction < 1) || o.late_min_ms < 0 ||
+        o.late_max_ms < o.late_min_ms || o.late_max_ms - o.late_min_ms > UINT32_MAX - 1 ||
+        (o.format != JM_GEN_NDJSON && o.format != JM_GEN_CSV && o.format != JM_GEN_CSV_BY_KIND))
+        return NULL;
+    double step = 1000.0 * o.speed / o.rate; /* mean milliseconds per record */
+    if (!(step * 2 < 4294967295.0))
+        return NULL;
+    jm_gen *g = calloc(1, sizeof *g);
+    if (!g)
+        return NULL;
+    g->line = malloc(JM__GEN_LINE_MAX);
+    if (!g->line) {
+        free(g);
+        return NULL;
+    }
+    g->o = o;
+    jm__rng_seed(&g->content, o.seed, STREAM_CONTENT);
+    jm__rng_seed(&g->late, o.seed, STREAM_LATE);
+    jm__rng_seed(&g->bad, o.seed, STREAM_BAD);
+    g->clock_ms = o.start_ms;
+    g->step_span = (uint32_t)(step * 2 + 0.5);
+    g->late_thr = threshold(o.late_fraction);
+    g->bad_thr = threshold(o.bad_fraction);
+    jm__gen_texts_init(&g->texts);
+    return g;
+}
+
+void jm_gen_free(jm_gen *g)
+{
+    if (!g)
+        return;
+    free(g->line);
+    free(g);
+}
+
+int64_t jm_gen_clock(const jm_gen *g) { return g->clock_ms; }
+
+/* ---- drawing from the vocabulary ------------------------------------------------------------ */
+
+static uint32_t between(jm__rng *r, uint32_t lo, uint32_t hi) { return lo + jm__rng_below(r, hi - lo + 1); }
+
+static uint16_t pick(jm__rng *r, jm__vrange range) { return jm__vidx[range.off + jm__rng_below(r, range.n)]; }
+
+/* An index drawn with the given relative weights. */
+static unsigned weighted(jm__rng *r, const uint16_t *w, unsigned n)
+{
+    uint32_t total = 0;
+    for (unsigned i = 0; i < n; i++)
+        total += w[i];
+    uint32_t x = jm__rng_below(r, total);
+    for (unsigned i = 0; i < n; i++) {
+        if (x < w[i])
+            return i;
+        x -= w[i];
+    }
+    return n - 1;
+}
+
+/* Appends k distinct strings of range, in random order, to list f of rec; skip (an index into
+ * jm__vs, or JM__NONE) is never chosen. */
+static void sample(jm__rng *r, jm__vrange range, unsigned k, uint16_t skip, jm__grec *rec,
+                   jm_field f, unsigned *used)
+{
+    uint64_t seen[8] = {0}; /* ranges hold at most 512 strings (vocab2c checks) */
+    unsigned off = *used;
+    for (unsigned i = 0; i < range.n; i++)
+        if (jm__vidx[range.off + i] == skip) {
+            seen[i >> 6] |= 1ull << (i & 63);
+            if (k + 1 > range.n)
+                k = range.n - 1u;
+        }
+    if (k > range.n)
+        k = range.n;
+    for (unsigned i = 0; i < k; i++) {
+        uint32_t j;
+        do
+            j = jm__rng_below(r, range.n);
+        while ((seen[j >> 6] >> (j & 63)) & 1u);
+        seen[j >> 6] |= 1ull << (j & 63);
+        rec->items[off + i] = jm__vidx[range.off + j];
+    }
+    rec->list_off[f] = (uint8_t)off;
+    rec->list_n[f] = (uint8_t)k;
+    rec->present |= 1ull << f;
+    *used = off + k;
+}
+
+static void set_str(jm__grec *rec, jm_field f, uint16_t s)
+{
+    rec->str[f] = s;
+    rec->present |= 1ull << f;
+}
+
+static void set_num(jm__grec *rec, jm_field f, int64_t v)
+{
+    rec->num[f] = v;
+    rec->present |= 1ull << f;
+}
+
+static void make_uuid(jm__rng *r, char *out)
+{
+    static const char hex[] = "0123456789abcdef";
+    uint8_t b[16];
+    uint64_t a = jm__rng_next(r), c = jm__rng_next(r);
+    for (int i = 0; i < 8; i++) {
+        b[i] = (uint8_t)(a >> (8 * i));
+        b[8 + i] = (uint8_t)(c >> (8 * i));
+    }
+    b[6] = (uint8_t)((b[6] & 0x0F) | 0x40); /* version 4: random */
+    b[8] = (uint8_t)((b[8] & 0x3F) | 0x80); /* RFC 4122 variant */
+    char *p = out;
+    for (int i = 0; i < 16; i++) {
+        if (i == 4 || i == 6 || i == 8 || i == 10)
+            *p++ = '-';
+        *p++ = hex[b[i] >> 4];
+        *p++ = hex[b[i] & 15];
+    }
+    *p = '\0';
+}
+
+/* The UTC calendar year of a time. */
+static int64_t year_of(int64_t ms)
+{
+    char t[32];
+    jm_time_format(ms, t);
+    return (t[0] - '0') * 1000 + (t[1] - '0') * 100 + (t[2] - '0') * 10 + (t[3] - '0');
+}
+
+/* A title of category c and the level it implies: its keyword's, else one the category allows. */
+static void title_and_level(jm__rng *r, const jm__vcategory *c, uint16_t *title, unsigned *level)
+{
+    const jm__vtitle *t = &jm__vtitles[c->titles.off + jm__rng_below(r, c->titles.n)];
+    *title = t->s;
+    *level = t->level >= 0 ? (unsigned)t->level
+                           : jm__vcat_levels[c->levels.off + jm__rng_below(r, c->levels.n)];
+}
+
+static const jm__vyears *years_of(jm__rng *r, const jm__vlevel *l)
+{
+    return &jm__vyears_tab[l->years.off + jm__rng_below(r, l->years.n)];
+}
+
+static void make_job(jm__rng *r, int64_t ts, jm__grec *rec)
+{
+    rec->kind = JM_KIND_JOB_POST;
+    rec->present = 0;
+    unsigned used = 0;
+    make_uuid(r, rec->id);
+    rec->present |= 1ull << JM_FIELD_POST_ID;
+
+    const jm__vcategory *c = &jm__vcats[jm__rng_below(r, JM__VCATS)];
+    uint16_t title;
+    unsigned level;
+    title_and_level(r, c, &title, &level);
+    const jm__vlevel *l = &jm__vlevels[level];
+    set_str(rec, JM_FIELD_JOB_CATEGORY, c->name);
+    set_str(rec, JM_FIELD_JOB_TITLE, title);
+    set_str(rec, JM_FIELD_EXPERIENCE_LEVEL, l->name);
+    set_str(rec, JM_FIELD_YEARS_EXPERIENCE, years_of(r, l)->s);
+    set_str(rec, JM_FIELD_EMPLOYMENT_TYPE, pick(r, l->has_rule ? l->employment : jm__vl.employment_types));
+
+    /* The range sits inside the level's band: a lower bound in its bottom half, an upper bound a
+     * quarter to a half of the band above it; both whole hundreds. */
+    uint32_t width = (uint32_t)(l->salary_hi - l->salary_lo);
+    uint32_t smin = (uint32_t)l->salary_lo + jm__rng_below(r, width / 2 + 1);
+    uint32_t smax = smin + width / 4 + jm__rng_below(r, width / 4 + 1);
+    if (smax > (uint32_t)l->salary_hi)
+        smax = (uint32_t)l->salary_hi;
+    smin -= smin % 100;
+    smax -= smax % 100;
+    set_num(rec, JM_FIELD_SALARY_MIN, smin);
+    set_num(rec, JM_FIELD_SALARY_MAX, smax);
+
+    const jm__vindustry *ind = &jm__vindustries[jm__rng_below(r, JM__VINDUSTRIES)];
+    set_str(rec, JM_FIELD_INDUSTRY, ind->name);
+    const jm__vregion *reg = &jm__vregions[weighted(r, ind->region_weights, JM__VREGIONS)];
+    const jm__vcity *city = &jm__vcities[reg->cities.off + jm__rng_below(r, reg->cities.n)];
+    set_str(rec, JM_FIELD_LOCATION_CITY, city->city);
+    set_str(rec, JM_FIELD_LOCATION_COUNTRY, city->country);
+    set_str(rec, JM_FIELD_LANGUAGE, pick(r, city->languages));
+
+    set_str(rec, JM_FIELD_COMPANY, pick(r, jm__vl.companies));
+    set_str(rec, JM_FIELD_WORK_MODE, pick(r, jm__vl.work_modes));
+    set_str(rec, JM_FIELD_APPLICATION_METHOD, pick(r, jm__vl.apply_methods));
+    set_str(rec, JM_FIELD_PLATFORM, pick(r, jm__vl.platforms));
+
+    sample(r, c->skills, c->n_skills, JM__NONE, rec, JM_FIELD_REQUIRED_SKILLS, &used);
+    sample(r, c->certs, between(r, c->cert_min, c->cert_max), JM__NONE, rec,
+           JM_FIELD_CERTIFICATIONS, &used);
+
+    int64_t posted = (ts / 1000 - jm__rng_below(r, POSTED_BEFORE_MAX_S + 1)) * 1000;
+    set_num(rec, JM_FIELD_POSTED_DATE, posted);
+    set_num(rec, JM_FIELD_DEADLINE_DATE,
+            posted + (int64_t)between(r, DEADLINE_DAYS_MIN, DEADLINE_DAYS_MAX) * 86400000);
+    set_num(rec, JM_FIELD_TIMESTAMP, ts);
+}
+
+static void make_candidate(jm__rng *r, int64_t ts, int64_t now_ms, jm__grec *rec)
+{
+    rec->kind = JM_KIND_CANDIDATE;
+    rec->present = 0;
+    unsigned used = 0;
+    make_uuid(r, rec->id);
+    rec->present |= 1ull << JM_FIELD_CANDIDATE_ID;
+
+    int female = (int)jm__rng_below(r, 2);
+    set_str(rec, JM_FIELD_GENDER, female ? jm__vl.female : jm__vl.male);
+    set_str(rec, JM_FIELD_FULL_NAME, pick(r, female ? jm__vl.female_names : jm__vl.male_names));
+    set_str(rec, JM_FIELD_NATIONALITY, pick(r, jm__vl.nationalities));
+    const jm__vregion *reg = &jm__vregions[jm__rng_below(r, JM__VREGIONS)];
+    const jm__vcity *city = &jm__vcities[reg->cities.off + jm__rng_below(r, reg->cities.n)];
+    set_str(rec, JM_FIELD_LOCATION_CITY, city->city);
+    set_str(rec, JM_FIELD_LOCATION_COUNTRY, city->country);
+
+    const jm__vcategory *c = &jm__vcats[jm__rng_below(r, JM__VCATS)];
+    uint16_t title;
+    unsigned level;
+    title_and_level(r, c, &title, &level);
+    const jm__vlevel *l = &jm__vlevels[level];
+    const jm__vyears *y = years_of(r, l);
+    set_str(rec, JM_FIELD_JOB_CATEGORY, c->name);
+    set_str(rec, JM_FIELD_CURRENT_TITLE, title);
+    set_str(rec, JM_FIELD_EXPERIENCE_LEVEL, l->name);
+    set_str(rec, JM_FIELD_YEARS_EXPERIENCE, y->s);
+
+    /* Career backwards from now: experience, then graduation, then birth. */
+    int64_t year = year_of(now_ms);
+    int64_t grad = year - y->min_years - jm__rng_below(r, GRAD_GAP_MAX + 1);
+    int64_t birth = grad - between(r, BIRTH_BEFORE_GRAD_MIN, BIRTH_BEFORE_GRAD_MAX);
+    set_num(rec, JM_FIELD_GRADUATION_YEAR, grad);
+    set_num(rec, JM_FIELD_BIRTH_YEAR, birth);
+    int64_t age = year - birth;
+    const jm__vedu_group *eg = &jm__vedu_groups[jm__vedu_group_count - 1];
+    for (unsigned i = 0; i < jm__vedu_group_count; i++)
+        if (age <= jm__vedu_groups[i].max_age) {
+            eg = &jm__vedu_groups[i];
+            break;
+        }
+    unsigned edu = weighted(r, eg->weights, JM__VEDU);
+    set_str(rec, JM_FIELD_EDUCATION_LEVEL, jm__vidx[jm__vl.education_levels.off + edu]);
+    rec->gpa_tenths = jm__vgpa[jm__rng_below(r, jm__vgpa_count)];
+    rec->present |= 1ull << JM_FIELD_GPA;
+
+    uint16_t company = pick(r, jm__vl.companies);
+    set_str(rec, JM_FIELD_CURRENT_COMPANY, company);
+    const jm__vprev *pr = &jm__vprev_rows[0];
+    for (unsigned i = 0; i < jm__vprev_count; i++)
+        if (jm__vprev_rows[i].min_years <= y->min_years)
+            pr = &jm__vprev_rows[i];
+    unsigned nprev = between(r, pr->lo, pr->hi);
+    sample(r, jm__vl.companies, nprev, company, rec, JM_FIELD_PREVIOUS_COMPANIES, &used);
+    sample(r, jm__vl.industries, nprev, JM__NONE, rec, JM_FIELD_PREVIOUS_INDUSTRIES, &used);
+    sample(r, c->skills, c->n_skills, JM__NONE, rec, JM_FIELD_SKILLS, &used);
+    sample(r, c->certs, between(r, c->cert_min, c->cert_max), JM__NONE, rec,
+           JM_FIELD_CERTIFICATIONS, &used);
+
+    int64_t current = between(r, (uint32_t)l->salary_lo, (uint32_t)l->salary_hi);
+    set_num(rec, JM_FIELD_CURRENT_SALARY, current);
+    set_num(rec, JM_FIELD_EXPECTED_SALARY,
+            current + current * between(r, RAISE_PCT_MIN, RAISE_PCT_MAX) / 100);
+    set_num(rec, JM_FIELD_TIMESTAMP, ts);
+}
+
+/* The next good record: the clock steps, the late stream decides whether its time is set back. */
+static void next_good(jm_gen *g, jm_kind kind, jm__grec *rec, int64_t *late_ms)
+{
+    g->clock_ms += jm__rng_below(&g->content, g->step_span + 1);
+    int64_t now = g->o.clock ? g->o.clock(g->o.clock_ctx) : g->clock_ms;
+    uint32_t draw = (uint32_t)(jm__rng_next(&g->late) >> 32);
+    int64_t behind = g->o.late_min_ms +
+                     jm__rng_below(&g->late, (uint32_t)(g->o.late_max_ms - g->o.late_min_ms + 1));
+    *late_ms = draw < g->late_thr ? behind : 0;
+    int64_t ts = now - *late_ms;
+    if (kind == JM_KIND_JOB_POST)
+        make_job(&g->content, ts, rec);
+    else
+        make_candidate(&g->content, ts, now, rec);
+}
+
+static int to_record(const jm__grec *rec, jm_record *out)
+{
+    jm_record_reset(out, rec->kind);
+    int rc = 0;
+    for (int f = 0; rc == 0 && f < JM_FIELD_COUNT; f++) {
+        if (!((rec->present >> f) & 1u))
+            continue;
+        if (f == JM_FIELD_POST_ID || f == JM_FIELD_CANDIDATE_ID) {
+            rc = jm_record_set_string(out, f, rec->id, 36);
+            continue;
+        }
+        switch (jm__fields[f].type) {
+        case JM_TYPE_STRING:
+            rc = jm_record_set_string(out, f, jm__vs[rec->str[f]].s, jm__vs[rec->str[f]].len);
+            break;
+        case JM_TYPE_NUMBER:
+            rc = jm_record_set_number(out, f, f == JM_FIELD_GPA ? (double)rec->gpa_tenths / 10
+                                                                : (double)rec->num[f]);
+            break;
+        case JM_TYPE_INTEGER:
+        case JM_TYPE_TIME:
+            rc = jm_record_set_integer(out, f, rec->num[f]);
+            break;
+        case JM_TYPE_LIST:
+            rc = jm_record_list_clear(out, f);
+            for (unsigned i = 0; rc == 0 && i < rec->list_n[f]; i++) {
+                const jm__vstr *v = &jm__vs[rec->items[rec->list_off[f] + i]];
+                rc = jm_record_list_append(out, f, v->s, v->len);
+            }
+            break;
+        }
+    }
+    return rc;
+}
+
+int jm_gen_next(jm_gen *g, jm_kind kind, jm_record *out)
+{
+    if (kind != JM_KIND_JOB_POST && kind != JM_KIND_CANDIDATE)
+        return JM_EINVAL;
+    int64_t late;
+    next_good(g, kind, &g->scratch, &late);
+    return to_record(&g->scratch, out);
+}
+
+int jm_gen_last_record(const jm_gen *g, jm_record *out)
+{
+    if (!g->have_last)
+        return JM_EINVAL;
+    return to_record(&g->last, out);
+}
+
+const char *jm_gen_bad_name(int bad)
+{
+    static const char *const names[JM_GEN_BAD_COUNT] = {
+        "good", "malformed", "wrong_type", "missing_id", "invalid_utf8", "truncated", "unknown_type"};
+    return bad >= 0 && bad < JM_GEN_BAD_COUNT ? names[bad] : "unknown";
+}
+
+static size_t write_line(const jm_gen *g, const jm__grec *rec, unsigned badw, char *out)
+{
+    if (g->o.format == JM_GEN_NDJSON)
+        return jm__gen_write_ndjson(&g->texts, rec, badw, out);
+    return jm__gen_write_csv(&g->texts, rec,
+                             g->o.format == JM_GEN_CSV ? JM_CSV_MIXED : JM_CSV_REFERENCE, badw, out);
+}
+
+/* Where the n-th (1-based) cell of a CSV line starts; the line's own quotes are respected. */
+static size_t csv_cell_start(const char *s, size_t len, unsigned n)
+{
+    int quoted = 0;
+    unsigned cell = 1;
+    for (size_t i = 0; i < len; i++) {
+        if (cell == n)
+            return i;
+        if (s[i] == '"')
+            quoted = !quoted;
+        else if (s[i] == ',' && !quoted)
+            cell++;
+    }
+    return len;
+}
+
+/* Makes one bad line from a fresh record of the bad stream, at the current clock. */
+static size_t make_bad(jm_gen *g, jm_kind kind, int *how, char *id)
+{
+    jm__rng *r = &g->bad;
+    jm__grec *rec = &g->scratch;
+    if (kind == JM_KIND_JOB_POST)
+        make_job(r, g->clock_ms, rec);
+    else
+        make_candidate(r, g->clock_ms, g->clock_ms, rec);
+    int csv = g->o.format != JM_GEN_NDJSON;
+    unsigned kinds = g->o.format == JM_GEN_CSV_BY_KIND ? JM_GEN_BAD_UNKNOWN_TYPE - 1
+                                                        : JM_GEN_BAD_UNKNOWN_TYPE;
+    int bad = 1 + (int)jm__rng_below(r, kinds);
+    unsigned badw = 0;
+    switch (bad) {
+    case JM_GEN_BAD_TYPE:
+        badw = csv || jm__rng_below(r, 2) ? JM__BADW_TEXT_NUMBER : JM__BADW_ID_NUMBER;
+        break;
+    case JM_GEN_BAD_MISSING_ID: badw = JM__BADW_NO_ID; break;
+    case JM_GEN_BAD_UNKNOWN_TYPE: badw = JM__BADW_UNKNOWN_TYPE; break;
+    default: break;
+    }
+    char *s = g->line;
+    size_t len = write_line(g, rec, badw, s) - 1; /* without its newline, for now */
+    s[len] = '\0';
+    switch (bad) {
+    case JM_GEN_BAD_SYNTAX:
+        if (csv) {
+            /* A quoted word inside the unquoted id cell: quotes stay balanced, so the reader
+             * rejects this row alone. */
+            memmove(s + 11, s + 8, len - 8);
+            memcpy(s + 8, "\"x\"", 3);
+            len += 3;
+        } else {
+            /* A doubled comma after the type. */
+            char *comma = memchr(s, ',', len);
+            size_t at = (size_t)(comma - s);
+            memmove(s + at + 1, s + at, len - at);
+            len++;
+        }
+        break;
+    case JM_GEN_BAD_UTF8: {
+        /* A byte that is never UTF-8, inside the second cell or the first string after the id. */
+        size_t at;
+        if (csv) {
+            at = csv_cell_start(s, len, g->o.format == JM_GEN_CSV ? 3 : 2);
+        } else {
+            const char *key = kind == JM_KIND_JOB_POST ? "\"company\":\"" : "\"full_name\":\"";
+            const char *k = strstr(s, key);
+            at = k ? (size_t)(k - s) + strlen(key) : len / 2;
+        }
+        memmove(s + at + 1, s + at, len - at);
+        s[at] = (char)0xFF;
+        len++;
+        break;
+    }
+    case JM_GEN_BAD_TRUNCATED:
+        if (csv) {
+            size_t ncols;
+            jm__csv_columns(g->o.format == JM_GEN_CSV ? JM_CSV_MIXED : JM_CSV_REFERENCE, kind, &ncols);
+            /* Whole cells only: a cut inside quotes would run on into the next line. */
+            size_t at = csv_cell_start(s, len, 2 + jm__rng_below(r, (uint32_t)ncols - 2));
+            len = at - 1;
+        } else {
+            len = 1 + jm__rng_below(r, (uint32_t)len - 2);
+        }
+        break;
+    default: break;
+    }
+    s[len++] = '\n';
+    *how = bad;
+    if (badw & JM__BADW_NO_ID)
+        id[0] = '\0';
+    else
+        memcpy(id, rec->id, 37);
+    return len;
+}
+
+int jm_gen_emit(jm_gen *g, jm_kind kind, jm_buf *out, jm_gen_info *info)
+{
+    if ((kind != JM_KIND_JOB_POST && kind != JM_KIND_CANDIDATE) ||
+        (info && info->struct_size < sizeof *info))
+        return JM_EINVAL;
+    if (jm_buf_reserve(out, JM__GEN_LINE_MAX))
+        return JM_ENOMEM;
+    /* Drawn for every line, so where bad lines fall depends on the seed alone. */
+    uint32_t draw = (uint32_t)(jm__rng_next(&g->bad) >> 32);
+    if (draw < g->bad_thr) {
+        int how;
+        char id[40] = "";
+        size_t n = make_bad(g, kind, &how, id);
+        memcpy(out->data + out->len, g->line, n);
+        out->len += n;
+        if (info) {
+            info->kind = kind;
+            info->bad = how;
+            info->late_ms = 0;
+            info->event_ms = g->clock_ms;
+            memcpy(info->id, id, sizeof id);
+        }
+        return 0;
+    }
+    int64_t late;
+    next_good(g, kind, &g->last, &late);
+    g->have_last = 1;
+    out->len += write_line(g, &g->last, 0, out->data + out->len);
+    if (info) {
+        info->kind = kind;
+        info->bad = JM_GEN_GOOD;
+        info->late_ms = late;
+        info->event_ms = g->last.num[JM_FIELD_TIMESTAMP];
+        memcpy(info->id, g->last.id, 37);
+    }
+    return 0;
+}
+
+int jm_gen_csv_header(const jm_gen *g, jm_kind kind, jm_buf *out)
+{
+    if (g->o.format == JM_GEN_CSV)
+        return jm_write_csv_header(JM_CSV_MIXED, kind, out);
+    if (g->o.format == JM_GEN_CSV_BY_KIND)
+        return jm_write_csv_header(JM_CSV_REFERENCE, kind, out);
+    return JM_EINVAL;
+}
