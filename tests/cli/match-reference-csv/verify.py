@@ -31,6 +31,8 @@ def listcell(v):
     if v.startswith("["):
         try: return json.loads(v)
         except ValueError: return ast.literal_eval(v)
+    if v.startswith("{") and v.endswith("}"):  # PostgreSQL array text, unquoted items only
+        return [x.strip() for x in v[1:-1].split(",") if x.strip() and x.strip() != "NULL"]
     raise ValueError(v)
 
 def ts(s):
@@ -49,6 +51,7 @@ def add(rec):
                                "candidate" if "candidate_id" in rec and "post_id" not in rec else None)
     if kind not in ("job_post", "candidate") or not valid(rec, "post_id" if kind == "job_post" else "candidate_id"):
         return
+    rec.setdefault("job_category", rec.get("category"))
     if kind == "job_post":
         rec.setdefault("required_skills", rec.get("skills_needed", []))
         if "salary" in rec: rec["salary_max"] = rec["salary_min"] = float(rec["salary"])
