@@ -132,6 +132,16 @@ void jm_cli_out_flush(jm_cli_out *o)
 
 void jm_cli_out_write(jm_cli_out *o, const void *data, size_t len)
 {
+    if (len >= FLUSH_AT) {
+        /* Large blocks go straight out, without a copy. */
+        jm_cli_out_flush(o);
+        jm_buf whole = {(char *)data, len, len};
+        jm_buf saved = o->buf;
+        o->buf = whole;
+        jm_cli_out_flush(o);
+        o->buf = saved;
+        return;
+    }
     if (jm_buf_reserve(&o->buf, len)) {
         jm_cli_error("out of memory");
         exit(EXIT_IO);

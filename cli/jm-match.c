@@ -2,6 +2,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common.h"
 
@@ -25,6 +26,8 @@ static const char usage_text[] =
     "      --errors FILE        append rejected records, unchanged, to FILE\n"
     "      --strict             stop at the first rejected record (exit 1)\n"
     "      --max-record-bytes N reject longer lines or records (default 1048576)\n"
+    "      --threads N          score and write on N threads (1 or 2; default: 2 when the\n"
+    "                           machine has two cores or more)\n"
     "      --stats              print the counters as one JSON line on standard error\n"
     "  -h, --help               show this help and exit\n"
     "  -V, --version            show versions and exit\n"
@@ -46,12 +49,10 @@ typedef struct run {
     int64_t read_time_ms;
 } run;
 
-static int on_application(void *ctx, const jm_record *app)
+static int on_applications(void *ctx, const char *ndjson, size_t len)
 {
     run *r = ctx;
-    if (jm_write_ndjson(app, &r->out.buf))
-        return JM_ENOMEM;
-    jm_cli_out_maybe_flush(&r->out);
+    jm_cli_out_write(&r->out, ndjson, len);
     return 0;
 }
 
@@ -107,7 +108,7 @@ static void before_read(void *ctx)
 
 enum {
     OPT_FORMAT = 256, OPT_MIN_SCORE, OPT_WEIGHTS, OPT_SEED, OPT_TOP, OPT_TTL, OPT_LATENESS,
-    OPT_EXPIRE, OPT_PASSTHROUGH, OPT_ERRORS, OPT_STRICT, OPT_MAX_RECORD, OPT_STATS
+    OPT_EXPIRE, OPT_PASSTHROUGH, OPT_ERRORS, OPT_STRICT, OPT_MAX_RECORD, OPT_STATS, OPT_THREADS
 };
 
 static const struct option options[] = {
@@ -125,6 +126,7 @@ static const struct option options[] = {
     {"strict", no_argument, NULL, OPT_STRICT},
     {"max-record-bytes", required_argument, NULL, OPT_MAX_RECORD},
     {"stats", no_argument, NULL, OPT_STATS},
+    {"threads", required_argument, NULL, OPT_THREADS},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -168,13 +170,16 @@ int main(int argc, char **argv)
             max_record = (size_t)jm_cli_integer("--max-record-bytes", optarg, 16, 1LL << 40);
             break;
         case OPT_STATS: stats = 1; break;
+        case OPT_THREADS: mo.threads = (unsigned)jm_cli_integer("--threads", optarg, 1, 2); break;
         case 'h': fputs(usage_text, stdout); return 0;
         case 'V': jm_cli_version(); return 0;
         default: fprintf(stderr, "Try '%s --help'\n", jm_cli_tool); return EXIT_USAGE;
         }
     }
 
-    r.matcher = jm_matcher_new(&mo, on_application, &r);
+    if (!mo.threads)
+        mo.threads = sysconf(_SC_NPROCESSORS_ONLN) >= 2 ? 2 : 1;
+    r.matcher = jm_matcher_new_ndjson(&mo, on_applications, &r);
     if (!r.matcher) {
         jm_cli_error("out of memory");
         return EXIT_IO;

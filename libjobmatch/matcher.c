@@ -1,5 +1,6 @@
 /* The streaming join (SPEC "Streaming join"): held records blocked by family, each arrival
  * scored against the other side once per pair, watermark and TTL eviction, and top K. */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,6 +10,7 @@
 #include <jobmatch/error.h>
 #include <jobmatch/matcher.h>
 #include <jobmatch/taxonomy.h>
+#include <jobmatch/writer.h>
 
 #include "application_internal.h"
 #include "record_internal.h"
@@ -57,6 +59,23 @@ typedef struct candidate_hit {
     jm_score score;
 } candidate_hit;
 
+/* What one thread needs to score and emit: its own application record, reason text, output and
+ * counters. Lane 0 is the caller's thread; lane 1 is the helper thread's. */
+typedef struct lane {
+    jm_record *app;
+    jm_buf reason;
+    jm_buf out;        /* NDJSON mode: written applications, handed on in order */
+    unsigned long long pairs_scored, applications;
+} lane;
+
+/* Half of one arrival's scan, handed to the helper thread. */
+typedef struct task {
+    held *arrival;
+    struct side *side;
+    size_t from, to;
+    int rc;
+} task;
+
 struct jm_matcher {
     jm_matcher_options o;
     jm_application_fn on_application;
@@ -68,10 +87,17 @@ struct jm_matcher {
     int any_event;
     int64_t min_held_event;
     jm_matcher_stats st;
-    jm_record *app;
-    jm_buf reason;
+    lane lanes[2];
+    jm_ndjson_fn on_ndjson;  /* NDJSON mode when set */
     candidate_hit *hits;
     size_t nhits, hits_cap;
+    /* The helper thread (NDJSON mode with threads > 1). */
+    int threaded;
+    pthread_t helper;
+    pthread_mutex_t mu;
+    pthread_cond_t wake, done;
+    task task;
+    int task_posted, task_done, quit;
 };
 
 enum { DAY_MS = 86400000 };
@@ -149,7 +175,10 @@ static void map_remove(id_map *m, held *h)
 
 /* ---- life cycle ----------------------------------------------------------------------------- */
 
-jm_matcher *jm_matcher_new(const jm_matcher_options *o, jm_application_fn on_application, void *ctx)
+static void *helper_main(void *arg);
+
+static jm_matcher *matcher_new(const jm_matcher_options *o, jm_application_fn on_application,
+                               jm_ndjson_fn on_ndjson, void *ctx)
 {
     jm_matcher_options defaults;
     if (!o) {
@@ -163,16 +192,40 @@ jm_matcher *jm_matcher_new(const jm_matcher_options *o, jm_application_fn on_app
         return NULL;
     m->o = *o;
     m->on_application = on_application;
+    m->on_ndjson = on_ndjson;
     m->ctx = ctx;
     m->skills = jm__intern_new();
     m->categories = jm__intern_new();
-    m->app = jm_record_new(JM_KIND_APPLICATION);
+    m->lanes[0].app = jm_record_new(JM_KIND_APPLICATION);
+    m->lanes[1].app = jm_record_new(JM_KIND_APPLICATION);
     m->st.watermark_ms = INT64_MIN;
-    if (!m->skills || !m->categories || !m->app || map_init(&m->jobs.ids) || map_init(&m->cands.ids)) {
+    if (!m->skills || !m->categories || !m->lanes[0].app || !m->lanes[1].app ||
+        map_init(&m->jobs.ids) || map_init(&m->cands.ids)) {
         jm_matcher_free(m);
         return NULL;
     }
+    if (on_ndjson && o->threads > 1) {
+        pthread_mutex_init(&m->mu, NULL);
+        pthread_cond_init(&m->wake, NULL);
+        pthread_cond_init(&m->done, NULL);
+        m->threaded = pthread_create(&m->helper, NULL, helper_main, m) == 0;
+        if (!m->threaded) {
+            pthread_cond_destroy(&m->done);
+            pthread_cond_destroy(&m->wake);
+            pthread_mutex_destroy(&m->mu);
+        }
+    }
     return m;
+}
+
+jm_matcher *jm_matcher_new(const jm_matcher_options *o, jm_application_fn on_application, void *ctx)
+{
+    return matcher_new(o, on_application, NULL, ctx);
+}
+
+jm_matcher *jm_matcher_new_ndjson(const jm_matcher_options *o, jm_ndjson_fn on_ndjson, void *ctx)
+{
+    return on_ndjson ? matcher_new(o, NULL, on_ndjson, ctx) : NULL;
 }
 
 static void held_free(held *h)
@@ -199,8 +252,21 @@ void jm_matcher_free(jm_matcher *m)
     side_free(&m->cands);
     jm__intern_free(m->skills);
     jm__intern_free(m->categories);
-    jm_record_free(m->app);
-    jm_buf_free(&m->reason);
+    if (m->threaded) {
+        pthread_mutex_lock(&m->mu);
+        m->quit = 1;
+        pthread_cond_signal(&m->wake);
+        pthread_mutex_unlock(&m->mu);
+        pthread_join(m->helper, NULL);
+        pthread_cond_destroy(&m->done);
+        pthread_cond_destroy(&m->wake);
+        pthread_mutex_destroy(&m->mu);
+    }
+    for (int i = 0; i < 2; i++) {
+        jm_record_free(m->lanes[i].app);
+        jm_buf_free(&m->lanes[i].reason);
+        jm_buf_free(&m->lanes[i].out);
+    }
     free(m->hits);
     free(m);
 }
@@ -266,13 +332,13 @@ static void maybe_sweep(jm_matcher *m, int force)
 
 /* ---- emitting ------------------------------------------------------------------------------- */
 
-static int emit(jm_matcher *m, held *cand, held *job, const jm_score *s)
+static int emit(jm_matcher *m, lane *ln, held *cand, held *job, const jm_score *s)
 {
     jm__pair_hash h = jm__hash_pair(cand->key, job->key);
     char id[37];
     jm__uuid_format(h, id);
-    m->reason.len = 0;
-    if (jm__match_reason(&cand->p, &job->p, s, &m->reason))
+    ln->reason.len = 0;
+    if (jm__match_reason(&cand->p, &job->p, s, &ln->reason))
         return JM_ENOMEM;
     int64_t ts = cand->event_ms > job->event_ms ? cand->event_ms : job->event_ms;
     size_t status_len;
@@ -284,16 +350,18 @@ static int emit(jm_matcher *m, held *cand, held *job, const jm_score *s)
         .application_id = id,
         .status = status,
         .status_len = status_len,
-        .match_reason = m->reason.data,
-        .match_reason_len = m->reason.len,
+        .match_reason = ln->reason.data,
+        .match_reason_len = ln->reason.len,
         .family_plain = job->p.text_plain,
         .reason_plain = job->p.text_plain,
         .application_date = jm__application_date(job->rec, h, ts),
         .timestamp = ts,
     };
-    jm__fill_application(m->app, &in);
-    m->st.applications++;
-    return m->on_application ? m->on_application(m->ctx, m->app) : 0;
+    jm__fill_application(ln->app, &in);
+    ln->applications++;
+    if (m->on_ndjson)
+        return jm_write_ndjson(ln->app, &ln->out);
+    return m->on_application ? m->on_application(m->ctx, ln->app) : 0;
 }
 
 /* Whether a job with this score and arrival enters the candidate's top K; if so it is put in. */
@@ -324,9 +392,10 @@ static int top_admit(jm_matcher *m, held *cand, int score, uint64_t seq)
 /* Visits every live held record of side s joined with the arrival, once, in arrival order.
  * Blocking by family is a bit test on a packed array: with 14 families this beats per-family
  * lists, which would need a merge to keep arrival order and a rule to score each pair once. */
-typedef int (*visit_fn)(jm_matcher *m, held *arrival, held *other);
+typedef int (*visit_fn)(jm_matcher *m, lane *ln, held *arrival, held *other);
 
-static int visit_joined(jm_matcher *m, held *arrival, side *s, visit_fn fn)
+static int visit_range(jm_matcher *m, lane *ln, held *arrival, side *s, size_t from, size_t to,
+                       visit_fn fn)
 {
     const uint32_t families = arrival->p.families;
     const int32_t own = arrival->p.own_family;
@@ -334,28 +403,28 @@ static int visit_joined(jm_matcher *m, held *arrival, side *s, visit_fn fn)
         return 0;
     const int64_t cut = cutoff(m);
     const int may_be_gone = cut != INT64_MIN || m->o.expire_jobs;
-    for (size_t i = 0; i < s->n; i++) {
+    for (size_t i = from; i < to; i++) {
         const join_key *k = &s->keys[i];
         if (!(k->families & families) && !(own >= 0 && k->own_family == own))
             continue;
         if (may_be_gone && gone(m, k->h, cut))
             continue;
-        int rc = fn(m, arrival, k->h);
+        int rc = fn(m, ln, arrival, k->h);
         if (rc)
             return rc;
     }
     return 0;
 }
 
-static int on_candidate_job(jm_matcher *m, held *cand, held *job)
+static int on_candidate_job(jm_matcher *m, lane *ln, held *cand, held *job)
 {
     jm_score s;
     jm__score_prepared(&cand->p, &job->p, &m->o.weights, &s);
-    m->st.pairs_scored++;
+    ln->pairs_scored++;
     if (s.score < m->o.min_score)
         return 0;
     if (!m->o.top_k)
-        return emit(m, cand, job, &s);
+        return emit(m, ln, cand, job, &s);
     if (m->nhits == m->hits_cap) {
         size_t cap = m->hits_cap ? m->hits_cap * 2 : 256;
         candidate_hit *hits = realloc(m->hits, cap * sizeof *hits);
@@ -368,11 +437,11 @@ static int on_candidate_job(jm_matcher *m, held *cand, held *job)
     return 0;
 }
 
-static int on_job_candidate(jm_matcher *m, held *job, held *cand)
+static int on_job_candidate(jm_matcher *m, lane *ln, held *job, held *cand)
 {
     jm_score s;
     jm__score_prepared(&cand->p, &job->p, &m->o.weights, &s);
-    m->st.pairs_scored++;
+    ln->pairs_scored++;
     if (s.score < m->o.min_score)
         return 0;
     if (m->o.top_k) {
@@ -380,7 +449,7 @@ static int on_job_candidate(jm_matcher *m, held *job, held *cand)
         if (rc <= 0)
             return rc;
     }
-    return emit(m, cand, job, &s);
+    return emit(m, ln, cand, job, &s);
 }
 
 /* A new candidate under top K: of the held jobs, the K best (score, then arrival) apply. */
@@ -396,12 +465,80 @@ static int emit_top_hits(jm_matcher *m, held *cand)
         for (unsigned k = 0; k < cand->ntop && !in_top; k++)
             in_top = cand->top[k].seq == seq;
         if (in_top) {
-            int rc = emit(m, cand, m->hits[i].job, &m->hits[i].score);
+            int rc = emit(m, &m->lanes[0], cand, m->hits[i].job, &m->hits[i].score);
             if (rc)
                 return rc;
         }
     }
     return 0;
+}
+
+/* ---- the helper thread --------------------------------------------------------------------- */
+
+enum { PARALLEL_MIN = 512 }; /* smaller scans are not worth a hand-over */
+
+static visit_fn task_fn(const task *t)
+{
+    return t->arrival->rec->kind == JM_KIND_CANDIDATE ? on_candidate_job : on_job_candidate;
+}
+
+static void *helper_main(void *arg)
+{
+    jm_matcher *m = arg;
+    pthread_mutex_lock(&m->mu);
+    for (;;) {
+        while (!m->task_posted && !m->quit)
+            pthread_cond_wait(&m->wake, &m->mu);
+        if (m->quit)
+            break;
+        m->task_posted = 0;
+        task *t = &m->task;
+        pthread_mutex_unlock(&m->mu);
+        t->rc = visit_range(m, &m->lanes[1], t->arrival, t->side, t->from, t->to, task_fn(t));
+        pthread_mutex_lock(&m->mu);
+        m->task_done = 1;
+        pthread_cond_signal(&m->done);
+    }
+    pthread_mutex_unlock(&m->mu);
+    return NULL;
+}
+
+/* Scans side s for the arrival. In NDJSON mode with a helper thread, a large scan is split in
+ * two halves by position; each lane writes its own applications, and lane 0's go out first, so
+ * the output is byte for byte what one thread writes. Under top K the ranking is sequential, so
+ * it stays on one thread. */
+static int visit(jm_matcher *m, held *arrival, side *s, visit_fn fn)
+{
+    if (!m->threaded || m->o.top_k || s->n < PARALLEL_MIN)
+        return visit_range(m, &m->lanes[0], arrival, s, 0, s->n, fn);
+    size_t mid = s->n / 2;
+    pthread_mutex_lock(&m->mu);
+    m->task = (task){arrival, s, mid, s->n, 0};
+    m->task_done = 0;
+    m->task_posted = 1;
+    pthread_cond_signal(&m->wake);
+    pthread_mutex_unlock(&m->mu);
+    int rc = visit_range(m, &m->lanes[0], arrival, s, 0, mid, fn);
+    pthread_mutex_lock(&m->mu);
+    while (!m->task_done)
+        pthread_cond_wait(&m->done, &m->mu);
+    pthread_mutex_unlock(&m->mu);
+    return rc ? rc : m->task.rc;
+}
+
+/* NDJSON mode: hands the written applications on, lane 0 first. */
+static int hand_on(jm_matcher *m)
+{
+    if (!m->on_ndjson)
+        return 0;
+    int rc = 0;
+    for (int i = 0; i < 2; i++) {
+        lane *ln = &m->lanes[i];
+        if (ln->out.len && rc == 0)
+            rc = m->on_ndjson(m->ctx, ln->out.data, ln->out.len);
+        ln->out.len = 0;
+    }
+    return rc;
 }
 
 static int hold(side *s, held *h)
@@ -474,12 +611,15 @@ int jm_matcher_add_take(jm_matcher *m, jm_record *rec, int64_t fallback_time_ms)
     int rc;
     if (kind == JM_KIND_CANDIDATE) {
         m->nhits = 0;
-        rc = visit_joined(m, h, other, on_candidate_job);
+        rc = visit(m, h, other, on_candidate_job);
         if (rc == 0 && m->o.top_k)
             rc = emit_top_hits(m, h);
     } else {
-        rc = visit_joined(m, h, other, on_job_candidate);
+        rc = visit(m, h, other, on_job_candidate);
     }
+    int hrc = hand_on(m);
+    if (rc == 0)
+        rc = hrc;
     if (gone(m, h, cutoff(m))) {
         /* Late beyond the TTL: it was matched against what is held, but is not kept. */
         m->st.evicted++;
@@ -497,6 +637,8 @@ void jm_matcher_get_stats(const jm_matcher *m, jm_matcher_stats *out)
 {
     /* Records that have left state but wait for the next sweep count as evicted already. */
     *out = m->st;
+    out->pairs_scored = m->lanes[0].pairs_scored + m->lanes[1].pairs_scored;
+    out->applications = m->lanes[0].applications + m->lanes[1].applications;
     int64_t cut = cutoff(m);
     out->held_jobs = m->jobs.n;
     out->held_candidates = m->cands.n;

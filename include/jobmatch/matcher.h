@@ -20,6 +20,7 @@ typedef struct jm_matcher_options {
     int64_t state_ttl_ms;   /* default 7 days; 0 keeps everything */
     int64_t lateness_ms;    /* allowed lateness; default 2 minutes */
     int expire_jobs;        /* nonzero: a job leaves state when its deadline passes */
+    unsigned threads;       /* jm_matcher_new_ndjson() only: scan on up to 2 threads (0, 1: one) */
 } jm_matcher_options;
 
 /* Fills o with the defaults. */
@@ -34,6 +35,18 @@ typedef struct jm_matcher jm_matcher;
 /* A new matcher, or NULL when out of memory or o is invalid. */
 JM_EXTERN jm_matcher *jm_matcher_new(const jm_matcher_options *o, jm_application_fn on_application,
                                      void *ctx);
+/* Receives applications already written as NDJSON: whole lines, the bytes jm_write_ndjson()
+ * gives, in input order, at least once per jm_matcher_add_take() that made any. Return 0 to go
+ * on or a negative code, which jm_matcher_add_take() then returns. */
+typedef int (*jm_ndjson_fn)(void *ctx, const char *data, size_t len);
+
+/* Like jm_matcher_new(), but the matcher writes the applications itself and hands on the text;
+ * with o->threads of 2 it scores and writes large scans on two threads, with the same output
+ * bytes as one. Callbacks always run on the caller's thread. NULL when out of memory, o is
+ * invalid or on_ndjson is NULL. */
+JM_EXTERN jm_matcher *jm_matcher_new_ndjson(const jm_matcher_options *o, jm_ndjson_fn on_ndjson,
+                                            void *ctx);
+
 /* Frees m and every record it holds. Accepts NULL. */
 JM_EXTERN void jm_matcher_free(jm_matcher *m);
 
