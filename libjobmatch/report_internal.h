@@ -174,6 +174,9 @@ size_t jm__report_audit_rows(const jm_report *rep, int k, jm__audit_row *rows);
 /* Is this impact ratio flagged by the four-fifths rule? */
 #define JM__FOUR_FIFTHS 0.8
 
+/* The recent applications as a JSON array, newest first (the JSON and HTML renderers). */
+int jm__report_json_recent(jm_buf *b, const jm_report *rep);
+
 /* Small text helpers for the renderers. */
 int jm__buf_add(jm_buf *b, const char *s, size_t len);
 int jm__buf_puts(jm_buf *b, const char *s);

@@ -8,6 +8,7 @@
 #include "matcher.h"
 #include "reader.h"
 #include "record.h"
+#include "report.h"
 #include "score.h"
 #include "sink.h"
 #include "taxonomy.h"

@@ -1,0 +1,167 @@
+/* A fast scanner for application lines in the exact shape jm-match writes, for jm-report.
+ *
+ * cJSON builds a tree of a dozen allocations per line; at millions of applications a second that
+ * is most of the time. Lines written by jm_write_ndjson() have one fixed layout, so this reads
+ * them with literal compares and bails out (returns 0) at the first byte that differs: non-ASCII
+ * or escaped text, another key order, a null, a non-integer score... The caller then parses the
+ * line with jm_parse_ndjson(), so the scanner only ever accepts lines that parser reads to the
+ * same values (tests/unit/test_report.c checks both paths agree). */
+#include <string.h>
+
+#include "report_internal.h"
+
+typedef struct scan {
+    const char *p, *end;
+} scan;
+
+static int lit(scan *s, const char *text, size_t n)
+{
+    if ((size_t)(s->end - s->p) < n || memcmp(s->p, text, n) != 0)
+        return 0;
+    s->p += n;
+    return 1;
+}
+
+#define LIT(s, text) lit((s), (text), sizeof(text) - 1)
+
+/* A string of printable ASCII without escapes. */
+static int str(scan *s, jm__str *out)
+{
+    if (s->p >= s->end || *s->p != '"')
+        return 0;
+    const char *q = ++s->p;
+    while (q < s->end) {
+        unsigned char c = (unsigned char)*q;
+        if (c == '"')
+            break;
+        if (c < 0x20 || c >= 0x7F || c == '\\')
+            return 0;
+        q++;
+    }
+    if (q >= s->end)
+        return 0;
+    out->s = s->p;
+    out->len = (size_t)(q - s->p);
+    s->p = q + 1;
+    return 1;
+}
+
+static int digit(const scan *s) { return s->p < s->end && *s->p >= '0' && *s->p <= '9'; }
+
+/* A JSON number, checked by its grammar; the value is not needed. */
+static int number(scan *s)
+{
+    if (s->p < s->end && *s->p == '-')
+        s->p++;
+    if (!digit(s))
+        return 0;
+    if (*s->p == '0')
+        s->p++;
+    else
+        while (digit(s))
+            s->p++;
+    if (s->p < s->end && *s->p == '.') {
+        s->p++;
+        if (!digit(s))
+            return 0;
+        while (digit(s))
+            s->p++;
+    }
+    if (s->p < s->end && (*s->p == 'e' || *s->p == 'E')) {
+        s->p++;
+        if (s->p < s->end && (*s->p == '+' || *s->p == '-'))
+            s->p++;
+        if (!digit(s))
+            return 0;
+        while (digit(s))
+            s->p++;
+    }
+    return 1;
+}
+
+/* A score: a JSON integer 0-100 written without sign, fraction or exponent. */
+static int score(scan *s, int *out)
+{
+    int v = 0, n = 0;
+    while (digit(s) && n < 4) {
+        v = v * 10 + (*s->p++ - '0');
+        n++;
+    }
+    if (n == 0 || n > 3 || v > 100 || (n > 1 && s->p[-n] == '0'))
+        return 0;
+    if (s->p < s->end && (*s->p == '.' || *s->p == 'e' || *s->p == 'E'))
+        return 0;
+    *out = v;
+    return 1;
+}
+
+static int two(const char *p) { return (p[0] - '0') * 10 + (p[1] - '0'); }
+
+static int all_digits(const char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (p[i] < '0' || p[i] > '9')
+            return 0;
+    return 1;
+}
+
+/* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar. */
+static int64_t days_from_civil(int64_t y, int m, int d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+static int month_days(int y, int m)
+{
+    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return m == 2 && leap ? 29 : days[m - 1];
+}
+
+/* "YYYY-MM-DDThh:mm:ssZ" or "YYYY-MM-DDThh:mm:ss.mmmZ", as jm_time_format() writes; anything
+ * else goes to jm_time_parse(). */
+static int time_value(const jm__str *t, int64_t *out)
+{
+    const char *p = t->s;
+    if ((t->len == 20 || t->len == 24) && all_digits(p, 4) && p[4] == '-' && all_digits(p + 5, 2) &&
+        p[7] == '-' && all_digits(p + 8, 2) && p[10] == 'T' && all_digits(p + 11, 2) &&
+        p[13] == ':' && all_digits(p + 14, 2) && p[16] == ':' && all_digits(p + 17, 2) &&
+        p[t->len - 1] == 'Z' && (t->len == 20 || (p[19] == '.' && all_digits(p + 20, 3)))) {
+        int y = two(p) * 100 + two(p + 2), mo = two(p + 5), d = two(p + 8);
+        int h = two(p + 11), mi = two(p + 14), sec = two(p + 17);
+        if (mo >= 1 && mo <= 12 && d >= 1 && d <= month_days(y, mo) && h <= 23 && mi <= 59 &&
+            sec <= 59) {
+            int ms = t->len == 24 ? (p[20] - '0') * 100 + two(p + 21) : 0;
+            *out = ((days_from_civil(y, mo, d) * 24 + h) * 60 + mi) * 60000 + (int64_t)sec * 1000 + ms;
+            return 1;
+        }
+    }
+    return jm_time_parse(t->s, t->len, out) == 0;
+}
+
+int jm__report_scan_application(const char *line, size_t len, jm__app_view *a)
+{
+    scan s = {line, line + len};
+    jm__str date, ts;
+    if (!LIT(&s, "{\"type\":\"application\",\"application_id\":") || !str(&s, &a->id) ||
+        !a->id.len || !LIT(&s, ",\"candidate_id\":") || !str(&s, &a->candidate) ||
+        !LIT(&s, ",\"post_id\":") || !str(&s, &a->post) || !LIT(&s, ",\"job_family\":") ||
+        !str(&s, &a->family) || !LIT(&s, ",\"compatibility_score\":") || !score(&s, &a->score) ||
+        !LIT(&s, ",\"components\":{\"category\":") || !number(&s) || !LIT(&s, ",\"skills\":") ||
+        !number(&s) || !LIT(&s, ",\"experience\":") || !number(&s) ||
+        !LIT(&s, ",\"seniority\":") || !number(&s) || !LIT(&s, ",\"salary\":") || !number(&s) ||
+        !LIT(&s, "},\"status\":") || !str(&s, &a->status) || !LIT(&s, ",\"match_reason\":") ||
+        !str(&s, &a->reason) || !LIT(&s, ",\"application_method\":") || !str(&s, &a->method) ||
+        !LIT(&s, ",\"application_date\":") || !str(&s, &date) || !LIT(&s, ",\"timestamp\":") ||
+        !str(&s, &ts) || !LIT(&s, "}") || s.p != s.end)
+        return 0;
+    if (!time_value(&date, &a->date) || !time_value(&ts, &a->ts))
+        return 0;
+    a->has_date = a->has_ts = 1;
+    return 1;
+}

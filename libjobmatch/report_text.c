@@ -1,0 +1,473 @@
+/* The terminal renderer of the report: aligned tables and bar charts fitted to a width. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report_internal.h"
+
+typedef struct out {
+    jm_buf *b;
+    int rc;
+    unsigned width;
+    int color;
+} out;
+
+static void put(out *o, const char *s)
+{
+    if (!o->rc)
+        o->rc = jm__buf_puts(o->b, s);
+}
+
+static void putn(out *o, const char *s, size_t n)
+{
+    if (!o->rc)
+        o->rc = jm__buf_add(o->b, s, n);
+}
+
+static void style(out *o, const char *sgr)
+{
+    if (o->color) {
+        put(o, "\033[");
+        put(o, sgr);
+        put(o, "m");
+    }
+}
+
+/* Columns s takes: code points (the report's texts hold no wide or combining characters worth
+ * a width table). */
+static size_t cols(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
+/* s in exactly w columns: cut with an ellipsis, or padded (right-aligned when right). */
+static void cell(out *o, const char *s, size_t w, int right)
+{
+    size_t c = cols(s);
+    if (c > w) {
+        size_t keep = w ? w - 1 : 0, i = 0, seen = 0;
+        while (s[i] && seen < keep) {
+            i++;
+            while (((unsigned char)s[i] & 0xC0) == 0x80)
+                i++;
+            seen++;
+        }
+        putn(o, s, i);
+        if (w)
+            put(o, "\xE2\x80\xA6");
+        return;
+    }
+    for (size_t i = 0; right && i < w - c; i++)
+        put(o, " ");
+    put(o, s);
+    for (size_t i = 0; !right && i < w - c; i++)
+        put(o, " ");
+}
+
+/* 1234567 -> "1,234,567". */
+static const char *grouped(uint64_t v, char *t)
+{
+    char raw[32];
+    int n = snprintf(raw, sizeof raw, "%llu", (unsigned long long)v);
+    int j = 0;
+    for (int i = 0; i < n; i++) {
+        if (i && (n - i) % 3 == 0)
+            t[j++] = ',';
+        t[j++] = raw[i];
+    }
+    t[j] = 0;
+    return t;
+}
+
+static void heading(out *o, const char *title)
+{
+    put(o, "\n");
+    style(o, "1");
+    put(o, title);
+    style(o, "0");
+    put(o, "\n");
+}
+
+/* A bar of frac (0..1) of w columns, in eighths. */
+static void bar(out *o, double frac, size_t w)
+{
+    static const char *eighths[] = {"", "\xE2\x96\x8F", "\xE2\x96\x8E", "\xE2\x96\x8D",
+                                    "\xE2\x96\x8C", "\xE2\x96\x8B", "\xE2\x96\x8A", "\xE2\x96\x89"};
+    if (frac < 0)
+        frac = 0;
+    if (frac > 1)
+        frac = 1;
+    size_t units = (size_t)llround(frac * (double)w * 8);
+    size_t full = units / 8, used = full;
+    style(o, "36");
+    for (size_t i = 0; i < full; i++)
+        put(o, "\xE2\x96\x88");
+    if (units % 8) {
+        put(o, eighths[units % 8]);
+        used++;
+    }
+    style(o, "0");
+    for (; used < w; used++)
+        put(o, " ");
+}
+
+/* Rows of label, bar and count, the bar filling what the width leaves. */
+static void bars(out *o, const char **labels, const uint64_t *counts, size_t n, uint64_t total)
+{
+    size_t lw = 4, cw = 1;
+    uint64_t max = 0;
+    char t[40];
+    for (size_t i = 0; i < n; i++) {
+        size_t c = cols(labels[i]);
+        if (c > lw)
+            lw = c;
+        size_t k = strlen(grouped(counts[i], t));
+        if (k > cw)
+            cw = k;
+        if (counts[i] > max)
+            max = counts[i];
+    }
+    if (lw > o->width / 3)
+        lw = o->width / 3;
+    /* "  label  bar  count  share%" */
+    size_t fixed = 2 + lw + 2 + 2 + cw + 2 + 6;
+    size_t bw = o->width > fixed + 10 ? o->width - fixed : 10;
+    for (size_t i = 0; i < n; i++) {
+        put(o, "  ");
+        cell(o, labels[i], lw, 0);
+        put(o, "  ");
+        bar(o, max ? (double)counts[i] / (double)max : 0, bw);
+        put(o, "  ");
+        cell(o, grouped(counts[i], t), cw, 1);
+        snprintf(t, sizeof t, "  %5.1f%%", total ? 100.0 * (double)counts[i] / (double)total : 0.0);
+        put(o, t);
+        put(o, "\n");
+    }
+    if (!n)
+        put(o, "  (none yet)\n");
+}
+
+static void map_bars(out *o, const jm__rmap *m, size_t limit, uint64_t total)
+{
+    size_t *idx = malloc((m->n + 1) * sizeof *idx);
+    const char **labels = malloc((m->n + 1) * sizeof *labels);
+    uint64_t *counts = malloc((m->n + 1) * sizeof *counts);
+    if (!idx || !labels || !counts) {
+        o->rc = JM_ENOMEM;
+    } else {
+        size_t n = jm__rmap_ranked(m, idx, limit);
+        for (size_t i = 0; i < n; i++) {
+            labels[i] = m->entries[idx[i]].key;
+            counts[i] = m->entries[idx[i]].count;
+        }
+        bars(o, labels, counts, n, total);
+    }
+    free(idx);
+    free(labels);
+    free(counts);
+}
+
+static void duration(char *t, size_t cap, double seconds)
+{
+    double a = fabs(seconds);
+    const char *sign = seconds < 0 ? "-" : "";
+    if (a < 120)
+        snprintf(t, cap, "%s%.0fs", sign, a);
+    else if (a < 7200)
+        snprintf(t, cap, "%s%.0fm", sign, a / 60);
+    else if (a < 172800)
+        snprintf(t, cap, "%s%.1fh", sign, a / 3600);
+    else
+        snprintf(t, cap, "%s%.1fd", sign, a / 86400);
+}
+
+static void metrics(out *o, const jm_report *rep, int64_t now_ms)
+{
+    char a[40], b2[40], t[256];
+    heading(o, "Key metrics");
+    struct {
+        const char *name;
+        char value[64];
+    } tiles[7];
+    int n = 0;
+    tiles[n].name = "Applications";
+    snprintf(tiles[n++].value, 64, "%s", grouped(rep->apps, a));
+    tiles[n].name = "Active jobs";
+    snprintf(tiles[n++].value, 64, "%s of %s", grouped(jm__report_active_jobs(rep, now_ms), a),
+             grouped(rep->njobs, b2));
+    tiles[n].name = "Candidates";
+    snprintf(tiles[n++].value, 64, "%s", grouped(rep->ncands_seen, a));
+    tiles[n].name = "Average score";
+    if (rep->scored)
+        snprintf(tiles[n++].value, 64, "%.1f", (double)rep->score_sum / (double)rep->scored);
+    else
+        snprintf(tiles[n++].value, 64, "-");
+    tiles[n].name = "Shortlisted";
+    snprintf(tiles[n++].value, 64, "%s", grouped(rep->shortlisted, a));
+    tiles[n].name = "Interviews";
+    snprintf(tiles[n++].value, 64, "%s", grouped(rep->interviews, a));
+    /* As many name/value pairs per line as fit. */
+    size_t used = 0;
+    for (int i = 0; i < n; i++) {
+        size_t w = 2 + cols(tiles[i].name) + 1 + strlen(tiles[i].value) + 2;
+        if (used && used + w > o->width) {
+            put(o, "\n");
+            used = 0;
+        }
+        put(o, "  ");
+        put(o, tiles[i].name);
+        put(o, " ");
+        style(o, "1");
+        put(o, tiles[i].value);
+        style(o, "0");
+        put(o, "  ");
+        used += w;
+    }
+    put(o, "\n");
+    char r[40];
+    snprintf(t, sizeof t, "  Input: %s duplicate applications, %s duplicate jobs or candidates, ",
+             grouped(rep->app_dups, a), grouped(rep->job_dups + rep->cand_dups, b2));
+    put(o, t);
+    snprintf(t, sizeof t, "%s rejected lines\n", grouped(rep->rejects, r));
+    put(o, t);
+
+    heading(o, "Freshness");
+    if (rep->have_newest) {
+        char when[40], lag[40];
+        jm_time_format(rep->newest, when);
+        double secs = (double)(now_ms - rep->newest) / 1000.0;
+        duration(lag, sizeof lag, secs);
+        snprintf(t, sizeof t, "  Newest event %s, %s behind the clock", when, lag);
+        put(o, t);
+        if (secs > 300) {
+            style(o, "33");
+            put(o, " (no new events for over 5 minutes)");
+            style(o, "0");
+        }
+        put(o, "\n");
+    } else {
+        put(o, "  No event time seen yet\n");
+    }
+}
+
+static void five_cells(out *o, const uint64_t *hist, uint64_t n)
+{
+    char t[64];
+    if (!n) {
+        put(o, "      -      -      -      -      -");
+        return;
+    }
+    snprintf(t, sizeof t, "%7d%7.1f%7.1f%7.1f%7d", jm__hist_min(hist),
+             jm__hist_quantile(hist, n, 0.25), jm__hist_quantile(hist, n, 0.5),
+             jm__hist_quantile(hist, n, 0.75), jm__hist_max(hist));
+    put(o, t);
+}
+
+static void statuses(out *o, const jm_report *rep)
+{
+    heading(o, "Application status (count, share, and score min / Q1 / median / Q3 / max)");
+    const jm__rmap *m = &rep->statuses;
+    size_t idx[JM_REPORT_MAX_KEYS + 1];
+    size_t n = jm__rmap_ranked(m, idx, m->n);
+    size_t lw = 6;
+    for (size_t i = 0; i < n; i++)
+        if (cols(m->entries[idx[i]].key) > lw)
+            lw = cols(m->entries[idx[i]].key);
+    if (lw > 30)
+        lw = 30;
+    char t[64];
+    put(o, "  ");
+    cell(o, "Status", lw, 0);
+    put(o, "       Count   Share    Min     Q1 Median     Q3    Max\n");
+    for (size_t i = 0; i < n; i++) {
+        const jm__rmap_entry *e = &m->entries[idx[i]];
+        put(o, "  ");
+        cell(o, e->key, lw, 0);
+        char g[40];
+        snprintf(t, sizeof t, "%12s%7.1f%%", grouped(e->count, g),
+                 rep->apps ? 100.0 * (double)e->count / (double)rep->apps : 0.0);
+        put(o, t);
+        five_cells(o, e->tally->hist, e->tally->scored);
+        put(o, "\n");
+    }
+    if (!n)
+        put(o, "  (none yet)\n");
+}
+
+static void recent(out *o, const jm_report *rep, int compact)
+{
+    const jm__recent *list[JM_REPORT_RECENT];
+    size_t n = jm__report_recent_sorted(rep, list);
+    size_t show = compact && n > 10 ? 10 : n;
+    char t[160];
+    snprintf(t, sizeof t, "Most recent applications (%zu of the %zu kept)", show, n);
+    heading(o, t);
+    if (!n) {
+        put(o, "  (none yet)\n");
+        return;
+    }
+    /* Fixed columns first; candidate and job share what is left. */
+    size_t fixed = 2 + 20 + 2 + 5 + 2 + 19 + 2;
+    size_t rest = o->width > fixed + 20 ? o->width - fixed : 20;
+    size_t cw = rest * 2 / 5, jw = rest - cw - 2;
+    put(o, "  ");
+    cell(o, "Time", 20, 0);
+    put(o, "  Score  ");
+    cell(o, "Status", 19, 0);
+    put(o, "  ");
+    cell(o, "Candidate", cw, 0);
+    put(o, "  ");
+    cell(o, "Job", jw, 0);
+    put(o, "\n");
+    for (size_t i = 0; i < show; i++) {
+        const jm__recent *r = list[i];
+        char when[40] = "-";
+        if (r->has_ts)
+            jm_time_format(r->ts - r->ts % 1000, when);
+        put(o, "  ");
+        cell(o, when, 20, 0);
+        snprintf(t, sizeof t, "  %5s  ", r->score >= 0 ? "" : "-");
+        if (r->score >= 0)
+            snprintf(t, sizeof t, "  %5d  ", r->score);
+        put(o, t);
+        cell(o, r->status, 19, 0);
+        put(o, "  ");
+        const char *name = jm__report_candidate_name(rep, r->candidate);
+        cell(o, *name ? name : r->candidate, cw, 0);
+        put(o, "  ");
+        const char *title = jm__report_job_title(rep, r->post);
+        const char *company = jm__report_job_company(rep, r->post);
+        char job[200];
+        if (*title)
+            snprintf(job, sizeof job, "%s%s%s", title, *company ? " @ " : "", company);
+        else
+            snprintf(job, sizeof job, "%s", r->post);
+        cell(o, job, jw, 0);
+        put(o, "\n");
+    }
+}
+
+static void audit(out *o, const jm_report *rep)
+{
+    jm__audit_row *rows = malloc((JM_REPORT_MAX_KEYS + 2) * sizeof *rows);
+    if (!rows) {
+        o->rc = JM_ENOMEM;
+        return;
+    }
+    char t[200];
+    for (int k = 0; k < rep->naudit; k++) {
+        snprintf(t, sizeof t, "Bias audit by %s (median score of all applications %.1f; "
+                              "ratios under 0.80 flagged)",
+                 jm_field_name(rep->audit_field[k]), jm__report_median(rep));
+        heading(o, t);
+        size_t n = jm__report_audit_rows(rep, k, rows);
+        size_t lw = 7;
+        for (size_t i = 0; i < n; i++)
+            if (cols(rows[i].group) > lw)
+                lw = cols(rows[i].group);
+        if (lw > 24)
+            lw = 24;
+        put(o, "  ");
+        cell(o, "Group", lw, 0);
+        put(o, "  Applications  Selection  Impact        Above median  Impact\n");
+        for (size_t i = 0; i < n; i++) {
+            const jm__audit_row *r = &rows[i];
+            char g[40], sr[16] = "     -", cr[16] = "     -";
+            if (r->selection_ratio >= 0)
+                snprintf(sr, sizeof sr, "%6.2f", r->selection_ratio);
+            if (r->scoring_ratio >= 0)
+                snprintf(cr, sizeof cr, "%6.2f", r->scoring_ratio);
+            put(o, "  ");
+            cell(o, r->group, lw, 0);
+            snprintf(t, sizeof t, "  %12s  %8.1f%%  %s", grouped(r->n, g), 100 * r->selection_rate,
+                     sr);
+            put(o, t);
+            int f1 = r->selection_ratio >= 0 && r->selection_ratio < JM__FOUR_FIFTHS;
+            int f2 = r->scoring_ratio >= 0 && r->scoring_ratio < JM__FOUR_FIFTHS;
+            style(o, "31;1");
+            put(o, f1 ? " FLAG" : "     ");
+            style(o, "0");
+            snprintf(t, sizeof t, "  %11.1f%%  %s", 100 * r->scoring_rate, cr);
+            put(o, t);
+            style(o, "31;1");
+            put(o, f2 ? " FLAG" : "");
+            style(o, "0");
+            if (r->unknown)
+                put(o, "  (not in ratios)");
+            put(o, "\n");
+        }
+        if (!n)
+            put(o, "  (no applications yet)\n");
+    }
+    free(rows);
+}
+
+int jm_report_write_text(const jm_report *rep, int64_t now_ms, unsigned width, unsigned flags,
+                         jm_buf *b)
+{
+    out o = {b, 0, width < 60 ? 60 : width > 240 ? 240 : width, (flags & JM_REPORT_COLOR) != 0};
+    char t[200], when[40];
+    jm_time_format(now_ms - now_ms % 1000, when);
+    style(&o, "1");
+    snprintf(t, sizeof t, "libjobmatch report, %s", when);
+    put(&o, t);
+    style(&o, "0");
+    put(&o, "\n");
+    metrics(&o, rep, now_ms);
+
+    heading(&o, "Applications per 3-hour interval of the day (application_date, UTC)");
+    {
+        const char *labels[JM__HOUR_BINS];
+        char names[JM__HOUR_BINS][16];
+        for (int i = 0; i < JM__HOUR_BINS; i++) {
+            snprintf(names[i], sizeof names[i], "%02d:00-%02d:00", i * 3, i * 3 + 3);
+            labels[i] = names[i];
+        }
+        bars(&o, labels, rep->hours, JM__HOUR_BINS, rep->apps);
+    }
+    heading(&o, "Top 10 job families by applications");
+    map_bars(&o, &rep->families, 10, rep->apps);
+
+    heading(&o, "Compatibility score distribution (20 bins)");
+    {
+        const char *labels[JM__SCORE_BINS];
+        char names[JM__SCORE_BINS][16];
+        uint64_t counts[JM__SCORE_BINS];
+        for (int i = 0; i < JM__SCORE_BINS; i++) {
+            snprintf(names[i], sizeof names[i], "%d-%d", i * 5, i == JM__SCORE_BINS - 1 ? 100 : i * 5 + 4);
+            labels[i] = names[i];
+            counts[i] = jm__score_bin(rep->score_hist, i);
+        }
+        bars(&o, labels, counts, JM__SCORE_BINS, rep->scored);
+    }
+    statuses(&o, rep);
+    heading(&o, "Jobs by work mode");
+    map_bars(&o, &rep->work_modes, JM_REPORT_MAX_KEYS + 1, rep->njobs);
+    heading(&o, "Jobs by employment type");
+    map_bars(&o, &rep->employment_types, JM_REPORT_MAX_KEYS + 1, rep->njobs);
+    heading(&o, "Candidates by education level");
+    map_bars(&o, &rep->education, JM_REPORT_MAX_KEYS + 1, rep->ncands_seen);
+
+    heading(&o, "Job salary distribution (salary_max, else salary_min)");
+    {
+        double lo[JM__SALARY_BINS], hi[JM__SALARY_BINS];
+        uint64_t cnt[JM__SALARY_BINS];
+        size_t n = jm__report_salary_bins(rep, lo, hi, cnt);
+        const char *labels[JM__SALARY_BINS];
+        char names[JM__SALARY_BINS][48];
+        for (size_t i = 0; i < n; i++) {
+            snprintf(names[i], sizeof names[i], "%.0fk-%.0fk", lo[i] / 1000, hi[i] / 1000);
+            labels[i] = names[i];
+        }
+        bars(&o, labels, cnt, n, rep->salary_n);
+    }
+    heading(&o, "Top 15 countries by jobs");
+    map_bars(&o, &rep->countries, 15, rep->njobs);
+    recent(&o, rep, (flags & JM_REPORT_COMPACT) != 0);
+    audit(&o, rep);
+    return o.rc;
+}
