@@ -146,7 +146,12 @@ def build():
     title_rows = []
     cat_levels = []
     cat_rows = []
-    word = {k: re.compile(r"(?<![A-Za-z])" + re.escape(k) + r"(?![A-Za-z])") for k in kw}
+    title_kw = dict(kw)
+    for k, lv in w["title_keywords"]["keywords"].items():
+        if lv not in level_id:
+            fail("title keyword %r names unknown level %r" % (k, lv))
+        title_kw[k] = lv
+    word = {k: re.compile(r"(?<![A-Za-z])" + re.escape(k) + r"(?![A-Za-z])") for k in title_kw}
     for c in cats:
         toff = len(title_rows)
         for t in v["job_titles"][c]:
@@ -156,7 +161,7 @@ def build():
                 m = rx.search(t)
                 if m and (best is None or m.start() < best[0]):
                     best = (m.start(), k)
-            title_rows.append((pool.add(t), level_id[kw[best[1]]] if best else -1))
+            title_rows.append((pool.add(t), level_id[title_kw[best[1]]] if best else -1))
         loff = len(cat_levels)
         for lv in v["category_to_experience"][c]:
             if lv not in level_id:
@@ -232,6 +237,17 @@ def build():
     }
     for key in ("male", "female"):
         pool.add(key)
+    for s_ in pool.items:
+        if any(ord(ch) < 0x20 for ch in s_):
+            fail("string %r holds a control character" % s_)
+        if len(json_literal(s_).encode()) > 200 or len(py_item(s_).encode()) > 200:
+            fail("string %r is too long for the generator's line bound" % s_)
+    for city, country, _ in city_rows:
+        if '"' in pool.items[city] + pool.items[country]:
+            fail("a city or country holds a quote")
+    for rg in [r[2] for r in cat_rows] + [lists["companies"], lists["industries"]]:
+        if rg[1] > 512:
+            fail("a list is longer than the generator's 512-entry sampler")
     if len(pool.items) > 65535:
         fail("too many strings")
 

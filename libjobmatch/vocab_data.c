@@ -3125,7 +3125,7 @@ const jm__vtitle jm__vtitles[395] = {
     {59, 11}, /* Chief Technology Officer (CTO) -> C-Level Executive (CXO) */
     {60, 11}, /* Chief Information Officer (CIO) -> C-Level Executive (CXO) */
     {61, 11}, /* Chief Information Security Officer (CISO) -> C-Level Executive (CXO) */
-    {62, -1}, /* Vice President of Engineering -> category's levels */
+    {62, 10}, /* Vice President of Engineering -> Vice President */
     {63, 9}, /* Engineering Director -> Director */
     {64, 9}, /* Technical Director -> Director */
     {65, 7}, /* Head of Product -> Head */
@@ -3314,10 +3314,10 @@ const jm__vtitle jm__vtitles[395] = {
     {965, 2}, /* Junior Software Engineer -> Junior */
     {966, 2}, /* Junior Frontend Developer -> Junior */
     {967, 2}, /* Junior Backend Developer -> Junior */
-    {968, -1}, /* Entry-Level Web Developer -> category's levels */
-    {969, 21}, /* Entry-Level QA Engineer -> Engineer */
+    {968, 1}, /* Entry-Level Web Developer -> Entry Level */
+    {969, 1}, /* Entry-Level QA Engineer -> Entry Level */
     {970, 0}, /* Intern - Software Engineering -> Internship */
-    {971, -1}, /* Graduate Developer -> category's levels */
+    {971, 1}, /* Graduate Developer -> Entry Level */
     {1045, 8}, /* Release Manager -> Manager */
     {1046, 21}, /* Automation Engineer -> Engineer */
     {1047, 21}, /* DevSecOps Engineer -> Engineer */

@@ -1,0 +1,432 @@
+/* jm-gen: writes a synthetic, reproducible stream of job posts and candidates (NDJSON or CSV). */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common.h"
+
+static const char usage_text[] =
+    "Usage: jm-gen [OPTIONS]\n"
+    "Write synthetic job posts and candidates that follow the reference vocabulary, one record\n"
+    "per line. The same seed gives the same bytes on every run and machine.\n"
+    "\n"
+    "  -n N                   N candidates and N jobs, a candidate then a job (0: endless;\n"
+    "                         default 1000)\n"
+    "      --jobs N           N job posts (with --candidates instead of -n)\n"
+    "      --candidates N     N candidates\n"
+    "      --seed N           seed of every random choice (default 0)\n"
+    "      --rate R           R records per second at a steady pace (default: full speed)\n"
+    "      --format FMT       ndjson (default) or csv (one table with a type column)\n"
+    "  -o, --output FILE      write to FILE instead of standard output\n"
+    "      --csv-dir DIR      write DIR/job_posts.csv and DIR/candidate_profiles.csv in the\n"
+    "                         reference export's columns\n"
+    "      --late-fraction F  share of records stamped 5-60 minutes behind the clock (0-1)\n"
+    "      --bad-fraction F   share of lines that are malformed on purpose (0-1)\n"
+    "      --truth FILE       write the answer key: one JSON line per late or bad line\n"
+    "      --start TIME       the simulated clock's start, ISO-8601 or 'now'\n"
+    "                         (default 2025-01-01T00:00:00Z)\n"
+    "      --speed X          simulated time per real time (default 1): events are on average\n"
+    "                         X/R seconds apart (R: --rate, else 1)\n"
+    "      --wall-clock       stamp events with the time they are made (not reproducible)\n"
+    "  -h, --help             show this help and exit\n"
+    "  -V, --version          show versions and exit\n"
+    "\n"
+    "Progress is shown on standard error when it is a terminal.\n"
+    "Exit status: 0 success, 2 usage error, 3 output failure. See jm-gen(1).\n";
+
+enum { OPT_JOBS = 256, OPT_CANDIDATES, OPT_SEED, OPT_RATE, OPT_FORMAT, OPT_CSV_DIR, OPT_LATE,
+       OPT_BAD, OPT_TRUTH, OPT_START, OPT_SPEED, OPT_WALL };
+
+static const struct option options[] = {
+    {"jobs", required_argument, NULL, OPT_JOBS},
+    {"candidates", required_argument, NULL, OPT_CANDIDATES},
+    {"seed", required_argument, NULL, OPT_SEED},
+    {"rate", required_argument, NULL, OPT_RATE},
+    {"format", required_argument, NULL, OPT_FORMAT},
+    {"output", required_argument, NULL, 'o'},
+    {"csv-dir", required_argument, NULL, OPT_CSV_DIR},
+    {"late-fraction", required_argument, NULL, OPT_LATE},
+    {"bad-fraction", required_argument, NULL, OPT_BAD},
+    {"truth", required_argument, NULL, OPT_TRUTH},
+    {"start", required_argument, NULL, OPT_START},
+    {"speed", required_argument, NULL, OPT_SPEED},
+    {"wall-clock", no_argument, NULL, OPT_WALL},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {NULL, 0, NULL, 0},
+};
+
+/* ---- the output: one sink, or for --csv-dir a sink that routes each kind to its own file ---- */
+
+typedef struct target {
+    jm_sink *sink;
+    char *name;             /* for messages and the answer key */
+    unsigned long long line; /* lines written so far */
+} target;
+
+typedef struct by_kind {
+    target *job, *cand;
+} by_kind;
+
+static int by_kind_write(void *state, const jm_sink_msg *msg)
+{
+    by_kind *b = state;
+    return jm_sink_write(msg->kind == JM_KIND_JOB_POST ? b->job->sink : b->cand->sink, msg);
+}
+
+static int by_kind_flush(void *state)
+{
+    by_kind *b = state;
+    int rc = jm_sink_flush(b->job->sink);
+    int rc2 = jm_sink_flush(b->cand->sink);
+    return rc ? rc : rc2;
+}
+
+static target open_target(const char *path)
+{
+    target t = {0};
+    int fd = STDOUT_FILENO;
+    if (path && strcmp(path, "-") != 0) {
+        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+        if (fd < 0) {
+            jm_cli_error("%s: %s", path, strerror(errno));
+            exit(EXIT_IO);
+        }
+    }
+    t.sink = jm_sink_fd_new(fd, fd != STDOUT_FILENO);
+    t.name = strdup(fd == STDOUT_FILENO ? "<stdout>" : path);
+    if (!t.sink || !t.name) {
+        jm_cli_error("out of memory");
+        exit(EXIT_IO);
+    }
+    return t;
+}
+
+static char *join_path(const char *dir, const char *file)
+{
+    size_t n = strlen(dir) + strlen(file) + 2;
+    char *p = malloc(n);
+    if (!p) {
+        jm_cli_error("out of memory");
+        exit(EXIT_IO);
+    }
+    snprintf(p, n, "%s/%s", dir, file);
+    return p;
+}
+
+static void fail_write(const target *t)
+{
+    jm_cli_error("%s: %s", t->name, errno ? strerror(errno) : "write failed");
+    exit(EXIT_IO);
+}
+
+/* ---- the answer key --------------------------------------------------------------------------- */
+
+typedef struct truth {
+    int on;
+    jm_cli_out out;
+    jm_buf line;
+    unsigned long long bad[JM_GEN_BAD_COUNT], late, records;
+} truth;
+
+static void truth_put(truth *t, const char *s)
+{
+    size_t n = strlen(s);
+    if (jm_buf_reserve(&t->line, n) == 0) {
+        memcpy(t->line.data + t->line.len, s, n);
+        t->line.len += n;
+    }
+}
+
+static void truth_note(truth *t, const target *where, const jm_gen_info *info)
+{
+    char num[64];
+    t->line.len = 0;
+    truth_put(t, "{\"file\":");
+    jm_write_json_string(where->name, strlen(where->name), &t->line);
+    snprintf(num, sizeof num, ",\"line\":%llu,\"type\":\"", where->line);
+    truth_put(t, num);
+    truth_put(t, jm_kind_name(info->kind));
+    if (info->bad) {
+        truth_put(t, "\",\"fault\":\"bad\",\"how\":\"");
+        truth_put(t, jm_gen_bad_name(info->bad));
+        truth_put(t, "\"");
+    } else {
+        char when[32];
+        jm_time_format(info->event_ms, when);
+        snprintf(num, sizeof num, "\",\"fault\":\"late\",\"behind_ms\":%lld,\"timestamp\":\"",
+                 (long long)info->late_ms);
+        truth_put(t, num);
+        truth_put(t, when);
+        truth_put(t, "\"");
+    }
+    if (info->id[0]) {
+        truth_put(t, ",\"id\":\"");
+        truth_put(t, info->id);
+        truth_put(t, "\"");
+    }
+    truth_put(t, "}\n");
+    jm_cli_out_write(&t->out, t->line.data, t->line.len);
+    jm_cli_out_maybe_flush(&t->out);
+}
+
+static void truth_summary(truth *t, unsigned long long lines)
+{
+    char s[512];
+    unsigned long long bad = 0;
+    for (int i = 1; i < JM_GEN_BAD_COUNT; i++)
+        bad += t->bad[i];
+    int n = snprintf(s, sizeof s, "{\"summary\":{\"lines\":%llu,\"records\":%llu,\"late\":%llu,"
+                                  "\"bad\":%llu,\"bad_by_how\":{",
+                     lines, t->records, t->late, bad);
+    for (int i = 1; i < JM_GEN_BAD_COUNT && n > 0 && (size_t)n < sizeof s; i++)
+        n += snprintf(s + n, sizeof s - (size_t)n, "%s\"%s\":%llu", i > 1 ? "," : "",
+                      jm_gen_bad_name(i), t->bad[i]);
+    if (n > 0 && (size_t)n < sizeof s - 4) {
+        memcpy(s + n, "}}}\n", 4);
+        jm_cli_out_write(&t->out, s, (size_t)n + 4);
+    }
+}
+
+/* ---- pacing and progress ---------------------------------------------------------------------- */
+
+static int64_t mono_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static void sleep_until(int64_t due_ns)
+{
+    struct timespec ts = {.tv_sec = (time_t)(due_ns / 1000000000), .tv_nsec = (long)(due_ns % 1000000000)};
+    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
+        ;
+}
+
+static void progress(unsigned long long lines, int64_t started_ns, int done)
+{
+    double secs = (double)(mono_ns() - started_ns) / 1e9;
+    fprintf(stderr, "\rjm-gen: %llu records, %.0f/s%s", lines, secs > 0 ? (double)lines / secs : 0.0,
+            done ? "\n" : "  ");
+}
+
+static int64_t wall_clock(void *ctx)
+{
+    (void)ctx;
+    return jm_cli_now_ms();
+}
+
+int main(int argc, char **argv)
+{
+    jm_cli_tool = "jm-gen";
+    jm_gen_options go;
+    jm_gen_options_init(&go);
+    long long n = -1, jobs = -1, cands = -1;
+    double rate = 0;
+    const char *output = NULL, *csv_dir = NULL, *truth_path = NULL, *format = NULL;
+
+    int c;
+    while ((c = getopt_long(argc, argv, "n:o:hV", options, NULL)) != -1) {
+        switch (c) {
+        case 'n': n = jm_cli_integer("-n", optarg, 0, INT64_MAX / 2); break;
+        case OPT_JOBS: jobs = jm_cli_integer("--jobs", optarg, 0, INT64_MAX / 2); break;
+        case OPT_CANDIDATES: cands = jm_cli_integer("--candidates", optarg, 0, INT64_MAX / 2); break;
+        case OPT_SEED: go.seed = (uint64_t)jm_cli_integer("--seed", optarg, 0, INT64_MAX); break;
+        case OPT_RATE: rate = jm_cli_number("--rate", optarg, 1e-3, 1e9); break;
+        case OPT_FORMAT:
+            if (strcmp(optarg, "ndjson") && strcmp(optarg, "csv"))
+                jm_cli_usage("--format: '%s' is not ndjson or csv", optarg);
+            format = optarg;
+            break;
+        case 'o': output = optarg; break;
+        case OPT_CSV_DIR: csv_dir = optarg; break;
+        case OPT_LATE:
+        case OPT_BAD: {
+            const char *name = c == OPT_LATE ? "--late-fraction" : "--bad-fraction";
+            double f = jm_cli_number(name, optarg, 0, 1);
+            if (f >= 1)
+                jm_cli_usage("%s: '%s' must be below 1", name, optarg);
+            *(c == OPT_LATE ? &go.late_fraction : &go.bad_fraction) = f;
+            break;
+        }
+        case OPT_TRUTH: truth_path = optarg; break;
+        case OPT_START:
+            if (strcmp(optarg, "now") == 0)
+                go.start_ms = jm_cli_now_ms();
+            else if (jm_time_parse(optarg, strlen(optarg), &go.start_ms))
+                jm_cli_usage("--start: '%s' is not an ISO-8601 time or 'now'", optarg);
+            break;
+        case OPT_SPEED: go.speed = jm_cli_number("--speed", optarg, 1e-6, 1e9); break;
+        case OPT_WALL: go.clock = wall_clock; break;
+        case 'h': fputs(usage_text, stdout); return 0;
+        case 'V': jm_cli_version(); return 0;
+        default: fprintf(stderr, "Try '%s --help'\n", jm_cli_tool); return EXIT_USAGE;
+        }
+    }
+    if (optind < argc)
+        jm_cli_usage("unexpected argument '%s'", argv[optind]);
+    if (n >= 0 && (jobs >= 0 || cands >= 0))
+        jm_cli_usage("-n does not go with --jobs or --candidates");
+    if (csv_dir && (output || format))
+        jm_cli_usage("--csv-dir does not go with -o or --format");
+    /* -n 0 runs until stopped; so does nothing at all past the default. */
+    unsigned long long left_jobs, left_cands;
+    int endless = n == 0;
+    if (jobs >= 0 || cands >= 0) {
+        left_jobs = jobs > 0 ? (unsigned long long)jobs : 0;
+        left_cands = cands > 0 ? (unsigned long long)cands : 0;
+    } else {
+        left_jobs = left_cands = n > 0 ? (unsigned long long)n : 1000;
+    }
+    if (rate > 0)
+        go.rate = rate;
+    go.format = csv_dir ? JM_GEN_CSV_BY_KIND : format && strcmp(format, "csv") == 0 ? JM_GEN_CSV
+                                                                                    : JM_GEN_NDJSON;
+    jm_gen *gen = jm_gen_new(&go);
+    if (!gen)
+        jm_cli_usage("--speed and --rate make the clock step too far");
+
+    /* Outputs. */
+    target main_t = {0}, job_t = {0}, cand_t = {0};
+    jm_sink *sink;
+    by_kind route = {&job_t, &cand_t};
+    if (csv_dir) {
+        if (mkdir(csv_dir, 0777) != 0 && errno != EEXIST) {
+            jm_cli_error("%s: %s", csv_dir, strerror(errno));
+            return EXIT_IO;
+        }
+        char *jp = join_path(csv_dir, "job_posts.csv"), *cp = join_path(csv_dir, "candidate_profiles.csv");
+        job_t = open_target(jp);
+        cand_t = open_target(cp);
+        free(jp);
+        free(cp);
+        static const jm_sink_ops route_ops = {
+            .struct_size = sizeof(jm_sink_ops),
+            .name = "csv-dir",
+            .write = by_kind_write,
+            .flush = by_kind_flush,
+        };
+        sink = jm_sink_new(&route_ops, &route);
+    } else {
+        main_t = open_target(output);
+        sink = main_t.sink;
+    }
+    if (!sink) {
+        jm_cli_error("out of memory");
+        return EXIT_IO;
+    }
+    truth tr = {0};
+    if (truth_path) {
+        jm_cli_out_open(&tr.out, truth_path);
+        tr.on = 1;
+    }
+    jm_record *rec = (jm_sink_flags(sink) & JM_SINK_WANTS_RECORDS) ? jm_record_new(JM_KIND_NONE) : NULL;
+
+    jm_buf buf = {0};
+    /* CSV tables open with their header lines. */
+    if (go.format != JM_GEN_NDJSON) {
+        jm_kind kinds[2] = {JM_KIND_JOB_POST, JM_KIND_CANDIDATE};
+        for (int i = 0; i < (csv_dir ? 2 : 1); i++) {
+            buf.len = 0;
+            if (jm_gen_csv_header(gen, kinds[i], &buf)) {
+                jm_cli_error("out of memory");
+                return EXIT_IO;
+            }
+            jm_sink_msg m = {.kind = kinds[i], .data = buf.data, .len = buf.len,
+                             .flags = JM_SINK_MSG_HEADER};
+            target *t = csv_dir ? (i ? &cand_t : &job_t) : &main_t;
+            if (jm_sink_write(sink, &m))
+                fail_write(t);
+            t->line++;
+        }
+    }
+
+    int show = isatty(STDERR_FILENO);
+    int64_t started = mono_ns(), next_progress = started;
+    double ns_per_line = rate > 0 ? 1e9 / rate : 0;
+    unsigned long long lines = 0;
+    int cand_turn = 1;
+    jm_gen_info info = {.struct_size = sizeof info};
+    while (endless || left_jobs || left_cands) {
+        jm_kind kind = endless ? (cand_turn ? JM_KIND_CANDIDATE : JM_KIND_JOB_POST)
+                       : left_cands && (cand_turn || !left_jobs) ? JM_KIND_CANDIDATE
+                                                                 : JM_KIND_JOB_POST;
+        if (ns_per_line > 0) {
+            /* Each line has its own due time from the start: a steady pace, no bursts. */
+            int64_t due = started + (int64_t)((double)lines * ns_per_line);
+            if (mono_ns() < due) {
+                if (jm_sink_flush(sink))
+                    fail_write(csv_dir ? &job_t : &main_t);
+                sleep_until(due);
+            }
+        }
+        buf.len = 0;
+        if (jm_gen_emit(gen, kind, &buf, &info)) {
+            jm_cli_error("out of memory");
+            return EXIT_IO;
+        }
+        jm_sink_msg m = {.kind = kind, .id = info.id[0] ? info.id : NULL, .data = buf.data,
+                         .len = buf.len, .timestamp_ms = info.event_ms};
+        if (info.bad)
+            m.flags |= JM_SINK_MSG_BAD;
+        if (info.late_ms)
+            m.flags |= JM_SINK_MSG_LATE;
+        if (rec && !info.bad && jm_gen_last_record(gen, rec) == 0)
+            m.record = rec;
+        target *t = csv_dir ? (kind == JM_KIND_JOB_POST ? &job_t : &cand_t) : &main_t;
+        if (jm_sink_write(sink, &m))
+            fail_write(t);
+        t->line++;
+        lines++;
+        if (info.bad) {
+            tr.bad[info.bad]++;
+        } else {
+            tr.records++;
+            if (info.late_ms)
+                tr.late++;
+            if (kind == JM_KIND_JOB_POST)
+                left_jobs -= !endless;
+            else
+                left_cands -= !endless;
+            cand_turn = !cand_turn;
+        }
+        if (tr.on && (info.bad || info.late_ms))
+            truth_note(&tr, t, &info);
+        if (show && (lines & 1023) == 0 && mono_ns() >= next_progress) {
+            progress(lines, started, 0);
+            next_progress = mono_ns() + 200000000;
+        }
+    }
+    if (show)
+        progress(lines, started, 1);
+    if (tr.on) {
+        truth_summary(&tr, lines);
+        jm_cli_out_close(&tr.out);
+    }
+    int rc = jm_sink_flush(sink);
+    if (rc)
+        fail_write(csv_dir ? &job_t : &main_t);
+    if (csv_dir) {
+        jm_sink_free(sink);
+        if (jm_sink_free(job_t.sink))
+            fail_write(&job_t);
+        if (jm_sink_free(cand_t.sink))
+            fail_write(&cand_t);
+    } else if (jm_sink_free(sink)) {
+        fail_write(&main_t);
+    }
+    free(main_t.name);
+    free(job_t.name);
+    free(cand_t.name);
+    jm_record_free(rec);
+    jm_buf_free(&buf);
+    jm_buf_free(&tr.line);
+    jm_gen_free(gen);
+    return 0;
+}
