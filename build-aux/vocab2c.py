@@ -61,8 +61,13 @@ def py_item(s):
 
 def c_string(s):
     """s as a C string literal (UTF-8 bytes, octal escapes for anything unusual)."""
+    return c_bytes(s.encode("utf-8"))
+
+
+def c_bytes(data):
+    """Bytes as a C string literal."""
     out = ['"']
-    for b in s.encode("utf-8"):
+    for b in data:
         c = chr(b)
         if c in '"\\':
             out.append("\\" + c)
@@ -256,13 +261,29 @@ def build():
     emit(" * and tests/data/vocab-weights.json. Do not edit; run build-aux/vocab2c.py. */")
     emit('#include "vocab.h"')
     emit("")
-    emit("const jm__vstr jm__vs[%d] = {" % len(pool.items))
-    for s in pool.items:
-        j, c, p = json_literal(s), csv_cell(s), py_item(s)
+    # Every encoding lives in one padded array, so the writers may copy in 16-byte blocks that
+    # run past a string's end without leaving the array.
+    blob = bytearray()
+    rows = []
+    for s_ in pool.items:
+        j, c, p = json_literal(s_), csv_cell(s_), py_item(s_)
         special = int(any(ch in p for ch in ',"\r\n'))
-        emit("    {%s, %s, %s, %s, %d, %d, %d, %d, %d}," % (
-            c_string(s), c_string(j), c_string(c), c_string(p), len(s.encode()),
-            len(j.encode()), len(c.encode()), len(p.encode()), special))
+        offs = []
+        for text in (s_, j, c, p):
+            offs.append((len(blob), len(text.encode())))
+            blob += text.encode() + b"\0"
+        rows.append((offs, special))
+    blob += b"\0" * 64
+    emit("const char jm__vblob[%d] =" % len(blob))
+    for i in range(0, len(blob), 96):
+        emit("    " + c_bytes(blob[i:i + 96]))
+    emit("    ;")
+    emit("")
+    emit("const jm__vstr jm__vs[%d] = {" % len(pool.items))
+    for offs, special in rows:
+        emit("    {jm__vblob + %d, jm__vblob + %d, jm__vblob + %d, jm__vblob + %d, %d, %d, %d, %d, %d}," % (
+            offs[0][0], offs[1][0], offs[2][0], offs[3][0], offs[0][1], offs[1][1], offs[2][1],
+            offs[3][1], special))
     emit("};")
     emit("const unsigned jm__vs_count = %d;" % len(pool.items))
     emit("")

@@ -142,23 +142,38 @@ static unsigned weighted(jm__rng *r, const uint16_t *w, unsigned n)
 static void sample(jm__rng *r, jm__vrange range, unsigned k, uint16_t skip, jm__grec *rec,
                    jm_field f, unsigned *used)
 {
-    uint64_t seen[8] = {0}; /* ranges hold at most 512 strings (vocab2c checks) */
-    unsigned off = *used;
-    for (unsigned i = 0; i < range.n; i++)
-        if (jm__vidx[range.off + i] == skip) {
-            seen[i >> 6] |= 1ull << (i & 63);
-            if (k + 1 > range.n)
-                k = range.n - 1u;
+    unsigned off = *used, n = range.n;
+    const uint16_t *src = jm__vidx + range.off;
+    if (k > n)
+        k = n;
+    if (n <= 64 && skip == JM__NONE) {
+        /* A partial Fisher-Yates shuffle: exactly k draws. */
+        uint16_t pool[64];
+        memcpy(pool, src, n * sizeof *pool);
+        for (unsigned i = 0; i < k; i++) {
+            uint32_t j = i + jm__rng_below(r, n - i);
+            uint16_t t = pool[j];
+            pool[j] = pool[i];
+            pool[i] = t;
+            rec->items[off + i] = t;
         }
-    if (k > range.n)
-        k = range.n;
-    for (unsigned i = 0; i < k; i++) {
-        uint32_t j;
-        do
-            j = jm__rng_below(r, range.n);
-        while ((seen[j >> 6] >> (j & 63)) & 1u);
-        seen[j >> 6] |= 1ull << (j & 63);
-        rec->items[off + i] = jm__vidx[range.off + j];
+    } else {
+        /* Few picks from many: draw again on a repeat. */
+        uint64_t seen[8] = {0}; /* ranges hold at most 512 strings (vocab2c checks) */
+        for (unsigned i = 0; skip != JM__NONE && i < n; i++)
+            if (src[i] == skip) {
+                seen[i >> 6] |= 1ull << (i & 63);
+                if (k + 1 > n)
+                    k = n - 1u;
+            }
+        for (unsigned i = 0; i < k; i++) {
+            uint32_t j;
+            do
+                j = jm__rng_below(r, n);
+            while ((seen[j >> 6] >> (j & 63)) & 1u);
+            seen[j >> 6] |= 1ull << (j & 63);
+            rec->items[off + i] = src[j];
+        }
     }
     rec->list_off[f] = (uint8_t)off;
     rec->list_n[f] = (uint8_t)k;

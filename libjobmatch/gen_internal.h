@@ -65,7 +65,7 @@ enum {
 
 /* Precomputed texts the writers share, filled once by jm__gen_texts_init(). */
 typedef struct jm__gen_texts {
-    char key[JM_FIELD_COUNT][40]; /* ,"name": */
+    char key[JM_FIELD_COUNT][48]; /* ,"name": (rows of 48: 16-byte copies stay inside) */
     uint8_t key_len[JM_FIELD_COUNT];
     char gpa_json[64][8], gpa_csv[64][8]; /* by tenths, 0..63 */
     uint8_t gpa_json_len[64], gpa_csv_len[64];
@@ -75,7 +75,7 @@ void jm__gen_texts_init(jm__gen_texts *t);
 
 /* Append the record as one line (newline included). The buffer must have room reserved:
  * JM__GEN_LINE_MAX bytes. Return the new length. */
-#define JM__GEN_LINE_MAX 32768
+#define JM__GEN_LINE_MAX 32768 /* the longest line (vocab2c bounds it) plus 16 bytes of slack */
 size_t jm__gen_write_ndjson(const jm__gen_texts *t, const jm__grec *r, unsigned badw, char *out);
 size_t jm__gen_write_csv(const jm__gen_texts *t, const jm__grec *r, jm_csv_layout layout,
                          unsigned badw, char *out);

@@ -84,6 +84,7 @@ typedef struct jm__vlists {
     uint16_t male, female;
 } jm__vlists;
 
+extern const char jm__vblob[]; /* every encoding, padded: 16-byte copies may overrun a string */
 extern const jm__vstr jm__vs[];
 extern const unsigned jm__vs_count;
 extern const uint16_t jm__vidx[];

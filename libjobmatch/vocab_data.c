@@ -2,2849 +2,5452 @@
  * and tests/data/vocab-weights.json. Do not edit; run build-aux/vocab2c.py. */
 #include "vocab.h"
 
+const char jm__vblob[249580] =
+    "0 years\000\"0 years\"\0000 years\000'0 years'\000Internship\000\"Internship\"\000Internship\000'Internship'\000Temporary\000\"T"
+    "emporary\"\000Temporary\000'Temporary'\000Part-time\000\"Part-time\"\000Part-time\000'Part-time'\000Project-based\000\"Proje"
+    "ct-based\"\000Project-based\000'Project-based'\000Seasonal\000\"Seasonal\"\000Seasonal\000'Seasonal'\0000-1 years\000\"0-1 y"
+    "ears\"\0000-1 years\000'0-1 years'\000Entry Level\000\"Entry Level\"\000Entry Level\000'Entry Level'\000Full-time\000\"Full-"
+    "time\"\000Full-time\000'Full-time'\000Contract\000\"Contract\"\000Contract\000'Contract'\0001-2 years\000\"1-2 years\"\0001-2 ye"
+    "ars\000'1-2 years'\0002-3 years\000\"2-3 years\"\0002-3 years\000'2-3 years'\000Junior\000\"Junior\"\000Junior\000'Junior'\0003-4 "
+    "years\000\"3-4 years\"\0003-4 years\000'3-4 years'\0004-5 years\000\"4-5 years\"\0004-5 years\000'4-5 years'\0005-6 years\000\"5"
+    "-6 years\"\0005-6 years\000'5-6 years'\000Associate\000\"Associate\"\000Associate\000'Associate'\000Mid Level\000\"Mid Level"
+    "\"\000Mid Level\000'Mid Level'\0006-7 years\000\"6-7 years\"\0006-7 years\000'6-7 years'\0007-8 years\000\"7-8 years\"\0007-8 ye"
+    "ars\000'7-8 years'\0008-10 years\000\"8-10 years\"\0008-10 years\000'8-10 years'\000Senior\000\"Senior\"\000Senior\000'Senior'\000"
+    "7-9 years\000\"7-9 years\"\0007-9 years\000'7-9 years'\00010+ years\000\"10+ years\"\00010+ years\000'10+ years'\000Lead\000\"Le"
+    "ad\"\000Lead\000'Lead'\00011-13 years\000\"11-13 years\"\00011-13 years\000'11-13 years'\00012-14 years\000\"12-14 years\"\00012"
+    "-14 years\000'12-14 years'\00014+ years\000\"14+ years\"\00014+ years\000'14+ years'\000Head\000\"Head\"\000Head\000'Head'\000Mana"
+    "ger\000\"Manager\"\000Manager\000'Manager'\00010-12 years\000\"10-12 years\"\00010-12 years\000'10-12 years'\00012-15 years\000"
+    "\"12-15 years\"\00012-15 years\000'12-15 years'\00015+ years\000\"15+ years\"\00015+ years\000'15+ years'\000Director\000\"Di"
+    "rector\"\000Director\000'Director'\00015-20 years\000\"15-20 years\"\00015-20 years\000'15-20 years'\00020+ years\000\"20+ y"
+    "ears\"\00020+ years\000'20+ years'\000Vice President\000\"Vice President\"\000Vice President\000'Vice President'\000C-Le"
+    "vel Executive (CXO)\000\"C-Level Executive (CXO)\"\000C-Level Executive (CXO)\000'C-Level Executive (CXO)'\000"
+    "Staff\000\"Staff\"\000Staff\000'Staff'\000Principal\000\"Principal\"\000Principal\000'Principal'\0004-6 years\000\"4-6 years\"\0004-"
+    "6 years\000'4-6 years'\0005-8 years\000\"5-8 years\"\0005-8 years\000'5-8 years'\0008+ years\000\"8+ years\"\0008+ years\000'8+"
+    " years'\000Consultant\000\"Consultant\"\000Consultant\000'Consultant'\000Freelance\000\"Freelance\"\000Freelance\000'Freelan"
+    "ce'\0005-7 years\000\"5-7 years\"\0005-7 years\000'5-7 years'\0006-8 years\000\"6-8 years\"\0006-8 years\000'6-8 years'\00012+ "
+    "years\000\"12+ years\"\00012+ years\000'12+ years'\000Architect\000\"Architect\"\000Architect\000'Architect'\0003-5 years\000\"3"
+    "-5 years\"\0003-5 years\000'3-5 years'\000Specialist\000\"Specialist\"\000Specialist\000'Specialist'\0001-3 years\000\"1-3 y"
+    "ears\"\0001-3 years\000'1-3 years'\0002-4 years\000\"2-4 years\"\0002-4 years\000'2-4 years'\000Analyst\000\"Analyst\"\000Analys"
+    "t\000'Analyst'\000Coordinator\000\"Coordinator\"\000Coordinator\000'Coordinator'\0000-2 years\000\"0-2 years\"\0000-2 years\000"
+    "'0-2 years'\000Representative\000\"Representative\"\000Representative\000'Representative'\000Administrator\000\"Admin"
+    "istrator\"\000Administrator\000'Administrator'\000Engineer\000\"Engineer\"\000Engineer\000'Engineer'\000Chief Technology"
+    " Officer (CTO)\000\"Chief Technology Officer (CTO)\"\000Chief Technology Officer (CTO)\000'Chief Technology"
+    " Officer (CTO)'\000Chief Information Officer (CIO)\000\"Chief Information Officer (CIO)\"\000Chief Informat"
+    "ion Officer (CIO)\000'Chief Information Officer (CIO)'\000Chief Information Security Officer (CISO)\000\"C"
+    "hief Information Security Officer (CISO)\"\000Chief Information Security Officer (CISO)\000'Chief Infor"
+    "mation Security Officer (CISO)'\000Vice President of Engineering\000\"Vice President of Engineering\"\000Vi"
+    "ce President of Engineering\000'Vice President of Engineering'\000Engineering Director\000\"Engineering Di"
+    "rector\"\000Engineering Director\000'Engineering Director'\000Technical Director\000\"Technical Director\"\000Tech"
+    "nical Director\000'Technical Director'\000Head of Product\000\"Head of Product\"\000Head of Product\000'Head of P"
+    "roduct'\000Head of Data\000\"Head of Data\"\000Head of Data\000'Head of Data'\000Head of DevOps\000\"Head of DevOps\"\000"
+    "Head of DevOps\000'Head of DevOps'\000Head of Security\000\"Head of Security\"\000Head of Security\000'Head of Se"
+    "curity'\000Leadership / Executive\000\"Leadership / Executive\"\000Leadership / Executive\000'Leadership / Exe"
+    "cutive'\000Strategic Planning\000\"Strategic Planning\"\000Strategic Planning\000'Strategic Planning'\000Decision"
+    " Making\000\"Decision Making\"\000Decision Making\000'Decision Making'\000Leadership\000\"Leadership\"\000Leadership\000'"
+    "Leadership'\000Team Management\000\"Team Management\"\000Team Management\000'Team Management'\000Business Acumen\000"
+    "\"Business Acumen\"\000Business Acumen\000'Business Acumen'\000Stakeholder Management\000\"Stakeholder Manageme"
+    "nt\"\000Stakeholder Management\000'Stakeholder Management'\000Vision Setting\000\"Vision Setting\"\000Vision Setti"
+    "ng\000'Vision Setting'\000Financial Analysis\000\"Financial Analysis\"\000Financial Analysis\000'Financial Analys"
+    "is'\000Risk Management\000\"Risk Management\"\000Risk Management\000'Risk Management'\000Change Management\000\"Chang"
+    "e Management\"\000Change Management\000'Change Management'\000Operational Excellence\000\"Operational Excellen"
+    "ce\"\000Operational Excellence\000'Operational Excellence'\000Performance Management\000\"Performance Manageme"
+    "nt\"\000Performance Management\000'Performance Management'\000Mentoring\000\"Mentoring\"\000Mentoring\000'Mentoring'\000"
+    "Negotiation\000\"Negotiation\"\000Negotiation\000'Negotiation'\000Corporate Governance\000\"Corporate Governance\"\000"
+    "Corporate Governance\000'Corporate Governance'\000Innovation Management\000\"Innovation Management\"\000Innova"
+    "tion Management\000'Innovation Management'\000Market Analysis\000\"Market Analysis\"\000Market Analysis\000'Marke"
+    "t Analysis'\000Cross-functional Collaboration\000\"Cross-functional Collaboration\"\000Cross-functional Col"
+    "laboration\000'Cross-functional Collaboration'\000Executive Reporting\000\"Executive Reporting\"\000Executive "
+    "Reporting\000'Executive Reporting'\000Talent Management\000\"Talent Management\"\000Talent Management\000'Talent "
+    "Management'\000Crisis Management\000\"Crisis Management\"\000Crisis Management\000'Crisis Management'\000Growth P"
+    "lanning\000\"Growth Planning\"\000Growth Planning\000'Growth Planning'\000Organizational Development\000\"Organiza"
+    "tional Development\"\000Organizational Development\000'Organizational Development'\000Digital Transformati"
+    "on\000\"Digital Transformation\"\000Digital Transformation\000'Digital Transformation'\000KPIs & Metrics\000\"KPIs"
+    " & Metrics\"\000KPIs & Metrics\000'KPIs & Metrics'\000Influencing Skills\000\"Influencing Skills\"\000Influencing "
+    "Skills\000'Influencing Skills'\000Customer Focus\000\"Customer Focus\"\000Customer Focus\000'Customer Focus'\000Reso"
+    "urce Allocation\000\"Resource Allocation\"\000Resource Allocation\000'Resource Allocation'\000Business Strateg"
+    "y\000\"Business Strategy\"\000Business Strategy\000'Business Strategy'\000Vendor Management\000\"Vendor Management"
+    "\"\000Vendor Management\000'Vendor Management'\000Decision Analytics\000\"Decision Analytics\"\000Decision Analyti"
+    "cs\000'Decision Analytics'\000Business Development\000\"Business Development\"\000Business Development\000'Busine"
+    "ss Development'\000Product Strategy\000\"Product Strategy\"\000Product Strategy\000'Product Strategy'\000Conflict"
+    " Resolution\000\"Conflict Resolution\"\000Conflict Resolution\000'Conflict Resolution'\000Corporate Communicat"
+    "ions\000\"Corporate Communications\"\000Corporate Communications\000'Corporate Communications'\000Team Motivat"
+    "ion\000\"Team Motivation\"\000Team Motivation\000'Team Motivation'\000Board Relations\000\"Board Relations\"\000Board "
+    "Relations\000'Board Relations'\000Succession Planning\000\"Succession Planning\"\000Succession Planning\000'Succe"
+    "ssion Planning'\000Negotiation with Partners\000\"Negotiation with Partners\"\000Negotiation with Partners\000"
+    "'Negotiation with Partners'\000Operational Strategy\000\"Operational Strategy\"\000Operational Strategy\000'Op"
+    "erational Strategy'\000Change Leadership\000\"Change Leadership\"\000Change Leadership\000'Change Leadership'\000"
+    "Innovation Leadership\000\"Innovation Leadership\"\000Innovation Leadership\000'Innovation Leadership'\000Fina"
+    "ncial Forecasting\000\"Financial Forecasting\"\000Financial Forecasting\000'Financial Forecasting'\000Strategi"
+    "c Partnerships\000\"Strategic Partnerships\"\000Strategic Partnerships\000'Strategic Partnerships'\000Portfoli"
+    "o Management\000\"Portfolio Management\"\000Portfolio Management\000'Portfolio Management'\000Process Optimiza"
+    "tion\000\"Process Optimization\"\000Process Optimization\000'Process Optimization'\000Organizational Design\000\"O"
+    "rganizational Design\"\000Organizational Design\000'Organizational Design'\000Executive Coaching\000\"Executiv"
+    "e Coaching\"\000Executive Coaching\000'Executive Coaching'\000Risk Assessment\000\"Risk Assessment\"\000Risk Asses"
+    "sment\000'Risk Assessment'\000Decision Frameworks\000\"Decision Frameworks\"\000Decision Frameworks\000'Decision "
+    "Frameworks'\000Stakeholder Communication\000\"Stakeholder Communication\"\000Stakeholder Communication\000'Sta"
+    "keholder Communication'\000Project Management Professional (PMP)\000\"Project Management Professional ("
+    "PMP)\"\000Project Management Professional (PMP)\000'Project Management Professional (PMP)'\000Certified Sc"
+    "rumMaster (CSM)\000\"Certified ScrumMaster (CSM)\"\000Certified ScrumMaster (CSM)\000'Certified ScrumMaster"
+    " (CSM)'\000SAFe Program Consultant (SPC)\000\"SAFe Program Consultant (SPC)\"\000SAFe Program Consultant (S"
+    "PC)\000'SAFe Program Consultant (SPC)'\000ITIL 4 Foundation\000\"ITIL 4 Foundation\"\000ITIL 4 Foundation\000'ITI"
+    "L 4 Foundation'\000Certified Information Systems Security Professional (CISSP)\000\"Certified Informati"
+    "on Systems Security Professional (CISSP)\"\000Certified Information Systems Security Professional (C"
+    "ISSP)\000'Certified Information Systems Security Professional (CISSP)'\000Certified Information Securi"
+    "ty Manager (CISM)\000\"Certified Information Security Manager (CISM)\"\000Certified Information Security"
+    " Manager (CISM)\000'Certified Information Security Manager (CISM)'\000Lean Six Sigma Black Belt\000\"Lean "
+    "Six Sigma Black Belt\"\000Lean Six Sigma Black Belt\000'Lean Six Sigma Black Belt'\000TOGAF 9 Certified\000\"T"
+    "OGAF 9 Certified\"\000TOGAF 9 Certified\000'TOGAF 9 Certified'\000COBIT 2019 Foundation\000\"COBIT 2019 Founda"
+    "tion\"\000COBIT 2019 Foundation\000'COBIT 2019 Foundation'\000AWS Certified Solutions Architect \342\200\223 Profes"
+    "sional\000\"AWS Certified Solutions Architect \342\200\223 Professional\"\000AWS Certified Solutions Architect \342\200"
+    "\223 Professional\000'AWS Certified Solutions Architect \342\200\223 Professional'\000Google Cloud Professional Cl"
+    "oud Architect\000\"Google Cloud Professional Cloud Architect\"\000Google Cloud Professional Cloud Archit"
+    "ect\000'Google Cloud Professional Cloud Architect'\000Microsoft Certified: Azure Solutions Architect E"
+    "xpert\000\"Microsoft Certified: Azure Solutions Architect Expert\"\000Microsoft Certified: Azure Solutio"
+    "ns Architect Expert\000'Microsoft Certified: Azure Solutions Architect Expert'\000Certified in Risk an"
+    "d Information Systems Control (CRISC)\000\"Certified in Risk and Information Systems Control (CRISC)"
+    "\"\000Certified in Risk and Information Systems Control (CRISC)\000'Certified in Risk and Information S"
+    "ystems Control (CRISC)'\000Chartered IT Professional (CITP)\000\"Chartered IT Professional (CITP)\"\000Char"
+    "tered IT Professional (CITP)\000'Chartered IT Professional (CITP)'\000Certificate in Executive Leaders"
+    "hip\000\"Certificate in Executive Leadership\"\000Certificate in Executive Leadership\000'Certificate in Ex"
+    "ecutive Leadership'\000Harvard Business School Online Leadership Program\000\"Harvard Business School O"
+    "nline Leadership Program\"\000Harvard Business School Online Leadership Program\000'Harvard Business Sc"
+    "hool Online Leadership Program'\000MIT Sloan Executive Program\000\"MIT Sloan Executive Program\"\000MIT Sl"
+    "oan Executive Program\000'MIT Sloan Executive Program'\000Stanford Executive Program in Leadership\000\"St"
+    "anford Executive Program in Leadership\"\000Stanford Executive Program in Leadership\000'Stanford Execu"
+    "tive Program in Leadership'\000Cornell Executive Leadership Certificate\000\"Cornell Executive Leadersh"
+    "ip Certificate\"\000Cornell Executive Leadership Certificate\000'Cornell Executive Leadership Certifica"
+    "te'\000AWS Certified DevOps Engineer \342\200\223 Professional\000\"AWS Certified DevOps Engineer \342\200\223 Profession"
+    "al\"\000AWS Certified DevOps Engineer \342\200\223 Professional\000'AWS Certified DevOps Engineer \342\200\223 Profession"
+    "al'\000Certified Cloud Security Professional (CCSP)\000\"Certified Cloud Security Professional (CCSP)\"\000"
+    "Certified Cloud Security Professional (CCSP)\000'Certified Cloud Security Professional (CCSP)'\000CFA "
+    "(Chartered Financial Analyst) \342\200\223 for executives in FinTech\000\"CFA (Chartered Financial Analyst) \342"
+    "\200\223 for executives in FinTech\"\000CFA (Chartered Financial Analyst) \342\200\223 for executives in FinTech\000'C"
+    "FA (Chartered Financial Analyst) \342\200\223 for executives in FinTech'\000MBA (Tech Management specializat"
+    "ion)\000\"MBA (Tech Management specialization)\"\000MBA (Tech Management specialization)\000'MBA (Tech Mana"
+    "gement specialization)'\000Scrum Product Owner (CSPO)\000\"Scrum Product Owner (CSPO)\"\000Scrum Product Ow"
+    "ner (CSPO)\000'Scrum Product Owner (CSPO)'\000Agile Certified Practitioner (PMI-ACP)\000\"Agile Certified "
+    "Practitioner (PMI-ACP)\"\000Agile Certified Practitioner (PMI-ACP)\000'Agile Certified Practitioner (PM"
+    "I-ACP)'\000CMMI Executive Overview\000\"CMMI Executive Overview\"\000CMMI Executive Overview\000'CMMI Executiv"
+    "e Overview'\000ISO 27001 Lead Implementer\000\"ISO 27001 Lead Implementer\"\000ISO 27001 Lead Implementer\000'"
+    "ISO 27001 Lead Implementer'\000Business Strategy & Leadership Certification (Wharton/Harvard)\000\"Busi"
+    "ness Strategy & Leadership Certification (Wharton/Harvard)\"\000Business Strategy & Leadership Certi"
+    "fication (Wharton/Harvard)\000'Business Strategy & Leadership Certification (Wharton/Harvard)'\000Exec"
+    "utive Data Science (Coursera/MIT)\000\"Executive Data Science (Coursera/MIT)\"\000Executive Data Science"
+    " (Coursera/MIT)\000'Executive Data Science (Coursera/MIT)'\000Digital Transformation Leadership Progra"
+    "m\000\"Digital Transformation Leadership Program\"\000Digital Transformation Leadership Program\000'Digital"
+    " Transformation Leadership Program'\000Engineering Manager\000\"Engineering Manager\"\000Engineering Manage"
+    "r\000'Engineering Manager'\000Software Architect\000\"Software Architect\"\000Software Architect\000'Software Arc"
+    "hitect'\000Solution Architect\000\"Solution Architect\"\000Solution Architect\000'Solution Architect'\000Principa"
+    "l Software Engineer\000\"Principal Software Engineer\"\000Principal Software Engineer\000'Principal Softwar"
+    "e Engineer'\000Staff Software Engineer\000\"Staff Software Engineer\"\000Staff Software Engineer\000'Staff Sof"
+    "tware Engineer'\000Lead Software Engineer\000\"Lead Software Engineer\"\000Lead Software Engineer\000'Lead Sof"
+    "tware Engineer'\000Infrastructure Lead\000\"Infrastructure Lead\"\000Infrastructure Lead\000'Infrastructure Le"
+    "ad'\000DevOps Lead\000\"DevOps Lead\"\000DevOps Lead\000'DevOps Lead'\000Platform Engineer\000\"Platform Engineer\"\000Pl"
+    "atform Engineer\000'Platform Engineer'\000Management & Senior Technical\000\"Management & Senior Technical"
+    "\"\000Management & Senior Technical\000'Management & Senior Technical'\000Technical Leadership\000\"Technical "
+    "Leadership\"\000Technical Leadership\000'Technical Leadership'\000Software Architecture\000\"Software Architec"
+    "ture\"\000Software Architecture\000'Software Architecture'\000Solution Design\000\"Solution Design\"\000Solution D"
+    "esign\000'Solution Design'\000System Design\000\"System Design\"\000System Design\000'System Design'\000Project Mana"
+    "gement\000\"Project Management\"\000Project Management\000'Project Management'\000Agile Methodologies\000\"Agile M"
+    "ethodologies\"\000Agile Methodologies\000'Agile Methodologies'\000Scrum Mastery\000\"Scrum Mastery\"\000Scrum Mast"
+    "ery\000'Scrum Mastery'\000Mentoring & Coaching\000\"Mentoring & Coaching\"\000Mentoring & Coaching\000'Mentoring "
+    "& Coaching'\000DevOps Practices\000\"DevOps Practices\"\000DevOps Practices\000'DevOps Practices'\000Cloud Archit"
+    "ecture\000\"Cloud Architecture\"\000Cloud Architecture\000'Cloud Architecture'\000Platform Engineering\000\"Platfo"
+    "rm Engineering\"\000Platform Engineering\000'Platform Engineering'\000Infrastructure Management\000\"Infrastru"
+    "cture Management\"\000Infrastructure Management\000'Infrastructure Management'\000CI/CD Pipeline\000\"CI/CD Pi"
+    "peline\"\000CI/CD Pipeline\000'CI/CD Pipeline'\000Code Review\000\"Code Review\"\000Code Review\000'Code Review'\000Vers"
+    "ion Control (Git)\000\"Version Control (Git)\"\000Version Control (Git)\000'Version Control (Git)'\000Microser"
+    "vices Architecture\000\"Microservices Architecture\"\000Microservices Architecture\000'Microservices Archit"
+    "ecture'\000Containerization (Docker/Kubernetes)\000\"Containerization (Docker/Kubernetes)\"\000Containeriza"
+    "tion (Docker/Kubernetes)\000'Containerization (Docker/Kubernetes)'\000Performance Optimization\000\"Perfor"
+    "mance Optimization\"\000Performance Optimization\000'Performance Optimization'\000Scalability Planning\000\"Sc"
+    "alability Planning\"\000Scalability Planning\000'Scalability Planning'\000High Availability Design\000\"High A"
+    "vailability Design\"\000High Availability Design\000'High Availability Design'\000Security Best Practices\000"
+    "\"Security Best Practices\"\000Security Best Practices\000'Security Best Practices'\000Problem Solving\000\"Pro"
+    "blem Solving\"\000Problem Solving\000'Problem Solving'\000Technical Documentation\000\"Technical Documentation"
+    "\"\000Technical Documentation\000'Technical Documentation'\000System Integration\000\"System Integration\"\000Syst"
+    "em Integration\000'System Integration'\000Monitoring & Logging\000\"Monitoring & Logging\"\000Monitoring & Log"
+    "ging\000'Monitoring & Logging'\000Disaster Recovery Planning\000\"Disaster Recovery Planning\"\000Disaster Rec"
+    "overy Planning\000'Disaster Recovery Planning'\000Budgeting & Resource Allocation\000\"Budgeting & Resourc"
+    "e Allocation\"\000Budgeting & Resource Allocation\000'Budgeting & Resource Allocation'\000Software Develop"
+    "ment Lifecycle\000\"Software Development Lifecycle\"\000Software Development Lifecycle\000'Software Develop"
+    "ment Lifecycle'\000API Design & Management\000\"API Design & Management\"\000API Design & Management\000'API D"
+    "esign & Management'\000Automation & Scripting\000\"Automation & Scripting\"\000Automation & Scripting\000'Auto"
+    "mation & Scripting'\000Cloud Platforms (AWS/Azure/GCP)\000\"Cloud Platforms (AWS/Azure/GCP)\"\000Cloud Plat"
+    "forms (AWS/Azure/GCP)\000'Cloud Platforms (AWS/Azure/GCP)'\000Data Structures & Algorithms\000\"Data Struc"
+    "tures & Algorithms\"\000Data Structures & Algorithms\000'Data Structures & Algorithms'\000Capacity Plannin"
+    "g\000\"Capacity Planning\"\000Capacity Planning\000'Capacity Planning'\000Platform Maintenance\000\"Platform Maint"
+    "enance\"\000Platform Maintenance\000'Platform Maintenance'\000Incident Management\000\"Incident Management\"\000In"
+    "cident Management\000'Incident Management'\000Root Cause Analysis\000\"Root Cause Analysis\"\000Root Cause Ana"
+    "lysis\000'Root Cause Analysis'\000Architecture Governance\000\"Architecture Governance\"\000Architecture Gover"
+    "nance\000'Architecture Governance'\000Code Quality Management\000\"Code Quality Management\"\000Code Quality M"
+    "anagement\000'Code Quality Management'\000Release Management\000\"Release Management\"\000Release Management\000'"
+    "Release Management'\000Configuration Management\000\"Configuration Management\"\000Configuration Management"
+    "\000'Configuration Management'\000Platform Strategy\000\"Platform Strategy\"\000Platform Strategy\000'Platform St"
+    "rategy'\000Stakeholder Alignment\000\"Stakeholder Alignment\"\000Stakeholder Alignment\000'Stakeholder Alignme"
+    "nt'\000Performance Metrics\000\"Performance Metrics\"\000Performance Metrics\000'Performance Metrics'\000Technica"
+    "l Roadmapping\000\"Technical Roadmapping\"\000Technical Roadmapping\000'Technical Roadmapping'\000AWS Certifie"
+    "d Solutions Architect \342\200\223 Associate\000\"AWS Certified Solutions Architect \342\200\223 Associate\"\000AWS Certif"
+    "ied Solutions Architect \342\200\223 Associate\000'AWS Certified Solutions Architect \342\200\223 Associate'\000SAFe Agi"
+    "list\000\"SAFe Agilist\"\000SAFe Agilist\000'SAFe Agilist'\000Certified Kubernetes Administrator (CKA)\000\"Certif"
+    "ied Kubernetes Administrator (CKA)\"\000Certified Kubernetes Administrator (CKA)\000'Certified Kubernet"
+    "es Administrator (CKA)'\000Certified Kubernetes Application Developer (CKAD)\000\"Certified Kubernetes "
+    "Application Developer (CKAD)\"\000Certified Kubernetes Application Developer (CKAD)\000'Certified Kuber"
+    "netes Application Developer (CKAD)'\000Docker Certified Associate\000\"Docker Certified Associate\"\000Dock"
+    "er Certified Associate\000'Docker Certified Associate'\000Red Hat Certified Architect (RHCA)\000\"Red Hat "
+    "Certified Architect (RHCA)\"\000Red Hat Certified Architect (RHCA)\000'Red Hat Certified Architect (RHC"
+    "A)'\000HashiCorp Terraform Associate\000\"HashiCorp Terraform Associate\"\000HashiCorp Terraform Associate\000"
+    "'HashiCorp Terraform Associate'\000Certified Software Architect (iSAQB)\000\"Certified Software Archite"
+    "ct (iSAQB)\"\000Certified Software Architect (iSAQB)\000'Certified Software Architect (iSAQB)'\000Google P"
+    "rofessional DevOps Engineer\000\"Google Professional DevOps Engineer\"\000Google Professional DevOps Eng"
+    "ineer\000'Google Professional DevOps Engineer'\000Azure DevOps Engineer Expert\000\"Azure DevOps Engineer "
+    "Expert\"\000Azure DevOps Engineer Expert\000'Azure DevOps Engineer Expert'\000Certified Ethical Hacker (CE"
+    "H)\000\"Certified Ethical Hacker (CEH)\"\000Certified Ethical Hacker (CEH)\000'Certified Ethical Hacker (CE"
+    "H)'\000CISM (Certified Information Security Manager)\000\"CISM (Certified Information Security Manager)"
+    "\"\000CISM (Certified Information Security Manager)\000'CISM (Certified Information Security Manager)'\000"
+    "CCSP (Certified Cloud Security Professional)\000\"CCSP (Certified Cloud Security Professional)\"\000CCSP"
+    " (Certified Cloud Security Professional)\000'CCSP (Certified Cloud Security Professional)'\000Lean Six"
+    " Sigma Green Belt\000\"Lean Six Sigma Green Belt\"\000Lean Six Sigma Green Belt\000'Lean Six Sigma Green Be"
+    "lt'\000Scrum Product Owner Certified (CSPO)\000\"Scrum Product Owner Certified (CSPO)\"\000Scrum Product Ow"
+    "ner Certified (CSPO)\000'Scrum Product Owner Certified (CSPO)'\000Certified SAFe Program Consultant (S"
+    "PC)\000\"Certified SAFe Program Consultant (SPC)\"\000Certified SAFe Program Consultant (SPC)\000'Certified"
+    " SAFe Program Consultant (SPC)'\000ITIL 4 Managing Professional\000\"ITIL 4 Managing Professional\"\000ITIL"
+    " 4 Managing Professional\000'ITIL 4 Managing Professional'\000AWS Certified Advanced Networking\000\"AWS C"
+    "ertified Advanced Networking\"\000AWS Certified Advanced Networking\000'AWS Certified Advanced Networki"
+    "ng'\000Certified Network Professional (CCNP)\000\"Certified Network Professional (CCNP)\"\000Certified Netw"
+    "ork Professional (CCNP)\000'Certified Network Professional (CCNP)'\000VMware Certified Professional (V"
+    "CP)\000\"VMware Certified Professional (VCP)\"\000VMware Certified Professional (VCP)\000'VMware Certified "
+    "Professional (VCP)'\000Senior Data Engineer\000\"Senior Data Engineer\"\000Senior Data Engineer\000'Senior Dat"
+    "a Engineer'\000Data Scientist\000\"Data Scientist\"\000Data Scientist\000'Data Scientist'\000Data Analyst\000\"Data A"
+    "nalyst\"\000Data Analyst\000'Data Analyst'\000Data Engineer\000\"Data Engineer\"\000Data Engineer\000'Data Engineer'\000"
+    "Machine Learning Engineer\000\"Machine Learning Engineer\"\000Machine Learning Engineer\000'Machine Learnin"
+    "g Engineer'\000AI Engineer\000\"AI Engineer\"\000AI Engineer\000'AI Engineer'\000Business Intelligence (BI) Devel"
+    "oper\000\"Business Intelligence (BI) Developer\"\000Business Intelligence (BI) Developer\000'Business Intel"
+    "ligence (BI) Developer'\000Business Intelligence Analyst\000\"Business Intelligence Analyst\"\000Business I"
+    "ntelligence Analyst\000'Business Intelligence Analyst'\000Big Data Engineer\000\"Big Data Engineer\"\000Big Da"
+    "ta Engineer\000'Big Data Engineer'\000Data Architect\000\"Data Architect\"\000Data Architect\000'Data Architect'\000"
+    "Analytics Engineer\000\"Analytics Engineer\"\000Analytics Engineer\000'Analytics Engineer'\000Quantitative Ana"
+    "lyst\000\"Quantitative Analyst\"\000Quantitative Analyst\000'Quantitative Analyst'\000AI Research Scientist\000\"A"
+    "I Research Scientist\"\000AI Research Scientist\000'AI Research Scientist'\000Computer Vision Engineer\000\"Co"
+    "mputer Vision Engineer\"\000Computer Vision Engineer\000'Computer Vision Engineer'\000Natural Language Pro"
+    "cessing (NLP) Engineer\000\"Natural Language Processing (NLP) Engineer\"\000Natural Language Processing "
+    "(NLP) Engineer\000'Natural Language Processing (NLP) Engineer'\000Deep Learning Engineer\000\"Deep Learnin"
+    "g Engineer\"\000Deep Learning Engineer\000'Deep Learning Engineer'\000Data Governance Specialist\000\"Data Gov"
+    "ernance Specialist\"\000Data Governance Specialist\000'Data Governance Specialist'\000Statistical Modeler\000"
+    "\"Statistical Modeler\"\000Statistical Modeler\000'Statistical Modeler'\000Predictive Analytics Specialist\000"
+    "\"Predictive Analytics Specialist\"\000Predictive Analytics Specialist\000'Predictive Analytics Speciali"
+    "st'\000Cognitive Computing Engineer\000\"Cognitive Computing Engineer\"\000Cognitive Computing Engineer\000'Co"
+    "gnitive Computing Engineer'\000Research Data Scientist\000\"Research Data Scientist\"\000Research Data Scie"
+    "ntist\000'Research Data Scientist'\000Data & Analytics\000\"Data & Analytics\"\000Data & Analytics\000'Data & Ana"
+    "lytics'\000Data Analysis\000\"Data Analysis\"\000Data Analysis\000'Data Analysis'\000Data Engineering\000\"Data Engin"
+    "eering\"\000Data Engineering\000'Data Engineering'\000SQL\000\"SQL\"\000SQL\000'SQL'\000Python\000\"Python\"\000Python\000'Python'\000"
+    "R Programming\000\"R Programming\"\000R Programming\000'R Programming'\000Machine Learning\000\"Machine Learning\"\000"
+    "Machine Learning\000'Machine Learning'\000Deep Learning\000\"Deep Learning\"\000Deep Learning\000'Deep Learning'\000"
+    "Artificial Intelligence\000\"Artificial Intelligence\"\000Artificial Intelligence\000'Artificial Intelligen"
+    "ce'\000Big Data Tools (Hadoop/Spark)\000\"Big Data Tools (Hadoop/Spark)\"\000Big Data Tools (Hadoop/Spark)\000"
+    "'Big Data Tools (Hadoop/Spark)'\000Data Visualization\000\"Data Visualization\"\000Data Visualization\000'Data"
+    " Visualization'\000Business Intelligence (BI)\000\"Business Intelligence (BI)\"\000Business Intelligence (B"
+    "I)\000'Business Intelligence (BI)'\000Data Modeling\000\"Data Modeling\"\000Data Modeling\000'Data Modeling'\000ETL/"
+    "ELT Processes\000\"ETL/ELT Processes\"\000ETL/ELT Processes\000'ETL/ELT Processes'\000Data Warehousing\000\"Data W"
+    "arehousing\"\000Data Warehousing\000'Data Warehousing'\000Data Governance\000\"Data Governance\"\000Data Governanc"
+    "e\000'Data Governance'\000Statistical Analysis\000\"Statistical Analysis\"\000Statistical Analysis\000'Statistica"
+    "l Analysis'\000Predictive Analytics\000\"Predictive Analytics\"\000Predictive Analytics\000'Predictive Analyti"
+    "cs'\000Natural Language Processing (NLP)\000\"Natural Language Processing (NLP)\"\000Natural Language Proce"
+    "ssing (NLP)\000'Natural Language Processing (NLP)'\000Computer Vision\000\"Computer Vision\"\000Computer Visio"
+    "n\000'Computer Vision'\000Analytics Engineering\000\"Analytics Engineering\"\000Analytics Engineering\000'Analyti"
+    "cs Engineering'\000Data Architecture\000\"Data Architecture\"\000Data Architecture\000'Data Architecture'\000Data"
+    " Quality Management\000\"Data Quality Management\"\000Data Quality Management\000'Data Quality Management'\000"
+    "Cloud Data Platforms (AWS/Azure/GCP)\000\"Cloud Data Platforms (AWS/Azure/GCP)\"\000Cloud Data Platforms"
+    " (AWS/Azure/GCP)\000'Cloud Data Platforms (AWS/Azure/GCP)'\000Data Pipeline Automation\000\"Data Pipeline "
+    "Automation\"\000Data Pipeline Automation\000'Data Pipeline Automation'\000Reporting & Dashboarding\000\"Report"
+    "ing & Dashboarding\"\000Reporting & Dashboarding\000'Reporting & Dashboarding'\000KPI Definition\000\"KPI Defi"
+    "nition\"\000KPI Definition\000'KPI Definition'\000Experimentation & A/B Testing\000\"Experimentation & A/B Tes"
+    "ting\"\000Experimentation & A/B Testing\000'Experimentation & A/B Testing'\000Feature Engineering\000\"Feature"
+    " Engineering\"\000Feature Engineering\000'Feature Engineering'\000Time Series Analysis\000\"Time Series Analys"
+    "is\"\000Time Series Analysis\000'Time Series Analysis'\000Data Mining\000\"Data Mining\"\000Data Mining\000'Data Mini"
+    "ng'\000Algorithm Development\000\"Algorithm Development\"\000Algorithm Development\000'Algorithm Development'\000"
+    "Data Security & Privacy\000\"Data Security & Privacy\"\000Data Security & Privacy\000'Data Security & Priva"
+    "cy'\000Data Stewardship\000\"Data Stewardship\"\000Data Stewardship\000'Data Stewardship'\000Quantitative Analysi"
+    "s\000\"Quantitative Analysis\"\000Quantitative Analysis\000'Quantitative Analysis'\000Programming for Analytic"
+    "s (Python/Scala/SQL)\000\"Programming for Analytics (Python/Scala/SQL)\"\000Programming for Analytics (P"
+    "ython/Scala/SQL)\000'Programming for Analytics (Python/Scala/SQL)'\000Business Problem Solving\000\"Busine"
+    "ss Problem Solving\"\000Business Problem Solving\000'Business Problem Solving'\000Data Governance Complian"
+    "ce\000\"Data Governance Compliance\"\000Data Governance Compliance\000'Data Governance Compliance'\000Data Tra"
+    "nsformation\000\"Data Transformation\"\000Data Transformation\000'Data Transformation'\000Machine Learning Ops"
+    " (ML Ops)\000\"Machine Learning Ops (ML Ops)\"\000Machine Learning Ops (ML Ops)\000'Machine Learning Ops (M"
+    "L Ops)'\000Statistical Modeling\000\"Statistical Modeling\"\000Statistical Modeling\000'Statistical Modeling'\000"
+    "ETL Orchestration Tools (Airflow/Prefect)\000\"ETL Orchestration Tools (Airflow/Prefect)\"\000ETL Orches"
+    "tration Tools (Airflow/Prefect)\000'ETL Orchestration Tools (Airflow/Prefect)'\000Model Evaluation & V"
+    "alidation\000\"Model Evaluation & Validation\"\000Model Evaluation & Validation\000'Model Evaluation & Vali"
+    "dation'\000Data Integration\000\"Data Integration\"\000Data Integration\000'Data Integration'\000Reporting Automa"
+    "tion\000\"Reporting Automation\"\000Reporting Automation\000'Reporting Automation'\000Cloud Analytics Tools\000\"C"
+    "loud Analytics Tools\"\000Cloud Analytics Tools\000'Cloud Analytics Tools'\000Data Visualization Tools (Ta"
+    "bleau/PowerBI)\000\"Data Visualization Tools (Tableau/PowerBI)\"\000Data Visualization Tools (Tableau/Po"
+    "werBI)\000'Data Visualization Tools (Tableau/PowerBI)'\000Advanced Excel\000\"Advanced Excel\"\000Advanced Exc"
+    "el\000'Advanced Excel'\000Data Strategy\000\"Data Strategy\"\000Data Strategy\000'Data Strategy'\000Research Data An"
+    "alysis\000\"Research Data Analysis\"\000Research Data Analysis\000'Research Data Analysis'\000Communication of"
+    " Insights\000\"Communication of Insights\"\000Communication of Insights\000'Communication of Insights'\000Micr"
+    "osoft Certified: Azure Data Engineer Associate\000\"Microsoft Certified: Azure Data Engineer Associa"
+    "te\"\000Microsoft Certified: Azure Data Engineer Associate\000'Microsoft Certified: Azure Data Engineer"
+    " Associate'\000AWS Certified Data Analytics \342\200\223 Specialty\000\"AWS Certified Data Analytics \342\200\223 Special"
+    "ty\"\000AWS Certified Data Analytics \342\200\223 Specialty\000'AWS Certified Data Analytics \342\200\223 Specialty'\000Goog"
+    "le Cloud Professional Data Engineer\000\"Google Cloud Professional Data Engineer\"\000Google Cloud Profe"
+    "ssional Data Engineer\000'Google Cloud Professional Data Engineer'\000Databricks Certified Data Engine"
+    "er Associate\000\"Databricks Certified Data Engineer Associate\"\000Databricks Certified Data Engineer A"
+    "ssociate\000'Databricks Certified Data Engineer Associate'\000Databricks Certified Data Engineer Profe"
+    "ssional\000\"Databricks Certified Data Engineer Professional\"\000Databricks Certified Data Engineer Pro"
+    "fessional\000'Databricks Certified Data Engineer Professional'\000IBM Data Science Professional Certif"
+    "icate\000\"IBM Data Science Professional Certificate\"\000IBM Data Science Professional Certificate\000'IBM"
+    " Data Science Professional Certificate'\000Cloudera Certified Professional (CCP) Data Engineer\000\"Clo"
+    "udera Certified Professional (CCP) Data Engineer\"\000Cloudera Certified Professional (CCP) Data Eng"
+    "ineer\000'Cloudera Certified Professional (CCP) Data Engineer'\000SAS Certified Data Scientist\000\"SAS Ce"
+    "rtified Data Scientist\"\000SAS Certified Data Scientist\000'SAS Certified Data Scientist'\000SAS Advanced"
+    " Analytics Professional\000\"SAS Advanced Analytics Professional\"\000SAS Advanced Analytics Professiona"
+    "l\000'SAS Advanced Analytics Professional'\000Certified Analytics Professional (CAP)\000\"Certified Analyt"
+    "ics Professional (CAP)\"\000Certified Analytics Professional (CAP)\000'Certified Analytics Professional"
+    " (CAP)'\000Tableau Desktop Specialist\000\"Tableau Desktop Specialist\"\000Tableau Desktop Specialist\000'Tabl"
+    "eau Desktop Specialist'\000Tableau Desktop Certified Associate\000\"Tableau Desktop Certified Associate"
+    "\"\000Tableau Desktop Certified Associate\000'Tableau Desktop Certified Associate'\000Power BI Data Analys"
+    "t Associate\000\"Power BI Data Analyst Associate\"\000Power BI Data Analyst Associate\000'Power BI Data Ana"
+    "lyst Associate'\000TensorFlow Developer Certificate\000\"TensorFlow Developer Certificate\"\000TensorFlow D"
+    "eveloper Certificate\000'TensorFlow Developer Certificate'\000Certified Machine Learning Professional "
+    "(CMLP)\000\"Certified Machine Learning Professional (CMLP)\"\000Certified Machine Learning Professional "
+    "(CMLP)\000'Certified Machine Learning Professional (CMLP)'\000Google TensorFlow Certification\000\"Google "
+    "TensorFlow Certification\"\000Google TensorFlow Certification\000'Google TensorFlow Certification'\000Deep"
+    " Learning Specialization (Coursera, Andrew Ng)\000\"Deep Learning Specialization (Coursera, Andrew N"
+    "g)\"\000\"Deep Learning Specialization (Coursera, Andrew Ng)\"\000'Deep Learning Specialization (Coursera"
+    ", Andrew Ng)'\000Python for Data Science and AI (IBM/Coursera)\000\"Python for Data Science and AI (IBM"
+    "/Coursera)\"\000Python for Data Science and AI (IBM/Coursera)\000'Python for Data Science and AI (IBM/C"
+    "oursera)'\000SQL Certification (Oracle/MySQL/Microsoft)\000\"SQL Certification (Oracle/MySQL/Microsoft)"
+    "\"\000SQL Certification (Oracle/MySQL/Microsoft)\000'SQL Certification (Oracle/MySQL/Microsoft)'\000Big Da"
+    "ta Hadoop Developer Certification\000\"Big Data Hadoop Developer Certification\"\000Big Data Hadoop Deve"
+    "loper Certification\000'Big Data Hadoop Developer Certification'\000Cloudera Hadoop and Spark Develope"
+    "r\000\"Cloudera Hadoop and Spark Developer\"\000Cloudera Hadoop and Spark Developer\000'Cloudera Hadoop and"
+    " Spark Developer'\000Data Governance & Stewardship Professional (DGSP)\000\"Data Governance & Stewardsh"
+    "ip Professional (DGSP)\"\000Data Governance & Stewardship Professional (DGSP)\000'Data Governance & Ste"
+    "wardship Professional (DGSP)'\000Microsoft Certified: Power BI Expert\000\"Microsoft Certified: Power B"
+    "I Expert\"\000Microsoft Certified: Power BI Expert\000'Microsoft Certified: Power BI Expert'\000Data Scien"
+    "ce Council of America (DASCA) Senior Data Scientist\000\"Data Science Council of America (DASCA) Sen"
+    "ior Data Scientist\"\000Data Science Council of America (DASCA) Senior Data Scientist\000'Data Science "
+    "Council of America (DASCA) Senior Data Scientist'\000AWS Certified Machine Learning \342\200\223 Specialty\000\""
+    "AWS Certified Machine Learning \342\200\223 Specialty\"\000AWS Certified Machine Learning \342\200\223 Specialty\000'AWS "
+    "Certified Machine Learning \342\200\223 Specialty'\000Google Cloud ML Engineer\000\"Google Cloud ML Engineer\"\000Go"
+    "ogle Cloud ML Engineer\000'Google Cloud ML Engineer'\000Certified Business Intelligence Professional ("
+    "CBIP)\000\"Certified Business Intelligence Professional (CBIP)\"\000Certified Business Intelligence Prof"
+    "essional (CBIP)\000'Certified Business Intelligence Professional (CBIP)'\000AI & Deep Learning Special"
+    "ization (Coursera)\000\"AI & Deep Learning Specialization (Coursera)\"\000AI & Deep Learning Specializat"
+    "ion (Coursera)\000'AI & Deep Learning Specialization (Coursera)'\000Applied Data Science with Python ("
+    "Coursera, University of Michigan)\000\"Applied Data Science with Python (Coursera, University of Mic"
+    "higan)\"\000\"Applied Data Science with Python (Coursera, University of Michigan)\"\000'Applied Data Scie"
+    "nce with Python (Coursera, University of Michigan)'\000Predictive Analytics Certified Professional\000"
+    "\"Predictive Analytics Certified Professional\"\000Predictive Analytics Certified Professional\000'Predi"
+    "ctive Analytics Certified Professional'\000Security Engineer\000\"Security Engineer\"\000Security Engineer\000"
+    "'Security Engineer'\000Security Analyst\000\"Security Analyst\"\000Security Analyst\000'Security Analyst'\000Pene"
+    "tration Tester / Ethical Hacker\000\"Penetration Tester / Ethical Hacker\"\000Penetration Tester / Ethic"
+    "al Hacker\000'Penetration Tester / Ethical Hacker'\000Security Operations Center (SOC) Analyst\000\"Securi"
+    "ty Operations Center (SOC) Analyst\"\000Security Operations Center (SOC) Analyst\000'Security Operation"
+    "s Center (SOC) Analyst'\000Information Security Manager\000\"Information Security Manager\"\000Information "
+    "Security Manager\000'Information Security Manager'\000Identity & Access Management (IAM) Specialist\000\"I"
+    "dentity & Access Management (IAM) Specialist\"\000Identity & Access Management (IAM) Specialist\000'Ide"
+    "ntity & Access Management (IAM) Specialist'\000Governance, Risk & Compliance (GRC) Specialist\000\"Gove"
+    "rnance, Risk & Compliance (GRC) Specialist\"\000\"Governance, Risk & Compliance (GRC) Specialist\"\000'Go"
+    "vernance, Risk & Compliance (GRC) Specialist'\000Cybersecurity Engineer\000\"Cybersecurity Engineer\"\000Cy"
+    "bersecurity Engineer\000'Cybersecurity Engineer'\000Cybersecurity Analyst\000\"Cybersecurity Analyst\"\000Cybe"
+    "rsecurity Analyst\000'Cybersecurity Analyst'\000Cybersecurity Consultant\000\"Cybersecurity Consultant\"\000Cy"
+    "bersecurity Consultant\000'Cybersecurity Consultant'\000Application Security Engineer\000\"Application Sec"
+    "urity Engineer\"\000Application Security Engineer\000'Application Security Engineer'\000Cloud Security Arc"
+    "hitect\000\"Cloud Security Architect\"\000Cloud Security Architect\000'Cloud Security Architect'\000Security C"
+    "ompliance Analyst\000\"Security Compliance Analyst\"\000Security Compliance Analyst\000'Security Compliance"
+    " Analyst'\000Security Consultant\000\"Security Consultant\"\000Security Consultant\000'Security Consultant'\000Th"
+    "reat Intelligence Analyst\000\"Threat Intelligence Analyst\"\000Threat Intelligence Analyst\000'Threat Inte"
+    "lligence Analyst'\000Incident Response Specialist\000\"Incident Response Specialist\"\000Incident Response "
+    "Specialist\000'Incident Response Specialist'\000Forensic Analyst\000\"Forensic Analyst\"\000Forensic Analyst\000'"
+    "Forensic Analyst'\000IT Security Manager\000\"IT Security Manager\"\000IT Security Manager\000'IT Security Man"
+    "ager'\000Cloud Security Engineer\000\"Cloud Security Engineer\"\000Cloud Security Engineer\000'Cloud Security "
+    "Engineer'\000IoT Security Engineer\000\"IoT Security Engineer\"\000IoT Security Engineer\000'IoT Security Engi"
+    "neer'\000Security & Compliance\000\"Security & Compliance\"\000Security & Compliance\000'Security & Compliance"
+    "'\000Cybersecurity\000\"Cybersecurity\"\000Cybersecurity\000'Cybersecurity'\000Information Security\000\"Information "
+    "Security\"\000Information Security\000'Information Security'\000Network Security\000\"Network Security\"\000Networ"
+    "k Security\000'Network Security'\000Cloud Security\000\"Cloud Security\"\000Cloud Security\000'Cloud Security'\000Id"
+    "entity & Access Management (IAM)\000\"Identity & Access Management (IAM)\"\000Identity & Access Manageme"
+    "nt (IAM)\000'Identity & Access Management (IAM)'\000Governance, Risk & Compliance (GRC)\000\"Governance, R"
+    "isk & Compliance (GRC)\"\000\"Governance, Risk & Compliance (GRC)\"\000'Governance, Risk & Compliance (GR"
+    "C)'\000Penetration Testing\000\"Penetration Testing\"\000Penetration Testing\000'Penetration Testing'\000Ethical "
+    "Hacking\000\"Ethical Hacking\"\000Ethical Hacking\000'Ethical Hacking'\000Threat Intelligence\000\"Threat Intellig"
+    "ence\"\000Threat Intelligence\000'Threat Intelligence'\000Security Operations\000\"Security Operations\"\000Securi"
+    "ty Operations\000'Security Operations'\000Vulnerability Assessment\000\"Vulnerability Assessment\"\000Vulnerab"
+    "ility Assessment\000'Vulnerability Assessment'\000Incident Response\000\"Incident Response\"\000Incident Respo"
+    "nse\000'Incident Response'\000Security Architecture\000\"Security Architecture\"\000Security Architecture\000'Sec"
+    "urity Architecture'\000Security Auditing\000\"Security Auditing\"\000Security Auditing\000'Security Auditing'\000"
+    "Regulatory Compliance\000\"Regulatory Compliance\"\000Regulatory Compliance\000'Regulatory Compliance'\000Fire"
+    "wall & Intrusion Detection\000\"Firewall & Intrusion Detection\"\000Firewall & Intrusion Detection\000'Fire"
+    "wall & Intrusion Detection'\000Endpoint Security\000\"Endpoint Security\"\000Endpoint Security\000'Endpoint Se"
+    "curity'\000Application Security\000\"Application Security\"\000Application Security\000'Application Security'\000"
+    "Data Protection & Privacy\000\"Data Protection & Privacy\"\000Data Protection & Privacy\000'Data Protection"
+    " & Privacy'\000Security Policies\000\"Security Policies\"\000Security Policies\000'Security Policies'\000Security"
+    " Awareness\000\"Security Awareness\"\000Security Awareness\000'Security Awareness'\000SOC Monitoring\000\"SOC Moni"
+    "toring\"\000SOC Monitoring\000'SOC Monitoring'\000Forensics Analysis\000\"Forensics Analysis\"\000Forensics Analys"
+    "is\000'Forensics Analysis'\000Encryption & Cryptography\000\"Encryption & Cryptography\"\000Encryption & Crypt"
+    "ography\000'Encryption & Cryptography'\000SIEM Tools\000\"SIEM Tools\"\000SIEM Tools\000'SIEM Tools'\000Cloud Securi"
+    "ty Architecture\000\"Cloud Security Architecture\"\000Cloud Security Architecture\000'Cloud Security Archit"
+    "ecture'\000IAM Policies & Protocols\000\"IAM Policies & Protocols\"\000IAM Policies & Protocols\000'IAM Polici"
+    "es & Protocols'\000Security Incident Management\000\"Security Incident Management\"\000Security Incident Ma"
+    "nagement\000'Security Incident Management'\000Security Risk Management\000\"Security Risk Management\"\000Secu"
+    "rity Risk Management\000'Security Risk Management'\000Security Monitoring Tools\000\"Security Monitoring T"
+    "ools\"\000Security Monitoring Tools\000'Security Monitoring Tools'\000Pen Testing Tools\000\"Pen Testing Tools"
+    "\"\000Pen Testing Tools\000'Pen Testing Tools'\000Network Protocols & Security\000\"Network Protocols & Securi"
+    "ty\"\000Network Protocols & Security\000'Network Protocols & Security'\000Authentication & Authorization\000\""
+    "Authentication & Authorization\"\000Authentication & Authorization\000'Authentication & Authorization'\000"
+    "Security Frameworks (ISO/IEC 27001, NIST)\000\"Security Frameworks (ISO/IEC 27001, NIST)\"\000\"Security "
+    "Frameworks (ISO/IEC 27001, NIST)\"\000'Security Frameworks (ISO/IEC 27001, NIST)'\000Compliance Reporti"
+    "ng\000\"Compliance Reporting\"\000Compliance Reporting\000'Compliance Reporting'\000Malware Analysis\000\"Malware "
+    "Analysis\"\000Malware Analysis\000'Malware Analysis'\000Vulnerability Management\000\"Vulnerability Management"
+    "\"\000Vulnerability Management\000'Vulnerability Management'\000Threat Modeling\000\"Threat Modeling\"\000Threat M"
+    "odeling\000'Threat Modeling'\000Security Governance\000\"Security Governance\"\000Security Governance\000'Securit"
+    "y Governance'\000Cloud Security Compliance\000\"Cloud Security Compliance\"\000Cloud Security Compliance\000'C"
+    "loud Security Compliance'\000Secure Coding Practices\000\"Secure Coding Practices\"\000Secure Coding Practi"
+    "ces\000'Secure Coding Practices'\000Business Continuity Planning\000\"Business Continuity Planning\"\000Busine"
+    "ss Continuity Planning\000'Business Continuity Planning'\000Security Automation\000\"Security Automation\"\000"
+    "Security Automation\000'Security Automation'\000Endpoint Detection & Response (EDR)\000\"Endpoint Detectio"
+    "n & Response (EDR)\"\000Endpoint Detection & Response (EDR)\000'Endpoint Detection & Response (EDR)'\000SO"
+    "C Tools\000\"SOC Tools\"\000SOC Tools\000'SOC Tools'\000Security Metrics & KPIs\000\"Security Metrics & KPIs\"\000Secu"
+    "rity Metrics & KPIs\000'Security Metrics & KPIs'\000IoT Security\000\"IoT Security\"\000IoT Security\000'IoT Secu"
+    "rity'\000Security Consulting\000\"Security Consulting\"\000Security Consulting\000'Security Consulting'\000CompTI"
+    "A Security+\000\"CompTIA Security+\"\000CompTIA Security+\000'CompTIA Security+'\000Certified Information Syst"
+    "ems Auditor (CISA)\000\"Certified Information Systems Auditor (CISA)\"\000Certified Information Systems "
+    "Auditor (CISA)\000'Certified Information Systems Auditor (CISA)'\000GIAC Security Essentials (GSEC)\000\"G"
+    "IAC Security Essentials (GSEC)\"\000GIAC Security Essentials (GSEC)\000'GIAC Security Essentials (GSEC)"
+    "'\000GIAC Certified Incident Handler (GCIH)\000\"GIAC Certified Incident Handler (GCIH)\"\000GIAC Certified"
+    " Incident Handler (GCIH)\000'GIAC Certified Incident Handler (GCIH)'\000GIAC Certified Penetration Tes"
+    "ter (GPEN)\000\"GIAC Certified Penetration Tester (GPEN)\"\000GIAC Certified Penetration Tester (GPEN)\000'"
+    "GIAC Certified Penetration Tester (GPEN)'\000Certified Penetration Testing Engineer (CPTE)\000\"Certifi"
+    "ed Penetration Testing Engineer (CPTE)\"\000Certified Penetration Testing Engineer (CPTE)\000'Certified"
+    " Penetration Testing Engineer (CPTE)'\000CompTIA CySA+\000\"CompTIA CySA+\"\000CompTIA CySA+\000'CompTIA CySA+"
+    "'\000Certified SOC Analyst (CSA)\000\"Certified SOC Analyst (CSA)\"\000Certified SOC Analyst (CSA)\000'Certifi"
+    "ed SOC Analyst (CSA)'\000ISO 27001 Lead Auditor\000\"ISO 27001 Lead Auditor\"\000ISO 27001 Lead Auditor\000'IS"
+    "O 27001 Lead Auditor'\000NIST Cybersecurity Framework Training\000\"NIST Cybersecurity Framework Traini"
+    "ng\"\000NIST Cybersecurity Framework Training\000'NIST Cybersecurity Framework Training'\000AWS Certified "
+    "Security \342\200\223 Specialty\000\"AWS Certified Security \342\200\223 Specialty\"\000AWS Certified Security \342\200\223 Special"
+    "ty\000'AWS Certified Security \342\200\223 Specialty'\000Certified Cybersecurity Architect (CCSA)\000\"Certified Cy"
+    "bersecurity Architect (CCSA)\"\000Certified Cybersecurity Architect (CCSA)\000'Certified Cybersecurity "
+    "Architect (CCSA)'\000Certified Vulnerability Assessor (CVA)\000\"Certified Vulnerability Assessor (CVA)"
+    "\"\000Certified Vulnerability Assessor (CVA)\000'Certified Vulnerability Assessor (CVA)'\000Certified Thre"
+    "at Intelligence Analyst (CTIA)\000\"Certified Threat Intelligence Analyst (CTIA)\"\000Certified Threat I"
+    "ntelligence Analyst (CTIA)\000'Certified Threat Intelligence Analyst (CTIA)'\000Offensive Security Cer"
+    "tified Professional (OSCP)\000\"Offensive Security Certified Professional (OSCP)\"\000Offensive Security"
+    " Certified Professional (OSCP)\000'Offensive Security Certified Professional (OSCP)'\000Offensive Secu"
+    "rity Certified Expert (OSCE)\000\"Offensive Security Certified Expert (OSCE)\"\000Offensive Security Cer"
+    "tified Expert (OSCE)\000'Offensive Security Certified Expert (OSCE)'\000Certified Forensic Analyst (GC"
+    "FA)\000\"Certified Forensic Analyst (GCFA)\"\000Certified Forensic Analyst (GCFA)\000'Certified Forensic An"
+    "alyst (GCFA)'\000EC-Council Certified Security Analyst (ECSA)\000\"EC-Council Certified Security Analys"
+    "t (ECSA)\"\000EC-Council Certified Security Analyst (ECSA)\000'EC-Council Certified Security Analyst (E"
+    "CSA)'\000Cloud Security Alliance Certificate of Cloud Security Knowledge (CCSK)\000\"Cloud Security All"
+    "iance Certificate of Cloud Security Knowledge (CCSK)\"\000Cloud Security Alliance Certificate of Clo"
+    "ud Security Knowledge (CCSK)\000'Cloud Security Alliance Certificate of Cloud Security Knowledge (C"
+    "CSK)'\000Cisco CCNP Security\000\"Cisco CCNP Security\"\000Cisco CCNP Security\000'Cisco CCNP Security'\000PCI DS"
+    "S Professional\000\"PCI DSS Professional\"\000PCI DSS Professional\000'PCI DSS Professional'\000HIPAA Security"
+    " Certification\000\"HIPAA Security Certification\"\000HIPAA Security Certification\000'HIPAA Security Certi"
+    "fication'\000Certified Governance, Risk and Compliance Professional (GRCP)\000\"Certified Governance, R"
+    "isk and Compliance Professional (GRCP)\"\000\"Certified Governance, Risk and Compliance Professional "
+    "(GRCP)\"\000'Certified Governance, Risk and Compliance Professional (GRCP)'\000SANS Cybersecurity Leade"
+    "rship Program\000\"SANS Cybersecurity Leadership Program\"\000SANS Cybersecurity Leadership Program\000'SAN"
+    "S Cybersecurity Leadership Program'\000Senior Backend Engineer\000\"Senior Backend Engineer\"\000Senior Bac"
+    "kend Engineer\000'Senior Backend Engineer'\000Senior Frontend Engineer\000\"Senior Frontend Engineer\"\000Seni"
+    "or Frontend Engineer\000'Senior Frontend Engineer'\000Software Engineer\000\"Software Engineer\"\000Software E"
+    "ngineer\000'Software Engineer'\000Full Stack Developer\000\"Full Stack Developer\"\000Full Stack Developer\000'Fu"
+    "ll Stack Developer'\000Backend Developer\000\"Backend Developer\"\000Backend Developer\000'Backend Developer'\000"
+    "Frontend Developer\000\"Frontend Developer\"\000Frontend Developer\000'Frontend Developer'\000Web Developer\000\"W"
+    "eb Developer\"\000Web Developer\000'Web Developer'\000Mobile Developer (iOS)\000\"Mobile Developer (iOS)\"\000Mobi"
+    "le Developer (iOS)\000'Mobile Developer (iOS)'\000Mobile Developer (Android)\000\"Mobile Developer (Androi"
+    "d)\"\000Mobile Developer (Android)\000'Mobile Developer (Android)'\000UI Developer\000\"UI Developer\"\000UI Devel"
+    "oper\000'UI Developer'\000UX Developer\000\"UX Developer\"\000UX Developer\000'UX Developer'\000API Developer\000\"API D"
+    "eveloper\"\000API Developer\000'API Developer'\000Embedded Systems Engineer\000\"Embedded Systems Engineer\"\000Em"
+    "bedded Systems Engineer\000'Embedded Systems Engineer'\000Firmware Engineer\000\"Firmware Engineer\"\000Firmwa"
+    "re Engineer\000'Firmware Engineer'\000ERP Developer (SAP/Oracle)\000\"ERP Developer (SAP/Oracle)\"\000ERP Deve"
+    "loper (SAP/Oracle)\000'ERP Developer (SAP/Oracle)'\000Salesforce Developer\000\"Salesforce Developer\"\000Sale"
+    "sforce Developer\000'Salesforce Developer'\000ServiceNow Developer\000\"ServiceNow Developer\"\000ServiceNow D"
+    "eveloper\000'ServiceNow Developer'\000CRM Developer\000\"CRM Developer\"\000CRM Developer\000'CRM Developer'\000Midd"
+    "leware Engineer\000\"Middleware Engineer\"\000Middleware Engineer\000'Middleware Engineer'\000Integration Arch"
+    "itect\000\"Integration Architect\"\000Integration Architect\000'Integration Architect'\000Low-Code/No-Code Dev"
+    "eloper\000\"Low-Code/No-Code Developer\"\000Low-Code/No-Code Developer\000'Low-Code/No-Code Developer'\000Seni"
+    "or Software Engineer\000\"Senior Software Engineer\"\000Senior Software Engineer\000'Senior Software Engine"
+    "er'\000Software Development & Web / Mobile\000\"Software Development & Web / Mobile\"\000Software Developme"
+    "nt & Web / Mobile\000'Software Development & Web / Mobile'\000Programming (Python, Java, C#, JavaScrip"
+    "t)\000\"Programming (Python, Java, C#, JavaScript)\"\000\"Programming (Python, Java, C#, JavaScript)\"\000'Pr"
+    "ogramming (Python, Java, C#, JavaScript)'\000Full Stack Development\000\"Full Stack Development\"\000Full S"
+    "tack Development\000'Full Stack Development'\000Backend Development\000\"Backend Development\"\000Backend Deve"
+    "lopment\000'Backend Development'\000Frontend Development\000\"Frontend Development\"\000Frontend Development\000'"
+    "Frontend Development'\000Web Development\000\"Web Development\"\000Web Development\000'Web Development'\000Mobile"
+    " App Development (iOS/Android)\000\"Mobile App Development (iOS/Android)\"\000Mobile App Development (iO"
+    "S/Android)\000'Mobile App Development (iOS/Android)'\000API Design & Development\000\"API Design & Develop"
+    "ment\"\000API Design & Development\000'API Design & Development'\000RESTful & GraphQL APIs\000\"RESTful & Grap"
+    "hQL APIs\"\000RESTful & GraphQL APIs\000'RESTful & GraphQL APIs'\000Database Design (SQL/NoSQL)\000\"Database "
+    "Design (SQL/NoSQL)\"\000Database Design (SQL/NoSQL)\000'Database Design (SQL/NoSQL)'\000ORMs (Hibernate, S"
+    "equelize, SQLAlchemy)\000\"ORMs (Hibernate, Sequelize, SQLAlchemy)\"\000\"ORMs (Hibernate, Sequelize, SQL"
+    "Alchemy)\"\000'ORMs (Hibernate, Sequelize, SQLAlchemy)'\000Version Control (Git/GitHub/GitLab)\000\"Version"
+    " Control (Git/GitHub/GitLab)\"\000Version Control (Git/GitHub/GitLab)\000'Version Control (Git/GitHub/G"
+    "itLab)'\000CI/CD Pipelines\000\"CI/CD Pipelines\"\000CI/CD Pipelines\000'CI/CD Pipelines'\000Docker & Containeriz"
+    "ation\000\"Docker & Containerization\"\000Docker & Containerization\000'Docker & Containerization'\000Kubernet"
+    "es\000\"Kubernetes\"\000Kubernetes\000'Kubernetes'\000Cloud Services (AWS, Azure, GCP)\000\"Cloud Services (AWS, A"
+    "zure, GCP)\"\000\"Cloud Services (AWS, Azure, GCP)\"\000'Cloud Services (AWS, Azure, GCP)'\000Unit Testing &"
+    " Integration Testing\000\"Unit Testing & Integration Testing\"\000Unit Testing & Integration Testing\000'Un"
+    "it Testing & Integration Testing'\000Agile Methodologies (Scrum/Kanban)\000\"Agile Methodologies (Scrum"
+    "/Kanban)\"\000Agile Methodologies (Scrum/Kanban)\000'Agile Methodologies (Scrum/Kanban)'\000Design Pattern"
+    "s\000\"Design Patterns\"\000Design Patterns\000'Design Patterns'\000Code Optimization & Performance Tuning\000\"Co"
+    "de Optimization & Performance Tuning\"\000Code Optimization & Performance Tuning\000'Code Optimization "
+    "& Performance Tuning'\000Debugging & Troubleshooting\000\"Debugging & Troubleshooting\"\000Debugging & Trou"
+    "bleshooting\000'Debugging & Troubleshooting'\000Front-End Frameworks (React, Angular, Vue)\000\"Front-End "
+    "Frameworks (React, Angular, Vue)\"\000\"Front-End Frameworks (React, Angular, Vue)\"\000'Front-End Framew"
+    "orks (React, Angular, Vue)'\000Back-End Frameworks (Spring, Django, Node.js)\000\"Back-End Frameworks ("
+    "Spring, Django, Node.js)\"\000\"Back-End Frameworks (Spring, Django, Node.js)\"\000'Back-End Frameworks ("
+    "Spring, Django, Node.js)'\000HTML, CSS, JavaScript\000\"HTML, CSS, JavaScript\"\000\"HTML, CSS, JavaScript\"\000"
+    "'HTML, CSS, JavaScript'\000UI/UX Principles\000\"UI/UX Principles\"\000UI/UX Principles\000'UI/UX Principles'\000"
+    "Responsive Design\000\"Responsive Design\"\000Responsive Design\000'Responsive Design'\000Cross-Platform Devel"
+    "opment\000\"Cross-Platform Development\"\000Cross-Platform Development\000'Cross-Platform Development'\000Low-"
+    "Code/No-Code Tools\000\"Low-Code/No-Code Tools\"\000Low-Code/No-Code Tools\000'Low-Code/No-Code Tools'\000ERP "
+    "Development (SAP/Oracle)\000\"ERP Development (SAP/Oracle)\"\000ERP Development (SAP/Oracle)\000'ERP Develo"
+    "pment (SAP/Oracle)'\000Salesforce Development\000\"Salesforce Development\"\000Salesforce Development\000'Sale"
+    "sforce Development'\000ServiceNow Development\000\"ServiceNow Development\"\000ServiceNow Development\000'Serv"
+    "iceNow Development'\000CRM Tools\000\"CRM Tools\"\000CRM Tools\000'CRM Tools'\000Middleware Integration\000\"Middlewa"
+    "re Integration\"\000Middleware Integration\000'Middleware Integration'\000Integration Architecture\000\"Integr"
+    "ation Architecture\"\000Integration Architecture\000'Integration Architecture'\000Embedded Systems Develop"
+    "ment\000\"Embedded Systems Development\"\000Embedded Systems Development\000'Embedded Systems Development'\000"
+    "Firmware Development\000\"Firmware Development\"\000Firmware Development\000'Firmware Development'\000Mobile S"
+    "DKs & Libraries\000\"Mobile SDKs & Libraries\"\000Mobile SDKs & Libraries\000'Mobile SDKs & Libraries'\000Vers"
+    "ioning & Release Management\000\"Versioning & Release Management\"\000Versioning & Release Management\000'V"
+    "ersioning & Release Management'\000Performance Profiling\000\"Performance Profiling\"\000Performance Profil"
+    "ing\000'Performance Profiling'\000Code Review & Collaboration\000\"Code Review & Collaboration\"\000Code Revie"
+    "w & Collaboration\000'Code Review & Collaboration'\000Testing Automation (Selenium, Jest, Mocha)\000\"Test"
+    "ing Automation (Selenium, Jest, Mocha)\"\000\"Testing Automation (Selenium, Jest, Mocha)\"\000'Testing Au"
+    "tomation (Selenium, Jest, Mocha)'\000Debugging Tools\000\"Debugging Tools\"\000Debugging Tools\000'Debugging T"
+    "ools'\000API Testing Tools (Postman, Swagger)\000\"API Testing Tools (Postman, Swagger)\"\000\"API Testing T"
+    "ools (Postman, Swagger)\"\000'API Testing Tools (Postman, Swagger)'\000Cloud SDKs\000\"Cloud SDKs\"\000Cloud SD"
+    "Ks\000'Cloud SDKs'\000Logging & Monitoring\000\"Logging & Monitoring\"\000Logging & Monitoring\000'Logging & Moni"
+    "toring'\000Documentation Tools\000\"Documentation Tools\"\000Documentation Tools\000'Documentation Tools'\000Coll"
+    "aboration Tools (JIRA, Confluence)\000\"Collaboration Tools (JIRA, Confluence)\"\000\"Collaboration Tools"
+    " (JIRA, Confluence)\"\000'Collaboration Tools (JIRA, Confluence)'\000AWS Certified Developer \342\200\223 Associ"
+    "ate\000\"AWS Certified Developer \342\200\223 Associate\"\000AWS Certified Developer \342\200\223 Associate\000'AWS Certified"
+    " Developer \342\200\223 Associate'\000Microsoft Certified: Azure Developer Associate\000\"Microsoft Certified: A"
+    "zure Developer Associate\"\000Microsoft Certified: Azure Developer Associate\000'Microsoft Certified: A"
+    "zure Developer Associate'\000Google Associate Android Developer\000\"Google Associate Android Developer"
+    "\"\000Google Associate Android Developer\000'Google Associate Android Developer'\000Apple Certified iOS De"
+    "veloper\000\"Apple Certified iOS Developer\"\000Apple Certified iOS Developer\000'Apple Certified iOS Devel"
+    "oper'\000Scrum Developer Certified (SDC)\000\"Scrum Developer Certified (SDC)\"\000Scrum Developer Certifie"
+    "d (SDC)\000'Scrum Developer Certified (SDC)'\000Oracle Java SE 11 Developer\000\"Oracle Java SE 11 Develop"
+    "er\"\000Oracle Java SE 11 Developer\000'Oracle Java SE 11 Developer'\000Oracle Java EE Enterprise Develope"
+    "r\000\"Oracle Java EE Enterprise Developer\"\000Oracle Java EE Enterprise Developer\000'Oracle Java EE Ente"
+    "rprise Developer'\000Python Institute PCAP\000\"Python Institute PCAP\"\000Python Institute PCAP\000'Python In"
+    "stitute PCAP'\000Python Institute PCPP\000\"Python Institute PCPP\"\000Python Institute PCPP\000'Python Instit"
+    "ute PCPP'\000Certified Software Development Professional (CSDP)\000\"Certified Software Development Pro"
+    "fessional (CSDP)\"\000Certified Software Development Professional (CSDP)\000'Certified Software Develop"
+    "ment Professional (CSDP)'\000Microsoft Certified: DevOps Engineer Expert\000\"Microsoft Certified: DevO"
+    "ps Engineer Expert\"\000Microsoft Certified: DevOps Engineer Expert\000'Microsoft Certified: DevOps Eng"
+    "ineer Expert'\000Certified React Developer\000\"Certified React Developer\"\000Certified React Developer\000'C"
+    "ertified React Developer'\000Certified Angular Developer\000\"Certified Angular Developer\"\000Certified An"
+    "gular Developer\000'Certified Angular Developer'\000Certified Vue.js Developer\000\"Certified Vue.js Devel"
+    "oper\"\000Certified Vue.js Developer\000'Certified Vue.js Developer'\000Certified Node.js Developer\000\"Certi"
+    "fied Node.js Developer\"\000Certified Node.js Developer\000'Certified Node.js Developer'\000Certified Full"
+    " Stack Developer\000\"Certified Full Stack Developer\"\000Certified Full Stack Developer\000'Certified Full"
+    " Stack Developer'\000Google Cloud Professional Cloud Developer\000\"Google Cloud Professional Cloud Dev"
+    "eloper\"\000Google Cloud Professional Cloud Developer\000'Google Cloud Professional Cloud Developer'\000Mo"
+    "bile Application Security Testing Certification\000\"Mobile Application Security Testing Certificati"
+    "on\"\000Mobile Application Security Testing Certification\000'Mobile Application Security Testing Certi"
+    "fication'\000CI/CD with Jenkins Certification\000\"CI/CD with Jenkins Certification\"\000CI/CD with Jenkins"
+    " Certification\000'CI/CD with Jenkins Certification'\000Firebase Developer Certification\000\"Firebase Dev"
+    "eloper Certification\"\000Firebase Developer Certification\000'Firebase Developer Certification'\000Flutte"
+    "r Certified Developer\000\"Flutter Certified Developer\"\000Flutter Certified Developer\000'Flutter Certifi"
+    "ed Developer'\000Unity Certified Developer\000\"Unity Certified Developer\"\000Unity Certified Developer\000'U"
+    "nity Certified Developer'\000Unreal Engine Developer Certification\000\"Unreal Engine Developer Certifi"
+    "cation\"\000Unreal Engine Developer Certification\000'Unreal Engine Developer Certification'\000Salesforce"
+    " Platform Developer I\000\"Salesforce Platform Developer I\"\000Salesforce Platform Developer I\000'Salesfo"
+    "rce Platform Developer I'\000ServiceNow Application Developer\000\"ServiceNow Application Developer\"\000Se"
+    "rviceNow Application Developer\000'ServiceNow Application Developer'\000Senior DevOps Engineer\000\"Senior"
+    " DevOps Engineer\"\000Senior DevOps Engineer\000'Senior DevOps Engineer'\000DevOps Engineer\000\"DevOps Engine"
+    "er\"\000DevOps Engineer\000'DevOps Engineer'\000Site Reliability Engineer (SRE)\000\"Site Reliability Engineer"
+    " (SRE)\"\000Site Reliability Engineer (SRE)\000'Site Reliability Engineer (SRE)'\000Cloud Engineer\000\"Cloud "
+    "Engineer\"\000Cloud Engineer\000'Cloud Engineer'\000Cloud Architect\000\"Cloud Architect\"\000Cloud Architect\000'Clo"
+    "ud Architect'\000Infrastructure Engineer\000\"Infrastructure Engineer\"\000Infrastructure Engineer\000'Infrast"
+    "ructure Engineer'\000Systems Engineer\000\"Systems Engineer\"\000Systems Engineer\000'Systems Engineer'\000Networ"
+    "k Engineer\000\"Network Engineer\"\000Network Engineer\000'Network Engineer'\000Network Architect\000\"Network Arc"
+    "hitect\"\000Network Architect\000'Network Architect'\000IT Operations Manager\000\"IT Operations Manager\"\000IT O"
+    "perations Manager\000'IT Operations Manager'\000Platform Architect\000\"Platform Architect\"\000Platform Archi"
+    "tect\000'Platform Architect'\000AWS Engineer\000\"AWS Engineer\"\000AWS Engineer\000'AWS Engineer'\000Azure Engineer"
+    "\000\"Azure Engineer\"\000Azure Engineer\000'Azure Engineer'\000Google Cloud Engineer\000\"Google Cloud Engineer\"\000"
+    "Google Cloud Engineer\000'Google Cloud Engineer'\000Cloud Consultant\000\"Cloud Consultant\"\000Cloud Consulta"
+    "nt\000'Cloud Consultant'\000Kubernetes Engineer\000\"Kubernetes Engineer\"\000Kubernetes Engineer\000'Kubernetes "
+    "Engineer'\000OpenShift Engineer\000\"OpenShift Engineer\"\000OpenShift Engineer\000'OpenShift Engineer'\000Cloud "
+    "Migration Specialist\000\"Cloud Migration Specialist\"\000Cloud Migration Specialist\000'Cloud Migration Sp"
+    "ecialist'\000Storage Engineer\000\"Storage Engineer\"\000Storage Engineer\000'Storage Engineer'\000Virtualization"
+    " Engineer\000\"Virtualization Engineer\"\000Virtualization Engineer\000'Virtualization Engineer'\000Cloud Syst"
+    "ems Administrator\000\"Cloud Systems Administrator\"\000Cloud Systems Administrator\000'Cloud Systems Admin"
+    "istrator'\000Cloud Operations Engineer\000\"Cloud Operations Engineer\"\000Cloud Operations Engineer\000'Cloud"
+    " Operations Engineer'\000IT Infrastructure Manager\000\"IT Infrastructure Manager\"\000IT Infrastructure Ma"
+    "nager\000'IT Infrastructure Manager'\000DevOps / Infrastructure / Cloud\000\"DevOps / Infrastructure / Clo"
+    "ud\"\000DevOps / Infrastructure / Cloud\000'DevOps / Infrastructure / Cloud'\000Cloud Platforms (AWS, Azur"
+    "e, GCP)\000\"Cloud Platforms (AWS, Azure, GCP)\"\000\"Cloud Platforms (AWS, Azure, GCP)\"\000'Cloud Platforms"
+    " (AWS, Azure, GCP)'\000Infrastructure as Code (Terraform, CloudFormation)\000\"Infrastructure as Code ("
+    "Terraform, CloudFormation)\"\000\"Infrastructure as Code (Terraform, CloudFormation)\"\000'Infrastructure"
+    " as Code (Terraform, CloudFormation)'\000Containerization (Docker)\000\"Containerization (Docker)\"\000Cont"
+    "ainerization (Docker)\000'Containerization (Docker)'\000Orchestration (Kubernetes, OpenShift)\000\"Orchest"
+    "ration (Kubernetes, OpenShift)\"\000\"Orchestration (Kubernetes, OpenShift)\"\000'Orchestration (Kubernet"
+    "es, OpenShift)'\000Linux/Unix Administration\000\"Linux/Unix Administration\"\000Linux/Unix Administration\000"
+    "'Linux/Unix Administration'\000Networking Fundamentals\000\"Networking Fundamentals\"\000Networking Fundame"
+    "ntals\000'Networking Fundamentals'\000Server & VM Management\000\"Server & VM Management\"\000Server & VM Mana"
+    "gement\000'Server & VM Management'\000Monitoring & Alerting (Prometheus, Grafana)\000\"Monitoring & Alerti"
+    "ng (Prometheus, Grafana)\"\000\"Monitoring & Alerting (Prometheus, Grafana)\"\000'Monitoring & Alerting ("
+    "Prometheus, Grafana)'\000Site Reliability Engineering (SRE) Principles\000\"Site Reliability Engineerin"
+    "g (SRE) Principles\"\000Site Reliability Engineering (SRE) Principles\000'Site Reliability Engineering "
+    "(SRE) Principles'\000Automation & Scripting (Python, Bash, PowerShell)\000\"Automation & Scripting (Pyt"
+    "hon, Bash, PowerShell)\"\000\"Automation & Scripting (Python, Bash, PowerShell)\"\000'Automation & Script"
+    "ing (Python, Bash, PowerShell)'\000Cloud Security Best Practices\000\"Cloud Security Best Practices\"\000Cl"
+    "oud Security Best Practices\000'Cloud Security Best Practices'\000Configuration Management (Ansible, P"
+    "uppet, Chef)\000\"Configuration Management (Ansible, Puppet, Chef)\"\000\"Configuration Management (Ansib"
+    "le, Puppet, Chef)\"\000'Configuration Management (Ansible, Puppet, Chef)'\000Load Balancing & High Avai"
+    "lability\000\"Load Balancing & High Availability\"\000Load Balancing & High Availability\000'Load Balancing"
+    " & High Availability'\000Disaster Recovery & Backup\000\"Disaster Recovery & Backup\"\000Disaster Recovery "
+    "& Backup\000'Disaster Recovery & Backup'\000Cloud Migration Strategies\000\"Cloud Migration Strategies\"\000Cl"
+    "oud Migration Strategies\000'Cloud Migration Strategies'\000Serverless Architecture\000\"Serverless Archit"
+    "ecture\"\000Serverless Architecture\000'Serverless Architecture'\000Storage Solutions\000\"Storage Solutions\"\000"
+    "Storage Solutions\000'Storage Solutions'\000Virtualization (VMware, Hyper-V)\000\"Virtualization (VMware, "
+    "Hyper-V)\"\000\"Virtualization (VMware, Hyper-V)\"\000'Virtualization (VMware, Hyper-V)'\000Logging & Observ"
+    "ability\000\"Logging & Observability\"\000Logging & Observability\000'Logging & Observability'\000Platform Arc"
+    "hitecture\000\"Platform Architecture\"\000Platform Architecture\000'Platform Architecture'\000Network Architec"
+    "ture\000\"Network Architecture\"\000Network Architecture\000'Network Architecture'\000Cloud Cost Management\000\"C"
+    "loud Cost Management\"\000Cloud Cost Management\000'Cloud Cost Management'\000Performance Tuning\000\"Performa"
+    "nce Tuning\"\000Performance Tuning\000'Performance Tuning'\000Networking Protocols\000\"Networking Protocols\"\000"
+    "Networking Protocols\000'Networking Protocols'\000IAM & Access Management\000\"IAM & Access Management\"\000IA"
+    "M & Access Management\000'IAM & Access Management'\000DevOps Culture & Collaboration\000\"DevOps Culture &"
+    " Collaboration\"\000DevOps Culture & Collaboration\000'DevOps Culture & Collaboration'\000Infrastructure M"
+    "onitoring Tools\000\"Infrastructure Monitoring Tools\"\000Infrastructure Monitoring Tools\000'Infrastructur"
+    "e Monitoring Tools'\000Cloud SDKs & CLIs\000\"Cloud SDKs & CLIs\"\000Cloud SDKs & CLIs\000'Cloud SDKs & CLIs'\000"
+    "CI/CD Tooling (Jenkins, GitLab CI, CircleCI)\000\"CI/CD Tooling (Jenkins, GitLab CI, CircleCI)\"\000\"CI/"
+    "CD Tooling (Jenkins, GitLab CI, CircleCI)\"\000'CI/CD Tooling (Jenkins, GitLab CI, CircleCI)'\000Applic"
+    "ation Deployment\000\"Application Deployment\"\000Application Deployment\000'Application Deployment'\000Securi"
+    "ty Compliance\000\"Security Compliance\"\000Security Compliance\000'Security Compliance'\000Version Control Sy"
+    "stems\000\"Version Control Systems\"\000Version Control Systems\000'Version Control Systems'\000Container Secu"
+    "rity\000\"Container Security\"\000Container Security\000'Container Security'\000Cloud Automation Tools\000\"Cloud "
+    "Automation Tools\"\000Cloud Automation Tools\000'Cloud Automation Tools'\000System Design & Architecture\000\""
+    "System Design & Architecture\"\000System Design & Architecture\000'System Design & Architecture'\000Servic"
+    "e Mesh\000\"Service Mesh\"\000Service Mesh\000'Service Mesh'\000Kubernetes Security\000\"Kubernetes Security\"\000Kube"
+    "rnetes Security\000'Kubernetes Security'\000Terraform Modules\000\"Terraform Modules\"\000Terraform Modules\000'T"
+    "erraform Modules'\000Cloud Networking\000\"Cloud Networking\"\000Cloud Networking\000'Cloud Networking'\000Load T"
+    "esting Tools\000\"Load Testing Tools\"\000Load Testing Tools\000'Load Testing Tools'\000Cloud Governance\000\"Clou"
+    "d Governance\"\000Cloud Governance\000'Cloud Governance'\000DevSecOps Practices\000\"DevSecOps Practices\"\000DevS"
+    "ecOps Practices\000'DevSecOps Practices'\000Backup & Recovery Tools\000\"Backup & Recovery Tools\"\000Backup &"
+    " Recovery Tools\000'Backup & Recovery Tools'\000Infrastructure Optimization\000\"Infrastructure Optimizati"
+    "on\"\000Infrastructure Optimization\000'Infrastructure Optimization'\000Microsoft Certified: Azure DevOps "
+    "Engineer Expert\000\"Microsoft Certified: Azure DevOps Engineer Expert\"\000Microsoft Certified: Azure D"
+    "evOps Engineer Expert\000'Microsoft Certified: Azure DevOps Engineer Expert'\000Google Cloud Professio"
+    "nal DevOps Engineer\000\"Google Cloud Professional DevOps Engineer\"\000Google Cloud Professional DevOps"
+    " Engineer\000'Google Cloud Professional DevOps Engineer'\000Red Hat Certified Engineer (RHCE)\000\"Red Hat"
+    " Certified Engineer (RHCE)\"\000Red Hat Certified Engineer (RHCE)\000'Red Hat Certified Engineer (RHCE)"
+    "'\000Certified OpenShift Administrator\000\"Certified OpenShift Administrator\"\000Certified OpenShift Admi"
+    "nistrator\000'Certified OpenShift Administrator'\000AWS Certified Advanced Networking \342\200\223 Specialty\000\"A"
+    "WS Certified Advanced Networking \342\200\223 Specialty\"\000AWS Certified Advanced Networking \342\200\223 Specialty\000"
+    "'AWS Certified Advanced Networking \342\200\223 Specialty'\000Microsoft Certified: Azure Network Engineer As"
+    "sociate\000\"Microsoft Certified: Azure Network Engineer Associate\"\000Microsoft Certified: Azure Netwo"
+    "rk Engineer Associate\000'Microsoft Certified: Azure Network Engineer Associate'\000Cisco CCNP / CCIE\000"
+    "\"Cisco CCNP / CCIE\"\000Cisco CCNP / CCIE\000'Cisco CCNP / CCIE'\000Google Cloud Security Engineer\000\"Google"
+    " Cloud Security Engineer\"\000Google Cloud Security Engineer\000'Google Cloud Security Engineer'\000CompTI"
+    "A Cloud+\000\"CompTIA Cloud+\"\000CompTIA Cloud+\000'CompTIA Cloud+'\000CompTIA Network+\000\"CompTIA Network+\"\000Co"
+    "mpTIA Network+\000'CompTIA Network+'\000Certified SRE (Site Reliability Engineer) Training\000\"Certified "
+    "SRE (Site Reliability Engineer) Training\"\000Certified SRE (Site Reliability Engineer) Training\000'Ce"
+    "rtified SRE (Site Reliability Engineer) Training'\000Linux Professional Institute Certification (LP"
+    "IC)\000\"Linux Professional Institute Certification (LPIC)\"\000Linux Professional Institute Certificati"
+    "on (LPIC)\000'Linux Professional Institute Certification (LPIC)'\000VMware vSphere Advanced Profession"
+    "al\000\"VMware vSphere Advanced Professional\"\000VMware vSphere Advanced Professional\000'VMware vSphere A"
+    "dvanced Professional'\000Cloud Management & Automation Certification\000\"Cloud Management & Automation"
+    " Certification\"\000Cloud Management & Automation Certification\000'Cloud Management & Automation Certi"
+    "fication'\000QA Engineer\000\"QA Engineer\"\000QA Engineer\000'QA Engineer'\000QA Tester\000\"QA Tester\"\000QA Tester\000'Q"
+    "A Tester'\000Test Automation Engineer\000\"Test Automation Engineer\"\000Test Automation Engineer\000'Test Aut"
+    "omation Engineer'\000Performance Test Engineer\000\"Performance Test Engineer\"\000Performance Test Enginee"
+    "r\000'Performance Test Engineer'\000Test Engineer\000\"Test Engineer\"\000Test Engineer\000'Test Engineer'\000QA Lea"
+    "d / QA Manager\000\"QA Lead / QA Manager\"\000QA Lead / QA Manager\000'QA Lead / QA Manager'\000Manual QA Test"
+    "er\000\"Manual QA Tester\"\000Manual QA Tester\000'Manual QA Tester'\000Automation QA Engineer\000\"Automation QA "
+    "Engineer\"\000Automation QA Engineer\000'Automation QA Engineer'\000QA Analyst\000\"QA Analyst\"\000QA Analyst\000'QA"
+    " Analyst'\000Software Tester\000\"Software Tester\"\000Software Tester\000'Software Tester'\000Test Automation Sp"
+    "ecialist\000\"Test Automation Specialist\"\000Test Automation Specialist\000'Test Automation Specialist'\000Pe"
+    "rformance Tester\000\"Performance Tester\"\000Performance Tester\000'Performance Tester'\000Usability Tester\000\""
+    "Usability Tester\"\000Usability Tester\000'Usability Tester'\000UAT Coordinator\000\"UAT Coordinator\"\000UAT Coor"
+    "dinator\000'UAT Coordinator'\000Test Manager\000\"Test Manager\"\000Test Manager\000'Test Manager'\000QA Coordinator"
+    "\000\"QA Coordinator\"\000QA Coordinator\000'QA Coordinator'\000Validation Engineer\000\"Validation Engineer\"\000Vali"
+    "dation Engineer\000'Validation Engineer'\000Compliance QA Analyst\000\"Compliance QA Analyst\"\000Compliance Q"
+    "A Analyst\000'Compliance QA Analyst'\000Mobile QA Tester\000\"Mobile QA Tester\"\000Mobile QA Tester\000'Mobile Q"
+    "A Tester'\000Game QA Tester\000\"Game QA Tester\"\000Game QA Tester\000'Game QA Tester'\000QA Technician\000\"QA Tech"
+    "nician\"\000QA Technician\000'QA Technician'\000Quality Control Inspector\000\"Quality Control Inspector\"\000Qual"
+    "ity Control Inspector\000'Quality Control Inspector'\000Quality Assurance / Testing\000\"Quality Assurance"
+    " / Testing\"\000Quality Assurance / Testing\000'Quality Assurance / Testing'\000Test Planning & Strategy\000\""
+    "Test Planning & Strategy\"\000Test Planning & Strategy\000'Test Planning & Strategy'\000Manual Testing\000\"Ma"
+    "nual Testing\"\000Manual Testing\000'Manual Testing'\000Automation Testing\000\"Automation Testing\"\000Automation"
+    " Testing\000'Automation Testing'\000Test Automation Tools (Selenium, Cypress, JUnit)\000\"Test Automation "
+    "Tools (Selenium, Cypress, JUnit)\"\000\"Test Automation Tools (Selenium, Cypress, JUnit)\"\000'Test Autom"
+    "ation Tools (Selenium, Cypress, JUnit)'\000Performance Testing (JMeter, LoadRunner)\000\"Performance Te"
+    "sting (JMeter, LoadRunner)\"\000\"Performance Testing (JMeter, LoadRunner)\"\000'Performance Testing (JMe"
+    "ter, LoadRunner)'\000Mobile Testing (Appium)\000\"Mobile Testing (Appium)\"\000Mobile Testing (Appium)\000'Mob"
+    "ile Testing (Appium)'\000API Testing (Postman, REST Assured)\000\"API Testing (Postman, REST Assured)\"\000"
+    "\"API Testing (Postman, REST Assured)\"\000'API Testing (Postman, REST Assured)'\000Regression Testing\000\""
+    "Regression Testing\"\000Regression Testing\000'Regression Testing'\000Functional Testing\000\"Functional Testi"
+    "ng\"\000Functional Testing\000'Functional Testing'\000Integration Testing\000\"Integration Testing\"\000Integratio"
+    "n Testing\000'Integration Testing'\000Unit Testing\000\"Unit Testing\"\000Unit Testing\000'Unit Testing'\000System T"
+    "esting\000\"System Testing\"\000System Testing\000'System Testing'\000Acceptance Testing\000\"Acceptance Testing\"\000"
+    "Acceptance Testing\000'Acceptance Testing'\000Test Case Design\000\"Test Case Design\"\000Test Case Design\000'Te"
+    "st Case Design'\000Bug Tracking & Reporting (JIRA, Bugzilla)\000\"Bug Tracking & Reporting (JIRA, Bugzi"
+    "lla)\"\000\"Bug Tracking & Reporting (JIRA, Bugzilla)\"\000'Bug Tracking & Reporting (JIRA, Bugzilla)'\000Ag"
+    "ile Testing\000\"Agile Testing\"\000Agile Testing\000'Agile Testing'\000Continuous Integration Testing\000\"Contin"
+    "uous Integration Testing\"\000Continuous Integration Testing\000'Continuous Integration Testing'\000Test M"
+    "anagement Tools\000\"Test Management Tools\"\000Test Management Tools\000'Test Management Tools'\000QA Metrics"
+    " & Reporting\000\"QA Metrics & Reporting\"\000QA Metrics & Reporting\000'QA Metrics & Reporting'\000Quality St"
+    "andards & Best Practices\000\"Quality Standards & Best Practices\"\000Quality Standards & Best Practices"
+    "\000'Quality Standards & Best Practices'\000Test Environment Setup\000\"Test Environment Setup\"\000Test Envir"
+    "onment Setup\000'Test Environment Setup'\000Usability Testing\000\"Usability Testing\"\000Usability Testing\000'U"
+    "sability Testing'\000UAT Coordination\000\"UAT Coordination\"\000UAT Coordination\000'UAT Coordination'\000Perfor"
+    "mance Monitoring\000\"Performance Monitoring\"\000Performance Monitoring\000'Performance Monitoring'\000Automa"
+    "tion Framework Design\000\"Automation Framework Design\"\000Automation Framework Design\000'Automation Fram"
+    "ework Design'\000Scripting for Automation (Python, Java, JS)\000\"Scripting for Automation (Python, Jav"
+    "a, JS)\"\000\"Scripting for Automation (Python, Java, JS)\"\000'Scripting for Automation (Python, Java, J"
+    "S)'\000Test Data Management\000\"Test Data Management\"\000Test Data Management\000'Test Data Management'\000Coll"
+    "aboration Tools (Confluence, Slack)\000\"Collaboration Tools (Confluence, Slack)\"\000\"Collaboration Too"
+    "ls (Confluence, Slack)\"\000'Collaboration Tools (Confluence, Slack)'\000Security Testing Basics\000\"Secur"
+    "ity Testing Basics\"\000Security Testing Basics\000'Security Testing Basics'\000Compliance Testing\000\"Compli"
+    "ance Testing\"\000Compliance Testing\000'Compliance Testing'\000API Mocking & Simulation\000\"API Mocking & Si"
+    "mulation\"\000API Mocking & Simulation\000'API Mocking & Simulation'\000Database Testing\000\"Database Testing"
+    "\"\000Database Testing\000'Database Testing'\000Exploratory Testing\000\"Exploratory Testing\"\000Exploratory Test"
+    "ing\000'Exploratory Testing'\000Cross-Browser Testing\000\"Cross-Browser Testing\"\000Cross-Browser Testing\000'C"
+    "ross-Browser Testing'\000Continuous Deployment Testing\000\"Continuous Deployment Testing\"\000Continuous D"
+    "eployment Testing\000'Continuous Deployment Testing'\000Code Review for QA\000\"Code Review for QA\"\000Code R"
+    "eview for QA\000'Code Review for QA'\000Defect Lifecycle Management\000\"Defect Lifecycle Management\"\000Defe"
+    "ct Lifecycle Management\000'Defect Lifecycle Management'\000Mobile Device Testing\000\"Mobile Device Testi"
+    "ng\"\000Mobile Device Testing\000'Mobile Device Testing'\000Game Testing Principles\000\"Game Testing Principl"
+    "es\"\000Game Testing Principles\000'Game Testing Principles'\000QA Documentation\000\"QA Documentation\"\000QA Doc"
+    "umentation\000'QA Documentation'\000Validation & Verification\000\"Validation & Verification\"\000Validation &"
+    " Verification\000'Validation & Verification'\000Risk-Based Testing\000\"Risk-Based Testing\"\000Risk-Based Tes"
+    "ting\000'Risk-Based Testing'\000Load & Stress Testing\000\"Load & Stress Testing\"\000Load & Stress Testing\000'L"
+    "oad & Stress Testing'\000Scenario Testing\000\"Scenario Testing\"\000Scenario Testing\000'Scenario Testing'\000Ac"
+    "cessibility Testing\000\"Accessibility Testing\"\000Accessibility Testing\000'Accessibility Testing'\000Automa"
+    "tion Script Maintenance\000\"Automation Script Maintenance\"\000Automation Script Maintenance\000'Automatio"
+    "n Script Maintenance'\000Test Execution Tracking\000\"Test Execution Tracking\"\000Test Execution Tracking\000"
+    "'Test Execution Tracking'\000Release Quality Assessment\000\"Release Quality Assessment\"\000Release Qualit"
+    "y Assessment\000'Release Quality Assessment'\000ISTQB Foundation Level\000\"ISTQB Foundation Level\"\000ISTQB "
+    "Foundation Level\000'ISTQB Foundation Level'\000ISTQB Advanced Level Test Analyst\000\"ISTQB Advanced Leve"
+    "l Test Analyst\"\000ISTQB Advanced Level Test Analyst\000'ISTQB Advanced Level Test Analyst'\000ISTQB Adva"
+    "nced Level Technical Test Analyst\000\"ISTQB Advanced Level Technical Test Analyst\"\000ISTQB Advanced L"
+    "evel Technical Test Analyst\000'ISTQB Advanced Level Technical Test Analyst'\000ISTQB Test Manager\000\"IS"
+    "TQB Test Manager\"\000ISTQB Test Manager\000'ISTQB Test Manager'\000Certified Software Tester (CSTE)\000\"Cert"
+    "ified Software Tester (CSTE)\"\000Certified Software Tester (CSTE)\000'Certified Software Tester (CSTE)"
+    "'\000Certified Test Manager (CTM)\000\"Certified Test Manager (CTM)\"\000Certified Test Manager (CTM)\000'Cert"
+    "ified Test Manager (CTM)'\000Certified Agile Tester (CAT)\000\"Certified Agile Tester (CAT)\"\000Certified "
+    "Agile Tester (CAT)\000'Certified Agile Tester (CAT)'\000Certified Selenium Professional\000\"Certified Sel"
+    "enium Professional\"\000Certified Selenium Professional\000'Certified Selenium Professional'\000Certified "
+    "Automation Tester (CAST)\000\"Certified Automation Tester (CAST)\"\000Certified Automation Tester (CAST)"
+    "\000'Certified Automation Tester (CAST)'\000Certified Performance Tester\000\"Certified Performance Tester"
+    "\"\000Certified Performance Tester\000'Certified Performance Tester'\000Certified Mobile Tester\000\"Certified"
+    " Mobile Tester\"\000Certified Mobile Tester\000'Certified Mobile Tester'\000Certified QA Analyst (CQAA)\000\"C"
+    "ertified QA Analyst (CQAA)\"\000Certified QA Analyst (CQAA)\000'Certified QA Analyst (CQAA)'\000HP LoadRun"
+    "ner Certification\000\"HP LoadRunner Certification\"\000HP LoadRunner Certification\000'HP LoadRunner Certi"
+    "fication'\000Micro Focus UFT/QTP Certification\000\"Micro Focus UFT/QTP Certification\"\000Micro Focus UFT/"
+    "QTP Certification\000'Micro Focus UFT/QTP Certification'\000Certified Software Quality Analyst (CSQA)\000"
+    "\"Certified Software Quality Analyst (CSQA)\"\000Certified Software Quality Analyst (CSQA)\000'Certified"
+    " Software Quality Analyst (CSQA)'\000Agile Testing Certification (ICAgile)\000\"Agile Testing Certifica"
+    "tion (ICAgile)\"\000Agile Testing Certification (ICAgile)\000'Agile Testing Certification (ICAgile)'\000Ce"
+    "rtified ScrumMaster (CSM) \342\200\223 QA Focus\000\"Certified ScrumMaster (CSM) \342\200\223 QA Focus\"\000Certified Scru"
+    "mMaster (CSM) \342\200\223 QA Focus\000'Certified ScrumMaster (CSM) \342\200\223 QA Focus'\000Test Automation Engineer C"
+    "ertification (TAC)\000\"Test Automation Engineer Certification (TAC)\"\000Test Automation Engineer Certi"
+    "fication (TAC)\000'Test Automation Engineer Certification (TAC)'\000Manual Testing Professional\000\"Manua"
+    "l Testing Professional\"\000Manual Testing Professional\000'Manual Testing Professional'\000Software Testi"
+    "ng Professional (STP)\000\"Software Testing Professional (STP)\"\000Software Testing Professional (STP)\000"
+    "'Software Testing Professional (STP)'\000Certified Software QA Engineer\000\"Certified Software QA Engi"
+    "neer\"\000Certified Software QA Engineer\000'Certified Software QA Engineer'\000Performance Testing with J"
+    "Meter Certification\000\"Performance Testing with JMeter Certification\"\000Performance Testing with JMe"
+    "ter Certification\000'Performance Testing with JMeter Certification'\000ISTQB Foundation Level Agile T"
+    "ester\000\"ISTQB Foundation Level Agile Tester\"\000ISTQB Foundation Level Agile Tester\000'ISTQB Foundatio"
+    "n Level Agile Tester'\000API Testing with Postman Certification\000\"API Testing with Postman Certifica"
+    "tion\"\000API Testing with Postman Certification\000'API Testing with Postman Certification'\000Appium Mob"
+    "ile Automation Certification\000\"Appium Mobile Automation Certification\"\000Appium Mobile Automation C"
+    "ertification\000'Appium Mobile Automation Certification'\000Cypress Automation Testing Certification\000\""
+    "Cypress Automation Testing Certification\"\000Cypress Automation Testing Certification\000'Cypress Auto"
+    "mation Testing Certification'\000Load Testing Professional\000\"Load Testing Professional\"\000Load Testing"
+    " Professional\000'Load Testing Professional'\000Usability Testing Certification\000\"Usability Testing Cer"
+    "tification\"\000Usability Testing Certification\000'Usability Testing Certification'\000Game QA Testing Ce"
+    "rtification\000\"Game QA Testing Certification\"\000Game QA Testing Certification\000'Game QA Testing Certi"
+    "fication'\000Certified QA Lead / Manager\000\"Certified QA Lead / Manager\"\000Certified QA Lead / Manager\000"
+    "'Certified QA Lead / Manager'\000Blockchain Developer\000\"Blockchain Developer\"\000Blockchain Developer\000'"
+    "Blockchain Developer'\000AR/VR Engineer\000\"AR/VR Engineer\"\000AR/VR Engineer\000'AR/VR Engineer'\000Augmented "
+    "Reality Developer\000\"Augmented Reality Developer\"\000Augmented Reality Developer\000'Augmented Reality D"
+    "eveloper'\000Virtual Reality Developer\000\"Virtual Reality Developer\"\000Virtual Reality Developer\000'Virtu"
+    "al Reality Developer'\000Game Developer\000\"Game Developer\"\000Game Developer\000'Game Developer'\000IoT Engine"
+    "er\000\"IoT Engineer\"\000IoT Engineer\000'IoT Engineer'\000Robotics Engineer\000\"Robotics Engineer\"\000Robotics Eng"
+    "ineer\000'Robotics Engineer'\000Quantum Computing Scientist\000\"Quantum Computing Scientist\"\000Quantum Comp"
+    "uting Scientist\000'Quantum Computing Scientist'\000Edge Computing Engineer\000\"Edge Computing Engineer\"\000"
+    "Edge Computing Engineer\000'Edge Computing Engineer'\000Embedded Systems Developer\000\"Embedded Systems D"
+    "eveloper\"\000Embedded Systems Developer\000'Embedded Systems Developer'\000Game Designer\000\"Game Designer\"\000"
+    "Game Designer\000'Game Designer'\000Game Tester\000\"Game Tester\"\000Game Tester\000'Game Tester'\000Unity Develope"
+    "r\000\"Unity Developer\"\000Unity Developer\000'Unity Developer'\000Unreal Engine Developer\000\"Unreal Engine Dev"
+    "eloper\"\000Unreal Engine Developer\000'Unreal Engine Developer'\000XR Engineer (Extended Reality)\000\"XR Eng"
+    "ineer (Extended Reality)\"\000XR Engineer (Extended Reality)\000'XR Engineer (Extended Reality)'\000Metave"
+    "rse Developer\000\"Metaverse Developer\"\000Metaverse Developer\000'Metaverse Developer'\000Smart Devices Engi"
+    "neer\000\"Smart Devices Engineer\"\000Smart Devices Engineer\000'Smart Devices Engineer'\000Wearable Technolog"
+    "y Developer\000\"Wearable Technology Developer\"\000Wearable Technology Developer\000'Wearable Technology D"
+    "eveloper'\000Autonomous Systems Engineer\000\"Autonomous Systems Engineer\"\000Autonomous Systems Engineer\000"
+    "'Autonomous Systems Engineer'\000Emerging / Specialized Tech\000\"Emerging / Specialized Tech\"\000Emerging"
+    " / Specialized Tech\000'Emerging / Specialized Tech'\000Blockchain Development (Ethereum, Hyperledger)"
+    "\000\"Blockchain Development (Ethereum, Hyperledger)\"\000\"Blockchain Development (Ethereum, Hyperledger"
+    ")\"\000'Blockchain Development (Ethereum, Hyperledger)'\000Smart Contracts\000\"Smart Contracts\"\000Smart Cont"
+    "racts\000'Smart Contracts'\000Cryptography\000\"Cryptography\"\000Cryptography\000'Cryptography'\000AR/VR Developmen"
+    "t (Unity, Unreal Engine)\000\"AR/VR Development (Unity, Unreal Engine)\"\000\"AR/VR Development (Unity, U"
+    "nreal Engine)\"\000'AR/VR Development (Unity, Unreal Engine)'\0003D Modeling & Animation\000\"3D Modeling &"
+    " Animation\"\0003D Modeling & Animation\000'3D Modeling & Animation'\000Game Development (C#, C++, Unity, "
+    "Unreal)\000\"Game Development (C#, C++, Unity, Unreal)\"\000\"Game Development (C#, C++, Unity, Unreal)\"\000"
+    "'Game Development (C#, C++, Unity, Unreal)'\000IoT Development & Sensors\000\"IoT Development & Sensors"
+    "\"\000IoT Development & Sensors\000'IoT Development & Sensors'\000Robotics Programming\000\"Robotics Programmi"
+    "ng\"\000Robotics Programming\000'Robotics Programming'\000Embedded Systems\000\"Embedded Systems\"\000Embedded Sys"
+    "tems\000'Embedded Systems'\000Edge Computing\000\"Edge Computing\"\000Edge Computing\000'Edge Computing'\000Quantum "
+    "Computing Fundamentals\000\"Quantum Computing Fundamentals\"\000Quantum Computing Fundamentals\000'Quantum "
+    "Computing Fundamentals'\000XR Technologies\000\"XR Technologies\"\000XR Technologies\000'XR Technologies'\000Wear"
+    "able Device Development\000\"Wearable Device Development\"\000Wearable Device Development\000'Wearable Devi"
+    "ce Development'\000Metaverse Development\000\"Metaverse Development\"\000Metaverse Development\000'Metaverse D"
+    "evelopment'\000Simulation & Prototyping\000\"Simulation & Prototyping\"\000Simulation & Prototyping\000'Simula"
+    "tion & Prototyping'\000Mobile AR/VR SDKs\000\"Mobile AR/VR SDKs\"\000Mobile AR/VR SDKs\000'Mobile AR/VR SDKs'\000"
+    "Computer Graphics\000\"Computer Graphics\"\000Computer Graphics\000'Computer Graphics'\000Game Engine Scriptin"
+    "g\000\"Game Engine Scripting\"\000Game Engine Scripting\000'Game Engine Scripting'\000Device Integration\000\"Devi"
+    "ce Integration\"\000Device Integration\000'Device Integration'\000Sensor Data Processing\000\"Sensor Data Proc"
+    "essing\"\000Sensor Data Processing\000'Sensor Data Processing'\000Hardware-Software Integration\000\"Hardware-"
+    "Software Integration\"\000Hardware-Software Integration\000'Hardware-Software Integration'\000Cloud Integr"
+    "ation\000\"Cloud Integration\"\000Cloud Integration\000'Cloud Integration'\000Blockchain Security\000\"Blockchain "
+    "Security\"\000Blockchain Security\000'Blockchain Security'\000Algorithm Design\000\"Algorithm Design\"\000Algorith"
+    "m Design\000'Algorithm Design'\000Network Communication Protocols\000\"Network Communication Protocols\"\000Ne"
+    "twork Communication Protocols\000'Network Communication Protocols'\000AI & ML for Emerging Tech\000\"AI & "
+    "ML for Emerging Tech\"\000AI & ML for Emerging Tech\000'AI & ML for Emerging Tech'\000Data Visualization f"
+    "or Devices\000\"Data Visualization for Devices\"\000Data Visualization for Devices\000'Data Visualization f"
+    "or Devices'\000Real-Time Systems\000\"Real-Time Systems\"\000Real-Time Systems\000'Real-Time Systems'\0003D Asset"
+    " Optimization\000\"3D Asset Optimization\"\0003D Asset Optimization\000'3D Asset Optimization'\000UI/UX for AR"
+    "/VR\000\"UI/UX for AR/VR\"\000UI/UX for AR/VR\000'UI/UX for AR/VR'\000Testing & QA for Emerging Tech\000\"Testing "
+    "& QA for Emerging Tech\"\000Testing & QA for Emerging Tech\000'Testing & QA for Emerging Tech'\000Simulati"
+    "on Tools\000\"Simulation Tools\"\000Simulation Tools\000'Simulation Tools'\000Documentation & Reporting\000\"Docum"
+    "entation & Reporting\"\000Documentation & Reporting\000'Documentation & Reporting'\000Collaboration Tools\000"
+    "\"Collaboration Tools\"\000Collaboration Tools\000'Collaboration Tools'\000API Development & Integration\000\"A"
+    "PI Development & Integration\"\000API Development & Integration\000'API Development & Integration'\000Clou"
+    "d Services for Devices\000\"Cloud Services for Devices\"\000Cloud Services for Devices\000'Cloud Services f"
+    "or Devices'\000Analytics for IoT & XR\000\"Analytics for IoT & XR\"\000Analytics for IoT & XR\000'Analytics fo"
+    "r IoT & XR'\000DevOps for Emerging Tech\000\"DevOps for Emerging Tech\"\000DevOps for Emerging Tech\000'DevOps"
+    " for Emerging Tech'\000Continuous Integration\000\"Continuous Integration\"\000Continuous Integration\000'Cont"
+    "inuous Integration'\000Blockchain Developer Certification\000\"Blockchain Developer Certification\"\000Bloc"
+    "kchain Developer Certification\000'Blockchain Developer Certification'\000Certified Ethereum Developer"
+    "\000\"Certified Ethereum Developer\"\000Certified Ethereum Developer\000'Certified Ethereum Developer'\000Hype"
+    "rledger Fabric Developer Certification\000\"Hyperledger Fabric Developer Certification\"\000Hyperledger "
+    "Fabric Developer Certification\000'Hyperledger Fabric Developer Certification'\000AR/VR Developer Cert"
+    "ification\000\"AR/VR Developer Certification\"\000AR/VR Developer Certification\000'AR/VR Developer Certifi"
+    "cation'\000Augmented Reality Specialist\000\"Augmented Reality Specialist\"\000Augmented Reality Specialist"
+    "\000'Augmented Reality Specialist'\000Virtual Reality Developer Certification\000\"Virtual Reality Develop"
+    "er Certification\"\000Virtual Reality Developer Certification\000'Virtual Reality Developer Certificati"
+    "on'\000IoT Foundation Certification\000\"IoT Foundation Certification\"\000IoT Foundation Certification\000'Io"
+    "T Foundation Certification'\000IoT Security Specialist Certification\000\"IoT Security Specialist Certi"
+    "fication\"\000IoT Security Specialist Certification\000'IoT Security Specialist Certification'\000Robotics"
+    " Process Automation Developer (RPA) Certification\000\"Robotics Process Automation Developer (RPA) C"
+    "ertification\"\000Robotics Process Automation Developer (RPA) Certification\000'Robotics Process Automa"
+    "tion Developer (RPA) Certification'\000Robotics Engineering Certification\000\"Robotics Engineering Cer"
+    "tification\"\000Robotics Engineering Certification\000'Robotics Engineering Certification'\000IBM Quantum "
+    "Developer Certification\000\"IBM Quantum Developer Certification\"\000IBM Quantum Developer Certificatio"
+    "n\000'IBM Quantum Developer Certification'\000Edge Computing Specialist\000\"Edge Computing Specialist\"\000Ed"
+    "ge Computing Specialist\000'Edge Computing Specialist'\000Embedded Systems Developer Certification\000\"Em"
+    "bedded Systems Developer Certification\"\000Embedded Systems Developer Certification\000'Embedded Syste"
+    "ms Developer Certification'\000Certified Smart Devices Developer\000\"Certified Smart Devices Developer"
+    "\"\000Certified Smart Devices Developer\000'Certified Smart Devices Developer'\000Wearable Technology Deve"
+    "loper Certification\000\"Wearable Technology Developer Certification\"\000Wearable Technology Developer "
+    "Certification\000'Wearable Technology Developer Certification'\000Autonomous Systems Engineering Certi"
+    "fication\000\"Autonomous Systems Engineering Certification\"\000Autonomous Systems Engineering Certifica"
+    "tion\000'Autonomous Systems Engineering Certification'\000AI in Game Development Certification\000\"AI in "
+    "Game Development Certification\"\000AI in Game Development Certification\000'AI in Game Development Cer"
+    "tification'\000XR (Extended Reality) Developer Certification\000\"XR (Extended Reality) Developer Certi"
+    "fication\"\000XR (Extended Reality) Developer Certification\000'XR (Extended Reality) Developer Certifi"
+    "cation'\000Metaverse Developer Certification\000\"Metaverse Developer Certification\"\000Metaverse Develope"
+    "r Certification\000'Metaverse Developer Certification'\000AR/VR Game Developer Certification\000\"AR/VR Ga"
+    "me Developer Certification\"\000AR/VR Game Developer Certification\000'AR/VR Game Developer Certificati"
+    "on'\000Certified Embedded Firmware Engineer\000\"Certified Embedded Firmware Engineer\"\000Certified Embedd"
+    "ed Firmware Engineer\000'Certified Embedded Firmware Engineer'\000Certified Robotics Software Engineer"
+    "\000\"Certified Robotics Software Engineer\"\000Certified Robotics Software Engineer\000'Certified Robotics"
+    " Software Engineer'\000Certified Drone / UAV Developer\000\"Certified Drone / UAV Developer\"\000Certified "
+    "Drone / UAV Developer\000'Certified Drone / UAV Developer'\000Certified IoT Application Developer\000\"Cer"
+    "tified IoT Application Developer\"\000Certified IoT Application Developer\000'Certified IoT Application"
+    " Developer'\000Mixed Reality Developer Certification\000\"Mixed Reality Developer Certification\"\000Mixed "
+    "Reality Developer Certification\000'Mixed Reality Developer Certification'\0003D Game Engine Developer"
+    " Certification\000\"3D Game Engine Developer Certification\"\0003D Game Engine Developer Certification\000'"
+    "3D Game Engine Developer Certification'\000Digital Twin Specialist Certification\000\"Digital Twin Spec"
+    "ialist Certification\"\000Digital Twin Specialist Certification\000'Digital Twin Specialist Certificati"
+    "on'\000Product Manager\000\"Product Manager\"\000Product Manager\000'Product Manager'\000Product Owner\000\"Product O"
+    "wner\"\000Product Owner\000'Product Owner'\000UX Designer\000\"UX Designer\"\000UX Designer\000'UX Designer'\000UI Desig"
+    "ner\000\"UI Designer\"\000UI Designer\000'UI Designer'\000Interaction Designer\000\"Interaction Designer\"\000Interact"
+    "ion Designer\000'Interaction Designer'\000UX Researcher\000\"UX Researcher\"\000UX Researcher\000'UX Researcher'\000"
+    "Design Systems Engineer\000\"Design Systems Engineer\"\000Design Systems Engineer\000'Design Systems Engine"
+    "er'\000Visual Designer\000\"Visual Designer\"\000Visual Designer\000'Visual Designer'\000Content Designer\000\"Conten"
+    "t Designer\"\000Content Designer\000'Content Designer'\000Associate Product Manager\000\"Associate Product Man"
+    "ager\"\000Associate Product Manager\000'Associate Product Manager'\000Junior Product Manager\000\"Junior Produ"
+    "ct Manager\"\000Junior Product Manager\000'Junior Product Manager'\000Senior Product Manager\000\"Senior Produ"
+    "ct Manager\"\000Senior Product Manager\000'Senior Product Manager'\000Technical Product Manager\000\"Technical"
+    " Product Manager\"\000Technical Product Manager\000'Technical Product Manager'\000Digital Product Manager\000"
+    "\"Digital Product Manager\"\000Digital Product Manager\000'Digital Product Manager'\000Mobile Product Manag"
+    "er\000\"Mobile Product Manager\"\000Mobile Product Manager\000'Mobile Product Manager'\000Agile Product Owner\000"
+    "\"Agile Product Owner\"\000Agile Product Owner\000'Agile Product Owner'\000Platform Product Manager\000\"Platfo"
+    "rm Product Manager\"\000Platform Product Manager\000'Platform Product Manager'\000Product Operations Manag"
+    "er\000\"Product Operations Manager\"\000Product Operations Manager\000'Product Operations Manager'\000Growth P"
+    "roduct Manager\000\"Growth Product Manager\"\000Growth Product Manager\000'Growth Product Manager'\000Product "
+    "Strategy Manager\000\"Product Strategy Manager\"\000Product Strategy Manager\000'Product Strategy Manager'\000"
+    "Director of Product Management\000\"Director of Product Management\"\000Director of Product Management\000'"
+    "Director of Product Management'\000VP of Product\000\"VP of Product\"\000VP of Product\000'VP of Product'\000Chie"
+    "f Product Officer (CPO)\000\"Chief Product Officer (CPO)\"\000Chief Product Officer (CPO)\000'Chief Product"
+    " Officer (CPO)'\000Product Portfolio Manager\000\"Product Portfolio Manager\"\000Product Portfolio Manager\000"
+    "'Product Portfolio Manager'\000New Product Development Manager\000\"New Product Development Manager\"\000Ne"
+    "w Product Development Manager\000'New Product Development Manager'\000Product Analyst\000\"Product Analyst"
+    "\"\000Product Analyst\000'Product Analyst'\000Product Coordinator\000\"Product Coordinator\"\000Product Coordinato"
+    "r\000'Product Coordinator'\000Product / UX / UI / Design\000\"Product / UX / UI / Design\"\000Product / UX / U"
+    "I / Design\000'Product / UX / UI / Design'\000Product Management\000\"Product Management\"\000Product Manageme"
+    "nt\000'Product Management'\000User Experience (UX) Design\000\"User Experience (UX) Design\"\000User Experienc"
+    "e (UX) Design\000'User Experience (UX) Design'\000User Interface (UI) Design\000\"User Interface (UI) Desi"
+    "gn\"\000User Interface (UI) Design\000'User Interface (UI) Design'\000Interaction Design\000\"Interaction Desi"
+    "gn\"\000Interaction Design\000'Interaction Design'\000Design Thinking\000\"Design Thinking\"\000Design Thinking\000'D"
+    "esign Thinking'\000Wireframing & Prototyping (Figma, Adobe XD, Sketch)\000\"Wireframing & Prototyping ("
+    "Figma, Adobe XD, Sketch)\"\000\"Wireframing & Prototyping (Figma, Adobe XD, Sketch)\"\000'Wireframing & P"
+    "rototyping (Figma, Adobe XD, Sketch)'\000Visual Design\000\"Visual Design\"\000Visual Design\000'Visual Design"
+    "'\000Information Architecture\000\"Information Architecture\"\000Information Architecture\000'Information Arch"
+    "itecture'\000User Research\000\"User Research\"\000User Research\000'User Research'\000Persona Development\000\"Perso"
+    "na Development\"\000Persona Development\000'Persona Development'\000Journey Mapping\000\"Journey Mapping\"\000Jour"
+    "ney Mapping\000'Journey Mapping'\000Agile & Scrum for Product\000\"Agile & Scrum for Product\"\000Agile & Scru"
+    "m for Product\000'Agile & Scrum for Product'\000Product Roadmapping\000\"Product Roadmapping\"\000Product Road"
+    "mapping\000'Product Roadmapping'\000Feature Prioritization\000\"Feature Prioritization\"\000Feature Prioritiza"
+    "tion\000'Feature Prioritization'\000Project Management Tools (JIRA, Trello, Asana)\000\"Project Management"
+    " Tools (JIRA, Trello, Asana)\"\000\"Project Management Tools (JIRA, Trello, Asana)\"\000'Project Manageme"
+    "nt Tools (JIRA, Trello, Asana)'\000Design Systems\000\"Design Systems\"\000Design Systems\000'Design Systems'\000"
+    "Accessibility Standards\000\"Accessibility Standards\"\000Accessibility Standards\000'Accessibility Standar"
+    "ds'\000A/B Testing\000\"A/B Testing\"\000A/B Testing\000'A/B Testing'\000Analytics & Metrics\000\"Analytics & Metrics"
+    "\"\000Analytics & Metrics\000'Analytics & Metrics'\000Market Research\000\"Market Research\"\000Market Research\000'M"
+    "arket Research'\000Customer Feedback Analysis\000\"Customer Feedback Analysis\"\000Customer Feedback Analys"
+    "is\000'Customer Feedback Analysis'\000Wireframe Testing\000\"Wireframe Testing\"\000Wireframe Testing\000'Wirefra"
+    "me Testing'\000UI Component Libraries\000\"UI Component Libraries\"\000UI Component Libraries\000'UI Component"
+    " Libraries'\000Prototyping Tools\000\"Prototyping Tools\"\000Prototyping Tools\000'Prototyping Tools'\000Interact"
+    "ion Prototyping\000\"Interaction Prototyping\"\000Interaction Prototyping\000'Interaction Prototyping'\000Visu"
+    "al Storytelling\000\"Visual Storytelling\"\000Visual Storytelling\000'Visual Storytelling'\000Sketching & Idea"
+    "tion\000\"Sketching & Ideation\"\000Sketching & Ideation\000'Sketching & Ideation'\000Product Backlog Manageme"
+    "nt\000\"Product Backlog Management\"\000Product Backlog Management\000'Product Backlog Management'\000Technica"
+    "l Product Knowledge\000\"Technical Product Knowledge\"\000Technical Product Knowledge\000'Technical Product"
+    " Knowledge'\000Mobile Product Design\000\"Mobile Product Design\"\000Mobile Product Design\000'Mobile Product "
+    "Design'\000Platform Product Strategy\000\"Platform Product Strategy\"\000Platform Product Strategy\000'Platfor"
+    "m Product Strategy'\000Growth & Optimization\000\"Growth & Optimization\"\000Growth & Optimization\000'Growth "
+    "& Optimization'\000Content Design\000\"Content Design\"\000Content Design\000'Content Design'\000Digital Product "
+    "Tools\000\"Digital Product Tools\"\000Digital Product Tools\000'Digital Product Tools'\000Feature Documentatio"
+    "n\000\"Feature Documentation\"\000Feature Documentation\000'Feature Documentation'\000Design QA\000\"Design QA\"\000De"
+    "sign QA\000'Design QA'\000Brand Guidelines\000\"Brand Guidelines\"\000Brand Guidelines\000'Brand Guidelines'\000User"
+    " Flow Design\000\"User Flow Design\"\000User Flow Design\000'User Flow Design'\000Information Design\000\"Informat"
+    "ion Design\"\000Information Design\000'Information Design'\000Cross-Functional Collaboration\000\"Cross-Functi"
+    "onal Collaboration\"\000Cross-Functional Collaboration\000'Cross-Functional Collaboration'\000Wireframe to"
+    " Prototype Handoff\000\"Wireframe to Prototype Handoff\"\000Wireframe to Prototype Handoff\000'Wireframe to"
+    " Prototype Handoff'\000Market Trend Analysis\000\"Market Trend Analysis\"\000Market Trend Analysis\000'Market "
+    "Trend Analysis'\000Design Metrics\000\"Design Metrics\"\000Design Metrics\000'Design Metrics'\000Usability Heuris"
+    "tics\000\"Usability Heuristics\"\000Usability Heuristics\000'Usability Heuristics'\000Customer Journey Optimiz"
+    "ation\000\"Customer Journey Optimization\"\000Customer Journey Optimization\000'Customer Journey Optimizati"
+    "on'\000Certified Scrum Product Owner (CSPO)\000\"Certified Scrum Product Owner (CSPO)\"\000Certified Scrum "
+    "Product Owner (CSPO)\000'Certified Scrum Product Owner (CSPO)'\000Professional Scrum Product Owner (PS"
+    "PO)\000\"Professional Scrum Product Owner (PSPO)\"\000Professional Scrum Product Owner (PSPO)\000'Professio"
+    "nal Scrum Product Owner (PSPO)'\000Pragmatic Institute Certified (PMC)\000\"Pragmatic Institute Certifi"
+    "ed (PMC)\"\000Pragmatic Institute Certified (PMC)\000'Pragmatic Institute Certified (PMC)'\000Certified UX"
+    " Designer (NNG)\000\"Certified UX Designer (NNG)\"\000Certified UX Designer (NNG)\000'Certified UX Designer"
+    " (NNG)'\000Interaction Design Foundation Certification\000\"Interaction Design Foundation Certification"
+    "\"\000Interaction Design Foundation Certification\000'Interaction Design Foundation Certification'\000Goog"
+    "le UX Design Professional Certificate\000\"Google UX Design Professional Certificate\"\000Google UX Desi"
+    "gn Professional Certificate\000'Google UX Design Professional Certificate'\000Adobe Certified Expert ("
+    "ACE) \342\200\223 UX/UI\000\"Adobe Certified Expert (ACE) \342\200\223 UX/UI\"\000Adobe Certified Expert (ACE) \342\200\223 UX/UI\000'"
+    "Adobe Certified Expert (ACE) \342\200\223 UX/UI'\000Certified Usability Analyst (CUA)\000\"Certified Usability A"
+    "nalyst (CUA)\"\000Certified Usability Analyst (CUA)\000'Certified Usability Analyst (CUA)'\000Certified Pr"
+    "oduct Manager (CPM)\000\"Certified Product Manager (CPM)\"\000Certified Product Manager (CPM)\000'Certified"
+    " Product Manager (CPM)'\000SAFe Product Owner / Product Manager (POPM)\000\"SAFe Product Owner / Produc"
+    "t Manager (POPM)\"\000SAFe Product Owner / Product Manager (POPM)\000'SAFe Product Owner / Product Mana"
+    "ger (POPM)'\000Design Thinking Certification (IDEO/Stanford)\000\"Design Thinking Certification (IDEO/S"
+    "tanford)\"\000Design Thinking Certification (IDEO/Stanford)\000'Design Thinking Certification (IDEO/Sta"
+    "nford)'\000Human-Centered Design Certification\000\"Human-Centered Design Certification\"\000Human-Centered"
+    " Design Certification\000'Human-Centered Design Certification'\000UX Research Certification\000\"UX Resear"
+    "ch Certification\"\000UX Research Certification\000'UX Research Certification'\000UI Design Certification\000"
+    "\"UI Design Certification\"\000UI Design Certification\000'UI Design Certification'\000Mobile UX Design Cer"
+    "tification\000\"Mobile UX Design Certification\"\000Mobile UX Design Certification\000'Mobile UX Design Cer"
+    "tification'\000UX Strategy Certification\000\"UX Strategy Certification\"\000UX Strategy Certification\000'UX "
+    "Strategy Certification'\000Digital Product Management Certification\000\"Digital Product Management Cer"
+    "tification\"\000Digital Product Management Certification\000'Digital Product Management Certification'\000"
+    "Product Analytics Certification\000\"Product Analytics Certification\"\000Product Analytics Certificatio"
+    "n\000'Product Analytics Certification'\000Visual Design Certification\000\"Visual Design Certification\"\000Vi"
+    "sual Design Certification\000'Visual Design Certification'\000Interaction Design Certification\000\"Intera"
+    "ction Design Certification\"\000Interaction Design Certification\000'Interaction Design Certification'\000"
+    "Information Architecture Certification\000\"Information Architecture Certification\"\000Information Arch"
+    "itecture Certification\000'Information Architecture Certification'\000Certified Growth Product Manager"
+    "\000\"Certified Growth Product Manager\"\000Certified Growth Product Manager\000'Certified Growth Product M"
+    "anager'\000Lean UX Certification\000\"Lean UX Certification\"\000Lean UX Certification\000'Lean UX Certificati"
+    "on'\000UX Leadership Certification\000\"UX Leadership Certification\"\000UX Leadership Certification\000'UX Le"
+    "adership Certification'\000Certified Technical Product Manager\000\"Certified Technical Product Manager"
+    "\"\000Certified Technical Product Manager\000'Certified Technical Product Manager'\000Product Operations C"
+    "ertification\000\"Product Operations Certification\"\000Product Operations Certification\000'Product Operat"
+    "ions Certification'\000Certified New Product Development Professional (NPDP)\000\"Certified New Product"
+    " Development Professional (NPDP)\"\000Certified New Product Development Professional (NPDP)\000'Certifi"
+    "ed New Product Development Professional (NPDP)'\000VP/Director Product Leadership Program\000\"VP/Direc"
+    "tor Product Leadership Program\"\000VP/Director Product Leadership Program\000'VP/Director Product Lead"
+    "ership Program'\000Chief Product Officer (CPO) Executive Program\000\"Chief Product Officer (CPO) Execu"
+    "tive Program\"\000Chief Product Officer (CPO) Executive Program\000'Chief Product Officer (CPO) Executi"
+    "ve Program'\000Technical Support Engineer\000\"Technical Support Engineer\"\000Technical Support Engineer\000'"
+    "Technical Support Engineer'\000Helpdesk Technician / Analyst\000\"Helpdesk Technician / Analyst\"\000Helpde"
+    "sk Technician / Analyst\000'Helpdesk Technician / Analyst'\000Customer Success Engineer\000\"Customer Succ"
+    "ess Engineer\"\000Customer Success Engineer\000'Customer Success Engineer'\000DevOps Support Specialist\000\"D"
+    "evOps Support Specialist\"\000DevOps Support Specialist\000'DevOps Support Specialist'\000System Administr"
+    "ator\000\"System Administrator\"\000System Administrator\000'System Administrator'\000Database Administrator\000\""
+    "Database Administrator\"\000Database Administrator\000'Database Administrator'\000Database Developer\000\"Data"
+    "base Developer\"\000Database Developer\000'Database Developer'\000Network Administrator\000\"Network Administr"
+    "ator\"\000Network Administrator\000'Network Administrator'\000IT Support Specialist\000\"IT Support Specialist"
+    "\"\000IT Support Specialist\000'IT Support Specialist'\000IT Project Manager\000\"IT Project Manager\"\000IT Proje"
+    "ct Manager\000'IT Project Manager'\000IT Business Analyst\000\"IT Business Analyst\"\000IT Business Analyst\000'I"
+    "T Business Analyst'\000Digital Transformation Manager\000\"Digital Transformation Manager\"\000Digital Tran"
+    "sformation Manager\000'Digital Transformation Manager'\000Solutions Consultant\000\"Solutions Consultant\"\000"
+    "Solutions Consultant\000'Solutions Consultant'\000Technology Consultant\000\"Technology Consultant\"\000Techno"
+    "logy Consultant\000'Technology Consultant'\000Technical Account Manager\000\"Technical Account Manager\"\000Te"
+    "chnical Account Manager\000'Technical Account Manager'\000Support / Ops / Other Tech Roles\000\"Support / "
+    "Ops / Other Tech Roles\"\000Support / Ops / Other Tech Roles\000'Support / Ops / Other Tech Roles'\000Trou"
+    "bleshooting & Problem Solving\000\"Troubleshooting & Problem Solving\"\000Troubleshooting & Problem Solv"
+    "ing\000'Troubleshooting & Problem Solving'\000System Administration (Windows/Linux)\000\"System Administra"
+    "tion (Windows/Linux)\"\000System Administration (Windows/Linux)\000'System Administration (Windows/Linu"
+    "x)'\000Network Administration\000\"Network Administration\"\000Network Administration\000'Network Administrati"
+    "on'\000Database Administration (SQL/Oracle/MySQL)\000\"Database Administration (SQL/Oracle/MySQL)\"\000Data"
+    "base Administration (SQL/Oracle/MySQL)\000'Database Administration (SQL/Oracle/MySQL)'\000Active Direc"
+    "tory\000\"Active Directory\"\000Active Directory\000'Active Directory'\000VPN & Firewall Configuration\000\"VPN & "
+    "Firewall Configuration\"\000VPN & Firewall Configuration\000'VPN & Firewall Configuration'\000ITIL/Service"
+    " Management\000\"ITIL/Service Management\"\000ITIL/Service Management\000'ITIL/Service Management'\000Helpdesk"
+    " Ticketing Systems (JIRA, ServiceNow)\000\"Helpdesk Ticketing Systems (JIRA, ServiceNow)\"\000\"Helpdesk "
+    "Ticketing Systems (JIRA, ServiceNow)\"\000'Helpdesk Ticketing Systems (JIRA, ServiceNow)'\000Remote Sup"
+    "port Tools\000\"Remote Support Tools\"\000Remote Support Tools\000'Remote Support Tools'\000Hardware & Softwar"
+    "e Installation\000\"Hardware & Software Installation\"\000Hardware & Software Installation\000'Hardware & S"
+    "oftware Installation'\000Monitoring Tools (Nagios, Zabbix)\000\"Monitoring Tools (Nagios, Zabbix)\"\000\"Mon"
+    "itoring Tools (Nagios, Zabbix)\"\000'Monitoring Tools (Nagios, Zabbix)'\000Backup & Recovery Solutions\000"
+    "\"Backup & Recovery Solutions\"\000Backup & Recovery Solutions\000'Backup & Recovery Solutions'\000Scriptin"
+    "g (Python, Bash, PowerShell)\000\"Scripting (Python, Bash, PowerShell)\"\000\"Scripting (Python, Bash, Po"
+    "werShell)\"\000'Scripting (Python, Bash, PowerShell)'\000DevOps Basics\000\"DevOps Basics\"\000DevOps Basics\000'D"
+    "evOps Basics'\000CI/CD Knowledge\000\"CI/CD Knowledge\"\000CI/CD Knowledge\000'CI/CD Knowledge'\000Configuration "
+    "Management (Ansible, Puppet)\000\"Configuration Management (Ansible, Puppet)\"\000\"Configuration Managem"
+    "ent (Ansible, Puppet)\"\000'Configuration Management (Ansible, Puppet)'\000Patch Management\000\"Patch Mana"
+    "gement\"\000Patch Management\000'Patch Management'\000IT Project Coordination\000\"IT Project Coordination\"\000IT"
+    " Project Coordination\000'IT Project Coordination'\000IT Asset Management\000\"IT Asset Management\"\000IT Ass"
+    "et Management\000'IT Asset Management'\000Database Querying (SQL)\000\"Database Querying (SQL)\"\000Database Q"
+    "uerying (SQL)\000'Database Querying (SQL)'\000Network Troubleshooting Tools\000\"Network Troubleshooting T"
+    "ools\"\000Network Troubleshooting Tools\000'Network Troubleshooting Tools'\000Cloud Infrastructure Managem"
+    "ent\000\"Cloud Infrastructure Management\"\000Cloud Infrastructure Management\000'Cloud Infrastructure Mana"
+    "gement'\000Server Maintenance\000\"Server Maintenance\"\000Server Maintenance\000'Server Maintenance'\000Problem "
+    "Management\000\"Problem Management\"\000Problem Management\000'Problem Management'\000Service Level Agreement "
+    "(SLA) Management\000\"Service Level Agreement (SLA) Management\"\000Service Level Agreement (SLA) Manage"
+    "ment\000'Service Level Agreement (SLA) Management'\000IT Security Best Practices\000\"IT Security Best Pra"
+    "ctices\"\000IT Security Best Practices\000'IT Security Best Practices'\000Collaboration Tools (Teams, Slac"
+    "k)\000\"Collaboration Tools (Teams, Slack)\"\000\"Collaboration Tools (Teams, Slack)\"\000'Collaboration Tool"
+    "s (Teams, Slack)'\000User Training & Support\000\"User Training & Support\"\000User Training & Support\000'Use"
+    "r Training & Support'\000Remote Desktop Tools\000\"Remote Desktop Tools\"\000Remote Desktop Tools\000'Remote D"
+    "esktop Tools'\000Version Control Basics (Git)\000\"Version Control Basics (Git)\"\000Version Control Basics"
+    " (Git)\000'Version Control Basics (Git)'\000Software Deployment\000\"Software Deployment\"\000Software Deploym"
+    "ent\000'Software Deployment'\000System Backup & Recovery\000\"System Backup & Recovery\"\000System Backup & Re"
+    "covery\000'System Backup & Recovery'\000Network Security Tools\000\"Network Security Tools\"\000Network Securi"
+    "ty Tools\000'Network Security Tools'\000Monitoring Dashboards\000\"Monitoring Dashboards\"\000Monitoring Dashb"
+    "oards\000'Monitoring Dashboards'\000Access Control Management\000\"Access Control Management\"\000Access Contr"
+    "ol Management\000'Access Control Management'\000Desktop Support Tools\000\"Desktop Support Tools\"\000Desktop "
+    "Support Tools\000'Desktop Support Tools'\000Ticket Prioritization\000\"Ticket Prioritization\"\000Ticket Prior"
+    "itization\000'Ticket Prioritization'\000Troubleshooting Documentation\000\"Troubleshooting Documentation\"\000"
+    "Troubleshooting Documentation\000'Troubleshooting Documentation'\000Endpoint Management\000\"Endpoint Mana"
+    "gement\"\000Endpoint Management\000'Endpoint Management'\000Virtual Desktop Infrastructure\000\"Virtual Deskto"
+    "p Infrastructure\"\000Virtual Desktop Infrastructure\000'Virtual Desktop Infrastructure'\000Patch Deployme"
+    "nt Automation\000\"Patch Deployment Automation\"\000Patch Deployment Automation\000'Patch Deployment Automa"
+    "tion'\000Server Virtualization\000\"Server Virtualization\"\000Server Virtualization\000'Server Virtualization"
+    "'\000CompTIA A+\000\"CompTIA A+\"\000CompTIA A+\000'CompTIA A+'\000Microsoft Certified: Modern Desktop Administra"
+    "tor\000\"Microsoft Certified: Modern Desktop Administrator\"\000Microsoft Certified: Modern Desktop Admi"
+    "nistrator\000'Microsoft Certified: Modern Desktop Administrator'\000Microsoft Certified: Windows Serve"
+    "r\000\"Microsoft Certified: Windows Server\"\000Microsoft Certified: Windows Server\000'Microsoft Certified"
+    ": Windows Server'\000Cisco CCNA\000\"Cisco CCNA\"\000Cisco CCNA\000'Cisco CCNA'\000Cisco CCNP\000\"Cisco CCNP\"\000Cisco "
+    "CCNP\000'Cisco CCNP'\000AWS Certified Cloud Practitioner\000\"AWS Certified Cloud Practitioner\"\000AWS Certif"
+    "ied Cloud Practitioner\000'AWS Certified Cloud Practitioner'\000Red Hat Certified System Administrator"
+    " (RHCSA)\000\"Red Hat Certified System Administrator (RHCSA)\"\000Red Hat Certified System Administrator"
+    " (RHCSA)\000'Red Hat Certified System Administrator (RHCSA)'\000Certified Technical Support Specialist"
+    "\000\"Certified Technical Support Specialist\"\000Certified Technical Support Specialist\000'Certified Tech"
+    "nical Support Specialist'\000HDI Support Center Analyst\000\"HDI Support Center Analyst\"\000HDI Support Ce"
+    "nter Analyst\000'HDI Support Center Analyst'\000Certified System Administrator\000\"Certified System Admin"
+    "istrator\"\000Certified System Administrator\000'Certified System Administrator'\000Database Administrator"
+    " Certified Professional\000\"Database Administrator Certified Professional\"\000Database Administrator C"
+    "ertified Professional\000'Database Administrator Certified Professional'\000Oracle Database Administra"
+    "tor\000\"Oracle Database Administrator\"\000Oracle Database Administrator\000'Oracle Database Administrator"
+    "'\000Microsoft SQL Server Certification\000\"Microsoft SQL Server Certification\"\000Microsoft SQL Server C"
+    "ertification\000'Microsoft SQL Server Certification'\000Certified DevOps Practitioner\000\"Certified DevOp"
+    "s Practitioner\"\000Certified DevOps Practitioner\000'Certified DevOps Practitioner'\000Kubernetes Adminis"
+    "trator (CKA)\000\"Kubernetes Administrator (CKA)\"\000Kubernetes Administrator (CKA)\000'Kubernetes Adminis"
+    "trator (CKA)'\000Azure Administrator Associate\000\"Azure Administrator Associate\"\000Azure Administrator "
+    "Associate\000'Azure Administrator Associate'\000Azure Solutions Architect Expert\000\"Azure Solutions Arch"
+    "itect Expert\"\000Azure Solutions Architect Expert\000'Azure Solutions Architect Expert'\000Google Cloud A"
+    "ssociate Cloud Engineer\000\"Google Cloud Associate Cloud Engineer\"\000Google Cloud Associate Cloud Eng"
+    "ineer\000'Google Cloud Associate Cloud Engineer'\000IT Service Management Certification\000\"IT Service Ma"
+    "nagement Certification\"\000IT Service Management Certification\000'IT Service Management Certification"
+    "'\000IT Business Analysis Certification\000\"IT Business Analysis Certification\"\000IT Business Analysis C"
+    "ertification\000'IT Business Analysis Certification'\000Certified Solutions Consultant\000\"Certified Solu"
+    "tions Consultant\"\000Certified Solutions Consultant\000'Certified Solutions Consultant'\000Junior Softwar"
+    "e Developer\000\"Junior Software Developer\"\000Junior Software Developer\000'Junior Software Developer'\000Ju"
+    "nior Software Engineer\000\"Junior Software Engineer\"\000Junior Software Engineer\000'Junior Software Engi"
+    "neer'\000Junior Frontend Developer\000\"Junior Frontend Developer\"\000Junior Frontend Developer\000'Junior Fr"
+    "ontend Developer'\000Junior Backend Developer\000\"Junior Backend Developer\"\000Junior Backend Developer\000'"
+    "Junior Backend Developer'\000Entry-Level Web Developer\000\"Entry-Level Web Developer\"\000Entry-Level Web "
+    "Developer\000'Entry-Level Web Developer'\000Entry-Level QA Engineer\000\"Entry-Level QA Engineer\"\000Entry-Le"
+    "vel QA Engineer\000'Entry-Level QA Engineer'\000Intern - Software Engineering\000\"Intern - Software Engin"
+    "eering\"\000Intern - Software Engineering\000'Intern - Software Engineering'\000Graduate Developer\000\"Gradua"
+    "te Developer\"\000Graduate Developer\000'Graduate Developer'\000Junior / Entry Level Titles\000\"Junior / Entr"
+    "y Level Titles\"\000Junior / Entry Level Titles\000'Junior / Entry Level Titles'\000Programming Basics (Py"
+    "thon, Java, C#)\000\"Programming Basics (Python, Java, C#)\"\000\"Programming Basics (Python, Java, C#)\"\000"
+    "'Programming Basics (Python, Java, C#)'\000Version Control (Git, GitHub)\000\"Version Control (Git, Git"
+    "Hub)\"\000\"Version Control (Git, GitHub)\"\000'Version Control (Git, GitHub)'\000HTML/CSS/JavaScript\000\"HTML/"
+    "CSS/JavaScript\"\000HTML/CSS/JavaScript\000'HTML/CSS/JavaScript'\000Database Basics (SQL/NoSQL)\000\"Database "
+    "Basics (SQL/NoSQL)\"\000Database Basics (SQL/NoSQL)\000'Database Basics (SQL/NoSQL)'\000Basic Algorithm & "
+    "Data Structures\000\"Basic Algorithm & Data Structures\"\000Basic Algorithm & Data Structures\000'Basic Alg"
+    "orithm & Data Structures'\000Object-Oriented Programming\000\"Object-Oriented Programming\"\000Object-Orien"
+    "ted Programming\000'Object-Oriented Programming'\000Web Development Fundamentals\000\"Web Development Fund"
+    "amentals\"\000Web Development Fundamentals\000'Web Development Fundamentals'\000API Integration Basics\000\"AP"
+    "I Integration Basics\"\000API Integration Basics\000'API Integration Basics'\000IDE Familiarity (VSCode, I"
+    "ntelliJ, Eclipse)\000\"IDE Familiarity (VSCode, IntelliJ, Eclipse)\"\000\"IDE Familiarity (VSCode, Intell"
+    "iJ, Eclipse)\"\000'IDE Familiarity (VSCode, IntelliJ, Eclipse)'\000Basic Linux/Windows Commands\000\"Basic "
+    "Linux/Windows Commands\"\000Basic Linux/Windows Commands\000'Basic Linux/Windows Commands'\000Command Line"
+    " Tools\000\"Command Line Tools\"\000Command Line Tools\000'Command Line Tools'\000Code Documentation\000\"Code Doc"
+    "umentation\"\000Code Documentation\000'Code Documentation'\000Agile/Scrum Knowledge\000\"Agile/Scrum Knowledge"
+    "\"\000Agile/Scrum Knowledge\000'Agile/Scrum Knowledge'\000Basic Networking Knowledge\000\"Basic Networking Kno"
+    "wledge\"\000Basic Networking Knowledge\000'Basic Networking Knowledge'\000Basic Cloud Knowledge (AWS/Azure"
+    "/GCP)\000\"Basic Cloud Knowledge (AWS/Azure/GCP)\"\000Basic Cloud Knowledge (AWS/Azure/GCP)\000'Basic Cloud"
+    " Knowledge (AWS/Azure/GCP)'\000Mobile Development Basics\000\"Mobile Development Basics\"\000Mobile Develop"
+    "ment Basics\000'Mobile Development Basics'\000Automation Tools Introduction\000\"Automation Tools Introduc"
+    "tion\"\000Automation Tools Introduction\000'Automation Tools Introduction'\000Software Deployment Basics\000\""
+    "Software Deployment Basics\"\000Software Deployment Basics\000'Software Deployment Basics'\000Front-End Fr"
+    "amework Basics (React, Angular, Vue)\000\"Front-End Framework Basics (React, Angular, Vue)\"\000\"Front-E"
+    "nd Framework Basics (React, Angular, Vue)\"\000'Front-End Framework Basics (React, Angular, Vue)'\000Ba"
+    "ck-End Framework Basics (Node, Django, Spring)\000\"Back-End Framework Basics (Node, Django, Spring)"
+    "\"\000\"Back-End Framework Basics (Node, Django, Spring)\"\000'Back-End Framework Basics (Node, Django, S"
+    "pring)'\000Testing Fundamentals\000\"Testing Fundamentals\"\000Testing Fundamentals\000'Testing Fundamentals'\000"
+    "Git Workflow Basics\000\"Git Workflow Basics\"\000Git Workflow Basics\000'Git Workflow Basics'\000Package Mana"
+    "gers (npm, pip, Maven)\000\"Package Managers (npm, pip, Maven)\"\000\"Package Managers (npm, pip, Maven)\""
+    "\000'Package Managers (npm, pip, Maven)'\000Dependency Management\000\"Dependency Management\"\000Dependency M"
+    "anagement\000'Dependency Management'\000Basic UX/UI Principles\000\"Basic UX/UI Principles\"\000Basic UX/UI Pr"
+    "inciples\000'Basic UX/UI Principles'\000Collaboration Tools (JIRA, Slack, Trello)\000\"Collaboration Tools"
+    " (JIRA, Slack, Trello)\"\000\"Collaboration Tools (JIRA, Slack, Trello)\"\000'Collaboration Tools (JIRA, "
+    "Slack, Trello)'\000Terminal & Shell Basics\000\"Terminal & Shell Basics\"\000Terminal & Shell Basics\000'Termi"
+    "nal & Shell Basics'\000Version Control Branching\000\"Version Control Branching\"\000Version Control Branch"
+    "ing\000'Version Control Branching'\000API Testing Basics (Postman)\000\"API Testing Basics (Postman)\"\000API "
+    "Testing Basics (Postman)\000'API Testing Basics (Postman)'\000Code Review Practices\000\"Code Review Pract"
+    "ices\"\000Code Review Practices\000'Code Review Practices'\000Basic Cloud CLI Tools\000\"Basic Cloud CLI Tools"
+    "\"\000Basic Cloud CLI Tools\000'Basic Cloud CLI Tools'\000Logging Basics\000\"Logging Basics\"\000Logging Basics\000'"
+    "Logging Basics'\000Simple Automation Scripts\000\"Simple Automation Scripts\"\000Simple Automation Scripts\000"
+    "'Simple Automation Scripts'\000Basic Security Principles\000\"Basic Security Principles\"\000Basic Security"
+    " Principles\000'Basic Security Principles'\000Software Installation & Configuration\000\"Software Installa"
+    "tion & Configuration\"\000Software Installation & Configuration\000'Software Installation & Configurati"
+    "on'\000Virtual Machines Basics\000\"Virtual Machines Basics\"\000Virtual Machines Basics\000'Virtual Machines "
+    "Basics'\000Basic ERP/SaaS Knowledge\000\"Basic ERP/SaaS Knowledge\"\000Basic ERP/SaaS Knowledge\000'Basic ERP/"
+    "SaaS Knowledge'\000Continuous Learning & Adaptability\000\"Continuous Learning & Adaptability\"\000Continuo"
+    "us Learning & Adaptability\000'Continuous Learning & Adaptability'\000Testing Automation Introduction\000"
+    "\"Testing Automation Introduction\"\000Testing Automation Introduction\000'Testing Automation Introducti"
+    "on'\000Build Tools (Gradle, npm)\000\"Build Tools (Gradle, npm)\"\000\"Build Tools (Gradle, npm)\"\000'Build Too"
+    "ls (Gradle, npm)'\000Basic GitHub Actions\000\"Basic GitHub Actions\"\000Basic GitHub Actions\000'Basic GitHub"
+    " Actions'\000Code Style & Linting\000\"Code Style & Linting\"\000Code Style & Linting\000'Code Style & Linting"
+    "'\000Basic Server Knowledge\000\"Basic Server Knowledge\"\000Basic Server Knowledge\000'Basic Server Knowledge"
+    "'\000Monitoring Fundamentals\000\"Monitoring Fundamentals\"\000Monitoring Fundamentals\000'Monitoring Fundamen"
+    "tals'\000Problem Documentation\000\"Problem Documentation\"\000Problem Documentation\000'Problem Documentation"
+    "'\000Entry-Level DevOps Concepts\000\"Entry-Level DevOps Concepts\"\000Entry-Level DevOps Concepts\000'Entry-L"
+    "evel DevOps Concepts'\000CompTIA IT Fundamentals (ITF+)\000\"CompTIA IT Fundamentals (ITF+)\"\000CompTIA IT"
+    " Fundamentals (ITF+)\000'CompTIA IT Fundamentals (ITF+)'\000Microsoft Technology Associate (MTA)\000\"Micr"
+    "osoft Technology Associate (MTA)\"\000Microsoft Technology Associate (MTA)\000'Microsoft Technology Ass"
+    "ociate (MTA)'\000Cisco Certified Technician (CCT)\000\"Cisco Certified Technician (CCT)\"\000Cisco Certifie"
+    "d Technician (CCT)\000'Cisco Certified Technician (CCT)'\000Google Cloud Digital Leader\000\"Google Cloud "
+    "Digital Leader\"\000Google Cloud Digital Leader\000'Google Cloud Digital Leader'\000IBM Cybersecurity Fund"
+    "amentals\000\"IBM Cybersecurity Fundamentals\"\000IBM Cybersecurity Fundamentals\000'IBM Cybersecurity Fund"
+    "amentals'\000Oracle Database Foundations\000\"Oracle Database Foundations\"\000Oracle Database Foundations\000"
+    "'Oracle Database Foundations'\000Python Programming Certification\000\"Python Programming Certification"
+    "\"\000Python Programming Certification\000'Python Programming Certification'\000Java SE Programmer Certifi"
+    "cation\000\"Java SE Programmer Certification\"\000Java SE Programmer Certification\000'Java SE Programmer C"
+    "ertification'\000Scrum Foundations Certified\000\"Scrum Foundations Certified\"\000Scrum Foundations Certif"
+    "ied\000'Scrum Foundations Certified'\000Agile Fundamentals Certification\000\"Agile Fundamentals Certifica"
+    "tion\"\000Agile Fundamentals Certification\000'Agile Fundamentals Certification'\000Git & GitHub Essential"
+    "s\000\"Git & GitHub Essentials\"\000Git & GitHub Essentials\000'Git & GitHub Essentials'\000HTML, CSS & JavaSc"
+    "ript Foundations\000\"HTML, CSS & JavaScript Foundations\"\000\"HTML, CSS & JavaScript Foundations\"\000'HTML"
+    ", CSS & JavaScript Foundations'\000Linux Essentials\000\"Linux Essentials\"\000Linux Essentials\000'Linux Esse"
+    "ntials'\000SQL Fundamentals\000\"SQL Fundamentals\"\000SQL Fundamentals\000'SQL Fundamentals'\000Fundamentals of "
+    "Cloud Computing\000\"Fundamentals of Cloud Computing\"\000Fundamentals of Cloud Computing\000'Fundamentals "
+    "of Cloud Computing'\000Entry-Level Data Analytics Certification\000\"Entry-Level Data Analytics Certifi"
+    "cation\"\000Entry-Level Data Analytics Certification\000'Entry-Level Data Analytics Certification'\000Juni"
+    "or QA Testing Certification\000\"Junior QA Testing Certification\"\000Junior QA Testing Certification\000'J"
+    "unior QA Testing Certification'\000Software Development Foundations\000\"Software Development Foundatio"
+    "ns\"\000Software Development Foundations\000'Software Development Foundations'\000Junior DevOps Essentials"
+    "\000\"Junior DevOps Essentials\"\000Junior DevOps Essentials\000'Junior DevOps Essentials'\000Basic Networking"
+    " Certification\000\"Basic Networking Certification\"\000Basic Networking Certification\000'Basic Networking"
+    " Certification'\000Cybersecurity Fundamentals\000\"Cybersecurity Fundamentals\"\000Cybersecurity Fundamenta"
+    "ls\000'Cybersecurity Fundamentals'\000Intro to AI / ML Certification\000\"Intro to AI / ML Certification\"\000"
+    "Intro to AI / ML Certification\000'Intro to AI / ML Certification'\000Junior Python Developer\000\"Junior "
+    "Python Developer\"\000Junior Python Developer\000'Junior Python Developer'\000Junior Web Developer\000\"Junior"
+    " Web Developer\"\000Junior Web Developer\000'Junior Web Developer'\000Entry-Level Software Engineering Cer"
+    "tificate\000\"Entry-Level Software Engineering Certificate\"\000Entry-Level Software Engineering Certifi"
+    "cate\000'Entry-Level Software Engineering Certificate'\000Internship Readiness Certification\000\"Internsh"
+    "ip Readiness Certification\"\000Internship Readiness Certification\000'Internship Readiness Certificati"
+    "on'\000Release Manager\000\"Release Manager\"\000Release Manager\000'Release Manager'\000Automation Engineer\000\"Aut"
+    "omation Engineer\"\000Automation Engineer\000'Automation Engineer'\000DevSecOps Engineer\000\"DevSecOps Engine"
+    "er\"\000DevSecOps Engineer\000'DevSecOps Engineer'\000ML Ops Engineer\000\"ML Ops Engineer\"\000ML Ops Engineer\000'M"
+    "L Ops Engineer'\000Embedded Software Engineer\000\"Embedded Software Engineer\"\000Embedded Software Engine"
+    "er\000'Embedded Software Engineer'\000Observability Engineer\000\"Observability Engineer\"\000Observability En"
+    "gineer\000'Observability Engineer'\000Solutions Engineer\000\"Solutions Engineer\"\000Solutions Engineer\000'Solu"
+    "tions Engineer'\000Integration Engineer\000\"Integration Engineer\"\000Integration Engineer\000'Integration En"
+    "gineer'\000API Integration Specialist\000\"API Integration Specialist\"\000API Integration Specialist\000'API "
+    "Integration Specialist'\000Misc / Cross-cutting Titles\000\"Misc / Cross-cutting Titles\"\000Misc / Cross-c"
+    "utting Titles\000'Misc / Cross-cutting Titles'\000Automation Tools (Jenkins, GitHub Actions)\000\"Automati"
+    "on Tools (Jenkins, GitHub Actions)\"\000\"Automation Tools (Jenkins, GitHub Actions)\"\000'Automation Too"
+    "ls (Jenkins, GitHub Actions)'\000DevSecOps Principles\000\"DevSecOps Principles\"\000DevSecOps Principles\000'"
+    "DevSecOps Principles'\000ML Ops Basics\000\"ML Ops Basics\"\000ML Ops Basics\000'ML Ops Basics'\000Embedded Syste"
+    "ms Knowledge\000\"Embedded Systems Knowledge\"\000Embedded Systems Knowledge\000'Embedded Systems Knowledge"
+    "'\000Observability Tools (Prometheus, Grafana)\000\"Observability Tools (Prometheus, Grafana)\"\000\"Observa"
+    "bility Tools (Prometheus, Grafana)\"\000'Observability Tools (Prometheus, Grafana)'\000API Integration "
+    "& Management\000\"API Integration & Management\"\000API Integration & Management\000'API Integration & Mana"
+    "gement'\000Scripting & Automation (Python, Bash)\000\"Scripting & Automation (Python, Bash)\"\000\"Scripting"
+    " & Automation (Python, Bash)\"\000'Scripting & Automation (Python, Bash)'\000Version Control (Git/GitLa"
+    "b)\000\"Version Control (Git/GitLab)\"\000Version Control (Git/GitLab)\000'Version Control (Git/GitLab)'\000Cl"
+    "oud Platform Basics\000\"Cloud Platform Basics\"\000Cloud Platform Basics\000'Cloud Platform Basics'\000Orches"
+    "tration Basics (Kubernetes)\000\"Orchestration Basics (Kubernetes)\"\000Orchestration Basics (Kubernetes"
+    ")\000'Orchestration Basics (Kubernetes)'\000Testing & QA for Deployment\000\"Testing & QA for Deployment\"\000"
+    "Testing & QA for Deployment\000'Testing & QA for Deployment'\000Incident & Problem Management\000\"Inciden"
+    "t & Problem Management\"\000Incident & Problem Management\000'Incident & Problem Management'\000Collaborat"
+    "ion Tools (Confluence, JIRA, Slack)\000\"Collaboration Tools (Confluence, JIRA, Slack)\"\000\"Collaborati"
+    "on Tools (Confluence, JIRA, Slack)\"\000'Collaboration Tools (Confluence, JIRA, Slack)'\000Documentatio"
+    "n Skills\000\"Documentation Skills\"\000Documentation Skills\000'Documentation Skills'\000Build & Deployment T"
+    "ools\000\"Build & Deployment Tools\"\000Build & Deployment Tools\000'Build & Deployment Tools'\000API Testing "
+    "Tools\000\"API Testing Tools\"\000API Testing Tools\000'API Testing Tools'\000Software Development Life Cycle "
+    "(SDLC)\000\"Software Development Life Cycle (SDLC)\"\000Software Development Life Cycle (SDLC)\000'Software"
+    " Development Life Cycle (SDLC)'\000Agile & Scrum Knowledge\000\"Agile & Scrum Knowledge\"\000Agile & Scrum "
+    "Knowledge\000'Agile & Scrum Knowledge'\000Infrastructure as Code (Terraform basics)\000\"Infrastructure as"
+    " Code (Terraform basics)\"\000Infrastructure as Code (Terraform basics)\000'Infrastructure as Code (Ter"
+    "raform basics)'\000SLA & Service Management\000\"SLA & Service Management\"\000SLA & Service Management\000'SL"
+    "A & Service Management'\000Continuous Delivery\000\"Continuous Delivery\"\000Continuous Delivery\000'Continuou"
+    "s Delivery'\000Application Deployment Knowledge\000\"Application Deployment Knowledge\"\000Application Depl"
+    "oyment Knowledge\000'Application Deployment Knowledge'\000Toolchain Integration\000\"Toolchain Integration"
+    "\"\000Toolchain Integration\000'Toolchain Integration'\000Project Coordination Skills\000\"Project Coordinatio"
+    "n Skills\"\000Project Coordination Skills\000'Project Coordination Skills'\000Versioning & Release Trackin"
+    "g\000\"Versioning & Release Tracking\"\000Versioning & Release Tracking\000'Versioning & Release Tracking'\000"
+    "Container Security Basics\000\"Container Security Basics\"\000Container Security Basics\000'Container Secur"
+    "ity Basics'\000Cloud Security Fundamentals\000\"Cloud Security Fundamentals\"\000Cloud Security Fundamental"
+    "s\000'Cloud Security Fundamentals'\000Process Improvement\000\"Process Improvement\"\000Process Improvement\000'P"
+    "rocess Improvement'\000Collaboration & Communication\000\"Collaboration & Communication\"\000Collaboration "
+    "& Communication\000'Collaboration & Communication'\000Observability & Metrics\000\"Observability & Metrics"
+    "\"\000Observability & Metrics\000'Observability & Metrics'\000Release Planning\000\"Release Planning\"\000Release "
+    "Planning\000'Release Planning'\000Risk & Compliance Awareness\000\"Risk & Compliance Awareness\"\000Risk & Com"
+    "pliance Awareness\000'Risk & Compliance Awareness'\000DevOps Culture Principles\000\"DevOps Culture Princi"
+    "ples\"\000DevOps Culture Principles\000'DevOps Culture Principles'\000Certified Agile Practitioner\000\"Certif"
+    "ied Agile Practitioner\"\000Certified Agile Practitioner\000'Certified Agile Practitioner'\000Certified De"
+    "vOps Professional\000\"Certified DevOps Professional\"\000Certified DevOps Professional\000'Certified DevOp"
+    "s Professional'\000Terraform Associate\000\"Terraform Associate\"\000Terraform Associate\000'Terraform Associa"
+    "te'\000SRE (Site Reliability Engineering) Certification\000\"SRE (Site Reliability Engineering) Certifi"
+    "cation\"\000SRE (Site Reliability Engineering) Certification\000'SRE (Site Reliability Engineering) Cer"
+    "tification'\000Java Programming Certification\000\"Java Programming Certification\"\000Java Programming Cer"
+    "tification\000'Java Programming Certification'\000Certified Automation Engineer\000\"Certified Automation "
+    "Engineer\"\000Certified Automation Engineer\000'Certified Automation Engineer'\000Certified ML Ops Enginee"
+    "r\000\"Certified ML Ops Engineer\"\000Certified ML Ops Engineer\000'Certified ML Ops Engineer'\000Certified Em"
+    "bedded Systems Engineer\000\"Certified Embedded Systems Engineer\"\000Certified Embedded Systems Enginee"
+    "r\000'Certified Embedded Systems Engineer'\000Certified Observability Engineer\000\"Certified Observabilit"
+    "y Engineer\"\000Certified Observability Engineer\000'Certified Observability Engineer'\000Integration Spec"
+    "ialist Certification\000\"Integration Specialist Certification\"\000Integration Specialist Certification"
+    "\000'Integration Specialist Certification'\000API Development & Integration Certification\000\"API Develop"
+    "ment & Integration Certification\"\000API Development & Integration Certification\000'API Development &"
+    " Integration Certification'\000Microsoft Azure Fundamentals\000\"Microsoft Azure Fundamentals\"\000Microsof"
+    "t Azure Fundamentals\000'Microsoft Azure Fundamentals'\000Certified Scrum Master (CSM)\000\"Certified Scru"
+    "m Master (CSM)\"\000Certified Scrum Master (CSM)\000'Certified Scrum Master (CSM)'\000Agile Testing Founda"
+    "tion\000\"Agile Testing Foundation\"\000Agile Testing Foundation\000'Agile Testing Foundation'\000Certified Re"
+    "lease Manager\000\"Certified Release Manager\"\000Certified Release Manager\000'Certified Release Manager'\000"
+    "IT Service Management\000\"IT Service Management\"\000IT Service Management\000'IT Service Management'\000Cert"
+    "ified Solutions Engineer\000\"Certified Solutions Engineer\"\000Certified Solutions Engineer\000'Certified "
+    "Solutions Engineer'\000Accountant\000\"Accountant\"\000Accountant\000'Accountant'\000Junior Accountant\000\"Junior Ac"
+    "countant\"\000Junior Accountant\000'Junior Accountant'\000Staff Accountant\000\"Staff Accountant\"\000Staff Accoun"
+    "tant\000'Staff Accountant'\000Senior Accountant\000\"Senior Accountant\"\000Senior Accountant\000'Senior Accounta"
+    "nt'\000Cost Accountant\000\"Cost Accountant\"\000Cost Accountant\000'Cost Accountant'\000Tax Accountant\000\"Tax Acco"
+    "untant\"\000Tax Accountant\000'Tax Accountant'\000Payroll Specialist\000\"Payroll Specialist\"\000Payroll Speciali"
+    "st\000'Payroll Specialist'\000Accounts Payable Clerk\000\"Accounts Payable Clerk\"\000Accounts Payable Clerk\000'"
+    "Accounts Payable Clerk'\000Accounts Receivable Clerk\000\"Accounts Receivable Clerk\"\000Accounts Receivabl"
+    "e Clerk\000'Accounts Receivable Clerk'\000Bookkeeper\000\"Bookkeeper\"\000Bookkeeper\000'Bookkeeper'\000Financial An"
+    "alyst\000\"Financial Analyst\"\000Financial Analyst\000'Financial Analyst'\000Senior Financial Analyst\000\"Senior"
+    " Financial Analyst\"\000Senior Financial Analyst\000'Senior Financial Analyst'\000FP&A Manager\000\"FP&A Manag"
+    "er\"\000FP&A Manager\000'FP&A Manager'\000Finance Manager\000\"Finance Manager\"\000Finance Manager\000'Finance Manag"
+    "er'\000Treasury Analyst\000\"Treasury Analyst\"\000Treasury Analyst\000'Treasury Analyst'\000Tax Manager\000\"Tax Man"
+    "ager\"\000Tax Manager\000'Tax Manager'\000Audit Associate\000\"Audit Associate\"\000Audit Associate\000'Audit Associa"
+    "te'\000Internal Auditor\000\"Internal Auditor\"\000Internal Auditor\000'Internal Auditor'\000Controller\000\"Controll"
+    "er\"\000Controller\000'Controller'\000Chief Financial Officer (CFO)\000\"Chief Financial Officer (CFO)\"\000Chief "
+    "Financial Officer (CFO)\000'Chief Financial Officer (CFO)'\000Accounting & Finance\000\"Accounting & Finan"
+    "ce\"\000Accounting & Finance\000'Accounting & Finance'\000Financial Reporting\000\"Financial Reporting\"\000Financ"
+    "ial Reporting\000'Financial Reporting'\000Accounting Principles (GAAP/IFRS)\000\"Accounting Principles (GA"
+    "AP/IFRS)\"\000Accounting Principles (GAAP/IFRS)\000'Accounting Principles (GAAP/IFRS)'\000Budgeting & Fore"
+    "casting\000\"Budgeting & Forecasting\"\000Budgeting & Forecasting\000'Budgeting & Forecasting'\000Excel Advanc"
+    "ed Skills\000\"Excel Advanced Skills\"\000Excel Advanced Skills\000'Excel Advanced Skills'\000ERP Systems (SAP"
+    ", Oracle, QuickBooks)\000\"ERP Systems (SAP, Oracle, QuickBooks)\"\000\"ERP Systems (SAP, Oracle, QuickBo"
+    "oks)\"\000'ERP Systems (SAP, Oracle, QuickBooks)'\000Accounts Payable & Receivable\000\"Accounts Payable & "
+    "Receivable\"\000Accounts Payable & Receivable\000'Accounts Payable & Receivable'\000Tax Accounting\000\"Tax Ac"
+    "counting\"\000Tax Accounting\000'Tax Accounting'\000Payroll Processing\000\"Payroll Processing\"\000Payroll Proces"
+    "sing\000'Payroll Processing'\000Audit & Compliance\000\"Audit & Compliance\"\000Audit & Compliance\000'Audit & Co"
+    "mpliance'\000Cost Accounting\000\"Cost Accounting\"\000Cost Accounting\000'Cost Accounting'\000Cash Flow Manageme"
+    "nt\000\"Cash Flow Management\"\000Cash Flow Management\000'Cash Flow Management'\000Financial Modeling\000\"Financ"
+    "ial Modeling\"\000Financial Modeling\000'Financial Modeling'\000Treasury Management\000\"Treasury Management\"\000"
+    "Treasury Management\000'Treasury Management'\000Internal Controls\000\"Internal Controls\"\000Internal Control"
+    "s\000'Internal Controls'\000Variance Analysis\000\"Variance Analysis\"\000Variance Analysis\000'Variance Analysis"
+    "'\000Month-End/Year-End Close\000\"Month-End/Year-End Close\"\000Month-End/Year-End Close\000'Month-End/Year-E"
+    "nd Close'\000Balance Sheet Analysis\000\"Balance Sheet Analysis\"\000Balance Sheet Analysis\000'Balance Sheet "
+    "Analysis'\000Profit & Loss Statement Analysis\000\"Profit & Loss Statement Analysis\"\000Profit & Loss Stat"
+    "ement Analysis\000'Profit & Loss Statement Analysis'\000Bank Reconciliation\000\"Bank Reconciliation\"\000Bank"
+    " Reconciliation\000'Bank Reconciliation'\000Regulatory Reporting\000\"Regulatory Reporting\"\000Regulatory Rep"
+    "orting\000'Regulatory Reporting'\000Financial Statement Preparation\000\"Financial Statement Preparation\"\000"
+    "Financial Statement Preparation\000'Financial Statement Preparation'\000Account Reconciliation\000\"Accoun"
+    "t Reconciliation\"\000Account Reconciliation\000'Account Reconciliation'\000Management Reporting\000\"Manageme"
+    "nt Reporting\"\000Management Reporting\000'Management Reporting'\000Forecasting & Planning Tools\000\"Forecast"
+    "ing & Planning Tools\"\000Forecasting & Planning Tools\000'Forecasting & Planning Tools'\000ERP Reporting "
+    "Tools\000\"ERP Reporting Tools\"\000ERP Reporting Tools\000'ERP Reporting Tools'\000Analytical Thinking\000\"Analy"
+    "tical Thinking\"\000Analytical Thinking\000'Analytical Thinking'\000Data Analysis & Visualization\000\"Data An"
+    "alysis & Visualization\"\000Data Analysis & Visualization\000'Data Analysis & Visualization'\000Accounting"
+    " Software (Xero, Sage)\000\"Accounting Software (Xero, Sage)\"\000\"Accounting Software (Xero, Sage)\"\000'Ac"
+    "counting Software (Xero, Sage)'\000Tax Filing & Regulations\000\"Tax Filing & Regulations\"\000Tax Filing &"
+    " Regulations\000'Tax Filing & Regulations'\000Audit Procedures\000\"Audit Procedures\"\000Audit Procedures\000'Au"
+    "dit Procedures'\000Business Performance Metrics\000\"Business Performance Metrics\"\000Business Performance"
+    " Metrics\000'Business Performance Metrics'\000Internal Audit Processes\000\"Internal Audit Processes\"\000Inte"
+    "rnal Audit Processes\000'Internal Audit Processes'\000Financial Compliance\000\"Financial Compliance\"\000Fina"
+    "ncial Compliance\000'Financial Compliance'\000Budget Monitoring\000\"Budget Monitoring\"\000Budget Monitoring\000"
+    "'Budget Monitoring'\000Financial KPI Tracking\000\"Financial KPI Tracking\"\000Financial KPI Tracking\000'Fina"
+    "ncial KPI Tracking'\000Accounting Automation Tools\000\"Accounting Automation Tools\"\000Accounting Automat"
+    "ion Tools\000'Accounting Automation Tools'\000Journal Entries\000\"Journal Entries\"\000Journal Entries\000'Journ"
+    "al Entries'\000Ledger Management\000\"Ledger Management\"\000Ledger Management\000'Ledger Management'\000Financia"
+    "l Controls Implementation\000\"Financial Controls Implementation\"\000Financial Controls Implementation\000"
+    "'Financial Controls Implementation'\000Variance Reporting\000\"Variance Reporting\"\000Variance Reporting\000'"
+    "Variance Reporting'\000Cost Analysis Tools\000\"Cost Analysis Tools\"\000Cost Analysis Tools\000'Cost Analysis"
+    " Tools'\000FP&A Tools\000\"FP&A Tools\"\000FP&A Tools\000'FP&A Tools'\000Accounting Policies\000\"Accounting Policies"
+    "\"\000Accounting Policies\000'Accounting Policies'\000Strategic Finance Planning\000\"Strategic Finance Planni"
+    "ng\"\000Strategic Finance Planning\000'Strategic Finance Planning'\000Financial Systems Integration\000\"Finan"
+    "cial Systems Integration\"\000Financial Systems Integration\000'Financial Systems Integration'\000Cash Man"
+    "agement Tools\000\"Cash Management Tools\"\000Cash Management Tools\000'Cash Management Tools'\000Financial Ri"
+    "sk Management\000\"Financial Risk Management\"\000Financial Risk Management\000'Financial Risk Management'\000"
+    "ERP Data Analysis\000\"ERP Data Analysis\"\000ERP Data Analysis\000'ERP Data Analysis'\000Treasury Analytics\000\""
+    "Treasury Analytics\"\000Treasury Analytics\000'Treasury Analytics'\000Certified Public Accountant (CPA)\000\"C"
+    "ertified Public Accountant (CPA)\"\000Certified Public Accountant (CPA)\000'Certified Public Accountant"
+    " (CPA)'\000Chartered Accountant (CA)\000\"Chartered Accountant (CA)\"\000Chartered Accountant (CA)\000'Charter"
+    "ed Accountant (CA)'\000Chartered Financial Analyst (CFA)\000\"Chartered Financial Analyst (CFA)\"\000Charte"
+    "red Financial Analyst (CFA)\000'Chartered Financial Analyst (CFA)'\000Certified Management Accountant "
+    "(CMA)\000\"Certified Management Accountant (CMA)\"\000Certified Management Accountant (CMA)\000'Certified M"
+    "anagement Accountant (CMA)'\000Financial Risk Manager (FRM)\000\"Financial Risk Manager (FRM)\"\000Financia"
+    "l Risk Manager (FRM)\000'Financial Risk Manager (FRM)'\000Certified Internal Auditor (CIA)\000\"Certified "
+    "Internal Auditor (CIA)\"\000Certified Internal Auditor (CIA)\000'Certified Internal Auditor (CIA)'\000Cert"
+    "ified Payroll Professional (CPP)\000\"Certified Payroll Professional (CPP)\"\000Certified Payroll Profes"
+    "sional (CPP)\000'Certified Payroll Professional (CPP)'\000Certified Fraud Examiner (CFE)\000\"Certified Fr"
+    "aud Examiner (CFE)\"\000Certified Fraud Examiner (CFE)\000'Certified Fraud Examiner (CFE)'\000Accredited i"
+    "n Business Valuation (ABV)\000\"Accredited in Business Valuation (ABV)\"\000Accredited in Business Valua"
+    "tion (ABV)\000'Accredited in Business Valuation (ABV)'\000Certified Government Financial Manager (CGFM"
+    ")\000\"Certified Government Financial Manager (CGFM)\"\000Certified Government Financial Manager (CGFM)\000"
+    "'Certified Government Financial Manager (CGFM)'\000SAP Financial Accounting Certification\000\"SAP Fina"
+    "ncial Accounting Certification\"\000SAP Financial Accounting Certification\000'SAP Financial Accounting"
+    " Certification'\000Microsoft Dynamics 365 Finance Certification\000\"Microsoft Dynamics 365 Finance Cer"
+    "tification\"\000Microsoft Dynamics 365 Finance Certification\000'Microsoft Dynamics 365 Finance Certifi"
+    "cation'\000QuickBooks Certified User\000\"QuickBooks Certified User\"\000QuickBooks Certified User\000'QuickBo"
+    "oks Certified User'\000Oracle Financials Certification\000\"Oracle Financials Certification\"\000Oracle Fin"
+    "ancials Certification\000'Oracle Financials Certification'\000IFRS Certification\000\"IFRS Certification\"\000"
+    "IFRS Certification\000'IFRS Certification'\000ACCA Qualification\000\"ACCA Qualification\"\000ACCA Qualificati"
+    "on\000'ACCA Qualification'\000Bookkeeping Certification\000\"Bookkeeping Certification\"\000Bookkeeping Certif"
+    "ication\000'Bookkeeping Certification'\000Corporate Finance Certification\000\"Corporate Finance Certifica"
+    "tion\"\000Corporate Finance Certification\000'Corporate Finance Certification'\000FP&A Certification\000\"FP&A"
+    " Certification\"\000FP&A Certification\000'FP&A Certification'\000Financial Modeling & Valuation Analyst ("
+    "FMVA)\000\"Financial Modeling & Valuation Analyst (FMVA)\"\000Financial Modeling & Valuation Analyst (FM"
+    "VA)\000'Financial Modeling & Valuation Analyst (FMVA)'\000Treasury Management Certification\000\"Treasury "
+    "Management Certification\"\000Treasury Management Certification\000'Treasury Management Certification'\000"
+    "Accounts Payable / Receivable Certification\000\"Accounts Payable / Receivable Certification\"\000Accoun"
+    "ts Payable / Receivable Certification\000'Accounts Payable / Receivable Certification'\000Cost Account"
+    "ing Certification\000\"Cost Accounting Certification\"\000Cost Accounting Certification\000'Cost Accounting"
+    " Certification'\000Taxation Certification\000\"Taxation Certification\"\000Taxation Certification\000'Taxation"
+    " Certification'\000Audit Certification\000\"Audit Certification\"\000Audit Certification\000'Audit Certificati"
+    "on'\000Finance Manager Certification\000\"Finance Manager Certification\"\000Finance Manager Certification\000"
+    "'Finance Manager Certification'\000Controller Certification\000\"Controller Certification\"\000Controller C"
+    "ertification\000'Controller Certification'\000CFO Executive Program\000\"CFO Executive Program\"\000CFO Execut"
+    "ive Program\000'CFO Executive Program'\000Financial Analyst Certification\000\"Financial Analyst Certifica"
+    "tion\"\000Financial Analyst Certification\000'Financial Analyst Certification'\000Advanced Excel for Finan"
+    "ce Certification\000\"Advanced Excel for Finance Certification\"\000Advanced Excel for Finance Certifica"
+    "tion\000'Advanced Excel for Finance Certification'\000Business Development Associate\000\"Business Develop"
+    "ment Associate\"\000Business Development Associate\000'Business Development Associate'\000Business Develop"
+    "ment Executive\000\"Business Development Executive\"\000Business Development Executive\000'Business Develop"
+    "ment Executive'\000Business Development Manager\000\"Business Development Manager\"\000Business Development"
+    " Manager\000'Business Development Manager'\000Senior Business Development Manager\000\"Senior Business Dev"
+    "elopment Manager\"\000Senior Business Development Manager\000'Senior Business Development Manager'\000Stra"
+    "tegic Partnerships Manager\000\"Strategic Partnerships Manager\"\000Strategic Partnerships Manager\000'Stra"
+    "tegic Partnerships Manager'\000Growth Manager\000\"Growth Manager\"\000Growth Manager\000'Growth Manager'\000Stra"
+    "tegy Analyst\000\"Strategy Analyst\"\000Strategy Analyst\000'Strategy Analyst'\000Strategy Consultant\000\"Strateg"
+    "y Consultant\"\000Strategy Consultant\000'Strategy Consultant'\000Strategy Manager\000\"Strategy Manager\"\000Stra"
+    "tegy Manager\000'Strategy Manager'\000Director of Strategy\000\"Director of Strategy\"\000Director of Strategy"
+    "\000'Director of Strategy'\000Corporate Development Analyst\000\"Corporate Development Analyst\"\000Corporate "
+    "Development Analyst\000'Corporate Development Analyst'\000Corporate Strategy Associate\000\"Corporate Stra"
+    "tegy Associate\"\000Corporate Strategy Associate\000'Corporate Strategy Associate'\000Sales Strategy Analy"
+    "st\000\"Sales Strategy Analyst\"\000Sales Strategy Analyst\000'Sales Strategy Analyst'\000Business Strategy Le"
+    "ad\000\"Business Strategy Lead\"\000Business Strategy Lead\000'Business Strategy Lead'\000VP of Strategy\000\"VP o"
+    "f Strategy\"\000VP of Strategy\000'VP of Strategy'\000Chief Strategy Officer (CSO)\000\"Chief Strategy Officer"
+    " (CSO)\"\000Chief Strategy Officer (CSO)\000'Chief Strategy Officer (CSO)'\000Channel Development Manager\000"
+    "\"Channel Development Manager\"\000Channel Development Manager\000'Channel Development Manager'\000Partner "
+    "Development Specialist\000\"Partner Development Specialist\"\000Partner Development Specialist\000'Partner "
+    "Development Specialist'\000Expansion Manager\000\"Expansion Manager\"\000Expansion Manager\000'Expansion Manag"
+    "er'\000Go-to-Market (GTM) Specialist\000\"Go-to-Market (GTM) Specialist\"\000Go-to-Market (GTM) Specialist\000"
+    "'Go-to-Market (GTM) Specialist'\000Business Development / Strategy\000\"Business Development / Strategy"
+    "\"\000Business Development / Strategy\000'Business Development / Strategy'\000Business Strategy Developmen"
+    "t\000\"Business Strategy Development\"\000Business Strategy Development\000'Business Strategy Development'\000"
+    "Competitive Analysis\000\"Competitive Analysis\"\000Competitive Analysis\000'Competitive Analysis'\000Financia"
+    "l Acumen\000\"Financial Acumen\"\000Financial Acumen\000'Financial Acumen'\000Sales Strategy\000\"Sales Strategy\"\000"
+    "Sales Strategy\000'Sales Strategy'\000Partnership Development\000\"Partnership Development\"\000Partnership De"
+    "velopment\000'Partnership Development'\000Business Analytics Tools\000\"Business Analytics Tools\"\000Business"
+    " Analytics Tools\000'Business Analytics Tools'\000CRM Tools (Salesforce, HubSpot)\000\"CRM Tools (Salesfor"
+    "ce, HubSpot)\"\000\"CRM Tools (Salesforce, HubSpot)\"\000'CRM Tools (Salesforce, HubSpot)'\000Negotiation Sk"
+    "ills\000\"Negotiation Skills\"\000Negotiation Skills\000'Negotiation Skills'\000Go-to-Market (GTM) Planning\000\"G"
+    "o-to-Market (GTM) Planning\"\000Go-to-Market (GTM) Planning\000'Go-to-Market (GTM) Planning'\000Forecastin"
+    "g & KPI Tracking\000\"Forecasting & KPI Tracking\"\000Forecasting & KPI Tracking\000'Forecasting & KPI Trac"
+    "king'\000Market Research Tools\000\"Market Research Tools\"\000Market Research Tools\000'Market Research Tools"
+    "'\000Business Modeling\000\"Business Modeling\"\000Business Modeling\000'Business Modeling'\000Lead Generation\000\"L"
+    "ead Generation\"\000Lead Generation\000'Lead Generation'\000Revenue Growth Strategies\000\"Revenue Growth Stra"
+    "tegies\"\000Revenue Growth Strategies\000'Revenue Growth Strategies'\000Presentation & Reporting Tools\000\"Pr"
+    "esentation & Reporting Tools\"\000Presentation & Reporting Tools\000'Presentation & Reporting Tools'\000Co"
+    "nsulting Tools\000\"Consulting Tools\"\000Consulting Tools\000'Consulting Tools'\000Sales Funnel Management\000\"S"
+    "ales Funnel Management\"\000Sales Funnel Management\000'Sales Funnel Management'\000Contract Management\000\"C"
+    "ontract Management\"\000Contract Management\000'Contract Management'\000Risk Analysis\000\"Risk Analysis\"\000Risk"
+    " Analysis\000'Risk Analysis'\000Business Process Improvement\000\"Business Process Improvement\"\000Business P"
+    "rocess Improvement\000'Business Process Improvement'\000M&A Knowledge Basics\000\"M&A Knowledge Basics\"\000M&"
+    "A Knowledge Basics\000'M&A Knowledge Basics'\000Expansion Planning\000\"Expansion Planning\"\000Expansion Plan"
+    "ning\000'Expansion Planning'\000Decision-Making Tools\000\"Decision-Making Tools\"\000Decision-Making Tools\000'D"
+    "ecision-Making Tools'\000Data Analysis Tools\000\"Data Analysis Tools\"\000Data Analysis Tools\000'Data Analys"
+    "is Tools'\000Negotiation & Influence\000\"Negotiation & Influence\"\000Negotiation & Influence\000'Negotiation"
+    " & Influence'\000Business Case Development\000\"Business Case Development\"\000Business Case Development\000'B"
+    "usiness Case Development'\000Market Segmentation\000\"Market Segmentation\"\000Market Segmentation\000'Market "
+    "Segmentation'\000Customer Journey Mapping\000\"Customer Journey Mapping\"\000Customer Journey Mapping\000'Cust"
+    "omer Journey Mapping'\000Innovation & Growth Strategies\000\"Innovation & Growth Strategies\"\000Innovation"
+    " & Growth Strategies\000'Innovation & Growth Strategies'\000Business Intelligence Tools\000\"Business Inte"
+    "lligence Tools\"\000Business Intelligence Tools\000'Business Intelligence Tools'\000Strategic Roadmapping\000"
+    "\"Strategic Roadmapping\"\000Strategic Roadmapping\000'Strategic Roadmapping'\000Competitive Benchmarking\000\""
+    "Competitive Benchmarking\"\000Competitive Benchmarking\000'Competitive Benchmarking'\000Revenue Forecastin"
+    "g\000\"Revenue Forecasting\"\000Revenue Forecasting\000'Revenue Forecasting'\000Operational Planning\000\"Operatio"
+    "nal Planning\"\000Operational Planning\000'Operational Planning'\000Scenario Planning\000\"Scenario Planning\"\000"
+    "Scenario Planning\000'Scenario Planning'\000Trend Analysis\000\"Trend Analysis\"\000Trend Analysis\000'Trend Anal"
+    "ysis'\000Project Tracking Tools\000\"Project Tracking Tools\"\000Project Tracking Tools\000'Project Tracking T"
+    "ools'\000Presentation Skills\000\"Presentation Skills\"\000Presentation Skills\000'Presentation Skills'\000Consul"
+    "ting Methodologies\000\"Consulting Methodologies\"\000Consulting Methodologies\000'Consulting Methodologies"
+    "'\000Business KPI Dashboards\000\"Business KPI Dashboards\"\000Business KPI Dashboards\000'Business KPI Dashbo"
+    "ards'\000Certified Business Development Professional (CBDP)\000\"Certified Business Development Profess"
+    "ional (CBDP)\"\000Certified Business Development Professional (CBDP)\000'Certified Business Development"
+    " Professional (CBDP)'\000Professional in Strategy & Competitive Analysis\000\"Professional in Strategy "
+    "& Competitive Analysis\"\000Professional in Strategy & Competitive Analysis\000'Professional in Strateg"
+    "y & Competitive Analysis'\000Certified Strategic Planner\000\"Certified Strategic Planner\"\000Certified St"
+    "rategic Planner\000'Certified Strategic Planner'\000Business Strategy Certification\000\"Business Strategy"
+    " Certification\"\000Business Strategy Certification\000'Business Strategy Certification'\000Certified Grow"
+    "th Strategist\000\"Certified Growth Strategist\"\000Certified Growth Strategist\000'Certified Growth Strate"
+    "gist'\000Sales Strategy Certification\000\"Sales Strategy Certification\"\000Sales Strategy Certification\000'"
+    "Sales Strategy Certification'\000Corporate Strategy Executive Program\000\"Corporate Strategy Executive"
+    " Program\"\000Corporate Strategy Executive Program\000'Corporate Strategy Executive Program'\000Strategic "
+    "Partnerships Certification\000\"Strategic Partnerships Certification\"\000Strategic Partnerships Certifi"
+    "cation\000'Strategic Partnerships Certification'\000Certified Business Expansion Manager\000\"Certified Bu"
+    "siness Expansion Manager\"\000Certified Business Expansion Manager\000'Certified Business Expansion Man"
+    "ager'\000Go-to-Market (GTM) Strategy Certification\000\"Go-to-Market (GTM) Strategy Certification\"\000Go-t"
+    "o-Market (GTM) Strategy Certification\000'Go-to-Market (GTM) Strategy Certification'\000Market Researc"
+    "h & Analytics Certification\000\"Market Research & Analytics Certification\"\000Market Research & Analyt"
+    "ics Certification\000'Market Research & Analytics Certification'\000Certified Business Development Man"
+    "ager\000\"Certified Business Development Manager\"\000Certified Business Development Manager\000'Certified "
+    "Business Development Manager'\000Executive Leadership Program\000\"Executive Leadership Program\"\000Execut"
+    "ive Leadership Program\000'Executive Leadership Program'\000Certified Negotiation Expert\000\"Certified Ne"
+    "gotiation Expert\"\000Certified Negotiation Expert\000'Certified Negotiation Expert'\000Certified Strategi"
+    "c Consultant\000\"Certified Strategic Consultant\"\000Certified Strategic Consultant\000'Certified Strategi"
+    "c Consultant'\000Business Transformation Certification\000\"Business Transformation Certification\"\000Busi"
+    "ness Transformation Certification\000'Business Transformation Certification'\000Certified Channel Deve"
+    "lopment Manager\000\"Certified Channel Development Manager\"\000Certified Channel Development Manager\000'C"
+    "ertified Channel Development Manager'\000Certified Partner Development Specialist\000\"Certified Partne"
+    "r Development Specialist\"\000Certified Partner Development Specialist\000'Certified Partner Developmen"
+    "t Specialist'\000Business Planning & Analysis Certification\000\"Business Planning & Analysis Certifica"
+    "tion\"\000Business Planning & Analysis Certification\000'Business Planning & Analysis Certification'\000St"
+    "rategic Leadership Certification\000\"Strategic Leadership Certification\"\000Strategic Leadership Certi"
+    "fication\000'Strategic Leadership Certification'\000Certified Corporate Development Analyst\000\"Certified"
+    " Corporate Development Analyst\"\000Certified Corporate Development Analyst\000'Certified Corporate Dev"
+    "elopment Analyst'\000Strategy Implementation Certification\000\"Strategy Implementation Certification\"\000"
+    "Strategy Implementation Certification\000'Strategy Implementation Certification'\000VP of Strategy Lea"
+    "dership Program\000\"VP of Strategy Leadership Program\"\000VP of Strategy Leadership Program\000'VP of Str"
+    "ategy Leadership Program'\000Chief Strategy Officer Program\000\"Chief Strategy Officer Program\"\000Chief "
+    "Strategy Officer Program\000'Chief Strategy Officer Program'\000Certified Business Innovation Manager\000"
+    "\"Certified Business Innovation Manager\"\000Certified Business Innovation Manager\000'Certified Busines"
+    "s Innovation Manager'\000Growth Hacking Certification\000\"Growth Hacking Certification\"\000Growth Hacking"
+    " Certification\000'Growth Hacking Certification'\000Certified Business Analyst\000\"Certified Business Ana"
+    "lyst\"\000Certified Business Analyst\000'Certified Business Analyst'\000Corporate Strategy Analyst Certifi"
+    "cation\000\"Corporate Strategy Analyst Certification\"\000Corporate Strategy Analyst Certification\000'Corp"
+    "orate Strategy Analyst Certification'\000Management Consultant\000\"Management Consultant\"\000Management C"
+    "onsultant\000'Management Consultant'\000IT Consultant\000\"IT Consultant\"\000IT Consultant\000'IT Consultant'\000Op"
+    "erations Consultant\000\"Operations Consultant\"\000Operations Consultant\000'Operations Consultant'\000HR Con"
+    "sultant\000\"HR Consultant\"\000HR Consultant\000'HR Consultant'\000Risk Consultant\000\"Risk Consultant\"\000Risk Con"
+    "sultant\000'Risk Consultant'\000Financial Consultant\000\"Financial Consultant\"\000Financial Consultant\000'Fina"
+    "ncial Consultant'\000Sustainability Consultant\000\"Sustainability Consultant\"\000Sustainability Consultan"
+    "t\000'Sustainability Consultant'\000Marketing Consultant\000\"Marketing Consultant\"\000Marketing Consultant\000'"
+    "Marketing Consultant'\000Legal Consultant\000\"Legal Consultant\"\000Legal Consultant\000'Legal Consultant'\000Tr"
+    "ansformation Consultant\000\"Transformation Consultant\"\000Transformation Consultant\000'Transformation Co"
+    "nsultant'\000Business Process Consultant\000\"Business Process Consultant\"\000Business Process Consultant\000"
+    "'Business Process Consultant'\000ERP Consultant\000\"ERP Consultant\"\000ERP Consultant\000'ERP Consultant'\000Co"
+    "mpliance Consultant\000\"Compliance Consultant\"\000Compliance Consultant\000'Compliance Consultant'\000Health"
+    "care Consultant\000\"Healthcare Consultant\"\000Healthcare Consultant\000'Healthcare Consultant'\000Associate "
+    "Consultant\000\"Associate Consultant\"\000Associate Consultant\000'Associate Consultant'\000Senior Consultant\000"
+    "\"Senior Consultant\"\000Senior Consultant\000'Senior Consultant'\000Consulting\000\"Consulting\"\000Consulting\000'Co"
+    "nsulting'\000Management Consulting Methodologies\000\"Management Consulting Methodologies\"\000Management C"
+    "onsulting Methodologies\000'Management Consulting Methodologies'\000Strategy Consulting Tools\000\"Strateg"
+    "y Consulting Tools\"\000Strategy Consulting Tools\000'Strategy Consulting Tools'\000IT Consulting Knowledg"
+    "e\000\"IT Consulting Knowledge\"\000IT Consulting Knowledge\000'IT Consulting Knowledge'\000Operations Analysi"
+    "s\000\"Operations Analysis\"\000Operations Analysis\000'Operations Analysis'\000Financial Analysis & Modeling\000"
+    "\"Financial Analysis & Modeling\"\000Financial Analysis & Modeling\000'Financial Analysis & Modeling'\000ER"
+    "P Consulting\000\"ERP Consulting\"\000ERP Consulting\000'ERP Consulting'\000Cloud Consulting\000\"Cloud Consulting"
+    "\"\000Cloud Consulting\000'Cloud Consulting'\000Compliance & Regulatory Knowledge\000\"Compliance & Regulatory"
+    " Knowledge\"\000Compliance & Regulatory Knowledge\000'Compliance & Regulatory Knowledge'\000Healthcare/Ind"
+    "ustry Knowledge\000\"Healthcare/Industry Knowledge\"\000Healthcare/Industry Knowledge\000'Healthcare/Indust"
+    "ry Knowledge'\000Market & Business Research\000\"Market & Business Research\"\000Market & Business Research"
+    "\000'Market & Business Research'\000Presentation & Reporting\000\"Presentation & Reporting\"\000Presentation &"
+    " Reporting\000'Presentation & Reporting'\000Strategy Development\000\"Strategy Development\"\000Strategy Devel"
+    "opment\000'Strategy Development'\000Consulting Frameworks (BCG, McKinsey)\000\"Consulting Frameworks (BCG,"
+    " McKinsey)\"\000\"Consulting Frameworks (BCG, McKinsey)\"\000'Consulting Frameworks (BCG, McKinsey)'\000Proc"
+    "ess Mapping\000\"Process Mapping\"\000Process Mapping\000'Process Mapping'\000Benchmarking & KPIs\000\"Benchmarkin"
+    "g & KPIs\"\000Benchmarking & KPIs\000'Benchmarking & KPIs'\000Project Planning Tools\000\"Project Planning Too"
+    "ls\"\000Project Planning Tools\000'Project Planning Tools'\000Digital Transformation Knowledge\000\"Digital Tr"
+    "ansformation Knowledge\"\000Digital Transformation Knowledge\000'Digital Transformation Knowledge'\000Fina"
+    "ncial Modeling Tools\000\"Financial Modeling Tools\"\000Financial Modeling Tools\000'Financial Modeling Too"
+    "ls'\000Stakeholder Engagement\000\"Stakeholder Engagement\"\000Stakeholder Engagement\000'Stakeholder Engageme"
+    "nt'\000Client Relationship Management\000\"Client Relationship Management\"\000Client Relationship Manageme"
+    "nt\000'Client Relationship Management'\000ERP Implementation Tools\000\"ERP Implementation Tools\"\000ERP Impl"
+    "ementation Tools\000'ERP Implementation Tools'\000Process Documentation\000\"Process Documentation\"\000Proces"
+    "s Documentation\000'Process Documentation'\000Market Analysis Tools\000\"Market Analysis Tools\"\000Market Ana"
+    "lysis Tools\000'Market Analysis Tools'\000SWOT Analysis\000\"SWOT Analysis\"\000SWOT Analysis\000'SWOT Analysis'\000"
+    "Strategic Roadmaps\000\"Strategic Roadmaps\"\000Strategic Roadmaps\000'Strategic Roadmaps'\000Organizational C"
+    "hange\000\"Organizational Change\"\000Organizational Change\000'Organizational Change'\000Workshop Facilitatio"
+    "n\000\"Workshop Facilitation\"\000Workshop Facilitation\000'Workshop Facilitation'\000Consulting Reporting Too"
+    "ls\000\"Consulting Reporting Tools\"\000Consulting Reporting Tools\000'Consulting Reporting Tools'\000Business"
+    " Process Re-engineering\000\"Business Process Re-engineering\"\000Business Process Re-engineering\000'Busin"
+    "ess Process Re-engineering'\000Technology Assessment\000\"Technology Assessment\"\000Technology Assessment\000"
+    "'Technology Assessment'\000Analytics & Insights\000\"Analytics & Insights\"\000Analytics & Insights\000'Analyt"
+    "ics & Insights'\000Cross-functional Coordination\000\"Cross-functional Coordination\"\000Cross-functional C"
+    "oordination\000'Cross-functional Coordination'\000Risk Mitigation Strategies\000\"Risk Mitigation Strategi"
+    "es\"\000Risk Mitigation Strategies\000'Risk Mitigation Strategies'\000Process Optimization Tools\000\"Process "
+    "Optimization Tools\"\000Process Optimization Tools\000'Process Optimization Tools'\000Operational KPIs\000\"Op"
+    "erational KPIs\"\000Operational KPIs\000'Operational KPIs'\000Client Advisory Skills\000\"Client Advisory Skil"
+    "ls\"\000Client Advisory Skills\000'Client Advisory Skills'\000Financial Planning\000\"Financial Planning\"\000Fina"
+    "ncial Planning\000'Financial Planning'\000Certified Management Consultant (CMC)\000\"Certified Management "
+    "Consultant (CMC)\"\000Certified Management Consultant (CMC)\000'Certified Management Consultant (CMC)'\000"
+    "Certified Strategy Consultant\000\"Certified Strategy Consultant\"\000Certified Strategy Consultant\000'Cer"
+    "tified Strategy Consultant'\000Certified Business Process Consultant\000\"Certified Business Process Co"
+    "nsultant\"\000Certified Business Process Consultant\000'Certified Business Process Consultant'\000Certifie"
+    "d ERP Consultant\000\"Certified ERP Consultant\"\000Certified ERP Consultant\000'Certified ERP Consultant'\000"
+    "Certified Cloud Consultant\000\"Certified Cloud Consultant\"\000Certified Cloud Consultant\000'Certified Cl"
+    "oud Consultant'\000Certified Security Consultant\000\"Certified Security Consultant\"\000Certified Security"
+    " Consultant\000'Certified Security Consultant'\000Certified Compliance Consultant\000\"Certified Complianc"
+    "e Consultant\"\000Certified Compliance Consultant\000'Certified Compliance Consultant'\000Risk Management "
+    "Professional (RMP)\000\"Risk Management Professional (RMP)\"\000Risk Management Professional (RMP)\000'Risk"
+    " Management Professional (RMP)'\000Certified Operations Consultant\000\"Certified Operations Consultant"
+    "\"\000Certified Operations Consultant\000'Certified Operations Consultant'\000Certified HR Consultant\000\"Cer"
+    "tified HR Consultant\"\000Certified HR Consultant\000'Certified HR Consultant'\000Certified Financial Cons"
+    "ultant\000\"Certified Financial Consultant\"\000Certified Financial Consultant\000'Certified Financial Cons"
+    "ultant'\000Certified Marketing Consultant\000\"Certified Marketing Consultant\"\000Certified Marketing Cons"
+    "ultant\000'Certified Marketing Consultant'\000Transformation Management Certification\000\"Transformation "
+    "Management Certification\"\000Transformation Management Certification\000'Transformation Management Cer"
+    "tification'\000Sustainability Consultant Certification\000\"Sustainability Consultant Certification\"\000Su"
+    "stainability Consultant Certification\000'Sustainability Consultant Certification'\000Certified Legal "
+    "Consultant\000\"Certified Legal Consultant\"\000Certified Legal Consultant\000'Certified Legal Consultant'\000"
+    "Healthcare Consultant Certification\000\"Healthcare Consultant Certification\"\000Healthcare Consultant "
+    "Certification\000'Healthcare Consultant Certification'\000Certified Technology Consultant\000\"Certified T"
+    "echnology Consultant\"\000Certified Technology Consultant\000'Certified Technology Consultant'\000Associat"
+    "e Consultant Certification\000\"Associate Consultant Certification\"\000Associate Consultant Certificati"
+    "on\000'Associate Consultant Certification'\000Senior Consultant Certification\000\"Senior Consultant Certi"
+    "fication\"\000Senior Consultant Certification\000'Senior Consultant Certification'\000Business Process Ree"
+    "ngineering Certification\000\"Business Process Reengineering Certification\"\000Business Process Reengin"
+    "eering Certification\000'Business Process Reengineering Certification'\000Digital Transformation Certi"
+    "fication\000\"Digital Transformation Certification\"\000Digital Transformation Certification\000'Digital Tr"
+    "ansformation Certification'\000Professional Consulting Certification\000\"Professional Consulting Certi"
+    "fication\"\000Professional Consulting Certification\000'Professional Consulting Certification'\000Strategy"
+    " & Operations Certification\000\"Strategy & Operations Certification\"\000Strategy & Operations Certific"
+    "ation\000'Strategy & Operations Certification'\000Change Management Certification\000\"Change Management C"
+    "ertification\"\000Change Management Certification\000'Change Management Certification'\000HR Assistant\000\"HR"
+    " Assistant\"\000HR Assistant\000'HR Assistant'\000HR Coordinator\000\"HR Coordinator\"\000HR Coordinator\000'HR Coord"
+    "inator'\000HR Generalist\000\"HR Generalist\"\000HR Generalist\000'HR Generalist'\000HR Specialist\000\"HR Specialist"
+    "\"\000HR Specialist\000'HR Specialist'\000HR Business Partner\000\"HR Business Partner\"\000HR Business Partner\000'H"
+    "R Business Partner'\000HR Manager\000\"HR Manager\"\000HR Manager\000'HR Manager'\000Senior HR Manager\000\"Senior HR"
+    " Manager\"\000Senior HR Manager\000'Senior HR Manager'\000VP of HR\000\"VP of HR\"\000VP of HR\000'VP of HR'\000Chief Hu"
+    "man Resources Officer (CHRO)\000\"Chief Human Resources Officer (CHRO)\"\000Chief Human Resources Office"
+    "r (CHRO)\000'Chief Human Resources Officer (CHRO)'\000Talent Acquisition Specialist\000\"Talent Acquisitio"
+    "n Specialist\"\000Talent Acquisition Specialist\000'Talent Acquisition Specialist'\000Recruiter\000\"Recruiter"
+    "\"\000Recruiter\000'Recruiter'\000Technical Recruiter\000\"Technical Recruiter\"\000Technical Recruiter\000'Technical"
+    " Recruiter'\000Senior Recruiter\000\"Senior Recruiter\"\000Senior Recruiter\000'Senior Recruiter'\000Campus Recru"
+    "iter\000\"Campus Recruiter\"\000Campus Recruiter\000'Campus Recruiter'\000Diversity & Inclusion Specialist\000\"Di"
+    "versity & Inclusion Specialist\"\000Diversity & Inclusion Specialist\000'Diversity & Inclusion Speciali"
+    "st'\000Compensation Analyst\000\"Compensation Analyst\"\000Compensation Analyst\000'Compensation Analyst'\000Bene"
+    "fits Specialist\000\"Benefits Specialist\"\000Benefits Specialist\000'Benefits Specialist'\000Payroll Coordina"
+    "tor\000\"Payroll Coordinator\"\000Payroll Coordinator\000'Payroll Coordinator'\000Employee Relations Manager\000\""
+    "Employee Relations Manager\"\000Employee Relations Manager\000'Employee Relations Manager'\000Learning & D"
+    "evelopment Specialist\000\"Learning & Development Specialist\"\000Learning & Development Specialist\000'Lea"
+    "rning & Development Specialist'\000Human Resources\000\"Human Resources\"\000Human Resources\000'Human Resourc"
+    "es'\000Talent Acquisition\000\"Talent Acquisition\"\000Talent Acquisition\000'Talent Acquisition'\000Recruitment "
+    "Tools (LinkedIn, ATS)\000\"Recruitment Tools (LinkedIn, ATS)\"\000\"Recruitment Tools (LinkedIn, ATS)\"\000'R"
+    "ecruitment Tools (LinkedIn, ATS)'\000Employee Onboarding\000\"Employee Onboarding\"\000Employee Onboarding\000"
+    "'Employee Onboarding'\000HRIS Systems (Workday, SAP SuccessFactors)\000\"HRIS Systems (Workday, SAP Suc"
+    "cessFactors)\"\000\"HRIS Systems (Workday, SAP SuccessFactors)\"\000'HRIS Systems (Workday, SAP SuccessFa"
+    "ctors)'\000Compensation & Benefits\000\"Compensation & Benefits\"\000Compensation & Benefits\000'Compensation "
+    "& Benefits'\000Learning & Development\000\"Learning & Development\"\000Learning & Development\000'Learning & D"
+    "evelopment'\000Employee Relations\000\"Employee Relations\"\000Employee Relations\000'Employee Relations'\000HR P"
+    "olicies & Compliance\000\"HR Policies & Compliance\"\000HR Policies & Compliance\000'HR Policies & Complian"
+    "ce'\000Diversity & Inclusion\000\"Diversity & Inclusion\"\000Diversity & Inclusion\000'Diversity & Inclusion'\000"
+    "HR Analytics\000\"HR Analytics\"\000HR Analytics\000'HR Analytics'\000Workforce Planning\000\"Workforce Planning\"\000"
+    "Workforce Planning\000'Workforce Planning'\000Employee Engagement\000\"Employee Engagement\"\000Employee Engag"
+    "ement\000'Employee Engagement'\000Job Analysis & Evaluation\000\"Job Analysis & Evaluation\"\000Job Analysis &"
+    " Evaluation\000'Job Analysis & Evaluation'\000HR Reporting & Dashboards\000\"HR Reporting & Dashboards\"\000HR"
+    " Reporting & Dashboards\000'HR Reporting & Dashboards'\000Labor Law Knowledge\000\"Labor Law Knowledge\"\000La"
+    "bor Law Knowledge\000'Labor Law Knowledge'\000Recruitment Marketing\000\"Recruitment Marketing\"\000Recruitmen"
+    "t Marketing\000'Recruitment Marketing'\000Interviewing Skills\000\"Interviewing Skills\"\000Interviewing Skill"
+    "s\000'Interviewing Skills'\000Talent Retention Strategies\000\"Talent Retention Strategies\"\000Talent Retenti"
+    "on Strategies\000'Talent Retention Strategies'\000HR Metrics\000\"HR Metrics\"\000HR Metrics\000'HR Metrics'\000Coac"
+    "hing & Mentoring\000\"Coaching & Mentoring\"\000Coaching & Mentoring\000'Coaching & Mentoring'\000Onboarding P"
+    "rocess Design\000\"Onboarding Process Design\"\000Onboarding Process Design\000'Onboarding Process Design'\000"
+    "Compensation Analysis\000\"Compensation Analysis\"\000Compensation Analysis\000'Compensation Analysis'\000Bene"
+    "fits Administration\000\"Benefits Administration\"\000Benefits Administration\000'Benefits Administration'\000"
+    "Performance Appraisal Tools\000\"Performance Appraisal Tools\"\000Performance Appraisal Tools\000'Performan"
+    "ce Appraisal Tools'\000HR Compliance Audits\000\"HR Compliance Audits\"\000HR Compliance Audits\000'HR Complia"
+    "nce Audits'\000Learning Management Systems\000\"Learning Management Systems\"\000Learning Management System"
+    "s\000'Learning Management Systems'\000Employee Surveys & Feedback\000\"Employee Surveys & Feedback\"\000Employ"
+    "ee Surveys & Feedback\000'Employee Surveys & Feedback'\000HR Project Management\000\"HR Project Management"
+    "\"\000HR Project Management\000'HR Project Management'\000Career Development Planning\000\"Career Development "
+    "Planning\"\000Career Development Planning\000'Career Development Planning'\000HR Policy Documentation\000\"HR "
+    "Policy Documentation\"\000HR Policy Documentation\000'HR Policy Documentation'\000Workforce Analytics Tool"
+    "s\000\"Workforce Analytics Tools\"\000Workforce Analytics Tools\000'Workforce Analytics Tools'\000Recruitment "
+    "Campaign Management\000\"Recruitment Campaign Management\"\000Recruitment Campaign Management\000'Recruitme"
+    "nt Campaign Management'\000HR Process Automation\000\"HR Process Automation\"\000HR Process Automation\000'HR "
+    "Process Automation'\000Employee Recognition Programs\000\"Employee Recognition Programs\"\000Employee Recog"
+    "nition Programs\000'Employee Recognition Programs'\000HR Benchmarking\000\"HR Benchmarking\"\000HR Benchmarkin"
+    "g\000'HR Benchmarking'\000HR Business Partnering\000\"HR Business Partnering\"\000HR Business Partnering\000'HR B"
+    "usiness Partnering'\000Succession Planning Tools\000\"Succession Planning Tools\"\000Succession Planning To"
+    "ols\000'Succession Planning Tools'\000Job Description Creation\000\"Job Description Creation\"\000Job Descript"
+    "ion Creation\000'Job Description Creation'\000HR Strategy Implementation\000\"HR Strategy Implementation\"\000"
+    "HR Strategy Implementation\000'HR Strategy Implementation'\000HR Technology Adoption\000\"HR Technology Ad"
+    "option\"\000HR Technology Adoption\000'HR Technology Adoption'\000Employee Wellbeing Programs\000\"Employee We"
+    "llbeing Programs\"\000Employee Wellbeing Programs\000'Employee Wellbeing Programs'\000SHRM Certified Profe"
+    "ssional (SHRM-CP)\000\"SHRM Certified Professional (SHRM-CP)\"\000SHRM Certified Professional (SHRM-CP)\000"
+    "'SHRM Certified Professional (SHRM-CP)'\000SHRM Senior Certified Professional (SHRM-SCP)\000\"SHRM Seni"
+    "or Certified Professional (SHRM-SCP)\"\000SHRM Senior Certified Professional (SHRM-SCP)\000'SHRM Senior"
+    " Certified Professional (SHRM-SCP)'\000Professional in Human Resources (PHR)\000\"Professional in Human"
+    " Resources (PHR)\"\000Professional in Human Resources (PHR)\000'Professional in Human Resources (PHR)'\000"
+    "Senior Professional in Human Resources (SPHR)\000\"Senior Professional in Human Resources (SPHR)\"\000Se"
+    "nior Professional in Human Resources (SPHR)\000'Senior Professional in Human Resources (SPHR)'\000Glob"
+    "al Professional in Human Resources (GPHR)\000\"Global Professional in Human Resources (GPHR)\"\000Global"
+    " Professional in Human Resources (GPHR)\000'Global Professional in Human Resources (GPHR)'\000Talent M"
+    "anagement Practitioner Certification\000\"Talent Management Practitioner Certification\"\000Talent Manag"
+    "ement Practitioner Certification\000'Talent Management Practitioner Certification'\000Certified Compen"
+    "sation Professional (CCP)\000\"Certified Compensation Professional (CCP)\"\000Certified Compensation Pro"
+    "fessional (CCP)\000'Certified Compensation Professional (CCP)'\000Certified Benefits Professional (CBP"
+    ")\000\"Certified Benefits Professional (CBP)\"\000Certified Benefits Professional (CBP)\000'Certified Benef"
+    "its Professional (CBP)'\000Certified HR Business Partner (CHRPB)\000\"Certified HR Business Partner (CH"
+    "RPB)\"\000Certified HR Business Partner (CHRPB)\000'Certified HR Business Partner (CHRPB)'\000HR Analytics"
+    " Certification\000\"HR Analytics Certification\"\000HR Analytics Certification\000'HR Analytics Certificati"
+    "on'\000Learning & Development Certification\000\"Learning & Development Certification\"\000Learning & Devel"
+    "opment Certification\000'Learning & Development Certification'\000Employee Relations Certification\000\"Em"
+    "ployee Relations Certification\"\000Employee Relations Certification\000'Employee Relations Certificati"
+    "on'\000Workforce Planning Certification\000\"Workforce Planning Certification\"\000Workforce Planning Certi"
+    "fication\000'Workforce Planning Certification'\000Certified HR Manager\000\"Certified HR Manager\"\000Certifie"
+    "d HR Manager\000'Certified HR Manager'\000Diversity & Inclusion Certification\000\"Diversity & Inclusion C"
+    "ertification\"\000Diversity & Inclusion Certification\000'Diversity & Inclusion Certification'\000Recruitm"
+    "ent Specialist Certification\000\"Recruitment Specialist Certification\"\000Recruitment Specialist Certi"
+    "fication\000'Recruitment Specialist Certification'\000Technical Recruiter Certification\000\"Technical Rec"
+    "ruiter Certification\"\000Technical Recruiter Certification\000'Technical Recruiter Certification'\000Seni"
+    "or Recruiter Certification\000\"Senior Recruiter Certification\"\000Senior Recruiter Certification\000'Seni"
+    "or Recruiter Certification'\000Campus Recruitment Certification\000\"Campus Recruitment Certification\"\000"
+    "Campus Recruitment Certification\000'Campus Recruitment Certification'\000Payroll Certification\000\"Payro"
+    "ll Certification\"\000Payroll Certification\000'Payroll Certification'\000HR Generalist Certification\000\"HR "
+    "Generalist Certification\"\000HR Generalist Certification\000'HR Generalist Certification'\000HR Specialis"
+    "t Certification\000\"HR Specialist Certification\"\000HR Specialist Certification\000'HR Specialist Certifi"
+    "cation'\000HR Leadership Program\000\"HR Leadership Program\"\000HR Leadership Program\000'HR Leadership Progr"
+    "am'\000VP of HR Leadership Program\000\"VP of HR Leadership Program\"\000VP of HR Leadership Program\000'VP of"
+    " HR Leadership Program'\000Chief Human Resources Officer Program\000\"Chief Human Resources Officer Pro"
+    "gram\"\000Chief Human Resources Officer Program\000'Chief Human Resources Officer Program'\000Organization"
+    "al Development Certification\000\"Organizational Development Certification\"\000Organizational Developme"
+    "nt Certification\000'Organizational Development Certification'\000Performance Management Certification"
+    "\000\"Performance Management Certification\"\000Performance Management Certification\000'Performance Manage"
+    "ment Certification'\000Certified Talent Acquisition Specialist\000\"Certified Talent Acquisition Specia"
+    "list\"\000Certified Talent Acquisition Specialist\000'Certified Talent Acquisition Specialist'\000HR Polic"
+    "y & Compliance Certification\000\"HR Policy & Compliance Certification\"\000HR Policy & Compliance Certi"
+    "fication\000'HR Policy & Compliance Certification'\000Human Capital Management (HCM) Certification\000\"Hu"
+    "man Capital Management (HCM) Certification\"\000Human Capital Management (HCM) Certification\000'Human "
+    "Capital Management (HCM) Certification'\000Marketing Assistant\000\"Marketing Assistant\"\000Marketing Assi"
+    "stant\000'Marketing Assistant'\000Marketing Coordinator\000\"Marketing Coordinator\"\000Marketing Coordinator\000"
+    "'Marketing Coordinator'\000Marketing Specialist\000\"Marketing Specialist\"\000Marketing Specialist\000'Market"
+    "ing Specialist'\000Marketing Analyst\000\"Marketing Analyst\"\000Marketing Analyst\000'Marketing Analyst'\000Digi"
+    "tal Marketing Specialist\000\"Digital Marketing Specialist\"\000Digital Marketing Specialist\000'Digital Ma"
+    "rketing Specialist'\000SEO Specialist\000\"SEO Specialist\"\000SEO Specialist\000'SEO Specialist'\000SEM Speciali"
+    "st\000\"SEM Specialist\"\000SEM Specialist\000'SEM Specialist'\000Social Media Specialist\000\"Social Media Specia"
+    "list\"\000Social Media Specialist\000'Social Media Specialist'\000Social Media Manager\000\"Social Media Manag"
+    "er\"\000Social Media Manager\000'Social Media Manager'\000Content Writer\000\"Content Writer\"\000Content Writer\000'"
+    "Content Writer'\000Copywriter\000\"Copywriter\"\000Copywriter\000'Copywriter'\000Content Strategist\000\"Content Stra"
+    "tegist\"\000Content Strategist\000'Content Strategist'\000Brand Strategist\000\"Brand Strategist\"\000Brand Strate"
+    "gist\000'Brand Strategist'\000Brand Manager\000\"Brand Manager\"\000Brand Manager\000'Brand Manager'\000Product Mark"
+    "eting Manager\000\"Product Marketing Manager\"\000Product Marketing Manager\000'Product Marketing Manager'\000"
+    "Growth Marketing Manager\000\"Growth Marketing Manager\"\000Growth Marketing Manager\000'Growth Marketing M"
+    "anager'\000Marketing Campaign Manager\000\"Marketing Campaign Manager\"\000Marketing Campaign Manager\000'Mark"
+    "eting Campaign Manager'\000Performance Marketing Specialist\000\"Performance Marketing Specialist\"\000Perf"
+    "ormance Marketing Specialist\000'Performance Marketing Specialist'\000Influencer Marketing Manager\000\"In"
+    "fluencer Marketing Manager\"\000Influencer Marketing Manager\000'Influencer Marketing Manager'\000Affiliat"
+    "e Marketing Manager\000\"Affiliate Marketing Manager\"\000Affiliate Marketing Manager\000'Affiliate Marketi"
+    "ng Manager'\000PR Assistant\000\"PR Assistant\"\000PR Assistant\000'PR Assistant'\000PR Specialist\000\"PR Specialist"
+    "\"\000PR Specialist\000'PR Specialist'\000PR Manager\000\"PR Manager\"\000PR Manager\000'PR Manager'\000Communications S"
+    "pecialist\000\"Communications Specialist\"\000Communications Specialist\000'Communications Specialist'\000Comm"
+    "unications Manager\000\"Communications Manager\"\000Communications Manager\000'Communications Manager'\000Medi"
+    "a Planner\000\"Media Planner\"\000Media Planner\000'Media Planner'\000Media Buyer\000\"Media Buyer\"\000Media Buyer\000'M"
+    "edia Buyer'\000Advertising Account Executive\000\"Advertising Account Executive\"\000Advertising Account Ex"
+    "ecutive\000'Advertising Account Executive'\000Advertising Account Manager\000\"Advertising Account Manager"
+    "\"\000Advertising Account Manager\000'Advertising Account Manager'\000Creative Director\000\"Creative Director"
+    "\"\000Creative Director\000'Creative Director'\000Art Director\000\"Art Director\"\000Art Director\000'Art Director'\000"
+    "Graphic Designer\000\"Graphic Designer\"\000Graphic Designer\000'Graphic Designer'\000Motion Graphics Designer"
+    "\000\"Motion Graphics Designer\"\000Motion Graphics Designer\000'Motion Graphics Designer'\000Video Marketing "
+    "Specialist\000\"Video Marketing Specialist\"\000Video Marketing Specialist\000'Video Marketing Specialist'\000"
+    "Event Marketing Coordinator\000\"Event Marketing Coordinator\"\000Event Marketing Coordinator\000'Event Mar"
+    "keting Coordinator'\000Trade Marketing Specialist\000\"Trade Marketing Specialist\"\000Trade Marketing Spec"
+    "ialist\000'Trade Marketing Specialist'\000Demand Generation Manager\000\"Demand Generation Manager\"\000Demand"
+    " Generation Manager\000'Demand Generation Manager'\000Chief Marketing Officer (CMO)\000\"Chief Marketing O"
+    "fficer (CMO)\"\000Chief Marketing Officer (CMO)\000'Chief Marketing Officer (CMO)'\000Marketing Director\000\""
+    "Marketing Director\"\000Marketing Director\000'Marketing Director'\000Digital Campaign Analyst\000\"Digital Ca"
+    "mpaign Analyst\"\000Digital Campaign Analyst\000'Digital Campaign Analyst'\000Marketing / Advertising / PR"
+    "\000\"Marketing / Advertising / PR\"\000Marketing / Advertising / PR\000'Marketing / Advertising / PR'\000Digi"
+    "tal Marketing Tools (Google Ads, Facebook Ads)\000\"Digital Marketing Tools (Google Ads, Facebook Ad"
+    "s)\"\000\"Digital Marketing Tools (Google Ads, Facebook Ads)\"\000'Digital Marketing Tools (Google Ads, F"
+    "acebook Ads)'\000SEO & SEM Optimization\000\"SEO & SEM Optimization\"\000SEO & SEM Optimization\000'SEO & SEM "
+    "Optimization'\000Content Marketing\000\"Content Marketing\"\000Content Marketing\000'Content Marketing'\000Copywr"
+    "iting\000\"Copywriting\"\000Copywriting\000'Copywriting'\000Social Media Management\000\"Social Media Management\"\000"
+    "Social Media Management\000'Social Media Management'\000Analytics & Reporting (Google Analytics, Table"
+    "au)\000\"Analytics & Reporting (Google Analytics, Tableau)\"\000\"Analytics & Reporting (Google Analytics"
+    ", Tableau)\"\000'Analytics & Reporting (Google Analytics, Tableau)'\000Email Marketing Tools (Mailchimp"
+    ", HubSpot)\000\"Email Marketing Tools (Mailchimp, HubSpot)\"\000\"Email Marketing Tools (Mailchimp, HubSp"
+    "ot)\"\000'Email Marketing Tools (Mailchimp, HubSpot)'\000Brand Management\000\"Brand Management\"\000Brand Mana"
+    "gement\000'Brand Management'\000Marketing Strategy Development\000\"Marketing Strategy Development\"\000Market"
+    "ing Strategy Development\000'Marketing Strategy Development'\000Campaign Planning & Execution\000\"Campaig"
+    "n Planning & Execution\"\000Campaign Planning & Execution\000'Campaign Planning & Execution'\000Content St"
+    "rategy\000\"Content Strategy\"\000Content Strategy\000'Content Strategy'\000Creative Direction\000\"Creative Direc"
+    "tion\"\000Creative Direction\000'Creative Direction'\000Graphic Design Tools (Photoshop, Illustrator)\000\"Gra"
+    "phic Design Tools (Photoshop, Illustrator)\"\000\"Graphic Design Tools (Photoshop, Illustrator)\"\000'Gra"
+    "phic Design Tools (Photoshop, Illustrator)'\000Video Editing & Production\000\"Video Editing & Producti"
+    "on\"\000Video Editing & Production\000'Video Editing & Production'\000Influencer Marketing\000\"Influencer Mar"
+    "keting\"\000Influencer Marketing\000'Influencer Marketing'\000Affiliate Marketing Management\000\"Affiliate Ma"
+    "rketing Management\"\000Affiliate Marketing Management\000'Affiliate Marketing Management'\000Event Market"
+    "ing\000\"Event Marketing\"\000Event Marketing\000'Event Marketing'\000PR & Media Relations\000\"PR & Media Relatio"
+    "ns\"\000PR & Media Relations\000'PR & Media Relations'\000Media Planning & Buying\000\"Media Planning & Buying"
+    "\"\000Media Planning & Buying\000'Media Planning & Buying'\000Market Research & Analysis\000\"Market Research "
+    "& Analysis\"\000Market Research & Analysis\000'Market Research & Analysis'\000Customer Segmentation\000\"Custo"
+    "mer Segmentation\"\000Customer Segmentation\000'Customer Segmentation'\000Marketing Automation Tools\000\"Mark"
+    "eting Automation Tools\"\000Marketing Automation Tools\000'Marketing Automation Tools'\000Performance Mark"
+    "eting\000\"Performance Marketing\"\000Performance Marketing\000'Performance Marketing'\000Conversion Rate Opti"
+    "mization (CRO)\000\"Conversion Rate Optimization (CRO)\"\000Conversion Rate Optimization (CRO)\000'Conversi"
+    "on Rate Optimization (CRO)'\000UX/UI for Marketing\000\"UX/UI for Marketing\"\000UX/UI for Marketing\000'UX/UI"
+    " for Marketing'\000Social Media Analytics\000\"Social Media Analytics\"\000Social Media Analytics\000'Social M"
+    "edia Analytics'\000Advertising Account Management\000\"Advertising Account Management\"\000Advertising Acco"
+    "unt Management\000'Advertising Account Management'\000Budget Management\000\"Budget Management\"\000Budget Man"
+    "agement\000'Budget Management'\000Marketing KPIs & Metrics\000\"Marketing KPIs & Metrics\"\000Marketing KPIs &"
+    " Metrics\000'Marketing KPIs & Metrics'\000Storytelling & Messaging\000\"Storytelling & Messaging\"\000Storytel"
+    "ling & Messaging\000'Storytelling & Messaging'\000Public Speaking\000\"Public Speaking\"\000Public Speaking\000'P"
+    "ublic Speaking'\000Internal Communication Strategy\000\"Internal Communication Strategy\"\000Internal Commu"
+    "nication Strategy\000'Internal Communication Strategy'\000Brand Guidelines Implementation\000\"Brand Guide"
+    "lines Implementation\"\000Brand Guidelines Implementation\000'Brand Guidelines Implementation'\000Marketin"
+    "g CRM Tools\000\"Marketing CRM Tools\"\000Marketing CRM Tools\000'Marketing CRM Tools'\000Search Engine Market"
+    "ing Tools\000\"Search Engine Marketing Tools\"\000Search Engine Marketing Tools\000'Search Engine Marketing"
+    " Tools'\000Mobile Marketing\000\"Mobile Marketing\"\000Mobile Marketing\000'Mobile Marketing'\000Content Manageme"
+    "nt Systems (CMS)\000\"Content Management Systems (CMS)\"\000Content Management Systems (CMS)\000'Content Ma"
+    "nagement Systems (CMS)'\000Marketing Data Analysis\000\"Marketing Data Analysis\"\000Marketing Data Analysi"
+    "s\000'Marketing Data Analysis'\000Press Release Writing\000\"Press Release Writing\"\000Press Release Writing\000"
+    "'Press Release Writing'\000Campaign Performance Tracking\000\"Campaign Performance Tracking\"\000Campaign P"
+    "erformance Tracking\000'Campaign Performance Tracking'\000Visual Design Principles\000\"Visual Design Prin"
+    "ciples\"\000Visual Design Principles\000'Visual Design Principles'\000Web Analytics\000\"Web Analytics\"\000Web An"
+    "alytics\000'Web Analytics'\000Creative Copy Development\000\"Creative Copy Development\"\000Creative Copy Deve"
+    "lopment\000'Creative Copy Development'\000Product Marketing\000\"Product Marketing\"\000Product Marketing\000'Pro"
+    "duct Marketing'\000Google Ads Certification\000\"Google Ads Certification\"\000Google Ads Certification\000'Go"
+    "ogle Ads Certification'\000Google Analytics Certification\000\"Google Analytics Certification\"\000Google A"
+    "nalytics Certification\000'Google Analytics Certification'\000HubSpot Inbound Marketing Certification\000"
+    "\"HubSpot Inbound Marketing Certification\"\000HubSpot Inbound Marketing Certification\000'HubSpot Inbou"
+    "nd Marketing Certification'\000HubSpot Content Marketing Certification\000\"HubSpot Content Marketing C"
+    "ertification\"\000HubSpot Content Marketing Certification\000'HubSpot Content Marketing Certification'\000"
+    "Facebook Blueprint Certification\000\"Facebook Blueprint Certification\"\000Facebook Blueprint Certifica"
+    "tion\000'Facebook Blueprint Certification'\000Meta Certified Digital Marketing Associate\000\"Meta Certifi"
+    "ed Digital Marketing Associate\"\000Meta Certified Digital Marketing Associate\000'Meta Certified Digit"
+    "al Marketing Associate'\000Hootsuite Social Media Certification\000\"Hootsuite Social Media Certificati"
+    "on\"\000Hootsuite Social Media Certification\000'Hootsuite Social Media Certification'\000Certified Digita"
+    "l Marketing Professional (CDMP)\000\"Certified Digital Marketing Professional (CDMP)\"\000Certified Digi"
+    "tal Marketing Professional (CDMP)\000'Certified Digital Marketing Professional (CDMP)'\000SEO Speciali"
+    "st Certification\000\"SEO Specialist Certification\"\000SEO Specialist Certification\000'SEO Specialist Cer"
+    "tification'\000SEM Specialist Certification\000\"SEM Specialist Certification\"\000SEM Specialist Certifica"
+    "tion\000'SEM Specialist Certification'\000Certified Marketing Analyst\000\"Certified Marketing Analyst\"\000Ce"
+    "rtified Marketing Analyst\000'Certified Marketing Analyst'\000Marketing Strategy Certification\000\"Market"
+    "ing Strategy Certification\"\000Marketing Strategy Certification\000'Marketing Strategy Certification'\000"
+    "Content Marketing Certification\000\"Content Marketing Certification\"\000Content Marketing Certificatio"
+    "n\000'Content Marketing Certification'\000Brand Management Certification\000\"Brand Management Certificati"
+    "on\"\000Brand Management Certification\000'Brand Management Certification'\000Product Marketing Certificat"
+    "ion\000\"Product Marketing Certification\"\000Product Marketing Certification\000'Product Marketing Certifi"
+    "cation'\000Growth Marketing Certification\000\"Growth Marketing Certification\"\000Growth Marketing Certifi"
+    "cation\000'Growth Marketing Certification'\000Email Marketing Certification\000\"Email Marketing Certifica"
+    "tion\"\000Email Marketing Certification\000'Email Marketing Certification'\000Performance Marketing Certif"
+    "ication\000\"Performance Marketing Certification\"\000Performance Marketing Certification\000'Performance M"
+    "arketing Certification'\000Affiliate Marketing Certification\000\"Affiliate Marketing Certification\"\000Af"
+    "filiate Marketing Certification\000'Affiliate Marketing Certification'\000Influencer Marketing Certifi"
+    "cation\000\"Influencer Marketing Certification\"\000Influencer Marketing Certification\000'Influencer Marke"
+    "ting Certification'\000Advertising Management Certification\000\"Advertising Management Certification\"\000"
+    "Advertising Management Certification\000'Advertising Management Certification'\000Media Planning Certi"
+    "fication\000\"Media Planning Certification\"\000Media Planning Certification\000'Media Planning Certificati"
+    "on'\000Creative Director Certification\000\"Creative Director Certification\"\000Creative Director Certific"
+    "ation\000'Creative Director Certification'\000Graphic Design Certification\000\"Graphic Design Certificati"
+    "on\"\000Graphic Design Certification\000'Graphic Design Certification'\000Video Marketing Certification\000\"V"
+    "ideo Marketing Certification\"\000Video Marketing Certification\000'Video Marketing Certification'\000Moti"
+    "on Graphics Certification\000\"Motion Graphics Certification\"\000Motion Graphics Certification\000'Motion "
+    "Graphics Certification'\000Event Marketing Certification\000\"Event Marketing Certification\"\000Event Mark"
+    "eting Certification\000'Event Marketing Certification'\000Trade Marketing Certification\000\"Trade Marketi"
+    "ng Certification\"\000Trade Marketing Certification\000'Trade Marketing Certification'\000Demand Generatio"
+    "n Certification\000\"Demand Generation Certification\"\000Demand Generation Certification\000'Demand Genera"
+    "tion Certification'\000CMO Leadership Program\000\"CMO Leadership Program\"\000CMO Leadership Program\000'CMO "
+    "Leadership Program'\000Real Estate Agent\000\"Real Estate Agent\"\000Real Estate Agent\000'Real Estate Agent'\000"
+    "Real Estate Broker\000\"Real Estate Broker\"\000Real Estate Broker\000'Real Estate Broker'\000Real Estate Anal"
+    "yst\000\"Real Estate Analyst\"\000Real Estate Analyst\000'Real Estate Analyst'\000Leasing Consultant\000\"Leasing "
+    "Consultant\"\000Leasing Consultant\000'Leasing Consultant'\000Leasing Agent\000\"Leasing Agent\"\000Leasing Agent\000"
+    "'Leasing Agent'\000Property Manager\000\"Property Manager\"\000Property Manager\000'Property Manager'\000Assistan"
+    "t Property Manager\000\"Assistant Property Manager\"\000Assistant Property Manager\000'Assistant Property M"
+    "anager'\000Real Estate Appraiser\000\"Real Estate Appraiser\"\000Real Estate Appraiser\000'Real Estate Apprais"
+    "er'\000Real Estate Coordinator\000\"Real Estate Coordinator\"\000Real Estate Coordinator\000'Real Estate Coord"
+    "inator'\000Real Estate Investor Relations Manager\000\"Real Estate Investor Relations Manager\"\000Real Est"
+    "ate Investor Relations Manager\000'Real Estate Investor Relations Manager'\000Commercial Leasing Manag"
+    "er\000\"Commercial Leasing Manager\"\000Commercial Leasing Manager\000'Commercial Leasing Manager'\000Resident"
+    "ial Leasing Manager\000\"Residential Leasing Manager\"\000Residential Leasing Manager\000'Residential Leasi"
+    "ng Manager'\000Facilities Coordinator\000\"Facilities Coordinator\"\000Facilities Coordinator\000'Facilities C"
+    "oordinator'\000Facilities Manager\000\"Facilities Manager\"\000Facilities Manager\000'Facilities Manager'\000Buil"
+    "ding Manager\000\"Building Manager\"\000Building Manager\000'Building Manager'\000Asset Manager\000\"Asset Manager"
+    "\"\000Asset Manager\000'Asset Manager'\000Real Estate Portfolio Manager\000\"Real Estate Portfolio Manager\"\000Re"
+    "al Estate Portfolio Manager\000'Real Estate Portfolio Manager'\000Construction Project Manager\000\"Constr"
+    "uction Project Manager\"\000Construction Project Manager\000'Construction Project Manager'\000Mortgage Bro"
+    "ker\000\"Mortgage Broker\"\000Mortgage Broker\000'Mortgage Broker'\000Title Examiner\000\"Title Examiner\"\000Title Ex"
+    "aminer\000'Title Examiner'\000Real Estate / Property\000\"Real Estate / Property\"\000Real Estate / Property\000'"
+    "Real Estate / Property'\000Property Valuation & Appraisal\000\"Property Valuation & Appraisal\"\000Property"
+    " Valuation & Appraisal\000'Property Valuation & Appraisal'\000Real Estate Market Analysis\000\"Real Estate"
+    " Market Analysis\"\000Real Estate Market Analysis\000'Real Estate Market Analysis'\000Leasing & Rental Man"
+    "agement\000\"Leasing & Rental Management\"\000Leasing & Rental Management\000'Leasing & Rental Management'\000"
+    "Property Management Software\000\"Property Management Software\"\000Property Management Software\000'Proper"
+    "ty Management Software'\000Contract & Lease Negotiation\000\"Contract & Lease Negotiation\"\000Contract & L"
+    "ease Negotiation\000'Contract & Lease Negotiation'\000Financial Modeling for Real Estate\000\"Financial Mo"
+    "deling for Real Estate\"\000Financial Modeling for Real Estate\000'Financial Modeling for Real Estate'\000"
+    "Investment Analysis\000\"Investment Analysis\"\000Investment Analysis\000'Investment Analysis'\000Asset Manage"
+    "ment\000\"Asset Management\"\000Asset Management\000'Asset Management'\000Facilities Management\000\"Facilities Ma"
+    "nagement\"\000Facilities Management\000'Facilities Management'\000Tenant Relations\000\"Tenant Relations\"\000Tena"
+    "nt Relations\000'Tenant Relations'\000Property Inspections\000\"Property Inspections\"\000Property Inspections"
+    "\000'Property Inspections'\000Construction Project Management\000\"Construction Project Management\"\000Constr"
+    "uction Project Management\000'Construction Project Management'\000Real Estate Marketing\000\"Real Estate M"
+    "arketing\"\000Real Estate Marketing\000'Real Estate Marketing'\000CRM Tools for Real Estate\000\"CRM Tools for"
+    " Real Estate\"\000CRM Tools for Real Estate\000'CRM Tools for Real Estate'\000Sales & Lead Generation\000\"Sal"
+    "es & Lead Generation\"\000Sales & Lead Generation\000'Sales & Lead Generation'\000Title & Legal Documentat"
+    "ion\000\"Title & Legal Documentation\"\000Title & Legal Documentation\000'Title & Legal Documentation'\000Mort"
+    "gage Financing Knowledge\000\"Mortgage Financing Knowledge\"\000Mortgage Financing Knowledge\000'Mortgage F"
+    "inancing Knowledge'\000Commercial Real Estate Operations\000\"Commercial Real Estate Operations\"\000Commer"
+    "cial Real Estate Operations\000'Commercial Real Estate Operations'\000Residential Property Operations\000"
+    "\"Residential Property Operations\"\000Residential Property Operations\000'Residential Property Operatio"
+    "ns'\000Customer Service Skills\000\"Customer Service Skills\"\000Customer Service Skills\000'Customer Service "
+    "Skills'\000Market Research & Analytics\000\"Market Research & Analytics\"\000Market Research & Analytics\000'M"
+    "arket Research & Analytics'\000Project Scheduling\000\"Project Scheduling\"\000Project Scheduling\000'Project "
+    "Scheduling'\000Capital Expenditure Planning\000\"Capital Expenditure Planning\"\000Capital Expenditure Plan"
+    "ning\000'Capital Expenditure Planning'\000Lease Administration\000\"Lease Administration\"\000Lease Administra"
+    "tion\000'Lease Administration'\000Operational KPI Tracking\000\"Operational KPI Tracking\"\000Operational KPI "
+    "Tracking\000'Operational KPI Tracking'\000Facilities Maintenance Planning\000\"Facilities Maintenance Plan"
+    "ning\"\000Facilities Maintenance Planning\000'Facilities Maintenance Planning'\000Tenant Retention Strateg"
+    "ies\000\"Tenant Retention Strategies\"\000Tenant Retention Strategies\000'Tenant Retention Strategies'\000Prop"
+    "erty Portfolio Optimization\000\"Property Portfolio Optimization\"\000Property Portfolio Optimization\000'P"
+    "roperty Portfolio Optimization'\000Budget Tracking & Reporting\000\"Budget Tracking & Reporting\"\000Budget"
+    " Tracking & Reporting\000'Budget Tracking & Reporting'\000Data Analysis for Real Estate\000\"Data Analysis"
+    " for Real Estate\"\000Data Analysis for Real Estate\000'Data Analysis for Real Estate'\000Compliance Audit"
+    "s\000\"Compliance Audits\"\000Compliance Audits\000'Compliance Audits'\000Investment Feasibility Studies\000\"Inve"
+    "stment Feasibility Studies\"\000Investment Feasibility Studies\000'Investment Feasibility Studies'\000Prop"
+    "erty Acquisition & Disposal\000\"Property Acquisition & Disposal\"\000Property Acquisition & Disposal\000'P"
+    "roperty Acquisition & Disposal'\000Urban Planning Awareness\000\"Urban Planning Awareness\"\000Urban Planni"
+    "ng Awareness\000'Urban Planning Awareness'\000Sustainability Practices\000\"Sustainability Practices\"\000Sust"
+    "ainability Practices\000'Sustainability Practices'\000Real Estate CRM Analytics\000\"Real Estate CRM Analy"
+    "tics\"\000Real Estate CRM Analytics\000'Real Estate CRM Analytics'\000Real Estate Software Tools\000\"Real Est"
+    "ate Software Tools\"\000Real Estate Software Tools\000'Real Estate Software Tools'\000Reporting & Dashboar"
+    "ds\000\"Reporting & Dashboards\"\000Reporting & Dashboards\000'Reporting & Dashboards'\000Marketing for Leasin"
+    "g & Sales\000\"Marketing for Leasing & Sales\"\000Marketing for Leasing & Sales\000'Marketing for Leasing &"
+    " Sales'\000Certified Commercial Investment Member (CCIM)\000\"Certified Commercial Investment Member (C"
+    "CIM)\"\000Certified Commercial Investment Member (CCIM)\000'Certified Commercial Investment Member (CCI"
+    "M)'\000Certified Property Manager (CPM)\000\"Certified Property Manager (CPM)\"\000Certified Property Manag"
+    "er (CPM)\000'Certified Property Manager (CPM)'\000Real Estate License / Realtor Certification\000\"Real Es"
+    "tate License / Realtor Certification\"\000Real Estate License / Realtor Certification\000'Real Estate L"
+    "icense / Realtor Certification'\000Certified Residential Specialist (CRS)\000\"Certified Residential Sp"
+    "ecialist (CRS)\"\000Certified Residential Specialist (CRS)\000'Certified Residential Specialist (CRS)'\000"
+    "Accredited Buyer's Representative (ABR)\000\"Accredited Buyer's Representative (ABR)\"\000Accredited Buy"
+    "er's Representative (ABR)\000\"\"Accredited Buyer's Representative (ABR)\"\"\000Certified Leasing Speciali"
+    "st\000\"Certified Leasing Specialist\"\000Certified Leasing Specialist\000'Certified Leasing Specialist'\000Ce"
+    "rtified Appraiser\000\"Certified Appraiser\"\000Certified Appraiser\000'Certified Appraiser'\000Real Estate An"
+    "alyst Certification\000\"Real Estate Analyst Certification\"\000Real Estate Analyst Certification\000'Real "
+    "Estate Analyst Certification'\000Facilities Management Certification\000\"Facilities Management Certifi"
+    "cation\"\000Facilities Management Certification\000'Facilities Management Certification'\000Property Manag"
+    "ement Professional Certification\000\"Property Management Professional Certification\"\000Property Manag"
+    "ement Professional Certification\000'Property Management Professional Certification'\000Real Estate In"
+    "vestment Certification\000\"Real Estate Investment Certification\"\000Real Estate Investment Certificati"
+    "on\000'Real Estate Investment Certification'\000Asset Management Certification\000\"Asset Management Certi"
+    "fication\"\000Asset Management Certification\000'Asset Management Certification'\000Construction Project M"
+    "anagement Certification\000\"Construction Project Management Certification\"\000Construction Project Man"
+    "agement Certification\000'Construction Project Management Certification'\000Certified Mortgage Broker\000"
+    "\"Certified Mortgage Broker\"\000Certified Mortgage Broker\000'Certified Mortgage Broker'\000Certified Real"
+    " Estate Coordinator\000\"Certified Real Estate Coordinator\"\000Certified Real Estate Coordinator\000'Certi"
+    "fied Real Estate Coordinator'\000Real Estate Portfolio Manager Certification\000\"Real Estate Portfolio"
+    " Manager Certification\"\000Real Estate Portfolio Manager Certification\000'Real Estate Portfolio Manag"
+    "er Certification'\000Building Management Certification\000\"Building Management Certification\"\000Building"
+    " Management Certification\000'Building Management Certification'\000Assistant Property Manager Certifi"
+    "cation\000\"Assistant Property Manager Certification\"\000Assistant Property Manager Certification\000'Assi"
+    "stant Property Manager Certification'\000Certified Real Estate Investor Relations\000\"Certified Real E"
+    "state Investor Relations\"\000Certified Real Estate Investor Relations\000'Certified Real Estate Invest"
+    "or Relations'\000Commercial Leasing Certification\000\"Commercial Leasing Certification\"\000Commercial Lea"
+    "sing Certification\000'Commercial Leasing Certification'\000Residential Leasing Certification\000\"Residen"
+    "tial Leasing Certification\"\000Residential Leasing Certification\000'Residential Leasing Certification"
+    "'\000Title Examiner Certification\000\"Title Examiner Certification\"\000Title Examiner Certification\000'Titl"
+    "e Examiner Certification'\000Certified Real Estate Analyst\000\"Certified Real Estate Analyst\"\000Certifie"
+    "d Real Estate Analyst\000'Certified Real Estate Analyst'\000Real Estate Development Certification\000\"Rea"
+    "l Estate Development Certification\"\000Real Estate Development Certification\000'Real Estate Developme"
+    "nt Certification'\000Sustainability in Real Estate Certification\000\"Sustainability in Real Estate Cer"
+    "tification\"\000Sustainability in Real Estate Certification\000'Sustainability in Real Estate Certifica"
+    "tion'\000Property Valuation Certification\000\"Property Valuation Certification\"\000Property Valuation Cer"
+    "tification\000'Property Valuation Certification'\000Real Estate Finance Certification\000\"Real Estate Fin"
+    "ance Certification\"\000Real Estate Finance Certification\000'Real Estate Finance Certification'\000Certif"
+    "ied Facilities Coordinator\000\"Certified Facilities Coordinator\"\000Certified Facilities Coordinator\000'"
+    "Certified Facilities Coordinator'\000Real Estate Leadership Program\000\"Real Estate Leadership Program"
+    "\"\000Real Estate Leadership Program\000'Real Estate Leadership Program'\000Real Estate Executive Program\000"
+    "\"Real Estate Executive Program\"\000Real Estate Executive Program\000'Real Estate Executive Program'\000Sa"
+    "les Associate\000\"Sales Associate\"\000Sales Associate\000'Sales Associate'\000Sales Consultant\000\"Sales Consul"
+    "tant\"\000Sales Consultant\000'Sales Consultant'\000Sales Executive\000\"Sales Executive\"\000Sales Executive\000'Sal"
+    "es Executive'\000Sales Specialist\000\"Sales Specialist\"\000Sales Specialist\000'Sales Specialist'\000Sales Mana"
+    "ger\000\"Sales Manager\"\000Sales Manager\000'Sales Manager'\000Regional Sales Manager\000\"Regional Sales Manager"
+    "\"\000Regional Sales Manager\000'Regional Sales Manager'\000Area Sales Manager\000\"Area Sales Manager\"\000Area S"
+    "ales Manager\000'Area Sales Manager'\000Territory Sales Manager\000\"Territory Sales Manager\"\000Territory Sa"
+    "les Manager\000'Territory Sales Manager'\000National Sales Manager\000\"National Sales Manager\"\000National S"
+    "ales Manager\000'National Sales Manager'\000Inside Sales Representative\000\"Inside Sales Representative\"\000"
+    "Inside Sales Representative\000'Inside Sales Representative'\000Outside Sales Representative\000\"Outside "
+    "Sales Representative\"\000Outside Sales Representative\000'Outside Sales Representative'\000Field Sales Ex"
+    "ecutive\000\"Field Sales Executive\"\000Field Sales Executive\000'Field Sales Executive'\000Account Executive\000"
+    "\"Account Executive\"\000Account Executive\000'Account Executive'\000Senior Account Executive\000\"Senior Accou"
+    "nt Executive\"\000Senior Account Executive\000'Senior Account Executive'\000Key Account Manager\000\"Key Accou"
+    "nt Manager\"\000Key Account Manager\000'Key Account Manager'\000Client Success Specialist\000\"Client Success "
+    "Specialist\"\000Client Success Specialist\000'Client Success Specialist'\000Customer Success Manager\000\"Cust"
+    "omer Success Manager\"\000Customer Success Manager\000'Customer Success Manager'\000Relationship Manager\000\""
+    "Relationship Manager\"\000Relationship Manager\000'Relationship Manager'\000Enterprise Account Manager\000\"En"
+    "terprise Account Manager\"\000Enterprise Account Manager\000'Enterprise Account Manager'\000Channel Sales "
+    "Manager\000\"Channel Sales Manager\"\000Channel Sales Manager\000'Channel Sales Manager'\000Partner Sales Mana"
+    "ger\000\"Partner Sales Manager\"\000Partner Sales Manager\000'Partner Sales Manager'\000Sales Operations Analy"
+    "st\000\"Sales Operations Analyst\"\000Sales Operations Analyst\000'Sales Operations Analyst'\000Sales Operatio"
+    "ns Manager\000\"Sales Operations Manager\"\000Sales Operations Manager\000'Sales Operations Manager'\000Busine"
+    "ss-to-Business (B2B) Sales Rep\000\"Business-to-Business (B2B) Sales Rep\"\000Business-to-Business (B2B)"
+    " Sales Rep\000'Business-to-Business (B2B) Sales Rep'\000Business-to-Consumer (B2C) Sales Rep\000\"Business"
+    "-to-Consumer (B2C) Sales Rep\"\000Business-to-Consumer (B2C) Sales Rep\000'Business-to-Consumer (B2C) S"
+    "ales Rep'\000Director of Sales\000\"Director of Sales\"\000Director of Sales\000'Director of Sales'\000VP of Sale"
+    "s\000\"VP of Sales\"\000VP of Sales\000'VP of Sales'\000Chief Revenue Officer (CRO)\000\"Chief Revenue Officer (CR"
+    "O)\"\000Chief Revenue Officer (CRO)\000'Chief Revenue Officer (CRO)'\000Presales Consultant\000\"Presales Cons"
+    "ultant\"\000Presales Consultant\000'Presales Consultant'\000Bid Manager\000\"Bid Manager\"\000Bid Manager\000'Bid Man"
+    "ager'\000Sales / Client Services\000\"Sales / Client Services\"\000Sales / Client Services\000'Sales / Client "
+    "Services'\000Lead Generation & Prospecting\000\"Lead Generation & Prospecting\"\000Lead Generation & Prospe"
+    "cting\000'Lead Generation & Prospecting'\000Sales Pipeline Management\000\"Sales Pipeline Management\"\000Sale"
+    "s Pipeline Management\000'Sales Pipeline Management'\000Account Management\000\"Account Management\"\000Accoun"
+    "t Management\000'Account Management'\000Customer Relationship Management\000\"Customer Relationship Manage"
+    "ment\"\000Customer Relationship Management\000'Customer Relationship Management'\000Sales Forecasting\000\"Sal"
+    "es Forecasting\"\000Sales Forecasting\000'Sales Forecasting'\000Strategic Selling\000\"Strategic Selling\"\000Stra"
+    "tegic Selling\000'Strategic Selling'\000Sales Metrics & KPIs\000\"Sales Metrics & KPIs\"\000Sales Metrics & KP"
+    "Is\000'Sales Metrics & KPIs'\000B2B & B2C Sales Knowledge\000\"B2B & B2C Sales Knowledge\"\000B2B & B2C Sales "
+    "Knowledge\000'B2B & B2C Sales Knowledge'\000Consultative Selling\000\"Consultative Selling\"\000Consultative S"
+    "elling\000'Consultative Selling'\000Territory Management\000\"Territory Management\"\000Territory Management\000'"
+    "Territory Management'\000Client Retention Strategies\000\"Client Retention Strategies\"\000Client Retention"
+    " Strategies\000'Client Retention Strategies'\000Upselling & Cross-selling\000\"Upselling & Cross-selling\"\000"
+    "Upselling & Cross-selling\000'Upselling & Cross-selling'\000Proposal Development\000\"Proposal Development"
+    "\"\000Proposal Development\000'Proposal Development'\000Contract Negotiation\000\"Contract Negotiation\"\000Contra"
+    "ct Negotiation\000'Contract Negotiation'\000Sales Reporting & Analytics\000\"Sales Reporting & Analytics\"\000"
+    "Sales Reporting & Analytics\000'Sales Reporting & Analytics'\000Pricing Strategies\000\"Pricing Strategies"
+    "\"\000Pricing Strategies\000'Pricing Strategies'\000Team Leadership\000\"Team Leadership\"\000Team Leadership\000'Tea"
+    "m Leadership'\000Customer Needs Analysis\000\"Customer Needs Analysis\"\000Customer Needs Analysis\000'Custome"
+    "r Needs Analysis'\000Sales Process Optimization\000\"Sales Process Optimization\"\000Sales Process Optimiza"
+    "tion\000'Sales Process Optimization'\000Market & Competitive Analysis\000\"Market & Competitive Analysis\"\000"
+    "Market & Competitive Analysis\000'Market & Competitive Analysis'\000Customer Success Management\000\"Custo"
+    "mer Success Management\"\000Customer Success Management\000'Customer Success Management'\000Solution Selli"
+    "ng\000\"Solution Selling\"\000Solution Selling\000'Solution Selling'\000Channel Management\000\"Channel Management"
+    "\"\000Channel Management\000'Channel Management'\000Pipeline Tracking Tools\000\"Pipeline Tracking Tools\"\000Pipe"
+    "line Tracking Tools\000'Pipeline Tracking Tools'\000Sales Operations Tools\000\"Sales Operations Tools\"\000Sa"
+    "les Operations Tools\000'Sales Operations Tools'\000Key Account Management\000\"Key Account Management\"\000Ke"
+    "y Account Management\000'Key Account Management'\000Bid Management\000\"Bid Management\"\000Bid Management\000'Bi"
+    "d Management'\000Relationship Building\000\"Relationship Building\"\000Relationship Building\000'Relationship "
+    "Building'\000Inside & Outside Sales Techniques\000\"Inside & Outside Sales Techniques\"\000Inside & Outside"
+    " Sales Techniques\000'Inside & Outside Sales Techniques'\000Cold Calling & Outreach\000\"Cold Calling & Ou"
+    "treach\"\000Cold Calling & Outreach\000'Cold Calling & Outreach'\000Sales Training & Coaching\000\"Sales Train"
+    "ing & Coaching\"\000Sales Training & Coaching\000'Sales Training & Coaching'\000CRM Data Analysis\000\"CRM Dat"
+    "a Analysis\"\000CRM Data Analysis\000'CRM Data Analysis'\000Sales Playbooks\000\"Sales Playbooks\"\000Sales Playbo"
+    "oks\000'Sales Playbooks'\000Lead Qualification Techniques\000\"Lead Qualification Techniques\"\000Lead Qualifi"
+    "cation Techniques\000'Lead Qualification Techniques'\000Client Onboarding\000\"Client Onboarding\"\000Client O"
+    "nboarding\000'Client Onboarding'\000Digital Sales Tools\000\"Digital Sales Tools\"\000Digital Sales Tools\000'Dig"
+    "ital Sales Tools'\000Sales Enablement Platforms\000\"Sales Enablement Platforms\"\000Sales Enablement Platf"
+    "orms\000'Sales Enablement Platforms'\000Forecast Accuracy Improvement\000\"Forecast Accuracy Improvement\"\000"
+    "Forecast Accuracy Improvement\000'Forecast Accuracy Improvement'\000Performance Improvement\000\"Performan"
+    "ce Improvement\"\000Performance Improvement\000'Performance Improvement'\000Sales Strategy Development\000\"Sa"
+    "les Strategy Development\"\000Sales Strategy Development\000'Sales Strategy Development'\000Certified Prof"
+    "essional Salesperson (CPSP)\000\"Certified Professional Salesperson (CPSP)\"\000Certified Professional S"
+    "alesperson (CPSP)\000'Certified Professional Salesperson (CPSP)'\000Salesforce Certified Sales Cloud C"
+    "onsultant\000\"Salesforce Certified Sales Cloud Consultant\"\000Salesforce Certified Sales Cloud Consult"
+    "ant\000'Salesforce Certified Sales Cloud Consultant'\000HubSpot Sales Software Certification\000\"HubSpot "
+    "Sales Software Certification\"\000HubSpot Sales Software Certification\000'HubSpot Sales Software Certi"
+    "fication'\000Certified Sales Executive (CSE)\000\"Certified Sales Executive (CSE)\"\000Certified Sales Exec"
+    "utive (CSE)\000'Certified Sales Executive (CSE)'\000Strategic Selling Certification\000\"Strategic Selling"
+    " Certification\"\000Strategic Selling Certification\000'Strategic Selling Certification'\000Miller Heiman "
+    "Strategic Selling\000\"Miller Heiman Strategic Selling\"\000Miller Heiman Strategic Selling\000'Miller Heim"
+    "an Strategic Selling'\000Solution Selling Certification\000\"Solution Selling Certification\"\000Solution S"
+    "elling Certification\000'Solution Selling Certification'\000Certified Account Manager\000\"Certified Accou"
+    "nt Manager\"\000Certified Account Manager\000'Certified Account Manager'\000Key Account Management Certifi"
+    "cation\000\"Key Account Management Certification\"\000Key Account Management Certification\000'Key Account "
+    "Management Certification'\000Customer Success Manager Certification\000\"Customer Success Manager Certi"
+    "fication\"\000Customer Success Manager Certification\000'Customer Success Manager Certification'\000Certif"
+    "ied Business-to-Business (B2B) Sales Professional\000\"Certified Business-to-Business (B2B) Sales Pr"
+    "ofessional\"\000Certified Business-to-Business (B2B) Sales Professional\000'Certified Business-to-Busin"
+    "ess (B2B) Sales Professional'\000Certified Business-to-Consumer (B2C) Sales Professional\000\"Certified"
+    " Business-to-Consumer (B2C) Sales Professional\"\000Certified Business-to-Consumer (B2C) Sales Profe"
+    "ssional\000'Certified Business-to-Consumer (B2C) Sales Professional'\000Inside Sales Certification\000\"In"
+    "side Sales Certification\"\000Inside Sales Certification\000'Inside Sales Certification'\000Outside Sales "
+    "Certification\000\"Outside Sales Certification\"\000Outside Sales Certification\000'Outside Sales Certifica"
+    "tion'\000Territory Sales Certification\000\"Territory Sales Certification\"\000Territory Sales Certificatio"
+    "n\000'Territory Sales Certification'\000Regional Sales Management Certification\000\"Regional Sales Manage"
+    "ment Certification\"\000Regional Sales Management Certification\000'Regional Sales Management Certifica"
+    "tion'\000National Sales Management Certification\000\"National Sales Management Certification\"\000National"
+    " Sales Management Certification\000'National Sales Management Certification'\000Director of Sales Lead"
+    "ership Program\000\"Director of Sales Leadership Program\"\000Director of Sales Leadership Program\000'Dire"
+    "ctor of Sales Leadership Program'\000VP of Sales Leadership Program\000\"VP of Sales Leadership Program"
+    "\"\000VP of Sales Leadership Program\000'VP of Sales Leadership Program'\000Chief Revenue Officer (CRO) Pr"
+    "ogram\000\"Chief Revenue Officer (CRO) Program\"\000Chief Revenue Officer (CRO) Program\000'Chief Revenue O"
+    "fficer (CRO) Program'\000Sales Operations Certification\000\"Sales Operations Certification\"\000Sales Oper"
+    "ations Certification\000'Sales Operations Certification'\000Presales Consultant Certification\000\"Presale"
+    "s Consultant Certification\"\000Presales Consultant Certification\000'Presales Consultant Certification"
+    "'\000Bid Management Certification\000\"Bid Management Certification\"\000Bid Management Certification\000'Bid "
+    "Management Certification'\000Channel Sales Management Certification\000\"Channel Sales Management Certi"
+    "fication\"\000Channel Sales Management Certification\000'Channel Sales Management Certification'\000Partne"
+    "r Sales Management Certification\000\"Partner Sales Management Certification\"\000Partner Sales Manageme"
+    "nt Certification\000'Partner Sales Management Certification'\000Field Sales Certification\000\"Field Sales"
+    " Certification\"\000Field Sales Certification\000'Field Sales Certification'\000Enterprise Account Managem"
+    "ent Certification\000\"Enterprise Account Management Certification\"\000Enterprise Account Management Ce"
+    "rtification\000'Enterprise Account Management Certification'\000Relationship Management Certification\000"
+    "\"Relationship Management Certification\"\000Relationship Management Certification\000'Relationship Mana"
+    "gement Certification'\000Account Executive Certification\000\"Account Executive Certification\"\000Account "
+    "Executive Certification\000'Account Executive Certification'\000Business Development Certification\000\"Bu"
+    "siness Development Certification\"\000Business Development Certification\000'Business Development Certi"
+    "fication'\000Customer Service Representative\000\"Customer Service Representative\"\000Customer Service Rep"
+    "resentative\000'Customer Service Representative'\000Customer Service Agent\000\"Customer Service Agent\"\000Cu"
+    "stomer Service Agent\000'Customer Service Agent'\000Customer Service Specialist\000\"Customer Service Spec"
+    "ialist\"\000Customer Service Specialist\000'Customer Service Specialist'\000Customer Support Specialist\000\"C"
+    "ustomer Support Specialist\"\000Customer Support Specialist\000'Customer Support Specialist'\000Customer S"
+    "upport Engineer\000\"Customer Support Engineer\"\000Customer Support Engineer\000'Customer Support Engineer"
+    "'\000Helpdesk Technician\000\"Helpdesk Technician\"\000Helpdesk Technician\000'Helpdesk Technician'\000Helpdesk A"
+    "nalyst\000\"Helpdesk Analyst\"\000Helpdesk Analyst\000'Helpdesk Analyst'\000Service Desk Analyst\000\"Service Desk"
+    " Analyst\"\000Service Desk Analyst\000'Service Desk Analyst'\000Technical Support Specialist\000\"Technical Su"
+    "pport Specialist\"\000Technical Support Specialist\000'Technical Support Specialist'\000IT Helpdesk Suppor"
+    "t\000\"IT Helpdesk Support\"\000IT Helpdesk Support\000'IT Helpdesk Support'\000Desktop Support Technician\000\"De"
+    "sktop Support Technician\"\000Desktop Support Technician\000'Desktop Support Technician'\000Call Center Ag"
+    "ent\000\"Call Center Agent\"\000Call Center Agent\000'Call Center Agent'\000Call Center Supervisor\000\"Call Cente"
+    "r Supervisor\"\000Call Center Supervisor\000'Call Center Supervisor'\000Client Services Coordinator\000\"Clien"
+    "t Services Coordinator\"\000Client Services Coordinator\000'Client Services Coordinator'\000Client Support"
+    " Specialist\000\"Client Support Specialist\"\000Client Support Specialist\000'Client Support Specialist'\000Cu"
+    "stomer Experience Specialist\000\"Customer Experience Specialist\"\000Customer Experience Specialist\000'Cu"
+    "stomer Experience Specialist'\000Customer Experience Manager\000\"Customer Experience Manager\"\000Customer"
+    " Experience Manager\000'Customer Experience Manager'\000Head of Customer Support\000\"Head of Customer Sup"
+    "port\"\000Head of Customer Support\000'Head of Customer Support'\000Chief Customer Officer (CCO)\000\"Chief Cu"
+    "stomer Officer (CCO)\"\000Chief Customer Officer (CCO)\000'Chief Customer Officer (CCO)'\000Support / Help"
+    "desk / Customer Service\000\"Support / Helpdesk / Customer Service\"\000Support / Helpdesk / Customer Se"
+    "rvice\000'Support / Helpdesk / Customer Service'\000Ticketing Systems (Zendesk, Freshdesk)\000\"Ticketing "
+    "Systems (Zendesk, Freshdesk)\"\000\"Ticketing Systems (Zendesk, Freshdesk)\"\000'Ticketing Systems (Zende"
+    "sk, Freshdesk)'\000Technical Troubleshooting\000\"Technical Troubleshooting\"\000Technical Troubleshooting\000"
+    "'Technical Troubleshooting'\000Problem-Solving Skills\000\"Problem-Solving Skills\"\000Problem-Solving Skil"
+    "ls\000'Problem-Solving Skills'\000Communication Skills\000\"Communication Skills\"\000Communication Skills\000'Co"
+    "mmunication Skills'\000IT Support Tools\000\"IT Support Tools\"\000IT Support Tools\000'IT Support Tools'\000Know"
+    "ledge Base Management\000\"Knowledge Base Management\"\000Knowledge Base Management\000'Knowledge Base Mana"
+    "gement'\000Service Level Agreement (SLA) Adherence\000\"Service Level Agreement (SLA) Adherence\"\000Servic"
+    "e Level Agreement (SLA) Adherence\000'Service Level Agreement (SLA) Adherence'\000Customer Experience "
+    "Management\000\"Customer Experience Management\"\000Customer Experience Management\000'Customer Experience "
+    "Management'\000Call Handling Techniques\000\"Call Handling Techniques\"\000Call Handling Techniques\000'Call H"
+    "andling Techniques'\000CRM Data Entry & Management\000\"CRM Data Entry & Management\"\000CRM Data Entry & M"
+    "anagement\000'CRM Data Entry & Management'\000Desktop & Software Support\000\"Desktop & Software Support\"\000"
+    "Desktop & Software Support\000'Desktop & Software Support'\000Network & Connectivity Troubleshooting\000\""
+    "Network & Connectivity Troubleshooting\"\000Network & Connectivity Troubleshooting\000'Network & Connec"
+    "tivity Troubleshooting'\000Helpdesk Ticket Escalation\000\"Helpdesk Ticket Escalation\"\000Helpdesk Ticket "
+    "Escalation\000'Helpdesk Ticket Escalation'\000System Administration Basics\000\"System Administration Basi"
+    "cs\"\000System Administration Basics\000'System Administration Basics'\000Monitoring & Alerting Tools\000\"Mon"
+    "itoring & Alerting Tools\"\000Monitoring & Alerting Tools\000'Monitoring & Alerting Tools'\000Service Desk"
+    " Operations\000\"Service Desk Operations\"\000Service Desk Operations\000'Service Desk Operations'\000End-User"
+    " Training\000\"End-User Training\"\000End-User Training\000'End-User Training'\000Problem Ticket Analysis\000\"Pro"
+    "blem Ticket Analysis\"\000Problem Ticket Analysis\000'Problem Ticket Analysis'\000Hardware Troubleshooting"
+    "\000\"Hardware Troubleshooting\"\000Hardware Troubleshooting\000'Hardware Troubleshooting'\000User Access Mana"
+    "gement\000\"User Access Management\"\000User Access Management\000'User Access Management'\000Customer Feedbac"
+    "k Collection\000\"Customer Feedback Collection\"\000Customer Feedback Collection\000'Customer Feedback Coll"
+    "ection'\000ITIL/Service Management Knowledge\000\"ITIL/Service Management Knowledge\"\000ITIL/Service Manag"
+    "ement Knowledge\000'ITIL/Service Management Knowledge'\000Team Coordination\000\"Team Coordination\"\000Team C"
+    "oordination\000'Team Coordination'\000Service Quality Monitoring\000\"Service Quality Monitoring\"\000Service "
+    "Quality Monitoring\000'Service Quality Monitoring'\000Reporting & Analytics\000\"Reporting & Analytics\"\000Re"
+    "porting & Analytics\000'Reporting & Analytics'\000Knowledge Sharing\000\"Knowledge Sharing\"\000Knowledge Shar"
+    "ing\000'Knowledge Sharing'\000Customer Satisfaction Metrics\000\"Customer Satisfaction Metrics\"\000Customer S"
+    "atisfaction Metrics\000'Customer Satisfaction Metrics'\000Technical Issue Resolution\000\"Technical Issue "
+    "Resolution\"\000Technical Issue Resolution\000'Technical Issue Resolution'\000Prioritization of Requests\000\""
+    "Prioritization of Requests\"\000Prioritization of Requests\000'Prioritization of Requests'\000Communicatio"
+    "n & Empathy\000\"Communication & Empathy\"\000Communication & Empathy\000'Communication & Empathy'\000Service "
+    "Desk Tools\000\"Service Desk Tools\"\000Service Desk Tools\000'Service Desk Tools'\000Onboarding & Training Su"
+    "pport\000\"Onboarding & Training Support\"\000Onboarding & Training Support\000'Onboarding & Training Suppo"
+    "rt'\000Software & Hardware Maintenance\000\"Software & Hardware Maintenance\"\000Software & Hardware Mainte"
+    "nance\000'Software & Hardware Maintenance'\000Call Logging & Reporting\000\"Call Logging & Reporting\"\000Call"
+    " Logging & Reporting\000'Call Logging & Reporting'\000Escalation Management\000\"Escalation Management\"\000Es"
+    "calation Management\000'Escalation Management'\000Multi-channel Support (Chat, Email, Call)\000\"Multi-cha"
+    "nnel Support (Chat, Email, Call)\"\000\"Multi-channel Support (Chat, Email, Call)\"\000'Multi-channel Sup"
+    "port (Chat, Email, Call)'\000Performance Metrics Tracking\000\"Performance Metrics Tracking\"\000Performanc"
+    "e Metrics Tracking\000'Performance Metrics Tracking'\000End-User Support\000\"End-User Support\"\000End-User S"
+    "upport\000'End-User Support'\000Workflow Management\000\"Workflow Management\"\000Workflow Management\000'Workflo"
+    "w Management'\000Customer Retention Techniques\000\"Customer Retention Techniques\"\000Customer Retention T"
+    "echniques\000'Customer Retention Techniques'\000HDI Support Center Team Lead\000\"HDI Support Center Team "
+    "Lead\"\000HDI Support Center Team Lead\000'HDI Support Center Team Lead'\000Service Desk Analyst Certifica"
+    "tion\000\"Service Desk Analyst Certification\"\000Service Desk Analyst Certification\000'Service Desk Analy"
+    "st Certification'\000Customer Service Excellence Certification\000\"Customer Service Excellence Certifi"
+    "cation\"\000Customer Service Excellence Certification\000'Customer Service Excellence Certification'\000Cu"
+    "stomer Experience Management Certification\000\"Customer Experience Management Certification\"\000Custom"
+    "er Experience Management Certification\000'Customer Experience Management Certification'\000Technical "
+    "Support Specialist Certification\000\"Technical Support Specialist Certification\"\000Technical Support "
+    "Specialist Certification\000'Technical Support Specialist Certification'\000Desktop Support Technician"
+    " Certification\000\"Desktop Support Technician Certification\"\000Desktop Support Technician Certificati"
+    "on\000'Desktop Support Technician Certification'\000IT Helpdesk Support Certification\000\"IT Helpdesk Sup"
+    "port Certification\"\000IT Helpdesk Support Certification\000'IT Helpdesk Support Certification'\000Call C"
+    "enter Agent Certification\000\"Call Center Agent Certification\"\000Call Center Agent Certification\000'Cal"
+    "l Center Agent Certification'\000Call Center Supervisor Certification\000\"Call Center Supervisor Certi"
+    "fication\"\000Call Center Supervisor Certification\000'Call Center Supervisor Certification'\000Client Sup"
+    "port Specialist Certification\000\"Client Support Specialist Certification\"\000Client Support Specialis"
+    "t Certification\000'Client Support Specialist Certification'\000Customer Success Specialist Certificat"
+    "ion\000\"Customer Success Specialist Certification\"\000Customer Success Specialist Certification\000'Custo"
+    "mer Success Specialist Certification'\000Customer Experience Manager Program\000\"Customer Experience M"
+    "anager Program\"\000Customer Experience Manager Program\000'Customer Experience Manager Program'\000Head o"
+    "f Customer Support Program\000\"Head of Customer Support Program\"\000Head of Customer Support Program\000'"
+    "Head of Customer Support Program'\000Chief Customer Officer (CCO) Leadership Program\000\"Chief Custome"
+    "r Officer (CCO) Leadership Program\"\000Chief Customer Officer (CCO) Leadership Program\000'Chief Custo"
+    "mer Officer (CCO) Leadership Program'\000Problem Management Certification\000\"Problem Management Certi"
+    "fication\"\000Problem Management Certification\000'Problem Management Certification'\000Incident Managemen"
+    "t Certification\000\"Incident Management Certification\"\000Incident Management Certification\000'Incident "
+    "Management Certification'\000Service Management Professional Certification\000\"Service Management Prof"
+    "essional Certification\"\000Service Management Professional Certification\000'Service Management Profes"
+    "sional Certification'\000Helpdesk Technician Certification\000\"Helpdesk Technician Certification\"\000Help"
+    "desk Technician Certification\000'Helpdesk Technician Certification'\000Helpdesk Analyst Certification"
+    "\000\"Helpdesk Analyst Certification\"\000Helpdesk Analyst Certification\000'Helpdesk Analyst Certification"
+    "'\000IT Support Specialist Certification\000\"IT Support Specialist Certification\"\000IT Support Specialis"
+    "t Certification\000'IT Support Specialist Certification'\000Technical Support Engineer Certification\000\""
+    "Technical Support Engineer Certification\"\000Technical Support Engineer Certification\000'Technical Su"
+    "pport Engineer Certification'\000Customer Support Engineer Certification\000\"Customer Support Engineer"
+    " Certification\"\000Customer Support Engineer Certification\000'Customer Support Engineer Certification"
+    "'\000San Francisco\000\"San Francisco\"\000San Francisco\000'San Francisco'\000USA\000\"USA\"\000USA\000'USA'\000English\000\"Engli"
+    "sh\"\000English\000'English'\000New York City\000\"New York City\"\000New York City\000'New York City'\000Seattle\000\"Seatt"
+    "le\"\000Seattle\000'Seattle'\000Austin\000\"Austin\"\000Austin\000'Austin'\000Toronto\000\"Toronto\"\000Toronto\000'Toronto'\000Canada"
+    "\000\"Canada\"\000Canada\000'Canada'\000French\000\"French\"\000French\000'French'\000Vancouver\000\"Vancouver\"\000Vancouver\000'Vanco"
+    "uver'\000Montreal\000\"Montreal\"\000Montreal\000'Montreal'\000Boston\000\"Boston\"\000Boston\000'Boston'\000Washington D.C.\000\"W"
+    "ashington D.C.\"\000Washington D.C.\000'Washington D.C.'\000Chicago\000\"Chicago\"\000Chicago\000'Chicago'\000Atlanta\000\"A"
+    "tlanta\"\000Atlanta\000'Atlanta'\000Denver\000\"Denver\"\000Denver\000'Denver'\000Dallas\000\"Dallas\"\000Dallas\000'Dallas'\000Miami\000"
+    "\"Miami\"\000Miami\000'Miami'\000Salt Lake City\000\"Salt Lake City\"\000Salt Lake City\000'Salt Lake City'\000San Diego\000"
+    "\"San Diego\"\000San Diego\000'San Diego'\000Phoenix\000\"Phoenix\"\000Phoenix\000'Phoenix'\000Raleigh-Durham\000\"Raleigh-Du"
+    "rham\"\000Raleigh-Durham\000'Raleigh-Durham'\000Charlotte\000\"Charlotte\"\000Charlotte\000'Charlotte'\000Houston\000\"Houst"
+    "on\"\000Houston\000'Houston'\000Philadelphia\000\"Philadelphia\"\000Philadelphia\000'Philadelphia'\000Indianapolis\000\"Indi"
+    "anapolis\"\000Indianapolis\000'Indianapolis'\000Columbus\000\"Columbus\"\000Columbus\000'Columbus'\000Minneapolis\000\"Minne"
+    "apolis\"\000Minneapolis\000'Minneapolis'\000Cleveland\000\"Cleveland\"\000Cleveland\000'Cleveland'\000Portland\000\"Portland"
+    "\"\000Portland\000'Portland'\000San Jose\000\"San Jose\"\000San Jose\000'San Jose'\000Los Angeles\000\"Los Angeles\"\000Los Ange"
+    "les\000'Los Angeles'\000Calgary\000\"Calgary\"\000Calgary\000'Calgary'\000Ottawa\000\"Ottawa\"\000Ottawa\000'Ottawa'\000North Amer"
+    "ica\000\"North America\"\000North America\000'North America'\000London\000\"London\"\000London\000'London'\000UK\000\"UK\"\000UK\000'UK"
+    "'\000Berlin\000\"Berlin\"\000Berlin\000'Berlin'\000Germany\000\"Germany\"\000Germany\000'Germany'\000German\000\"German\"\000German\000'Ge"
+    "rman'\000Amsterdam\000\"Amsterdam\"\000Amsterdam\000'Amsterdam'\000Netherlands\000\"Netherlands\"\000Netherlands\000'Netherl"
+    "ands'\000Paris\000\"Paris\"\000Paris\000'Paris'\000France\000\"France\"\000France\000'France'\000Dublin\000\"Dublin\"\000Dublin\000'Dublin"
+    "'\000Ireland\000\"Ireland\"\000Ireland\000'Ireland'\000Stockholm\000\"Stockholm\"\000Stockholm\000'Stockholm'\000Sweden\000\"Sweden"
+    "\"\000Sweden\000'Sweden'\000Zurich\000\"Zurich\"\000Zurich\000'Zurich'\000Switzerland\000\"Switzerland\"\000Switzerland\000'Switzer"
+    "land'\000Barcelona\000\"Barcelona\"\000Barcelona\000'Barcelona'\000Spain\000\"Spain\"\000Spain\000'Spain'\000Spanish\000\"Spanish\"\000"
+    "Spanish\000'Spanish'\000Lisbon\000\"Lisbon\"\000Lisbon\000'Lisbon'\000Portugal\000\"Portugal\"\000Portugal\000'Portugal'\000Tallin"
+    "n\000\"Tallinn\"\000Tallinn\000'Tallinn'\000Estonia\000\"Estonia\"\000Estonia\000'Estonia'\000Helsinki\000\"Helsinki\"\000Helsinki\000'"
+    "Helsinki'\000Finland\000\"Finland\"\000Finland\000'Finland'\000Oslo\000\"Oslo\"\000Oslo\000'Oslo'\000Norway\000\"Norway\"\000Norway\000'No"
+    "rway'\000Vienna\000\"Vienna\"\000Vienna\000'Vienna'\000Austria\000\"Austria\"\000Austria\000'Austria'\000Warsaw\000\"Warsaw\"\000Warsaw"
+    "\000'Warsaw'\000Poland\000\"Poland\"\000Poland\000'Poland'\000Prague\000\"Prague\"\000Prague\000'Prague'\000Czech Republic\000\"Czech "
+    "Republic\"\000Czech Republic\000'Czech Republic'\000Brussels\000\"Brussels\"\000Brussels\000'Brussels'\000Belgium\000\"Belgi"
+    "um\"\000Belgium\000'Belgium'\000Luxembourg City\000\"Luxembourg City\"\000Luxembourg City\000'Luxembourg City'\000Luxemb"
+    "ourg\000\"Luxembourg\"\000Luxembourg\000'Luxembourg'\000Munich\000\"Munich\"\000Munich\000'Munich'\000Copenhagen\000\"Copenhagen"
+    "\"\000Copenhagen\000'Copenhagen'\000Denmark\000\"Denmark\"\000Denmark\000'Denmark'\000Reykjavik\000\"Reykjavik\"\000Reykjavik\000'R"
+    "eykjavik'\000Iceland\000\"Iceland\"\000Iceland\000'Iceland'\000Belgrade\000\"Belgrade\"\000Belgrade\000'Belgrade'\000Serbia\000\"Se"
+    "rbia\"\000Serbia\000'Serbia'\000Bucharest\000\"Bucharest\"\000Bucharest\000'Bucharest'\000Romania\000\"Romania\"\000Romania\000'Rom"
+    "ania'\000Zagreb\000\"Zagreb\"\000Zagreb\000'Zagreb'\000Croatia\000\"Croatia\"\000Croatia\000'Croatia'\000Ljubljana\000\"Ljubljana\"\000"
+    "Ljubljana\000'Ljubljana'\000Slovenia\000\"Slovenia\"\000Slovenia\000'Slovenia'\000Sarajevo\000\"Sarajevo\"\000Sarajevo\000'Sara"
+    "jevo'\000Bosnia and Herzegovina\000\"Bosnia and Herzegovina\"\000Bosnia and Herzegovina\000'Bosnia and Herzego"
+    "vina'\000Skopje\000\"Skopje\"\000Skopje\000'Skopje'\000North Macedonia\000\"North Macedonia\"\000North Macedonia\000'North M"
+    "acedonia'\000Podgorica\000\"Podgorica\"\000Podgorica\000'Podgorica'\000Montenegro\000\"Montenegro\"\000Montenegro\000'Monten"
+    "egro'\000Chisinau\000\"Chisinau\"\000Chisinau\000'Chisinau'\000Moldova\000\"Moldova\"\000Moldova\000'Moldova'\000Tirana\000\"Tirana"
+    "\"\000Tirana\000'Tirana'\000Albania\000\"Albania\"\000Albania\000'Albania'\000Sofia\000\"Sofia\"\000Sofia\000'Sofia'\000Bulgaria\000\"Bulg"
+    "aria\"\000Bulgaria\000'Bulgaria'\000Europe\000\"Europe\"\000Europe\000'Europe'\000Bengaluru\000\"Bengaluru\"\000Bengaluru\000'Benga"
+    "luru'\000India\000\"India\"\000India\000'India'\000Hindi\000\"Hindi\"\000Hindi\000'Hindi'\000Shanghai\000\"Shanghai\"\000Shanghai\000'Shan"
+    "ghai'\000China\000\"China\"\000China\000'China'\000Mandarin Chinese\000\"Mandarin Chinese\"\000Mandarin Chinese\000'Mandarin"
+    " Chinese'\000Beijing\000\"Beijing\"\000Beijing\000'Beijing'\000Singapore\000\"Singapore\"\000Singapore\000'Singapore'\000Tokyo\000"
+    "\"Tokyo\"\000Tokyo\000'Tokyo'\000Japan\000\"Japan\"\000Japan\000'Japan'\000Seoul\000\"Seoul\"\000Seoul\000'Seoul'\000South Korea\000\"South"
+    " Korea\"\000South Korea\000'South Korea'\000Hong Kong\000\"Hong Kong\"\000Hong Kong\000'Hong Kong'\000Mumbai\000\"Mumbai\"\000Mu"
+    "mbai\000'Mumbai'\000New Delhi\000\"New Delhi\"\000New Delhi\000'New Delhi'\000Chennai\000\"Chennai\"\000Chennai\000'Chennai'\000Ku"
+    "ala Lumpur\000\"Kuala Lumpur\"\000Kuala Lumpur\000'Kuala Lumpur'\000Malaysia\000\"Malaysia\"\000Malaysia\000'Malaysia'\000Ja"
+    "karta\000\"Jakarta\"\000Jakarta\000'Jakarta'\000Indonesia\000\"Indonesia\"\000Indonesia\000'Indonesia'\000Manila\000\"Manila\"\000Ma"
+    "nila\000'Manila'\000Philippines\000\"Philippines\"\000Philippines\000'Philippines'\000Ho Chi Minh City\000\"Ho Chi Minh "
+    "City\"\000Ho Chi Minh City\000'Ho Chi Minh City'\000Vietnam\000\"Vietnam\"\000Vietnam\000'Vietnam'\000Bangkok\000\"Bangkok\"\000"
+    "Bangkok\000'Bangkok'\000Thailand\000\"Thailand\"\000Thailand\000'Thailand'\000Dhaka\000\"Dhaka\"\000Dhaka\000'Dhaka'\000Bangladesh"
+    "\000\"Bangladesh\"\000Bangladesh\000'Bangladesh'\000Karachi\000\"Karachi\"\000Karachi\000'Karachi'\000Pakistan\000\"Pakistan\"\000Pa"
+    "kistan\000'Pakistan'\000Islamabad\000\"Islamabad\"\000Islamabad\000'Islamabad'\000Lahore\000\"Lahore\"\000Lahore\000'Lahore'\000Co"
+    "lombo\000\"Colombo\"\000Colombo\000'Colombo'\000Sri Lanka\000\"Sri Lanka\"\000Sri Lanka\000'Sri Lanka'\000Kathmandu\000\"Kathman"
+    "du\"\000Kathmandu\000'Kathmandu'\000Nepal\000\"Nepal\"\000Nepal\000'Nepal'\000Male\000\"Male\"\000Male\000'Male'\000Maldives\000\"Maldives"
+    "\"\000Maldives\000'Maldives'\000Thimphu\000\"Thimphu\"\000Thimphu\000'Thimphu'\000Bhutan\000\"Bhutan\"\000Bhutan\000'Bhutan'\000Ulaanb"
+    "aatar\000\"Ulaanbaatar\"\000Ulaanbaatar\000'Ulaanbaatar'\000Mongolia\000\"Mongolia\"\000Mongolia\000'Mongolia'\000Vientiane\000"
+    "\"Vientiane\"\000Vientiane\000'Vientiane'\000Laos\000\"Laos\"\000Laos\000'Laos'\000Yangon\000\"Yangon\"\000Yangon\000'Yangon'\000Myanma"
+    "r\000\"Myanmar\"\000Myanmar\000'Myanmar'\000Phnom Penh\000\"Phnom Penh\"\000Phnom Penh\000'Phnom Penh'\000Cambodia\000\"Cambodia"
+    "\"\000Cambodia\000'Cambodia'\000Bandung\000\"Bandung\"\000Bandung\000'Bandung'\000Ahmedabad\000\"Ahmedabad\"\000Ahmedabad\000'Ahmed"
+    "abad'\000Pune\000\"Pune\"\000Pune\000'Pune'\000Asia\000\"Asia\"\000Asia\000'Asia'\000Lagos\000\"Lagos\"\000Lagos\000'Lagos'\000Nigeria\000\"Niger"
+    "ia\"\000Nigeria\000'Nigeria'\000Cape Town\000\"Cape Town\"\000Cape Town\000'Cape Town'\000South Africa\000\"South Africa\"\000So"
+    "uth Africa\000'South Africa'\000Johannesburg\000\"Johannesburg\"\000Johannesburg\000'Johannesburg'\000Nairobi\000\"Nairo"
+    "bi\"\000Nairobi\000'Nairobi'\000Kenya\000\"Kenya\"\000Kenya\000'Kenya'\000Accra\000\"Accra\"\000Accra\000'Accra'\000Ghana\000\"Ghana\"\000Ghan"
+    "a\000'Ghana'\000Cairo\000\"Cairo\"\000Cairo\000'Cairo'\000Egypt\000\"Egypt\"\000Egypt\000'Egypt'\000Kigali\000\"Kigali\"\000Kigali\000'Kigali"
+    "'\000Rwanda\000\"Rwanda\"\000Rwanda\000'Rwanda'\000Abuja\000\"Abuja\"\000Abuja\000'Abuja'\000Addis Ababa\000\"Addis Ababa\"\000Addis Ab"
+    "aba\000'Addis Ababa'\000Ethiopia\000\"Ethiopia\"\000Ethiopia\000'Ethiopia'\000Dar es Salaam\000\"Dar es Salaam\"\000Dar es S"
+    "alaam\000'Dar es Salaam'\000Tanzania\000\"Tanzania\"\000Tanzania\000'Tanzania'\000Kampala\000\"Kampala\"\000Kampala\000'Kampala"
+    "'\000Uganda\000\"Uganda\"\000Uganda\000'Uganda'\000Maputo\000\"Maputo\"\000Maputo\000'Maputo'\000Mozambique\000\"Mozambique\"\000Mozamb"
+    "ique\000'Mozambique'\000Portuguese\000\"Portuguese\"\000Portuguese\000'Portuguese'\000Douala\000\"Douala\"\000Douala\000'Douala"
+    "'\000Cameroon\000\"Cameroon\"\000Cameroon\000'Cameroon'\000Kinshasa\000\"Kinshasa\"\000Kinshasa\000'Kinshasa'\000DR Congo\000\"DR C"
+    "ongo\"\000DR Congo\000'DR Congo'\000Luanda\000\"Luanda\"\000Luanda\000'Luanda'\000Angola\000\"Angola\"\000Angola\000'Angola'\000Abidja"
+    "n\000\"Abidjan\"\000Abidjan\000'Abidjan'\000Ivory Coast\000\"Ivory Coast\"\000Ivory Coast\000'Ivory Coast'\000Dakar\000\"Dakar\"\000"
+    "Dakar\000'Dakar'\000Senegal\000\"Senegal\"\000Senegal\000'Senegal'\000Tunis\000\"Tunis\"\000Tunis\000'Tunis'\000Tunisia\000\"Tunisia\"\000"
+    "Tunisia\000'Tunisia'\000Algiers\000\"Algiers\"\000Algiers\000'Algiers'\000Algeria\000\"Algeria\"\000Algeria\000'Algeria'\000Casabl"
+    "anca\000\"Casablanca\"\000Casablanca\000'Casablanca'\000Morocco\000\"Morocco\"\000Morocco\000'Morocco'\000Rabat\000\"Rabat\"\000Raba"
+    "t\000'Rabat'\000Bamako\000\"Bamako\"\000Bamako\000'Bamako'\000Mali\000\"Mali\"\000Mali\000'Mali'\000Ouagadougou\000\"Ouagadougou\"\000Ouag"
+    "adougou\000'Ouagadougou'\000Burkina Faso\000\"Burkina Faso\"\000Burkina Faso\000'Burkina Faso'\000Conakry\000\"Conakry\"\000"
+    "Conakry\000'Conakry'\000Guinea\000\"Guinea\"\000Guinea\000'Guinea'\000Libreville\000\"Libreville\"\000Libreville\000'Libreville"
+    "'\000Gabon\000\"Gabon\"\000Gabon\000'Gabon'\000Yaound\303\251\000\"Yaound\303\251\"\000Yaound\303\251\000'Yaound\303\251'\000Antananarivo\000\"Antananarivo"
+    "\"\000Antananarivo\000'Antananarivo'\000Madagascar\000\"Madagascar\"\000Madagascar\000'Madagascar'\000Port Louis\000\"Port L"
+    "ouis\"\000Port Louis\000'Port Louis'\000Mauritius\000\"Mauritius\"\000Mauritius\000'Mauritius'\000Windhoek\000\"Windhoek\"\000Wi"
+    "ndhoek\000'Windhoek'\000Namibia\000\"Namibia\"\000Namibia\000'Namibia'\000Africa\000\"Africa\"\000Africa\000'Africa'\000S\303\243o Paulo"
+    "\000\"S\303\243o Paulo\"\000S\303\243o Paulo\000'S\303\243o Paulo'\000Brazil\000\"Brazil\"\000Brazil\000'Brazil'\000Buenos Aires\000\"Buenos Aires"
+    "\"\000Buenos Aires\000'Buenos Aires'\000Argentina\000\"Argentina\"\000Argentina\000'Argentina'\000Santiago\000\"Santiago\"\000Sa"
+    "ntiago\000'Santiago'\000Chile\000\"Chile\"\000Chile\000'Chile'\000Lima\000\"Lima\"\000Lima\000'Lima'\000Peru\000\"Peru\"\000Peru\000'Peru'\000Bo"
+    "got\303\241\000\"Bogot\303\241\"\000Bogot\303\241\000'Bogot\303\241'\000Colombia\000\"Colombia\"\000Colombia\000'Colombia'\000Rio de Janeiro\000\"Rio de"
+    " Janeiro\"\000Rio de Janeiro\000'Rio de Janeiro'\000Mexico City\000\"Mexico City\"\000Mexico City\000'Mexico City'\000Me"
+    "xico\000\"Mexico\"\000Mexico\000'Mexico'\000Quito\000\"Quito\"\000Quito\000'Quito'\000Ecuador\000\"Ecuador\"\000Ecuador\000'Ecuador'\000Ca"
+    "racas\000\"Caracas\"\000Caracas\000'Caracas'\000Venezuela\000\"Venezuela\"\000Venezuela\000'Venezuela'\000Montevideo\000\"Montev"
+    "ideo\"\000Montevideo\000'Montevideo'\000Uruguay\000\"Uruguay\"\000Uruguay\000'Uruguay'\000Asunci\303\263n\000\"Asunci\303\263n\"\000Asunci\303\263"
+    "n\000'Asunci\303\263n'\000Paraguay\000\"Paraguay\"\000Paraguay\000'Paraguay'\000La Paz\000\"La Paz\"\000La Paz\000'La Paz'\000Bolivia\000\"B"
+    "olivia\"\000Bolivia\000'Bolivia'\000Sucre\000\"Sucre\"\000Sucre\000'Sucre'\000Georgetown\000\"Georgetown\"\000Georgetown\000'George"
+    "town'\000Guyana\000\"Guyana\"\000Guyana\000'Guyana'\000Paramaribo\000\"Paramaribo\"\000Paramaribo\000'Paramaribo'\000Suriname\000\""
+    "Suriname\"\000Suriname\000'Suriname'\000Dutch\000\"Dutch\"\000Dutch\000'Dutch'\000Bras\303\255lia\000\"Bras\303\255lia\"\000Bras\303\255lia\000'Bras\303"
+    "\255lia'\000Recife\000\"Recife\"\000Recife\000'Recife'\000Curitiba\000\"Curitiba\"\000Curitiba\000'Curitiba'\000Porto Alegre\000\"Port"
+    "o Alegre\"\000Porto Alegre\000'Porto Alegre'\000Salvador\000\"Salvador\"\000Salvador\000'Salvador'\000Medell\303\255n\000\"Medell\303"
+    "\255n\"\000Medell\303\255n\000'Medell\303\255n'\000Cali\000\"Cali\"\000Cali\000'Cali'\000Barranquilla\000\"Barranquilla\"\000Barranquilla\000'Barr"
+    "anquilla'\000Maracaibo\000\"Maracaibo\"\000Maracaibo\000'Maracaibo'\000Valencia\000\"Valencia\"\000Valencia\000'Valencia'\000Me"
+    "ndoza\000\"Mendoza\"\000Mendoza\000'Mendoza'\000Rosario\000\"Rosario\"\000Rosario\000'Rosario'\000Cordoba\000\"Cordoba\"\000Cordoba\000"
+    "'Cordoba'\000Mar del Plata\000\"Mar del Plata\"\000Mar del Plata\000'Mar del Plata'\000C\303\263rdoba\000\"C\303\263rdoba\"\000C\303\263rdo"
+    "ba\000'C\303\263rdoba'\000South America\000\"South America\"\000South America\000'South America'\000Sydney\000\"Sydney\"\000Sydney"
+    "\000'Sydney'\000Australia\000\"Australia\"\000Australia\000'Australia'\000Melbourne\000\"Melbourne\"\000Melbourne\000'Melbourne"
+    "'\000Brisbane\000\"Brisbane\"\000Brisbane\000'Brisbane'\000Auckland\000\"Auckland\"\000Auckland\000'Auckland'\000New Zealand\000\"N"
+    "ew Zealand\"\000New Zealand\000'New Zealand'\000Wellington\000\"Wellington\"\000Wellington\000'Wellington'\000Perth\000\"Per"
+    "th\"\000Perth\000'Perth'\000Adelaide\000\"Adelaide\"\000Adelaide\000'Adelaide'\000Hobart\000\"Hobart\"\000Hobart\000'Hobart'\000Christ"
+    "church\000\"Christchurch\"\000Christchurch\000'Christchurch'\000Dunedin\000\"Dunedin\"\000Dunedin\000'Dunedin'\000Cairns\000\"Ca"
+    "irns\"\000Cairns\000'Cairns'\000Gold Coast\000\"Gold Coast\"\000Gold Coast\000'Gold Coast'\000Canberra\000\"Canberra\"\000Canber"
+    "ra\000'Canberra'\000Wagga Wagga\000\"Wagga Wagga\"\000Wagga Wagga\000'Wagga Wagga'\000Launceston\000\"Launceston\"\000Launce"
+    "ston\000'Launceston'\000Hamilton\000\"Hamilton\"\000Hamilton\000'Hamilton'\000Napier-Hastings\000\"Napier-Hastings\"\000Napi"
+    "er-Hastings\000'Napier-Hastings'\000Tauranga\000\"Tauranga\"\000Tauranga\000'Tauranga'\000Palmerston North\000\"Palmerst"
+    "on North\"\000Palmerston North\000'Palmerston North'\000Whangarei\000\"Whangarei\"\000Whangarei\000'Whangarei'\000Newcas"
+    "tle\000\"Newcastle\"\000Newcastle\000'Newcastle'\000Geelong\000\"Geelong\"\000Geelong\000'Geelong'\000Ballarat\000\"Ballarat\"\000Ba"
+    "llarat\000'Ballarat'\000Townsville\000\"Townsville\"\000Townsville\000'Townsville'\000Mackay\000\"Mackay\"\000Mackay\000'Mackay"
+    "'\000Bendigo\000\"Bendigo\"\000Bendigo\000'Bendigo'\000Shepparton\000\"Shepparton\"\000Shepparton\000'Shepparton'\000Mount Gamb"
+    "ier\000\"Mount Gambier\"\000Mount Gambier\000'Mount Gambier'\000Alice Springs\000\"Alice Springs\"\000Alice Springs\000'A"
+    "lice Springs'\000Broken Hill\000\"Broken Hill\"\000Broken Hill\000'Broken Hill'\000Oceania\000\"Oceania\"\000Oceania\000'Oce"
+    "ania'\000Information Technology\000\"Information Technology\"\000Information Technology\000'Information Techno"
+    "logy'\000Software & Internet\000\"Software & Internet\"\000Software & Internet\000'Software & Internet'\000Teleco"
+    "mmunications\000\"Telecommunications\"\000Telecommunications\000'Telecommunications'\000Financial Services\000\"Fi"
+    "nancial Services\"\000Financial Services\000'Financial Services'\000Banking\000\"Banking\"\000Banking\000'Banking'\000In"
+    "surance\000\"Insurance\"\000Insurance\000'Insurance'\000Accounting\000\"Accounting\"\000Accounting\000'Accounting'\000Legal "
+    "Services\000\"Legal Services\"\000Legal Services\000'Legal Services'\000Healthcare\000\"Healthcare\"\000Healthcare\000'He"
+    "althcare'\000Pharmaceuticals\000\"Pharmaceuticals\"\000Pharmaceuticals\000'Pharmaceuticals'\000Biotechnology\000\"Bio"
+    "technology\"\000Biotechnology\000'Biotechnology'\000Medical Devices\000\"Medical Devices\"\000Medical Devices\000'Med"
+    "ical Devices'\000E-Learning\000\"E-Learning\"\000E-Learning\000'E-Learning'\000Research\000\"Research\"\000Research\000'Rese"
+    "arch'\000Engineering\000\"Engineering\"\000Engineering\000'Engineering'\000Manufacturing\000\"Manufacturing\"\000Manufact"
+    "uring\000'Manufacturing'\000Automotive\000\"Automotive\"\000Automotive\000'Automotive'\000Aerospace & Defense\000\"Aeros"
+    "pace & Defense\"\000Aerospace & Defense\000'Aerospace & Defense'\000Energy\000\"Energy\"\000Energy\000'Energy'\000Oil & "
+    "Gas\000\"Oil & Gas\"\000Oil & Gas\000'Oil & Gas'\000Renewables & Environment\000\"Renewables & Environment\"\000Renewa"
+    "bles & Environment\000'Renewables & Environment'\000Construction\000\"Construction\"\000Construction\000'Construc"
+    "tion'\000Real Estate\000\"Real Estate\"\000Real Estate\000'Real Estate'\000Transportation\000\"Transportation\"\000Transp"
+    "ortation\000'Transportation'\000Logistics & Supply Chain\000\"Logistics & Supply Chain\"\000Logistics & Supply"
+    " Chain\000'Logistics & Supply Chain'\000Retail\000\"Retail\"\000Retail\000'Retail'\000Wholesale\000\"Wholesale\"\000Wholesal"
+    "e\000'Wholesale'\000Consumer Goods\000\"Consumer Goods\"\000Consumer Goods\000'Consumer Goods'\000Food & Beverages\000\""
+    "Food & Beverages\"\000Food & Beverages\000'Food & Beverages'\000Hospitality\000\"Hospitality\"\000Hospitality\000'Hos"
+    "pitality'\000Travel & Tourism\000\"Travel & Tourism\"\000Travel & Tourism\000'Travel & Tourism'\000Media & Entert"
+    "ainment\000\"Media & Entertainment\"\000Media & Entertainment\000'Media & Entertainment'\000Publishing\000\"Publis"
+    "hing\"\000Publishing\000'Publishing'\000Marketing & Advertising\000\"Marketing & Advertising\"\000Marketing & Adve"
+    "rtising\000'Marketing & Advertising'\000Government\000\"Government\"\000Government\000'Government'\000Public Adminis"
+    "tration\000\"Public Administration\"\000Public Administration\000'Public Administration'\000Agriculture\000\"Agric"
+    "ulture\"\000Agriculture\000'Agriculture'\000Mining & Metals\000\"Mining & Metals\"\000Mining & Metals\000'Mining & Me"
+    "tals'\000Chemicals\000\"Chemicals\"\000Chemicals\000'Chemicals'\000Utilities\000\"Utilities\"\000Utilities\000'Utilities'\000Fa"
+    "shion & Apparel\000\"Fashion & Apparel\"\000Fashion & Apparel\000'Fashion & Apparel'\000Sports & Recreation\000\"S"
+    "ports & Recreation\"\000Sports & Recreation\000'Sports & Recreation'\000Architecture & Design\000\"Architectur"
+    "e & Design\"\000Architecture & Design\000'Architecture & Design'\000Staffing & Recruiting\000\"Staffing & Recr"
+    "uiting\"\000Staffing & Recruiting\000'Staffing & Recruiting'\000Gaming\000\"Gaming\"\000Gaming\000'Gaming'\000E-Commerce"
+    "\000\"E-Commerce\"\000E-Commerce\000'E-Commerce'\000Apple\000\"Apple\"\000Apple\000'Apple'\000Microsoft\000\"Microsoft\"\000Microsof"
+    "t\000'Microsoft'\000Alphabet\000\"Alphabet\"\000Alphabet\000'Alphabet'\000Amazon\000\"Amazon\"\000Amazon\000'Amazon'\000NVIDIA\000\"NV"
+    "IDIA\"\000NVIDIA\000'NVIDIA'\000Meta Platforms\000\"Meta Platforms\"\000Meta Platforms\000'Meta Platforms'\000Tencent Ho"
+    "ldings\000\"Tencent Holdings\"\000Tencent Holdings\000'Tencent Holdings'\000TSMC\000\"TSMC\"\000TSMC\000'TSMC'\000Samsung El"
+    "ectronics\000\"Samsung Electronics\"\000Samsung Electronics\000'Samsung Electronics'\000Alibaba Group\000\"Alibaba"
+    " Group\"\000Alibaba Group\000'Alibaba Group'\000Intel\000\"Intel\"\000Intel\000'Intel'\000Cisco Systems\000\"Cisco Systems\"\000"
+    "Cisco Systems\000'Cisco Systems'\000Oracle\000\"Oracle\"\000Oracle\000'Oracle'\000SAP\000\"SAP\"\000SAP\000'SAP'\000IBM\000\"IBM\"\000IBM\000"
+    "'IBM'\000Broadcom\000\"Broadcom\"\000Broadcom\000'Broadcom'\000AMD\000\"AMD\"\000AMD\000'AMD'\000Qualcomm\000\"Qualcomm\"\000Qualcomm\000'"
+    "Qualcomm'\000Salesforce\000\"Salesforce\"\000Salesforce\000'Salesforce'\000Adobe\000\"Adobe\"\000Adobe\000'Adobe'\000PayPal\000\"Pa"
+    "yPal\"\000PayPal\000'PayPal'\000Visa\000\"Visa\"\000Visa\000'Visa'\000Mastercard\000\"Mastercard\"\000Mastercard\000'Mastercard'\000St"
+    "ripe\000\"Stripe\"\000Stripe\000'Stripe'\000Square (Block)\000\"Square (Block)\"\000Square (Block)\000'Square (Block)'\000Sh"
+    "opify\000\"Shopify\"\000Shopify\000'Shopify'\000Netflix\000\"Netflix\"\000Netflix\000'Netflix'\000Uber Technologies\000\"Uber Te"
+    "chnologies\"\000Uber Technologies\000'Uber Technologies'\000Airbnb\000\"Airbnb\"\000Airbnb\000'Airbnb'\000Spotify\000\"Spoti"
+    "fy\"\000Spotify\000'Spotify'\000Snap Inc.\000\"Snap Inc.\"\000Snap Inc.\000'Snap Inc.'\000Pinterest\000\"Pinterest\"\000Pinteres"
+    "t\000'Pinterest'\000ByteDance\000\"ByteDance\"\000ByteDance\000'ByteDance'\000Xiaomi\000\"Xiaomi\"\000Xiaomi\000'Xiaomi'\000Huawei"
+    " Technologies\000\"Huawei Technologies\"\000Huawei Technologies\000'Huawei Technologies'\000Lenovo Group\000\"Leno"
+    "vo Group\"\000Lenovo Group\000'Lenovo Group'\000Dell Technologies\000\"Dell Technologies\"\000Dell Technologies\000'D"
+    "ell Technologies'\000HP Inc.\000\"HP Inc.\"\000HP Inc.\000'HP Inc.'\000Hewlett Packard Enterprise\000\"Hewlett Packar"
+    "d Enterprise\"\000Hewlett Packard Enterprise\000'Hewlett Packard Enterprise'\000ASML Holding\000\"ASML Holding"
+    "\"\000ASML Holding\000'ASML Holding'\000Applied Materials\000\"Applied Materials\"\000Applied Materials\000'Applied M"
+    "aterials'\000Texas Instruments\000\"Texas Instruments\"\000Texas Instruments\000'Texas Instruments'\000Analog Dev"
+    "ices\000\"Analog Devices\"\000Analog Devices\000'Analog Devices'\000Micron Technology\000\"Micron Technology\"\000Micr"
+    "on Technology\000'Micron Technology'\000SK Hynix\000\"SK Hynix\"\000SK Hynix\000'SK Hynix'\000Western Digital\000\"Weste"
+    "rn Digital\"\000Western Digital\000'Western Digital'\000Seagate Technology\000\"Seagate Technology\"\000Seagate Te"
+    "chnology\000'Seagate Technology'\000Sony\000\"Sony\"\000Sony\000'Sony'\000LG Electronics\000\"LG Electronics\"\000LG Electro"
+    "nics\000'LG Electronics'\000Panasonic\000\"Panasonic\"\000Panasonic\000'Panasonic'\000Fujitsu\000\"Fujitsu\"\000Fujitsu\000'Fuj"
+    "itsu'\000NEC Corporation\000\"NEC Corporation\"\000NEC Corporation\000'NEC Corporation'\000Hitachi\000\"Hitachi\"\000Hita"
+    "chi\000'Hitachi'\000Canon\000\"Canon\"\000Canon\000'Canon'\000Nokia\000\"Nokia\"\000Nokia\000'Nokia'\000Ericsson\000\"Ericsson\"\000Ericss"
+    "on\000'Ericsson'\000ZTE Corporation\000\"ZTE Corporation\"\000ZTE Corporation\000'ZTE Corporation'\000Motorola Solut"
+    "ions\000\"Motorola Solutions\"\000Motorola Solutions\000'Motorola Solutions'\000Hon Hai Precision (Foxconn)\000\"H"
+    "on Hai Precision (Foxconn)\"\000Hon Hai Precision (Foxconn)\000'Hon Hai Precision (Foxconn)'\000Siemens\000\"S"
+    "iemens\"\000Siemens\000'Siemens'\000Bosch\000\"Bosch\"\000Bosch\000'Bosch'\000Philips\000\"Philips\"\000Philips\000'Philips'\000Schnei"
+    "der Electric\000\"Schneider Electric\"\000Schneider Electric\000'Schneider Electric'\000Uber (food & mobility)"
+    "\000\"Uber (food & mobility)\"\000Uber (food & mobility)\000'Uber (food & mobility)'\000Grab\000\"Grab\"\000Grab\000'Grab"
+    "'\000DoorDash\000\"DoorDash\"\000DoorDash\000'DoorDash'\000Instacart\000\"Instacart\"\000Instacart\000'Instacart'\000Delivery H"
+    "ero\000\"Delivery Hero\"\000Delivery Hero\000'Delivery Hero'\000JD.com\000\"JD.com\"\000JD.com\000'JD.com'\000Pinduoduo\000\"Pin"
+    "duoduo\"\000Pinduoduo\000'Pinduoduo'\000Meituan\000\"Meituan\"\000Meituan\000'Meituan'\000Ant Group\000\"Ant Group\"\000Ant Grou"
+    "p\000'Ant Group'\000Adyen\000\"Adyen\"\000Adyen\000'Adyen'\000Electronic Arts\000\"Electronic Arts\"\000Electronic Arts\000'Ele"
+    "ctronic Arts'\000Activision Blizzard\000\"Activision Blizzard\"\000Activision Blizzard\000'Activision Blizzard"
+    "'\000Take-Two Interactive\000\"Take-Two Interactive\"\000Take-Two Interactive\000'Take-Two Interactive'\000Riot G"
+    "ames\000\"Riot Games\"\000Riot Games\000'Riot Games'\000Valve\000\"Valve\"\000Valve\000'Valve'\000Epic Games\000\"Epic Games\"\000Ep"
+    "ic Games\000'Epic Games'\000Unity Technologies\000\"Unity Technologies\"\000Unity Technologies\000'Unity Technolo"
+    "gies'\000Cloudflare\000\"Cloudflare\"\000Cloudflare\000'Cloudflare'\000Akamai\000\"Akamai\"\000Akamai\000'Akamai'\000Fastly\000\"Fa"
+    "stly\"\000Fastly\000'Fastly'\000ServiceNow\000\"ServiceNow\"\000ServiceNow\000'ServiceNow'\000Workday\000\"Workday\"\000Workday\000"
+    "'Workday'\000VMware\000\"VMware\"\000VMware\000'VMware'\000Red Hat\000\"Red Hat\"\000Red Hat\000'Red Hat'\000Splunk\000\"Splunk\"\000Sp"
+    "lunk\000'Splunk'\000Datadog\000\"Datadog\"\000Datadog\000'Datadog'\000Snowflake\000\"Snowflake\"\000Snowflake\000'Snowflake'\000Mo"
+    "ngoDB\000\"MongoDB\"\000MongoDB\000'MongoDB'\000Elastic\000\"Elastic\"\000Elastic\000'Elastic'\000Confluent\000\"Confluent\"\000Conf"
+    "luent\000'Confluent'\000HashiCorp\000\"HashiCorp\"\000HashiCorp\000'HashiCorp'\000Atlassian\000\"Atlassian\"\000Atlassian\000'A"
+    "tlassian'\000Zoom Video Communications\000\"Zoom Video Communications\"\000Zoom Video Communications\000'Zoom "
+    "Video Communications'\000Dropbox\000\"Dropbox\"\000Dropbox\000'Dropbox'\000Box\000\"Box\"\000Box\000'Box'\000Okta\000\"Okta\"\000Okta\000'"
+    "Okta'\000CrowdStrike\000\"CrowdStrike\"\000CrowdStrike\000'CrowdStrike'\000Palo Alto Networks\000\"Palo Alto Networks"
+    "\"\000Palo Alto Networks\000'Palo Alto Networks'\000Fortinet\000\"Fortinet\"\000Fortinet\000'Fortinet'\000Check Point So"
+    "ftware\000\"Check Point Software\"\000Check Point Software\000'Check Point Software'\000Zscaler\000\"Zscaler\"\000Zsca"
+    "ler\000'Zscaler'\000McAfee\000\"McAfee\"\000McAfee\000'McAfee'\000Trend Micro\000\"Trend Micro\"\000Trend Micro\000'Trend Micro"
+    "'\000Sophos\000\"Sophos\"\000Sophos\000'Sophos'\000CyberArk\000\"CyberArk\"\000CyberArk\000'CyberArk'\000Trellix\000\"Trellix\"\000Trel"
+    "lix\000'Trellix'\000T-Mobile US\000\"T-Mobile US\"\000T-Mobile US\000'T-Mobile US'\000Verizon Communications\000\"Verizo"
+    "n Communications\"\000Verizon Communications\000'Verizon Communications'\000AT&T\000\"AT&T\"\000AT&T\000'AT&T'\000Vodafo"
+    "ne\000\"Vodafone\"\000Vodafone\000'Vodafone'\000Telefonica\000\"Telefonica\"\000Telefonica\000'Telefonica'\000Orange\000\"Orange"
+    "\"\000Orange\000'Orange'\000Deutsche Telekom\000\"Deutsche Telekom\"\000Deutsche Telekom\000'Deutsche Telekom'\000BT Gro"
+    "up\000\"BT Group\"\000BT Group\000'BT Group'\000Comcast\000\"Comcast\"\000Comcast\000'Comcast'\000Charter Communications\000\"Ch"
+    "arter Communications\"\000Charter Communications\000'Charter Communications'\000Sky\000\"Sky\"\000Sky\000'Sky'\000Rakute"
+    "n\000\"Rakuten\"\000Rakuten\000'Rakuten'\000LG Uplus\000\"LG Uplus\"\000LG Uplus\000'LG Uplus'\000SoftBank Group\000\"SoftBank G"
+    "roup\"\000SoftBank Group\000'SoftBank Group'\000Naspers\000\"Naspers\"\000Naspers\000'Naspers'\000Berkshire Hathaway\000\"Be"
+    "rkshire Hathaway\"\000Berkshire Hathaway\000'Berkshire Hathaway'\000Goldman Sachs\000\"Goldman Sachs\"\000Goldman "
+    "Sachs\000'Goldman Sachs'\000JPMorgan Chase\000\"JPMorgan Chase\"\000JPMorgan Chase\000'JPMorgan Chase'\000Bank of Am"
+    "erica\000\"Bank of America\"\000Bank of America\000'Bank of America'\000Morgan Stanley\000\"Morgan Stanley\"\000Morgan"
+    " Stanley\000'Morgan Stanley'\000Citigroup\000\"Citigroup\"\000Citigroup\000'Citigroup'\000Wells Fargo\000\"Wells Fargo\"\000"
+    "Wells Fargo\000'Wells Fargo'\000HSBC Holdings\000\"HSBC Holdings\"\000HSBC Holdings\000'HSBC Holdings'\000Barclays\000\""
+    "Barclays\"\000Barclays\000'Barclays'\000Deutsche Bank\000\"Deutsche Bank\"\000Deutsche Bank\000'Deutsche Bank'\000UBS\000\"U"
+    "BS\"\000UBS\000'UBS'\000BNP Paribas\000\"BNP Paribas\"\000BNP Paribas\000'BNP Paribas'\000ING Group\000\"ING Group\"\000ING Grou"
+    "p\000'ING Group'\000Santander\000\"Santander\"\000Santander\000'Santander'\000BlackRock\000\"BlackRock\"\000BlackRock\000'Black"
+    "Rock'\000Vanguard Group\000\"Vanguard Group\"\000Vanguard Group\000'Vanguard Group'\000State Street\000\"State Street"
+    "\"\000State Street\000'State Street'\000American Express\000\"American Express\"\000American Express\000'American Exp"
+    "ress'\000Fiserv\000\"Fiserv\"\000Fiserv\000'Fiserv'\000FIS\000\"FIS\"\000FIS\000'FIS'\000Global Payments\000\"Global Payments\"\000Glob"
+    "al Payments\000'Global Payments'\000Revolut\000\"Revolut\"\000Revolut\000'Revolut'\000Wise\000\"Wise\"\000Wise\000'Wise'\000N26\000\"N"
+    "26\"\000N26\000'N26'\000Chime\000\"Chime\"\000Chime\000'Chime'\000SoFi\000\"SoFi\"\000SoFi\000'SoFi'\000Robinhood Markets\000\"Robinhood M"
+    "arkets\"\000Robinhood Markets\000'Robinhood Markets'\000Coinbase\000\"Coinbase\"\000Coinbase\000'Coinbase'\000Binance\000\"B"
+    "inance\"\000Binance\000'Binance'\000Paytm\000\"Paytm\"\000Paytm\000'Paytm'\000Mollie\000\"Mollie\"\000Mollie\000'Mollie'\000Klarna\000\"Kl"
+    "arna\"\000Klarna\000'Klarna'\000Afterpay\000\"Afterpay\"\000Afterpay\000'Afterpay'\000Better.com\000\"Better.com\"\000Better.com"
+    "\000'Better.com'\000LendingClub\000\"LendingClub\"\000LendingClub\000'LendingClub'\000Affirm\000\"Affirm\"\000Affirm\000'Affirm"
+    "'\000Plaid\000\"Plaid\"\000Plaid\000'Plaid'\000Marqeta\000\"Marqeta\"\000Marqeta\000'Marqeta'\000Worldline\000\"Worldline\"\000Worldlin"
+    "e\000'Worldline'\000Ingenico\000\"Ingenico\"\000Ingenico\000'Ingenico'\000Opera\000\"Opera\"\000Opera\000'Opera'\000Kakao\000\"Kakao\"\000"
+    "Kakao\000'Kakao'\000Naver\000\"Naver\"\000Naver\000'Naver'\000LINE Corporation\000\"LINE Corporation\"\000LINE Corporation\000'"
+    "LINE Corporation'\000Mercado Libre\000\"Mercado Libre\"\000Mercado Libre\000'Mercado Libre'\000PagSeguro\000\"PagSegu"
+    "ro\"\000PagSeguro\000'PagSeguro'\000StoneCo\000\"StoneCo\"\000StoneCo\000'StoneCo'\000BigCommerce\000\"BigCommerce\"\000BigComme"
+    "rce\000'BigCommerce'\000Zalando\000\"Zalando\"\000Zalando\000'Zalando'\000ASOS\000\"ASOS\"\000ASOS\000'ASOS'\000eBay\000\"eBay\"\000eBay\000'"
+    "eBay'\000Etsy\000\"Etsy\"\000Etsy\000'Etsy'\000SEA Group\000\"SEA Group\"\000SEA Group\000'SEA Group'\000Shopee\000\"Shopee\"\000Shopee"
+    "\000'Shopee'\000Mercari\000\"Mercari\"\000Mercari\000'Mercari'\000OLX Group\000\"OLX Group\"\000OLX Group\000'OLX Group'\000Groupo"
+    "n\000\"Groupon\"\000Groupon\000'Groupon'\000Wayfair\000\"Wayfair\"\000Wayfair\000'Wayfair'\000Toyota Motor Corporation\000\"Toyo"
+    "ta Motor Corporation\"\000Toyota Motor Corporation\000'Toyota Motor Corporation'\000Tesla, Inc.\000\"Tesla, In"
+    "c.\"\000\"Tesla, Inc.\"\000'Tesla, Inc.'\000BYD Company\000\"BYD Company\"\000BYD Company\000'BYD Company'\000General Moto"
+    "rs\000\"General Motors\"\000General Motors\000'General Motors'\000Ford Motor Company\000\"Ford Motor Company\"\000Ford"
+    " Motor Company\000'Ford Motor Company'\000Volkswagen Group\000\"Volkswagen Group\"\000Volkswagen Group\000'Volksw"
+    "agen Group'\000BMW Group\000\"BMW Group\"\000BMW Group\000'BMW Group'\000Daimler\000\"Daimler\"\000Daimler\000'Daimler'\000Hyun"
+    "dai Motor Company\000\"Hyundai Motor Company\"\000Hyundai Motor Company\000'Hyundai Motor Company'\000Kia Corp"
+    "oration\000\"Kia Corporation\"\000Kia Corporation\000'Kia Corporation'\000Waymo\000\"Waymo\"\000Waymo\000'Waymo'\000Cruise\000\""
+    "Cruise\"\000Cruise\000'Cruise'\000NIO\000\"NIO\"\000NIO\000'NIO'\000XPeng\000\"XPeng\"\000XPeng\000'XPeng'\000Li Auto\000\"Li Auto\"\000Li Aut"
+    "o\000'Li Auto'\000Rivian\000\"Rivian\"\000Rivian\000'Rivian'\000Lucid Motors\000\"Lucid Motors\"\000Lucid Motors\000'Lucid Moto"
+    "rs'\000ChargePoint\000\"ChargePoint\"\000ChargePoint\000'ChargePoint'\000Blink Charging\000\"Blink Charging\"\000Blink Ch"
+    "arging\000'Blink Charging'\000ABB\000\"ABB\"\000ABB\000'ABB'\000Siemens Energy\000\"Siemens Energy\"\000Siemens Energy\000'Siem"
+    "ens Energy'\000GE\000\"GE\"\000GE\000'GE'\000Siemens Healthineers\000\"Siemens Healthineers\"\000Siemens Healthineers\000'Si"
+    "emens Healthineers'\000Philips Healthcare\000\"Philips Healthcare\"\000Philips Healthcare\000'Philips Healthca"
+    "re'\000Medtronic\000\"Medtronic\"\000Medtronic\000'Medtronic'\000Boston Scientific\000\"Boston Scientific\"\000Boston Sci"
+    "entific\000'Boston Scientific'\000Abbott Laboratories\000\"Abbott Laboratories\"\000Abbott Laboratories\000'Abbot"
+    "t Laboratories'\000Thermo Fisher Scientific\000\"Thermo Fisher Scientific\"\000Thermo Fisher Scientific\000'Th"
+    "ermo Fisher Scientific'\000Bayer\000\"Bayer\"\000Bayer\000'Bayer'\000Roche\000\"Roche\"\000Roche\000'Roche'\000Novartis\000\"Novart"
+    "is\"\000Novartis\000'Novartis'\000Pfizer\000\"Pfizer\"\000Pfizer\000'Pfizer'\000Moderna\000\"Moderna\"\000Moderna\000'Moderna'\000John"
+    "son & Johnson\000\"Johnson & Johnson\"\000Johnson & Johnson\000'Johnson & Johnson'\000GlaxoSmithKline\000\"GlaxoSm"
+    "ithKline\"\000GlaxoSmithKline\000'GlaxoSmithKline'\000AstraZeneca\000\"AstraZeneca\"\000AstraZeneca\000'AstraZeneca'\000"
+    "Sanofi\000\"Sanofi\"\000Sanofi\000'Sanofi'\000Regeneron\000\"Regeneron\"\000Regeneron\000'Regeneron'\000Illumina\000\"Illumina\"\000"
+    "Illumina\000'Illumina'\00023andMe\000\"23andMe\"\00023andMe\000'23andMe'\000ARM Holdings\000\"ARM Holdings\"\000ARM Holdings"
+    "\000'ARM Holdings'\000Synopsys\000\"Synopsys\"\000Synopsys\000'Synopsys'\000Cadence Design Systems\000\"Cadence Design S"
+    "ystems\"\000Cadence Design Systems\000'Cadence Design Systems'\000Marvell Technology\000\"Marvell Technology\"\000"
+    "Marvell Technology\000'Marvell Technology'\000NXP Semiconductors\000\"NXP Semiconductors\"\000NXP Semiconducto"
+    "rs\000'NXP Semiconductors'\000STMicroelectronics\000\"STMicroelectronics\"\000STMicroelectronics\000'STMicroelect"
+    "ronics'\000Infineon Technologies\000\"Infineon Technologies\"\000Infineon Technologies\000'Infineon Technologi"
+    "es'\000ON Semiconductor\000\"ON Semiconductor\"\000ON Semiconductor\000'ON Semiconductor'\000Skyworks Solutions\000\""
+    "Skyworks Solutions\"\000Skyworks Solutions\000'Skyworks Solutions'\000Qorvo\000\"Qorvo\"\000Qorvo\000'Qorvo'\000Samsung "
+    "SDI\000\"Samsung SDI\"\000Samsung SDI\000'Samsung SDI'\000LG Chem\000\"LG Chem\"\000LG Chem\000'LG Chem'\000CATL\000\"CATL\"\000CATL"
+    "\000'CATL'\000Panasonic Energy\000\"Panasonic Energy\"\000Panasonic Energy\000'Panasonic Energy'\000First Solar\000\"Fir"
+    "st Solar\"\000First Solar\000'First Solar'\000SunPower\000\"SunPower\"\000SunPower\000'SunPower'\000Enphase Energy\000\"Enph"
+    "ase Energy\"\000Enphase Energy\000'Enphase Energy'\000SolarEdge Technologies\000\"SolarEdge Technologies\"\000Sola"
+    "rEdge Technologies\000'SolarEdge Technologies'\000Vestas Wind Systems\000\"Vestas Wind Systems\"\000Vestas Win"
+    "d Systems\000'Vestas Wind Systems'\000Siemens Gamesa\000\"Siemens Gamesa\"\000Siemens Gamesa\000'Siemens Gamesa'\000"
+    "Bloom Energy\000\"Bloom Energy\"\000Bloom Energy\000'Bloom Energy'\000NextEra Energy\000\"NextEra Energy\"\000NextEra "
+    "Energy\000'NextEra Energy'\000Iberdrola\000\"Iberdrola\"\000Iberdrola\000'Iberdrola'\000\303\230rsted\000\"\303\230rsted\"\000\303\230rsted\000'\303"
+    "\230rsted'\000Blackstone Group\000\"Blackstone Group\"\000Blackstone Group\000'Blackstone Group'\000KKR\000\"KKR\"\000KKR\000'K"
+    "KR'\000Carlyle Group\000\"Carlyle Group\"\000Carlyle Group\000'Carlyle Group'\000Apollo Global Management\000\"Apollo"
+    " Global Management\"\000Apollo Global Management\000'Apollo Global Management'\000Brookfield Asset Managem"
+    "ent\000\"Brookfield Asset Management\"\000Brookfield Asset Management\000'Brookfield Asset Management'\000Tema"
+    "sek\000\"Temasek\"\000Temasek\000'Temasek'\000GIC\000\"GIC\"\000GIC\000'GIC'\000Sequoia Capital\000\"Sequoia Capital\"\000Sequoia Ca"
+    "pital\000'Sequoia Capital'\000Andreessen Horowitz\000\"Andreessen Horowitz\"\000Andreessen Horowitz\000'Andreesse"
+    "n Horowitz'\000Accel\000\"Accel\"\000Accel\000'Accel'\000Benchmark\000\"Benchmark\"\000Benchmark\000'Benchmark'\000Lightspeed V"
+    "enture Partners\000\"Lightspeed Venture Partners\"\000Lightspeed Venture Partners\000'Lightspeed Venture Pa"
+    "rtners'\000Bessemer Venture Partners\000\"Bessemer Venture Partners\"\000Bessemer Venture Partners\000'Besseme"
+    "r Venture Partners'\000Index Ventures\000\"Index Ventures\"\000Index Ventures\000'Index Ventures'\000Insight Part"
+    "ners\000\"Insight Partners\"\000Insight Partners\000'Insight Partners'\000NEA\000\"NEA\"\000NEA\000'NEA'\000Kleiner Perkins\000"
+    "\"Kleiner Perkins\"\000Kleiner Perkins\000'Kleiner Perkins'\000GV\000\"GV\"\000GV\000'GV'\000Intel Capital\000\"Intel Capital"
+    "\"\000Intel Capital\000'Intel Capital'\000Microsoft Ventures\000\"Microsoft Ventures\"\000Microsoft Ventures\000'Micr"
+    "osoft Ventures'\000Salesforce Ventures\000\"Salesforce Ventures\"\000Salesforce Ventures\000'Salesforce Ventur"
+    "es'\000Amazon Web Services\000\"Amazon Web Services\"\000Amazon Web Services\000'Amazon Web Services'\000Microsof"
+    "t Azure\000\"Microsoft Azure\"\000Microsoft Azure\000'Microsoft Azure'\000Google Cloud Platform\000\"Google Cloud "
+    "Platform\"\000Google Cloud Platform\000'Google Cloud Platform'\000Oracle Cloud\000\"Oracle Cloud\"\000Oracle Cloud"
+    "\000'Oracle Cloud'\000IBM Cloud\000\"IBM Cloud\"\000IBM Cloud\000'IBM Cloud'\000Alibaba Cloud\000\"Alibaba Cloud\"\000Alibab"
+    "a Cloud\000'Alibaba Cloud'\000Tencent Cloud\000\"Tencent Cloud\"\000Tencent Cloud\000'Tencent Cloud'\000DigitalOcean"
+    "\000\"DigitalOcean\"\000DigitalOcean\000'DigitalOcean'\000OVHcloud\000\"OVHcloud\"\000OVHcloud\000'OVHcloud'\000Hetzner\000\"Het"
+    "zner\"\000Hetzner\000'Hetzner'\000Linode\000\"Linode\"\000Linode\000'Linode'\000CloudSigma\000\"CloudSigma\"\000CloudSigma\000'Clou"
+    "dSigma'\000Equinix\000\"Equinix\"\000Equinix\000'Equinix'\000Digital Realty\000\"Digital Realty\"\000Digital Realty\000'Digi"
+    "tal Realty'\000CyrusOne\000\"CyrusOne\"\000CyrusOne\000'CyrusOne'\000Iron Mountain\000\"Iron Mountain\"\000Iron Mountain\000"
+    "'Iron Mountain'\000Rackspace Technology\000\"Rackspace Technology\"\000Rackspace Technology\000'Rackspace Tech"
+    "nology'\000Reddit\000\"Reddit\"\000Reddit\000'Reddit'\000Quora\000\"Quora\"\000Quora\000'Quora'\000Medium\000\"Medium\"\000Medium\000'Medi"
+    "um'\000Substack\000\"Substack\"\000Substack\000'Substack'\000HackerRank\000\"HackerRank\"\000HackerRank\000'HackerRank'\000GitH"
+    "ub\000\"GitHub\"\000GitHub\000'GitHub'\000GitLab\000\"GitLab\"\000GitLab\000'GitLab'\000Bitbucket\000\"Bitbucket\"\000Bitbucket\000'Bit"
+    "bucket'\000Hashnode\000\"Hashnode\"\000Hashnode\000'Hashnode'\000Stack Overflow\000\"Stack Overflow\"\000Stack Overflow\000'"
+    "Stack Overflow'\000Hootsuite\000\"Hootsuite\"\000Hootsuite\000'Hootsuite'\000Buffer\000\"Buffer\"\000Buffer\000'Buffer'\000Canv"
+    "a\000\"Canva\"\000Canva\000'Canva'\000Figma\000\"Figma\"\000Figma\000'Figma'\000InVision\000\"InVision\"\000InVision\000'InVision'\000Drib"
+    "bble\000\"Dribbble\"\000Dribbble\000'Dribbble'\000Behance\000\"Behance\"\000Behance\000'Behance'\000Notion Labs\000\"Notion Labs"
+    "\"\000Notion Labs\000'Notion Labs'\000Coda\000\"Coda\"\000Coda\000'Coda'\000Airtable\000\"Airtable\"\000Airtable\000'Airtable'\000Trel"
+    "lo\000\"Trello\"\000Trello\000'Trello'\000Asana\000\"Asana\"\000Asana\000'Asana'\000Monday.com\000\"Monday.com\"\000Monday.com\000'Mond"
+    "ay.com'\000Smartsheet\000\"Smartsheet\"\000Smartsheet\000'Smartsheet'\000Miro\000\"Miro\"\000Miro\000'Miro'\000Lucidchart\000\"Luci"
+    "dchart\"\000Lucidchart\000'Lucidchart'\000Evernote\000\"Evernote\"\000Evernote\000'Evernote'\000Obsidian\000\"Obsidian\"\000Obsi"
+    "dian\000'Obsidian'\000JetBrains\000\"JetBrains\"\000JetBrains\000'JetBrains'\000IntelliJ\000\"IntelliJ\"\000IntelliJ\000'Intell"
+    "iJ'\000SAS Institute\000\"SAS Institute\"\000SAS Institute\000'SAS Institute'\000MathWorks\000\"MathWorks\"\000MathWorks\000"
+    "'MathWorks'\000Tableau\000\"Tableau\"\000Tableau\000'Tableau'\000Power BI\000\"Power BI\"\000Power BI\000'Power BI'\000Looker\000\""
+    "Looker\"\000Looker\000'Looker'\000Domo\000\"Domo\"\000Domo\000'Domo'\000MicroStrategy\000\"MicroStrategy\"\000MicroStrategy\000'Mic"
+    "roStrategy'\000Alteryx\000\"Alteryx\"\000Alteryx\000'Alteryx'\000Palantir Technologies\000\"Palantir Technologies\"\000Pa"
+    "lantir Technologies\000'Palantir Technologies'\000C3.ai\000\"C3.ai\"\000C3.ai\000'C3.ai'\000Databricks\000\"Databricks\"\000"
+    "Databricks\000'Databricks'\000Cloudera\000\"Cloudera\"\000Cloudera\000'Cloudera'\000Teradata\000\"Teradata\"\000Teradata\000'Te"
+    "radata'\000Nutanix\000\"Nutanix\"\000Nutanix\000'Nutanix'\000Pure Storage\000\"Pure Storage\"\000Pure Storage\000'Pure Stora"
+    "ge'\000NetApp\000\"NetApp\"\000NetApp\000'NetApp'\000Hitachi Vantara\000\"Hitachi Vantara\"\000Hitachi Vantara\000'Hitachi V"
+    "antara'\000Informatica\000\"Informatica\"\000Informatica\000'Informatica'\000Talend\000\"Talend\"\000Talend\000'Talend'\000Five"
+    "tran\000\"Fivetran\"\000Fivetran\000'Fivetran'\000Stitch\000\"Stitch\"\000Stitch\000'Stitch'\000Segment\000\"Segment\"\000Segment\000'S"
+    "egment'\000Braze\000\"Braze\"\000Braze\000'Braze'\000Iterable\000\"Iterable\"\000Iterable\000'Iterable'\000Marketo\000\"Marketo\"\000Ma"
+    "rketo\000'Marketo'\000HubSpot\000\"HubSpot\"\000HubSpot\000'HubSpot'\000Mailchimp\000\"Mailchimp\"\000Mailchimp\000'Mailchimp'\000"
+    "SendGrid\000\"SendGrid\"\000SendGrid\000'SendGrid'\000Twilio\000\"Twilio\"\000Twilio\000'Twilio'\000Vonage\000\"Vonage\"\000Vonage\000'"
+    "Vonage'\000RingCentral\000\"RingCentral\"\000RingCentral\000'RingCentral'\000ZoomInfo\000\"ZoomInfo\"\000ZoomInfo\000'ZoomIn"
+    "fo'\000Oracle NetSuite\000\"Oracle NetSuite\"\000Oracle NetSuite\000'Oracle NetSuite'\000Sprinklr\000\"Sprinklr\"\000Spri"
+    "nklr\000'Sprinklr'\000Zendesk\000\"Zendesk\"\000Zendesk\000'Zendesk'\000Freshworks\000\"Freshworks\"\000Freshworks\000'Freshwor"
+    "ks'\000Intercom\000\"Intercom\"\000Intercom\000'Intercom'\000Kustomer\000\"Kustomer\"\000Kustomer\000'Kustomer'\000Gainsight\000\"G"
+    "ainsight\"\000Gainsight\000'Gainsight'\000Totango\000\"Totango\"\000Totango\000'Totango'\000Veeam Software\000\"Veeam Softwa"
+    "re\"\000Veeam Software\000'Veeam Software'\000Barracuda Networks\000\"Barracuda Networks\"\000Barracuda Networks\000'"
+    "Barracuda Networks'\000SolarWinds\000\"SolarWinds\"\000SolarWinds\000'SolarWinds'\000ManageEngine\000\"ManageEngine\"\000"
+    "ManageEngine\000'ManageEngine'\000Zoho Corporation\000\"Zoho Corporation\"\000Zoho Corporation\000'Zoho Corporati"
+    "on'\000Rubrik\000\"Rubrik\"\000Rubrik\000'Rubrik'\000Commvault\000\"Commvault\"\000Commvault\000'Commvault'\000Acronis\000\"Acronis"
+    "\"\000Acronis\000'Acronis'\000Arista Networks\000\"Arista Networks\"\000Arista Networks\000'Arista Networks'\000Extreme "
+    "Networks\000\"Extreme Networks\"\000Extreme Networks\000'Extreme Networks'\000Ciena Corporation\000\"Ciena Corpora"
+    "tion\"\000Ciena Corporation\000'Ciena Corporation'\000Corning Incorporated\000\"Corning Incorporated\"\000Corning "
+    "Incorporated\000'Corning Incorporated'\000TE Connectivity\000\"TE Connectivity\"\000TE Connectivity\000'TE Connec"
+    "tivity'\000Amphenol\000\"Amphenol\"\000Amphenol\000'Amphenol'\000Netgear\000\"Netgear\"\000Netgear\000'Netgear'\000Ubiquiti\000\"Ub"
+    "iquiti\"\000Ubiquiti\000'Ubiquiti'\000TP-Link\000\"TP-Link\"\000TP-Link\000'TP-Link'\000Belkin\000\"Belkin\"\000Belkin\000'Belkin'\000"
+    "Ansys\000\"Ansys\"\000Ansys\000'Ansys'\000SiFive\000\"SiFive\"\000SiFive\000'SiFive'\000Graphcore\000\"Graphcore\"\000Graphcore\000'Gra"
+    "phcore'\000Cerebras Systems\000\"Cerebras Systems\"\000Cerebras Systems\000'Cerebras Systems'\000SambaNova System"
+    "s\000\"SambaNova Systems\"\000SambaNova Systems\000'SambaNova Systems'\000Hugging Face\000\"Hugging Face\"\000Hugging "
+    "Face\000'Hugging Face'\000OpenAI\000\"OpenAI\"\000OpenAI\000'OpenAI'\000Anthropic\000\"Anthropic\"\000Anthropic\000'Anthropic'\000"
+    "Cohere\000\"Cohere\"\000Cohere\000'Cohere'\000Stability AI\000\"Stability AI\"\000Stability AI\000'Stability AI'\000DeepMind"
+    "\000\"DeepMind\"\000DeepMind\000'DeepMind'\000DataRobot\000\"DataRobot\"\000DataRobot\000'DataRobot'\000H2O.ai\000\"H2O.ai\"\000H2O."
+    "ai\000'H2O.ai'\000RapidMiner\000\"RapidMiner\"\000RapidMiner\000'RapidMiner'\000Clarifai\000\"Clarifai\"\000Clarifai\000'Clarif"
+    "ai'\000Darktrace\000\"Darktrace\"\000Darktrace\000'Darktrace'\000Exabeam\000\"Exabeam\"\000Exabeam\000'Exabeam'\000Securonix\000\"S"
+    "ecuronix\"\000Securonix\000'Securonix'\000Armis\000\"Armis\"\000Armis\000'Armis'\000Tanium\000\"Tanium\"\000Tanium\000'Tanium'\000Sent"
+    "inelOne\000\"SentinelOne\"\000SentinelOne\000'SentinelOne'\000Dragos\000\"Dragos\"\000Dragos\000'Dragos'\000Nozomi Networks\000"
+    "\"Nozomi Networks\"\000Nozomi Networks\000'Nozomi Networks'\000Illumio\000\"Illumio\"\000Illumio\000'Illumio'\000ExtraHop"
+    "\000\"ExtraHop\"\000ExtraHop\000'ExtraHop'\000Blue Yonder\000\"Blue Yonder\"\000Blue Yonder\000'Blue Yonder'\000Manhattan As"
+    "sociates\000\"Manhattan Associates\"\000Manhattan Associates\000'Manhattan Associates'\000Epicor\000\"Epicor\"\000Epic"
+    "or\000'Epicor'\000IFS\000\"IFS\"\000IFS\000'IFS'\000Workiva\000\"Workiva\"\000Workiva\000'Workiva'\000BlackLine\000\"BlackLine\"\000BlackL"
+    "ine\000'BlackLine'\000Coupa Software\000\"Coupa Software\"\000Coupa Software\000'Coupa Software'\000Procore Technolo"
+    "gies\000\"Procore Technologies\"\000Procore Technologies\000'Procore Technologies'\000Autodesk\000\"Autodesk\"\000Auto"
+    "desk\000'Autodesk'\000Bentley Systems\000\"Bentley Systems\"\000Bentley Systems\000'Bentley Systems'\000Hexagon AB\000\""
+    "Hexagon AB\"\000Hexagon AB\000'Hexagon AB'\000Trimble Inc.\000\"Trimble Inc.\"\000Trimble Inc.\000'Trimble Inc.'\000Dass"
+    "ault Syst\303\250mes\000\"Dassault Syst\303\250mes\"\000Dassault Syst\303\250mes\000'Dassault Syst\303\250mes'\000PTC Inc.\000\"PTC Inc.\"\000"
+    "PTC Inc.\000'PTC Inc.'\000Anaplan\000\"Anaplan\"\000Anaplan\000'Anaplan'\000Capgemini\000\"Capgemini\"\000Capgemini\000'Capgemi"
+    "ni'\000Accenture\000\"Accenture\"\000Accenture\000'Accenture'\000Deloitte\000\"Deloitte\"\000Deloitte\000'Deloitte'\000PwC\000\"PwC"
+    "\"\000PwC\000'PwC'\000EY\000\"EY\"\000EY\000'EY'\000KPMG\000\"KPMG\"\000KPMG\000'KPMG'\000Tata Consultancy Services\000\"Tata Consultancy "
+    "Services\"\000Tata Consultancy Services\000'Tata Consultancy Services'\000Infosys\000\"Infosys\"\000Infosys\000'Infos"
+    "ys'\000Wipro\000\"Wipro\"\000Wipro\000'Wipro'\000HCLTech\000\"HCLTech\"\000HCLTech\000'HCLTech'\000Cognizant\000\"Cognizant\"\000Cogniz"
+    "ant\000'Cognizant'\000NTT Data\000\"NTT Data\"\000NTT Data\000'NTT Data'\000EPAM Systems\000\"EPAM Systems\"\000EPAM Systems"
+    "\000'EPAM Systems'\000Globant\000\"Globant\"\000Globant\000'Globant'\000Endava\000\"Endava\"\000Endava\000'Endava'\000ThoughtWorks"
+    "\000\"ThoughtWorks\"\000ThoughtWorks\000'ThoughtWorks'\000Guidewire Software\000\"Guidewire Software\"\000Guidewire So"
+    "ftware\000'Guidewire Software'\000Majesco\000\"Majesco\"\000Majesco\000'Majesco'\000SS&C Technologies\000\"SS&C Technolo"
+    "gies\"\000SS&C Technologies\000'SS&C Technologies'\000Broadridge\000\"Broadridge\"\000Broadridge\000'Broadridge'\000Mood"
+    "y's\000\"Moody's\"\000Moody's\000\"\"Moody's\"\"\000S&P Global\000\"S&P Global\"\000S&P Global\000'S&P Global'\000Refinitiv\000\"Ref"
+    "initiv\"\000Refinitiv\000'Refinitiv'\000Bloomberg\000\"Bloomberg\"\000Bloomberg\000'Bloomberg'\000FactSet\000\"FactSet\"\000Fact"
+    "Set\000'FactSet'\000Morningstar\000\"Morningstar\"\000Morningstar\000'Morningstar'\000Two Sigma\000\"Two Sigma\"\000Two Sigm"
+    "a\000'Two Sigma'\000Renaissance Technologies\000\"Renaissance Technologies\"\000Renaissance Technologies\000'Rena"
+    "issance Technologies'\000Citadel LLC\000\"Citadel LLC\"\000Citadel LLC\000'Citadel LLC'\000DE Shaw\000\"DE Shaw\"\000DE S"
+    "haw\000'DE Shaw'\000Interactive Brokers\000\"Interactive Brokers\"\000Interactive Brokers\000'Interactive Brokers"
+    "'\000Charles Schwab\000\"Charles Schwab\"\000Charles Schwab\000'Charles Schwab'\000TD Ameritrade\000\"TD Ameritrade\"\000"
+    "TD Ameritrade\000'TD Ameritrade'\000E*TRADE\000\"E*TRADE\"\000E*TRADE\000'E*TRADE'\000Fidelity Investments\000\"Fidelity"
+    " Investments\"\000Fidelity Investments\000'Fidelity Investments'\000Vanguard\000\"Vanguard\"\000Vanguard\000'Vanguard"
+    "'\000Wealthfront\000\"Wealthfront\"\000Wealthfront\000'Wealthfront'\000Betterment\000\"Betterment\"\000Betterment\000'Better"
+    "ment'\000Acorns\000\"Acorns\"\000Acorns\000'Acorns'\000M1 Finance\000\"M1 Finance\"\000M1 Finance\000'M1 Finance'\000Funding Ci"
+    "rcle\000\"Funding Circle\"\000Funding Circle\000'Funding Circle'\000Toast, Inc.\000\"Toast, Inc.\"\000\"Toast, Inc.\"\000'T"
+    "oast, Inc.'\000Upwork\000\"Upwork\"\000Upwork\000'Upwork'\000Fiverr\000\"Fiverr\"\000Fiverr\000'Fiverr'\000Toptal\000\"Toptal\"\000Topt"
+    "al\000'Toptal'\000Freelancer.com\000\"Freelancer.com\"\000Freelancer.com\000'Freelancer.com'\000LinkedIn\000\"LinkedIn\"\000"
+    "LinkedIn\000'LinkedIn'\000Indeed\000\"Indeed\"\000Indeed\000'Indeed'\000Glassdoor\000\"Glassdoor\"\000Glassdoor\000'Glassdoor'\000"
+    "ZipRecruiter\000\"ZipRecruiter\"\000ZipRecruiter\000'ZipRecruiter'\000Handshake\000\"Handshake\"\000Handshake\000'Handsha"
+    "ke'\000Coursera\000\"Coursera\"\000Coursera\000'Coursera'\000Udemy\000\"Udemy\"\000Udemy\000'Udemy'\000edX\000\"edX\"\000edX\000'edX'\000Khan"
+    " Academy\000\"Khan Academy\"\000Khan Academy\000'Khan Academy'\000Pluralsight\000\"Pluralsight\"\000Pluralsight\000'Plura"
+    "lsight'\000Codecademy\000\"Codecademy\"\000Codecademy\000'Codecademy'\000Udacity\000\"Udacity\"\000Udacity\000'Udacity'\000Duol"
+    "ingo\000\"Duolingo\"\000Duolingo\000'Duolingo'\000BYJU'S\000\"BYJU'S\"\000BYJU'S\000\"\"BYJU'S\"\"\000Chegg\000\"Chegg\"\000Chegg\000'Chegg"
+    "'\000Monster\000\"Monster\"\000Monster\000'Monster'\000CareerBuilder\000\"CareerBuilder\"\000CareerBuilder\000'CareerBuilder"
+    "'\000SimplyHired\000\"SimplyHired\"\000SimplyHired\000'SimplyHired'\000AngelList / Wellfound\000\"AngelList / Wellfou"
+    "nd\"\000AngelList / Wellfound\000'AngelList / Wellfound'\000Hired.com\000\"Hired.com\"\000Hired.com\000'Hired.com'\000Di"
+    "ce (Tech Jobs)\000\"Dice (Tech Jobs)\"\000Dice (Tech Jobs)\000'Dice (Tech Jobs)'\000Stack Overflow Jobs\000\"Stack"
+    " Overflow Jobs\"\000Stack Overflow Jobs\000'Stack Overflow Jobs'\000FlexJobs (Remote & Flexible)\000\"FlexJobs"
+    " (Remote & Flexible)\"\000FlexJobs (Remote & Flexible)\000'FlexJobs (Remote & Flexible)'\000We Work Remote"
+    "ly\000\"We Work Remotely\"\000We Work Remotely\000'We Work Remotely'\000RemoteOK\000\"RemoteOK\"\000RemoteOK\000'RemoteOK"
+    "'\000Guru\000\"Guru\"\000Guru\000'Guru'\000Company Career Website\000\"Company Career Website\"\000Company Career Website"
+    "\000'Company Career Website'\000Recruitment Agency\000\"Recruitment Agency\"\000Recruitment Agency\000'Recruitmen"
+    "t Agency'\000Apply via Job Portal Website (LinkedIn, Indeed, Glassdoor, Monster)\000\"Apply via Job Por"
+    "tal Website (LinkedIn, Indeed, Glassdoor, Monster)\"\000\"Apply via Job Portal Website (LinkedIn, Ind"
+    "eed, Glassdoor, Monster)\"\000'Apply via Job Portal Website (LinkedIn, Indeed, Glassdoor, Monster)'\000"
+    "Easy Apply (One-Click Apply with saved CV/profile)\000\"Easy Apply (One-Click Apply with saved CV/pr"
+    "ofile)\"\000Easy Apply (One-Click Apply with saved CV/profile)\000'Easy Apply (One-Click Apply with sav"
+    "ed CV/profile)'\000Company Career Website (Applicant fills form and uploads resume)\000\"Company Career"
+    " Website (Applicant fills form and uploads resume)\"\000Company Career Website (Applicant fills form"
+    " and uploads resume)\000'Company Career Website (Applicant fills form and uploads resume)'\000Apply vi"
+    "a Email (sending CV and cover letter to company email)\000\"Apply via Email (sending CV and cover le"
+    "tter to company email)\"\000Apply via Email (sending CV and cover letter to company email)\000'Apply vi"
+    "a Email (sending CV and cover letter to company email)'\000Recruiters & Referrals (through LinkedIn"
+    " or employee recommendation)\000\"Recruiters & Referrals (through LinkedIn or employee recommendatio"
+    "n)\"\000Recruiters & Referrals (through LinkedIn or employee recommendation)\000'Recruiters & Referrals"
+    " (through LinkedIn or employee recommendation)'\000Third-Party Platforms (Upwork, Fiverr, Toptal, A"
+    "ngelList)\000\"Third-Party Platforms (Upwork, Fiverr, Toptal, AngelList)\"\000\"Third-Party Platforms (Up"
+    "work, Fiverr, Toptal, AngelList)\"\000'Third-Party Platforms (Upwork, Fiverr, Toptal, AngelList)'\000On"
+    "-site\000\"On-site\"\000On-site\000'On-site'\000Remote\000\"Remote\"\000Remote\000'Remote'\000Hybrid\000\"Hybrid\"\000Hybrid\000'Hybrid"
+    "'\000High School Diploma \000\"High School Diploma \"\000High School Diploma \000'High School Diploma '\000Associ"
+    "ate Degree\000\"Associate Degree\"\000Associate Degree\000'Associate Degree'\000Bachelor\342\200\231s Degree\000\"Bachelor\342"
+    "\200\231s Degree\"\000Bachelor\342\200\231s Degree\000'Bachelor\342\200\231s Degree'\000Master\342\200\231s Degree\000\"Master\342\200\231s Degree\"\000Mast"
+    "er\342\200\231s Degree\000'Master\342\200\231s Degree'\000MBA (Master of Business Administration)\000\"MBA (Master of Busine"
+    "ss Administration)\"\000MBA (Master of Business Administration)\000'MBA (Master of Business Administrat"
+    "ion)'\000Doctorate (PhD)\000\"Doctorate (PhD)\"\000Doctorate (PhD)\000'Doctorate (PhD)'\000Professional Degree (M"
+    "D, JD, etc.)\000\"Professional Degree (MD, JD, etc.)\"\000\"Professional Degree (MD, JD, etc.)\"\000'Professi"
+    "onal Degree (MD, JD, etc.)'\000Other\000\"Other\"\000Other\000'Other'\000Andreas\000\"Andreas\"\000Andreas\000'Andreas'\000Mate"
+    "o\000\"Mateo\"\000Mateo\000'Mateo'\000Alexander\000\"Alexander\"\000Alexander\000'Alexander'\000Nikolai\000\"Nikolai\"\000Nikolai\000'N"
+    "ikolai'\000Stefan\000\"Stefan\"\000Stefan\000'Stefan'\000Tomas\000\"Tomas\"\000Tomas\000'Tomas'\000Luca\000\"Luca\"\000Luca\000'Luca'\000Ivan"
+    "\000\"Ivan\"\000Ivan\000'Ivan'\000Oliver\000\"Oliver\"\000Oliver\000'Oliver'\000Hugo\000\"Hugo\"\000Hugo\000'Hugo'\000Omar\000\"Omar\"\000Omar\000'Om"
+    "ar'\000Ahmed\000\"Ahmed\"\000Ahmed\000'Ahmed'\000Mohamed\000\"Mohamed\"\000Mohamed\000'Mohamed'\000Youssef\000\"Youssef\"\000Youssef\000'Y"
+    "oussef'\000Hassan\000\"Hassan\"\000Hassan\000'Hassan'\000Mostafa\000\"Mostafa\"\000Mostafa\000'Mostafa'\000Khaled\000\"Khaled\"\000Khal"
+    "ed\000'Khaled'\000Tarek\000\"Tarek\"\000Tarek\000'Tarek'\000Samir\000\"Samir\"\000Samir\000'Samir'\000Karim\000\"Karim\"\000Karim\000'Karim'\000"
+    "Raj\000\"Raj\"\000Raj\000'Raj'\000Arjun\000\"Arjun\"\000Arjun\000'Arjun'\000Wei\000\"Wei\"\000Wei\000'Wei'\000Hiroshi\000\"Hiroshi\"\000Hiroshi\000'H"
+    "iroshi'\000Takeshi\000\"Takeshi\"\000Takeshi\000'Takeshi'\000Sung-ho\000\"Sung-ho\"\000Sung-ho\000'Sung-ho'\000Min-jun\000\"Min-jun"
+    "\"\000Min-jun\000'Min-jun'\000Ravi\000\"Ravi\"\000Ravi\000'Ravi'\000Anil\000\"Anil\"\000Anil\000'Anil'\000Ali\000\"Ali\"\000Ali\000'Ali'\000Isabella"
+    "\000\"Isabella\"\000Isabella\000'Isabella'\000Emma\000\"Emma\"\000Emma\000'Emma'\000Mia\000\"Mia\"\000Mia\000'Mia'\000Zara\000\"Zara\"\000Zara\000'Za"
+    "ra'\000Elena\000\"Elena\"\000Elena\000'Elena'\000Amelia\000\"Amelia\"\000Amelia\000'Amelia'\000Katarina\000\"Katarina\"\000Katarina\000'Ka"
+    "tarina'\000Lucia\000\"Lucia\"\000Lucia\000'Lucia'\000Anna\000\"Anna\"\000Anna\000'Anna'\000Fatma\000\"Fatma\"\000Fatma\000'Fatma'\000Sara\000\"Sa"
+    "ra\"\000Sara\000'Sara'\000Mariam\000\"Mariam\"\000Mariam\000'Mariam'\000Nour\000\"Nour\"\000Nour\000'Nour'\000Heba\000\"Heba\"\000Heba\000'Heba'\000"
+    "Aya\000\"Aya\"\000Aya\000'Aya'\000Layla\000\"Layla\"\000Layla\000'Layla'\000Dina\000\"Dina\"\000Dina\000'Dina'\000Yasmin\000\"Yasmin\"\000Yasmin\000'"
+    "Yasmin'\000Hanan\000\"Hanan\"\000Hanan\000'Hanan'\000Aisha\000\"Aisha\"\000Aisha\000'Aisha'\000Mei\000\"Mei\"\000Mei\000'Mei'\000Yuki\000\"Yuki\"\000"
+    "Yuki\000'Yuki'\000Sakura\000\"Sakura\"\000Sakura\000'Sakura'\000Hana\000\"Hana\"\000Hana\000'Hana'\000Priya\000\"Priya\"\000Priya\000'Priya'\000"
+    "Ananya\000\"Ananya\"\000Ananya\000'Ananya'\000Sana\000\"Sana\"\000Sana\000'Sana'\000Jia\000\"Jia\"\000Jia\000'Jia'\000Min\000\"Min\"\000Min\000'Min'\000"
+    "Afghan\000\"Afghan\"\000Afghan\000'Afghan'\000Albanian\000\"Albanian\"\000Albanian\000'Albanian'\000Algerian\000\"Algerian\"\000Alge"
+    "rian\000'Algerian'\000American\000\"American\"\000American\000'American'\000Andorran\000\"Andorran\"\000Andorran\000'Andorran'\000"
+    "Angolan\000\"Angolan\"\000Angolan\000'Angolan'\000Argentine\000\"Argentine\"\000Argentine\000'Argentine'\000Armenian\000\"Armeni"
+    "an\"\000Armenian\000'Armenian'\000Australian\000\"Australian\"\000Australian\000'Australian'\000Austrian\000\"Austrian\"\000Aust"
+    "rian\000'Austrian'\000Azerbaijani\000\"Azerbaijani\"\000Azerbaijani\000'Azerbaijani'\000Bahamian\000\"Bahamian\"\000Bahamian"
+    "\000'Bahamian'\000Bahraini\000\"Bahraini\"\000Bahraini\000'Bahraini'\000Bangladeshi\000\"Bangladeshi\"\000Bangladeshi\000'Bangl"
+    "adeshi'\000Barbadian\000\"Barbadian\"\000Barbadian\000'Barbadian'\000Belarusian\000\"Belarusian\"\000Belarusian\000'Belarusi"
+    "an'\000Belgian\000\"Belgian\"\000Belgian\000'Belgian'\000Belizean\000\"Belizean\"\000Belizean\000'Belizean'\000Beninese\000\"Benine"
+    "se\"\000Beninese\000'Beninese'\000Bhutanese\000\"Bhutanese\"\000Bhutanese\000'Bhutanese'\000Bolivian\000\"Bolivian\"\000Bolivian"
+    "\000'Bolivian'\000Bosnian\000\"Bosnian\"\000Bosnian\000'Bosnian'\000Botswanan\000\"Botswanan\"\000Botswanan\000'Botswanan'\000Braz"
+    "ilian\000\"Brazilian\"\000Brazilian\000'Brazilian'\000British\000\"British\"\000British\000'British'\000Bruneian\000\"Bruneian\"\000"
+    "Bruneian\000'Bruneian'\000Bulgarian\000\"Bulgarian\"\000Bulgarian\000'Bulgarian'\000Burkinabe\000\"Burkinabe\"\000Burkinabe\000"
+    "'Burkinabe'\000Burmese\000\"Burmese\"\000Burmese\000'Burmese'\000Burundian\000\"Burundian\"\000Burundian\000'Burundian'\000Camb"
+    "odian\000\"Cambodian\"\000Cambodian\000'Cambodian'\000Cameroonian\000\"Cameroonian\"\000Cameroonian\000'Cameroonian'\000Cana"
+    "dian\000\"Canadian\"\000Canadian\000'Canadian'\000Cape Verdean\000\"Cape Verdean\"\000Cape Verdean\000'Cape Verdean'\000Cent"
+    "ral African\000\"Central African\"\000Central African\000'Central African'\000Chadian\000\"Chadian\"\000Chadian\000'Chadi"
+    "an'\000Chilean\000\"Chilean\"\000Chilean\000'Chilean'\000Chinese\000\"Chinese\"\000Chinese\000'Chinese'\000Colombian\000\"Colombian"
+    "\"\000Colombian\000'Colombian'\000Comoran\000\"Comoran\"\000Comoran\000'Comoran'\000Congolese\000\"Congolese\"\000Congolese\000'Con"
+    "golese'\000Costa Rican\000\"Costa Rican\"\000Costa Rican\000'Costa Rican'\000Croatian\000\"Croatian\"\000Croatian\000'Croati"
+    "an'\000Cuban\000\"Cuban\"\000Cuban\000'Cuban'\000Cypriot\000\"Cypriot\"\000Cypriot\000'Cypriot'\000Czech\000\"Czech\"\000Czech\000'Czech'\000"
+    "Danish\000\"Danish\"\000Danish\000'Danish'\000Djiboutian\000\"Djiboutian\"\000Djiboutian\000'Djiboutian'\000Dominican\000\"Domin"
+    "ican\"\000Dominican\000'Dominican'\000East Timorese\000\"East Timorese\"\000East Timorese\000'East Timorese'\000Ecuadore"
+    "an\000\"Ecuadorean\"\000Ecuadorean\000'Ecuadorean'\000Egyptian\000\"Egyptian\"\000Egyptian\000'Egyptian'\000Emirati\000\"Emirati"
+    "\"\000Emirati\000'Emirati'\000Equatorial Guinean\000\"Equatorial Guinean\"\000Equatorial Guinean\000'Equatorial Guine"
+    "an'\000Eritrean\000\"Eritrean\"\000Eritrean\000'Eritrean'\000Estonian\000\"Estonian\"\000Estonian\000'Estonian'\000Eswatini\000\"Es"
+    "watini\"\000Eswatini\000'Eswatini'\000Ethiopian\000\"Ethiopian\"\000Ethiopian\000'Ethiopian'\000Fijian\000\"Fijian\"\000Fijian\000'"
+    "Fijian'\000Finnish\000\"Finnish\"\000Finnish\000'Finnish'\000Gabonese\000\"Gabonese\"\000Gabonese\000'Gabonese'\000Gambian\000\"Gam"
+    "bian\"\000Gambian\000'Gambian'\000Georgian\000\"Georgian\"\000Georgian\000'Georgian'\000Ghanaian\000\"Ghanaian\"\000Ghanaian\000'Gh"
+    "anaian'\000Greek\000\"Greek\"\000Greek\000'Greek'\000Grenadian\000\"Grenadian\"\000Grenadian\000'Grenadian'\000Guatemalan\000\"Guat"
+    "emalan\"\000Guatemalan\000'Guatemalan'\000Guinean\000\"Guinean\"\000Guinean\000'Guinean'\000Guinea-Bissauan\000\"Guinea-Biss"
+    "auan\"\000Guinea-Bissauan\000'Guinea-Bissauan'\000Guyanese\000\"Guyanese\"\000Guyanese\000'Guyanese'\000Haitian\000\"Haitian"
+    "\"\000Haitian\000'Haitian'\000Honduran\000\"Honduran\"\000Honduran\000'Honduran'\000Hungarian\000\"Hungarian\"\000Hungarian\000'Hun"
+    "garian'\000Icelandic\000\"Icelandic\"\000Icelandic\000'Icelandic'\000Indian\000\"Indian\"\000Indian\000'Indian'\000Indonesian\000\""
+    "Indonesian\"\000Indonesian\000'Indonesian'\000Iranian\000\"Iranian\"\000Iranian\000'Iranian'\000Iraqi\000\"Iraqi\"\000Iraqi\000'Ira"
+    "qi'\000Irish\000\"Irish\"\000Irish\000'Irish'\000Israeli\000\"Israeli\"\000Israeli\000'Israeli'\000Italian\000\"Italian\"\000Italian\000'I"
+    "talian'\000Ivorian\000\"Ivorian\"\000Ivorian\000'Ivorian'\000Jamaican\000\"Jamaican\"\000Jamaican\000'Jamaican'\000Japanese\000\"Ja"
+    "panese\"\000Japanese\000'Japanese'\000Jordanian\000\"Jordanian\"\000Jordanian\000'Jordanian'\000Kazakh\000\"Kazakh\"\000Kazakh\000'"
+    "Kazakh'\000Kenyan\000\"Kenyan\"\000Kenyan\000'Kenyan'\000Kiribati\000\"Kiribati\"\000Kiribati\000'Kiribati'\000Kuwaiti\000\"Kuwaiti"
+    "\"\000Kuwaiti\000'Kuwaiti'\000Kyrgyz\000\"Kyrgyz\"\000Kyrgyz\000'Kyrgyz'\000Laotian\000\"Laotian\"\000Laotian\000'Laotian'\000Latvian\000"
+    "\"Latvian\"\000Latvian\000'Latvian'\000Lebanese\000\"Lebanese\"\000Lebanese\000'Lebanese'\000Lesotho\000\"Lesotho\"\000Lesotho\000'L"
+    "esotho'\000Liberian\000\"Liberian\"\000Liberian\000'Liberian'\000Libyan\000\"Libyan\"\000Libyan\000'Libyan'\000Liechtensteiner\000"
+    "\"Liechtensteiner\"\000Liechtensteiner\000'Liechtensteiner'\000male\000\"male\"\000male\000'male'\000female\000\"female\"\000fema"
+    "le\000'female'\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000"
+    ;
+
 const jm__vstr jm__vs[2842] = {
-    {"0 years", "\"0 years\"", "0 years", "'0 years'", 7, 9, 7, 9, 0},
-    {"Internship", "\"Internship\"", "Internship", "'Internship'", 10, 12, 10, 12, 0},
-    {"Temporary", "\"Temporary\"", "Temporary", "'Temporary'", 9, 11, 9, 11, 0},
-    {"Part-time", "\"Part-time\"", "Part-time", "'Part-time'", 9, 11, 9, 11, 0},
-    {"Project-based", "\"Project-based\"", "Project-based", "'Project-based'", 13, 15, 13, 15, 0},
-    {"Seasonal", "\"Seasonal\"", "Seasonal", "'Seasonal'", 8, 10, 8, 10, 0},
-    {"0-1 years", "\"0-1 years\"", "0-1 years", "'0-1 years'", 9, 11, 9, 11, 0},
-    {"Entry Level", "\"Entry Level\"", "Entry Level", "'Entry Level'", 11, 13, 11, 13, 0},
-    {"Full-time", "\"Full-time\"", "Full-time", "'Full-time'", 9, 11, 9, 11, 0},
-    {"Contract", "\"Contract\"", "Contract", "'Contract'", 8, 10, 8, 10, 0},
-    {"1-2 years", "\"1-2 years\"", "1-2 years", "'1-2 years'", 9, 11, 9, 11, 0},
-    {"2-3 years", "\"2-3 years\"", "2-3 years", "'2-3 years'", 9, 11, 9, 11, 0},
-    {"Junior", "\"Junior\"", "Junior", "'Junior'", 6, 8, 6, 8, 0},
-    {"3-4 years", "\"3-4 years\"", "3-4 years", "'3-4 years'", 9, 11, 9, 11, 0},
-    {"4-5 years", "\"4-5 years\"", "4-5 years", "'4-5 years'", 9, 11, 9, 11, 0},
-    {"5-6 years", "\"5-6 years\"", "5-6 years", "'5-6 years'", 9, 11, 9, 11, 0},
-    {"Associate", "\"Associate\"", "Associate", "'Associate'", 9, 11, 9, 11, 0},
-    {"Mid Level", "\"Mid Level\"", "Mid Level", "'Mid Level'", 9, 11, 9, 11, 0},
-    {"6-7 years", "\"6-7 years\"", "6-7 years", "'6-7 years'", 9, 11, 9, 11, 0},
-    {"7-8 years", "\"7-8 years\"", "7-8 years", "'7-8 years'", 9, 11, 9, 11, 0},
-    {"8-10 years", "\"8-10 years\"", "8-10 years", "'8-10 years'", 10, 12, 10, 12, 0},
-    {"Senior", "\"Senior\"", "Senior", "'Senior'", 6, 8, 6, 8, 0},
-    {"7-9 years", "\"7-9 years\"", "7-9 years", "'7-9 years'", 9, 11, 9, 11, 0},
-    {"10+ years", "\"10+ years\"", "10+ years", "'10+ years'", 9, 11, 9, 11, 0},
-    {"Lead", "\"Lead\"", "Lead", "'Lead'", 4, 6, 4, 6, 0},
-    {"11-13 years", "\"11-13 years\"", "11-13 years", "'11-13 years'", 11, 13, 11, 13, 0},
-    {"12-14 years", "\"12-14 years\"", "12-14 years", "'12-14 years'", 11, 13, 11, 13, 0},
-    {"14+ years", "\"14+ years\"", "14+ years", "'14+ years'", 9, 11, 9, 11, 0},
-    {"Head", "\"Head\"", "Head", "'Head'", 4, 6, 4, 6, 0},
-    {"Manager", "\"Manager\"", "Manager", "'Manager'", 7, 9, 7, 9, 0},
-    {"10-12 years", "\"10-12 years\"", "10-12 years", "'10-12 years'", 11, 13, 11, 13, 0},
-    {"12-15 years", "\"12-15 years\"", "12-15 years", "'12-15 years'", 11, 13, 11, 13, 0},
-    {"15+ years", "\"15+ years\"", "15+ years", "'15+ years'", 9, 11, 9, 11, 0},
-    {"Director", "\"Director\"", "Director", "'Director'", 8, 10, 8, 10, 0},
-    {"15-20 years", "\"15-20 years\"", "15-20 years", "'15-20 years'", 11, 13, 11, 13, 0},
-    {"20+ years", "\"20+ years\"", "20+ years", "'20+ years'", 9, 11, 9, 11, 0},
-    {"Vice President", "\"Vice President\"", "Vice President", "'Vice President'", 14, 16, 14, 16, 0},
-    {"C-Level Executive (CXO)", "\"C-Level Executive (CXO)\"", "C-Level Executive (CXO)", "'C-Level Executive (CXO)'", 23, 25, 23, 25, 0},
-    {"Staff", "\"Staff\"", "Staff", "'Staff'", 5, 7, 5, 7, 0},
-    {"Principal", "\"Principal\"", "Principal", "'Principal'", 9, 11, 9, 11, 0},
-    {"4-6 years", "\"4-6 years\"", "4-6 years", "'4-6 years'", 9, 11, 9, 11, 0},
-    {"5-8 years", "\"5-8 years\"", "5-8 years", "'5-8 years'", 9, 11, 9, 11, 0},
-    {"8+ years", "\"8+ years\"", "8+ years", "'8+ years'", 8, 10, 8, 10, 0},
-    {"Consultant", "\"Consultant\"", "Consultant", "'Consultant'", 10, 12, 10, 12, 0},
-    {"Freelance", "\"Freelance\"", "Freelance", "'Freelance'", 9, 11, 9, 11, 0},
-    {"5-7 years", "\"5-7 years\"", "5-7 years", "'5-7 years'", 9, 11, 9, 11, 0},
-    {"6-8 years", "\"6-8 years\"", "6-8 years", "'6-8 years'", 9, 11, 9, 11, 0},
-    {"12+ years", "\"12+ years\"", "12+ years", "'12+ years'", 9, 11, 9, 11, 0},
-    {"Architect", "\"Architect\"", "Architect", "'Architect'", 9, 11, 9, 11, 0},
-    {"3-5 years", "\"3-5 years\"", "3-5 years", "'3-5 years'", 9, 11, 9, 11, 0},
-    {"Specialist", "\"Specialist\"", "Specialist", "'Specialist'", 10, 12, 10, 12, 0},
-    {"1-3 years", "\"1-3 years\"", "1-3 years", "'1-3 years'", 9, 11, 9, 11, 0},
-    {"2-4 years", "\"2-4 years\"", "2-4 years", "'2-4 years'", 9, 11, 9, 11, 0},
-    {"Analyst", "\"Analyst\"", "Analyst", "'Analyst'", 7, 9, 7, 9, 0},
-    {"Coordinator", "\"Coordinator\"", "Coordinator", "'Coordinator'", 11, 13, 11, 13, 0},
-    {"0-2 years", "\"0-2 years\"", "0-2 years", "'0-2 years'", 9, 11, 9, 11, 0},
-    {"Representative", "\"Representative\"", "Representative", "'Representative'", 14, 16, 14, 16, 0},
-    {"Administrator", "\"Administrator\"", "Administrator", "'Administrator'", 13, 15, 13, 15, 0},
-    {"Engineer", "\"Engineer\"", "Engineer", "'Engineer'", 8, 10, 8, 10, 0},
-    {"Chief Technology Officer (CTO)", "\"Chief Technology Officer (CTO)\"", "Chief Technology Officer (CTO)", "'Chief Technology Officer (CTO)'", 30, 32, 30, 32, 0},
-    {"Chief Information Officer (CIO)", "\"Chief Information Officer (CIO)\"", "Chief Information Officer (CIO)", "'Chief Information Officer (CIO)'", 31, 33, 31, 33, 0},
-    {"Chief Information Security Officer (CISO)", "\"Chief Information Security Officer (CISO)\"", "Chief Information Security Officer (CISO)", "'Chief Information Security Officer (CISO)'", 41, 43, 41, 43, 0},
-    {"Vice President of Engineering", "\"Vice President of Engineering\"", "Vice President of Engineering", "'Vice President of Engineering'", 29, 31, 29, 31, 0},
-    {"Engineering Director", "\"Engineering Director\"", "Engineering Director", "'Engineering Director'", 20, 22, 20, 22, 0},
-    {"Technical Director", "\"Technical Director\"", "Technical Director", "'Technical Director'", 18, 20, 18, 20, 0},
-    {"Head of Product", "\"Head of Product\"", "Head of Product", "'Head of Product'", 15, 17, 15, 17, 0},
-    {"Head of Data", "\"Head of Data\"", "Head of Data", "'Head of Data'", 12, 14, 12, 14, 0},
-    {"Head of DevOps", "\"Head of DevOps\"", "Head of DevOps", "'Head of DevOps'", 14, 16, 14, 16, 0},
-    {"Head of Security", "\"Head of Security\"", "Head of Security", "'Head of Security'", 16, 18, 16, 18, 0},
-    {"Leadership / Executive", "\"Leadership / Executive\"", "Leadership / Executive", "'Leadership / Executive'", 22, 24, 22, 24, 0},
-    {"Strategic Planning", "\"Strategic Planning\"", "Strategic Planning", "'Strategic Planning'", 18, 20, 18, 20, 0},
-    {"Decision Making", "\"Decision Making\"", "Decision Making", "'Decision Making'", 15, 17, 15, 17, 0},
-    {"Leadership", "\"Leadership\"", "Leadership", "'Leadership'", 10, 12, 10, 12, 0},
-    {"Team Management", "\"Team Management\"", "Team Management", "'Team Management'", 15, 17, 15, 17, 0},
-    {"Business Acumen", "\"Business Acumen\"", "Business Acumen", "'Business Acumen'", 15, 17, 15, 17, 0},
-    {"Stakeholder Management", "\"Stakeholder Management\"", "Stakeholder Management", "'Stakeholder Management'", 22, 24, 22, 24, 0},
-    {"Vision Setting", "\"Vision Setting\"", "Vision Setting", "'Vision Setting'", 14, 16, 14, 16, 0},
-    {"Financial Analysis", "\"Financial Analysis\"", "Financial Analysis", "'Financial Analysis'", 18, 20, 18, 20, 0},
-    {"Risk Management", "\"Risk Management\"", "Risk Management", "'Risk Management'", 15, 17, 15, 17, 0},
-    {"Change Management", "\"Change Management\"", "Change Management", "'Change Management'", 17, 19, 17, 19, 0},
-    {"Operational Excellence", "\"Operational Excellence\"", "Operational Excellence", "'Operational Excellence'", 22, 24, 22, 24, 0},
-    {"Performance Management", "\"Performance Management\"", "Performance Management", "'Performance Management'", 22, 24, 22, 24, 0},
-    {"Mentoring", "\"Mentoring\"", "Mentoring", "'Mentoring'", 9, 11, 9, 11, 0},
-    {"Negotiation", "\"Negotiation\"", "Negotiation", "'Negotiation'", 11, 13, 11, 13, 0},
-    {"Corporate Governance", "\"Corporate Governance\"", "Corporate Governance", "'Corporate Governance'", 20, 22, 20, 22, 0},
-    {"Innovation Management", "\"Innovation Management\"", "Innovation Management", "'Innovation Management'", 21, 23, 21, 23, 0},
-    {"Market Analysis", "\"Market Analysis\"", "Market Analysis", "'Market Analysis'", 15, 17, 15, 17, 0},
-    {"Cross-functional Collaboration", "\"Cross-functional Collaboration\"", "Cross-functional Collaboration", "'Cross-functional Collaboration'", 30, 32, 30, 32, 0},
-    {"Executive Reporting", "\"Executive Reporting\"", "Executive Reporting", "'Executive Reporting'", 19, 21, 19, 21, 0},
-    {"Talent Management", "\"Talent Management\"", "Talent Management", "'Talent Management'", 17, 19, 17, 19, 0},
-    {"Crisis Management", "\"Crisis Management\"", "Crisis Management", "'Crisis Management'", 17, 19, 17, 19, 0},
-    {"Growth Planning", "\"Growth Planning\"", "Growth Planning", "'Growth Planning'", 15, 17, 15, 17, 0},
-    {"Organizational Development", "\"Organizational Development\"", "Organizational Development", "'Organizational Development'", 26, 28, 26, 28, 0},
-    {"Digital Transformation", "\"Digital Transformation\"", "Digital Transformation", "'Digital Transformation'", 22, 24, 22, 24, 0},
-    {"KPIs & Metrics", "\"KPIs & Metrics\"", "KPIs & Metrics", "'KPIs & Metrics'", 14, 16, 14, 16, 0},
-    {"Influencing Skills", "\"Influencing Skills\"", "Influencing Skills", "'Influencing Skills'", 18, 20, 18, 20, 0},
-    {"Customer Focus", "\"Customer Focus\"", "Customer Focus", "'Customer Focus'", 14, 16, 14, 16, 0},
-    {"Resource Allocation", "\"Resource Allocation\"", "Resource Allocation", "'Resource Allocation'", 19, 21, 19, 21, 0},
-    {"Business Strategy", "\"Business Strategy\"", "Business Strategy", "'Business Strategy'", 17, 19, 17, 19, 0},
-    {"Vendor Management", "\"Vendor Management\"", "Vendor Management", "'Vendor Management'", 17, 19, 17, 19, 0},
-    {"Decision Analytics", "\"Decision Analytics\"", "Decision Analytics", "'Decision Analytics'", 18, 20, 18, 20, 0},
-    {"Business Development", "\"Business Development\"", "Business Development", "'Business Development'", 20, 22, 20, 22, 0},
-    {"Product Strategy", "\"Product Strategy\"", "Product Strategy", "'Product Strategy'", 16, 18, 16, 18, 0},
-    {"Conflict Resolution", "\"Conflict Resolution\"", "Conflict Resolution", "'Conflict Resolution'", 19, 21, 19, 21, 0},
-    {"Corporate Communications", "\"Corporate Communications\"", "Corporate Communications", "'Corporate Communications'", 24, 26, 24, 26, 0},
-    {"Team Motivation", "\"Team Motivation\"", "Team Motivation", "'Team Motivation'", 15, 17, 15, 17, 0},
-    {"Board Relations", "\"Board Relations\"", "Board Relations", "'Board Relations'", 15, 17, 15, 17, 0},
-    {"Succession Planning", "\"Succession Planning\"", "Succession Planning", "'Succession Planning'", 19, 21, 19, 21, 0},
-    {"Negotiation with Partners", "\"Negotiation with Partners\"", "Negotiation with Partners", "'Negotiation with Partners'", 25, 27, 25, 27, 0},
-    {"Operational Strategy", "\"Operational Strategy\"", "Operational Strategy", "'Operational Strategy'", 20, 22, 20, 22, 0},
-    {"Change Leadership", "\"Change Leadership\"", "Change Leadership", "'Change Leadership'", 17, 19, 17, 19, 0},
-    {"Innovation Leadership", "\"Innovation Leadership\"", "Innovation Leadership", "'Innovation Leadership'", 21, 23, 21, 23, 0},
-    {"Financial Forecasting", "\"Financial Forecasting\"", "Financial Forecasting", "'Financial Forecasting'", 21, 23, 21, 23, 0},
-    {"Strategic Partnerships", "\"Strategic Partnerships\"", "Strategic Partnerships", "'Strategic Partnerships'", 22, 24, 22, 24, 0},
-    {"Portfolio Management", "\"Portfolio Management\"", "Portfolio Management", "'Portfolio Management'", 20, 22, 20, 22, 0},
-    {"Process Optimization", "\"Process Optimization\"", "Process Optimization", "'Process Optimization'", 20, 22, 20, 22, 0},
-    {"Organizational Design", "\"Organizational Design\"", "Organizational Design", "'Organizational Design'", 21, 23, 21, 23, 0},
-    {"Executive Coaching", "\"Executive Coaching\"", "Executive Coaching", "'Executive Coaching'", 18, 20, 18, 20, 0},
-    {"Risk Assessment", "\"Risk Assessment\"", "Risk Assessment", "'Risk Assessment'", 15, 17, 15, 17, 0},
-    {"Decision Frameworks", "\"Decision Frameworks\"", "Decision Frameworks", "'Decision Frameworks'", 19, 21, 19, 21, 0},
-    {"Stakeholder Communication", "\"Stakeholder Communication\"", "Stakeholder Communication", "'Stakeholder Communication'", 25, 27, 25, 27, 0},
-    {"Project Management Professional (PMP)", "\"Project Management Professional (PMP)\"", "Project Management Professional (PMP)", "'Project Management Professional (PMP)'", 37, 39, 37, 39, 0},
-    {"Certified ScrumMaster (CSM)", "\"Certified ScrumMaster (CSM)\"", "Certified ScrumMaster (CSM)", "'Certified ScrumMaster (CSM)'", 27, 29, 27, 29, 0},
-    {"SAFe Program Consultant (SPC)", "\"SAFe Program Consultant (SPC)\"", "SAFe Program Consultant (SPC)", "'SAFe Program Consultant (SPC)'", 29, 31, 29, 31, 0},
-    {"ITIL 4 Foundation", "\"ITIL 4 Foundation\"", "ITIL 4 Foundation", "'ITIL 4 Foundation'", 17, 19, 17, 19, 0},
-    {"Certified Information Systems Security Professional (CISSP)", "\"Certified Information Systems Security Professional (CISSP)\"", "Certified Information Systems Security Professional (CISSP)", "'Certified Information Systems Security Professional (CISSP)'", 59, 61, 59, 61, 0},
-    {"Certified Information Security Manager (CISM)", "\"Certified Information Security Manager (CISM)\"", "Certified Information Security Manager (CISM)", "'Certified Information Security Manager (CISM)'", 45, 47, 45, 47, 0},
-    {"Lean Six Sigma Black Belt", "\"Lean Six Sigma Black Belt\"", "Lean Six Sigma Black Belt", "'Lean Six Sigma Black Belt'", 25, 27, 25, 27, 0},
-    {"TOGAF 9 Certified", "\"TOGAF 9 Certified\"", "TOGAF 9 Certified", "'TOGAF 9 Certified'", 17, 19, 17, 19, 0},
-    {"COBIT 2019 Foundation", "\"COBIT 2019 Foundation\"", "COBIT 2019 Foundation", "'COBIT 2019 Foundation'", 21, 23, 21, 23, 0},
-    {"AWS Certified Solutions Architect \342\200\223 Professional", "\"AWS Certified Solutions Architect \342\200\223 Professional\"", "AWS Certified Solutions Architect \342\200\223 Professional", "'AWS Certified Solutions Architect \342\200\223 Professional'", 50, 52, 50, 52, 0},
-    {"Google Cloud Professional Cloud Architect", "\"Google Cloud Professional Cloud Architect\"", "Google Cloud Professional Cloud Architect", "'Google Cloud Professional Cloud Architect'", 41, 43, 41, 43, 0},
-    {"Microsoft Certified: Azure Solutions Architect Expert", "\"Microsoft Certified: Azure Solutions Architect Expert\"", "Microsoft Certified: Azure Solutions Architect Expert", "'Microsoft Certified: Azure Solutions Architect Expert'", 53, 55, 53, 55, 0},
-    {"Certified in Risk and Information Systems Control (CRISC)", "\"Certified in Risk and Information Systems Control (CRISC)\"", "Certified in Risk and Information Systems Control (CRISC)", "'Certified in Risk and Information Systems Control (CRISC)'", 57, 59, 57, 59, 0},
-    {"Chartered IT Professional (CITP)", "\"Chartered IT Professional (CITP)\"", "Chartered IT Professional (CITP)", "'Chartered IT Professional (CITP)'", 32, 34, 32, 34, 0},
-    {"Certificate in Executive Leadership", "\"Certificate in Executive Leadership\"", "Certificate in Executive Leadership", "'Certificate in Executive Leadership'", 35, 37, 35, 37, 0},
-    {"Harvard Business School Online Leadership Program", "\"Harvard Business School Online Leadership Program\"", "Harvard Business School Online Leadership Program", "'Harvard Business School Online Leadership Program'", 49, 51, 49, 51, 0},
-    {"MIT Sloan Executive Program", "\"MIT Sloan Executive Program\"", "MIT Sloan Executive Program", "'MIT Sloan Executive Program'", 27, 29, 27, 29, 0},
-    {"Stanford Executive Program in Leadership", "\"Stanford Executive Program in Leadership\"", "Stanford Executive Program in Leadership", "'Stanford Executive Program in Leadership'", 40, 42, 40, 42, 0},
-    {"Cornell Executive Leadership Certificate", "\"Cornell Executive Leadership Certificate\"", "Cornell Executive Leadership Certificate", "'Cornell Executive Leadership Certificate'", 40, 42, 40, 42, 0},
-    {"AWS Certified DevOps Engineer \342\200\223 Professional", "\"AWS Certified DevOps Engineer \342\200\223 Professional\"", "AWS Certified DevOps Engineer \342\200\223 Professional", "'AWS Certified DevOps Engineer \342\200\223 Professional'", 46, 48, 46, 48, 0},
-    {"Certified Cloud Security Professional (CCSP)", "\"Certified Cloud Security Professional (CCSP)\"", "Certified Cloud Security Professional (CCSP)", "'Certified Cloud Security Professional (CCSP)'", 44, 46, 44, 46, 0},
-    {"CFA (Chartered Financial Analyst) \342\200\223 for executives in FinTech", "\"CFA (Chartered Financial Analyst) \342\200\223 for executives in FinTech\"", "CFA (Chartered Financial Analyst) \342\200\223 for executives in FinTech", "'CFA (Chartered Financial Analyst) \342\200\223 for executives in FinTech'", 63, 65, 63, 65, 0},
-    {"MBA (Tech Management specialization)", "\"MBA (Tech Management specialization)\"", "MBA (Tech Management specialization)", "'MBA (Tech Management specialization)'", 36, 38, 36, 38, 0},
-    {"Scrum Product Owner (CSPO)", "\"Scrum Product Owner (CSPO)\"", "Scrum Product Owner (CSPO)", "'Scrum Product Owner (CSPO)'", 26, 28, 26, 28, 0},
-    {"Agile Certified Practitioner (PMI-ACP)", "\"Agile Certified Practitioner (PMI-ACP)\"", "Agile Certified Practitioner (PMI-ACP)", "'Agile Certified Practitioner (PMI-ACP)'", 38, 40, 38, 40, 0},
-    {"CMMI Executive Overview", "\"CMMI Executive Overview\"", "CMMI Executive Overview", "'CMMI Executive Overview'", 23, 25, 23, 25, 0},
-    {"ISO 27001 Lead Implementer", "\"ISO 27001 Lead Implementer\"", "ISO 27001 Lead Implementer", "'ISO 27001 Lead Implementer'", 26, 28, 26, 28, 0},
-    {"Business Strategy & Leadership Certification (Wharton/Harvard)", "\"Business Strategy & Leadership Certification (Wharton/Harvard)\"", "Business Strategy & Leadership Certification (Wharton/Harvard)", "'Business Strategy & Leadership Certification (Wharton/Harvard)'", 62, 64, 62, 64, 0},
-    {"Executive Data Science (Coursera/MIT)", "\"Executive Data Science (Coursera/MIT)\"", "Executive Data Science (Coursera/MIT)", "'Executive Data Science (Coursera/MIT)'", 37, 39, 37, 39, 0},
-    {"Digital Transformation Leadership Program", "\"Digital Transformation Leadership Program\"", "Digital Transformation Leadership Program", "'Digital Transformation Leadership Program'", 41, 43, 41, 43, 0},
-    {"Engineering Manager", "\"Engineering Manager\"", "Engineering Manager", "'Engineering Manager'", 19, 21, 19, 21, 0},
-    {"Software Architect", "\"Software Architect\"", "Software Architect", "'Software Architect'", 18, 20, 18, 20, 0},
-    {"Solution Architect", "\"Solution Architect\"", "Solution Architect", "'Solution Architect'", 18, 20, 18, 20, 0},
-    {"Principal Software Engineer", "\"Principal Software Engineer\"", "Principal Software Engineer", "'Principal Software Engineer'", 27, 29, 27, 29, 0},
-    {"Staff Software Engineer", "\"Staff Software Engineer\"", "Staff Software Engineer", "'Staff Software Engineer'", 23, 25, 23, 25, 0},
-    {"Lead Software Engineer", "\"Lead Software Engineer\"", "Lead Software Engineer", "'Lead Software Engineer'", 22, 24, 22, 24, 0},
-    {"Infrastructure Lead", "\"Infrastructure Lead\"", "Infrastructure Lead", "'Infrastructure Lead'", 19, 21, 19, 21, 0},
-    {"DevOps Lead", "\"DevOps Lead\"", "DevOps Lead", "'DevOps Lead'", 11, 13, 11, 13, 0},
-    {"Platform Engineer", "\"Platform Engineer\"", "Platform Engineer", "'Platform Engineer'", 17, 19, 17, 19, 0},
-    {"Management & Senior Technical", "\"Management & Senior Technical\"", "Management & Senior Technical", "'Management & Senior Technical'", 29, 31, 29, 31, 0},
-    {"Technical Leadership", "\"Technical Leadership\"", "Technical Leadership", "'Technical Leadership'", 20, 22, 20, 22, 0},
-    {"Software Architecture", "\"Software Architecture\"", "Software Architecture", "'Software Architecture'", 21, 23, 21, 23, 0},
-    {"Solution Design", "\"Solution Design\"", "Solution Design", "'Solution Design'", 15, 17, 15, 17, 0},
-    {"System Design", "\"System Design\"", "System Design", "'System Design'", 13, 15, 13, 15, 0},
-    {"Project Management", "\"Project Management\"", "Project Management", "'Project Management'", 18, 20, 18, 20, 0},
-    {"Agile Methodologies", "\"Agile Methodologies\"", "Agile Methodologies", "'Agile Methodologies'", 19, 21, 19, 21, 0},
-    {"Scrum Mastery", "\"Scrum Mastery\"", "Scrum Mastery", "'Scrum Mastery'", 13, 15, 13, 15, 0},
-    {"Mentoring & Coaching", "\"Mentoring & Coaching\"", "Mentoring & Coaching", "'Mentoring & Coaching'", 20, 22, 20, 22, 0},
-    {"DevOps Practices", "\"DevOps Practices\"", "DevOps Practices", "'DevOps Practices'", 16, 18, 16, 18, 0},
-    {"Cloud Architecture", "\"Cloud Architecture\"", "Cloud Architecture", "'Cloud Architecture'", 18, 20, 18, 20, 0},
-    {"Platform Engineering", "\"Platform Engineering\"", "Platform Engineering", "'Platform Engineering'", 20, 22, 20, 22, 0},
-    {"Infrastructure Management", "\"Infrastructure Management\"", "Infrastructure Management", "'Infrastructure Management'", 25, 27, 25, 27, 0},
-    {"CI/CD Pipeline", "\"CI/CD Pipeline\"", "CI/CD Pipeline", "'CI/CD Pipeline'", 14, 16, 14, 16, 0},
-    {"Code Review", "\"Code Review\"", "Code Review", "'Code Review'", 11, 13, 11, 13, 0},
-    {"Version Control (Git)", "\"Version Control (Git)\"", "Version Control (Git)", "'Version Control (Git)'", 21, 23, 21, 23, 0},
-    {"Microservices Architecture", "\"Microservices Architecture\"", "Microservices Architecture", "'Microservices Architecture'", 26, 28, 26, 28, 0},
-    {"Containerization (Docker/Kubernetes)", "\"Containerization (Docker/Kubernetes)\"", "Containerization (Docker/Kubernetes)", "'Containerization (Docker/Kubernetes)'", 36, 38, 36, 38, 0},
-    {"Performance Optimization", "\"Performance Optimization\"", "Performance Optimization", "'Performance Optimization'", 24, 26, 24, 26, 0},
-    {"Scalability Planning", "\"Scalability Planning\"", "Scalability Planning", "'Scalability Planning'", 20, 22, 20, 22, 0},
-    {"High Availability Design", "\"High Availability Design\"", "High Availability Design", "'High Availability Design'", 24, 26, 24, 26, 0},
-    {"Security Best Practices", "\"Security Best Practices\"", "Security Best Practices", "'Security Best Practices'", 23, 25, 23, 25, 0},
-    {"Problem Solving", "\"Problem Solving\"", "Problem Solving", "'Problem Solving'", 15, 17, 15, 17, 0},
-    {"Technical Documentation", "\"Technical Documentation\"", "Technical Documentation", "'Technical Documentation'", 23, 25, 23, 25, 0},
-    {"System Integration", "\"System Integration\"", "System Integration", "'System Integration'", 18, 20, 18, 20, 0},
-    {"Monitoring & Logging", "\"Monitoring & Logging\"", "Monitoring & Logging", "'Monitoring & Logging'", 20, 22, 20, 22, 0},
-    {"Disaster Recovery Planning", "\"Disaster Recovery Planning\"", "Disaster Recovery Planning", "'Disaster Recovery Planning'", 26, 28, 26, 28, 0},
-    {"Budgeting & Resource Allocation", "\"Budgeting & Resource Allocation\"", "Budgeting & Resource Allocation", "'Budgeting & Resource Allocation'", 31, 33, 31, 33, 0},
-    {"Software Development Lifecycle", "\"Software Development Lifecycle\"", "Software Development Lifecycle", "'Software Development Lifecycle'", 30, 32, 30, 32, 0},
-    {"API Design & Management", "\"API Design & Management\"", "API Design & Management", "'API Design & Management'", 23, 25, 23, 25, 0},
-    {"Automation & Scripting", "\"Automation & Scripting\"", "Automation & Scripting", "'Automation & Scripting'", 22, 24, 22, 24, 0},
-    {"Cloud Platforms (AWS/Azure/GCP)", "\"Cloud Platforms (AWS/Azure/GCP)\"", "Cloud Platforms (AWS/Azure/GCP)", "'Cloud Platforms (AWS/Azure/GCP)'", 31, 33, 31, 33, 0},
-    {"Data Structures & Algorithms", "\"Data Structures & Algorithms\"", "Data Structures & Algorithms", "'Data Structures & Algorithms'", 28, 30, 28, 30, 0},
-    {"Capacity Planning", "\"Capacity Planning\"", "Capacity Planning", "'Capacity Planning'", 17, 19, 17, 19, 0},
-    {"Platform Maintenance", "\"Platform Maintenance\"", "Platform Maintenance", "'Platform Maintenance'", 20, 22, 20, 22, 0},
-    {"Incident Management", "\"Incident Management\"", "Incident Management", "'Incident Management'", 19, 21, 19, 21, 0},
-    {"Root Cause Analysis", "\"Root Cause Analysis\"", "Root Cause Analysis", "'Root Cause Analysis'", 19, 21, 19, 21, 0},
-    {"Architecture Governance", "\"Architecture Governance\"", "Architecture Governance", "'Architecture Governance'", 23, 25, 23, 25, 0},
-    {"Code Quality Management", "\"Code Quality Management\"", "Code Quality Management", "'Code Quality Management'", 23, 25, 23, 25, 0},
-    {"Release Management", "\"Release Management\"", "Release Management", "'Release Management'", 18, 20, 18, 20, 0},
-    {"Configuration Management", "\"Configuration Management\"", "Configuration Management", "'Configuration Management'", 24, 26, 24, 26, 0},
-    {"Platform Strategy", "\"Platform Strategy\"", "Platform Strategy", "'Platform Strategy'", 17, 19, 17, 19, 0},
-    {"Stakeholder Alignment", "\"Stakeholder Alignment\"", "Stakeholder Alignment", "'Stakeholder Alignment'", 21, 23, 21, 23, 0},
-    {"Performance Metrics", "\"Performance Metrics\"", "Performance Metrics", "'Performance Metrics'", 19, 21, 19, 21, 0},
-    {"Technical Roadmapping", "\"Technical Roadmapping\"", "Technical Roadmapping", "'Technical Roadmapping'", 21, 23, 21, 23, 0},
-    {"AWS Certified Solutions Architect \342\200\223 Associate", "\"AWS Certified Solutions Architect \342\200\223 Associate\"", "AWS Certified Solutions Architect \342\200\223 Associate", "'AWS Certified Solutions Architect \342\200\223 Associate'", 47, 49, 47, 49, 0},
-    {"SAFe Agilist", "\"SAFe Agilist\"", "SAFe Agilist", "'SAFe Agilist'", 12, 14, 12, 14, 0},
-    {"Certified Kubernetes Administrator (CKA)", "\"Certified Kubernetes Administrator (CKA)\"", "Certified Kubernetes Administrator (CKA)", "'Certified Kubernetes Administrator (CKA)'", 40, 42, 40, 42, 0},
-    {"Certified Kubernetes Application Developer (CKAD)", "\"Certified Kubernetes Application Developer (CKAD)\"", "Certified Kubernetes Application Developer (CKAD)", "'Certified Kubernetes Application Developer (CKAD)'", 49, 51, 49, 51, 0},
-    {"Docker Certified Associate", "\"Docker Certified Associate\"", "Docker Certified Associate", "'Docker Certified Associate'", 26, 28, 26, 28, 0},
-    {"Red Hat Certified Architect (RHCA)", "\"Red Hat Certified Architect (RHCA)\"", "Red Hat Certified Architect (RHCA)", "'Red Hat Certified Architect (RHCA)'", 34, 36, 34, 36, 0},
-    {"HashiCorp Terraform Associate", "\"HashiCorp Terraform Associate\"", "HashiCorp Terraform Associate", "'HashiCorp Terraform Associate'", 29, 31, 29, 31, 0},
-    {"Certified Software Architect (iSAQB)", "\"Certified Software Architect (iSAQB)\"", "Certified Software Architect (iSAQB)", "'Certified Software Architect (iSAQB)'", 36, 38, 36, 38, 0},
-    {"Google Professional DevOps Engineer", "\"Google Professional DevOps Engineer\"", "Google Professional DevOps Engineer", "'Google Professional DevOps Engineer'", 35, 37, 35, 37, 0},
-    {"Azure DevOps Engineer Expert", "\"Azure DevOps Engineer Expert\"", "Azure DevOps Engineer Expert", "'Azure DevOps Engineer Expert'", 28, 30, 28, 30, 0},
-    {"Certified Ethical Hacker (CEH)", "\"Certified Ethical Hacker (CEH)\"", "Certified Ethical Hacker (CEH)", "'Certified Ethical Hacker (CEH)'", 30, 32, 30, 32, 0},
-    {"CISM (Certified Information Security Manager)", "\"CISM (Certified Information Security Manager)\"", "CISM (Certified Information Security Manager)", "'CISM (Certified Information Security Manager)'", 45, 47, 45, 47, 0},
-    {"CCSP (Certified Cloud Security Professional)", "\"CCSP (Certified Cloud Security Professional)\"", "CCSP (Certified Cloud Security Professional)", "'CCSP (Certified Cloud Security Professional)'", 44, 46, 44, 46, 0},
-    {"Lean Six Sigma Green Belt", "\"Lean Six Sigma Green Belt\"", "Lean Six Sigma Green Belt", "'Lean Six Sigma Green Belt'", 25, 27, 25, 27, 0},
-    {"Scrum Product Owner Certified (CSPO)", "\"Scrum Product Owner Certified (CSPO)\"", "Scrum Product Owner Certified (CSPO)", "'Scrum Product Owner Certified (CSPO)'", 36, 38, 36, 38, 0},
-    {"Certified SAFe Program Consultant (SPC)", "\"Certified SAFe Program Consultant (SPC)\"", "Certified SAFe Program Consultant (SPC)", "'Certified SAFe Program Consultant (SPC)'", 39, 41, 39, 41, 0},
-    {"ITIL 4 Managing Professional", "\"ITIL 4 Managing Professional\"", "ITIL 4 Managing Professional", "'ITIL 4 Managing Professional'", 28, 30, 28, 30, 0},
-    {"AWS Certified Advanced Networking", "\"AWS Certified Advanced Networking\"", "AWS Certified Advanced Networking", "'AWS Certified Advanced Networking'", 33, 35, 33, 35, 0},
-    {"Certified Network Professional (CCNP)", "\"Certified Network Professional (CCNP)\"", "Certified Network Professional (CCNP)", "'Certified Network Professional (CCNP)'", 37, 39, 37, 39, 0},
-    {"VMware Certified Professional (VCP)", "\"VMware Certified Professional (VCP)\"", "VMware Certified Professional (VCP)", "'VMware Certified Professional (VCP)'", 35, 37, 35, 37, 0},
-    {"Senior Data Engineer", "\"Senior Data Engineer\"", "Senior Data Engineer", "'Senior Data Engineer'", 20, 22, 20, 22, 0},
-    {"Data Scientist", "\"Data Scientist\"", "Data Scientist", "'Data Scientist'", 14, 16, 14, 16, 0},
-    {"Data Analyst", "\"Data Analyst\"", "Data Analyst", "'Data Analyst'", 12, 14, 12, 14, 0},
-    {"Data Engineer", "\"Data Engineer\"", "Data Engineer", "'Data Engineer'", 13, 15, 13, 15, 0},
-    {"Machine Learning Engineer", "\"Machine Learning Engineer\"", "Machine Learning Engineer", "'Machine Learning Engineer'", 25, 27, 25, 27, 0},
-    {"AI Engineer", "\"AI Engineer\"", "AI Engineer", "'AI Engineer'", 11, 13, 11, 13, 0},
-    {"Business Intelligence (BI) Developer", "\"Business Intelligence (BI) Developer\"", "Business Intelligence (BI) Developer", "'Business Intelligence (BI) Developer'", 36, 38, 36, 38, 0},
-    {"Business Intelligence Analyst", "\"Business Intelligence Analyst\"", "Business Intelligence Analyst", "'Business Intelligence Analyst'", 29, 31, 29, 31, 0},
-    {"Big Data Engineer", "\"Big Data Engineer\"", "Big Data Engineer", "'Big Data Engineer'", 17, 19, 17, 19, 0},
-    {"Data Architect", "\"Data Architect\"", "Data Architect", "'Data Architect'", 14, 16, 14, 16, 0},
-    {"Analytics Engineer", "\"Analytics Engineer\"", "Analytics Engineer", "'Analytics Engineer'", 18, 20, 18, 20, 0},
-    {"Quantitative Analyst", "\"Quantitative Analyst\"", "Quantitative Analyst", "'Quantitative Analyst'", 20, 22, 20, 22, 0},
-    {"AI Research Scientist", "\"AI Research Scientist\"", "AI Research Scientist", "'AI Research Scientist'", 21, 23, 21, 23, 0},
-    {"Computer Vision Engineer", "\"Computer Vision Engineer\"", "Computer Vision Engineer", "'Computer Vision Engineer'", 24, 26, 24, 26, 0},
-    {"Natural Language Processing (NLP) Engineer", "\"Natural Language Processing (NLP) Engineer\"", "Natural Language Processing (NLP) Engineer", "'Natural Language Processing (NLP) Engineer'", 42, 44, 42, 44, 0},
-    {"Deep Learning Engineer", "\"Deep Learning Engineer\"", "Deep Learning Engineer", "'Deep Learning Engineer'", 22, 24, 22, 24, 0},
-    {"Data Governance Specialist", "\"Data Governance Specialist\"", "Data Governance Specialist", "'Data Governance Specialist'", 26, 28, 26, 28, 0},
-    {"Statistical Modeler", "\"Statistical Modeler\"", "Statistical Modeler", "'Statistical Modeler'", 19, 21, 19, 21, 0},
-    {"Predictive Analytics Specialist", "\"Predictive Analytics Specialist\"", "Predictive Analytics Specialist", "'Predictive Analytics Specialist'", 31, 33, 31, 33, 0},
-    {"Cognitive Computing Engineer", "\"Cognitive Computing Engineer\"", "Cognitive Computing Engineer", "'Cognitive Computing Engineer'", 28, 30, 28, 30, 0},
-    {"Research Data Scientist", "\"Research Data Scientist\"", "Research Data Scientist", "'Research Data Scientist'", 23, 25, 23, 25, 0},
-    {"Data & Analytics", "\"Data & Analytics\"", "Data & Analytics", "'Data & Analytics'", 16, 18, 16, 18, 0},
-    {"Data Analysis", "\"Data Analysis\"", "Data Analysis", "'Data Analysis'", 13, 15, 13, 15, 0},
-    {"Data Engineering", "\"Data Engineering\"", "Data Engineering", "'Data Engineering'", 16, 18, 16, 18, 0},
-    {"SQL", "\"SQL\"", "SQL", "'SQL'", 3, 5, 3, 5, 0},
-    {"Python", "\"Python\"", "Python", "'Python'", 6, 8, 6, 8, 0},
-    {"R Programming", "\"R Programming\"", "R Programming", "'R Programming'", 13, 15, 13, 15, 0},
-    {"Machine Learning", "\"Machine Learning\"", "Machine Learning", "'Machine Learning'", 16, 18, 16, 18, 0},
-    {"Deep Learning", "\"Deep Learning\"", "Deep Learning", "'Deep Learning'", 13, 15, 13, 15, 0},
-    {"Artificial Intelligence", "\"Artificial Intelligence\"", "Artificial Intelligence", "'Artificial Intelligence'", 23, 25, 23, 25, 0},
-    {"Big Data Tools (Hadoop/Spark)", "\"Big Data Tools (Hadoop/Spark)\"", "Big Data Tools (Hadoop/Spark)", "'Big Data Tools (Hadoop/Spark)'", 29, 31, 29, 31, 0},
-    {"Data Visualization", "\"Data Visualization\"", "Data Visualization", "'Data Visualization'", 18, 20, 18, 20, 0},
-    {"Business Intelligence (BI)", "\"Business Intelligence (BI)\"", "Business Intelligence (BI)", "'Business Intelligence (BI)'", 26, 28, 26, 28, 0},
-    {"Data Modeling", "\"Data Modeling\"", "Data Modeling", "'Data Modeling'", 13, 15, 13, 15, 0},
-    {"ETL/ELT Processes", "\"ETL/ELT Processes\"", "ETL/ELT Processes", "'ETL/ELT Processes'", 17, 19, 17, 19, 0},
-    {"Data Warehousing", "\"Data Warehousing\"", "Data Warehousing", "'Data Warehousing'", 16, 18, 16, 18, 0},
-    {"Data Governance", "\"Data Governance\"", "Data Governance", "'Data Governance'", 15, 17, 15, 17, 0},
-    {"Statistical Analysis", "\"Statistical Analysis\"", "Statistical Analysis", "'Statistical Analysis'", 20, 22, 20, 22, 0},
-    {"Predictive Analytics", "\"Predictive Analytics\"", "Predictive Analytics", "'Predictive Analytics'", 20, 22, 20, 22, 0},
-    {"Natural Language Processing (NLP)", "\"Natural Language Processing (NLP)\"", "Natural Language Processing (NLP)", "'Natural Language Processing (NLP)'", 33, 35, 33, 35, 0},
-    {"Computer Vision", "\"Computer Vision\"", "Computer Vision", "'Computer Vision'", 15, 17, 15, 17, 0},
-    {"Analytics Engineering", "\"Analytics Engineering\"", "Analytics Engineering", "'Analytics Engineering'", 21, 23, 21, 23, 0},
-    {"Data Architecture", "\"Data Architecture\"", "Data Architecture", "'Data Architecture'", 17, 19, 17, 19, 0},
-    {"Data Quality Management", "\"Data Quality Management\"", "Data Quality Management", "'Data Quality Management'", 23, 25, 23, 25, 0},
-    {"Cloud Data Platforms (AWS/Azure/GCP)", "\"Cloud Data Platforms (AWS/Azure/GCP)\"", "Cloud Data Platforms (AWS/Azure/GCP)", "'Cloud Data Platforms (AWS/Azure/GCP)'", 36, 38, 36, 38, 0},
-    {"Data Pipeline Automation", "\"Data Pipeline Automation\"", "Data Pipeline Automation", "'Data Pipeline Automation'", 24, 26, 24, 26, 0},
-    {"Reporting & Dashboarding", "\"Reporting & Dashboarding\"", "Reporting & Dashboarding", "'Reporting & Dashboarding'", 24, 26, 24, 26, 0},
-    {"KPI Definition", "\"KPI Definition\"", "KPI Definition", "'KPI Definition'", 14, 16, 14, 16, 0},
-    {"Experimentation & A/B Testing", "\"Experimentation & A/B Testing\"", "Experimentation & A/B Testing", "'Experimentation & A/B Testing'", 29, 31, 29, 31, 0},
-    {"Feature Engineering", "\"Feature Engineering\"", "Feature Engineering", "'Feature Engineering'", 19, 21, 19, 21, 0},
-    {"Time Series Analysis", "\"Time Series Analysis\"", "Time Series Analysis", "'Time Series Analysis'", 20, 22, 20, 22, 0},
-    {"Data Mining", "\"Data Mining\"", "Data Mining", "'Data Mining'", 11, 13, 11, 13, 0},
-    {"Algorithm Development", "\"Algorithm Development\"", "Algorithm Development", "'Algorithm Development'", 21, 23, 21, 23, 0},
-    {"Data Security & Privacy", "\"Data Security & Privacy\"", "Data Security & Privacy", "'Data Security & Privacy'", 23, 25, 23, 25, 0},
-    {"Data Stewardship", "\"Data Stewardship\"", "Data Stewardship", "'Data Stewardship'", 16, 18, 16, 18, 0},
-    {"Quantitative Analysis", "\"Quantitative Analysis\"", "Quantitative Analysis", "'Quantitative Analysis'", 21, 23, 21, 23, 0},
-    {"Programming for Analytics (Python/Scala/SQL)", "\"Programming for Analytics (Python/Scala/SQL)\"", "Programming for Analytics (Python/Scala/SQL)", "'Programming for Analytics (Python/Scala/SQL)'", 44, 46, 44, 46, 0},
-    {"Business Problem Solving", "\"Business Problem Solving\"", "Business Problem Solving", "'Business Problem Solving'", 24, 26, 24, 26, 0},
-    {"Data Governance Compliance", "\"Data Governance Compliance\"", "Data Governance Compliance", "'Data Governance Compliance'", 26, 28, 26, 28, 0},
-    {"Data Transformation", "\"Data Transformation\"", "Data Transformation", "'Data Transformation'", 19, 21, 19, 21, 0},
-    {"Machine Learning Ops (ML Ops)", "\"Machine Learning Ops (ML Ops)\"", "Machine Learning Ops (ML Ops)", "'Machine Learning Ops (ML Ops)'", 29, 31, 29, 31, 0},
-    {"Statistical Modeling", "\"Statistical Modeling\"", "Statistical Modeling", "'Statistical Modeling'", 20, 22, 20, 22, 0},
-    {"ETL Orchestration Tools (Airflow/Prefect)", "\"ETL Orchestration Tools (Airflow/Prefect)\"", "ETL Orchestration Tools (Airflow/Prefect)", "'ETL Orchestration Tools (Airflow/Prefect)'", 41, 43, 41, 43, 0},
-    {"Model Evaluation & Validation", "\"Model Evaluation & Validation\"", "Model Evaluation & Validation", "'Model Evaluation & Validation'", 29, 31, 29, 31, 0},
-    {"Data Integration", "\"Data Integration\"", "Data Integration", "'Data Integration'", 16, 18, 16, 18, 0},
-    {"Reporting Automation", "\"Reporting Automation\"", "Reporting Automation", "'Reporting Automation'", 20, 22, 20, 22, 0},
-    {"Cloud Analytics Tools", "\"Cloud Analytics Tools\"", "Cloud Analytics Tools", "'Cloud Analytics Tools'", 21, 23, 21, 23, 0},
-    {"Data Visualization Tools (Tableau/PowerBI)", "\"Data Visualization Tools (Tableau/PowerBI)\"", "Data Visualization Tools (Tableau/PowerBI)", "'Data Visualization Tools (Tableau/PowerBI)'", 42, 44, 42, 44, 0},
-    {"Advanced Excel", "\"Advanced Excel\"", "Advanced Excel", "'Advanced Excel'", 14, 16, 14, 16, 0},
-    {"Data Strategy", "\"Data Strategy\"", "Data Strategy", "'Data Strategy'", 13, 15, 13, 15, 0},
-    {"Research Data Analysis", "\"Research Data Analysis\"", "Research Data Analysis", "'Research Data Analysis'", 22, 24, 22, 24, 0},
-    {"Communication of Insights", "\"Communication of Insights\"", "Communication of Insights", "'Communication of Insights'", 25, 27, 25, 27, 0},
-    {"Microsoft Certified: Azure Data Engineer Associate", "\"Microsoft Certified: Azure Data Engineer Associate\"", "Microsoft Certified: Azure Data Engineer Associate", "'Microsoft Certified: Azure Data Engineer Associate'", 50, 52, 50, 52, 0},
-    {"AWS Certified Data Analytics \342\200\223 Specialty", "\"AWS Certified Data Analytics \342\200\223 Specialty\"", "AWS Certified Data Analytics \342\200\223 Specialty", "'AWS Certified Data Analytics \342\200\223 Specialty'", 42, 44, 42, 44, 0},
-    {"Google Cloud Professional Data Engineer", "\"Google Cloud Professional Data Engineer\"", "Google Cloud Professional Data Engineer", "'Google Cloud Professional Data Engineer'", 39, 41, 39, 41, 0},
-    {"Databricks Certified Data Engineer Associate", "\"Databricks Certified Data Engineer Associate\"", "Databricks Certified Data Engineer Associate", "'Databricks Certified Data Engineer Associate'", 44, 46, 44, 46, 0},
-    {"Databricks Certified Data Engineer Professional", "\"Databricks Certified Data Engineer Professional\"", "Databricks Certified Data Engineer Professional", "'Databricks Certified Data Engineer Professional'", 47, 49, 47, 49, 0},
-    {"IBM Data Science Professional Certificate", "\"IBM Data Science Professional Certificate\"", "IBM Data Science Professional Certificate", "'IBM Data Science Professional Certificate'", 41, 43, 41, 43, 0},
-    {"Cloudera Certified Professional (CCP) Data Engineer", "\"Cloudera Certified Professional (CCP) Data Engineer\"", "Cloudera Certified Professional (CCP) Data Engineer", "'Cloudera Certified Professional (CCP) Data Engineer'", 51, 53, 51, 53, 0},
-    {"SAS Certified Data Scientist", "\"SAS Certified Data Scientist\"", "SAS Certified Data Scientist", "'SAS Certified Data Scientist'", 28, 30, 28, 30, 0},
-    {"SAS Advanced Analytics Professional", "\"SAS Advanced Analytics Professional\"", "SAS Advanced Analytics Professional", "'SAS Advanced Analytics Professional'", 35, 37, 35, 37, 0},
-    {"Certified Analytics Professional (CAP)", "\"Certified Analytics Professional (CAP)\"", "Certified Analytics Professional (CAP)", "'Certified Analytics Professional (CAP)'", 38, 40, 38, 40, 0},
-    {"Tableau Desktop Specialist", "\"Tableau Desktop Specialist\"", "Tableau Desktop Specialist", "'Tableau Desktop Specialist'", 26, 28, 26, 28, 0},
-    {"Tableau Desktop Certified Associate", "\"Tableau Desktop Certified Associate\"", "Tableau Desktop Certified Associate", "'Tableau Desktop Certified Associate'", 35, 37, 35, 37, 0},
-    {"Power BI Data Analyst Associate", "\"Power BI Data Analyst Associate\"", "Power BI Data Analyst Associate", "'Power BI Data Analyst Associate'", 31, 33, 31, 33, 0},
-    {"TensorFlow Developer Certificate", "\"TensorFlow Developer Certificate\"", "TensorFlow Developer Certificate", "'TensorFlow Developer Certificate'", 32, 34, 32, 34, 0},
-    {"Certified Machine Learning Professional (CMLP)", "\"Certified Machine Learning Professional (CMLP)\"", "Certified Machine Learning Professional (CMLP)", "'Certified Machine Learning Professional (CMLP)'", 46, 48, 46, 48, 0},
-    {"Google TensorFlow Certification", "\"Google TensorFlow Certification\"", "Google TensorFlow Certification", "'Google TensorFlow Certification'", 31, 33, 31, 33, 0},
-    {"Deep Learning Specialization (Coursera, Andrew Ng)", "\"Deep Learning Specialization (Coursera, Andrew Ng)\"", "\"Deep Learning Specialization (Coursera, Andrew Ng)\"", "'Deep Learning Specialization (Coursera, Andrew Ng)'", 50, 52, 52, 52, 1},
-    {"Python for Data Science and AI (IBM/Coursera)", "\"Python for Data Science and AI (IBM/Coursera)\"", "Python for Data Science and AI (IBM/Coursera)", "'Python for Data Science and AI (IBM/Coursera)'", 45, 47, 45, 47, 0},
-    {"SQL Certification (Oracle/MySQL/Microsoft)", "\"SQL Certification (Oracle/MySQL/Microsoft)\"", "SQL Certification (Oracle/MySQL/Microsoft)", "'SQL Certification (Oracle/MySQL/Microsoft)'", 42, 44, 42, 44, 0},
-    {"Big Data Hadoop Developer Certification", "\"Big Data Hadoop Developer Certification\"", "Big Data Hadoop Developer Certification", "'Big Data Hadoop Developer Certification'", 39, 41, 39, 41, 0},
-    {"Cloudera Hadoop and Spark Developer", "\"Cloudera Hadoop and Spark Developer\"", "Cloudera Hadoop and Spark Developer", "'Cloudera Hadoop and Spark Developer'", 35, 37, 35, 37, 0},
-    {"Data Governance & Stewardship Professional (DGSP)", "\"Data Governance & Stewardship Professional (DGSP)\"", "Data Governance & Stewardship Professional (DGSP)", "'Data Governance & Stewardship Professional (DGSP)'", 49, 51, 49, 51, 0},
-    {"Microsoft Certified: Power BI Expert", "\"Microsoft Certified: Power BI Expert\"", "Microsoft Certified: Power BI Expert", "'Microsoft Certified: Power BI Expert'", 36, 38, 36, 38, 0},
-    {"Data Science Council of America (DASCA) Senior Data Scientist", "\"Data Science Council of America (DASCA) Senior Data Scientist\"", "Data Science Council of America (DASCA) Senior Data Scientist", "'Data Science Council of America (DASCA) Senior Data Scientist'", 61, 63, 61, 63, 0},
-    {"AWS Certified Machine Learning \342\200\223 Specialty", "\"AWS Certified Machine Learning \342\200\223 Specialty\"", "AWS Certified Machine Learning \342\200\223 Specialty", "'AWS Certified Machine Learning \342\200\223 Specialty'", 44, 46, 44, 46, 0},
-    {"Google Cloud ML Engineer", "\"Google Cloud ML Engineer\"", "Google Cloud ML Engineer", "'Google Cloud ML Engineer'", 24, 26, 24, 26, 0},
-    {"Certified Business Intelligence Professional (CBIP)", "\"Certified Business Intelligence Professional (CBIP)\"", "Certified Business Intelligence Professional (CBIP)", "'Certified Business Intelligence Professional (CBIP)'", 51, 53, 51, 53, 0},
-    {"AI & Deep Learning Specialization (Coursera)", "\"AI & Deep Learning Specialization (Coursera)\"", "AI & Deep Learning Specialization (Coursera)", "'AI & Deep Learning Specialization (Coursera)'", 44, 46, 44, 46, 0},
-    {"Applied Data Science with Python (Coursera, University of Michigan)", "\"Applied Data Science with Python (Coursera, University of Michigan)\"", "\"Applied Data Science with Python (Coursera, University of Michigan)\"", "'Applied Data Science with Python (Coursera, University of Michigan)'", 67, 69, 69, 69, 1},
-    {"Predictive Analytics Certified Professional", "\"Predictive Analytics Certified Professional\"", "Predictive Analytics Certified Professional", "'Predictive Analytics Certified Professional'", 43, 45, 43, 45, 0},
-    {"Security Engineer", "\"Security Engineer\"", "Security Engineer", "'Security Engineer'", 17, 19, 17, 19, 0},
-    {"Security Analyst", "\"Security Analyst\"", "Security Analyst", "'Security Analyst'", 16, 18, 16, 18, 0},
-    {"Penetration Tester / Ethical Hacker", "\"Penetration Tester / Ethical Hacker\"", "Penetration Tester / Ethical Hacker", "'Penetration Tester / Ethical Hacker'", 35, 37, 35, 37, 0},
-    {"Security Operations Center (SOC) Analyst", "\"Security Operations Center (SOC) Analyst\"", "Security Operations Center (SOC) Analyst", "'Security Operations Center (SOC) Analyst'", 40, 42, 40, 42, 0},
-    {"Information Security Manager", "\"Information Security Manager\"", "Information Security Manager", "'Information Security Manager'", 28, 30, 28, 30, 0},
-    {"Identity & Access Management (IAM) Specialist", "\"Identity & Access Management (IAM) Specialist\"", "Identity & Access Management (IAM) Specialist", "'Identity & Access Management (IAM) Specialist'", 45, 47, 45, 47, 0},
-    {"Governance, Risk & Compliance (GRC) Specialist", "\"Governance, Risk & Compliance (GRC) Specialist\"", "\"Governance, Risk & Compliance (GRC) Specialist\"", "'Governance, Risk & Compliance (GRC) Specialist'", 46, 48, 48, 48, 1},
-    {"Cybersecurity Engineer", "\"Cybersecurity Engineer\"", "Cybersecurity Engineer", "'Cybersecurity Engineer'", 22, 24, 22, 24, 0},
-    {"Cybersecurity Analyst", "\"Cybersecurity Analyst\"", "Cybersecurity Analyst", "'Cybersecurity Analyst'", 21, 23, 21, 23, 0},
-    {"Cybersecurity Consultant", "\"Cybersecurity Consultant\"", "Cybersecurity Consultant", "'Cybersecurity Consultant'", 24, 26, 24, 26, 0},
-    {"Application Security Engineer", "\"Application Security Engineer\"", "Application Security Engineer", "'Application Security Engineer'", 29, 31, 29, 31, 0},
-    {"Cloud Security Architect", "\"Cloud Security Architect\"", "Cloud Security Architect", "'Cloud Security Architect'", 24, 26, 24, 26, 0},
-    {"Security Compliance Analyst", "\"Security Compliance Analyst\"", "Security Compliance Analyst", "'Security Compliance Analyst'", 27, 29, 27, 29, 0},
-    {"Security Consultant", "\"Security Consultant\"", "Security Consultant", "'Security Consultant'", 19, 21, 19, 21, 0},
-    {"Threat Intelligence Analyst", "\"Threat Intelligence Analyst\"", "Threat Intelligence Analyst", "'Threat Intelligence Analyst'", 27, 29, 27, 29, 0},
-    {"Incident Response Specialist", "\"Incident Response Specialist\"", "Incident Response Specialist", "'Incident Response Specialist'", 28, 30, 28, 30, 0},
-    {"Forensic Analyst", "\"Forensic Analyst\"", "Forensic Analyst", "'Forensic Analyst'", 16, 18, 16, 18, 0},
-    {"IT Security Manager", "\"IT Security Manager\"", "IT Security Manager", "'IT Security Manager'", 19, 21, 19, 21, 0},
-    {"Cloud Security Engineer", "\"Cloud Security Engineer\"", "Cloud Security Engineer", "'Cloud Security Engineer'", 23, 25, 23, 25, 0},
-    {"IoT Security Engineer", "\"IoT Security Engineer\"", "IoT Security Engineer", "'IoT Security Engineer'", 21, 23, 21, 23, 0},
-    {"Security & Compliance", "\"Security & Compliance\"", "Security & Compliance", "'Security & Compliance'", 21, 23, 21, 23, 0},
-    {"Cybersecurity", "\"Cybersecurity\"", "Cybersecurity", "'Cybersecurity'", 13, 15, 13, 15, 0},
-    {"Information Security", "\"Information Security\"", "Information Security", "'Information Security'", 20, 22, 20, 22, 0},
-    {"Network Security", "\"Network Security\"", "Network Security", "'Network Security'", 16, 18, 16, 18, 0},
-    {"Cloud Security", "\"Cloud Security\"", "Cloud Security", "'Cloud Security'", 14, 16, 14, 16, 0},
-    {"Identity & Access Management (IAM)", "\"Identity & Access Management (IAM)\"", "Identity & Access Management (IAM)", "'Identity & Access Management (IAM)'", 34, 36, 34, 36, 0},
-    {"Governance, Risk & Compliance (GRC)", "\"Governance, Risk & Compliance (GRC)\"", "\"Governance, Risk & Compliance (GRC)\"", "'Governance, Risk & Compliance (GRC)'", 35, 37, 37, 37, 1},
-    {"Penetration Testing", "\"Penetration Testing\"", "Penetration Testing", "'Penetration Testing'", 19, 21, 19, 21, 0},
-    {"Ethical Hacking", "\"Ethical Hacking\"", "Ethical Hacking", "'Ethical Hacking'", 15, 17, 15, 17, 0},
-    {"Threat Intelligence", "\"Threat Intelligence\"", "Threat Intelligence", "'Threat Intelligence'", 19, 21, 19, 21, 0},
-    {"Security Operations", "\"Security Operations\"", "Security Operations", "'Security Operations'", 19, 21, 19, 21, 0},
-    {"Vulnerability Assessment", "\"Vulnerability Assessment\"", "Vulnerability Assessment", "'Vulnerability Assessment'", 24, 26, 24, 26, 0},
-    {"Incident Response", "\"Incident Response\"", "Incident Response", "'Incident Response'", 17, 19, 17, 19, 0},
-    {"Security Architecture", "\"Security Architecture\"", "Security Architecture", "'Security Architecture'", 21, 23, 21, 23, 0},
-    {"Security Auditing", "\"Security Auditing\"", "Security Auditing", "'Security Auditing'", 17, 19, 17, 19, 0},
-    {"Regulatory Compliance", "\"Regulatory Compliance\"", "Regulatory Compliance", "'Regulatory Compliance'", 21, 23, 21, 23, 0},
-    {"Firewall & Intrusion Detection", "\"Firewall & Intrusion Detection\"", "Firewall & Intrusion Detection", "'Firewall & Intrusion Detection'", 30, 32, 30, 32, 0},
-    {"Endpoint Security", "\"Endpoint Security\"", "Endpoint Security", "'Endpoint Security'", 17, 19, 17, 19, 0},
-    {"Application Security", "\"Application Security\"", "Application Security", "'Application Security'", 20, 22, 20, 22, 0},
-    {"Data Protection & Privacy", "\"Data Protection & Privacy\"", "Data Protection & Privacy", "'Data Protection & Privacy'", 25, 27, 25, 27, 0},
-    {"Security Policies", "\"Security Policies\"", "Security Policies", "'Security Policies'", 17, 19, 17, 19, 0},
-    {"Security Awareness", "\"Security Awareness\"", "Security Awareness", "'Security Awareness'", 18, 20, 18, 20, 0},
-    {"SOC Monitoring", "\"SOC Monitoring\"", "SOC Monitoring", "'SOC Monitoring'", 14, 16, 14, 16, 0},
-    {"Forensics Analysis", "\"Forensics Analysis\"", "Forensics Analysis", "'Forensics Analysis'", 18, 20, 18, 20, 0},
-    {"Encryption & Cryptography", "\"Encryption & Cryptography\"", "Encryption & Cryptography", "'Encryption & Cryptography'", 25, 27, 25, 27, 0},
-    {"SIEM Tools", "\"SIEM Tools\"", "SIEM Tools", "'SIEM Tools'", 10, 12, 10, 12, 0},
-    {"Cloud Security Architecture", "\"Cloud Security Architecture\"", "Cloud Security Architecture", "'Cloud Security Architecture'", 27, 29, 27, 29, 0},
-    {"IAM Policies & Protocols", "\"IAM Policies & Protocols\"", "IAM Policies & Protocols", "'IAM Policies & Protocols'", 24, 26, 24, 26, 0},
-    {"Security Incident Management", "\"Security Incident Management\"", "Security Incident Management", "'Security Incident Management'", 28, 30, 28, 30, 0},
-    {"Security Risk Management", "\"Security Risk Management\"", "Security Risk Management", "'Security Risk Management'", 24, 26, 24, 26, 0},
-    {"Security Monitoring Tools", "\"Security Monitoring Tools\"", "Security Monitoring Tools", "'Security Monitoring Tools'", 25, 27, 25, 27, 0},
-    {"Pen Testing Tools", "\"Pen Testing Tools\"", "Pen Testing Tools", "'Pen Testing Tools'", 17, 19, 17, 19, 0},
-    {"Network Protocols & Security", "\"Network Protocols & Security\"", "Network Protocols & Security", "'Network Protocols & Security'", 28, 30, 28, 30, 0},
-    {"Authentication & Authorization", "\"Authentication & Authorization\"", "Authentication & Authorization", "'Authentication & Authorization'", 30, 32, 30, 32, 0},
-    {"Security Frameworks (ISO/IEC 27001, NIST)", "\"Security Frameworks (ISO/IEC 27001, NIST)\"", "\"Security Frameworks (ISO/IEC 27001, NIST)\"", "'Security Frameworks (ISO/IEC 27001, NIST)'", 41, 43, 43, 43, 1},
-    {"Compliance Reporting", "\"Compliance Reporting\"", "Compliance Reporting", "'Compliance Reporting'", 20, 22, 20, 22, 0},
-    {"Malware Analysis", "\"Malware Analysis\"", "Malware Analysis", "'Malware Analysis'", 16, 18, 16, 18, 0},
-    {"Vulnerability Management", "\"Vulnerability Management\"", "Vulnerability Management", "'Vulnerability Management'", 24, 26, 24, 26, 0},
-    {"Threat Modeling", "\"Threat Modeling\"", "Threat Modeling", "'Threat Modeling'", 15, 17, 15, 17, 0},
-    {"Security Governance", "\"Security Governance\"", "Security Governance", "'Security Governance'", 19, 21, 19, 21, 0},
-    {"Cloud Security Compliance", "\"Cloud Security Compliance\"", "Cloud Security Compliance", "'Cloud Security Compliance'", 25, 27, 25, 27, 0},
-    {"Secure Coding Practices", "\"Secure Coding Practices\"", "Secure Coding Practices", "'Secure Coding Practices'", 23, 25, 23, 25, 0},
-    {"Business Continuity Planning", "\"Business Continuity Planning\"", "Business Continuity Planning", "'Business Continuity Planning'", 28, 30, 28, 30, 0},
-    {"Security Automation", "\"Security Automation\"", "Security Automation", "'Security Automation'", 19, 21, 19, 21, 0},
-    {"Endpoint Detection & Response (EDR)", "\"Endpoint Detection & Response (EDR)\"", "Endpoint Detection & Response (EDR)", "'Endpoint Detection & Response (EDR)'", 35, 37, 35, 37, 0},
-    {"SOC Tools", "\"SOC Tools\"", "SOC Tools", "'SOC Tools'", 9, 11, 9, 11, 0},
-    {"Security Metrics & KPIs", "\"Security Metrics & KPIs\"", "Security Metrics & KPIs", "'Security Metrics & KPIs'", 23, 25, 23, 25, 0},
-    {"IoT Security", "\"IoT Security\"", "IoT Security", "'IoT Security'", 12, 14, 12, 14, 0},
-    {"Security Consulting", "\"Security Consulting\"", "Security Consulting", "'Security Consulting'", 19, 21, 19, 21, 0},
-    {"CompTIA Security+", "\"CompTIA Security+\"", "CompTIA Security+", "'CompTIA Security+'", 17, 19, 17, 19, 0},
-    {"Certified Information Systems Auditor (CISA)", "\"Certified Information Systems Auditor (CISA)\"", "Certified Information Systems Auditor (CISA)", "'Certified Information Systems Auditor (CISA)'", 44, 46, 44, 46, 0},
-    {"GIAC Security Essentials (GSEC)", "\"GIAC Security Essentials (GSEC)\"", "GIAC Security Essentials (GSEC)", "'GIAC Security Essentials (GSEC)'", 31, 33, 31, 33, 0},
-    {"GIAC Certified Incident Handler (GCIH)", "\"GIAC Certified Incident Handler (GCIH)\"", "GIAC Certified Incident Handler (GCIH)", "'GIAC Certified Incident Handler (GCIH)'", 38, 40, 38, 40, 0},
-    {"GIAC Certified Penetration Tester (GPEN)", "\"GIAC Certified Penetration Tester (GPEN)\"", "GIAC Certified Penetration Tester (GPEN)", "'GIAC Certified Penetration Tester (GPEN)'", 40, 42, 40, 42, 0},
-    {"Certified Penetration Testing Engineer (CPTE)", "\"Certified Penetration Testing Engineer (CPTE)\"", "Certified Penetration Testing Engineer (CPTE)", "'Certified Penetration Testing Engineer (CPTE)'", 45, 47, 45, 47, 0},
-    {"CompTIA CySA+", "\"CompTIA CySA+\"", "CompTIA CySA+", "'CompTIA CySA+'", 13, 15, 13, 15, 0},
-    {"Certified SOC Analyst (CSA)", "\"Certified SOC Analyst (CSA)\"", "Certified SOC Analyst (CSA)", "'Certified SOC Analyst (CSA)'", 27, 29, 27, 29, 0},
-    {"ISO 27001 Lead Auditor", "\"ISO 27001 Lead Auditor\"", "ISO 27001 Lead Auditor", "'ISO 27001 Lead Auditor'", 22, 24, 22, 24, 0},
-    {"NIST Cybersecurity Framework Training", "\"NIST Cybersecurity Framework Training\"", "NIST Cybersecurity Framework Training", "'NIST Cybersecurity Framework Training'", 37, 39, 37, 39, 0},
-    {"AWS Certified Security \342\200\223 Specialty", "\"AWS Certified Security \342\200\223 Specialty\"", "AWS Certified Security \342\200\223 Specialty", "'AWS Certified Security \342\200\223 Specialty'", 36, 38, 36, 38, 0},
-    {"Certified Cybersecurity Architect (CCSA)", "\"Certified Cybersecurity Architect (CCSA)\"", "Certified Cybersecurity Architect (CCSA)", "'Certified Cybersecurity Architect (CCSA)'", 40, 42, 40, 42, 0},
-    {"Certified Vulnerability Assessor (CVA)", "\"Certified Vulnerability Assessor (CVA)\"", "Certified Vulnerability Assessor (CVA)", "'Certified Vulnerability Assessor (CVA)'", 38, 40, 38, 40, 0},
-    {"Certified Threat Intelligence Analyst (CTIA)", "\"Certified Threat Intelligence Analyst (CTIA)\"", "Certified Threat Intelligence Analyst (CTIA)", "'Certified Threat Intelligence Analyst (CTIA)'", 44, 46, 44, 46, 0},
-    {"Offensive Security Certified Professional (OSCP)", "\"Offensive Security Certified Professional (OSCP)\"", "Offensive Security Certified Professional (OSCP)", "'Offensive Security Certified Professional (OSCP)'", 48, 50, 48, 50, 0},
-    {"Offensive Security Certified Expert (OSCE)", "\"Offensive Security Certified Expert (OSCE)\"", "Offensive Security Certified Expert (OSCE)", "'Offensive Security Certified Expert (OSCE)'", 42, 44, 42, 44, 0},
-    {"Certified Forensic Analyst (GCFA)", "\"Certified Forensic Analyst (GCFA)\"", "Certified Forensic Analyst (GCFA)", "'Certified Forensic Analyst (GCFA)'", 33, 35, 33, 35, 0},
-    {"EC-Council Certified Security Analyst (ECSA)", "\"EC-Council Certified Security Analyst (ECSA)\"", "EC-Council Certified Security Analyst (ECSA)", "'EC-Council Certified Security Analyst (ECSA)'", 44, 46, 44, 46, 0},
-    {"Cloud Security Alliance Certificate of Cloud Security Knowledge (CCSK)", "\"Cloud Security Alliance Certificate of Cloud Security Knowledge (CCSK)\"", "Cloud Security Alliance Certificate of Cloud Security Knowledge (CCSK)", "'Cloud Security Alliance Certificate of Cloud Security Knowledge (CCSK)'", 70, 72, 70, 72, 0},
-    {"Cisco CCNP Security", "\"Cisco CCNP Security\"", "Cisco CCNP Security", "'Cisco CCNP Security'", 19, 21, 19, 21, 0},
-    {"PCI DSS Professional", "\"PCI DSS Professional\"", "PCI DSS Professional", "'PCI DSS Professional'", 20, 22, 20, 22, 0},
-    {"HIPAA Security Certification", "\"HIPAA Security Certification\"", "HIPAA Security Certification", "'HIPAA Security Certification'", 28, 30, 28, 30, 0},
-    {"Certified Governance, Risk and Compliance Professional (GRCP)", "\"Certified Governance, Risk and Compliance Professional (GRCP)\"", "\"Certified Governance, Risk and Compliance Professional (GRCP)\"", "'Certified Governance, Risk and Compliance Professional (GRCP)'", 61, 63, 63, 63, 1},
-    {"SANS Cybersecurity Leadership Program", "\"SANS Cybersecurity Leadership Program\"", "SANS Cybersecurity Leadership Program", "'SANS Cybersecurity Leadership Program'", 37, 39, 37, 39, 0},
-    {"Senior Backend Engineer", "\"Senior Backend Engineer\"", "Senior Backend Engineer", "'Senior Backend Engineer'", 23, 25, 23, 25, 0},
-    {"Senior Frontend Engineer", "\"Senior Frontend Engineer\"", "Senior Frontend Engineer", "'Senior Frontend Engineer'", 24, 26, 24, 26, 0},
-    {"Software Engineer", "\"Software Engineer\"", "Software Engineer", "'Software Engineer'", 17, 19, 17, 19, 0},
-    {"Full Stack Developer", "\"Full Stack Developer\"", "Full Stack Developer", "'Full Stack Developer'", 20, 22, 20, 22, 0},
-    {"Backend Developer", "\"Backend Developer\"", "Backend Developer", "'Backend Developer'", 17, 19, 17, 19, 0},
-    {"Frontend Developer", "\"Frontend Developer\"", "Frontend Developer", "'Frontend Developer'", 18, 20, 18, 20, 0},
-    {"Web Developer", "\"Web Developer\"", "Web Developer", "'Web Developer'", 13, 15, 13, 15, 0},
-    {"Mobile Developer (iOS)", "\"Mobile Developer (iOS)\"", "Mobile Developer (iOS)", "'Mobile Developer (iOS)'", 22, 24, 22, 24, 0},
-    {"Mobile Developer (Android)", "\"Mobile Developer (Android)\"", "Mobile Developer (Android)", "'Mobile Developer (Android)'", 26, 28, 26, 28, 0},
-    {"UI Developer", "\"UI Developer\"", "UI Developer", "'UI Developer'", 12, 14, 12, 14, 0},
-    {"UX Developer", "\"UX Developer\"", "UX Developer", "'UX Developer'", 12, 14, 12, 14, 0},
-    {"API Developer", "\"API Developer\"", "API Developer", "'API Developer'", 13, 15, 13, 15, 0},
-    {"Embedded Systems Engineer", "\"Embedded Systems Engineer\"", "Embedded Systems Engineer", "'Embedded Systems Engineer'", 25, 27, 25, 27, 0},
-    {"Firmware Engineer", "\"Firmware Engineer\"", "Firmware Engineer", "'Firmware Engineer'", 17, 19, 17, 19, 0},
-    {"ERP Developer (SAP/Oracle)", "\"ERP Developer (SAP/Oracle)\"", "ERP Developer (SAP/Oracle)", "'ERP Developer (SAP/Oracle)'", 26, 28, 26, 28, 0},
-    {"Salesforce Developer", "\"Salesforce Developer\"", "Salesforce Developer", "'Salesforce Developer'", 20, 22, 20, 22, 0},
-    {"ServiceNow Developer", "\"ServiceNow Developer\"", "ServiceNow Developer", "'ServiceNow Developer'", 20, 22, 20, 22, 0},
-    {"CRM Developer", "\"CRM Developer\"", "CRM Developer", "'CRM Developer'", 13, 15, 13, 15, 0},
-    {"Middleware Engineer", "\"Middleware Engineer\"", "Middleware Engineer", "'Middleware Engineer'", 19, 21, 19, 21, 0},
-    {"Integration Architect", "\"Integration Architect\"", "Integration Architect", "'Integration Architect'", 21, 23, 21, 23, 0},
-    {"Low-Code/No-Code Developer", "\"Low-Code/No-Code Developer\"", "Low-Code/No-Code Developer", "'Low-Code/No-Code Developer'", 26, 28, 26, 28, 0},
-    {"Senior Software Engineer", "\"Senior Software Engineer\"", "Senior Software Engineer", "'Senior Software Engineer'", 24, 26, 24, 26, 0},
-    {"Software Development & Web / Mobile", "\"Software Development & Web / Mobile\"", "Software Development & Web / Mobile", "'Software Development & Web / Mobile'", 35, 37, 35, 37, 0},
-    {"Programming (Python, Java, C#, JavaScript)", "\"Programming (Python, Java, C#, JavaScript)\"", "\"Programming (Python, Java, C#, JavaScript)\"", "'Programming (Python, Java, C#, JavaScript)'", 42, 44, 44, 44, 1},
-    {"Full Stack Development", "\"Full Stack Development\"", "Full Stack Development", "'Full Stack Development'", 22, 24, 22, 24, 0},
-    {"Backend Development", "\"Backend Development\"", "Backend Development", "'Backend Development'", 19, 21, 19, 21, 0},
-    {"Frontend Development", "\"Frontend Development\"", "Frontend Development", "'Frontend Development'", 20, 22, 20, 22, 0},
-    {"Web Development", "\"Web Development\"", "Web Development", "'Web Development'", 15, 17, 15, 17, 0},
-    {"Mobile App Development (iOS/Android)", "\"Mobile App Development (iOS/Android)\"", "Mobile App Development (iOS/Android)", "'Mobile App Development (iOS/Android)'", 36, 38, 36, 38, 0},
-    {"API Design & Development", "\"API Design & Development\"", "API Design & Development", "'API Design & Development'", 24, 26, 24, 26, 0},
-    {"RESTful & GraphQL APIs", "\"RESTful & GraphQL APIs\"", "RESTful & GraphQL APIs", "'RESTful & GraphQL APIs'", 22, 24, 22, 24, 0},
-    {"Database Design (SQL/NoSQL)", "\"Database Design (SQL/NoSQL)\"", "Database Design (SQL/NoSQL)", "'Database Design (SQL/NoSQL)'", 27, 29, 27, 29, 0},
-    {"ORMs (Hibernate, Sequelize, SQLAlchemy)", "\"ORMs (Hibernate, Sequelize, SQLAlchemy)\"", "\"ORMs (Hibernate, Sequelize, SQLAlchemy)\"", "'ORMs (Hibernate, Sequelize, SQLAlchemy)'", 39, 41, 41, 41, 1},
-    {"Version Control (Git/GitHub/GitLab)", "\"Version Control (Git/GitHub/GitLab)\"", "Version Control (Git/GitHub/GitLab)", "'Version Control (Git/GitHub/GitLab)'", 35, 37, 35, 37, 0},
-    {"CI/CD Pipelines", "\"CI/CD Pipelines\"", "CI/CD Pipelines", "'CI/CD Pipelines'", 15, 17, 15, 17, 0},
-    {"Docker & Containerization", "\"Docker & Containerization\"", "Docker & Containerization", "'Docker & Containerization'", 25, 27, 25, 27, 0},
-    {"Kubernetes", "\"Kubernetes\"", "Kubernetes", "'Kubernetes'", 10, 12, 10, 12, 0},
-    {"Cloud Services (AWS, Azure, GCP)", "\"Cloud Services (AWS, Azure, GCP)\"", "\"Cloud Services (AWS, Azure, GCP)\"", "'Cloud Services (AWS, Azure, GCP)'", 32, 34, 34, 34, 1},
-    {"Unit Testing & Integration Testing", "\"Unit Testing & Integration Testing\"", "Unit Testing & Integration Testing", "'Unit Testing & Integration Testing'", 34, 36, 34, 36, 0},
-    {"Agile Methodologies (Scrum/Kanban)", "\"Agile Methodologies (Scrum/Kanban)\"", "Agile Methodologies (Scrum/Kanban)", "'Agile Methodologies (Scrum/Kanban)'", 34, 36, 34, 36, 0},
-    {"Design Patterns", "\"Design Patterns\"", "Design Patterns", "'Design Patterns'", 15, 17, 15, 17, 0},
-    {"Code Optimization & Performance Tuning", "\"Code Optimization & Performance Tuning\"", "Code Optimization & Performance Tuning", "'Code Optimization & Performance Tuning'", 38, 40, 38, 40, 0},
-    {"Debugging & Troubleshooting", "\"Debugging & Troubleshooting\"", "Debugging & Troubleshooting", "'Debugging & Troubleshooting'", 27, 29, 27, 29, 0},
-    {"Front-End Frameworks (React, Angular, Vue)", "\"Front-End Frameworks (React, Angular, Vue)\"", "\"Front-End Frameworks (React, Angular, Vue)\"", "'Front-End Frameworks (React, Angular, Vue)'", 42, 44, 44, 44, 1},
-    {"Back-End Frameworks (Spring, Django, Node.js)", "\"Back-End Frameworks (Spring, Django, Node.js)\"", "\"Back-End Frameworks (Spring, Django, Node.js)\"", "'Back-End Frameworks (Spring, Django, Node.js)'", 45, 47, 47, 47, 1},
-    {"HTML, CSS, JavaScript", "\"HTML, CSS, JavaScript\"", "\"HTML, CSS, JavaScript\"", "'HTML, CSS, JavaScript'", 21, 23, 23, 23, 1},
-    {"UI/UX Principles", "\"UI/UX Principles\"", "UI/UX Principles", "'UI/UX Principles'", 16, 18, 16, 18, 0},
-    {"Responsive Design", "\"Responsive Design\"", "Responsive Design", "'Responsive Design'", 17, 19, 17, 19, 0},
-    {"Cross-Platform Development", "\"Cross-Platform Development\"", "Cross-Platform Development", "'Cross-Platform Development'", 26, 28, 26, 28, 0},
-    {"Low-Code/No-Code Tools", "\"Low-Code/No-Code Tools\"", "Low-Code/No-Code Tools", "'Low-Code/No-Code Tools'", 22, 24, 22, 24, 0},
-    {"ERP Development (SAP/Oracle)", "\"ERP Development (SAP/Oracle)\"", "ERP Development (SAP/Oracle)", "'ERP Development (SAP/Oracle)'", 28, 30, 28, 30, 0},
-    {"Salesforce Development", "\"Salesforce Development\"", "Salesforce Development", "'Salesforce Development'", 22, 24, 22, 24, 0},
-    {"ServiceNow Development", "\"ServiceNow Development\"", "ServiceNow Development", "'ServiceNow Development'", 22, 24, 22, 24, 0},
-    {"CRM Tools", "\"CRM Tools\"", "CRM Tools", "'CRM Tools'", 9, 11, 9, 11, 0},
-    {"Middleware Integration", "\"Middleware Integration\"", "Middleware Integration", "'Middleware Integration'", 22, 24, 22, 24, 0},
-    {"Integration Architecture", "\"Integration Architecture\"", "Integration Architecture", "'Integration Architecture'", 24, 26, 24, 26, 0},
-    {"Embedded Systems Development", "\"Embedded Systems Development\"", "Embedded Systems Development", "'Embedded Systems Development'", 28, 30, 28, 30, 0},
-    {"Firmware Development", "\"Firmware Development\"", "Firmware Development", "'Firmware Development'", 20, 22, 20, 22, 0},
-    {"Mobile SDKs & Libraries", "\"Mobile SDKs & Libraries\"", "Mobile SDKs & Libraries", "'Mobile SDKs & Libraries'", 23, 25, 23, 25, 0},
-    {"Versioning & Release Management", "\"Versioning & Release Management\"", "Versioning & Release Management", "'Versioning & Release Management'", 31, 33, 31, 33, 0},
-    {"Performance Profiling", "\"Performance Profiling\"", "Performance Profiling", "'Performance Profiling'", 21, 23, 21, 23, 0},
-    {"Code Review & Collaboration", "\"Code Review & Collaboration\"", "Code Review & Collaboration", "'Code Review & Collaboration'", 27, 29, 27, 29, 0},
-    {"Testing Automation (Selenium, Jest, Mocha)", "\"Testing Automation (Selenium, Jest, Mocha)\"", "\"Testing Automation (Selenium, Jest, Mocha)\"", "'Testing Automation (Selenium, Jest, Mocha)'", 42, 44, 44, 44, 1},
-    {"Debugging Tools", "\"Debugging Tools\"", "Debugging Tools", "'Debugging Tools'", 15, 17, 15, 17, 0},
-    {"API Testing Tools (Postman, Swagger)", "\"API Testing Tools (Postman, Swagger)\"", "\"API Testing Tools (Postman, Swagger)\"", "'API Testing Tools (Postman, Swagger)'", 36, 38, 38, 38, 1},
-    {"Cloud SDKs", "\"Cloud SDKs\"", "Cloud SDKs", "'Cloud SDKs'", 10, 12, 10, 12, 0},
-    {"Logging & Monitoring", "\"Logging & Monitoring\"", "Logging & Monitoring", "'Logging & Monitoring'", 20, 22, 20, 22, 0},
-    {"Documentation Tools", "\"Documentation Tools\"", "Documentation Tools", "'Documentation Tools'", 19, 21, 19, 21, 0},
-    {"Collaboration Tools (JIRA, Confluence)", "\"Collaboration Tools (JIRA, Confluence)\"", "\"Collaboration Tools (JIRA, Confluence)\"", "'Collaboration Tools (JIRA, Confluence)'", 38, 40, 40, 40, 1},
-    {"AWS Certified Developer \342\200\223 Associate", "\"AWS Certified Developer \342\200\223 Associate\"", "AWS Certified Developer \342\200\223 Associate", "'AWS Certified Developer \342\200\223 Associate'", 37, 39, 37, 39, 0},
-    {"Microsoft Certified: Azure Developer Associate", "\"Microsoft Certified: Azure Developer Associate\"", "Microsoft Certified: Azure Developer Associate", "'Microsoft Certified: Azure Developer Associate'", 46, 48, 46, 48, 0},
-    {"Google Associate Android Developer", "\"Google Associate Android Developer\"", "Google Associate Android Developer", "'Google Associate Android Developer'", 34, 36, 34, 36, 0},
-    {"Apple Certified iOS Developer", "\"Apple Certified iOS Developer\"", "Apple Certified iOS Developer", "'Apple Certified iOS Developer'", 29, 31, 29, 31, 0},
-    {"Scrum Developer Certified (SDC)", "\"Scrum Developer Certified (SDC)\"", "Scrum Developer Certified (SDC)", "'Scrum Developer Certified (SDC)'", 31, 33, 31, 33, 0},
-    {"Oracle Java SE 11 Developer", "\"Oracle Java SE 11 Developer\"", "Oracle Java SE 11 Developer", "'Oracle Java SE 11 Developer'", 27, 29, 27, 29, 0},
-    {"Oracle Java EE Enterprise Developer", "\"Oracle Java EE Enterprise Developer\"", "Oracle Java EE Enterprise Developer", "'Oracle Java EE Enterprise Developer'", 35, 37, 35, 37, 0},
-    {"Python Institute PCAP", "\"Python Institute PCAP\"", "Python Institute PCAP", "'Python Institute PCAP'", 21, 23, 21, 23, 0},
-    {"Python Institute PCPP", "\"Python Institute PCPP\"", "Python Institute PCPP", "'Python Institute PCPP'", 21, 23, 21, 23, 0},
-    {"Certified Software Development Professional (CSDP)", "\"Certified Software Development Professional (CSDP)\"", "Certified Software Development Professional (CSDP)", "'Certified Software Development Professional (CSDP)'", 50, 52, 50, 52, 0},
-    {"Microsoft Certified: DevOps Engineer Expert", "\"Microsoft Certified: DevOps Engineer Expert\"", "Microsoft Certified: DevOps Engineer Expert", "'Microsoft Certified: DevOps Engineer Expert'", 43, 45, 43, 45, 0},
-    {"Certified React Developer", "\"Certified React Developer\"", "Certified React Developer", "'Certified React Developer'", 25, 27, 25, 27, 0},
-    {"Certified Angular Developer", "\"Certified Angular Developer\"", "Certified Angular Developer", "'Certified Angular Developer'", 27, 29, 27, 29, 0},
-    {"Certified Vue.js Developer", "\"Certified Vue.js Developer\"", "Certified Vue.js Developer", "'Certified Vue.js Developer'", 26, 28, 26, 28, 0},
-    {"Certified Node.js Developer", "\"Certified Node.js Developer\"", "Certified Node.js Developer", "'Certified Node.js Developer'", 27, 29, 27, 29, 0},
-    {"Certified Full Stack Developer", "\"Certified Full Stack Developer\"", "Certified Full Stack Developer", "'Certified Full Stack Developer'", 30, 32, 30, 32, 0},
-    {"Google Cloud Professional Cloud Developer", "\"Google Cloud Professional Cloud Developer\"", "Google Cloud Professional Cloud Developer", "'Google Cloud Professional Cloud Developer'", 41, 43, 41, 43, 0},
-    {"Mobile Application Security Testing Certification", "\"Mobile Application Security Testing Certification\"", "Mobile Application Security Testing Certification", "'Mobile Application Security Testing Certification'", 49, 51, 49, 51, 0},
-    {"CI/CD with Jenkins Certification", "\"CI/CD with Jenkins Certification\"", "CI/CD with Jenkins Certification", "'CI/CD with Jenkins Certification'", 32, 34, 32, 34, 0},
-    {"Firebase Developer Certification", "\"Firebase Developer Certification\"", "Firebase Developer Certification", "'Firebase Developer Certification'", 32, 34, 32, 34, 0},
-    {"Flutter Certified Developer", "\"Flutter Certified Developer\"", "Flutter Certified Developer", "'Flutter Certified Developer'", 27, 29, 27, 29, 0},
-    {"Unity Certified Developer", "\"Unity Certified Developer\"", "Unity Certified Developer", "'Unity Certified Developer'", 25, 27, 25, 27, 0},
-    {"Unreal Engine Developer Certification", "\"Unreal Engine Developer Certification\"", "Unreal Engine Developer Certification", "'Unreal Engine Developer Certification'", 37, 39, 37, 39, 0},
-    {"Salesforce Platform Developer I", "\"Salesforce Platform Developer I\"", "Salesforce Platform Developer I", "'Salesforce Platform Developer I'", 31, 33, 31, 33, 0},
-    {"ServiceNow Application Developer", "\"ServiceNow Application Developer\"", "ServiceNow Application Developer", "'ServiceNow Application Developer'", 32, 34, 32, 34, 0},
-    {"Senior DevOps Engineer", "\"Senior DevOps Engineer\"", "Senior DevOps Engineer", "'Senior DevOps Engineer'", 22, 24, 22, 24, 0},
-    {"DevOps Engineer", "\"DevOps Engineer\"", "DevOps Engineer", "'DevOps Engineer'", 15, 17, 15, 17, 0},
-    {"Site Reliability Engineer (SRE)", "\"Site Reliability Engineer (SRE)\"", "Site Reliability Engineer (SRE)", "'Site Reliability Engineer (SRE)'", 31, 33, 31, 33, 0},
-    {"Cloud Engineer", "\"Cloud Engineer\"", "Cloud Engineer", "'Cloud Engineer'", 14, 16, 14, 16, 0},
-    {"Cloud Architect", "\"Cloud Architect\"", "Cloud Architect", "'Cloud Architect'", 15, 17, 15, 17, 0},
-    {"Infrastructure Engineer", "\"Infrastructure Engineer\"", "Infrastructure Engineer", "'Infrastructure Engineer'", 23, 25, 23, 25, 0},
-    {"Systems Engineer", "\"Systems Engineer\"", "Systems Engineer", "'Systems Engineer'", 16, 18, 16, 18, 0},
-    {"Network Engineer", "\"Network Engineer\"", "Network Engineer", "'Network Engineer'", 16, 18, 16, 18, 0},
-    {"Network Architect", "\"Network Architect\"", "Network Architect", "'Network Architect'", 17, 19, 17, 19, 0},
-    {"IT Operations Manager", "\"IT Operations Manager\"", "IT Operations Manager", "'IT Operations Manager'", 21, 23, 21, 23, 0},
-    {"Platform Architect", "\"Platform Architect\"", "Platform Architect", "'Platform Architect'", 18, 20, 18, 20, 0},
-    {"AWS Engineer", "\"AWS Engineer\"", "AWS Engineer", "'AWS Engineer'", 12, 14, 12, 14, 0},
-    {"Azure Engineer", "\"Azure Engineer\"", "Azure Engineer", "'Azure Engineer'", 14, 16, 14, 16, 0},
-    {"Google Cloud Engineer", "\"Google Cloud Engineer\"", "Google Cloud Engineer", "'Google Cloud Engineer'", 21, 23, 21, 23, 0},
-    {"Cloud Consultant", "\"Cloud Consultant\"", "Cloud Consultant", "'Cloud Consultant'", 16, 18, 16, 18, 0},
-    {"Kubernetes Engineer", "\"Kubernetes Engineer\"", "Kubernetes Engineer", "'Kubernetes Engineer'", 19, 21, 19, 21, 0},
-    {"OpenShift Engineer", "\"OpenShift Engineer\"", "OpenShift Engineer", "'OpenShift Engineer'", 18, 20, 18, 20, 0},
-    {"Cloud Migration Specialist", "\"Cloud Migration Specialist\"", "Cloud Migration Specialist", "'Cloud Migration Specialist'", 26, 28, 26, 28, 0},
-    {"Storage Engineer", "\"Storage Engineer\"", "Storage Engineer", "'Storage Engineer'", 16, 18, 16, 18, 0},
-    {"Virtualization Engineer", "\"Virtualization Engineer\"", "Virtualization Engineer", "'Virtualization Engineer'", 23, 25, 23, 25, 0},
-    {"Cloud Systems Administrator", "\"Cloud Systems Administrator\"", "Cloud Systems Administrator", "'Cloud Systems Administrator'", 27, 29, 27, 29, 0},
-    {"Cloud Operations Engineer", "\"Cloud Operations Engineer\"", "Cloud Operations Engineer", "'Cloud Operations Engineer'", 25, 27, 25, 27, 0},
-    {"IT Infrastructure Manager", "\"IT Infrastructure Manager\"", "IT Infrastructure Manager", "'IT Infrastructure Manager'", 25, 27, 25, 27, 0},
-    {"DevOps / Infrastructure / Cloud", "\"DevOps / Infrastructure / Cloud\"", "DevOps / Infrastructure / Cloud", "'DevOps / Infrastructure / Cloud'", 31, 33, 31, 33, 0},
-    {"Cloud Platforms (AWS, Azure, GCP)", "\"Cloud Platforms (AWS, Azure, GCP)\"", "\"Cloud Platforms (AWS, Azure, GCP)\"", "'Cloud Platforms (AWS, Azure, GCP)'", 33, 35, 35, 35, 1},
-    {"Infrastructure as Code (Terraform, CloudFormation)", "\"Infrastructure as Code (Terraform, CloudFormation)\"", "\"Infrastructure as Code (Terraform, CloudFormation)\"", "'Infrastructure as Code (Terraform, CloudFormation)'", 50, 52, 52, 52, 1},
-    {"Containerization (Docker)", "\"Containerization (Docker)\"", "Containerization (Docker)", "'Containerization (Docker)'", 25, 27, 25, 27, 0},
-    {"Orchestration (Kubernetes, OpenShift)", "\"Orchestration (Kubernetes, OpenShift)\"", "\"Orchestration (Kubernetes, OpenShift)\"", "'Orchestration (Kubernetes, OpenShift)'", 37, 39, 39, 39, 1},
-    {"Linux/Unix Administration", "\"Linux/Unix Administration\"", "Linux/Unix Administration", "'Linux/Unix Administration'", 25, 27, 25, 27, 0},
-    {"Networking Fundamentals", "\"Networking Fundamentals\"", "Networking Fundamentals", "'Networking Fundamentals'", 23, 25, 23, 25, 0},
-    {"Server & VM Management", "\"Server & VM Management\"", "Server & VM Management", "'Server & VM Management'", 22, 24, 22, 24, 0},
-    {"Monitoring & Alerting (Prometheus, Grafana)", "\"Monitoring & Alerting (Prometheus, Grafana)\"", "\"Monitoring & Alerting (Prometheus, Grafana)\"", "'Monitoring & Alerting (Prometheus, Grafana)'", 43, 45, 45, 45, 1},
-    {"Site Reliability Engineering (SRE) Principles", "\"Site Reliability Engineering (SRE) Principles\"", "Site Reliability Engineering (SRE) Principles", "'Site Reliability Engineering (SRE) Principles'", 45, 47, 45, 47, 0},
-    {"Automation & Scripting (Python, Bash, PowerShell)", "\"Automation & Scripting (Python, Bash, PowerShell)\"", "\"Automation & Scripting (Python, Bash, PowerShell)\"", "'Automation & Scripting (Python, Bash, PowerShell)'", 49, 51, 51, 51, 1},
-    {"Cloud Security Best Practices", "\"Cloud Security Best Practices\"", "Cloud Security Best Practices", "'Cloud Security Best Practices'", 29, 31, 29, 31, 0},
-    {"Configuration Management (Ansible, Puppet, Chef)", "\"Configuration Management (Ansible, Puppet, Chef)\"", "\"Configuration Management (Ansible, Puppet, Chef)\"", "'Configuration Management (Ansible, Puppet, Chef)'", 48, 50, 50, 50, 1},
-    {"Load Balancing & High Availability", "\"Load Balancing & High Availability\"", "Load Balancing & High Availability", "'Load Balancing & High Availability'", 34, 36, 34, 36, 0},
-    {"Disaster Recovery & Backup", "\"Disaster Recovery & Backup\"", "Disaster Recovery & Backup", "'Disaster Recovery & Backup'", 26, 28, 26, 28, 0},
-    {"Cloud Migration Strategies", "\"Cloud Migration Strategies\"", "Cloud Migration Strategies", "'Cloud Migration Strategies'", 26, 28, 26, 28, 0},
-    {"Serverless Architecture", "\"Serverless Architecture\"", "Serverless Architecture", "'Serverless Architecture'", 23, 25, 23, 25, 0},
-    {"Storage Solutions", "\"Storage Solutions\"", "Storage Solutions", "'Storage Solutions'", 17, 19, 17, 19, 0},
-    {"Virtualization (VMware, Hyper-V)", "\"Virtualization (VMware, Hyper-V)\"", "\"Virtualization (VMware, Hyper-V)\"", "'Virtualization (VMware, Hyper-V)'", 32, 34, 34, 34, 1},
-    {"Logging & Observability", "\"Logging & Observability\"", "Logging & Observability", "'Logging & Observability'", 23, 25, 23, 25, 0},
-    {"Platform Architecture", "\"Platform Architecture\"", "Platform Architecture", "'Platform Architecture'", 21, 23, 21, 23, 0},
-    {"Network Architecture", "\"Network Architecture\"", "Network Architecture", "'Network Architecture'", 20, 22, 20, 22, 0},
-    {"Cloud Cost Management", "\"Cloud Cost Management\"", "Cloud Cost Management", "'Cloud Cost Management'", 21, 23, 21, 23, 0},
-    {"Performance Tuning", "\"Performance Tuning\"", "Performance Tuning", "'Performance Tuning'", 18, 20, 18, 20, 0},
-    {"Networking Protocols", "\"Networking Protocols\"", "Networking Protocols", "'Networking Protocols'", 20, 22, 20, 22, 0},
-    {"IAM & Access Management", "\"IAM & Access Management\"", "IAM & Access Management", "'IAM & Access Management'", 23, 25, 23, 25, 0},
-    {"DevOps Culture & Collaboration", "\"DevOps Culture & Collaboration\"", "DevOps Culture & Collaboration", "'DevOps Culture & Collaboration'", 30, 32, 30, 32, 0},
-    {"Infrastructure Monitoring Tools", "\"Infrastructure Monitoring Tools\"", "Infrastructure Monitoring Tools", "'Infrastructure Monitoring Tools'", 31, 33, 31, 33, 0},
-    {"Cloud SDKs & CLIs", "\"Cloud SDKs & CLIs\"", "Cloud SDKs & CLIs", "'Cloud SDKs & CLIs'", 17, 19, 17, 19, 0},
-    {"CI/CD Tooling (Jenkins, GitLab CI, CircleCI)", "\"CI/CD Tooling (Jenkins, GitLab CI, CircleCI)\"", "\"CI/CD Tooling (Jenkins, GitLab CI, CircleCI)\"", "'CI/CD Tooling (Jenkins, GitLab CI, CircleCI)'", 44, 46, 46, 46, 1},
-    {"Application Deployment", "\"Application Deployment\"", "Application Deployment", "'Application Deployment'", 22, 24, 22, 24, 0},
-    {"Security Compliance", "\"Security Compliance\"", "Security Compliance", "'Security Compliance'", 19, 21, 19, 21, 0},
-    {"Version Control Systems", "\"Version Control Systems\"", "Version Control Systems", "'Version Control Systems'", 23, 25, 23, 25, 0},
-    {"Container Security", "\"Container Security\"", "Container Security", "'Container Security'", 18, 20, 18, 20, 0},
-    {"Cloud Automation Tools", "\"Cloud Automation Tools\"", "Cloud Automation Tools", "'Cloud Automation Tools'", 22, 24, 22, 24, 0},
-    {"System Design & Architecture", "\"System Design & Architecture\"", "System Design & Architecture", "'System Design & Architecture'", 28, 30, 28, 30, 0},
-    {"Service Mesh", "\"Service Mesh\"", "Service Mesh", "'Service Mesh'", 12, 14, 12, 14, 0},
-    {"Kubernetes Security", "\"Kubernetes Security\"", "Kubernetes Security", "'Kubernetes Security'", 19, 21, 19, 21, 0},
-    {"Terraform Modules", "\"Terraform Modules\"", "Terraform Modules", "'Terraform Modules'", 17, 19, 17, 19, 0},
-    {"Cloud Networking", "\"Cloud Networking\"", "Cloud Networking", "'Cloud Networking'", 16, 18, 16, 18, 0},
-    {"Load Testing Tools", "\"Load Testing Tools\"", "Load Testing Tools", "'Load Testing Tools'", 18, 20, 18, 20, 0},
-    {"Cloud Governance", "\"Cloud Governance\"", "Cloud Governance", "'Cloud Governance'", 16, 18, 16, 18, 0},
-    {"DevSecOps Practices", "\"DevSecOps Practices\"", "DevSecOps Practices", "'DevSecOps Practices'", 19, 21, 19, 21, 0},
-    {"Backup & Recovery Tools", "\"Backup & Recovery Tools\"", "Backup & Recovery Tools", "'Backup & Recovery Tools'", 23, 25, 23, 25, 0},
-    {"Infrastructure Optimization", "\"Infrastructure Optimization\"", "Infrastructure Optimization", "'Infrastructure Optimization'", 27, 29, 27, 29, 0},
-    {"Microsoft Certified: Azure DevOps Engineer Expert", "\"Microsoft Certified: Azure DevOps Engineer Expert\"", "Microsoft Certified: Azure DevOps Engineer Expert", "'Microsoft Certified: Azure DevOps Engineer Expert'", 49, 51, 49, 51, 0},
-    {"Google Cloud Professional DevOps Engineer", "\"Google Cloud Professional DevOps Engineer\"", "Google Cloud Professional DevOps Engineer", "'Google Cloud Professional DevOps Engineer'", 41, 43, 41, 43, 0},
-    {"Red Hat Certified Engineer (RHCE)", "\"Red Hat Certified Engineer (RHCE)\"", "Red Hat Certified Engineer (RHCE)", "'Red Hat Certified Engineer (RHCE)'", 33, 35, 33, 35, 0},
-    {"Certified OpenShift Administrator", "\"Certified OpenShift Administrator\"", "Certified OpenShift Administrator", "'Certified OpenShift Administrator'", 33, 35, 33, 35, 0},
-    {"AWS Certified Advanced Networking \342\200\223 Specialty", "\"AWS Certified Advanced Networking \342\200\223 Specialty\"", "AWS Certified Advanced Networking \342\200\223 Specialty", "'AWS Certified Advanced Networking \342\200\223 Specialty'", 47, 49, 47, 49, 0},
-    {"Microsoft Certified: Azure Network Engineer Associate", "\"Microsoft Certified: Azure Network Engineer Associate\"", "Microsoft Certified: Azure Network Engineer Associate", "'Microsoft Certified: Azure Network Engineer Associate'", 53, 55, 53, 55, 0},
-    {"Cisco CCNP / CCIE", "\"Cisco CCNP / CCIE\"", "Cisco CCNP / CCIE", "'Cisco CCNP / CCIE'", 17, 19, 17, 19, 0},
-    {"Google Cloud Security Engineer", "\"Google Cloud Security Engineer\"", "Google Cloud Security Engineer", "'Google Cloud Security Engineer'", 30, 32, 30, 32, 0},
-    {"CompTIA Cloud+", "\"CompTIA Cloud+\"", "CompTIA Cloud+", "'CompTIA Cloud+'", 14, 16, 14, 16, 0},
-    {"CompTIA Network+", "\"CompTIA Network+\"", "CompTIA Network+", "'CompTIA Network+'", 16, 18, 16, 18, 0},
-    {"Certified SRE (Site Reliability Engineer) Training", "\"Certified SRE (Site Reliability Engineer) Training\"", "Certified SRE (Site Reliability Engineer) Training", "'Certified SRE (Site Reliability Engineer) Training'", 50, 52, 50, 52, 0},
-    {"Linux Professional Institute Certification (LPIC)", "\"Linux Professional Institute Certification (LPIC)\"", "Linux Professional Institute Certification (LPIC)", "'Linux Professional Institute Certification (LPIC)'", 49, 51, 49, 51, 0},
-    {"VMware vSphere Advanced Professional", "\"VMware vSphere Advanced Professional\"", "VMware vSphere Advanced Professional", "'VMware vSphere Advanced Professional'", 36, 38, 36, 38, 0},
-    {"Cloud Management & Automation Certification", "\"Cloud Management & Automation Certification\"", "Cloud Management & Automation Certification", "'Cloud Management & Automation Certification'", 43, 45, 43, 45, 0},
-    {"QA Engineer", "\"QA Engineer\"", "QA Engineer", "'QA Engineer'", 11, 13, 11, 13, 0},
-    {"QA Tester", "\"QA Tester\"", "QA Tester", "'QA Tester'", 9, 11, 9, 11, 0},
-    {"Test Automation Engineer", "\"Test Automation Engineer\"", "Test Automation Engineer", "'Test Automation Engineer'", 24, 26, 24, 26, 0},
-    {"Performance Test Engineer", "\"Performance Test Engineer\"", "Performance Test Engineer", "'Performance Test Engineer'", 25, 27, 25, 27, 0},
-    {"Test Engineer", "\"Test Engineer\"", "Test Engineer", "'Test Engineer'", 13, 15, 13, 15, 0},
-    {"QA Lead / QA Manager", "\"QA Lead / QA Manager\"", "QA Lead / QA Manager", "'QA Lead / QA Manager'", 20, 22, 20, 22, 0},
-    {"Manual QA Tester", "\"Manual QA Tester\"", "Manual QA Tester", "'Manual QA Tester'", 16, 18, 16, 18, 0},
-    {"Automation QA Engineer", "\"Automation QA Engineer\"", "Automation QA Engineer", "'Automation QA Engineer'", 22, 24, 22, 24, 0},
-    {"QA Analyst", "\"QA Analyst\"", "QA Analyst", "'QA Analyst'", 10, 12, 10, 12, 0},
-    {"Software Tester", "\"Software Tester\"", "Software Tester", "'Software Tester'", 15, 17, 15, 17, 0},
-    {"Test Automation Specialist", "\"Test Automation Specialist\"", "Test Automation Specialist", "'Test Automation Specialist'", 26, 28, 26, 28, 0},
-    {"Performance Tester", "\"Performance Tester\"", "Performance Tester", "'Performance Tester'", 18, 20, 18, 20, 0},
-    {"Usability Tester", "\"Usability Tester\"", "Usability Tester", "'Usability Tester'", 16, 18, 16, 18, 0},
-    {"UAT Coordinator", "\"UAT Coordinator\"", "UAT Coordinator", "'UAT Coordinator'", 15, 17, 15, 17, 0},
-    {"Test Manager", "\"Test Manager\"", "Test Manager", "'Test Manager'", 12, 14, 12, 14, 0},
-    {"QA Coordinator", "\"QA Coordinator\"", "QA Coordinator", "'QA Coordinator'", 14, 16, 14, 16, 0},
-    {"Validation Engineer", "\"Validation Engineer\"", "Validation Engineer", "'Validation Engineer'", 19, 21, 19, 21, 0},
-    {"Compliance QA Analyst", "\"Compliance QA Analyst\"", "Compliance QA Analyst", "'Compliance QA Analyst'", 21, 23, 21, 23, 0},
-    {"Mobile QA Tester", "\"Mobile QA Tester\"", "Mobile QA Tester", "'Mobile QA Tester'", 16, 18, 16, 18, 0},
-    {"Game QA Tester", "\"Game QA Tester\"", "Game QA Tester", "'Game QA Tester'", 14, 16, 14, 16, 0},
-    {"QA Technician", "\"QA Technician\"", "QA Technician", "'QA Technician'", 13, 15, 13, 15, 0},
-    {"Quality Control Inspector", "\"Quality Control Inspector\"", "Quality Control Inspector", "'Quality Control Inspector'", 25, 27, 25, 27, 0},
-    {"Quality Assurance / Testing", "\"Quality Assurance / Testing\"", "Quality Assurance / Testing", "'Quality Assurance / Testing'", 27, 29, 27, 29, 0},
-    {"Test Planning & Strategy", "\"Test Planning & Strategy\"", "Test Planning & Strategy", "'Test Planning & Strategy'", 24, 26, 24, 26, 0},
-    {"Manual Testing", "\"Manual Testing\"", "Manual Testing", "'Manual Testing'", 14, 16, 14, 16, 0},
-    {"Automation Testing", "\"Automation Testing\"", "Automation Testing", "'Automation Testing'", 18, 20, 18, 20, 0},
-    {"Test Automation Tools (Selenium, Cypress, JUnit)", "\"Test Automation Tools (Selenium, Cypress, JUnit)\"", "\"Test Automation Tools (Selenium, Cypress, JUnit)\"", "'Test Automation Tools (Selenium, Cypress, JUnit)'", 48, 50, 50, 50, 1},
-    {"Performance Testing (JMeter, LoadRunner)", "\"Performance Testing (JMeter, LoadRunner)\"", "\"Performance Testing (JMeter, LoadRunner)\"", "'Performance Testing (JMeter, LoadRunner)'", 40, 42, 42, 42, 1},
-    {"Mobile Testing (Appium)", "\"Mobile Testing (Appium)\"", "Mobile Testing (Appium)", "'Mobile Testing (Appium)'", 23, 25, 23, 25, 0},
-    {"API Testing (Postman, REST Assured)", "\"API Testing (Postman, REST Assured)\"", "\"API Testing (Postman, REST Assured)\"", "'API Testing (Postman, REST Assured)'", 35, 37, 37, 37, 1},
-    {"Regression Testing", "\"Regression Testing\"", "Regression Testing", "'Regression Testing'", 18, 20, 18, 20, 0},
-    {"Functional Testing", "\"Functional Testing\"", "Functional Testing", "'Functional Testing'", 18, 20, 18, 20, 0},
-    {"Integration Testing", "\"Integration Testing\"", "Integration Testing", "'Integration Testing'", 19, 21, 19, 21, 0},
-    {"Unit Testing", "\"Unit Testing\"", "Unit Testing", "'Unit Testing'", 12, 14, 12, 14, 0},
-    {"System Testing", "\"System Testing\"", "System Testing", "'System Testing'", 14, 16, 14, 16, 0},
-    {"Acceptance Testing", "\"Acceptance Testing\"", "Acceptance Testing", "'Acceptance Testing'", 18, 20, 18, 20, 0},
-    {"Test Case Design", "\"Test Case Design\"", "Test Case Design", "'Test Case Design'", 16, 18, 16, 18, 0},
-    {"Bug Tracking & Reporting (JIRA, Bugzilla)", "\"Bug Tracking & Reporting (JIRA, Bugzilla)\"", "\"Bug Tracking & Reporting (JIRA, Bugzilla)\"", "'Bug Tracking & Reporting (JIRA, Bugzilla)'", 41, 43, 43, 43, 1},
-    {"Agile Testing", "\"Agile Testing\"", "Agile Testing", "'Agile Testing'", 13, 15, 13, 15, 0},
-    {"Continuous Integration Testing", "\"Continuous Integration Testing\"", "Continuous Integration Testing", "'Continuous Integration Testing'", 30, 32, 30, 32, 0},
-    {"Test Management Tools", "\"Test Management Tools\"", "Test Management Tools", "'Test Management Tools'", 21, 23, 21, 23, 0},
-    {"QA Metrics & Reporting", "\"QA Metrics & Reporting\"", "QA Metrics & Reporting", "'QA Metrics & Reporting'", 22, 24, 22, 24, 0},
-    {"Quality Standards & Best Practices", "\"Quality Standards & Best Practices\"", "Quality Standards & Best Practices", "'Quality Standards & Best Practices'", 34, 36, 34, 36, 0},
-    {"Test Environment Setup", "\"Test Environment Setup\"", "Test Environment Setup", "'Test Environment Setup'", 22, 24, 22, 24, 0},
-    {"Usability Testing", "\"Usability Testing\"", "Usability Testing", "'Usability Testing'", 17, 19, 17, 19, 0},
-    {"UAT Coordination", "\"UAT Coordination\"", "UAT Coordination", "'UAT Coordination'", 16, 18, 16, 18, 0},
-    {"Performance Monitoring", "\"Performance Monitoring\"", "Performance Monitoring", "'Performance Monitoring'", 22, 24, 22, 24, 0},
-    {"Automation Framework Design", "\"Automation Framework Design\"", "Automation Framework Design", "'Automation Framework Design'", 27, 29, 27, 29, 0},
-    {"Scripting for Automation (Python, Java, JS)", "\"Scripting for Automation (Python, Java, JS)\"", "\"Scripting for Automation (Python, Java, JS)\"", "'Scripting for Automation (Python, Java, JS)'", 43, 45, 45, 45, 1},
-    {"Test Data Management", "\"Test Data Management\"", "Test Data Management", "'Test Data Management'", 20, 22, 20, 22, 0},
-    {"Collaboration Tools (Confluence, Slack)", "\"Collaboration Tools (Confluence, Slack)\"", "\"Collaboration Tools (Confluence, Slack)\"", "'Collaboration Tools (Confluence, Slack)'", 39, 41, 41, 41, 1},
-    {"Security Testing Basics", "\"Security Testing Basics\"", "Security Testing Basics", "'Security Testing Basics'", 23, 25, 23, 25, 0},
-    {"Compliance Testing", "\"Compliance Testing\"", "Compliance Testing", "'Compliance Testing'", 18, 20, 18, 20, 0},
-    {"API Mocking & Simulation", "\"API Mocking & Simulation\"", "API Mocking & Simulation", "'API Mocking & Simulation'", 24, 26, 24, 26, 0},
-    {"Database Testing", "\"Database Testing\"", "Database Testing", "'Database Testing'", 16, 18, 16, 18, 0},
-    {"Exploratory Testing", "\"Exploratory Testing\"", "Exploratory Testing", "'Exploratory Testing'", 19, 21, 19, 21, 0},
-    {"Cross-Browser Testing", "\"Cross-Browser Testing\"", "Cross-Browser Testing", "'Cross-Browser Testing'", 21, 23, 21, 23, 0},
-    {"Continuous Deployment Testing", "\"Continuous Deployment Testing\"", "Continuous Deployment Testing", "'Continuous Deployment Testing'", 29, 31, 29, 31, 0},
-    {"Code Review for QA", "\"Code Review for QA\"", "Code Review for QA", "'Code Review for QA'", 18, 20, 18, 20, 0},
-    {"Defect Lifecycle Management", "\"Defect Lifecycle Management\"", "Defect Lifecycle Management", "'Defect Lifecycle Management'", 27, 29, 27, 29, 0},
-    {"Mobile Device Testing", "\"Mobile Device Testing\"", "Mobile Device Testing", "'Mobile Device Testing'", 21, 23, 21, 23, 0},
-    {"Game Testing Principles", "\"Game Testing Principles\"", "Game Testing Principles", "'Game Testing Principles'", 23, 25, 23, 25, 0},
-    {"QA Documentation", "\"QA Documentation\"", "QA Documentation", "'QA Documentation'", 16, 18, 16, 18, 0},
-    {"Validation & Verification", "\"Validation & Verification\"", "Validation & Verification", "'Validation & Verification'", 25, 27, 25, 27, 0},
-    {"Risk-Based Testing", "\"Risk-Based Testing\"", "Risk-Based Testing", "'Risk-Based Testing'", 18, 20, 18, 20, 0},
-    {"Load & Stress Testing", "\"Load & Stress Testing\"", "Load & Stress Testing", "'Load & Stress Testing'", 21, 23, 21, 23, 0},
-    {"Scenario Testing", "\"Scenario Testing\"", "Scenario Testing", "'Scenario Testing'", 16, 18, 16, 18, 0},
-    {"Accessibility Testing", "\"Accessibility Testing\"", "Accessibility Testing", "'Accessibility Testing'", 21, 23, 21, 23, 0},
-    {"Automation Script Maintenance", "\"Automation Script Maintenance\"", "Automation Script Maintenance", "'Automation Script Maintenance'", 29, 31, 29, 31, 0},
-    {"Test Execution Tracking", "\"Test Execution Tracking\"", "Test Execution Tracking", "'Test Execution Tracking'", 23, 25, 23, 25, 0},
-    {"Release Quality Assessment", "\"Release Quality Assessment\"", "Release Quality Assessment", "'Release Quality Assessment'", 26, 28, 26, 28, 0},
-    {"ISTQB Foundation Level", "\"ISTQB Foundation Level\"", "ISTQB Foundation Level", "'ISTQB Foundation Level'", 22, 24, 22, 24, 0},
-    {"ISTQB Advanced Level Test Analyst", "\"ISTQB Advanced Level Test Analyst\"", "ISTQB Advanced Level Test Analyst", "'ISTQB Advanced Level Test Analyst'", 33, 35, 33, 35, 0},
-    {"ISTQB Advanced Level Technical Test Analyst", "\"ISTQB Advanced Level Technical Test Analyst\"", "ISTQB Advanced Level Technical Test Analyst", "'ISTQB Advanced Level Technical Test Analyst'", 43, 45, 43, 45, 0},
-    {"ISTQB Test Manager", "\"ISTQB Test Manager\"", "ISTQB Test Manager", "'ISTQB Test Manager'", 18, 20, 18, 20, 0},
-    {"Certified Software Tester (CSTE)", "\"Certified Software Tester (CSTE)\"", "Certified Software Tester (CSTE)", "'Certified Software Tester (CSTE)'", 32, 34, 32, 34, 0},
-    {"Certified Test Manager (CTM)", "\"Certified Test Manager (CTM)\"", "Certified Test Manager (CTM)", "'Certified Test Manager (CTM)'", 28, 30, 28, 30, 0},
-    {"Certified Agile Tester (CAT)", "\"Certified Agile Tester (CAT)\"", "Certified Agile Tester (CAT)", "'Certified Agile Tester (CAT)'", 28, 30, 28, 30, 0},
-    {"Certified Selenium Professional", "\"Certified Selenium Professional\"", "Certified Selenium Professional", "'Certified Selenium Professional'", 31, 33, 31, 33, 0},
-    {"Certified Automation Tester (CAST)", "\"Certified Automation Tester (CAST)\"", "Certified Automation Tester (CAST)", "'Certified Automation Tester (CAST)'", 34, 36, 34, 36, 0},
-    {"Certified Performance Tester", "\"Certified Performance Tester\"", "Certified Performance Tester", "'Certified Performance Tester'", 28, 30, 28, 30, 0},
-    {"Certified Mobile Tester", "\"Certified Mobile Tester\"", "Certified Mobile Tester", "'Certified Mobile Tester'", 23, 25, 23, 25, 0},
-    {"Certified QA Analyst (CQAA)", "\"Certified QA Analyst (CQAA)\"", "Certified QA Analyst (CQAA)", "'Certified QA Analyst (CQAA)'", 27, 29, 27, 29, 0},
-    {"HP LoadRunner Certification", "\"HP LoadRunner Certification\"", "HP LoadRunner Certification", "'HP LoadRunner Certification'", 27, 29, 27, 29, 0},
-    {"Micro Focus UFT/QTP Certification", "\"Micro Focus UFT/QTP Certification\"", "Micro Focus UFT/QTP Certification", "'Micro Focus UFT/QTP Certification'", 33, 35, 33, 35, 0},
-    {"Certified Software Quality Analyst (CSQA)", "\"Certified Software Quality Analyst (CSQA)\"", "Certified Software Quality Analyst (CSQA)", "'Certified Software Quality Analyst (CSQA)'", 41, 43, 41, 43, 0},
-    {"Agile Testing Certification (ICAgile)", "\"Agile Testing Certification (ICAgile)\"", "Agile Testing Certification (ICAgile)", "'Agile Testing Certification (ICAgile)'", 37, 39, 37, 39, 0},
-    {"Certified ScrumMaster (CSM) \342\200\223 QA Focus", "\"Certified ScrumMaster (CSM) \342\200\223 QA Focus\"", "Certified ScrumMaster (CSM) \342\200\223 QA Focus", "'Certified ScrumMaster (CSM) \342\200\223 QA Focus'", 40, 42, 40, 42, 0},
-    {"Test Automation Engineer Certification (TAC)", "\"Test Automation Engineer Certification (TAC)\"", "Test Automation Engineer Certification (TAC)", "'Test Automation Engineer Certification (TAC)'", 44, 46, 44, 46, 0},
-    {"Manual Testing Professional", "\"Manual Testing Professional\"", "Manual Testing Professional", "'Manual Testing Professional'", 27, 29, 27, 29, 0},
-    {"Software Testing Professional (STP)", "\"Software Testing Professional (STP)\"", "Software Testing Professional (STP)", "'Software Testing Professional (STP)'", 35, 37, 35, 37, 0},
-    {"Certified Software QA Engineer", "\"Certified Software QA Engineer\"", "Certified Software QA Engineer", "'Certified Software QA Engineer'", 30, 32, 30, 32, 0},
-    {"Performance Testing with JMeter Certification", "\"Performance Testing with JMeter Certification\"", "Performance Testing with JMeter Certification", "'Performance Testing with JMeter Certification'", 45, 47, 45, 47, 0},
-    {"ISTQB Foundation Level Agile Tester", "\"ISTQB Foundation Level Agile Tester\"", "ISTQB Foundation Level Agile Tester", "'ISTQB Foundation Level Agile Tester'", 35, 37, 35, 37, 0},
-    {"API Testing with Postman Certification", "\"API Testing with Postman Certification\"", "API Testing with Postman Certification", "'API Testing with Postman Certification'", 38, 40, 38, 40, 0},
-    {"Appium Mobile Automation Certification", "\"Appium Mobile Automation Certification\"", "Appium Mobile Automation Certification", "'Appium Mobile Automation Certification'", 38, 40, 38, 40, 0},
-    {"Cypress Automation Testing Certification", "\"Cypress Automation Testing Certification\"", "Cypress Automation Testing Certification", "'Cypress Automation Testing Certification'", 40, 42, 40, 42, 0},
-    {"Load Testing Professional", "\"Load Testing Professional\"", "Load Testing Professional", "'Load Testing Professional'", 25, 27, 25, 27, 0},
-    {"Usability Testing Certification", "\"Usability Testing Certification\"", "Usability Testing Certification", "'Usability Testing Certification'", 31, 33, 31, 33, 0},
-    {"Game QA Testing Certification", "\"Game QA Testing Certification\"", "Game QA Testing Certification", "'Game QA Testing Certification'", 29, 31, 29, 31, 0},
-    {"Certified QA Lead / Manager", "\"Certified QA Lead / Manager\"", "Certified QA Lead / Manager", "'Certified QA Lead / Manager'", 27, 29, 27, 29, 0},
-    {"Blockchain Developer", "\"Blockchain Developer\"", "Blockchain Developer", "'Blockchain Developer'", 20, 22, 20, 22, 0},
-    {"AR/VR Engineer", "\"AR/VR Engineer\"", "AR/VR Engineer", "'AR/VR Engineer'", 14, 16, 14, 16, 0},
-    {"Augmented Reality Developer", "\"Augmented Reality Developer\"", "Augmented Reality Developer", "'Augmented Reality Developer'", 27, 29, 27, 29, 0},
-    {"Virtual Reality Developer", "\"Virtual Reality Developer\"", "Virtual Reality Developer", "'Virtual Reality Developer'", 25, 27, 25, 27, 0},
-    {"Game Developer", "\"Game Developer\"", "Game Developer", "'Game Developer'", 14, 16, 14, 16, 0},
-    {"IoT Engineer", "\"IoT Engineer\"", "IoT Engineer", "'IoT Engineer'", 12, 14, 12, 14, 0},
-    {"Robotics Engineer", "\"Robotics Engineer\"", "Robotics Engineer", "'Robotics Engineer'", 17, 19, 17, 19, 0},
-    {"Quantum Computing Scientist", "\"Quantum Computing Scientist\"", "Quantum Computing Scientist", "'Quantum Computing Scientist'", 27, 29, 27, 29, 0},
-    {"Edge Computing Engineer", "\"Edge Computing Engineer\"", "Edge Computing Engineer", "'Edge Computing Engineer'", 23, 25, 23, 25, 0},
-    {"Embedded Systems Developer", "\"Embedded Systems Developer\"", "Embedded Systems Developer", "'Embedded Systems Developer'", 26, 28, 26, 28, 0},
-    {"Game Designer", "\"Game Designer\"", "Game Designer", "'Game Designer'", 13, 15, 13, 15, 0},
-    {"Game Tester", "\"Game Tester\"", "Game Tester", "'Game Tester'", 11, 13, 11, 13, 0},
-    {"Unity Developer", "\"Unity Developer\"", "Unity Developer", "'Unity Developer'", 15, 17, 15, 17, 0},
-    {"Unreal Engine Developer", "\"Unreal Engine Developer\"", "Unreal Engine Developer", "'Unreal Engine Developer'", 23, 25, 23, 25, 0},
-    {"XR Engineer (Extended Reality)", "\"XR Engineer (Extended Reality)\"", "XR Engineer (Extended Reality)", "'XR Engineer (Extended Reality)'", 30, 32, 30, 32, 0},
-    {"Metaverse Developer", "\"Metaverse Developer\"", "Metaverse Developer", "'Metaverse Developer'", 19, 21, 19, 21, 0},
-    {"Smart Devices Engineer", "\"Smart Devices Engineer\"", "Smart Devices Engineer", "'Smart Devices Engineer'", 22, 24, 22, 24, 0},
-    {"Wearable Technology Developer", "\"Wearable Technology Developer\"", "Wearable Technology Developer", "'Wearable Technology Developer'", 29, 31, 29, 31, 0},
-    {"Autonomous Systems Engineer", "\"Autonomous Systems Engineer\"", "Autonomous Systems Engineer", "'Autonomous Systems Engineer'", 27, 29, 27, 29, 0},
-    {"Emerging / Specialized Tech", "\"Emerging / Specialized Tech\"", "Emerging / Specialized Tech", "'Emerging / Specialized Tech'", 27, 29, 27, 29, 0},
-    {"Blockchain Development (Ethereum, Hyperledger)", "\"Blockchain Development (Ethereum, Hyperledger)\"", "\"Blockchain Development (Ethereum, Hyperledger)\"", "'Blockchain Development (Ethereum, Hyperledger)'", 46, 48, 48, 48, 1},
-    {"Smart Contracts", "\"Smart Contracts\"", "Smart Contracts", "'Smart Contracts'", 15, 17, 15, 17, 0},
-    {"Cryptography", "\"Cryptography\"", "Cryptography", "'Cryptography'", 12, 14, 12, 14, 0},
-    {"AR/VR Development (Unity, Unreal Engine)", "\"AR/VR Development (Unity, Unreal Engine)\"", "\"AR/VR Development (Unity, Unreal Engine)\"", "'AR/VR Development (Unity, Unreal Engine)'", 40, 42, 42, 42, 1},
-    {"3D Modeling & Animation", "\"3D Modeling & Animation\"", "3D Modeling & Animation", "'3D Modeling & Animation'", 23, 25, 23, 25, 0},
-    {"Game Development (C#, C++, Unity, Unreal)", "\"Game Development (C#, C++, Unity, Unreal)\"", "\"Game Development (C#, C++, Unity, Unreal)\"", "'Game Development (C#, C++, Unity, Unreal)'", 41, 43, 43, 43, 1},
-    {"IoT Development & Sensors", "\"IoT Development & Sensors\"", "IoT Development & Sensors", "'IoT Development & Sensors'", 25, 27, 25, 27, 0},
-    {"Robotics Programming", "\"Robotics Programming\"", "Robotics Programming", "'Robotics Programming'", 20, 22, 20, 22, 0},
-    {"Embedded Systems", "\"Embedded Systems\"", "Embedded Systems", "'Embedded Systems'", 16, 18, 16, 18, 0},
-    {"Edge Computing", "\"Edge Computing\"", "Edge Computing", "'Edge Computing'", 14, 16, 14, 16, 0},
-    {"Quantum Computing Fundamentals", "\"Quantum Computing Fundamentals\"", "Quantum Computing Fundamentals", "'Quantum Computing Fundamentals'", 30, 32, 30, 32, 0},
-    {"XR Technologies", "\"XR Technologies\"", "XR Technologies", "'XR Technologies'", 15, 17, 15, 17, 0},
-    {"Wearable Device Development", "\"Wearable Device Development\"", "Wearable Device Development", "'Wearable Device Development'", 27, 29, 27, 29, 0},
-    {"Metaverse Development", "\"Metaverse Development\"", "Metaverse Development", "'Metaverse Development'", 21, 23, 21, 23, 0},
-    {"Simulation & Prototyping", "\"Simulation & Prototyping\"", "Simulation & Prototyping", "'Simulation & Prototyping'", 24, 26, 24, 26, 0},
-    {"Mobile AR/VR SDKs", "\"Mobile AR/VR SDKs\"", "Mobile AR/VR SDKs", "'Mobile AR/VR SDKs'", 17, 19, 17, 19, 0},
-    {"Computer Graphics", "\"Computer Graphics\"", "Computer Graphics", "'Computer Graphics'", 17, 19, 17, 19, 0},
-    {"Game Engine Scripting", "\"Game Engine Scripting\"", "Game Engine Scripting", "'Game Engine Scripting'", 21, 23, 21, 23, 0},
-    {"Device Integration", "\"Device Integration\"", "Device Integration", "'Device Integration'", 18, 20, 18, 20, 0},
-    {"Sensor Data Processing", "\"Sensor Data Processing\"", "Sensor Data Processing", "'Sensor Data Processing'", 22, 24, 22, 24, 0},
-    {"Hardware-Software Integration", "\"Hardware-Software Integration\"", "Hardware-Software Integration", "'Hardware-Software Integration'", 29, 31, 29, 31, 0},
-    {"Cloud Integration", "\"Cloud Integration\"", "Cloud Integration", "'Cloud Integration'", 17, 19, 17, 19, 0},
-    {"Blockchain Security", "\"Blockchain Security\"", "Blockchain Security", "'Blockchain Security'", 19, 21, 19, 21, 0},
-    {"Algorithm Design", "\"Algorithm Design\"", "Algorithm Design", "'Algorithm Design'", 16, 18, 16, 18, 0},
-    {"Network Communication Protocols", "\"Network Communication Protocols\"", "Network Communication Protocols", "'Network Communication Protocols'", 31, 33, 31, 33, 0},
-    {"AI & ML for Emerging Tech", "\"AI & ML for Emerging Tech\"", "AI & ML for Emerging Tech", "'AI & ML for Emerging Tech'", 25, 27, 25, 27, 0},
-    {"Data Visualization for Devices", "\"Data Visualization for Devices\"", "Data Visualization for Devices", "'Data Visualization for Devices'", 30, 32, 30, 32, 0},
-    {"Real-Time Systems", "\"Real-Time Systems\"", "Real-Time Systems", "'Real-Time Systems'", 17, 19, 17, 19, 0},
-    {"3D Asset Optimization", "\"3D Asset Optimization\"", "3D Asset Optimization", "'3D Asset Optimization'", 21, 23, 21, 23, 0},
-    {"UI/UX for AR/VR", "\"UI/UX for AR/VR\"", "UI/UX for AR/VR", "'UI/UX for AR/VR'", 15, 17, 15, 17, 0},
-    {"Testing & QA for Emerging Tech", "\"Testing & QA for Emerging Tech\"", "Testing & QA for Emerging Tech", "'Testing & QA for Emerging Tech'", 30, 32, 30, 32, 0},
-    {"Simulation Tools", "\"Simulation Tools\"", "Simulation Tools", "'Simulation Tools'", 16, 18, 16, 18, 0},
-    {"Documentation & Reporting", "\"Documentation & Reporting\"", "Documentation & Reporting", "'Documentation & Reporting'", 25, 27, 25, 27, 0},
-    {"Collaboration Tools", "\"Collaboration Tools\"", "Collaboration Tools", "'Collaboration Tools'", 19, 21, 19, 21, 0},
-    {"API Development & Integration", "\"API Development & Integration\"", "API Development & Integration", "'API Development & Integration'", 29, 31, 29, 31, 0},
-    {"Cloud Services for Devices", "\"Cloud Services for Devices\"", "Cloud Services for Devices", "'Cloud Services for Devices'", 26, 28, 26, 28, 0},
-    {"Analytics for IoT & XR", "\"Analytics for IoT & XR\"", "Analytics for IoT & XR", "'Analytics for IoT & XR'", 22, 24, 22, 24, 0},
-    {"DevOps for Emerging Tech", "\"DevOps for Emerging Tech\"", "DevOps for Emerging Tech", "'DevOps for Emerging Tech'", 24, 26, 24, 26, 0},
-    {"Continuous Integration", "\"Continuous Integration\"", "Continuous Integration", "'Continuous Integration'", 22, 24, 22, 24, 0},
-    {"Blockchain Developer Certification", "\"Blockchain Developer Certification\"", "Blockchain Developer Certification", "'Blockchain Developer Certification'", 34, 36, 34, 36, 0},
-    {"Certified Ethereum Developer", "\"Certified Ethereum Developer\"", "Certified Ethereum Developer", "'Certified Ethereum Developer'", 28, 30, 28, 30, 0},
-    {"Hyperledger Fabric Developer Certification", "\"Hyperledger Fabric Developer Certification\"", "Hyperledger Fabric Developer Certification", "'Hyperledger Fabric Developer Certification'", 42, 44, 42, 44, 0},
-    {"AR/VR Developer Certification", "\"AR/VR Developer Certification\"", "AR/VR Developer Certification", "'AR/VR Developer Certification'", 29, 31, 29, 31, 0},
-    {"Augmented Reality Specialist", "\"Augmented Reality Specialist\"", "Augmented Reality Specialist", "'Augmented Reality Specialist'", 28, 30, 28, 30, 0},
-    {"Virtual Reality Developer Certification", "\"Virtual Reality Developer Certification\"", "Virtual Reality Developer Certification", "'Virtual Reality Developer Certification'", 39, 41, 39, 41, 0},
-    {"IoT Foundation Certification", "\"IoT Foundation Certification\"", "IoT Foundation Certification", "'IoT Foundation Certification'", 28, 30, 28, 30, 0},
-    {"IoT Security Specialist Certification", "\"IoT Security Specialist Certification\"", "IoT Security Specialist Certification", "'IoT Security Specialist Certification'", 37, 39, 37, 39, 0},
-    {"Robotics Process Automation Developer (RPA) Certification", "\"Robotics Process Automation Developer (RPA) Certification\"", "Robotics Process Automation Developer (RPA) Certification", "'Robotics Process Automation Developer (RPA) Certification'", 57, 59, 57, 59, 0},
-    {"Robotics Engineering Certification", "\"Robotics Engineering Certification\"", "Robotics Engineering Certification", "'Robotics Engineering Certification'", 34, 36, 34, 36, 0},
-    {"IBM Quantum Developer Certification", "\"IBM Quantum Developer Certification\"", "IBM Quantum Developer Certification", "'IBM Quantum Developer Certification'", 35, 37, 35, 37, 0},
-    {"Edge Computing Specialist", "\"Edge Computing Specialist\"", "Edge Computing Specialist", "'Edge Computing Specialist'", 25, 27, 25, 27, 0},
-    {"Embedded Systems Developer Certification", "\"Embedded Systems Developer Certification\"", "Embedded Systems Developer Certification", "'Embedded Systems Developer Certification'", 40, 42, 40, 42, 0},
-    {"Certified Smart Devices Developer", "\"Certified Smart Devices Developer\"", "Certified Smart Devices Developer", "'Certified Smart Devices Developer'", 33, 35, 33, 35, 0},
-    {"Wearable Technology Developer Certification", "\"Wearable Technology Developer Certification\"", "Wearable Technology Developer Certification", "'Wearable Technology Developer Certification'", 43, 45, 43, 45, 0},
-    {"Autonomous Systems Engineering Certification", "\"Autonomous Systems Engineering Certification\"", "Autonomous Systems Engineering Certification", "'Autonomous Systems Engineering Certification'", 44, 46, 44, 46, 0},
-    {"AI in Game Development Certification", "\"AI in Game Development Certification\"", "AI in Game Development Certification", "'AI in Game Development Certification'", 36, 38, 36, 38, 0},
-    {"XR (Extended Reality) Developer Certification", "\"XR (Extended Reality) Developer Certification\"", "XR (Extended Reality) Developer Certification", "'XR (Extended Reality) Developer Certification'", 45, 47, 45, 47, 0},
-    {"Metaverse Developer Certification", "\"Metaverse Developer Certification\"", "Metaverse Developer Certification", "'Metaverse Developer Certification'", 33, 35, 33, 35, 0},
-    {"AR/VR Game Developer Certification", "\"AR/VR Game Developer Certification\"", "AR/VR Game Developer Certification", "'AR/VR Game Developer Certification'", 34, 36, 34, 36, 0},
-    {"Certified Embedded Firmware Engineer", "\"Certified Embedded Firmware Engineer\"", "Certified Embedded Firmware Engineer", "'Certified Embedded Firmware Engineer'", 36, 38, 36, 38, 0},
-    {"Certified Robotics Software Engineer", "\"Certified Robotics Software Engineer\"", "Certified Robotics Software Engineer", "'Certified Robotics Software Engineer'", 36, 38, 36, 38, 0},
-    {"Certified Drone / UAV Developer", "\"Certified Drone / UAV Developer\"", "Certified Drone / UAV Developer", "'Certified Drone / UAV Developer'", 31, 33, 31, 33, 0},
-    {"Certified IoT Application Developer", "\"Certified IoT Application Developer\"", "Certified IoT Application Developer", "'Certified IoT Application Developer'", 35, 37, 35, 37, 0},
-    {"Mixed Reality Developer Certification", "\"Mixed Reality Developer Certification\"", "Mixed Reality Developer Certification", "'Mixed Reality Developer Certification'", 37, 39, 37, 39, 0},
-    {"3D Game Engine Developer Certification", "\"3D Game Engine Developer Certification\"", "3D Game Engine Developer Certification", "'3D Game Engine Developer Certification'", 38, 40, 38, 40, 0},
-    {"Digital Twin Specialist Certification", "\"Digital Twin Specialist Certification\"", "Digital Twin Specialist Certification", "'Digital Twin Specialist Certification'", 37, 39, 37, 39, 0},
-    {"Product Manager", "\"Product Manager\"", "Product Manager", "'Product Manager'", 15, 17, 15, 17, 0},
-    {"Product Owner", "\"Product Owner\"", "Product Owner", "'Product Owner'", 13, 15, 13, 15, 0},
-    {"UX Designer", "\"UX Designer\"", "UX Designer", "'UX Designer'", 11, 13, 11, 13, 0},
-    {"UI Designer", "\"UI Designer\"", "UI Designer", "'UI Designer'", 11, 13, 11, 13, 0},
-    {"Interaction Designer", "\"Interaction Designer\"", "Interaction Designer", "'Interaction Designer'", 20, 22, 20, 22, 0},
-    {"UX Researcher", "\"UX Researcher\"", "UX Researcher", "'UX Researcher'", 13, 15, 13, 15, 0},
-    {"Design Systems Engineer", "\"Design Systems Engineer\"", "Design Systems Engineer", "'Design Systems Engineer'", 23, 25, 23, 25, 0},
-    {"Visual Designer", "\"Visual Designer\"", "Visual Designer", "'Visual Designer'", 15, 17, 15, 17, 0},
-    {"Content Designer", "\"Content Designer\"", "Content Designer", "'Content Designer'", 16, 18, 16, 18, 0},
-    {"Associate Product Manager", "\"Associate Product Manager\"", "Associate Product Manager", "'Associate Product Manager'", 25, 27, 25, 27, 0},
-    {"Junior Product Manager", "\"Junior Product Manager\"", "Junior Product Manager", "'Junior Product Manager'", 22, 24, 22, 24, 0},
-    {"Senior Product Manager", "\"Senior Product Manager\"", "Senior Product Manager", "'Senior Product Manager'", 22, 24, 22, 24, 0},
-    {"Technical Product Manager", "\"Technical Product Manager\"", "Technical Product Manager", "'Technical Product Manager'", 25, 27, 25, 27, 0},
-    {"Digital Product Manager", "\"Digital Product Manager\"", "Digital Product Manager", "'Digital Product Manager'", 23, 25, 23, 25, 0},
-    {"Mobile Product Manager", "\"Mobile Product Manager\"", "Mobile Product Manager", "'Mobile Product Manager'", 22, 24, 22, 24, 0},
-    {"Agile Product Owner", "\"Agile Product Owner\"", "Agile Product Owner", "'Agile Product Owner'", 19, 21, 19, 21, 0},
-    {"Platform Product Manager", "\"Platform Product Manager\"", "Platform Product Manager", "'Platform Product Manager'", 24, 26, 24, 26, 0},
-    {"Product Operations Manager", "\"Product Operations Manager\"", "Product Operations Manager", "'Product Operations Manager'", 26, 28, 26, 28, 0},
-    {"Growth Product Manager", "\"Growth Product Manager\"", "Growth Product Manager", "'Growth Product Manager'", 22, 24, 22, 24, 0},
-    {"Product Strategy Manager", "\"Product Strategy Manager\"", "Product Strategy Manager", "'Product Strategy Manager'", 24, 26, 24, 26, 0},
-    {"Director of Product Management", "\"Director of Product Management\"", "Director of Product Management", "'Director of Product Management'", 30, 32, 30, 32, 0},
-    {"VP of Product", "\"VP of Product\"", "VP of Product", "'VP of Product'", 13, 15, 13, 15, 0},
-    {"Chief Product Officer (CPO)", "\"Chief Product Officer (CPO)\"", "Chief Product Officer (CPO)", "'Chief Product Officer (CPO)'", 27, 29, 27, 29, 0},
-    {"Product Portfolio Manager", "\"Product Portfolio Manager\"", "Product Portfolio Manager", "'Product Portfolio Manager'", 25, 27, 25, 27, 0},
-    {"New Product Development Manager", "\"New Product Development Manager\"", "New Product Development Manager", "'New Product Development Manager'", 31, 33, 31, 33, 0},
-    {"Product Analyst", "\"Product Analyst\"", "Product Analyst", "'Product Analyst'", 15, 17, 15, 17, 0},
-    {"Product Coordinator", "\"Product Coordinator\"", "Product Coordinator", "'Product Coordinator'", 19, 21, 19, 21, 0},
-    {"Product / UX / UI / Design", "\"Product / UX / UI / Design\"", "Product / UX / UI / Design", "'Product / UX / UI / Design'", 26, 28, 26, 28, 0},
-    {"Product Management", "\"Product Management\"", "Product Management", "'Product Management'", 18, 20, 18, 20, 0},
-    {"User Experience (UX) Design", "\"User Experience (UX) Design\"", "User Experience (UX) Design", "'User Experience (UX) Design'", 27, 29, 27, 29, 0},
-    {"User Interface (UI) Design", "\"User Interface (UI) Design\"", "User Interface (UI) Design", "'User Interface (UI) Design'", 26, 28, 26, 28, 0},
-    {"Interaction Design", "\"Interaction Design\"", "Interaction Design", "'Interaction Design'", 18, 20, 18, 20, 0},
-    {"Design Thinking", "\"Design Thinking\"", "Design Thinking", "'Design Thinking'", 15, 17, 15, 17, 0},
-    {"Wireframing & Prototyping (Figma, Adobe XD, Sketch)", "\"Wireframing & Prototyping (Figma, Adobe XD, Sketch)\"", "\"Wireframing & Prototyping (Figma, Adobe XD, Sketch)\"", "'Wireframing & Prototyping (Figma, Adobe XD, Sketch)'", 51, 53, 53, 53, 1},
-    {"Visual Design", "\"Visual Design\"", "Visual Design", "'Visual Design'", 13, 15, 13, 15, 0},
-    {"Information Architecture", "\"Information Architecture\"", "Information Architecture", "'Information Architecture'", 24, 26, 24, 26, 0},
-    {"User Research", "\"User Research\"", "User Research", "'User Research'", 13, 15, 13, 15, 0},
-    {"Persona Development", "\"Persona Development\"", "Persona Development", "'Persona Development'", 19, 21, 19, 21, 0},
-    {"Journey Mapping", "\"Journey Mapping\"", "Journey Mapping", "'Journey Mapping'", 15, 17, 15, 17, 0},
-    {"Agile & Scrum for Product", "\"Agile & Scrum for Product\"", "Agile & Scrum for Product", "'Agile & Scrum for Product'", 25, 27, 25, 27, 0},
-    {"Product Roadmapping", "\"Product Roadmapping\"", "Product Roadmapping", "'Product Roadmapping'", 19, 21, 19, 21, 0},
-    {"Feature Prioritization", "\"Feature Prioritization\"", "Feature Prioritization", "'Feature Prioritization'", 22, 24, 22, 24, 0},
-    {"Project Management Tools (JIRA, Trello, Asana)", "\"Project Management Tools (JIRA, Trello, Asana)\"", "\"Project Management Tools (JIRA, Trello, Asana)\"", "'Project Management Tools (JIRA, Trello, Asana)'", 46, 48, 48, 48, 1},
-    {"Design Systems", "\"Design Systems\"", "Design Systems", "'Design Systems'", 14, 16, 14, 16, 0},
-    {"Accessibility Standards", "\"Accessibility Standards\"", "Accessibility Standards", "'Accessibility Standards'", 23, 25, 23, 25, 0},
-    {"A/B Testing", "\"A/B Testing\"", "A/B Testing", "'A/B Testing'", 11, 13, 11, 13, 0},
-    {"Analytics & Metrics", "\"Analytics & Metrics\"", "Analytics & Metrics", "'Analytics & Metrics'", 19, 21, 19, 21, 0},
-    {"Market Research", "\"Market Research\"", "Market Research", "'Market Research'", 15, 17, 15, 17, 0},
-    {"Customer Feedback Analysis", "\"Customer Feedback Analysis\"", "Customer Feedback Analysis", "'Customer Feedback Analysis'", 26, 28, 26, 28, 0},
-    {"Wireframe Testing", "\"Wireframe Testing\"", "Wireframe Testing", "'Wireframe Testing'", 17, 19, 17, 19, 0},
-    {"UI Component Libraries", "\"UI Component Libraries\"", "UI Component Libraries", "'UI Component Libraries'", 22, 24, 22, 24, 0},
-    {"Prototyping Tools", "\"Prototyping Tools\"", "Prototyping Tools", "'Prototyping Tools'", 17, 19, 17, 19, 0},
-    {"Interaction Prototyping", "\"Interaction Prototyping\"", "Interaction Prototyping", "'Interaction Prototyping'", 23, 25, 23, 25, 0},
-    {"Visual Storytelling", "\"Visual Storytelling\"", "Visual Storytelling", "'Visual Storytelling'", 19, 21, 19, 21, 0},
-    {"Sketching & Ideation", "\"Sketching & Ideation\"", "Sketching & Ideation", "'Sketching & Ideation'", 20, 22, 20, 22, 0},
-    {"Product Backlog Management", "\"Product Backlog Management\"", "Product Backlog Management", "'Product Backlog Management'", 26, 28, 26, 28, 0},
-    {"Technical Product Knowledge", "\"Technical Product Knowledge\"", "Technical Product Knowledge", "'Technical Product Knowledge'", 27, 29, 27, 29, 0},
-    {"Mobile Product Design", "\"Mobile Product Design\"", "Mobile Product Design", "'Mobile Product Design'", 21, 23, 21, 23, 0},
-    {"Platform Product Strategy", "\"Platform Product Strategy\"", "Platform Product Strategy", "'Platform Product Strategy'", 25, 27, 25, 27, 0},
-    {"Growth & Optimization", "\"Growth & Optimization\"", "Growth & Optimization", "'Growth & Optimization'", 21, 23, 21, 23, 0},
-    {"Content Design", "\"Content Design\"", "Content Design", "'Content Design'", 14, 16, 14, 16, 0},
-    {"Digital Product Tools", "\"Digital Product Tools\"", "Digital Product Tools", "'Digital Product Tools'", 21, 23, 21, 23, 0},
-    {"Feature Documentation", "\"Feature Documentation\"", "Feature Documentation", "'Feature Documentation'", 21, 23, 21, 23, 0},
-    {"Design QA", "\"Design QA\"", "Design QA", "'Design QA'", 9, 11, 9, 11, 0},
-    {"Brand Guidelines", "\"Brand Guidelines\"", "Brand Guidelines", "'Brand Guidelines'", 16, 18, 16, 18, 0},
-    {"User Flow Design", "\"User Flow Design\"", "User Flow Design", "'User Flow Design'", 16, 18, 16, 18, 0},
-    {"Information Design", "\"Information Design\"", "Information Design", "'Information Design'", 18, 20, 18, 20, 0},
-    {"Cross-Functional Collaboration", "\"Cross-Functional Collaboration\"", "Cross-Functional Collaboration", "'Cross-Functional Collaboration'", 30, 32, 30, 32, 0},
-    {"Wireframe to Prototype Handoff", "\"Wireframe to Prototype Handoff\"", "Wireframe to Prototype Handoff", "'Wireframe to Prototype Handoff'", 30, 32, 30, 32, 0},
-    {"Market Trend Analysis", "\"Market Trend Analysis\"", "Market Trend Analysis", "'Market Trend Analysis'", 21, 23, 21, 23, 0},
-    {"Design Metrics", "\"Design Metrics\"", "Design Metrics", "'Design Metrics'", 14, 16, 14, 16, 0},
-    {"Usability Heuristics", "\"Usability Heuristics\"", "Usability Heuristics", "'Usability Heuristics'", 20, 22, 20, 22, 0},
-    {"Customer Journey Optimization", "\"Customer Journey Optimization\"", "Customer Journey Optimization", "'Customer Journey Optimization'", 29, 31, 29, 31, 0},
-    {"Certified Scrum Product Owner (CSPO)", "\"Certified Scrum Product Owner (CSPO)\"", "Certified Scrum Product Owner (CSPO)", "'Certified Scrum Product Owner (CSPO)'", 36, 38, 36, 38, 0},
-    {"Professional Scrum Product Owner (PSPO)", "\"Professional Scrum Product Owner (PSPO)\"", "Professional Scrum Product Owner (PSPO)", "'Professional Scrum Product Owner (PSPO)'", 39, 41, 39, 41, 0},
-    {"Pragmatic Institute Certified (PMC)", "\"Pragmatic Institute Certified (PMC)\"", "Pragmatic Institute Certified (PMC)", "'Pragmatic Institute Certified (PMC)'", 35, 37, 35, 37, 0},
-    {"Certified UX Designer (NNG)", "\"Certified UX Designer (NNG)\"", "Certified UX Designer (NNG)", "'Certified UX Designer (NNG)'", 27, 29, 27, 29, 0},
-    {"Interaction Design Foundation Certification", "\"Interaction Design Foundation Certification\"", "Interaction Design Foundation Certification", "'Interaction Design Foundation Certification'", 43, 45, 43, 45, 0},
-    {"Google UX Design Professional Certificate", "\"Google UX Design Professional Certificate\"", "Google UX Design Professional Certificate", "'Google UX Design Professional Certificate'", 41, 43, 41, 43, 0},
-    {"Adobe Certified Expert (ACE) \342\200\223 UX/UI", "\"Adobe Certified Expert (ACE) \342\200\223 UX/UI\"", "Adobe Certified Expert (ACE) \342\200\223 UX/UI", "'Adobe Certified Expert (ACE) \342\200\223 UX/UI'", 38, 40, 38, 40, 0},
-    {"Certified Usability Analyst (CUA)", "\"Certified Usability Analyst (CUA)\"", "Certified Usability Analyst (CUA)", "'Certified Usability Analyst (CUA)'", 33, 35, 33, 35, 0},
-    {"Certified Product Manager (CPM)", "\"Certified Product Manager (CPM)\"", "Certified Product Manager (CPM)", "'Certified Product Manager (CPM)'", 31, 33, 31, 33, 0},
-    {"SAFe Product Owner / Product Manager (POPM)", "\"SAFe Product Owner / Product Manager (POPM)\"", "SAFe Product Owner / Product Manager (POPM)", "'SAFe Product Owner / Product Manager (POPM)'", 43, 45, 43, 45, 0},
-    {"Design Thinking Certification (IDEO/Stanford)", "\"Design Thinking Certification (IDEO/Stanford)\"", "Design Thinking Certification (IDEO/Stanford)", "'Design Thinking Certification (IDEO/Stanford)'", 45, 47, 45, 47, 0},
-    {"Human-Centered Design Certification", "\"Human-Centered Design Certification\"", "Human-Centered Design Certification", "'Human-Centered Design Certification'", 35, 37, 35, 37, 0},
-    {"UX Research Certification", "\"UX Research Certification\"", "UX Research Certification", "'UX Research Certification'", 25, 27, 25, 27, 0},
-    {"UI Design Certification", "\"UI Design Certification\"", "UI Design Certification", "'UI Design Certification'", 23, 25, 23, 25, 0},
-    {"Mobile UX Design Certification", "\"Mobile UX Design Certification\"", "Mobile UX Design Certification", "'Mobile UX Design Certification'", 30, 32, 30, 32, 0},
-    {"UX Strategy Certification", "\"UX Strategy Certification\"", "UX Strategy Certification", "'UX Strategy Certification'", 25, 27, 25, 27, 0},
-    {"Digital Product Management Certification", "\"Digital Product Management Certification\"", "Digital Product Management Certification", "'Digital Product Management Certification'", 40, 42, 40, 42, 0},
-    {"Product Analytics Certification", "\"Product Analytics Certification\"", "Product Analytics Certification", "'Product Analytics Certification'", 31, 33, 31, 33, 0},
-    {"Visual Design Certification", "\"Visual Design Certification\"", "Visual Design Certification", "'Visual Design Certification'", 27, 29, 27, 29, 0},
-    {"Interaction Design Certification", "\"Interaction Design Certification\"", "Interaction Design Certification", "'Interaction Design Certification'", 32, 34, 32, 34, 0},
-    {"Information Architecture Certification", "\"Information Architecture Certification\"", "Information Architecture Certification", "'Information Architecture Certification'", 38, 40, 38, 40, 0},
-    {"Certified Growth Product Manager", "\"Certified Growth Product Manager\"", "Certified Growth Product Manager", "'Certified Growth Product Manager'", 32, 34, 32, 34, 0},
-    {"Lean UX Certification", "\"Lean UX Certification\"", "Lean UX Certification", "'Lean UX Certification'", 21, 23, 21, 23, 0},
-    {"UX Leadership Certification", "\"UX Leadership Certification\"", "UX Leadership Certification", "'UX Leadership Certification'", 27, 29, 27, 29, 0},
-    {"Certified Technical Product Manager", "\"Certified Technical Product Manager\"", "Certified Technical Product Manager", "'Certified Technical Product Manager'", 35, 37, 35, 37, 0},
-    {"Product Operations Certification", "\"Product Operations Certification\"", "Product Operations Certification", "'Product Operations Certification'", 32, 34, 32, 34, 0},
-    {"Certified New Product Development Professional (NPDP)", "\"Certified New Product Development Professional (NPDP)\"", "Certified New Product Development Professional (NPDP)", "'Certified New Product Development Professional (NPDP)'", 53, 55, 53, 55, 0},
-    {"VP/Director Product Leadership Program", "\"VP/Director Product Leadership Program\"", "VP/Director Product Leadership Program", "'VP/Director Product Leadership Program'", 38, 40, 38, 40, 0},
-    {"Chief Product Officer (CPO) Executive Program", "\"Chief Product Officer (CPO) Executive Program\"", "Chief Product Officer (CPO) Executive Program", "'Chief Product Officer (CPO) Executive Program'", 45, 47, 45, 47, 0},
-    {"Technical Support Engineer", "\"Technical Support Engineer\"", "Technical Support Engineer", "'Technical Support Engineer'", 26, 28, 26, 28, 0},
-    {"Helpdesk Technician / Analyst", "\"Helpdesk Technician / Analyst\"", "Helpdesk Technician / Analyst", "'Helpdesk Technician / Analyst'", 29, 31, 29, 31, 0},
-    {"Customer Success Engineer", "\"Customer Success Engineer\"", "Customer Success Engineer", "'Customer Success Engineer'", 25, 27, 25, 27, 0},
-    {"DevOps Support Specialist", "\"DevOps Support Specialist\"", "DevOps Support Specialist", "'DevOps Support Specialist'", 25, 27, 25, 27, 0},
-    {"System Administrator", "\"System Administrator\"", "System Administrator", "'System Administrator'", 20, 22, 20, 22, 0},
-    {"Database Administrator", "\"Database Administrator\"", "Database Administrator", "'Database Administrator'", 22, 24, 22, 24, 0},
-    {"Database Developer", "\"Database Developer\"", "Database Developer", "'Database Developer'", 18, 20, 18, 20, 0},
-    {"Network Administrator", "\"Network Administrator\"", "Network Administrator", "'Network Administrator'", 21, 23, 21, 23, 0},
-    {"IT Support Specialist", "\"IT Support Specialist\"", "IT Support Specialist", "'IT Support Specialist'", 21, 23, 21, 23, 0},
-    {"IT Project Manager", "\"IT Project Manager\"", "IT Project Manager", "'IT Project Manager'", 18, 20, 18, 20, 0},
-    {"IT Business Analyst", "\"IT Business Analyst\"", "IT Business Analyst", "'IT Business Analyst'", 19, 21, 19, 21, 0},
-    {"Digital Transformation Manager", "\"Digital Transformation Manager\"", "Digital Transformation Manager", "'Digital Transformation Manager'", 30, 32, 30, 32, 0},
-    {"Solutions Consultant", "\"Solutions Consultant\"", "Solutions Consultant", "'Solutions Consultant'", 20, 22, 20, 22, 0},
-    {"Technology Consultant", "\"Technology Consultant\"", "Technology Consultant", "'Technology Consultant'", 21, 23, 21, 23, 0},
-    {"Technical Account Manager", "\"Technical Account Manager\"", "Technical Account Manager", "'Technical Account Manager'", 25, 27, 25, 27, 0},
-    {"Support / Ops / Other Tech Roles", "\"Support / Ops / Other Tech Roles\"", "Support / Ops / Other Tech Roles", "'Support / Ops / Other Tech Roles'", 32, 34, 32, 34, 0},
-    {"Troubleshooting & Problem Solving", "\"Troubleshooting & Problem Solving\"", "Troubleshooting & Problem Solving", "'Troubleshooting & Problem Solving'", 33, 35, 33, 35, 0},
-    {"System Administration (Windows/Linux)", "\"System Administration (Windows/Linux)\"", "System Administration (Windows/Linux)", "'System Administration (Windows/Linux)'", 37, 39, 37, 39, 0},
-    {"Network Administration", "\"Network Administration\"", "Network Administration", "'Network Administration'", 22, 24, 22, 24, 0},
-    {"Database Administration (SQL/Oracle/MySQL)", "\"Database Administration (SQL/Oracle/MySQL)\"", "Database Administration (SQL/Oracle/MySQL)", "'Database Administration (SQL/Oracle/MySQL)'", 42, 44, 42, 44, 0},
-    {"Active Directory", "\"Active Directory\"", "Active Directory", "'Active Directory'", 16, 18, 16, 18, 0},
-    {"VPN & Firewall Configuration", "\"VPN & Firewall Configuration\"", "VPN & Firewall Configuration", "'VPN & Firewall Configuration'", 28, 30, 28, 30, 0},
-    {"ITIL/Service Management", "\"ITIL/Service Management\"", "ITIL/Service Management", "'ITIL/Service Management'", 23, 25, 23, 25, 0},
-    {"Helpdesk Ticketing Systems (JIRA, ServiceNow)", "\"Helpdesk Ticketing Systems (JIRA, ServiceNow)\"", "\"Helpdesk Ticketing Systems (JIRA, ServiceNow)\"", "'Helpdesk Ticketing Systems (JIRA, ServiceNow)'", 45, 47, 47, 47, 1},
-    {"Remote Support Tools", "\"Remote Support Tools\"", "Remote Support Tools", "'Remote Support Tools'", 20, 22, 20, 22, 0},
-    {"Hardware & Software Installation", "\"Hardware & Software Installation\"", "Hardware & Software Installation", "'Hardware & Software Installation'", 32, 34, 32, 34, 0},
-    {"Monitoring Tools (Nagios, Zabbix)", "\"Monitoring Tools (Nagios, Zabbix)\"", "\"Monitoring Tools (Nagios, Zabbix)\"", "'Monitoring Tools (Nagios, Zabbix)'", 33, 35, 35, 35, 1},
-    {"Backup & Recovery Solutions", "\"Backup & Recovery Solutions\"", "Backup & Recovery Solutions", "'Backup & Recovery Solutions'", 27, 29, 27, 29, 0},
-    {"Scripting (Python, Bash, PowerShell)", "\"Scripting (Python, Bash, PowerShell)\"", "\"Scripting (Python, Bash, PowerShell)\"", "'Scripting (Python, Bash, PowerShell)'", 36, 38, 38, 38, 1},
-    {"DevOps Basics", "\"DevOps Basics\"", "DevOps Basics", "'DevOps Basics'", 13, 15, 13, 15, 0},
-    {"CI/CD Knowledge", "\"CI/CD Knowledge\"", "CI/CD Knowledge", "'CI/CD Knowledge'", 15, 17, 15, 17, 0},
-    {"Configuration Management (Ansible, Puppet)", "\"Configuration Management (Ansible, Puppet)\"", "\"Configuration Management (Ansible, Puppet)\"", "'Configuration Management (Ansible, Puppet)'", 42, 44, 44, 44, 1},
-    {"Patch Management", "\"Patch Management\"", "Patch Management", "'Patch Management'", 16, 18, 16, 18, 0},
-    {"IT Project Coordination", "\"IT Project Coordination\"", "IT Project Coordination", "'IT Project Coordination'", 23, 25, 23, 25, 0},
-    {"IT Asset Management", "\"IT Asset Management\"", "IT Asset Management", "'IT Asset Management'", 19, 21, 19, 21, 0},
-    {"Database Querying (SQL)", "\"Database Querying (SQL)\"", "Database Querying (SQL)", "'Database Querying (SQL)'", 23, 25, 23, 25, 0},
-    {"Network Troubleshooting Tools", "\"Network Troubleshooting Tools\"", "Network Troubleshooting Tools", "'Network Troubleshooting Tools'", 29, 31, 29, 31, 0},
-    {"Cloud Infrastructure Management", "\"Cloud Infrastructure Management\"", "Cloud Infrastructure Management", "'Cloud Infrastructure Management'", 31, 33, 31, 33, 0},
-    {"Server Maintenance", "\"Server Maintenance\"", "Server Maintenance", "'Server Maintenance'", 18, 20, 18, 20, 0},
-    {"Problem Management", "\"Problem Management\"", "Problem Management", "'Problem Management'", 18, 20, 18, 20, 0},
-    {"Service Level Agreement (SLA) Management", "\"Service Level Agreement (SLA) Management\"", "Service Level Agreement (SLA) Management", "'Service Level Agreement (SLA) Management'", 40, 42, 40, 42, 0},
-    {"IT Security Best Practices", "\"IT Security Best Practices\"", "IT Security Best Practices", "'IT Security Best Practices'", 26, 28, 26, 28, 0},
-    {"Collaboration Tools (Teams, Slack)", "\"Collaboration Tools (Teams, Slack)\"", "\"Collaboration Tools (Teams, Slack)\"", "'Collaboration Tools (Teams, Slack)'", 34, 36, 36, 36, 1},
-    {"User Training & Support", "\"User Training & Support\"", "User Training & Support", "'User Training & Support'", 23, 25, 23, 25, 0},
-    {"Remote Desktop Tools", "\"Remote Desktop Tools\"", "Remote Desktop Tools", "'Remote Desktop Tools'", 20, 22, 20, 22, 0},
-    {"Version Control Basics (Git)", "\"Version Control Basics (Git)\"", "Version Control Basics (Git)", "'Version Control Basics (Git)'", 28, 30, 28, 30, 0},
-    {"Software Deployment", "\"Software Deployment\"", "Software Deployment", "'Software Deployment'", 19, 21, 19, 21, 0},
-    {"System Backup & Recovery", "\"System Backup & Recovery\"", "System Backup & Recovery", "'System Backup & Recovery'", 24, 26, 24, 26, 0},
-    {"Network Security Tools", "\"Network Security Tools\"", "Network Security Tools", "'Network Security Tools'", 22, 24, 22, 24, 0},
-    {"Monitoring Dashboards", "\"Monitoring Dashboards\"", "Monitoring Dashboards", "'Monitoring Dashboards'", 21, 23, 21, 23, 0},
-    {"Access Control Management", "\"Access Control Management\"", "Access Control Management", "'Access Control Management'", 25, 27, 25, 27, 0},
-    {"Desktop Support Tools", "\"Desktop Support Tools\"", "Desktop Support Tools", "'Desktop Support Tools'", 21, 23, 21, 23, 0},
-    {"Ticket Prioritization", "\"Ticket Prioritization\"", "Ticket Prioritization", "'Ticket Prioritization'", 21, 23, 21, 23, 0},
-    {"Troubleshooting Documentation", "\"Troubleshooting Documentation\"", "Troubleshooting Documentation", "'Troubleshooting Documentation'", 29, 31, 29, 31, 0},
-    {"Endpoint Management", "\"Endpoint Management\"", "Endpoint Management", "'Endpoint Management'", 19, 21, 19, 21, 0},
-    {"Virtual Desktop Infrastructure", "\"Virtual Desktop Infrastructure\"", "Virtual Desktop Infrastructure", "'Virtual Desktop Infrastructure'", 30, 32, 30, 32, 0},
-    {"Patch Deployment Automation", "\"Patch Deployment Automation\"", "Patch Deployment Automation", "'Patch Deployment Automation'", 27, 29, 27, 29, 0},
-    {"Server Virtualization", "\"Server Virtualization\"", "Server Virtualization", "'Server Virtualization'", 21, 23, 21, 23, 0},
-    {"CompTIA A+", "\"CompTIA A+\"", "CompTIA A+", "'CompTIA A+'", 10, 12, 10, 12, 0},
-    {"Microsoft Certified: Modern Desktop Administrator", "\"Microsoft Certified: Modern Desktop Administrator\"", "Microsoft Certified: Modern Desktop Administrator", "'Microsoft Certified: Modern Desktop Administrator'", 49, 51, 49, 51, 0},
-    {"Microsoft Certified: Windows Server", "\"Microsoft Certified: Windows Server\"", "Microsoft Certified: Windows Server", "'Microsoft Certified: Windows Server'", 35, 37, 35, 37, 0},
-    {"Cisco CCNA", "\"Cisco CCNA\"", "Cisco CCNA", "'Cisco CCNA'", 10, 12, 10, 12, 0},
-    {"Cisco CCNP", "\"Cisco CCNP\"", "Cisco CCNP", "'Cisco CCNP'", 10, 12, 10, 12, 0},
-    {"AWS Certified Cloud Practitioner", "\"AWS Certified Cloud Practitioner\"", "AWS Certified Cloud Practitioner", "'AWS Certified Cloud Practitioner'", 32, 34, 32, 34, 0},
-    {"Red Hat Certified System Administrator (RHCSA)", "\"Red Hat Certified System Administrator (RHCSA)\"", "Red Hat Certified System Administrator (RHCSA)", "'Red Hat Certified System Administrator (RHCSA)'", 46, 48, 46, 48, 0},
-    {"Certified Technical Support Specialist", "\"Certified Technical Support Specialist\"", "Certified Technical Support Specialist", "'Certified Technical Support Specialist'", 38, 40, 38, 40, 0},
-    {"HDI Support Center Analyst", "\"HDI Support Center Analyst\"", "HDI Support Center Analyst", "'HDI Support Center Analyst'", 26, 28, 26, 28, 0},
-    {"Certified System Administrator", "\"Certified System Administrator\"", "Certified System Administrator", "'Certified System Administrator'", 30, 32, 30, 32, 0},
-    {"Database Administrator Certified Professional", "\"Database Administrator Certified Professional\"", "Database Administrator Certified Professional", "'Database Administrator Certified Professional'", 45, 47, 45, 47, 0},
-    {"Oracle Database Administrator", "\"Oracle Database Administrator\"", "Oracle Database Administrator", "'Oracle Database Administrator'", 29, 31, 29, 31, 0},
-    {"Microsoft SQL Server Certification", "\"Microsoft SQL Server Certification\"", "Microsoft SQL Server Certification", "'Microsoft SQL Server Certification'", 34, 36, 34, 36, 0},
-    {"Certified DevOps Practitioner", "\"Certified DevOps Practitioner\"", "Certified DevOps Practitioner", "'Certified DevOps Practitioner'", 29, 31, 29, 31, 0},
-    {"Kubernetes Administrator (CKA)", "\"Kubernetes Administrator (CKA)\"", "Kubernetes Administrator (CKA)", "'Kubernetes Administrator (CKA)'", 30, 32, 30, 32, 0},
-    {"Azure Administrator Associate", "\"Azure Administrator Associate\"", "Azure Administrator Associate", "'Azure Administrator Associate'", 29, 31, 29, 31, 0},
-    {"Azure Solutions Architect Expert", "\"Azure Solutions Architect Expert\"", "Azure Solutions Architect Expert", "'Azure Solutions Architect Expert'", 32, 34, 32, 34, 0},
-    {"Google Cloud Associate Cloud Engineer", "\"Google Cloud Associate Cloud Engineer\"", "Google Cloud Associate Cloud Engineer", "'Google Cloud Associate Cloud Engineer'", 37, 39, 37, 39, 0},
-    {"IT Service Management Certification", "\"IT Service Management Certification\"", "IT Service Management Certification", "'IT Service Management Certification'", 35, 37, 35, 37, 0},
-    {"IT Business Analysis Certification", "\"IT Business Analysis Certification\"", "IT Business Analysis Certification", "'IT Business Analysis Certification'", 34, 36, 34, 36, 0},
-    {"Certified Solutions Consultant", "\"Certified Solutions Consultant\"", "Certified Solutions Consultant", "'Certified Solutions Consultant'", 30, 32, 30, 32, 0},
-    {"Junior Software Developer", "\"Junior Software Developer\"", "Junior Software Developer", "'Junior Software Developer'", 25, 27, 25, 27, 0},
-    {"Junior Software Engineer", "\"Junior Software Engineer\"", "Junior Software Engineer", "'Junior Software Engineer'", 24, 26, 24, 26, 0},
-    {"Junior Frontend Developer", "\"Junior Frontend Developer\"", "Junior Frontend Developer", "'Junior Frontend Developer'", 25, 27, 25, 27, 0},
-    {"Junior Backend Developer", "\"Junior Backend Developer\"", "Junior Backend Developer", "'Junior Backend Developer'", 24, 26, 24, 26, 0},
-    {"Entry-Level Web Developer", "\"Entry-Level Web Developer\"", "Entry-Level Web Developer", "'Entry-Level Web Developer'", 25, 27, 25, 27, 0},
-    {"Entry-Level QA Engineer", "\"Entry-Level QA Engineer\"", "Entry-Level QA Engineer", "'Entry-Level QA Engineer'", 23, 25, 23, 25, 0},
-    {"Intern - Software Engineering", "\"Intern - Software Engineering\"", "Intern - Software Engineering", "'Intern - Software Engineering'", 29, 31, 29, 31, 0},
-    {"Graduate Developer", "\"Graduate Developer\"", "Graduate Developer", "'Graduate Developer'", 18, 20, 18, 20, 0},
-    {"Junior / Entry Level Titles", "\"Junior / Entry Level Titles\"", "Junior / Entry Level Titles", "'Junior / Entry Level Titles'", 27, 29, 27, 29, 0},
-    {"Programming Basics (Python, Java, C#)", "\"Programming Basics (Python, Java, C#)\"", "\"Programming Basics (Python, Java, C#)\"", "'Programming Basics (Python, Java, C#)'", 37, 39, 39, 39, 1},
-    {"Version Control (Git, GitHub)", "\"Version Control (Git, GitHub)\"", "\"Version Control (Git, GitHub)\"", "'Version Control (Git, GitHub)'", 29, 31, 31, 31, 1},
-    {"HTML/CSS/JavaScript", "\"HTML/CSS/JavaScript\"", "HTML/CSS/JavaScript", "'HTML/CSS/JavaScript'", 19, 21, 19, 21, 0},
-    {"Database Basics (SQL/NoSQL)", "\"Database Basics (SQL/NoSQL)\"", "Database Basics (SQL/NoSQL)", "'Database Basics (SQL/NoSQL)'", 27, 29, 27, 29, 0},
-    {"Basic Algorithm & Data Structures", "\"Basic Algorithm & Data Structures\"", "Basic Algorithm & Data Structures", "'Basic Algorithm & Data Structures'", 33, 35, 33, 35, 0},
-    {"Object-Oriented Programming", "\"Object-Oriented Programming\"", "Object-Oriented Programming", "'Object-Oriented Programming'", 27, 29, 27, 29, 0},
-    {"Web Development Fundamentals", "\"Web Development Fundamentals\"", "Web Development Fundamentals", "'Web Development Fundamentals'", 28, 30, 28, 30, 0},
-    {"API Integration Basics", "\"API Integration Basics\"", "API Integration Basics", "'API Integration Basics'", 22, 24, 22, 24, 0},
-    {"IDE Familiarity (VSCode, IntelliJ, Eclipse)", "\"IDE Familiarity (VSCode, IntelliJ, Eclipse)\"", "\"IDE Familiarity (VSCode, IntelliJ, Eclipse)\"", "'IDE Familiarity (VSCode, IntelliJ, Eclipse)'", 43, 45, 45, 45, 1},
-    {"Basic Linux/Windows Commands", "\"Basic Linux/Windows Commands\"", "Basic Linux/Windows Commands", "'Basic Linux/Windows Commands'", 28, 30, 28, 30, 0},
-    {"Command Line Tools", "\"Command Line Tools\"", "Command Line Tools", "'Command Line Tools'", 18, 20, 18, 20, 0},
-    {"Code Documentation", "\"Code Documentation\"", "Code Documentation", "'Code Documentation'", 18, 20, 18, 20, 0},
-    {"Agile/Scrum Knowledge", "\"Agile/Scrum Knowledge\"", "Agile/Scrum Knowledge", "'Agile/Scrum Knowledge'", 21, 23, 21, 23, 0},
-    {"Basic Networking Knowledge", "\"Basic Networking Knowledge\"", "Basic Networking Knowledge", "'Basic Networking Knowledge'", 26, 28, 26, 28, 0},
-    {"Basic Cloud Knowledge (AWS/Azure/GCP)", "\"Basic Cloud Knowledge (AWS/Azure/GCP)\"", "Basic Cloud Knowledge (AWS/Azure/GCP)", "'Basic Cloud Knowledge (AWS/Azure/GCP)'", 37, 39, 37, 39, 0},
-    {"Mobile Development Basics", "\"Mobile Development Basics\"", "Mobile Development Basics", "'Mobile Development Basics'", 25, 27, 25, 27, 0},
-    {"Automation Tools Introduction", "\"Automation Tools Introduction\"", "Automation Tools Introduction", "'Automation Tools Introduction'", 29, 31, 29, 31, 0},
-    {"Software Deployment Basics", "\"Software Deployment Basics\"", "Software Deployment Basics", "'Software Deployment Basics'", 26, 28, 26, 28, 0},
-    {"Front-End Framework Basics (React, Angular, Vue)", "\"Front-End Framework Basics (React, Angular, Vue)\"", "\"Front-End Framework Basics (React, Angular, Vue)\"", "'Front-End Framework Basics (React, Angular, Vue)'", 48, 50, 50, 50, 1},
-    {"Back-End Framework Basics (Node, Django, Spring)", "\"Back-End Framework Basics (Node, Django, Spring)\"", "\"Back-End Framework Basics (Node, Django, Spring)\"", "'Back-End Framework Basics (Node, Django, Spring)'", 48, 50, 50, 50, 1},
-    {"Testing Fundamentals", "\"Testing Fundamentals\"", "Testing Fundamentals", "'Testing Fundamentals'", 20, 22, 20, 22, 0},
-    {"Git Workflow Basics", "\"Git Workflow Basics\"", "Git Workflow Basics", "'Git Workflow Basics'", 19, 21, 19, 21, 0},
-    {"Package Managers (npm, pip, Maven)", "\"Package Managers (npm, pip, Maven)\"", "\"Package Managers (npm, pip, Maven)\"", "'Package Managers (npm, pip, Maven)'", 34, 36, 36, 36, 1},
-    {"Dependency Management", "\"Dependency Management\"", "Dependency Management", "'Dependency Management'", 21, 23, 21, 23, 0},
-    {"Basic UX/UI Principles", "\"Basic UX/UI Principles\"", "Basic UX/UI Principles", "'Basic UX/UI Principles'", 22, 24, 22, 24, 0},
-    {"Collaboration Tools (JIRA, Slack, Trello)", "\"Collaboration Tools (JIRA, Slack, Trello)\"", "\"Collaboration Tools (JIRA, Slack, Trello)\"", "'Collaboration Tools (JIRA, Slack, Trello)'", 41, 43, 43, 43, 1},
-    {"Terminal & Shell Basics", "\"Terminal & Shell Basics\"", "Terminal & Shell Basics", "'Terminal & Shell Basics'", 23, 25, 23, 25, 0},
-    {"Version Control Branching", "\"Version Control Branching\"", "Version Control Branching", "'Version Control Branching'", 25, 27, 25, 27, 0},
-    {"API Testing Basics (Postman)", "\"API Testing Basics (Postman)\"", "API Testing Basics (Postman)", "'API Testing Basics (Postman)'", 28, 30, 28, 30, 0},
-    {"Code Review Practices", "\"Code Review Practices\"", "Code Review Practices", "'Code Review Practices'", 21, 23, 21, 23, 0},
-    {"Basic Cloud CLI Tools", "\"Basic Cloud CLI Tools\"", "Basic Cloud CLI Tools", "'Basic Cloud CLI Tools'", 21, 23, 21, 23, 0},
-    {"Logging Basics", "\"Logging Basics\"", "Logging Basics", "'Logging Basics'", 14, 16, 14, 16, 0},
-    {"Simple Automation Scripts", "\"Simple Automation Scripts\"", "Simple Automation Scripts", "'Simple Automation Scripts'", 25, 27, 25, 27, 0},
-    {"Basic Security Principles", "\"Basic Security Principles\"", "Basic Security Principles", "'Basic Security Principles'", 25, 27, 25, 27, 0},
-    {"Software Installation & Configuration", "\"Software Installation & Configuration\"", "Software Installation & Configuration", "'Software Installation & Configuration'", 37, 39, 37, 39, 0},
-    {"Virtual Machines Basics", "\"Virtual Machines Basics\"", "Virtual Machines Basics", "'Virtual Machines Basics'", 23, 25, 23, 25, 0},
-    {"Basic ERP/SaaS Knowledge", "\"Basic ERP/SaaS Knowledge\"", "Basic ERP/SaaS Knowledge", "'Basic ERP/SaaS Knowledge'", 24, 26, 24, 26, 0},
-    {"Continuous Learning & Adaptability", "\"Continuous Learning & Adaptability\"", "Continuous Learning & Adaptability", "'Continuous Learning & Adaptability'", 34, 36, 34, 36, 0},
-    {"Testing Automation Introduction", "\"Testing Automation Introduction\"", "Testing Automation Introduction", "'Testing Automation Introduction'", 31, 33, 31, 33, 0},
-    {"Build Tools (Gradle, npm)", "\"Build Tools (Gradle, npm)\"", "\"Build Tools (Gradle, npm)\"", "'Build Tools (Gradle, npm)'", 25, 27, 27, 27, 1},
-    {"Basic GitHub Actions", "\"Basic GitHub Actions\"", "Basic GitHub Actions", "'Basic GitHub Actions'", 20, 22, 20, 22, 0},
-    {"Code Style & Linting", "\"Code Style & Linting\"", "Code Style & Linting", "'Code Style & Linting'", 20, 22, 20, 22, 0},
-    {"Basic Server Knowledge", "\"Basic Server Knowledge\"", "Basic Server Knowledge", "'Basic Server Knowledge'", 22, 24, 22, 24, 0},
-    {"Monitoring Fundamentals", "\"Monitoring Fundamentals\"", "Monitoring Fundamentals", "'Monitoring Fundamentals'", 23, 25, 23, 25, 0},
-    {"Problem Documentation", "\"Problem Documentation\"", "Problem Documentation", "'Problem Documentation'", 21, 23, 21, 23, 0},
-    {"Entry-Level DevOps Concepts", "\"Entry-Level DevOps Concepts\"", "Entry-Level DevOps Concepts", "'Entry-Level DevOps Concepts'", 27, 29, 27, 29, 0},
-    {"CompTIA IT Fundamentals (ITF+)", "\"CompTIA IT Fundamentals (ITF+)\"", "CompTIA IT Fundamentals (ITF+)", "'CompTIA IT Fundamentals (ITF+)'", 30, 32, 30, 32, 0},
-    {"Microsoft Technology Associate (MTA)", "\"Microsoft Technology Associate (MTA)\"", "Microsoft Technology Associate (MTA)", "'Microsoft Technology Associate (MTA)'", 36, 38, 36, 38, 0},
-    {"Cisco Certified Technician (CCT)", "\"Cisco Certified Technician (CCT)\"", "Cisco Certified Technician (CCT)", "'Cisco Certified Technician (CCT)'", 32, 34, 32, 34, 0},
-    {"Google Cloud Digital Leader", "\"Google Cloud Digital Leader\"", "Google Cloud Digital Leader", "'Google Cloud Digital Leader'", 27, 29, 27, 29, 0},
-    {"IBM Cybersecurity Fundamentals", "\"IBM Cybersecurity Fundamentals\"", "IBM Cybersecurity Fundamentals", "'IBM Cybersecurity Fundamentals'", 30, 32, 30, 32, 0},
-    {"Oracle Database Foundations", "\"Oracle Database Foundations\"", "Oracle Database Foundations", "'Oracle Database Foundations'", 27, 29, 27, 29, 0},
-    {"Python Programming Certification", "\"Python Programming Certification\"", "Python Programming Certification", "'Python Programming Certification'", 32, 34, 32, 34, 0},
-    {"Java SE Programmer Certification", "\"Java SE Programmer Certification\"", "Java SE Programmer Certification", "'Java SE Programmer Certification'", 32, 34, 32, 34, 0},
-    {"Scrum Foundations Certified", "\"Scrum Foundations Certified\"", "Scrum Foundations Certified", "'Scrum Foundations Certified'", 27, 29, 27, 29, 0},
-    {"Agile Fundamentals Certification", "\"Agile Fundamentals Certification\"", "Agile Fundamentals Certification", "'Agile Fundamentals Certification'", 32, 34, 32, 34, 0},
-    {"Git & GitHub Essentials", "\"Git & GitHub Essentials\"", "Git & GitHub Essentials", "'Git & GitHub Essentials'", 23, 25, 23, 25, 0},
-    {"HTML, CSS & JavaScript Foundations", "\"HTML, CSS & JavaScript Foundations\"", "\"HTML, CSS & JavaScript Foundations\"", "'HTML, CSS & JavaScript Foundations'", 34, 36, 36, 36, 1},
-    {"Linux Essentials", "\"Linux Essentials\"", "Linux Essentials", "'Linux Essentials'", 16, 18, 16, 18, 0},
-    {"SQL Fundamentals", "\"SQL Fundamentals\"", "SQL Fundamentals", "'SQL Fundamentals'", 16, 18, 16, 18, 0},
-    {"Fundamentals of Cloud Computing", "\"Fundamentals of Cloud Computing\"", "Fundamentals of Cloud Computing", "'Fundamentals of Cloud Computing'", 31, 33, 31, 33, 0},
-    {"Entry-Level Data Analytics Certification", "\"Entry-Level Data Analytics Certification\"", "Entry-Level Data Analytics Certification", "'Entry-Level Data Analytics Certification'", 40, 42, 40, 42, 0},
-    {"Junior QA Testing Certification", "\"Junior QA Testing Certification\"", "Junior QA Testing Certification", "'Junior QA Testing Certification'", 31, 33, 31, 33, 0},
-    {"Software Development Foundations", "\"Software Development Foundations\"", "Software Development Foundations", "'Software Development Foundations'", 32, 34, 32, 34, 0},
-    {"Junior DevOps Essentials", "\"Junior DevOps Essentials\"", "Junior DevOps Essentials", "'Junior DevOps Essentials'", 24, 26, 24, 26, 0},
-    {"Basic Networking Certification", "\"Basic Networking Certification\"", "Basic Networking Certification", "'Basic Networking Certification'", 30, 32, 30, 32, 0},
-    {"Cybersecurity Fundamentals", "\"Cybersecurity Fundamentals\"", "Cybersecurity Fundamentals", "'Cybersecurity Fundamentals'", 26, 28, 26, 28, 0},
-    {"Intro to AI / ML Certification", "\"Intro to AI / ML Certification\"", "Intro to AI / ML Certification", "'Intro to AI / ML Certification'", 30, 32, 30, 32, 0},
-    {"Junior Python Developer", "\"Junior Python Developer\"", "Junior Python Developer", "'Junior Python Developer'", 23, 25, 23, 25, 0},
-    {"Junior Web Developer", "\"Junior Web Developer\"", "Junior Web Developer", "'Junior Web Developer'", 20, 22, 20, 22, 0},
-    {"Entry-Level Software Engineering Certificate", "\"Entry-Level Software Engineering Certificate\"", "Entry-Level Software Engineering Certificate", "'Entry-Level Software Engineering Certificate'", 44, 46, 44, 46, 0},
-    {"Internship Readiness Certification", "\"Internship Readiness Certification\"", "Internship Readiness Certification", "'Internship Readiness Certification'", 34, 36, 34, 36, 0},
-    {"Release Manager", "\"Release Manager\"", "Release Manager", "'Release Manager'", 15, 17, 15, 17, 0},
-    {"Automation Engineer", "\"Automation Engineer\"", "Automation Engineer", "'Automation Engineer'", 19, 21, 19, 21, 0},
-    {"DevSecOps Engineer", "\"DevSecOps Engineer\"", "DevSecOps Engineer", "'DevSecOps Engineer'", 18, 20, 18, 20, 0},
-    {"ML Ops Engineer", "\"ML Ops Engineer\"", "ML Ops Engineer", "'ML Ops Engineer'", 15, 17, 15, 17, 0},
-    {"Embedded Software Engineer", "\"Embedded Software Engineer\"", "Embedded Software Engineer", "'Embedded Software Engineer'", 26, 28, 26, 28, 0},
-    {"Observability Engineer", "\"Observability Engineer\"", "Observability Engineer", "'Observability Engineer'", 22, 24, 22, 24, 0},
-    {"Solutions Engineer", "\"Solutions Engineer\"", "Solutions Engineer", "'Solutions Engineer'", 18, 20, 18, 20, 0},
-    {"Integration Engineer", "\"Integration Engineer\"", "Integration Engineer", "'Integration Engineer'", 20, 22, 20, 22, 0},
-    {"API Integration Specialist", "\"API Integration Specialist\"", "API Integration Specialist", "'API Integration Specialist'", 26, 28, 26, 28, 0},
-    {"Misc / Cross-cutting Titles", "\"Misc / Cross-cutting Titles\"", "Misc / Cross-cutting Titles", "'Misc / Cross-cutting Titles'", 27, 29, 27, 29, 0},
-    {"Automation Tools (Jenkins, GitHub Actions)", "\"Automation Tools (Jenkins, GitHub Actions)\"", "\"Automation Tools (Jenkins, GitHub Actions)\"", "'Automation Tools (Jenkins, GitHub Actions)'", 42, 44, 44, 44, 1},
-    {"DevSecOps Principles", "\"DevSecOps Principles\"", "DevSecOps Principles", "'DevSecOps Principles'", 20, 22, 20, 22, 0},
-    {"ML Ops Basics", "\"ML Ops Basics\"", "ML Ops Basics", "'ML Ops Basics'", 13, 15, 13, 15, 0},
-    {"Embedded Systems Knowledge", "\"Embedded Systems Knowledge\"", "Embedded Systems Knowledge", "'Embedded Systems Knowledge'", 26, 28, 26, 28, 0},
-    {"Observability Tools (Prometheus, Grafana)", "\"Observability Tools (Prometheus, Grafana)\"", "\"Observability Tools (Prometheus, Grafana)\"", "'Observability Tools (Prometheus, Grafana)'", 41, 43, 43, 43, 1},
-    {"API Integration & Management", "\"API Integration & Management\"", "API Integration & Management", "'API Integration & Management'", 28, 30, 28, 30, 0},
-    {"Scripting & Automation (Python, Bash)", "\"Scripting & Automation (Python, Bash)\"", "\"Scripting & Automation (Python, Bash)\"", "'Scripting & Automation (Python, Bash)'", 37, 39, 39, 39, 1},
-    {"Version Control (Git/GitLab)", "\"Version Control (Git/GitLab)\"", "Version Control (Git/GitLab)", "'Version Control (Git/GitLab)'", 28, 30, 28, 30, 0},
-    {"Cloud Platform Basics", "\"Cloud Platform Basics\"", "Cloud Platform Basics", "'Cloud Platform Basics'", 21, 23, 21, 23, 0},
-    {"Orchestration Basics (Kubernetes)", "\"Orchestration Basics (Kubernetes)\"", "Orchestration Basics (Kubernetes)", "'Orchestration Basics (Kubernetes)'", 33, 35, 33, 35, 0},
-    {"Testing & QA for Deployment", "\"Testing & QA for Deployment\"", "Testing & QA for Deployment", "'Testing & QA for Deployment'", 27, 29, 27, 29, 0},
-    {"Incident & Problem Management", "\"Incident & Problem Management\"", "Incident & Problem Management", "'Incident & Problem Management'", 29, 31, 29, 31, 0},
-    {"Collaboration Tools (Confluence, JIRA, Slack)", "\"Collaboration Tools (Confluence, JIRA, Slack)\"", "\"Collaboration Tools (Confluence, JIRA, Slack)\"", "'Collaboration Tools (Confluence, JIRA, Slack)'", 45, 47, 47, 47, 1},
-    {"Documentation Skills", "\"Documentation Skills\"", "Documentation Skills", "'Documentation Skills'", 20, 22, 20, 22, 0},
-    {"Build & Deployment Tools", "\"Build & Deployment Tools\"", "Build & Deployment Tools", "'Build & Deployment Tools'", 24, 26, 24, 26, 0},
-    {"API Testing Tools", "\"API Testing Tools\"", "API Testing Tools", "'API Testing Tools'", 17, 19, 17, 19, 0},
-    {"Software Development Life Cycle (SDLC)", "\"Software Development Life Cycle (SDLC)\"", "Software Development Life Cycle (SDLC)", "'Software Development Life Cycle (SDLC)'", 38, 40, 38, 40, 0},
-    {"Agile & Scrum Knowledge", "\"Agile & Scrum Knowledge\"", "Agile & Scrum Knowledge", "'Agile & Scrum Knowledge'", 23, 25, 23, 25, 0},
-    {"Infrastructure as Code (Terraform basics)", "\"Infrastructure as Code (Terraform basics)\"", "Infrastructure as Code (Terraform basics)", "'Infrastructure as Code (Terraform basics)'", 41, 43, 41, 43, 0},
-    {"SLA & Service Management", "\"SLA & Service Management\"", "SLA & Service Management", "'SLA & Service Management'", 24, 26, 24, 26, 0},
-    {"Continuous Delivery", "\"Continuous Delivery\"", "Continuous Delivery", "'Continuous Delivery'", 19, 21, 19, 21, 0},
-    {"Application Deployment Knowledge", "\"Application Deployment Knowledge\"", "Application Deployment Knowledge", "'Application Deployment Knowledge'", 32, 34, 32, 34, 0},
-    {"Toolchain Integration", "\"Toolchain Integration\"", "Toolchain Integration", "'Toolchain Integration'", 21, 23, 21, 23, 0},
-    {"Project Coordination Skills", "\"Project Coordination Skills\"", "Project Coordination Skills", "'Project Coordination Skills'", 27, 29, 27, 29, 0},
-    {"Versioning & Release Tracking", "\"Versioning & Release Tracking\"", "Versioning & Release Tracking", "'Versioning & Release Tracking'", 29, 31, 29, 31, 0},
-    {"Container Security Basics", "\"Container Security Basics\"", "Container Security Basics", "'Container Security Basics'", 25, 27, 25, 27, 0},
-    {"Cloud Security Fundamentals", "\"Cloud Security Fundamentals\"", "Cloud Security Fundamentals", "'Cloud Security Fundamentals'", 27, 29, 27, 29, 0},
-    {"Process Improvement", "\"Process Improvement\"", "Process Improvement", "'Process Improvement'", 19, 21, 19, 21, 0},
-    {"Collaboration & Communication", "\"Collaboration & Communication\"", "Collaboration & Communication", "'Collaboration & Communication'", 29, 31, 29, 31, 0},
-    {"Observability & Metrics", "\"Observability & Metrics\"", "Observability & Metrics", "'Observability & Metrics'", 23, 25, 23, 25, 0},
-    {"Release Planning", "\"Release Planning\"", "Release Planning", "'Release Planning'", 16, 18, 16, 18, 0},
-    {"Risk & Compliance Awareness", "\"Risk & Compliance Awareness\"", "Risk & Compliance Awareness", "'Risk & Compliance Awareness'", 27, 29, 27, 29, 0},
-    {"DevOps Culture Principles", "\"DevOps Culture Principles\"", "DevOps Culture Principles", "'DevOps Culture Principles'", 25, 27, 25, 27, 0},
-    {"Certified Agile Practitioner", "\"Certified Agile Practitioner\"", "Certified Agile Practitioner", "'Certified Agile Practitioner'", 28, 30, 28, 30, 0},
-    {"Certified DevOps Professional", "\"Certified DevOps Professional\"", "Certified DevOps Professional", "'Certified DevOps Professional'", 29, 31, 29, 31, 0},
-    {"Terraform Associate", "\"Terraform Associate\"", "Terraform Associate", "'Terraform Associate'", 19, 21, 19, 21, 0},
-    {"SRE (Site Reliability Engineering) Certification", "\"SRE (Site Reliability Engineering) Certification\"", "SRE (Site Reliability Engineering) Certification", "'SRE (Site Reliability Engineering) Certification'", 48, 50, 48, 50, 0},
-    {"Java Programming Certification", "\"Java Programming Certification\"", "Java Programming Certification", "'Java Programming Certification'", 30, 32, 30, 32, 0},
-    {"Certified Automation Engineer", "\"Certified Automation Engineer\"", "Certified Automation Engineer", "'Certified Automation Engineer'", 29, 31, 29, 31, 0},
-    {"Certified ML Ops Engineer", "\"Certified ML Ops Engineer\"", "Certified ML Ops Engineer", "'Certified ML Ops Engineer'", 25, 27, 25, 27, 0},
-    {"Certified Embedded Systems Engineer", "\"Certified Embedded Systems Engineer\"", "Certified Embedded Systems Engineer", "'Certified Embedded Systems Engineer'", 35, 37, 35, 37, 0},
-    {"Certified Observability Engineer", "\"Certified Observability Engineer\"", "Certified Observability Engineer", "'Certified Observability Engineer'", 32, 34, 32, 34, 0},
-    {"Integration Specialist Certification", "\"Integration Specialist Certification\"", "Integration Specialist Certification", "'Integration Specialist Certification'", 36, 38, 36, 38, 0},
-    {"API Development & Integration Certification", "\"API Development & Integration Certification\"", "API Development & Integration Certification", "'API Development & Integration Certification'", 43, 45, 43, 45, 0},
-    {"Microsoft Azure Fundamentals", "\"Microsoft Azure Fundamentals\"", "Microsoft Azure Fundamentals", "'Microsoft Azure Fundamentals'", 28, 30, 28, 30, 0},
-    {"Certified Scrum Master (CSM)", "\"Certified Scrum Master (CSM)\"", "Certified Scrum Master (CSM)", "'Certified Scrum Master (CSM)'", 28, 30, 28, 30, 0},
-    {"Agile Testing Foundation", "\"Agile Testing Foundation\"", "Agile Testing Foundation", "'Agile Testing Foundation'", 24, 26, 24, 26, 0},
-    {"Certified Release Manager", "\"Certified Release Manager\"", "Certified Release Manager", "'Certified Release Manager'", 25, 27, 25, 27, 0},
-    {"IT Service Management", "\"IT Service Management\"", "IT Service Management", "'IT Service Management'", 21, 23, 21, 23, 0},
-    {"Certified Solutions Engineer", "\"Certified Solutions Engineer\"", "Certified Solutions Engineer", "'Certified Solutions Engineer'", 28, 30, 28, 30, 0},
-    {"Accountant", "\"Accountant\"", "Accountant", "'Accountant'", 10, 12, 10, 12, 0},
-    {"Junior Accountant", "\"Junior Accountant\"", "Junior Accountant", "'Junior Accountant'", 17, 19, 17, 19, 0},
-    {"Staff Accountant", "\"Staff Accountant\"", "Staff Accountant", "'Staff Accountant'", 16, 18, 16, 18, 0},
-    {"Senior Accountant", "\"Senior Accountant\"", "Senior Accountant", "'Senior Accountant'", 17, 19, 17, 19, 0},
-    {"Cost Accountant", "\"Cost Accountant\"", "Cost Accountant", "'Cost Accountant'", 15, 17, 15, 17, 0},
-    {"Tax Accountant", "\"Tax Accountant\"", "Tax Accountant", "'Tax Accountant'", 14, 16, 14, 16, 0},
-    {"Payroll Specialist", "\"Payroll Specialist\"", "Payroll Specialist", "'Payroll Specialist'", 18, 20, 18, 20, 0},
-    {"Accounts Payable Clerk", "\"Accounts Payable Clerk\"", "Accounts Payable Clerk", "'Accounts Payable Clerk'", 22, 24, 22, 24, 0},
-    {"Accounts Receivable Clerk", "\"Accounts Receivable Clerk\"", "Accounts Receivable Clerk", "'Accounts Receivable Clerk'", 25, 27, 25, 27, 0},
-    {"Bookkeeper", "\"Bookkeeper\"", "Bookkeeper", "'Bookkeeper'", 10, 12, 10, 12, 0},
-    {"Financial Analyst", "\"Financial Analyst\"", "Financial Analyst", "'Financial Analyst'", 17, 19, 17, 19, 0},
-    {"Senior Financial Analyst", "\"Senior Financial Analyst\"", "Senior Financial Analyst", "'Senior Financial Analyst'", 24, 26, 24, 26, 0},
-    {"FP&A Manager", "\"FP&A Manager\"", "FP&A Manager", "'FP&A Manager'", 12, 14, 12, 14, 0},
-    {"Finance Manager", "\"Finance Manager\"", "Finance Manager", "'Finance Manager'", 15, 17, 15, 17, 0},
-    {"Treasury Analyst", "\"Treasury Analyst\"", "Treasury Analyst", "'Treasury Analyst'", 16, 18, 16, 18, 0},
-    {"Tax Manager", "\"Tax Manager\"", "Tax Manager", "'Tax Manager'", 11, 13, 11, 13, 0},
-    {"Audit Associate", "\"Audit Associate\"", "Audit Associate", "'Audit Associate'", 15, 17, 15, 17, 0},
-    {"Internal Auditor", "\"Internal Auditor\"", "Internal Auditor", "'Internal Auditor'", 16, 18, 16, 18, 0},
-    {"Controller", "\"Controller\"", "Controller", "'Controller'", 10, 12, 10, 12, 0},
-    {"Chief Financial Officer (CFO)", "\"Chief Financial Officer (CFO)\"", "Chief Financial Officer (CFO)", "'Chief Financial Officer (CFO)'", 29, 31, 29, 31, 0},
-    {"Accounting & Finance", "\"Accounting & Finance\"", "Accounting & Finance", "'Accounting & Finance'", 20, 22, 20, 22, 0},
-    {"Financial Reporting", "\"Financial Reporting\"", "Financial Reporting", "'Financial Reporting'", 19, 21, 19, 21, 0},
-    {"Accounting Principles (GAAP/IFRS)", "\"Accounting Principles (GAAP/IFRS)\"", "Accounting Principles (GAAP/IFRS)", "'Accounting Principles (GAAP/IFRS)'", 33, 35, 33, 35, 0},
-    {"Budgeting & Forecasting", "\"Budgeting & Forecasting\"", "Budgeting & Forecasting", "'Budgeting & Forecasting'", 23, 25, 23, 25, 0},
-    {"Excel Advanced Skills", "\"Excel Advanced Skills\"", "Excel Advanced Skills", "'Excel Advanced Skills'", 21, 23, 21, 23, 0},
-    {"ERP Systems (SAP, Oracle, QuickBooks)", "\"ERP Systems (SAP, Oracle, QuickBooks)\"", "\"ERP Systems (SAP, Oracle, QuickBooks)\"", "'ERP Systems (SAP, Oracle, QuickBooks)'", 37, 39, 39, 39, 1},
-    {"Accounts Payable & Receivable", "\"Accounts Payable & Receivable\"", "Accounts Payable & Receivable", "'Accounts Payable & Receivable'", 29, 31, 29, 31, 0},
-    {"Tax Accounting", "\"Tax Accounting\"", "Tax Accounting", "'Tax Accounting'", 14, 16, 14, 16, 0},
-    {"Payroll Processing", "\"Payroll Processing\"", "Payroll Processing", "'Payroll Processing'", 18, 20, 18, 20, 0},
-    {"Audit & Compliance", "\"Audit & Compliance\"", "Audit & Compliance", "'Audit & Compliance'", 18, 20, 18, 20, 0},
-    {"Cost Accounting", "\"Cost Accounting\"", "Cost Accounting", "'Cost Accounting'", 15, 17, 15, 17, 0},
-    {"Cash Flow Management", "\"Cash Flow Management\"", "Cash Flow Management", "'Cash Flow Management'", 20, 22, 20, 22, 0},
-    {"Financial Modeling", "\"Financial Modeling\"", "Financial Modeling", "'Financial Modeling'", 18, 20, 18, 20, 0},
-    {"Treasury Management", "\"Treasury Management\"", "Treasury Management", "'Treasury Management'", 19, 21, 19, 21, 0},
-    {"Internal Controls", "\"Internal Controls\"", "Internal Controls", "'Internal Controls'", 17, 19, 17, 19, 0},
-    {"Variance Analysis", "\"Variance Analysis\"", "Variance Analysis", "'Variance Analysis'", 17, 19, 17, 19, 0},
-    {"Month-End/Year-End Close", "\"Month-End/Year-End Close\"", "Month-End/Year-End Close", "'Month-End/Year-End Close'", 24, 26, 24, 26, 0},
-    {"Balance Sheet Analysis", "\"Balance Sheet Analysis\"", "Balance Sheet Analysis", "'Balance Sheet Analysis'", 22, 24, 22, 24, 0},
-    {"Profit & Loss Statement Analysis", "\"Profit & Loss Statement Analysis\"", "Profit & Loss Statement Analysis", "'Profit & Loss Statement Analysis'", 32, 34, 32, 34, 0},
-    {"Bank Reconciliation", "\"Bank Reconciliation\"", "Bank Reconciliation", "'Bank Reconciliation'", 19, 21, 19, 21, 0},
-    {"Regulatory Reporting", "\"Regulatory Reporting\"", "Regulatory Reporting", "'Regulatory Reporting'", 20, 22, 20, 22, 0},
-    {"Financial Statement Preparation", "\"Financial Statement Preparation\"", "Financial Statement Preparation", "'Financial Statement Preparation'", 31, 33, 31, 33, 0},
-    {"Account Reconciliation", "\"Account Reconciliation\"", "Account Reconciliation", "'Account Reconciliation'", 22, 24, 22, 24, 0},
-    {"Management Reporting", "\"Management Reporting\"", "Management Reporting", "'Management Reporting'", 20, 22, 20, 22, 0},
-    {"Forecasting & Planning Tools", "\"Forecasting & Planning Tools\"", "Forecasting & Planning Tools", "'Forecasting & Planning Tools'", 28, 30, 28, 30, 0},
-    {"ERP Reporting Tools", "\"ERP Reporting Tools\"", "ERP Reporting Tools", "'ERP Reporting Tools'", 19, 21, 19, 21, 0},
-    {"Analytical Thinking", "\"Analytical Thinking\"", "Analytical Thinking", "'Analytical Thinking'", 19, 21, 19, 21, 0},
-    {"Data Analysis & Visualization", "\"Data Analysis & Visualization\"", "Data Analysis & Visualization", "'Data Analysis & Visualization'", 29, 31, 29, 31, 0},
-    {"Accounting Software (Xero, Sage)", "\"Accounting Software (Xero, Sage)\"", "\"Accounting Software (Xero, Sage)\"", "'Accounting Software (Xero, Sage)'", 32, 34, 34, 34, 1},
-    {"Tax Filing & Regulations", "\"Tax Filing & Regulations\"", "Tax Filing & Regulations", "'Tax Filing & Regulations'", 24, 26, 24, 26, 0},
-    {"Audit Procedures", "\"Audit Procedures\"", "Audit Procedures", "'Audit Procedures'", 16, 18, 16, 18, 0},
-    {"Business Performance Metrics", "\"Business Performance Metrics\"", "Business Performance Metrics", "'Business Performance Metrics'", 28, 30, 28, 30, 0},
-    {"Internal Audit Processes", "\"Internal Audit Processes\"", "Internal Audit Processes", "'Internal Audit Processes'", 24, 26, 24, 26, 0},
-    {"Financial Compliance", "\"Financial Compliance\"", "Financial Compliance", "'Financial Compliance'", 20, 22, 20, 22, 0},
-    {"Budget Monitoring", "\"Budget Monitoring\"", "Budget Monitoring", "'Budget Monitoring'", 17, 19, 17, 19, 0},
-    {"Financial KPI Tracking", "\"Financial KPI Tracking\"", "Financial KPI Tracking", "'Financial KPI Tracking'", 22, 24, 22, 24, 0},
-    {"Accounting Automation Tools", "\"Accounting Automation Tools\"", "Accounting Automation Tools", "'Accounting Automation Tools'", 27, 29, 27, 29, 0},
-    {"Journal Entries", "\"Journal Entries\"", "Journal Entries", "'Journal Entries'", 15, 17, 15, 17, 0},
-    {"Ledger Management", "\"Ledger Management\"", "Ledger Management", "'Ledger Management'", 17, 19, 17, 19, 0},
-    {"Financial Controls Implementation", "\"Financial Controls Implementation\"", "Financial Controls Implementation", "'Financial Controls Implementation'", 33, 35, 33, 35, 0},
-    {"Variance Reporting", "\"Variance Reporting\"", "Variance Reporting", "'Variance Reporting'", 18, 20, 18, 20, 0},
-    {"Cost Analysis Tools", "\"Cost Analysis Tools\"", "Cost Analysis Tools", "'Cost Analysis Tools'", 19, 21, 19, 21, 0},
-    {"FP&A Tools", "\"FP&A Tools\"", "FP&A Tools", "'FP&A Tools'", 10, 12, 10, 12, 0},
-    {"Accounting Policies", "\"Accounting Policies\"", "Accounting Policies", "'Accounting Policies'", 19, 21, 19, 21, 0},
-    {"Strategic Finance Planning", "\"Strategic Finance Planning\"", "Strategic Finance Planning", "'Strategic Finance Planning'", 26, 28, 26, 28, 0},
-    {"Financial Systems Integration", "\"Financial Systems Integration\"", "Financial Systems Integration", "'Financial Systems Integration'", 29, 31, 29, 31, 0},
-    {"Cash Management Tools", "\"Cash Management Tools\"", "Cash Management Tools", "'Cash Management Tools'", 21, 23, 21, 23, 0},
-    {"Financial Risk Management", "\"Financial Risk Management\"", "Financial Risk Management", "'Financial Risk Management'", 25, 27, 25, 27, 0},
-    {"ERP Data Analysis", "\"ERP Data Analysis\"", "ERP Data Analysis", "'ERP Data Analysis'", 17, 19, 17, 19, 0},
-    {"Treasury Analytics", "\"Treasury Analytics\"", "Treasury Analytics", "'Treasury Analytics'", 18, 20, 18, 20, 0},
-    {"Certified Public Accountant (CPA)", "\"Certified Public Accountant (CPA)\"", "Certified Public Accountant (CPA)", "'Certified Public Accountant (CPA)'", 33, 35, 33, 35, 0},
-    {"Chartered Accountant (CA)", "\"Chartered Accountant (CA)\"", "Chartered Accountant (CA)", "'Chartered Accountant (CA)'", 25, 27, 25, 27, 0},
-    {"Chartered Financial Analyst (CFA)", "\"Chartered Financial Analyst (CFA)\"", "Chartered Financial Analyst (CFA)", "'Chartered Financial Analyst (CFA)'", 33, 35, 33, 35, 0},
-    {"Certified Management Accountant (CMA)", "\"Certified Management Accountant (CMA)\"", "Certified Management Accountant (CMA)", "'Certified Management Accountant (CMA)'", 37, 39, 37, 39, 0},
-    {"Financial Risk Manager (FRM)", "\"Financial Risk Manager (FRM)\"", "Financial Risk Manager (FRM)", "'Financial Risk Manager (FRM)'", 28, 30, 28, 30, 0},
-    {"Certified Internal Auditor (CIA)", "\"Certified Internal Auditor (CIA)\"", "Certified Internal Auditor (CIA)", "'Certified Internal Auditor (CIA)'", 32, 34, 32, 34, 0},
-    {"Certified Payroll Professional (CPP)", "\"Certified Payroll Professional (CPP)\"", "Certified Payroll Professional (CPP)", "'Certified Payroll Professional (CPP)'", 36, 38, 36, 38, 0},
-    {"Certified Fraud Examiner (CFE)", "\"Certified Fraud Examiner (CFE)\"", "Certified Fraud Examiner (CFE)", "'Certified Fraud Examiner (CFE)'", 30, 32, 30, 32, 0},
-    {"Accredited in Business Valuation (ABV)", "\"Accredited in Business Valuation (ABV)\"", "Accredited in Business Valuation (ABV)", "'Accredited in Business Valuation (ABV)'", 38, 40, 38, 40, 0},
-    {"Certified Government Financial Manager (CGFM)", "\"Certified Government Financial Manager (CGFM)\"", "Certified Government Financial Manager (CGFM)", "'Certified Government Financial Manager (CGFM)'", 45, 47, 45, 47, 0},
-    {"SAP Financial Accounting Certification", "\"SAP Financial Accounting Certification\"", "SAP Financial Accounting Certification", "'SAP Financial Accounting Certification'", 38, 40, 38, 40, 0},
-    {"Microsoft Dynamics 365 Finance Certification", "\"Microsoft Dynamics 365 Finance Certification\"", "Microsoft Dynamics 365 Finance Certification", "'Microsoft Dynamics 365 Finance Certification'", 44, 46, 44, 46, 0},
-    {"QuickBooks Certified User", "\"QuickBooks Certified User\"", "QuickBooks Certified User", "'QuickBooks Certified User'", 25, 27, 25, 27, 0},
-    {"Oracle Financials Certification", "\"Oracle Financials Certification\"", "Oracle Financials Certification", "'Oracle Financials Certification'", 31, 33, 31, 33, 0},
-    {"IFRS Certification", "\"IFRS Certification\"", "IFRS Certification", "'IFRS Certification'", 18, 20, 18, 20, 0},
-    {"ACCA Qualification", "\"ACCA Qualification\"", "ACCA Qualification", "'ACCA Qualification'", 18, 20, 18, 20, 0},
-    {"Bookkeeping Certification", "\"Bookkeeping Certification\"", "Bookkeeping Certification", "'Bookkeeping Certification'", 25, 27, 25, 27, 0},
-    {"Corporate Finance Certification", "\"Corporate Finance Certification\"", "Corporate Finance Certification", "'Corporate Finance Certification'", 31, 33, 31, 33, 0},
-    {"FP&A Certification", "\"FP&A Certification\"", "FP&A Certification", "'FP&A Certification'", 18, 20, 18, 20, 0},
-    {"Financial Modeling & Valuation Analyst (FMVA)", "\"Financial Modeling & Valuation Analyst (FMVA)\"", "Financial Modeling & Valuation Analyst (FMVA)", "'Financial Modeling & Valuation Analyst (FMVA)'", 45, 47, 45, 47, 0},
-    {"Treasury Management Certification", "\"Treasury Management Certification\"", "Treasury Management Certification", "'Treasury Management Certification'", 33, 35, 33, 35, 0},
-    {"Accounts Payable / Receivable Certification", "\"Accounts Payable / Receivable Certification\"", "Accounts Payable / Receivable Certification", "'Accounts Payable / Receivable Certification'", 43, 45, 43, 45, 0},
-    {"Cost Accounting Certification", "\"Cost Accounting Certification\"", "Cost Accounting Certification", "'Cost Accounting Certification'", 29, 31, 29, 31, 0},
-    {"Taxation Certification", "\"Taxation Certification\"", "Taxation Certification", "'Taxation Certification'", 22, 24, 22, 24, 0},
-    {"Audit Certification", "\"Audit Certification\"", "Audit Certification", "'Audit Certification'", 19, 21, 19, 21, 0},
-    {"Finance Manager Certification", "\"Finance Manager Certification\"", "Finance Manager Certification", "'Finance Manager Certification'", 29, 31, 29, 31, 0},
-    {"Controller Certification", "\"Controller Certification\"", "Controller Certification", "'Controller Certification'", 24, 26, 24, 26, 0},
-    {"CFO Executive Program", "\"CFO Executive Program\"", "CFO Executive Program", "'CFO Executive Program'", 21, 23, 21, 23, 0},
-    {"Financial Analyst Certification", "\"Financial Analyst Certification\"", "Financial Analyst Certification", "'Financial Analyst Certification'", 31, 33, 31, 33, 0},
-    {"Advanced Excel for Finance Certification", "\"Advanced Excel for Finance Certification\"", "Advanced Excel for Finance Certification", "'Advanced Excel for Finance Certification'", 40, 42, 40, 42, 0},
-    {"Business Development Associate", "\"Business Development Associate\"", "Business Development Associate", "'Business Development Associate'", 30, 32, 30, 32, 0},
-    {"Business Development Executive", "\"Business Development Executive\"", "Business Development Executive", "'Business Development Executive'", 30, 32, 30, 32, 0},
-    {"Business Development Manager", "\"Business Development Manager\"", "Business Development Manager", "'Business Development Manager'", 28, 30, 28, 30, 0},
-    {"Senior Business Development Manager", "\"Senior Business Development Manager\"", "Senior Business Development Manager", "'Senior Business Development Manager'", 35, 37, 35, 37, 0},
-    {"Strategic Partnerships Manager", "\"Strategic Partnerships Manager\"", "Strategic Partnerships Manager", "'Strategic Partnerships Manager'", 30, 32, 30, 32, 0},
-    {"Growth Manager", "\"Growth Manager\"", "Growth Manager", "'Growth Manager'", 14, 16, 14, 16, 0},
-    {"Strategy Analyst", "\"Strategy Analyst\"", "Strategy Analyst", "'Strategy Analyst'", 16, 18, 16, 18, 0},
-    {"Strategy Consultant", "\"Strategy Consultant\"", "Strategy Consultant", "'Strategy Consultant'", 19, 21, 19, 21, 0},
-    {"Strategy Manager", "\"Strategy Manager\"", "Strategy Manager", "'Strategy Manager'", 16, 18, 16, 18, 0},
-    {"Director of Strategy", "\"Director of Strategy\"", "Director of Strategy", "'Director of Strategy'", 20, 22, 20, 22, 0},
-    {"Corporate Development Analyst", "\"Corporate Development Analyst\"", "Corporate Development Analyst", "'Corporate Development Analyst'", 29, 31, 29, 31, 0},
-    {"Corporate Strategy Associate", "\"Corporate Strategy Associate\"", "Corporate Strategy Associate", "'Corporate Strategy Associate'", 28, 30, 28, 30, 0},
-    {"Sales Strategy Analyst", "\"Sales Strategy Analyst\"", "Sales Strategy Analyst", "'Sales Strategy Analyst'", 22, 24, 22, 24, 0},
-    {"Business Strategy Lead", "\"Business Strategy Lead\"", "Business Strategy Lead", "'Business Strategy Lead'", 22, 24, 22, 24, 0},
-    {"VP of Strategy", "\"VP of Strategy\"", "VP of Strategy", "'VP of Strategy'", 14, 16, 14, 16, 0},
-    {"Chief Strategy Officer (CSO)", "\"Chief Strategy Officer (CSO)\"", "Chief Strategy Officer (CSO)", "'Chief Strategy Officer (CSO)'", 28, 30, 28, 30, 0},
-    {"Channel Development Manager", "\"Channel Development Manager\"", "Channel Development Manager", "'Channel Development Manager'", 27, 29, 27, 29, 0},
-    {"Partner Development Specialist", "\"Partner Development Specialist\"", "Partner Development Specialist", "'Partner Development Specialist'", 30, 32, 30, 32, 0},
-    {"Expansion Manager", "\"Expansion Manager\"", "Expansion Manager", "'Expansion Manager'", 17, 19, 17, 19, 0},
-    {"Go-to-Market (GTM) Specialist", "\"Go-to-Market (GTM) Specialist\"", "Go-to-Market (GTM) Specialist", "'Go-to-Market (GTM) Specialist'", 29, 31, 29, 31, 0},
-    {"Business Development / Strategy", "\"Business Development / Strategy\"", "Business Development / Strategy", "'Business Development / Strategy'", 31, 33, 31, 33, 0},
-    {"Business Strategy Development", "\"Business Strategy Development\"", "Business Strategy Development", "'Business Strategy Development'", 29, 31, 29, 31, 0},
-    {"Competitive Analysis", "\"Competitive Analysis\"", "Competitive Analysis", "'Competitive Analysis'", 20, 22, 20, 22, 0},
-    {"Financial Acumen", "\"Financial Acumen\"", "Financial Acumen", "'Financial Acumen'", 16, 18, 16, 18, 0},
-    {"Sales Strategy", "\"Sales Strategy\"", "Sales Strategy", "'Sales Strategy'", 14, 16, 14, 16, 0},
-    {"Partnership Development", "\"Partnership Development\"", "Partnership Development", "'Partnership Development'", 23, 25, 23, 25, 0},
-    {"Business Analytics Tools", "\"Business Analytics Tools\"", "Business Analytics Tools", "'Business Analytics Tools'", 24, 26, 24, 26, 0},
-    {"CRM Tools (Salesforce, HubSpot)", "\"CRM Tools (Salesforce, HubSpot)\"", "\"CRM Tools (Salesforce, HubSpot)\"", "'CRM Tools (Salesforce, HubSpot)'", 31, 33, 33, 33, 1},
-    {"Negotiation Skills", "\"Negotiation Skills\"", "Negotiation Skills", "'Negotiation Skills'", 18, 20, 18, 20, 0},
-    {"Go-to-Market (GTM) Planning", "\"Go-to-Market (GTM) Planning\"", "Go-to-Market (GTM) Planning", "'Go-to-Market (GTM) Planning'", 27, 29, 27, 29, 0},
-    {"Forecasting & KPI Tracking", "\"Forecasting & KPI Tracking\"", "Forecasting & KPI Tracking", "'Forecasting & KPI Tracking'", 26, 28, 26, 28, 0},
-    {"Market Research Tools", "\"Market Research Tools\"", "Market Research Tools", "'Market Research Tools'", 21, 23, 21, 23, 0},
-    {"Business Modeling", "\"Business Modeling\"", "Business Modeling", "'Business Modeling'", 17, 19, 17, 19, 0},
-    {"Lead Generation", "\"Lead Generation\"", "Lead Generation", "'Lead Generation'", 15, 17, 15, 17, 0},
-    {"Revenue Growth Strategies", "\"Revenue Growth Strategies\"", "Revenue Growth Strategies", "'Revenue Growth Strategies'", 25, 27, 25, 27, 0},
-    {"Presentation & Reporting Tools", "\"Presentation & Reporting Tools\"", "Presentation & Reporting Tools", "'Presentation & Reporting Tools'", 30, 32, 30, 32, 0},
-    {"Consulting Tools", "\"Consulting Tools\"", "Consulting Tools", "'Consulting Tools'", 16, 18, 16, 18, 0},
-    {"Sales Funnel Management", "\"Sales Funnel Management\"", "Sales Funnel Management", "'Sales Funnel Management'", 23, 25, 23, 25, 0},
-    {"Contract Management", "\"Contract Management\"", "Contract Management", "'Contract Management'", 19, 21, 19, 21, 0},
-    {"Risk Analysis", "\"Risk Analysis\"", "Risk Analysis", "'Risk Analysis'", 13, 15, 13, 15, 0},
-    {"Business Process Improvement", "\"Business Process Improvement\"", "Business Process Improvement", "'Business Process Improvement'", 28, 30, 28, 30, 0},
-    {"M&A Knowledge Basics", "\"M&A Knowledge Basics\"", "M&A Knowledge Basics", "'M&A Knowledge Basics'", 20, 22, 20, 22, 0},
-    {"Expansion Planning", "\"Expansion Planning\"", "Expansion Planning", "'Expansion Planning'", 18, 20, 18, 20, 0},
-    {"Decision-Making Tools", "\"Decision-Making Tools\"", "Decision-Making Tools", "'Decision-Making Tools'", 21, 23, 21, 23, 0},
-    {"Data Analysis Tools", "\"Data Analysis Tools\"", "Data Analysis Tools", "'Data Analysis Tools'", 19, 21, 19, 21, 0},
-    {"Negotiation & Influence", "\"Negotiation & Influence\"", "Negotiation & Influence", "'Negotiation & Influence'", 23, 25, 23, 25, 0},
-    {"Business Case Development", "\"Business Case Development\"", "Business Case Development", "'Business Case Development'", 25, 27, 25, 27, 0},
-    {"Market Segmentation", "\"Market Segmentation\"", "Market Segmentation", "'Market Segmentation'", 19, 21, 19, 21, 0},
-    {"Customer Journey Mapping", "\"Customer Journey Mapping\"", "Customer Journey Mapping", "'Customer Journey Mapping'", 24, 26, 24, 26, 0},
-    {"Innovation & Growth Strategies", "\"Innovation & Growth Strategies\"", "Innovation & Growth Strategies", "'Innovation & Growth Strategies'", 30, 32, 30, 32, 0},
-    {"Business Intelligence Tools", "\"Business Intelligence Tools\"", "Business Intelligence Tools", "'Business Intelligence Tools'", 27, 29, 27, 29, 0},
-    {"Strategic Roadmapping", "\"Strategic Roadmapping\"", "Strategic Roadmapping", "'Strategic Roadmapping'", 21, 23, 21, 23, 0},
-    {"Competitive Benchmarking", "\"Competitive Benchmarking\"", "Competitive Benchmarking", "'Competitive Benchmarking'", 24, 26, 24, 26, 0},
-    {"Revenue Forecasting", "\"Revenue Forecasting\"", "Revenue Forecasting", "'Revenue Forecasting'", 19, 21, 19, 21, 0},
-    {"Operational Planning", "\"Operational Planning\"", "Operational Planning", "'Operational Planning'", 20, 22, 20, 22, 0},
-    {"Scenario Planning", "\"Scenario Planning\"", "Scenario Planning", "'Scenario Planning'", 17, 19, 17, 19, 0},
-    {"Trend Analysis", "\"Trend Analysis\"", "Trend Analysis", "'Trend Analysis'", 14, 16, 14, 16, 0},
-    {"Project Tracking Tools", "\"Project Tracking Tools\"", "Project Tracking Tools", "'Project Tracking Tools'", 22, 24, 22, 24, 0},
-    {"Presentation Skills", "\"Presentation Skills\"", "Presentation Skills", "'Presentation Skills'", 19, 21, 19, 21, 0},
-    {"Consulting Methodologies", "\"Consulting Methodologies\"", "Consulting Methodologies", "'Consulting Methodologies'", 24, 26, 24, 26, 0},
-    {"Business KPI Dashboards", "\"Business KPI Dashboards\"", "Business KPI Dashboards", "'Business KPI Dashboards'", 23, 25, 23, 25, 0},
-    {"Certified Business Development Professional (CBDP)", "\"Certified Business Development Professional (CBDP)\"", "Certified Business Development Professional (CBDP)", "'Certified Business Development Professional (CBDP)'", 50, 52, 50, 52, 0},
-    {"Professional in Strategy & Competitive Analysis", "\"Professional in Strategy & Competitive Analysis\"", "Professional in Strategy & Competitive Analysis", "'Professional in Strategy & Competitive Analysis'", 47, 49, 47, 49, 0},
-    {"Certified Strategic Planner", "\"Certified Strategic Planner\"", "Certified Strategic Planner", "'Certified Strategic Planner'", 27, 29, 27, 29, 0},
-    {"Business Strategy Certification", "\"Business Strategy Certification\"", "Business Strategy Certification", "'Business Strategy Certification'", 31, 33, 31, 33, 0},
-    {"Certified Growth Strategist", "\"Certified Growth Strategist\"", "Certified Growth Strategist", "'Certified Growth Strategist'", 27, 29, 27, 29, 0},
-    {"Sales Strategy Certification", "\"Sales Strategy Certification\"", "Sales Strategy Certification", "'Sales Strategy Certification'", 28, 30, 28, 30, 0},
-    {"Corporate Strategy Executive Program", "\"Corporate Strategy Executive Program\"", "Corporate Strategy Executive Program", "'Corporate Strategy Executive Program'", 36, 38, 36, 38, 0},
-    {"Strategic Partnerships Certification", "\"Strategic Partnerships Certification\"", "Strategic Partnerships Certification", "'Strategic Partnerships Certification'", 36, 38, 36, 38, 0},
-    {"Certified Business Expansion Manager", "\"Certified Business Expansion Manager\"", "Certified Business Expansion Manager", "'Certified Business Expansion Manager'", 36, 38, 36, 38, 0},
-    {"Go-to-Market (GTM) Strategy Certification", "\"Go-to-Market (GTM) Strategy Certification\"", "Go-to-Market (GTM) Strategy Certification", "'Go-to-Market (GTM) Strategy Certification'", 41, 43, 41, 43, 0},
-    {"Market Research & Analytics Certification", "\"Market Research & Analytics Certification\"", "Market Research & Analytics Certification", "'Market Research & Analytics Certification'", 41, 43, 41, 43, 0},
-    {"Certified Business Development Manager", "\"Certified Business Development Manager\"", "Certified Business Development Manager", "'Certified Business Development Manager'", 38, 40, 38, 40, 0},
-    {"Executive Leadership Program", "\"Executive Leadership Program\"", "Executive Leadership Program", "'Executive Leadership Program'", 28, 30, 28, 30, 0},
-    {"Certified Negotiation Expert", "\"Certified Negotiation Expert\"", "Certified Negotiation Expert", "'Certified Negotiation Expert'", 28, 30, 28, 30, 0},
-    {"Certified Strategic Consultant", "\"Certified Strategic Consultant\"", "Certified Strategic Consultant", "'Certified Strategic Consultant'", 30, 32, 30, 32, 0},
-    {"Business Transformation Certification", "\"Business Transformation Certification\"", "Business Transformation Certification", "'Business Transformation Certification'", 37, 39, 37, 39, 0},
-    {"Certified Channel Development Manager", "\"Certified Channel Development Manager\"", "Certified Channel Development Manager", "'Certified Channel Development Manager'", 37, 39, 37, 39, 0},
-    {"Certified Partner Development Specialist", "\"Certified Partner Development Specialist\"", "Certified Partner Development Specialist", "'Certified Partner Development Specialist'", 40, 42, 40, 42, 0},
-    {"Business Planning & Analysis Certification", "\"Business Planning & Analysis Certification\"", "Business Planning & Analysis Certification", "'Business Planning & Analysis Certification'", 42, 44, 42, 44, 0},
-    {"Strategic Leadership Certification", "\"Strategic Leadership Certification\"", "Strategic Leadership Certification", "'Strategic Leadership Certification'", 34, 36, 34, 36, 0},
-    {"Certified Corporate Development Analyst", "\"Certified Corporate Development Analyst\"", "Certified Corporate Development Analyst", "'Certified Corporate Development Analyst'", 39, 41, 39, 41, 0},
-    {"Strategy Implementation Certification", "\"Strategy Implementation Certification\"", "Strategy Implementation Certification", "'Strategy Implementation Certification'", 37, 39, 37, 39, 0},
-    {"VP of Strategy Leadership Program", "\"VP of Strategy Leadership Program\"", "VP of Strategy Leadership Program", "'VP of Strategy Leadership Program'", 33, 35, 33, 35, 0},
-    {"Chief Strategy Officer Program", "\"Chief Strategy Officer Program\"", "Chief Strategy Officer Program", "'Chief Strategy Officer Program'", 30, 32, 30, 32, 0},
-    {"Certified Business Innovation Manager", "\"Certified Business Innovation Manager\"", "Certified Business Innovation Manager", "'Certified Business Innovation Manager'", 37, 39, 37, 39, 0},
-    {"Growth Hacking Certification", "\"Growth Hacking Certification\"", "Growth Hacking Certification", "'Growth Hacking Certification'", 28, 30, 28, 30, 0},
-    {"Certified Business Analyst", "\"Certified Business Analyst\"", "Certified Business Analyst", "'Certified Business Analyst'", 26, 28, 26, 28, 0},
-    {"Corporate Strategy Analyst Certification", "\"Corporate Strategy Analyst Certification\"", "Corporate Strategy Analyst Certification", "'Corporate Strategy Analyst Certification'", 40, 42, 40, 42, 0},
-    {"Management Consultant", "\"Management Consultant\"", "Management Consultant", "'Management Consultant'", 21, 23, 21, 23, 0},
-    {"IT Consultant", "\"IT Consultant\"", "IT Consultant", "'IT Consultant'", 13, 15, 13, 15, 0},
-    {"Operations Consultant", "\"Operations Consultant\"", "Operations Consultant", "'Operations Consultant'", 21, 23, 21, 23, 0},
-    {"HR Consultant", "\"HR Consultant\"", "HR Consultant", "'HR Consultant'", 13, 15, 13, 15, 0},
-    {"Risk Consultant", "\"Risk Consultant\"", "Risk Consultant", "'Risk Consultant'", 15, 17, 15, 17, 0},
-    {"Financial Consultant", "\"Financial Consultant\"", "Financial Consultant", "'Financial Consultant'", 20, 22, 20, 22, 0},
-    {"Sustainability Consultant", "\"Sustainability Consultant\"", "Sustainability Consultant", "'Sustainability Consultant'", 25, 27, 25, 27, 0},
-    {"Marketing Consultant", "\"Marketing Consultant\"", "Marketing Consultant", "'Marketing Consultant'", 20, 22, 20, 22, 0},
-    {"Legal Consultant", "\"Legal Consultant\"", "Legal Consultant", "'Legal Consultant'", 16, 18, 16, 18, 0},
-    {"Transformation Consultant", "\"Transformation Consultant\"", "Transformation Consultant", "'Transformation Consultant'", 25, 27, 25, 27, 0},
-    {"Business Process Consultant", "\"Business Process Consultant\"", "Business Process Consultant", "'Business Process Consultant'", 27, 29, 27, 29, 0},
-    {"ERP Consultant", "\"ERP Consultant\"", "ERP Consultant", "'ERP Consultant'", 14, 16, 14, 16, 0},
-    {"Compliance Consultant", "\"Compliance Consultant\"", "Compliance Consultant", "'Compliance Consultant'", 21, 23, 21, 23, 0},
-    {"Healthcare Consultant", "\"Healthcare Consultant\"", "Healthcare Consultant", "'Healthcare Consultant'", 21, 23, 21, 23, 0},
-    {"Associate Consultant", "\"Associate Consultant\"", "Associate Consultant", "'Associate Consultant'", 20, 22, 20, 22, 0},
-    {"Senior Consultant", "\"Senior Consultant\"", "Senior Consultant", "'Senior Consultant'", 17, 19, 17, 19, 0},
-    {"Consulting", "\"Consulting\"", "Consulting", "'Consulting'", 10, 12, 10, 12, 0},
-    {"Management Consulting Methodologies", "\"Management Consulting Methodologies\"", "Management Consulting Methodologies", "'Management Consulting Methodologies'", 35, 37, 35, 37, 0},
-    {"Strategy Consulting Tools", "\"Strategy Consulting Tools\"", "Strategy Consulting Tools", "'Strategy Consulting Tools'", 25, 27, 25, 27, 0},
-    {"IT Consulting Knowledge", "\"IT Consulting Knowledge\"", "IT Consulting Knowledge", "'IT Consulting Knowledge'", 23, 25, 23, 25, 0},
-    {"Operations Analysis", "\"Operations Analysis\"", "Operations Analysis", "'Operations Analysis'", 19, 21, 19, 21, 0},
-    {"Financial Analysis & Modeling", "\"Financial Analysis & Modeling\"", "Financial Analysis & Modeling", "'Financial Analysis & Modeling'", 29, 31, 29, 31, 0},
-    {"ERP Consulting", "\"ERP Consulting\"", "ERP Consulting", "'ERP Consulting'", 14, 16, 14, 16, 0},
-    {"Cloud Consulting", "\"Cloud Consulting\"", "Cloud Consulting", "'Cloud Consulting'", 16, 18, 16, 18, 0},
-    {"Compliance & Regulatory Knowledge", "\"Compliance & Regulatory Knowledge\"", "Compliance & Regulatory Knowledge", "'Compliance & Regulatory Knowledge'", 33, 35, 33, 35, 0},
-    {"Healthcare/Industry Knowledge", "\"Healthcare/Industry Knowledge\"", "Healthcare/Industry Knowledge", "'Healthcare/Industry Knowledge'", 29, 31, 29, 31, 0},
-    {"Market & Business Research", "\"Market & Business Research\"", "Market & Business Research", "'Market & Business Research'", 26, 28, 26, 28, 0},
-    {"Presentation & Reporting", "\"Presentation & Reporting\"", "Presentation & Reporting", "'Presentation & Reporting'", 24, 26, 24, 26, 0},
-    {"Strategy Development", "\"Strategy Development\"", "Strategy Development", "'Strategy Development'", 20, 22, 20, 22, 0},
-    {"Consulting Frameworks (BCG, McKinsey)", "\"Consulting Frameworks (BCG, McKinsey)\"", "\"Consulting Frameworks (BCG, McKinsey)\"", "'Consulting Frameworks (BCG, McKinsey)'", 37, 39, 39, 39, 1},
-    {"Process Mapping", "\"Process Mapping\"", "Process Mapping", "'Process Mapping'", 15, 17, 15, 17, 0},
-    {"Benchmarking & KPIs", "\"Benchmarking & KPIs\"", "Benchmarking & KPIs", "'Benchmarking & KPIs'", 19, 21, 19, 21, 0},
-    {"Project Planning Tools", "\"Project Planning Tools\"", "Project Planning Tools", "'Project Planning Tools'", 22, 24, 22, 24, 0},
-    {"Digital Transformation Knowledge", "\"Digital Transformation Knowledge\"", "Digital Transformation Knowledge", "'Digital Transformation Knowledge'", 32, 34, 32, 34, 0},
-    {"Financial Modeling Tools", "\"Financial Modeling Tools\"", "Financial Modeling Tools", "'Financial Modeling Tools'", 24, 26, 24, 26, 0},
-    {"Stakeholder Engagement", "\"Stakeholder Engagement\"", "Stakeholder Engagement", "'Stakeholder Engagement'", 22, 24, 22, 24, 0},
-    {"Client Relationship Management", "\"Client Relationship Management\"", "Client Relationship Management", "'Client Relationship Management'", 30, 32, 30, 32, 0},
-    {"ERP Implementation Tools", "\"ERP Implementation Tools\"", "ERP Implementation Tools", "'ERP Implementation Tools'", 24, 26, 24, 26, 0},
-    {"Process Documentation", "\"Process Documentation\"", "Process Documentation", "'Process Documentation'", 21, 23, 21, 23, 0},
-    {"Market Analysis Tools", "\"Market Analysis Tools\"", "Market Analysis Tools", "'Market Analysis Tools'", 21, 23, 21, 23, 0},
-    {"SWOT Analysis", "\"SWOT Analysis\"", "SWOT Analysis", "'SWOT Analysis'", 13, 15, 13, 15, 0},
-    {"Strategic Roadmaps", "\"Strategic Roadmaps\"", "Strategic Roadmaps", "'Strategic Roadmaps'", 18, 20, 18, 20, 0},
-    {"Organizational Change", "\"Organizational Change\"", "Organizational Change", "'Organizational Change'", 21, 23, 21, 23, 0},
-    {"Workshop Facilitation", "\"Workshop Facilitation\"", "Workshop Facilitation", "'Workshop Facilitation'", 21, 23, 21, 23, 0},
-    {"Consulting Reporting Tools", "\"Consulting Reporting Tools\"", "Consulting Reporting Tools", "'Consulting Reporting Tools'", 26, 28, 26, 28, 0},
-    {"Business Process Re-engineering", "\"Business Process Re-engineering\"", "Business Process Re-engineering", "'Business Process Re-engineering'", 31, 33, 31, 33, 0},
-    {"Technology Assessment", "\"Technology Assessment\"", "Technology Assessment", "'Technology Assessment'", 21, 23, 21, 23, 0},
-    {"Analytics & Insights", "\"Analytics & Insights\"", "Analytics & Insights", "'Analytics & Insights'", 20, 22, 20, 22, 0},
-    {"Cross-functional Coordination", "\"Cross-functional Coordination\"", "Cross-functional Coordination", "'Cross-functional Coordination'", 29, 31, 29, 31, 0},
-    {"Risk Mitigation Strategies", "\"Risk Mitigation Strategies\"", "Risk Mitigation Strategies", "'Risk Mitigation Strategies'", 26, 28, 26, 28, 0},
-    {"Process Optimization Tools", "\"Process Optimization Tools\"", "Process Optimization Tools", "'Process Optimization Tools'", 26, 28, 26, 28, 0},
-    {"Operational KPIs", "\"Operational KPIs\"", "Operational KPIs", "'Operational KPIs'", 16, 18, 16, 18, 0},
-    {"Client Advisory Skills", "\"Client Advisory Skills\"", "Client Advisory Skills", "'Client Advisory Skills'", 22, 24, 22, 24, 0},
-    {"Financial Planning", "\"Financial Planning\"", "Financial Planning", "'Financial Planning'", 18, 20, 18, 20, 0},
-    {"Certified Management Consultant (CMC)", "\"Certified Management Consultant (CMC)\"", "Certified Management Consultant (CMC)", "'Certified Management Consultant (CMC)'", 37, 39, 37, 39, 0},
-    {"Certified Strategy Consultant", "\"Certified Strategy Consultant\"", "Certified Strategy Consultant", "'Certified Strategy Consultant'", 29, 31, 29, 31, 0},
-    {"Certified Business Process Consultant", "\"Certified Business Process Consultant\"", "Certified Business Process Consultant", "'Certified Business Process Consultant'", 37, 39, 37, 39, 0},
-    {"Certified ERP Consultant", "\"Certified ERP Consultant\"", "Certified ERP Consultant", "'Certified ERP Consultant'", 24, 26, 24, 26, 0},
-    {"Certified Cloud Consultant", "\"Certified Cloud Consultant\"", "Certified Cloud Consultant", "'Certified Cloud Consultant'", 26, 28, 26, 28, 0},
-    {"Certified Security Consultant", "\"Certified Security Consultant\"", "Certified Security Consultant", "'Certified Security Consultant'", 29, 31, 29, 31, 0},
-    {"Certified Compliance Consultant", "\"Certified Compliance Consultant\"", "Certified Compliance Consultant", "'Certified Compliance Consultant'", 31, 33, 31, 33, 0},
-    {"Risk Management Professional (RMP)", "\"Risk Management Professional (RMP)\"", "Risk Management Professional (RMP)", "'Risk Management Professional (RMP)'", 34, 36, 34, 36, 0},
-    {"Certified Operations Consultant", "\"Certified Operations Consultant\"", "Certified Operations Consultant", "'Certified Operations Consultant'", 31, 33, 31, 33, 0},
-    {"Certified HR Consultant", "\"Certified HR Consultant\"", "Certified HR Consultant", "'Certified HR Consultant'", 23, 25, 23, 25, 0},
-    {"Certified Financial Consultant", "\"Certified Financial Consultant\"", "Certified Financial Consultant", "'Certified Financial Consultant'", 30, 32, 30, 32, 0},
-    {"Certified Marketing Consultant", "\"Certified Marketing Consultant\"", "Certified Marketing Consultant", "'Certified Marketing Consultant'", 30, 32, 30, 32, 0},
-    {"Transformation Management Certification", "\"Transformation Management Certification\"", "Transformation Management Certification", "'Transformation Management Certification'", 39, 41, 39, 41, 0},
-    {"Sustainability Consultant Certification", "\"Sustainability Consultant Certification\"", "Sustainability Consultant Certification", "'Sustainability Consultant Certification'", 39, 41, 39, 41, 0},
-    {"Certified Legal Consultant", "\"Certified Legal Consultant\"", "Certified Legal Consultant", "'Certified Legal Consultant'", 26, 28, 26, 28, 0},
-    {"Healthcare Consultant Certification", "\"Healthcare Consultant Certification\"", "Healthcare Consultant Certification", "'Healthcare Consultant Certification'", 35, 37, 35, 37, 0},
-    {"Certified Technology Consultant", "\"Certified Technology Consultant\"", "Certified Technology Consultant", "'Certified Technology Consultant'", 31, 33, 31, 33, 0},
-    {"Associate Consultant Certification", "\"Associate Consultant Certification\"", "Associate Consultant Certification", "'Associate Consultant Certification'", 34, 36, 34, 36, 0},
-    {"Senior Consultant Certification", "\"Senior Consultant Certification\"", "Senior Consultant Certification", "'Senior Consultant Certification'", 31, 33, 31, 33, 0},
-    {"Business Process Reengineering Certification", "\"Business Process Reengineering Certification\"", "Business Process Reengineering Certification", "'Business Process Reengineering Certification'", 44, 46, 44, 46, 0},
-    {"Digital Transformation Certification", "\"Digital Transformation Certification\"", "Digital Transformation Certification", "'Digital Transformation Certification'", 36, 38, 36, 38, 0},
-    {"Professional Consulting Certification", "\"Professional Consulting Certification\"", "Professional Consulting Certification", "'Professional Consulting Certification'", 37, 39, 37, 39, 0},
-    {"Strategy & Operations Certification", "\"Strategy & Operations Certification\"", "Strategy & Operations Certification", "'Strategy & Operations Certification'", 35, 37, 35, 37, 0},
-    {"Change Management Certification", "\"Change Management Certification\"", "Change Management Certification", "'Change Management Certification'", 31, 33, 31, 33, 0},
-    {"HR Assistant", "\"HR Assistant\"", "HR Assistant", "'HR Assistant'", 12, 14, 12, 14, 0},
-    {"HR Coordinator", "\"HR Coordinator\"", "HR Coordinator", "'HR Coordinator'", 14, 16, 14, 16, 0},
-    {"HR Generalist", "\"HR Generalist\"", "HR Generalist", "'HR Generalist'", 13, 15, 13, 15, 0},
-    {"HR Specialist", "\"HR Specialist\"", "HR Specialist", "'HR Specialist'", 13, 15, 13, 15, 0},
-    {"HR Business Partner", "\"HR Business Partner\"", "HR Business Partner", "'HR Business Partner'", 19, 21, 19, 21, 0},
-    {"HR Manager", "\"HR Manager\"", "HR Manager", "'HR Manager'", 10, 12, 10, 12, 0},
-    {"Senior HR Manager", "\"Senior HR Manager\"", "Senior HR Manager", "'Senior HR Manager'", 17, 19, 17, 19, 0},
-    {"VP of HR", "\"VP of HR\"", "VP of HR", "'VP of HR'", 8, 10, 8, 10, 0},
-    {"Chief Human Resources Officer (CHRO)", "\"Chief Human Resources Officer (CHRO)\"", "Chief Human Resources Officer (CHRO)", "'Chief Human Resources Officer (CHRO)'", 36, 38, 36, 38, 0},
-    {"Talent Acquisition Specialist", "\"Talent Acquisition Specialist\"", "Talent Acquisition Specialist", "'Talent Acquisition Specialist'", 29, 31, 29, 31, 0},
-    {"Recruiter", "\"Recruiter\"", "Recruiter", "'Recruiter'", 9, 11, 9, 11, 0},
-    {"Technical Recruiter", "\"Technical Recruiter\"", "Technical Recruiter", "'Technical Recruiter'", 19, 21, 19, 21, 0},
-    {"Senior Recruiter", "\"Senior Recruiter\"", "Senior Recruiter", "'Senior Recruiter'", 16, 18, 16, 18, 0},
-    {"Campus Recruiter", "\"Campus Recruiter\"", "Campus Recruiter", "'Campus Recruiter'", 16, 18, 16, 18, 0},
-    {"Diversity & Inclusion Specialist", "\"Diversity & Inclusion Specialist\"", "Diversity & Inclusion Specialist", "'Diversity & Inclusion Specialist'", 32, 34, 32, 34, 0},
-    {"Compensation Analyst", "\"Compensation Analyst\"", "Compensation Analyst", "'Compensation Analyst'", 20, 22, 20, 22, 0},
-    {"Benefits Specialist", "\"Benefits Specialist\"", "Benefits Specialist", "'Benefits Specialist'", 19, 21, 19, 21, 0},
-    {"Payroll Coordinator", "\"Payroll Coordinator\"", "Payroll Coordinator", "'Payroll Coordinator'", 19, 21, 19, 21, 0},
-    {"Employee Relations Manager", "\"Employee Relations Manager\"", "Employee Relations Manager", "'Employee Relations Manager'", 26, 28, 26, 28, 0},
-    {"Learning & Development Specialist", "\"Learning & Development Specialist\"", "Learning & Development Specialist", "'Learning & Development Specialist'", 33, 35, 33, 35, 0},
-    {"Human Resources", "\"Human Resources\"", "Human Resources", "'Human Resources'", 15, 17, 15, 17, 0},
-    {"Talent Acquisition", "\"Talent Acquisition\"", "Talent Acquisition", "'Talent Acquisition'", 18, 20, 18, 20, 0},
-    {"Recruitment Tools (LinkedIn, ATS)", "\"Recruitment Tools (LinkedIn, ATS)\"", "\"Recruitment Tools (LinkedIn, ATS)\"", "'Recruitment Tools (LinkedIn, ATS)'", 33, 35, 35, 35, 1},
-    {"Employee Onboarding", "\"Employee Onboarding\"", "Employee Onboarding", "'Employee Onboarding'", 19, 21, 19, 21, 0},
-    {"HRIS Systems (Workday, SAP SuccessFactors)", "\"HRIS Systems (Workday, SAP SuccessFactors)\"", "\"HRIS Systems (Workday, SAP SuccessFactors)\"", "'HRIS Systems (Workday, SAP SuccessFactors)'", 42, 44, 44, 44, 1},
-    {"Compensation & Benefits", "\"Compensation & Benefits\"", "Compensation & Benefits", "'Compensation & Benefits'", 23, 25, 23, 25, 0},
-    {"Learning & Development", "\"Learning & Development\"", "Learning & Development", "'Learning & Development'", 22, 24, 22, 24, 0},
-    {"Employee Relations", "\"Employee Relations\"", "Employee Relations", "'Employee Relations'", 18, 20, 18, 20, 0},
-    {"HR Policies & Compliance", "\"HR Policies & Compliance\"", "HR Policies & Compliance", "'HR Policies & Compliance'", 24, 26, 24, 26, 0},
-    {"Diversity & Inclusion", "\"Diversity & Inclusion\"", "Diversity & Inclusion", "'Diversity & Inclusion'", 21, 23, 21, 23, 0},
-    {"HR Analytics", "\"HR Analytics\"", "HR Analytics", "'HR Analytics'", 12, 14, 12, 14, 0},
-    {"Workforce Planning", "\"Workforce Planning\"", "Workforce Planning", "'Workforce Planning'", 18, 20, 18, 20, 0},
-    {"Employee Engagement", "\"Employee Engagement\"", "Employee Engagement", "'Employee Engagement'", 19, 21, 19, 21, 0},
-    {"Job Analysis & Evaluation", "\"Job Analysis & Evaluation\"", "Job Analysis & Evaluation", "'Job Analysis & Evaluation'", 25, 27, 25, 27, 0},
-    {"HR Reporting & Dashboards", "\"HR Reporting & Dashboards\"", "HR Reporting & Dashboards", "'HR Reporting & Dashboards'", 25, 27, 25, 27, 0},
-    {"Labor Law Knowledge", "\"Labor Law Knowledge\"", "Labor Law Knowledge", "'Labor Law Knowledge'", 19, 21, 19, 21, 0},
-    {"Recruitment Marketing", "\"Recruitment Marketing\"", "Recruitment Marketing", "'Recruitment Marketing'", 21, 23, 21, 23, 0},
-    {"Interviewing Skills", "\"Interviewing Skills\"", "Interviewing Skills", "'Interviewing Skills'", 19, 21, 19, 21, 0},
-    {"Talent Retention Strategies", "\"Talent Retention Strategies\"", "Talent Retention Strategies", "'Talent Retention Strategies'", 27, 29, 27, 29, 0},
-    {"HR Metrics", "\"HR Metrics\"", "HR Metrics", "'HR Metrics'", 10, 12, 10, 12, 0},
-    {"Coaching & Mentoring", "\"Coaching & Mentoring\"", "Coaching & Mentoring", "'Coaching & Mentoring'", 20, 22, 20, 22, 0},
-    {"Onboarding Process Design", "\"Onboarding Process Design\"", "Onboarding Process Design", "'Onboarding Process Design'", 25, 27, 25, 27, 0},
-    {"Compensation Analysis", "\"Compensation Analysis\"", "Compensation Analysis", "'Compensation Analysis'", 21, 23, 21, 23, 0},
-    {"Benefits Administration", "\"Benefits Administration\"", "Benefits Administration", "'Benefits Administration'", 23, 25, 23, 25, 0},
-    {"Performance Appraisal Tools", "\"Performance Appraisal Tools\"", "Performance Appraisal Tools", "'Performance Appraisal Tools'", 27, 29, 27, 29, 0},
-    {"HR Compliance Audits", "\"HR Compliance Audits\"", "HR Compliance Audits", "'HR Compliance Audits'", 20, 22, 20, 22, 0},
-    {"Learning Management Systems", "\"Learning Management Systems\"", "Learning Management Systems", "'Learning Management Systems'", 27, 29, 27, 29, 0},
-    {"Employee Surveys & Feedback", "\"Employee Surveys & Feedback\"", "Employee Surveys & Feedback", "'Employee Surveys & Feedback'", 27, 29, 27, 29, 0},
-    {"HR Project Management", "\"HR Project Management\"", "HR Project Management", "'HR Project Management'", 21, 23, 21, 23, 0},
-    {"Career Development Planning", "\"Career Development Planning\"", "Career Development Planning", "'Career Development Planning'", 27, 29, 27, 29, 0},
-    {"HR Policy Documentation", "\"HR Policy Documentation\"", "HR Policy Documentation", "'HR Policy Documentation'", 23, 25, 23, 25, 0},
-    {"Workforce Analytics Tools", "\"Workforce Analytics Tools\"", "Workforce Analytics Tools", "'Workforce Analytics Tools'", 25, 27, 25, 27, 0},
-    {"Recruitment Campaign Management", "\"Recruitment Campaign Management\"", "Recruitment Campaign Management", "'Recruitment Campaign Management'", 31, 33, 31, 33, 0},
-    {"HR Process Automation", "\"HR Process Automation\"", "HR Process Automation", "'HR Process Automation'", 21, 23, 21, 23, 0},
-    {"Employee Recognition Programs", "\"Employee Recognition Programs\"", "Employee Recognition Programs", "'Employee Recognition Programs'", 29, 31, 29, 31, 0},
-    {"HR Benchmarking", "\"HR Benchmarking\"", "HR Benchmarking", "'HR Benchmarking'", 15, 17, 15, 17, 0},
-    {"HR Business Partnering", "\"HR Business Partnering\"", "HR Business Partnering", "'HR Business Partnering'", 22, 24, 22, 24, 0},
-    {"Succession Planning Tools", "\"Succession Planning Tools\"", "Succession Planning Tools", "'Succession Planning Tools'", 25, 27, 25, 27, 0},
-    {"Job Description Creation", "\"Job Description Creation\"", "Job Description Creation", "'Job Description Creation'", 24, 26, 24, 26, 0},
-    {"HR Strategy Implementation", "\"HR Strategy Implementation\"", "HR Strategy Implementation", "'HR Strategy Implementation'", 26, 28, 26, 28, 0},
-    {"HR Technology Adoption", "\"HR Technology Adoption\"", "HR Technology Adoption", "'HR Technology Adoption'", 22, 24, 22, 24, 0},
-    {"Employee Wellbeing Programs", "\"Employee Wellbeing Programs\"", "Employee Wellbeing Programs", "'Employee Wellbeing Programs'", 27, 29, 27, 29, 0},
-    {"SHRM Certified Professional (SHRM-CP)", "\"SHRM Certified Professional (SHRM-CP)\"", "SHRM Certified Professional (SHRM-CP)", "'SHRM Certified Professional (SHRM-CP)'", 37, 39, 37, 39, 0},
-    {"SHRM Senior Certified Professional (SHRM-SCP)", "\"SHRM Senior Certified Professional (SHRM-SCP)\"", "SHRM Senior Certified Professional (SHRM-SCP)", "'SHRM Senior Certified Professional (SHRM-SCP)'", 45, 47, 45, 47, 0},
-    {"Professional in Human Resources (PHR)", "\"Professional in Human Resources (PHR)\"", "Professional in Human Resources (PHR)", "'Professional in Human Resources (PHR)'", 37, 39, 37, 39, 0},
-    {"Senior Professional in Human Resources (SPHR)", "\"Senior Professional in Human Resources (SPHR)\"", "Senior Professional in Human Resources (SPHR)", "'Senior Professional in Human Resources (SPHR)'", 45, 47, 45, 47, 0},
-    {"Global Professional in Human Resources (GPHR)", "\"Global Professional in Human Resources (GPHR)\"", "Global Professional in Human Resources (GPHR)", "'Global Professional in Human Resources (GPHR)'", 45, 47, 45, 47, 0},
-    {"Talent Management Practitioner Certification", "\"Talent Management Practitioner Certification\"", "Talent Management Practitioner Certification", "'Talent Management Practitioner Certification'", 44, 46, 44, 46, 0},
-    {"Certified Compensation Professional (CCP)", "\"Certified Compensation Professional (CCP)\"", "Certified Compensation Professional (CCP)", "'Certified Compensation Professional (CCP)'", 41, 43, 41, 43, 0},
-    {"Certified Benefits Professional (CBP)", "\"Certified Benefits Professional (CBP)\"", "Certified Benefits Professional (CBP)", "'Certified Benefits Professional (CBP)'", 37, 39, 37, 39, 0},
-    {"Certified HR Business Partner (CHRPB)", "\"Certified HR Business Partner (CHRPB)\"", "Certified HR Business Partner (CHRPB)", "'Certified HR Business Partner (CHRPB)'", 37, 39, 37, 39, 0},
-    {"HR Analytics Certification", "\"HR Analytics Certification\"", "HR Analytics Certification", "'HR Analytics Certification'", 26, 28, 26, 28, 0},
-    {"Learning & Development Certification", "\"Learning & Development Certification\"", "Learning & Development Certification", "'Learning & Development Certification'", 36, 38, 36, 38, 0},
-    {"Employee Relations Certification", "\"Employee Relations Certification\"", "Employee Relations Certification", "'Employee Relations Certification'", 32, 34, 32, 34, 0},
-    {"Workforce Planning Certification", "\"Workforce Planning Certification\"", "Workforce Planning Certification", "'Workforce Planning Certification'", 32, 34, 32, 34, 0},
-    {"Certified HR Manager", "\"Certified HR Manager\"", "Certified HR Manager", "'Certified HR Manager'", 20, 22, 20, 22, 0},
-    {"Diversity & Inclusion Certification", "\"Diversity & Inclusion Certification\"", "Diversity & Inclusion Certification", "'Diversity & Inclusion Certification'", 35, 37, 35, 37, 0},
-    {"Recruitment Specialist Certification", "\"Recruitment Specialist Certification\"", "Recruitment Specialist Certification", "'Recruitment Specialist Certification'", 36, 38, 36, 38, 0},
-    {"Technical Recruiter Certification", "\"Technical Recruiter Certification\"", "Technical Recruiter Certification", "'Technical Recruiter Certification'", 33, 35, 33, 35, 0},
-    {"Senior Recruiter Certification", "\"Senior Recruiter Certification\"", "Senior Recruiter Certification", "'Senior Recruiter Certification'", 30, 32, 30, 32, 0},
-    {"Campus Recruitment Certification", "\"Campus Recruitment Certification\"", "Campus Recruitment Certification", "'Campus Recruitment Certification'", 32, 34, 32, 34, 0},
-    {"Payroll Certification", "\"Payroll Certification\"", "Payroll Certification", "'Payroll Certification'", 21, 23, 21, 23, 0},
-    {"HR Generalist Certification", "\"HR Generalist Certification\"", "HR Generalist Certification", "'HR Generalist Certification'", 27, 29, 27, 29, 0},
-    {"HR Specialist Certification", "\"HR Specialist Certification\"", "HR Specialist Certification", "'HR Specialist Certification'", 27, 29, 27, 29, 0},
-    {"HR Leadership Program", "\"HR Leadership Program\"", "HR Leadership Program", "'HR Leadership Program'", 21, 23, 21, 23, 0},
-    {"VP of HR Leadership Program", "\"VP of HR Leadership Program\"", "VP of HR Leadership Program", "'VP of HR Leadership Program'", 27, 29, 27, 29, 0},
-    {"Chief Human Resources Officer Program", "\"Chief Human Resources Officer Program\"", "Chief Human Resources Officer Program", "'Chief Human Resources Officer Program'", 37, 39, 37, 39, 0},
-    {"Organizational Development Certification", "\"Organizational Development Certification\"", "Organizational Development Certification", "'Organizational Development Certification'", 40, 42, 40, 42, 0},
-    {"Performance Management Certification", "\"Performance Management Certification\"", "Performance Management Certification", "'Performance Management Certification'", 36, 38, 36, 38, 0},
-    {"Certified Talent Acquisition Specialist", "\"Certified Talent Acquisition Specialist\"", "Certified Talent Acquisition Specialist", "'Certified Talent Acquisition Specialist'", 39, 41, 39, 41, 0},
-    {"HR Policy & Compliance Certification", "\"HR Policy & Compliance Certification\"", "HR Policy & Compliance Certification", "'HR Policy & Compliance Certification'", 36, 38, 36, 38, 0},
-    {"Human Capital Management (HCM) Certification", "\"Human Capital Management (HCM) Certification\"", "Human Capital Management (HCM) Certification", "'Human Capital Management (HCM) Certification'", 44, 46, 44, 46, 0},
-    {"Marketing Assistant", "\"Marketing Assistant\"", "Marketing Assistant", "'Marketing Assistant'", 19, 21, 19, 21, 0},
-    {"Marketing Coordinator", "\"Marketing Coordinator\"", "Marketing Coordinator", "'Marketing Coordinator'", 21, 23, 21, 23, 0},
-    {"Marketing Specialist", "\"Marketing Specialist\"", "Marketing Specialist", "'Marketing Specialist'", 20, 22, 20, 22, 0},
-    {"Marketing Analyst", "\"Marketing Analyst\"", "Marketing Analyst", "'Marketing Analyst'", 17, 19, 17, 19, 0},
-    {"Digital Marketing Specialist", "\"Digital Marketing Specialist\"", "Digital Marketing Specialist", "'Digital Marketing Specialist'", 28, 30, 28, 30, 0},
-    {"SEO Specialist", "\"SEO Specialist\"", "SEO Specialist", "'SEO Specialist'", 14, 16, 14, 16, 0},
-    {"SEM Specialist", "\"SEM Specialist\"", "SEM Specialist", "'SEM Specialist'", 14, 16, 14, 16, 0},
-    {"Social Media Specialist", "\"Social Media Specialist\"", "Social Media Specialist", "'Social Media Specialist'", 23, 25, 23, 25, 0},
-    {"Social Media Manager", "\"Social Media Manager\"", "Social Media Manager", "'Social Media Manager'", 20, 22, 20, 22, 0},
-    {"Content Writer", "\"Content Writer\"", "Content Writer", "'Content Writer'", 14, 16, 14, 16, 0},
-    {"Copywriter", "\"Copywriter\"", "Copywriter", "'Copywriter'", 10, 12, 10, 12, 0},
-    {"Content Strategist", "\"Content Strategist\"", "Content Strategist", "'Content Strategist'", 18, 20, 18, 20, 0},
-    {"Brand Strategist", "\"Brand Strategist\"", "Brand Strategist", "'Brand Strategist'", 16, 18, 16, 18, 0},
-    {"Brand Manager", "\"Brand Manager\"", "Brand Manager", "'Brand Manager'", 13, 15, 13, 15, 0},
-    {"Product Marketing Manager", "\"Product Marketing Manager\"", "Product Marketing Manager", "'Product Marketing Manager'", 25, 27, 25, 27, 0},
-    {"Growth Marketing Manager", "\"Growth Marketing Manager\"", "Growth Marketing Manager", "'Growth Marketing Manager'", 24, 26, 24, 26, 0},
-    {"Marketing Campaign Manager", "\"Marketing Campaign Manager\"", "Marketing Campaign Manager", "'Marketing Campaign Manager'", 26, 28, 26, 28, 0},
-    {"Performance Marketing Specialist", "\"Performance Marketing Specialist\"", "Performance Marketing Specialist", "'Performance Marketing Specialist'", 32, 34, 32, 34, 0},
-    {"Influencer Marketing Manager", "\"Influencer Marketing Manager\"", "Influencer Marketing Manager", "'Influencer Marketing Manager'", 28, 30, 28, 30, 0},
-    {"Affiliate Marketing Manager", "\"Affiliate Marketing Manager\"", "Affiliate Marketing Manager", "'Affiliate Marketing Manager'", 27, 29, 27, 29, 0},
-    {"PR Assistant", "\"PR Assistant\"", "PR Assistant", "'PR Assistant'", 12, 14, 12, 14, 0},
-    {"PR Specialist", "\"PR Specialist\"", "PR Specialist", "'PR Specialist'", 13, 15, 13, 15, 0},
-    {"PR Manager", "\"PR Manager\"", "PR Manager", "'PR Manager'", 10, 12, 10, 12, 0},
-    {"Communications Specialist", "\"Communications Specialist\"", "Communications Specialist", "'Communications Specialist'", 25, 27, 25, 27, 0},
-    {"Communications Manager", "\"Communications Manager\"", "Communications Manager", "'Communications Manager'", 22, 24, 22, 24, 0},
-    {"Media Planner", "\"Media Planner\"", "Media Planner", "'Media Planner'", 13, 15, 13, 15, 0},
-    {"Media Buyer", "\"Media Buyer\"", "Media Buyer", "'Media Buyer'", 11, 13, 11, 13, 0},
-    {"Advertising Account Executive", "\"Advertising Account Executive\"", "Advertising Account Executive", "'Advertising Account Executive'", 29, 31, 29, 31, 0},
-    {"Advertising Account Manager", "\"Advertising Account Manager\"", "Advertising Account Manager", "'Advertising Account Manager'", 27, 29, 27, 29, 0},
-    {"Creative Director", "\"Creative Director\"", "Creative Director", "'Creative Director'", 17, 19, 17, 19, 0},
-    {"Art Director", "\"Art Director\"", "Art Director", "'Art Director'", 12, 14, 12, 14, 0},
-    {"Graphic Designer", "\"Graphic Designer\"", "Graphic Designer", "'Graphic Designer'", 16, 18, 16, 18, 0},
-    {"Motion Graphics Designer", "\"Motion Graphics Designer\"", "Motion Graphics Designer", "'Motion Graphics Designer'", 24, 26, 24, 26, 0},
-    {"Video Marketing Specialist", "\"Video Marketing Specialist\"", "Video Marketing Specialist", "'Video Marketing Specialist'", 26, 28, 26, 28, 0},
-    {"Event Marketing Coordinator", "\"Event Marketing Coordinator\"", "Event Marketing Coordinator", "'Event Marketing Coordinator'", 27, 29, 27, 29, 0},
-    {"Trade Marketing Specialist", "\"Trade Marketing Specialist\"", "Trade Marketing Specialist", "'Trade Marketing Specialist'", 26, 28, 26, 28, 0},
-    {"Demand Generation Manager", "\"Demand Generation Manager\"", "Demand Generation Manager", "'Demand Generation Manager'", 25, 27, 25, 27, 0},
-    {"Chief Marketing Officer (CMO)", "\"Chief Marketing Officer (CMO)\"", "Chief Marketing Officer (CMO)", "'Chief Marketing Officer (CMO)'", 29, 31, 29, 31, 0},
-    {"Marketing Director", "\"Marketing Director\"", "Marketing Director", "'Marketing Director'", 18, 20, 18, 20, 0},
-    {"Digital Campaign Analyst", "\"Digital Campaign Analyst\"", "Digital Campaign Analyst", "'Digital Campaign Analyst'", 24, 26, 24, 26, 0},
-    {"Marketing / Advertising / PR", "\"Marketing / Advertising / PR\"", "Marketing / Advertising / PR", "'Marketing / Advertising / PR'", 28, 30, 28, 30, 0},
-    {"Digital Marketing Tools (Google Ads, Facebook Ads)", "\"Digital Marketing Tools (Google Ads, Facebook Ads)\"", "\"Digital Marketing Tools (Google Ads, Facebook Ads)\"", "'Digital Marketing Tools (Google Ads, Facebook Ads)'", 50, 52, 52, 52, 1},
-    {"SEO & SEM Optimization", "\"SEO & SEM Optimization\"", "SEO & SEM Optimization", "'SEO & SEM Optimization'", 22, 24, 22, 24, 0},
-    {"Content Marketing", "\"Content Marketing\"", "Content Marketing", "'Content Marketing'", 17, 19, 17, 19, 0},
-    {"Copywriting", "\"Copywriting\"", "Copywriting", "'Copywriting'", 11, 13, 11, 13, 0},
-    {"Social Media Management", "\"Social Media Management\"", "Social Media Management", "'Social Media Management'", 23, 25, 23, 25, 0},
-    {"Analytics & Reporting (Google Analytics, Tableau)", "\"Analytics & Reporting (Google Analytics, Tableau)\"", "\"Analytics & Reporting (Google Analytics, Tableau)\"", "'Analytics & Reporting (Google Analytics, Tableau)'", 49, 51, 51, 51, 1},
-    {"Email Marketing Tools (Mailchimp, HubSpot)", "\"Email Marketing Tools (Mailchimp, HubSpot)\"", "\"Email Marketing Tools (Mailchimp, HubSpot)\"", "'Email Marketing Tools (Mailchimp, HubSpot)'", 42, 44, 44, 44, 1},
-    {"Brand Management", "\"Brand Management\"", "Brand Management", "'Brand Management'", 16, 18, 16, 18, 0},
-    {"Marketing Strategy Development", "\"Marketing Strategy Development\"", "Marketing Strategy Development", "'Marketing Strategy Development'", 30, 32, 30, 32, 0},
-    {"Campaign Planning & Execution", "\"Campaign Planning & Execution\"", "Campaign Planning & Execution", "'Campaign Planning & Execution'", 29, 31, 29, 31, 0},
-    {"Content Strategy", "\"Content Strategy\"", "Content Strategy", "'Content Strategy'", 16, 18, 16, 18, 0},
-    {"Creative Direction", "\"Creative Direction\"", "Creative Direction", "'Creative Direction'", 18, 20, 18, 20, 0},
-    {"Graphic Design Tools (Photoshop, Illustrator)", "\"Graphic Design Tools (Photoshop, Illustrator)\"", "\"Graphic Design Tools (Photoshop, Illustrator)\"", "'Graphic Design Tools (Photoshop, Illustrator)'", 45, 47, 47, 47, 1},
-    {"Video Editing & Production", "\"Video Editing & Production\"", "Video Editing & Production", "'Video Editing & Production'", 26, 28, 26, 28, 0},
-    {"Influencer Marketing", "\"Influencer Marketing\"", "Influencer Marketing", "'Influencer Marketing'", 20, 22, 20, 22, 0},
-    {"Affiliate Marketing Management", "\"Affiliate Marketing Management\"", "Affiliate Marketing Management", "'Affiliate Marketing Management'", 30, 32, 30, 32, 0},
-    {"Event Marketing", "\"Event Marketing\"", "Event Marketing", "'Event Marketing'", 15, 17, 15, 17, 0},
-    {"PR & Media Relations", "\"PR & Media Relations\"", "PR & Media Relations", "'PR & Media Relations'", 20, 22, 20, 22, 0},
-    {"Media Planning & Buying", "\"Media Planning & Buying\"", "Media Planning & Buying", "'Media Planning & Buying'", 23, 25, 23, 25, 0},
-    {"Market Research & Analysis", "\"Market Research & Analysis\"", "Market Research & Analysis", "'Market Research & Analysis'", 26, 28, 26, 28, 0},
-    {"Customer Segmentation", "\"Customer Segmentation\"", "Customer Segmentation", "'Customer Segmentation'", 21, 23, 21, 23, 0},
-    {"Marketing Automation Tools", "\"Marketing Automation Tools\"", "Marketing Automation Tools", "'Marketing Automation Tools'", 26, 28, 26, 28, 0},
-    {"Performance Marketing", "\"Performance Marketing\"", "Performance Marketing", "'Performance Marketing'", 21, 23, 21, 23, 0},
-    {"Conversion Rate Optimization (CRO)", "\"Conversion Rate Optimization (CRO)\"", "Conversion Rate Optimization (CRO)", "'Conversion Rate Optimization (CRO)'", 34, 36, 34, 36, 0},
-    {"UX/UI for Marketing", "\"UX/UI for Marketing\"", "UX/UI for Marketing", "'UX/UI for Marketing'", 19, 21, 19, 21, 0},
-    {"Social Media Analytics", "\"Social Media Analytics\"", "Social Media Analytics", "'Social Media Analytics'", 22, 24, 22, 24, 0},
-    {"Advertising Account Management", "\"Advertising Account Management\"", "Advertising Account Management", "'Advertising Account Management'", 30, 32, 30, 32, 0},
-    {"Budget Management", "\"Budget Management\"", "Budget Management", "'Budget Management'", 17, 19, 17, 19, 0},
-    {"Marketing KPIs & Metrics", "\"Marketing KPIs & Metrics\"", "Marketing KPIs & Metrics", "'Marketing KPIs & Metrics'", 24, 26, 24, 26, 0},
-    {"Storytelling & Messaging", "\"Storytelling & Messaging\"", "Storytelling & Messaging", "'Storytelling & Messaging'", 24, 26, 24, 26, 0},
-    {"Public Speaking", "\"Public Speaking\"", "Public Speaking", "'Public Speaking'", 15, 17, 15, 17, 0},
-    {"Internal Communication Strategy", "\"Internal Communication Strategy\"", "Internal Communication Strategy", "'Internal Communication Strategy'", 31, 33, 31, 33, 0},
-    {"Brand Guidelines Implementation", "\"Brand Guidelines Implementation\"", "Brand Guidelines Implementation", "'Brand Guidelines Implementation'", 31, 33, 31, 33, 0},
-    {"Marketing CRM Tools", "\"Marketing CRM Tools\"", "Marketing CRM Tools", "'Marketing CRM Tools'", 19, 21, 19, 21, 0},
-    {"Search Engine Marketing Tools", "\"Search Engine Marketing Tools\"", "Search Engine Marketing Tools", "'Search Engine Marketing Tools'", 29, 31, 29, 31, 0},
-    {"Mobile Marketing", "\"Mobile Marketing\"", "Mobile Marketing", "'Mobile Marketing'", 16, 18, 16, 18, 0},
-    {"Content Management Systems (CMS)", "\"Content Management Systems (CMS)\"", "Content Management Systems (CMS)", "'Content Management Systems (CMS)'", 32, 34, 32, 34, 0},
-    {"Marketing Data Analysis", "\"Marketing Data Analysis\"", "Marketing Data Analysis", "'Marketing Data Analysis'", 23, 25, 23, 25, 0},
-    {"Press Release Writing", "\"Press Release Writing\"", "Press Release Writing", "'Press Release Writing'", 21, 23, 21, 23, 0},
-    {"Campaign Performance Tracking", "\"Campaign Performance Tracking\"", "Campaign Performance Tracking", "'Campaign Performance Tracking'", 29, 31, 29, 31, 0},
-    {"Visual Design Principles", "\"Visual Design Principles\"", "Visual Design Principles", "'Visual Design Principles'", 24, 26, 24, 26, 0},
-    {"Web Analytics", "\"Web Analytics\"", "Web Analytics", "'Web Analytics'", 13, 15, 13, 15, 0},
-    {"Creative Copy Development", "\"Creative Copy Development\"", "Creative Copy Development", "'Creative Copy Development'", 25, 27, 25, 27, 0},
-    {"Product Marketing", "\"Product Marketing\"", "Product Marketing", "'Product Marketing'", 17, 19, 17, 19, 0},
-    {"Google Ads Certification", "\"Google Ads Certification\"", "Google Ads Certification", "'Google Ads Certification'", 24, 26, 24, 26, 0},
-    {"Google Analytics Certification", "\"Google Analytics Certification\"", "Google Analytics Certification", "'Google Analytics Certification'", 30, 32, 30, 32, 0},
-    {"HubSpot Inbound Marketing Certification", "\"HubSpot Inbound Marketing Certification\"", "HubSpot Inbound Marketing Certification", "'HubSpot Inbound Marketing Certification'", 39, 41, 39, 41, 0},
-    {"HubSpot Content Marketing Certification", "\"HubSpot Content Marketing Certification\"", "HubSpot Content Marketing Certification", "'HubSpot Content Marketing Certification'", 39, 41, 39, 41, 0},
-    {"Facebook Blueprint Certification", "\"Facebook Blueprint Certification\"", "Facebook Blueprint Certification", "'Facebook Blueprint Certification'", 32, 34, 32, 34, 0},
-    {"Meta Certified Digital Marketing Associate", "\"Meta Certified Digital Marketing Associate\"", "Meta Certified Digital Marketing Associate", "'Meta Certified Digital Marketing Associate'", 42, 44, 42, 44, 0},
-    {"Hootsuite Social Media Certification", "\"Hootsuite Social Media Certification\"", "Hootsuite Social Media Certification", "'Hootsuite Social Media Certification'", 36, 38, 36, 38, 0},
-    {"Certified Digital Marketing Professional (CDMP)", "\"Certified Digital Marketing Professional (CDMP)\"", "Certified Digital Marketing Professional (CDMP)", "'Certified Digital Marketing Professional (CDMP)'", 47, 49, 47, 49, 0},
-    {"SEO Specialist Certification", "\"SEO Specialist Certification\"", "SEO Specialist Certification", "'SEO Specialist Certification'", 28, 30, 28, 30, 0},
-    {"SEM Specialist Certification", "\"SEM Specialist Certification\"", "SEM Specialist Certification", "'SEM Specialist Certification'", 28, 30, 28, 30, 0},
-    {"Certified Marketing Analyst", "\"Certified Marketing Analyst\"", "Certified Marketing Analyst", "'Certified Marketing Analyst'", 27, 29, 27, 29, 0},
-    {"Marketing Strategy Certification", "\"Marketing Strategy Certification\"", "Marketing Strategy Certification", "'Marketing Strategy Certification'", 32, 34, 32, 34, 0},
-    {"Content Marketing Certification", "\"Content Marketing Certification\"", "Content Marketing Certification", "'Content Marketing Certification'", 31, 33, 31, 33, 0},
-    {"Brand Management Certification", "\"Brand Management Certification\"", "Brand Management Certification", "'Brand Management Certification'", 30, 32, 30, 32, 0},
-    {"Product Marketing Certification", "\"Product Marketing Certification\"", "Product Marketing Certification", "'Product Marketing Certification'", 31, 33, 31, 33, 0},
-    {"Growth Marketing Certification", "\"Growth Marketing Certification\"", "Growth Marketing Certification", "'Growth Marketing Certification'", 30, 32, 30, 32, 0},
-    {"Email Marketing Certification", "\"Email Marketing Certification\"", "Email Marketing Certification", "'Email Marketing Certification'", 29, 31, 29, 31, 0},
-    {"Performance Marketing Certification", "\"Performance Marketing Certification\"", "Performance Marketing Certification", "'Performance Marketing Certification'", 35, 37, 35, 37, 0},
-    {"Affiliate Marketing Certification", "\"Affiliate Marketing Certification\"", "Affiliate Marketing Certification", "'Affiliate Marketing Certification'", 33, 35, 33, 35, 0},
-    {"Influencer Marketing Certification", "\"Influencer Marketing Certification\"", "Influencer Marketing Certification", "'Influencer Marketing Certification'", 34, 36, 34, 36, 0},
-    {"Advertising Management Certification", "\"Advertising Management Certification\"", "Advertising Management Certification", "'Advertising Management Certification'", 36, 38, 36, 38, 0},
-    {"Media Planning Certification", "\"Media Planning Certification\"", "Media Planning Certification", "'Media Planning Certification'", 28, 30, 28, 30, 0},
-    {"Creative Director Certification", "\"Creative Director Certification\"", "Creative Director Certification", "'Creative Director Certification'", 31, 33, 31, 33, 0},
-    {"Graphic Design Certification", "\"Graphic Design Certification\"", "Graphic Design Certification", "'Graphic Design Certification'", 28, 30, 28, 30, 0},
-    {"Video Marketing Certification", "\"Video Marketing Certification\"", "Video Marketing Certification", "'Video Marketing Certification'", 29, 31, 29, 31, 0},
-    {"Motion Graphics Certification", "\"Motion Graphics Certification\"", "Motion Graphics Certification", "'Motion Graphics Certification'", 29, 31, 29, 31, 0},
-    {"Event Marketing Certification", "\"Event Marketing Certification\"", "Event Marketing Certification", "'Event Marketing Certification'", 29, 31, 29, 31, 0},
-    {"Trade Marketing Certification", "\"Trade Marketing Certification\"", "Trade Marketing Certification", "'Trade Marketing Certification'", 29, 31, 29, 31, 0},
-    {"Demand Generation Certification", "\"Demand Generation Certification\"", "Demand Generation Certification", "'Demand Generation Certification'", 31, 33, 31, 33, 0},
-    {"CMO Leadership Program", "\"CMO Leadership Program\"", "CMO Leadership Program", "'CMO Leadership Program'", 22, 24, 22, 24, 0},
-    {"Real Estate Agent", "\"Real Estate Agent\"", "Real Estate Agent", "'Real Estate Agent'", 17, 19, 17, 19, 0},
-    {"Real Estate Broker", "\"Real Estate Broker\"", "Real Estate Broker", "'Real Estate Broker'", 18, 20, 18, 20, 0},
-    {"Real Estate Analyst", "\"Real Estate Analyst\"", "Real Estate Analyst", "'Real Estate Analyst'", 19, 21, 19, 21, 0},
-    {"Leasing Consultant", "\"Leasing Consultant\"", "Leasing Consultant", "'Leasing Consultant'", 18, 20, 18, 20, 0},
-    {"Leasing Agent", "\"Leasing Agent\"", "Leasing Agent", "'Leasing Agent'", 13, 15, 13, 15, 0},
-    {"Property Manager", "\"Property Manager\"", "Property Manager", "'Property Manager'", 16, 18, 16, 18, 0},
-    {"Assistant Property Manager", "\"Assistant Property Manager\"", "Assistant Property Manager", "'Assistant Property Manager'", 26, 28, 26, 28, 0},
-    {"Real Estate Appraiser", "\"Real Estate Appraiser\"", "Real Estate Appraiser", "'Real Estate Appraiser'", 21, 23, 21, 23, 0},
-    {"Real Estate Coordinator", "\"Real Estate Coordinator\"", "Real Estate Coordinator", "'Real Estate Coordinator'", 23, 25, 23, 25, 0},
-    {"Real Estate Investor Relations Manager", "\"Real Estate Investor Relations Manager\"", "Real Estate Investor Relations Manager", "'Real Estate Investor Relations Manager'", 38, 40, 38, 40, 0},
-    {"Commercial Leasing Manager", "\"Commercial Leasing Manager\"", "Commercial Leasing Manager", "'Commercial Leasing Manager'", 26, 28, 26, 28, 0},
-    {"Residential Leasing Manager", "\"Residential Leasing Manager\"", "Residential Leasing Manager", "'Residential Leasing Manager'", 27, 29, 27, 29, 0},
-    {"Facilities Coordinator", "\"Facilities Coordinator\"", "Facilities Coordinator", "'Facilities Coordinator'", 22, 24, 22, 24, 0},
-    {"Facilities Manager", "\"Facilities Manager\"", "Facilities Manager", "'Facilities Manager'", 18, 20, 18, 20, 0},
-    {"Building Manager", "\"Building Manager\"", "Building Manager", "'Building Manager'", 16, 18, 16, 18, 0},
-    {"Asset Manager", "\"Asset Manager\"", "Asset Manager", "'Asset Manager'", 13, 15, 13, 15, 0},
-    {"Real Estate Portfolio Manager", "\"Real Estate Portfolio Manager\"", "Real Estate Portfolio Manager", "'Real Estate Portfolio Manager'", 29, 31, 29, 31, 0},
-    {"Construction Project Manager", "\"Construction Project Manager\"", "Construction Project Manager", "'Construction Project Manager'", 28, 30, 28, 30, 0},
-    {"Mortgage Broker", "\"Mortgage Broker\"", "Mortgage Broker", "'Mortgage Broker'", 15, 17, 15, 17, 0},
-    {"Title Examiner", "\"Title Examiner\"", "Title Examiner", "'Title Examiner'", 14, 16, 14, 16, 0},
-    {"Real Estate / Property", "\"Real Estate / Property\"", "Real Estate / Property", "'Real Estate / Property'", 22, 24, 22, 24, 0},
-    {"Property Valuation & Appraisal", "\"Property Valuation & Appraisal\"", "Property Valuation & Appraisal", "'Property Valuation & Appraisal'", 30, 32, 30, 32, 0},
-    {"Real Estate Market Analysis", "\"Real Estate Market Analysis\"", "Real Estate Market Analysis", "'Real Estate Market Analysis'", 27, 29, 27, 29, 0},
-    {"Leasing & Rental Management", "\"Leasing & Rental Management\"", "Leasing & Rental Management", "'Leasing & Rental Management'", 27, 29, 27, 29, 0},
-    {"Property Management Software", "\"Property Management Software\"", "Property Management Software", "'Property Management Software'", 28, 30, 28, 30, 0},
-    {"Contract & Lease Negotiation", "\"Contract & Lease Negotiation\"", "Contract & Lease Negotiation", "'Contract & Lease Negotiation'", 28, 30, 28, 30, 0},
-    {"Financial Modeling for Real Estate", "\"Financial Modeling for Real Estate\"", "Financial Modeling for Real Estate", "'Financial Modeling for Real Estate'", 34, 36, 34, 36, 0},
-    {"Investment Analysis", "\"Investment Analysis\"", "Investment Analysis", "'Investment Analysis'", 19, 21, 19, 21, 0},
-    {"Asset Management", "\"Asset Management\"", "Asset Management", "'Asset Management'", 16, 18, 16, 18, 0},
-    {"Facilities Management", "\"Facilities Management\"", "Facilities Management", "'Facilities Management'", 21, 23, 21, 23, 0},
-    {"Tenant Relations", "\"Tenant Relations\"", "Tenant Relations", "'Tenant Relations'", 16, 18, 16, 18, 0},
-    {"Property Inspections", "\"Property Inspections\"", "Property Inspections", "'Property Inspections'", 20, 22, 20, 22, 0},
-    {"Construction Project Management", "\"Construction Project Management\"", "Construction Project Management", "'Construction Project Management'", 31, 33, 31, 33, 0},
-    {"Real Estate Marketing", "\"Real Estate Marketing\"", "Real Estate Marketing", "'Real Estate Marketing'", 21, 23, 21, 23, 0},
-    {"CRM Tools for Real Estate", "\"CRM Tools for Real Estate\"", "CRM Tools for Real Estate", "'CRM Tools for Real Estate'", 25, 27, 25, 27, 0},
-    {"Sales & Lead Generation", "\"Sales & Lead Generation\"", "Sales & Lead Generation", "'Sales & Lead Generation'", 23, 25, 23, 25, 0},
-    {"Title & Legal Documentation", "\"Title & Legal Documentation\"", "Title & Legal Documentation", "'Title & Legal Documentation'", 27, 29, 27, 29, 0},
-    {"Mortgage Financing Knowledge", "\"Mortgage Financing Knowledge\"", "Mortgage Financing Knowledge", "'Mortgage Financing Knowledge'", 28, 30, 28, 30, 0},
-    {"Commercial Real Estate Operations", "\"Commercial Real Estate Operations\"", "Commercial Real Estate Operations", "'Commercial Real Estate Operations'", 33, 35, 33, 35, 0},
-    {"Residential Property Operations", "\"Residential Property Operations\"", "Residential Property Operations", "'Residential Property Operations'", 31, 33, 31, 33, 0},
-    {"Customer Service Skills", "\"Customer Service Skills\"", "Customer Service Skills", "'Customer Service Skills'", 23, 25, 23, 25, 0},
-    {"Market Research & Analytics", "\"Market Research & Analytics\"", "Market Research & Analytics", "'Market Research & Analytics'", 27, 29, 27, 29, 0},
-    {"Project Scheduling", "\"Project Scheduling\"", "Project Scheduling", "'Project Scheduling'", 18, 20, 18, 20, 0},
-    {"Capital Expenditure Planning", "\"Capital Expenditure Planning\"", "Capital Expenditure Planning", "'Capital Expenditure Planning'", 28, 30, 28, 30, 0},
-    {"Lease Administration", "\"Lease Administration\"", "Lease Administration", "'Lease Administration'", 20, 22, 20, 22, 0},
-    {"Operational KPI Tracking", "\"Operational KPI Tracking\"", "Operational KPI Tracking", "'Operational KPI Tracking'", 24, 26, 24, 26, 0},
-    {"Facilities Maintenance Planning", "\"Facilities Maintenance Planning\"", "Facilities Maintenance Planning", "'Facilities Maintenance Planning'", 31, 33, 31, 33, 0},
-    {"Tenant Retention Strategies", "\"Tenant Retention Strategies\"", "Tenant Retention Strategies", "'Tenant Retention Strategies'", 27, 29, 27, 29, 0},
-    {"Property Portfolio Optimization", "\"Property Portfolio Optimization\"", "Property Portfolio Optimization", "'Property Portfolio Optimization'", 31, 33, 31, 33, 0},
-    {"Budget Tracking & Reporting", "\"Budget Tracking & Reporting\"", "Budget Tracking & Reporting", "'Budget Tracking & Reporting'", 27, 29, 27, 29, 0},
-    {"Data Analysis for Real Estate", "\"Data Analysis for Real Estate\"", "Data Analysis for Real Estate", "'Data Analysis for Real Estate'", 29, 31, 29, 31, 0},
-    {"Compliance Audits", "\"Compliance Audits\"", "Compliance Audits", "'Compliance Audits'", 17, 19, 17, 19, 0},
-    {"Investment Feasibility Studies", "\"Investment Feasibility Studies\"", "Investment Feasibility Studies", "'Investment Feasibility Studies'", 30, 32, 30, 32, 0},
-    {"Property Acquisition & Disposal", "\"Property Acquisition & Disposal\"", "Property Acquisition & Disposal", "'Property Acquisition & Disposal'", 31, 33, 31, 33, 0},
-    {"Urban Planning Awareness", "\"Urban Planning Awareness\"", "Urban Planning Awareness", "'Urban Planning Awareness'", 24, 26, 24, 26, 0},
-    {"Sustainability Practices", "\"Sustainability Practices\"", "Sustainability Practices", "'Sustainability Practices'", 24, 26, 24, 26, 0},
-    {"Real Estate CRM Analytics", "\"Real Estate CRM Analytics\"", "Real Estate CRM Analytics", "'Real Estate CRM Analytics'", 25, 27, 25, 27, 0},
-    {"Real Estate Software Tools", "\"Real Estate Software Tools\"", "Real Estate Software Tools", "'Real Estate Software Tools'", 26, 28, 26, 28, 0},
-    {"Reporting & Dashboards", "\"Reporting & Dashboards\"", "Reporting & Dashboards", "'Reporting & Dashboards'", 22, 24, 22, 24, 0},
-    {"Marketing for Leasing & Sales", "\"Marketing for Leasing & Sales\"", "Marketing for Leasing & Sales", "'Marketing for Leasing & Sales'", 29, 31, 29, 31, 0},
-    {"Certified Commercial Investment Member (CCIM)", "\"Certified Commercial Investment Member (CCIM)\"", "Certified Commercial Investment Member (CCIM)", "'Certified Commercial Investment Member (CCIM)'", 45, 47, 45, 47, 0},
-    {"Certified Property Manager (CPM)", "\"Certified Property Manager (CPM)\"", "Certified Property Manager (CPM)", "'Certified Property Manager (CPM)'", 32, 34, 32, 34, 0},
-    {"Real Estate License / Realtor Certification", "\"Real Estate License / Realtor Certification\"", "Real Estate License / Realtor Certification", "'Real Estate License / Realtor Certification'", 43, 45, 43, 45, 0},
-    {"Certified Residential Specialist (CRS)", "\"Certified Residential Specialist (CRS)\"", "Certified Residential Specialist (CRS)", "'Certified Residential Specialist (CRS)'", 38, 40, 38, 40, 0},
-    {"Accredited Buyer's Representative (ABR)", "\"Accredited Buyer's Representative (ABR)\"", "Accredited Buyer's Representative (ABR)", "\"\"Accredited Buyer's Representative (ABR)\"\"", 39, 41, 39, 43, 1},
-    {"Certified Leasing Specialist", "\"Certified Leasing Specialist\"", "Certified Leasing Specialist", "'Certified Leasing Specialist'", 28, 30, 28, 30, 0},
-    {"Certified Appraiser", "\"Certified Appraiser\"", "Certified Appraiser", "'Certified Appraiser'", 19, 21, 19, 21, 0},
-    {"Real Estate Analyst Certification", "\"Real Estate Analyst Certification\"", "Real Estate Analyst Certification", "'Real Estate Analyst Certification'", 33, 35, 33, 35, 0},
-    {"Facilities Management Certification", "\"Facilities Management Certification\"", "Facilities Management Certification", "'Facilities Management Certification'", 35, 37, 35, 37, 0},
-    {"Property Management Professional Certification", "\"Property Management Professional Certification\"", "Property Management Professional Certification", "'Property Management Professional Certification'", 46, 48, 46, 48, 0},
-    {"Real Estate Investment Certification", "\"Real Estate Investment Certification\"", "Real Estate Investment Certification", "'Real Estate Investment Certification'", 36, 38, 36, 38, 0},
-    {"Asset Management Certification", "\"Asset Management Certification\"", "Asset Management Certification", "'Asset Management Certification'", 30, 32, 30, 32, 0},
-    {"Construction Project Management Certification", "\"Construction Project Management Certification\"", "Construction Project Management Certification", "'Construction Project Management Certification'", 45, 47, 45, 47, 0},
-    {"Certified Mortgage Broker", "\"Certified Mortgage Broker\"", "Certified Mortgage Broker", "'Certified Mortgage Broker'", 25, 27, 25, 27, 0},
-    {"Certified Real Estate Coordinator", "\"Certified Real Estate Coordinator\"", "Certified Real Estate Coordinator", "'Certified Real Estate Coordinator'", 33, 35, 33, 35, 0},
-    {"Real Estate Portfolio Manager Certification", "\"Real Estate Portfolio Manager Certification\"", "Real Estate Portfolio Manager Certification", "'Real Estate Portfolio Manager Certification'", 43, 45, 43, 45, 0},
-    {"Building Management Certification", "\"Building Management Certification\"", "Building Management Certification", "'Building Management Certification'", 33, 35, 33, 35, 0},
-    {"Assistant Property Manager Certification", "\"Assistant Property Manager Certification\"", "Assistant Property Manager Certification", "'Assistant Property Manager Certification'", 40, 42, 40, 42, 0},
-    {"Certified Real Estate Investor Relations", "\"Certified Real Estate Investor Relations\"", "Certified Real Estate Investor Relations", "'Certified Real Estate Investor Relations'", 40, 42, 40, 42, 0},
-    {"Commercial Leasing Certification", "\"Commercial Leasing Certification\"", "Commercial Leasing Certification", "'Commercial Leasing Certification'", 32, 34, 32, 34, 0},
-    {"Residential Leasing Certification", "\"Residential Leasing Certification\"", "Residential Leasing Certification", "'Residential Leasing Certification'", 33, 35, 33, 35, 0},
-    {"Title Examiner Certification", "\"Title Examiner Certification\"", "Title Examiner Certification", "'Title Examiner Certification'", 28, 30, 28, 30, 0},
-    {"Certified Real Estate Analyst", "\"Certified Real Estate Analyst\"", "Certified Real Estate Analyst", "'Certified Real Estate Analyst'", 29, 31, 29, 31, 0},
-    {"Real Estate Development Certification", "\"Real Estate Development Certification\"", "Real Estate Development Certification", "'Real Estate Development Certification'", 37, 39, 37, 39, 0},
-    {"Sustainability in Real Estate Certification", "\"Sustainability in Real Estate Certification\"", "Sustainability in Real Estate Certification", "'Sustainability in Real Estate Certification'", 43, 45, 43, 45, 0},
-    {"Property Valuation Certification", "\"Property Valuation Certification\"", "Property Valuation Certification", "'Property Valuation Certification'", 32, 34, 32, 34, 0},
-    {"Real Estate Finance Certification", "\"Real Estate Finance Certification\"", "Real Estate Finance Certification", "'Real Estate Finance Certification'", 33, 35, 33, 35, 0},
-    {"Certified Facilities Coordinator", "\"Certified Facilities Coordinator\"", "Certified Facilities Coordinator", "'Certified Facilities Coordinator'", 32, 34, 32, 34, 0},
-    {"Real Estate Leadership Program", "\"Real Estate Leadership Program\"", "Real Estate Leadership Program", "'Real Estate Leadership Program'", 30, 32, 30, 32, 0},
-    {"Real Estate Executive Program", "\"Real Estate Executive Program\"", "Real Estate Executive Program", "'Real Estate Executive Program'", 29, 31, 29, 31, 0},
-    {"Sales Associate", "\"Sales Associate\"", "Sales Associate", "'Sales Associate'", 15, 17, 15, 17, 0},
-    {"Sales Consultant", "\"Sales Consultant\"", "Sales Consultant", "'Sales Consultant'", 16, 18, 16, 18, 0},
-    {"Sales Executive", "\"Sales Executive\"", "Sales Executive", "'Sales Executive'", 15, 17, 15, 17, 0},
-    {"Sales Specialist", "\"Sales Specialist\"", "Sales Specialist", "'Sales Specialist'", 16, 18, 16, 18, 0},
-    {"Sales Manager", "\"Sales Manager\"", "Sales Manager", "'Sales Manager'", 13, 15, 13, 15, 0},
-    {"Regional Sales Manager", "\"Regional Sales Manager\"", "Regional Sales Manager", "'Regional Sales Manager'", 22, 24, 22, 24, 0},
-    {"Area Sales Manager", "\"Area Sales Manager\"", "Area Sales Manager", "'Area Sales Manager'", 18, 20, 18, 20, 0},
-    {"Territory Sales Manager", "\"Territory Sales Manager\"", "Territory Sales Manager", "'Territory Sales Manager'", 23, 25, 23, 25, 0},
-    {"National Sales Manager", "\"National Sales Manager\"", "National Sales Manager", "'National Sales Manager'", 22, 24, 22, 24, 0},
-    {"Inside Sales Representative", "\"Inside Sales Representative\"", "Inside Sales Representative", "'Inside Sales Representative'", 27, 29, 27, 29, 0},
-    {"Outside Sales Representative", "\"Outside Sales Representative\"", "Outside Sales Representative", "'Outside Sales Representative'", 28, 30, 28, 30, 0},
-    {"Field Sales Executive", "\"Field Sales Executive\"", "Field Sales Executive", "'Field Sales Executive'", 21, 23, 21, 23, 0},
-    {"Account Executive", "\"Account Executive\"", "Account Executive", "'Account Executive'", 17, 19, 17, 19, 0},
-    {"Senior Account Executive", "\"Senior Account Executive\"", "Senior Account Executive", "'Senior Account Executive'", 24, 26, 24, 26, 0},
-    {"Key Account Manager", "\"Key Account Manager\"", "Key Account Manager", "'Key Account Manager'", 19, 21, 19, 21, 0},
-    {"Client Success Specialist", "\"Client Success Specialist\"", "Client Success Specialist", "'Client Success Specialist'", 25, 27, 25, 27, 0},
-    {"Customer Success Manager", "\"Customer Success Manager\"", "Customer Success Manager", "'Customer Success Manager'", 24, 26, 24, 26, 0},
-    {"Relationship Manager", "\"Relationship Manager\"", "Relationship Manager", "'Relationship Manager'", 20, 22, 20, 22, 0},
-    {"Enterprise Account Manager", "\"Enterprise Account Manager\"", "Enterprise Account Manager", "'Enterprise Account Manager'", 26, 28, 26, 28, 0},
-    {"Channel Sales Manager", "\"Channel Sales Manager\"", "Channel Sales Manager", "'Channel Sales Manager'", 21, 23, 21, 23, 0},
-    {"Partner Sales Manager", "\"Partner Sales Manager\"", "Partner Sales Manager", "'Partner Sales Manager'", 21, 23, 21, 23, 0},
-    {"Sales Operations Analyst", "\"Sales Operations Analyst\"", "Sales Operations Analyst", "'Sales Operations Analyst'", 24, 26, 24, 26, 0},
-    {"Sales Operations Manager", "\"Sales Operations Manager\"", "Sales Operations Manager", "'Sales Operations Manager'", 24, 26, 24, 26, 0},
-    {"Business-to-Business (B2B) Sales Rep", "\"Business-to-Business (B2B) Sales Rep\"", "Business-to-Business (B2B) Sales Rep", "'Business-to-Business (B2B) Sales Rep'", 36, 38, 36, 38, 0},
-    {"Business-to-Consumer (B2C) Sales Rep", "\"Business-to-Consumer (B2C) Sales Rep\"", "Business-to-Consumer (B2C) Sales Rep", "'Business-to-Consumer (B2C) Sales Rep'", 36, 38, 36, 38, 0},
-    {"Director of Sales", "\"Director of Sales\"", "Director of Sales", "'Director of Sales'", 17, 19, 17, 19, 0},
-    {"VP of Sales", "\"VP of Sales\"", "VP of Sales", "'VP of Sales'", 11, 13, 11, 13, 0},
-    {"Chief Revenue Officer (CRO)", "\"Chief Revenue Officer (CRO)\"", "Chief Revenue Officer (CRO)", "'Chief Revenue Officer (CRO)'", 27, 29, 27, 29, 0},
-    {"Presales Consultant", "\"Presales Consultant\"", "Presales Consultant", "'Presales Consultant'", 19, 21, 19, 21, 0},
-    {"Bid Manager", "\"Bid Manager\"", "Bid Manager", "'Bid Manager'", 11, 13, 11, 13, 0},
-    {"Sales / Client Services", "\"Sales / Client Services\"", "Sales / Client Services", "'Sales / Client Services'", 23, 25, 23, 25, 0},
-    {"Lead Generation & Prospecting", "\"Lead Generation & Prospecting\"", "Lead Generation & Prospecting", "'Lead Generation & Prospecting'", 29, 31, 29, 31, 0},
-    {"Sales Pipeline Management", "\"Sales Pipeline Management\"", "Sales Pipeline Management", "'Sales Pipeline Management'", 25, 27, 25, 27, 0},
-    {"Account Management", "\"Account Management\"", "Account Management", "'Account Management'", 18, 20, 18, 20, 0},
-    {"Customer Relationship Management", "\"Customer Relationship Management\"", "Customer Relationship Management", "'Customer Relationship Management'", 32, 34, 32, 34, 0},
-    {"Sales Forecasting", "\"Sales Forecasting\"", "Sales Forecasting", "'Sales Forecasting'", 17, 19, 17, 19, 0},
-    {"Strategic Selling", "\"Strategic Selling\"", "Strategic Selling", "'Strategic Selling'", 17, 19, 17, 19, 0},
-    {"Sales Metrics & KPIs", "\"Sales Metrics & KPIs\"", "Sales Metrics & KPIs", "'Sales Metrics & KPIs'", 20, 22, 20, 22, 0},
-    {"B2B & B2C Sales Knowledge", "\"B2B & B2C Sales Knowledge\"", "B2B & B2C Sales Knowledge", "'B2B & B2C Sales Knowledge'", 25, 27, 25, 27, 0},
-    {"Consultative Selling", "\"Consultative Selling\"", "Consultative Selling", "'Consultative Selling'", 20, 22, 20, 22, 0},
-    {"Territory Management", "\"Territory Management\"", "Territory Management", "'Territory Management'", 20, 22, 20, 22, 0},
-    {"Client Retention Strategies", "\"Client Retention Strategies\"", "Client Retention Strategies", "'Client Retention Strategies'", 27, 29, 27, 29, 0},
-    {"Upselling & Cross-selling", "\"Upselling & Cross-selling\"", "Upselling & Cross-selling", "'Upselling & Cross-selling'", 25, 27, 25, 27, 0},
-    {"Proposal Development", "\"Proposal Development\"", "Proposal Development", "'Proposal Development'", 20, 22, 20, 22, 0},
-    {"Contract Negotiation", "\"Contract Negotiation\"", "Contract Negotiation", "'Contract Negotiation'", 20, 22, 20, 22, 0},
-    {"Sales Reporting & Analytics", "\"Sales Reporting & Analytics\"", "Sales Reporting & Analytics", "'Sales Reporting & Analytics'", 27, 29, 27, 29, 0},
-    {"Pricing Strategies", "\"Pricing Strategies\"", "Pricing Strategies", "'Pricing Strategies'", 18, 20, 18, 20, 0},
-    {"Team Leadership", "\"Team Leadership\"", "Team Leadership", "'Team Leadership'", 15, 17, 15, 17, 0},
-    {"Customer Needs Analysis", "\"Customer Needs Analysis\"", "Customer Needs Analysis", "'Customer Needs Analysis'", 23, 25, 23, 25, 0},
-    {"Sales Process Optimization", "\"Sales Process Optimization\"", "Sales Process Optimization", "'Sales Process Optimization'", 26, 28, 26, 28, 0},
-    {"Market & Competitive Analysis", "\"Market & Competitive Analysis\"", "Market & Competitive Analysis", "'Market & Competitive Analysis'", 29, 31, 29, 31, 0},
-    {"Customer Success Management", "\"Customer Success Management\"", "Customer Success Management", "'Customer Success Management'", 27, 29, 27, 29, 0},
-    {"Solution Selling", "\"Solution Selling\"", "Solution Selling", "'Solution Selling'", 16, 18, 16, 18, 0},
-    {"Channel Management", "\"Channel Management\"", "Channel Management", "'Channel Management'", 18, 20, 18, 20, 0},
-    {"Pipeline Tracking Tools", "\"Pipeline Tracking Tools\"", "Pipeline Tracking Tools", "'Pipeline Tracking Tools'", 23, 25, 23, 25, 0},
-    {"Sales Operations Tools", "\"Sales Operations Tools\"", "Sales Operations Tools", "'Sales Operations Tools'", 22, 24, 22, 24, 0},
-    {"Key Account Management", "\"Key Account Management\"", "Key Account Management", "'Key Account Management'", 22, 24, 22, 24, 0},
-    {"Bid Management", "\"Bid Management\"", "Bid Management", "'Bid Management'", 14, 16, 14, 16, 0},
-    {"Relationship Building", "\"Relationship Building\"", "Relationship Building", "'Relationship Building'", 21, 23, 21, 23, 0},
-    {"Inside & Outside Sales Techniques", "\"Inside & Outside Sales Techniques\"", "Inside & Outside Sales Techniques", "'Inside & Outside Sales Techniques'", 33, 35, 33, 35, 0},
-    {"Cold Calling & Outreach", "\"Cold Calling & Outreach\"", "Cold Calling & Outreach", "'Cold Calling & Outreach'", 23, 25, 23, 25, 0},
-    {"Sales Training & Coaching", "\"Sales Training & Coaching\"", "Sales Training & Coaching", "'Sales Training & Coaching'", 25, 27, 25, 27, 0},
-    {"CRM Data Analysis", "\"CRM Data Analysis\"", "CRM Data Analysis", "'CRM Data Analysis'", 17, 19, 17, 19, 0},
-    {"Sales Playbooks", "\"Sales Playbooks\"", "Sales Playbooks", "'Sales Playbooks'", 15, 17, 15, 17, 0},
-    {"Lead Qualification Techniques", "\"Lead Qualification Techniques\"", "Lead Qualification Techniques", "'Lead Qualification Techniques'", 29, 31, 29, 31, 0},
-    {"Client Onboarding", "\"Client Onboarding\"", "Client Onboarding", "'Client Onboarding'", 17, 19, 17, 19, 0},
-    {"Digital Sales Tools", "\"Digital Sales Tools\"", "Digital Sales Tools", "'Digital Sales Tools'", 19, 21, 19, 21, 0},
-    {"Sales Enablement Platforms", "\"Sales Enablement Platforms\"", "Sales Enablement Platforms", "'Sales Enablement Platforms'", 26, 28, 26, 28, 0},
-    {"Forecast Accuracy Improvement", "\"Forecast Accuracy Improvement\"", "Forecast Accuracy Improvement", "'Forecast Accuracy Improvement'", 29, 31, 29, 31, 0},
-    {"Performance Improvement", "\"Performance Improvement\"", "Performance Improvement", "'Performance Improvement'", 23, 25, 23, 25, 0},
-    {"Sales Strategy Development", "\"Sales Strategy Development\"", "Sales Strategy Development", "'Sales Strategy Development'", 26, 28, 26, 28, 0},
-    {"Certified Professional Salesperson (CPSP)", "\"Certified Professional Salesperson (CPSP)\"", "Certified Professional Salesperson (CPSP)", "'Certified Professional Salesperson (CPSP)'", 41, 43, 41, 43, 0},
-    {"Salesforce Certified Sales Cloud Consultant", "\"Salesforce Certified Sales Cloud Consultant\"", "Salesforce Certified Sales Cloud Consultant", "'Salesforce Certified Sales Cloud Consultant'", 43, 45, 43, 45, 0},
-    {"HubSpot Sales Software Certification", "\"HubSpot Sales Software Certification\"", "HubSpot Sales Software Certification", "'HubSpot Sales Software Certification'", 36, 38, 36, 38, 0},
-    {"Certified Sales Executive (CSE)", "\"Certified Sales Executive (CSE)\"", "Certified Sales Executive (CSE)", "'Certified Sales Executive (CSE)'", 31, 33, 31, 33, 0},
-    {"Strategic Selling Certification", "\"Strategic Selling Certification\"", "Strategic Selling Certification", "'Strategic Selling Certification'", 31, 33, 31, 33, 0},
-    {"Miller Heiman Strategic Selling", "\"Miller Heiman Strategic Selling\"", "Miller Heiman Strategic Selling", "'Miller Heiman Strategic Selling'", 31, 33, 31, 33, 0},
-    {"Solution Selling Certification", "\"Solution Selling Certification\"", "Solution Selling Certification", "'Solution Selling Certification'", 30, 32, 30, 32, 0},
-    {"Certified Account Manager", "\"Certified Account Manager\"", "Certified Account Manager", "'Certified Account Manager'", 25, 27, 25, 27, 0},
-    {"Key Account Management Certification", "\"Key Account Management Certification\"", "Key Account Management Certification", "'Key Account Management Certification'", 36, 38, 36, 38, 0},
-    {"Customer Success Manager Certification", "\"Customer Success Manager Certification\"", "Customer Success Manager Certification", "'Customer Success Manager Certification'", 38, 40, 38, 40, 0},
-    {"Certified Business-to-Business (B2B) Sales Professional", "\"Certified Business-to-Business (B2B) Sales Professional\"", "Certified Business-to-Business (B2B) Sales Professional", "'Certified Business-to-Business (B2B) Sales Professional'", 55, 57, 55, 57, 0},
-    {"Certified Business-to-Consumer (B2C) Sales Professional", "\"Certified Business-to-Consumer (B2C) Sales Professional\"", "Certified Business-to-Consumer (B2C) Sales Professional", "'Certified Business-to-Consumer (B2C) Sales Professional'", 55, 57, 55, 57, 0},
-    {"Inside Sales Certification", "\"Inside Sales Certification\"", "Inside Sales Certification", "'Inside Sales Certification'", 26, 28, 26, 28, 0},
-    {"Outside Sales Certification", "\"Outside Sales Certification\"", "Outside Sales Certification", "'Outside Sales Certification'", 27, 29, 27, 29, 0},
-    {"Territory Sales Certification", "\"Territory Sales Certification\"", "Territory Sales Certification", "'Territory Sales Certification'", 29, 31, 29, 31, 0},
-    {"Regional Sales Management Certification", "\"Regional Sales Management Certification\"", "Regional Sales Management Certification", "'Regional Sales Management Certification'", 39, 41, 39, 41, 0},
-    {"National Sales Management Certification", "\"National Sales Management Certification\"", "National Sales Management Certification", "'National Sales Management Certification'", 39, 41, 39, 41, 0},
-    {"Director of Sales Leadership Program", "\"Director of Sales Leadership Program\"", "Director of Sales Leadership Program", "'Director of Sales Leadership Program'", 36, 38, 36, 38, 0},
-    {"VP of Sales Leadership Program", "\"VP of Sales Leadership Program\"", "VP of Sales Leadership Program", "'VP of Sales Leadership Program'", 30, 32, 30, 32, 0},
-    {"Chief Revenue Officer (CRO) Program", "\"Chief Revenue Officer (CRO) Program\"", "Chief Revenue Officer (CRO) Program", "'Chief Revenue Officer (CRO) Program'", 35, 37, 35, 37, 0},
-    {"Sales Operations Certification", "\"Sales Operations Certification\"", "Sales Operations Certification", "'Sales Operations Certification'", 30, 32, 30, 32, 0},
-    {"Presales Consultant Certification", "\"Presales Consultant Certification\"", "Presales Consultant Certification", "'Presales Consultant Certification'", 33, 35, 33, 35, 0},
-    {"Bid Management Certification", "\"Bid Management Certification\"", "Bid Management Certification", "'Bid Management Certification'", 28, 30, 28, 30, 0},
-    {"Channel Sales Management Certification", "\"Channel Sales Management Certification\"", "Channel Sales Management Certification", "'Channel Sales Management Certification'", 38, 40, 38, 40, 0},
-    {"Partner Sales Management Certification", "\"Partner Sales Management Certification\"", "Partner Sales Management Certification", "'Partner Sales Management Certification'", 38, 40, 38, 40, 0},
-    {"Field Sales Certification", "\"Field Sales Certification\"", "Field Sales Certification", "'Field Sales Certification'", 25, 27, 25, 27, 0},
-    {"Enterprise Account Management Certification", "\"Enterprise Account Management Certification\"", "Enterprise Account Management Certification", "'Enterprise Account Management Certification'", 43, 45, 43, 45, 0},
-    {"Relationship Management Certification", "\"Relationship Management Certification\"", "Relationship Management Certification", "'Relationship Management Certification'", 37, 39, 37, 39, 0},
-    {"Account Executive Certification", "\"Account Executive Certification\"", "Account Executive Certification", "'Account Executive Certification'", 31, 33, 31, 33, 0},
-    {"Business Development Certification", "\"Business Development Certification\"", "Business Development Certification", "'Business Development Certification'", 34, 36, 34, 36, 0},
-    {"Customer Service Representative", "\"Customer Service Representative\"", "Customer Service Representative", "'Customer Service Representative'", 31, 33, 31, 33, 0},
-    {"Customer Service Agent", "\"Customer Service Agent\"", "Customer Service Agent", "'Customer Service Agent'", 22, 24, 22, 24, 0},
-    {"Customer Service Specialist", "\"Customer Service Specialist\"", "Customer Service Specialist", "'Customer Service Specialist'", 27, 29, 27, 29, 0},
-    {"Customer Support Specialist", "\"Customer Support Specialist\"", "Customer Support Specialist", "'Customer Support Specialist'", 27, 29, 27, 29, 0},
-    {"Customer Support Engineer", "\"Customer Support Engineer\"", "Customer Support Engineer", "'Customer Support Engineer'", 25, 27, 25, 27, 0},
-    {"Helpdesk Technician", "\"Helpdesk Technician\"", "Helpdesk Technician", "'Helpdesk Technician'", 19, 21, 19, 21, 0},
-    {"Helpdesk Analyst", "\"Helpdesk Analyst\"", "Helpdesk Analyst", "'Helpdesk Analyst'", 16, 18, 16, 18, 0},
-    {"Service Desk Analyst", "\"Service Desk Analyst\"", "Service Desk Analyst", "'Service Desk Analyst'", 20, 22, 20, 22, 0},
-    {"Technical Support Specialist", "\"Technical Support Specialist\"", "Technical Support Specialist", "'Technical Support Specialist'", 28, 30, 28, 30, 0},
-    {"IT Helpdesk Support", "\"IT Helpdesk Support\"", "IT Helpdesk Support", "'IT Helpdesk Support'", 19, 21, 19, 21, 0},
-    {"Desktop Support Technician", "\"Desktop Support Technician\"", "Desktop Support Technician", "'Desktop Support Technician'", 26, 28, 26, 28, 0},
-    {"Call Center Agent", "\"Call Center Agent\"", "Call Center Agent", "'Call Center Agent'", 17, 19, 17, 19, 0},
-    {"Call Center Supervisor", "\"Call Center Supervisor\"", "Call Center Supervisor", "'Call Center Supervisor'", 22, 24, 22, 24, 0},
-    {"Client Services Coordinator", "\"Client Services Coordinator\"", "Client Services Coordinator", "'Client Services Coordinator'", 27, 29, 27, 29, 0},
-    {"Client Support Specialist", "\"Client Support Specialist\"", "Client Support Specialist", "'Client Support Specialist'", 25, 27, 25, 27, 0},
-    {"Customer Experience Specialist", "\"Customer Experience Specialist\"", "Customer Experience Specialist", "'Customer Experience Specialist'", 30, 32, 30, 32, 0},
-    {"Customer Experience Manager", "\"Customer Experience Manager\"", "Customer Experience Manager", "'Customer Experience Manager'", 27, 29, 27, 29, 0},
-    {"Head of Customer Support", "\"Head of Customer Support\"", "Head of Customer Support", "'Head of Customer Support'", 24, 26, 24, 26, 0},
-    {"Chief Customer Officer (CCO)", "\"Chief Customer Officer (CCO)\"", "Chief Customer Officer (CCO)", "'Chief Customer Officer (CCO)'", 28, 30, 28, 30, 0},
-    {"Support / Helpdesk / Customer Service", "\"Support / Helpdesk / Customer Service\"", "Support / Helpdesk / Customer Service", "'Support / Helpdesk / Customer Service'", 37, 39, 37, 39, 0},
-    {"Ticketing Systems (Zendesk, Freshdesk)", "\"Ticketing Systems (Zendesk, Freshdesk)\"", "\"Ticketing Systems (Zendesk, Freshdesk)\"", "'Ticketing Systems (Zendesk, Freshdesk)'", 38, 40, 40, 40, 1},
-    {"Technical Troubleshooting", "\"Technical Troubleshooting\"", "Technical Troubleshooting", "'Technical Troubleshooting'", 25, 27, 25, 27, 0},
-    {"Problem-Solving Skills", "\"Problem-Solving Skills\"", "Problem-Solving Skills", "'Problem-Solving Skills'", 22, 24, 22, 24, 0},
-    {"Communication Skills", "\"Communication Skills\"", "Communication Skills", "'Communication Skills'", 20, 22, 20, 22, 0},
-    {"IT Support Tools", "\"IT Support Tools\"", "IT Support Tools", "'IT Support Tools'", 16, 18, 16, 18, 0},
-    {"Knowledge Base Management", "\"Knowledge Base Management\"", "Knowledge Base Management", "'Knowledge Base Management'", 25, 27, 25, 27, 0},
-    {"Service Level Agreement (SLA) Adherence", "\"Service Level Agreement (SLA) Adherence\"", "Service Level Agreement (SLA) Adherence", "'Service Level Agreement (SLA) Adherence'", 39, 41, 39, 41, 0},
-    {"Customer Experience Management", "\"Customer Experience Management\"", "Customer Experience Management", "'Customer Experience Management'", 30, 32, 30, 32, 0},
-    {"Call Handling Techniques", "\"Call Handling Techniques\"", "Call Handling Techniques", "'Call Handling Techniques'", 24, 26, 24, 26, 0},
-    {"CRM Data Entry & Management", "\"CRM Data Entry & Management\"", "CRM Data Entry & Management", "'CRM Data Entry & Management'", 27, 29, 27, 29, 0},
-    {"Desktop & Software Support", "\"Desktop & Software Support\"", "Desktop & Software Support", "'Desktop & Software Support'", 26, 28, 26, 28, 0},
-    {"Network & Connectivity Troubleshooting", "\"Network & Connectivity Troubleshooting\"", "Network & Connectivity Troubleshooting", "'Network & Connectivity Troubleshooting'", 38, 40, 38, 40, 0},
-    {"Helpdesk Ticket Escalation", "\"Helpdesk Ticket Escalation\"", "Helpdesk Ticket Escalation", "'Helpdesk Ticket Escalation'", 26, 28, 26, 28, 0},
-    {"System Administration Basics", "\"System Administration Basics\"", "System Administration Basics", "'System Administration Basics'", 28, 30, 28, 30, 0},
-    {"Monitoring & Alerting Tools", "\"Monitoring & Alerting Tools\"", "Monitoring & Alerting Tools", "'Monitoring & Alerting Tools'", 27, 29, 27, 29, 0},
-    {"Service Desk Operations", "\"Service Desk Operations\"", "Service Desk Operations", "'Service Desk Operations'", 23, 25, 23, 25, 0},
-    {"End-User Training", "\"End-User Training\"", "End-User Training", "'End-User Training'", 17, 19, 17, 19, 0},
-    {"Problem Ticket Analysis", "\"Problem Ticket Analysis\"", "Problem Ticket Analysis", "'Problem Ticket Analysis'", 23, 25, 23, 25, 0},
-    {"Hardware Troubleshooting", "\"Hardware Troubleshooting\"", "Hardware Troubleshooting", "'Hardware Troubleshooting'", 24, 26, 24, 26, 0},
-    {"User Access Management", "\"User Access Management\"", "User Access Management", "'User Access Management'", 22, 24, 22, 24, 0},
-    {"Customer Feedback Collection", "\"Customer Feedback Collection\"", "Customer Feedback Collection", "'Customer Feedback Collection'", 28, 30, 28, 30, 0},
-    {"ITIL/Service Management Knowledge", "\"ITIL/Service Management Knowledge\"", "ITIL/Service Management Knowledge", "'ITIL/Service Management Knowledge'", 33, 35, 33, 35, 0},
-    {"Team Coordination", "\"Team Coordination\"", "Team Coordination", "'Team Coordination'", 17, 19, 17, 19, 0},
-    {"Service Quality Monitoring", "\"Service Quality Monitoring\"", "Service Quality Monitoring", "'Service Quality Monitoring'", 26, 28, 26, 28, 0},
-    {"Reporting & Analytics", "\"Reporting & Analytics\"", "Reporting & Analytics", "'Reporting & Analytics'", 21, 23, 21, 23, 0},
-    {"Knowledge Sharing", "\"Knowledge Sharing\"", "Knowledge Sharing", "'Knowledge Sharing'", 17, 19, 17, 19, 0},
-    {"Customer Satisfaction Metrics", "\"Customer Satisfaction Metrics\"", "Customer Satisfaction Metrics", "'Customer Satisfaction Metrics'", 29, 31, 29, 31, 0},
-    {"Technical Issue Resolution", "\"Technical Issue Resolution\"", "Technical Issue Resolution", "'Technical Issue Resolution'", 26, 28, 26, 28, 0},
-    {"Prioritization of Requests", "\"Prioritization of Requests\"", "Prioritization of Requests", "'Prioritization of Requests'", 26, 28, 26, 28, 0},
-    {"Communication & Empathy", "\"Communication & Empathy\"", "Communication & Empathy", "'Communication & Empathy'", 23, 25, 23, 25, 0},
-    {"Service Desk Tools", "\"Service Desk Tools\"", "Service Desk Tools", "'Service Desk Tools'", 18, 20, 18, 20, 0},
-    {"Onboarding & Training Support", "\"Onboarding & Training Support\"", "Onboarding & Training Support", "'Onboarding & Training Support'", 29, 31, 29, 31, 0},
-    {"Software & Hardware Maintenance", "\"Software & Hardware Maintenance\"", "Software & Hardware Maintenance", "'Software & Hardware Maintenance'", 31, 33, 31, 33, 0},
-    {"Call Logging & Reporting", "\"Call Logging & Reporting\"", "Call Logging & Reporting", "'Call Logging & Reporting'", 24, 26, 24, 26, 0},
-    {"Escalation Management", "\"Escalation Management\"", "Escalation Management", "'Escalation Management'", 21, 23, 21, 23, 0},
-    {"Multi-channel Support (Chat, Email, Call)", "\"Multi-channel Support (Chat, Email, Call)\"", "\"Multi-channel Support (Chat, Email, Call)\"", "'Multi-channel Support (Chat, Email, Call)'", 41, 43, 43, 43, 1},
-    {"Performance Metrics Tracking", "\"Performance Metrics Tracking\"", "Performance Metrics Tracking", "'Performance Metrics Tracking'", 28, 30, 28, 30, 0},
-    {"End-User Support", "\"End-User Support\"", "End-User Support", "'End-User Support'", 16, 18, 16, 18, 0},
-    {"Workflow Management", "\"Workflow Management\"", "Workflow Management", "'Workflow Management'", 19, 21, 19, 21, 0},
-    {"Customer Retention Techniques", "\"Customer Retention Techniques\"", "Customer Retention Techniques", "'Customer Retention Techniques'", 29, 31, 29, 31, 0},
-    {"HDI Support Center Team Lead", "\"HDI Support Center Team Lead\"", "HDI Support Center Team Lead", "'HDI Support Center Team Lead'", 28, 30, 28, 30, 0},
-    {"Service Desk Analyst Certification", "\"Service Desk Analyst Certification\"", "Service Desk Analyst Certification", "'Service Desk Analyst Certification'", 34, 36, 34, 36, 0},
-    {"Customer Service Excellence Certification", "\"Customer Service Excellence Certification\"", "Customer Service Excellence Certification", "'Customer Service Excellence Certification'", 41, 43, 41, 43, 0},
-    {"Customer Experience Management Certification", "\"Customer Experience Management Certification\"", "Customer Experience Management Certification", "'Customer Experience Management Certification'", 44, 46, 44, 46, 0},
-    {"Technical Support Specialist Certification", "\"Technical Support Specialist Certification\"", "Technical Support Specialist Certification", "'Technical Support Specialist Certification'", 42, 44, 42, 44, 0},
-    {"Desktop Support Technician Certification", "\"Desktop Support Technician Certification\"", "Desktop Support Technician Certification", "'Desktop Support Technician Certification'", 40, 42, 40, 42, 0},
-    {"IT Helpdesk Support Certification", "\"IT Helpdesk Support Certification\"", "IT Helpdesk Support Certification", "'IT Helpdesk Support Certification'", 33, 35, 33, 35, 0},
-    {"Call Center Agent Certification", "\"Call Center Agent Certification\"", "Call Center Agent Certification", "'Call Center Agent Certification'", 31, 33, 31, 33, 0},
-    {"Call Center Supervisor Certification", "\"Call Center Supervisor Certification\"", "Call Center Supervisor Certification", "'Call Center Supervisor Certification'", 36, 38, 36, 38, 0},
-    {"Client Support Specialist Certification", "\"Client Support Specialist Certification\"", "Client Support Specialist Certification", "'Client Support Specialist Certification'", 39, 41, 39, 41, 0},
-    {"Customer Success Specialist Certification", "\"Customer Success Specialist Certification\"", "Customer Success Specialist Certification", "'Customer Success Specialist Certification'", 41, 43, 41, 43, 0},
-    {"Customer Experience Manager Program", "\"Customer Experience Manager Program\"", "Customer Experience Manager Program", "'Customer Experience Manager Program'", 35, 37, 35, 37, 0},
-    {"Head of Customer Support Program", "\"Head of Customer Support Program\"", "Head of Customer Support Program", "'Head of Customer Support Program'", 32, 34, 32, 34, 0},
-    {"Chief Customer Officer (CCO) Leadership Program", "\"Chief Customer Officer (CCO) Leadership Program\"", "Chief Customer Officer (CCO) Leadership Program", "'Chief Customer Officer (CCO) Leadership Program'", 47, 49, 47, 49, 0},
-    {"Problem Management Certification", "\"Problem Management Certification\"", "Problem Management Certification", "'Problem Management Certification'", 32, 34, 32, 34, 0},
-    {"Incident Management Certification", "\"Incident Management Certification\"", "Incident Management Certification", "'Incident Management Certification'", 33, 35, 33, 35, 0},
-    {"Service Management Professional Certification", "\"Service Management Professional Certification\"", "Service Management Professional Certification", "'Service Management Professional Certification'", 45, 47, 45, 47, 0},
-    {"Helpdesk Technician Certification", "\"Helpdesk Technician Certification\"", "Helpdesk Technician Certification", "'Helpdesk Technician Certification'", 33, 35, 33, 35, 0},
-    {"Helpdesk Analyst Certification", "\"Helpdesk Analyst Certification\"", "Helpdesk Analyst Certification", "'Helpdesk Analyst Certification'", 30, 32, 30, 32, 0},
-    {"IT Support Specialist Certification", "\"IT Support Specialist Certification\"", "IT Support Specialist Certification", "'IT Support Specialist Certification'", 35, 37, 35, 37, 0},
-    {"Technical Support Engineer Certification", "\"Technical Support Engineer Certification\"", "Technical Support Engineer Certification", "'Technical Support Engineer Certification'", 40, 42, 40, 42, 0},
-    {"Customer Support Engineer Certification", "\"Customer Support Engineer Certification\"", "Customer Support Engineer Certification", "'Customer Support Engineer Certification'", 39, 41, 39, 41, 0},
-    {"San Francisco", "\"San Francisco\"", "San Francisco", "'San Francisco'", 13, 15, 13, 15, 0},
-    {"USA", "\"USA\"", "USA", "'USA'", 3, 5, 3, 5, 0},
-    {"English", "\"English\"", "English", "'English'", 7, 9, 7, 9, 0},
-    {"New York City", "\"New York City\"", "New York City", "'New York City'", 13, 15, 13, 15, 0},
-    {"Seattle", "\"Seattle\"", "Seattle", "'Seattle'", 7, 9, 7, 9, 0},
-    {"Austin", "\"Austin\"", "Austin", "'Austin'", 6, 8, 6, 8, 0},
-    {"Toronto", "\"Toronto\"", "Toronto", "'Toronto'", 7, 9, 7, 9, 0},
-    {"Canada", "\"Canada\"", "Canada", "'Canada'", 6, 8, 6, 8, 0},
-    {"French", "\"French\"", "French", "'French'", 6, 8, 6, 8, 0},
-    {"Vancouver", "\"Vancouver\"", "Vancouver", "'Vancouver'", 9, 11, 9, 11, 0},
-    {"Montreal", "\"Montreal\"", "Montreal", "'Montreal'", 8, 10, 8, 10, 0},
-    {"Boston", "\"Boston\"", "Boston", "'Boston'", 6, 8, 6, 8, 0},
-    {"Washington D.C.", "\"Washington D.C.\"", "Washington D.C.", "'Washington D.C.'", 15, 17, 15, 17, 0},
-    {"Chicago", "\"Chicago\"", "Chicago", "'Chicago'", 7, 9, 7, 9, 0},
-    {"Atlanta", "\"Atlanta\"", "Atlanta", "'Atlanta'", 7, 9, 7, 9, 0},
-    {"Denver", "\"Denver\"", "Denver", "'Denver'", 6, 8, 6, 8, 0},
-    {"Dallas", "\"Dallas\"", "Dallas", "'Dallas'", 6, 8, 6, 8, 0},
-    {"Miami", "\"Miami\"", "Miami", "'Miami'", 5, 7, 5, 7, 0},
-    {"Salt Lake City", "\"Salt Lake City\"", "Salt Lake City", "'Salt Lake City'", 14, 16, 14, 16, 0},
-    {"San Diego", "\"San Diego\"", "San Diego", "'San Diego'", 9, 11, 9, 11, 0},
-    {"Phoenix", "\"Phoenix\"", "Phoenix", "'Phoenix'", 7, 9, 7, 9, 0},
-    {"Raleigh-Durham", "\"Raleigh-Durham\"", "Raleigh-Durham", "'Raleigh-Durham'", 14, 16, 14, 16, 0},
-    {"Charlotte", "\"Charlotte\"", "Charlotte", "'Charlotte'", 9, 11, 9, 11, 0},
-    {"Houston", "\"Houston\"", "Houston", "'Houston'", 7, 9, 7, 9, 0},
-    {"Philadelphia", "\"Philadelphia\"", "Philadelphia", "'Philadelphia'", 12, 14, 12, 14, 0},
-    {"Indianapolis", "\"Indianapolis\"", "Indianapolis", "'Indianapolis'", 12, 14, 12, 14, 0},
-    {"Columbus", "\"Columbus\"", "Columbus", "'Columbus'", 8, 10, 8, 10, 0},
-    {"Minneapolis", "\"Minneapolis\"", "Minneapolis", "'Minneapolis'", 11, 13, 11, 13, 0},
-    {"Cleveland", "\"Cleveland\"", "Cleveland", "'Cleveland'", 9, 11, 9, 11, 0},
-    {"Portland", "\"Portland\"", "Portland", "'Portland'", 8, 10, 8, 10, 0},
-    {"San Jose", "\"San Jose\"", "San Jose", "'San Jose'", 8, 10, 8, 10, 0},
-    {"Los Angeles", "\"Los Angeles\"", "Los Angeles", "'Los Angeles'", 11, 13, 11, 13, 0},
-    {"Calgary", "\"Calgary\"", "Calgary", "'Calgary'", 7, 9, 7, 9, 0},
-    {"Ottawa", "\"Ottawa\"", "Ottawa", "'Ottawa'", 6, 8, 6, 8, 0},
-    {"North America", "\"North America\"", "North America", "'North America'", 13, 15, 13, 15, 0},
-    {"London", "\"London\"", "London", "'London'", 6, 8, 6, 8, 0},
-    {"UK", "\"UK\"", "UK", "'UK'", 2, 4, 2, 4, 0},
-    {"Berlin", "\"Berlin\"", "Berlin", "'Berlin'", 6, 8, 6, 8, 0},
-    {"Germany", "\"Germany\"", "Germany", "'Germany'", 7, 9, 7, 9, 0},
-    {"German", "\"German\"", "German", "'German'", 6, 8, 6, 8, 0},
-    {"Amsterdam", "\"Amsterdam\"", "Amsterdam", "'Amsterdam'", 9, 11, 9, 11, 0},
-    {"Netherlands", "\"Netherlands\"", "Netherlands", "'Netherlands'", 11, 13, 11, 13, 0},
-    {"Paris", "\"Paris\"", "Paris", "'Paris'", 5, 7, 5, 7, 0},
-    {"France", "\"France\"", "France", "'France'", 6, 8, 6, 8, 0},
-    {"Dublin", "\"Dublin\"", "Dublin", "'Dublin'", 6, 8, 6, 8, 0},
-    {"Ireland", "\"Ireland\"", "Ireland", "'Ireland'", 7, 9, 7, 9, 0},
-    {"Stockholm", "\"Stockholm\"", "Stockholm", "'Stockholm'", 9, 11, 9, 11, 0},
-    {"Sweden", "\"Sweden\"", "Sweden", "'Sweden'", 6, 8, 6, 8, 0},
-    {"Zurich", "\"Zurich\"", "Zurich", "'Zurich'", 6, 8, 6, 8, 0},
-    {"Switzerland", "\"Switzerland\"", "Switzerland", "'Switzerland'", 11, 13, 11, 13, 0},
-    {"Barcelona", "\"Barcelona\"", "Barcelona", "'Barcelona'", 9, 11, 9, 11, 0},
-    {"Spain", "\"Spain\"", "Spain", "'Spain'", 5, 7, 5, 7, 0},
-    {"Spanish", "\"Spanish\"", "Spanish", "'Spanish'", 7, 9, 7, 9, 0},
-    {"Lisbon", "\"Lisbon\"", "Lisbon", "'Lisbon'", 6, 8, 6, 8, 0},
-    {"Portugal", "\"Portugal\"", "Portugal", "'Portugal'", 8, 10, 8, 10, 0},
-    {"Tallinn", "\"Tallinn\"", "Tallinn", "'Tallinn'", 7, 9, 7, 9, 0},
-    {"Estonia", "\"Estonia\"", "Estonia", "'Estonia'", 7, 9, 7, 9, 0},
-    {"Helsinki", "\"Helsinki\"", "Helsinki", "'Helsinki'", 8, 10, 8, 10, 0},
-    {"Finland", "\"Finland\"", "Finland", "'Finland'", 7, 9, 7, 9, 0},
-    {"Oslo", "\"Oslo\"", "Oslo", "'Oslo'", 4, 6, 4, 6, 0},
-    {"Norway", "\"Norway\"", "Norway", "'Norway'", 6, 8, 6, 8, 0},
-    {"Vienna", "\"Vienna\"", "Vienna", "'Vienna'", 6, 8, 6, 8, 0},
-    {"Austria", "\"Austria\"", "Austria", "'Austria'", 7, 9, 7, 9, 0},
-    {"Warsaw", "\"Warsaw\"", "Warsaw", "'Warsaw'", 6, 8, 6, 8, 0},
-    {"Poland", "\"Poland\"", "Poland", "'Poland'", 6, 8, 6, 8, 0},
-    {"Prague", "\"Prague\"", "Prague", "'Prague'", 6, 8, 6, 8, 0},
-    {"Czech Republic", "\"Czech Republic\"", "Czech Republic", "'Czech Republic'", 14, 16, 14, 16, 0},
-    {"Brussels", "\"Brussels\"", "Brussels", "'Brussels'", 8, 10, 8, 10, 0},
-    {"Belgium", "\"Belgium\"", "Belgium", "'Belgium'", 7, 9, 7, 9, 0},
-    {"Luxembourg City", "\"Luxembourg City\"", "Luxembourg City", "'Luxembourg City'", 15, 17, 15, 17, 0},
-    {"Luxembourg", "\"Luxembourg\"", "Luxembourg", "'Luxembourg'", 10, 12, 10, 12, 0},
-    {"Munich", "\"Munich\"", "Munich", "'Munich'", 6, 8, 6, 8, 0},
-    {"Copenhagen", "\"Copenhagen\"", "Copenhagen", "'Copenhagen'", 10, 12, 10, 12, 0},
-    {"Denmark", "\"Denmark\"", "Denmark", "'Denmark'", 7, 9, 7, 9, 0},
-    {"Reykjavik", "\"Reykjavik\"", "Reykjavik", "'Reykjavik'", 9, 11, 9, 11, 0},
-    {"Iceland", "\"Iceland\"", "Iceland", "'Iceland'", 7, 9, 7, 9, 0},
-    {"Belgrade", "\"Belgrade\"", "Belgrade", "'Belgrade'", 8, 10, 8, 10, 0},
-    {"Serbia", "\"Serbia\"", "Serbia", "'Serbia'", 6, 8, 6, 8, 0},
-    {"Bucharest", "\"Bucharest\"", "Bucharest", "'Bucharest'", 9, 11, 9, 11, 0},
-    {"Romania", "\"Romania\"", "Romania", "'Romania'", 7, 9, 7, 9, 0},
-    {"Zagreb", "\"Zagreb\"", "Zagreb", "'Zagreb'", 6, 8, 6, 8, 0},
-    {"Croatia", "\"Croatia\"", "Croatia", "'Croatia'", 7, 9, 7, 9, 0},
-    {"Ljubljana", "\"Ljubljana\"", "Ljubljana", "'Ljubljana'", 9, 11, 9, 11, 0},
-    {"Slovenia", "\"Slovenia\"", "Slovenia", "'Slovenia'", 8, 10, 8, 10, 0},
-    {"Sarajevo", "\"Sarajevo\"", "Sarajevo", "'Sarajevo'", 8, 10, 8, 10, 0},
-    {"Bosnia and Herzegovina", "\"Bosnia and Herzegovina\"", "Bosnia and Herzegovina", "'Bosnia and Herzegovina'", 22, 24, 22, 24, 0},
-    {"Skopje", "\"Skopje\"", "Skopje", "'Skopje'", 6, 8, 6, 8, 0},
-    {"North Macedonia", "\"North Macedonia\"", "North Macedonia", "'North Macedonia'", 15, 17, 15, 17, 0},
-    {"Podgorica", "\"Podgorica\"", "Podgorica", "'Podgorica'", 9, 11, 9, 11, 0},
-    {"Montenegro", "\"Montenegro\"", "Montenegro", "'Montenegro'", 10, 12, 10, 12, 0},
-    {"Chisinau", "\"Chisinau\"", "Chisinau", "'Chisinau'", 8, 10, 8, 10, 0},
-    {"Moldova", "\"Moldova\"", "Moldova", "'Moldova'", 7, 9, 7, 9, 0},
-    {"Tirana", "\"Tirana\"", "Tirana", "'Tirana'", 6, 8, 6, 8, 0},
-    {"Albania", "\"Albania\"", "Albania", "'Albania'", 7, 9, 7, 9, 0},
-    {"Sofia", "\"Sofia\"", "Sofia", "'Sofia'", 5, 7, 5, 7, 0},
-    {"Bulgaria", "\"Bulgaria\"", "Bulgaria", "'Bulgaria'", 8, 10, 8, 10, 0},
-    {"Europe", "\"Europe\"", "Europe", "'Europe'", 6, 8, 6, 8, 0},
-    {"Bengaluru", "\"Bengaluru\"", "Bengaluru", "'Bengaluru'", 9, 11, 9, 11, 0},
-    {"India", "\"India\"", "India", "'India'", 5, 7, 5, 7, 0},
-    {"Hindi", "\"Hindi\"", "Hindi", "'Hindi'", 5, 7, 5, 7, 0},
-    {"Shanghai", "\"Shanghai\"", "Shanghai", "'Shanghai'", 8, 10, 8, 10, 0},
-    {"China", "\"China\"", "China", "'China'", 5, 7, 5, 7, 0},
-    {"Mandarin Chinese", "\"Mandarin Chinese\"", "Mandarin Chinese", "'Mandarin Chinese'", 16, 18, 16, 18, 0},
-    {"Beijing", "\"Beijing\"", "Beijing", "'Beijing'", 7, 9, 7, 9, 0},
-    {"Singapore", "\"Singapore\"", "Singapore", "'Singapore'", 9, 11, 9, 11, 0},
-    {"Tokyo", "\"Tokyo\"", "Tokyo", "'Tokyo'", 5, 7, 5, 7, 0},
-    {"Japan", "\"Japan\"", "Japan", "'Japan'", 5, 7, 5, 7, 0},
-    {"Seoul", "\"Seoul\"", "Seoul", "'Seoul'", 5, 7, 5, 7, 0},
-    {"South Korea", "\"South Korea\"", "South Korea", "'South Korea'", 11, 13, 11, 13, 0},
-    {"Hong Kong", "\"Hong Kong\"", "Hong Kong", "'Hong Kong'", 9, 11, 9, 11, 0},
-    {"Mumbai", "\"Mumbai\"", "Mumbai", "'Mumbai'", 6, 8, 6, 8, 0},
-    {"New Delhi", "\"New Delhi\"", "New Delhi", "'New Delhi'", 9, 11, 9, 11, 0},
-    {"Chennai", "\"Chennai\"", "Chennai", "'Chennai'", 7, 9, 7, 9, 0},
-    {"Kuala Lumpur", "\"Kuala Lumpur\"", "Kuala Lumpur", "'Kuala Lumpur'", 12, 14, 12, 14, 0},
-    {"Malaysia", "\"Malaysia\"", "Malaysia", "'Malaysia'", 8, 10, 8, 10, 0},
-    {"Jakarta", "\"Jakarta\"", "Jakarta", "'Jakarta'", 7, 9, 7, 9, 0},
-    {"Indonesia", "\"Indonesia\"", "Indonesia", "'Indonesia'", 9, 11, 9, 11, 0},
-    {"Manila", "\"Manila\"", "Manila", "'Manila'", 6, 8, 6, 8, 0},
-    {"Philippines", "\"Philippines\"", "Philippines", "'Philippines'", 11, 13, 11, 13, 0},
-    {"Ho Chi Minh City", "\"Ho Chi Minh City\"", "Ho Chi Minh City", "'Ho Chi Minh City'", 16, 18, 16, 18, 0},
-    {"Vietnam", "\"Vietnam\"", "Vietnam", "'Vietnam'", 7, 9, 7, 9, 0},
-    {"Bangkok", "\"Bangkok\"", "Bangkok", "'Bangkok'", 7, 9, 7, 9, 0},
-    {"Thailand", "\"Thailand\"", "Thailand", "'Thailand'", 8, 10, 8, 10, 0},
-    {"Dhaka", "\"Dhaka\"", "Dhaka", "'Dhaka'", 5, 7, 5, 7, 0},
-    {"Bangladesh", "\"Bangladesh\"", "Bangladesh", "'Bangladesh'", 10, 12, 10, 12, 0},
-    {"Karachi", "\"Karachi\"", "Karachi", "'Karachi'", 7, 9, 7, 9, 0},
-    {"Pakistan", "\"Pakistan\"", "Pakistan", "'Pakistan'", 8, 10, 8, 10, 0},
-    {"Islamabad", "\"Islamabad\"", "Islamabad", "'Islamabad'", 9, 11, 9, 11, 0},
-    {"Lahore", "\"Lahore\"", "Lahore", "'Lahore'", 6, 8, 6, 8, 0},
-    {"Colombo", "\"Colombo\"", "Colombo", "'Colombo'", 7, 9, 7, 9, 0},
-    {"Sri Lanka", "\"Sri Lanka\"", "Sri Lanka", "'Sri Lanka'", 9, 11, 9, 11, 0},
-    {"Kathmandu", "\"Kathmandu\"", "Kathmandu", "'Kathmandu'", 9, 11, 9, 11, 0},
-    {"Nepal", "\"Nepal\"", "Nepal", "'Nepal'", 5, 7, 5, 7, 0},
-    {"Male", "\"Male\"", "Male", "'Male'", 4, 6, 4, 6, 0},
-    {"Maldives", "\"Maldives\"", "Maldives", "'Maldives'", 8, 10, 8, 10, 0},
-    {"Thimphu", "\"Thimphu\"", "Thimphu", "'Thimphu'", 7, 9, 7, 9, 0},
-    {"Bhutan", "\"Bhutan\"", "Bhutan", "'Bhutan'", 6, 8, 6, 8, 0},
-    {"Ulaanbaatar", "\"Ulaanbaatar\"", "Ulaanbaatar", "'Ulaanbaatar'", 11, 13, 11, 13, 0},
-    {"Mongolia", "\"Mongolia\"", "Mongolia", "'Mongolia'", 8, 10, 8, 10, 0},
-    {"Vientiane", "\"Vientiane\"", "Vientiane", "'Vientiane'", 9, 11, 9, 11, 0},
-    {"Laos", "\"Laos\"", "Laos", "'Laos'", 4, 6, 4, 6, 0},
-    {"Yangon", "\"Yangon\"", "Yangon", "'Yangon'", 6, 8, 6, 8, 0},
-    {"Myanmar", "\"Myanmar\"", "Myanmar", "'Myanmar'", 7, 9, 7, 9, 0},
-    {"Phnom Penh", "\"Phnom Penh\"", "Phnom Penh", "'Phnom Penh'", 10, 12, 10, 12, 0},
-    {"Cambodia", "\"Cambodia\"", "Cambodia", "'Cambodia'", 8, 10, 8, 10, 0},
-    {"Bandung", "\"Bandung\"", "Bandung", "'Bandung'", 7, 9, 7, 9, 0},
-    {"Ahmedabad", "\"Ahmedabad\"", "Ahmedabad", "'Ahmedabad'", 9, 11, 9, 11, 0},
-    {"Pune", "\"Pune\"", "Pune", "'Pune'", 4, 6, 4, 6, 0},
-    {"Asia", "\"Asia\"", "Asia", "'Asia'", 4, 6, 4, 6, 0},
-    {"Lagos", "\"Lagos\"", "Lagos", "'Lagos'", 5, 7, 5, 7, 0},
-    {"Nigeria", "\"Nigeria\"", "Nigeria", "'Nigeria'", 7, 9, 7, 9, 0},
-    {"Cape Town", "\"Cape Town\"", "Cape Town", "'Cape Town'", 9, 11, 9, 11, 0},
-    {"South Africa", "\"South Africa\"", "South Africa", "'South Africa'", 12, 14, 12, 14, 0},
-    {"Johannesburg", "\"Johannesburg\"", "Johannesburg", "'Johannesburg'", 12, 14, 12, 14, 0},
-    {"Nairobi", "\"Nairobi\"", "Nairobi", "'Nairobi'", 7, 9, 7, 9, 0},
-    {"Kenya", "\"Kenya\"", "Kenya", "'Kenya'", 5, 7, 5, 7, 0},
-    {"Accra", "\"Accra\"", "Accra", "'Accra'", 5, 7, 5, 7, 0},
-    {"Ghana", "\"Ghana\"", "Ghana", "'Ghana'", 5, 7, 5, 7, 0},
-    {"Cairo", "\"Cairo\"", "Cairo", "'Cairo'", 5, 7, 5, 7, 0},
-    {"Egypt", "\"Egypt\"", "Egypt", "'Egypt'", 5, 7, 5, 7, 0},
-    {"Kigali", "\"Kigali\"", "Kigali", "'Kigali'", 6, 8, 6, 8, 0},
-    {"Rwanda", "\"Rwanda\"", "Rwanda", "'Rwanda'", 6, 8, 6, 8, 0},
-    {"Abuja", "\"Abuja\"", "Abuja", "'Abuja'", 5, 7, 5, 7, 0},
-    {"Addis Ababa", "\"Addis Ababa\"", "Addis Ababa", "'Addis Ababa'", 11, 13, 11, 13, 0},
-    {"Ethiopia", "\"Ethiopia\"", "Ethiopia", "'Ethiopia'", 8, 10, 8, 10, 0},
-    {"Dar es Salaam", "\"Dar es Salaam\"", "Dar es Salaam", "'Dar es Salaam'", 13, 15, 13, 15, 0},
-    {"Tanzania", "\"Tanzania\"", "Tanzania", "'Tanzania'", 8, 10, 8, 10, 0},
-    {"Kampala", "\"Kampala\"", "Kampala", "'Kampala'", 7, 9, 7, 9, 0},
-    {"Uganda", "\"Uganda\"", "Uganda", "'Uganda'", 6, 8, 6, 8, 0},
-    {"Maputo", "\"Maputo\"", "Maputo", "'Maputo'", 6, 8, 6, 8, 0},
-    {"Mozambique", "\"Mozambique\"", "Mozambique", "'Mozambique'", 10, 12, 10, 12, 0},
-    {"Portuguese", "\"Portuguese\"", "Portuguese", "'Portuguese'", 10, 12, 10, 12, 0},
-    {"Douala", "\"Douala\"", "Douala", "'Douala'", 6, 8, 6, 8, 0},
-    {"Cameroon", "\"Cameroon\"", "Cameroon", "'Cameroon'", 8, 10, 8, 10, 0},
-    {"Kinshasa", "\"Kinshasa\"", "Kinshasa", "'Kinshasa'", 8, 10, 8, 10, 0},
-    {"DR Congo", "\"DR Congo\"", "DR Congo", "'DR Congo'", 8, 10, 8, 10, 0},
-    {"Luanda", "\"Luanda\"", "Luanda", "'Luanda'", 6, 8, 6, 8, 0},
-    {"Angola", "\"Angola\"", "Angola", "'Angola'", 6, 8, 6, 8, 0},
-    {"Abidjan", "\"Abidjan\"", "Abidjan", "'Abidjan'", 7, 9, 7, 9, 0},
-    {"Ivory Coast", "\"Ivory Coast\"", "Ivory Coast", "'Ivory Coast'", 11, 13, 11, 13, 0},
-    {"Dakar", "\"Dakar\"", "Dakar", "'Dakar'", 5, 7, 5, 7, 0},
-    {"Senegal", "\"Senegal\"", "Senegal", "'Senegal'", 7, 9, 7, 9, 0},
-    {"Tunis", "\"Tunis\"", "Tunis", "'Tunis'", 5, 7, 5, 7, 0},
-    {"Tunisia", "\"Tunisia\"", "Tunisia", "'Tunisia'", 7, 9, 7, 9, 0},
-    {"Algiers", "\"Algiers\"", "Algiers", "'Algiers'", 7, 9, 7, 9, 0},
-    {"Algeria", "\"Algeria\"", "Algeria", "'Algeria'", 7, 9, 7, 9, 0},
-    {"Casablanca", "\"Casablanca\"", "Casablanca", "'Casablanca'", 10, 12, 10, 12, 0},
-    {"Morocco", "\"Morocco\"", "Morocco", "'Morocco'", 7, 9, 7, 9, 0},
-    {"Rabat", "\"Rabat\"", "Rabat", "'Rabat'", 5, 7, 5, 7, 0},
-    {"Bamako", "\"Bamako\"", "Bamako", "'Bamako'", 6, 8, 6, 8, 0},
-    {"Mali", "\"Mali\"", "Mali", "'Mali'", 4, 6, 4, 6, 0},
-    {"Ouagadougou", "\"Ouagadougou\"", "Ouagadougou", "'Ouagadougou'", 11, 13, 11, 13, 0},
-    {"Burkina Faso", "\"Burkina Faso\"", "Burkina Faso", "'Burkina Faso'", 12, 14, 12, 14, 0},
-    {"Conakry", "\"Conakry\"", "Conakry", "'Conakry'", 7, 9, 7, 9, 0},
-    {"Guinea", "\"Guinea\"", "Guinea", "'Guinea'", 6, 8, 6, 8, 0},
-    {"Libreville", "\"Libreville\"", "Libreville", "'Libreville'", 10, 12, 10, 12, 0},
-    {"Gabon", "\"Gabon\"", "Gabon", "'Gabon'", 5, 7, 5, 7, 0},
-    {"Yaound\303\251", "\"Yaound\303\251\"", "Yaound\303\251", "'Yaound\303\251'", 8, 10, 8, 10, 0},
-    {"Antananarivo", "\"Antananarivo\"", "Antananarivo", "'Antananarivo'", 12, 14, 12, 14, 0},
-    {"Madagascar", "\"Madagascar\"", "Madagascar", "'Madagascar'", 10, 12, 10, 12, 0},
-    {"Port Louis", "\"Port Louis\"", "Port Louis", "'Port Louis'", 10, 12, 10, 12, 0},
-    {"Mauritius", "\"Mauritius\"", "Mauritius", "'Mauritius'", 9, 11, 9, 11, 0},
-    {"Windhoek", "\"Windhoek\"", "Windhoek", "'Windhoek'", 8, 10, 8, 10, 0},
-    {"Namibia", "\"Namibia\"", "Namibia", "'Namibia'", 7, 9, 7, 9, 0},
-    {"Africa", "\"Africa\"", "Africa", "'Africa'", 6, 8, 6, 8, 0},
-    {"S\303\243o Paulo", "\"S\303\243o Paulo\"", "S\303\243o Paulo", "'S\303\243o Paulo'", 10, 12, 10, 12, 0},
-    {"Brazil", "\"Brazil\"", "Brazil", "'Brazil'", 6, 8, 6, 8, 0},
-    {"Buenos Aires", "\"Buenos Aires\"", "Buenos Aires", "'Buenos Aires'", 12, 14, 12, 14, 0},
-    {"Argentina", "\"Argentina\"", "Argentina", "'Argentina'", 9, 11, 9, 11, 0},
-    {"Santiago", "\"Santiago\"", "Santiago", "'Santiago'", 8, 10, 8, 10, 0},
-    {"Chile", "\"Chile\"", "Chile", "'Chile'", 5, 7, 5, 7, 0},
-    {"Lima", "\"Lima\"", "Lima", "'Lima'", 4, 6, 4, 6, 0},
-    {"Peru", "\"Peru\"", "Peru", "'Peru'", 4, 6, 4, 6, 0},
-    {"Bogot\303\241", "\"Bogot\303\241\"", "Bogot\303\241", "'Bogot\303\241'", 7, 9, 7, 9, 0},
-    {"Colombia", "\"Colombia\"", "Colombia", "'Colombia'", 8, 10, 8, 10, 0},
-    {"Rio de Janeiro", "\"Rio de Janeiro\"", "Rio de Janeiro", "'Rio de Janeiro'", 14, 16, 14, 16, 0},
-    {"Mexico City", "\"Mexico City\"", "Mexico City", "'Mexico City'", 11, 13, 11, 13, 0},
-    {"Mexico", "\"Mexico\"", "Mexico", "'Mexico'", 6, 8, 6, 8, 0},
-    {"Quito", "\"Quito\"", "Quito", "'Quito'", 5, 7, 5, 7, 0},
-    {"Ecuador", "\"Ecuador\"", "Ecuador", "'Ecuador'", 7, 9, 7, 9, 0},
-    {"Caracas", "\"Caracas\"", "Caracas", "'Caracas'", 7, 9, 7, 9, 0},
-    {"Venezuela", "\"Venezuela\"", "Venezuela", "'Venezuela'", 9, 11, 9, 11, 0},
-    {"Montevideo", "\"Montevideo\"", "Montevideo", "'Montevideo'", 10, 12, 10, 12, 0},
-    {"Uruguay", "\"Uruguay\"", "Uruguay", "'Uruguay'", 7, 9, 7, 9, 0},
-    {"Asunci\303\263n", "\"Asunci\303\263n\"", "Asunci\303\263n", "'Asunci\303\263n'", 9, 11, 9, 11, 0},
-    {"Paraguay", "\"Paraguay\"", "Paraguay", "'Paraguay'", 8, 10, 8, 10, 0},
-    {"La Paz", "\"La Paz\"", "La Paz", "'La Paz'", 6, 8, 6, 8, 0},
-    {"Bolivia", "\"Bolivia\"", "Bolivia", "'Bolivia'", 7, 9, 7, 9, 0},
-    {"Sucre", "\"Sucre\"", "Sucre", "'Sucre'", 5, 7, 5, 7, 0},
-    {"Georgetown", "\"Georgetown\"", "Georgetown", "'Georgetown'", 10, 12, 10, 12, 0},
-    {"Guyana", "\"Guyana\"", "Guyana", "'Guyana'", 6, 8, 6, 8, 0},
-    {"Paramaribo", "\"Paramaribo\"", "Paramaribo", "'Paramaribo'", 10, 12, 10, 12, 0},
-    {"Suriname", "\"Suriname\"", "Suriname", "'Suriname'", 8, 10, 8, 10, 0},
-    {"Dutch", "\"Dutch\"", "Dutch", "'Dutch'", 5, 7, 5, 7, 0},
-    {"Bras\303\255lia", "\"Bras\303\255lia\"", "Bras\303\255lia", "'Bras\303\255lia'", 9, 11, 9, 11, 0},
-    {"Recife", "\"Recife\"", "Recife", "'Recife'", 6, 8, 6, 8, 0},
-    {"Curitiba", "\"Curitiba\"", "Curitiba", "'Curitiba'", 8, 10, 8, 10, 0},
-    {"Porto Alegre", "\"Porto Alegre\"", "Porto Alegre", "'Porto Alegre'", 12, 14, 12, 14, 0},
-    {"Salvador", "\"Salvador\"", "Salvador", "'Salvador'", 8, 10, 8, 10, 0},
-    {"Medell\303\255n", "\"Medell\303\255n\"", "Medell\303\255n", "'Medell\303\255n'", 9, 11, 9, 11, 0},
-    {"Cali", "\"Cali\"", "Cali", "'Cali'", 4, 6, 4, 6, 0},
-    {"Barranquilla", "\"Barranquilla\"", "Barranquilla", "'Barranquilla'", 12, 14, 12, 14, 0},
-    {"Maracaibo", "\"Maracaibo\"", "Maracaibo", "'Maracaibo'", 9, 11, 9, 11, 0},
-    {"Valencia", "\"Valencia\"", "Valencia", "'Valencia'", 8, 10, 8, 10, 0},
-    {"Mendoza", "\"Mendoza\"", "Mendoza", "'Mendoza'", 7, 9, 7, 9, 0},
-    {"Rosario", "\"Rosario\"", "Rosario", "'Rosario'", 7, 9, 7, 9, 0},
-    {"Cordoba", "\"Cordoba\"", "Cordoba", "'Cordoba'", 7, 9, 7, 9, 0},
-    {"Mar del Plata", "\"Mar del Plata\"", "Mar del Plata", "'Mar del Plata'", 13, 15, 13, 15, 0},
-    {"C\303\263rdoba", "\"C\303\263rdoba\"", "C\303\263rdoba", "'C\303\263rdoba'", 8, 10, 8, 10, 0},
-    {"South America", "\"South America\"", "South America", "'South America'", 13, 15, 13, 15, 0},
-    {"Sydney", "\"Sydney\"", "Sydney", "'Sydney'", 6, 8, 6, 8, 0},
-    {"Australia", "\"Australia\"", "Australia", "'Australia'", 9, 11, 9, 11, 0},
-    {"Melbourne", "\"Melbourne\"", "Melbourne", "'Melbourne'", 9, 11, 9, 11, 0},
-    {"Brisbane", "\"Brisbane\"", "Brisbane", "'Brisbane'", 8, 10, 8, 10, 0},
-    {"Auckland", "\"Auckland\"", "Auckland", "'Auckland'", 8, 10, 8, 10, 0},
-    {"New Zealand", "\"New Zealand\"", "New Zealand", "'New Zealand'", 11, 13, 11, 13, 0},
-    {"Wellington", "\"Wellington\"", "Wellington", "'Wellington'", 10, 12, 10, 12, 0},
-    {"Perth", "\"Perth\"", "Perth", "'Perth'", 5, 7, 5, 7, 0},
-    {"Adelaide", "\"Adelaide\"", "Adelaide", "'Adelaide'", 8, 10, 8, 10, 0},
-    {"Hobart", "\"Hobart\"", "Hobart", "'Hobart'", 6, 8, 6, 8, 0},
-    {"Christchurch", "\"Christchurch\"", "Christchurch", "'Christchurch'", 12, 14, 12, 14, 0},
-    {"Dunedin", "\"Dunedin\"", "Dunedin", "'Dunedin'", 7, 9, 7, 9, 0},
-    {"Cairns", "\"Cairns\"", "Cairns", "'Cairns'", 6, 8, 6, 8, 0},
-    {"Gold Coast", "\"Gold Coast\"", "Gold Coast", "'Gold Coast'", 10, 12, 10, 12, 0},
-    {"Canberra", "\"Canberra\"", "Canberra", "'Canberra'", 8, 10, 8, 10, 0},
-    {"Wagga Wagga", "\"Wagga Wagga\"", "Wagga Wagga", "'Wagga Wagga'", 11, 13, 11, 13, 0},
-    {"Launceston", "\"Launceston\"", "Launceston", "'Launceston'", 10, 12, 10, 12, 0},
-    {"Hamilton", "\"Hamilton\"", "Hamilton", "'Hamilton'", 8, 10, 8, 10, 0},
-    {"Napier-Hastings", "\"Napier-Hastings\"", "Napier-Hastings", "'Napier-Hastings'", 15, 17, 15, 17, 0},
-    {"Tauranga", "\"Tauranga\"", "Tauranga", "'Tauranga'", 8, 10, 8, 10, 0},
-    {"Palmerston North", "\"Palmerston North\"", "Palmerston North", "'Palmerston North'", 16, 18, 16, 18, 0},
-    {"Whangarei", "\"Whangarei\"", "Whangarei", "'Whangarei'", 9, 11, 9, 11, 0},
-    {"Newcastle", "\"Newcastle\"", "Newcastle", "'Newcastle'", 9, 11, 9, 11, 0},
-    {"Geelong", "\"Geelong\"", "Geelong", "'Geelong'", 7, 9, 7, 9, 0},
-    {"Ballarat", "\"Ballarat\"", "Ballarat", "'Ballarat'", 8, 10, 8, 10, 0},
-    {"Townsville", "\"Townsville\"", "Townsville", "'Townsville'", 10, 12, 10, 12, 0},
-    {"Mackay", "\"Mackay\"", "Mackay", "'Mackay'", 6, 8, 6, 8, 0},
-    {"Bendigo", "\"Bendigo\"", "Bendigo", "'Bendigo'", 7, 9, 7, 9, 0},
-    {"Shepparton", "\"Shepparton\"", "Shepparton", "'Shepparton'", 10, 12, 10, 12, 0},
-    {"Mount Gambier", "\"Mount Gambier\"", "Mount Gambier", "'Mount Gambier'", 13, 15, 13, 15, 0},
-    {"Alice Springs", "\"Alice Springs\"", "Alice Springs", "'Alice Springs'", 13, 15, 13, 15, 0},
-    {"Broken Hill", "\"Broken Hill\"", "Broken Hill", "'Broken Hill'", 11, 13, 11, 13, 0},
-    {"Oceania", "\"Oceania\"", "Oceania", "'Oceania'", 7, 9, 7, 9, 0},
-    {"Information Technology", "\"Information Technology\"", "Information Technology", "'Information Technology'", 22, 24, 22, 24, 0},
-    {"Software & Internet", "\"Software & Internet\"", "Software & Internet", "'Software & Internet'", 19, 21, 19, 21, 0},
-    {"Telecommunications", "\"Telecommunications\"", "Telecommunications", "'Telecommunications'", 18, 20, 18, 20, 0},
-    {"Financial Services", "\"Financial Services\"", "Financial Services", "'Financial Services'", 18, 20, 18, 20, 0},
-    {"Banking", "\"Banking\"", "Banking", "'Banking'", 7, 9, 7, 9, 0},
-    {"Insurance", "\"Insurance\"", "Insurance", "'Insurance'", 9, 11, 9, 11, 0},
-    {"Accounting", "\"Accounting\"", "Accounting", "'Accounting'", 10, 12, 10, 12, 0},
-    {"Legal Services", "\"Legal Services\"", "Legal Services", "'Legal Services'", 14, 16, 14, 16, 0},
-    {"Healthcare", "\"Healthcare\"", "Healthcare", "'Healthcare'", 10, 12, 10, 12, 0},
-    {"Pharmaceuticals", "\"Pharmaceuticals\"", "Pharmaceuticals", "'Pharmaceuticals'", 15, 17, 15, 17, 0},
-    {"Biotechnology", "\"Biotechnology\"", "Biotechnology", "'Biotechnology'", 13, 15, 13, 15, 0},
-    {"Medical Devices", "\"Medical Devices\"", "Medical Devices", "'Medical Devices'", 15, 17, 15, 17, 0},
-    {"E-Learning", "\"E-Learning\"", "E-Learning", "'E-Learning'", 10, 12, 10, 12, 0},
-    {"Research", "\"Research\"", "Research", "'Research'", 8, 10, 8, 10, 0},
-    {"Engineering", "\"Engineering\"", "Engineering", "'Engineering'", 11, 13, 11, 13, 0},
-    {"Manufacturing", "\"Manufacturing\"", "Manufacturing", "'Manufacturing'", 13, 15, 13, 15, 0},
-    {"Automotive", "\"Automotive\"", "Automotive", "'Automotive'", 10, 12, 10, 12, 0},
-    {"Aerospace & Defense", "\"Aerospace & Defense\"", "Aerospace & Defense", "'Aerospace & Defense'", 19, 21, 19, 21, 0},
-    {"Energy", "\"Energy\"", "Energy", "'Energy'", 6, 8, 6, 8, 0},
-    {"Oil & Gas", "\"Oil & Gas\"", "Oil & Gas", "'Oil & Gas'", 9, 11, 9, 11, 0},
-    {"Renewables & Environment", "\"Renewables & Environment\"", "Renewables & Environment", "'Renewables & Environment'", 24, 26, 24, 26, 0},
-    {"Construction", "\"Construction\"", "Construction", "'Construction'", 12, 14, 12, 14, 0},
-    {"Real Estate", "\"Real Estate\"", "Real Estate", "'Real Estate'", 11, 13, 11, 13, 0},
-    {"Transportation", "\"Transportation\"", "Transportation", "'Transportation'", 14, 16, 14, 16, 0},
-    {"Logistics & Supply Chain", "\"Logistics & Supply Chain\"", "Logistics & Supply Chain", "'Logistics & Supply Chain'", 24, 26, 24, 26, 0},
-    {"Retail", "\"Retail\"", "Retail", "'Retail'", 6, 8, 6, 8, 0},
-    {"Wholesale", "\"Wholesale\"", "Wholesale", "'Wholesale'", 9, 11, 9, 11, 0},
-    {"Consumer Goods", "\"Consumer Goods\"", "Consumer Goods", "'Consumer Goods'", 14, 16, 14, 16, 0},
-    {"Food & Beverages", "\"Food & Beverages\"", "Food & Beverages", "'Food & Beverages'", 16, 18, 16, 18, 0},
-    {"Hospitality", "\"Hospitality\"", "Hospitality", "'Hospitality'", 11, 13, 11, 13, 0},
-    {"Travel & Tourism", "\"Travel & Tourism\"", "Travel & Tourism", "'Travel & Tourism'", 16, 18, 16, 18, 0},
-    {"Media & Entertainment", "\"Media & Entertainment\"", "Media & Entertainment", "'Media & Entertainment'", 21, 23, 21, 23, 0},
-    {"Publishing", "\"Publishing\"", "Publishing", "'Publishing'", 10, 12, 10, 12, 0},
-    {"Marketing & Advertising", "\"Marketing & Advertising\"", "Marketing & Advertising", "'Marketing & Advertising'", 23, 25, 23, 25, 0},
-    {"Government", "\"Government\"", "Government", "'Government'", 10, 12, 10, 12, 0},
-    {"Public Administration", "\"Public Administration\"", "Public Administration", "'Public Administration'", 21, 23, 21, 23, 0},
-    {"Agriculture", "\"Agriculture\"", "Agriculture", "'Agriculture'", 11, 13, 11, 13, 0},
-    {"Mining & Metals", "\"Mining & Metals\"", "Mining & Metals", "'Mining & Metals'", 15, 17, 15, 17, 0},
-    {"Chemicals", "\"Chemicals\"", "Chemicals", "'Chemicals'", 9, 11, 9, 11, 0},
-    {"Utilities", "\"Utilities\"", "Utilities", "'Utilities'", 9, 11, 9, 11, 0},
-    {"Fashion & Apparel", "\"Fashion & Apparel\"", "Fashion & Apparel", "'Fashion & Apparel'", 17, 19, 17, 19, 0},
-    {"Sports & Recreation", "\"Sports & Recreation\"", "Sports & Recreation", "'Sports & Recreation'", 19, 21, 19, 21, 0},
-    {"Architecture & Design", "\"Architecture & Design\"", "Architecture & Design", "'Architecture & Design'", 21, 23, 21, 23, 0},
-    {"Staffing & Recruiting", "\"Staffing & Recruiting\"", "Staffing & Recruiting", "'Staffing & Recruiting'", 21, 23, 21, 23, 0},
-    {"Gaming", "\"Gaming\"", "Gaming", "'Gaming'", 6, 8, 6, 8, 0},
-    {"E-Commerce", "\"E-Commerce\"", "E-Commerce", "'E-Commerce'", 10, 12, 10, 12, 0},
-    {"Apple", "\"Apple\"", "Apple", "'Apple'", 5, 7, 5, 7, 0},
-    {"Microsoft", "\"Microsoft\"", "Microsoft", "'Microsoft'", 9, 11, 9, 11, 0},
-    {"Alphabet", "\"Alphabet\"", "Alphabet", "'Alphabet'", 8, 10, 8, 10, 0},
-    {"Amazon", "\"Amazon\"", "Amazon", "'Amazon'", 6, 8, 6, 8, 0},
-    {"NVIDIA", "\"NVIDIA\"", "NVIDIA", "'NVIDIA'", 6, 8, 6, 8, 0},
-    {"Meta Platforms", "\"Meta Platforms\"", "Meta Platforms", "'Meta Platforms'", 14, 16, 14, 16, 0},
-    {"Tencent Holdings", "\"Tencent Holdings\"", "Tencent Holdings", "'Tencent Holdings'", 16, 18, 16, 18, 0},
-    {"TSMC", "\"TSMC\"", "TSMC", "'TSMC'", 4, 6, 4, 6, 0},
-    {"Samsung Electronics", "\"Samsung Electronics\"", "Samsung Electronics", "'Samsung Electronics'", 19, 21, 19, 21, 0},
-    {"Alibaba Group", "\"Alibaba Group\"", "Alibaba Group", "'Alibaba Group'", 13, 15, 13, 15, 0},
-    {"Intel", "\"Intel\"", "Intel", "'Intel'", 5, 7, 5, 7, 0},
-    {"Cisco Systems", "\"Cisco Systems\"", "Cisco Systems", "'Cisco Systems'", 13, 15, 13, 15, 0},
-    {"Oracle", "\"Oracle\"", "Oracle", "'Oracle'", 6, 8, 6, 8, 0},
-    {"SAP", "\"SAP\"", "SAP", "'SAP'", 3, 5, 3, 5, 0},
-    {"IBM", "\"IBM\"", "IBM", "'IBM'", 3, 5, 3, 5, 0},
-    {"Broadcom", "\"Broadcom\"", "Broadcom", "'Broadcom'", 8, 10, 8, 10, 0},
-    {"AMD", "\"AMD\"", "AMD", "'AMD'", 3, 5, 3, 5, 0},
-    {"Qualcomm", "\"Qualcomm\"", "Qualcomm", "'Qualcomm'", 8, 10, 8, 10, 0},
-    {"Salesforce", "\"Salesforce\"", "Salesforce", "'Salesforce'", 10, 12, 10, 12, 0},
-    {"Adobe", "\"Adobe\"", "Adobe", "'Adobe'", 5, 7, 5, 7, 0},
-    {"PayPal", "\"PayPal\"", "PayPal", "'PayPal'", 6, 8, 6, 8, 0},
-    {"Visa", "\"Visa\"", "Visa", "'Visa'", 4, 6, 4, 6, 0},
-    {"Mastercard", "\"Mastercard\"", "Mastercard", "'Mastercard'", 10, 12, 10, 12, 0},
-    {"Stripe", "\"Stripe\"", "Stripe", "'Stripe'", 6, 8, 6, 8, 0},
-    {"Square (Block)", "\"Square (Block)\"", "Square (Block)", "'Square (Block)'", 14, 16, 14, 16, 0},
-    {"Shopify", "\"Shopify\"", "Shopify", "'Shopify'", 7, 9, 7, 9, 0},
-    {"Netflix", "\"Netflix\"", "Netflix", "'Netflix'", 7, 9, 7, 9, 0},
-    {"Uber Technologies", "\"Uber Technologies\"", "Uber Technologies", "'Uber Technologies'", 17, 19, 17, 19, 0},
-    {"Airbnb", "\"Airbnb\"", "Airbnb", "'Airbnb'", 6, 8, 6, 8, 0},
-    {"Spotify", "\"Spotify\"", "Spotify", "'Spotify'", 7, 9, 7, 9, 0},
-    {"Snap Inc.", "\"Snap Inc.\"", "Snap Inc.", "'Snap Inc.'", 9, 11, 9, 11, 0},
-    {"Pinterest", "\"Pinterest\"", "Pinterest", "'Pinterest'", 9, 11, 9, 11, 0},
-    {"ByteDance", "\"ByteDance\"", "ByteDance", "'ByteDance'", 9, 11, 9, 11, 0},
-    {"Xiaomi", "\"Xiaomi\"", "Xiaomi", "'Xiaomi'", 6, 8, 6, 8, 0},
-    {"Huawei Technologies", "\"Huawei Technologies\"", "Huawei Technologies", "'Huawei Technologies'", 19, 21, 19, 21, 0},
-    {"Lenovo Group", "\"Lenovo Group\"", "Lenovo Group", "'Lenovo Group'", 12, 14, 12, 14, 0},
-    {"Dell Technologies", "\"Dell Technologies\"", "Dell Technologies", "'Dell Technologies'", 17, 19, 17, 19, 0},
-    {"HP Inc.", "\"HP Inc.\"", "HP Inc.", "'HP Inc.'", 7, 9, 7, 9, 0},
-    {"Hewlett Packard Enterprise", "\"Hewlett Packard Enterprise\"", "Hewlett Packard Enterprise", "'Hewlett Packard Enterprise'", 26, 28, 26, 28, 0},
-    {"ASML Holding", "\"ASML Holding\"", "ASML Holding", "'ASML Holding'", 12, 14, 12, 14, 0},
-    {"Applied Materials", "\"Applied Materials\"", "Applied Materials", "'Applied Materials'", 17, 19, 17, 19, 0},
-    {"Texas Instruments", "\"Texas Instruments\"", "Texas Instruments", "'Texas Instruments'", 17, 19, 17, 19, 0},
-    {"Analog Devices", "\"Analog Devices\"", "Analog Devices", "'Analog Devices'", 14, 16, 14, 16, 0},
-    {"Micron Technology", "\"Micron Technology\"", "Micron Technology", "'Micron Technology'", 17, 19, 17, 19, 0},
-    {"SK Hynix", "\"SK Hynix\"", "SK Hynix", "'SK Hynix'", 8, 10, 8, 10, 0},
-    {"Western Digital", "\"Western Digital\"", "Western Digital", "'Western Digital'", 15, 17, 15, 17, 0},
-    {"Seagate Technology", "\"Seagate Technology\"", "Seagate Technology", "'Seagate Technology'", 18, 20, 18, 20, 0},
-    {"Sony", "\"Sony\"", "Sony", "'Sony'", 4, 6, 4, 6, 0},
-    {"LG Electronics", "\"LG Electronics\"", "LG Electronics", "'LG Electronics'", 14, 16, 14, 16, 0},
-    {"Panasonic", "\"Panasonic\"", "Panasonic", "'Panasonic'", 9, 11, 9, 11, 0},
-    {"Fujitsu", "\"Fujitsu\"", "Fujitsu", "'Fujitsu'", 7, 9, 7, 9, 0},
-    {"NEC Corporation", "\"NEC Corporation\"", "NEC Corporation", "'NEC Corporation'", 15, 17, 15, 17, 0},
-    {"Hitachi", "\"Hitachi\"", "Hitachi", "'Hitachi'", 7, 9, 7, 9, 0},
-    {"Canon", "\"Canon\"", "Canon", "'Canon'", 5, 7, 5, 7, 0},
-    {"Nokia", "\"Nokia\"", "Nokia", "'Nokia'", 5, 7, 5, 7, 0},
-    {"Ericsson", "\"Ericsson\"", "Ericsson", "'Ericsson'", 8, 10, 8, 10, 0},
-    {"ZTE Corporation", "\"ZTE Corporation\"", "ZTE Corporation", "'ZTE Corporation'", 15, 17, 15, 17, 0},
-    {"Motorola Solutions", "\"Motorola Solutions\"", "Motorola Solutions", "'Motorola Solutions'", 18, 20, 18, 20, 0},
-    {"Hon Hai Precision (Foxconn)", "\"Hon Hai Precision (Foxconn)\"", "Hon Hai Precision (Foxconn)", "'Hon Hai Precision (Foxconn)'", 27, 29, 27, 29, 0},
-    {"Siemens", "\"Siemens\"", "Siemens", "'Siemens'", 7, 9, 7, 9, 0},
-    {"Bosch", "\"Bosch\"", "Bosch", "'Bosch'", 5, 7, 5, 7, 0},
-    {"Philips", "\"Philips\"", "Philips", "'Philips'", 7, 9, 7, 9, 0},
-    {"Schneider Electric", "\"Schneider Electric\"", "Schneider Electric", "'Schneider Electric'", 18, 20, 18, 20, 0},
-    {"Uber (food & mobility)", "\"Uber (food & mobility)\"", "Uber (food & mobility)", "'Uber (food & mobility)'", 22, 24, 22, 24, 0},
-    {"Grab", "\"Grab\"", "Grab", "'Grab'", 4, 6, 4, 6, 0},
-    {"DoorDash", "\"DoorDash\"", "DoorDash", "'DoorDash'", 8, 10, 8, 10, 0},
-    {"Instacart", "\"Instacart\"", "Instacart", "'Instacart'", 9, 11, 9, 11, 0},
-    {"Delivery Hero", "\"Delivery Hero\"", "Delivery Hero", "'Delivery Hero'", 13, 15, 13, 15, 0},
-    {"JD.com", "\"JD.com\"", "JD.com", "'JD.com'", 6, 8, 6, 8, 0},
-    {"Pinduoduo", "\"Pinduoduo\"", "Pinduoduo", "'Pinduoduo'", 9, 11, 9, 11, 0},
-    {"Meituan", "\"Meituan\"", "Meituan", "'Meituan'", 7, 9, 7, 9, 0},
-    {"Ant Group", "\"Ant Group\"", "Ant Group", "'Ant Group'", 9, 11, 9, 11, 0},
-    {"Adyen", "\"Adyen\"", "Adyen", "'Adyen'", 5, 7, 5, 7, 0},
-    {"Electronic Arts", "\"Electronic Arts\"", "Electronic Arts", "'Electronic Arts'", 15, 17, 15, 17, 0},
-    {"Activision Blizzard", "\"Activision Blizzard\"", "Activision Blizzard", "'Activision Blizzard'", 19, 21, 19, 21, 0},
-    {"Take-Two Interactive", "\"Take-Two Interactive\"", "Take-Two Interactive", "'Take-Two Interactive'", 20, 22, 20, 22, 0},
-    {"Riot Games", "\"Riot Games\"", "Riot Games", "'Riot Games'", 10, 12, 10, 12, 0},
-    {"Valve", "\"Valve\"", "Valve", "'Valve'", 5, 7, 5, 7, 0},
-    {"Epic Games", "\"Epic Games\"", "Epic Games", "'Epic Games'", 10, 12, 10, 12, 0},
-    {"Unity Technologies", "\"Unity Technologies\"", "Unity Technologies", "'Unity Technologies'", 18, 20, 18, 20, 0},
-    {"Cloudflare", "\"Cloudflare\"", "Cloudflare", "'Cloudflare'", 10, 12, 10, 12, 0},
-    {"Akamai", "\"Akamai\"", "Akamai", "'Akamai'", 6, 8, 6, 8, 0},
-    {"Fastly", "\"Fastly\"", "Fastly", "'Fastly'", 6, 8, 6, 8, 0},
-    {"ServiceNow", "\"ServiceNow\"", "ServiceNow", "'ServiceNow'", 10, 12, 10, 12, 0},
-    {"Workday", "\"Workday\"", "Workday", "'Workday'", 7, 9, 7, 9, 0},
-    {"VMware", "\"VMware\"", "VMware", "'VMware'", 6, 8, 6, 8, 0},
-    {"Red Hat", "\"Red Hat\"", "Red Hat", "'Red Hat'", 7, 9, 7, 9, 0},
-    {"Splunk", "\"Splunk\"", "Splunk", "'Splunk'", 6, 8, 6, 8, 0},
-    {"Datadog", "\"Datadog\"", "Datadog", "'Datadog'", 7, 9, 7, 9, 0},
-    {"Snowflake", "\"Snowflake\"", "Snowflake", "'Snowflake'", 9, 11, 9, 11, 0},
-    {"MongoDB", "\"MongoDB\"", "MongoDB", "'MongoDB'", 7, 9, 7, 9, 0},
-    {"Elastic", "\"Elastic\"", "Elastic", "'Elastic'", 7, 9, 7, 9, 0},
-    {"Confluent", "\"Confluent\"", "Confluent", "'Confluent'", 9, 11, 9, 11, 0},
-    {"HashiCorp", "\"HashiCorp\"", "HashiCorp", "'HashiCorp'", 9, 11, 9, 11, 0},
-    {"Atlassian", "\"Atlassian\"", "Atlassian", "'Atlassian'", 9, 11, 9, 11, 0},
-    {"Zoom Video Communications", "\"Zoom Video Communications\"", "Zoom Video Communications", "'Zoom Video Communications'", 25, 27, 25, 27, 0},
-    {"Dropbox", "\"Dropbox\"", "Dropbox", "'Dropbox'", 7, 9, 7, 9, 0},
-    {"Box", "\"Box\"", "Box", "'Box'", 3, 5, 3, 5, 0},
-    {"Okta", "\"Okta\"", "Okta", "'Okta'", 4, 6, 4, 6, 0},
-    {"CrowdStrike", "\"CrowdStrike\"", "CrowdStrike", "'CrowdStrike'", 11, 13, 11, 13, 0},
-    {"Palo Alto Networks", "\"Palo Alto Networks\"", "Palo Alto Networks", "'Palo Alto Networks'", 18, 20, 18, 20, 0},
-    {"Fortinet", "\"Fortinet\"", "Fortinet", "'Fortinet'", 8, 10, 8, 10, 0},
-    {"Check Point Software", "\"Check Point Software\"", "Check Point Software", "'Check Point Software'", 20, 22, 20, 22, 0},
-    {"Zscaler", "\"Zscaler\"", "Zscaler", "'Zscaler'", 7, 9, 7, 9, 0},
-    {"McAfee", "\"McAfee\"", "McAfee", "'McAfee'", 6, 8, 6, 8, 0},
-    {"Trend Micro", "\"Trend Micro\"", "Trend Micro", "'Trend Micro'", 11, 13, 11, 13, 0},
-    {"Sophos", "\"Sophos\"", "Sophos", "'Sophos'", 6, 8, 6, 8, 0},
-    {"CyberArk", "\"CyberArk\"", "CyberArk", "'CyberArk'", 8, 10, 8, 10, 0},
-    {"Trellix", "\"Trellix\"", "Trellix", "'Trellix'", 7, 9, 7, 9, 0},
-    {"T-Mobile US", "\"T-Mobile US\"", "T-Mobile US", "'T-Mobile US'", 11, 13, 11, 13, 0},
-    {"Verizon Communications", "\"Verizon Communications\"", "Verizon Communications", "'Verizon Communications'", 22, 24, 22, 24, 0},
-    {"AT&T", "\"AT&T\"", "AT&T", "'AT&T'", 4, 6, 4, 6, 0},
-    {"Vodafone", "\"Vodafone\"", "Vodafone", "'Vodafone'", 8, 10, 8, 10, 0},
-    {"Telefonica", "\"Telefonica\"", "Telefonica", "'Telefonica'", 10, 12, 10, 12, 0},
-    {"Orange", "\"Orange\"", "Orange", "'Orange'", 6, 8, 6, 8, 0},
-    {"Deutsche Telekom", "\"Deutsche Telekom\"", "Deutsche Telekom", "'Deutsche Telekom'", 16, 18, 16, 18, 0},
-    {"BT Group", "\"BT Group\"", "BT Group", "'BT Group'", 8, 10, 8, 10, 0},
-    {"Comcast", "\"Comcast\"", "Comcast", "'Comcast'", 7, 9, 7, 9, 0},
-    {"Charter Communications", "\"Charter Communications\"", "Charter Communications", "'Charter Communications'", 22, 24, 22, 24, 0},
-    {"Sky", "\"Sky\"", "Sky", "'Sky'", 3, 5, 3, 5, 0},
-    {"Rakuten", "\"Rakuten\"", "Rakuten", "'Rakuten'", 7, 9, 7, 9, 0},
-    {"LG Uplus", "\"LG Uplus\"", "LG Uplus", "'LG Uplus'", 8, 10, 8, 10, 0},
-    {"SoftBank Group", "\"SoftBank Group\"", "SoftBank Group", "'SoftBank Group'", 14, 16, 14, 16, 0},
-    {"Naspers", "\"Naspers\"", "Naspers", "'Naspers'", 7, 9, 7, 9, 0},
-    {"Berkshire Hathaway", "\"Berkshire Hathaway\"", "Berkshire Hathaway", "'Berkshire Hathaway'", 18, 20, 18, 20, 0},
-    {"Goldman Sachs", "\"Goldman Sachs\"", "Goldman Sachs", "'Goldman Sachs'", 13, 15, 13, 15, 0},
-    {"JPMorgan Chase", "\"JPMorgan Chase\"", "JPMorgan Chase", "'JPMorgan Chase'", 14, 16, 14, 16, 0},
-    {"Bank of America", "\"Bank of America\"", "Bank of America", "'Bank of America'", 15, 17, 15, 17, 0},
-    {"Morgan Stanley", "\"Morgan Stanley\"", "Morgan Stanley", "'Morgan Stanley'", 14, 16, 14, 16, 0},
-    {"Citigroup", "\"Citigroup\"", "Citigroup", "'Citigroup'", 9, 11, 9, 11, 0},
-    {"Wells Fargo", "\"Wells Fargo\"", "Wells Fargo", "'Wells Fargo'", 11, 13, 11, 13, 0},
-    {"HSBC Holdings", "\"HSBC Holdings\"", "HSBC Holdings", "'HSBC Holdings'", 13, 15, 13, 15, 0},
-    {"Barclays", "\"Barclays\"", "Barclays", "'Barclays'", 8, 10, 8, 10, 0},
-    {"Deutsche Bank", "\"Deutsche Bank\"", "Deutsche Bank", "'Deutsche Bank'", 13, 15, 13, 15, 0},
-    {"UBS", "\"UBS\"", "UBS", "'UBS'", 3, 5, 3, 5, 0},
-    {"BNP Paribas", "\"BNP Paribas\"", "BNP Paribas", "'BNP Paribas'", 11, 13, 11, 13, 0},
-    {"ING Group", "\"ING Group\"", "ING Group", "'ING Group'", 9, 11, 9, 11, 0},
-    {"Santander", "\"Santander\"", "Santander", "'Santander'", 9, 11, 9, 11, 0},
-    {"BlackRock", "\"BlackRock\"", "BlackRock", "'BlackRock'", 9, 11, 9, 11, 0},
-    {"Vanguard Group", "\"Vanguard Group\"", "Vanguard Group", "'Vanguard Group'", 14, 16, 14, 16, 0},
-    {"State Street", "\"State Street\"", "State Street", "'State Street'", 12, 14, 12, 14, 0},
-    {"American Express", "\"American Express\"", "American Express", "'American Express'", 16, 18, 16, 18, 0},
-    {"Fiserv", "\"Fiserv\"", "Fiserv", "'Fiserv'", 6, 8, 6, 8, 0},
-    {"FIS", "\"FIS\"", "FIS", "'FIS'", 3, 5, 3, 5, 0},
-    {"Global Payments", "\"Global Payments\"", "Global Payments", "'Global Payments'", 15, 17, 15, 17, 0},
-    {"Revolut", "\"Revolut\"", "Revolut", "'Revolut'", 7, 9, 7, 9, 0},
-    {"Wise", "\"Wise\"", "Wise", "'Wise'", 4, 6, 4, 6, 0},
-    {"N26", "\"N26\"", "N26", "'N26'", 3, 5, 3, 5, 0},
-    {"Chime", "\"Chime\"", "Chime", "'Chime'", 5, 7, 5, 7, 0},
-    {"SoFi", "\"SoFi\"", "SoFi", "'SoFi'", 4, 6, 4, 6, 0},
-    {"Robinhood Markets", "\"Robinhood Markets\"", "Robinhood Markets", "'Robinhood Markets'", 17, 19, 17, 19, 0},
-    {"Coinbase", "\"Coinbase\"", "Coinbase", "'Coinbase'", 8, 10, 8, 10, 0},
-    {"Binance", "\"Binance\"", "Binance", "'Binance'", 7, 9, 7, 9, 0},
-    {"Paytm", "\"Paytm\"", "Paytm", "'Paytm'", 5, 7, 5, 7, 0},
-    {"Mollie", "\"Mollie\"", "Mollie", "'Mollie'", 6, 8, 6, 8, 0},
-    {"Klarna", "\"Klarna\"", "Klarna", "'Klarna'", 6, 8, 6, 8, 0},
-    {"Afterpay", "\"Afterpay\"", "Afterpay", "'Afterpay'", 8, 10, 8, 10, 0},
-    {"Better.com", "\"Better.com\"", "Better.com", "'Better.com'", 10, 12, 10, 12, 0},
-    {"LendingClub", "\"LendingClub\"", "LendingClub", "'LendingClub'", 11, 13, 11, 13, 0},
-    {"Affirm", "\"Affirm\"", "Affirm", "'Affirm'", 6, 8, 6, 8, 0},
-    {"Plaid", "\"Plaid\"", "Plaid", "'Plaid'", 5, 7, 5, 7, 0},
-    {"Marqeta", "\"Marqeta\"", "Marqeta", "'Marqeta'", 7, 9, 7, 9, 0},
-    {"Worldline", "\"Worldline\"", "Worldline", "'Worldline'", 9, 11, 9, 11, 0},
-    {"Ingenico", "\"Ingenico\"", "Ingenico", "'Ingenico'", 8, 10, 8, 10, 0},
-    {"Opera", "\"Opera\"", "Opera", "'Opera'", 5, 7, 5, 7, 0},
-    {"Kakao", "\"Kakao\"", "Kakao", "'Kakao'", 5, 7, 5, 7, 0},
-    {"Naver", "\"Naver\"", "Naver", "'Naver'", 5, 7, 5, 7, 0},
-    {"LINE Corporation", "\"LINE Corporation\"", "LINE Corporation", "'LINE Corporation'", 16, 18, 16, 18, 0},
-    {"Mercado Libre", "\"Mercado Libre\"", "Mercado Libre", "'Mercado Libre'", 13, 15, 13, 15, 0},
-    {"PagSeguro", "\"PagSeguro\"", "PagSeguro", "'PagSeguro'", 9, 11, 9, 11, 0},
-    {"StoneCo", "\"StoneCo\"", "StoneCo", "'StoneCo'", 7, 9, 7, 9, 0},
-    {"BigCommerce", "\"BigCommerce\"", "BigCommerce", "'BigCommerce'", 11, 13, 11, 13, 0},
-    {"Zalando", "\"Zalando\"", "Zalando", "'Zalando'", 7, 9, 7, 9, 0},
-    {"ASOS", "\"ASOS\"", "ASOS", "'ASOS'", 4, 6, 4, 6, 0},
-    {"eBay", "\"eBay\"", "eBay", "'eBay'", 4, 6, 4, 6, 0},
-    {"Etsy", "\"Etsy\"", "Etsy", "'Etsy'", 4, 6, 4, 6, 0},
-    {"SEA Group", "\"SEA Group\"", "SEA Group", "'SEA Group'", 9, 11, 9, 11, 0},
-    {"Shopee", "\"Shopee\"", "Shopee", "'Shopee'", 6, 8, 6, 8, 0},
-    {"Mercari", "\"Mercari\"", "Mercari", "'Mercari'", 7, 9, 7, 9, 0},
-    {"OLX Group", "\"OLX Group\"", "OLX Group", "'OLX Group'", 9, 11, 9, 11, 0},
-    {"Groupon", "\"Groupon\"", "Groupon", "'Groupon'", 7, 9, 7, 9, 0},
-    {"Wayfair", "\"Wayfair\"", "Wayfair", "'Wayfair'", 7, 9, 7, 9, 0},
-    {"Toyota Motor Corporation", "\"Toyota Motor Corporation\"", "Toyota Motor Corporation", "'Toyota Motor Corporation'", 24, 26, 24, 26, 0},
-    {"Tesla, Inc.", "\"Tesla, Inc.\"", "\"Tesla, Inc.\"", "'Tesla, Inc.'", 11, 13, 13, 13, 1},
-    {"BYD Company", "\"BYD Company\"", "BYD Company", "'BYD Company'", 11, 13, 11, 13, 0},
-    {"General Motors", "\"General Motors\"", "General Motors", "'General Motors'", 14, 16, 14, 16, 0},
-    {"Ford Motor Company", "\"Ford Motor Company\"", "Ford Motor Company", "'Ford Motor Company'", 18, 20, 18, 20, 0},
-    {"Volkswagen Group", "\"Volkswagen Group\"", "Volkswagen Group", "'Volkswagen Group'", 16, 18, 16, 18, 0},
-    {"BMW Group", "\"BMW Group\"", "BMW Group", "'BMW Group'", 9, 11, 9, 11, 0},
-    {"Daimler", "\"Daimler\"", "Daimler", "'Daimler'", 7, 9, 7, 9, 0},
-    {"Hyundai Motor Company", "\"Hyundai Motor Company\"", "Hyundai Motor Company", "'Hyundai Motor Company'", 21, 23, 21, 23, 0},
-    {"Kia Corporation", "\"Kia Corporation\"", "Kia Corporation", "'Kia Corporation'", 15, 17, 15, 17, 0},
-    {"Waymo", "\"Waymo\"", "Waymo", "'Waymo'", 5, 7, 5, 7, 0},
-    {"Cruise", "\"Cruise\"", "Cruise", "'Cruise'", 6, 8, 6, 8, 0},
-    {"NIO", "\"NIO\"", "NIO", "'NIO'", 3, 5, 3, 5, 0},
-    {"XPeng", "\"XPeng\"", "XPeng", "'XPeng'", 5, 7, 5, 7, 0},
-    {"Li Auto", "\"Li Auto\"", "Li Auto", "'Li Auto'", 7, 9, 7, 9, 0},
-    {"Rivian", "\"Rivian\"", "Rivian", "'Rivian'", 6, 8, 6, 8, 0},
-    {"Lucid Motors", "\"Lucid Motors\"", "Lucid Motors", "'Lucid Motors'", 12, 14, 12, 14, 0},
-    {"ChargePoint", "\"ChargePoint\"", "ChargePoint", "'ChargePoint'", 11, 13, 11, 13, 0},
-    {"Blink Charging", "\"Blink Charging\"", "Blink Charging", "'Blink Charging'", 14, 16, 14, 16, 0},
-    {"ABB", "\"ABB\"", "ABB", "'ABB'", 3, 5, 3, 5, 0},
-    {"Siemens Energy", "\"Siemens Energy\"", "Siemens Energy", "'Siemens Energy'", 14, 16, 14, 16, 0},
-    {"GE", "\"GE\"", "GE", "'GE'", 2, 4, 2, 4, 0},
-    {"Siemens Healthineers", "\"Siemens Healthineers\"", "Siemens Healthineers", "'Siemens Healthineers'", 20, 22, 20, 22, 0},
-    {"Philips Healthcare", "\"Philips Healthcare\"", "Philips Healthcare", "'Philips Healthcare'", 18, 20, 18, 20, 0},
-    {"Medtronic", "\"Medtronic\"", "Medtronic", "'Medtronic'", 9, 11, 9, 11, 0},
-    {"Boston Scientific", "\"Boston Scientific\"", "Boston Scientific", "'Boston Scientific'", 17, 19, 17, 19, 0},
-    {"Abbott Laboratories", "\"Abbott Laboratories\"", "Abbott Laboratories", "'Abbott Laboratories'", 19, 21, 19, 21, 0},
-    {"Thermo Fisher Scientific", "\"Thermo Fisher Scientific\"", "Thermo Fisher Scientific", "'Thermo Fisher Scientific'", 24, 26, 24, 26, 0},
-    {"Bayer", "\"Bayer\"", "Bayer", "'Bayer'", 5, 7, 5, 7, 0},
-    {"Roche", "\"Roche\"", "Roche", "'Roche'", 5, 7, 5, 7, 0},
-    {"Novartis", "\"Novartis\"", "Novartis", "'Novartis'", 8, 10, 8, 10, 0},
-    {"Pfizer", "\"Pfizer\"", "Pfizer", "'Pfizer'", 6, 8, 6, 8, 0},
-    {"Moderna", "\"Moderna\"", "Moderna", "'Moderna'", 7, 9, 7, 9, 0},
-    {"Johnson & Johnson", "\"Johnson & Johnson\"", "Johnson & Johnson", "'Johnson & Johnson'", 17, 19, 17, 19, 0},
-    {"GlaxoSmithKline", "\"GlaxoSmithKline\"", "GlaxoSmithKline", "'GlaxoSmithKline'", 15, 17, 15, 17, 0},
-    {"AstraZeneca", "\"AstraZeneca\"", "AstraZeneca", "'AstraZeneca'", 11, 13, 11, 13, 0},
-    {"Sanofi", "\"Sanofi\"", "Sanofi", "'Sanofi'", 6, 8, 6, 8, 0},
-    {"Regeneron", "\"Regeneron\"", "Regeneron", "'Regeneron'", 9, 11, 9, 11, 0},
-    {"Illumina", "\"Illumina\"", "Illumina", "'Illumina'", 8, 10, 8, 10, 0},
-    {"23andMe", "\"23andMe\"", "23andMe", "'23andMe'", 7, 9, 7, 9, 0},
-    {"ARM Holdings", "\"ARM Holdings\"", "ARM Holdings", "'ARM Holdings'", 12, 14, 12, 14, 0},
-    {"Synopsys", "\"Synopsys\"", "Synopsys", "'Synopsys'", 8, 10, 8, 10, 0},
-    {"Cadence Design Systems", "\"Cadence Design Systems\"", "Cadence Design Systems", "'Cadence Design Systems'", 22, 24, 22, 24, 0},
-    {"Marvell Technology", "\"Marvell Technology\"", "Marvell Technology", "'Marvell Technology'", 18, 20, 18, 20, 0},
-    {"NXP Semiconductors", "\"NXP Semiconductors\"", "NXP Semiconductors", "'NXP Semiconductors'", 18, 20, 18, 20, 0},
-    {"STMicroelectronics", "\"STMicroelectronics\"", "STMicroelectronics", "'STMicroelectronics'", 18, 20, 18, 20, 0},
-    {"Infineon Technologies", "\"Infineon Technologies\"", "Infineon Technologies", "'Infineon Technologies'", 21, 23, 21, 23, 0},
-    {"ON Semiconductor", "\"ON Semiconductor\"", "ON Semiconductor", "'ON Semiconductor'", 16, 18, 16, 18, 0},
-    {"Skyworks Solutions", "\"Skyworks Solutions\"", "Skyworks Solutions", "'Skyworks Solutions'", 18, 20, 18, 20, 0},
-    {"Qorvo", "\"Qorvo\"", "Qorvo", "'Qorvo'", 5, 7, 5, 7, 0},
-    {"Samsung SDI", "\"Samsung SDI\"", "Samsung SDI", "'Samsung SDI'", 11, 13, 11, 13, 0},
-    {"LG Chem", "\"LG Chem\"", "LG Chem", "'LG Chem'", 7, 9, 7, 9, 0},
-    {"CATL", "\"CATL\"", "CATL", "'CATL'", 4, 6, 4, 6, 0},
-    {"Panasonic Energy", "\"Panasonic Energy\"", "Panasonic Energy", "'Panasonic Energy'", 16, 18, 16, 18, 0},
-    {"First Solar", "\"First Solar\"", "First Solar", "'First Solar'", 11, 13, 11, 13, 0},
-    {"SunPower", "\"SunPower\"", "SunPower", "'SunPower'", 8, 10, 8, 10, 0},
-    {"Enphase Energy", "\"Enphase Energy\"", "Enphase Energy", "'Enphase Energy'", 14, 16, 14, 16, 0},
-    {"SolarEdge Technologies", "\"SolarEdge Technologies\"", "SolarEdge Technologies", "'SolarEdge Technologies'", 22, 24, 22, 24, 0},
-    {"Vestas Wind Systems", "\"Vestas Wind Systems\"", "Vestas Wind Systems", "'Vestas Wind Systems'", 19, 21, 19, 21, 0},
-    {"Siemens Gamesa", "\"Siemens Gamesa\"", "Siemens Gamesa", "'Siemens Gamesa'", 14, 16, 14, 16, 0},
-    {"Bloom Energy", "\"Bloom Energy\"", "Bloom Energy", "'Bloom Energy'", 12, 14, 12, 14, 0},
-    {"NextEra Energy", "\"NextEra Energy\"", "NextEra Energy", "'NextEra Energy'", 14, 16, 14, 16, 0},
-    {"Iberdrola", "\"Iberdrola\"", "Iberdrola", "'Iberdrola'", 9, 11, 9, 11, 0},
-    {"\303\230rsted", "\"\303\230rsted\"", "\303\230rsted", "'\303\230rsted'", 7, 9, 7, 9, 0},
-    {"Blackstone Group", "\"Blackstone Group\"", "Blackstone Group", "'Blackstone Group'", 16, 18, 16, 18, 0},
-    {"KKR", "\"KKR\"", "KKR", "'KKR'", 3, 5, 3, 5, 0},
-    {"Carlyle Group", "\"Carlyle Group\"", "Carlyle Group", "'Carlyle Group'", 13, 15, 13, 15, 0},
-    {"Apollo Global Management", "\"Apollo Global Management\"", "Apollo Global Management", "'Apollo Global Management'", 24, 26, 24, 26, 0},
-    {"Brookfield Asset Management", "\"Brookfield Asset Management\"", "Brookfield Asset Management", "'Brookfield Asset Management'", 27, 29, 27, 29, 0},
-    {"Temasek", "\"Temasek\"", "Temasek", "'Temasek'", 7, 9, 7, 9, 0},
-    {"GIC", "\"GIC\"", "GIC", "'GIC'", 3, 5, 3, 5, 0},
-    {"Sequoia Capital", "\"Sequoia Capital\"", "Sequoia Capital", "'Sequoia Capital'", 15, 17, 15, 17, 0},
-    {"Andreessen Horowitz", "\"Andreessen Horowitz\"", "Andreessen Horowitz", "'Andreessen Horowitz'", 19, 21, 19, 21, 0},
-    {"Accel", "\"Accel\"", "Accel", "'Accel'", 5, 7, 5, 7, 0},
-    {"Benchmark", "\"Benchmark\"", "Benchmark", "'Benchmark'", 9, 11, 9, 11, 0},
-    {"Lightspeed Venture Partners", "\"Lightspeed Venture Partners\"", "Lightspeed Venture Partners", "'Lightspeed Venture Partners'", 27, 29, 27, 29, 0},
-    {"Bessemer Venture Partners", "\"Bessemer Venture Partners\"", "Bessemer Venture Partners", "'Bessemer Venture Partners'", 25, 27, 25, 27, 0},
-    {"Index Ventures", "\"Index Ventures\"", "Index Ventures", "'Index Ventures'", 14, 16, 14, 16, 0},
-    {"Insight Partners", "\"Insight Partners\"", "Insight Partners", "'Insight Partners'", 16, 18, 16, 18, 0},
-    {"NEA", "\"NEA\"", "NEA", "'NEA'", 3, 5, 3, 5, 0},
-    {"Kleiner Perkins", "\"Kleiner Perkins\"", "Kleiner Perkins", "'Kleiner Perkins'", 15, 17, 15, 17, 0},
-    {"GV", "\"GV\"", "GV", "'GV'", 2, 4, 2, 4, 0},
-    {"Intel Capital", "\"Intel Capital\"", "Intel Capital", "'Intel Capital'", 13, 15, 13, 15, 0},
-    {"Microsoft Ventures", "\"Microsoft Ventures\"", "Microsoft Ventures", "'Microsoft Ventures'", 18, 20, 18, 20, 0},
-    {"Salesforce Ventures", "\"Salesforce Ventures\"", "Salesforce Ventures", "'Salesforce Ventures'", 19, 21, 19, 21, 0},
-    {"Amazon Web Services", "\"Amazon Web Services\"", "Amazon Web Services", "'Amazon Web Services'", 19, 21, 19, 21, 0},
-    {"Microsoft Azure", "\"Microsoft Azure\"", "Microsoft Azure", "'Microsoft Azure'", 15, 17, 15, 17, 0},
-    {"Google Cloud Platform", "\"Google Cloud Platform\"", "Google Cloud Platform", "'Google Cloud Platform'", 21, 23, 21, 23, 0},
-    {"Oracle Cloud", "\"Oracle Cloud\"", "Oracle Cloud", "'Oracle Cloud'", 12, 14, 12, 14, 0},
-    {"IBM Cloud", "\"IBM Cloud\"", "IBM Cloud", "'IBM Cloud'", 9, 11, 9, 11, 0},
-    {"Alibaba Cloud", "\"Alibaba Cloud\"", "Alibaba Cloud", "'Alibaba Cloud'", 13, 15, 13, 15, 0},
-    {"Tencent Cloud", "\"Tencent Cloud\"", "Tencent Cloud", "'Tencent Cloud'", 13, 15, 13, 15, 0},
-    {"DigitalOcean", "\"DigitalOcean\"", "DigitalOcean", "'DigitalOcean'", 12, 14, 12, 14, 0},
-    {"OVHcloud", "\"OVHcloud\"", "OVHcloud", "'OVHcloud'", 8, 10, 8, 10, 0},
-    {"Hetzner", "\"Hetzner\"", "Hetzner", "'Hetzner'", 7, 9, 7, 9, 0},
-    {"Linode", "\"Linode\"", "Linode", "'Linode'", 6, 8, 6, 8, 0},
-    {"CloudSigma", "\"CloudSigma\"", "CloudSigma", "'CloudSigma'", 10, 12, 10, 12, 0},
-    {"Equinix", "\"Equinix\"", "Equinix", "'Equinix'", 7, 9, 7, 9, 0},
-    {"Digital Realty", "\"Digital Realty\"", "Digital Realty", "'Digital Realty'", 14, 16, 14, 16, 0},
-    {"CyrusOne", "\"CyrusOne\"", "CyrusOne", "'CyrusOne'", 8, 10, 8, 10, 0},
-    {"Iron Mountain", "\"Iron Mountain\"", "Iron Mountain", "'Iron Mountain'", 13, 15, 13, 15, 0},
-    {"Rackspace Technology", "\"Rackspace Technology\"", "Rackspace Technology", "'Rackspace Technology'", 20, 22, 20, 22, 0},
-    {"Reddit", "\"Reddit\"", "Reddit", "'Reddit'", 6, 8, 6, 8, 0},
-    {"Quora", "\"Quora\"", "Quora", "'Quora'", 5, 7, 5, 7, 0},
-    {"Medium", "\"Medium\"", "Medium", "'Medium'", 6, 8, 6, 8, 0},
-    {"Substack", "\"Substack\"", "Substack", "'Substack'", 8, 10, 8, 10, 0},
-    {"HackerRank", "\"HackerRank\"", "HackerRank", "'HackerRank'", 10, 12, 10, 12, 0},
-    {"GitHub", "\"GitHub\"", "GitHub", "'GitHub'", 6, 8, 6, 8, 0},
-    {"GitLab", "\"GitLab\"", "GitLab", "'GitLab'", 6, 8, 6, 8, 0},
-    {"Bitbucket", "\"Bitbucket\"", "Bitbucket", "'Bitbucket'", 9, 11, 9, 11, 0},
-    {"Hashnode", "\"Hashnode\"", "Hashnode", "'Hashnode'", 8, 10, 8, 10, 0},
-    {"Stack Overflow", "\"Stack Overflow\"", "Stack Overflow", "'Stack Overflow'", 14, 16, 14, 16, 0},
-    {"Hootsuite", "\"Hootsuite\"", "Hootsuite", "'Hootsuite'", 9, 11, 9, 11, 0},
-    {"Buffer", "\"Buffer\"", "Buffer", "'Buffer'", 6, 8, 6, 8, 0},
-    {"Canva", "\"Canva\"", "Canva", "'Canva'", 5, 7, 5, 7, 0},
-    {"Figma", "\"Figma\"", "Figma", "'Figma'", 5, 7, 5, 7, 0},
-    {"InVision", "\"InVision\"", "InVision", "'InVision'", 8, 10, 8, 10, 0},
-    {"Dribbble", "\"Dribbble\"", "Dribbble", "'Dribbble'", 8, 10, 8, 10, 0},
-    {"Behance", "\"Behance\"", "Behance", "'Behance'", 7, 9, 7, 9, 0},
-    {"Notion Labs", "\"Notion Labs\"", "Notion Labs", "'Notion Labs'", 11, 13, 11, 13, 0},
-    {"Coda", "\"Coda\"", "Coda", "'Coda'", 4, 6, 4, 6, 0},
-    {"Airtable", "\"Airtable\"", "Airtable", "'Airtable'", 8, 10, 8, 10, 0},
-    {"Trello", "\"Trello\"", "Trello", "'Trello'", 6, 8, 6, 8, 0},
-    {"Asana", "\"Asana\"", "Asana", "'Asana'", 5, 7, 5, 7, 0},
-    {"Monday.com", "\"Monday.com\"", "Monday.com", "'Monday.com'", 10, 12, 10, 12, 0},
-    {"Smartsheet", "\"Smartsheet\"", "Smartsheet", "'Smartsheet'", 10, 12, 10, 12, 0},
-    {"Miro", "\"Miro\"", "Miro", "'Miro'", 4, 6, 4, 6, 0},
-    {"Lucidchart", "\"Lucidchart\"", "Lucidchart", "'Lucidchart'", 10, 12, 10, 12, 0},
-    {"Evernote", "\"Evernote\"", "Evernote", "'Evernote'", 8, 10, 8, 10, 0},
-    {"Obsidian", "\"Obsidian\"", "Obsidian", "'Obsidian'", 8, 10, 8, 10, 0},
-    {"JetBrains", "\"JetBrains\"", "JetBrains", "'JetBrains'", 9, 11, 9, 11, 0},
-    {"IntelliJ", "\"IntelliJ\"", "IntelliJ", "'IntelliJ'", 8, 10, 8, 10, 0},
-    {"SAS Institute", "\"SAS Institute\"", "SAS Institute", "'SAS Institute'", 13, 15, 13, 15, 0},
-    {"MathWorks", "\"MathWorks\"", "MathWorks", "'MathWorks'", 9, 11, 9, 11, 0},
-    {"Tableau", "\"Tableau\"", "Tableau", "'Tableau'", 7, 9, 7, 9, 0},
-    {"Power BI", "\"Power BI\"", "Power BI", "'Power BI'", 8, 10, 8, 10, 0},
-    {"Looker", "\"Looker\"", "Looker", "'Looker'", 6, 8, 6, 8, 0},
-    {"Domo", "\"Domo\"", "Domo", "'Domo'", 4, 6, 4, 6, 0},
-    {"MicroStrategy", "\"MicroStrategy\"", "MicroStrategy", "'MicroStrategy'", 13, 15, 13, 15, 0},
-    {"Alteryx", "\"Alteryx\"", "Alteryx", "'Alteryx'", 7, 9, 7, 9, 0},
-    {"Palantir Technologies", "\"Palantir Technologies\"", "Palantir Technologies", "'Palantir Technologies'", 21, 23, 21, 23, 0},
-    {"C3.ai", "\"C3.ai\"", "C3.ai", "'C3.ai'", 5, 7, 5, 7, 0},
-    {"Databricks", "\"Databricks\"", "Databricks", "'Databricks'", 10, 12, 10, 12, 0},
-    {"Cloudera", "\"Cloudera\"", "Cloudera", "'Cloudera'", 8, 10, 8, 10, 0},
-    {"Teradata", "\"Teradata\"", "Teradata", "'Teradata'", 8, 10, 8, 10, 0},
-    {"Nutanix", "\"Nutanix\"", "Nutanix", "'Nutanix'", 7, 9, 7, 9, 0},
-    {"Pure Storage", "\"Pure Storage\"", "Pure Storage", "'Pure Storage'", 12, 14, 12, 14, 0},
-    {"NetApp", "\"NetApp\"", "NetApp", "'NetApp'", 6, 8, 6, 8, 0},
-    {"Hitachi Vantara", "\"Hitachi Vantara\"", "Hitachi Vantara", "'Hitachi Vantara'", 15, 17, 15, 17, 0},
-    {"Informatica", "\"Informatica\"", "Informatica", "'Informatica'", 11, 13, 11, 13, 0},
-    {"Talend", "\"Talend\"", "Talend", "'Talend'", 6, 8, 6, 8, 0},
-    {"Fivetran", "\"Fivetran\"", "Fivetran", "'Fivetran'", 8, 10, 8, 10, 0},
-    {"Stitch", "\"Stitch\"", "Stitch", "'Stitch'", 6, 8, 6, 8, 0},
-    {"Segment", "\"Segment\"", "Segment", "'Segment'", 7, 9, 7, 9, 0},
-    {"Braze", "\"Braze\"", "Braze", "'Braze'", 5, 7, 5, 7, 0},
-    {"Iterable", "\"Iterable\"", "Iterable", "'Iterable'", 8, 10, 8, 10, 0},
-    {"Marketo", "\"Marketo\"", "Marketo", "'Marketo'", 7, 9, 7, 9, 0},
-    {"HubSpot", "\"HubSpot\"", "HubSpot", "'HubSpot'", 7, 9, 7, 9, 0},
-    {"Mailchimp", "\"Mailchimp\"", "Mailchimp", "'Mailchimp'", 9, 11, 9, 11, 0},
-    {"SendGrid", "\"SendGrid\"", "SendGrid", "'SendGrid'", 8, 10, 8, 10, 0},
-    {"Twilio", "\"Twilio\"", "Twilio", "'Twilio'", 6, 8, 6, 8, 0},
-    {"Vonage", "\"Vonage\"", "Vonage", "'Vonage'", 6, 8, 6, 8, 0},
-    {"RingCentral", "\"RingCentral\"", "RingCentral", "'RingCentral'", 11, 13, 11, 13, 0},
-    {"ZoomInfo", "\"ZoomInfo\"", "ZoomInfo", "'ZoomInfo'", 8, 10, 8, 10, 0},
-    {"Oracle NetSuite", "\"Oracle NetSuite\"", "Oracle NetSuite", "'Oracle NetSuite'", 15, 17, 15, 17, 0},
-    {"Sprinklr", "\"Sprinklr\"", "Sprinklr", "'Sprinklr'", 8, 10, 8, 10, 0},
-    {"Zendesk", "\"Zendesk\"", "Zendesk", "'Zendesk'", 7, 9, 7, 9, 0},
-    {"Freshworks", "\"Freshworks\"", "Freshworks", "'Freshworks'", 10, 12, 10, 12, 0},
-    {"Intercom", "\"Intercom\"", "Intercom", "'Intercom'", 8, 10, 8, 10, 0},
-    {"Kustomer", "\"Kustomer\"", "Kustomer", "'Kustomer'", 8, 10, 8, 10, 0},
-    {"Gainsight", "\"Gainsight\"", "Gainsight", "'Gainsight'", 9, 11, 9, 11, 0},
-    {"Totango", "\"Totango\"", "Totango", "'Totango'", 7, 9, 7, 9, 0},
-    {"Veeam Software", "\"Veeam Software\"", "Veeam Software", "'Veeam Software'", 14, 16, 14, 16, 0},
-    {"Barracuda Networks", "\"Barracuda Networks\"", "Barracuda Networks", "'Barracuda Networks'", 18, 20, 18, 20, 0},
-    {"SolarWinds", "\"SolarWinds\"", "SolarWinds", "'SolarWinds'", 10, 12, 10, 12, 0},
-    {"ManageEngine", "\"ManageEngine\"", "ManageEngine", "'ManageEngine'", 12, 14, 12, 14, 0},
-    {"Zoho Corporation", "\"Zoho Corporation\"", "Zoho Corporation", "'Zoho Corporation'", 16, 18, 16, 18, 0},
-    {"Rubrik", "\"Rubrik\"", "Rubrik", "'Rubrik'", 6, 8, 6, 8, 0},
-    {"Commvault", "\"Commvault\"", "Commvault", "'Commvault'", 9, 11, 9, 11, 0},
-    {"Acronis", "\"Acronis\"", "Acronis", "'Acronis'", 7, 9, 7, 9, 0},
-    {"Arista Networks", "\"Arista Networks\"", "Arista Networks", "'Arista Networks'", 15, 17, 15, 17, 0},
-    {"Extreme Networks", "\"Extreme Networks\"", "Extreme Networks", "'Extreme Networks'", 16, 18, 16, 18, 0},
-    {"Ciena Corporation", "\"Ciena Corporation\"", "Ciena Corporation", "'Ciena Corporation'", 17, 19, 17, 19, 0},
-    {"Corning Incorporated", "\"Corning Incorporated\"", "Corning Incorporated", "'Corning Incorporated'", 20, 22, 20, 22, 0},
-    {"TE Connectivity", "\"TE Connectivity\"", "TE Connectivity", "'TE Connectivity'", 15, 17, 15, 17, 0},
-    {"Amphenol", "\"Amphenol\"", "Amphenol", "'Amphenol'", 8, 10, 8, 10, 0},
-    {"Netgear", "\"Netgear\"", "Netgear", "'Netgear'", 7, 9, 7, 9, 0},
-    {"Ubiquiti", "\"Ubiquiti\"", "Ubiquiti", "'Ubiquiti'", 8, 10, 8, 10, 0},
-    {"TP-Link", "\"TP-Link\"", "TP-Link", "'TP-Link'", 7, 9, 7, 9, 0},
-    {"Belkin", "\"Belkin\"", "Belkin", "'Belkin'", 6, 8, 6, 8, 0},
-    {"Ansys", "\"Ansys\"", "Ansys", "'Ansys'", 5, 7, 5, 7, 0},
-    {"SiFive", "\"SiFive\"", "SiFive", "'SiFive'", 6, 8, 6, 8, 0},
-    {"Graphcore", "\"Graphcore\"", "Graphcore", "'Graphcore'", 9, 11, 9, 11, 0},
-    {"Cerebras Systems", "\"Cerebras Systems\"", "Cerebras Systems", "'Cerebras Systems'", 16, 18, 16, 18, 0},
-    {"SambaNova Systems", "\"SambaNova Systems\"", "SambaNova Systems", "'SambaNova Systems'", 17, 19, 17, 19, 0},
-    {"Hugging Face", "\"Hugging Face\"", "Hugging Face", "'Hugging Face'", 12, 14, 12, 14, 0},
-    {"OpenAI", "\"OpenAI\"", "OpenAI", "'OpenAI'", 6, 8, 6, 8, 0},
-    {"Anthropic", "\"Anthropic\"", "Anthropic", "'Anthropic'", 9, 11, 9, 11, 0},
-    {"Cohere", "\"Cohere\"", "Cohere", "'Cohere'", 6, 8, 6, 8, 0},
-    {"Stability AI", "\"Stability AI\"", "Stability AI", "'Stability AI'", 12, 14, 12, 14, 0},
-    {"DeepMind", "\"DeepMind\"", "DeepMind", "'DeepMind'", 8, 10, 8, 10, 0},
-    {"DataRobot", "\"DataRobot\"", "DataRobot", "'DataRobot'", 9, 11, 9, 11, 0},
-    {"H2O.ai", "\"H2O.ai\"", "H2O.ai", "'H2O.ai'", 6, 8, 6, 8, 0},
-    {"RapidMiner", "\"RapidMiner\"", "RapidMiner", "'RapidMiner'", 10, 12, 10, 12, 0},
-    {"Clarifai", "\"Clarifai\"", "Clarifai", "'Clarifai'", 8, 10, 8, 10, 0},
-    {"Darktrace", "\"Darktrace\"", "Darktrace", "'Darktrace'", 9, 11, 9, 11, 0},
-    {"Exabeam", "\"Exabeam\"", "Exabeam", "'Exabeam'", 7, 9, 7, 9, 0},
-    {"Securonix", "\"Securonix\"", "Securonix", "'Securonix'", 9, 11, 9, 11, 0},
-    {"Armis", "\"Armis\"", "Armis", "'Armis'", 5, 7, 5, 7, 0},
-    {"Tanium", "\"Tanium\"", "Tanium", "'Tanium'", 6, 8, 6, 8, 0},
-    {"SentinelOne", "\"SentinelOne\"", "SentinelOne", "'SentinelOne'", 11, 13, 11, 13, 0},
-    {"Dragos", "\"Dragos\"", "Dragos", "'Dragos'", 6, 8, 6, 8, 0},
-    {"Nozomi Networks", "\"Nozomi Networks\"", "Nozomi Networks", "'Nozomi Networks'", 15, 17, 15, 17, 0},
-    {"Illumio", "\"Illumio\"", "Illumio", "'Illumio'", 7, 9, 7, 9, 0},
-    {"ExtraHop", "\"ExtraHop\"", "ExtraHop", "'ExtraHop'", 8, 10, 8, 10, 0},
-    {"Blue Yonder", "\"Blue Yonder\"", "Blue Yonder", "'Blue Yonder'", 11, 13, 11, 13, 0},
-    {"Manhattan Associates", "\"Manhattan Associates\"", "Manhattan Associates", "'Manhattan Associates'", 20, 22, 20, 22, 0},
-    {"Epicor", "\"Epicor\"", "Epicor", "'Epicor'", 6, 8, 6, 8, 0},
-    {"IFS", "\"IFS\"", "IFS", "'IFS'", 3, 5, 3, 5, 0},
-    {"Workiva", "\"Workiva\"", "Workiva", "'Workiva'", 7, 9, 7, 9, 0},
-    {"BlackLine", "\"BlackLine\"", "BlackLine", "'BlackLine'", 9, 11, 9, 11, 0},
-    {"Coupa Software", "\"Coupa Software\"", "Coupa Software", "'Coupa Software'", 14, 16, 14, 16, 0},
-    {"Procore Technologies", "\"Procore Technologies\"", "Procore Technologies", "'Procore Technologies'", 20, 22, 20, 22, 0},
-    {"Autodesk", "\"Autodesk\"", "Autodesk", "'Autodesk'", 8, 10, 8, 10, 0},
-    {"Bentley Systems", "\"Bentley Systems\"", "Bentley Systems", "'Bentley Systems'", 15, 17, 15, 17, 0},
-    {"Hexagon AB", "\"Hexagon AB\"", "Hexagon AB", "'Hexagon AB'", 10, 12, 10, 12, 0},
-    {"Trimble Inc.", "\"Trimble Inc.\"", "Trimble Inc.", "'Trimble Inc.'", 12, 14, 12, 14, 0},
-    {"Dassault Syst\303\250mes", "\"Dassault Syst\303\250mes\"", "Dassault Syst\303\250mes", "'Dassault Syst\303\250mes'", 18, 20, 18, 20, 0},
-    {"PTC Inc.", "\"PTC Inc.\"", "PTC Inc.", "'PTC Inc.'", 8, 10, 8, 10, 0},
-    {"Anaplan", "\"Anaplan\"", "Anaplan", "'Anaplan'", 7, 9, 7, 9, 0},
-    {"Capgemini", "\"Capgemini\"", "Capgemini", "'Capgemini'", 9, 11, 9, 11, 0},
-    {"Accenture", "\"Accenture\"", "Accenture", "'Accenture'", 9, 11, 9, 11, 0},
-    {"Deloitte", "\"Deloitte\"", "Deloitte", "'Deloitte'", 8, 10, 8, 10, 0},
-    {"PwC", "\"PwC\"", "PwC", "'PwC'", 3, 5, 3, 5, 0},
-    {"EY", "\"EY\"", "EY", "'EY'", 2, 4, 2, 4, 0},
-    {"KPMG", "\"KPMG\"", "KPMG", "'KPMG'", 4, 6, 4, 6, 0},
-    {"Tata Consultancy Services", "\"Tata Consultancy Services\"", "Tata Consultancy Services", "'Tata Consultancy Services'", 25, 27, 25, 27, 0},
-    {"Infosys", "\"Infosys\"", "Infosys", "'Infosys'", 7, 9, 7, 9, 0},
-    {"Wipro", "\"Wipro\"", "Wipro", "'Wipro'", 5, 7, 5, 7, 0},
-    {"HCLTech", "\"HCLTech\"", "HCLTech", "'HCLTech'", 7, 9, 7, 9, 0},
-    {"Cognizant", "\"Cognizant\"", "Cognizant", "'Cognizant'", 9, 11, 9, 11, 0},
-    {"NTT Data", "\"NTT Data\"", "NTT Data", "'NTT Data'", 8, 10, 8, 10, 0},
-    {"EPAM Systems", "\"EPAM Systems\"", "EPAM Systems", "'EPAM Systems'", 12, 14, 12, 14, 0},
-    {"Globant", "\"Globant\"", "Globant", "'Globant'", 7, 9, 7, 9, 0},
-    {"Endava", "\"Endava\"", "Endava", "'Endava'", 6, 8, 6, 8, 0},
-    {"ThoughtWorks", "\"ThoughtWorks\"", "ThoughtWorks", "'ThoughtWorks'", 12, 14, 12, 14, 0},
-    {"Guidewire Software", "\"Guidewire Software\"", "Guidewire Software", "'Guidewire Software'", 18, 20, 18, 20, 0},
-    {"Majesco", "\"Majesco\"", "Majesco", "'Majesco'", 7, 9, 7, 9, 0},
-    {"SS&C Technologies", "\"SS&C Technologies\"", "SS&C Technologies", "'SS&C Technologies'", 17, 19, 17, 19, 0},
-    {"Broadridge", "\"Broadridge\"", "Broadridge", "'Broadridge'", 10, 12, 10, 12, 0},
-    {"Moody's", "\"Moody's\"", "Moody's", "\"\"Moody's\"\"", 7, 9, 7, 11, 1},
-    {"S&P Global", "\"S&P Global\"", "S&P Global", "'S&P Global'", 10, 12, 10, 12, 0},
-    {"Refinitiv", "\"Refinitiv\"", "Refinitiv", "'Refinitiv'", 9, 11, 9, 11, 0},
-    {"Bloomberg", "\"Bloomberg\"", "Bloomberg", "'Bloomberg'", 9, 11, 9, 11, 0},
-    {"FactSet", "\"FactSet\"", "FactSet", "'FactSet'", 7, 9, 7, 9, 0},
-    {"Morningstar", "\"Morningstar\"", "Morningstar", "'Morningstar'", 11, 13, 11, 13, 0},
-    {"Two Sigma", "\"Two Sigma\"", "Two Sigma", "'Two Sigma'", 9, 11, 9, 11, 0},
-    {"Renaissance Technologies", "\"Renaissance Technologies\"", "Renaissance Technologies", "'Renaissance Technologies'", 24, 26, 24, 26, 0},
-    {"Citadel LLC", "\"Citadel LLC\"", "Citadel LLC", "'Citadel LLC'", 11, 13, 11, 13, 0},
-    {"DE Shaw", "\"DE Shaw\"", "DE Shaw", "'DE Shaw'", 7, 9, 7, 9, 0},
-    {"Interactive Brokers", "\"Interactive Brokers\"", "Interactive Brokers", "'Interactive Brokers'", 19, 21, 19, 21, 0},
-    {"Charles Schwab", "\"Charles Schwab\"", "Charles Schwab", "'Charles Schwab'", 14, 16, 14, 16, 0},
-    {"TD Ameritrade", "\"TD Ameritrade\"", "TD Ameritrade", "'TD Ameritrade'", 13, 15, 13, 15, 0},
-    {"E*TRADE", "\"E*TRADE\"", "E*TRADE", "'E*TRADE'", 7, 9, 7, 9, 0},
-    {"Fidelity Investments", "\"Fidelity Investments\"", "Fidelity Investments", "'Fidelity Investments'", 20, 22, 20, 22, 0},
-    {"Vanguard", "\"Vanguard\"", "Vanguard", "'Vanguard'", 8, 10, 8, 10, 0},
-    {"Wealthfront", "\"Wealthfront\"", "Wealthfront", "'Wealthfront'", 11, 13, 11, 13, 0},
-    {"Betterment", "\"Betterment\"", "Betterment", "'Betterment'", 10, 12, 10, 12, 0},
-    {"Acorns", "\"Acorns\"", "Acorns", "'Acorns'", 6, 8, 6, 8, 0},
-    {"M1 Finance", "\"M1 Finance\"", "M1 Finance", "'M1 Finance'", 10, 12, 10, 12, 0},
-    {"Funding Circle", "\"Funding Circle\"", "Funding Circle", "'Funding Circle'", 14, 16, 14, 16, 0},
-    {"Toast, Inc.", "\"Toast, Inc.\"", "\"Toast, Inc.\"", "'Toast, Inc.'", 11, 13, 13, 13, 1},
-    {"Upwork", "\"Upwork\"", "Upwork", "'Upwork'", 6, 8, 6, 8, 0},
-    {"Fiverr", "\"Fiverr\"", "Fiverr", "'Fiverr'", 6, 8, 6, 8, 0},
-    {"Toptal", "\"Toptal\"", "Toptal", "'Toptal'", 6, 8, 6, 8, 0},
-    {"Freelancer.com", "\"Freelancer.com\"", "Freelancer.com", "'Freelancer.com'", 14, 16, 14, 16, 0},
-    {"LinkedIn", "\"LinkedIn\"", "LinkedIn", "'LinkedIn'", 8, 10, 8, 10, 0},
-    {"Indeed", "\"Indeed\"", "Indeed", "'Indeed'", 6, 8, 6, 8, 0},
-    {"Glassdoor", "\"Glassdoor\"", "Glassdoor", "'Glassdoor'", 9, 11, 9, 11, 0},
-    {"ZipRecruiter", "\"ZipRecruiter\"", "ZipRecruiter", "'ZipRecruiter'", 12, 14, 12, 14, 0},
-    {"Handshake", "\"Handshake\"", "Handshake", "'Handshake'", 9, 11, 9, 11, 0},
-    {"Coursera", "\"Coursera\"", "Coursera", "'Coursera'", 8, 10, 8, 10, 0},
-    {"Udemy", "\"Udemy\"", "Udemy", "'Udemy'", 5, 7, 5, 7, 0},
-    {"edX", "\"edX\"", "edX", "'edX'", 3, 5, 3, 5, 0},
-    {"Khan Academy", "\"Khan Academy\"", "Khan Academy", "'Khan Academy'", 12, 14, 12, 14, 0},
-    {"Pluralsight", "\"Pluralsight\"", "Pluralsight", "'Pluralsight'", 11, 13, 11, 13, 0},
-    {"Codecademy", "\"Codecademy\"", "Codecademy", "'Codecademy'", 10, 12, 10, 12, 0},
-    {"Udacity", "\"Udacity\"", "Udacity", "'Udacity'", 7, 9, 7, 9, 0},
-    {"Duolingo", "\"Duolingo\"", "Duolingo", "'Duolingo'", 8, 10, 8, 10, 0},
-    {"BYJU'S", "\"BYJU'S\"", "BYJU'S", "\"\"BYJU'S\"\"", 6, 8, 6, 10, 1},
-    {"Chegg", "\"Chegg\"", "Chegg", "'Chegg'", 5, 7, 5, 7, 0},
-    {"Monster", "\"Monster\"", "Monster", "'Monster'", 7, 9, 7, 9, 0},
-    {"CareerBuilder", "\"CareerBuilder\"", "CareerBuilder", "'CareerBuilder'", 13, 15, 13, 15, 0},
-    {"SimplyHired", "\"SimplyHired\"", "SimplyHired", "'SimplyHired'", 11, 13, 11, 13, 0},
-    {"AngelList / Wellfound", "\"AngelList / Wellfound\"", "AngelList / Wellfound", "'AngelList / Wellfound'", 21, 23, 21, 23, 0},
-    {"Hired.com", "\"Hired.com\"", "Hired.com", "'Hired.com'", 9, 11, 9, 11, 0},
-    {"Dice (Tech Jobs)", "\"Dice (Tech Jobs)\"", "Dice (Tech Jobs)", "'Dice (Tech Jobs)'", 16, 18, 16, 18, 0},
-    {"Stack Overflow Jobs", "\"Stack Overflow Jobs\"", "Stack Overflow Jobs", "'Stack Overflow Jobs'", 19, 21, 19, 21, 0},
-    {"FlexJobs (Remote & Flexible)", "\"FlexJobs (Remote & Flexible)\"", "FlexJobs (Remote & Flexible)", "'FlexJobs (Remote & Flexible)'", 28, 30, 28, 30, 0},
-    {"We Work Remotely", "\"We Work Remotely\"", "We Work Remotely", "'We Work Remotely'", 16, 18, 16, 18, 0},
-    {"RemoteOK", "\"RemoteOK\"", "RemoteOK", "'RemoteOK'", 8, 10, 8, 10, 0},
-    {"Guru", "\"Guru\"", "Guru", "'Guru'", 4, 6, 4, 6, 0},
-    {"Company Career Website", "\"Company Career Website\"", "Company Career Website", "'Company Career Website'", 22, 24, 22, 24, 0},
-    {"Recruitment Agency", "\"Recruitment Agency\"", "Recruitment Agency", "'Recruitment Agency'", 18, 20, 18, 20, 0},
-    {"Apply via Job Portal Website (LinkedIn, Indeed, Glassdoor, Monster)", "\"Apply via Job Portal Website (LinkedIn, Indeed, Glassdoor, Monster)\"", "\"Apply via Job Portal Website (LinkedIn, Indeed, Glassdoor, Monster)\"", "'Apply via Job Portal Website (LinkedIn, Indeed, Glassdoor, Monster)'", 67, 69, 69, 69, 1},
-    {"Easy Apply (One-Click Apply with saved CV/profile)", "\"Easy Apply (One-Click Apply with saved CV/profile)\"", "Easy Apply (One-Click Apply with saved CV/profile)", "'Easy Apply (One-Click Apply with saved CV/profile)'", 50, 52, 50, 52, 0},
-    {"Company Career Website (Applicant fills form and uploads resume)", "\"Company Career Website (Applicant fills form and uploads resume)\"", "Company Career Website (Applicant fills form and uploads resume)", "'Company Career Website (Applicant fills form and uploads resume)'", 64, 66, 64, 66, 0},
-    {"Apply via Email (sending CV and cover letter to company email)", "\"Apply via Email (sending CV and cover letter to company email)\"", "Apply via Email (sending CV and cover letter to company email)", "'Apply via Email (sending CV and cover letter to company email)'", 62, 64, 62, 64, 0},
-    {"Recruiters & Referrals (through LinkedIn or employee recommendation)", "\"Recruiters & Referrals (through LinkedIn or employee recommendation)\"", "Recruiters & Referrals (through LinkedIn or employee recommendation)", "'Recruiters & Referrals (through LinkedIn or employee recommendation)'", 68, 70, 68, 70, 0},
-    {"Third-Party Platforms (Upwork, Fiverr, Toptal, AngelList)", "\"Third-Party Platforms (Upwork, Fiverr, Toptal, AngelList)\"", "\"Third-Party Platforms (Upwork, Fiverr, Toptal, AngelList)\"", "'Third-Party Platforms (Upwork, Fiverr, Toptal, AngelList)'", 57, 59, 59, 59, 1},
-    {"On-site", "\"On-site\"", "On-site", "'On-site'", 7, 9, 7, 9, 0},
-    {"Remote", "\"Remote\"", "Remote", "'Remote'", 6, 8, 6, 8, 0},
-    {"Hybrid", "\"Hybrid\"", "Hybrid", "'Hybrid'", 6, 8, 6, 8, 0},
-    {"High School Diploma ", "\"High School Diploma \"", "High School Diploma ", "'High School Diploma '", 20, 22, 20, 22, 0},
-    {"Associate Degree", "\"Associate Degree\"", "Associate Degree", "'Associate Degree'", 16, 18, 16, 18, 0},
-    {"Bachelor\342\200\231s Degree", "\"Bachelor\342\200\231s Degree\"", "Bachelor\342\200\231s Degree", "'Bachelor\342\200\231s Degree'", 19, 21, 19, 21, 0},
-    {"Master\342\200\231s Degree", "\"Master\342\200\231s Degree\"", "Master\342\200\231s Degree", "'Master\342\200\231s Degree'", 17, 19, 17, 19, 0},
-    {"MBA (Master of Business Administration)", "\"MBA (Master of Business Administration)\"", "MBA (Master of Business Administration)", "'MBA (Master of Business Administration)'", 39, 41, 39, 41, 0},
-    {"Doctorate (PhD)", "\"Doctorate (PhD)\"", "Doctorate (PhD)", "'Doctorate (PhD)'", 15, 17, 15, 17, 0},
-    {"Professional Degree (MD, JD, etc.)", "\"Professional Degree (MD, JD, etc.)\"", "\"Professional Degree (MD, JD, etc.)\"", "'Professional Degree (MD, JD, etc.)'", 34, 36, 36, 36, 1},
-    {"Other", "\"Other\"", "Other", "'Other'", 5, 7, 5, 7, 0},
-    {"Andreas", "\"Andreas\"", "Andreas", "'Andreas'", 7, 9, 7, 9, 0},
-    {"Mateo", "\"Mateo\"", "Mateo", "'Mateo'", 5, 7, 5, 7, 0},
-    {"Alexander", "\"Alexander\"", "Alexander", "'Alexander'", 9, 11, 9, 11, 0},
-    {"Nikolai", "\"Nikolai\"", "Nikolai", "'Nikolai'", 7, 9, 7, 9, 0},
-    {"Stefan", "\"Stefan\"", "Stefan", "'Stefan'", 6, 8, 6, 8, 0},
-    {"Tomas", "\"Tomas\"", "Tomas", "'Tomas'", 5, 7, 5, 7, 0},
-    {"Luca", "\"Luca\"", "Luca", "'Luca'", 4, 6, 4, 6, 0},
-    {"Ivan", "\"Ivan\"", "Ivan", "'Ivan'", 4, 6, 4, 6, 0},
-    {"Oliver", "\"Oliver\"", "Oliver", "'Oliver'", 6, 8, 6, 8, 0},
-    {"Hugo", "\"Hugo\"", "Hugo", "'Hugo'", 4, 6, 4, 6, 0},
-    {"Omar", "\"Omar\"", "Omar", "'Omar'", 4, 6, 4, 6, 0},
-    {"Ahmed", "\"Ahmed\"", "Ahmed", "'Ahmed'", 5, 7, 5, 7, 0},
-    {"Mohamed", "\"Mohamed\"", "Mohamed", "'Mohamed'", 7, 9, 7, 9, 0},
-    {"Youssef", "\"Youssef\"", "Youssef", "'Youssef'", 7, 9, 7, 9, 0},
-    {"Hassan", "\"Hassan\"", "Hassan", "'Hassan'", 6, 8, 6, 8, 0},
-    {"Mostafa", "\"Mostafa\"", "Mostafa", "'Mostafa'", 7, 9, 7, 9, 0},
-    {"Khaled", "\"Khaled\"", "Khaled", "'Khaled'", 6, 8, 6, 8, 0},
-    {"Tarek", "\"Tarek\"", "Tarek", "'Tarek'", 5, 7, 5, 7, 0},
-    {"Samir", "\"Samir\"", "Samir", "'Samir'", 5, 7, 5, 7, 0},
-    {"Karim", "\"Karim\"", "Karim", "'Karim'", 5, 7, 5, 7, 0},
-    {"Raj", "\"Raj\"", "Raj", "'Raj'", 3, 5, 3, 5, 0},
-    {"Arjun", "\"Arjun\"", "Arjun", "'Arjun'", 5, 7, 5, 7, 0},
-    {"Wei", "\"Wei\"", "Wei", "'Wei'", 3, 5, 3, 5, 0},
-    {"Hiroshi", "\"Hiroshi\"", "Hiroshi", "'Hiroshi'", 7, 9, 7, 9, 0},
-    {"Takeshi", "\"Takeshi\"", "Takeshi", "'Takeshi'", 7, 9, 7, 9, 0},
-    {"Sung-ho", "\"Sung-ho\"", "Sung-ho", "'Sung-ho'", 7, 9, 7, 9, 0},
-    {"Min-jun", "\"Min-jun\"", "Min-jun", "'Min-jun'", 7, 9, 7, 9, 0},
-    {"Ravi", "\"Ravi\"", "Ravi", "'Ravi'", 4, 6, 4, 6, 0},
-    {"Anil", "\"Anil\"", "Anil", "'Anil'", 4, 6, 4, 6, 0},
-    {"Ali", "\"Ali\"", "Ali", "'Ali'", 3, 5, 3, 5, 0},
-    {"Isabella", "\"Isabella\"", "Isabella", "'Isabella'", 8, 10, 8, 10, 0},
-    {"Emma", "\"Emma\"", "Emma", "'Emma'", 4, 6, 4, 6, 0},
-    {"Mia", "\"Mia\"", "Mia", "'Mia'", 3, 5, 3, 5, 0},
-    {"Zara", "\"Zara\"", "Zara", "'Zara'", 4, 6, 4, 6, 0},
-    {"Elena", "\"Elena\"", "Elena", "'Elena'", 5, 7, 5, 7, 0},
-    {"Amelia", "\"Amelia\"", "Amelia", "'Amelia'", 6, 8, 6, 8, 0},
-    {"Katarina", "\"Katarina\"", "Katarina", "'Katarina'", 8, 10, 8, 10, 0},
-    {"Lucia", "\"Lucia\"", "Lucia", "'Lucia'", 5, 7, 5, 7, 0},
-    {"Anna", "\"Anna\"", "Anna", "'Anna'", 4, 6, 4, 6, 0},
-    {"Fatma", "\"Fatma\"", "Fatma", "'Fatma'", 5, 7, 5, 7, 0},
-    {"Sara", "\"Sara\"", "Sara", "'Sara'", 4, 6, 4, 6, 0},
-    {"Mariam", "\"Mariam\"", "Mariam", "'Mariam'", 6, 8, 6, 8, 0},
-    {"Nour", "\"Nour\"", "Nour", "'Nour'", 4, 6, 4, 6, 0},
-    {"Heba", "\"Heba\"", "Heba", "'Heba'", 4, 6, 4, 6, 0},
-    {"Aya", "\"Aya\"", "Aya", "'Aya'", 3, 5, 3, 5, 0},
-    {"Layla", "\"Layla\"", "Layla", "'Layla'", 5, 7, 5, 7, 0},
-    {"Dina", "\"Dina\"", "Dina", "'Dina'", 4, 6, 4, 6, 0},
-    {"Yasmin", "\"Yasmin\"", "Yasmin", "'Yasmin'", 6, 8, 6, 8, 0},
-    {"Hanan", "\"Hanan\"", "Hanan", "'Hanan'", 5, 7, 5, 7, 0},
-    {"Aisha", "\"Aisha\"", "Aisha", "'Aisha'", 5, 7, 5, 7, 0},
-    {"Mei", "\"Mei\"", "Mei", "'Mei'", 3, 5, 3, 5, 0},
-    {"Yuki", "\"Yuki\"", "Yuki", "'Yuki'", 4, 6, 4, 6, 0},
-    {"Sakura", "\"Sakura\"", "Sakura", "'Sakura'", 6, 8, 6, 8, 0},
-    {"Hana", "\"Hana\"", "Hana", "'Hana'", 4, 6, 4, 6, 0},
-    {"Priya", "\"Priya\"", "Priya", "'Priya'", 5, 7, 5, 7, 0},
-    {"Ananya", "\"Ananya\"", "Ananya", "'Ananya'", 6, 8, 6, 8, 0},
-    {"Sana", "\"Sana\"", "Sana", "'Sana'", 4, 6, 4, 6, 0},
-    {"Jia", "\"Jia\"", "Jia", "'Jia'", 3, 5, 3, 5, 0},
-    {"Min", "\"Min\"", "Min", "'Min'", 3, 5, 3, 5, 0},
-    {"Afghan", "\"Afghan\"", "Afghan", "'Afghan'", 6, 8, 6, 8, 0},
-    {"Albanian", "\"Albanian\"", "Albanian", "'Albanian'", 8, 10, 8, 10, 0},
-    {"Algerian", "\"Algerian\"", "Algerian", "'Algerian'", 8, 10, 8, 10, 0},
-    {"American", "\"American\"", "American", "'American'", 8, 10, 8, 10, 0},
-    {"Andorran", "\"Andorran\"", "Andorran", "'Andorran'", 8, 10, 8, 10, 0},
-    {"Angolan", "\"Angolan\"", "Angolan", "'Angolan'", 7, 9, 7, 9, 0},
-    {"Argentine", "\"Argentine\"", "Argentine", "'Argentine'", 9, 11, 9, 11, 0},
-    {"Armenian", "\"Armenian\"", "Armenian", "'Armenian'", 8, 10, 8, 10, 0},
-    {"Australian", "\"Australian\"", "Australian", "'Australian'", 10, 12, 10, 12, 0},
-    {"Austrian", "\"Austrian\"", "Austrian", "'Austrian'", 8, 10, 8, 10, 0},
-    {"Azerbaijani", "\"Azerbaijani\"", "Azerbaijani", "'Azerbaijani'", 11, 13, 11, 13, 0},
-    {"Bahamian", "\"Bahamian\"", "Bahamian", "'Bahamian'", 8, 10, 8, 10, 0},
-    {"Bahraini", "\"Bahraini\"", "Bahraini", "'Bahraini'", 8, 10, 8, 10, 0},
-    {"Bangladeshi", "\"Bangladeshi\"", "Bangladeshi", "'Bangladeshi'", 11, 13, 11, 13, 0},
-    {"Barbadian", "\"Barbadian\"", "Barbadian", "'Barbadian'", 9, 11, 9, 11, 0},
-    {"Belarusian", "\"Belarusian\"", "Belarusian", "'Belarusian'", 10, 12, 10, 12, 0},
-    {"Belgian", "\"Belgian\"", "Belgian", "'Belgian'", 7, 9, 7, 9, 0},
-    {"Belizean", "\"Belizean\"", "Belizean", "'Belizean'", 8, 10, 8, 10, 0},
-    {"Beninese", "\"Beninese\"", "Beninese", "'Beninese'", 8, 10, 8, 10, 0},
-    {"Bhutanese", "\"Bhutanese\"", "Bhutanese", "'Bhutanese'", 9, 11, 9, 11, 0},
-    {"Bolivian", "\"Bolivian\"", "Bolivian", "'Bolivian'", 8, 10, 8, 10, 0},
-    {"Bosnian", "\"Bosnian\"", "Bosnian", "'Bosnian'", 7, 9, 7, 9, 0},
-    {"Botswanan", "\"Botswanan\"", "Botswanan", "'Botswanan'", 9, 11, 9, 11, 0},
-    {"Brazilian", "\"Brazilian\"", "Brazilian", "'Brazilian'", 9, 11, 9, 11, 0},
-    {"British", "\"British\"", "British", "'British'", 7, 9, 7, 9, 0},
-    {"Bruneian", "\"Bruneian\"", "Bruneian", "'Bruneian'", 8, 10, 8, 10, 0},
-    {"Bulgarian", "\"Bulgarian\"", "Bulgarian", "'Bulgarian'", 9, 11, 9, 11, 0},
-    {"Burkinabe", "\"Burkinabe\"", "Burkinabe", "'Burkinabe'", 9, 11, 9, 11, 0},
-    {"Burmese", "\"Burmese\"", "Burmese", "'Burmese'", 7, 9, 7, 9, 0},
-    {"Burundian", "\"Burundian\"", "Burundian", "'Burundian'", 9, 11, 9, 11, 0},
-    {"Cambodian", "\"Cambodian\"", "Cambodian", "'Cambodian'", 9, 11, 9, 11, 0},
-    {"Cameroonian", "\"Cameroonian\"", "Cameroonian", "'Cameroonian'", 11, 13, 11, 13, 0},
-    {"Canadian", "\"Canadian\"", "Canadian", "'Canadian'", 8, 10, 8, 10, 0},
-    {"Cape Verdean", "\"Cape Verdean\"", "Cape Verdean", "'Cape Verdean'", 12, 14, 12, 14, 0},
-    {"Central African", "\"Central African\"", "Central African", "'Central African'", 15, 17, 15, 17, 0},
-    {"Chadian", "\"Chadian\"", "Chadian", "'Chadian'", 7, 9, 7, 9, 0},
-    {"Chilean", "\"Chilean\"", "Chilean", "'Chilean'", 7, 9, 7, 9, 0},
-    {"Chinese", "\"Chinese\"", "Chinese", "'Chinese'", 7, 9, 7, 9, 0},
-    {"Colombian", "\"Colombian\"", "Colombian", "'Colombian'", 9, 11, 9, 11, 0},
-    {"Comoran", "\"Comoran\"", "Comoran", "'Comoran'", 7, 9, 7, 9, 0},
-    {"Congolese", "\"Congolese\"", "Congolese", "'Congolese'", 9, 11, 9, 11, 0},
-    {"Costa Rican", "\"Costa Rican\"", "Costa Rican", "'Costa Rican'", 11, 13, 11, 13, 0},
-    {"Croatian", "\"Croatian\"", "Croatian", "'Croatian'", 8, 10, 8, 10, 0},
-    {"Cuban", "\"Cuban\"", "Cuban", "'Cuban'", 5, 7, 5, 7, 0},
-    {"Cypriot", "\"Cypriot\"", "Cypriot", "'Cypriot'", 7, 9, 7, 9, 0},
-    {"Czech", "\"Czech\"", "Czech", "'Czech'", 5, 7, 5, 7, 0},
-    {"Danish", "\"Danish\"", "Danish", "'Danish'", 6, 8, 6, 8, 0},
-    {"Djiboutian", "\"Djiboutian\"", "Djiboutian", "'Djiboutian'", 10, 12, 10, 12, 0},
-    {"Dominican", "\"Dominican\"", "Dominican", "'Dominican'", 9, 11, 9, 11, 0},
-    {"East Timorese", "\"East Timorese\"", "East Timorese", "'East Timorese'", 13, 15, 13, 15, 0},
-    {"Ecuadorean", "\"Ecuadorean\"", "Ecuadorean", "'Ecuadorean'", 10, 12, 10, 12, 0},
-    {"Egyptian", "\"Egyptian\"", "Egyptian", "'Egyptian'", 8, 10, 8, 10, 0},
-    {"Emirati", "\"Emirati\"", "Emirati", "'Emirati'", 7, 9, 7, 9, 0},
-    {"Equatorial Guinean", "\"Equatorial Guinean\"", "Equatorial Guinean", "'Equatorial Guinean'", 18, 20, 18, 20, 0},
-    {"Eritrean", "\"Eritrean\"", "Eritrean", "'Eritrean'", 8, 10, 8, 10, 0},
-    {"Estonian", "\"Estonian\"", "Estonian", "'Estonian'", 8, 10, 8, 10, 0},
-    {"Eswatini", "\"Eswatini\"", "Eswatini", "'Eswatini'", 8, 10, 8, 10, 0},
-    {"Ethiopian", "\"Ethiopian\"", "Ethiopian", "'Ethiopian'", 9, 11, 9, 11, 0},
-    {"Fijian", "\"Fijian\"", "Fijian", "'Fijian'", 6, 8, 6, 8, 0},
-    {"Finnish", "\"Finnish\"", "Finnish", "'Finnish'", 7, 9, 7, 9, 0},
-    {"Gabonese", "\"Gabonese\"", "Gabonese", "'Gabonese'", 8, 10, 8, 10, 0},
-    {"Gambian", "\"Gambian\"", "Gambian", "'Gambian'", 7, 9, 7, 9, 0},
-    {"Georgian", "\"Georgian\"", "Georgian", "'Georgian'", 8, 10, 8, 10, 0},
-    {"Ghanaian", "\"Ghanaian\"", "Ghanaian", "'Ghanaian'", 8, 10, 8, 10, 0},
-    {"Greek", "\"Greek\"", "Greek", "'Greek'", 5, 7, 5, 7, 0},
-    {"Grenadian", "\"Grenadian\"", "Grenadian", "'Grenadian'", 9, 11, 9, 11, 0},
-    {"Guatemalan", "\"Guatemalan\"", "Guatemalan", "'Guatemalan'", 10, 12, 10, 12, 0},
-    {"Guinean", "\"Guinean\"", "Guinean", "'Guinean'", 7, 9, 7, 9, 0},
-    {"Guinea-Bissauan", "\"Guinea-Bissauan\"", "Guinea-Bissauan", "'Guinea-Bissauan'", 15, 17, 15, 17, 0},
-    {"Guyanese", "\"Guyanese\"", "Guyanese", "'Guyanese'", 8, 10, 8, 10, 0},
-    {"Haitian", "\"Haitian\"", "Haitian", "'Haitian'", 7, 9, 7, 9, 0},
-    {"Honduran", "\"Honduran\"", "Honduran", "'Honduran'", 8, 10, 8, 10, 0},
-    {"Hungarian", "\"Hungarian\"", "Hungarian", "'Hungarian'", 9, 11, 9, 11, 0},
-    {"Icelandic", "\"Icelandic\"", "Icelandic", "'Icelandic'", 9, 11, 9, 11, 0},
-    {"Indian", "\"Indian\"", "Indian", "'Indian'", 6, 8, 6, 8, 0},
-    {"Indonesian", "\"Indonesian\"", "Indonesian", "'Indonesian'", 10, 12, 10, 12, 0},
-    {"Iranian", "\"Iranian\"", "Iranian", "'Iranian'", 7, 9, 7, 9, 0},
-    {"Iraqi", "\"Iraqi\"", "Iraqi", "'Iraqi'", 5, 7, 5, 7, 0},
-    {"Irish", "\"Irish\"", "Irish", "'Irish'", 5, 7, 5, 7, 0},
-    {"Israeli", "\"Israeli\"", "Israeli", "'Israeli'", 7, 9, 7, 9, 0},
-    {"Italian", "\"Italian\"", "Italian", "'Italian'", 7, 9, 7, 9, 0},
-    {"Ivorian", "\"Ivorian\"", "Ivorian", "'Ivorian'", 7, 9, 7, 9, 0},
-    {"Jamaican", "\"Jamaican\"", "Jamaican", "'Jamaican'", 8, 10, 8, 10, 0},
-    {"Japanese", "\"Japanese\"", "Japanese", "'Japanese'", 8, 10, 8, 10, 0},
-    {"Jordanian", "\"Jordanian\"", "Jordanian", "'Jordanian'", 9, 11, 9, 11, 0},
-    {"Kazakh", "\"Kazakh\"", "Kazakh", "'Kazakh'", 6, 8, 6, 8, 0},
-    {"Kenyan", "\"Kenyan\"", "Kenyan", "'Kenyan'", 6, 8, 6, 8, 0},
-    {"Kiribati", "\"Kiribati\"", "Kiribati", "'Kiribati'", 8, 10, 8, 10, 0},
-    {"Kuwaiti", "\"Kuwaiti\"", "Kuwaiti", "'Kuwaiti'", 7, 9, 7, 9, 0},
-    {"Kyrgyz", "\"Kyrgyz\"", "Kyrgyz", "'Kyrgyz'", 6, 8, 6, 8, 0},
-    {"Laotian", "\"Laotian\"", "Laotian", "'Laotian'", 7, 9, 7, 9, 0},
-    {"Latvian", "\"Latvian\"", "Latvian", "'Latvian'", 7, 9, 7, 9, 0},
-    {"Lebanese", "\"Lebanese\"", "Lebanese", "'Lebanese'", 8, 10, 8, 10, 0},
-    {"Lesotho", "\"Lesotho\"", "Lesotho", "'Lesotho'", 7, 9, 7, 9, 0},
-    {"Liberian", "\"Liberian\"", "Liberian", "'Liberian'", 8, 10, 8, 10, 0},
-    {"Libyan", "\"Libyan\"", "Libyan", "'Libyan'", 6, 8, 6, 8, 0},
-    {"Liechtensteiner", "\"Liechtensteiner\"", "Liechtensteiner", "'Liechtensteiner'", 15, 17, 15, 17, 0},
-    {"male", "\"male\"", "male", "'male'", 4, 6, 4, 6, 0},
-    {"female", "\"female\"", "female", "'female'", 6, 8, 6, 8, 0},
+    {jm__vblob + 0, jm__vblob + 8, jm__vblob + 18, jm__vblob + 26, 7, 9, 7, 9, 0},
+    {jm__vblob + 36, jm__vblob + 47, jm__vblob + 60, jm__vblob + 71, 10, 12, 10, 12, 0},
+    {jm__vblob + 84, jm__vblob + 94, jm__vblob + 106, jm__vblob + 116, 9, 11, 9, 11, 0},
+    {jm__vblob + 128, jm__vblob + 138, jm__vblob + 150, jm__vblob + 160, 9, 11, 9, 11, 0},
+    {jm__vblob + 172, jm__vblob + 186, jm__vblob + 202, jm__vblob + 216, 13, 15, 13, 15, 0},
+    {jm__vblob + 232, jm__vblob + 241, jm__vblob + 252, jm__vblob + 261, 8, 10, 8, 10, 0},
+    {jm__vblob + 272, jm__vblob + 282, jm__vblob + 294, jm__vblob + 304, 9, 11, 9, 11, 0},
+    {jm__vblob + 316, jm__vblob + 328, jm__vblob + 342, jm__vblob + 354, 11, 13, 11, 13, 0},
+    {jm__vblob + 368, jm__vblob + 378, jm__vblob + 390, jm__vblob + 400, 9, 11, 9, 11, 0},
+    {jm__vblob + 412, jm__vblob + 421, jm__vblob + 432, jm__vblob + 441, 8, 10, 8, 10, 0},
+    {jm__vblob + 452, jm__vblob + 462, jm__vblob + 474, jm__vblob + 484, 9, 11, 9, 11, 0},
+    {jm__vblob + 496, jm__vblob + 506, jm__vblob + 518, jm__vblob + 528, 9, 11, 9, 11, 0},
+    {jm__vblob + 540, jm__vblob + 547, jm__vblob + 556, jm__vblob + 563, 6, 8, 6, 8, 0},
+    {jm__vblob + 572, jm__vblob + 582, jm__vblob + 594, jm__vblob + 604, 9, 11, 9, 11, 0},
+    {jm__vblob + 616, jm__vblob + 626, jm__vblob + 638, jm__vblob + 648, 9, 11, 9, 11, 0},
+    {jm__vblob + 660, jm__vblob + 670, jm__vblob + 682, jm__vblob + 692, 9, 11, 9, 11, 0},
+    {jm__vblob + 704, jm__vblob + 714, jm__vblob + 726, jm__vblob + 736, 9, 11, 9, 11, 0},
+    {jm__vblob + 748, jm__vblob + 758, jm__vblob + 770, jm__vblob + 780, 9, 11, 9, 11, 0},
+    {jm__vblob + 792, jm__vblob + 802, jm__vblob + 814, jm__vblob + 824, 9, 11, 9, 11, 0},
+    {jm__vblob + 836, jm__vblob + 846, jm__vblob + 858, jm__vblob + 868, 9, 11, 9, 11, 0},
+    {jm__vblob + 880, jm__vblob + 891, jm__vblob + 904, jm__vblob + 915, 10, 12, 10, 12, 0},
+    {jm__vblob + 928, jm__vblob + 935, jm__vblob + 944, jm__vblob + 951, 6, 8, 6, 8, 0},
+    {jm__vblob + 960, jm__vblob + 970, jm__vblob + 982, jm__vblob + 992, 9, 11, 9, 11, 0},
+    {jm__vblob + 1004, jm__vblob + 1014, jm__vblob + 1026, jm__vblob + 1036, 9, 11, 9, 11, 0},
+    {jm__vblob + 1048, jm__vblob + 1053, jm__vblob + 1060, jm__vblob + 1065, 4, 6, 4, 6, 0},
+    {jm__vblob + 1072, jm__vblob + 1084, jm__vblob + 1098, jm__vblob + 1110, 11, 13, 11, 13, 0},
+    {jm__vblob + 1124, jm__vblob + 1136, jm__vblob + 1150, jm__vblob + 1162, 11, 13, 11, 13, 0},
+    {jm__vblob + 1176, jm__vblob + 1186, jm__vblob + 1198, jm__vblob + 1208, 9, 11, 9, 11, 0},
+    {jm__vblob + 1220, jm__vblob + 1225, jm__vblob + 1232, jm__vblob + 1237, 4, 6, 4, 6, 0},
+    {jm__vblob + 1244, jm__vblob + 1252, jm__vblob + 1262, jm__vblob + 1270, 7, 9, 7, 9, 0},
+    {jm__vblob + 1280, jm__vblob + 1292, jm__vblob + 1306, jm__vblob + 1318, 11, 13, 11, 13, 0},
+    {jm__vblob + 1332, jm__vblob + 1344, jm__vblob + 1358, jm__vblob + 1370, 11, 13, 11, 13, 0},
+    {jm__vblob + 1384, jm__vblob + 1394, jm__vblob + 1406, jm__vblob + 1416, 9, 11, 9, 11, 0},
+    {jm__vblob + 1428, jm__vblob + 1437, jm__vblob + 1448, jm__vblob + 1457, 8, 10, 8, 10, 0},
+    {jm__vblob + 1468, jm__vblob + 1480, jm__vblob + 1494, jm__vblob + 1506, 11, 13, 11, 13, 0},
+    {jm__vblob + 1520, jm__vblob + 1530, jm__vblob + 1542, jm__vblob + 1552, 9, 11, 9, 11, 0},
+    {jm__vblob + 1564, jm__vblob + 1579, jm__vblob + 1596, jm__vblob + 1611, 14, 16, 14, 16, 0},
+    {jm__vblob + 1628, jm__vblob + 1652, jm__vblob + 1678, jm__vblob + 1702, 23, 25, 23, 25, 0},
+    {jm__vblob + 1728, jm__vblob + 1734, jm__vblob + 1742, jm__vblob + 1748, 5, 7, 5, 7, 0},
+    {jm__vblob + 1756, jm__vblob + 1766, jm__vblob + 1778, jm__vblob + 1788, 9, 11, 9, 11, 0},
+    {jm__vblob + 1800, jm__vblob + 1810, jm__vblob + 1822, jm__vblob + 1832, 9, 11, 9, 11, 0},
+    {jm__vblob + 1844, jm__vblob + 1854, jm__vblob + 1866, jm__vblob + 1876, 9, 11, 9, 11, 0},
+    {jm__vblob + 1888, jm__vblob + 1897, jm__vblob + 1908, jm__vblob + 1917, 8, 10, 8, 10, 0},
+    {jm__vblob + 1928, jm__vblob + 1939, jm__vblob + 1952, jm__vblob + 1963, 10, 12, 10, 12, 0},
+    {jm__vblob + 1976, jm__vblob + 1986, jm__vblob + 1998, jm__vblob + 2008, 9, 11, 9, 11, 0},
+    {jm__vblob + 2020, jm__vblob + 2030, jm__vblob + 2042, jm__vblob + 2052, 9, 11, 9, 11, 0},
+    {jm__vblob + 2064, jm__vblob + 2074, jm__vblob + 2086, jm__vblob + 2096, 9, 11, 9, 11, 0},
+    {jm__vblob + 2108, jm__vblob + 2118, jm__vblob + 2130, jm__vblob + 2140, 9, 11, 9, 11, 0},
+    {jm__vblob + 2152, jm__vblob + 2162, jm__vblob + 2174, jm__vblob + 2184, 9, 11, 9, 11, 0},
+    {jm__vblob + 2196, jm__vblob + 2206, jm__vblob + 2218, jm__vblob + 2228, 9, 11, 9, 11, 0},
+    {jm__vblob + 2240, jm__vblob + 2251, jm__vblob + 2264, jm__vblob + 2275, 10, 12, 10, 12, 0},
+    {jm__vblob + 2288, jm__vblob + 2298, jm__vblob + 2310, jm__vblob + 2320, 9, 11, 9, 11, 0},
+    {jm__vblob + 2332, jm__vblob + 2342, jm__vblob + 2354, jm__vblob + 2364, 9, 11, 9, 11, 0},
+    {jm__vblob + 2376, jm__vblob + 2384, jm__vblob + 2394, jm__vblob + 2402, 7, 9, 7, 9, 0},
+    {jm__vblob + 2412, jm__vblob + 2424, jm__vblob + 2438, jm__vblob + 2450, 11, 13, 11, 13, 0},
+    {jm__vblob + 2464, jm__vblob + 2474, jm__vblob + 2486, jm__vblob + 2496, 9, 11, 9, 11, 0},
+    {jm__vblob + 2508, jm__vblob + 2523, jm__vblob + 2540, jm__vblob + 2555, 14, 16, 14, 16, 0},
+    {jm__vblob + 2572, jm__vblob + 2586, jm__vblob + 2602, jm__vblob + 2616, 13, 15, 13, 15, 0},
+    {jm__vblob + 2632, jm__vblob + 2641, jm__vblob + 2652, jm__vblob + 2661, 8, 10, 8, 10, 0},
+    {jm__vblob + 2672, jm__vblob + 2703, jm__vblob + 2736, jm__vblob + 2767, 30, 32, 30, 32, 0},
+    {jm__vblob + 2800, jm__vblob + 2832, jm__vblob + 2866, jm__vblob + 2898, 31, 33, 31, 33, 0},
+    {jm__vblob + 2932, jm__vblob + 2974, jm__vblob + 3018, jm__vblob + 3060, 41, 43, 41, 43, 0},
+    {jm__vblob + 3104, jm__vblob + 3134, jm__vblob + 3166, jm__vblob + 3196, 29, 31, 29, 31, 0},
+    {jm__vblob + 3228, jm__vblob + 3249, jm__vblob + 3272, jm__vblob + 3293, 20, 22, 20, 22, 0},
+    {jm__vblob + 3316, jm__vblob + 3335, jm__vblob + 3356, jm__vblob + 3375, 18, 20, 18, 20, 0},
+    {jm__vblob + 3396, jm__vblob + 3412, jm__vblob + 3430, jm__vblob + 3446, 15, 17, 15, 17, 0},
+    {jm__vblob + 3464, jm__vblob + 3477, jm__vblob + 3492, jm__vblob + 3505, 12, 14, 12, 14, 0},
+    {jm__vblob + 3520, jm__vblob + 3535, jm__vblob + 3552, jm__vblob + 3567, 14, 16, 14, 16, 0},
+    {jm__vblob + 3584, jm__vblob + 3601, jm__vblob + 3620, jm__vblob + 3637, 16, 18, 16, 18, 0},
+    {jm__vblob + 3656, jm__vblob + 3679, jm__vblob + 3704, jm__vblob + 3727, 22, 24, 22, 24, 0},
+    {jm__vblob + 3752, jm__vblob + 3771, jm__vblob + 3792, jm__vblob + 3811, 18, 20, 18, 20, 0},
+    {jm__vblob + 3832, jm__vblob + 3848, jm__vblob + 3866, jm__vblob + 3882, 15, 17, 15, 17, 0},
+    {jm__vblob + 3900, jm__vblob + 3911, jm__vblob + 3924, jm__vblob + 3935, 10, 12, 10, 12, 0},
+    {jm__vblob + 3948, jm__vblob + 3964, jm__vblob + 3982, jm__vblob + 3998, 15, 17, 15, 17, 0},
+    {jm__vblob + 4016, jm__vblob + 4032, jm__vblob + 4050, jm__vblob + 4066, 15, 17, 15, 17, 0},
+    {jm__vblob + 4084, jm__vblob + 4107, jm__vblob + 4132, jm__vblob + 4155, 22, 24, 22, 24, 0},
+    {jm__vblob + 4180, jm__vblob + 4195, jm__vblob + 4212, jm__vblob + 4227, 14, 16, 14, 16, 0},
+    {jm__vblob + 4244, jm__vblob + 4263, jm__vblob + 4284, jm__vblob + 4303, 18, 20, 18, 20, 0},
+    {jm__vblob + 4324, jm__vblob + 4340, jm__vblob + 4358, jm__vblob + 4374, 15, 17, 15, 17, 0},
+    {jm__vblob + 4392, jm__vblob + 4410, jm__vblob + 4430, jm__vblob + 4448, 17, 19, 17, 19, 0},
+    {jm__vblob + 4468, jm__vblob + 4491, jm__vblob + 4516, jm__vblob + 4539, 22, 24, 22, 24, 0},
+    {jm__vblob + 4564, jm__vblob + 4587, jm__vblob + 4612, jm__vblob + 4635, 22, 24, 22, 24, 0},
+    {jm__vblob + 4660, jm__vblob + 4670, jm__vblob + 4682, jm__vblob + 4692, 9, 11, 9, 11, 0},
+    {jm__vblob + 4704, jm__vblob + 4716, jm__vblob + 4730, jm__vblob + 4742, 11, 13, 11, 13, 0},
+    {jm__vblob + 4756, jm__vblob + 4777, jm__vblob + 4800, jm__vblob + 4821, 20, 22, 20, 22, 0},
+    {jm__vblob + 4844, jm__vblob + 4866, jm__vblob + 4890, jm__vblob + 4912, 21, 23, 21, 23, 0},
+    {jm__vblob + 4936, jm__vblob + 4952, jm__vblob + 4970, jm__vblob + 4986, 15, 17, 15, 17, 0},
+    {jm__vblob + 5004, jm__vblob + 5035, jm__vblob + 5068, jm__vblob + 5099, 30, 32, 30, 32, 0},
+    {jm__vblob + 5132, jm__vblob + 5152, jm__vblob + 5174, jm__vblob + 5194, 19, 21, 19, 21, 0},
+    {jm__vblob + 5216, jm__vblob + 5234, jm__vblob + 5254, jm__vblob + 5272, 17, 19, 17, 19, 0},
+    {jm__vblob + 5292, jm__vblob + 5310, jm__vblob + 5330, jm__vblob + 5348, 17, 19, 17, 19, 0},
+    {jm__vblob + 5368, jm__vblob + 5384, jm__vblob + 5402, jm__vblob + 5418, 15, 17, 15, 17, 0},
+    {jm__vblob + 5436, jm__vblob + 5463, jm__vblob + 5492, jm__vblob + 5519, 26, 28, 26, 28, 0},
+    {jm__vblob + 5548, jm__vblob + 5571, jm__vblob + 5596, jm__vblob + 5619, 22, 24, 22, 24, 0},
+    {jm__vblob + 5644, jm__vblob + 5659, jm__vblob + 5676, jm__vblob + 5691, 14, 16, 14, 16, 0},
+    {jm__vblob + 5708, jm__vblob + 5727, jm__vblob + 5748, jm__vblob + 5767, 18, 20, 18, 20, 0},
+    {jm__vblob + 5788, jm__vblob + 5803, jm__vblob + 5820, jm__vblob + 5835, 14, 16, 14, 16, 0},
+    {jm__vblob + 5852, jm__vblob + 5872, jm__vblob + 5894, jm__vblob + 5914, 19, 21, 19, 21, 0},
+    {jm__vblob + 5936, jm__vblob + 5954, jm__vblob + 5974, jm__vblob + 5992, 17, 19, 17, 19, 0},
+    {jm__vblob + 6012, jm__vblob + 6030, jm__vblob + 6050, jm__vblob + 6068, 17, 19, 17, 19, 0},
+    {jm__vblob + 6088, jm__vblob + 6107, jm__vblob + 6128, jm__vblob + 6147, 18, 20, 18, 20, 0},
+    {jm__vblob + 6168, jm__vblob + 6189, jm__vblob + 6212, jm__vblob + 6233, 20, 22, 20, 22, 0},
+    {jm__vblob + 6256, jm__vblob + 6273, jm__vblob + 6292, jm__vblob + 6309, 16, 18, 16, 18, 0},
+    {jm__vblob + 6328, jm__vblob + 6348, jm__vblob + 6370, jm__vblob + 6390, 19, 21, 19, 21, 0},
+    {jm__vblob + 6412, jm__vblob + 6437, jm__vblob + 6464, jm__vblob + 6489, 24, 26, 24, 26, 0},
+    {jm__vblob + 6516, jm__vblob + 6532, jm__vblob + 6550, jm__vblob + 6566, 15, 17, 15, 17, 0},
+    {jm__vblob + 6584, jm__vblob + 6600, jm__vblob + 6618, jm__vblob + 6634, 15, 17, 15, 17, 0},
+    {jm__vblob + 6652, jm__vblob + 6672, jm__vblob + 6694, jm__vblob + 6714, 19, 21, 19, 21, 0},
+    {jm__vblob + 6736, jm__vblob + 6762, jm__vblob + 6790, jm__vblob + 6816, 25, 27, 25, 27, 0},
+    {jm__vblob + 6844, jm__vblob + 6865, jm__vblob + 6888, jm__vblob + 6909, 20, 22, 20, 22, 0},
+    {jm__vblob + 6932, jm__vblob + 6950, jm__vblob + 6970, jm__vblob + 6988, 17, 19, 17, 19, 0},
+    {jm__vblob + 7008, jm__vblob + 7030, jm__vblob + 7054, jm__vblob + 7076, 21, 23, 21, 23, 0},
+    {jm__vblob + 7100, jm__vblob + 7122, jm__vblob + 7146, jm__vblob + 7168, 21, 23, 21, 23, 0},
+    {jm__vblob + 7192, jm__vblob + 7215, jm__vblob + 7240, jm__vblob + 7263, 22, 24, 22, 24, 0},
+    {jm__vblob + 7288, jm__vblob + 7309, jm__vblob + 7332, jm__vblob + 7353, 20, 22, 20, 22, 0},
+    {jm__vblob + 7376, jm__vblob + 7397, jm__vblob + 7420, jm__vblob + 7441, 20, 22, 20, 22, 0},
+    {jm__vblob + 7464, jm__vblob + 7486, jm__vblob + 7510, jm__vblob + 7532, 21, 23, 21, 23, 0},
+    {jm__vblob + 7556, jm__vblob + 7575, jm__vblob + 7596, jm__vblob + 7615, 18, 20, 18, 20, 0},
+    {jm__vblob + 7636, jm__vblob + 7652, jm__vblob + 7670, jm__vblob + 7686, 15, 17, 15, 17, 0},
+    {jm__vblob + 7704, jm__vblob + 7724, jm__vblob + 7746, jm__vblob + 7766, 19, 21, 19, 21, 0},
+    {jm__vblob + 7788, jm__vblob + 7814, jm__vblob + 7842, jm__vblob + 7868, 25, 27, 25, 27, 0},
+    {jm__vblob + 7896, jm__vblob + 7934, jm__vblob + 7974, jm__vblob + 8012, 37, 39, 37, 39, 0},
+    {jm__vblob + 8052, jm__vblob + 8080, jm__vblob + 8110, jm__vblob + 8138, 27, 29, 27, 29, 0},
+    {jm__vblob + 8168, jm__vblob + 8198, jm__vblob + 8230, jm__vblob + 8260, 29, 31, 29, 31, 0},
+    {jm__vblob + 8292, jm__vblob + 8310, jm__vblob + 8330, jm__vblob + 8348, 17, 19, 17, 19, 0},
+    {jm__vblob + 8368, jm__vblob + 8428, jm__vblob + 8490, jm__vblob + 8550, 59, 61, 59, 61, 0},
+    {jm__vblob + 8612, jm__vblob + 8658, jm__vblob + 8706, jm__vblob + 8752, 45, 47, 45, 47, 0},
+    {jm__vblob + 8800, jm__vblob + 8826, jm__vblob + 8854, jm__vblob + 8880, 25, 27, 25, 27, 0},
+    {jm__vblob + 8908, jm__vblob + 8926, jm__vblob + 8946, jm__vblob + 8964, 17, 19, 17, 19, 0},
+    {jm__vblob + 8984, jm__vblob + 9006, jm__vblob + 9030, jm__vblob + 9052, 21, 23, 21, 23, 0},
+    {jm__vblob + 9076, jm__vblob + 9127, jm__vblob + 9180, jm__vblob + 9231, 50, 52, 50, 52, 0},
+    {jm__vblob + 9284, jm__vblob + 9326, jm__vblob + 9370, jm__vblob + 9412, 41, 43, 41, 43, 0},
+    {jm__vblob + 9456, jm__vblob + 9510, jm__vblob + 9566, jm__vblob + 9620, 53, 55, 53, 55, 0},
+    {jm__vblob + 9676, jm__vblob + 9734, jm__vblob + 9794, jm__vblob + 9852, 57, 59, 57, 59, 0},
+    {jm__vblob + 9912, jm__vblob + 9945, jm__vblob + 9980, jm__vblob + 10013, 32, 34, 32, 34, 0},
+    {jm__vblob + 10048, jm__vblob + 10084, jm__vblob + 10122, jm__vblob + 10158, 35, 37, 35, 37, 0},
+    {jm__vblob + 10196, jm__vblob + 10246, jm__vblob + 10298, jm__vblob + 10348, 49, 51, 49, 51, 0},
+    {jm__vblob + 10400, jm__vblob + 10428, jm__vblob + 10458, jm__vblob + 10486, 27, 29, 27, 29, 0},
+    {jm__vblob + 10516, jm__vblob + 10557, jm__vblob + 10600, jm__vblob + 10641, 40, 42, 40, 42, 0},
+    {jm__vblob + 10684, jm__vblob + 10725, jm__vblob + 10768, jm__vblob + 10809, 40, 42, 40, 42, 0},
+    {jm__vblob + 10852, jm__vblob + 10899, jm__vblob + 10948, jm__vblob + 10995, 46, 48, 46, 48, 0},
+    {jm__vblob + 11044, jm__vblob + 11089, jm__vblob + 11136, jm__vblob + 11181, 44, 46, 44, 46, 0},
+    {jm__vblob + 11228, jm__vblob + 11292, jm__vblob + 11358, jm__vblob + 11422, 63, 65, 63, 65, 0},
+    {jm__vblob + 11488, jm__vblob + 11525, jm__vblob + 11564, jm__vblob + 11601, 36, 38, 36, 38, 0},
+    {jm__vblob + 11640, jm__vblob + 11667, jm__vblob + 11696, jm__vblob + 11723, 26, 28, 26, 28, 0},
+    {jm__vblob + 11752, jm__vblob + 11791, jm__vblob + 11832, jm__vblob + 11871, 38, 40, 38, 40, 0},
+    {jm__vblob + 11912, jm__vblob + 11936, jm__vblob + 11962, jm__vblob + 11986, 23, 25, 23, 25, 0},
+    {jm__vblob + 12012, jm__vblob + 12039, jm__vblob + 12068, jm__vblob + 12095, 26, 28, 26, 28, 0},
+    {jm__vblob + 12124, jm__vblob + 12187, jm__vblob + 12252, jm__vblob + 12315, 62, 64, 62, 64, 0},
+    {jm__vblob + 12380, jm__vblob + 12418, jm__vblob + 12458, jm__vblob + 12496, 37, 39, 37, 39, 0},
+    {jm__vblob + 12536, jm__vblob + 12578, jm__vblob + 12622, jm__vblob + 12664, 41, 43, 41, 43, 0},
+    {jm__vblob + 12708, jm__vblob + 12728, jm__vblob + 12750, jm__vblob + 12770, 19, 21, 19, 21, 0},
+    {jm__vblob + 12792, jm__vblob + 12811, jm__vblob + 12832, jm__vblob + 12851, 18, 20, 18, 20, 0},
+    {jm__vblob + 12872, jm__vblob + 12891, jm__vblob + 12912, jm__vblob + 12931, 18, 20, 18, 20, 0},
+    {jm__vblob + 12952, jm__vblob + 12980, jm__vblob + 13010, jm__vblob + 13038, 27, 29, 27, 29, 0},
+    {jm__vblob + 13068, jm__vblob + 13092, jm__vblob + 13118, jm__vblob + 13142, 23, 25, 23, 25, 0},
+    {jm__vblob + 13168, jm__vblob + 13191, jm__vblob + 13216, jm__vblob + 13239, 22, 24, 22, 24, 0},
+    {jm__vblob + 13264, jm__vblob + 13284, jm__vblob + 13306, jm__vblob + 13326, 19, 21, 19, 21, 0},
+    {jm__vblob + 13348, jm__vblob + 13360, jm__vblob + 13374, jm__vblob + 13386, 11, 13, 11, 13, 0},
+    {jm__vblob + 13400, jm__vblob + 13418, jm__vblob + 13438, jm__vblob + 13456, 17, 19, 17, 19, 0},
+    {jm__vblob + 13476, jm__vblob + 13506, jm__vblob + 13538, jm__vblob + 13568, 29, 31, 29, 31, 0},
+    {jm__vblob + 13600, jm__vblob + 13621, jm__vblob + 13644, jm__vblob + 13665, 20, 22, 20, 22, 0},
+    {jm__vblob + 13688, jm__vblob + 13710, jm__vblob + 13734, jm__vblob + 13756, 21, 23, 21, 23, 0},
+    {jm__vblob + 13780, jm__vblob + 13796, jm__vblob + 13814, jm__vblob + 13830, 15, 17, 15, 17, 0},
+    {jm__vblob + 13848, jm__vblob + 13862, jm__vblob + 13878, jm__vblob + 13892, 13, 15, 13, 15, 0},
+    {jm__vblob + 13908, jm__vblob + 13927, jm__vblob + 13948, jm__vblob + 13967, 18, 20, 18, 20, 0},
+    {jm__vblob + 13988, jm__vblob + 14008, jm__vblob + 14030, jm__vblob + 14050, 19, 21, 19, 21, 0},
+    {jm__vblob + 14072, jm__vblob + 14086, jm__vblob + 14102, jm__vblob + 14116, 13, 15, 13, 15, 0},
+    {jm__vblob + 14132, jm__vblob + 14153, jm__vblob + 14176, jm__vblob + 14197, 20, 22, 20, 22, 0},
+    {jm__vblob + 14220, jm__vblob + 14237, jm__vblob + 14256, jm__vblob + 14273, 16, 18, 16, 18, 0},
+    {jm__vblob + 14292, jm__vblob + 14311, jm__vblob + 14332, jm__vblob + 14351, 18, 20, 18, 20, 0},
+    {jm__vblob + 14372, jm__vblob + 14393, jm__vblob + 14416, jm__vblob + 14437, 20, 22, 20, 22, 0},
+    {jm__vblob + 14460, jm__vblob + 14486, jm__vblob + 14514, jm__vblob + 14540, 25, 27, 25, 27, 0},
+    {jm__vblob + 14568, jm__vblob + 14583, jm__vblob + 14600, jm__vblob + 14615, 14, 16, 14, 16, 0},
+    {jm__vblob + 14632, jm__vblob + 14644, jm__vblob + 14658, jm__vblob + 14670, 11, 13, 11, 13, 0},
+    {jm__vblob + 14684, jm__vblob + 14706, jm__vblob + 14730, jm__vblob + 14752, 21, 23, 21, 23, 0},
+    {jm__vblob + 14776, jm__vblob + 14803, jm__vblob + 14832, jm__vblob + 14859, 26, 28, 26, 28, 0},
+    {jm__vblob + 14888, jm__vblob + 14925, jm__vblob + 14964, jm__vblob + 15001, 36, 38, 36, 38, 0},
+    {jm__vblob + 15040, jm__vblob + 15065, jm__vblob + 15092, jm__vblob + 15117, 24, 26, 24, 26, 0},
+    {jm__vblob + 15144, jm__vblob + 15165, jm__vblob + 15188, jm__vblob + 15209, 20, 22, 20, 22, 0},
+    {jm__vblob + 15232, jm__vblob + 15257, jm__vblob + 15284, jm__vblob + 15309, 24, 26, 24, 26, 0},
+    {jm__vblob + 15336, jm__vblob + 15360, jm__vblob + 15386, jm__vblob + 15410, 23, 25, 23, 25, 0},
+    {jm__vblob + 15436, jm__vblob + 15452, jm__vblob + 15470, jm__vblob + 15486, 15, 17, 15, 17, 0},
+    {jm__vblob + 15504, jm__vblob + 15528, jm__vblob + 15554, jm__vblob + 15578, 23, 25, 23, 25, 0},
+    {jm__vblob + 15604, jm__vblob + 15623, jm__vblob + 15644, jm__vblob + 15663, 18, 20, 18, 20, 0},
+    {jm__vblob + 15684, jm__vblob + 15705, jm__vblob + 15728, jm__vblob + 15749, 20, 22, 20, 22, 0},
+    {jm__vblob + 15772, jm__vblob + 15799, jm__vblob + 15828, jm__vblob + 15855, 26, 28, 26, 28, 0},
+    {jm__vblob + 15884, jm__vblob + 15916, jm__vblob + 15950, jm__vblob + 15982, 31, 33, 31, 33, 0},
+    {jm__vblob + 16016, jm__vblob + 16047, jm__vblob + 16080, jm__vblob + 16111, 30, 32, 30, 32, 0},
+    {jm__vblob + 16144, jm__vblob + 16168, jm__vblob + 16194, jm__vblob + 16218, 23, 25, 23, 25, 0},
+    {jm__vblob + 16244, jm__vblob + 16267, jm__vblob + 16292, jm__vblob + 16315, 22, 24, 22, 24, 0},
+    {jm__vblob + 16340, jm__vblob + 16372, jm__vblob + 16406, jm__vblob + 16438, 31, 33, 31, 33, 0},
+    {jm__vblob + 16472, jm__vblob + 16501, jm__vblob + 16532, jm__vblob + 16561, 28, 30, 28, 30, 0},
+    {jm__vblob + 16592, jm__vblob + 16610, jm__vblob + 16630, jm__vblob + 16648, 17, 19, 17, 19, 0},
+    {jm__vblob + 16668, jm__vblob + 16689, jm__vblob + 16712, jm__vblob + 16733, 20, 22, 20, 22, 0},
+    {jm__vblob + 16756, jm__vblob + 16776, jm__vblob + 16798, jm__vblob + 16818, 19, 21, 19, 21, 0},
+    {jm__vblob + 16840, jm__vblob + 16860, jm__vblob + 16882, jm__vblob + 16902, 19, 21, 19, 21, 0},
+    {jm__vblob + 16924, jm__vblob + 16948, jm__vblob + 16974, jm__vblob + 16998, 23, 25, 23, 25, 0},
+    {jm__vblob + 17024, jm__vblob + 17048, jm__vblob + 17074, jm__vblob + 17098, 23, 25, 23, 25, 0},
+    {jm__vblob + 17124, jm__vblob + 17143, jm__vblob + 17164, jm__vblob + 17183, 18, 20, 18, 20, 0},
+    {jm__vblob + 17204, jm__vblob + 17229, jm__vblob + 17256, jm__vblob + 17281, 24, 26, 24, 26, 0},
+    {jm__vblob + 17308, jm__vblob + 17326, jm__vblob + 17346, jm__vblob + 17364, 17, 19, 17, 19, 0},
+    {jm__vblob + 17384, jm__vblob + 17406, jm__vblob + 17430, jm__vblob + 17452, 21, 23, 21, 23, 0},
+    {jm__vblob + 17476, jm__vblob + 17496, jm__vblob + 17518, jm__vblob + 17538, 19, 21, 19, 21, 0},
+    {jm__vblob + 17560, jm__vblob + 17582, jm__vblob + 17606, jm__vblob + 17628, 21, 23, 21, 23, 0},
+    {jm__vblob + 17652, jm__vblob + 17700, jm__vblob + 17750, jm__vblob + 17798, 47, 49, 47, 49, 0},
+    {jm__vblob + 17848, jm__vblob + 17861, jm__vblob + 17876, jm__vblob + 17889, 12, 14, 12, 14, 0},
+    {jm__vblob + 17904, jm__vblob + 17945, jm__vblob + 17988, jm__vblob + 18029, 40, 42, 40, 42, 0},
+    {jm__vblob + 18072, jm__vblob + 18122, jm__vblob + 18174, jm__vblob + 18224, 49, 51, 49, 51, 0},
+    {jm__vblob + 18276, jm__vblob + 18303, jm__vblob + 18332, jm__vblob + 18359, 26, 28, 26, 28, 0},
+    {jm__vblob + 18388, jm__vblob + 18423, jm__vblob + 18460, jm__vblob + 18495, 34, 36, 34, 36, 0},
+    {jm__vblob + 18532, jm__vblob + 18562, jm__vblob + 18594, jm__vblob + 18624, 29, 31, 29, 31, 0},
+    {jm__vblob + 18656, jm__vblob + 18693, jm__vblob + 18732, jm__vblob + 18769, 36, 38, 36, 38, 0},
+    {jm__vblob + 18808, jm__vblob + 18844, jm__vblob + 18882, jm__vblob + 18918, 35, 37, 35, 37, 0},
+    {jm__vblob + 18956, jm__vblob + 18985, jm__vblob + 19016, jm__vblob + 19045, 28, 30, 28, 30, 0},
+    {jm__vblob + 19076, jm__vblob + 19107, jm__vblob + 19140, jm__vblob + 19171, 30, 32, 30, 32, 0},
+    {jm__vblob + 19204, jm__vblob + 19250, jm__vblob + 19298, jm__vblob + 19344, 45, 47, 45, 47, 0},
+    {jm__vblob + 19392, jm__vblob + 19437, jm__vblob + 19484, jm__vblob + 19529, 44, 46, 44, 46, 0},
+    {jm__vblob + 19576, jm__vblob + 19602, jm__vblob + 19630, jm__vblob + 19656, 25, 27, 25, 27, 0},
+    {jm__vblob + 19684, jm__vblob + 19721, jm__vblob + 19760, jm__vblob + 19797, 36, 38, 36, 38, 0},
+    {jm__vblob + 19836, jm__vblob + 19876, jm__vblob + 19918, jm__vblob + 19958, 39, 41, 39, 41, 0},
+    {jm__vblob + 20000, jm__vblob + 20029, jm__vblob + 20060, jm__vblob + 20089, 28, 30, 28, 30, 0},
+    {jm__vblob + 20120, jm__vblob + 20154, jm__vblob + 20190, jm__vblob + 20224, 33, 35, 33, 35, 0},
+    {jm__vblob + 20260, jm__vblob + 20298, jm__vblob + 20338, jm__vblob + 20376, 37, 39, 37, 39, 0},
+    {jm__vblob + 20416, jm__vblob + 20452, jm__vblob + 20490, jm__vblob + 20526, 35, 37, 35, 37, 0},
+    {jm__vblob + 20564, jm__vblob + 20585, jm__vblob + 20608, jm__vblob + 20629, 20, 22, 20, 22, 0},
+    {jm__vblob + 20652, jm__vblob + 20667, jm__vblob + 20684, jm__vblob + 20699, 14, 16, 14, 16, 0},
+    {jm__vblob + 20716, jm__vblob + 20729, jm__vblob + 20744, jm__vblob + 20757, 12, 14, 12, 14, 0},
+    {jm__vblob + 20772, jm__vblob + 20786, jm__vblob + 20802, jm__vblob + 20816, 13, 15, 13, 15, 0},
+    {jm__vblob + 20832, jm__vblob + 20858, jm__vblob + 20886, jm__vblob + 20912, 25, 27, 25, 27, 0},
+    {jm__vblob + 20940, jm__vblob + 20952, jm__vblob + 20966, jm__vblob + 20978, 11, 13, 11, 13, 0},
+    {jm__vblob + 20992, jm__vblob + 21029, jm__vblob + 21068, jm__vblob + 21105, 36, 38, 36, 38, 0},
+    {jm__vblob + 21144, jm__vblob + 21174, jm__vblob + 21206, jm__vblob + 21236, 29, 31, 29, 31, 0},
+    {jm__vblob + 21268, jm__vblob + 21286, jm__vblob + 21306, jm__vblob + 21324, 17, 19, 17, 19, 0},
+    {jm__vblob + 21344, jm__vblob + 21359, jm__vblob + 21376, jm__vblob + 21391, 14, 16, 14, 16, 0},
+    {jm__vblob + 21408, jm__vblob + 21427, jm__vblob + 21448, jm__vblob + 21467, 18, 20, 18, 20, 0},
+    {jm__vblob + 21488, jm__vblob + 21509, jm__vblob + 21532, jm__vblob + 21553, 20, 22, 20, 22, 0},
+    {jm__vblob + 21576, jm__vblob + 21598, jm__vblob + 21622, jm__vblob + 21644, 21, 23, 21, 23, 0},
+    {jm__vblob + 21668, jm__vblob + 21693, jm__vblob + 21720, jm__vblob + 21745, 24, 26, 24, 26, 0},
+    {jm__vblob + 21772, jm__vblob + 21815, jm__vblob + 21860, jm__vblob + 21903, 42, 44, 42, 44, 0},
+    {jm__vblob + 21948, jm__vblob + 21971, jm__vblob + 21996, jm__vblob + 22019, 22, 24, 22, 24, 0},
+    {jm__vblob + 22044, jm__vblob + 22071, jm__vblob + 22100, jm__vblob + 22127, 26, 28, 26, 28, 0},
+    {jm__vblob + 22156, jm__vblob + 22176, jm__vblob + 22198, jm__vblob + 22218, 19, 21, 19, 21, 0},
+    {jm__vblob + 22240, jm__vblob + 22272, jm__vblob + 22306, jm__vblob + 22338, 31, 33, 31, 33, 0},
+    {jm__vblob + 22372, jm__vblob + 22401, jm__vblob + 22432, jm__vblob + 22461, 28, 30, 28, 30, 0},
+    {jm__vblob + 22492, jm__vblob + 22516, jm__vblob + 22542, jm__vblob + 22566, 23, 25, 23, 25, 0},
+    {jm__vblob + 22592, jm__vblob + 22609, jm__vblob + 22628, jm__vblob + 22645, 16, 18, 16, 18, 0},
+    {jm__vblob + 22664, jm__vblob + 22678, jm__vblob + 22694, jm__vblob + 22708, 13, 15, 13, 15, 0},
+    {jm__vblob + 22724, jm__vblob + 22741, jm__vblob + 22760, jm__vblob + 22777, 16, 18, 16, 18, 0},
+    {jm__vblob + 22796, jm__vblob + 22800, jm__vblob + 22806, jm__vblob + 22810, 3, 5, 3, 5, 0},
+    {jm__vblob + 22816, jm__vblob + 22823, jm__vblob + 22832, jm__vblob + 22839, 6, 8, 6, 8, 0},
+    {jm__vblob + 22848, jm__vblob + 22862, jm__vblob + 22878, jm__vblob + 22892, 13, 15, 13, 15, 0},
+    {jm__vblob + 22908, jm__vblob + 22925, jm__vblob + 22944, jm__vblob + 22961, 16, 18, 16, 18, 0},
+    {jm__vblob + 22980, jm__vblob + 22994, jm__vblob + 23010, jm__vblob + 23024, 13, 15, 13, 15, 0},
+    {jm__vblob + 23040, jm__vblob + 23064, jm__vblob + 23090, jm__vblob + 23114, 23, 25, 23, 25, 0},
+    {jm__vblob + 23140, jm__vblob + 23170, jm__vblob + 23202, jm__vblob + 23232, 29, 31, 29, 31, 0},
+    {jm__vblob + 23264, jm__vblob + 23283, jm__vblob + 23304, jm__vblob + 23323, 18, 20, 18, 20, 0},
+    {jm__vblob + 23344, jm__vblob + 23371, jm__vblob + 23400, jm__vblob + 23427, 26, 28, 26, 28, 0},
+    {jm__vblob + 23456, jm__vblob + 23470, jm__vblob + 23486, jm__vblob + 23500, 13, 15, 13, 15, 0},
+    {jm__vblob + 23516, jm__vblob + 23534, jm__vblob + 23554, jm__vblob + 23572, 17, 19, 17, 19, 0},
+    {jm__vblob + 23592, jm__vblob + 23609, jm__vblob + 23628, jm__vblob + 23645, 16, 18, 16, 18, 0},
+    {jm__vblob + 23664, jm__vblob + 23680, jm__vblob + 23698, jm__vblob + 23714, 15, 17, 15, 17, 0},
+    {jm__vblob + 23732, jm__vblob + 23753, jm__vblob + 23776, jm__vblob + 23797, 20, 22, 20, 22, 0},
+    {jm__vblob + 23820, jm__vblob + 23841, jm__vblob + 23864, jm__vblob + 23885, 20, 22, 20, 22, 0},
+    {jm__vblob + 23908, jm__vblob + 23942, jm__vblob + 23978, jm__vblob + 24012, 33, 35, 33, 35, 0},
+    {jm__vblob + 24048, jm__vblob + 24064, jm__vblob + 24082, jm__vblob + 24098, 15, 17, 15, 17, 0},
+    {jm__vblob + 24116, jm__vblob + 24138, jm__vblob + 24162, jm__vblob + 24184, 21, 23, 21, 23, 0},
+    {jm__vblob + 24208, jm__vblob + 24226, jm__vblob + 24246, jm__vblob + 24264, 17, 19, 17, 19, 0},
+    {jm__vblob + 24284, jm__vblob + 24308, jm__vblob + 24334, jm__vblob + 24358, 23, 25, 23, 25, 0},
+    {jm__vblob + 24384, jm__vblob + 24421, jm__vblob + 24460, jm__vblob + 24497, 36, 38, 36, 38, 0},
+    {jm__vblob + 24536, jm__vblob + 24561, jm__vblob + 24588, jm__vblob + 24613, 24, 26, 24, 26, 0},
+    {jm__vblob + 24640, jm__vblob + 24665, jm__vblob + 24692, jm__vblob + 24717, 24, 26, 24, 26, 0},
+    {jm__vblob + 24744, jm__vblob + 24759, jm__vblob + 24776, jm__vblob + 24791, 14, 16, 14, 16, 0},
+    {jm__vblob + 24808, jm__vblob + 24838, jm__vblob + 24870, jm__vblob + 24900, 29, 31, 29, 31, 0},
+    {jm__vblob + 24932, jm__vblob + 24952, jm__vblob + 24974, jm__vblob + 24994, 19, 21, 19, 21, 0},
+    {jm__vblob + 25016, jm__vblob + 25037, jm__vblob + 25060, jm__vblob + 25081, 20, 22, 20, 22, 0},
+    {jm__vblob + 25104, jm__vblob + 25116, jm__vblob + 25130, jm__vblob + 25142, 11, 13, 11, 13, 0},
+    {jm__vblob + 25156, jm__vblob + 25178, jm__vblob + 25202, jm__vblob + 25224, 21, 23, 21, 23, 0},
+    {jm__vblob + 25248, jm__vblob + 25272, jm__vblob + 25298, jm__vblob + 25322, 23, 25, 23, 25, 0},
+    {jm__vblob + 25348, jm__vblob + 25365, jm__vblob + 25384, jm__vblob + 25401, 16, 18, 16, 18, 0},
+    {jm__vblob + 25420, jm__vblob + 25442, jm__vblob + 25466, jm__vblob + 25488, 21, 23, 21, 23, 0},
+    {jm__vblob + 25512, jm__vblob + 25557, jm__vblob + 25604, jm__vblob + 25649, 44, 46, 44, 46, 0},
+    {jm__vblob + 25696, jm__vblob + 25721, jm__vblob + 25748, jm__vblob + 25773, 24, 26, 24, 26, 0},
+    {jm__vblob + 25800, jm__vblob + 25827, jm__vblob + 25856, jm__vblob + 25883, 26, 28, 26, 28, 0},
+    {jm__vblob + 25912, jm__vblob + 25932, jm__vblob + 25954, jm__vblob + 25974, 19, 21, 19, 21, 0},
+    {jm__vblob + 25996, jm__vblob + 26026, jm__vblob + 26058, jm__vblob + 26088, 29, 31, 29, 31, 0},
+    {jm__vblob + 26120, jm__vblob + 26141, jm__vblob + 26164, jm__vblob + 26185, 20, 22, 20, 22, 0},
+    {jm__vblob + 26208, jm__vblob + 26250, jm__vblob + 26294, jm__vblob + 26336, 41, 43, 41, 43, 0},
+    {jm__vblob + 26380, jm__vblob + 26410, jm__vblob + 26442, jm__vblob + 26472, 29, 31, 29, 31, 0},
+    {jm__vblob + 26504, jm__vblob + 26521, jm__vblob + 26540, jm__vblob + 26557, 16, 18, 16, 18, 0},
+    {jm__vblob + 26576, jm__vblob + 26597, jm__vblob + 26620, jm__vblob + 26641, 20, 22, 20, 22, 0},
+    {jm__vblob + 26664, jm__vblob + 26686, jm__vblob + 26710, jm__vblob + 26732, 21, 23, 21, 23, 0},
+    {jm__vblob + 26756, jm__vblob + 26799, jm__vblob + 26844, jm__vblob + 26887, 42, 44, 42, 44, 0},
+    {jm__vblob + 26932, jm__vblob + 26947, jm__vblob + 26964, jm__vblob + 26979, 14, 16, 14, 16, 0},
+    {jm__vblob + 26996, jm__vblob + 27010, jm__vblob + 27026, jm__vblob + 27040, 13, 15, 13, 15, 0},
+    {jm__vblob + 27056, jm__vblob + 27079, jm__vblob + 27104, jm__vblob + 27127, 22, 24, 22, 24, 0},
+    {jm__vblob + 27152, jm__vblob + 27178, jm__vblob + 27206, jm__vblob + 27232, 25, 27, 25, 27, 0},
+    {jm__vblob + 27260, jm__vblob + 27311, jm__vblob + 27364, jm__vblob + 27415, 50, 52, 50, 52, 0},
+    {jm__vblob + 27468, jm__vblob + 27511, jm__vblob + 27556, jm__vblob + 27599, 42, 44, 42, 44, 0},
+    {jm__vblob + 27644, jm__vblob + 27684, jm__vblob + 27726, jm__vblob + 27766, 39, 41, 39, 41, 0},
+    {jm__vblob + 27808, jm__vblob + 27853, jm__vblob + 27900, jm__vblob + 27945, 44, 46, 44, 46, 0},
+    {jm__vblob + 27992, jm__vblob + 28040, jm__vblob + 28090, jm__vblob + 28138, 47, 49, 47, 49, 0},
+    {jm__vblob + 28188, jm__vblob + 28230, jm__vblob + 28274, jm__vblob + 28316, 41, 43, 41, 43, 0},
+    {jm__vblob + 28360, jm__vblob + 28412, jm__vblob + 28466, jm__vblob + 28518, 51, 53, 51, 53, 0},
+    {jm__vblob + 28572, jm__vblob + 28601, jm__vblob + 28632, jm__vblob + 28661, 28, 30, 28, 30, 0},
+    {jm__vblob + 28692, jm__vblob + 28728, jm__vblob + 28766, jm__vblob + 28802, 35, 37, 35, 37, 0},
+    {jm__vblob + 28840, jm__vblob + 28879, jm__vblob + 28920, jm__vblob + 28959, 38, 40, 38, 40, 0},
+    {jm__vblob + 29000, jm__vblob + 29027, jm__vblob + 29056, jm__vblob + 29083, 26, 28, 26, 28, 0},
+    {jm__vblob + 29112, jm__vblob + 29148, jm__vblob + 29186, jm__vblob + 29222, 35, 37, 35, 37, 0},
+    {jm__vblob + 29260, jm__vblob + 29292, jm__vblob + 29326, jm__vblob + 29358, 31, 33, 31, 33, 0},
+    {jm__vblob + 29392, jm__vblob + 29425, jm__vblob + 29460, jm__vblob + 29493, 32, 34, 32, 34, 0},
+    {jm__vblob + 29528, jm__vblob + 29575, jm__vblob + 29624, jm__vblob + 29671, 46, 48, 46, 48, 0},
+    {jm__vblob + 29720, jm__vblob + 29752, jm__vblob + 29786, jm__vblob + 29818, 31, 33, 31, 33, 0},
+    {jm__vblob + 29852, jm__vblob + 29903, jm__vblob + 29956, jm__vblob + 30009, 50, 52, 52, 52, 1},
+    {jm__vblob + 30062, jm__vblob + 30108, jm__vblob + 30156, jm__vblob + 30202, 45, 47, 45, 47, 0},
+    {jm__vblob + 30250, jm__vblob + 30293, jm__vblob + 30338, jm__vblob + 30381, 42, 44, 42, 44, 0},
+    {jm__vblob + 30426, jm__vblob + 30466, jm__vblob + 30508, jm__vblob + 30548, 39, 41, 39, 41, 0},
+    {jm__vblob + 30590, jm__vblob + 30626, jm__vblob + 30664, jm__vblob + 30700, 35, 37, 35, 37, 0},
+    {jm__vblob + 30738, jm__vblob + 30788, jm__vblob + 30840, jm__vblob + 30890, 49, 51, 49, 51, 0},
+    {jm__vblob + 30942, jm__vblob + 30979, jm__vblob + 31018, jm__vblob + 31055, 36, 38, 36, 38, 0},
+    {jm__vblob + 31094, jm__vblob + 31156, jm__vblob + 31220, jm__vblob + 31282, 61, 63, 61, 63, 0},
+    {jm__vblob + 31346, jm__vblob + 31391, jm__vblob + 31438, jm__vblob + 31483, 44, 46, 44, 46, 0},
+    {jm__vblob + 31530, jm__vblob + 31555, jm__vblob + 31582, jm__vblob + 31607, 24, 26, 24, 26, 0},
+    {jm__vblob + 31634, jm__vblob + 31686, jm__vblob + 31740, jm__vblob + 31792, 51, 53, 51, 53, 0},
+    {jm__vblob + 31846, jm__vblob + 31891, jm__vblob + 31938, jm__vblob + 31983, 44, 46, 44, 46, 0},
+    {jm__vblob + 32030, jm__vblob + 32098, jm__vblob + 32168, jm__vblob + 32238, 67, 69, 69, 69, 1},
+    {jm__vblob + 32308, jm__vblob + 32352, jm__vblob + 32398, jm__vblob + 32442, 43, 45, 43, 45, 0},
+    {jm__vblob + 32488, jm__vblob + 32506, jm__vblob + 32526, jm__vblob + 32544, 17, 19, 17, 19, 0},
+    {jm__vblob + 32564, jm__vblob + 32581, jm__vblob + 32600, jm__vblob + 32617, 16, 18, 16, 18, 0},
+    {jm__vblob + 32636, jm__vblob + 32672, jm__vblob + 32710, jm__vblob + 32746, 35, 37, 35, 37, 0},
+    {jm__vblob + 32784, jm__vblob + 32825, jm__vblob + 32868, jm__vblob + 32909, 40, 42, 40, 42, 0},
+    {jm__vblob + 32952, jm__vblob + 32981, jm__vblob + 33012, jm__vblob + 33041, 28, 30, 28, 30, 0},
+    {jm__vblob + 33072, jm__vblob + 33118, jm__vblob + 33166, jm__vblob + 33212, 45, 47, 45, 47, 0},
+    {jm__vblob + 33260, jm__vblob + 33307, jm__vblob + 33356, jm__vblob + 33405, 46, 48, 48, 48, 1},
+    {jm__vblob + 33454, jm__vblob + 33477, jm__vblob + 33502, jm__vblob + 33525, 22, 24, 22, 24, 0},
+    {jm__vblob + 33550, jm__vblob + 33572, jm__vblob + 33596, jm__vblob + 33618, 21, 23, 21, 23, 0},
+    {jm__vblob + 33642, jm__vblob + 33667, jm__vblob + 33694, jm__vblob + 33719, 24, 26, 24, 26, 0},
+    {jm__vblob + 33746, jm__vblob + 33776, jm__vblob + 33808, jm__vblob + 33838, 29, 31, 29, 31, 0},
+    {jm__vblob + 33870, jm__vblob + 33895, jm__vblob + 33922, jm__vblob + 33947, 24, 26, 24, 26, 0},
+    {jm__vblob + 33974, jm__vblob + 34002, jm__vblob + 34032, jm__vblob + 34060, 27, 29, 27, 29, 0},
+    {jm__vblob + 34090, jm__vblob + 34110, jm__vblob + 34132, jm__vblob + 34152, 19, 21, 19, 21, 0},
+    {jm__vblob + 34174, jm__vblob + 34202, jm__vblob + 34232, jm__vblob + 34260, 27, 29, 27, 29, 0},
+    {jm__vblob + 34290, jm__vblob + 34319, jm__vblob + 34350, jm__vblob + 34379, 28, 30, 28, 30, 0},
+    {jm__vblob + 34410, jm__vblob + 34427, jm__vblob + 34446, jm__vblob + 34463, 16, 18, 16, 18, 0},
+    {jm__vblob + 34482, jm__vblob + 34502, jm__vblob + 34524, jm__vblob + 34544, 19, 21, 19, 21, 0},
+    {jm__vblob + 34566, jm__vblob + 34590, jm__vblob + 34616, jm__vblob + 34640, 23, 25, 23, 25, 0},
+    {jm__vblob + 34666, jm__vblob + 34688, jm__vblob + 34712, jm__vblob + 34734, 21, 23, 21, 23, 0},
+    {jm__vblob + 34758, jm__vblob + 34780, jm__vblob + 34804, jm__vblob + 34826, 21, 23, 21, 23, 0},
+    {jm__vblob + 34850, jm__vblob + 34864, jm__vblob + 34880, jm__vblob + 34894, 13, 15, 13, 15, 0},
+    {jm__vblob + 34910, jm__vblob + 34931, jm__vblob + 34954, jm__vblob + 34975, 20, 22, 20, 22, 0},
+    {jm__vblob + 34998, jm__vblob + 35015, jm__vblob + 35034, jm__vblob + 35051, 16, 18, 16, 18, 0},
+    {jm__vblob + 35070, jm__vblob + 35085, jm__vblob + 35102, jm__vblob + 35117, 14, 16, 14, 16, 0},
+    {jm__vblob + 35134, jm__vblob + 35169, jm__vblob + 35206, jm__vblob + 35241, 34, 36, 34, 36, 0},
+    {jm__vblob + 35278, jm__vblob + 35314, jm__vblob + 35352, jm__vblob + 35390, 35, 37, 37, 37, 1},
+    {jm__vblob + 35428, jm__vblob + 35448, jm__vblob + 35470, jm__vblob + 35490, 19, 21, 19, 21, 0},
+    {jm__vblob + 35512, jm__vblob + 35528, jm__vblob + 35546, jm__vblob + 35562, 15, 17, 15, 17, 0},
+    {jm__vblob + 35580, jm__vblob + 35600, jm__vblob + 35622, jm__vblob + 35642, 19, 21, 19, 21, 0},
+    {jm__vblob + 35664, jm__vblob + 35684, jm__vblob + 35706, jm__vblob + 35726, 19, 21, 19, 21, 0},
+    {jm__vblob + 35748, jm__vblob + 35773, jm__vblob + 35800, jm__vblob + 35825, 24, 26, 24, 26, 0},
+    {jm__vblob + 35852, jm__vblob + 35870, jm__vblob + 35890, jm__vblob + 35908, 17, 19, 17, 19, 0},
+    {jm__vblob + 35928, jm__vblob + 35950, jm__vblob + 35974, jm__vblob + 35996, 21, 23, 21, 23, 0},
+    {jm__vblob + 36020, jm__vblob + 36038, jm__vblob + 36058, jm__vblob + 36076, 17, 19, 17, 19, 0},
+    {jm__vblob + 36096, jm__vblob + 36118, jm__vblob + 36142, jm__vblob + 36164, 21, 23, 21, 23, 0},
+    {jm__vblob + 36188, jm__vblob + 36219, jm__vblob + 36252, jm__vblob + 36283, 30, 32, 30, 32, 0},
+    {jm__vblob + 36316, jm__vblob + 36334, jm__vblob + 36354, jm__vblob + 36372, 17, 19, 17, 19, 0},
+    {jm__vblob + 36392, jm__vblob + 36413, jm__vblob + 36436, jm__vblob + 36457, 20, 22, 20, 22, 0},
+    {jm__vblob + 36480, jm__vblob + 36506, jm__vblob + 36534, jm__vblob + 36560, 25, 27, 25, 27, 0},
+    {jm__vblob + 36588, jm__vblob + 36606, jm__vblob + 36626, jm__vblob + 36644, 17, 19, 17, 19, 0},
+    {jm__vblob + 36664, jm__vblob + 36683, jm__vblob + 36704, jm__vblob + 36723, 18, 20, 18, 20, 0},
+    {jm__vblob + 36744, jm__vblob + 36759, jm__vblob + 36776, jm__vblob + 36791, 14, 16, 14, 16, 0},
+    {jm__vblob + 36808, jm__vblob + 36827, jm__vblob + 36848, jm__vblob + 36867, 18, 20, 18, 20, 0},
+    {jm__vblob + 36888, jm__vblob + 36914, jm__vblob + 36942, jm__vblob + 36968, 25, 27, 25, 27, 0},
+    {jm__vblob + 36996, jm__vblob + 37007, jm__vblob + 37020, jm__vblob + 37031, 10, 12, 10, 12, 0},
+    {jm__vblob + 37044, jm__vblob + 37072, jm__vblob + 37102, jm__vblob + 37130, 27, 29, 27, 29, 0},
+    {jm__vblob + 37160, jm__vblob + 37185, jm__vblob + 37212, jm__vblob + 37237, 24, 26, 24, 26, 0},
+    {jm__vblob + 37264, jm__vblob + 37293, jm__vblob + 37324, jm__vblob + 37353, 28, 30, 28, 30, 0},
+    {jm__vblob + 37384, jm__vblob + 37409, jm__vblob + 37436, jm__vblob + 37461, 24, 26, 24, 26, 0},
+    {jm__vblob + 37488, jm__vblob + 37514, jm__vblob + 37542, jm__vblob + 37568, 25, 27, 25, 27, 0},
+    {jm__vblob + 37596, jm__vblob + 37614, jm__vblob + 37634, jm__vblob + 37652, 17, 19, 17, 19, 0},
+    {jm__vblob + 37672, jm__vblob + 37701, jm__vblob + 37732, jm__vblob + 37761, 28, 30, 28, 30, 0},
+    {jm__vblob + 37792, jm__vblob + 37823, jm__vblob + 37856, jm__vblob + 37887, 30, 32, 30, 32, 0},
+    {jm__vblob + 37920, jm__vblob + 37962, jm__vblob + 38006, jm__vblob + 38050, 41, 43, 43, 43, 1},
+    {jm__vblob + 38094, jm__vblob + 38115, jm__vblob + 38138, jm__vblob + 38159, 20, 22, 20, 22, 0},
+    {jm__vblob + 38182, jm__vblob + 38199, jm__vblob + 38218, jm__vblob + 38235, 16, 18, 16, 18, 0},
+    {jm__vblob + 38254, jm__vblob + 38279, jm__vblob + 38306, jm__vblob + 38331, 24, 26, 24, 26, 0},
+    {jm__vblob + 38358, jm__vblob + 38374, jm__vblob + 38392, jm__vblob + 38408, 15, 17, 15, 17, 0},
+    {jm__vblob + 38426, jm__vblob + 38446, jm__vblob + 38468, jm__vblob + 38488, 19, 21, 19, 21, 0},
+    {jm__vblob + 38510, jm__vblob + 38536, jm__vblob + 38564, jm__vblob + 38590, 25, 27, 25, 27, 0},
+    {jm__vblob + 38618, jm__vblob + 38642, jm__vblob + 38668, jm__vblob + 38692, 23, 25, 23, 25, 0},
+    {jm__vblob + 38718, jm__vblob + 38747, jm__vblob + 38778, jm__vblob + 38807, 28, 30, 28, 30, 0},
+    {jm__vblob + 38838, jm__vblob + 38858, jm__vblob + 38880, jm__vblob + 38900, 19, 21, 19, 21, 0},
+    {jm__vblob + 38922, jm__vblob + 38958, jm__vblob + 38996, jm__vblob + 39032, 35, 37, 35, 37, 0},
+    {jm__vblob + 39070, jm__vblob + 39080, jm__vblob + 39092, jm__vblob + 39102, 9, 11, 9, 11, 0},
+    {jm__vblob + 39114, jm__vblob + 39138, jm__vblob + 39164, jm__vblob + 39188, 23, 25, 23, 25, 0},
+    {jm__vblob + 39214, jm__vblob + 39227, jm__vblob + 39242, jm__vblob + 39255, 12, 14, 12, 14, 0},
+    {jm__vblob + 39270, jm__vblob + 39290, jm__vblob + 39312, jm__vblob + 39332, 19, 21, 19, 21, 0},
+    {jm__vblob + 39354, jm__vblob + 39372, jm__vblob + 39392, jm__vblob + 39410, 17, 19, 17, 19, 0},
+    {jm__vblob + 39430, jm__vblob + 39475, jm__vblob + 39522, jm__vblob + 39567, 44, 46, 44, 46, 0},
+    {jm__vblob + 39614, jm__vblob + 39646, jm__vblob + 39680, jm__vblob + 39712, 31, 33, 31, 33, 0},
+    {jm__vblob + 39746, jm__vblob + 39785, jm__vblob + 39826, jm__vblob + 39865, 38, 40, 38, 40, 0},
+    {jm__vblob + 39906, jm__vblob + 39947, jm__vblob + 39990, jm__vblob + 40031, 40, 42, 40, 42, 0},
+    {jm__vblob + 40074, jm__vblob + 40120, jm__vblob + 40168, jm__vblob + 40214, 45, 47, 45, 47, 0},
+    {jm__vblob + 40262, jm__vblob + 40276, jm__vblob + 40292, jm__vblob + 40306, 13, 15, 13, 15, 0},
+    {jm__vblob + 40322, jm__vblob + 40350, jm__vblob + 40380, jm__vblob + 40408, 27, 29, 27, 29, 0},
+    {jm__vblob + 40438, jm__vblob + 40461, jm__vblob + 40486, jm__vblob + 40509, 22, 24, 22, 24, 0},
+    {jm__vblob + 40534, jm__vblob + 40572, jm__vblob + 40612, jm__vblob + 40650, 37, 39, 37, 39, 0},
+    {jm__vblob + 40690, jm__vblob + 40727, jm__vblob + 40766, jm__vblob + 40803, 36, 38, 36, 38, 0},
+    {jm__vblob + 40842, jm__vblob + 40883, jm__vblob + 40926, jm__vblob + 40967, 40, 42, 40, 42, 0},
+    {jm__vblob + 41010, jm__vblob + 41049, jm__vblob + 41090, jm__vblob + 41129, 38, 40, 38, 40, 0},
+    {jm__vblob + 41170, jm__vblob + 41215, jm__vblob + 41262, jm__vblob + 41307, 44, 46, 44, 46, 0},
+    {jm__vblob + 41354, jm__vblob + 41403, jm__vblob + 41454, jm__vblob + 41503, 48, 50, 48, 50, 0},
+    {jm__vblob + 41554, jm__vblob + 41597, jm__vblob + 41642, jm__vblob + 41685, 42, 44, 42, 44, 0},
+    {jm__vblob + 41730, jm__vblob + 41764, jm__vblob + 41800, jm__vblob + 41834, 33, 35, 33, 35, 0},
+    {jm__vblob + 41870, jm__vblob + 41915, jm__vblob + 41962, jm__vblob + 42007, 44, 46, 44, 46, 0},
+    {jm__vblob + 42054, jm__vblob + 42125, jm__vblob + 42198, jm__vblob + 42269, 70, 72, 70, 72, 0},
+    {jm__vblob + 42342, jm__vblob + 42362, jm__vblob + 42384, jm__vblob + 42404, 19, 21, 19, 21, 0},
+    {jm__vblob + 42426, jm__vblob + 42447, jm__vblob + 42470, jm__vblob + 42491, 20, 22, 20, 22, 0},
+    {jm__vblob + 42514, jm__vblob + 42543, jm__vblob + 42574, jm__vblob + 42603, 28, 30, 28, 30, 0},
+    {jm__vblob + 42634, jm__vblob + 42696, jm__vblob + 42760, jm__vblob + 42824, 61, 63, 63, 63, 1},
+    {jm__vblob + 42888, jm__vblob + 42926, jm__vblob + 42966, jm__vblob + 43004, 37, 39, 37, 39, 0},
+    {jm__vblob + 43044, jm__vblob + 43068, jm__vblob + 43094, jm__vblob + 43118, 23, 25, 23, 25, 0},
+    {jm__vblob + 43144, jm__vblob + 43169, jm__vblob + 43196, jm__vblob + 43221, 24, 26, 24, 26, 0},
+    {jm__vblob + 43248, jm__vblob + 43266, jm__vblob + 43286, jm__vblob + 43304, 17, 19, 17, 19, 0},
+    {jm__vblob + 43324, jm__vblob + 43345, jm__vblob + 43368, jm__vblob + 43389, 20, 22, 20, 22, 0},
+    {jm__vblob + 43412, jm__vblob + 43430, jm__vblob + 43450, jm__vblob + 43468, 17, 19, 17, 19, 0},
+    {jm__vblob + 43488, jm__vblob + 43507, jm__vblob + 43528, jm__vblob + 43547, 18, 20, 18, 20, 0},
+    {jm__vblob + 43568, jm__vblob + 43582, jm__vblob + 43598, jm__vblob + 43612, 13, 15, 13, 15, 0},
+    {jm__vblob + 43628, jm__vblob + 43651, jm__vblob + 43676, jm__vblob + 43699, 22, 24, 22, 24, 0},
+    {jm__vblob + 43724, jm__vblob + 43751, jm__vblob + 43780, jm__vblob + 43807, 26, 28, 26, 28, 0},
+    {jm__vblob + 43836, jm__vblob + 43849, jm__vblob + 43864, jm__vblob + 43877, 12, 14, 12, 14, 0},
+    {jm__vblob + 43892, jm__vblob + 43905, jm__vblob + 43920, jm__vblob + 43933, 12, 14, 12, 14, 0},
+    {jm__vblob + 43948, jm__vblob + 43962, jm__vblob + 43978, jm__vblob + 43992, 13, 15, 13, 15, 0},
+    {jm__vblob + 44008, jm__vblob + 44034, jm__vblob + 44062, jm__vblob + 44088, 25, 27, 25, 27, 0},
+    {jm__vblob + 44116, jm__vblob + 44134, jm__vblob + 44154, jm__vblob + 44172, 17, 19, 17, 19, 0},
+    {jm__vblob + 44192, jm__vblob + 44219, jm__vblob + 44248, jm__vblob + 44275, 26, 28, 26, 28, 0},
+    {jm__vblob + 44304, jm__vblob + 44325, jm__vblob + 44348, jm__vblob + 44369, 20, 22, 20, 22, 0},
+    {jm__vblob + 44392, jm__vblob + 44413, jm__vblob + 44436, jm__vblob + 44457, 20, 22, 20, 22, 0},
+    {jm__vblob + 44480, jm__vblob + 44494, jm__vblob + 44510, jm__vblob + 44524, 13, 15, 13, 15, 0},
+    {jm__vblob + 44540, jm__vblob + 44560, jm__vblob + 44582, jm__vblob + 44602, 19, 21, 19, 21, 0},
+    {jm__vblob + 44624, jm__vblob + 44646, jm__vblob + 44670, jm__vblob + 44692, 21, 23, 21, 23, 0},
+    {jm__vblob + 44716, jm__vblob + 44743, jm__vblob + 44772, jm__vblob + 44799, 26, 28, 26, 28, 0},
+    {jm__vblob + 44828, jm__vblob + 44853, jm__vblob + 44880, jm__vblob + 44905, 24, 26, 24, 26, 0},
+    {jm__vblob + 44932, jm__vblob + 44968, jm__vblob + 45006, jm__vblob + 45042, 35, 37, 35, 37, 0},
+    {jm__vblob + 45080, jm__vblob + 45123, jm__vblob + 45168, jm__vblob + 45213, 42, 44, 44, 44, 1},
+    {jm__vblob + 45258, jm__vblob + 45281, jm__vblob + 45306, jm__vblob + 45329, 22, 24, 22, 24, 0},
+    {jm__vblob + 45354, jm__vblob + 45374, jm__vblob + 45396, jm__vblob + 45416, 19, 21, 19, 21, 0},
+    {jm__vblob + 45438, jm__vblob + 45459, jm__vblob + 45482, jm__vblob + 45503, 20, 22, 20, 22, 0},
+    {jm__vblob + 45526, jm__vblob + 45542, jm__vblob + 45560, jm__vblob + 45576, 15, 17, 15, 17, 0},
+    {jm__vblob + 45594, jm__vblob + 45631, jm__vblob + 45670, jm__vblob + 45707, 36, 38, 36, 38, 0},
+    {jm__vblob + 45746, jm__vblob + 45771, jm__vblob + 45798, jm__vblob + 45823, 24, 26, 24, 26, 0},
+    {jm__vblob + 45850, jm__vblob + 45873, jm__vblob + 45898, jm__vblob + 45921, 22, 24, 22, 24, 0},
+    {jm__vblob + 45946, jm__vblob + 45974, jm__vblob + 46004, jm__vblob + 46032, 27, 29, 27, 29, 0},
+    {jm__vblob + 46062, jm__vblob + 46102, jm__vblob + 46144, jm__vblob + 46186, 39, 41, 41, 41, 1},
+    {jm__vblob + 46228, jm__vblob + 46264, jm__vblob + 46302, jm__vblob + 46338, 35, 37, 35, 37, 0},
+    {jm__vblob + 46376, jm__vblob + 46392, jm__vblob + 46410, jm__vblob + 46426, 15, 17, 15, 17, 0},
+    {jm__vblob + 46444, jm__vblob + 46470, jm__vblob + 46498, jm__vblob + 46524, 25, 27, 25, 27, 0},
+    {jm__vblob + 46552, jm__vblob + 46563, jm__vblob + 46576, jm__vblob + 46587, 10, 12, 10, 12, 0},
+    {jm__vblob + 46600, jm__vblob + 46633, jm__vblob + 46668, jm__vblob + 46703, 32, 34, 34, 34, 1},
+    {jm__vblob + 46738, jm__vblob + 46773, jm__vblob + 46810, jm__vblob + 46845, 34, 36, 34, 36, 0},
+    {jm__vblob + 46882, jm__vblob + 46917, jm__vblob + 46954, jm__vblob + 46989, 34, 36, 34, 36, 0},
+    {jm__vblob + 47026, jm__vblob + 47042, jm__vblob + 47060, jm__vblob + 47076, 15, 17, 15, 17, 0},
+    {jm__vblob + 47094, jm__vblob + 47133, jm__vblob + 47174, jm__vblob + 47213, 38, 40, 38, 40, 0},
+    {jm__vblob + 47254, jm__vblob + 47282, jm__vblob + 47312, jm__vblob + 47340, 27, 29, 27, 29, 0},
+    {jm__vblob + 47370, jm__vblob + 47413, jm__vblob + 47458, jm__vblob + 47503, 42, 44, 44, 44, 1},
+    {jm__vblob + 47548, jm__vblob + 47594, jm__vblob + 47642, jm__vblob + 47690, 45, 47, 47, 47, 1},
+    {jm__vblob + 47738, jm__vblob + 47760, jm__vblob + 47784, jm__vblob + 47808, 21, 23, 23, 23, 1},
+    {jm__vblob + 47832, jm__vblob + 47849, jm__vblob + 47868, jm__vblob + 47885, 16, 18, 16, 18, 0},
+    {jm__vblob + 47904, jm__vblob + 47922, jm__vblob + 47942, jm__vblob + 47960, 17, 19, 17, 19, 0},
+    {jm__vblob + 47980, jm__vblob + 48007, jm__vblob + 48036, jm__vblob + 48063, 26, 28, 26, 28, 0},
+    {jm__vblob + 48092, jm__vblob + 48115, jm__vblob + 48140, jm__vblob + 48163, 22, 24, 22, 24, 0},
+    {jm__vblob + 48188, jm__vblob + 48217, jm__vblob + 48248, jm__vblob + 48277, 28, 30, 28, 30, 0},
+    {jm__vblob + 48308, jm__vblob + 48331, jm__vblob + 48356, jm__vblob + 48379, 22, 24, 22, 24, 0},
+    {jm__vblob + 48404, jm__vblob + 48427, jm__vblob + 48452, jm__vblob + 48475, 22, 24, 22, 24, 0},
+    {jm__vblob + 48500, jm__vblob + 48510, jm__vblob + 48522, jm__vblob + 48532, 9, 11, 9, 11, 0},
+    {jm__vblob + 48544, jm__vblob + 48567, jm__vblob + 48592, jm__vblob + 48615, 22, 24, 22, 24, 0},
+    {jm__vblob + 48640, jm__vblob + 48665, jm__vblob + 48692, jm__vblob + 48717, 24, 26, 24, 26, 0},
+    {jm__vblob + 48744, jm__vblob + 48773, jm__vblob + 48804, jm__vblob + 48833, 28, 30, 28, 30, 0},
+    {jm__vblob + 48864, jm__vblob + 48885, jm__vblob + 48908, jm__vblob + 48929, 20, 22, 20, 22, 0},
+    {jm__vblob + 48952, jm__vblob + 48976, jm__vblob + 49002, jm__vblob + 49026, 23, 25, 23, 25, 0},
+    {jm__vblob + 49052, jm__vblob + 49084, jm__vblob + 49118, jm__vblob + 49150, 31, 33, 31, 33, 0},
+    {jm__vblob + 49184, jm__vblob + 49206, jm__vblob + 49230, jm__vblob + 49252, 21, 23, 21, 23, 0},
+    {jm__vblob + 49276, jm__vblob + 49304, jm__vblob + 49334, jm__vblob + 49362, 27, 29, 27, 29, 0},
+    {jm__vblob + 49392, jm__vblob + 49435, jm__vblob + 49480, jm__vblob + 49525, 42, 44, 44, 44, 1},
+    {jm__vblob + 49570, jm__vblob + 49586, jm__vblob + 49604, jm__vblob + 49620, 15, 17, 15, 17, 0},
+    {jm__vblob + 49638, jm__vblob + 49675, jm__vblob + 49714, jm__vblob + 49753, 36, 38, 38, 38, 1},
+    {jm__vblob + 49792, jm__vblob + 49803, jm__vblob + 49816, jm__vblob + 49827, 10, 12, 10, 12, 0},
+    {jm__vblob + 49840, jm__vblob + 49861, jm__vblob + 49884, jm__vblob + 49905, 20, 22, 20, 22, 0},
+    {jm__vblob + 49928, jm__vblob + 49948, jm__vblob + 49970, jm__vblob + 49990, 19, 21, 19, 21, 0},
+    {jm__vblob + 50012, jm__vblob + 50051, jm__vblob + 50092, jm__vblob + 50133, 38, 40, 40, 40, 1},
+    {jm__vblob + 50174, jm__vblob + 50212, jm__vblob + 50252, jm__vblob + 50290, 37, 39, 37, 39, 0},
+    {jm__vblob + 50330, jm__vblob + 50377, jm__vblob + 50426, jm__vblob + 50473, 46, 48, 46, 48, 0},
+    {jm__vblob + 50522, jm__vblob + 50557, jm__vblob + 50594, jm__vblob + 50629, 34, 36, 34, 36, 0},
+    {jm__vblob + 50666, jm__vblob + 50696, jm__vblob + 50728, jm__vblob + 50758, 29, 31, 29, 31, 0},
+    {jm__vblob + 50790, jm__vblob + 50822, jm__vblob + 50856, jm__vblob + 50888, 31, 33, 31, 33, 0},
+    {jm__vblob + 50922, jm__vblob + 50950, jm__vblob + 50980, jm__vblob + 51008, 27, 29, 27, 29, 0},
+    {jm__vblob + 51038, jm__vblob + 51074, jm__vblob + 51112, jm__vblob + 51148, 35, 37, 35, 37, 0},
+    {jm__vblob + 51186, jm__vblob + 51208, jm__vblob + 51232, jm__vblob + 51254, 21, 23, 21, 23, 0},
+    {jm__vblob + 51278, jm__vblob + 51300, jm__vblob + 51324, jm__vblob + 51346, 21, 23, 21, 23, 0},
+    {jm__vblob + 51370, jm__vblob + 51421, jm__vblob + 51474, jm__vblob + 51525, 50, 52, 50, 52, 0},
+    {jm__vblob + 51578, jm__vblob + 51622, jm__vblob + 51668, jm__vblob + 51712, 43, 45, 43, 45, 0},
+    {jm__vblob + 51758, jm__vblob + 51784, jm__vblob + 51812, jm__vblob + 51838, 25, 27, 25, 27, 0},
+    {jm__vblob + 51866, jm__vblob + 51894, jm__vblob + 51924, jm__vblob + 51952, 27, 29, 27, 29, 0},
+    {jm__vblob + 51982, jm__vblob + 52009, jm__vblob + 52038, jm__vblob + 52065, 26, 28, 26, 28, 0},
+    {jm__vblob + 52094, jm__vblob + 52122, jm__vblob + 52152, jm__vblob + 52180, 27, 29, 27, 29, 0},
+    {jm__vblob + 52210, jm__vblob + 52241, jm__vblob + 52274, jm__vblob + 52305, 30, 32, 30, 32, 0},
+    {jm__vblob + 52338, jm__vblob + 52380, jm__vblob + 52424, jm__vblob + 52466, 41, 43, 41, 43, 0},
+    {jm__vblob + 52510, jm__vblob + 52560, jm__vblob + 52612, jm__vblob + 52662, 49, 51, 49, 51, 0},
+    {jm__vblob + 52714, jm__vblob + 52747, jm__vblob + 52782, jm__vblob + 52815, 32, 34, 32, 34, 0},
+    {jm__vblob + 52850, jm__vblob + 52883, jm__vblob + 52918, jm__vblob + 52951, 32, 34, 32, 34, 0},
+    {jm__vblob + 52986, jm__vblob + 53014, jm__vblob + 53044, jm__vblob + 53072, 27, 29, 27, 29, 0},
+    {jm__vblob + 53102, jm__vblob + 53128, jm__vblob + 53156, jm__vblob + 53182, 25, 27, 25, 27, 0},
+    {jm__vblob + 53210, jm__vblob + 53248, jm__vblob + 53288, jm__vblob + 53326, 37, 39, 37, 39, 0},
+    {jm__vblob + 53366, jm__vblob + 53398, jm__vblob + 53432, jm__vblob + 53464, 31, 33, 31, 33, 0},
+    {jm__vblob + 53498, jm__vblob + 53531, jm__vblob + 53566, jm__vblob + 53599, 32, 34, 32, 34, 0},
+    {jm__vblob + 53634, jm__vblob + 53657, jm__vblob + 53682, jm__vblob + 53705, 22, 24, 22, 24, 0},
+    {jm__vblob + 53730, jm__vblob + 53746, jm__vblob + 53764, jm__vblob + 53780, 15, 17, 15, 17, 0},
+    {jm__vblob + 53798, jm__vblob + 53830, jm__vblob + 53864, jm__vblob + 53896, 31, 33, 31, 33, 0},
+    {jm__vblob + 53930, jm__vblob + 53945, jm__vblob + 53962, jm__vblob + 53977, 14, 16, 14, 16, 0},
+    {jm__vblob + 53994, jm__vblob + 54010, jm__vblob + 54028, jm__vblob + 54044, 15, 17, 15, 17, 0},
+    {jm__vblob + 54062, jm__vblob + 54086, jm__vblob + 54112, jm__vblob + 54136, 23, 25, 23, 25, 0},
+    {jm__vblob + 54162, jm__vblob + 54179, jm__vblob + 54198, jm__vblob + 54215, 16, 18, 16, 18, 0},
+    {jm__vblob + 54234, jm__vblob + 54251, jm__vblob + 54270, jm__vblob + 54287, 16, 18, 16, 18, 0},
+    {jm__vblob + 54306, jm__vblob + 54324, jm__vblob + 54344, jm__vblob + 54362, 17, 19, 17, 19, 0},
+    {jm__vblob + 54382, jm__vblob + 54404, jm__vblob + 54428, jm__vblob + 54450, 21, 23, 21, 23, 0},
+    {jm__vblob + 54474, jm__vblob + 54493, jm__vblob + 54514, jm__vblob + 54533, 18, 20, 18, 20, 0},
+    {jm__vblob + 54554, jm__vblob + 54567, jm__vblob + 54582, jm__vblob + 54595, 12, 14, 12, 14, 0},
+    {jm__vblob + 54610, jm__vblob + 54625, jm__vblob + 54642, jm__vblob + 54657, 14, 16, 14, 16, 0},
+    {jm__vblob + 54674, jm__vblob + 54696, jm__vblob + 54720, jm__vblob + 54742, 21, 23, 21, 23, 0},
+    {jm__vblob + 54766, jm__vblob + 54783, jm__vblob + 54802, jm__vblob + 54819, 16, 18, 16, 18, 0},
+    {jm__vblob + 54838, jm__vblob + 54858, jm__vblob + 54880, jm__vblob + 54900, 19, 21, 19, 21, 0},
+    {jm__vblob + 54922, jm__vblob + 54941, jm__vblob + 54962, jm__vblob + 54981, 18, 20, 18, 20, 0},
+    {jm__vblob + 55002, jm__vblob + 55029, jm__vblob + 55058, jm__vblob + 55085, 26, 28, 26, 28, 0},
+    {jm__vblob + 55114, jm__vblob + 55131, jm__vblob + 55150, jm__vblob + 55167, 16, 18, 16, 18, 0},
+    {jm__vblob + 55186, jm__vblob + 55210, jm__vblob + 55236, jm__vblob + 55260, 23, 25, 23, 25, 0},
+    {jm__vblob + 55286, jm__vblob + 55314, jm__vblob + 55344, jm__vblob + 55372, 27, 29, 27, 29, 0},
+    {jm__vblob + 55402, jm__vblob + 55428, jm__vblob + 55456, jm__vblob + 55482, 25, 27, 25, 27, 0},
+    {jm__vblob + 55510, jm__vblob + 55536, jm__vblob + 55564, jm__vblob + 55590, 25, 27, 25, 27, 0},
+    {jm__vblob + 55618, jm__vblob + 55650, jm__vblob + 55684, jm__vblob + 55716, 31, 33, 31, 33, 0},
+    {jm__vblob + 55750, jm__vblob + 55784, jm__vblob + 55820, jm__vblob + 55856, 33, 35, 35, 35, 1},
+    {jm__vblob + 55892, jm__vblob + 55943, jm__vblob + 55996, jm__vblob + 56049, 50, 52, 52, 52, 1},
+    {jm__vblob + 56102, jm__vblob + 56128, jm__vblob + 56156, jm__vblob + 56182, 25, 27, 25, 27, 0},
+    {jm__vblob + 56210, jm__vblob + 56248, jm__vblob + 56288, jm__vblob + 56328, 37, 39, 39, 39, 1},
+    {jm__vblob + 56368, jm__vblob + 56394, jm__vblob + 56422, jm__vblob + 56448, 25, 27, 25, 27, 0},
+    {jm__vblob + 56476, jm__vblob + 56500, jm__vblob + 56526, jm__vblob + 56550, 23, 25, 23, 25, 0},
+    {jm__vblob + 56576, jm__vblob + 56599, jm__vblob + 56624, jm__vblob + 56647, 22, 24, 22, 24, 0},
+    {jm__vblob + 56672, jm__vblob + 56716, jm__vblob + 56762, jm__vblob + 56808, 43, 45, 45, 45, 1},
+    {jm__vblob + 56854, jm__vblob + 56900, jm__vblob + 56948, jm__vblob + 56994, 45, 47, 45, 47, 0},
+    {jm__vblob + 57042, jm__vblob + 57092, jm__vblob + 57144, jm__vblob + 57196, 49, 51, 51, 51, 1},
+    {jm__vblob + 57248, jm__vblob + 57278, jm__vblob + 57310, jm__vblob + 57340, 29, 31, 29, 31, 0},
+    {jm__vblob + 57372, jm__vblob + 57421, jm__vblob + 57472, jm__vblob + 57523, 48, 50, 50, 50, 1},
+    {jm__vblob + 57574, jm__vblob + 57609, jm__vblob + 57646, jm__vblob + 57681, 34, 36, 34, 36, 0},
+    {jm__vblob + 57718, jm__vblob + 57745, jm__vblob + 57774, jm__vblob + 57801, 26, 28, 26, 28, 0},
+    {jm__vblob + 57830, jm__vblob + 57857, jm__vblob + 57886, jm__vblob + 57913, 26, 28, 26, 28, 0},
+    {jm__vblob + 57942, jm__vblob + 57966, jm__vblob + 57992, jm__vblob + 58016, 23, 25, 23, 25, 0},
+    {jm__vblob + 58042, jm__vblob + 58060, jm__vblob + 58080, jm__vblob + 58098, 17, 19, 17, 19, 0},
+    {jm__vblob + 58118, jm__vblob + 58151, jm__vblob + 58186, jm__vblob + 58221, 32, 34, 34, 34, 1},
+    {jm__vblob + 58256, jm__vblob + 58280, jm__vblob + 58306, jm__vblob + 58330, 23, 25, 23, 25, 0},
+    {jm__vblob + 58356, jm__vblob + 58378, jm__vblob + 58402, jm__vblob + 58424, 21, 23, 21, 23, 0},
+    {jm__vblob + 58448, jm__vblob + 58469, jm__vblob + 58492, jm__vblob + 58513, 20, 22, 20, 22, 0},
+    {jm__vblob + 58536, jm__vblob + 58558, jm__vblob + 58582, jm__vblob + 58604, 21, 23, 21, 23, 0},
+    {jm__vblob + 58628, jm__vblob + 58647, jm__vblob + 58668, jm__vblob + 58687, 18, 20, 18, 20, 0},
+    {jm__vblob + 58708, jm__vblob + 58729, jm__vblob + 58752, jm__vblob + 58773, 20, 22, 20, 22, 0},
+    {jm__vblob + 58796, jm__vblob + 58820, jm__vblob + 58846, jm__vblob + 58870, 23, 25, 23, 25, 0},
+    {jm__vblob + 58896, jm__vblob + 58927, jm__vblob + 58960, jm__vblob + 58991, 30, 32, 30, 32, 0},
+    {jm__vblob + 59024, jm__vblob + 59056, jm__vblob + 59090, jm__vblob + 59122, 31, 33, 31, 33, 0},
+    {jm__vblob + 59156, jm__vblob + 59174, jm__vblob + 59194, jm__vblob + 59212, 17, 19, 17, 19, 0},
+    {jm__vblob + 59232, jm__vblob + 59277, jm__vblob + 59324, jm__vblob + 59371, 44, 46, 46, 46, 1},
+    {jm__vblob + 59418, jm__vblob + 59441, jm__vblob + 59466, jm__vblob + 59489, 22, 24, 22, 24, 0},
+    {jm__vblob + 59514, jm__vblob + 59534, jm__vblob + 59556, jm__vblob + 59576, 19, 21, 19, 21, 0},
+    {jm__vblob + 59598, jm__vblob + 59622, jm__vblob + 59648, jm__vblob + 59672, 23, 25, 23, 25, 0},
+    {jm__vblob + 59698, jm__vblob + 59717, jm__vblob + 59738, jm__vblob + 59757, 18, 20, 18, 20, 0},
+    {jm__vblob + 59778, jm__vblob + 59801, jm__vblob + 59826, jm__vblob + 59849, 22, 24, 22, 24, 0},
+    {jm__vblob + 59874, jm__vblob + 59903, jm__vblob + 59934, jm__vblob + 59963, 28, 30, 28, 30, 0},
+    {jm__vblob + 59994, jm__vblob + 60007, jm__vblob + 60022, jm__vblob + 60035, 12, 14, 12, 14, 0},
+    {jm__vblob + 60050, jm__vblob + 60070, jm__vblob + 60092, jm__vblob + 60112, 19, 21, 19, 21, 0},
+    {jm__vblob + 60134, jm__vblob + 60152, jm__vblob + 60172, jm__vblob + 60190, 17, 19, 17, 19, 0},
+    {jm__vblob + 60210, jm__vblob + 60227, jm__vblob + 60246, jm__vblob + 60263, 16, 18, 16, 18, 0},
+    {jm__vblob + 60282, jm__vblob + 60301, jm__vblob + 60322, jm__vblob + 60341, 18, 20, 18, 20, 0},
+    {jm__vblob + 60362, jm__vblob + 60379, jm__vblob + 60398, jm__vblob + 60415, 16, 18, 16, 18, 0},
+    {jm__vblob + 60434, jm__vblob + 60454, jm__vblob + 60476, jm__vblob + 60496, 19, 21, 19, 21, 0},
+    {jm__vblob + 60518, jm__vblob + 60542, jm__vblob + 60568, jm__vblob + 60592, 23, 25, 23, 25, 0},
+    {jm__vblob + 60618, jm__vblob + 60646, jm__vblob + 60676, jm__vblob + 60704, 27, 29, 27, 29, 0},
+    {jm__vblob + 60734, jm__vblob + 60784, jm__vblob + 60836, jm__vblob + 60886, 49, 51, 49, 51, 0},
+    {jm__vblob + 60938, jm__vblob + 60980, jm__vblob + 61024, jm__vblob + 61066, 41, 43, 41, 43, 0},
+    {jm__vblob + 61110, jm__vblob + 61144, jm__vblob + 61180, jm__vblob + 61214, 33, 35, 33, 35, 0},
+    {jm__vblob + 61250, jm__vblob + 61284, jm__vblob + 61320, jm__vblob + 61354, 33, 35, 33, 35, 0},
+    {jm__vblob + 61390, jm__vblob + 61438, jm__vblob + 61488, jm__vblob + 61536, 47, 49, 47, 49, 0},
+    {jm__vblob + 61586, jm__vblob + 61640, jm__vblob + 61696, jm__vblob + 61750, 53, 55, 53, 55, 0},
+    {jm__vblob + 61806, jm__vblob + 61824, jm__vblob + 61844, jm__vblob + 61862, 17, 19, 17, 19, 0},
+    {jm__vblob + 61882, jm__vblob + 61913, jm__vblob + 61946, jm__vblob + 61977, 30, 32, 30, 32, 0},
+    {jm__vblob + 62010, jm__vblob + 62025, jm__vblob + 62042, jm__vblob + 62057, 14, 16, 14, 16, 0},
+    {jm__vblob + 62074, jm__vblob + 62091, jm__vblob + 62110, jm__vblob + 62127, 16, 18, 16, 18, 0},
+    {jm__vblob + 62146, jm__vblob + 62197, jm__vblob + 62250, jm__vblob + 62301, 50, 52, 50, 52, 0},
+    {jm__vblob + 62354, jm__vblob + 62404, jm__vblob + 62456, jm__vblob + 62506, 49, 51, 49, 51, 0},
+    {jm__vblob + 62558, jm__vblob + 62595, jm__vblob + 62634, jm__vblob + 62671, 36, 38, 36, 38, 0},
+    {jm__vblob + 62710, jm__vblob + 62754, jm__vblob + 62800, jm__vblob + 62844, 43, 45, 43, 45, 0},
+    {jm__vblob + 62890, jm__vblob + 62902, jm__vblob + 62916, jm__vblob + 62928, 11, 13, 11, 13, 0},
+    {jm__vblob + 62942, jm__vblob + 62952, jm__vblob + 62964, jm__vblob + 62974, 9, 11, 9, 11, 0},
+    {jm__vblob + 62986, jm__vblob + 63011, jm__vblob + 63038, jm__vblob + 63063, 24, 26, 24, 26, 0},
+    {jm__vblob + 63090, jm__vblob + 63116, jm__vblob + 63144, jm__vblob + 63170, 25, 27, 25, 27, 0},
+    {jm__vblob + 63198, jm__vblob + 63212, jm__vblob + 63228, jm__vblob + 63242, 13, 15, 13, 15, 0},
+    {jm__vblob + 63258, jm__vblob + 63279, jm__vblob + 63302, jm__vblob + 63323, 20, 22, 20, 22, 0},
+    {jm__vblob + 63346, jm__vblob + 63363, jm__vblob + 63382, jm__vblob + 63399, 16, 18, 16, 18, 0},
+    {jm__vblob + 63418, jm__vblob + 63441, jm__vblob + 63466, jm__vblob + 63489, 22, 24, 22, 24, 0},
+    {jm__vblob + 63514, jm__vblob + 63525, jm__vblob + 63538, jm__vblob + 63549, 10, 12, 10, 12, 0},
+    {jm__vblob + 63562, jm__vblob + 63578, jm__vblob + 63596, jm__vblob + 63612, 15, 17, 15, 17, 0},
+    {jm__vblob + 63630, jm__vblob + 63657, jm__vblob + 63686, jm__vblob + 63713, 26, 28, 26, 28, 0},
+    {jm__vblob + 63742, jm__vblob + 63761, jm__vblob + 63782, jm__vblob + 63801, 18, 20, 18, 20, 0},
+    {jm__vblob + 63822, jm__vblob + 63839, jm__vblob + 63858, jm__vblob + 63875, 16, 18, 16, 18, 0},
+    {jm__vblob + 63894, jm__vblob + 63910, jm__vblob + 63928, jm__vblob + 63944, 15, 17, 15, 17, 0},
+    {jm__vblob + 63962, jm__vblob + 63975, jm__vblob + 63990, jm__vblob + 64003, 12, 14, 12, 14, 0},
+    {jm__vblob + 64018, jm__vblob + 64033, jm__vblob + 64050, jm__vblob + 64065, 14, 16, 14, 16, 0},
+    {jm__vblob + 64082, jm__vblob + 64102, jm__vblob + 64124, jm__vblob + 64144, 19, 21, 19, 21, 0},
+    {jm__vblob + 64166, jm__vblob + 64188, jm__vblob + 64212, jm__vblob + 64234, 21, 23, 21, 23, 0},
+    {jm__vblob + 64258, jm__vblob + 64275, jm__vblob + 64294, jm__vblob + 64311, 16, 18, 16, 18, 0},
+    {jm__vblob + 64330, jm__vblob + 64345, jm__vblob + 64362, jm__vblob + 64377, 14, 16, 14, 16, 0},
+    {jm__vblob + 64394, jm__vblob + 64408, jm__vblob + 64424, jm__vblob + 64438, 13, 15, 13, 15, 0},
+    {jm__vblob + 64454, jm__vblob + 64480, jm__vblob + 64508, jm__vblob + 64534, 25, 27, 25, 27, 0},
+    {jm__vblob + 64562, jm__vblob + 64590, jm__vblob + 64620, jm__vblob + 64648, 27, 29, 27, 29, 0},
+    {jm__vblob + 64678, jm__vblob + 64703, jm__vblob + 64730, jm__vblob + 64755, 24, 26, 24, 26, 0},
+    {jm__vblob + 64782, jm__vblob + 64797, jm__vblob + 64814, jm__vblob + 64829, 14, 16, 14, 16, 0},
+    {jm__vblob + 64846, jm__vblob + 64865, jm__vblob + 64886, jm__vblob + 64905, 18, 20, 18, 20, 0},
+    {jm__vblob + 64926, jm__vblob + 64975, jm__vblob + 65026, jm__vblob + 65077, 48, 50, 50, 50, 1},
+    {jm__vblob + 65128, jm__vblob + 65169, jm__vblob + 65212, jm__vblob + 65255, 40, 42, 42, 42, 1},
+    {jm__vblob + 65298, jm__vblob + 65322, jm__vblob + 65348, jm__vblob + 65372, 23, 25, 23, 25, 0},
+    {jm__vblob + 65398, jm__vblob + 65434, jm__vblob + 65472, jm__vblob + 65510, 35, 37, 37, 37, 1},
+    {jm__vblob + 65548, jm__vblob + 65567, jm__vblob + 65588, jm__vblob + 65607, 18, 20, 18, 20, 0},
+    {jm__vblob + 65628, jm__vblob + 65647, jm__vblob + 65668, jm__vblob + 65687, 18, 20, 18, 20, 0},
+    {jm__vblob + 65708, jm__vblob + 65728, jm__vblob + 65750, jm__vblob + 65770, 19, 21, 19, 21, 0},
+    {jm__vblob + 65792, jm__vblob + 65805, jm__vblob + 65820, jm__vblob + 65833, 12, 14, 12, 14, 0},
+    {jm__vblob + 65848, jm__vblob + 65863, jm__vblob + 65880, jm__vblob + 65895, 14, 16, 14, 16, 0},
+    {jm__vblob + 65912, jm__vblob + 65931, jm__vblob + 65952, jm__vblob + 65971, 18, 20, 18, 20, 0},
+    {jm__vblob + 65992, jm__vblob + 66009, jm__vblob + 66028, jm__vblob + 66045, 16, 18, 16, 18, 0},
+    {jm__vblob + 66064, jm__vblob + 66106, jm__vblob + 66150, jm__vblob + 66194, 41, 43, 43, 43, 1},
+    {jm__vblob + 66238, jm__vblob + 66252, jm__vblob + 66268, jm__vblob + 66282, 13, 15, 13, 15, 0},
+    {jm__vblob + 66298, jm__vblob + 66329, jm__vblob + 66362, jm__vblob + 66393, 30, 32, 30, 32, 0},
+    {jm__vblob + 66426, jm__vblob + 66448, jm__vblob + 66472, jm__vblob + 66494, 21, 23, 21, 23, 0},
+    {jm__vblob + 66518, jm__vblob + 66541, jm__vblob + 66566, jm__vblob + 66589, 22, 24, 22, 24, 0},
+    {jm__vblob + 66614, jm__vblob + 66649, jm__vblob + 66686, jm__vblob + 66721, 34, 36, 34, 36, 0},
+    {jm__vblob + 66758, jm__vblob + 66781, jm__vblob + 66806, jm__vblob + 66829, 22, 24, 22, 24, 0},
+    {jm__vblob + 66854, jm__vblob + 66872, jm__vblob + 66892, jm__vblob + 66910, 17, 19, 17, 19, 0},
+    {jm__vblob + 66930, jm__vblob + 66947, jm__vblob + 66966, jm__vblob + 66983, 16, 18, 16, 18, 0},
+    {jm__vblob + 67002, jm__vblob + 67025, jm__vblob + 67050, jm__vblob + 67073, 22, 24, 22, 24, 0},
+    {jm__vblob + 67098, jm__vblob + 67126, jm__vblob + 67156, jm__vblob + 67184, 27, 29, 27, 29, 0},
+    {jm__vblob + 67214, jm__vblob + 67258, jm__vblob + 67304, jm__vblob + 67350, 43, 45, 45, 45, 1},
+    {jm__vblob + 67396, jm__vblob + 67417, jm__vblob + 67440, jm__vblob + 67461, 20, 22, 20, 22, 0},
+    {jm__vblob + 67484, jm__vblob + 67524, jm__vblob + 67566, jm__vblob + 67608, 39, 41, 41, 41, 1},
+    {jm__vblob + 67650, jm__vblob + 67674, jm__vblob + 67700, jm__vblob + 67724, 23, 25, 23, 25, 0},
+    {jm__vblob + 67750, jm__vblob + 67769, jm__vblob + 67790, jm__vblob + 67809, 18, 20, 18, 20, 0},
+    {jm__vblob + 67830, jm__vblob + 67855, jm__vblob + 67882, jm__vblob + 67907, 24, 26, 24, 26, 0},
+    {jm__vblob + 67934, jm__vblob + 67951, jm__vblob + 67970, jm__vblob + 67987, 16, 18, 16, 18, 0},
+    {jm__vblob + 68006, jm__vblob + 68026, jm__vblob + 68048, jm__vblob + 68068, 19, 21, 19, 21, 0},
+    {jm__vblob + 68090, jm__vblob + 68112, jm__vblob + 68136, jm__vblob + 68158, 21, 23, 21, 23, 0},
+    {jm__vblob + 68182, jm__vblob + 68212, jm__vblob + 68244, jm__vblob + 68274, 29, 31, 29, 31, 0},
+    {jm__vblob + 68306, jm__vblob + 68325, jm__vblob + 68346, jm__vblob + 68365, 18, 20, 18, 20, 0},
+    {jm__vblob + 68386, jm__vblob + 68414, jm__vblob + 68444, jm__vblob + 68472, 27, 29, 27, 29, 0},
+    {jm__vblob + 68502, jm__vblob + 68524, jm__vblob + 68548, jm__vblob + 68570, 21, 23, 21, 23, 0},
+    {jm__vblob + 68594, jm__vblob + 68618, jm__vblob + 68644, jm__vblob + 68668, 23, 25, 23, 25, 0},
+    {jm__vblob + 68694, jm__vblob + 68711, jm__vblob + 68730, jm__vblob + 68747, 16, 18, 16, 18, 0},
+    {jm__vblob + 68766, jm__vblob + 68792, jm__vblob + 68820, jm__vblob + 68846, 25, 27, 25, 27, 0},
+    {jm__vblob + 68874, jm__vblob + 68893, jm__vblob + 68914, jm__vblob + 68933, 18, 20, 18, 20, 0},
+    {jm__vblob + 68954, jm__vblob + 68976, jm__vblob + 69000, jm__vblob + 69022, 21, 23, 21, 23, 0},
+    {jm__vblob + 69046, jm__vblob + 69063, jm__vblob + 69082, jm__vblob + 69099, 16, 18, 16, 18, 0},
+    {jm__vblob + 69118, jm__vblob + 69140, jm__vblob + 69164, jm__vblob + 69186, 21, 23, 21, 23, 0},
+    {jm__vblob + 69210, jm__vblob + 69240, jm__vblob + 69272, jm__vblob + 69302, 29, 31, 29, 31, 0},
+    {jm__vblob + 69334, jm__vblob + 69358, jm__vblob + 69384, jm__vblob + 69408, 23, 25, 23, 25, 0},
+    {jm__vblob + 69434, jm__vblob + 69461, jm__vblob + 69490, jm__vblob + 69517, 26, 28, 26, 28, 0},
+    {jm__vblob + 69546, jm__vblob + 69569, jm__vblob + 69594, jm__vblob + 69617, 22, 24, 22, 24, 0},
+    {jm__vblob + 69642, jm__vblob + 69676, jm__vblob + 69712, jm__vblob + 69746, 33, 35, 33, 35, 0},
+    {jm__vblob + 69782, jm__vblob + 69826, jm__vblob + 69872, jm__vblob + 69916, 43, 45, 43, 45, 0},
+    {jm__vblob + 69962, jm__vblob + 69981, jm__vblob + 70002, jm__vblob + 70021, 18, 20, 18, 20, 0},
+    {jm__vblob + 70042, jm__vblob + 70075, jm__vblob + 70110, jm__vblob + 70143, 32, 34, 32, 34, 0},
+    {jm__vblob + 70178, jm__vblob + 70207, jm__vblob + 70238, jm__vblob + 70267, 28, 30, 28, 30, 0},
+    {jm__vblob + 70298, jm__vblob + 70327, jm__vblob + 70358, jm__vblob + 70387, 28, 30, 28, 30, 0},
+    {jm__vblob + 70418, jm__vblob + 70450, jm__vblob + 70484, jm__vblob + 70516, 31, 33, 31, 33, 0},
+    {jm__vblob + 70550, jm__vblob + 70585, jm__vblob + 70622, jm__vblob + 70657, 34, 36, 34, 36, 0},
+    {jm__vblob + 70694, jm__vblob + 70723, jm__vblob + 70754, jm__vblob + 70783, 28, 30, 28, 30, 0},
+    {jm__vblob + 70814, jm__vblob + 70838, jm__vblob + 70864, jm__vblob + 70888, 23, 25, 23, 25, 0},
+    {jm__vblob + 70914, jm__vblob + 70942, jm__vblob + 70972, jm__vblob + 71000, 27, 29, 27, 29, 0},
+    {jm__vblob + 71030, jm__vblob + 71058, jm__vblob + 71088, jm__vblob + 71116, 27, 29, 27, 29, 0},
+    {jm__vblob + 71146, jm__vblob + 71180, jm__vblob + 71216, jm__vblob + 71250, 33, 35, 33, 35, 0},
+    {jm__vblob + 71286, jm__vblob + 71328, jm__vblob + 71372, jm__vblob + 71414, 41, 43, 41, 43, 0},
+    {jm__vblob + 71458, jm__vblob + 71496, jm__vblob + 71536, jm__vblob + 71574, 37, 39, 37, 39, 0},
+    {jm__vblob + 71614, jm__vblob + 71655, jm__vblob + 71698, jm__vblob + 71739, 40, 42, 40, 42, 0},
+    {jm__vblob + 71782, jm__vblob + 71827, jm__vblob + 71874, jm__vblob + 71919, 44, 46, 44, 46, 0},
+    {jm__vblob + 71966, jm__vblob + 71994, jm__vblob + 72024, jm__vblob + 72052, 27, 29, 27, 29, 0},
+    {jm__vblob + 72082, jm__vblob + 72118, jm__vblob + 72156, jm__vblob + 72192, 35, 37, 35, 37, 0},
+    {jm__vblob + 72230, jm__vblob + 72261, jm__vblob + 72294, jm__vblob + 72325, 30, 32, 30, 32, 0},
+    {jm__vblob + 72358, jm__vblob + 72404, jm__vblob + 72452, jm__vblob + 72498, 45, 47, 45, 47, 0},
+    {jm__vblob + 72546, jm__vblob + 72582, jm__vblob + 72620, jm__vblob + 72656, 35, 37, 35, 37, 0},
+    {jm__vblob + 72694, jm__vblob + 72733, jm__vblob + 72774, jm__vblob + 72813, 38, 40, 38, 40, 0},
+    {jm__vblob + 72854, jm__vblob + 72893, jm__vblob + 72934, jm__vblob + 72973, 38, 40, 38, 40, 0},
+    {jm__vblob + 73014, jm__vblob + 73055, jm__vblob + 73098, jm__vblob + 73139, 40, 42, 40, 42, 0},
+    {jm__vblob + 73182, jm__vblob + 73208, jm__vblob + 73236, jm__vblob + 73262, 25, 27, 25, 27, 0},
+    {jm__vblob + 73290, jm__vblob + 73322, jm__vblob + 73356, jm__vblob + 73388, 31, 33, 31, 33, 0},
+    {jm__vblob + 73422, jm__vblob + 73452, jm__vblob + 73484, jm__vblob + 73514, 29, 31, 29, 31, 0},
+    {jm__vblob + 73546, jm__vblob + 73574, jm__vblob + 73604, jm__vblob + 73632, 27, 29, 27, 29, 0},
+    {jm__vblob + 73662, jm__vblob + 73683, jm__vblob + 73706, jm__vblob + 73727, 20, 22, 20, 22, 0},
+    {jm__vblob + 73750, jm__vblob + 73765, jm__vblob + 73782, jm__vblob + 73797, 14, 16, 14, 16, 0},
+    {jm__vblob + 73814, jm__vblob + 73842, jm__vblob + 73872, jm__vblob + 73900, 27, 29, 27, 29, 0},
+    {jm__vblob + 73930, jm__vblob + 73956, jm__vblob + 73984, jm__vblob + 74010, 25, 27, 25, 27, 0},
+    {jm__vblob + 74038, jm__vblob + 74053, jm__vblob + 74070, jm__vblob + 74085, 14, 16, 14, 16, 0},
+    {jm__vblob + 74102, jm__vblob + 74115, jm__vblob + 74130, jm__vblob + 74143, 12, 14, 12, 14, 0},
+    {jm__vblob + 74158, jm__vblob + 74176, jm__vblob + 74196, jm__vblob + 74214, 17, 19, 17, 19, 0},
+    {jm__vblob + 74234, jm__vblob + 74262, jm__vblob + 74292, jm__vblob + 74320, 27, 29, 27, 29, 0},
+    {jm__vblob + 74350, jm__vblob + 74374, jm__vblob + 74400, jm__vblob + 74424, 23, 25, 23, 25, 0},
+    {jm__vblob + 74450, jm__vblob + 74477, jm__vblob + 74506, jm__vblob + 74533, 26, 28, 26, 28, 0},
+    {jm__vblob + 74562, jm__vblob + 74576, jm__vblob + 74592, jm__vblob + 74606, 13, 15, 13, 15, 0},
+    {jm__vblob + 74622, jm__vblob + 74634, jm__vblob + 74648, jm__vblob + 74660, 11, 13, 11, 13, 0},
+    {jm__vblob + 74674, jm__vblob + 74690, jm__vblob + 74708, jm__vblob + 74724, 15, 17, 15, 17, 0},
+    {jm__vblob + 74742, jm__vblob + 74766, jm__vblob + 74792, jm__vblob + 74816, 23, 25, 23, 25, 0},
+    {jm__vblob + 74842, jm__vblob + 74873, jm__vblob + 74906, jm__vblob + 74937, 30, 32, 30, 32, 0},
+    {jm__vblob + 74970, jm__vblob + 74990, jm__vblob + 75012, jm__vblob + 75032, 19, 21, 19, 21, 0},
+    {jm__vblob + 75054, jm__vblob + 75077, jm__vblob + 75102, jm__vblob + 75125, 22, 24, 22, 24, 0},
+    {jm__vblob + 75150, jm__vblob + 75180, jm__vblob + 75212, jm__vblob + 75242, 29, 31, 29, 31, 0},
+    {jm__vblob + 75274, jm__vblob + 75302, jm__vblob + 75332, jm__vblob + 75360, 27, 29, 27, 29, 0},
+    {jm__vblob + 75390, jm__vblob + 75418, jm__vblob + 75448, jm__vblob + 75476, 27, 29, 27, 29, 0},
+    {jm__vblob + 75506, jm__vblob + 75553, jm__vblob + 75602, jm__vblob + 75651, 46, 48, 48, 48, 1},
+    {jm__vblob + 75700, jm__vblob + 75716, jm__vblob + 75734, jm__vblob + 75750, 15, 17, 15, 17, 0},
+    {jm__vblob + 75768, jm__vblob + 75781, jm__vblob + 75796, jm__vblob + 75809, 12, 14, 12, 14, 0},
+    {jm__vblob + 75824, jm__vblob + 75865, jm__vblob + 75908, jm__vblob + 75951, 40, 42, 42, 42, 1},
+    {jm__vblob + 75994, jm__vblob + 76018, jm__vblob + 76044, jm__vblob + 76068, 23, 25, 23, 25, 0},
+    {jm__vblob + 76094, jm__vblob + 76136, jm__vblob + 76180, jm__vblob + 76224, 41, 43, 43, 43, 1},
+    {jm__vblob + 76268, jm__vblob + 76294, jm__vblob + 76322, jm__vblob + 76348, 25, 27, 25, 27, 0},
+    {jm__vblob + 76376, jm__vblob + 76397, jm__vblob + 76420, jm__vblob + 76441, 20, 22, 20, 22, 0},
+    {jm__vblob + 76464, jm__vblob + 76481, jm__vblob + 76500, jm__vblob + 76517, 16, 18, 16, 18, 0},
+    {jm__vblob + 76536, jm__vblob + 76551, jm__vblob + 76568, jm__vblob + 76583, 14, 16, 14, 16, 0},
+    {jm__vblob + 76600, jm__vblob + 76631, jm__vblob + 76664, jm__vblob + 76695, 30, 32, 30, 32, 0},
+    {jm__vblob + 76728, jm__vblob + 76744, jm__vblob + 76762, jm__vblob + 76778, 15, 17, 15, 17, 0},
+    {jm__vblob + 76796, jm__vblob + 76824, jm__vblob + 76854, jm__vblob + 76882, 27, 29, 27, 29, 0},
+    {jm__vblob + 76912, jm__vblob + 76934, jm__vblob + 76958, jm__vblob + 76980, 21, 23, 21, 23, 0},
+    {jm__vblob + 77004, jm__vblob + 77029, jm__vblob + 77056, jm__vblob + 77081, 24, 26, 24, 26, 0},
+    {jm__vblob + 77108, jm__vblob + 77126, jm__vblob + 77146, jm__vblob + 77164, 17, 19, 17, 19, 0},
+    {jm__vblob + 77184, jm__vblob + 77202, jm__vblob + 77222, jm__vblob + 77240, 17, 19, 17, 19, 0},
+    {jm__vblob + 77260, jm__vblob + 77282, jm__vblob + 77306, jm__vblob + 77328, 21, 23, 21, 23, 0},
+    {jm__vblob + 77352, jm__vblob + 77371, jm__vblob + 77392, jm__vblob + 77411, 18, 20, 18, 20, 0},
+    {jm__vblob + 77432, jm__vblob + 77455, jm__vblob + 77480, jm__vblob + 77503, 22, 24, 22, 24, 0},
+    {jm__vblob + 77528, jm__vblob + 77558, jm__vblob + 77590, jm__vblob + 77620, 29, 31, 29, 31, 0},
+    {jm__vblob + 77652, jm__vblob + 77670, jm__vblob + 77690, jm__vblob + 77708, 17, 19, 17, 19, 0},
+    {jm__vblob + 77728, jm__vblob + 77748, jm__vblob + 77770, jm__vblob + 77790, 19, 21, 19, 21, 0},
+    {jm__vblob + 77812, jm__vblob + 77829, jm__vblob + 77848, jm__vblob + 77865, 16, 18, 16, 18, 0},
+    {jm__vblob + 77884, jm__vblob + 77916, jm__vblob + 77950, jm__vblob + 77982, 31, 33, 31, 33, 0},
+    {jm__vblob + 78016, jm__vblob + 78042, jm__vblob + 78070, jm__vblob + 78096, 25, 27, 25, 27, 0},
+    {jm__vblob + 78124, jm__vblob + 78155, jm__vblob + 78188, jm__vblob + 78219, 30, 32, 30, 32, 0},
+    {jm__vblob + 78252, jm__vblob + 78270, jm__vblob + 78290, jm__vblob + 78308, 17, 19, 17, 19, 0},
+    {jm__vblob + 78328, jm__vblob + 78350, jm__vblob + 78374, jm__vblob + 78396, 21, 23, 21, 23, 0},
+    {jm__vblob + 78420, jm__vblob + 78436, jm__vblob + 78454, jm__vblob + 78470, 15, 17, 15, 17, 0},
+    {jm__vblob + 78488, jm__vblob + 78519, jm__vblob + 78552, jm__vblob + 78583, 30, 32, 30, 32, 0},
+    {jm__vblob + 78616, jm__vblob + 78633, jm__vblob + 78652, jm__vblob + 78669, 16, 18, 16, 18, 0},
+    {jm__vblob + 78688, jm__vblob + 78714, jm__vblob + 78742, jm__vblob + 78768, 25, 27, 25, 27, 0},
+    {jm__vblob + 78796, jm__vblob + 78816, jm__vblob + 78838, jm__vblob + 78858, 19, 21, 19, 21, 0},
+    {jm__vblob + 78880, jm__vblob + 78910, jm__vblob + 78942, jm__vblob + 78972, 29, 31, 29, 31, 0},
+    {jm__vblob + 79004, jm__vblob + 79031, jm__vblob + 79060, jm__vblob + 79087, 26, 28, 26, 28, 0},
+    {jm__vblob + 79116, jm__vblob + 79139, jm__vblob + 79164, jm__vblob + 79187, 22, 24, 22, 24, 0},
+    {jm__vblob + 79212, jm__vblob + 79237, jm__vblob + 79264, jm__vblob + 79289, 24, 26, 24, 26, 0},
+    {jm__vblob + 79316, jm__vblob + 79339, jm__vblob + 79364, jm__vblob + 79387, 22, 24, 22, 24, 0},
+    {jm__vblob + 79412, jm__vblob + 79447, jm__vblob + 79484, jm__vblob + 79519, 34, 36, 34, 36, 0},
+    {jm__vblob + 79556, jm__vblob + 79585, jm__vblob + 79616, jm__vblob + 79645, 28, 30, 28, 30, 0},
+    {jm__vblob + 79676, jm__vblob + 79719, jm__vblob + 79764, jm__vblob + 79807, 42, 44, 42, 44, 0},
+    {jm__vblob + 79852, jm__vblob + 79882, jm__vblob + 79914, jm__vblob + 79944, 29, 31, 29, 31, 0},
+    {jm__vblob + 79976, jm__vblob + 80005, jm__vblob + 80036, jm__vblob + 80065, 28, 30, 28, 30, 0},
+    {jm__vblob + 80096, jm__vblob + 80136, jm__vblob + 80178, jm__vblob + 80218, 39, 41, 39, 41, 0},
+    {jm__vblob + 80260, jm__vblob + 80289, jm__vblob + 80320, jm__vblob + 80349, 28, 30, 28, 30, 0},
+    {jm__vblob + 80380, jm__vblob + 80418, jm__vblob + 80458, jm__vblob + 80496, 37, 39, 37, 39, 0},
+    {jm__vblob + 80536, jm__vblob + 80594, jm__vblob + 80654, jm__vblob + 80712, 57, 59, 57, 59, 0},
+    {jm__vblob + 80772, jm__vblob + 80807, jm__vblob + 80844, jm__vblob + 80879, 34, 36, 34, 36, 0},
+    {jm__vblob + 80916, jm__vblob + 80952, jm__vblob + 80990, jm__vblob + 81026, 35, 37, 35, 37, 0},
+    {jm__vblob + 81064, jm__vblob + 81090, jm__vblob + 81118, jm__vblob + 81144, 25, 27, 25, 27, 0},
+    {jm__vblob + 81172, jm__vblob + 81213, jm__vblob + 81256, jm__vblob + 81297, 40, 42, 40, 42, 0},
+    {jm__vblob + 81340, jm__vblob + 81374, jm__vblob + 81410, jm__vblob + 81444, 33, 35, 33, 35, 0},
+    {jm__vblob + 81480, jm__vblob + 81524, jm__vblob + 81570, jm__vblob + 81614, 43, 45, 43, 45, 0},
+    {jm__vblob + 81660, jm__vblob + 81705, jm__vblob + 81752, jm__vblob + 81797, 44, 46, 44, 46, 0},
+    {jm__vblob + 81844, jm__vblob + 81881, jm__vblob + 81920, jm__vblob + 81957, 36, 38, 36, 38, 0},
+    {jm__vblob + 81996, jm__vblob + 82042, jm__vblob + 82090, jm__vblob + 82136, 45, 47, 45, 47, 0},
+    {jm__vblob + 82184, jm__vblob + 82218, jm__vblob + 82254, jm__vblob + 82288, 33, 35, 33, 35, 0},
+    {jm__vblob + 82324, jm__vblob + 82359, jm__vblob + 82396, jm__vblob + 82431, 34, 36, 34, 36, 0},
+    {jm__vblob + 82468, jm__vblob + 82505, jm__vblob + 82544, jm__vblob + 82581, 36, 38, 36, 38, 0},
+    {jm__vblob + 82620, jm__vblob + 82657, jm__vblob + 82696, jm__vblob + 82733, 36, 38, 36, 38, 0},
+    {jm__vblob + 82772, jm__vblob + 82804, jm__vblob + 82838, jm__vblob + 82870, 31, 33, 31, 33, 0},
+    {jm__vblob + 82904, jm__vblob + 82940, jm__vblob + 82978, jm__vblob + 83014, 35, 37, 35, 37, 0},
+    {jm__vblob + 83052, jm__vblob + 83090, jm__vblob + 83130, jm__vblob + 83168, 37, 39, 37, 39, 0},
+    {jm__vblob + 83208, jm__vblob + 83247, jm__vblob + 83288, jm__vblob + 83327, 38, 40, 38, 40, 0},
+    {jm__vblob + 83368, jm__vblob + 83406, jm__vblob + 83446, jm__vblob + 83484, 37, 39, 37, 39, 0},
+    {jm__vblob + 83524, jm__vblob + 83540, jm__vblob + 83558, jm__vblob + 83574, 15, 17, 15, 17, 0},
+    {jm__vblob + 83592, jm__vblob + 83606, jm__vblob + 83622, jm__vblob + 83636, 13, 15, 13, 15, 0},
+    {jm__vblob + 83652, jm__vblob + 83664, jm__vblob + 83678, jm__vblob + 83690, 11, 13, 11, 13, 0},
+    {jm__vblob + 83704, jm__vblob + 83716, jm__vblob + 83730, jm__vblob + 83742, 11, 13, 11, 13, 0},
+    {jm__vblob + 83756, jm__vblob + 83777, jm__vblob + 83800, jm__vblob + 83821, 20, 22, 20, 22, 0},
+    {jm__vblob + 83844, jm__vblob + 83858, jm__vblob + 83874, jm__vblob + 83888, 13, 15, 13, 15, 0},
+    {jm__vblob + 83904, jm__vblob + 83928, jm__vblob + 83954, jm__vblob + 83978, 23, 25, 23, 25, 0},
+    {jm__vblob + 84004, jm__vblob + 84020, jm__vblob + 84038, jm__vblob + 84054, 15, 17, 15, 17, 0},
+    {jm__vblob + 84072, jm__vblob + 84089, jm__vblob + 84108, jm__vblob + 84125, 16, 18, 16, 18, 0},
+    {jm__vblob + 84144, jm__vblob + 84170, jm__vblob + 84198, jm__vblob + 84224, 25, 27, 25, 27, 0},
+    {jm__vblob + 84252, jm__vblob + 84275, jm__vblob + 84300, jm__vblob + 84323, 22, 24, 22, 24, 0},
+    {jm__vblob + 84348, jm__vblob + 84371, jm__vblob + 84396, jm__vblob + 84419, 22, 24, 22, 24, 0},
+    {jm__vblob + 84444, jm__vblob + 84470, jm__vblob + 84498, jm__vblob + 84524, 25, 27, 25, 27, 0},
+    {jm__vblob + 84552, jm__vblob + 84576, jm__vblob + 84602, jm__vblob + 84626, 23, 25, 23, 25, 0},
+    {jm__vblob + 84652, jm__vblob + 84675, jm__vblob + 84700, jm__vblob + 84723, 22, 24, 22, 24, 0},
+    {jm__vblob + 84748, jm__vblob + 84768, jm__vblob + 84790, jm__vblob + 84810, 19, 21, 19, 21, 0},
+    {jm__vblob + 84832, jm__vblob + 84857, jm__vblob + 84884, jm__vblob + 84909, 24, 26, 24, 26, 0},
+    {jm__vblob + 84936, jm__vblob + 84963, jm__vblob + 84992, jm__vblob + 85019, 26, 28, 26, 28, 0},
+    {jm__vblob + 85048, jm__vblob + 85071, jm__vblob + 85096, jm__vblob + 85119, 22, 24, 22, 24, 0},
+    {jm__vblob + 85144, jm__vblob + 85169, jm__vblob + 85196, jm__vblob + 85221, 24, 26, 24, 26, 0},
+    {jm__vblob + 85248, jm__vblob + 85279, jm__vblob + 85312, jm__vblob + 85343, 30, 32, 30, 32, 0},
+    {jm__vblob + 85376, jm__vblob + 85390, jm__vblob + 85406, jm__vblob + 85420, 13, 15, 13, 15, 0},
+    {jm__vblob + 85436, jm__vblob + 85464, jm__vblob + 85494, jm__vblob + 85522, 27, 29, 27, 29, 0},
+    {jm__vblob + 85552, jm__vblob + 85578, jm__vblob + 85606, jm__vblob + 85632, 25, 27, 25, 27, 0},
+    {jm__vblob + 85660, jm__vblob + 85692, jm__vblob + 85726, jm__vblob + 85758, 31, 33, 31, 33, 0},
+    {jm__vblob + 85792, jm__vblob + 85808, jm__vblob + 85826, jm__vblob + 85842, 15, 17, 15, 17, 0},
+    {jm__vblob + 85860, jm__vblob + 85880, jm__vblob + 85902, jm__vblob + 85922, 19, 21, 19, 21, 0},
+    {jm__vblob + 85944, jm__vblob + 85971, jm__vblob + 86000, jm__vblob + 86027, 26, 28, 26, 28, 0},
+    {jm__vblob + 86056, jm__vblob + 86075, jm__vblob + 86096, jm__vblob + 86115, 18, 20, 18, 20, 0},
+    {jm__vblob + 86136, jm__vblob + 86164, jm__vblob + 86194, jm__vblob + 86222, 27, 29, 27, 29, 0},
+    {jm__vblob + 86252, jm__vblob + 86279, jm__vblob + 86308, jm__vblob + 86335, 26, 28, 26, 28, 0},
+    {jm__vblob + 86364, jm__vblob + 86383, jm__vblob + 86404, jm__vblob + 86423, 18, 20, 18, 20, 0},
+    {jm__vblob + 86444, jm__vblob + 86460, jm__vblob + 86478, jm__vblob + 86494, 15, 17, 15, 17, 0},
+    {jm__vblob + 86512, jm__vblob + 86564, jm__vblob + 86618, jm__vblob + 86672, 51, 53, 53, 53, 1},
+    {jm__vblob + 86726, jm__vblob + 86740, jm__vblob + 86756, jm__vblob + 86770, 13, 15, 13, 15, 0},
+    {jm__vblob + 86786, jm__vblob + 86811, jm__vblob + 86838, jm__vblob + 86863, 24, 26, 24, 26, 0},
+    {jm__vblob + 86890, jm__vblob + 86904, jm__vblob + 86920, jm__vblob + 86934, 13, 15, 13, 15, 0},
+    {jm__vblob + 86950, jm__vblob + 86970, jm__vblob + 86992, jm__vblob + 87012, 19, 21, 19, 21, 0},
+    {jm__vblob + 87034, jm__vblob + 87050, jm__vblob + 87068, jm__vblob + 87084, 15, 17, 15, 17, 0},
+    {jm__vblob + 87102, jm__vblob + 87128, jm__vblob + 87156, jm__vblob + 87182, 25, 27, 25, 27, 0},
+    {jm__vblob + 87210, jm__vblob + 87230, jm__vblob + 87252, jm__vblob + 87272, 19, 21, 19, 21, 0},
+    {jm__vblob + 87294, jm__vblob + 87317, jm__vblob + 87342, jm__vblob + 87365, 22, 24, 22, 24, 0},
+    {jm__vblob + 87390, jm__vblob + 87437, jm__vblob + 87486, jm__vblob + 87535, 46, 48, 48, 48, 1},
+    {jm__vblob + 87584, jm__vblob + 87599, jm__vblob + 87616, jm__vblob + 87631, 14, 16, 14, 16, 0},
+    {jm__vblob + 87648, jm__vblob + 87672, jm__vblob + 87698, jm__vblob + 87722, 23, 25, 23, 25, 0},
+    {jm__vblob + 87748, jm__vblob + 87760, jm__vblob + 87774, jm__vblob + 87786, 11, 13, 11, 13, 0},
+    {jm__vblob + 87800, jm__vblob + 87820, jm__vblob + 87842, jm__vblob + 87862, 19, 21, 19, 21, 0},
+    {jm__vblob + 87884, jm__vblob + 87900, jm__vblob + 87918, jm__vblob + 87934, 15, 17, 15, 17, 0},
+    {jm__vblob + 87952, jm__vblob + 87979, jm__vblob + 88008, jm__vblob + 88035, 26, 28, 26, 28, 0},
+    {jm__vblob + 88064, jm__vblob + 88082, jm__vblob + 88102, jm__vblob + 88120, 17, 19, 17, 19, 0},
+    {jm__vblob + 88140, jm__vblob + 88163, jm__vblob + 88188, jm__vblob + 88211, 22, 24, 22, 24, 0},
+    {jm__vblob + 88236, jm__vblob + 88254, jm__vblob + 88274, jm__vblob + 88292, 17, 19, 17, 19, 0},
+    {jm__vblob + 88312, jm__vblob + 88336, jm__vblob + 88362, jm__vblob + 88386, 23, 25, 23, 25, 0},
+    {jm__vblob + 88412, jm__vblob + 88432, jm__vblob + 88454, jm__vblob + 88474, 19, 21, 19, 21, 0},
+    {jm__vblob + 88496, jm__vblob + 88517, jm__vblob + 88540, jm__vblob + 88561, 20, 22, 20, 22, 0},
+    {jm__vblob + 88584, jm__vblob + 88611, jm__vblob + 88640, jm__vblob + 88667, 26, 28, 26, 28, 0},
+    {jm__vblob + 88696, jm__vblob + 88724, jm__vblob + 88754, jm__vblob + 88782, 27, 29, 27, 29, 0},
+    {jm__vblob + 88812, jm__vblob + 88834, jm__vblob + 88858, jm__vblob + 88880, 21, 23, 21, 23, 0},
+    {jm__vblob + 88904, jm__vblob + 88930, jm__vblob + 88958, jm__vblob + 88984, 25, 27, 25, 27, 0},
+    {jm__vblob + 89012, jm__vblob + 89034, jm__vblob + 89058, jm__vblob + 89080, 21, 23, 21, 23, 0},
+    {jm__vblob + 89104, jm__vblob + 89119, jm__vblob + 89136, jm__vblob + 89151, 14, 16, 14, 16, 0},
+    {jm__vblob + 89168, jm__vblob + 89190, jm__vblob + 89214, jm__vblob + 89236, 21, 23, 21, 23, 0},
+    {jm__vblob + 89260, jm__vblob + 89282, jm__vblob + 89306, jm__vblob + 89328, 21, 23, 21, 23, 0},
+    {jm__vblob + 89352, jm__vblob + 89362, jm__vblob + 89374, jm__vblob + 89384, 9, 11, 9, 11, 0},
+    {jm__vblob + 89396, jm__vblob + 89413, jm__vblob + 89432, jm__vblob + 89449, 16, 18, 16, 18, 0},
+    {jm__vblob + 89468, jm__vblob + 89485, jm__vblob + 89504, jm__vblob + 89521, 16, 18, 16, 18, 0},
+    {jm__vblob + 89540, jm__vblob + 89559, jm__vblob + 89580, jm__vblob + 89599, 18, 20, 18, 20, 0},
+    {jm__vblob + 89620, jm__vblob + 89651, jm__vblob + 89684, jm__vblob + 89715, 30, 32, 30, 32, 0},
+    {jm__vblob + 89748, jm__vblob + 89779, jm__vblob + 89812, jm__vblob + 89843, 30, 32, 30, 32, 0},
+    {jm__vblob + 89876, jm__vblob + 89898, jm__vblob + 89922, jm__vblob + 89944, 21, 23, 21, 23, 0},
+    {jm__vblob + 89968, jm__vblob + 89983, jm__vblob + 90000, jm__vblob + 90015, 14, 16, 14, 16, 0},
+    {jm__vblob + 90032, jm__vblob + 90053, jm__vblob + 90076, jm__vblob + 90097, 20, 22, 20, 22, 0},
+    {jm__vblob + 90120, jm__vblob + 90150, jm__vblob + 90182, jm__vblob + 90212, 29, 31, 29, 31, 0},
+    {jm__vblob + 90244, jm__vblob + 90281, jm__vblob + 90320, jm__vblob + 90357, 36, 38, 36, 38, 0},
+    {jm__vblob + 90396, jm__vblob + 90436, jm__vblob + 90478, jm__vblob + 90518, 39, 41, 39, 41, 0},
+    {jm__vblob + 90560, jm__vblob + 90596, jm__vblob + 90634, jm__vblob + 90670, 35, 37, 35, 37, 0},
+    {jm__vblob + 90708, jm__vblob + 90736, jm__vblob + 90766, jm__vblob + 90794, 27, 29, 27, 29, 0},
+    {jm__vblob + 90824, jm__vblob + 90868, jm__vblob + 90914, jm__vblob + 90958, 43, 45, 43, 45, 0},
+    {jm__vblob + 91004, jm__vblob + 91046, jm__vblob + 91090, jm__vblob + 91132, 41, 43, 41, 43, 0},
+    {jm__vblob + 91176, jm__vblob + 91215, jm__vblob + 91256, jm__vblob + 91295, 38, 40, 38, 40, 0},
+    {jm__vblob + 91336, jm__vblob + 91370, jm__vblob + 91406, jm__vblob + 91440, 33, 35, 33, 35, 0},
+    {jm__vblob + 91476, jm__vblob + 91508, jm__vblob + 91542, jm__vblob + 91574, 31, 33, 31, 33, 0},
+    {jm__vblob + 91608, jm__vblob + 91652, jm__vblob + 91698, jm__vblob + 91742, 43, 45, 43, 45, 0},
+    {jm__vblob + 91788, jm__vblob + 91834, jm__vblob + 91882, jm__vblob + 91928, 45, 47, 45, 47, 0},
+    {jm__vblob + 91976, jm__vblob + 92012, jm__vblob + 92050, jm__vblob + 92086, 35, 37, 35, 37, 0},
+    {jm__vblob + 92124, jm__vblob + 92150, jm__vblob + 92178, jm__vblob + 92204, 25, 27, 25, 27, 0},
+    {jm__vblob + 92232, jm__vblob + 92256, jm__vblob + 92282, jm__vblob + 92306, 23, 25, 23, 25, 0},
+    {jm__vblob + 92332, jm__vblob + 92363, jm__vblob + 92396, jm__vblob + 92427, 30, 32, 30, 32, 0},
+    {jm__vblob + 92460, jm__vblob + 92486, jm__vblob + 92514, jm__vblob + 92540, 25, 27, 25, 27, 0},
+    {jm__vblob + 92568, jm__vblob + 92609, jm__vblob + 92652, jm__vblob + 92693, 40, 42, 40, 42, 0},
+    {jm__vblob + 92736, jm__vblob + 92768, jm__vblob + 92802, jm__vblob + 92834, 31, 33, 31, 33, 0},
+    {jm__vblob + 92868, jm__vblob + 92896, jm__vblob + 92926, jm__vblob + 92954, 27, 29, 27, 29, 0},
+    {jm__vblob + 92984, jm__vblob + 93017, jm__vblob + 93052, jm__vblob + 93085, 32, 34, 32, 34, 0},
+    {jm__vblob + 93120, jm__vblob + 93159, jm__vblob + 93200, jm__vblob + 93239, 38, 40, 38, 40, 0},
+    {jm__vblob + 93280, jm__vblob + 93313, jm__vblob + 93348, jm__vblob + 93381, 32, 34, 32, 34, 0},
+    {jm__vblob + 93416, jm__vblob + 93438, jm__vblob + 93462, jm__vblob + 93484, 21, 23, 21, 23, 0},
+    {jm__vblob + 93508, jm__vblob + 93536, jm__vblob + 93566, jm__vblob + 93594, 27, 29, 27, 29, 0},
+    {jm__vblob + 93624, jm__vblob + 93660, jm__vblob + 93698, jm__vblob + 93734, 35, 37, 35, 37, 0},
+    {jm__vblob + 93772, jm__vblob + 93805, jm__vblob + 93840, jm__vblob + 93873, 32, 34, 32, 34, 0},
+    {jm__vblob + 93908, jm__vblob + 93962, jm__vblob + 94018, jm__vblob + 94072, 53, 55, 53, 55, 0},
+    {jm__vblob + 94128, jm__vblob + 94167, jm__vblob + 94208, jm__vblob + 94247, 38, 40, 38, 40, 0},
+    {jm__vblob + 94288, jm__vblob + 94334, jm__vblob + 94382, jm__vblob + 94428, 45, 47, 45, 47, 0},
+    {jm__vblob + 94476, jm__vblob + 94503, jm__vblob + 94532, jm__vblob + 94559, 26, 28, 26, 28, 0},
+    {jm__vblob + 94588, jm__vblob + 94618, jm__vblob + 94650, jm__vblob + 94680, 29, 31, 29, 31, 0},
+    {jm__vblob + 94712, jm__vblob + 94738, jm__vblob + 94766, jm__vblob + 94792, 25, 27, 25, 27, 0},
+    {jm__vblob + 94820, jm__vblob + 94846, jm__vblob + 94874, jm__vblob + 94900, 25, 27, 25, 27, 0},
+    {jm__vblob + 94928, jm__vblob + 94949, jm__vblob + 94972, jm__vblob + 94993, 20, 22, 20, 22, 0},
+    {jm__vblob + 95016, jm__vblob + 95039, jm__vblob + 95064, jm__vblob + 95087, 22, 24, 22, 24, 0},
+    {jm__vblob + 95112, jm__vblob + 95131, jm__vblob + 95152, jm__vblob + 95171, 18, 20, 18, 20, 0},
+    {jm__vblob + 95192, jm__vblob + 95214, jm__vblob + 95238, jm__vblob + 95260, 21, 23, 21, 23, 0},
+    {jm__vblob + 95284, jm__vblob + 95306, jm__vblob + 95330, jm__vblob + 95352, 21, 23, 21, 23, 0},
+    {jm__vblob + 95376, jm__vblob + 95395, jm__vblob + 95416, jm__vblob + 95435, 18, 20, 18, 20, 0},
+    {jm__vblob + 95456, jm__vblob + 95476, jm__vblob + 95498, jm__vblob + 95518, 19, 21, 19, 21, 0},
+    {jm__vblob + 95540, jm__vblob + 95571, jm__vblob + 95604, jm__vblob + 95635, 30, 32, 30, 32, 0},
+    {jm__vblob + 95668, jm__vblob + 95689, jm__vblob + 95712, jm__vblob + 95733, 20, 22, 20, 22, 0},
+    {jm__vblob + 95756, jm__vblob + 95778, jm__vblob + 95802, jm__vblob + 95824, 21, 23, 21, 23, 0},
+    {jm__vblob + 95848, jm__vblob + 95874, jm__vblob + 95902, jm__vblob + 95928, 25, 27, 25, 27, 0},
+    {jm__vblob + 95956, jm__vblob + 95989, jm__vblob + 96024, jm__vblob + 96057, 32, 34, 32, 34, 0},
+    {jm__vblob + 96092, jm__vblob + 96126, jm__vblob + 96162, jm__vblob + 96196, 33, 35, 33, 35, 0},
+    {jm__vblob + 96232, jm__vblob + 96270, jm__vblob + 96310, jm__vblob + 96348, 37, 39, 37, 39, 0},
+    {jm__vblob + 96388, jm__vblob + 96411, jm__vblob + 96436, jm__vblob + 96459, 22, 24, 22, 24, 0},
+    {jm__vblob + 96484, jm__vblob + 96527, jm__vblob + 96572, jm__vblob + 96615, 42, 44, 42, 44, 0},
+    {jm__vblob + 96660, jm__vblob + 96677, jm__vblob + 96696, jm__vblob + 96713, 16, 18, 16, 18, 0},
+    {jm__vblob + 96732, jm__vblob + 96761, jm__vblob + 96792, jm__vblob + 96821, 28, 30, 28, 30, 0},
+    {jm__vblob + 96852, jm__vblob + 96876, jm__vblob + 96902, jm__vblob + 96926, 23, 25, 23, 25, 0},
+    {jm__vblob + 96952, jm__vblob + 96998, jm__vblob + 97046, jm__vblob + 97094, 45, 47, 47, 47, 1},
+    {jm__vblob + 97142, jm__vblob + 97163, jm__vblob + 97186, jm__vblob + 97207, 20, 22, 20, 22, 0},
+    {jm__vblob + 97230, jm__vblob + 97263, jm__vblob + 97298, jm__vblob + 97331, 32, 34, 32, 34, 0},
+    {jm__vblob + 97366, jm__vblob + 97400, jm__vblob + 97436, jm__vblob + 97472, 33, 35, 35, 35, 1},
+    {jm__vblob + 97508, jm__vblob + 97536, jm__vblob + 97566, jm__vblob + 97594, 27, 29, 27, 29, 0},
+    {jm__vblob + 97624, jm__vblob + 97661, jm__vblob + 97700, jm__vblob + 97739, 36, 38, 38, 38, 1},
+    {jm__vblob + 97778, jm__vblob + 97792, jm__vblob + 97808, jm__vblob + 97822, 13, 15, 13, 15, 0},
+    {jm__vblob + 97838, jm__vblob + 97854, jm__vblob + 97872, jm__vblob + 97888, 15, 17, 15, 17, 0},
+    {jm__vblob + 97906, jm__vblob + 97949, jm__vblob + 97994, jm__vblob + 98039, 42, 44, 44, 44, 1},
+    {jm__vblob + 98084, jm__vblob + 98101, jm__vblob + 98120, jm__vblob + 98137, 16, 18, 16, 18, 0},
+    {jm__vblob + 98156, jm__vblob + 98180, jm__vblob + 98206, jm__vblob + 98230, 23, 25, 23, 25, 0},
+    {jm__vblob + 98256, jm__vblob + 98276, jm__vblob + 98298, jm__vblob + 98318, 19, 21, 19, 21, 0},
+    {jm__vblob + 98340, jm__vblob + 98364, jm__vblob + 98390, jm__vblob + 98414, 23, 25, 23, 25, 0},
+    {jm__vblob + 98440, jm__vblob + 98470, jm__vblob + 98502, jm__vblob + 98532, 29, 31, 29, 31, 0},
+    {jm__vblob + 98564, jm__vblob + 98596, jm__vblob + 98630, jm__vblob + 98662, 31, 33, 31, 33, 0},
+    {jm__vblob + 98696, jm__vblob + 98715, jm__vblob + 98736, jm__vblob + 98755, 18, 20, 18, 20, 0},
+    {jm__vblob + 98776, jm__vblob + 98795, jm__vblob + 98816, jm__vblob + 98835, 18, 20, 18, 20, 0},
+    {jm__vblob + 98856, jm__vblob + 98897, jm__vblob + 98940, jm__vblob + 98981, 40, 42, 40, 42, 0},
+    {jm__vblob + 99024, jm__vblob + 99051, jm__vblob + 99080, jm__vblob + 99107, 26, 28, 26, 28, 0},
+    {jm__vblob + 99136, jm__vblob + 99171, jm__vblob + 99208, jm__vblob + 99245, 34, 36, 36, 36, 1},
+    {jm__vblob + 99282, jm__vblob + 99306, jm__vblob + 99332, jm__vblob + 99356, 23, 25, 23, 25, 0},
+    {jm__vblob + 99382, jm__vblob + 99403, jm__vblob + 99426, jm__vblob + 99447, 20, 22, 20, 22, 0},
+    {jm__vblob + 99470, jm__vblob + 99499, jm__vblob + 99530, jm__vblob + 99559, 28, 30, 28, 30, 0},
+    {jm__vblob + 99590, jm__vblob + 99610, jm__vblob + 99632, jm__vblob + 99652, 19, 21, 19, 21, 0},
+    {jm__vblob + 99674, jm__vblob + 99699, jm__vblob + 99726, jm__vblob + 99751, 24, 26, 24, 26, 0},
+    {jm__vblob + 99778, jm__vblob + 99801, jm__vblob + 99826, jm__vblob + 99849, 22, 24, 22, 24, 0},
+    {jm__vblob + 99874, jm__vblob + 99896, jm__vblob + 99920, jm__vblob + 99942, 21, 23, 21, 23, 0},
+    {jm__vblob + 99966, jm__vblob + 99992, jm__vblob + 100020, jm__vblob + 100046, 25, 27, 25, 27, 0},
+    {jm__vblob + 100074, jm__vblob + 100096, jm__vblob + 100120, jm__vblob + 100142, 21, 23, 21, 23, 0},
+    {jm__vblob + 100166, jm__vblob + 100188, jm__vblob + 100212, jm__vblob + 100234, 21, 23, 21, 23, 0},
+    {jm__vblob + 100258, jm__vblob + 100288, jm__vblob + 100320, jm__vblob + 100350, 29, 31, 29, 31, 0},
+    {jm__vblob + 100382, jm__vblob + 100402, jm__vblob + 100424, jm__vblob + 100444, 19, 21, 19, 21, 0},
+    {jm__vblob + 100466, jm__vblob + 100497, jm__vblob + 100530, jm__vblob + 100561, 30, 32, 30, 32, 0},
+    {jm__vblob + 100594, jm__vblob + 100622, jm__vblob + 100652, jm__vblob + 100680, 27, 29, 27, 29, 0},
+    {jm__vblob + 100710, jm__vblob + 100732, jm__vblob + 100756, jm__vblob + 100778, 21, 23, 21, 23, 0},
+    {jm__vblob + 100802, jm__vblob + 100813, jm__vblob + 100826, jm__vblob + 100837, 10, 12, 10, 12, 0},
+    {jm__vblob + 100850, jm__vblob + 100900, jm__vblob + 100952, jm__vblob + 101002, 49, 51, 49, 51, 0},
+    {jm__vblob + 101054, jm__vblob + 101090, jm__vblob + 101128, jm__vblob + 101164, 35, 37, 35, 37, 0},
+    {jm__vblob + 101202, jm__vblob + 101213, jm__vblob + 101226, jm__vblob + 101237, 10, 12, 10, 12, 0},
+    {jm__vblob + 101250, jm__vblob + 101261, jm__vblob + 101274, jm__vblob + 101285, 10, 12, 10, 12, 0},
+    {jm__vblob + 101298, jm__vblob + 101331, jm__vblob + 101366, jm__vblob + 101399, 32, 34, 32, 34, 0},
+    {jm__vblob + 101434, jm__vblob + 101481, jm__vblob + 101530, jm__vblob + 101577, 46, 48, 46, 48, 0},
+    {jm__vblob + 101626, jm__vblob + 101665, jm__vblob + 101706, jm__vblob + 101745, 38, 40, 38, 40, 0},
+    {jm__vblob + 101786, jm__vblob + 101813, jm__vblob + 101842, jm__vblob + 101869, 26, 28, 26, 28, 0},
+    {jm__vblob + 101898, jm__vblob + 101929, jm__vblob + 101962, jm__vblob + 101993, 30, 32, 30, 32, 0},
+    {jm__vblob + 102026, jm__vblob + 102072, jm__vblob + 102120, jm__vblob + 102166, 45, 47, 45, 47, 0},
+    {jm__vblob + 102214, jm__vblob + 102244, jm__vblob + 102276, jm__vblob + 102306, 29, 31, 29, 31, 0},
+    {jm__vblob + 102338, jm__vblob + 102373, jm__vblob + 102410, jm__vblob + 102445, 34, 36, 34, 36, 0},
+    {jm__vblob + 102482, jm__vblob + 102512, jm__vblob + 102544, jm__vblob + 102574, 29, 31, 29, 31, 0},
+    {jm__vblob + 102606, jm__vblob + 102637, jm__vblob + 102670, jm__vblob + 102701, 30, 32, 30, 32, 0},
+    {jm__vblob + 102734, jm__vblob + 102764, jm__vblob + 102796, jm__vblob + 102826, 29, 31, 29, 31, 0},
+    {jm__vblob + 102858, jm__vblob + 102891, jm__vblob + 102926, jm__vblob + 102959, 32, 34, 32, 34, 0},
+    {jm__vblob + 102994, jm__vblob + 103032, jm__vblob + 103072, jm__vblob + 103110, 37, 39, 37, 39, 0},
+    {jm__vblob + 103150, jm__vblob + 103186, jm__vblob + 103224, jm__vblob + 103260, 35, 37, 35, 37, 0},
+    {jm__vblob + 103298, jm__vblob + 103333, jm__vblob + 103370, jm__vblob + 103405, 34, 36, 34, 36, 0},
+    {jm__vblob + 103442, jm__vblob + 103473, jm__vblob + 103506, jm__vblob + 103537, 30, 32, 30, 32, 0},
+    {jm__vblob + 103570, jm__vblob + 103596, jm__vblob + 103624, jm__vblob + 103650, 25, 27, 25, 27, 0},
+    {jm__vblob + 103678, jm__vblob + 103703, jm__vblob + 103730, jm__vblob + 103755, 24, 26, 24, 26, 0},
+    {jm__vblob + 103782, jm__vblob + 103808, jm__vblob + 103836, jm__vblob + 103862, 25, 27, 25, 27, 0},
+    {jm__vblob + 103890, jm__vblob + 103915, jm__vblob + 103942, jm__vblob + 103967, 24, 26, 24, 26, 0},
+    {jm__vblob + 103994, jm__vblob + 104020, jm__vblob + 104048, jm__vblob + 104074, 25, 27, 25, 27, 0},
+    {jm__vblob + 104102, jm__vblob + 104126, jm__vblob + 104152, jm__vblob + 104176, 23, 25, 23, 25, 0},
+    {jm__vblob + 104202, jm__vblob + 104232, jm__vblob + 104264, jm__vblob + 104294, 29, 31, 29, 31, 0},
+    {jm__vblob + 104326, jm__vblob + 104345, jm__vblob + 104366, jm__vblob + 104385, 18, 20, 18, 20, 0},
+    {jm__vblob + 104406, jm__vblob + 104434, jm__vblob + 104464, jm__vblob + 104492, 27, 29, 27, 29, 0},
+    {jm__vblob + 104522, jm__vblob + 104560, jm__vblob + 104600, jm__vblob + 104640, 37, 39, 39, 39, 1},
+    {jm__vblob + 104680, jm__vblob + 104710, jm__vblob + 104742, jm__vblob + 104774, 29, 31, 31, 31, 1},
+    {jm__vblob + 104806, jm__vblob + 104826, jm__vblob + 104848, jm__vblob + 104868, 19, 21, 19, 21, 0},
+    {jm__vblob + 104890, jm__vblob + 104918, jm__vblob + 104948, jm__vblob + 104976, 27, 29, 27, 29, 0},
+    {jm__vblob + 105006, jm__vblob + 105040, jm__vblob + 105076, jm__vblob + 105110, 33, 35, 33, 35, 0},
+    {jm__vblob + 105146, jm__vblob + 105174, jm__vblob + 105204, jm__vblob + 105232, 27, 29, 27, 29, 0},
+    {jm__vblob + 105262, jm__vblob + 105291, jm__vblob + 105322, jm__vblob + 105351, 28, 30, 28, 30, 0},
+    {jm__vblob + 105382, jm__vblob + 105405, jm__vblob + 105430, jm__vblob + 105453, 22, 24, 22, 24, 0},
+    {jm__vblob + 105478, jm__vblob + 105522, jm__vblob + 105568, jm__vblob + 105614, 43, 45, 45, 45, 1},
+    {jm__vblob + 105660, jm__vblob + 105689, jm__vblob + 105720, jm__vblob + 105749, 28, 30, 28, 30, 0},
+    {jm__vblob + 105780, jm__vblob + 105799, jm__vblob + 105820, jm__vblob + 105839, 18, 20, 18, 20, 0},
+    {jm__vblob + 105860, jm__vblob + 105879, jm__vblob + 105900, jm__vblob + 105919, 18, 20, 18, 20, 0},
+    {jm__vblob + 105940, jm__vblob + 105962, jm__vblob + 105986, jm__vblob + 106008, 21, 23, 21, 23, 0},
+    {jm__vblob + 106032, jm__vblob + 106059, jm__vblob + 106088, jm__vblob + 106115, 26, 28, 26, 28, 0},
+    {jm__vblob + 106144, jm__vblob + 106182, jm__vblob + 106222, jm__vblob + 106260, 37, 39, 37, 39, 0},
+    {jm__vblob + 106300, jm__vblob + 106326, jm__vblob + 106354, jm__vblob + 106380, 25, 27, 25, 27, 0},
+    {jm__vblob + 106408, jm__vblob + 106438, jm__vblob + 106470, jm__vblob + 106500, 29, 31, 29, 31, 0},
+    {jm__vblob + 106532, jm__vblob + 106559, jm__vblob + 106588, jm__vblob + 106615, 26, 28, 26, 28, 0},
+    {jm__vblob + 106644, jm__vblob + 106693, jm__vblob + 106744, jm__vblob + 106795, 48, 50, 50, 50, 1},
+    {jm__vblob + 106846, jm__vblob + 106895, jm__vblob + 106946, jm__vblob + 106997, 48, 50, 50, 50, 1},
+    {jm__vblob + 107048, jm__vblob + 107069, jm__vblob + 107092, jm__vblob + 107113, 20, 22, 20, 22, 0},
+    {jm__vblob + 107136, jm__vblob + 107156, jm__vblob + 107178, jm__vblob + 107198, 19, 21, 19, 21, 0},
+    {jm__vblob + 107220, jm__vblob + 107255, jm__vblob + 107292, jm__vblob + 107329, 34, 36, 36, 36, 1},
+    {jm__vblob + 107366, jm__vblob + 107388, jm__vblob + 107412, jm__vblob + 107434, 21, 23, 21, 23, 0},
+    {jm__vblob + 107458, jm__vblob + 107481, jm__vblob + 107506, jm__vblob + 107529, 22, 24, 22, 24, 0},
+    {jm__vblob + 107554, jm__vblob + 107596, jm__vblob + 107640, jm__vblob + 107684, 41, 43, 43, 43, 1},
+    {jm__vblob + 107728, jm__vblob + 107752, jm__vblob + 107778, jm__vblob + 107802, 23, 25, 23, 25, 0},
+    {jm__vblob + 107828, jm__vblob + 107854, jm__vblob + 107882, jm__vblob + 107908, 25, 27, 25, 27, 0},
+    {jm__vblob + 107936, jm__vblob + 107965, jm__vblob + 107996, jm__vblob + 108025, 28, 30, 28, 30, 0},
+    {jm__vblob + 108056, jm__vblob + 108078, jm__vblob + 108102, jm__vblob + 108124, 21, 23, 21, 23, 0},
+    {jm__vblob + 108148, jm__vblob + 108170, jm__vblob + 108194, jm__vblob + 108216, 21, 23, 21, 23, 0},
+    {jm__vblob + 108240, jm__vblob + 108255, jm__vblob + 108272, jm__vblob + 108287, 14, 16, 14, 16, 0},
+    {jm__vblob + 108304, jm__vblob + 108330, jm__vblob + 108358, jm__vblob + 108384, 25, 27, 25, 27, 0},
+    {jm__vblob + 108412, jm__vblob + 108438, jm__vblob + 108466, jm__vblob + 108492, 25, 27, 25, 27, 0},
+    {jm__vblob + 108520, jm__vblob + 108558, jm__vblob + 108598, jm__vblob + 108636, 37, 39, 37, 39, 0},
+    {jm__vblob + 108676, jm__vblob + 108700, jm__vblob + 108726, jm__vblob + 108750, 23, 25, 23, 25, 0},
+    {jm__vblob + 108776, jm__vblob + 108801, jm__vblob + 108828, jm__vblob + 108853, 24, 26, 24, 26, 0},
+    {jm__vblob + 108880, jm__vblob + 108915, jm__vblob + 108952, jm__vblob + 108987, 34, 36, 34, 36, 0},
+    {jm__vblob + 109024, jm__vblob + 109056, jm__vblob + 109090, jm__vblob + 109122, 31, 33, 31, 33, 0},
+    {jm__vblob + 109156, jm__vblob + 109182, jm__vblob + 109210, jm__vblob + 109238, 25, 27, 27, 27, 1},
+    {jm__vblob + 109266, jm__vblob + 109287, jm__vblob + 109310, jm__vblob + 109331, 20, 22, 20, 22, 0},
+    {jm__vblob + 109354, jm__vblob + 109375, jm__vblob + 109398, jm__vblob + 109419, 20, 22, 20, 22, 0},
+    {jm__vblob + 109442, jm__vblob + 109465, jm__vblob + 109490, jm__vblob + 109513, 22, 24, 22, 24, 0},
+    {jm__vblob + 109538, jm__vblob + 109562, jm__vblob + 109588, jm__vblob + 109612, 23, 25, 23, 25, 0},
+    {jm__vblob + 109638, jm__vblob + 109660, jm__vblob + 109684, jm__vblob + 109706, 21, 23, 21, 23, 0},
+    {jm__vblob + 109730, jm__vblob + 109758, jm__vblob + 109788, jm__vblob + 109816, 27, 29, 27, 29, 0},
+    {jm__vblob + 109846, jm__vblob + 109877, jm__vblob + 109910, jm__vblob + 109941, 30, 32, 30, 32, 0},
+    {jm__vblob + 109974, jm__vblob + 110011, jm__vblob + 110050, jm__vblob + 110087, 36, 38, 36, 38, 0},
+    {jm__vblob + 110126, jm__vblob + 110159, jm__vblob + 110194, jm__vblob + 110227, 32, 34, 32, 34, 0},
+    {jm__vblob + 110262, jm__vblob + 110290, jm__vblob + 110320, jm__vblob + 110348, 27, 29, 27, 29, 0},
+    {jm__vblob + 110378, jm__vblob + 110409, jm__vblob + 110442, jm__vblob + 110473, 30, 32, 30, 32, 0},
+    {jm__vblob + 110506, jm__vblob + 110534, jm__vblob + 110564, jm__vblob + 110592, 27, 29, 27, 29, 0},
+    {jm__vblob + 110622, jm__vblob + 110655, jm__vblob + 110690, jm__vblob + 110723, 32, 34, 32, 34, 0},
+    {jm__vblob + 110758, jm__vblob + 110791, jm__vblob + 110826, jm__vblob + 110859, 32, 34, 32, 34, 0},
+    {jm__vblob + 110894, jm__vblob + 110922, jm__vblob + 110952, jm__vblob + 110980, 27, 29, 27, 29, 0},
+    {jm__vblob + 111010, jm__vblob + 111043, jm__vblob + 111078, jm__vblob + 111111, 32, 34, 32, 34, 0},
+    {jm__vblob + 111146, jm__vblob + 111170, jm__vblob + 111196, jm__vblob + 111220, 23, 25, 23, 25, 0},
+    {jm__vblob + 111246, jm__vblob + 111281, jm__vblob + 111318, jm__vblob + 111355, 34, 36, 36, 36, 1},
+    {jm__vblob + 111392, jm__vblob + 111409, jm__vblob + 111428, jm__vblob + 111445, 16, 18, 16, 18, 0},
+    {jm__vblob + 111464, jm__vblob + 111481, jm__vblob + 111500, jm__vblob + 111517, 16, 18, 16, 18, 0},
+    {jm__vblob + 111536, jm__vblob + 111568, jm__vblob + 111602, jm__vblob + 111634, 31, 33, 31, 33, 0},
+    {jm__vblob + 111668, jm__vblob + 111709, jm__vblob + 111752, jm__vblob + 111793, 40, 42, 40, 42, 0},
+    {jm__vblob + 111836, jm__vblob + 111868, jm__vblob + 111902, jm__vblob + 111934, 31, 33, 31, 33, 0},
+    {jm__vblob + 111968, jm__vblob + 112001, jm__vblob + 112036, jm__vblob + 112069, 32, 34, 32, 34, 0},
+    {jm__vblob + 112104, jm__vblob + 112129, jm__vblob + 112156, jm__vblob + 112181, 24, 26, 24, 26, 0},
+    {jm__vblob + 112208, jm__vblob + 112239, jm__vblob + 112272, jm__vblob + 112303, 30, 32, 30, 32, 0},
+    {jm__vblob + 112336, jm__vblob + 112363, jm__vblob + 112392, jm__vblob + 112419, 26, 28, 26, 28, 0},
+    {jm__vblob + 112448, jm__vblob + 112479, jm__vblob + 112512, jm__vblob + 112543, 30, 32, 30, 32, 0},
+    {jm__vblob + 112576, jm__vblob + 112600, jm__vblob + 112626, jm__vblob + 112650, 23, 25, 23, 25, 0},
+    {jm__vblob + 112676, jm__vblob + 112697, jm__vblob + 112720, jm__vblob + 112741, 20, 22, 20, 22, 0},
+    {jm__vblob + 112764, jm__vblob + 112809, jm__vblob + 112856, jm__vblob + 112901, 44, 46, 44, 46, 0},
+    {jm__vblob + 112948, jm__vblob + 112983, jm__vblob + 113020, jm__vblob + 113055, 34, 36, 34, 36, 0},
+    {jm__vblob + 113092, jm__vblob + 113108, jm__vblob + 113126, jm__vblob + 113142, 15, 17, 15, 17, 0},
+    {jm__vblob + 113160, jm__vblob + 113180, jm__vblob + 113202, jm__vblob + 113222, 19, 21, 19, 21, 0},
+    {jm__vblob + 113244, jm__vblob + 113263, jm__vblob + 113284, jm__vblob + 113303, 18, 20, 18, 20, 0},
+    {jm__vblob + 113324, jm__vblob + 113340, jm__vblob + 113358, jm__vblob + 113374, 15, 17, 15, 17, 0},
+    {jm__vblob + 113392, jm__vblob + 113419, jm__vblob + 113448, jm__vblob + 113475, 26, 28, 26, 28, 0},
+    {jm__vblob + 113504, jm__vblob + 113527, jm__vblob + 113552, jm__vblob + 113575, 22, 24, 22, 24, 0},
+    {jm__vblob + 113600, jm__vblob + 113619, jm__vblob + 113640, jm__vblob + 113659, 18, 20, 18, 20, 0},
+    {jm__vblob + 113680, jm__vblob + 113701, jm__vblob + 113724, jm__vblob + 113745, 20, 22, 20, 22, 0},
+    {jm__vblob + 113768, jm__vblob + 113795, jm__vblob + 113824, jm__vblob + 113851, 26, 28, 26, 28, 0},
+    {jm__vblob + 113880, jm__vblob + 113908, jm__vblob + 113938, jm__vblob + 113966, 27, 29, 27, 29, 0},
+    {jm__vblob + 113996, jm__vblob + 114039, jm__vblob + 114084, jm__vblob + 114129, 42, 44, 44, 44, 1},
+    {jm__vblob + 114174, jm__vblob + 114195, jm__vblob + 114218, jm__vblob + 114239, 20, 22, 20, 22, 0},
+    {jm__vblob + 114262, jm__vblob + 114276, jm__vblob + 114292, jm__vblob + 114306, 13, 15, 13, 15, 0},
+    {jm__vblob + 114322, jm__vblob + 114349, jm__vblob + 114378, jm__vblob + 114405, 26, 28, 26, 28, 0},
+    {jm__vblob + 114434, jm__vblob + 114476, jm__vblob + 114520, jm__vblob + 114564, 41, 43, 43, 43, 1},
+    {jm__vblob + 114608, jm__vblob + 114637, jm__vblob + 114668, jm__vblob + 114697, 28, 30, 28, 30, 0},
+    {jm__vblob + 114728, jm__vblob + 114766, jm__vblob + 114806, jm__vblob + 114846, 37, 39, 39, 39, 1},
+    {jm__vblob + 114886, jm__vblob + 114915, jm__vblob + 114946, jm__vblob + 114975, 28, 30, 28, 30, 0},
+    {jm__vblob + 115006, jm__vblob + 115028, jm__vblob + 115052, jm__vblob + 115074, 21, 23, 21, 23, 0},
+    {jm__vblob + 115098, jm__vblob + 115132, jm__vblob + 115168, jm__vblob + 115202, 33, 35, 33, 35, 0},
+    {jm__vblob + 115238, jm__vblob + 115266, jm__vblob + 115296, jm__vblob + 115324, 27, 29, 27, 29, 0},
+    {jm__vblob + 115354, jm__vblob + 115384, jm__vblob + 115416, jm__vblob + 115446, 29, 31, 29, 31, 0},
+    {jm__vblob + 115478, jm__vblob + 115524, jm__vblob + 115572, jm__vblob + 115620, 45, 47, 47, 47, 1},
+    {jm__vblob + 115668, jm__vblob + 115689, jm__vblob + 115712, jm__vblob + 115733, 20, 22, 20, 22, 0},
+    {jm__vblob + 115756, jm__vblob + 115781, jm__vblob + 115808, jm__vblob + 115833, 24, 26, 24, 26, 0},
+    {jm__vblob + 115860, jm__vblob + 115878, jm__vblob + 115898, jm__vblob + 115916, 17, 19, 17, 19, 0},
+    {jm__vblob + 115936, jm__vblob + 115975, jm__vblob + 116016, jm__vblob + 116055, 38, 40, 38, 40, 0},
+    {jm__vblob + 116096, jm__vblob + 116120, jm__vblob + 116146, jm__vblob + 116170, 23, 25, 23, 25, 0},
+    {jm__vblob + 116196, jm__vblob + 116238, jm__vblob + 116282, jm__vblob + 116324, 41, 43, 41, 43, 0},
+    {jm__vblob + 116368, jm__vblob + 116393, jm__vblob + 116420, jm__vblob + 116445, 24, 26, 24, 26, 0},
+    {jm__vblob + 116472, jm__vblob + 116492, jm__vblob + 116514, jm__vblob + 116534, 19, 21, 19, 21, 0},
+    {jm__vblob + 116556, jm__vblob + 116589, jm__vblob + 116624, jm__vblob + 116657, 32, 34, 32, 34, 0},
+    {jm__vblob + 116692, jm__vblob + 116714, jm__vblob + 116738, jm__vblob + 116760, 21, 23, 21, 23, 0},
+    {jm__vblob + 116784, jm__vblob + 116812, jm__vblob + 116842, jm__vblob + 116870, 27, 29, 27, 29, 0},
+    {jm__vblob + 116900, jm__vblob + 116930, jm__vblob + 116962, jm__vblob + 116992, 29, 31, 29, 31, 0},
+    {jm__vblob + 117024, jm__vblob + 117050, jm__vblob + 117078, jm__vblob + 117104, 25, 27, 25, 27, 0},
+    {jm__vblob + 117132, jm__vblob + 117160, jm__vblob + 117190, jm__vblob + 117218, 27, 29, 27, 29, 0},
+    {jm__vblob + 117248, jm__vblob + 117268, jm__vblob + 117290, jm__vblob + 117310, 19, 21, 19, 21, 0},
+    {jm__vblob + 117332, jm__vblob + 117362, jm__vblob + 117394, jm__vblob + 117424, 29, 31, 29, 31, 0},
+    {jm__vblob + 117456, jm__vblob + 117480, jm__vblob + 117506, jm__vblob + 117530, 23, 25, 23, 25, 0},
+    {jm__vblob + 117556, jm__vblob + 117573, jm__vblob + 117592, jm__vblob + 117609, 16, 18, 16, 18, 0},
+    {jm__vblob + 117628, jm__vblob + 117656, jm__vblob + 117686, jm__vblob + 117714, 27, 29, 27, 29, 0},
+    {jm__vblob + 117744, jm__vblob + 117770, jm__vblob + 117798, jm__vblob + 117824, 25, 27, 25, 27, 0},
+    {jm__vblob + 117852, jm__vblob + 117881, jm__vblob + 117912, jm__vblob + 117941, 28, 30, 28, 30, 0},
+    {jm__vblob + 117972, jm__vblob + 118002, jm__vblob + 118034, jm__vblob + 118064, 29, 31, 29, 31, 0},
+    {jm__vblob + 118096, jm__vblob + 118116, jm__vblob + 118138, jm__vblob + 118158, 19, 21, 19, 21, 0},
+    {jm__vblob + 118180, jm__vblob + 118229, jm__vblob + 118280, jm__vblob + 118329, 48, 50, 48, 50, 0},
+    {jm__vblob + 118380, jm__vblob + 118411, jm__vblob + 118444, jm__vblob + 118475, 30, 32, 30, 32, 0},
+    {jm__vblob + 118508, jm__vblob + 118538, jm__vblob + 118570, jm__vblob + 118600, 29, 31, 29, 31, 0},
+    {jm__vblob + 118632, jm__vblob + 118658, jm__vblob + 118686, jm__vblob + 118712, 25, 27, 25, 27, 0},
+    {jm__vblob + 118740, jm__vblob + 118776, jm__vblob + 118814, jm__vblob + 118850, 35, 37, 35, 37, 0},
+    {jm__vblob + 118888, jm__vblob + 118921, jm__vblob + 118956, jm__vblob + 118989, 32, 34, 32, 34, 0},
+    {jm__vblob + 119024, jm__vblob + 119061, jm__vblob + 119100, jm__vblob + 119137, 36, 38, 36, 38, 0},
+    {jm__vblob + 119176, jm__vblob + 119220, jm__vblob + 119266, jm__vblob + 119310, 43, 45, 43, 45, 0},
+    {jm__vblob + 119356, jm__vblob + 119385, jm__vblob + 119416, jm__vblob + 119445, 28, 30, 28, 30, 0},
+    {jm__vblob + 119476, jm__vblob + 119505, jm__vblob + 119536, jm__vblob + 119565, 28, 30, 28, 30, 0},
+    {jm__vblob + 119596, jm__vblob + 119621, jm__vblob + 119648, jm__vblob + 119673, 24, 26, 24, 26, 0},
+    {jm__vblob + 119700, jm__vblob + 119726, jm__vblob + 119754, jm__vblob + 119780, 25, 27, 25, 27, 0},
+    {jm__vblob + 119808, jm__vblob + 119830, jm__vblob + 119854, jm__vblob + 119876, 21, 23, 21, 23, 0},
+    {jm__vblob + 119900, jm__vblob + 119929, jm__vblob + 119960, jm__vblob + 119989, 28, 30, 28, 30, 0},
+    {jm__vblob + 120020, jm__vblob + 120031, jm__vblob + 120044, jm__vblob + 120055, 10, 12, 10, 12, 0},
+    {jm__vblob + 120068, jm__vblob + 120086, jm__vblob + 120106, jm__vblob + 120124, 17, 19, 17, 19, 0},
+    {jm__vblob + 120144, jm__vblob + 120161, jm__vblob + 120180, jm__vblob + 120197, 16, 18, 16, 18, 0},
+    {jm__vblob + 120216, jm__vblob + 120234, jm__vblob + 120254, jm__vblob + 120272, 17, 19, 17, 19, 0},
+    {jm__vblob + 120292, jm__vblob + 120308, jm__vblob + 120326, jm__vblob + 120342, 15, 17, 15, 17, 0},
+    {jm__vblob + 120360, jm__vblob + 120375, jm__vblob + 120392, jm__vblob + 120407, 14, 16, 14, 16, 0},
+    {jm__vblob + 120424, jm__vblob + 120443, jm__vblob + 120464, jm__vblob + 120483, 18, 20, 18, 20, 0},
+    {jm__vblob + 120504, jm__vblob + 120527, jm__vblob + 120552, jm__vblob + 120575, 22, 24, 22, 24, 0},
+    {jm__vblob + 120600, jm__vblob + 120626, jm__vblob + 120654, jm__vblob + 120680, 25, 27, 25, 27, 0},
+    {jm__vblob + 120708, jm__vblob + 120719, jm__vblob + 120732, jm__vblob + 120743, 10, 12, 10, 12, 0},
+    {jm__vblob + 120756, jm__vblob + 120774, jm__vblob + 120794, jm__vblob + 120812, 17, 19, 17, 19, 0},
+    {jm__vblob + 120832, jm__vblob + 120857, jm__vblob + 120884, jm__vblob + 120909, 24, 26, 24, 26, 0},
+    {jm__vblob + 120936, jm__vblob + 120949, jm__vblob + 120964, jm__vblob + 120977, 12, 14, 12, 14, 0},
+    {jm__vblob + 120992, jm__vblob + 121008, jm__vblob + 121026, jm__vblob + 121042, 15, 17, 15, 17, 0},
+    {jm__vblob + 121060, jm__vblob + 121077, jm__vblob + 121096, jm__vblob + 121113, 16, 18, 16, 18, 0},
+    {jm__vblob + 121132, jm__vblob + 121144, jm__vblob + 121158, jm__vblob + 121170, 11, 13, 11, 13, 0},
+    {jm__vblob + 121184, jm__vblob + 121200, jm__vblob + 121218, jm__vblob + 121234, 15, 17, 15, 17, 0},
+    {jm__vblob + 121252, jm__vblob + 121269, jm__vblob + 121288, jm__vblob + 121305, 16, 18, 16, 18, 0},
+    {jm__vblob + 121324, jm__vblob + 121335, jm__vblob + 121348, jm__vblob + 121359, 10, 12, 10, 12, 0},
+    {jm__vblob + 121372, jm__vblob + 121402, jm__vblob + 121434, jm__vblob + 121464, 29, 31, 29, 31, 0},
+    {jm__vblob + 121496, jm__vblob + 121517, jm__vblob + 121540, jm__vblob + 121561, 20, 22, 20, 22, 0},
+    {jm__vblob + 121584, jm__vblob + 121604, jm__vblob + 121626, jm__vblob + 121646, 19, 21, 19, 21, 0},
+    {jm__vblob + 121668, jm__vblob + 121702, jm__vblob + 121738, jm__vblob + 121772, 33, 35, 33, 35, 0},
+    {jm__vblob + 121808, jm__vblob + 121832, jm__vblob + 121858, jm__vblob + 121882, 23, 25, 23, 25, 0},
+    {jm__vblob + 121908, jm__vblob + 121930, jm__vblob + 121954, jm__vblob + 121976, 21, 23, 21, 23, 0},
+    {jm__vblob + 122000, jm__vblob + 122038, jm__vblob + 122078, jm__vblob + 122118, 37, 39, 39, 39, 1},
+    {jm__vblob + 122158, jm__vblob + 122188, jm__vblob + 122220, jm__vblob + 122250, 29, 31, 29, 31, 0},
+    {jm__vblob + 122282, jm__vblob + 122297, jm__vblob + 122314, jm__vblob + 122329, 14, 16, 14, 16, 0},
+    {jm__vblob + 122346, jm__vblob + 122365, jm__vblob + 122386, jm__vblob + 122405, 18, 20, 18, 20, 0},
+    {jm__vblob + 122426, jm__vblob + 122445, jm__vblob + 122466, jm__vblob + 122485, 18, 20, 18, 20, 0},
+    {jm__vblob + 122506, jm__vblob + 122522, jm__vblob + 122540, jm__vblob + 122556, 15, 17, 15, 17, 0},
+    {jm__vblob + 122574, jm__vblob + 122595, jm__vblob + 122618, jm__vblob + 122639, 20, 22, 20, 22, 0},
+    {jm__vblob + 122662, jm__vblob + 122681, jm__vblob + 122702, jm__vblob + 122721, 18, 20, 18, 20, 0},
+    {jm__vblob + 122742, jm__vblob + 122762, jm__vblob + 122784, jm__vblob + 122804, 19, 21, 19, 21, 0},
+    {jm__vblob + 122826, jm__vblob + 122844, jm__vblob + 122864, jm__vblob + 122882, 17, 19, 17, 19, 0},
+    {jm__vblob + 122902, jm__vblob + 122920, jm__vblob + 122940, jm__vblob + 122958, 17, 19, 17, 19, 0},
+    {jm__vblob + 122978, jm__vblob + 123003, jm__vblob + 123030, jm__vblob + 123055, 24, 26, 24, 26, 0},
+    {jm__vblob + 123082, jm__vblob + 123105, jm__vblob + 123130, jm__vblob + 123153, 22, 24, 22, 24, 0},
+    {jm__vblob + 123178, jm__vblob + 123211, jm__vblob + 123246, jm__vblob + 123279, 32, 34, 32, 34, 0},
+    {jm__vblob + 123314, jm__vblob + 123334, jm__vblob + 123356, jm__vblob + 123376, 19, 21, 19, 21, 0},
+    {jm__vblob + 123398, jm__vblob + 123419, jm__vblob + 123442, jm__vblob + 123463, 20, 22, 20, 22, 0},
+    {jm__vblob + 123486, jm__vblob + 123518, jm__vblob + 123552, jm__vblob + 123584, 31, 33, 31, 33, 0},
+    {jm__vblob + 123618, jm__vblob + 123641, jm__vblob + 123666, jm__vblob + 123689, 22, 24, 22, 24, 0},
+    {jm__vblob + 123714, jm__vblob + 123735, jm__vblob + 123758, jm__vblob + 123779, 20, 22, 20, 22, 0},
+    {jm__vblob + 123802, jm__vblob + 123831, jm__vblob + 123862, jm__vblob + 123891, 28, 30, 28, 30, 0},
+    {jm__vblob + 123922, jm__vblob + 123942, jm__vblob + 123964, jm__vblob + 123984, 19, 21, 19, 21, 0},
+    {jm__vblob + 124006, jm__vblob + 124026, jm__vblob + 124048, jm__vblob + 124068, 19, 21, 19, 21, 0},
+    {jm__vblob + 124090, jm__vblob + 124120, jm__vblob + 124152, jm__vblob + 124182, 29, 31, 29, 31, 0},
+    {jm__vblob + 124214, jm__vblob + 124247, jm__vblob + 124282, jm__vblob + 124317, 32, 34, 34, 34, 1},
+    {jm__vblob + 124352, jm__vblob + 124377, jm__vblob + 124404, jm__vblob + 124429, 24, 26, 24, 26, 0},
+    {jm__vblob + 124456, jm__vblob + 124473, jm__vblob + 124492, jm__vblob + 124509, 16, 18, 16, 18, 0},
+    {jm__vblob + 124528, jm__vblob + 124557, jm__vblob + 124588, jm__vblob + 124617, 28, 30, 28, 30, 0},
+    {jm__vblob + 124648, jm__vblob + 124673, jm__vblob + 124700, jm__vblob + 124725, 24, 26, 24, 26, 0},
+    {jm__vblob + 124752, jm__vblob + 124773, jm__vblob + 124796, jm__vblob + 124817, 20, 22, 20, 22, 0},
+    {jm__vblob + 124840, jm__vblob + 124858, jm__vblob + 124878, jm__vblob + 124896, 17, 19, 17, 19, 0},
+    {jm__vblob + 124916, jm__vblob + 124939, jm__vblob + 124964, jm__vblob + 124987, 22, 24, 22, 24, 0},
+    {jm__vblob + 125012, jm__vblob + 125040, jm__vblob + 125070, jm__vblob + 125098, 27, 29, 27, 29, 0},
+    {jm__vblob + 125128, jm__vblob + 125144, jm__vblob + 125162, jm__vblob + 125178, 15, 17, 15, 17, 0},
+    {jm__vblob + 125196, jm__vblob + 125214, jm__vblob + 125234, jm__vblob + 125252, 17, 19, 17, 19, 0},
+    {jm__vblob + 125272, jm__vblob + 125306, jm__vblob + 125342, jm__vblob + 125376, 33, 35, 33, 35, 0},
+    {jm__vblob + 125412, jm__vblob + 125431, jm__vblob + 125452, jm__vblob + 125471, 18, 20, 18, 20, 0},
+    {jm__vblob + 125492, jm__vblob + 125512, jm__vblob + 125534, jm__vblob + 125554, 19, 21, 19, 21, 0},
+    {jm__vblob + 125576, jm__vblob + 125587, jm__vblob + 125600, jm__vblob + 125611, 10, 12, 10, 12, 0},
+    {jm__vblob + 125624, jm__vblob + 125644, jm__vblob + 125666, jm__vblob + 125686, 19, 21, 19, 21, 0},
+    {jm__vblob + 125708, jm__vblob + 125735, jm__vblob + 125764, jm__vblob + 125791, 26, 28, 26, 28, 0},
+    {jm__vblob + 125820, jm__vblob + 125850, jm__vblob + 125882, jm__vblob + 125912, 29, 31, 29, 31, 0},
+    {jm__vblob + 125944, jm__vblob + 125966, jm__vblob + 125990, jm__vblob + 126012, 21, 23, 21, 23, 0},
+    {jm__vblob + 126036, jm__vblob + 126062, jm__vblob + 126090, jm__vblob + 126116, 25, 27, 25, 27, 0},
+    {jm__vblob + 126144, jm__vblob + 126162, jm__vblob + 126182, jm__vblob + 126200, 17, 19, 17, 19, 0},
+    {jm__vblob + 126220, jm__vblob + 126239, jm__vblob + 126260, jm__vblob + 126279, 18, 20, 18, 20, 0},
+    {jm__vblob + 126300, jm__vblob + 126334, jm__vblob + 126370, jm__vblob + 126404, 33, 35, 33, 35, 0},
+    {jm__vblob + 126440, jm__vblob + 126466, jm__vblob + 126494, jm__vblob + 126520, 25, 27, 25, 27, 0},
+    {jm__vblob + 126548, jm__vblob + 126582, jm__vblob + 126618, jm__vblob + 126652, 33, 35, 33, 35, 0},
+    {jm__vblob + 126688, jm__vblob + 126726, jm__vblob + 126766, jm__vblob + 126804, 37, 39, 37, 39, 0},
+    {jm__vblob + 126844, jm__vblob + 126873, jm__vblob + 126904, jm__vblob + 126933, 28, 30, 28, 30, 0},
+    {jm__vblob + 126964, jm__vblob + 126997, jm__vblob + 127032, jm__vblob + 127065, 32, 34, 32, 34, 0},
+    {jm__vblob + 127100, jm__vblob + 127137, jm__vblob + 127176, jm__vblob + 127213, 36, 38, 36, 38, 0},
+    {jm__vblob + 127252, jm__vblob + 127283, jm__vblob + 127316, jm__vblob + 127347, 30, 32, 30, 32, 0},
+    {jm__vblob + 127380, jm__vblob + 127419, jm__vblob + 127460, jm__vblob + 127499, 38, 40, 38, 40, 0},
+    {jm__vblob + 127540, jm__vblob + 127586, jm__vblob + 127634, jm__vblob + 127680, 45, 47, 45, 47, 0},
+    {jm__vblob + 127728, jm__vblob + 127767, jm__vblob + 127808, jm__vblob + 127847, 38, 40, 38, 40, 0},
+    {jm__vblob + 127888, jm__vblob + 127933, jm__vblob + 127980, jm__vblob + 128025, 44, 46, 44, 46, 0},
+    {jm__vblob + 128072, jm__vblob + 128098, jm__vblob + 128126, jm__vblob + 128152, 25, 27, 25, 27, 0},
+    {jm__vblob + 128180, jm__vblob + 128212, jm__vblob + 128246, jm__vblob + 128278, 31, 33, 31, 33, 0},
+    {jm__vblob + 128312, jm__vblob + 128331, jm__vblob + 128352, jm__vblob + 128371, 18, 20, 18, 20, 0},
+    {jm__vblob + 128392, jm__vblob + 128411, jm__vblob + 128432, jm__vblob + 128451, 18, 20, 18, 20, 0},
+    {jm__vblob + 128472, jm__vblob + 128498, jm__vblob + 128526, jm__vblob + 128552, 25, 27, 25, 27, 0},
+    {jm__vblob + 128580, jm__vblob + 128612, jm__vblob + 128646, jm__vblob + 128678, 31, 33, 31, 33, 0},
+    {jm__vblob + 128712, jm__vblob + 128731, jm__vblob + 128752, jm__vblob + 128771, 18, 20, 18, 20, 0},
+    {jm__vblob + 128792, jm__vblob + 128838, jm__vblob + 128886, jm__vblob + 128932, 45, 47, 45, 47, 0},
+    {jm__vblob + 128980, jm__vblob + 129014, jm__vblob + 129050, jm__vblob + 129084, 33, 35, 33, 35, 0},
+    {jm__vblob + 129120, jm__vblob + 129164, jm__vblob + 129210, jm__vblob + 129254, 43, 45, 43, 45, 0},
+    {jm__vblob + 129300, jm__vblob + 129330, jm__vblob + 129362, jm__vblob + 129392, 29, 31, 29, 31, 0},
+    {jm__vblob + 129424, jm__vblob + 129447, jm__vblob + 129472, jm__vblob + 129495, 22, 24, 22, 24, 0},
+    {jm__vblob + 129520, jm__vblob + 129540, jm__vblob + 129562, jm__vblob + 129582, 19, 21, 19, 21, 0},
+    {jm__vblob + 129604, jm__vblob + 129634, jm__vblob + 129666, jm__vblob + 129696, 29, 31, 29, 31, 0},
+    {jm__vblob + 129728, jm__vblob + 129753, jm__vblob + 129780, jm__vblob + 129805, 24, 26, 24, 26, 0},
+    {jm__vblob + 129832, jm__vblob + 129854, jm__vblob + 129878, jm__vblob + 129900, 21, 23, 21, 23, 0},
+    {jm__vblob + 129924, jm__vblob + 129956, jm__vblob + 129990, jm__vblob + 130022, 31, 33, 31, 33, 0},
+    {jm__vblob + 130056, jm__vblob + 130097, jm__vblob + 130140, jm__vblob + 130181, 40, 42, 40, 42, 0},
+    {jm__vblob + 130224, jm__vblob + 130255, jm__vblob + 130288, jm__vblob + 130319, 30, 32, 30, 32, 0},
+    {jm__vblob + 130352, jm__vblob + 130383, jm__vblob + 130416, jm__vblob + 130447, 30, 32, 30, 32, 0},
+    {jm__vblob + 130480, jm__vblob + 130509, jm__vblob + 130540, jm__vblob + 130569, 28, 30, 28, 30, 0},
+    {jm__vblob + 130600, jm__vblob + 130636, jm__vblob + 130674, jm__vblob + 130710, 35, 37, 35, 37, 0},
+    {jm__vblob + 130748, jm__vblob + 130779, jm__vblob + 130812, jm__vblob + 130843, 30, 32, 30, 32, 0},
+    {jm__vblob + 130876, jm__vblob + 130891, jm__vblob + 130908, jm__vblob + 130923, 14, 16, 14, 16, 0},
+    {jm__vblob + 130940, jm__vblob + 130957, jm__vblob + 130976, jm__vblob + 130993, 16, 18, 16, 18, 0},
+    {jm__vblob + 131012, jm__vblob + 131032, jm__vblob + 131054, jm__vblob + 131074, 19, 21, 19, 21, 0},
+    {jm__vblob + 131096, jm__vblob + 131113, jm__vblob + 131132, jm__vblob + 131149, 16, 18, 16, 18, 0},
+    {jm__vblob + 131168, jm__vblob + 131189, jm__vblob + 131212, jm__vblob + 131233, 20, 22, 20, 22, 0},
+    {jm__vblob + 131256, jm__vblob + 131286, jm__vblob + 131318, jm__vblob + 131348, 29, 31, 29, 31, 0},
+    {jm__vblob + 131380, jm__vblob + 131409, jm__vblob + 131440, jm__vblob + 131469, 28, 30, 28, 30, 0},
+    {jm__vblob + 131500, jm__vblob + 131523, jm__vblob + 131548, jm__vblob + 131571, 22, 24, 22, 24, 0},
+    {jm__vblob + 131596, jm__vblob + 131619, jm__vblob + 131644, jm__vblob + 131667, 22, 24, 22, 24, 0},
+    {jm__vblob + 131692, jm__vblob + 131707, jm__vblob + 131724, jm__vblob + 131739, 14, 16, 14, 16, 0},
+    {jm__vblob + 131756, jm__vblob + 131785, jm__vblob + 131816, jm__vblob + 131845, 28, 30, 28, 30, 0},
+    {jm__vblob + 131876, jm__vblob + 131904, jm__vblob + 131934, jm__vblob + 131962, 27, 29, 27, 29, 0},
+    {jm__vblob + 131992, jm__vblob + 132023, jm__vblob + 132056, jm__vblob + 132087, 30, 32, 30, 32, 0},
+    {jm__vblob + 132120, jm__vblob + 132138, jm__vblob + 132158, jm__vblob + 132176, 17, 19, 17, 19, 0},
+    {jm__vblob + 132196, jm__vblob + 132226, jm__vblob + 132258, jm__vblob + 132288, 29, 31, 29, 31, 0},
+    {jm__vblob + 132320, jm__vblob + 132352, jm__vblob + 132386, jm__vblob + 132418, 31, 33, 31, 33, 0},
+    {jm__vblob + 132452, jm__vblob + 132482, jm__vblob + 132514, jm__vblob + 132544, 29, 31, 29, 31, 0},
+    {jm__vblob + 132576, jm__vblob + 132597, jm__vblob + 132620, jm__vblob + 132641, 20, 22, 20, 22, 0},
+    {jm__vblob + 132664, jm__vblob + 132681, jm__vblob + 132700, jm__vblob + 132717, 16, 18, 16, 18, 0},
+    {jm__vblob + 132736, jm__vblob + 132751, jm__vblob + 132768, jm__vblob + 132783, 14, 16, 14, 16, 0},
+    {jm__vblob + 132800, jm__vblob + 132824, jm__vblob + 132850, jm__vblob + 132874, 23, 25, 23, 25, 0},
+    {jm__vblob + 132900, jm__vblob + 132925, jm__vblob + 132952, jm__vblob + 132977, 24, 26, 24, 26, 0},
+    {jm__vblob + 133004, jm__vblob + 133036, jm__vblob + 133070, jm__vblob + 133104, 31, 33, 33, 33, 1},
+    {jm__vblob + 133138, jm__vblob + 133157, jm__vblob + 133178, jm__vblob + 133197, 18, 20, 18, 20, 0},
+    {jm__vblob + 133218, jm__vblob + 133246, jm__vblob + 133276, jm__vblob + 133304, 27, 29, 27, 29, 0},
+    {jm__vblob + 133334, jm__vblob + 133361, jm__vblob + 133390, jm__vblob + 133417, 26, 28, 26, 28, 0},
+    {jm__vblob + 133446, jm__vblob + 133468, jm__vblob + 133492, jm__vblob + 133514, 21, 23, 21, 23, 0},
+    {jm__vblob + 133538, jm__vblob + 133556, jm__vblob + 133576, jm__vblob + 133594, 17, 19, 17, 19, 0},
+    {jm__vblob + 133614, jm__vblob + 133630, jm__vblob + 133648, jm__vblob + 133664, 15, 17, 15, 17, 0},
+    {jm__vblob + 133682, jm__vblob + 133708, jm__vblob + 133736, jm__vblob + 133762, 25, 27, 25, 27, 0},
+    {jm__vblob + 133790, jm__vblob + 133821, jm__vblob + 133854, jm__vblob + 133885, 30, 32, 30, 32, 0},
+    {jm__vblob + 133918, jm__vblob + 133935, jm__vblob + 133954, jm__vblob + 133971, 16, 18, 16, 18, 0},
+    {jm__vblob + 133990, jm__vblob + 134014, jm__vblob + 134040, jm__vblob + 134064, 23, 25, 23, 25, 0},
+    {jm__vblob + 134090, jm__vblob + 134110, jm__vblob + 134132, jm__vblob + 134152, 19, 21, 19, 21, 0},
+    {jm__vblob + 134174, jm__vblob + 134188, jm__vblob + 134204, jm__vblob + 134218, 13, 15, 13, 15, 0},
+    {jm__vblob + 134234, jm__vblob + 134263, jm__vblob + 134294, jm__vblob + 134323, 28, 30, 28, 30, 0},
+    {jm__vblob + 134354, jm__vblob + 134375, jm__vblob + 134398, jm__vblob + 134419, 20, 22, 20, 22, 0},
+    {jm__vblob + 134442, jm__vblob + 134461, jm__vblob + 134482, jm__vblob + 134501, 18, 20, 18, 20, 0},
+    {jm__vblob + 134522, jm__vblob + 134544, jm__vblob + 134568, jm__vblob + 134590, 21, 23, 21, 23, 0},
+    {jm__vblob + 134614, jm__vblob + 134634, jm__vblob + 134656, jm__vblob + 134676, 19, 21, 19, 21, 0},
+    {jm__vblob + 134698, jm__vblob + 134722, jm__vblob + 134748, jm__vblob + 134772, 23, 25, 23, 25, 0},
+    {jm__vblob + 134798, jm__vblob + 134824, jm__vblob + 134852, jm__vblob + 134878, 25, 27, 25, 27, 0},
+    {jm__vblob + 134906, jm__vblob + 134926, jm__vblob + 134948, jm__vblob + 134968, 19, 21, 19, 21, 0},
+    {jm__vblob + 134990, jm__vblob + 135015, jm__vblob + 135042, jm__vblob + 135067, 24, 26, 24, 26, 0},
+    {jm__vblob + 135094, jm__vblob + 135125, jm__vblob + 135158, jm__vblob + 135189, 30, 32, 30, 32, 0},
+    {jm__vblob + 135222, jm__vblob + 135250, jm__vblob + 135280, jm__vblob + 135308, 27, 29, 27, 29, 0},
+    {jm__vblob + 135338, jm__vblob + 135360, jm__vblob + 135384, jm__vblob + 135406, 21, 23, 21, 23, 0},
+    {jm__vblob + 135430, jm__vblob + 135455, jm__vblob + 135482, jm__vblob + 135507, 24, 26, 24, 26, 0},
+    {jm__vblob + 135534, jm__vblob + 135554, jm__vblob + 135576, jm__vblob + 135596, 19, 21, 19, 21, 0},
+    {jm__vblob + 135618, jm__vblob + 135639, jm__vblob + 135662, jm__vblob + 135683, 20, 22, 20, 22, 0},
+    {jm__vblob + 135706, jm__vblob + 135724, jm__vblob + 135744, jm__vblob + 135762, 17, 19, 17, 19, 0},
+    {jm__vblob + 135782, jm__vblob + 135797, jm__vblob + 135814, jm__vblob + 135829, 14, 16, 14, 16, 0},
+    {jm__vblob + 135846, jm__vblob + 135869, jm__vblob + 135894, jm__vblob + 135917, 22, 24, 22, 24, 0},
+    {jm__vblob + 135942, jm__vblob + 135962, jm__vblob + 135984, jm__vblob + 136004, 19, 21, 19, 21, 0},
+    {jm__vblob + 136026, jm__vblob + 136051, jm__vblob + 136078, jm__vblob + 136103, 24, 26, 24, 26, 0},
+    {jm__vblob + 136130, jm__vblob + 136154, jm__vblob + 136180, jm__vblob + 136204, 23, 25, 23, 25, 0},
+    {jm__vblob + 136230, jm__vblob + 136281, jm__vblob + 136334, jm__vblob + 136385, 50, 52, 50, 52, 0},
+    {jm__vblob + 136438, jm__vblob + 136486, jm__vblob + 136536, jm__vblob + 136584, 47, 49, 47, 49, 0},
+    {jm__vblob + 136634, jm__vblob + 136662, jm__vblob + 136692, jm__vblob + 136720, 27, 29, 27, 29, 0},
+    {jm__vblob + 136750, jm__vblob + 136782, jm__vblob + 136816, jm__vblob + 136848, 31, 33, 31, 33, 0},
+    {jm__vblob + 136882, jm__vblob + 136910, jm__vblob + 136940, jm__vblob + 136968, 27, 29, 27, 29, 0},
+    {jm__vblob + 136998, jm__vblob + 137027, jm__vblob + 137058, jm__vblob + 137087, 28, 30, 28, 30, 0},
+    {jm__vblob + 137118, jm__vblob + 137155, jm__vblob + 137194, jm__vblob + 137231, 36, 38, 36, 38, 0},
+    {jm__vblob + 137270, jm__vblob + 137307, jm__vblob + 137346, jm__vblob + 137383, 36, 38, 36, 38, 0},
+    {jm__vblob + 137422, jm__vblob + 137459, jm__vblob + 137498, jm__vblob + 137535, 36, 38, 36, 38, 0},
+    {jm__vblob + 137574, jm__vblob + 137616, jm__vblob + 137660, jm__vblob + 137702, 41, 43, 41, 43, 0},
+    {jm__vblob + 137746, jm__vblob + 137788, jm__vblob + 137832, jm__vblob + 137874, 41, 43, 41, 43, 0},
+    {jm__vblob + 137918, jm__vblob + 137957, jm__vblob + 137998, jm__vblob + 138037, 38, 40, 38, 40, 0},
+    {jm__vblob + 138078, jm__vblob + 138107, jm__vblob + 138138, jm__vblob + 138167, 28, 30, 28, 30, 0},
+    {jm__vblob + 138198, jm__vblob + 138227, jm__vblob + 138258, jm__vblob + 138287, 28, 30, 28, 30, 0},
+    {jm__vblob + 138318, jm__vblob + 138349, jm__vblob + 138382, jm__vblob + 138413, 30, 32, 30, 32, 0},
+    {jm__vblob + 138446, jm__vblob + 138484, jm__vblob + 138524, jm__vblob + 138562, 37, 39, 37, 39, 0},
+    {jm__vblob + 138602, jm__vblob + 138640, jm__vblob + 138680, jm__vblob + 138718, 37, 39, 37, 39, 0},
+    {jm__vblob + 138758, jm__vblob + 138799, jm__vblob + 138842, jm__vblob + 138883, 40, 42, 40, 42, 0},
+    {jm__vblob + 138926, jm__vblob + 138969, jm__vblob + 139014, jm__vblob + 139057, 42, 44, 42, 44, 0},
+    {jm__vblob + 139102, jm__vblob + 139137, jm__vblob + 139174, jm__vblob + 139209, 34, 36, 34, 36, 0},
+    {jm__vblob + 139246, jm__vblob + 139286, jm__vblob + 139328, jm__vblob + 139368, 39, 41, 39, 41, 0},
+    {jm__vblob + 139410, jm__vblob + 139448, jm__vblob + 139488, jm__vblob + 139526, 37, 39, 37, 39, 0},
+    {jm__vblob + 139566, jm__vblob + 139600, jm__vblob + 139636, jm__vblob + 139670, 33, 35, 33, 35, 0},
+    {jm__vblob + 139706, jm__vblob + 139737, jm__vblob + 139770, jm__vblob + 139801, 30, 32, 30, 32, 0},
+    {jm__vblob + 139834, jm__vblob + 139872, jm__vblob + 139912, jm__vblob + 139950, 37, 39, 37, 39, 0},
+    {jm__vblob + 139990, jm__vblob + 140019, jm__vblob + 140050, jm__vblob + 140079, 28, 30, 28, 30, 0},
+    {jm__vblob + 140110, jm__vblob + 140137, jm__vblob + 140166, jm__vblob + 140193, 26, 28, 26, 28, 0},
+    {jm__vblob + 140222, jm__vblob + 140263, jm__vblob + 140306, jm__vblob + 140347, 40, 42, 40, 42, 0},
+    {jm__vblob + 140390, jm__vblob + 140412, jm__vblob + 140436, jm__vblob + 140458, 21, 23, 21, 23, 0},
+    {jm__vblob + 140482, jm__vblob + 140496, jm__vblob + 140512, jm__vblob + 140526, 13, 15, 13, 15, 0},
+    {jm__vblob + 140542, jm__vblob + 140564, jm__vblob + 140588, jm__vblob + 140610, 21, 23, 21, 23, 0},
+    {jm__vblob + 140634, jm__vblob + 140648, jm__vblob + 140664, jm__vblob + 140678, 13, 15, 13, 15, 0},
+    {jm__vblob + 140694, jm__vblob + 140710, jm__vblob + 140728, jm__vblob + 140744, 15, 17, 15, 17, 0},
+    {jm__vblob + 140762, jm__vblob + 140783, jm__vblob + 140806, jm__vblob + 140827, 20, 22, 20, 22, 0},
+    {jm__vblob + 140850, jm__vblob + 140876, jm__vblob + 140904, jm__vblob + 140930, 25, 27, 25, 27, 0},
+    {jm__vblob + 140958, jm__vblob + 140979, jm__vblob + 141002, jm__vblob + 141023, 20, 22, 20, 22, 0},
+    {jm__vblob + 141046, jm__vblob + 141063, jm__vblob + 141082, jm__vblob + 141099, 16, 18, 16, 18, 0},
+    {jm__vblob + 141118, jm__vblob + 141144, jm__vblob + 141172, jm__vblob + 141198, 25, 27, 25, 27, 0},
+    {jm__vblob + 141226, jm__vblob + 141254, jm__vblob + 141284, jm__vblob + 141312, 27, 29, 27, 29, 0},
+    {jm__vblob + 141342, jm__vblob + 141357, jm__vblob + 141374, jm__vblob + 141389, 14, 16, 14, 16, 0},
+    {jm__vblob + 141406, jm__vblob + 141428, jm__vblob + 141452, jm__vblob + 141474, 21, 23, 21, 23, 0},
+    {jm__vblob + 141498, jm__vblob + 141520, jm__vblob + 141544, jm__vblob + 141566, 21, 23, 21, 23, 0},
+    {jm__vblob + 141590, jm__vblob + 141611, jm__vblob + 141634, jm__vblob + 141655, 20, 22, 20, 22, 0},
+    {jm__vblob + 141678, jm__vblob + 141696, jm__vblob + 141716, jm__vblob + 141734, 17, 19, 17, 19, 0},
+    {jm__vblob + 141754, jm__vblob + 141765, jm__vblob + 141778, jm__vblob + 141789, 10, 12, 10, 12, 0},
+    {jm__vblob + 141802, jm__vblob + 141838, jm__vblob + 141876, jm__vblob + 141912, 35, 37, 35, 37, 0},
+    {jm__vblob + 141950, jm__vblob + 141976, jm__vblob + 142004, jm__vblob + 142030, 25, 27, 25, 27, 0},
+    {jm__vblob + 142058, jm__vblob + 142082, jm__vblob + 142108, jm__vblob + 142132, 23, 25, 23, 25, 0},
+    {jm__vblob + 142158, jm__vblob + 142178, jm__vblob + 142200, jm__vblob + 142220, 19, 21, 19, 21, 0},
+    {jm__vblob + 142242, jm__vblob + 142272, jm__vblob + 142304, jm__vblob + 142334, 29, 31, 29, 31, 0},
+    {jm__vblob + 142366, jm__vblob + 142381, jm__vblob + 142398, jm__vblob + 142413, 14, 16, 14, 16, 0},
+    {jm__vblob + 142430, jm__vblob + 142447, jm__vblob + 142466, jm__vblob + 142483, 16, 18, 16, 18, 0},
+    {jm__vblob + 142502, jm__vblob + 142536, jm__vblob + 142572, jm__vblob + 142606, 33, 35, 33, 35, 0},
+    {jm__vblob + 142642, jm__vblob + 142672, jm__vblob + 142704, jm__vblob + 142734, 29, 31, 29, 31, 0},
+    {jm__vblob + 142766, jm__vblob + 142793, jm__vblob + 142822, jm__vblob + 142849, 26, 28, 26, 28, 0},
+    {jm__vblob + 142878, jm__vblob + 142903, jm__vblob + 142930, jm__vblob + 142955, 24, 26, 24, 26, 0},
+    {jm__vblob + 142982, jm__vblob + 143003, jm__vblob + 143026, jm__vblob + 143047, 20, 22, 20, 22, 0},
+    {jm__vblob + 143070, jm__vblob + 143108, jm__vblob + 143148, jm__vblob + 143188, 37, 39, 39, 39, 1},
+    {jm__vblob + 143228, jm__vblob + 143244, jm__vblob + 143262, jm__vblob + 143278, 15, 17, 15, 17, 0},
+    {jm__vblob + 143296, jm__vblob + 143316, jm__vblob + 143338, jm__vblob + 143358, 19, 21, 19, 21, 0},
+    {jm__vblob + 143380, jm__vblob + 143403, jm__vblob + 143428, jm__vblob + 143451, 22, 24, 22, 24, 0},
+    {jm__vblob + 143476, jm__vblob + 143509, jm__vblob + 143544, jm__vblob + 143577, 32, 34, 32, 34, 0},
+    {jm__vblob + 143612, jm__vblob + 143637, jm__vblob + 143664, jm__vblob + 143689, 24, 26, 24, 26, 0},
+    {jm__vblob + 143716, jm__vblob + 143739, jm__vblob + 143764, jm__vblob + 143787, 22, 24, 22, 24, 0},
+    {jm__vblob + 143812, jm__vblob + 143843, jm__vblob + 143876, jm__vblob + 143907, 30, 32, 30, 32, 0},
+    {jm__vblob + 143940, jm__vblob + 143965, jm__vblob + 143992, jm__vblob + 144017, 24, 26, 24, 26, 0},
+    {jm__vblob + 144044, jm__vblob + 144066, jm__vblob + 144090, jm__vblob + 144112, 21, 23, 21, 23, 0},
+    {jm__vblob + 144136, jm__vblob + 144158, jm__vblob + 144182, jm__vblob + 144204, 21, 23, 21, 23, 0},
+    {jm__vblob + 144228, jm__vblob + 144242, jm__vblob + 144258, jm__vblob + 144272, 13, 15, 13, 15, 0},
+    {jm__vblob + 144288, jm__vblob + 144307, jm__vblob + 144328, jm__vblob + 144347, 18, 20, 18, 20, 0},
+    {jm__vblob + 144368, jm__vblob + 144390, jm__vblob + 144414, jm__vblob + 144436, 21, 23, 21, 23, 0},
+    {jm__vblob + 144460, jm__vblob + 144482, jm__vblob + 144506, jm__vblob + 144528, 21, 23, 21, 23, 0},
+    {jm__vblob + 144552, jm__vblob + 144579, jm__vblob + 144608, jm__vblob + 144635, 26, 28, 26, 28, 0},
+    {jm__vblob + 144664, jm__vblob + 144696, jm__vblob + 144730, jm__vblob + 144762, 31, 33, 31, 33, 0},
+    {jm__vblob + 144796, jm__vblob + 144818, jm__vblob + 144842, jm__vblob + 144864, 21, 23, 21, 23, 0},
+    {jm__vblob + 144888, jm__vblob + 144909, jm__vblob + 144932, jm__vblob + 144953, 20, 22, 20, 22, 0},
+    {jm__vblob + 144976, jm__vblob + 145006, jm__vblob + 145038, jm__vblob + 145068, 29, 31, 29, 31, 0},
+    {jm__vblob + 145100, jm__vblob + 145127, jm__vblob + 145156, jm__vblob + 145183, 26, 28, 26, 28, 0},
+    {jm__vblob + 145212, jm__vblob + 145239, jm__vblob + 145268, jm__vblob + 145295, 26, 28, 26, 28, 0},
+    {jm__vblob + 145324, jm__vblob + 145341, jm__vblob + 145360, jm__vblob + 145377, 16, 18, 16, 18, 0},
+    {jm__vblob + 145396, jm__vblob + 145419, jm__vblob + 145444, jm__vblob + 145467, 22, 24, 22, 24, 0},
+    {jm__vblob + 145492, jm__vblob + 145511, jm__vblob + 145532, jm__vblob + 145551, 18, 20, 18, 20, 0},
+    {jm__vblob + 145572, jm__vblob + 145610, jm__vblob + 145650, jm__vblob + 145688, 37, 39, 37, 39, 0},
+    {jm__vblob + 145728, jm__vblob + 145758, jm__vblob + 145790, jm__vblob + 145820, 29, 31, 29, 31, 0},
+    {jm__vblob + 145852, jm__vblob + 145890, jm__vblob + 145930, jm__vblob + 145968, 37, 39, 37, 39, 0},
+    {jm__vblob + 146008, jm__vblob + 146033, jm__vblob + 146060, jm__vblob + 146085, 24, 26, 24, 26, 0},
+    {jm__vblob + 146112, jm__vblob + 146139, jm__vblob + 146168, jm__vblob + 146195, 26, 28, 26, 28, 0},
+    {jm__vblob + 146224, jm__vblob + 146254, jm__vblob + 146286, jm__vblob + 146316, 29, 31, 29, 31, 0},
+    {jm__vblob + 146348, jm__vblob + 146380, jm__vblob + 146414, jm__vblob + 146446, 31, 33, 31, 33, 0},
+    {jm__vblob + 146480, jm__vblob + 146515, jm__vblob + 146552, jm__vblob + 146587, 34, 36, 34, 36, 0},
+    {jm__vblob + 146624, jm__vblob + 146656, jm__vblob + 146690, jm__vblob + 146722, 31, 33, 31, 33, 0},
+    {jm__vblob + 146756, jm__vblob + 146780, jm__vblob + 146806, jm__vblob + 146830, 23, 25, 23, 25, 0},
+    {jm__vblob + 146856, jm__vblob + 146887, jm__vblob + 146920, jm__vblob + 146951, 30, 32, 30, 32, 0},
+    {jm__vblob + 146984, jm__vblob + 147015, jm__vblob + 147048, jm__vblob + 147079, 30, 32, 30, 32, 0},
+    {jm__vblob + 147112, jm__vblob + 147152, jm__vblob + 147194, jm__vblob + 147234, 39, 41, 39, 41, 0},
+    {jm__vblob + 147276, jm__vblob + 147316, jm__vblob + 147358, jm__vblob + 147398, 39, 41, 39, 41, 0},
+    {jm__vblob + 147440, jm__vblob + 147467, jm__vblob + 147496, jm__vblob + 147523, 26, 28, 26, 28, 0},
+    {jm__vblob + 147552, jm__vblob + 147588, jm__vblob + 147626, jm__vblob + 147662, 35, 37, 35, 37, 0},
+    {jm__vblob + 147700, jm__vblob + 147732, jm__vblob + 147766, jm__vblob + 147798, 31, 33, 31, 33, 0},
+    {jm__vblob + 147832, jm__vblob + 147867, jm__vblob + 147904, jm__vblob + 147939, 34, 36, 34, 36, 0},
+    {jm__vblob + 147976, jm__vblob + 148008, jm__vblob + 148042, jm__vblob + 148074, 31, 33, 31, 33, 0},
+    {jm__vblob + 148108, jm__vblob + 148153, jm__vblob + 148200, jm__vblob + 148245, 44, 46, 44, 46, 0},
+    {jm__vblob + 148292, jm__vblob + 148329, jm__vblob + 148368, jm__vblob + 148405, 36, 38, 36, 38, 0},
+    {jm__vblob + 148444, jm__vblob + 148482, jm__vblob + 148522, jm__vblob + 148560, 37, 39, 37, 39, 0},
+    {jm__vblob + 148600, jm__vblob + 148636, jm__vblob + 148674, jm__vblob + 148710, 35, 37, 35, 37, 0},
+    {jm__vblob + 148748, jm__vblob + 148780, jm__vblob + 148814, jm__vblob + 148846, 31, 33, 31, 33, 0},
+    {jm__vblob + 148880, jm__vblob + 148893, jm__vblob + 148908, jm__vblob + 148921, 12, 14, 12, 14, 0},
+    {jm__vblob + 148936, jm__vblob + 148951, jm__vblob + 148968, jm__vblob + 148983, 14, 16, 14, 16, 0},
+    {jm__vblob + 149000, jm__vblob + 149014, jm__vblob + 149030, jm__vblob + 149044, 13, 15, 13, 15, 0},
+    {jm__vblob + 149060, jm__vblob + 149074, jm__vblob + 149090, jm__vblob + 149104, 13, 15, 13, 15, 0},
+    {jm__vblob + 149120, jm__vblob + 149140, jm__vblob + 149162, jm__vblob + 149182, 19, 21, 19, 21, 0},
+    {jm__vblob + 149204, jm__vblob + 149215, jm__vblob + 149228, jm__vblob + 149239, 10, 12, 10, 12, 0},
+    {jm__vblob + 149252, jm__vblob + 149270, jm__vblob + 149290, jm__vblob + 149308, 17, 19, 17, 19, 0},
+    {jm__vblob + 149328, jm__vblob + 149337, jm__vblob + 149348, jm__vblob + 149357, 8, 10, 8, 10, 0},
+    {jm__vblob + 149368, jm__vblob + 149405, jm__vblob + 149444, jm__vblob + 149481, 36, 38, 36, 38, 0},
+    {jm__vblob + 149520, jm__vblob + 149550, jm__vblob + 149582, jm__vblob + 149612, 29, 31, 29, 31, 0},
+    {jm__vblob + 149644, jm__vblob + 149654, jm__vblob + 149666, jm__vblob + 149676, 9, 11, 9, 11, 0},
+    {jm__vblob + 149688, jm__vblob + 149708, jm__vblob + 149730, jm__vblob + 149750, 19, 21, 19, 21, 0},
+    {jm__vblob + 149772, jm__vblob + 149789, jm__vblob + 149808, jm__vblob + 149825, 16, 18, 16, 18, 0},
+    {jm__vblob + 149844, jm__vblob + 149861, jm__vblob + 149880, jm__vblob + 149897, 16, 18, 16, 18, 0},
+    {jm__vblob + 149916, jm__vblob + 149949, jm__vblob + 149984, jm__vblob + 150017, 32, 34, 32, 34, 0},
+    {jm__vblob + 150052, jm__vblob + 150073, jm__vblob + 150096, jm__vblob + 150117, 20, 22, 20, 22, 0},
+    {jm__vblob + 150140, jm__vblob + 150160, jm__vblob + 150182, jm__vblob + 150202, 19, 21, 19, 21, 0},
+    {jm__vblob + 150224, jm__vblob + 150244, jm__vblob + 150266, jm__vblob + 150286, 19, 21, 19, 21, 0},
+    {jm__vblob + 150308, jm__vblob + 150335, jm__vblob + 150364, jm__vblob + 150391, 26, 28, 26, 28, 0},
+    {jm__vblob + 150420, jm__vblob + 150454, jm__vblob + 150490, jm__vblob + 150524, 33, 35, 33, 35, 0},
+    {jm__vblob + 150560, jm__vblob + 150576, jm__vblob + 150594, jm__vblob + 150610, 15, 17, 15, 17, 0},
+    {jm__vblob + 150628, jm__vblob + 150647, jm__vblob + 150668, jm__vblob + 150687, 18, 20, 18, 20, 0},
+    {jm__vblob + 150708, jm__vblob + 150742, jm__vblob + 150778, jm__vblob + 150814, 33, 35, 35, 35, 1},
+    {jm__vblob + 150850, jm__vblob + 150870, jm__vblob + 150892, jm__vblob + 150912, 19, 21, 19, 21, 0},
+    {jm__vblob + 150934, jm__vblob + 150977, jm__vblob + 151022, jm__vblob + 151067, 42, 44, 44, 44, 1},
+    {jm__vblob + 151112, jm__vblob + 151136, jm__vblob + 151162, jm__vblob + 151186, 23, 25, 23, 25, 0},
+    {jm__vblob + 151212, jm__vblob + 151235, jm__vblob + 151260, jm__vblob + 151283, 22, 24, 22, 24, 0},
+    {jm__vblob + 151308, jm__vblob + 151327, jm__vblob + 151348, jm__vblob + 151367, 18, 20, 18, 20, 0},
+    {jm__vblob + 151388, jm__vblob + 151413, jm__vblob + 151440, jm__vblob + 151465, 24, 26, 24, 26, 0},
+    {jm__vblob + 151492, jm__vblob + 151514, jm__vblob + 151538, jm__vblob + 151560, 21, 23, 21, 23, 0},
+    {jm__vblob + 151584, jm__vblob + 151597, jm__vblob + 151612, jm__vblob + 151625, 12, 14, 12, 14, 0},
+    {jm__vblob + 151640, jm__vblob + 151659, jm__vblob + 151680, jm__vblob + 151699, 18, 20, 18, 20, 0},
+    {jm__vblob + 151720, jm__vblob + 151740, jm__vblob + 151762, jm__vblob + 151782, 19, 21, 19, 21, 0},
+    {jm__vblob + 151804, jm__vblob + 151830, jm__vblob + 151858, jm__vblob + 151884, 25, 27, 25, 27, 0},
+    {jm__vblob + 151912, jm__vblob + 151938, jm__vblob + 151966, jm__vblob + 151992, 25, 27, 25, 27, 0},
+    {jm__vblob + 152020, jm__vblob + 152040, jm__vblob + 152062, jm__vblob + 152082, 19, 21, 19, 21, 0},
+    {jm__vblob + 152104, jm__vblob + 152126, jm__vblob + 152150, jm__vblob + 152172, 21, 23, 21, 23, 0},
+    {jm__vblob + 152196, jm__vblob + 152216, jm__vblob + 152238, jm__vblob + 152258, 19, 21, 19, 21, 0},
+    {jm__vblob + 152280, jm__vblob + 152308, jm__vblob + 152338, jm__vblob + 152366, 27, 29, 27, 29, 0},
+    {jm__vblob + 152396, jm__vblob + 152407, jm__vblob + 152420, jm__vblob + 152431, 10, 12, 10, 12, 0},
+    {jm__vblob + 152444, jm__vblob + 152465, jm__vblob + 152488, jm__vblob + 152509, 20, 22, 20, 22, 0},
+    {jm__vblob + 152532, jm__vblob + 152558, jm__vblob + 152586, jm__vblob + 152612, 25, 27, 25, 27, 0},
+    {jm__vblob + 152640, jm__vblob + 152662, jm__vblob + 152686, jm__vblob + 152708, 21, 23, 21, 23, 0},
+    {jm__vblob + 152732, jm__vblob + 152756, jm__vblob + 152782, jm__vblob + 152806, 23, 25, 23, 25, 0},
+    {jm__vblob + 152832, jm__vblob + 152860, jm__vblob + 152890, jm__vblob + 152918, 27, 29, 27, 29, 0},
+    {jm__vblob + 152948, jm__vblob + 152969, jm__vblob + 152992, jm__vblob + 153013, 20, 22, 20, 22, 0},
+    {jm__vblob + 153036, jm__vblob + 153064, jm__vblob + 153094, jm__vblob + 153122, 27, 29, 27, 29, 0},
+    {jm__vblob + 153152, jm__vblob + 153180, jm__vblob + 153210, jm__vblob + 153238, 27, 29, 27, 29, 0},
+    {jm__vblob + 153268, jm__vblob + 153290, jm__vblob + 153314, jm__vblob + 153336, 21, 23, 21, 23, 0},
+    {jm__vblob + 153360, jm__vblob + 153388, jm__vblob + 153418, jm__vblob + 153446, 27, 29, 27, 29, 0},
+    {jm__vblob + 153476, jm__vblob + 153500, jm__vblob + 153526, jm__vblob + 153550, 23, 25, 23, 25, 0},
+    {jm__vblob + 153576, jm__vblob + 153602, jm__vblob + 153630, jm__vblob + 153656, 25, 27, 25, 27, 0},
+    {jm__vblob + 153684, jm__vblob + 153716, jm__vblob + 153750, jm__vblob + 153782, 31, 33, 31, 33, 0},
+    {jm__vblob + 153816, jm__vblob + 153838, jm__vblob + 153862, jm__vblob + 153884, 21, 23, 21, 23, 0},
+    {jm__vblob + 153908, jm__vblob + 153938, jm__vblob + 153970, jm__vblob + 154000, 29, 31, 29, 31, 0},
+    {jm__vblob + 154032, jm__vblob + 154048, jm__vblob + 154066, jm__vblob + 154082, 15, 17, 15, 17, 0},
+    {jm__vblob + 154100, jm__vblob + 154123, jm__vblob + 154148, jm__vblob + 154171, 22, 24, 22, 24, 0},
+    {jm__vblob + 154196, jm__vblob + 154222, jm__vblob + 154250, jm__vblob + 154276, 25, 27, 25, 27, 0},
+    {jm__vblob + 154304, jm__vblob + 154329, jm__vblob + 154356, jm__vblob + 154381, 24, 26, 24, 26, 0},
+    {jm__vblob + 154408, jm__vblob + 154435, jm__vblob + 154464, jm__vblob + 154491, 26, 28, 26, 28, 0},
+    {jm__vblob + 154520, jm__vblob + 154543, jm__vblob + 154568, jm__vblob + 154591, 22, 24, 22, 24, 0},
+    {jm__vblob + 154616, jm__vblob + 154644, jm__vblob + 154674, jm__vblob + 154702, 27, 29, 27, 29, 0},
+    {jm__vblob + 154732, jm__vblob + 154770, jm__vblob + 154810, jm__vblob + 154848, 37, 39, 37, 39, 0},
+    {jm__vblob + 154888, jm__vblob + 154934, jm__vblob + 154982, jm__vblob + 155028, 45, 47, 45, 47, 0},
+    {jm__vblob + 155076, jm__vblob + 155114, jm__vblob + 155154, jm__vblob + 155192, 37, 39, 37, 39, 0},
+    {jm__vblob + 155232, jm__vblob + 155278, jm__vblob + 155326, jm__vblob + 155372, 45, 47, 45, 47, 0},
+    {jm__vblob + 155420, jm__vblob + 155466, jm__vblob + 155514, jm__vblob + 155560, 45, 47, 45, 47, 0},
+    {jm__vblob + 155608, jm__vblob + 155653, jm__vblob + 155700, jm__vblob + 155745, 44, 46, 44, 46, 0},
+    {jm__vblob + 155792, jm__vblob + 155834, jm__vblob + 155878, jm__vblob + 155920, 41, 43, 41, 43, 0},
+    {jm__vblob + 155964, jm__vblob + 156002, jm__vblob + 156042, jm__vblob + 156080, 37, 39, 37, 39, 0},
+    {jm__vblob + 156120, jm__vblob + 156158, jm__vblob + 156198, jm__vblob + 156236, 37, 39, 37, 39, 0},
+    {jm__vblob + 156276, jm__vblob + 156303, jm__vblob + 156332, jm__vblob + 156359, 26, 28, 26, 28, 0},
+    {jm__vblob + 156388, jm__vblob + 156425, jm__vblob + 156464, jm__vblob + 156501, 36, 38, 36, 38, 0},
+    {jm__vblob + 156540, jm__vblob + 156573, jm__vblob + 156608, jm__vblob + 156641, 32, 34, 32, 34, 0},
+    {jm__vblob + 156676, jm__vblob + 156709, jm__vblob + 156744, jm__vblob + 156777, 32, 34, 32, 34, 0},
+    {jm__vblob + 156812, jm__vblob + 156833, jm__vblob + 156856, jm__vblob + 156877, 20, 22, 20, 22, 0},
+    {jm__vblob + 156900, jm__vblob + 156936, jm__vblob + 156974, jm__vblob + 157010, 35, 37, 35, 37, 0},
+    {jm__vblob + 157048, jm__vblob + 157085, jm__vblob + 157124, jm__vblob + 157161, 36, 38, 36, 38, 0},
+    {jm__vblob + 157200, jm__vblob + 157234, jm__vblob + 157270, jm__vblob + 157304, 33, 35, 33, 35, 0},
+    {jm__vblob + 157340, jm__vblob + 157371, jm__vblob + 157404, jm__vblob + 157435, 30, 32, 30, 32, 0},
+    {jm__vblob + 157468, jm__vblob + 157501, jm__vblob + 157536, jm__vblob + 157569, 32, 34, 32, 34, 0},
+    {jm__vblob + 157604, jm__vblob + 157626, jm__vblob + 157650, jm__vblob + 157672, 21, 23, 21, 23, 0},
+    {jm__vblob + 157696, jm__vblob + 157724, jm__vblob + 157754, jm__vblob + 157782, 27, 29, 27, 29, 0},
+    {jm__vblob + 157812, jm__vblob + 157840, jm__vblob + 157870, jm__vblob + 157898, 27, 29, 27, 29, 0},
+    {jm__vblob + 157928, jm__vblob + 157950, jm__vblob + 157974, jm__vblob + 157996, 21, 23, 21, 23, 0},
+    {jm__vblob + 158020, jm__vblob + 158048, jm__vblob + 158078, jm__vblob + 158106, 27, 29, 27, 29, 0},
+    {jm__vblob + 158136, jm__vblob + 158174, jm__vblob + 158214, jm__vblob + 158252, 37, 39, 37, 39, 0},
+    {jm__vblob + 158292, jm__vblob + 158333, jm__vblob + 158376, jm__vblob + 158417, 40, 42, 40, 42, 0},
+    {jm__vblob + 158460, jm__vblob + 158497, jm__vblob + 158536, jm__vblob + 158573, 36, 38, 36, 38, 0},
+    {jm__vblob + 158612, jm__vblob + 158652, jm__vblob + 158694, jm__vblob + 158734, 39, 41, 39, 41, 0},
+    {jm__vblob + 158776, jm__vblob + 158813, jm__vblob + 158852, jm__vblob + 158889, 36, 38, 36, 38, 0},
+    {jm__vblob + 158928, jm__vblob + 158973, jm__vblob + 159020, jm__vblob + 159065, 44, 46, 44, 46, 0},
+    {jm__vblob + 159112, jm__vblob + 159132, jm__vblob + 159154, jm__vblob + 159174, 19, 21, 19, 21, 0},
+    {jm__vblob + 159196, jm__vblob + 159218, jm__vblob + 159242, jm__vblob + 159264, 21, 23, 21, 23, 0},
+    {jm__vblob + 159288, jm__vblob + 159309, jm__vblob + 159332, jm__vblob + 159353, 20, 22, 20, 22, 0},
+    {jm__vblob + 159376, jm__vblob + 159394, jm__vblob + 159414, jm__vblob + 159432, 17, 19, 17, 19, 0},
+    {jm__vblob + 159452, jm__vblob + 159481, jm__vblob + 159512, jm__vblob + 159541, 28, 30, 28, 30, 0},
+    {jm__vblob + 159572, jm__vblob + 159587, jm__vblob + 159604, jm__vblob + 159619, 14, 16, 14, 16, 0},
+    {jm__vblob + 159636, jm__vblob + 159651, jm__vblob + 159668, jm__vblob + 159683, 14, 16, 14, 16, 0},
+    {jm__vblob + 159700, jm__vblob + 159724, jm__vblob + 159750, jm__vblob + 159774, 23, 25, 23, 25, 0},
+    {jm__vblob + 159800, jm__vblob + 159821, jm__vblob + 159844, jm__vblob + 159865, 20, 22, 20, 22, 0},
+    {jm__vblob + 159888, jm__vblob + 159903, jm__vblob + 159920, jm__vblob + 159935, 14, 16, 14, 16, 0},
+    {jm__vblob + 159952, jm__vblob + 159963, jm__vblob + 159976, jm__vblob + 159987, 10, 12, 10, 12, 0},
+    {jm__vblob + 160000, jm__vblob + 160019, jm__vblob + 160040, jm__vblob + 160059, 18, 20, 18, 20, 0},
+    {jm__vblob + 160080, jm__vblob + 160097, jm__vblob + 160116, jm__vblob + 160133, 16, 18, 16, 18, 0},
+    {jm__vblob + 160152, jm__vblob + 160166, jm__vblob + 160182, jm__vblob + 160196, 13, 15, 13, 15, 0},
+    {jm__vblob + 160212, jm__vblob + 160238, jm__vblob + 160266, jm__vblob + 160292, 25, 27, 25, 27, 0},
+    {jm__vblob + 160320, jm__vblob + 160345, jm__vblob + 160372, jm__vblob + 160397, 24, 26, 24, 26, 0},
+    {jm__vblob + 160424, jm__vblob + 160451, jm__vblob + 160480, jm__vblob + 160507, 26, 28, 26, 28, 0},
+    {jm__vblob + 160536, jm__vblob + 160569, jm__vblob + 160604, jm__vblob + 160637, 32, 34, 32, 34, 0},
+    {jm__vblob + 160672, jm__vblob + 160701, jm__vblob + 160732, jm__vblob + 160761, 28, 30, 28, 30, 0},
+    {jm__vblob + 160792, jm__vblob + 160820, jm__vblob + 160850, jm__vblob + 160878, 27, 29, 27, 29, 0},
+    {jm__vblob + 160908, jm__vblob + 160921, jm__vblob + 160936, jm__vblob + 160949, 12, 14, 12, 14, 0},
+    {jm__vblob + 160964, jm__vblob + 160978, jm__vblob + 160994, jm__vblob + 161008, 13, 15, 13, 15, 0},
+    {jm__vblob + 161024, jm__vblob + 161035, jm__vblob + 161048, jm__vblob + 161059, 10, 12, 10, 12, 0},
+    {jm__vblob + 161072, jm__vblob + 161098, jm__vblob + 161126, jm__vblob + 161152, 25, 27, 25, 27, 0},
+    {jm__vblob + 161180, jm__vblob + 161203, jm__vblob + 161228, jm__vblob + 161251, 22, 24, 22, 24, 0},
+    {jm__vblob + 161276, jm__vblob + 161290, jm__vblob + 161306, jm__vblob + 161320, 13, 15, 13, 15, 0},
+    {jm__vblob + 161336, jm__vblob + 161348, jm__vblob + 161362, jm__vblob + 161374, 11, 13, 11, 13, 0},
+    {jm__vblob + 161388, jm__vblob + 161418, jm__vblob + 161450, jm__vblob + 161480, 29, 31, 29, 31, 0},
+    {jm__vblob + 161512, jm__vblob + 161540, jm__vblob + 161570, jm__vblob + 161598, 27, 29, 27, 29, 0},
+    {jm__vblob + 161628, jm__vblob + 161646, jm__vblob + 161666, jm__vblob + 161684, 17, 19, 17, 19, 0},
+    {jm__vblob + 161704, jm__vblob + 161717, jm__vblob + 161732, jm__vblob + 161745, 12, 14, 12, 14, 0},
+    {jm__vblob + 161760, jm__vblob + 161777, jm__vblob + 161796, jm__vblob + 161813, 16, 18, 16, 18, 0},
+    {jm__vblob + 161832, jm__vblob + 161857, jm__vblob + 161884, jm__vblob + 161909, 24, 26, 24, 26, 0},
+    {jm__vblob + 161936, jm__vblob + 161963, jm__vblob + 161992, jm__vblob + 162019, 26, 28, 26, 28, 0},
+    {jm__vblob + 162048, jm__vblob + 162076, jm__vblob + 162106, jm__vblob + 162134, 27, 29, 27, 29, 0},
+    {jm__vblob + 162164, jm__vblob + 162191, jm__vblob + 162220, jm__vblob + 162247, 26, 28, 26, 28, 0},
+    {jm__vblob + 162276, jm__vblob + 162302, jm__vblob + 162330, jm__vblob + 162356, 25, 27, 25, 27, 0},
+    {jm__vblob + 162384, jm__vblob + 162414, jm__vblob + 162446, jm__vblob + 162476, 29, 31, 29, 31, 0},
+    {jm__vblob + 162508, jm__vblob + 162527, jm__vblob + 162548, jm__vblob + 162567, 18, 20, 18, 20, 0},
+    {jm__vblob + 162588, jm__vblob + 162613, jm__vblob + 162640, jm__vblob + 162665, 24, 26, 24, 26, 0},
+    {jm__vblob + 162692, jm__vblob + 162721, jm__vblob + 162752, jm__vblob + 162781, 28, 30, 28, 30, 0},
+    {jm__vblob + 162812, jm__vblob + 162863, jm__vblob + 162916, jm__vblob + 162969, 50, 52, 52, 52, 1},
+    {jm__vblob + 163022, jm__vblob + 163045, jm__vblob + 163070, jm__vblob + 163093, 22, 24, 22, 24, 0},
+    {jm__vblob + 163118, jm__vblob + 163136, jm__vblob + 163156, jm__vblob + 163174, 17, 19, 17, 19, 0},
+    {jm__vblob + 163194, jm__vblob + 163206, jm__vblob + 163220, jm__vblob + 163232, 11, 13, 11, 13, 0},
+    {jm__vblob + 163246, jm__vblob + 163270, jm__vblob + 163296, jm__vblob + 163320, 23, 25, 23, 25, 0},
+    {jm__vblob + 163346, jm__vblob + 163396, jm__vblob + 163448, jm__vblob + 163500, 49, 51, 51, 51, 1},
+    {jm__vblob + 163552, jm__vblob + 163595, jm__vblob + 163640, jm__vblob + 163685, 42, 44, 44, 44, 1},
+    {jm__vblob + 163730, jm__vblob + 163747, jm__vblob + 163766, jm__vblob + 163783, 16, 18, 16, 18, 0},
+    {jm__vblob + 163802, jm__vblob + 163833, jm__vblob + 163866, jm__vblob + 163897, 30, 32, 30, 32, 0},
+    {jm__vblob + 163930, jm__vblob + 163960, jm__vblob + 163992, jm__vblob + 164022, 29, 31, 29, 31, 0},
+    {jm__vblob + 164054, jm__vblob + 164071, jm__vblob + 164090, jm__vblob + 164107, 16, 18, 16, 18, 0},
+    {jm__vblob + 164126, jm__vblob + 164145, jm__vblob + 164166, jm__vblob + 164185, 18, 20, 18, 20, 0},
+    {jm__vblob + 164206, jm__vblob + 164252, jm__vblob + 164300, jm__vblob + 164348, 45, 47, 47, 47, 1},
+    {jm__vblob + 164396, jm__vblob + 164423, jm__vblob + 164452, jm__vblob + 164479, 26, 28, 26, 28, 0},
+    {jm__vblob + 164508, jm__vblob + 164529, jm__vblob + 164552, jm__vblob + 164573, 20, 22, 20, 22, 0},
+    {jm__vblob + 164596, jm__vblob + 164627, jm__vblob + 164660, jm__vblob + 164691, 30, 32, 30, 32, 0},
+    {jm__vblob + 164724, jm__vblob + 164740, jm__vblob + 164758, jm__vblob + 164774, 15, 17, 15, 17, 0},
+    {jm__vblob + 164792, jm__vblob + 164813, jm__vblob + 164836, jm__vblob + 164857, 20, 22, 20, 22, 0},
+    {jm__vblob + 164880, jm__vblob + 164904, jm__vblob + 164930, jm__vblob + 164954, 23, 25, 23, 25, 0},
+    {jm__vblob + 164980, jm__vblob + 165007, jm__vblob + 165036, jm__vblob + 165063, 26, 28, 26, 28, 0},
+    {jm__vblob + 165092, jm__vblob + 165114, jm__vblob + 165138, jm__vblob + 165160, 21, 23, 21, 23, 0},
+    {jm__vblob + 165184, jm__vblob + 165211, jm__vblob + 165240, jm__vblob + 165267, 26, 28, 26, 28, 0},
+    {jm__vblob + 165296, jm__vblob + 165318, jm__vblob + 165342, jm__vblob + 165364, 21, 23, 21, 23, 0},
+    {jm__vblob + 165388, jm__vblob + 165423, jm__vblob + 165460, jm__vblob + 165495, 34, 36, 34, 36, 0},
+    {jm__vblob + 165532, jm__vblob + 165552, jm__vblob + 165574, jm__vblob + 165594, 19, 21, 19, 21, 0},
+    {jm__vblob + 165616, jm__vblob + 165639, jm__vblob + 165664, jm__vblob + 165687, 22, 24, 22, 24, 0},
+    {jm__vblob + 165712, jm__vblob + 165743, jm__vblob + 165776, jm__vblob + 165807, 30, 32, 30, 32, 0},
+    {jm__vblob + 165840, jm__vblob + 165858, jm__vblob + 165878, jm__vblob + 165896, 17, 19, 17, 19, 0},
+    {jm__vblob + 165916, jm__vblob + 165941, jm__vblob + 165968, jm__vblob + 165993, 24, 26, 24, 26, 0},
+    {jm__vblob + 166020, jm__vblob + 166045, jm__vblob + 166072, jm__vblob + 166097, 24, 26, 24, 26, 0},
+    {jm__vblob + 166124, jm__vblob + 166140, jm__vblob + 166158, jm__vblob + 166174, 15, 17, 15, 17, 0},
+    {jm__vblob + 166192, jm__vblob + 166224, jm__vblob + 166258, jm__vblob + 166290, 31, 33, 31, 33, 0},
+    {jm__vblob + 166324, jm__vblob + 166356, jm__vblob + 166390, jm__vblob + 166422, 31, 33, 31, 33, 0},
+    {jm__vblob + 166456, jm__vblob + 166476, jm__vblob + 166498, jm__vblob + 166518, 19, 21, 19, 21, 0},
+    {jm__vblob + 166540, jm__vblob + 166570, jm__vblob + 166602, jm__vblob + 166632, 29, 31, 29, 31, 0},
+    {jm__vblob + 166664, jm__vblob + 166681, jm__vblob + 166700, jm__vblob + 166717, 16, 18, 16, 18, 0},
+    {jm__vblob + 166736, jm__vblob + 166769, jm__vblob + 166804, jm__vblob + 166837, 32, 34, 32, 34, 0},
+    {jm__vblob + 166872, jm__vblob + 166896, jm__vblob + 166922, jm__vblob + 166946, 23, 25, 23, 25, 0},
+    {jm__vblob + 166972, jm__vblob + 166994, jm__vblob + 167018, jm__vblob + 167040, 21, 23, 21, 23, 0},
+    {jm__vblob + 167064, jm__vblob + 167094, jm__vblob + 167126, jm__vblob + 167156, 29, 31, 29, 31, 0},
+    {jm__vblob + 167188, jm__vblob + 167213, jm__vblob + 167240, jm__vblob + 167265, 24, 26, 24, 26, 0},
+    {jm__vblob + 167292, jm__vblob + 167306, jm__vblob + 167322, jm__vblob + 167336, 13, 15, 13, 15, 0},
+    {jm__vblob + 167352, jm__vblob + 167378, jm__vblob + 167406, jm__vblob + 167432, 25, 27, 25, 27, 0},
+    {jm__vblob + 167460, jm__vblob + 167478, jm__vblob + 167498, jm__vblob + 167516, 17, 19, 17, 19, 0},
+    {jm__vblob + 167536, jm__vblob + 167561, jm__vblob + 167588, jm__vblob + 167613, 24, 26, 24, 26, 0},
+    {jm__vblob + 167640, jm__vblob + 167671, jm__vblob + 167704, jm__vblob + 167735, 30, 32, 30, 32, 0},
+    {jm__vblob + 167768, jm__vblob + 167808, jm__vblob + 167850, jm__vblob + 167890, 39, 41, 39, 41, 0},
+    {jm__vblob + 167932, jm__vblob + 167972, jm__vblob + 168014, jm__vblob + 168054, 39, 41, 39, 41, 0},
+    {jm__vblob + 168096, jm__vblob + 168129, jm__vblob + 168164, jm__vblob + 168197, 32, 34, 32, 34, 0},
+    {jm__vblob + 168232, jm__vblob + 168275, jm__vblob + 168320, jm__vblob + 168363, 42, 44, 42, 44, 0},
+    {jm__vblob + 168408, jm__vblob + 168445, jm__vblob + 168484, jm__vblob + 168521, 36, 38, 36, 38, 0},
+    {jm__vblob + 168560, jm__vblob + 168608, jm__vblob + 168658, jm__vblob + 168706, 47, 49, 47, 49, 0},
+    {jm__vblob + 168756, jm__vblob + 168785, jm__vblob + 168816, jm__vblob + 168845, 28, 30, 28, 30, 0},
+    {jm__vblob + 168876, jm__vblob + 168905, jm__vblob + 168936, jm__vblob + 168965, 28, 30, 28, 30, 0},
+    {jm__vblob + 168996, jm__vblob + 169024, jm__vblob + 169054, jm__vblob + 169082, 27, 29, 27, 29, 0},
+    {jm__vblob + 169112, jm__vblob + 169145, jm__vblob + 169180, jm__vblob + 169213, 32, 34, 32, 34, 0},
+    {jm__vblob + 169248, jm__vblob + 169280, jm__vblob + 169314, jm__vblob + 169346, 31, 33, 31, 33, 0},
+    {jm__vblob + 169380, jm__vblob + 169411, jm__vblob + 169444, jm__vblob + 169475, 30, 32, 30, 32, 0},
+    {jm__vblob + 169508, jm__vblob + 169540, jm__vblob + 169574, jm__vblob + 169606, 31, 33, 31, 33, 0},
+    {jm__vblob + 169640, jm__vblob + 169671, jm__vblob + 169704, jm__vblob + 169735, 30, 32, 30, 32, 0},
+    {jm__vblob + 169768, jm__vblob + 169798, jm__vblob + 169830, jm__vblob + 169860, 29, 31, 29, 31, 0},
+    {jm__vblob + 169892, jm__vblob + 169928, jm__vblob + 169966, jm__vblob + 170002, 35, 37, 35, 37, 0},
+    {jm__vblob + 170040, jm__vblob + 170074, jm__vblob + 170110, jm__vblob + 170144, 33, 35, 33, 35, 0},
+    {jm__vblob + 170180, jm__vblob + 170215, jm__vblob + 170252, jm__vblob + 170287, 34, 36, 34, 36, 0},
+    {jm__vblob + 170324, jm__vblob + 170361, jm__vblob + 170400, jm__vblob + 170437, 36, 38, 36, 38, 0},
+    {jm__vblob + 170476, jm__vblob + 170505, jm__vblob + 170536, jm__vblob + 170565, 28, 30, 28, 30, 0},
+    {jm__vblob + 170596, jm__vblob + 170628, jm__vblob + 170662, jm__vblob + 170694, 31, 33, 31, 33, 0},
+    {jm__vblob + 170728, jm__vblob + 170757, jm__vblob + 170788, jm__vblob + 170817, 28, 30, 28, 30, 0},
+    {jm__vblob + 170848, jm__vblob + 170878, jm__vblob + 170910, jm__vblob + 170940, 29, 31, 29, 31, 0},
+    {jm__vblob + 170972, jm__vblob + 171002, jm__vblob + 171034, jm__vblob + 171064, 29, 31, 29, 31, 0},
+    {jm__vblob + 171096, jm__vblob + 171126, jm__vblob + 171158, jm__vblob + 171188, 29, 31, 29, 31, 0},
+    {jm__vblob + 171220, jm__vblob + 171250, jm__vblob + 171282, jm__vblob + 171312, 29, 31, 29, 31, 0},
+    {jm__vblob + 171344, jm__vblob + 171376, jm__vblob + 171410, jm__vblob + 171442, 31, 33, 31, 33, 0},
+    {jm__vblob + 171476, jm__vblob + 171499, jm__vblob + 171524, jm__vblob + 171547, 22, 24, 22, 24, 0},
+    {jm__vblob + 171572, jm__vblob + 171590, jm__vblob + 171610, jm__vblob + 171628, 17, 19, 17, 19, 0},
+    {jm__vblob + 171648, jm__vblob + 171667, jm__vblob + 171688, jm__vblob + 171707, 18, 20, 18, 20, 0},
+    {jm__vblob + 171728, jm__vblob + 171748, jm__vblob + 171770, jm__vblob + 171790, 19, 21, 19, 21, 0},
+    {jm__vblob + 171812, jm__vblob + 171831, jm__vblob + 171852, jm__vblob + 171871, 18, 20, 18, 20, 0},
+    {jm__vblob + 171892, jm__vblob + 171906, jm__vblob + 171922, jm__vblob + 171936, 13, 15, 13, 15, 0},
+    {jm__vblob + 171952, jm__vblob + 171969, jm__vblob + 171988, jm__vblob + 172005, 16, 18, 16, 18, 0},
+    {jm__vblob + 172024, jm__vblob + 172051, jm__vblob + 172080, jm__vblob + 172107, 26, 28, 26, 28, 0},
+    {jm__vblob + 172136, jm__vblob + 172158, jm__vblob + 172182, jm__vblob + 172204, 21, 23, 21, 23, 0},
+    {jm__vblob + 172228, jm__vblob + 172252, jm__vblob + 172278, jm__vblob + 172302, 23, 25, 23, 25, 0},
+    {jm__vblob + 172328, jm__vblob + 172367, jm__vblob + 172408, jm__vblob + 172447, 38, 40, 38, 40, 0},
+    {jm__vblob + 172488, jm__vblob + 172515, jm__vblob + 172544, jm__vblob + 172571, 26, 28, 26, 28, 0},
+    {jm__vblob + 172600, jm__vblob + 172628, jm__vblob + 172658, jm__vblob + 172686, 27, 29, 27, 29, 0},
+    {jm__vblob + 172716, jm__vblob + 172739, jm__vblob + 172764, jm__vblob + 172787, 22, 24, 22, 24, 0},
+    {jm__vblob + 172812, jm__vblob + 172831, jm__vblob + 172852, jm__vblob + 172871, 18, 20, 18, 20, 0},
+    {jm__vblob + 172892, jm__vblob + 172909, jm__vblob + 172928, jm__vblob + 172945, 16, 18, 16, 18, 0},
+    {jm__vblob + 172964, jm__vblob + 172978, jm__vblob + 172994, jm__vblob + 173008, 13, 15, 13, 15, 0},
+    {jm__vblob + 173024, jm__vblob + 173054, jm__vblob + 173086, jm__vblob + 173116, 29, 31, 29, 31, 0},
+    {jm__vblob + 173148, jm__vblob + 173177, jm__vblob + 173208, jm__vblob + 173237, 28, 30, 28, 30, 0},
+    {jm__vblob + 173268, jm__vblob + 173284, jm__vblob + 173302, jm__vblob + 173318, 15, 17, 15, 17, 0},
+    {jm__vblob + 173336, jm__vblob + 173351, jm__vblob + 173368, jm__vblob + 173383, 14, 16, 14, 16, 0},
+    {jm__vblob + 173400, jm__vblob + 173423, jm__vblob + 173448, jm__vblob + 173471, 22, 24, 22, 24, 0},
+    {jm__vblob + 173496, jm__vblob + 173527, jm__vblob + 173560, jm__vblob + 173591, 30, 32, 30, 32, 0},
+    {jm__vblob + 173624, jm__vblob + 173652, jm__vblob + 173682, jm__vblob + 173710, 27, 29, 27, 29, 0},
+    {jm__vblob + 173740, jm__vblob + 173768, jm__vblob + 173798, jm__vblob + 173826, 27, 29, 27, 29, 0},
+    {jm__vblob + 173856, jm__vblob + 173885, jm__vblob + 173916, jm__vblob + 173945, 28, 30, 28, 30, 0},
+    {jm__vblob + 173976, jm__vblob + 174005, jm__vblob + 174036, jm__vblob + 174065, 28, 30, 28, 30, 0},
+    {jm__vblob + 174096, jm__vblob + 174131, jm__vblob + 174168, jm__vblob + 174203, 34, 36, 34, 36, 0},
+    {jm__vblob + 174240, jm__vblob + 174260, jm__vblob + 174282, jm__vblob + 174302, 19, 21, 19, 21, 0},
+    {jm__vblob + 174324, jm__vblob + 174341, jm__vblob + 174360, jm__vblob + 174377, 16, 18, 16, 18, 0},
+    {jm__vblob + 174396, jm__vblob + 174418, jm__vblob + 174442, jm__vblob + 174464, 21, 23, 21, 23, 0},
+    {jm__vblob + 174488, jm__vblob + 174505, jm__vblob + 174524, jm__vblob + 174541, 16, 18, 16, 18, 0},
+    {jm__vblob + 174560, jm__vblob + 174581, jm__vblob + 174604, jm__vblob + 174625, 20, 22, 20, 22, 0},
+    {jm__vblob + 174648, jm__vblob + 174680, jm__vblob + 174714, jm__vblob + 174746, 31, 33, 31, 33, 0},
+    {jm__vblob + 174780, jm__vblob + 174802, jm__vblob + 174826, jm__vblob + 174848, 21, 23, 21, 23, 0},
+    {jm__vblob + 174872, jm__vblob + 174898, jm__vblob + 174926, jm__vblob + 174952, 25, 27, 25, 27, 0},
+    {jm__vblob + 174980, jm__vblob + 175004, jm__vblob + 175030, jm__vblob + 175054, 23, 25, 23, 25, 0},
+    {jm__vblob + 175080, jm__vblob + 175108, jm__vblob + 175138, jm__vblob + 175166, 27, 29, 27, 29, 0},
+    {jm__vblob + 175196, jm__vblob + 175225, jm__vblob + 175256, jm__vblob + 175285, 28, 30, 28, 30, 0},
+    {jm__vblob + 175316, jm__vblob + 175350, jm__vblob + 175386, jm__vblob + 175420, 33, 35, 33, 35, 0},
+    {jm__vblob + 175456, jm__vblob + 175488, jm__vblob + 175522, jm__vblob + 175554, 31, 33, 31, 33, 0},
+    {jm__vblob + 175588, jm__vblob + 175612, jm__vblob + 175638, jm__vblob + 175662, 23, 25, 23, 25, 0},
+    {jm__vblob + 175688, jm__vblob + 175716, jm__vblob + 175746, jm__vblob + 175774, 27, 29, 27, 29, 0},
+    {jm__vblob + 175804, jm__vblob + 175823, jm__vblob + 175844, jm__vblob + 175863, 18, 20, 18, 20, 0},
+    {jm__vblob + 175884, jm__vblob + 175913, jm__vblob + 175944, jm__vblob + 175973, 28, 30, 28, 30, 0},
+    {jm__vblob + 176004, jm__vblob + 176025, jm__vblob + 176048, jm__vblob + 176069, 20, 22, 20, 22, 0},
+    {jm__vblob + 176092, jm__vblob + 176117, jm__vblob + 176144, jm__vblob + 176169, 24, 26, 24, 26, 0},
+    {jm__vblob + 176196, jm__vblob + 176228, jm__vblob + 176262, jm__vblob + 176294, 31, 33, 31, 33, 0},
+    {jm__vblob + 176328, jm__vblob + 176356, jm__vblob + 176386, jm__vblob + 176414, 27, 29, 27, 29, 0},
+    {jm__vblob + 176444, jm__vblob + 176476, jm__vblob + 176510, jm__vblob + 176542, 31, 33, 31, 33, 0},
+    {jm__vblob + 176576, jm__vblob + 176604, jm__vblob + 176634, jm__vblob + 176662, 27, 29, 27, 29, 0},
+    {jm__vblob + 176692, jm__vblob + 176722, jm__vblob + 176754, jm__vblob + 176784, 29, 31, 29, 31, 0},
+    {jm__vblob + 176816, jm__vblob + 176834, jm__vblob + 176854, jm__vblob + 176872, 17, 19, 17, 19, 0},
+    {jm__vblob + 176892, jm__vblob + 176923, jm__vblob + 176956, jm__vblob + 176987, 30, 32, 30, 32, 0},
+    {jm__vblob + 177020, jm__vblob + 177052, jm__vblob + 177086, jm__vblob + 177118, 31, 33, 31, 33, 0},
+    {jm__vblob + 177152, jm__vblob + 177177, jm__vblob + 177204, jm__vblob + 177229, 24, 26, 24, 26, 0},
+    {jm__vblob + 177256, jm__vblob + 177281, jm__vblob + 177308, jm__vblob + 177333, 24, 26, 24, 26, 0},
+    {jm__vblob + 177360, jm__vblob + 177386, jm__vblob + 177414, jm__vblob + 177440, 25, 27, 25, 27, 0},
+    {jm__vblob + 177468, jm__vblob + 177495, jm__vblob + 177524, jm__vblob + 177551, 26, 28, 26, 28, 0},
+    {jm__vblob + 177580, jm__vblob + 177603, jm__vblob + 177628, jm__vblob + 177651, 22, 24, 22, 24, 0},
+    {jm__vblob + 177676, jm__vblob + 177706, jm__vblob + 177738, jm__vblob + 177768, 29, 31, 29, 31, 0},
+    {jm__vblob + 177800, jm__vblob + 177846, jm__vblob + 177894, jm__vblob + 177940, 45, 47, 45, 47, 0},
+    {jm__vblob + 177988, jm__vblob + 178021, jm__vblob + 178056, jm__vblob + 178089, 32, 34, 32, 34, 0},
+    {jm__vblob + 178124, jm__vblob + 178168, jm__vblob + 178214, jm__vblob + 178258, 43, 45, 43, 45, 0},
+    {jm__vblob + 178304, jm__vblob + 178343, jm__vblob + 178384, jm__vblob + 178423, 38, 40, 38, 40, 0},
+    {jm__vblob + 178464, jm__vblob + 178504, jm__vblob + 178546, jm__vblob + 178586, 39, 41, 39, 43, 1},
+    {jm__vblob + 178630, jm__vblob + 178659, jm__vblob + 178690, jm__vblob + 178719, 28, 30, 28, 30, 0},
+    {jm__vblob + 178750, jm__vblob + 178770, jm__vblob + 178792, jm__vblob + 178812, 19, 21, 19, 21, 0},
+    {jm__vblob + 178834, jm__vblob + 178868, jm__vblob + 178904, jm__vblob + 178938, 33, 35, 33, 35, 0},
+    {jm__vblob + 178974, jm__vblob + 179010, jm__vblob + 179048, jm__vblob + 179084, 35, 37, 35, 37, 0},
+    {jm__vblob + 179122, jm__vblob + 179169, jm__vblob + 179218, jm__vblob + 179265, 46, 48, 46, 48, 0},
+    {jm__vblob + 179314, jm__vblob + 179351, jm__vblob + 179390, jm__vblob + 179427, 36, 38, 36, 38, 0},
+    {jm__vblob + 179466, jm__vblob + 179497, jm__vblob + 179530, jm__vblob + 179561, 30, 32, 30, 32, 0},
+    {jm__vblob + 179594, jm__vblob + 179640, jm__vblob + 179688, jm__vblob + 179734, 45, 47, 45, 47, 0},
+    {jm__vblob + 179782, jm__vblob + 179808, jm__vblob + 179836, jm__vblob + 179862, 25, 27, 25, 27, 0},
+    {jm__vblob + 179890, jm__vblob + 179924, jm__vblob + 179960, jm__vblob + 179994, 33, 35, 33, 35, 0},
+    {jm__vblob + 180030, jm__vblob + 180074, jm__vblob + 180120, jm__vblob + 180164, 43, 45, 43, 45, 0},
+    {jm__vblob + 180210, jm__vblob + 180244, jm__vblob + 180280, jm__vblob + 180314, 33, 35, 33, 35, 0},
+    {jm__vblob + 180350, jm__vblob + 180391, jm__vblob + 180434, jm__vblob + 180475, 40, 42, 40, 42, 0},
+    {jm__vblob + 180518, jm__vblob + 180559, jm__vblob + 180602, jm__vblob + 180643, 40, 42, 40, 42, 0},
+    {jm__vblob + 180686, jm__vblob + 180719, jm__vblob + 180754, jm__vblob + 180787, 32, 34, 32, 34, 0},
+    {jm__vblob + 180822, jm__vblob + 180856, jm__vblob + 180892, jm__vblob + 180926, 33, 35, 33, 35, 0},
+    {jm__vblob + 180962, jm__vblob + 180991, jm__vblob + 181022, jm__vblob + 181051, 28, 30, 28, 30, 0},
+    {jm__vblob + 181082, jm__vblob + 181112, jm__vblob + 181144, jm__vblob + 181174, 29, 31, 29, 31, 0},
+    {jm__vblob + 181206, jm__vblob + 181244, jm__vblob + 181284, jm__vblob + 181322, 37, 39, 37, 39, 0},
+    {jm__vblob + 181362, jm__vblob + 181406, jm__vblob + 181452, jm__vblob + 181496, 43, 45, 43, 45, 0},
+    {jm__vblob + 181542, jm__vblob + 181575, jm__vblob + 181610, jm__vblob + 181643, 32, 34, 32, 34, 0},
+    {jm__vblob + 181678, jm__vblob + 181712, jm__vblob + 181748, jm__vblob + 181782, 33, 35, 33, 35, 0},
+    {jm__vblob + 181818, jm__vblob + 181851, jm__vblob + 181886, jm__vblob + 181919, 32, 34, 32, 34, 0},
+    {jm__vblob + 181954, jm__vblob + 181985, jm__vblob + 182018, jm__vblob + 182049, 30, 32, 30, 32, 0},
+    {jm__vblob + 182082, jm__vblob + 182112, jm__vblob + 182144, jm__vblob + 182174, 29, 31, 29, 31, 0},
+    {jm__vblob + 182206, jm__vblob + 182222, jm__vblob + 182240, jm__vblob + 182256, 15, 17, 15, 17, 0},
+    {jm__vblob + 182274, jm__vblob + 182291, jm__vblob + 182310, jm__vblob + 182327, 16, 18, 16, 18, 0},
+    {jm__vblob + 182346, jm__vblob + 182362, jm__vblob + 182380, jm__vblob + 182396, 15, 17, 15, 17, 0},
+    {jm__vblob + 182414, jm__vblob + 182431, jm__vblob + 182450, jm__vblob + 182467, 16, 18, 16, 18, 0},
+    {jm__vblob + 182486, jm__vblob + 182500, jm__vblob + 182516, jm__vblob + 182530, 13, 15, 13, 15, 0},
+    {jm__vblob + 182546, jm__vblob + 182569, jm__vblob + 182594, jm__vblob + 182617, 22, 24, 22, 24, 0},
+    {jm__vblob + 182642, jm__vblob + 182661, jm__vblob + 182682, jm__vblob + 182701, 18, 20, 18, 20, 0},
+    {jm__vblob + 182722, jm__vblob + 182746, jm__vblob + 182772, jm__vblob + 182796, 23, 25, 23, 25, 0},
+    {jm__vblob + 182822, jm__vblob + 182845, jm__vblob + 182870, jm__vblob + 182893, 22, 24, 22, 24, 0},
+    {jm__vblob + 182918, jm__vblob + 182946, jm__vblob + 182976, jm__vblob + 183004, 27, 29, 27, 29, 0},
+    {jm__vblob + 183034, jm__vblob + 183063, jm__vblob + 183094, jm__vblob + 183123, 28, 30, 28, 30, 0},
+    {jm__vblob + 183154, jm__vblob + 183176, jm__vblob + 183200, jm__vblob + 183222, 21, 23, 21, 23, 0},
+    {jm__vblob + 183246, jm__vblob + 183264, jm__vblob + 183284, jm__vblob + 183302, 17, 19, 17, 19, 0},
+    {jm__vblob + 183322, jm__vblob + 183347, jm__vblob + 183374, jm__vblob + 183399, 24, 26, 24, 26, 0},
+    {jm__vblob + 183426, jm__vblob + 183446, jm__vblob + 183468, jm__vblob + 183488, 19, 21, 19, 21, 0},
+    {jm__vblob + 183510, jm__vblob + 183536, jm__vblob + 183564, jm__vblob + 183590, 25, 27, 25, 27, 0},
+    {jm__vblob + 183618, jm__vblob + 183643, jm__vblob + 183670, jm__vblob + 183695, 24, 26, 24, 26, 0},
+    {jm__vblob + 183722, jm__vblob + 183743, jm__vblob + 183766, jm__vblob + 183787, 20, 22, 20, 22, 0},
+    {jm__vblob + 183810, jm__vblob + 183837, jm__vblob + 183866, jm__vblob + 183893, 26, 28, 26, 28, 0},
+    {jm__vblob + 183922, jm__vblob + 183944, jm__vblob + 183968, jm__vblob + 183990, 21, 23, 21, 23, 0},
+    {jm__vblob + 184014, jm__vblob + 184036, jm__vblob + 184060, jm__vblob + 184082, 21, 23, 21, 23, 0},
+    {jm__vblob + 184106, jm__vblob + 184131, jm__vblob + 184158, jm__vblob + 184183, 24, 26, 24, 26, 0},
+    {jm__vblob + 184210, jm__vblob + 184235, jm__vblob + 184262, jm__vblob + 184287, 24, 26, 24, 26, 0},
+    {jm__vblob + 184314, jm__vblob + 184351, jm__vblob + 184390, jm__vblob + 184427, 36, 38, 36, 38, 0},
+    {jm__vblob + 184466, jm__vblob + 184503, jm__vblob + 184542, jm__vblob + 184579, 36, 38, 36, 38, 0},
+    {jm__vblob + 184618, jm__vblob + 184636, jm__vblob + 184656, jm__vblob + 184674, 17, 19, 17, 19, 0},
+    {jm__vblob + 184694, jm__vblob + 184706, jm__vblob + 184720, jm__vblob + 184732, 11, 13, 11, 13, 0},
+    {jm__vblob + 184746, jm__vblob + 184774, jm__vblob + 184804, jm__vblob + 184832, 27, 29, 27, 29, 0},
+    {jm__vblob + 184862, jm__vblob + 184882, jm__vblob + 184904, jm__vblob + 184924, 19, 21, 19, 21, 0},
+    {jm__vblob + 184946, jm__vblob + 184958, jm__vblob + 184972, jm__vblob + 184984, 11, 13, 11, 13, 0},
+    {jm__vblob + 184998, jm__vblob + 185022, jm__vblob + 185048, jm__vblob + 185072, 23, 25, 23, 25, 0},
+    {jm__vblob + 185098, jm__vblob + 185128, jm__vblob + 185160, jm__vblob + 185190, 29, 31, 29, 31, 0},
+    {jm__vblob + 185222, jm__vblob + 185248, jm__vblob + 185276, jm__vblob + 185302, 25, 27, 25, 27, 0},
+    {jm__vblob + 185330, jm__vblob + 185349, jm__vblob + 185370, jm__vblob + 185389, 18, 20, 18, 20, 0},
+    {jm__vblob + 185410, jm__vblob + 185443, jm__vblob + 185478, jm__vblob + 185511, 32, 34, 32, 34, 0},
+    {jm__vblob + 185546, jm__vblob + 185564, jm__vblob + 185584, jm__vblob + 185602, 17, 19, 17, 19, 0},
+    {jm__vblob + 185622, jm__vblob + 185640, jm__vblob + 185660, jm__vblob + 185678, 17, 19, 17, 19, 0},
+    {jm__vblob + 185698, jm__vblob + 185719, jm__vblob + 185742, jm__vblob + 185763, 20, 22, 20, 22, 0},
+    {jm__vblob + 185786, jm__vblob + 185812, jm__vblob + 185840, jm__vblob + 185866, 25, 27, 25, 27, 0},
+    {jm__vblob + 185894, jm__vblob + 185915, jm__vblob + 185938, jm__vblob + 185959, 20, 22, 20, 22, 0},
+    {jm__vblob + 185982, jm__vblob + 186003, jm__vblob + 186026, jm__vblob + 186047, 20, 22, 20, 22, 0},
+    {jm__vblob + 186070, jm__vblob + 186098, jm__vblob + 186128, jm__vblob + 186156, 27, 29, 27, 29, 0},
+    {jm__vblob + 186186, jm__vblob + 186212, jm__vblob + 186240, jm__vblob + 186266, 25, 27, 25, 27, 0},
+    {jm__vblob + 186294, jm__vblob + 186315, jm__vblob + 186338, jm__vblob + 186359, 20, 22, 20, 22, 0},
+    {jm__vblob + 186382, jm__vblob + 186403, jm__vblob + 186426, jm__vblob + 186447, 20, 22, 20, 22, 0},
+    {jm__vblob + 186470, jm__vblob + 186498, jm__vblob + 186528, jm__vblob + 186556, 27, 29, 27, 29, 0},
+    {jm__vblob + 186586, jm__vblob + 186605, jm__vblob + 186626, jm__vblob + 186645, 18, 20, 18, 20, 0},
+    {jm__vblob + 186666, jm__vblob + 186682, jm__vblob + 186700, jm__vblob + 186716, 15, 17, 15, 17, 0},
+    {jm__vblob + 186734, jm__vblob + 186758, jm__vblob + 186784, jm__vblob + 186808, 23, 25, 23, 25, 0},
+    {jm__vblob + 186834, jm__vblob + 186861, jm__vblob + 186890, jm__vblob + 186917, 26, 28, 26, 28, 0},
+    {jm__vblob + 186946, jm__vblob + 186976, jm__vblob + 187008, jm__vblob + 187038, 29, 31, 29, 31, 0},
+    {jm__vblob + 187070, jm__vblob + 187098, jm__vblob + 187128, jm__vblob + 187156, 27, 29, 27, 29, 0},
+    {jm__vblob + 187186, jm__vblob + 187203, jm__vblob + 187222, jm__vblob + 187239, 16, 18, 16, 18, 0},
+    {jm__vblob + 187258, jm__vblob + 187277, jm__vblob + 187298, jm__vblob + 187317, 18, 20, 18, 20, 0},
+    {jm__vblob + 187338, jm__vblob + 187362, jm__vblob + 187388, jm__vblob + 187412, 23, 25, 23, 25, 0},
+    {jm__vblob + 187438, jm__vblob + 187461, jm__vblob + 187486, jm__vblob + 187509, 22, 24, 22, 24, 0},
+    {jm__vblob + 187534, jm__vblob + 187557, jm__vblob + 187582, jm__vblob + 187605, 22, 24, 22, 24, 0},
+    {jm__vblob + 187630, jm__vblob + 187645, jm__vblob + 187662, jm__vblob + 187677, 14, 16, 14, 16, 0},
+    {jm__vblob + 187694, jm__vblob + 187716, jm__vblob + 187740, jm__vblob + 187762, 21, 23, 21, 23, 0},
+    {jm__vblob + 187786, jm__vblob + 187820, jm__vblob + 187856, jm__vblob + 187890, 33, 35, 33, 35, 0},
+    {jm__vblob + 187926, jm__vblob + 187950, jm__vblob + 187976, jm__vblob + 188000, 23, 25, 23, 25, 0},
+    {jm__vblob + 188026, jm__vblob + 188052, jm__vblob + 188080, jm__vblob + 188106, 25, 27, 25, 27, 0},
+    {jm__vblob + 188134, jm__vblob + 188152, jm__vblob + 188172, jm__vblob + 188190, 17, 19, 17, 19, 0},
+    {jm__vblob + 188210, jm__vblob + 188226, jm__vblob + 188244, jm__vblob + 188260, 15, 17, 15, 17, 0},
+    {jm__vblob + 188278, jm__vblob + 188308, jm__vblob + 188340, jm__vblob + 188370, 29, 31, 29, 31, 0},
+    {jm__vblob + 188402, jm__vblob + 188420, jm__vblob + 188440, jm__vblob + 188458, 17, 19, 17, 19, 0},
+    {jm__vblob + 188478, jm__vblob + 188498, jm__vblob + 188520, jm__vblob + 188540, 19, 21, 19, 21, 0},
+    {jm__vblob + 188562, jm__vblob + 188589, jm__vblob + 188618, jm__vblob + 188645, 26, 28, 26, 28, 0},
+    {jm__vblob + 188674, jm__vblob + 188704, jm__vblob + 188736, jm__vblob + 188766, 29, 31, 29, 31, 0},
+    {jm__vblob + 188798, jm__vblob + 188822, jm__vblob + 188848, jm__vblob + 188872, 23, 25, 23, 25, 0},
+    {jm__vblob + 188898, jm__vblob + 188925, jm__vblob + 188954, jm__vblob + 188981, 26, 28, 26, 28, 0},
+    {jm__vblob + 189010, jm__vblob + 189052, jm__vblob + 189096, jm__vblob + 189138, 41, 43, 41, 43, 0},
+    {jm__vblob + 189182, jm__vblob + 189226, jm__vblob + 189272, jm__vblob + 189316, 43, 45, 43, 45, 0},
+    {jm__vblob + 189362, jm__vblob + 189399, jm__vblob + 189438, jm__vblob + 189475, 36, 38, 36, 38, 0},
+    {jm__vblob + 189514, jm__vblob + 189546, jm__vblob + 189580, jm__vblob + 189612, 31, 33, 31, 33, 0},
+    {jm__vblob + 189646, jm__vblob + 189678, jm__vblob + 189712, jm__vblob + 189744, 31, 33, 31, 33, 0},
+    {jm__vblob + 189778, jm__vblob + 189810, jm__vblob + 189844, jm__vblob + 189876, 31, 33, 31, 33, 0},
+    {jm__vblob + 189910, jm__vblob + 189941, jm__vblob + 189974, jm__vblob + 190005, 30, 32, 30, 32, 0},
+    {jm__vblob + 190038, jm__vblob + 190064, jm__vblob + 190092, jm__vblob + 190118, 25, 27, 25, 27, 0},
+    {jm__vblob + 190146, jm__vblob + 190183, jm__vblob + 190222, jm__vblob + 190259, 36, 38, 36, 38, 0},
+    {jm__vblob + 190298, jm__vblob + 190337, jm__vblob + 190378, jm__vblob + 190417, 38, 40, 38, 40, 0},
+    {jm__vblob + 190458, jm__vblob + 190514, jm__vblob + 190572, jm__vblob + 190628, 55, 57, 55, 57, 0},
+    {jm__vblob + 190686, jm__vblob + 190742, jm__vblob + 190800, jm__vblob + 190856, 55, 57, 55, 57, 0},
+    {jm__vblob + 190914, jm__vblob + 190941, jm__vblob + 190970, jm__vblob + 190997, 26, 28, 26, 28, 0},
+    {jm__vblob + 191026, jm__vblob + 191054, jm__vblob + 191084, jm__vblob + 191112, 27, 29, 27, 29, 0},
+    {jm__vblob + 191142, jm__vblob + 191172, jm__vblob + 191204, jm__vblob + 191234, 29, 31, 29, 31, 0},
+    {jm__vblob + 191266, jm__vblob + 191306, jm__vblob + 191348, jm__vblob + 191388, 39, 41, 39, 41, 0},
+    {jm__vblob + 191430, jm__vblob + 191470, jm__vblob + 191512, jm__vblob + 191552, 39, 41, 39, 41, 0},
+    {jm__vblob + 191594, jm__vblob + 191631, jm__vblob + 191670, jm__vblob + 191707, 36, 38, 36, 38, 0},
+    {jm__vblob + 191746, jm__vblob + 191777, jm__vblob + 191810, jm__vblob + 191841, 30, 32, 30, 32, 0},
+    {jm__vblob + 191874, jm__vblob + 191910, jm__vblob + 191948, jm__vblob + 191984, 35, 37, 35, 37, 0},
+    {jm__vblob + 192022, jm__vblob + 192053, jm__vblob + 192086, jm__vblob + 192117, 30, 32, 30, 32, 0},
+    {jm__vblob + 192150, jm__vblob + 192184, jm__vblob + 192220, jm__vblob + 192254, 33, 35, 33, 35, 0},
+    {jm__vblob + 192290, jm__vblob + 192319, jm__vblob + 192350, jm__vblob + 192379, 28, 30, 28, 30, 0},
+    {jm__vblob + 192410, jm__vblob + 192449, jm__vblob + 192490, jm__vblob + 192529, 38, 40, 38, 40, 0},
+    {jm__vblob + 192570, jm__vblob + 192609, jm__vblob + 192650, jm__vblob + 192689, 38, 40, 38, 40, 0},
+    {jm__vblob + 192730, jm__vblob + 192756, jm__vblob + 192784, jm__vblob + 192810, 25, 27, 25, 27, 0},
+    {jm__vblob + 192838, jm__vblob + 192882, jm__vblob + 192928, jm__vblob + 192972, 43, 45, 43, 45, 0},
+    {jm__vblob + 193018, jm__vblob + 193056, jm__vblob + 193096, jm__vblob + 193134, 37, 39, 37, 39, 0},
+    {jm__vblob + 193174, jm__vblob + 193206, jm__vblob + 193240, jm__vblob + 193272, 31, 33, 31, 33, 0},
+    {jm__vblob + 193306, jm__vblob + 193341, jm__vblob + 193378, jm__vblob + 193413, 34, 36, 34, 36, 0},
+    {jm__vblob + 193450, jm__vblob + 193482, jm__vblob + 193516, jm__vblob + 193548, 31, 33, 31, 33, 0},
+    {jm__vblob + 193582, jm__vblob + 193605, jm__vblob + 193630, jm__vblob + 193653, 22, 24, 22, 24, 0},
+    {jm__vblob + 193678, jm__vblob + 193706, jm__vblob + 193736, jm__vblob + 193764, 27, 29, 27, 29, 0},
+    {jm__vblob + 193794, jm__vblob + 193822, jm__vblob + 193852, jm__vblob + 193880, 27, 29, 27, 29, 0},
+    {jm__vblob + 193910, jm__vblob + 193936, jm__vblob + 193964, jm__vblob + 193990, 25, 27, 25, 27, 0},
+    {jm__vblob + 194018, jm__vblob + 194038, jm__vblob + 194060, jm__vblob + 194080, 19, 21, 19, 21, 0},
+    {jm__vblob + 194102, jm__vblob + 194119, jm__vblob + 194138, jm__vblob + 194155, 16, 18, 16, 18, 0},
+    {jm__vblob + 194174, jm__vblob + 194195, jm__vblob + 194218, jm__vblob + 194239, 20, 22, 20, 22, 0},
+    {jm__vblob + 194262, jm__vblob + 194291, jm__vblob + 194322, jm__vblob + 194351, 28, 30, 28, 30, 0},
+    {jm__vblob + 194382, jm__vblob + 194402, jm__vblob + 194424, jm__vblob + 194444, 19, 21, 19, 21, 0},
+    {jm__vblob + 194466, jm__vblob + 194493, jm__vblob + 194522, jm__vblob + 194549, 26, 28, 26, 28, 0},
+    {jm__vblob + 194578, jm__vblob + 194596, jm__vblob + 194616, jm__vblob + 194634, 17, 19, 17, 19, 0},
+    {jm__vblob + 194654, jm__vblob + 194677, jm__vblob + 194702, jm__vblob + 194725, 22, 24, 22, 24, 0},
+    {jm__vblob + 194750, jm__vblob + 194778, jm__vblob + 194808, jm__vblob + 194836, 27, 29, 27, 29, 0},
+    {jm__vblob + 194866, jm__vblob + 194892, jm__vblob + 194920, jm__vblob + 194946, 25, 27, 25, 27, 0},
+    {jm__vblob + 194974, jm__vblob + 195005, jm__vblob + 195038, jm__vblob + 195069, 30, 32, 30, 32, 0},
+    {jm__vblob + 195102, jm__vblob + 195130, jm__vblob + 195160, jm__vblob + 195188, 27, 29, 27, 29, 0},
+    {jm__vblob + 195218, jm__vblob + 195243, jm__vblob + 195270, jm__vblob + 195295, 24, 26, 24, 26, 0},
+    {jm__vblob + 195322, jm__vblob + 195351, jm__vblob + 195382, jm__vblob + 195411, 28, 30, 28, 30, 0},
+    {jm__vblob + 195442, jm__vblob + 195480, jm__vblob + 195520, jm__vblob + 195558, 37, 39, 37, 39, 0},
+    {jm__vblob + 195598, jm__vblob + 195637, jm__vblob + 195678, jm__vblob + 195719, 38, 40, 40, 40, 1},
+    {jm__vblob + 195760, jm__vblob + 195786, jm__vblob + 195814, jm__vblob + 195840, 25, 27, 25, 27, 0},
+    {jm__vblob + 195868, jm__vblob + 195891, jm__vblob + 195916, jm__vblob + 195939, 22, 24, 22, 24, 0},
+    {jm__vblob + 195964, jm__vblob + 195985, jm__vblob + 196008, jm__vblob + 196029, 20, 22, 20, 22, 0},
+    {jm__vblob + 196052, jm__vblob + 196069, jm__vblob + 196088, jm__vblob + 196105, 16, 18, 16, 18, 0},
+    {jm__vblob + 196124, jm__vblob + 196150, jm__vblob + 196178, jm__vblob + 196204, 25, 27, 25, 27, 0},
+    {jm__vblob + 196232, jm__vblob + 196272, jm__vblob + 196314, jm__vblob + 196354, 39, 41, 39, 41, 0},
+    {jm__vblob + 196396, jm__vblob + 196427, jm__vblob + 196460, jm__vblob + 196491, 30, 32, 30, 32, 0},
+    {jm__vblob + 196524, jm__vblob + 196549, jm__vblob + 196576, jm__vblob + 196601, 24, 26, 24, 26, 0},
+    {jm__vblob + 196628, jm__vblob + 196656, jm__vblob + 196686, jm__vblob + 196714, 27, 29, 27, 29, 0},
+    {jm__vblob + 196744, jm__vblob + 196771, jm__vblob + 196800, jm__vblob + 196827, 26, 28, 26, 28, 0},
+    {jm__vblob + 196856, jm__vblob + 196895, jm__vblob + 196936, jm__vblob + 196975, 38, 40, 38, 40, 0},
+    {jm__vblob + 197016, jm__vblob + 197043, jm__vblob + 197072, jm__vblob + 197099, 26, 28, 26, 28, 0},
+    {jm__vblob + 197128, jm__vblob + 197157, jm__vblob + 197188, jm__vblob + 197217, 28, 30, 28, 30, 0},
+    {jm__vblob + 197248, jm__vblob + 197276, jm__vblob + 197306, jm__vblob + 197334, 27, 29, 27, 29, 0},
+    {jm__vblob + 197364, jm__vblob + 197388, jm__vblob + 197414, jm__vblob + 197438, 23, 25, 23, 25, 0},
+    {jm__vblob + 197464, jm__vblob + 197482, jm__vblob + 197502, jm__vblob + 197520, 17, 19, 17, 19, 0},
+    {jm__vblob + 197540, jm__vblob + 197564, jm__vblob + 197590, jm__vblob + 197614, 23, 25, 23, 25, 0},
+    {jm__vblob + 197640, jm__vblob + 197665, jm__vblob + 197692, jm__vblob + 197717, 24, 26, 24, 26, 0},
+    {jm__vblob + 197744, jm__vblob + 197767, jm__vblob + 197792, jm__vblob + 197815, 22, 24, 22, 24, 0},
+    {jm__vblob + 197840, jm__vblob + 197869, jm__vblob + 197900, jm__vblob + 197929, 28, 30, 28, 30, 0},
+    {jm__vblob + 197960, jm__vblob + 197994, jm__vblob + 198030, jm__vblob + 198064, 33, 35, 33, 35, 0},
+    {jm__vblob + 198100, jm__vblob + 198118, jm__vblob + 198138, jm__vblob + 198156, 17, 19, 17, 19, 0},
+    {jm__vblob + 198176, jm__vblob + 198203, jm__vblob + 198232, jm__vblob + 198259, 26, 28, 26, 28, 0},
+    {jm__vblob + 198288, jm__vblob + 198310, jm__vblob + 198334, jm__vblob + 198356, 21, 23, 21, 23, 0},
+    {jm__vblob + 198380, jm__vblob + 198398, jm__vblob + 198418, jm__vblob + 198436, 17, 19, 17, 19, 0},
+    {jm__vblob + 198456, jm__vblob + 198486, jm__vblob + 198518, jm__vblob + 198548, 29, 31, 29, 31, 0},
+    {jm__vblob + 198580, jm__vblob + 198607, jm__vblob + 198636, jm__vblob + 198663, 26, 28, 26, 28, 0},
+    {jm__vblob + 198692, jm__vblob + 198719, jm__vblob + 198748, jm__vblob + 198775, 26, 28, 26, 28, 0},
+    {jm__vblob + 198804, jm__vblob + 198828, jm__vblob + 198854, jm__vblob + 198878, 23, 25, 23, 25, 0},
+    {jm__vblob + 198904, jm__vblob + 198923, jm__vblob + 198944, jm__vblob + 198963, 18, 20, 18, 20, 0},
+    {jm__vblob + 198984, jm__vblob + 199014, jm__vblob + 199046, jm__vblob + 199076, 29, 31, 29, 31, 0},
+    {jm__vblob + 199108, jm__vblob + 199140, jm__vblob + 199174, jm__vblob + 199206, 31, 33, 31, 33, 0},
+    {jm__vblob + 199240, jm__vblob + 199265, jm__vblob + 199292, jm__vblob + 199317, 24, 26, 24, 26, 0},
+    {jm__vblob + 199344, jm__vblob + 199366, jm__vblob + 199390, jm__vblob + 199412, 21, 23, 21, 23, 0},
+    {jm__vblob + 199436, jm__vblob + 199478, jm__vblob + 199522, jm__vblob + 199566, 41, 43, 43, 43, 1},
+    {jm__vblob + 199610, jm__vblob + 199639, jm__vblob + 199670, jm__vblob + 199699, 28, 30, 28, 30, 0},
+    {jm__vblob + 199730, jm__vblob + 199747, jm__vblob + 199766, jm__vblob + 199783, 16, 18, 16, 18, 0},
+    {jm__vblob + 199802, jm__vblob + 199822, jm__vblob + 199844, jm__vblob + 199864, 19, 21, 19, 21, 0},
+    {jm__vblob + 199886, jm__vblob + 199916, jm__vblob + 199948, jm__vblob + 199978, 29, 31, 29, 31, 0},
+    {jm__vblob + 200010, jm__vblob + 200039, jm__vblob + 200070, jm__vblob + 200099, 28, 30, 28, 30, 0},
+    {jm__vblob + 200130, jm__vblob + 200165, jm__vblob + 200202, jm__vblob + 200237, 34, 36, 34, 36, 0},
+    {jm__vblob + 200274, jm__vblob + 200316, jm__vblob + 200360, jm__vblob + 200402, 41, 43, 41, 43, 0},
+    {jm__vblob + 200446, jm__vblob + 200491, jm__vblob + 200538, jm__vblob + 200583, 44, 46, 44, 46, 0},
+    {jm__vblob + 200630, jm__vblob + 200673, jm__vblob + 200718, jm__vblob + 200761, 42, 44, 42, 44, 0},
+    {jm__vblob + 200806, jm__vblob + 200847, jm__vblob + 200890, jm__vblob + 200931, 40, 42, 40, 42, 0},
+    {jm__vblob + 200974, jm__vblob + 201008, jm__vblob + 201044, jm__vblob + 201078, 33, 35, 33, 35, 0},
+    {jm__vblob + 201114, jm__vblob + 201146, jm__vblob + 201180, jm__vblob + 201212, 31, 33, 31, 33, 0},
+    {jm__vblob + 201246, jm__vblob + 201283, jm__vblob + 201322, jm__vblob + 201359, 36, 38, 36, 38, 0},
+    {jm__vblob + 201398, jm__vblob + 201438, jm__vblob + 201480, jm__vblob + 201520, 39, 41, 39, 41, 0},
+    {jm__vblob + 201562, jm__vblob + 201604, jm__vblob + 201648, jm__vblob + 201690, 41, 43, 41, 43, 0},
+    {jm__vblob + 201734, jm__vblob + 201770, jm__vblob + 201808, jm__vblob + 201844, 35, 37, 35, 37, 0},
+    {jm__vblob + 201882, jm__vblob + 201915, jm__vblob + 201950, jm__vblob + 201983, 32, 34, 32, 34, 0},
+    {jm__vblob + 202018, jm__vblob + 202066, jm__vblob + 202116, jm__vblob + 202164, 47, 49, 47, 49, 0},
+    {jm__vblob + 202214, jm__vblob + 202247, jm__vblob + 202282, jm__vblob + 202315, 32, 34, 32, 34, 0},
+    {jm__vblob + 202350, jm__vblob + 202384, jm__vblob + 202420, jm__vblob + 202454, 33, 35, 33, 35, 0},
+    {jm__vblob + 202490, jm__vblob + 202536, jm__vblob + 202584, jm__vblob + 202630, 45, 47, 45, 47, 0},
+    {jm__vblob + 202678, jm__vblob + 202712, jm__vblob + 202748, jm__vblob + 202782, 33, 35, 33, 35, 0},
+    {jm__vblob + 202818, jm__vblob + 202849, jm__vblob + 202882, jm__vblob + 202913, 30, 32, 30, 32, 0},
+    {jm__vblob + 202946, jm__vblob + 202982, jm__vblob + 203020, jm__vblob + 203056, 35, 37, 35, 37, 0},
+    {jm__vblob + 203094, jm__vblob + 203135, jm__vblob + 203178, jm__vblob + 203219, 40, 42, 40, 42, 0},
+    {jm__vblob + 203262, jm__vblob + 203302, jm__vblob + 203344, jm__vblob + 203384, 39, 41, 39, 41, 0},
+    {jm__vblob + 203426, jm__vblob + 203440, jm__vblob + 203456, jm__vblob + 203470, 13, 15, 13, 15, 0},
+    {jm__vblob + 203486, jm__vblob + 203490, jm__vblob + 203496, jm__vblob + 203500, 3, 5, 3, 5, 0},
+    {jm__vblob + 203506, jm__vblob + 203514, jm__vblob + 203524, jm__vblob + 203532, 7, 9, 7, 9, 0},
+    {jm__vblob + 203542, jm__vblob + 203556, jm__vblob + 203572, jm__vblob + 203586, 13, 15, 13, 15, 0},
+    {jm__vblob + 203602, jm__vblob + 203610, jm__vblob + 203620, jm__vblob + 203628, 7, 9, 7, 9, 0},
+    {jm__vblob + 203638, jm__vblob + 203645, jm__vblob + 203654, jm__vblob + 203661, 6, 8, 6, 8, 0},
+    {jm__vblob + 203670, jm__vblob + 203678, jm__vblob + 203688, jm__vblob + 203696, 7, 9, 7, 9, 0},
+    {jm__vblob + 203706, jm__vblob + 203713, jm__vblob + 203722, jm__vblob + 203729, 6, 8, 6, 8, 0},
+    {jm__vblob + 203738, jm__vblob + 203745, jm__vblob + 203754, jm__vblob + 203761, 6, 8, 6, 8, 0},
+    {jm__vblob + 203770, jm__vblob + 203780, jm__vblob + 203792, jm__vblob + 203802, 9, 11, 9, 11, 0},
+    {jm__vblob + 203814, jm__vblob + 203823, jm__vblob + 203834, jm__vblob + 203843, 8, 10, 8, 10, 0},
+    {jm__vblob + 203854, jm__vblob + 203861, jm__vblob + 203870, jm__vblob + 203877, 6, 8, 6, 8, 0},
+    {jm__vblob + 203886, jm__vblob + 203902, jm__vblob + 203920, jm__vblob + 203936, 15, 17, 15, 17, 0},
+    {jm__vblob + 203954, jm__vblob + 203962, jm__vblob + 203972, jm__vblob + 203980, 7, 9, 7, 9, 0},
+    {jm__vblob + 203990, jm__vblob + 203998, jm__vblob + 204008, jm__vblob + 204016, 7, 9, 7, 9, 0},
+    {jm__vblob + 204026, jm__vblob + 204033, jm__vblob + 204042, jm__vblob + 204049, 6, 8, 6, 8, 0},
+    {jm__vblob + 204058, jm__vblob + 204065, jm__vblob + 204074, jm__vblob + 204081, 6, 8, 6, 8, 0},
+    {jm__vblob + 204090, jm__vblob + 204096, jm__vblob + 204104, jm__vblob + 204110, 5, 7, 5, 7, 0},
+    {jm__vblob + 204118, jm__vblob + 204133, jm__vblob + 204150, jm__vblob + 204165, 14, 16, 14, 16, 0},
+    {jm__vblob + 204182, jm__vblob + 204192, jm__vblob + 204204, jm__vblob + 204214, 9, 11, 9, 11, 0},
+    {jm__vblob + 204226, jm__vblob + 204234, jm__vblob + 204244, jm__vblob + 204252, 7, 9, 7, 9, 0},
+    {jm__vblob + 204262, jm__vblob + 204277, jm__vblob + 204294, jm__vblob + 204309, 14, 16, 14, 16, 0},
+    {jm__vblob + 204326, jm__vblob + 204336, jm__vblob + 204348, jm__vblob + 204358, 9, 11, 9, 11, 0},
+    {jm__vblob + 204370, jm__vblob + 204378, jm__vblob + 204388, jm__vblob + 204396, 7, 9, 7, 9, 0},
+    {jm__vblob + 204406, jm__vblob + 204419, jm__vblob + 204434, jm__vblob + 204447, 12, 14, 12, 14, 0},
+    {jm__vblob + 204462, jm__vblob + 204475, jm__vblob + 204490, jm__vblob + 204503, 12, 14, 12, 14, 0},
+    {jm__vblob + 204518, jm__vblob + 204527, jm__vblob + 204538, jm__vblob + 204547, 8, 10, 8, 10, 0},
+    {jm__vblob + 204558, jm__vblob + 204570, jm__vblob + 204584, jm__vblob + 204596, 11, 13, 11, 13, 0},
+    {jm__vblob + 204610, jm__vblob + 204620, jm__vblob + 204632, jm__vblob + 204642, 9, 11, 9, 11, 0},
+    {jm__vblob + 204654, jm__vblob + 204663, jm__vblob + 204674, jm__vblob + 204683, 8, 10, 8, 10, 0},
+    {jm__vblob + 204694, jm__vblob + 204703, jm__vblob + 204714, jm__vblob + 204723, 8, 10, 8, 10, 0},
+    {jm__vblob + 204734, jm__vblob + 204746, jm__vblob + 204760, jm__vblob + 204772, 11, 13, 11, 13, 0},
+    {jm__vblob + 204786, jm__vblob + 204794, jm__vblob + 204804, jm__vblob + 204812, 7, 9, 7, 9, 0},
+    {jm__vblob + 204822, jm__vblob + 204829, jm__vblob + 204838, jm__vblob + 204845, 6, 8, 6, 8, 0},
+    {jm__vblob + 204854, jm__vblob + 204868, jm__vblob + 204884, jm__vblob + 204898, 13, 15, 13, 15, 0},
+    {jm__vblob + 204914, jm__vblob + 204921, jm__vblob + 204930, jm__vblob + 204937, 6, 8, 6, 8, 0},
+    {jm__vblob + 204946, jm__vblob + 204949, jm__vblob + 204954, jm__vblob + 204957, 2, 4, 2, 4, 0},
+    {jm__vblob + 204962, jm__vblob + 204969, jm__vblob + 204978, jm__vblob + 204985, 6, 8, 6, 8, 0},
+    {jm__vblob + 204994, jm__vblob + 205002, jm__vblob + 205012, jm__vblob + 205020, 7, 9, 7, 9, 0},
+    {jm__vblob + 205030, jm__vblob + 205037, jm__vblob + 205046, jm__vblob + 205053, 6, 8, 6, 8, 0},
+    {jm__vblob + 205062, jm__vblob + 205072, jm__vblob + 205084, jm__vblob + 205094, 9, 11, 9, 11, 0},
+    {jm__vblob + 205106, jm__vblob + 205118, jm__vblob + 205132, jm__vblob + 205144, 11, 13, 11, 13, 0},
+    {jm__vblob + 205158, jm__vblob + 205164, jm__vblob + 205172, jm__vblob + 205178, 5, 7, 5, 7, 0},
+    {jm__vblob + 205186, jm__vblob + 205193, jm__vblob + 205202, jm__vblob + 205209, 6, 8, 6, 8, 0},
+    {jm__vblob + 205218, jm__vblob + 205225, jm__vblob + 205234, jm__vblob + 205241, 6, 8, 6, 8, 0},
+    {jm__vblob + 205250, jm__vblob + 205258, jm__vblob + 205268, jm__vblob + 205276, 7, 9, 7, 9, 0},
+    {jm__vblob + 205286, jm__vblob + 205296, jm__vblob + 205308, jm__vblob + 205318, 9, 11, 9, 11, 0},
+    {jm__vblob + 205330, jm__vblob + 205337, jm__vblob + 205346, jm__vblob + 205353, 6, 8, 6, 8, 0},
+    {jm__vblob + 205362, jm__vblob + 205369, jm__vblob + 205378, jm__vblob + 205385, 6, 8, 6, 8, 0},
+    {jm__vblob + 205394, jm__vblob + 205406, jm__vblob + 205420, jm__vblob + 205432, 11, 13, 11, 13, 0},
+    {jm__vblob + 205446, jm__vblob + 205456, jm__vblob + 205468, jm__vblob + 205478, 9, 11, 9, 11, 0},
+    {jm__vblob + 205490, jm__vblob + 205496, jm__vblob + 205504, jm__vblob + 205510, 5, 7, 5, 7, 0},
+    {jm__vblob + 205518, jm__vblob + 205526, jm__vblob + 205536, jm__vblob + 205544, 7, 9, 7, 9, 0},
+    {jm__vblob + 205554, jm__vblob + 205561, jm__vblob + 205570, jm__vblob + 205577, 6, 8, 6, 8, 0},
+    {jm__vblob + 205586, jm__vblob + 205595, jm__vblob + 205606, jm__vblob + 205615, 8, 10, 8, 10, 0},
+    {jm__vblob + 205626, jm__vblob + 205634, jm__vblob + 205644, jm__vblob + 205652, 7, 9, 7, 9, 0},
+    {jm__vblob + 205662, jm__vblob + 205670, jm__vblob + 205680, jm__vblob + 205688, 7, 9, 7, 9, 0},
+    {jm__vblob + 205698, jm__vblob + 205707, jm__vblob + 205718, jm__vblob + 205727, 8, 10, 8, 10, 0},
+    {jm__vblob + 205738, jm__vblob + 205746, jm__vblob + 205756, jm__vblob + 205764, 7, 9, 7, 9, 0},
+    {jm__vblob + 205774, jm__vblob + 205779, jm__vblob + 205786, jm__vblob + 205791, 4, 6, 4, 6, 0},
+    {jm__vblob + 205798, jm__vblob + 205805, jm__vblob + 205814, jm__vblob + 205821, 6, 8, 6, 8, 0},
+    {jm__vblob + 205830, jm__vblob + 205837, jm__vblob + 205846, jm__vblob + 205853, 6, 8, 6, 8, 0},
+    {jm__vblob + 205862, jm__vblob + 205870, jm__vblob + 205880, jm__vblob + 205888, 7, 9, 7, 9, 0},
+    {jm__vblob + 205898, jm__vblob + 205905, jm__vblob + 205914, jm__vblob + 205921, 6, 8, 6, 8, 0},
+    {jm__vblob + 205930, jm__vblob + 205937, jm__vblob + 205946, jm__vblob + 205953, 6, 8, 6, 8, 0},
+    {jm__vblob + 205962, jm__vblob + 205969, jm__vblob + 205978, jm__vblob + 205985, 6, 8, 6, 8, 0},
+    {jm__vblob + 205994, jm__vblob + 206009, jm__vblob + 206026, jm__vblob + 206041, 14, 16, 14, 16, 0},
+    {jm__vblob + 206058, jm__vblob + 206067, jm__vblob + 206078, jm__vblob + 206087, 8, 10, 8, 10, 0},
+    {jm__vblob + 206098, jm__vblob + 206106, jm__vblob + 206116, jm__vblob + 206124, 7, 9, 7, 9, 0},
+    {jm__vblob + 206134, jm__vblob + 206150, jm__vblob + 206168, jm__vblob + 206184, 15, 17, 15, 17, 0},
+    {jm__vblob + 206202, jm__vblob + 206213, jm__vblob + 206226, jm__vblob + 206237, 10, 12, 10, 12, 0},
+    {jm__vblob + 206250, jm__vblob + 206257, jm__vblob + 206266, jm__vblob + 206273, 6, 8, 6, 8, 0},
+    {jm__vblob + 206282, jm__vblob + 206293, jm__vblob + 206306, jm__vblob + 206317, 10, 12, 10, 12, 0},
+    {jm__vblob + 206330, jm__vblob + 206338, jm__vblob + 206348, jm__vblob + 206356, 7, 9, 7, 9, 0},
+    {jm__vblob + 206366, jm__vblob + 206376, jm__vblob + 206388, jm__vblob + 206398, 9, 11, 9, 11, 0},
+    {jm__vblob + 206410, jm__vblob + 206418, jm__vblob + 206428, jm__vblob + 206436, 7, 9, 7, 9, 0},
+    {jm__vblob + 206446, jm__vblob + 206455, jm__vblob + 206466, jm__vblob + 206475, 8, 10, 8, 10, 0},
+    {jm__vblob + 206486, jm__vblob + 206493, jm__vblob + 206502, jm__vblob + 206509, 6, 8, 6, 8, 0},
+    {jm__vblob + 206518, jm__vblob + 206528, jm__vblob + 206540, jm__vblob + 206550, 9, 11, 9, 11, 0},
+    {jm__vblob + 206562, jm__vblob + 206570, jm__vblob + 206580, jm__vblob + 206588, 7, 9, 7, 9, 0},
+    {jm__vblob + 206598, jm__vblob + 206605, jm__vblob + 206614, jm__vblob + 206621, 6, 8, 6, 8, 0},
+    {jm__vblob + 206630, jm__vblob + 206638, jm__vblob + 206648, jm__vblob + 206656, 7, 9, 7, 9, 0},
+    {jm__vblob + 206666, jm__vblob + 206676, jm__vblob + 206688, jm__vblob + 206698, 9, 11, 9, 11, 0},
+    {jm__vblob + 206710, jm__vblob + 206719, jm__vblob + 206730, jm__vblob + 206739, 8, 10, 8, 10, 0},
+    {jm__vblob + 206750, jm__vblob + 206759, jm__vblob + 206770, jm__vblob + 206779, 8, 10, 8, 10, 0},
+    {jm__vblob + 206790, jm__vblob + 206813, jm__vblob + 206838, jm__vblob + 206861, 22, 24, 22, 24, 0},
+    {jm__vblob + 206886, jm__vblob + 206893, jm__vblob + 206902, jm__vblob + 206909, 6, 8, 6, 8, 0},
+    {jm__vblob + 206918, jm__vblob + 206934, jm__vblob + 206952, jm__vblob + 206968, 15, 17, 15, 17, 0},
+    {jm__vblob + 206986, jm__vblob + 206996, jm__vblob + 207008, jm__vblob + 207018, 9, 11, 9, 11, 0},
+    {jm__vblob + 207030, jm__vblob + 207041, jm__vblob + 207054, jm__vblob + 207065, 10, 12, 10, 12, 0},
+    {jm__vblob + 207078, jm__vblob + 207087, jm__vblob + 207098, jm__vblob + 207107, 8, 10, 8, 10, 0},
+    {jm__vblob + 207118, jm__vblob + 207126, jm__vblob + 207136, jm__vblob + 207144, 7, 9, 7, 9, 0},
+    {jm__vblob + 207154, jm__vblob + 207161, jm__vblob + 207170, jm__vblob + 207177, 6, 8, 6, 8, 0},
+    {jm__vblob + 207186, jm__vblob + 207194, jm__vblob + 207204, jm__vblob + 207212, 7, 9, 7, 9, 0},
+    {jm__vblob + 207222, jm__vblob + 207228, jm__vblob + 207236, jm__vblob + 207242, 5, 7, 5, 7, 0},
+    {jm__vblob + 207250, jm__vblob + 207259, jm__vblob + 207270, jm__vblob + 207279, 8, 10, 8, 10, 0},
+    {jm__vblob + 207290, jm__vblob + 207297, jm__vblob + 207306, jm__vblob + 207313, 6, 8, 6, 8, 0},
+    {jm__vblob + 207322, jm__vblob + 207332, jm__vblob + 207344, jm__vblob + 207354, 9, 11, 9, 11, 0},
+    {jm__vblob + 207366, jm__vblob + 207372, jm__vblob + 207380, jm__vblob + 207386, 5, 7, 5, 7, 0},
+    {jm__vblob + 207394, jm__vblob + 207400, jm__vblob + 207408, jm__vblob + 207414, 5, 7, 5, 7, 0},
+    {jm__vblob + 207422, jm__vblob + 207431, jm__vblob + 207442, jm__vblob + 207451, 8, 10, 8, 10, 0},
+    {jm__vblob + 207462, jm__vblob + 207468, jm__vblob + 207476, jm__vblob + 207482, 5, 7, 5, 7, 0},
+    {jm__vblob + 207490, jm__vblob + 207507, jm__vblob + 207526, jm__vblob + 207543, 16, 18, 16, 18, 0},
+    {jm__vblob + 207562, jm__vblob + 207570, jm__vblob + 207580, jm__vblob + 207588, 7, 9, 7, 9, 0},
+    {jm__vblob + 207598, jm__vblob + 207608, jm__vblob + 207620, jm__vblob + 207630, 9, 11, 9, 11, 0},
+    {jm__vblob + 207642, jm__vblob + 207648, jm__vblob + 207656, jm__vblob + 207662, 5, 7, 5, 7, 0},
+    {jm__vblob + 207670, jm__vblob + 207676, jm__vblob + 207684, jm__vblob + 207690, 5, 7, 5, 7, 0},
+    {jm__vblob + 207698, jm__vblob + 207704, jm__vblob + 207712, jm__vblob + 207718, 5, 7, 5, 7, 0},
+    {jm__vblob + 207726, jm__vblob + 207738, jm__vblob + 207752, jm__vblob + 207764, 11, 13, 11, 13, 0},
+    {jm__vblob + 207778, jm__vblob + 207788, jm__vblob + 207800, jm__vblob + 207810, 9, 11, 9, 11, 0},
+    {jm__vblob + 207822, jm__vblob + 207829, jm__vblob + 207838, jm__vblob + 207845, 6, 8, 6, 8, 0},
+    {jm__vblob + 207854, jm__vblob + 207864, jm__vblob + 207876, jm__vblob + 207886, 9, 11, 9, 11, 0},
+    {jm__vblob + 207898, jm__vblob + 207906, jm__vblob + 207916, jm__vblob + 207924, 7, 9, 7, 9, 0},
+    {jm__vblob + 207934, jm__vblob + 207947, jm__vblob + 207962, jm__vblob + 207975, 12, 14, 12, 14, 0},
+    {jm__vblob + 207990, jm__vblob + 207999, jm__vblob + 208010, jm__vblob + 208019, 8, 10, 8, 10, 0},
+    {jm__vblob + 208030, jm__vblob + 208038, jm__vblob + 208048, jm__vblob + 208056, 7, 9, 7, 9, 0},
+    {jm__vblob + 208066, jm__vblob + 208076, jm__vblob + 208088, jm__vblob + 208098, 9, 11, 9, 11, 0},
+    {jm__vblob + 208110, jm__vblob + 208117, jm__vblob + 208126, jm__vblob + 208133, 6, 8, 6, 8, 0},
+    {jm__vblob + 208142, jm__vblob + 208154, jm__vblob + 208168, jm__vblob + 208180, 11, 13, 11, 13, 0},
+    {jm__vblob + 208194, jm__vblob + 208211, jm__vblob + 208230, jm__vblob + 208247, 16, 18, 16, 18, 0},
+    {jm__vblob + 208266, jm__vblob + 208274, jm__vblob + 208284, jm__vblob + 208292, 7, 9, 7, 9, 0},
+    {jm__vblob + 208302, jm__vblob + 208310, jm__vblob + 208320, jm__vblob + 208328, 7, 9, 7, 9, 0},
+    {jm__vblob + 208338, jm__vblob + 208347, jm__vblob + 208358, jm__vblob + 208367, 8, 10, 8, 10, 0},
+    {jm__vblob + 208378, jm__vblob + 208384, jm__vblob + 208392, jm__vblob + 208398, 5, 7, 5, 7, 0},
+    {jm__vblob + 208406, jm__vblob + 208417, jm__vblob + 208430, jm__vblob + 208441, 10, 12, 10, 12, 0},
+    {jm__vblob + 208454, jm__vblob + 208462, jm__vblob + 208472, jm__vblob + 208480, 7, 9, 7, 9, 0},
+    {jm__vblob + 208490, jm__vblob + 208499, jm__vblob + 208510, jm__vblob + 208519, 8, 10, 8, 10, 0},
+    {jm__vblob + 208530, jm__vblob + 208540, jm__vblob + 208552, jm__vblob + 208562, 9, 11, 9, 11, 0},
+    {jm__vblob + 208574, jm__vblob + 208581, jm__vblob + 208590, jm__vblob + 208597, 6, 8, 6, 8, 0},
+    {jm__vblob + 208606, jm__vblob + 208614, jm__vblob + 208624, jm__vblob + 208632, 7, 9, 7, 9, 0},
+    {jm__vblob + 208642, jm__vblob + 208652, jm__vblob + 208664, jm__vblob + 208674, 9, 11, 9, 11, 0},
+    {jm__vblob + 208686, jm__vblob + 208696, jm__vblob + 208708, jm__vblob + 208718, 9, 11, 9, 11, 0},
+    {jm__vblob + 208730, jm__vblob + 208736, jm__vblob + 208744, jm__vblob + 208750, 5, 7, 5, 7, 0},
+    {jm__vblob + 208758, jm__vblob + 208763, jm__vblob + 208770, jm__vblob + 208775, 4, 6, 4, 6, 0},
+    {jm__vblob + 208782, jm__vblob + 208791, jm__vblob + 208802, jm__vblob + 208811, 8, 10, 8, 10, 0},
+    {jm__vblob + 208822, jm__vblob + 208830, jm__vblob + 208840, jm__vblob + 208848, 7, 9, 7, 9, 0},
+    {jm__vblob + 208858, jm__vblob + 208865, jm__vblob + 208874, jm__vblob + 208881, 6, 8, 6, 8, 0},
+    {jm__vblob + 208890, jm__vblob + 208902, jm__vblob + 208916, jm__vblob + 208928, 11, 13, 11, 13, 0},
+    {jm__vblob + 208942, jm__vblob + 208951, jm__vblob + 208962, jm__vblob + 208971, 8, 10, 8, 10, 0},
+    {jm__vblob + 208982, jm__vblob + 208992, jm__vblob + 209004, jm__vblob + 209014, 9, 11, 9, 11, 0},
+    {jm__vblob + 209026, jm__vblob + 209031, jm__vblob + 209038, jm__vblob + 209043, 4, 6, 4, 6, 0},
+    {jm__vblob + 209050, jm__vblob + 209057, jm__vblob + 209066, jm__vblob + 209073, 6, 8, 6, 8, 0},
+    {jm__vblob + 209082, jm__vblob + 209090, jm__vblob + 209100, jm__vblob + 209108, 7, 9, 7, 9, 0},
+    {jm__vblob + 209118, jm__vblob + 209129, jm__vblob + 209142, jm__vblob + 209153, 10, 12, 10, 12, 0},
+    {jm__vblob + 209166, jm__vblob + 209175, jm__vblob + 209186, jm__vblob + 209195, 8, 10, 8, 10, 0},
+    {jm__vblob + 209206, jm__vblob + 209214, jm__vblob + 209224, jm__vblob + 209232, 7, 9, 7, 9, 0},
+    {jm__vblob + 209242, jm__vblob + 209252, jm__vblob + 209264, jm__vblob + 209274, 9, 11, 9, 11, 0},
+    {jm__vblob + 209286, jm__vblob + 209291, jm__vblob + 209298, jm__vblob + 209303, 4, 6, 4, 6, 0},
+    {jm__vblob + 209310, jm__vblob + 209315, jm__vblob + 209322, jm__vblob + 209327, 4, 6, 4, 6, 0},
+    {jm__vblob + 209334, jm__vblob + 209340, jm__vblob + 209348, jm__vblob + 209354, 5, 7, 5, 7, 0},
+    {jm__vblob + 209362, jm__vblob + 209370, jm__vblob + 209380, jm__vblob + 209388, 7, 9, 7, 9, 0},
+    {jm__vblob + 209398, jm__vblob + 209408, jm__vblob + 209420, jm__vblob + 209430, 9, 11, 9, 11, 0},
+    {jm__vblob + 209442, jm__vblob + 209455, jm__vblob + 209470, jm__vblob + 209483, 12, 14, 12, 14, 0},
+    {jm__vblob + 209498, jm__vblob + 209511, jm__vblob + 209526, jm__vblob + 209539, 12, 14, 12, 14, 0},
+    {jm__vblob + 209554, jm__vblob + 209562, jm__vblob + 209572, jm__vblob + 209580, 7, 9, 7, 9, 0},
+    {jm__vblob + 209590, jm__vblob + 209596, jm__vblob + 209604, jm__vblob + 209610, 5, 7, 5, 7, 0},
+    {jm__vblob + 209618, jm__vblob + 209624, jm__vblob + 209632, jm__vblob + 209638, 5, 7, 5, 7, 0},
+    {jm__vblob + 209646, jm__vblob + 209652, jm__vblob + 209660, jm__vblob + 209666, 5, 7, 5, 7, 0},
+    {jm__vblob + 209674, jm__vblob + 209680, jm__vblob + 209688, jm__vblob + 209694, 5, 7, 5, 7, 0},
+    {jm__vblob + 209702, jm__vblob + 209708, jm__vblob + 209716, jm__vblob + 209722, 5, 7, 5, 7, 0},
+    {jm__vblob + 209730, jm__vblob + 209737, jm__vblob + 209746, jm__vblob + 209753, 6, 8, 6, 8, 0},
+    {jm__vblob + 209762, jm__vblob + 209769, jm__vblob + 209778, jm__vblob + 209785, 6, 8, 6, 8, 0},
+    {jm__vblob + 209794, jm__vblob + 209800, jm__vblob + 209808, jm__vblob + 209814, 5, 7, 5, 7, 0},
+    {jm__vblob + 209822, jm__vblob + 209834, jm__vblob + 209848, jm__vblob + 209860, 11, 13, 11, 13, 0},
+    {jm__vblob + 209874, jm__vblob + 209883, jm__vblob + 209894, jm__vblob + 209903, 8, 10, 8, 10, 0},
+    {jm__vblob + 209914, jm__vblob + 209928, jm__vblob + 209944, jm__vblob + 209958, 13, 15, 13, 15, 0},
+    {jm__vblob + 209974, jm__vblob + 209983, jm__vblob + 209994, jm__vblob + 210003, 8, 10, 8, 10, 0},
+    {jm__vblob + 210014, jm__vblob + 210022, jm__vblob + 210032, jm__vblob + 210040, 7, 9, 7, 9, 0},
+    {jm__vblob + 210050, jm__vblob + 210057, jm__vblob + 210066, jm__vblob + 210073, 6, 8, 6, 8, 0},
+    {jm__vblob + 210082, jm__vblob + 210089, jm__vblob + 210098, jm__vblob + 210105, 6, 8, 6, 8, 0},
+    {jm__vblob + 210114, jm__vblob + 210125, jm__vblob + 210138, jm__vblob + 210149, 10, 12, 10, 12, 0},
+    {jm__vblob + 210162, jm__vblob + 210173, jm__vblob + 210186, jm__vblob + 210197, 10, 12, 10, 12, 0},
+    {jm__vblob + 210210, jm__vblob + 210217, jm__vblob + 210226, jm__vblob + 210233, 6, 8, 6, 8, 0},
+    {jm__vblob + 210242, jm__vblob + 210251, jm__vblob + 210262, jm__vblob + 210271, 8, 10, 8, 10, 0},
+    {jm__vblob + 210282, jm__vblob + 210291, jm__vblob + 210302, jm__vblob + 210311, 8, 10, 8, 10, 0},
+    {jm__vblob + 210322, jm__vblob + 210331, jm__vblob + 210342, jm__vblob + 210351, 8, 10, 8, 10, 0},
+    {jm__vblob + 210362, jm__vblob + 210369, jm__vblob + 210378, jm__vblob + 210385, 6, 8, 6, 8, 0},
+    {jm__vblob + 210394, jm__vblob + 210401, jm__vblob + 210410, jm__vblob + 210417, 6, 8, 6, 8, 0},
+    {jm__vblob + 210426, jm__vblob + 210434, jm__vblob + 210444, jm__vblob + 210452, 7, 9, 7, 9, 0},
+    {jm__vblob + 210462, jm__vblob + 210474, jm__vblob + 210488, jm__vblob + 210500, 11, 13, 11, 13, 0},
+    {jm__vblob + 210514, jm__vblob + 210520, jm__vblob + 210528, jm__vblob + 210534, 5, 7, 5, 7, 0},
+    {jm__vblob + 210542, jm__vblob + 210550, jm__vblob + 210560, jm__vblob + 210568, 7, 9, 7, 9, 0},
+    {jm__vblob + 210578, jm__vblob + 210584, jm__vblob + 210592, jm__vblob + 210598, 5, 7, 5, 7, 0},
+    {jm__vblob + 210606, jm__vblob + 210614, jm__vblob + 210624, jm__vblob + 210632, 7, 9, 7, 9, 0},
+    {jm__vblob + 210642, jm__vblob + 210650, jm__vblob + 210660, jm__vblob + 210668, 7, 9, 7, 9, 0},
+    {jm__vblob + 210678, jm__vblob + 210686, jm__vblob + 210696, jm__vblob + 210704, 7, 9, 7, 9, 0},
+    {jm__vblob + 210714, jm__vblob + 210725, jm__vblob + 210738, jm__vblob + 210749, 10, 12, 10, 12, 0},
+    {jm__vblob + 210762, jm__vblob + 210770, jm__vblob + 210780, jm__vblob + 210788, 7, 9, 7, 9, 0},
+    {jm__vblob + 210798, jm__vblob + 210804, jm__vblob + 210812, jm__vblob + 210818, 5, 7, 5, 7, 0},
+    {jm__vblob + 210826, jm__vblob + 210833, jm__vblob + 210842, jm__vblob + 210849, 6, 8, 6, 8, 0},
+    {jm__vblob + 210858, jm__vblob + 210863, jm__vblob + 210870, jm__vblob + 210875, 4, 6, 4, 6, 0},
+    {jm__vblob + 210882, jm__vblob + 210894, jm__vblob + 210908, jm__vblob + 210920, 11, 13, 11, 13, 0},
+    {jm__vblob + 210934, jm__vblob + 210947, jm__vblob + 210962, jm__vblob + 210975, 12, 14, 12, 14, 0},
+    {jm__vblob + 210990, jm__vblob + 210998, jm__vblob + 211008, jm__vblob + 211016, 7, 9, 7, 9, 0},
+    {jm__vblob + 211026, jm__vblob + 211033, jm__vblob + 211042, jm__vblob + 211049, 6, 8, 6, 8, 0},
+    {jm__vblob + 211058, jm__vblob + 211069, jm__vblob + 211082, jm__vblob + 211093, 10, 12, 10, 12, 0},
+    {jm__vblob + 211106, jm__vblob + 211112, jm__vblob + 211120, jm__vblob + 211126, 5, 7, 5, 7, 0},
+    {jm__vblob + 211134, jm__vblob + 211143, jm__vblob + 211154, jm__vblob + 211163, 8, 10, 8, 10, 0},
+    {jm__vblob + 211174, jm__vblob + 211187, jm__vblob + 211202, jm__vblob + 211215, 12, 14, 12, 14, 0},
+    {jm__vblob + 211230, jm__vblob + 211241, jm__vblob + 211254, jm__vblob + 211265, 10, 12, 10, 12, 0},
+    {jm__vblob + 211278, jm__vblob + 211289, jm__vblob + 211302, jm__vblob + 211313, 10, 12, 10, 12, 0},
+    {jm__vblob + 211326, jm__vblob + 211336, jm__vblob + 211348, jm__vblob + 211358, 9, 11, 9, 11, 0},
+    {jm__vblob + 211370, jm__vblob + 211379, jm__vblob + 211390, jm__vblob + 211399, 8, 10, 8, 10, 0},
+    {jm__vblob + 211410, jm__vblob + 211418, jm__vblob + 211428, jm__vblob + 211436, 7, 9, 7, 9, 0},
+    {jm__vblob + 211446, jm__vblob + 211453, jm__vblob + 211462, jm__vblob + 211469, 6, 8, 6, 8, 0},
+    {jm__vblob + 211478, jm__vblob + 211489, jm__vblob + 211502, jm__vblob + 211513, 10, 12, 10, 12, 0},
+    {jm__vblob + 211526, jm__vblob + 211533, jm__vblob + 211542, jm__vblob + 211549, 6, 8, 6, 8, 0},
+    {jm__vblob + 211558, jm__vblob + 211571, jm__vblob + 211586, jm__vblob + 211599, 12, 14, 12, 14, 0},
+    {jm__vblob + 211614, jm__vblob + 211624, jm__vblob + 211636, jm__vblob + 211646, 9, 11, 9, 11, 0},
+    {jm__vblob + 211658, jm__vblob + 211667, jm__vblob + 211678, jm__vblob + 211687, 8, 10, 8, 10, 0},
+    {jm__vblob + 211698, jm__vblob + 211704, jm__vblob + 211712, jm__vblob + 211718, 5, 7, 5, 7, 0},
+    {jm__vblob + 211726, jm__vblob + 211731, jm__vblob + 211738, jm__vblob + 211743, 4, 6, 4, 6, 0},
+    {jm__vblob + 211750, jm__vblob + 211755, jm__vblob + 211762, jm__vblob + 211767, 4, 6, 4, 6, 0},
+    {jm__vblob + 211774, jm__vblob + 211782, jm__vblob + 211792, jm__vblob + 211800, 7, 9, 7, 9, 0},
+    {jm__vblob + 211810, jm__vblob + 211819, jm__vblob + 211830, jm__vblob + 211839, 8, 10, 8, 10, 0},
+    {jm__vblob + 211850, jm__vblob + 211865, jm__vblob + 211882, jm__vblob + 211897, 14, 16, 14, 16, 0},
+    {jm__vblob + 211914, jm__vblob + 211926, jm__vblob + 211940, jm__vblob + 211952, 11, 13, 11, 13, 0},
+    {jm__vblob + 211966, jm__vblob + 211973, jm__vblob + 211982, jm__vblob + 211989, 6, 8, 6, 8, 0},
+    {jm__vblob + 211998, jm__vblob + 212004, jm__vblob + 212012, jm__vblob + 212018, 5, 7, 5, 7, 0},
+    {jm__vblob + 212026, jm__vblob + 212034, jm__vblob + 212044, jm__vblob + 212052, 7, 9, 7, 9, 0},
+    {jm__vblob + 212062, jm__vblob + 212070, jm__vblob + 212080, jm__vblob + 212088, 7, 9, 7, 9, 0},
+    {jm__vblob + 212098, jm__vblob + 212108, jm__vblob + 212120, jm__vblob + 212130, 9, 11, 9, 11, 0},
+    {jm__vblob + 212142, jm__vblob + 212153, jm__vblob + 212166, jm__vblob + 212177, 10, 12, 10, 12, 0},
+    {jm__vblob + 212190, jm__vblob + 212198, jm__vblob + 212208, jm__vblob + 212216, 7, 9, 7, 9, 0},
+    {jm__vblob + 212226, jm__vblob + 212236, jm__vblob + 212248, jm__vblob + 212258, 9, 11, 9, 11, 0},
+    {jm__vblob + 212270, jm__vblob + 212279, jm__vblob + 212290, jm__vblob + 212299, 8, 10, 8, 10, 0},
+    {jm__vblob + 212310, jm__vblob + 212317, jm__vblob + 212326, jm__vblob + 212333, 6, 8, 6, 8, 0},
+    {jm__vblob + 212342, jm__vblob + 212350, jm__vblob + 212360, jm__vblob + 212368, 7, 9, 7, 9, 0},
+    {jm__vblob + 212378, jm__vblob + 212384, jm__vblob + 212392, jm__vblob + 212398, 5, 7, 5, 7, 0},
+    {jm__vblob + 212406, jm__vblob + 212417, jm__vblob + 212430, jm__vblob + 212441, 10, 12, 10, 12, 0},
+    {jm__vblob + 212454, jm__vblob + 212461, jm__vblob + 212470, jm__vblob + 212477, 6, 8, 6, 8, 0},
+    {jm__vblob + 212486, jm__vblob + 212497, jm__vblob + 212510, jm__vblob + 212521, 10, 12, 10, 12, 0},
+    {jm__vblob + 212534, jm__vblob + 212543, jm__vblob + 212554, jm__vblob + 212563, 8, 10, 8, 10, 0},
+    {jm__vblob + 212574, jm__vblob + 212580, jm__vblob + 212588, jm__vblob + 212594, 5, 7, 5, 7, 0},
+    {jm__vblob + 212602, jm__vblob + 212612, jm__vblob + 212624, jm__vblob + 212634, 9, 11, 9, 11, 0},
+    {jm__vblob + 212646, jm__vblob + 212653, jm__vblob + 212662, jm__vblob + 212669, 6, 8, 6, 8, 0},
+    {jm__vblob + 212678, jm__vblob + 212687, jm__vblob + 212698, jm__vblob + 212707, 8, 10, 8, 10, 0},
+    {jm__vblob + 212718, jm__vblob + 212731, jm__vblob + 212746, jm__vblob + 212759, 12, 14, 12, 14, 0},
+    {jm__vblob + 212774, jm__vblob + 212783, jm__vblob + 212794, jm__vblob + 212803, 8, 10, 8, 10, 0},
+    {jm__vblob + 212814, jm__vblob + 212824, jm__vblob + 212836, jm__vblob + 212846, 9, 11, 9, 11, 0},
+    {jm__vblob + 212858, jm__vblob + 212863, jm__vblob + 212870, jm__vblob + 212875, 4, 6, 4, 6, 0},
+    {jm__vblob + 212882, jm__vblob + 212895, jm__vblob + 212910, jm__vblob + 212923, 12, 14, 12, 14, 0},
+    {jm__vblob + 212938, jm__vblob + 212948, jm__vblob + 212960, jm__vblob + 212970, 9, 11, 9, 11, 0},
+    {jm__vblob + 212982, jm__vblob + 212991, jm__vblob + 213002, jm__vblob + 213011, 8, 10, 8, 10, 0},
+    {jm__vblob + 213022, jm__vblob + 213030, jm__vblob + 213040, jm__vblob + 213048, 7, 9, 7, 9, 0},
+    {jm__vblob + 213058, jm__vblob + 213066, jm__vblob + 213076, jm__vblob + 213084, 7, 9, 7, 9, 0},
+    {jm__vblob + 213094, jm__vblob + 213102, jm__vblob + 213112, jm__vblob + 213120, 7, 9, 7, 9, 0},
+    {jm__vblob + 213130, jm__vblob + 213144, jm__vblob + 213160, jm__vblob + 213174, 13, 15, 13, 15, 0},
+    {jm__vblob + 213190, jm__vblob + 213199, jm__vblob + 213210, jm__vblob + 213219, 8, 10, 8, 10, 0},
+    {jm__vblob + 213230, jm__vblob + 213244, jm__vblob + 213260, jm__vblob + 213274, 13, 15, 13, 15, 0},
+    {jm__vblob + 213290, jm__vblob + 213297, jm__vblob + 213306, jm__vblob + 213313, 6, 8, 6, 8, 0},
+    {jm__vblob + 213322, jm__vblob + 213332, jm__vblob + 213344, jm__vblob + 213354, 9, 11, 9, 11, 0},
+    {jm__vblob + 213366, jm__vblob + 213376, jm__vblob + 213388, jm__vblob + 213398, 9, 11, 9, 11, 0},
+    {jm__vblob + 213410, jm__vblob + 213419, jm__vblob + 213430, jm__vblob + 213439, 8, 10, 8, 10, 0},
+    {jm__vblob + 213450, jm__vblob + 213459, jm__vblob + 213470, jm__vblob + 213479, 8, 10, 8, 10, 0},
+    {jm__vblob + 213490, jm__vblob + 213502, jm__vblob + 213516, jm__vblob + 213528, 11, 13, 11, 13, 0},
+    {jm__vblob + 213542, jm__vblob + 213553, jm__vblob + 213566, jm__vblob + 213577, 10, 12, 10, 12, 0},
+    {jm__vblob + 213590, jm__vblob + 213596, jm__vblob + 213604, jm__vblob + 213610, 5, 7, 5, 7, 0},
+    {jm__vblob + 213618, jm__vblob + 213627, jm__vblob + 213638, jm__vblob + 213647, 8, 10, 8, 10, 0},
+    {jm__vblob + 213658, jm__vblob + 213665, jm__vblob + 213674, jm__vblob + 213681, 6, 8, 6, 8, 0},
+    {jm__vblob + 213690, jm__vblob + 213703, jm__vblob + 213718, jm__vblob + 213731, 12, 14, 12, 14, 0},
+    {jm__vblob + 213746, jm__vblob + 213754, jm__vblob + 213764, jm__vblob + 213772, 7, 9, 7, 9, 0},
+    {jm__vblob + 213782, jm__vblob + 213789, jm__vblob + 213798, jm__vblob + 213805, 6, 8, 6, 8, 0},
+    {jm__vblob + 213814, jm__vblob + 213825, jm__vblob + 213838, jm__vblob + 213849, 10, 12, 10, 12, 0},
+    {jm__vblob + 213862, jm__vblob + 213871, jm__vblob + 213882, jm__vblob + 213891, 8, 10, 8, 10, 0},
+    {jm__vblob + 213902, jm__vblob + 213914, jm__vblob + 213928, jm__vblob + 213940, 11, 13, 11, 13, 0},
+    {jm__vblob + 213954, jm__vblob + 213965, jm__vblob + 213978, jm__vblob + 213989, 10, 12, 10, 12, 0},
+    {jm__vblob + 214002, jm__vblob + 214011, jm__vblob + 214022, jm__vblob + 214031, 8, 10, 8, 10, 0},
+    {jm__vblob + 214042, jm__vblob + 214058, jm__vblob + 214076, jm__vblob + 214092, 15, 17, 15, 17, 0},
+    {jm__vblob + 214110, jm__vblob + 214119, jm__vblob + 214130, jm__vblob + 214139, 8, 10, 8, 10, 0},
+    {jm__vblob + 214150, jm__vblob + 214167, jm__vblob + 214186, jm__vblob + 214203, 16, 18, 16, 18, 0},
+    {jm__vblob + 214222, jm__vblob + 214232, jm__vblob + 214244, jm__vblob + 214254, 9, 11, 9, 11, 0},
+    {jm__vblob + 214266, jm__vblob + 214276, jm__vblob + 214288, jm__vblob + 214298, 9, 11, 9, 11, 0},
+    {jm__vblob + 214310, jm__vblob + 214318, jm__vblob + 214328, jm__vblob + 214336, 7, 9, 7, 9, 0},
+    {jm__vblob + 214346, jm__vblob + 214355, jm__vblob + 214366, jm__vblob + 214375, 8, 10, 8, 10, 0},
+    {jm__vblob + 214386, jm__vblob + 214397, jm__vblob + 214410, jm__vblob + 214421, 10, 12, 10, 12, 0},
+    {jm__vblob + 214434, jm__vblob + 214441, jm__vblob + 214450, jm__vblob + 214457, 6, 8, 6, 8, 0},
+    {jm__vblob + 214466, jm__vblob + 214474, jm__vblob + 214484, jm__vblob + 214492, 7, 9, 7, 9, 0},
+    {jm__vblob + 214502, jm__vblob + 214513, jm__vblob + 214526, jm__vblob + 214537, 10, 12, 10, 12, 0},
+    {jm__vblob + 214550, jm__vblob + 214564, jm__vblob + 214580, jm__vblob + 214594, 13, 15, 13, 15, 0},
+    {jm__vblob + 214610, jm__vblob + 214624, jm__vblob + 214640, jm__vblob + 214654, 13, 15, 13, 15, 0},
+    {jm__vblob + 214670, jm__vblob + 214682, jm__vblob + 214696, jm__vblob + 214708, 11, 13, 11, 13, 0},
+    {jm__vblob + 214722, jm__vblob + 214730, jm__vblob + 214740, jm__vblob + 214748, 7, 9, 7, 9, 0},
+    {jm__vblob + 214758, jm__vblob + 214781, jm__vblob + 214806, jm__vblob + 214829, 22, 24, 22, 24, 0},
+    {jm__vblob + 214854, jm__vblob + 214874, jm__vblob + 214896, jm__vblob + 214916, 19, 21, 19, 21, 0},
+    {jm__vblob + 214938, jm__vblob + 214957, jm__vblob + 214978, jm__vblob + 214997, 18, 20, 18, 20, 0},
+    {jm__vblob + 215018, jm__vblob + 215037, jm__vblob + 215058, jm__vblob + 215077, 18, 20, 18, 20, 0},
+    {jm__vblob + 215098, jm__vblob + 215106, jm__vblob + 215116, jm__vblob + 215124, 7, 9, 7, 9, 0},
+    {jm__vblob + 215134, jm__vblob + 215144, jm__vblob + 215156, jm__vblob + 215166, 9, 11, 9, 11, 0},
+    {jm__vblob + 215178, jm__vblob + 215189, jm__vblob + 215202, jm__vblob + 215213, 10, 12, 10, 12, 0},
+    {jm__vblob + 215226, jm__vblob + 215241, jm__vblob + 215258, jm__vblob + 215273, 14, 16, 14, 16, 0},
+    {jm__vblob + 215290, jm__vblob + 215301, jm__vblob + 215314, jm__vblob + 215325, 10, 12, 10, 12, 0},
+    {jm__vblob + 215338, jm__vblob + 215354, jm__vblob + 215372, jm__vblob + 215388, 15, 17, 15, 17, 0},
+    {jm__vblob + 215406, jm__vblob + 215420, jm__vblob + 215436, jm__vblob + 215450, 13, 15, 13, 15, 0},
+    {jm__vblob + 215466, jm__vblob + 215482, jm__vblob + 215500, jm__vblob + 215516, 15, 17, 15, 17, 0},
+    {jm__vblob + 215534, jm__vblob + 215545, jm__vblob + 215558, jm__vblob + 215569, 10, 12, 10, 12, 0},
+    {jm__vblob + 215582, jm__vblob + 215591, jm__vblob + 215602, jm__vblob + 215611, 8, 10, 8, 10, 0},
+    {jm__vblob + 215622, jm__vblob + 215634, jm__vblob + 215648, jm__vblob + 215660, 11, 13, 11, 13, 0},
+    {jm__vblob + 215674, jm__vblob + 215688, jm__vblob + 215704, jm__vblob + 215718, 13, 15, 13, 15, 0},
+    {jm__vblob + 215734, jm__vblob + 215745, jm__vblob + 215758, jm__vblob + 215769, 10, 12, 10, 12, 0},
+    {jm__vblob + 215782, jm__vblob + 215802, jm__vblob + 215824, jm__vblob + 215844, 19, 21, 19, 21, 0},
+    {jm__vblob + 215866, jm__vblob + 215873, jm__vblob + 215882, jm__vblob + 215889, 6, 8, 6, 8, 0},
+    {jm__vblob + 215898, jm__vblob + 215908, jm__vblob + 215920, jm__vblob + 215930, 9, 11, 9, 11, 0},
+    {jm__vblob + 215942, jm__vblob + 215967, jm__vblob + 215994, jm__vblob + 216019, 24, 26, 24, 26, 0},
+    {jm__vblob + 216046, jm__vblob + 216059, jm__vblob + 216074, jm__vblob + 216087, 12, 14, 12, 14, 0},
+    {jm__vblob + 216102, jm__vblob + 216114, jm__vblob + 216128, jm__vblob + 216140, 11, 13, 11, 13, 0},
+    {jm__vblob + 216154, jm__vblob + 216169, jm__vblob + 216186, jm__vblob + 216201, 14, 16, 14, 16, 0},
+    {jm__vblob + 216218, jm__vblob + 216243, jm__vblob + 216270, jm__vblob + 216295, 24, 26, 24, 26, 0},
+    {jm__vblob + 216322, jm__vblob + 216329, jm__vblob + 216338, jm__vblob + 216345, 6, 8, 6, 8, 0},
+    {jm__vblob + 216354, jm__vblob + 216364, jm__vblob + 216376, jm__vblob + 216386, 9, 11, 9, 11, 0},
+    {jm__vblob + 216398, jm__vblob + 216413, jm__vblob + 216430, jm__vblob + 216445, 14, 16, 14, 16, 0},
+    {jm__vblob + 216462, jm__vblob + 216479, jm__vblob + 216498, jm__vblob + 216515, 16, 18, 16, 18, 0},
+    {jm__vblob + 216534, jm__vblob + 216546, jm__vblob + 216560, jm__vblob + 216572, 11, 13, 11, 13, 0},
+    {jm__vblob + 216586, jm__vblob + 216603, jm__vblob + 216622, jm__vblob + 216639, 16, 18, 16, 18, 0},
+    {jm__vblob + 216658, jm__vblob + 216680, jm__vblob + 216704, jm__vblob + 216726, 21, 23, 21, 23, 0},
+    {jm__vblob + 216750, jm__vblob + 216761, jm__vblob + 216774, jm__vblob + 216785, 10, 12, 10, 12, 0},
+    {jm__vblob + 216798, jm__vblob + 216822, jm__vblob + 216848, jm__vblob + 216872, 23, 25, 23, 25, 0},
+    {jm__vblob + 216898, jm__vblob + 216909, jm__vblob + 216922, jm__vblob + 216933, 10, 12, 10, 12, 0},
+    {jm__vblob + 216946, jm__vblob + 216968, jm__vblob + 216992, jm__vblob + 217014, 21, 23, 21, 23, 0},
+    {jm__vblob + 217038, jm__vblob + 217050, jm__vblob + 217064, jm__vblob + 217076, 11, 13, 11, 13, 0},
+    {jm__vblob + 217090, jm__vblob + 217106, jm__vblob + 217124, jm__vblob + 217140, 15, 17, 15, 17, 0},
+    {jm__vblob + 217158, jm__vblob + 217168, jm__vblob + 217180, jm__vblob + 217190, 9, 11, 9, 11, 0},
+    {jm__vblob + 217202, jm__vblob + 217212, jm__vblob + 217224, jm__vblob + 217234, 9, 11, 9, 11, 0},
+    {jm__vblob + 217246, jm__vblob + 217264, jm__vblob + 217284, jm__vblob + 217302, 17, 19, 17, 19, 0},
+    {jm__vblob + 217322, jm__vblob + 217342, jm__vblob + 217364, jm__vblob + 217384, 19, 21, 19, 21, 0},
+    {jm__vblob + 217406, jm__vblob + 217428, jm__vblob + 217452, jm__vblob + 217474, 21, 23, 21, 23, 0},
+    {jm__vblob + 217498, jm__vblob + 217520, jm__vblob + 217544, jm__vblob + 217566, 21, 23, 21, 23, 0},
+    {jm__vblob + 217590, jm__vblob + 217597, jm__vblob + 217606, jm__vblob + 217613, 6, 8, 6, 8, 0},
+    {jm__vblob + 217622, jm__vblob + 217633, jm__vblob + 217646, jm__vblob + 217657, 10, 12, 10, 12, 0},
+    {jm__vblob + 217670, jm__vblob + 217676, jm__vblob + 217684, jm__vblob + 217690, 5, 7, 5, 7, 0},
+    {jm__vblob + 217698, jm__vblob + 217708, jm__vblob + 217720, jm__vblob + 217730, 9, 11, 9, 11, 0},
+    {jm__vblob + 217742, jm__vblob + 217751, jm__vblob + 217762, jm__vblob + 217771, 8, 10, 8, 10, 0},
+    {jm__vblob + 217782, jm__vblob + 217789, jm__vblob + 217798, jm__vblob + 217805, 6, 8, 6, 8, 0},
+    {jm__vblob + 217814, jm__vblob + 217821, jm__vblob + 217830, jm__vblob + 217837, 6, 8, 6, 8, 0},
+    {jm__vblob + 217846, jm__vblob + 217861, jm__vblob + 217878, jm__vblob + 217893, 14, 16, 14, 16, 0},
+    {jm__vblob + 217910, jm__vblob + 217927, jm__vblob + 217946, jm__vblob + 217963, 16, 18, 16, 18, 0},
+    {jm__vblob + 217982, jm__vblob + 217987, jm__vblob + 217994, jm__vblob + 217999, 4, 6, 4, 6, 0},
+    {jm__vblob + 218006, jm__vblob + 218026, jm__vblob + 218048, jm__vblob + 218068, 19, 21, 19, 21, 0},
+    {jm__vblob + 218090, jm__vblob + 218104, jm__vblob + 218120, jm__vblob + 218134, 13, 15, 13, 15, 0},
+    {jm__vblob + 218150, jm__vblob + 218156, jm__vblob + 218164, jm__vblob + 218170, 5, 7, 5, 7, 0},
+    {jm__vblob + 218178, jm__vblob + 218192, jm__vblob + 218208, jm__vblob + 218222, 13, 15, 13, 15, 0},
+    {jm__vblob + 218238, jm__vblob + 218245, jm__vblob + 218254, jm__vblob + 218261, 6, 8, 6, 8, 0},
+    {jm__vblob + 218270, jm__vblob + 218274, jm__vblob + 218280, jm__vblob + 218284, 3, 5, 3, 5, 0},
+    {jm__vblob + 218290, jm__vblob + 218294, jm__vblob + 218300, jm__vblob + 218304, 3, 5, 3, 5, 0},
+    {jm__vblob + 218310, jm__vblob + 218319, jm__vblob + 218330, jm__vblob + 218339, 8, 10, 8, 10, 0},
+    {jm__vblob + 218350, jm__vblob + 218354, jm__vblob + 218360, jm__vblob + 218364, 3, 5, 3, 5, 0},
+    {jm__vblob + 218370, jm__vblob + 218379, jm__vblob + 218390, jm__vblob + 218399, 8, 10, 8, 10, 0},
+    {jm__vblob + 218410, jm__vblob + 218421, jm__vblob + 218434, jm__vblob + 218445, 10, 12, 10, 12, 0},
+    {jm__vblob + 218458, jm__vblob + 218464, jm__vblob + 218472, jm__vblob + 218478, 5, 7, 5, 7, 0},
+    {jm__vblob + 218486, jm__vblob + 218493, jm__vblob + 218502, jm__vblob + 218509, 6, 8, 6, 8, 0},
+    {jm__vblob + 218518, jm__vblob + 218523, jm__vblob + 218530, jm__vblob + 218535, 4, 6, 4, 6, 0},
+    {jm__vblob + 218542, jm__vblob + 218553, jm__vblob + 218566, jm__vblob + 218577, 10, 12, 10, 12, 0},
+    {jm__vblob + 218590, jm__vblob + 218597, jm__vblob + 218606, jm__vblob + 218613, 6, 8, 6, 8, 0},
+    {jm__vblob + 218622, jm__vblob + 218637, jm__vblob + 218654, jm__vblob + 218669, 14, 16, 14, 16, 0},
+    {jm__vblob + 218686, jm__vblob + 218694, jm__vblob + 218704, jm__vblob + 218712, 7, 9, 7, 9, 0},
+    {jm__vblob + 218722, jm__vblob + 218730, jm__vblob + 218740, jm__vblob + 218748, 7, 9, 7, 9, 0},
+    {jm__vblob + 218758, jm__vblob + 218776, jm__vblob + 218796, jm__vblob + 218814, 17, 19, 17, 19, 0},
+    {jm__vblob + 218834, jm__vblob + 218841, jm__vblob + 218850, jm__vblob + 218857, 6, 8, 6, 8, 0},
+    {jm__vblob + 218866, jm__vblob + 218874, jm__vblob + 218884, jm__vblob + 218892, 7, 9, 7, 9, 0},
+    {jm__vblob + 218902, jm__vblob + 218912, jm__vblob + 218924, jm__vblob + 218934, 9, 11, 9, 11, 0},
+    {jm__vblob + 218946, jm__vblob + 218956, jm__vblob + 218968, jm__vblob + 218978, 9, 11, 9, 11, 0},
+    {jm__vblob + 218990, jm__vblob + 219000, jm__vblob + 219012, jm__vblob + 219022, 9, 11, 9, 11, 0},
+    {jm__vblob + 219034, jm__vblob + 219041, jm__vblob + 219050, jm__vblob + 219057, 6, 8, 6, 8, 0},
+    {jm__vblob + 219066, jm__vblob + 219086, jm__vblob + 219108, jm__vblob + 219128, 19, 21, 19, 21, 0},
+    {jm__vblob + 219150, jm__vblob + 219163, jm__vblob + 219178, jm__vblob + 219191, 12, 14, 12, 14, 0},
+    {jm__vblob + 219206, jm__vblob + 219224, jm__vblob + 219244, jm__vblob + 219262, 17, 19, 17, 19, 0},
+    {jm__vblob + 219282, jm__vblob + 219290, jm__vblob + 219300, jm__vblob + 219308, 7, 9, 7, 9, 0},
+    {jm__vblob + 219318, jm__vblob + 219345, jm__vblob + 219374, jm__vblob + 219401, 26, 28, 26, 28, 0},
+    {jm__vblob + 219430, jm__vblob + 219443, jm__vblob + 219458, jm__vblob + 219471, 12, 14, 12, 14, 0},
+    {jm__vblob + 219486, jm__vblob + 219504, jm__vblob + 219524, jm__vblob + 219542, 17, 19, 17, 19, 0},
+    {jm__vblob + 219562, jm__vblob + 219580, jm__vblob + 219600, jm__vblob + 219618, 17, 19, 17, 19, 0},
+    {jm__vblob + 219638, jm__vblob + 219653, jm__vblob + 219670, jm__vblob + 219685, 14, 16, 14, 16, 0},
+    {jm__vblob + 219702, jm__vblob + 219720, jm__vblob + 219740, jm__vblob + 219758, 17, 19, 17, 19, 0},
+    {jm__vblob + 219778, jm__vblob + 219787, jm__vblob + 219798, jm__vblob + 219807, 8, 10, 8, 10, 0},
+    {jm__vblob + 219818, jm__vblob + 219834, jm__vblob + 219852, jm__vblob + 219868, 15, 17, 15, 17, 0},
+    {jm__vblob + 219886, jm__vblob + 219905, jm__vblob + 219926, jm__vblob + 219945, 18, 20, 18, 20, 0},
+    {jm__vblob + 219966, jm__vblob + 219971, jm__vblob + 219978, jm__vblob + 219983, 4, 6, 4, 6, 0},
+    {jm__vblob + 219990, jm__vblob + 220005, jm__vblob + 220022, jm__vblob + 220037, 14, 16, 14, 16, 0},
+    {jm__vblob + 220054, jm__vblob + 220064, jm__vblob + 220076, jm__vblob + 220086, 9, 11, 9, 11, 0},
+    {jm__vblob + 220098, jm__vblob + 220106, jm__vblob + 220116, jm__vblob + 220124, 7, 9, 7, 9, 0},
+    {jm__vblob + 220134, jm__vblob + 220150, jm__vblob + 220168, jm__vblob + 220184, 15, 17, 15, 17, 0},
+    {jm__vblob + 220202, jm__vblob + 220210, jm__vblob + 220220, jm__vblob + 220228, 7, 9, 7, 9, 0},
+    {jm__vblob + 220238, jm__vblob + 220244, jm__vblob + 220252, jm__vblob + 220258, 5, 7, 5, 7, 0},
+    {jm__vblob + 220266, jm__vblob + 220272, jm__vblob + 220280, jm__vblob + 220286, 5, 7, 5, 7, 0},
+    {jm__vblob + 220294, jm__vblob + 220303, jm__vblob + 220314, jm__vblob + 220323, 8, 10, 8, 10, 0},
+    {jm__vblob + 220334, jm__vblob + 220350, jm__vblob + 220368, jm__vblob + 220384, 15, 17, 15, 17, 0},
+    {jm__vblob + 220402, jm__vblob + 220421, jm__vblob + 220442, jm__vblob + 220461, 18, 20, 18, 20, 0},
+    {jm__vblob + 220482, jm__vblob + 220510, jm__vblob + 220540, jm__vblob + 220568, 27, 29, 27, 29, 0},
+    {jm__vblob + 220598, jm__vblob + 220606, jm__vblob + 220616, jm__vblob + 220624, 7, 9, 7, 9, 0},
+    {jm__vblob + 220634, jm__vblob + 220640, jm__vblob + 220648, jm__vblob + 220654, 5, 7, 5, 7, 0},
+    {jm__vblob + 220662, jm__vblob + 220670, jm__vblob + 220680, jm__vblob + 220688, 7, 9, 7, 9, 0},
+    {jm__vblob + 220698, jm__vblob + 220717, jm__vblob + 220738, jm__vblob + 220757, 18, 20, 18, 20, 0},
+    {jm__vblob + 220778, jm__vblob + 220801, jm__vblob + 220826, jm__vblob + 220849, 22, 24, 22, 24, 0},
+    {jm__vblob + 220874, jm__vblob + 220879, jm__vblob + 220886, jm__vblob + 220891, 4, 6, 4, 6, 0},
+    {jm__vblob + 220898, jm__vblob + 220907, jm__vblob + 220918, jm__vblob + 220927, 8, 10, 8, 10, 0},
+    {jm__vblob + 220938, jm__vblob + 220948, jm__vblob + 220960, jm__vblob + 220970, 9, 11, 9, 11, 0},
+    {jm__vblob + 220982, jm__vblob + 220996, jm__vblob + 221012, jm__vblob + 221026, 13, 15, 13, 15, 0},
+    {jm__vblob + 221042, jm__vblob + 221049, jm__vblob + 221058, jm__vblob + 221065, 6, 8, 6, 8, 0},
+    {jm__vblob + 221074, jm__vblob + 221084, jm__vblob + 221096, jm__vblob + 221106, 9, 11, 9, 11, 0},
+    {jm__vblob + 221118, jm__vblob + 221126, jm__vblob + 221136, jm__vblob + 221144, 7, 9, 7, 9, 0},
+    {jm__vblob + 221154, jm__vblob + 221164, jm__vblob + 221176, jm__vblob + 221186, 9, 11, 9, 11, 0},
+    {jm__vblob + 221198, jm__vblob + 221204, jm__vblob + 221212, jm__vblob + 221218, 5, 7, 5, 7, 0},
+    {jm__vblob + 221226, jm__vblob + 221242, jm__vblob + 221260, jm__vblob + 221276, 15, 17, 15, 17, 0},
+    {jm__vblob + 221294, jm__vblob + 221314, jm__vblob + 221336, jm__vblob + 221356, 19, 21, 19, 21, 0},
+    {jm__vblob + 221378, jm__vblob + 221399, jm__vblob + 221422, jm__vblob + 221443, 20, 22, 20, 22, 0},
+    {jm__vblob + 221466, jm__vblob + 221477, jm__vblob + 221490, jm__vblob + 221501, 10, 12, 10, 12, 0},
+    {jm__vblob + 221514, jm__vblob + 221520, jm__vblob + 221528, jm__vblob + 221534, 5, 7, 5, 7, 0},
+    {jm__vblob + 221542, jm__vblob + 221553, jm__vblob + 221566, jm__vblob + 221577, 10, 12, 10, 12, 0},
+    {jm__vblob + 221590, jm__vblob + 221609, jm__vblob + 221630, jm__vblob + 221649, 18, 20, 18, 20, 0},
+    {jm__vblob + 221670, jm__vblob + 221681, jm__vblob + 221694, jm__vblob + 221705, 10, 12, 10, 12, 0},
+    {jm__vblob + 221718, jm__vblob + 221725, jm__vblob + 221734, jm__vblob + 221741, 6, 8, 6, 8, 0},
+    {jm__vblob + 221750, jm__vblob + 221757, jm__vblob + 221766, jm__vblob + 221773, 6, 8, 6, 8, 0},
+    {jm__vblob + 221782, jm__vblob + 221793, jm__vblob + 221806, jm__vblob + 221817, 10, 12, 10, 12, 0},
+    {jm__vblob + 221830, jm__vblob + 221838, jm__vblob + 221848, jm__vblob + 221856, 7, 9, 7, 9, 0},
+    {jm__vblob + 221866, jm__vblob + 221873, jm__vblob + 221882, jm__vblob + 221889, 6, 8, 6, 8, 0},
+    {jm__vblob + 221898, jm__vblob + 221906, jm__vblob + 221916, jm__vblob + 221924, 7, 9, 7, 9, 0},
+    {jm__vblob + 221934, jm__vblob + 221941, jm__vblob + 221950, jm__vblob + 221957, 6, 8, 6, 8, 0},
+    {jm__vblob + 221966, jm__vblob + 221974, jm__vblob + 221984, jm__vblob + 221992, 7, 9, 7, 9, 0},
+    {jm__vblob + 222002, jm__vblob + 222012, jm__vblob + 222024, jm__vblob + 222034, 9, 11, 9, 11, 0},
+    {jm__vblob + 222046, jm__vblob + 222054, jm__vblob + 222064, jm__vblob + 222072, 7, 9, 7, 9, 0},
+    {jm__vblob + 222082, jm__vblob + 222090, jm__vblob + 222100, jm__vblob + 222108, 7, 9, 7, 9, 0},
+    {jm__vblob + 222118, jm__vblob + 222128, jm__vblob + 222140, jm__vblob + 222150, 9, 11, 9, 11, 0},
+    {jm__vblob + 222162, jm__vblob + 222172, jm__vblob + 222184, jm__vblob + 222194, 9, 11, 9, 11, 0},
+    {jm__vblob + 222206, jm__vblob + 222216, jm__vblob + 222228, jm__vblob + 222238, 9, 11, 9, 11, 0},
+    {jm__vblob + 222250, jm__vblob + 222276, jm__vblob + 222304, jm__vblob + 222330, 25, 27, 25, 27, 0},
+    {jm__vblob + 222358, jm__vblob + 222366, jm__vblob + 222376, jm__vblob + 222384, 7, 9, 7, 9, 0},
+    {jm__vblob + 222394, jm__vblob + 222398, jm__vblob + 222404, jm__vblob + 222408, 3, 5, 3, 5, 0},
+    {jm__vblob + 222414, jm__vblob + 222419, jm__vblob + 222426, jm__vblob + 222431, 4, 6, 4, 6, 0},
+    {jm__vblob + 222438, jm__vblob + 222450, jm__vblob + 222464, jm__vblob + 222476, 11, 13, 11, 13, 0},
+    {jm__vblob + 222490, jm__vblob + 222509, jm__vblob + 222530, jm__vblob + 222549, 18, 20, 18, 20, 0},
+    {jm__vblob + 222570, jm__vblob + 222579, jm__vblob + 222590, jm__vblob + 222599, 8, 10, 8, 10, 0},
+    {jm__vblob + 222610, jm__vblob + 222631, jm__vblob + 222654, jm__vblob + 222675, 20, 22, 20, 22, 0},
+    {jm__vblob + 222698, jm__vblob + 222706, jm__vblob + 222716, jm__vblob + 222724, 7, 9, 7, 9, 0},
+    {jm__vblob + 222734, jm__vblob + 222741, jm__vblob + 222750, jm__vblob + 222757, 6, 8, 6, 8, 0},
+    {jm__vblob + 222766, jm__vblob + 222778, jm__vblob + 222792, jm__vblob + 222804, 11, 13, 11, 13, 0},
+    {jm__vblob + 222818, jm__vblob + 222825, jm__vblob + 222834, jm__vblob + 222841, 6, 8, 6, 8, 0},
+    {jm__vblob + 222850, jm__vblob + 222859, jm__vblob + 222870, jm__vblob + 222879, 8, 10, 8, 10, 0},
+    {jm__vblob + 222890, jm__vblob + 222898, jm__vblob + 222908, jm__vblob + 222916, 7, 9, 7, 9, 0},
+    {jm__vblob + 222926, jm__vblob + 222938, jm__vblob + 222952, jm__vblob + 222964, 11, 13, 11, 13, 0},
+    {jm__vblob + 222978, jm__vblob + 223001, jm__vblob + 223026, jm__vblob + 223049, 22, 24, 22, 24, 0},
+    {jm__vblob + 223074, jm__vblob + 223079, jm__vblob + 223086, jm__vblob + 223091, 4, 6, 4, 6, 0},
+    {jm__vblob + 223098, jm__vblob + 223107, jm__vblob + 223118, jm__vblob + 223127, 8, 10, 8, 10, 0},
+    {jm__vblob + 223138, jm__vblob + 223149, jm__vblob + 223162, jm__vblob + 223173, 10, 12, 10, 12, 0},
+    {jm__vblob + 223186, jm__vblob + 223193, jm__vblob + 223202, jm__vblob + 223209, 6, 8, 6, 8, 0},
+    {jm__vblob + 223218, jm__vblob + 223235, jm__vblob + 223254, jm__vblob + 223271, 16, 18, 16, 18, 0},
+    {jm__vblob + 223290, jm__vblob + 223299, jm__vblob + 223310, jm__vblob + 223319, 8, 10, 8, 10, 0},
+    {jm__vblob + 223330, jm__vblob + 223338, jm__vblob + 223348, jm__vblob + 223356, 7, 9, 7, 9, 0},
+    {jm__vblob + 223366, jm__vblob + 223389, jm__vblob + 223414, jm__vblob + 223437, 22, 24, 22, 24, 0},
+    {jm__vblob + 223462, jm__vblob + 223466, jm__vblob + 223472, jm__vblob + 223476, 3, 5, 3, 5, 0},
+    {jm__vblob + 223482, jm__vblob + 223490, jm__vblob + 223500, jm__vblob + 223508, 7, 9, 7, 9, 0},
+    {jm__vblob + 223518, jm__vblob + 223527, jm__vblob + 223538, jm__vblob + 223547, 8, 10, 8, 10, 0},
+    {jm__vblob + 223558, jm__vblob + 223573, jm__vblob + 223590, jm__vblob + 223605, 14, 16, 14, 16, 0},
+    {jm__vblob + 223622, jm__vblob + 223630, jm__vblob + 223640, jm__vblob + 223648, 7, 9, 7, 9, 0},
+    {jm__vblob + 223658, jm__vblob + 223677, jm__vblob + 223698, jm__vblob + 223717, 18, 20, 18, 20, 0},
+    {jm__vblob + 223738, jm__vblob + 223752, jm__vblob + 223768, jm__vblob + 223782, 13, 15, 13, 15, 0},
+    {jm__vblob + 223798, jm__vblob + 223813, jm__vblob + 223830, jm__vblob + 223845, 14, 16, 14, 16, 0},
+    {jm__vblob + 223862, jm__vblob + 223878, jm__vblob + 223896, jm__vblob + 223912, 15, 17, 15, 17, 0},
+    {jm__vblob + 223930, jm__vblob + 223945, jm__vblob + 223962, jm__vblob + 223977, 14, 16, 14, 16, 0},
+    {jm__vblob + 223994, jm__vblob + 224004, jm__vblob + 224016, jm__vblob + 224026, 9, 11, 9, 11, 0},
+    {jm__vblob + 224038, jm__vblob + 224050, jm__vblob + 224064, jm__vblob + 224076, 11, 13, 11, 13, 0},
+    {jm__vblob + 224090, jm__vblob + 224104, jm__vblob + 224120, jm__vblob + 224134, 13, 15, 13, 15, 0},
+    {jm__vblob + 224150, jm__vblob + 224159, jm__vblob + 224170, jm__vblob + 224179, 8, 10, 8, 10, 0},
+    {jm__vblob + 224190, jm__vblob + 224204, jm__vblob + 224220, jm__vblob + 224234, 13, 15, 13, 15, 0},
+    {jm__vblob + 224250, jm__vblob + 224254, jm__vblob + 224260, jm__vblob + 224264, 3, 5, 3, 5, 0},
+    {jm__vblob + 224270, jm__vblob + 224282, jm__vblob + 224296, jm__vblob + 224308, 11, 13, 11, 13, 0},
+    {jm__vblob + 224322, jm__vblob + 224332, jm__vblob + 224344, jm__vblob + 224354, 9, 11, 9, 11, 0},
+    {jm__vblob + 224366, jm__vblob + 224376, jm__vblob + 224388, jm__vblob + 224398, 9, 11, 9, 11, 0},
+    {jm__vblob + 224410, jm__vblob + 224420, jm__vblob + 224432, jm__vblob + 224442, 9, 11, 9, 11, 0},
+    {jm__vblob + 224454, jm__vblob + 224469, jm__vblob + 224486, jm__vblob + 224501, 14, 16, 14, 16, 0},
+    {jm__vblob + 224518, jm__vblob + 224531, jm__vblob + 224546, jm__vblob + 224559, 12, 14, 12, 14, 0},
+    {jm__vblob + 224574, jm__vblob + 224591, jm__vblob + 224610, jm__vblob + 224627, 16, 18, 16, 18, 0},
+    {jm__vblob + 224646, jm__vblob + 224653, jm__vblob + 224662, jm__vblob + 224669, 6, 8, 6, 8, 0},
+    {jm__vblob + 224678, jm__vblob + 224682, jm__vblob + 224688, jm__vblob + 224692, 3, 5, 3, 5, 0},
+    {jm__vblob + 224698, jm__vblob + 224714, jm__vblob + 224732, jm__vblob + 224748, 15, 17, 15, 17, 0},
+    {jm__vblob + 224766, jm__vblob + 224774, jm__vblob + 224784, jm__vblob + 224792, 7, 9, 7, 9, 0},
+    {jm__vblob + 224802, jm__vblob + 224807, jm__vblob + 224814, jm__vblob + 224819, 4, 6, 4, 6, 0},
+    {jm__vblob + 224826, jm__vblob + 224830, jm__vblob + 224836, jm__vblob + 224840, 3, 5, 3, 5, 0},
+    {jm__vblob + 224846, jm__vblob + 224852, jm__vblob + 224860, jm__vblob + 224866, 5, 7, 5, 7, 0},
+    {jm__vblob + 224874, jm__vblob + 224879, jm__vblob + 224886, jm__vblob + 224891, 4, 6, 4, 6, 0},
+    {jm__vblob + 224898, jm__vblob + 224916, jm__vblob + 224936, jm__vblob + 224954, 17, 19, 17, 19, 0},
+    {jm__vblob + 224974, jm__vblob + 224983, jm__vblob + 224994, jm__vblob + 225003, 8, 10, 8, 10, 0},
+    {jm__vblob + 225014, jm__vblob + 225022, jm__vblob + 225032, jm__vblob + 225040, 7, 9, 7, 9, 0},
+    {jm__vblob + 225050, jm__vblob + 225056, jm__vblob + 225064, jm__vblob + 225070, 5, 7, 5, 7, 0},
+    {jm__vblob + 225078, jm__vblob + 225085, jm__vblob + 225094, jm__vblob + 225101, 6, 8, 6, 8, 0},
+    {jm__vblob + 225110, jm__vblob + 225117, jm__vblob + 225126, jm__vblob + 225133, 6, 8, 6, 8, 0},
+    {jm__vblob + 225142, jm__vblob + 225151, jm__vblob + 225162, jm__vblob + 225171, 8, 10, 8, 10, 0},
+    {jm__vblob + 225182, jm__vblob + 225193, jm__vblob + 225206, jm__vblob + 225217, 10, 12, 10, 12, 0},
+    {jm__vblob + 225230, jm__vblob + 225242, jm__vblob + 225256, jm__vblob + 225268, 11, 13, 11, 13, 0},
+    {jm__vblob + 225282, jm__vblob + 225289, jm__vblob + 225298, jm__vblob + 225305, 6, 8, 6, 8, 0},
+    {jm__vblob + 225314, jm__vblob + 225320, jm__vblob + 225328, jm__vblob + 225334, 5, 7, 5, 7, 0},
+    {jm__vblob + 225342, jm__vblob + 225350, jm__vblob + 225360, jm__vblob + 225368, 7, 9, 7, 9, 0},
+    {jm__vblob + 225378, jm__vblob + 225388, jm__vblob + 225400, jm__vblob + 225410, 9, 11, 9, 11, 0},
+    {jm__vblob + 225422, jm__vblob + 225431, jm__vblob + 225442, jm__vblob + 225451, 8, 10, 8, 10, 0},
+    {jm__vblob + 225462, jm__vblob + 225468, jm__vblob + 225476, jm__vblob + 225482, 5, 7, 5, 7, 0},
+    {jm__vblob + 225490, jm__vblob + 225496, jm__vblob + 225504, jm__vblob + 225510, 5, 7, 5, 7, 0},
+    {jm__vblob + 225518, jm__vblob + 225524, jm__vblob + 225532, jm__vblob + 225538, 5, 7, 5, 7, 0},
+    {jm__vblob + 225546, jm__vblob + 225563, jm__vblob + 225582, jm__vblob + 225599, 16, 18, 16, 18, 0},
+    {jm__vblob + 225618, jm__vblob + 225632, jm__vblob + 225648, jm__vblob + 225662, 13, 15, 13, 15, 0},
+    {jm__vblob + 225678, jm__vblob + 225688, jm__vblob + 225700, jm__vblob + 225710, 9, 11, 9, 11, 0},
+    {jm__vblob + 225722, jm__vblob + 225730, jm__vblob + 225740, jm__vblob + 225748, 7, 9, 7, 9, 0},
+    {jm__vblob + 225758, jm__vblob + 225770, jm__vblob + 225784, jm__vblob + 225796, 11, 13, 11, 13, 0},
+    {jm__vblob + 225810, jm__vblob + 225818, jm__vblob + 225828, jm__vblob + 225836, 7, 9, 7, 9, 0},
+    {jm__vblob + 225846, jm__vblob + 225851, jm__vblob + 225858, jm__vblob + 225863, 4, 6, 4, 6, 0},
+    {jm__vblob + 225870, jm__vblob + 225875, jm__vblob + 225882, jm__vblob + 225887, 4, 6, 4, 6, 0},
+    {jm__vblob + 225894, jm__vblob + 225899, jm__vblob + 225906, jm__vblob + 225911, 4, 6, 4, 6, 0},
+    {jm__vblob + 225918, jm__vblob + 225928, jm__vblob + 225940, jm__vblob + 225950, 9, 11, 9, 11, 0},
+    {jm__vblob + 225962, jm__vblob + 225969, jm__vblob + 225978, jm__vblob + 225985, 6, 8, 6, 8, 0},
+    {jm__vblob + 225994, jm__vblob + 226002, jm__vblob + 226012, jm__vblob + 226020, 7, 9, 7, 9, 0},
+    {jm__vblob + 226030, jm__vblob + 226040, jm__vblob + 226052, jm__vblob + 226062, 9, 11, 9, 11, 0},
+    {jm__vblob + 226074, jm__vblob + 226082, jm__vblob + 226092, jm__vblob + 226100, 7, 9, 7, 9, 0},
+    {jm__vblob + 226110, jm__vblob + 226118, jm__vblob + 226128, jm__vblob + 226136, 7, 9, 7, 9, 0},
+    {jm__vblob + 226146, jm__vblob + 226171, jm__vblob + 226198, jm__vblob + 226223, 24, 26, 24, 26, 0},
+    {jm__vblob + 226250, jm__vblob + 226262, jm__vblob + 226276, jm__vblob + 226290, 11, 13, 13, 13, 1},
+    {jm__vblob + 226304, jm__vblob + 226316, jm__vblob + 226330, jm__vblob + 226342, 11, 13, 11, 13, 0},
+    {jm__vblob + 226356, jm__vblob + 226371, jm__vblob + 226388, jm__vblob + 226403, 14, 16, 14, 16, 0},
+    {jm__vblob + 226420, jm__vblob + 226439, jm__vblob + 226460, jm__vblob + 226479, 18, 20, 18, 20, 0},
+    {jm__vblob + 226500, jm__vblob + 226517, jm__vblob + 226536, jm__vblob + 226553, 16, 18, 16, 18, 0},
+    {jm__vblob + 226572, jm__vblob + 226582, jm__vblob + 226594, jm__vblob + 226604, 9, 11, 9, 11, 0},
+    {jm__vblob + 226616, jm__vblob + 226624, jm__vblob + 226634, jm__vblob + 226642, 7, 9, 7, 9, 0},
+    {jm__vblob + 226652, jm__vblob + 226674, jm__vblob + 226698, jm__vblob + 226720, 21, 23, 21, 23, 0},
+    {jm__vblob + 226744, jm__vblob + 226760, jm__vblob + 226778, jm__vblob + 226794, 15, 17, 15, 17, 0},
+    {jm__vblob + 226812, jm__vblob + 226818, jm__vblob + 226826, jm__vblob + 226832, 5, 7, 5, 7, 0},
+    {jm__vblob + 226840, jm__vblob + 226847, jm__vblob + 226856, jm__vblob + 226863, 6, 8, 6, 8, 0},
+    {jm__vblob + 226872, jm__vblob + 226876, jm__vblob + 226882, jm__vblob + 226886, 3, 5, 3, 5, 0},
+    {jm__vblob + 226892, jm__vblob + 226898, jm__vblob + 226906, jm__vblob + 226912, 5, 7, 5, 7, 0},
+    {jm__vblob + 226920, jm__vblob + 226928, jm__vblob + 226938, jm__vblob + 226946, 7, 9, 7, 9, 0},
+    {jm__vblob + 226956, jm__vblob + 226963, jm__vblob + 226972, jm__vblob + 226979, 6, 8, 6, 8, 0},
+    {jm__vblob + 226988, jm__vblob + 227001, jm__vblob + 227016, jm__vblob + 227029, 12, 14, 12, 14, 0},
+    {jm__vblob + 227044, jm__vblob + 227056, jm__vblob + 227070, jm__vblob + 227082, 11, 13, 11, 13, 0},
+    {jm__vblob + 227096, jm__vblob + 227111, jm__vblob + 227128, jm__vblob + 227143, 14, 16, 14, 16, 0},
+    {jm__vblob + 227160, jm__vblob + 227164, jm__vblob + 227170, jm__vblob + 227174, 3, 5, 3, 5, 0},
+    {jm__vblob + 227180, jm__vblob + 227195, jm__vblob + 227212, jm__vblob + 227227, 14, 16, 14, 16, 0},
+    {jm__vblob + 227244, jm__vblob + 227247, jm__vblob + 227252, jm__vblob + 227255, 2, 4, 2, 4, 0},
+    {jm__vblob + 227260, jm__vblob + 227281, jm__vblob + 227304, jm__vblob + 227325, 20, 22, 20, 22, 0},
+    {jm__vblob + 227348, jm__vblob + 227367, jm__vblob + 227388, jm__vblob + 227407, 18, 20, 18, 20, 0},
+    {jm__vblob + 227428, jm__vblob + 227438, jm__vblob + 227450, jm__vblob + 227460, 9, 11, 9, 11, 0},
+    {jm__vblob + 227472, jm__vblob + 227490, jm__vblob + 227510, jm__vblob + 227528, 17, 19, 17, 19, 0},
+    {jm__vblob + 227548, jm__vblob + 227568, jm__vblob + 227590, jm__vblob + 227610, 19, 21, 19, 21, 0},
+    {jm__vblob + 227632, jm__vblob + 227657, jm__vblob + 227684, jm__vblob + 227709, 24, 26, 24, 26, 0},
+    {jm__vblob + 227736, jm__vblob + 227742, jm__vblob + 227750, jm__vblob + 227756, 5, 7, 5, 7, 0},
+    {jm__vblob + 227764, jm__vblob + 227770, jm__vblob + 227778, jm__vblob + 227784, 5, 7, 5, 7, 0},
+    {jm__vblob + 227792, jm__vblob + 227801, jm__vblob + 227812, jm__vblob + 227821, 8, 10, 8, 10, 0},
+    {jm__vblob + 227832, jm__vblob + 227839, jm__vblob + 227848, jm__vblob + 227855, 6, 8, 6, 8, 0},
+    {jm__vblob + 227864, jm__vblob + 227872, jm__vblob + 227882, jm__vblob + 227890, 7, 9, 7, 9, 0},
+    {jm__vblob + 227900, jm__vblob + 227918, jm__vblob + 227938, jm__vblob + 227956, 17, 19, 17, 19, 0},
+    {jm__vblob + 227976, jm__vblob + 227992, jm__vblob + 228010, jm__vblob + 228026, 15, 17, 15, 17, 0},
+    {jm__vblob + 228044, jm__vblob + 228056, jm__vblob + 228070, jm__vblob + 228082, 11, 13, 11, 13, 0},
+    {jm__vblob + 228096, jm__vblob + 228103, jm__vblob + 228112, jm__vblob + 228119, 6, 8, 6, 8, 0},
+    {jm__vblob + 228128, jm__vblob + 228138, jm__vblob + 228150, jm__vblob + 228160, 9, 11, 9, 11, 0},
+    {jm__vblob + 228172, jm__vblob + 228181, jm__vblob + 228192, jm__vblob + 228201, 8, 10, 8, 10, 0},
+    {jm__vblob + 228212, jm__vblob + 228220, jm__vblob + 228230, jm__vblob + 228238, 7, 9, 7, 9, 0},
+    {jm__vblob + 228248, jm__vblob + 228261, jm__vblob + 228276, jm__vblob + 228289, 12, 14, 12, 14, 0},
+    {jm__vblob + 228304, jm__vblob + 228313, jm__vblob + 228324, jm__vblob + 228333, 8, 10, 8, 10, 0},
+    {jm__vblob + 228344, jm__vblob + 228367, jm__vblob + 228392, jm__vblob + 228415, 22, 24, 22, 24, 0},
+    {jm__vblob + 228440, jm__vblob + 228459, jm__vblob + 228480, jm__vblob + 228499, 18, 20, 18, 20, 0},
+    {jm__vblob + 228520, jm__vblob + 228539, jm__vblob + 228560, jm__vblob + 228579, 18, 20, 18, 20, 0},
+    {jm__vblob + 228600, jm__vblob + 228619, jm__vblob + 228640, jm__vblob + 228659, 18, 20, 18, 20, 0},
+    {jm__vblob + 228680, jm__vblob + 228702, jm__vblob + 228726, jm__vblob + 228748, 21, 23, 21, 23, 0},
+    {jm__vblob + 228772, jm__vblob + 228789, jm__vblob + 228808, jm__vblob + 228825, 16, 18, 16, 18, 0},
+    {jm__vblob + 228844, jm__vblob + 228863, jm__vblob + 228884, jm__vblob + 228903, 18, 20, 18, 20, 0},
+    {jm__vblob + 228924, jm__vblob + 228930, jm__vblob + 228938, jm__vblob + 228944, 5, 7, 5, 7, 0},
+    {jm__vblob + 228952, jm__vblob + 228964, jm__vblob + 228978, jm__vblob + 228990, 11, 13, 11, 13, 0},
+    {jm__vblob + 229004, jm__vblob + 229012, jm__vblob + 229022, jm__vblob + 229030, 7, 9, 7, 9, 0},
+    {jm__vblob + 229040, jm__vblob + 229045, jm__vblob + 229052, jm__vblob + 229057, 4, 6, 4, 6, 0},
+    {jm__vblob + 229064, jm__vblob + 229081, jm__vblob + 229100, jm__vblob + 229117, 16, 18, 16, 18, 0},
+    {jm__vblob + 229136, jm__vblob + 229148, jm__vblob + 229162, jm__vblob + 229174, 11, 13, 11, 13, 0},
+    {jm__vblob + 229188, jm__vblob + 229197, jm__vblob + 229208, jm__vblob + 229217, 8, 10, 8, 10, 0},
+    {jm__vblob + 229228, jm__vblob + 229243, jm__vblob + 229260, jm__vblob + 229275, 14, 16, 14, 16, 0},
+    {jm__vblob + 229292, jm__vblob + 229315, jm__vblob + 229340, jm__vblob + 229363, 22, 24, 22, 24, 0},
+    {jm__vblob + 229388, jm__vblob + 229408, jm__vblob + 229430, jm__vblob + 229450, 19, 21, 19, 21, 0},
+    {jm__vblob + 229472, jm__vblob + 229487, jm__vblob + 229504, jm__vblob + 229519, 14, 16, 14, 16, 0},
+    {jm__vblob + 229536, jm__vblob + 229549, jm__vblob + 229564, jm__vblob + 229577, 12, 14, 12, 14, 0},
+    {jm__vblob + 229592, jm__vblob + 229607, jm__vblob + 229624, jm__vblob + 229639, 14, 16, 14, 16, 0},
+    {jm__vblob + 229656, jm__vblob + 229666, jm__vblob + 229678, jm__vblob + 229688, 9, 11, 9, 11, 0},
+    {jm__vblob + 229700, jm__vblob + 229708, jm__vblob + 229718, jm__vblob + 229726, 7, 9, 7, 9, 0},
+    {jm__vblob + 229736, jm__vblob + 229753, jm__vblob + 229772, jm__vblob + 229789, 16, 18, 16, 18, 0},
+    {jm__vblob + 229808, jm__vblob + 229812, jm__vblob + 229818, jm__vblob + 229822, 3, 5, 3, 5, 0},
+    {jm__vblob + 229828, jm__vblob + 229842, jm__vblob + 229858, jm__vblob + 229872, 13, 15, 13, 15, 0},
+    {jm__vblob + 229888, jm__vblob + 229913, jm__vblob + 229940, jm__vblob + 229965, 24, 26, 24, 26, 0},
+    {jm__vblob + 229992, jm__vblob + 230020, jm__vblob + 230050, jm__vblob + 230078, 27, 29, 27, 29, 0},
+    {jm__vblob + 230108, jm__vblob + 230116, jm__vblob + 230126, jm__vblob + 230134, 7, 9, 7, 9, 0},
+    {jm__vblob + 230144, jm__vblob + 230148, jm__vblob + 230154, jm__vblob + 230158, 3, 5, 3, 5, 0},
+    {jm__vblob + 230164, jm__vblob + 230180, jm__vblob + 230198, jm__vblob + 230214, 15, 17, 15, 17, 0},
+    {jm__vblob + 230232, jm__vblob + 230252, jm__vblob + 230274, jm__vblob + 230294, 19, 21, 19, 21, 0},
+    {jm__vblob + 230316, jm__vblob + 230322, jm__vblob + 230330, jm__vblob + 230336, 5, 7, 5, 7, 0},
+    {jm__vblob + 230344, jm__vblob + 230354, jm__vblob + 230366, jm__vblob + 230376, 9, 11, 9, 11, 0},
+    {jm__vblob + 230388, jm__vblob + 230416, jm__vblob + 230446, jm__vblob + 230474, 27, 29, 27, 29, 0},
+    {jm__vblob + 230504, jm__vblob + 230530, jm__vblob + 230558, jm__vblob + 230584, 25, 27, 25, 27, 0},
+    {jm__vblob + 230612, jm__vblob + 230627, jm__vblob + 230644, jm__vblob + 230659, 14, 16, 14, 16, 0},
+    {jm__vblob + 230676, jm__vblob + 230693, jm__vblob + 230712, jm__vblob + 230729, 16, 18, 16, 18, 0},
+    {jm__vblob + 230748, jm__vblob + 230752, jm__vblob + 230758, jm__vblob + 230762, 3, 5, 3, 5, 0},
+    {jm__vblob + 230768, jm__vblob + 230784, jm__vblob + 230802, jm__vblob + 230818, 15, 17, 15, 17, 0},
+    {jm__vblob + 230836, jm__vblob + 230839, jm__vblob + 230844, jm__vblob + 230847, 2, 4, 2, 4, 0},
+    {jm__vblob + 230852, jm__vblob + 230866, jm__vblob + 230882, jm__vblob + 230896, 13, 15, 13, 15, 0},
+    {jm__vblob + 230912, jm__vblob + 230931, jm__vblob + 230952, jm__vblob + 230971, 18, 20, 18, 20, 0},
+    {jm__vblob + 230992, jm__vblob + 231012, jm__vblob + 231034, jm__vblob + 231054, 19, 21, 19, 21, 0},
+    {jm__vblob + 231076, jm__vblob + 231096, jm__vblob + 231118, jm__vblob + 231138, 19, 21, 19, 21, 0},
+    {jm__vblob + 231160, jm__vblob + 231176, jm__vblob + 231194, jm__vblob + 231210, 15, 17, 15, 17, 0},
+    {jm__vblob + 231228, jm__vblob + 231250, jm__vblob + 231274, jm__vblob + 231296, 21, 23, 21, 23, 0},
+    {jm__vblob + 231320, jm__vblob + 231333, jm__vblob + 231348, jm__vblob + 231361, 12, 14, 12, 14, 0},
+    {jm__vblob + 231376, jm__vblob + 231386, jm__vblob + 231398, jm__vblob + 231408, 9, 11, 9, 11, 0},
+    {jm__vblob + 231420, jm__vblob + 231434, jm__vblob + 231450, jm__vblob + 231464, 13, 15, 13, 15, 0},
+    {jm__vblob + 231480, jm__vblob + 231494, jm__vblob + 231510, jm__vblob + 231524, 13, 15, 13, 15, 0},
+    {jm__vblob + 231540, jm__vblob + 231553, jm__vblob + 231568, jm__vblob + 231581, 12, 14, 12, 14, 0},
+    {jm__vblob + 231596, jm__vblob + 231605, jm__vblob + 231616, jm__vblob + 231625, 8, 10, 8, 10, 0},
+    {jm__vblob + 231636, jm__vblob + 231644, jm__vblob + 231654, jm__vblob + 231662, 7, 9, 7, 9, 0},
+    {jm__vblob + 231672, jm__vblob + 231679, jm__vblob + 231688, jm__vblob + 231695, 6, 8, 6, 8, 0},
+    {jm__vblob + 231704, jm__vblob + 231715, jm__vblob + 231728, jm__vblob + 231739, 10, 12, 10, 12, 0},
+    {jm__vblob + 231752, jm__vblob + 231760, jm__vblob + 231770, jm__vblob + 231778, 7, 9, 7, 9, 0},
+    {jm__vblob + 231788, jm__vblob + 231803, jm__vblob + 231820, jm__vblob + 231835, 14, 16, 14, 16, 0},
+    {jm__vblob + 231852, jm__vblob + 231861, jm__vblob + 231872, jm__vblob + 231881, 8, 10, 8, 10, 0},
+    {jm__vblob + 231892, jm__vblob + 231906, jm__vblob + 231922, jm__vblob + 231936, 13, 15, 13, 15, 0},
+    {jm__vblob + 231952, jm__vblob + 231973, jm__vblob + 231996, jm__vblob + 232017, 20, 22, 20, 22, 0},
+    {jm__vblob + 232040, jm__vblob + 232047, jm__vblob + 232056, jm__vblob + 232063, 6, 8, 6, 8, 0},
+    {jm__vblob + 232072, jm__vblob + 232078, jm__vblob + 232086, jm__vblob + 232092, 5, 7, 5, 7, 0},
+    {jm__vblob + 232100, jm__vblob + 232107, jm__vblob + 232116, jm__vblob + 232123, 6, 8, 6, 8, 0},
+    {jm__vblob + 232132, jm__vblob + 232141, jm__vblob + 232152, jm__vblob + 232161, 8, 10, 8, 10, 0},
+    {jm__vblob + 232172, jm__vblob + 232183, jm__vblob + 232196, jm__vblob + 232207, 10, 12, 10, 12, 0},
+    {jm__vblob + 232220, jm__vblob + 232227, jm__vblob + 232236, jm__vblob + 232243, 6, 8, 6, 8, 0},
+    {jm__vblob + 232252, jm__vblob + 232259, jm__vblob + 232268, jm__vblob + 232275, 6, 8, 6, 8, 0},
+    {jm__vblob + 232284, jm__vblob + 232294, jm__vblob + 232306, jm__vblob + 232316, 9, 11, 9, 11, 0},
+    {jm__vblob + 232328, jm__vblob + 232337, jm__vblob + 232348, jm__vblob + 232357, 8, 10, 8, 10, 0},
+    {jm__vblob + 232368, jm__vblob + 232383, jm__vblob + 232400, jm__vblob + 232415, 14, 16, 14, 16, 0},
+    {jm__vblob + 232432, jm__vblob + 232442, jm__vblob + 232454, jm__vblob + 232464, 9, 11, 9, 11, 0},
+    {jm__vblob + 232476, jm__vblob + 232483, jm__vblob + 232492, jm__vblob + 232499, 6, 8, 6, 8, 0},
+    {jm__vblob + 232508, jm__vblob + 232514, jm__vblob + 232522, jm__vblob + 232528, 5, 7, 5, 7, 0},
+    {jm__vblob + 232536, jm__vblob + 232542, jm__vblob + 232550, jm__vblob + 232556, 5, 7, 5, 7, 0},
+    {jm__vblob + 232564, jm__vblob + 232573, jm__vblob + 232584, jm__vblob + 232593, 8, 10, 8, 10, 0},
+    {jm__vblob + 232604, jm__vblob + 232613, jm__vblob + 232624, jm__vblob + 232633, 8, 10, 8, 10, 0},
+    {jm__vblob + 232644, jm__vblob + 232652, jm__vblob + 232662, jm__vblob + 232670, 7, 9, 7, 9, 0},
+    {jm__vblob + 232680, jm__vblob + 232692, jm__vblob + 232706, jm__vblob + 232718, 11, 13, 11, 13, 0},
+    {jm__vblob + 232732, jm__vblob + 232737, jm__vblob + 232744, jm__vblob + 232749, 4, 6, 4, 6, 0},
+    {jm__vblob + 232756, jm__vblob + 232765, jm__vblob + 232776, jm__vblob + 232785, 8, 10, 8, 10, 0},
+    {jm__vblob + 232796, jm__vblob + 232803, jm__vblob + 232812, jm__vblob + 232819, 6, 8, 6, 8, 0},
+    {jm__vblob + 232828, jm__vblob + 232834, jm__vblob + 232842, jm__vblob + 232848, 5, 7, 5, 7, 0},
+    {jm__vblob + 232856, jm__vblob + 232867, jm__vblob + 232880, jm__vblob + 232891, 10, 12, 10, 12, 0},
+    {jm__vblob + 232904, jm__vblob + 232915, jm__vblob + 232928, jm__vblob + 232939, 10, 12, 10, 12, 0},
+    {jm__vblob + 232952, jm__vblob + 232957, jm__vblob + 232964, jm__vblob + 232969, 4, 6, 4, 6, 0},
+    {jm__vblob + 232976, jm__vblob + 232987, jm__vblob + 233000, jm__vblob + 233011, 10, 12, 10, 12, 0},
+    {jm__vblob + 233024, jm__vblob + 233033, jm__vblob + 233044, jm__vblob + 233053, 8, 10, 8, 10, 0},
+    {jm__vblob + 233064, jm__vblob + 233073, jm__vblob + 233084, jm__vblob + 233093, 8, 10, 8, 10, 0},
+    {jm__vblob + 233104, jm__vblob + 233114, jm__vblob + 233126, jm__vblob + 233136, 9, 11, 9, 11, 0},
+    {jm__vblob + 233148, jm__vblob + 233157, jm__vblob + 233168, jm__vblob + 233177, 8, 10, 8, 10, 0},
+    {jm__vblob + 233188, jm__vblob + 233202, jm__vblob + 233218, jm__vblob + 233232, 13, 15, 13, 15, 0},
+    {jm__vblob + 233248, jm__vblob + 233258, jm__vblob + 233270, jm__vblob + 233280, 9, 11, 9, 11, 0},
+    {jm__vblob + 233292, jm__vblob + 233300, jm__vblob + 233310, jm__vblob + 233318, 7, 9, 7, 9, 0},
+    {jm__vblob + 233328, jm__vblob + 233337, jm__vblob + 233348, jm__vblob + 233357, 8, 10, 8, 10, 0},
+    {jm__vblob + 233368, jm__vblob + 233375, jm__vblob + 233384, jm__vblob + 233391, 6, 8, 6, 8, 0},
+    {jm__vblob + 233400, jm__vblob + 233405, jm__vblob + 233412, jm__vblob + 233417, 4, 6, 4, 6, 0},
+    {jm__vblob + 233424, jm__vblob + 233438, jm__vblob + 233454, jm__vblob + 233468, 13, 15, 13, 15, 0},
+    {jm__vblob + 233484, jm__vblob + 233492, jm__vblob + 233502, jm__vblob + 233510, 7, 9, 7, 9, 0},
+    {jm__vblob + 233520, jm__vblob + 233542, jm__vblob + 233566, jm__vblob + 233588, 21, 23, 21, 23, 0},
+    {jm__vblob + 233612, jm__vblob + 233618, jm__vblob + 233626, jm__vblob + 233632, 5, 7, 5, 7, 0},
+    {jm__vblob + 233640, jm__vblob + 233651, jm__vblob + 233664, jm__vblob + 233675, 10, 12, 10, 12, 0},
+    {jm__vblob + 233688, jm__vblob + 233697, jm__vblob + 233708, jm__vblob + 233717, 8, 10, 8, 10, 0},
+    {jm__vblob + 233728, jm__vblob + 233737, jm__vblob + 233748, jm__vblob + 233757, 8, 10, 8, 10, 0},
+    {jm__vblob + 233768, jm__vblob + 233776, jm__vblob + 233786, jm__vblob + 233794, 7, 9, 7, 9, 0},
+    {jm__vblob + 233804, jm__vblob + 233817, jm__vblob + 233832, jm__vblob + 233845, 12, 14, 12, 14, 0},
+    {jm__vblob + 233860, jm__vblob + 233867, jm__vblob + 233876, jm__vblob + 233883, 6, 8, 6, 8, 0},
+    {jm__vblob + 233892, jm__vblob + 233908, jm__vblob + 233926, jm__vblob + 233942, 15, 17, 15, 17, 0},
+    {jm__vblob + 233960, jm__vblob + 233972, jm__vblob + 233986, jm__vblob + 233998, 11, 13, 11, 13, 0},
+    {jm__vblob + 234012, jm__vblob + 234019, jm__vblob + 234028, jm__vblob + 234035, 6, 8, 6, 8, 0},
+    {jm__vblob + 234044, jm__vblob + 234053, jm__vblob + 234064, jm__vblob + 234073, 8, 10, 8, 10, 0},
+    {jm__vblob + 234084, jm__vblob + 234091, jm__vblob + 234100, jm__vblob + 234107, 6, 8, 6, 8, 0},
+    {jm__vblob + 234116, jm__vblob + 234124, jm__vblob + 234134, jm__vblob + 234142, 7, 9, 7, 9, 0},
+    {jm__vblob + 234152, jm__vblob + 234158, jm__vblob + 234166, jm__vblob + 234172, 5, 7, 5, 7, 0},
+    {jm__vblob + 234180, jm__vblob + 234189, jm__vblob + 234200, jm__vblob + 234209, 8, 10, 8, 10, 0},
+    {jm__vblob + 234220, jm__vblob + 234228, jm__vblob + 234238, jm__vblob + 234246, 7, 9, 7, 9, 0},
+    {jm__vblob + 234256, jm__vblob + 234264, jm__vblob + 234274, jm__vblob + 234282, 7, 9, 7, 9, 0},
+    {jm__vblob + 234292, jm__vblob + 234302, jm__vblob + 234314, jm__vblob + 234324, 9, 11, 9, 11, 0},
+    {jm__vblob + 234336, jm__vblob + 234345, jm__vblob + 234356, jm__vblob + 234365, 8, 10, 8, 10, 0},
+    {jm__vblob + 234376, jm__vblob + 234383, jm__vblob + 234392, jm__vblob + 234399, 6, 8, 6, 8, 0},
+    {jm__vblob + 234408, jm__vblob + 234415, jm__vblob + 234424, jm__vblob + 234431, 6, 8, 6, 8, 0},
+    {jm__vblob + 234440, jm__vblob + 234452, jm__vblob + 234466, jm__vblob + 234478, 11, 13, 11, 13, 0},
+    {jm__vblob + 234492, jm__vblob + 234501, jm__vblob + 234512, jm__vblob + 234521, 8, 10, 8, 10, 0},
+    {jm__vblob + 234532, jm__vblob + 234548, jm__vblob + 234566, jm__vblob + 234582, 15, 17, 15, 17, 0},
+    {jm__vblob + 234600, jm__vblob + 234609, jm__vblob + 234620, jm__vblob + 234629, 8, 10, 8, 10, 0},
+    {jm__vblob + 234640, jm__vblob + 234648, jm__vblob + 234658, jm__vblob + 234666, 7, 9, 7, 9, 0},
+    {jm__vblob + 234676, jm__vblob + 234687, jm__vblob + 234700, jm__vblob + 234711, 10, 12, 10, 12, 0},
+    {jm__vblob + 234724, jm__vblob + 234733, jm__vblob + 234744, jm__vblob + 234753, 8, 10, 8, 10, 0},
+    {jm__vblob + 234764, jm__vblob + 234773, jm__vblob + 234784, jm__vblob + 234793, 8, 10, 8, 10, 0},
+    {jm__vblob + 234804, jm__vblob + 234814, jm__vblob + 234826, jm__vblob + 234836, 9, 11, 9, 11, 0},
+    {jm__vblob + 234848, jm__vblob + 234856, jm__vblob + 234866, jm__vblob + 234874, 7, 9, 7, 9, 0},
+    {jm__vblob + 234884, jm__vblob + 234899, jm__vblob + 234916, jm__vblob + 234931, 14, 16, 14, 16, 0},
+    {jm__vblob + 234948, jm__vblob + 234967, jm__vblob + 234988, jm__vblob + 235007, 18, 20, 18, 20, 0},
+    {jm__vblob + 235028, jm__vblob + 235039, jm__vblob + 235052, jm__vblob + 235063, 10, 12, 10, 12, 0},
+    {jm__vblob + 235076, jm__vblob + 235089, jm__vblob + 235104, jm__vblob + 235117, 12, 14, 12, 14, 0},
+    {jm__vblob + 235132, jm__vblob + 235149, jm__vblob + 235168, jm__vblob + 235185, 16, 18, 16, 18, 0},
+    {jm__vblob + 235204, jm__vblob + 235211, jm__vblob + 235220, jm__vblob + 235227, 6, 8, 6, 8, 0},
+    {jm__vblob + 235236, jm__vblob + 235246, jm__vblob + 235258, jm__vblob + 235268, 9, 11, 9, 11, 0},
+    {jm__vblob + 235280, jm__vblob + 235288, jm__vblob + 235298, jm__vblob + 235306, 7, 9, 7, 9, 0},
+    {jm__vblob + 235316, jm__vblob + 235332, jm__vblob + 235350, jm__vblob + 235366, 15, 17, 15, 17, 0},
+    {jm__vblob + 235384, jm__vblob + 235401, jm__vblob + 235420, jm__vblob + 235437, 16, 18, 16, 18, 0},
+    {jm__vblob + 235456, jm__vblob + 235474, jm__vblob + 235494, jm__vblob + 235512, 17, 19, 17, 19, 0},
+    {jm__vblob + 235532, jm__vblob + 235553, jm__vblob + 235576, jm__vblob + 235597, 20, 22, 20, 22, 0},
+    {jm__vblob + 235620, jm__vblob + 235636, jm__vblob + 235654, jm__vblob + 235670, 15, 17, 15, 17, 0},
+    {jm__vblob + 235688, jm__vblob + 235697, jm__vblob + 235708, jm__vblob + 235717, 8, 10, 8, 10, 0},
+    {jm__vblob + 235728, jm__vblob + 235736, jm__vblob + 235746, jm__vblob + 235754, 7, 9, 7, 9, 0},
+    {jm__vblob + 235764, jm__vblob + 235773, jm__vblob + 235784, jm__vblob + 235793, 8, 10, 8, 10, 0},
+    {jm__vblob + 235804, jm__vblob + 235812, jm__vblob + 235822, jm__vblob + 235830, 7, 9, 7, 9, 0},
+    {jm__vblob + 235840, jm__vblob + 235847, jm__vblob + 235856, jm__vblob + 235863, 6, 8, 6, 8, 0},
+    {jm__vblob + 235872, jm__vblob + 235878, jm__vblob + 235886, jm__vblob + 235892, 5, 7, 5, 7, 0},
+    {jm__vblob + 235900, jm__vblob + 235907, jm__vblob + 235916, jm__vblob + 235923, 6, 8, 6, 8, 0},
+    {jm__vblob + 235932, jm__vblob + 235942, jm__vblob + 235954, jm__vblob + 235964, 9, 11, 9, 11, 0},
+    {jm__vblob + 235976, jm__vblob + 235993, jm__vblob + 236012, jm__vblob + 236029, 16, 18, 16, 18, 0},
+    {jm__vblob + 236048, jm__vblob + 236066, jm__vblob + 236086, jm__vblob + 236104, 17, 19, 17, 19, 0},
+    {jm__vblob + 236124, jm__vblob + 236137, jm__vblob + 236152, jm__vblob + 236165, 12, 14, 12, 14, 0},
+    {jm__vblob + 236180, jm__vblob + 236187, jm__vblob + 236196, jm__vblob + 236203, 6, 8, 6, 8, 0},
+    {jm__vblob + 236212, jm__vblob + 236222, jm__vblob + 236234, jm__vblob + 236244, 9, 11, 9, 11, 0},
+    {jm__vblob + 236256, jm__vblob + 236263, jm__vblob + 236272, jm__vblob + 236279, 6, 8, 6, 8, 0},
+    {jm__vblob + 236288, jm__vblob + 236301, jm__vblob + 236316, jm__vblob + 236329, 12, 14, 12, 14, 0},
+    {jm__vblob + 236344, jm__vblob + 236353, jm__vblob + 236364, jm__vblob + 236373, 8, 10, 8, 10, 0},
+    {jm__vblob + 236384, jm__vblob + 236394, jm__vblob + 236406, jm__vblob + 236416, 9, 11, 9, 11, 0},
+    {jm__vblob + 236428, jm__vblob + 236435, jm__vblob + 236444, jm__vblob + 236451, 6, 8, 6, 8, 0},
+    {jm__vblob + 236460, jm__vblob + 236471, jm__vblob + 236484, jm__vblob + 236495, 10, 12, 10, 12, 0},
+    {jm__vblob + 236508, jm__vblob + 236517, jm__vblob + 236528, jm__vblob + 236537, 8, 10, 8, 10, 0},
+    {jm__vblob + 236548, jm__vblob + 236558, jm__vblob + 236570, jm__vblob + 236580, 9, 11, 9, 11, 0},
+    {jm__vblob + 236592, jm__vblob + 236600, jm__vblob + 236610, jm__vblob + 236618, 7, 9, 7, 9, 0},
+    {jm__vblob + 236628, jm__vblob + 236638, jm__vblob + 236650, jm__vblob + 236660, 9, 11, 9, 11, 0},
+    {jm__vblob + 236672, jm__vblob + 236678, jm__vblob + 236686, jm__vblob + 236692, 5, 7, 5, 7, 0},
+    {jm__vblob + 236700, jm__vblob + 236707, jm__vblob + 236716, jm__vblob + 236723, 6, 8, 6, 8, 0},
+    {jm__vblob + 236732, jm__vblob + 236744, jm__vblob + 236758, jm__vblob + 236770, 11, 13, 11, 13, 0},
+    {jm__vblob + 236784, jm__vblob + 236791, jm__vblob + 236800, jm__vblob + 236807, 6, 8, 6, 8, 0},
+    {jm__vblob + 236816, jm__vblob + 236832, jm__vblob + 236850, jm__vblob + 236866, 15, 17, 15, 17, 0},
+    {jm__vblob + 236884, jm__vblob + 236892, jm__vblob + 236902, jm__vblob + 236910, 7, 9, 7, 9, 0},
+    {jm__vblob + 236920, jm__vblob + 236929, jm__vblob + 236940, jm__vblob + 236949, 8, 10, 8, 10, 0},
+    {jm__vblob + 236960, jm__vblob + 236972, jm__vblob + 236986, jm__vblob + 236998, 11, 13, 11, 13, 0},
+    {jm__vblob + 237012, jm__vblob + 237033, jm__vblob + 237056, jm__vblob + 237077, 20, 22, 20, 22, 0},
+    {jm__vblob + 237100, jm__vblob + 237107, jm__vblob + 237116, jm__vblob + 237123, 6, 8, 6, 8, 0},
+    {jm__vblob + 237132, jm__vblob + 237136, jm__vblob + 237142, jm__vblob + 237146, 3, 5, 3, 5, 0},
+    {jm__vblob + 237152, jm__vblob + 237160, jm__vblob + 237170, jm__vblob + 237178, 7, 9, 7, 9, 0},
+    {jm__vblob + 237188, jm__vblob + 237198, jm__vblob + 237210, jm__vblob + 237220, 9, 11, 9, 11, 0},
+    {jm__vblob + 237232, jm__vblob + 237247, jm__vblob + 237264, jm__vblob + 237279, 14, 16, 14, 16, 0},
+    {jm__vblob + 237296, jm__vblob + 237317, jm__vblob + 237340, jm__vblob + 237361, 20, 22, 20, 22, 0},
+    {jm__vblob + 237384, jm__vblob + 237393, jm__vblob + 237404, jm__vblob + 237413, 8, 10, 8, 10, 0},
+    {jm__vblob + 237424, jm__vblob + 237440, jm__vblob + 237458, jm__vblob + 237474, 15, 17, 15, 17, 0},
+    {jm__vblob + 237492, jm__vblob + 237503, jm__vblob + 237516, jm__vblob + 237527, 10, 12, 10, 12, 0},
+    {jm__vblob + 237540, jm__vblob + 237553, jm__vblob + 237568, jm__vblob + 237581, 12, 14, 12, 14, 0},
+    {jm__vblob + 237596, jm__vblob + 237615, jm__vblob + 237636, jm__vblob + 237655, 18, 20, 18, 20, 0},
+    {jm__vblob + 237676, jm__vblob + 237685, jm__vblob + 237696, jm__vblob + 237705, 8, 10, 8, 10, 0},
+    {jm__vblob + 237716, jm__vblob + 237724, jm__vblob + 237734, jm__vblob + 237742, 7, 9, 7, 9, 0},
+    {jm__vblob + 237752, jm__vblob + 237762, jm__vblob + 237774, jm__vblob + 237784, 9, 11, 9, 11, 0},
+    {jm__vblob + 237796, jm__vblob + 237806, jm__vblob + 237818, jm__vblob + 237828, 9, 11, 9, 11, 0},
+    {jm__vblob + 237840, jm__vblob + 237849, jm__vblob + 237860, jm__vblob + 237869, 8, 10, 8, 10, 0},
+    {jm__vblob + 237880, jm__vblob + 237884, jm__vblob + 237890, jm__vblob + 237894, 3, 5, 3, 5, 0},
+    {jm__vblob + 237900, jm__vblob + 237903, jm__vblob + 237908, jm__vblob + 237911, 2, 4, 2, 4, 0},
+    {jm__vblob + 237916, jm__vblob + 237921, jm__vblob + 237928, jm__vblob + 237933, 4, 6, 4, 6, 0},
+    {jm__vblob + 237940, jm__vblob + 237966, jm__vblob + 237994, jm__vblob + 238020, 25, 27, 25, 27, 0},
+    {jm__vblob + 238048, jm__vblob + 238056, jm__vblob + 238066, jm__vblob + 238074, 7, 9, 7, 9, 0},
+    {jm__vblob + 238084, jm__vblob + 238090, jm__vblob + 238098, jm__vblob + 238104, 5, 7, 5, 7, 0},
+    {jm__vblob + 238112, jm__vblob + 238120, jm__vblob + 238130, jm__vblob + 238138, 7, 9, 7, 9, 0},
+    {jm__vblob + 238148, jm__vblob + 238158, jm__vblob + 238170, jm__vblob + 238180, 9, 11, 9, 11, 0},
+    {jm__vblob + 238192, jm__vblob + 238201, jm__vblob + 238212, jm__vblob + 238221, 8, 10, 8, 10, 0},
+    {jm__vblob + 238232, jm__vblob + 238245, jm__vblob + 238260, jm__vblob + 238273, 12, 14, 12, 14, 0},
+    {jm__vblob + 238288, jm__vblob + 238296, jm__vblob + 238306, jm__vblob + 238314, 7, 9, 7, 9, 0},
+    {jm__vblob + 238324, jm__vblob + 238331, jm__vblob + 238340, jm__vblob + 238347, 6, 8, 6, 8, 0},
+    {jm__vblob + 238356, jm__vblob + 238369, jm__vblob + 238384, jm__vblob + 238397, 12, 14, 12, 14, 0},
+    {jm__vblob + 238412, jm__vblob + 238431, jm__vblob + 238452, jm__vblob + 238471, 18, 20, 18, 20, 0},
+    {jm__vblob + 238492, jm__vblob + 238500, jm__vblob + 238510, jm__vblob + 238518, 7, 9, 7, 9, 0},
+    {jm__vblob + 238528, jm__vblob + 238546, jm__vblob + 238566, jm__vblob + 238584, 17, 19, 17, 19, 0},
+    {jm__vblob + 238604, jm__vblob + 238615, jm__vblob + 238628, jm__vblob + 238639, 10, 12, 10, 12, 0},
+    {jm__vblob + 238652, jm__vblob + 238660, jm__vblob + 238670, jm__vblob + 238678, 7, 9, 7, 11, 1},
+    {jm__vblob + 238690, jm__vblob + 238701, jm__vblob + 238714, jm__vblob + 238725, 10, 12, 10, 12, 0},
+    {jm__vblob + 238738, jm__vblob + 238748, jm__vblob + 238760, jm__vblob + 238770, 9, 11, 9, 11, 0},
+    {jm__vblob + 238782, jm__vblob + 238792, jm__vblob + 238804, jm__vblob + 238814, 9, 11, 9, 11, 0},
+    {jm__vblob + 238826, jm__vblob + 238834, jm__vblob + 238844, jm__vblob + 238852, 7, 9, 7, 9, 0},
+    {jm__vblob + 238862, jm__vblob + 238874, jm__vblob + 238888, jm__vblob + 238900, 11, 13, 11, 13, 0},
+    {jm__vblob + 238914, jm__vblob + 238924, jm__vblob + 238936, jm__vblob + 238946, 9, 11, 9, 11, 0},
+    {jm__vblob + 238958, jm__vblob + 238983, jm__vblob + 239010, jm__vblob + 239035, 24, 26, 24, 26, 0},
+    {jm__vblob + 239062, jm__vblob + 239074, jm__vblob + 239088, jm__vblob + 239100, 11, 13, 11, 13, 0},
+    {jm__vblob + 239114, jm__vblob + 239122, jm__vblob + 239132, jm__vblob + 239140, 7, 9, 7, 9, 0},
+    {jm__vblob + 239150, jm__vblob + 239170, jm__vblob + 239192, jm__vblob + 239212, 19, 21, 19, 21, 0},
+    {jm__vblob + 239234, jm__vblob + 239249, jm__vblob + 239266, jm__vblob + 239281, 14, 16, 14, 16, 0},
+    {jm__vblob + 239298, jm__vblob + 239312, jm__vblob + 239328, jm__vblob + 239342, 13, 15, 13, 15, 0},
+    {jm__vblob + 239358, jm__vblob + 239366, jm__vblob + 239376, jm__vblob + 239384, 7, 9, 7, 9, 0},
+    {jm__vblob + 239394, jm__vblob + 239415, jm__vblob + 239438, jm__vblob + 239459, 20, 22, 20, 22, 0},
+    {jm__vblob + 239482, jm__vblob + 239491, jm__vblob + 239502, jm__vblob + 239511, 8, 10, 8, 10, 0},
+    {jm__vblob + 239522, jm__vblob + 239534, jm__vblob + 239548, jm__vblob + 239560, 11, 13, 11, 13, 0},
+    {jm__vblob + 239574, jm__vblob + 239585, jm__vblob + 239598, jm__vblob + 239609, 10, 12, 10, 12, 0},
+    {jm__vblob + 239622, jm__vblob + 239629, jm__vblob + 239638, jm__vblob + 239645, 6, 8, 6, 8, 0},
+    {jm__vblob + 239654, jm__vblob + 239665, jm__vblob + 239678, jm__vblob + 239689, 10, 12, 10, 12, 0},
+    {jm__vblob + 239702, jm__vblob + 239717, jm__vblob + 239734, jm__vblob + 239749, 14, 16, 14, 16, 0},
+    {jm__vblob + 239766, jm__vblob + 239778, jm__vblob + 239792, jm__vblob + 239806, 11, 13, 13, 13, 1},
+    {jm__vblob + 239820, jm__vblob + 239827, jm__vblob + 239836, jm__vblob + 239843, 6, 8, 6, 8, 0},
+    {jm__vblob + 239852, jm__vblob + 239859, jm__vblob + 239868, jm__vblob + 239875, 6, 8, 6, 8, 0},
+    {jm__vblob + 239884, jm__vblob + 239891, jm__vblob + 239900, jm__vblob + 239907, 6, 8, 6, 8, 0},
+    {jm__vblob + 239916, jm__vblob + 239931, jm__vblob + 239948, jm__vblob + 239963, 14, 16, 14, 16, 0},
+    {jm__vblob + 239980, jm__vblob + 239989, jm__vblob + 240000, jm__vblob + 240009, 8, 10, 8, 10, 0},
+    {jm__vblob + 240020, jm__vblob + 240027, jm__vblob + 240036, jm__vblob + 240043, 6, 8, 6, 8, 0},
+    {jm__vblob + 240052, jm__vblob + 240062, jm__vblob + 240074, jm__vblob + 240084, 9, 11, 9, 11, 0},
+    {jm__vblob + 240096, jm__vblob + 240109, jm__vblob + 240124, jm__vblob + 240137, 12, 14, 12, 14, 0},
+    {jm__vblob + 240152, jm__vblob + 240162, jm__vblob + 240174, jm__vblob + 240184, 9, 11, 9, 11, 0},
+    {jm__vblob + 240196, jm__vblob + 240205, jm__vblob + 240216, jm__vblob + 240225, 8, 10, 8, 10, 0},
+    {jm__vblob + 240236, jm__vblob + 240242, jm__vblob + 240250, jm__vblob + 240256, 5, 7, 5, 7, 0},
+    {jm__vblob + 240264, jm__vblob + 240268, jm__vblob + 240274, jm__vblob + 240278, 3, 5, 3, 5, 0},
+    {jm__vblob + 240284, jm__vblob + 240297, jm__vblob + 240312, jm__vblob + 240325, 12, 14, 12, 14, 0},
+    {jm__vblob + 240340, jm__vblob + 240352, jm__vblob + 240366, jm__vblob + 240378, 11, 13, 11, 13, 0},
+    {jm__vblob + 240392, jm__vblob + 240403, jm__vblob + 240416, jm__vblob + 240427, 10, 12, 10, 12, 0},
+    {jm__vblob + 240440, jm__vblob + 240448, jm__vblob + 240458, jm__vblob + 240466, 7, 9, 7, 9, 0},
+    {jm__vblob + 240476, jm__vblob + 240485, jm__vblob + 240496, jm__vblob + 240505, 8, 10, 8, 10, 0},
+    {jm__vblob + 240516, jm__vblob + 240523, jm__vblob + 240532, jm__vblob + 240539, 6, 8, 6, 10, 1},
+    {jm__vblob + 240550, jm__vblob + 240556, jm__vblob + 240564, jm__vblob + 240570, 5, 7, 5, 7, 0},
+    {jm__vblob + 240578, jm__vblob + 240586, jm__vblob + 240596, jm__vblob + 240604, 7, 9, 7, 9, 0},
+    {jm__vblob + 240614, jm__vblob + 240628, jm__vblob + 240644, jm__vblob + 240658, 13, 15, 13, 15, 0},
+    {jm__vblob + 240674, jm__vblob + 240686, jm__vblob + 240700, jm__vblob + 240712, 11, 13, 11, 13, 0},
+    {jm__vblob + 240726, jm__vblob + 240748, jm__vblob + 240772, jm__vblob + 240794, 21, 23, 21, 23, 0},
+    {jm__vblob + 240818, jm__vblob + 240828, jm__vblob + 240840, jm__vblob + 240850, 9, 11, 9, 11, 0},
+    {jm__vblob + 240862, jm__vblob + 240879, jm__vblob + 240898, jm__vblob + 240915, 16, 18, 16, 18, 0},
+    {jm__vblob + 240934, jm__vblob + 240954, jm__vblob + 240976, jm__vblob + 240996, 19, 21, 19, 21, 0},
+    {jm__vblob + 241018, jm__vblob + 241047, jm__vblob + 241078, jm__vblob + 241107, 28, 30, 28, 30, 0},
+    {jm__vblob + 241138, jm__vblob + 241155, jm__vblob + 241174, jm__vblob + 241191, 16, 18, 16, 18, 0},
+    {jm__vblob + 241210, jm__vblob + 241219, jm__vblob + 241230, jm__vblob + 241239, 8, 10, 8, 10, 0},
+    {jm__vblob + 241250, jm__vblob + 241255, jm__vblob + 241262, jm__vblob + 241267, 4, 6, 4, 6, 0},
+    {jm__vblob + 241274, jm__vblob + 241297, jm__vblob + 241322, jm__vblob + 241345, 22, 24, 22, 24, 0},
+    {jm__vblob + 241370, jm__vblob + 241389, jm__vblob + 241410, jm__vblob + 241429, 18, 20, 18, 20, 0},
+    {jm__vblob + 241450, jm__vblob + 241518, jm__vblob + 241588, jm__vblob + 241658, 67, 69, 69, 69, 1},
+    {jm__vblob + 241728, jm__vblob + 241779, jm__vblob + 241832, jm__vblob + 241883, 50, 52, 50, 52, 0},
+    {jm__vblob + 241936, jm__vblob + 242001, jm__vblob + 242068, jm__vblob + 242133, 64, 66, 64, 66, 0},
+    {jm__vblob + 242200, jm__vblob + 242263, jm__vblob + 242328, jm__vblob + 242391, 62, 64, 62, 64, 0},
+    {jm__vblob + 242456, jm__vblob + 242525, jm__vblob + 242596, jm__vblob + 242665, 68, 70, 68, 70, 0},
+    {jm__vblob + 242736, jm__vblob + 242794, jm__vblob + 242854, jm__vblob + 242914, 57, 59, 59, 59, 1},
+    {jm__vblob + 242974, jm__vblob + 242982, jm__vblob + 242992, jm__vblob + 243000, 7, 9, 7, 9, 0},
+    {jm__vblob + 243010, jm__vblob + 243017, jm__vblob + 243026, jm__vblob + 243033, 6, 8, 6, 8, 0},
+    {jm__vblob + 243042, jm__vblob + 243049, jm__vblob + 243058, jm__vblob + 243065, 6, 8, 6, 8, 0},
+    {jm__vblob + 243074, jm__vblob + 243095, jm__vblob + 243118, jm__vblob + 243139, 20, 22, 20, 22, 0},
+    {jm__vblob + 243162, jm__vblob + 243179, jm__vblob + 243198, jm__vblob + 243215, 16, 18, 16, 18, 0},
+    {jm__vblob + 243234, jm__vblob + 243254, jm__vblob + 243276, jm__vblob + 243296, 19, 21, 19, 21, 0},
+    {jm__vblob + 243318, jm__vblob + 243336, jm__vblob + 243356, jm__vblob + 243374, 17, 19, 17, 19, 0},
+    {jm__vblob + 243394, jm__vblob + 243434, jm__vblob + 243476, jm__vblob + 243516, 39, 41, 39, 41, 0},
+    {jm__vblob + 243558, jm__vblob + 243574, jm__vblob + 243592, jm__vblob + 243608, 15, 17, 15, 17, 0},
+    {jm__vblob + 243626, jm__vblob + 243661, jm__vblob + 243698, jm__vblob + 243735, 34, 36, 36, 36, 1},
+    {jm__vblob + 243772, jm__vblob + 243778, jm__vblob + 243786, jm__vblob + 243792, 5, 7, 5, 7, 0},
+    {jm__vblob + 243800, jm__vblob + 243808, jm__vblob + 243818, jm__vblob + 243826, 7, 9, 7, 9, 0},
+    {jm__vblob + 243836, jm__vblob + 243842, jm__vblob + 243850, jm__vblob + 243856, 5, 7, 5, 7, 0},
+    {jm__vblob + 243864, jm__vblob + 243874, jm__vblob + 243886, jm__vblob + 243896, 9, 11, 9, 11, 0},
+    {jm__vblob + 243908, jm__vblob + 243916, jm__vblob + 243926, jm__vblob + 243934, 7, 9, 7, 9, 0},
+    {jm__vblob + 243944, jm__vblob + 243951, jm__vblob + 243960, jm__vblob + 243967, 6, 8, 6, 8, 0},
+    {jm__vblob + 243976, jm__vblob + 243982, jm__vblob + 243990, jm__vblob + 243996, 5, 7, 5, 7, 0},
+    {jm__vblob + 244004, jm__vblob + 244009, jm__vblob + 244016, jm__vblob + 244021, 4, 6, 4, 6, 0},
+    {jm__vblob + 244028, jm__vblob + 244033, jm__vblob + 244040, jm__vblob + 244045, 4, 6, 4, 6, 0},
+    {jm__vblob + 244052, jm__vblob + 244059, jm__vblob + 244068, jm__vblob + 244075, 6, 8, 6, 8, 0},
+    {jm__vblob + 244084, jm__vblob + 244089, jm__vblob + 244096, jm__vblob + 244101, 4, 6, 4, 6, 0},
+    {jm__vblob + 244108, jm__vblob + 244113, jm__vblob + 244120, jm__vblob + 244125, 4, 6, 4, 6, 0},
+    {jm__vblob + 244132, jm__vblob + 244138, jm__vblob + 244146, jm__vblob + 244152, 5, 7, 5, 7, 0},
+    {jm__vblob + 244160, jm__vblob + 244168, jm__vblob + 244178, jm__vblob + 244186, 7, 9, 7, 9, 0},
+    {jm__vblob + 244196, jm__vblob + 244204, jm__vblob + 244214, jm__vblob + 244222, 7, 9, 7, 9, 0},
+    {jm__vblob + 244232, jm__vblob + 244239, jm__vblob + 244248, jm__vblob + 244255, 6, 8, 6, 8, 0},
+    {jm__vblob + 244264, jm__vblob + 244272, jm__vblob + 244282, jm__vblob + 244290, 7, 9, 7, 9, 0},
+    {jm__vblob + 244300, jm__vblob + 244307, jm__vblob + 244316, jm__vblob + 244323, 6, 8, 6, 8, 0},
+    {jm__vblob + 244332, jm__vblob + 244338, jm__vblob + 244346, jm__vblob + 244352, 5, 7, 5, 7, 0},
+    {jm__vblob + 244360, jm__vblob + 244366, jm__vblob + 244374, jm__vblob + 244380, 5, 7, 5, 7, 0},
+    {jm__vblob + 244388, jm__vblob + 244394, jm__vblob + 244402, jm__vblob + 244408, 5, 7, 5, 7, 0},
+    {jm__vblob + 244416, jm__vblob + 244420, jm__vblob + 244426, jm__vblob + 244430, 3, 5, 3, 5, 0},
+    {jm__vblob + 244436, jm__vblob + 244442, jm__vblob + 244450, jm__vblob + 244456, 5, 7, 5, 7, 0},
+    {jm__vblob + 244464, jm__vblob + 244468, jm__vblob + 244474, jm__vblob + 244478, 3, 5, 3, 5, 0},
+    {jm__vblob + 244484, jm__vblob + 244492, jm__vblob + 244502, jm__vblob + 244510, 7, 9, 7, 9, 0},
+    {jm__vblob + 244520, jm__vblob + 244528, jm__vblob + 244538, jm__vblob + 244546, 7, 9, 7, 9, 0},
+    {jm__vblob + 244556, jm__vblob + 244564, jm__vblob + 244574, jm__vblob + 244582, 7, 9, 7, 9, 0},
+    {jm__vblob + 244592, jm__vblob + 244600, jm__vblob + 244610, jm__vblob + 244618, 7, 9, 7, 9, 0},
+    {jm__vblob + 244628, jm__vblob + 244633, jm__vblob + 244640, jm__vblob + 244645, 4, 6, 4, 6, 0},
+    {jm__vblob + 244652, jm__vblob + 244657, jm__vblob + 244664, jm__vblob + 244669, 4, 6, 4, 6, 0},
+    {jm__vblob + 244676, jm__vblob + 244680, jm__vblob + 244686, jm__vblob + 244690, 3, 5, 3, 5, 0},
+    {jm__vblob + 244696, jm__vblob + 244705, jm__vblob + 244716, jm__vblob + 244725, 8, 10, 8, 10, 0},
+    {jm__vblob + 244736, jm__vblob + 244741, jm__vblob + 244748, jm__vblob + 244753, 4, 6, 4, 6, 0},
+    {jm__vblob + 244760, jm__vblob + 244764, jm__vblob + 244770, jm__vblob + 244774, 3, 5, 3, 5, 0},
+    {jm__vblob + 244780, jm__vblob + 244785, jm__vblob + 244792, jm__vblob + 244797, 4, 6, 4, 6, 0},
+    {jm__vblob + 244804, jm__vblob + 244810, jm__vblob + 244818, jm__vblob + 244824, 5, 7, 5, 7, 0},
+    {jm__vblob + 244832, jm__vblob + 244839, jm__vblob + 244848, jm__vblob + 244855, 6, 8, 6, 8, 0},
+    {jm__vblob + 244864, jm__vblob + 244873, jm__vblob + 244884, jm__vblob + 244893, 8, 10, 8, 10, 0},
+    {jm__vblob + 244904, jm__vblob + 244910, jm__vblob + 244918, jm__vblob + 244924, 5, 7, 5, 7, 0},
+    {jm__vblob + 244932, jm__vblob + 244937, jm__vblob + 244944, jm__vblob + 244949, 4, 6, 4, 6, 0},
+    {jm__vblob + 244956, jm__vblob + 244962, jm__vblob + 244970, jm__vblob + 244976, 5, 7, 5, 7, 0},
+    {jm__vblob + 244984, jm__vblob + 244989, jm__vblob + 244996, jm__vblob + 245001, 4, 6, 4, 6, 0},
+    {jm__vblob + 245008, jm__vblob + 245015, jm__vblob + 245024, jm__vblob + 245031, 6, 8, 6, 8, 0},
+    {jm__vblob + 245040, jm__vblob + 245045, jm__vblob + 245052, jm__vblob + 245057, 4, 6, 4, 6, 0},
+    {jm__vblob + 245064, jm__vblob + 245069, jm__vblob + 245076, jm__vblob + 245081, 4, 6, 4, 6, 0},
+    {jm__vblob + 245088, jm__vblob + 245092, jm__vblob + 245098, jm__vblob + 245102, 3, 5, 3, 5, 0},
+    {jm__vblob + 245108, jm__vblob + 245114, jm__vblob + 245122, jm__vblob + 245128, 5, 7, 5, 7, 0},
+    {jm__vblob + 245136, jm__vblob + 245141, jm__vblob + 245148, jm__vblob + 245153, 4, 6, 4, 6, 0},
+    {jm__vblob + 245160, jm__vblob + 245167, jm__vblob + 245176, jm__vblob + 245183, 6, 8, 6, 8, 0},
+    {jm__vblob + 245192, jm__vblob + 245198, jm__vblob + 245206, jm__vblob + 245212, 5, 7, 5, 7, 0},
+    {jm__vblob + 245220, jm__vblob + 245226, jm__vblob + 245234, jm__vblob + 245240, 5, 7, 5, 7, 0},
+    {jm__vblob + 245248, jm__vblob + 245252, jm__vblob + 245258, jm__vblob + 245262, 3, 5, 3, 5, 0},
+    {jm__vblob + 245268, jm__vblob + 245273, jm__vblob + 245280, jm__vblob + 245285, 4, 6, 4, 6, 0},
+    {jm__vblob + 245292, jm__vblob + 245299, jm__vblob + 245308, jm__vblob + 245315, 6, 8, 6, 8, 0},
+    {jm__vblob + 245324, jm__vblob + 245329, jm__vblob + 245336, jm__vblob + 245341, 4, 6, 4, 6, 0},
+    {jm__vblob + 245348, jm__vblob + 245354, jm__vblob + 245362, jm__vblob + 245368, 5, 7, 5, 7, 0},
+    {jm__vblob + 245376, jm__vblob + 245383, jm__vblob + 245392, jm__vblob + 245399, 6, 8, 6, 8, 0},
+    {jm__vblob + 245408, jm__vblob + 245413, jm__vblob + 245420, jm__vblob + 245425, 4, 6, 4, 6, 0},
+    {jm__vblob + 245432, jm__vblob + 245436, jm__vblob + 245442, jm__vblob + 245446, 3, 5, 3, 5, 0},
+    {jm__vblob + 245452, jm__vblob + 245456, jm__vblob + 245462, jm__vblob + 245466, 3, 5, 3, 5, 0},
+    {jm__vblob + 245472, jm__vblob + 245479, jm__vblob + 245488, jm__vblob + 245495, 6, 8, 6, 8, 0},
+    {jm__vblob + 245504, jm__vblob + 245513, jm__vblob + 245524, jm__vblob + 245533, 8, 10, 8, 10, 0},
+    {jm__vblob + 245544, jm__vblob + 245553, jm__vblob + 245564, jm__vblob + 245573, 8, 10, 8, 10, 0},
+    {jm__vblob + 245584, jm__vblob + 245593, jm__vblob + 245604, jm__vblob + 245613, 8, 10, 8, 10, 0},
+    {jm__vblob + 245624, jm__vblob + 245633, jm__vblob + 245644, jm__vblob + 245653, 8, 10, 8, 10, 0},
+    {jm__vblob + 245664, jm__vblob + 245672, jm__vblob + 245682, jm__vblob + 245690, 7, 9, 7, 9, 0},
+    {jm__vblob + 245700, jm__vblob + 245710, jm__vblob + 245722, jm__vblob + 245732, 9, 11, 9, 11, 0},
+    {jm__vblob + 245744, jm__vblob + 245753, jm__vblob + 245764, jm__vblob + 245773, 8, 10, 8, 10, 0},
+    {jm__vblob + 245784, jm__vblob + 245795, jm__vblob + 245808, jm__vblob + 245819, 10, 12, 10, 12, 0},
+    {jm__vblob + 245832, jm__vblob + 245841, jm__vblob + 245852, jm__vblob + 245861, 8, 10, 8, 10, 0},
+    {jm__vblob + 245872, jm__vblob + 245884, jm__vblob + 245898, jm__vblob + 245910, 11, 13, 11, 13, 0},
+    {jm__vblob + 245924, jm__vblob + 245933, jm__vblob + 245944, jm__vblob + 245953, 8, 10, 8, 10, 0},
+    {jm__vblob + 245964, jm__vblob + 245973, jm__vblob + 245984, jm__vblob + 245993, 8, 10, 8, 10, 0},
+    {jm__vblob + 246004, jm__vblob + 246016, jm__vblob + 246030, jm__vblob + 246042, 11, 13, 11, 13, 0},
+    {jm__vblob + 246056, jm__vblob + 246066, jm__vblob + 246078, jm__vblob + 246088, 9, 11, 9, 11, 0},
+    {jm__vblob + 246100, jm__vblob + 246111, jm__vblob + 246124, jm__vblob + 246135, 10, 12, 10, 12, 0},
+    {jm__vblob + 246148, jm__vblob + 246156, jm__vblob + 246166, jm__vblob + 246174, 7, 9, 7, 9, 0},
+    {jm__vblob + 246184, jm__vblob + 246193, jm__vblob + 246204, jm__vblob + 246213, 8, 10, 8, 10, 0},
+    {jm__vblob + 246224, jm__vblob + 246233, jm__vblob + 246244, jm__vblob + 246253, 8, 10, 8, 10, 0},
+    {jm__vblob + 246264, jm__vblob + 246274, jm__vblob + 246286, jm__vblob + 246296, 9, 11, 9, 11, 0},
+    {jm__vblob + 246308, jm__vblob + 246317, jm__vblob + 246328, jm__vblob + 246337, 8, 10, 8, 10, 0},
+    {jm__vblob + 246348, jm__vblob + 246356, jm__vblob + 246366, jm__vblob + 246374, 7, 9, 7, 9, 0},
+    {jm__vblob + 246384, jm__vblob + 246394, jm__vblob + 246406, jm__vblob + 246416, 9, 11, 9, 11, 0},
+    {jm__vblob + 246428, jm__vblob + 246438, jm__vblob + 246450, jm__vblob + 246460, 9, 11, 9, 11, 0},
+    {jm__vblob + 246472, jm__vblob + 246480, jm__vblob + 246490, jm__vblob + 246498, 7, 9, 7, 9, 0},
+    {jm__vblob + 246508, jm__vblob + 246517, jm__vblob + 246528, jm__vblob + 246537, 8, 10, 8, 10, 0},
+    {jm__vblob + 246548, jm__vblob + 246558, jm__vblob + 246570, jm__vblob + 246580, 9, 11, 9, 11, 0},
+    {jm__vblob + 246592, jm__vblob + 246602, jm__vblob + 246614, jm__vblob + 246624, 9, 11, 9, 11, 0},
+    {jm__vblob + 246636, jm__vblob + 246644, jm__vblob + 246654, jm__vblob + 246662, 7, 9, 7, 9, 0},
+    {jm__vblob + 246672, jm__vblob + 246682, jm__vblob + 246694, jm__vblob + 246704, 9, 11, 9, 11, 0},
+    {jm__vblob + 246716, jm__vblob + 246726, jm__vblob + 246738, jm__vblob + 246748, 9, 11, 9, 11, 0},
+    {jm__vblob + 246760, jm__vblob + 246772, jm__vblob + 246786, jm__vblob + 246798, 11, 13, 11, 13, 0},
+    {jm__vblob + 246812, jm__vblob + 246821, jm__vblob + 246832, jm__vblob + 246841, 8, 10, 8, 10, 0},
+    {jm__vblob + 246852, jm__vblob + 246865, jm__vblob + 246880, jm__vblob + 246893, 12, 14, 12, 14, 0},
+    {jm__vblob + 246908, jm__vblob + 246924, jm__vblob + 246942, jm__vblob + 246958, 15, 17, 15, 17, 0},
+    {jm__vblob + 246976, jm__vblob + 246984, jm__vblob + 246994, jm__vblob + 247002, 7, 9, 7, 9, 0},
+    {jm__vblob + 247012, jm__vblob + 247020, jm__vblob + 247030, jm__vblob + 247038, 7, 9, 7, 9, 0},
+    {jm__vblob + 247048, jm__vblob + 247056, jm__vblob + 247066, jm__vblob + 247074, 7, 9, 7, 9, 0},
+    {jm__vblob + 247084, jm__vblob + 247094, jm__vblob + 247106, jm__vblob + 247116, 9, 11, 9, 11, 0},
+    {jm__vblob + 247128, jm__vblob + 247136, jm__vblob + 247146, jm__vblob + 247154, 7, 9, 7, 9, 0},
+    {jm__vblob + 247164, jm__vblob + 247174, jm__vblob + 247186, jm__vblob + 247196, 9, 11, 9, 11, 0},
+    {jm__vblob + 247208, jm__vblob + 247220, jm__vblob + 247234, jm__vblob + 247246, 11, 13, 11, 13, 0},
+    {jm__vblob + 247260, jm__vblob + 247269, jm__vblob + 247280, jm__vblob + 247289, 8, 10, 8, 10, 0},
+    {jm__vblob + 247300, jm__vblob + 247306, jm__vblob + 247314, jm__vblob + 247320, 5, 7, 5, 7, 0},
+    {jm__vblob + 247328, jm__vblob + 247336, jm__vblob + 247346, jm__vblob + 247354, 7, 9, 7, 9, 0},
+    {jm__vblob + 247364, jm__vblob + 247370, jm__vblob + 247378, jm__vblob + 247384, 5, 7, 5, 7, 0},
+    {jm__vblob + 247392, jm__vblob + 247399, jm__vblob + 247408, jm__vblob + 247415, 6, 8, 6, 8, 0},
+    {jm__vblob + 247424, jm__vblob + 247435, jm__vblob + 247448, jm__vblob + 247459, 10, 12, 10, 12, 0},
+    {jm__vblob + 247472, jm__vblob + 247482, jm__vblob + 247494, jm__vblob + 247504, 9, 11, 9, 11, 0},
+    {jm__vblob + 247516, jm__vblob + 247530, jm__vblob + 247546, jm__vblob + 247560, 13, 15, 13, 15, 0},
+    {jm__vblob + 247576, jm__vblob + 247587, jm__vblob + 247600, jm__vblob + 247611, 10, 12, 10, 12, 0},
+    {jm__vblob + 247624, jm__vblob + 247633, jm__vblob + 247644, jm__vblob + 247653, 8, 10, 8, 10, 0},
+    {jm__vblob + 247664, jm__vblob + 247672, jm__vblob + 247682, jm__vblob + 247690, 7, 9, 7, 9, 0},
+    {jm__vblob + 247700, jm__vblob + 247719, jm__vblob + 247740, jm__vblob + 247759, 18, 20, 18, 20, 0},
+    {jm__vblob + 247780, jm__vblob + 247789, jm__vblob + 247800, jm__vblob + 247809, 8, 10, 8, 10, 0},
+    {jm__vblob + 247820, jm__vblob + 247829, jm__vblob + 247840, jm__vblob + 247849, 8, 10, 8, 10, 0},
+    {jm__vblob + 247860, jm__vblob + 247869, jm__vblob + 247880, jm__vblob + 247889, 8, 10, 8, 10, 0},
+    {jm__vblob + 247900, jm__vblob + 247910, jm__vblob + 247922, jm__vblob + 247932, 9, 11, 9, 11, 0},
+    {jm__vblob + 247944, jm__vblob + 247951, jm__vblob + 247960, jm__vblob + 247967, 6, 8, 6, 8, 0},
+    {jm__vblob + 247976, jm__vblob + 247984, jm__vblob + 247994, jm__vblob + 248002, 7, 9, 7, 9, 0},
+    {jm__vblob + 248012, jm__vblob + 248021, jm__vblob + 248032, jm__vblob + 248041, 8, 10, 8, 10, 0},
+    {jm__vblob + 248052, jm__vblob + 248060, jm__vblob + 248070, jm__vblob + 248078, 7, 9, 7, 9, 0},
+    {jm__vblob + 248088, jm__vblob + 248097, jm__vblob + 248108, jm__vblob + 248117, 8, 10, 8, 10, 0},
+    {jm__vblob + 248128, jm__vblob + 248137, jm__vblob + 248148, jm__vblob + 248157, 8, 10, 8, 10, 0},
+    {jm__vblob + 248168, jm__vblob + 248174, jm__vblob + 248182, jm__vblob + 248188, 5, 7, 5, 7, 0},
+    {jm__vblob + 248196, jm__vblob + 248206, jm__vblob + 248218, jm__vblob + 248228, 9, 11, 9, 11, 0},
+    {jm__vblob + 248240, jm__vblob + 248251, jm__vblob + 248264, jm__vblob + 248275, 10, 12, 10, 12, 0},
+    {jm__vblob + 248288, jm__vblob + 248296, jm__vblob + 248306, jm__vblob + 248314, 7, 9, 7, 9, 0},
+    {jm__vblob + 248324, jm__vblob + 248340, jm__vblob + 248358, jm__vblob + 248374, 15, 17, 15, 17, 0},
+    {jm__vblob + 248392, jm__vblob + 248401, jm__vblob + 248412, jm__vblob + 248421, 8, 10, 8, 10, 0},
+    {jm__vblob + 248432, jm__vblob + 248440, jm__vblob + 248450, jm__vblob + 248458, 7, 9, 7, 9, 0},
+    {jm__vblob + 248468, jm__vblob + 248477, jm__vblob + 248488, jm__vblob + 248497, 8, 10, 8, 10, 0},
+    {jm__vblob + 248508, jm__vblob + 248518, jm__vblob + 248530, jm__vblob + 248540, 9, 11, 9, 11, 0},
+    {jm__vblob + 248552, jm__vblob + 248562, jm__vblob + 248574, jm__vblob + 248584, 9, 11, 9, 11, 0},
+    {jm__vblob + 248596, jm__vblob + 248603, jm__vblob + 248612, jm__vblob + 248619, 6, 8, 6, 8, 0},
+    {jm__vblob + 248628, jm__vblob + 248639, jm__vblob + 248652, jm__vblob + 248663, 10, 12, 10, 12, 0},
+    {jm__vblob + 248676, jm__vblob + 248684, jm__vblob + 248694, jm__vblob + 248702, 7, 9, 7, 9, 0},
+    {jm__vblob + 248712, jm__vblob + 248718, jm__vblob + 248726, jm__vblob + 248732, 5, 7, 5, 7, 0},
+    {jm__vblob + 248740, jm__vblob + 248746, jm__vblob + 248754, jm__vblob + 248760, 5, 7, 5, 7, 0},
+    {jm__vblob + 248768, jm__vblob + 248776, jm__vblob + 248786, jm__vblob + 248794, 7, 9, 7, 9, 0},
+    {jm__vblob + 248804, jm__vblob + 248812, jm__vblob + 248822, jm__vblob + 248830, 7, 9, 7, 9, 0},
+    {jm__vblob + 248840, jm__vblob + 248848, jm__vblob + 248858, jm__vblob + 248866, 7, 9, 7, 9, 0},
+    {jm__vblob + 248876, jm__vblob + 248885, jm__vblob + 248896, jm__vblob + 248905, 8, 10, 8, 10, 0},
+    {jm__vblob + 248916, jm__vblob + 248925, jm__vblob + 248936, jm__vblob + 248945, 8, 10, 8, 10, 0},
+    {jm__vblob + 248956, jm__vblob + 248966, jm__vblob + 248978, jm__vblob + 248988, 9, 11, 9, 11, 0},
+    {jm__vblob + 249000, jm__vblob + 249007, jm__vblob + 249016, jm__vblob + 249023, 6, 8, 6, 8, 0},
+    {jm__vblob + 249032, jm__vblob + 249039, jm__vblob + 249048, jm__vblob + 249055, 6, 8, 6, 8, 0},
+    {jm__vblob + 249064, jm__vblob + 249073, jm__vblob + 249084, jm__vblob + 249093, 8, 10, 8, 10, 0},
+    {jm__vblob + 249104, jm__vblob + 249112, jm__vblob + 249122, jm__vblob + 249130, 7, 9, 7, 9, 0},
+    {jm__vblob + 249140, jm__vblob + 249147, jm__vblob + 249156, jm__vblob + 249163, 6, 8, 6, 8, 0},
+    {jm__vblob + 249172, jm__vblob + 249180, jm__vblob + 249190, jm__vblob + 249198, 7, 9, 7, 9, 0},
+    {jm__vblob + 249208, jm__vblob + 249216, jm__vblob + 249226, jm__vblob + 249234, 7, 9, 7, 9, 0},
+    {jm__vblob + 249244, jm__vblob + 249253, jm__vblob + 249264, jm__vblob + 249273, 8, 10, 8, 10, 0},
+    {jm__vblob + 249284, jm__vblob + 249292, jm__vblob + 249302, jm__vblob + 249310, 7, 9, 7, 9, 0},
+    {jm__vblob + 249320, jm__vblob + 249329, jm__vblob + 249340, jm__vblob + 249349, 8, 10, 8, 10, 0},
+    {jm__vblob + 249360, jm__vblob + 249367, jm__vblob + 249376, jm__vblob + 249383, 6, 8, 6, 8, 0},
+    {jm__vblob + 249392, jm__vblob + 249408, jm__vblob + 249426, jm__vblob + 249442, 15, 17, 15, 17, 0},
+    {jm__vblob + 249460, jm__vblob + 249465, jm__vblob + 249472, jm__vblob + 249477, 4, 6, 4, 6, 0},
+    {jm__vblob + 249484, jm__vblob + 249491, jm__vblob + 249500, jm__vblob + 249507, 6, 8, 6, 8, 0},
 };
 const unsigned jm__vs_count = 2842;
 
