@@ -4,6 +4,7 @@
 .DEFAULT_GOAL := all
 .SUFFIXES:
 .DELETE_ON_ERROR:
+.SECONDARY:
 
 # B is the build folder; "make check" also builds everything again in build-san with sanitizers.
 B ?= build
@@ -37,6 +38,9 @@ endif
 ifneq ($(filter yes,$(SANITIZE) $(CONFIG_SANITIZE)),)
 SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 endif
+ifeq ($(TSAN),yes)
+SANFLAGS := -fsanitize=thread -fno-omit-frame-pointer
+endif
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wpointer-arith \
         -Wformat=2 -Wvla
@@ -67,7 +71,7 @@ PRIV_HEADERS := $(wildcard libjobmatch/*.h)
 TEST_DEFS := -DJM_TEST_DATA='"$(CURDIR)/tests/data"' -DJM_SRCDIR='"$(CURDIR)"'
 
 .PHONY: all lib tools check check-unit check-cli check-fuzz check-symbols check-examples \
-        check-san check-valgrind install uninstall clean distclean bench demo fuzz
+        check-san check-tsan check-valgrind install uninstall clean distclean bench demo fuzz
 
 all: lib tools $(B)/jobmatch.pc
 lib: $(SHLIB) $(STLIB)
@@ -112,14 +116,14 @@ $(B)/tests/unit/%.o: tests/unit/%.c tests/unit/testutil.h $(HEADERS) $(PRIV_HEAD
 $(B)/tests/test_%: $(B)/tests/unit/test_%.o $(UNIT_HELPER_OBJ) $(STLIB)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(CHECK_LIBS) $(LIB_LIBS) -lpthread
 
-$(B)/tests/fuzz/%.o: tests/fuzz/%.c $(HEADERS) config.mk
+$(B)/tests/fuzz/%.o: tests/fuzz/%.c $(wildcard tests/fuzz/*.h) $(HEADERS) config.mk
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -Wno-missing-prototypes -c -o $@ $<
 
 $(B)/tests/fuzz_%-replay: $(B)/tests/fuzz/fuzz_%.o $(B)/tests/fuzz/replay_main.o $(STLIB)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIB_LIBS)
 
-check: all check-unit check-cli check-fuzz check-symbols check-examples check-san
+check: all check-unit check-cli check-fuzz check-symbols check-examples check-san check-tsan
 	@echo "make check: all suites passed"
 
 check-unit: $(UNIT_BINS)
@@ -143,6 +147,12 @@ check-examples: $(STLIB)
 # The whole unit and CLI suites again, built with AddressSanitizer and UBSan.
 check-san:
 	$(MAKE) B=build-san SANITIZE=yes check-unit check-cli check-fuzz
+
+# The suites that run threads, under ThreadSanitizer. setarch -R: TSan needs the classic layout.
+THREADED_SUITES := test_writer test_matcher
+check-tsan:
+	$(MAKE) B=build-tsan TSAN=yes $(THREADED_SUITES:%=build-tsan/tests/%)
+	@for t in $(THREADED_SUITES); do setarch -R build-tsan/tests/$$t || exit 1; done
 
 check-valgrind: all $(UNIT_BINS)
 	build-aux/run-valgrind.sh $(B)
@@ -179,7 +189,7 @@ uninstall:
 	rm -f $(TOOLS:%=$(DESTDIR)$(BINDIR)/%) $(TOOLS:%=$(DESTDIR)$(MANDIR)/man1/%.1)
 
 clean:
-	rm -rf build build-san $(TOOLS:%=cli/%)
+	rm -rf build build-san build-tsan $(TOOLS:%=cli/%)
 
 distclean: clean
 	rm -rf config.mk config.log config.status configure autom4te.cache

@@ -228,8 +228,11 @@ int jm__has_skill(const jm__prepared *p, uint32_t id)
     return lo < p->nskills && p->skills[lo] == id;
 }
 
-/* Built twice, with and without the popcnt instruction, and chosen at load time by the CPU. */
+/* Built twice, with and without the popcnt instruction, and chosen at load time by the CPU
+ * (not under ThreadSanitizer, whose runtime is not ready when load-time resolvers run). */
+#if defined(__x86_64__) && !defined(JM_NO_IFUNC) && !defined(__SANITIZE_THREAD__)
 __attribute__((target_clones("popcnt", "default")))
+#endif
 static unsigned intersect_bits(const jm__prepared *a, const jm__prepared *b)
 {
     uint32_t from = a->word0 > b->word0 ? a->word0 : b->word0;

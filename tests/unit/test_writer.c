@@ -1,0 +1,221 @@
+/* The NDJSON writer and the matcher's NDJSON mode: the direct path for complete applications
+ * writes what the field table says, and two threads write the same bytes as one (SPEC
+ * "Records", "Streaming join": output order follows input order). */
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "testutil.h"
+
+static jm_record *sample_application(void)
+{
+    jm_record *cand = jm_test_record(
+        "{\"type\":\"candidate\",\"candidate_id\":\"c\\\"1\",\"job_category\":\"Data & Analytics\","
+        "\"experience_level\":\"Senior\",\"years_experience\":\"6 years\","
+        "\"skills\":[\"Python\",\"SQL\",\"Tab\\tleau\"],\"current_salary\":100000,"
+        "\"timestamp\":\"2026-01-02T03:04:05.678Z\"}");
+    jm_record *job = jm_test_record(
+        "{\"type\":\"job_post\",\"post_id\":\"j-1\",\"job_category\":\"Emerging / Specialized Tech\","
+        "\"experience_level\":\"Lead\",\"years_experience\":\"8+ years\","
+        "\"required_skills\":[\"Tab\\tleau\",\"SQL\",\"Go\"],\"salary_max\":95000,"
+        "\"application_method\":\"Email \\u00e9\",\"posted_date\":\"2026-01-01\","
+        "\"deadline_date\":\"2026-01-20\",\"timestamp\":\"2026-01-01T00:00:00Z\"}");
+    jm_record *app = jm_record_new(JM_KIND_NONE);
+    ck_assert_int_eq(jm_make_application(cand, job, NULL, 3, 0, app), 1);
+    jm_record_free(cand);
+    jm_record_free(job);
+    return app;
+}
+
+START_TEST(complete_application_written_as_the_field_table_says)
+{
+    jm_record *app = sample_application();
+    jm_buf out = {0};
+    ck_assert_int_eq(jm_write_ndjson(app, &out), 0);
+    ck_assert_int_eq(out.data[out.len - 1], '\n');
+    cJSON *obj = cJSON_ParseWithLength(out.data, out.len);
+    ck_assert_ptr_nonnull(obj);
+    /* Keys in canonical order, "type" first, components nested. */
+    static const char *const keys[] = {"type", "application_id", "candidate_id", "post_id",
+                                       "job_family", "compatibility_score", "components", "status",
+                                       "match_reason", "application_method", "application_date",
+                                       "timestamp"};
+    const cJSON *item = obj->child;
+    for (unsigned i = 0; i < sizeof keys / sizeof keys[0]; i++, item = item->next) {
+        ck_assert_ptr_nonnull(item);
+        ck_assert_str_eq(item->string, keys[i]);
+    }
+    ck_assert_ptr_null(item);
+    /* Values equal what the record holds; strings needing escapes came back intact. */
+    static const jm_field strings[] = {JM_FIELD_APPLICATION_ID, JM_FIELD_CANDIDATE_ID,
+                                       JM_FIELD_POST_ID, JM_FIELD_JOB_FAMILY, JM_FIELD_STATUS,
+                                       JM_FIELD_MATCH_REASON, JM_FIELD_APPLICATION_METHOD};
+    for (unsigned i = 0; i < sizeof strings / sizeof strings[0]; i++)
+        ck_assert_str_eq(cJSON_GetObjectItem(obj, jm_field_name(strings[i]))->valuestring,
+                         jm_record_string(app, strings[i]));
+    ck_assert_str_eq(cJSON_GetObjectItem(obj, "candidate_id")->valuestring, "c\"1");
+    ck_assert_int_eq(cJSON_GetObjectItem(obj, "compatibility_score")->valueint,
+                     (int)jm_record_integer(app, JM_FIELD_COMPATIBILITY_SCORE));
+    const cJSON *comp = cJSON_GetObjectItem(obj, "components");
+    for (int c = 0; c < JM_COMPONENT_COUNT; c++)
+        ck_assert_double_eq_tol(cJSON_GetObjectItem(comp, jm_component_name(c))->valuedouble,
+                                jm_record_number(app, JM_FIELD_POINTS_CATEGORY + c), 1e-6);
+    ck_assert_str_eq(cJSON_GetObjectItem(obj, "timestamp")->valuestring, "2026-01-02T03:04:05.678Z");
+    /* Reading it back and writing it again gives the same bytes. */
+    jm_record *again = jm_record_new(JM_KIND_NONE);
+    jm_error err = {0};
+    ck_assert_int_eq(jm_parse_ndjson(out.data, out.len - 1, again, &err), 0);
+    jm_buf out2 = {0};
+    ck_assert_int_eq(jm_write_ndjson(again, &out2), 0);
+    ck_assert_uint_eq(out2.len, out.len);
+    ck_assert_int_eq(memcmp(out2.data, out.data, out.len), 0);
+    cJSON_Delete(obj);
+    jm_record_free(again);
+    jm_record_free(app);
+    jm_buf_free(&out);
+    jm_buf_free(&out2);
+}
+END_TEST
+
+START_TEST(partial_application_leaves_out_unset_fields)
+{
+    jm_record *app = sample_application();
+    jm_record_unset(app, JM_FIELD_MATCH_REASON);
+    jm_record_unset(app, JM_FIELD_POINTS_SALARY);
+    jm_buf out = {0};
+    ck_assert_int_eq(jm_write_ndjson(app, &out), 0);
+    cJSON *obj = cJSON_ParseWithLength(out.data, out.len);
+    ck_assert_ptr_nonnull(obj);
+    ck_assert_ptr_null(cJSON_GetObjectItem(obj, "match_reason"));
+    ck_assert_ptr_null(cJSON_GetObjectItem(cJSON_GetObjectItem(obj, "components"), "salary"));
+    ck_assert_ptr_nonnull(cJSON_GetObjectItem(cJSON_GetObjectItem(obj, "components"), "skills"));
+    cJSON_Delete(obj);
+    jm_buf_free(&out);
+    jm_record_free(app);
+}
+END_TEST
+
+/* ---- one thread and two write the same bytes ---------------------------------------------- */
+
+typedef struct collect {
+    jm_buf text;
+} collect;
+
+static int on_app(void *ctx, const jm_record *app)
+{
+    return jm_write_ndjson(app, &((collect *)ctx)->text);
+}
+
+static int on_ndjson(void *ctx, const char *data, size_t len)
+{
+    collect *c = ctx;
+    ck_assert_int_eq(data[len - 1], '\n'); /* whole lines only */
+    if (jm_buf_reserve(&c->text, len))
+        return JM_ENOMEM;
+    memcpy(c->text.data + c->text.len, data, len);
+    c->text.len += len;
+    return 0;
+}
+
+typedef struct loader {
+    jm_record **recs;
+    size_t n, cap;
+} loader;
+
+static int keep(void *ctx, jm_record *rec, const char *raw, size_t len, unsigned long line)
+{
+    (void)raw;
+    (void)len;
+    (void)line;
+    loader *l = ctx;
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 256;
+        l->recs = realloc(l->recs, l->cap * sizeof *l->recs);
+    }
+    l->recs[l->n++] = rec;
+    return JM_RECORD_TAKEN;
+}
+
+static void load(loader *l, const char *name)
+{
+    size_t len;
+    char *text = jm_test_read_file(jm_test_data(name), &len);
+    jm_reader *r = jm_reader_new(JM_FORMAT_CSV, name, 0, keep, NULL, l);
+    ck_assert_int_eq(jm_reader_feed(r, text, len), 0);
+    ck_assert_int_eq(jm_reader_finish(r), 0);
+    jm_reader_free(r);
+    free(text);
+}
+
+/* Jobs and candidates, each sample row three times under new ids, interleaved, so that scans
+ * pass the size at which the matcher splits them between threads. */
+static void run(jm_matcher *m, const loader *jobs, const loader *cands)
+{
+    char id[128];
+    for (int copy = 0; copy < 3; copy++)
+        for (size_t i = 0; i < jobs->n || i < cands->n; i++) {
+            const loader *from[2] = {jobs, cands};
+            for (int k = 0; k < 2; k++) {
+                if (i >= from[k]->n)
+                    continue;
+                jm_record *r = jm_record_clone(from[k]->recs[i]);
+                jm_field f = k == 0 ? JM_FIELD_POST_ID : JM_FIELD_CANDIDATE_ID;
+                snprintf(id, sizeof id, "%s-%d", jm_record_string(r, f), copy);
+                jm_record_set_string(r, f, id, strlen(id));
+                jm_record_set_integer(r, JM_FIELD_TIMESTAMP, 1767225600000 + (int64_t)i * 1000);
+                ck_assert_int_eq(jm_matcher_add_take(m, r, 0), 0);
+            }
+        }
+}
+
+START_TEST(two_threads_write_what_one_writes)
+{
+    loader jobs = {0}, cands = {0};
+    load(&jobs, "jobs-sample.csv");
+    load(&cands, "candidates-sample.csv");
+
+    jm_matcher_options o;
+    jm_matcher_options_init(&o);
+    o.min_score = 20;
+    collect one = {0}, two = {0};
+    jm_matcher *m1 = jm_matcher_new(&o, on_app, &one);
+    o.threads = 2;
+    jm_matcher *m2 = jm_matcher_new_ndjson(&o, on_ndjson, &two);
+    ck_assert_ptr_nonnull(m1);
+    ck_assert_ptr_nonnull(m2);
+    run(m1, &jobs, &cands);
+    run(m2, &jobs, &cands);
+    jm_matcher_stats s1, s2;
+    jm_matcher_get_stats(m1, &s1);
+    jm_matcher_get_stats(m2, &s2);
+    ck_assert_uint_gt(s1.applications, 10000);
+    ck_assert_uint_eq(s1.applications, s2.applications);
+    ck_assert_uint_eq(s1.pairs_scored, s2.pairs_scored);
+    ck_assert_uint_eq(one.text.len, two.text.len);
+    ck_assert_int_eq(memcmp(one.text.data, two.text.data, one.text.len), 0);
+
+    jm_matcher_free(m1);
+    jm_matcher_free(m2);
+    for (size_t i = 0; i < jobs.n; i++)
+        jm_record_free(jobs.recs[i]);
+    for (size_t i = 0; i < cands.n; i++)
+        jm_record_free(cands.recs[i]);
+    free(jobs.recs);
+    free(cands.recs);
+    jm_buf_free(&one.text);
+    jm_buf_free(&two.text);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("writer");
+    TCase *tc = tcase_create("core");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, complete_application_written_as_the_field_table_says);
+    tcase_add_test(tc, partial_application_leaves_out_unset_fields);
+    tcase_add_test(tc, two_threads_write_what_one_writes);
+    suite_add_tcase(s, tc);
+    return jm_test_run(s);
+}
