@@ -1,9 +1,11 @@
 /* The analytics aggregator: folds applications, jobs and candidates into bounded counters. */
+#define _DEFAULT_SOURCE /* madvise */
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #define XXH_INLINE_ALL
 #include <xxhash.h>
@@ -378,9 +380,8 @@ static void table_delete(jm_report *rep, uint64_t fp)
 }
 
 /* 1 when the id is new (and remembered), 0 when it is a repeat within the window. */
-static int app_id_is_new(jm_report *rep, const char *id, size_t len)
+static int app_id_is_new(jm_report *rep, uint64_t h)
 {
-    uint64_t h = XXH3_64bits(id, len);
     hll_add(rep, h);
     uint64_t fp = h ? h : 1;
     size_t mask = rep->window * 2 - 1;
@@ -458,19 +459,32 @@ static int recent_less(const jm__recent *a, const jm__recent *b)
     return ta != tb ? ta < tb : a->seq < b->seq;
 }
 
-static void heap_down(jm__recent *h, size_t n, size_t i)
+/* The heap holds slot numbers, so sifting moves bytes, not whole kept applications. */
+static int heap_less(const jm_report *rep, uint8_t x, uint8_t y)
 {
+    return recent_less(&rep->recent[x], &rep->recent[y]);
+}
+
+static void heap_swap(uint8_t *h, size_t i, size_t j)
+{
+    uint8_t t = h[i];
+    h[i] = h[j];
+    h[j] = t;
+}
+
+static void heap_down(jm_report *rep, size_t i)
+{
+    uint8_t *h = rep->heap;
+    size_t n = rep->nrecent;
     for (;;) {
         size_t l = 2 * i + 1, m = i;
-        if (l < n && recent_less(&h[l], &h[m]))
+        if (l < n && heap_less(rep, h[l], h[m]))
             m = l;
-        if (l + 1 < n && recent_less(&h[l + 1], &h[m]))
+        if (l + 1 < n && heap_less(rep, h[l + 1], h[m]))
             m = l + 1;
         if (m == i)
             return;
-        jm__recent t = h[i];
-        h[i] = h[m];
-        h[m] = t;
+        heap_swap(h, i, m);
         i = m;
     }
 }
@@ -495,31 +509,48 @@ static void fill_recent(jm__recent *r, const jm__app_view *a, uint64_t seq)
 static void recent_offer(jm_report *rep, const jm__app_view *a)
 {
     uint64_t seq = rep->seq++;
+    uint8_t *h = rep->heap;
     if (rep->nrecent < JM_REPORT_RECENT) {
-        jm__recent *h = rep->recent;
         size_t i = rep->nrecent++;
-        fill_recent(&h[i], a, seq);
-        while (i && recent_less(&h[i], &h[(i - 1) / 2])) {
-            jm__recent t = h[i];
-            h[i] = h[(i - 1) / 2];
-            h[(i - 1) / 2] = t;
+        h[i] = (uint8_t)i;
+        fill_recent(&rep->recent[i], a, seq);
+        while (i && heap_less(rep, h[i], h[(i - 1) / 2])) {
+            heap_swap(h, i, (i - 1) / 2);
             i = (i - 1) / 2;
         }
         return;
     }
     jm__recent probe = {.ts = a->ts, .has_ts = a->has_ts, .seq = seq};
-    if (recent_less(&probe, &rep->recent[0]))
+    if (recent_less(&probe, &rep->recent[h[0]]))
         return; /* older than all kept */
-    fill_recent(&rep->recent[0], a, seq);
-    heap_down(rep->recent, rep->nrecent, 0);
+    fill_recent(&rep->recent[h[0]], a, seq);
+    heap_down(rep, 0);
+}
+
+/* Zeroed memory for the distinct-id window. Its lookups land anywhere in it, so on large
+ * windows it asks for huge pages: one TLB entry per 2 MiB instead of per 4 KiB. */
+static void *window_alloc(size_t bytes)
+{
+    const size_t huge = (size_t)2 << 20;
+    if (bytes < huge)
+        return calloc(1, bytes);
+    bytes = (bytes + huge - 1) & ~(huge - 1);
+    void *p = aligned_alloc(huge, bytes);
+    if (!p)
+        return NULL;
+#ifdef MADV_HUGEPAGE
+    madvise(p, bytes, MADV_HUGEPAGE); /* a hint: no huge pages is fine */
+#endif
+    memset(p, 0, bytes);
+    return p;
 }
 
 static int start(jm_report *rep)
 {
     if (rep->started)
         return 0;
-    rep->ring = malloc(rep->window * sizeof *rep->ring);
-    rep->table = calloc(rep->window * 2, sizeof *rep->table);
+    rep->ring = window_alloc(rep->window * sizeof *rep->ring);
+    rep->table = window_alloc(rep->window * 2 * sizeof *rep->table);
     if (!rep->ring || !rep->table) {
         free(rep->ring);
         free(rep->table);
@@ -552,7 +583,8 @@ int jm__report_add_app(jm_report *rep, const jm__app_view *a)
     int rc = start(rep);
     if (rc)
         return rc;
-    if (!app_id_is_new(rep, a->id.s, a->id.len)) {
+    uint64_t h = a->has_id_hash ? a->id_hash : XXH3_64bits(a->id.s, a->id.len);
+    if (!app_id_is_new(rep, h)) {
         rep->app_dups++;
         return JM_EDUP;
     }
@@ -638,6 +670,7 @@ static int add_application(jm_report *rep, const jm_record *r)
         .reason = rstr(r, JM_FIELD_MATCH_REASON),
         .method = rstr(r, JM_FIELD_APPLICATION_METHOD),
         .score = -1,
+        .has_id_hash = 0,
     };
     if (!a.id.s || !a.candidate.s)
         return JM_ENOID;
@@ -792,10 +825,26 @@ int jm_report_add(jm_report *rep, const jm_record *rec)
     }
 }
 
+/* The hash of the application_id of a line that starts the way jm-match writes applications. */
+static int canonical_id_hash(const char *line, size_t len, uint64_t *h)
+{
+    static const char prefix[] = "{\"type\":\"application\",\"application_id\":\"";
+    const size_t plen = sizeof prefix - 1;
+    if (len <= plen || memcmp(line, prefix, plen) != 0)
+        return 0;
+    const char *q = memchr(line + plen, '"', len - plen);
+    if (!q)
+        return 0;
+    *h = XXH3_64bits(line + plen, (size_t)(q - line - plen));
+    return 1;
+}
+
 int jm_report_add_ndjson(jm_report *rep, const char *line, size_t len, jm_record *scratch,
                          jm_error *err)
 {
     jm__app_view a;
+    /* Used only if the scanner accepts the line, so the id has no escapes. */
+    a.has_id_hash = canonical_id_hash(line, len, &a.id_hash);
     if (jm__report_scan_application(line, len, &a))
         return jm__report_add_app(rep, &a); /* the scanner takes only scores 0-100 */
     int rc = jm_parse_ndjson(line, len, scratch, err);

@@ -26,6 +26,8 @@ typedef struct jm__app_view {
     int score; /* -1: absent */
     int has_date, has_ts;
     int64_t date, ts; /* application_date, timestamp (ms) */
+    int has_id_hash;
+    uint64_t id_hash; /* XXH3 of id, when already known */
 } jm__app_view;
 
 /* Counts per application group: size, selected ("Interview Scheduled"), and score histogram. */
@@ -91,7 +93,8 @@ struct jm_report {
     uint64_t hours[JM__HOUR_BINS], undated;
     uint64_t interviews, shortlisted;
     jm__rmap families, statuses; /* statuses carry tallies */
-    jm__recent recent[JM_REPORT_RECENT]; /* a min-heap on (ts, seq) */
+    jm__recent recent[JM_REPORT_RECENT]; /* slots of the kept applications */
+    uint8_t heap[JM_REPORT_RECENT];      /* slot numbers, a min-heap on (ts, seq) */
     size_t nrecent;
     uint64_t seq;
     int have_newest_date;

@@ -1,0 +1,552 @@
+/* jm-report: analytics of applications, jobs and candidates as a terminal report, JSON or an
+ * HTML page, once or live (--watch). */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common.h"
+
+static const char usage_text[] =
+    "Usage: jm-report [OPTIONS] [FILE...]\n"
+    "Report on applications, jobs and candidates read as NDJSON (or CSV for files ending in\n"
+    ".csv) from the files or standard input, e.g. the output of jm-match --passthrough.\n"
+    "Prints a terminal report unless --json is given.\n"
+    "\n"
+    "      --json               print the report as one JSON document (docs/report-schema.md)\n"
+    "      --html FILE          also write the report as a self-contained HTML page to FILE\n"
+    "      --watch SECONDS      keep reading (follow files as they grow) and render again every\n"
+    "                           SECONDS: the terminal redraws in place, the page reloads itself,\n"
+    "                           --json prints one document per line\n"
+    "      --audit              add the bias audit by candidate gender\n"
+    "      --audit-by FIELD     audit by this candidate field too (repeatable; implies --audit)\n"
+    "      --width N            terminal report width (default: the terminal's, else 80)\n"
+    "      --color WHEN         colour the terminal report: auto (default), always or never;\n"
+    "                           NO_COLOR in the environment means never\n"
+    "      --dedup-window N     distinct application ids remembered exactly (default 65536)\n"
+    "      --format FMT         read inputs as ndjson or csv, whatever their names\n"
+    "      --errors FILE        append rejected records, unchanged, to FILE\n"
+    "      --strict             stop at the first rejected record (exit 1)\n"
+    "      --max-record-bytes N reject longer lines or records (default 1048576)\n"
+    "  -h, --help               show this help and exit\n"
+    "  -V, --version            show versions and exit\n"
+    "\n"
+    "Exit status: 0 success, 1 a rejected record under --strict, 2 usage error,\n"
+    "3 input/output failure. See jm-report(1).\n";
+
+/* One input and the part of a line it has read so far. */
+typedef struct input {
+    const char *name;
+    int fd;
+    int is_stdin, is_csv, done;
+    jm_reader *csv;
+    jm_buf pending;
+    unsigned long line;
+    size_t overlong; /* bytes of a line past the limit that is being skipped */
+    int at_start;
+} input;
+
+typedef struct run {
+    jm_report *rep;
+    jm_record *scratch;
+    jm_cli_out errors;
+    int have_errors, strict, failed_strict;
+    size_t max_record;
+    /* output */
+    int json, watch_s, color, width_set;
+    unsigned width;
+    const char *html;
+    int tty;
+    unsigned long renders;
+} run;
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig) { stop_signal = sig; }
+
+static void reject(run *r, const jm_error *err, const char *raw, size_t len)
+{
+    jm_report_count_reject(r->rep);
+    jm_cli_error("%s:%lu: %s", err->source, err->line, err->text);
+    if (r->have_errors) {
+        jm_cli_out_write(&r->errors, raw, len);
+        jm_cli_out_write(&r->errors, "\n", 1);
+    }
+    if (r->strict)
+        r->failed_strict = 1;
+}
+
+/* One NDJSON line without its newline. Returns nonzero to stop. */
+static int handle_line(run *r, input *in, const char *s, size_t len, unsigned long line)
+{
+    if (in->at_start) {
+        in->at_start = 0;
+        if (len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
+            s += 3; /* a UTF-8 byte-order mark */
+            len -= 3;
+        }
+    }
+    if (len && s[len - 1] == '\r')
+        len--;
+    size_t i = 0;
+    while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r'))
+        i++;
+    if (i == len)
+        return 0; /* blank lines are skipped */
+    jm_error err = {0};
+    err.line = line;
+    snprintf(err.source, sizeof err.source, "%s", in->name);
+    if (len > r->max_record) {
+        err.code = JM_ETOOLONG;
+        snprintf(err.text, sizeof err.text, "record of %zu bytes is over the limit of %zu", len,
+                 r->max_record);
+        reject(r, &err, s, len);
+        return r->failed_strict;
+    }
+    int rc = jm_report_add_ndjson(r->rep, s, len, r->scratch, &err);
+    if (rc == 0 || rc == JM_EDUP)
+        return 0;
+    if (rc == JM_ENOMEM) {
+        jm_cli_error("out of memory");
+        exit(EXIT_IO);
+    }
+    if (!err.text[0])
+        snprintf(err.text, sizeof err.text, "%s", jm_strerror(rc));
+    reject(r, &err, s, len);
+    return r->failed_strict;
+}
+
+static int on_csv_record(void *ctx, jm_record *rec, const char *raw, size_t raw_len,
+                         unsigned long line)
+{
+    (void)raw;
+    (void)raw_len;
+    (void)line;
+    run *r = ctx;
+    int rc = jm_report_add(r->rep, rec);
+    if (rc == JM_ENOMEM)
+        return rc;
+    return 0;
+}
+
+static int on_csv_reject(void *ctx, const jm_error *err, const char *raw, size_t raw_len)
+{
+    run *r = ctx;
+    reject(r, err, raw, raw_len);
+    return r->failed_strict ? JM_ECALLBACK : 0;
+}
+
+/* Splits data into lines; a line longer than the limit is skipped as it streams by, so memory
+ * stays bounded by the limit. Returns nonzero to stop. */
+static int feed(run *r, input *in, const char *data, size_t len)
+{
+    if (in->is_csv) {
+        int rc = jm_reader_feed(in->csv, data, len);
+        if (rc == JM_ENOMEM) {
+            jm_cli_error("out of memory");
+            exit(EXIT_IO);
+        }
+        return rc != 0;
+    }
+    while (len) {
+        const char *nl = memchr(data, '\n', len);
+        size_t part = nl ? (size_t)(nl - data) : len;
+        if (in->overlong || in->pending.len + part > r->max_record + 1) {
+            /* Too long: keep only the count, report it when the line ends. */
+            if (!in->overlong)
+                in->overlong = in->pending.len;
+            in->overlong += part;
+            in->pending.len = 0;
+            if (nl) {
+                jm_error err = {.code = JM_ETOOLONG, .line = ++in->line};
+                snprintf(err.source, sizeof err.source, "%s", in->name);
+                snprintf(err.text, sizeof err.text, "record of %zu bytes is over the limit of %zu",
+                         in->overlong, r->max_record);
+                in->overlong = 0;
+                in->at_start = 0;
+                reject(r, &err, "", 0);
+                if (r->failed_strict)
+                    return 1;
+            }
+        } else if (!nl) {
+            if (jm_buf_reserve(&in->pending, part)) {
+                jm_cli_error("out of memory");
+                exit(EXIT_IO);
+            }
+            memcpy(in->pending.data + in->pending.len, data, part);
+            in->pending.len += part;
+        } else if (in->pending.len) {
+            if (jm_buf_reserve(&in->pending, part)) {
+                jm_cli_error("out of memory");
+                exit(EXIT_IO);
+            }
+            memcpy(in->pending.data + in->pending.len, data, part);
+            in->pending.len += part;
+            int stop = handle_line(r, in, in->pending.data, in->pending.len, ++in->line);
+            in->pending.len = 0;
+            if (stop)
+                return 1;
+        } else if (handle_line(r, in, data, part, ++in->line)) {
+            return 1;
+        }
+        if (!nl)
+            break;
+        data = nl + 1;
+        len -= part + 1;
+    }
+    return 0;
+}
+
+/* The end of an input: a last line without a newline still counts. */
+static int finish(run *r, input *in)
+{
+    in->done = 1;
+    if (in->is_csv)
+        return jm_reader_finish(in->csv) != 0;
+    if (in->overlong)
+        return feed(r, in, "\n", 1);
+    if (in->pending.len) {
+        int stop = handle_line(r, in, in->pending.data, in->pending.len, ++in->line);
+        in->pending.len = 0;
+        return stop;
+    }
+    return 0;
+}
+
+static void open_input(run *r, input *in, const char *path, const char *format)
+{
+    memset(in, 0, sizeof *in);
+    in->is_stdin = !path || strcmp(path, "-") == 0;
+    in->name = in->is_stdin ? "<stdin>" : path;
+    in->fd = in->is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+    in->at_start = 1;
+    if (in->fd < 0) {
+        jm_cli_error("%s: %s", path, strerror(errno));
+        exit(EXIT_IO);
+    }
+    in->is_csv = jm_cli_format_of(in->is_stdin ? NULL : path, format) == JM_FORMAT_CSV;
+    if (in->is_csv) {
+        in->csv = jm_reader_new(JM_FORMAT_CSV, in->name, r->max_record, on_csv_record,
+                                on_csv_reject, r);
+        if (!in->csv) {
+            jm_cli_error("out of memory");
+            exit(EXIT_IO);
+        }
+    }
+}
+
+static void close_input(input *in)
+{
+    jm_reader_free(in->csv);
+    jm_buf_free(&in->pending);
+    if (!in->is_stdin)
+        close(in->fd);
+}
+
+/* Reads what in has now. Returns bytes read, 0 at the end (or, following, nothing new yet), -1
+ * when the run must stop. */
+static ssize_t read_some(run *r, input *in, char *buf, size_t size)
+{
+    ssize_t n;
+    do
+        n = read(in->fd, buf, size);
+    while (n < 0 && errno == EINTR && !stop_signal);
+    if (n < 0 && errno == EINTR)
+        return 0;
+    if (n < 0) {
+        jm_cli_error("%s: read failed: %s", in->name, strerror(errno));
+        exit(EXIT_IO);
+    }
+    if (n > 0 && feed(r, in, buf, (size_t)n))
+        return -1;
+    return n;
+}
+
+static unsigned terminal_width(void)
+{
+    struct winsize ws;
+    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+        return ws.ws_col;
+    const char *c = jm_cli_env("COLUMNS");
+    long v = c ? strtol(c, NULL, 10) : 0;
+    return v > 0 ? (unsigned)v : 80;
+}
+
+/* Writes the page to a temporary file next to it, then renames it over: a reader never sees a
+ * half-written page. */
+static void write_html(run *r, int64_t now)
+{
+    jm_buf b = {0};
+    if (jm_report_write_html(r->rep, now, r->watch_s > 0 ? (unsigned)r->watch_s : 0, &b)) {
+        jm_cli_error("out of memory");
+        exit(EXIT_IO);
+    }
+    size_t n = strlen(r->html);
+    char *tmp = malloc(n + 32);
+    if (!tmp) {
+        jm_cli_error("out of memory");
+        exit(EXIT_IO);
+    }
+    snprintf(tmp, n + 32, "%s.tmp%ld", r->html, (long)getpid());
+    jm_cli_out o;
+    jm_cli_out_open(&o, tmp);
+    jm_cli_out_write(&o, b.data, b.len);
+    jm_cli_out_close(&o);
+    if (rename(tmp, r->html)) {
+        jm_cli_error("%s: %s", r->html, strerror(errno));
+        unlink(tmp);
+        exit(EXIT_IO);
+    }
+    free(tmp);
+    jm_buf_free(&b);
+}
+
+static void render(run *r)
+{
+    int64_t now = jm_cli_now_ms();
+    jm_cli_out out = {.fd = STDOUT_FILENO, .name = "standard output"};
+    int rc;
+    if (r->json) {
+        rc = jm_report_write_json(r->rep, now, &out.buf);
+    } else {
+        unsigned width = r->width_set ? r->width : terminal_width();
+        unsigned flags = (r->color ? JM_REPORT_COLOR : 0) | (r->watch_s ? JM_REPORT_COMPACT : 0);
+        /* Redraw in place: home, clear, then the report. */
+        if (r->watch_s && r->tty)
+            jm_cli_out_write(&out, "\033[H\033[2J", 7);
+        else if (r->watch_s && r->renders)
+            jm_cli_out_write(&out, "\n", 1);
+        rc = jm_report_write_text(r->rep, now, width, flags, &out.buf);
+    }
+    if (rc) {
+        jm_cli_error("out of memory");
+        exit(EXIT_IO);
+    }
+    jm_cli_out_flush(&out);
+    jm_buf_free(&out.buf);
+    if (r->html)
+        write_html(r, now);
+    r->renders++;
+}
+
+static int64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Reads every input to its end, then renders once. */
+static void run_once(run *r, input *ins, int n, char *buf, size_t size)
+{
+    for (int i = 0; i < n && !r->failed_strict; i++) {
+        ssize_t got;
+        while ((got = read_some(r, &ins[i], buf, size)) > 0)
+            ;
+        if (got == 0)
+            finish(r, &ins[i]);
+    }
+    if (!r->failed_strict)
+        render(r);
+}
+
+/* Reads as data arrives and renders every watch_s seconds. Files are followed as they grow;
+ * a pipe's end ends its input. Stops on a signal or when no input can bring more. */
+static void run_watch(run *r, input *ins, int n, char *buf, size_t size)
+{
+    int64_t next = mono_ms();
+    for (;;) {
+        int open_inputs = 0, got_any = 0;
+        for (int i = 0; i < n; i++) {
+            if (ins[i].done)
+                continue;
+            struct pollfd p = {.fd = ins[i].fd, .events = POLLIN};
+            struct stat st;
+            int regular = fstat(ins[i].fd, &st) == 0 && S_ISREG(st.st_mode);
+            if (!regular && poll(&p, 1, 0) <= 0) {
+                open_inputs++;
+                continue;
+            }
+            /* A bounded burst per input, so rendering stays on time under a fast stream. */
+            for (int k = 0; k < 64; k++) {
+                ssize_t got = read_some(r, &ins[i], buf, size);
+                if (got < 0)
+                    return;
+                if (got == 0) {
+                    if (!regular)
+                        finish(r, &ins[i]);
+                    break;
+                }
+                got_any = 1;
+                if (mono_ms() >= next)
+                    break;
+            }
+            open_inputs += !ins[i].done;
+        }
+        if (r->failed_strict)
+            return;
+        int64_t now = mono_ms();
+        if (now >= next) {
+            render(r);
+            next = now + (int64_t)r->watch_s * 1000;
+        }
+        if (stop_signal || !open_inputs) {
+            if (r->renders == 0 || !open_inputs || got_any)
+                render(r);
+            return;
+        }
+        if (!got_any) {
+            int64_t wait = next - mono_ms();
+            if (wait > 200)
+                wait = 200; /* files give no wake-up, so look again soon */
+            if (wait > 0) {
+                struct timespec ts = {(time_t)(wait / 1000), (long)(wait % 1000) * 1000000L};
+                nanosleep(&ts, NULL);
+            }
+        }
+    }
+}
+
+enum {
+    OPT_JSON = 256, OPT_HTML, OPT_WATCH, OPT_AUDIT, OPT_AUDIT_BY, OPT_WIDTH, OPT_COLOR,
+    OPT_DEDUP, OPT_FORMAT, OPT_ERRORS, OPT_STRICT, OPT_MAX_RECORD
+};
+
+static const struct option options[] = {
+    {"json", no_argument, NULL, OPT_JSON},
+    {"html", required_argument, NULL, OPT_HTML},
+    {"watch", required_argument, NULL, OPT_WATCH},
+    {"audit", no_argument, NULL, OPT_AUDIT},
+    {"audit-by", required_argument, NULL, OPT_AUDIT_BY},
+    {"width", required_argument, NULL, OPT_WIDTH},
+    {"color", required_argument, NULL, OPT_COLOR},
+    {"dedup-window", required_argument, NULL, OPT_DEDUP},
+    {"format", required_argument, NULL, OPT_FORMAT},
+    {"errors", required_argument, NULL, OPT_ERRORS},
+    {"strict", no_argument, NULL, OPT_STRICT},
+    {"max-record-bytes", required_argument, NULL, OPT_MAX_RECORD},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {NULL, 0, NULL, 0},
+};
+
+int main(int argc, char **argv)
+{
+    jm_cli_tool = "jm-report";
+    run r = {0};
+    const char *errors = NULL, *format = NULL, *color = "auto";
+    const char *audit_by[JM_REPORT_MAX_AUDIT_FIELDS];
+    int naudit = 0, audit = 0;
+    long long dedup = 0;
+    r.max_record = JM_DEFAULT_MAX_RECORD_BYTES;
+
+    int c;
+    while ((c = getopt_long(argc, argv, "hV", options, NULL)) != -1) {
+        switch (c) {
+        case OPT_JSON: r.json = 1; break;
+        case OPT_HTML: r.html = optarg; break;
+        case OPT_WATCH: r.watch_s = (int)jm_cli_integer("--watch", optarg, 1, 86400); break;
+        case OPT_AUDIT: audit = 1; break;
+        case OPT_AUDIT_BY:
+            if (naudit == JM_REPORT_MAX_AUDIT_FIELDS)
+                jm_cli_usage("--audit-by: at most %d fields", JM_REPORT_MAX_AUDIT_FIELDS);
+            audit_by[naudit++] = optarg;
+            audit = 1;
+            break;
+        case OPT_WIDTH:
+            r.width = (unsigned)jm_cli_integer("--width", optarg, 60, 240);
+            r.width_set = 1;
+            break;
+        case OPT_COLOR:
+            if (strcmp(optarg, "auto") && strcmp(optarg, "always") && strcmp(optarg, "never"))
+                jm_cli_usage("--color: '%s' is not auto, always or never", optarg);
+            color = optarg;
+            break;
+        case OPT_DEDUP: dedup = jm_cli_integer("--dedup-window", optarg, 1, 1LL << 32); break;
+        case OPT_FORMAT:
+            if (strcmp(optarg, "ndjson") && strcmp(optarg, "csv"))
+                jm_cli_usage("--format: '%s' is not ndjson or csv", optarg);
+            format = optarg;
+            break;
+        case OPT_ERRORS: errors = optarg; break;
+        case OPT_STRICT: r.strict = 1; break;
+        case OPT_MAX_RECORD:
+            r.max_record = (size_t)jm_cli_integer("--max-record-bytes", optarg, 16, 1LL << 40);
+            break;
+        case 'h': fputs(usage_text, stdout); return 0;
+        case 'V': jm_cli_version(); return 0;
+        default: fprintf(stderr, "Try '%s --help'\n", jm_cli_tool); return EXIT_USAGE;
+        }
+    }
+
+    r.rep = jm_report_new();
+    r.scratch = jm_record_new(JM_KIND_NONE);
+    if (!r.rep || !r.scratch) {
+        jm_cli_error("out of memory");
+        return EXIT_IO;
+    }
+    if (dedup && jm_report_set_dedup_window(r.rep, (size_t)dedup))
+        jm_cli_usage("--dedup-window: '%lld' is not valid", dedup);
+    /* Gender is always audited first; --audit-by adds fields. */
+    if (audit && jm_report_audit_by(r.rep, "gender"))
+        jm_cli_usage("--audit: cannot audit by gender");
+    for (int i = 0; i < naudit; i++) {
+        if (jm_field_lookup(JM_KIND_CANDIDATE, audit_by[i], strlen(audit_by[i])) ==
+            JM_FIELD_GENDER)
+            continue;
+        if (jm_report_audit_by(r.rep, audit_by[i]))
+            jm_cli_usage("--audit-by: '%s' is not a candidate text or whole-number field",
+                         audit_by[i]);
+    }
+    r.tty = isatty(STDOUT_FILENO);
+    const char *term = jm_cli_env("TERM");
+    r.color = strcmp(color, "always") == 0 ||
+              (strcmp(color, "auto") == 0 && r.tty && !jm_cli_env("NO_COLOR") &&
+               !(term && strcmp(term, "dumb") == 0));
+    if (jm_cli_env("NO_COLOR"))
+        r.color = 0; /* never with NO_COLOR, whatever --color says */
+    if (errors) {
+        jm_cli_out_open(&r.errors, errors);
+        r.have_errors = 1;
+    }
+    signal(SIGPIPE, SIG_IGN);
+    if (r.watch_s) {
+        struct sigaction sa = {0};
+        sa.sa_handler = on_signal;
+        sigaction(SIGINT, &sa, NULL);
+        sigaction(SIGTERM, &sa, NULL);
+    }
+
+    int n = argc - optind;
+    input *ins = calloc((size_t)(n ? n : 1), sizeof *ins);
+    size_t size = 1 << 18;
+    char *buf = malloc(size);
+    if (!ins || !buf) {
+        jm_cli_error("out of memory");
+        return EXIT_IO;
+    }
+    if (n == 0)
+        open_input(&r, &ins[0], NULL, format);
+    for (int i = 0; i < n; i++)
+        open_input(&r, &ins[i], argv[optind + i], format);
+    if (r.watch_s)
+        run_watch(&r, ins, n ? n : 1, buf, size);
+    else
+        run_once(&r, ins, n ? n : 1, buf, size);
+    for (int i = 0; i < (n ? n : 1); i++)
+        close_input(&ins[i]);
+    free(ins);
+    free(buf);
+    if (r.have_errors)
+        jm_cli_out_close(&r.errors);
+    jm_report_free(r.rep);
+    jm_record_free(r.scratch);
+    return r.failed_strict ? EXIT_BAD_RECORDS : 0;
+}
