@@ -96,7 +96,7 @@ int64_t jm_cli_now_ms(void)
 
 /* ---- output --------------------------------------------------------------------------------- */
 
-enum { FLUSH_AT = 1 << 18 };
+enum { FLUSH_AT = 1 << 18, DIRECT_AT = 1 << 15 };
 
 void jm_cli_out_open(jm_cli_out *o, const char *path)
 {
@@ -132,7 +132,7 @@ void jm_cli_out_flush(jm_cli_out *o)
 
 void jm_cli_out_write(jm_cli_out *o, const void *data, size_t len)
 {
-    if (len >= FLUSH_AT) {
+    if (len >= DIRECT_AT) {
         /* Large blocks go straight out, without a copy. */
         jm_cli_out_flush(o);
         jm_buf whole = {(char *)data, len, len};

@@ -45,22 +45,28 @@ __attribute__((constructor)) static void build_hex_pairs(void)
     }
 }
 
+/* Writes the n bytes of v from the top, two hex digits each. */
+static char *put_hex(char *p, uint64_t v, int n)
+{
+    for (int i = 0; i < n; i++, p += 2)
+        memcpy(p, hex_pairs[(v >> (8 * (7 - i))) & 0xFF], 2);
+    return p;
+}
+
 void jm__uuid_format(jm__pair_hash h, char *out)
 {
-    unsigned char b[16];
-    for (int i = 0; i < 8; i++) {
-        b[i] = (unsigned char)(h.hi >> (56 - 8 * i));
-        b[8 + i] = (unsigned char)(h.lo >> (56 - 8 * i));
-    }
-    b[6] = (unsigned char)((b[6] & 0x0F) | 0x80); /* version 8: custom (RFC 9562) */
-    b[8] = (unsigned char)((b[8] & 0x3F) | 0x80); /* variant 10 */
+    uint64_t hi = (h.hi & ~0xF000ull) | 0x8000ull;                     /* version 8 (RFC 9562) */
+    uint64_t lo = (h.lo & ~(0xC0ull << 56)) | (0x80ull << 56);        /* variant 10 */
     char *p = out;
-    for (int i = 0; i < 16; i++) {
-        if (i == 4 || i == 6 || i == 8 || i == 10)
-            *p++ = '-';
-        memcpy(p, hex_pairs[b[i]], 2);
-        p += 2;
-    }
+    p = put_hex(p, hi, 4);
+    *p++ = '-';
+    p = put_hex(p, hi << 32, 2);
+    *p++ = '-';
+    p = put_hex(p, hi << 48, 2);
+    *p++ = '-';
+    p = put_hex(p, lo, 2);
+    *p++ = '-';
+    p = put_hex(p, lo << 16, 6);
     *p = '\0';
 }
 

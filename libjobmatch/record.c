@@ -535,17 +535,21 @@ size_t jm_time_format(int64_t ms, char *out)
     int64_t secs = ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000);
     unsigned frac = (unsigned)(ms - secs * 1000);
     /* Writers format the same second over and over (an arrival's applications share their
-     * timestamp): keep the last one per thread. */
-    static _Thread_local int64_t last_secs = INT64_MIN;
-    static _Thread_local char last_text[20];
-    char *p = out;
-    if (secs == last_secs) {
-        memcpy(out, last_text, 19);
-        p = out + 19;
+     * timestamp, between application dates that vary): keep the last two per thread. */
+    static _Thread_local int64_t cached_secs[2] = {INT64_MIN, INT64_MIN};
+    static _Thread_local char cached_text[2][19];
+    static _Thread_local int recent;
+    char *p = out + 19;
+    if (secs == cached_secs[recent]) {
+        memcpy(out, cached_text[recent], 19);
+    } else if (secs == cached_secs[!recent]) {
+        recent = !recent;
+        memcpy(out, cached_text[recent], 19);
     } else {
-        p = format_seconds(secs, out);
-        memcpy(last_text, out, 19);
-        last_secs = secs;
+        recent = !recent; /* replace the one used least recently */
+        format_seconds(secs, out);
+        memcpy(cached_text[recent], out, 19);
+        cached_secs[recent] = secs;
     }
     if (frac) {
         *p++ = '.';
@@ -562,18 +566,20 @@ static char *format_seconds(int64_t secs, char *out)
 {
     int64_t days = secs >= 0 ? secs / 86400 : -((-secs + 86399) / 86400);
     unsigned rem = (unsigned)(secs - days * 86400);
-    int64_t y;
-    unsigned m, d;
-    civil_from_days(days, &y, &m, &d);
-    if (y < 0 || y > 9999)
-        y = y < 0 ? 0 : 9999; /* clamp: out of ISO-8601's four-digit range */
     char *p = out;
-    p = put2(p, (unsigned)(y / 100));
-    p = put2(p, (unsigned)(y % 100));
-    *p++ = '-';
-    p = put2(p, m);
-    *p++ = '-';
-    p = put2(p, d);
+    {
+        int64_t y;
+        unsigned m, d;
+        civil_from_days(days, &y, &m, &d);
+        if (y < 0 || y > 9999)
+            y = y < 0 ? 0 : 9999; /* clamp: out of ISO-8601's four-digit range */
+        p = put2(p, (unsigned)(y / 100));
+        p = put2(p, (unsigned)(y % 100));
+        *p++ = '-';
+        p = put2(p, m);
+        *p++ = '-';
+        p = put2(p, d);
+    }
     *p++ = 'T';
     p = put2(p, rem / 3600);
     *p++ = ':';
