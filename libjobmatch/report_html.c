@@ -242,7 +242,7 @@ static void boxplots(out *o, const jm_report *rep, const size_t *idx, size_t n)
     figure_open(o, "boxplots", "Compatibility score by status", 0);
     PRINTF(o, "<svg viewBox=\"0 0 %.0f %.0f\" role=\"img\" class=\"chart\">", w, h);
     for (int t = 0; t <= 100; t += 25)
-        PRINTF(o, "<line class=\"grid\" x1=\"%.0f\" x2=\"%.0f\" y1=\"%.1f\" y2=\"%.1f\"/>"
+        PRINTF(o, "<line class=\"gridline\" x1=\"%.0f\" x2=\"%.0f\" y1=\"%.1f\" y2=\"%.1f\"/>"
                   "<text x=\"%.0f\" y=\"%.1f\" text-anchor=\"end\" class=\"tick\">%d</text>",
                left, left + pw, top + ph - ph * t / 100, top + ph - ph * t / 100, left - 4,
                top + ph - ph * t / 100 + 4, t);
@@ -345,7 +345,7 @@ static void squarify(const double *areas, size_t n, rect box, rect *cells)
 
 static void treemap(out *o, const jm_report *rep)
 {
-    const double w = 960, h = 300;
+    const double w = 960, h = 220;
     size_t idx[JM_REPORT_MAX_KEYS + 1];
     size_t n = jm__rmap_ranked(&rep->countries, idx, 15);
     uint64_t total = 0;
@@ -497,7 +497,7 @@ static const char style_sheet[] =
     "svg text{font-size:11px;fill:#333}.tick{fill:#777}.val{fill:#444}.big{font-size:22px;"
     "font-weight:600}.empty{fill:#999;font-size:14px}.tlbl{fill:#fff;font-weight:600;"
     "font-size:12px}.tval{fill:#fff;font-size:11px}\n"
-    ".axis{stroke:#999}.grid line,.grid{stroke:#eee}\n"
+    ".axis{stroke:#999}.gridline{stroke:#e4e4e4}\n"
     "table{border-collapse:collapse;width:100%;font-size:.82rem}th,td{text-align:left;"
     "padding:4px 6px;border-bottom:1px solid #eee;vertical-align:top}td.num,th.num{"
     "text-align:right}td.flag{color:#b00;font-weight:700}\n"
