@@ -37,6 +37,8 @@ struct jm_gen {
     jm__grec last;       /* the last good record emitted */
     int have_last;
     int64_t last_late_ms;
+    int64_t newest_ms;   /* the newest event time handed out, late ones aside */
+    int any_out;
     jm__grec scratch;
     char *line;          /* JM__GEN_LINE_MAX bytes for bad lines */
 };
@@ -59,7 +61,7 @@ void jm_gen_options_init(jm_gen_options *o)
     o->struct_size = sizeof *o;
     o->start_ms = JM_GEN_DEFAULT_START_MS;
     o->rate = 1;
-    o->speed = 1;
+    o->speed = JM_GEN_DEFAULT_SPEED;
     o->late_min_ms = 5 * 60 * 1000;
     o->late_max_ms = 60 * 60 * 1000;
     o->format = JM_GEN_NDJSON;
@@ -366,7 +368,15 @@ static void next_good(jm_gen *g, jm_kind kind, jm__grec *rec, int64_t *late_ms)
     int64_t behind = g->o.late_min_ms +
                      jm__rng_below(&g->late, (uint32_t)(g->o.late_max_ms - g->o.late_min_ms + 1));
     *late_ms = draw < g->late_thr ? behind : 0;
-    int64_t ts = now - *late_ms;
+    /* Late means behind the newest event already out, as a consumer's watermark sees it: the
+     * clock's steps are hours apart by default, so behind the clock alone would not be late. */
+    if (!g->any_out) {
+        g->newest_ms = now;
+        g->any_out = 1;
+    }
+    int64_t ts = *late_ms ? g->newest_ms - *late_ms : now;
+    if (!*late_ms && now > g->newest_ms)
+        g->newest_ms = now;
     if (kind == JM_KIND_JOB_POST)
         make_job(&g->content, ts, rec);
     else

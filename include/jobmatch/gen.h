@@ -20,14 +20,18 @@ typedef enum jm_gen_format {
 
 /* 2025-01-01T00:00:00Z: where the simulated clock starts unless told. */
 #define JM_GEN_DEFAULT_START_MS INT64_C(1735689600000)
+/* The reference market's pace: its 4,000 job posts and 4,000 candidates span four years, one
+ * record every 4.38 hours (15,768 s). At that pace jm-match's default 7-day state holds a few
+ * dozen records, as a real market's would, and any -n stays practical to match. */
+#define JM_GEN_DEFAULT_SPEED 15768.0
 
 typedef struct jm_gen_options {
     size_t struct_size;     /* sizeof(jm_gen_options); jm_gen_options_init() sets it */
     uint64_t seed;          /* same seed, same bytes, on every machine (default 0) */
     int64_t start_ms;       /* the simulated clock's first reading (JM_GEN_DEFAULT_START_MS) */
     double rate;            /* records per real second the clock assumes (default 1) */
-    double speed;           /* simulated time per real time (default 1): the clock steps
-                               speed/rate seconds per record on average */
+    double speed;           /* simulated time per real time (default JM_GEN_DEFAULT_SPEED): the
+                               clock steps speed/rate seconds per record on average */
     double late_fraction;   /* share of records stamped behind the clock, [0, 1) (default 0) */
     double bad_fraction;    /* share of emitted lines that are malformed, [0, 1) (default 0) */
     int64_t late_min_ms;    /* how far behind a late record is: uniform in [min, max] */
