@@ -57,28 +57,17 @@ void jm__fill_application(jm_record *app, const jm__pair_input *in)
 int jm_make_application(const jm_record *candidate, const jm_record *job, const jm_weights *weights,
                         uint64_t seed, int64_t fallback_time_ms, jm_record *out)
 {
-    if (jm_record_kind(candidate) != JM_KIND_CANDIDATE || jm_record_kind(job) != JM_KIND_JOB_POST ||
-        !jm_record_id(candidate) || !jm_record_id(job))
+    if (!jm_record_id(candidate) || !jm_record_id(job))
         return JM_EINVAL;
     jm_weights defaults;
-    if (!weights) {
-        jm_weights_default(&defaults);
-        weights = &defaults;
-    }
-    jm__intern *skills = jm__intern_new(), *cats = jm__intern_new();
-    jm__prepared pc, pj;
+    jm__pair_scratch ps;
     jm_buf reason = {0};
-    int rc = JM_ENOMEM;
-    if (!skills || !cats || jm__prepare(candidate, skills, cats, &pc))
-        goto out;
-    if (jm__prepare(job, skills, cats, &pj)) {
-        jm__prepared_release(&pc);
-        goto out;
-    }
-    rc = jm__joined(&pc, &pj);
+    int rc = jm__pair_prepare(&ps, candidate, job);
+    if (rc == 0)
+        rc = jm__joined(&ps.cand, &ps.job);
     if (rc == 1) {
         jm_score s;
-        jm__score_prepared(&pc, &pj, weights, &s);
+        jm__score_prepared(&ps.cand, &ps.job, jm__weights_or_default(weights, &defaults), &s);
         const char *cid = jm_record_id(candidate), *pid = jm_record_id(job);
         jm__pair_hash h = jm__hash_pair(jm__id_key(cid, strlen(cid), JM_KIND_CANDIDATE),
                                         jm__id_key(pid, strlen(pid), JM_KIND_JOB_POST));
@@ -87,7 +76,10 @@ int jm_make_application(const jm_record *candidate, const jm_record *job, const 
         int64_t ts = jm__later_time(candidate, job, fallback_time_ms);
         size_t status_len;
         const char *status = jm__status(s.score, jm__draw(h, seed), &status_len);
-        if (jm__match_reason(&pc, &pj, &s, &reason) == 0) {
+        jm_record *tmp = jm_record_new(JM_KIND_APPLICATION);
+        if (!tmp || jm__match_reason(&ps.cand, &ps.job, &s, &reason)) {
+            rc = JM_ENOMEM;
+        } else {
             jm__pair_input in = {
                 .candidate = candidate,
                 .job = job,
@@ -97,31 +89,20 @@ int jm_make_application(const jm_record *candidate, const jm_record *job, const 
                 .status_len = status_len,
                 .match_reason = reason.data ? reason.data : "",
                 .match_reason_len = reason.len,
-                .family_plain = pj.text_plain,
-                .reason_plain = pj.text_plain,
+                .family_plain = ps.job.text_plain,
+                .reason_plain = ps.job.text_plain,
                 .application_date = jm__application_date(job, h, ts),
                 .timestamp = ts,
             };
             /* out must own its strings: fill borrowed, then copy. */
-            jm_record *tmp = jm_record_new(JM_KIND_APPLICATION);
-            if (tmp) {
-                jm__fill_application(tmp, &in);
-                if (jm__record_copy_into(out, tmp))
-                    rc = JM_ENOMEM;
-                jm_record_free(tmp);
-            } else {
+            jm__fill_application(tmp, &in);
+            if (jm__record_copy_into(out, tmp))
                 rc = JM_ENOMEM;
-            }
-        } else {
-            rc = JM_ENOMEM;
         }
+        jm_record_free(tmp);
     }
-    jm__prepared_release(&pj);
-    jm__prepared_release(&pc);
-out:
+    jm__pair_release(&ps);
     jm_buf_free(&reason);
-    jm__intern_free(skills);
-    jm__intern_free(cats);
     return rc;
 }
 

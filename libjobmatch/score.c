@@ -317,29 +317,53 @@ void jm__score_prepared(const jm__prepared *cand, const jm__prepared *job, const
     out->score = s < 0 ? 0 : s > 100 ? 100 : (int)s;
 }
 
+const jm_weights *jm__weights_or_default(const jm_weights *weights, jm_weights *store)
+{
+    if (weights)
+        return weights;
+    jm_weights_default(store);
+    return store;
+}
+
+int jm__pair_prepare(jm__pair_scratch *ps, const jm_record *candidate, const jm_record *job)
+{
+    memset(ps, 0, sizeof *ps);
+    if (jm_record_kind(candidate) != JM_KIND_CANDIDATE || jm_record_kind(job) != JM_KIND_JOB_POST)
+        return JM_EINVAL;
+    ps->skills = jm__intern_new();
+    ps->categories = jm__intern_new();
+    if (!ps->skills || !ps->categories || jm__prepare(candidate, ps->skills, ps->categories, &ps->cand))
+        return JM_ENOMEM;
+    if (jm__prepare(job, ps->skills, ps->categories, &ps->job)) {
+        jm__prepared_release(&ps->cand);
+        return JM_ENOMEM;
+    }
+    ps->prepared = 1;
+    return 0;
+}
+
+void jm__pair_release(jm__pair_scratch *ps)
+{
+    if (ps->prepared) {
+        jm__prepared_release(&ps->cand);
+        jm__prepared_release(&ps->job);
+    }
+    jm__intern_free(ps->skills);
+    jm__intern_free(ps->categories);
+    ps->prepared = 0;
+}
+
 int jm_score_pair(const jm_record *candidate, const jm_record *job, const jm_weights *weights,
                   jm_score *out)
 {
-    if (jm_record_kind(candidate) != JM_KIND_CANDIDATE || jm_record_kind(job) != JM_KIND_JOB_POST)
-        return JM_EINVAL;
     jm_weights defaults;
-    if (!weights) {
-        jm_weights_default(&defaults);
-        weights = &defaults;
+    jm__pair_scratch ps;
+    int rc = jm__pair_prepare(&ps, candidate, job);
+    if (rc == 0) {
+        rc = jm__joined(&ps.cand, &ps.job);
+        if (rc)
+            jm__score_prepared(&ps.cand, &ps.job, jm__weights_or_default(weights, &defaults), out);
     }
-    jm__intern *skills = jm__intern_new(), *cats = jm__intern_new();
-    jm__prepared pc, pj;
-    int rc = JM_ENOMEM;
-    if (skills && cats && jm__prepare(candidate, skills, cats, &pc) == 0) {
-        if (jm__prepare(job, skills, cats, &pj) == 0) {
-            rc = jm__joined(&pc, &pj);
-            if (rc)
-                jm__score_prepared(&pc, &pj, weights, out);
-            jm__prepared_release(&pj);
-        }
-        jm__prepared_release(&pc);
-    }
-    jm__intern_free(skills);
-    jm__intern_free(cats);
+    jm__pair_release(&ps);
     return rc;
 }

@@ -35,6 +35,18 @@ typedef struct jm__prepared {
 int jm__prepare(const jm_record *r, jm__intern *skills, jm__intern *categories, jm__prepared *p);
 void jm__prepared_release(jm__prepared *p);
 
+/* A candidate and a job prepared on their own, outside a matcher: for the one-pair calls. */
+typedef struct jm__pair_scratch {
+    jm__intern *skills, *categories;
+    jm__prepared cand, job;
+    int prepared;
+} jm__pair_scratch;
+/* Checks the kinds and prepares both. 0, JM_EINVAL or JM_ENOMEM; release in every case. */
+int jm__pair_prepare(jm__pair_scratch *ps, const jm_record *candidate, const jm_record *job);
+void jm__pair_release(jm__pair_scratch *ps);
+/* weights, or the defaults (written to store) when weights is NULL. */
+const jm_weights *jm__weights_or_default(const jm_weights *weights, jm_weights *store);
+
 /* Nonzero when the prepared set holds skill id. */
 int jm__has_skill(const jm__prepared *p, uint32_t id);
 
