@@ -62,19 +62,30 @@ typedef struct candidate_hit {
 
 /* What one thread needs to score and emit: its own application record, reason text, output and
  * counters. Lane 0 is the caller's thread; lane 1 is the helper thread's. */
+/* Where one chunk's applications lie in a lane's output. */
+typedef struct span {
+    size_t chunk, off, len;
+} span;
+
 typedef struct lane {
     jm_record *app;
     jm_buf reason;
     jm_buf out;        /* NDJSON mode: written applications, handed on in order */
+    span *spans;       /* the chunks this lane scanned, in increasing order */
+    size_t nspans, spans_cap;
     unsigned long long pairs_scored, applications;
 } lane;
 
-/* Half of one arrival's scan, handed to the helper thread. */
+/* One arrival's scan, shared out by chunks between the caller and the helper thread: chunks go
+ * to whoever is free, so neither waits long for the other, and the output is put back in chunk
+ * order. */
 typedef struct task {
     held *arrival;
     struct side *side;
-    size_t from, to;
-    int rc;
+    size_t n;
+    atomic_size_t next_chunk;
+    atomic_int failed;
+    int rc[2];
 } task;
 
 struct jm_matcher {
@@ -104,6 +115,7 @@ struct jm_matcher {
     atomic_uint posted, finished;
     atomic_int quit;
     int helper_sleeping, caller_sleeping;
+    int shared_scan;  /* the last scan was shared out: hand_on() merges the lanes */
 };
 
 enum { DAY_MS = 86400000 };
@@ -272,6 +284,7 @@ void jm_matcher_free(jm_matcher *m)
         jm_record_free(m->lanes[i].app);
         jm_buf_free(&m->lanes[i].reason);
         jm_buf_free(&m->lanes[i].out);
+        free(m->lanes[i].spans);
     }
     free(m->hits);
     free(m);
@@ -488,13 +501,46 @@ static visit_fn task_fn(const task *t)
     return t->arrival->rec->kind == JM_KIND_CANDIDATE ? on_candidate_job : on_job_candidate;
 }
 
-enum { SPINS = 1000 }; /* about 30 to 100 microseconds of pause instructions */
+enum { CHUNK = 128 };          /* held records per chunk of a shared scan */
+enum { SPINS = 1000 };         /* about 30 to 100 microseconds of pause instructions */
 
 static inline void cpu_relax(void)
 {
 #if defined(__x86_64__) || defined(__i386__)
     __builtin_ia32_pause();
 #endif
+}
+
+/* Takes chunks of the task until none is left, writing into lane ln. */
+static int work_chunks(jm_matcher *m, task *t, lane *ln)
+{
+    visit_fn fn = task_fn(t);
+    for (;;) {
+        size_t c = atomic_fetch_add(&t->next_chunk, 1);
+        size_t from = c * CHUNK;
+        if (from >= t->n || atomic_load(&t->failed))
+            return 0;
+        size_t to = from + CHUNK < t->n ? from + CHUNK : t->n;
+        size_t off = ln->out.len;
+        int rc = visit_range(m, ln, t->arrival, t->side, from, to, fn);
+        if (rc) {
+            atomic_store(&t->failed, 1);
+            return rc;
+        }
+        if (ln->out.len == off)
+            continue;
+        if (ln->nspans == ln->spans_cap) {
+            size_t cap = ln->spans_cap ? ln->spans_cap * 2 : 64;
+            span *spans = realloc(ln->spans, cap * sizeof *spans);
+            if (!spans) {
+                atomic_store(&t->failed, 1);
+                return JM_ENOMEM;
+            }
+            ln->spans = spans;
+            ln->spans_cap = cap;
+        }
+        ln->spans[ln->nspans++] = (span){c, off, ln->out.len - off};
+    }
 }
 
 static void *helper_main(void *arg)
@@ -515,8 +561,7 @@ static void *helper_main(void *arg)
         if (atomic_load(&m->quit))
             break;
         seen = atomic_load(&m->posted);
-        task *t = &m->task;
-        t->rc = visit_range(m, &m->lanes[1], t->arrival, t->side, t->from, t->to, task_fn(t));
+        m->task.rc[1] = work_chunks(m, &m->task, &m->lanes[1]);
         atomic_store(&m->finished, seen);
         pthread_mutex_lock(&m->mu);
         if (m->caller_sleeping)
@@ -526,22 +571,27 @@ static void *helper_main(void *arg)
     return NULL;
 }
 
-/* Scans side s for the arrival. In NDJSON mode with a helper thread, a large scan is split in
- * two halves by position; each lane writes its own applications, and lane 0's go out first, so
- * the output is byte for byte what one thread writes. Under top K the ranking is sequential, so
- * it stays on one thread. */
+/* Scans side s for the arrival. In NDJSON mode with a helper thread, a large scan is shared out
+ * by chunks; hand_on() puts the output back in chunk order, so it is byte for byte what one
+ * thread writes. Under top K the ranking is sequential, so it stays on one thread. */
 static int visit(jm_matcher *m, held *arrival, side *s, visit_fn fn)
 {
     if (!m->threaded || m->o.top_k || s->n < PARALLEL_MIN)
         return visit_range(m, &m->lanes[0], arrival, s, 0, s->n, fn);
-    size_t mid = s->n / 2;
-    m->task = (task){arrival, s, mid, s->n, 0};
+    task *t = &m->task;
+    t->arrival = arrival;
+    t->side = s;
+    t->n = s->n;
+    atomic_store(&t->next_chunk, 0);
+    atomic_store(&t->failed, 0);
+    t->rc[0] = t->rc[1] = 0;
+    m->lanes[0].nspans = m->lanes[1].nspans = 0;
     unsigned ticket = atomic_fetch_add(&m->posted, 1) + 1;
     pthread_mutex_lock(&m->mu);
     if (m->helper_sleeping)
         pthread_cond_signal(&m->wake);
     pthread_mutex_unlock(&m->mu);
-    int rc = visit_range(m, &m->lanes[0], arrival, s, 0, mid, fn);
+    t->rc[0] = work_chunks(m, t, &m->lanes[0]);
     for (int i = 0; i < SPINS && atomic_load(&m->finished) != ticket; i++)
         cpu_relax();
     if (atomic_load(&m->finished) != ticket) {
@@ -552,21 +602,41 @@ static int visit(jm_matcher *m, held *arrival, side *s, visit_fn fn)
         m->caller_sleeping = 0;
         pthread_mutex_unlock(&m->mu);
     }
-    return rc ? rc : m->task.rc;
+    m->shared_scan = 1;
+    return t->rc[0] ? t->rc[0] : t->rc[1];
 }
 
-/* NDJSON mode: hands the written applications on, lane 0 first. */
+/* NDJSON mode: hands the written applications on in input order: after a shared scan, the two
+ * lanes' chunks merged by chunk number, runs from one lane handed on whole. */
 static int hand_on(jm_matcher *m)
 {
     if (!m->on_ndjson)
         return 0;
     int rc = 0;
-    for (int i = 0; i < 2; i++) {
-        lane *ln = &m->lanes[i];
-        if (ln->out.len && rc == 0)
-            rc = m->on_ndjson(m->ctx, ln->out.data, ln->out.len);
-        ln->out.len = 0;
+    lane *a = &m->lanes[0], *b = &m->lanes[1];
+    if (!m->shared_scan) {
+        if (a->out.len)
+            rc = m->on_ndjson(m->ctx, a->out.data, a->out.len);
+    } else {
+        size_t i = 0, j = 0;
+        while (rc == 0 && (i < a->nspans || j < b->nspans)) {
+            int from_a = j >= b->nspans || (i < a->nspans && a->spans[i].chunk < b->spans[j].chunk);
+            lane *ln = from_a ? a : b;
+            size_t *k = from_a ? &i : &j;
+            size_t other_next = from_a ? (j < b->nspans ? b->spans[j].chunk : SIZE_MAX)
+                                       : (i < a->nspans ? a->spans[i].chunk : SIZE_MAX);
+            /* The longest run of this lane's spans before the other lane's next chunk: its
+             * bytes are contiguous. */
+            size_t first = *k;
+            while (*k < ln->nspans && ln->spans[*k].chunk < other_next)
+                (*k)++;
+            size_t off = ln->spans[first].off;
+            size_t end = ln->spans[*k - 1].off + ln->spans[*k - 1].len;
+            rc = m->on_ndjson(m->ctx, ln->out.data + off, end - off);
+        }
+        m->shared_scan = 0;
     }
+    a->out.len = b->out.len = 0;
     return rc;
 }
 
