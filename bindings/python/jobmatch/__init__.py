@@ -268,7 +268,7 @@ def _parse_time(value):
     ms = c_int64()
     rc = _jm_time_parse(b, len(b), ctypes.byref(ms))
     if rc < 0:
-        raise JobmatchError(rc, "not an ISO-8601 time: %r" % (value,))
+        raise ValueError("not an ISO-8601 time: %r" % (value,))
     return ms.value
 
 

@@ -1,0 +1,471 @@
+"""Tests of the Python binding (bindings/python/jobmatch) against SPEC rules and the jm-match tool.
+
+Run with PYTHONPATH=bindings/python and JOBMATCH_LIB naming the library under test; jm-match is
+taken from $JM_BIN, else from the build the library belongs to. tests/cli/bindings-python runs
+this file as part of the CLI suite.
+"""
+
+import csv
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+import unittest
+import uuid
+
+import jobmatch
+from jobmatch import JobmatchError, Matcher, Record, Reject
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TOP = os.path.abspath(os.path.join(HERE, "..", ".."))
+DATA = os.environ.get("JM_DATA") or os.path.join(TOP, "tests", "data")
+JOBS = os.path.join(DATA, "jobs-sample.csv")
+CANDIDATES = os.path.join(DATA, "candidates-sample.csv")
+EPOCH = 1767225600  # the CLI suite's SOURCE_DATE_EPOCH
+
+
+def jm_match_path():
+    """jm-match from $JM_BIN, else from the build the loaded library belongs to."""
+    if os.environ.get("JM_BIN"):
+        return os.path.join(os.environ["JM_BIN"], "jm-match")
+    lib_dir = os.path.dirname(os.path.realpath(jobmatch.library_path))
+    build = os.path.dirname(lib_dir)
+    if os.path.basename(build) == "build":
+        return os.path.join(os.path.dirname(build), "cli", "jm-match")
+    return os.path.join(build, "cli", "jm-match")
+
+
+def run_jm_match(*args):
+    env = dict(os.environ, SOURCE_DATE_EPOCH=str(EPOCH), LC_ALL="C")
+    p = subprocess.run([jm_match_path(), *args], capture_output=True, env=env, check=False)
+    if p.returncode != 0:
+        raise AssertionError("jm-match %s failed (%d): %s" % (args, p.returncode, p.stderr))
+    return [json.loads(line) for line in p.stdout.decode().splitlines()]
+
+
+def read_file(path):
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def families():
+    with open(os.path.join(DATA, "seed-vocab.json"), encoding="utf-8") as f:
+        return json.load(f)["job_family_groups"]
+
+
+def job(**fields):
+    return Record(dict({"type": "job_post", "post_id": "J1"}, **fields))
+
+
+def candidate(**fields):
+    return Record(dict({"type": "candidate", "candidate_id": "C1"}, **fields))
+
+
+class TestLibrary(unittest.TestCase):
+    def test_version(self):
+        v = jobmatch.version()
+        self.assertRegex(v, r"^\d+\.\d+\.\d+$")
+        major, minor, patch = (int(x) for x in v.split("."))
+        self.assertEqual(jobmatch.version_num(), major << 16 | minor << 8 | patch)
+
+    def test_error_carries_strerror_text(self):
+        with self.assertRaises(JobmatchError) as cm:
+            Record("{not json")
+        e = cm.exception
+        self.assertEqual((e.code, e.name), (-3, "JM_ESYNTAX"))
+        self.assertIn("malformed JSON", str(e))
+        # Without a reader's text, the reason is jm_strerror's.
+        dup = JobmatchError(-10)
+        self.assertEqual(dup.reason, jobmatch._jm_strerror(-10).decode())
+        self.assertTrue(dup.reason)
+        self.assertEqual(str(dup), "%s (JM_EDUP)" % dup.reason)
+
+
+class TestRecord(unittest.TestCase):
+    def test_aliases_and_inferred_kind(self):
+        # SPEC "Records": no type, post_id only -> job post; aliases; salary sets both ends.
+        j = Record({"post_id": "P9", "category": "Consulting", "skills_needed": ["Excel"],
+                    "salary": 120, "country": "Peru", "post_date": "2025-11-16 16:33:10"})
+        self.assertEqual((j.kind, j.id), ("job_post", "P9"))
+        self.assertEqual(j["job_category"], "Consulting")
+        self.assertEqual(j["category"], "Consulting")  # a plain alias reads the same field
+        self.assertEqual(j["required_skills"], ["Excel"])
+        self.assertEqual((j["salary_min"], j["salary_max"]), (120.0, 120.0))
+        self.assertEqual(j["location_country"], "Peru")
+        self.assertEqual(j["posted_date"], "2025-11-16T16:33:10Z")
+        # candidate_id only -> candidate; location splits at the last comma; expected <- current.
+        c = Record('{"candidate_id": "K1", "location": "Washington, D.C., USA", '
+                   '"current_salary": 90, "date_of_birth": 1990, "GPA": 3.5}\n')
+        self.assertEqual(c.kind, "candidate")
+        self.assertEqual((c["location_city"], c["location_country"]), ("Washington, D.C.", "USA"))
+        self.assertEqual(c["expected_salary"], 90.0)
+        self.assertEqual((c["birth_year"], c["gpa"]), (1990, 3.5))
+
+    def test_round_trip(self):
+        c = candidate(skills=["A", "b"], years_experience="3-5 years", gpa=3.2,
+                      timestamp="2025-01-02T03:04:05.250Z")
+        line = c.to_json()
+        self.assertNotIn("\n", line)
+        d = c.to_dict()
+        self.assertEqual(d["type"], "candidate")
+        self.assertEqual(d["timestamp"], "2025-01-02T03:04:05.250Z")
+        self.assertEqual(Record(line), c)
+        self.assertEqual(Record(d), c)
+        self.assertEqual(c.clone().to_json(), line)
+
+    def test_field_access(self):
+        j = job(company="Acme")
+        self.assertIn("company", j)
+        self.assertNotIn("industry", j)
+        with self.assertRaises(KeyError):
+            j["industry"]  # unset
+        with self.assertRaises(KeyError):
+            j["gpa"]  # not a job post field
+        self.assertIsNone(j.get("industry"))
+        self.assertEqual(j.get("nonsense", 7), 7)
+        j["industry"] = "Retail"
+        j["required_skills"] = ["Go", "SQL"]
+        j["posted_date"] = "2025-03-01"
+        j["deadline_date"] = 1741219200000  # milliseconds: 2025-03-06
+        self.assertEqual(j["industry"], "Retail")
+        self.assertEqual(j["required_skills"], ["Go", "SQL"])
+        self.assertEqual(j["posted_date"], "2025-03-01T00:00:00Z")
+        self.assertEqual(j["deadline_date"], "2025-03-06T00:00:00Z")
+        self.assertEqual(j.fields()[:3], ["post_id", "company", "industry"])
+        del j["industry"]
+        self.assertNotIn("industry", j)
+        with self.assertRaises(ValueError):
+            j["posted_date"] = "yesterday"
+        with self.assertRaises(TypeError):
+            j["required_skills"] = "Go"
+
+    def test_bad_records(self):
+        for line, name in (('{"post_id": 7}', "JM_ETYPE"),
+                           ('{"post_id": "a", "required_skills": ["x", 1]}', "JM_ETYPE"),
+                           ('{"type": "robot", "post_id": "a"}', "JM_EKIND"),
+                           ('{"type": "job_post", "company": "x"}', "JM_ENOID"),
+                           ('[1, 2]', "JM_ESYNTAX"),
+                           (b'{"post_id": "\xff"}', "JM_EUTF8")):
+            with self.subTest(line=line):
+                with self.assertRaises(JobmatchError) as cm:
+                    Record(line)
+                self.assertEqual(cm.exception.name, name)
+
+    def test_close(self):
+        with job() as j:
+            self.assertEqual(j.id, "J1")
+        with self.assertRaises(ValueError):
+            j.kind
+        j.close()  # twice is fine
+
+
+class TestScoring(unittest.TestCase):
+    def shared_family_pair(self):
+        """Two different categories in a family, and that first family in taxonomy order."""
+        groups = families()
+        for fam, cats in groups.items():
+            for a in cats:
+                for b in cats:
+                    if a != b:
+                        first = next(f for f, cs in groups.items() if a in cs and b in cs)
+                        return a, b, first
+        raise AssertionError("no family holds two categories")
+
+    def test_hand_made_pair(self):
+        a, b, family = self.shared_family_pair()
+        c = candidate(job_category="  %s " % a.upper(), skills=[" python ", "SQL", "r", "R"],
+                      years_experience="3-5 years", experience_level="junior",
+                      expected_salary=100000)
+        j = job(job_category=b, required_skills=["Python", "sql", "Excel"],
+                years_experience="5-8 years", experience_level="Senior", salary_min=80000,
+                salary_max=90000)
+        s = jobmatch.score_pair(c, j)
+        # category: different categories in a family, 0.5. skills: {python, sql, r} vs
+        # {python, sql, excel}: 2 / 4. experience: 0.75 * 3 / 5. seniority: Junior 3 < Senior 6:
+        # 0.6 * 3 / 6. salary: 90000 / 100000 = 0.9 -> 0.6.
+        want = {"category": 0.5, "skills": 0.5, "experience": 0.45, "seniority": 0.3,
+                "salary": 0.6}
+        for k, f in want.items():
+            self.assertAlmostEqual(s["fractions"][k], f, msg=k)
+        points = {"category": 15, "skills": 15, "experience": 9, "seniority": 3, "salary": 6}
+        for k, p in points.items():
+            self.assertAlmostEqual(s["points"][k], p, msg=k)
+        self.assertEqual(s["score"], 48)
+        self.assertEqual(s["family"], family)
+        self.assertEqual(s["shared_skills"], 2)
+        # The same pair under other weights: points are weight x fraction.
+        s2 = jobmatch.score_pair(c, j, weights={"skills": 0, "salary": 50})
+        self.assertEqual(s2["points"]["skills"], 0)
+        self.assertAlmostEqual(s2["points"]["salary"], 30)
+        self.assertEqual(s2["score"], 57)  # 15 + 0 + 9 + 3 + 30
+        self.assertEqual(jobmatch.score_pair(c, j, weights="skills=0,salary=50"), s2)
+        self.assertEqual(jobmatch.score_pair(c, j, weights=[30, 0, 20, 10, 50]), s2)
+        with self.assertRaises(ValueError):
+            jobmatch.score_pair(c, j, weights={"charm": 5})
+        with self.assertRaises(JobmatchError):
+            jobmatch.score_pair(c, j, weights="charm=5")
+
+    def test_rules(self):
+        # Same category, equal skills, candidate far above the job, pay met: 30+30+20+5+10.
+        c = candidate(job_category="Consulting", skills=["Excel"], years_experience="10+ years",
+                      experience_level="Director", current_salary=50)
+        j = job(job_category="consulting", required_skills=["excel"],
+                years_experience="0 years", experience_level="Entry Level", salary_min=60)
+        s = jobmatch.score_pair(c, j)
+        self.assertEqual(s["fractions"], {"category": 1, "skills": 1, "experience": 1,
+                                          "seniority": 0.5, "salary": 1})
+        self.assertEqual(s["score"], 95)
+        # Unknowns score 0.5, both skill lists empty score 0; offer/ask 0.7 -> 0.3, below -> 0.
+        c = candidate(job_category="Consulting", expected_salary=100)
+        j = job(job_category="Consulting", salary_max=70)
+        s = jobmatch.score_pair(c, j)
+        self.assertEqual(s["fractions"], {"category": 1, "skills": 0, "experience": 0.5,
+                                          "seniority": 0.5, "salary": 0.3})
+        self.assertEqual(s["score"], 48)  # 30 + 0 + 10 + 5 + 3
+        j["salary_max"] = 69.9
+        self.assertEqual(jobmatch.score_pair(c, j)["fractions"]["salary"], 0)
+        # Rounding: floor(sum + 0.5). 30 + 0 + 10 + 5 + 0 + skills 1/3 * 30 = 55 exactly;
+        # weights that sum to x.5 round up.
+        s = jobmatch.score_pair(c, j, weights={"seniority": 11})
+        self.assertEqual(s["score"], 46)  # 30 + 10 + 5.5 = 45.5 -> 46
+
+    def test_families(self):
+        groups = families()
+        cats = sorted({c for cs in groups.values() for c in cs})
+        # Two categories with no family in common are not joined.
+        apart = next((a, b) for a in cats for b in cats
+                     if not any(a in cs and b in cs for cs in groups.values()))
+        self.assertIsNone(jobmatch.score_pair(candidate(job_category=apart[0]),
+                                              job(job_category=apart[1])))
+        # A category in no family is a family of its own, named after it.
+        s = jobmatch.score_pair(candidate(job_category=" basket weaving"),
+                                job(job_category="Basket Weaving"))
+        self.assertEqual(s["family"].lower(), "basket weaving")
+        self.assertEqual(s["fractions"]["category"], 1)
+        self.assertIsNone(jobmatch.score_pair(candidate(job_category="Basket Weaving"),
+                                              job(job_category="Pottery")))
+        with self.assertRaises(JobmatchError):
+            jobmatch.score_pair(job(), candidate())  # kinds swapped
+
+    def test_application_id(self):
+        a = jobmatch.application_id("C1", "J1")
+        self.assertEqual(a, jobmatch.application_id("C1", "J1"))
+        self.assertEqual(str(uuid.UUID(a)), a)
+        self.assertNotEqual(a, jobmatch.application_id("J1", "C1"))
+        self.assertNotEqual(a, jobmatch.application_id("C1", "J2"))
+        # Whichever process computes it: another interpreter, and the jm-match tool.
+        code = "import jobmatch; print(jobmatch.application_id('C1', 'J1'))"
+        other = subprocess.run([sys.executable, "-c", code], capture_output=True, check=True)
+        self.assertEqual(other.stdout.decode().strip(), a)
+        inp = ('{"post_id":"J1","job_category":"Consulting"}\n'
+               '{"candidate_id":"C1","job_category":"Consulting"}\n')
+        env = dict(os.environ, SOURCE_DATE_EPOCH=str(EPOCH))
+        out = subprocess.run([jm_match_path(), "--min-score", "0"], input=inp.encode(),
+                             capture_output=True, env=env, check=True).stdout
+        self.assertEqual(json.loads(out)["application_id"], a)
+
+    def test_status(self):
+        u = jobmatch.status_draw(0, "C1", "J1")
+        self.assertTrue(0 <= u < 1)
+        self.assertEqual(u, jobmatch.status_draw(0, "C1", "J1"))
+        draws = {jobmatch.status_draw(seed, "C1", "J1") for seed in range(20)}
+        self.assertGreater(len(draws), 15)  # the seed matters
+        cases = [(100, 0.0, "Interview Scheduled"), (75, 0.5999, "Interview Scheduled"),
+                 (75, 0.6, "Applied"), (74, 0.6999, "Applied"), (60, 0.7, "Under Review"),
+                 (59, 0.4999, "Applied"), (40, 0.5, "Not a Fit"), (39, 0.7999, "Rejected"),
+                 (0, 0.8, "Not a Fit")]
+        for score, u, status in cases:
+            self.assertEqual(jobmatch.status_for(score, u), status, (score, u))
+
+    def test_make_application(self):
+        c = candidate(job_category="Consulting", skills=["Excel", "Strategy", "Audit", "Tax"],
+                      years_experience="5-8 years", experience_level="Senior",
+                      current_salary=100, timestamp="2025-01-05T00:00:00Z")
+        j = job(job_category="Consulting", required_skills=["Tax", "Audit", "Strategy", "Excel"],
+                years_experience="3-5 years", experience_level="Senior", salary_max=120,
+                application_method="Email", posted_date="2025-01-01T00:00:00Z",
+                deadline_date="2025-01-31T00:00:00Z", timestamp="2025-01-02T00:00:00Z")
+        app = jobmatch.make_application(c, j, seed=3)
+        self.assertEqual(app.kind, "application")
+        d = app.to_dict()
+        self.assertEqual(d["application_id"], jobmatch.application_id("C1", "J1"))
+        self.assertEqual((d["candidate_id"], d["post_id"]), ("C1", "J1"))
+        self.assertEqual(d["compatibility_score"], 100)
+        self.assertEqual(d["components"], {"category": 30, "skills": 30, "experience": 20,
+                                           "seniority": 10, "salary": 10})
+        self.assertEqual(d["status"], jobmatch.status_for(100, jobmatch.status_draw(3, "C1", "J1")))
+        self.assertEqual(d["match_reason"],
+                         "Same job category; Strong skills match in Tax, Audit, Strategy; "
+                         "Meets experience requirements; Appropriate seniority level; "
+                         "Salary expectations met")
+        self.assertEqual(d["application_method"], "Email")
+        self.assertTrue("2025-01-01T00:00:00Z" <= d["application_date"] <= "2025-01-31T00:00:00Z")
+        self.assertEqual(d["timestamp"], "2025-01-05T00:00:00Z")  # the later of the two
+        self.assertEqual(app["components.skills"], 30.0)
+        self.assertIsNone(jobmatch.make_application(candidate(job_category="Basket Weaving"), j))
+
+
+def sample_records():
+    return list(jobmatch.read_csv(read_file(JOBS), JOBS)) + \
+        list(jobmatch.read_csv(read_file(CANDIDATES), CANDIDATES))
+
+
+class TestMatcher(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.records = sample_records()
+
+    def match(self, **options):
+        with Matcher(**options) as m:
+            apps = m.add_all(self.records, time_ms=EPOCH * 1000)
+            return apps, m.stats()
+
+    def test_same_as_jm_match(self):
+        apps, stats = self.match()
+        want = run_jm_match(JOBS, CANDIDATES)
+        self.assertGreater(len(want), 100)
+        head = [(a["application_id"], a["compatibility_score"]) for a in apps[:100]]
+        self.assertEqual(head, [(a["application_id"], a["compatibility_score"])
+                                for a in want[:100]])
+        self.assertEqual(apps, want)  # every field of every application, in order
+        self.assertEqual(stats["applications"], len(want))
+        self.assertEqual((stats["held_jobs"], stats["held_candidates"]), (300, 300))
+
+    def test_options_same_as_jm_match(self):
+        apps, _ = self.match(top_k=2, seed=7, min_score=50, weights={"skills": 40})
+        want = run_jm_match("--top", "2", "--seed", "7", "--min-score", "50",
+                            "--weights", "skills=40", JOBS, CANDIDATES)
+        self.assertEqual(apps, want)
+
+    def test_each_joined_pair_once(self):
+        apps, stats = self.match()
+        pairs = [(a["candidate_id"], a["post_id"]) for a in apps]
+        self.assertEqual(len(pairs), len(set(pairs)))
+        self.assertEqual(len({a["application_id"] for a in apps}), len(apps))
+        # Every joined pair scoring at least 30, found the slow way, and nothing else.
+        jobs = [r for r in self.records if r.kind == "job_post"]
+        cands = [r for r in self.records if r.kind == "candidate"]
+        want, joined = {}, 0
+        for c in cands:
+            for j in jobs:
+                s = jobmatch.score_pair(c, j)
+                if s is not None:
+                    joined += 1
+                    if s["score"] >= 30:
+                        want[(c.id, j.id)] = s["score"]
+        self.assertEqual(stats["pairs_scored"], joined)
+        self.assertEqual({(a["candidate_id"], a["post_id"]): a["compatibility_score"]
+                          for a in apps}, want)
+
+    def test_ownership_duplicates_and_kinds(self):
+        j = job(job_category="Consulting")
+        c = candidate(job_category="Consulting", timestamp="2025-01-01T00:00:00Z")
+        with Matcher(min_score=0) as m:
+            self.assertEqual(m.add(j, time_ms=1735689600000), [])
+            self.assertEqual(j.id, "J1")  # still the caller's
+            apps = m.add(c.to_json())
+            self.assertEqual(len(apps), 1)
+            self.assertEqual(apps[0]["application_id"], jobmatch.application_id("C1", "J1"))
+            self.assertEqual(m.add({"post_id": "J1"}), [])  # a duplicate id
+            with self.assertRaises(JobmatchError) as cm:
+                m.add(jobmatch.make_application(c, j))
+            self.assertEqual(cm.exception.name, "JM_EKIND")
+            s = m.stats()
+            self.assertEqual((s["records"], s["duplicates"], s["applications"]), (4, 1, 1))
+            self.assertEqual(s["watermark_ms"], 1735689600000 - 120000)
+        with self.assertRaises(ValueError):
+            m.add(j)
+        with self.assertRaises(ValueError):
+            Matcher(min_score=-1)
+
+    def test_state_ttl(self):
+        # A candidate more than the TTL behind the newest event has left state.
+        with Matcher(min_score=0, state_ttl_ms=1000, lateness_ms=0) as m:
+            m.add(candidate(job_category="Consulting", timestamp="2025-01-01T00:00:00Z"))
+            m.add(candidate(candidate_id="C2", job_category="Consulting",
+                            timestamp="2025-01-01T00:00:10Z"))
+            apps = m.add(job(job_category="Consulting", timestamp="2025-01-01T00:00:10Z"))
+            self.assertEqual([a["candidate_id"] for a in apps], ["C2"])
+            self.assertEqual(m.stats()["evicted"], 1)
+
+
+class TestReaders(unittest.TestCase):
+    def test_samples(self):
+        for path, kind, id_col in ((JOBS, "job_post", "post_id"),
+                                   (CANDIDATES, "candidate", "candidate_id")):
+            with self.subTest(path=path):
+                rejects = []
+                recs = list(jobmatch.read_csv(read_file(path), path, rejects=rejects))
+                self.assertEqual(len(recs), 300)
+                self.assertEqual(rejects, [])
+                self.assertEqual({r.kind for r in recs}, {kind})
+                with open(path, newline="", encoding="utf-8") as f:
+                    ids = [row[id_col] for row in csv.DictReader(f)]
+                self.assertEqual([r.id for r in recs], ids)
+                self.assertEqual(recs[0].line, 2)
+                # a file object read in chunks gives the same records
+                with open(path, "rb") as f:
+                    again = list(jobmatch.read_csv(f, path))
+                self.assertEqual([r.to_json() for r in again], [r.to_json() for r in recs])
+
+    def test_bad_line_reported_with_line_number(self):
+        text = ('{"post_id": "J1"}\n'
+                '\n'
+                '{"candidate_id": "C1"}\n'
+                '{"post_id": "J2", oops}\n'
+                '{"candidate_id": 5}\r\n'
+                '{"post_id": "J3"}')  # no final newline
+        items = list(jobmatch.read_ndjson(text, "in.ndjson"))
+        self.assertEqual([type(i).__name__ for i in items],
+                         ["Record", "Record", "Reject", "Reject", "Record"])
+        self.assertEqual([i.line for i in items], [1, 3, 4, 5, 6])
+        bad = items[2]
+        self.assertEqual(bad.raw, b'{"post_id": "J2", oops}')
+        self.assertEqual((bad.source, bad.code), ("in.ndjson", -3))
+        self.assertTrue(bad.message.startswith("in.ndjson:4: malformed JSON"), bad.message)
+        self.assertEqual(items[3].code, -4)
+        self.assertEqual([i.id for i in items if isinstance(i, Record)], ["J1", "C1", "J3"])
+        # collected instead of yielded
+        rejects = []
+        recs = list(jobmatch.read_ndjson(text.encode(), "in.ndjson", rejects=rejects))
+        self.assertEqual([r.id for r in recs], ["J1", "C1", "J3"])
+        self.assertEqual([(r.line, r.code) for r in rejects], [(4, -3), (5, -4)])
+        self.assertIsInstance(rejects[0], Reject)
+        # strict: the first bad line raises, naming where
+        with self.assertRaises(JobmatchError) as cm:
+            list(jobmatch.read_ndjson(text, "in.ndjson", strict=True))
+        self.assertEqual((cm.exception.source, cm.exception.line), ("in.ndjson", 4))
+        self.assertIn("in.ndjson:4:", str(cm.exception))
+
+    def test_chunks_split_anywhere(self):
+        lines = [Record({"post_id": "J%d" % i, "company": "é" * i}).to_json() for i in range(50)]
+        data = ("\n".join(lines) + "\n").encode()
+        chunks = [data[i:i + 7] for i in range(0, len(data), 7)]  # splits lines and UTF-8
+        recs = list(jobmatch.read_ndjson(iter(chunks)))
+        self.assertEqual([r.to_json() for r in recs], lines)
+        self.assertEqual([r.to_json() for r in jobmatch.read_ndjson(io.StringIO(data.decode()))],
+                         lines)
+
+    def test_limit(self):
+        rejects = []
+        big = '{"post_id": "J1", "company": "%s"}\n{"post_id": "J2"}\n' % ("x" * 200)
+        recs = list(jobmatch.read_ndjson(big, rejects=rejects, max_record_bytes=100))
+        self.assertEqual([r.id for r in recs], ["J2"])
+        self.assertEqual([(r.line, r.code) for r in rejects], [(1, -7)])
+
+    def test_abandoned_generator(self):
+        gen = jobmatch.read_csv(read_file(JOBS))
+        first = next(gen)
+        gen.close()  # frees the reader; the record already yielded stays valid
+        self.assertEqual(first.kind, "job_post")
+        self.assertTrue(re.match(r"^[0-9a-f-]{36}$", first.id))
+
+
+if __name__ == "__main__":
+    result = unittest.main(exit=False, verbosity=int(os.environ.get("VERBOSE", "1"))).result
+    if not result.wasSuccessful() or result.testsRun == 0:
+        sys.exit(1)
+    print("python binding: %d tests passed (libjobmatch %s)" % (result.testsRun,
+                                                                 jobmatch.version()))
