@@ -1,0 +1,115 @@
+#!/bin/sh
+# Checks sql/schema.sql on a real, throwaway PostgreSQL server: loads the schema (twice: it must be
+# re-runnable), ingests jm-match --passthrough output of the sample data, and compares every view
+# with jm-report --json on the same records (tests/sql/compare-report.py).
+#
+# Usage: tests/sql/check-schema.sh            (from the top of the tree, after "make")
+# Environment: PG_BIN   folder of initdb/pg_ctl/postgres/psql (default: the newest
+#                       /usr/lib/postgresql/<15 or later>/bin)
+#              JM_BIN   folder of jm-match and jm-report (default: cli/ of this tree)
+# Skips (exit 0, "skipped: ...") only when no PostgreSQL 15+ server binaries are installed.
+# The server listens on a Unix socket in a temporary folder only, runs as an unprivileged user
+# (nobody when started as root), and is always stopped on exit.
+set -eu
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+here=$top/tests/sql
+
+if [ -z "${PG_BIN:-}" ]; then
+  for d in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -t/ -k5 -n); do
+    v=${d#/usr/lib/postgresql/}; v=${v%/bin}
+    case $v in *[!0-9]*) continue ;; esac
+    [ "$v" -ge 15 ] && [ -x "$d/postgres" ] && [ -x "$d/initdb" ] && PG_BIN=$d
+  done
+fi
+if [ -z "${PG_BIN:-}" ] || [ ! -x "$PG_BIN/postgres" ]; then
+  echo "check-schema: skipped: no PostgreSQL 15+ server binaries (Debian: apt-get install postgresql-15)"
+  exit 0
+fi
+psql=$PG_BIN/psql
+[ -x "$psql" ] || psql=psql
+
+: "${JM_BIN:=$top/cli}"
+for tool in jm-match jm-report; do
+  [ -x "$JM_BIN/$tool" ] || { echo "check-schema: $JM_BIN/$tool not found: run make first" >&2; exit 1; }
+done
+
+t=$(mktemp -d)
+pgdata=$t/data
+sock=$t/sock
+started=no
+cleanup() {
+  if [ $started = yes ]; then
+    as_pg "$PG_BIN/pg_ctl" -D "$pgdata" -m immediate -w stop >/dev/null 2>&1 || true
+  fi
+  rm -rf "$t"
+}
+trap cleanup EXIT
+trap 'exit 1' HUP INT TERM
+
+# initdb and the server refuse to run as root.
+if [ "$(id -u)" = 0 ]; then
+  pguser=nobody
+  chown "$pguser" "$t"
+  as_pg() { setpriv --reuid="$pguser" --regid="$(id -g "$pguser")" --clear-groups -- "$@"; }
+else
+  as_pg() { "$@"; }
+fi
+chmod 700 "$t"
+mkdir "$sock"
+[ "$(id -u)" != 0 ] || chown "$pguser" "$sock"
+
+as_pg "$PG_BIN/initdb" -D "$pgdata" -U jm -A trust -E UTF8 --locale=C --no-sync >"$t/initdb.log" 2>&1 ||
+  { cat "$t/initdb.log" >&2; echo "check-schema: initdb failed" >&2; exit 1; }
+started=yes
+as_pg "$PG_BIN/pg_ctl" -D "$pgdata" -l "$t/server.log" -w -t 60 \
+  -o "-c listen_addresses= -k $sock -c fsync=off -c TimeZone=UTC" start >/dev/null ||
+  { cat "$t/server.log" >&2; echo "check-schema: the server did not start" >&2; exit 1; }
+
+export PGOPTIONS="-c client_min_messages=warning"
+q() { "$psql" -X -q -v ON_ERROR_STOP=1 -h "$sock" -U jm -d postgres "$@"; }
+
+q -f "$top/sql/schema.sql"
+q -f "$top/sql/schema.sql" # again: nothing to change, nothing fails
+echo "check-schema: schema loaded twice ($("$PG_BIN/postgres" --version))"
+
+# Records: the sample jobs and candidates and every application jm-match makes of them.
+"$JM_BIN/jm-match" --passthrough "$top/tests/data/jobs-sample.csv" \
+  "$top/tests/data/candidates-sample.csv" > "$t/pipeline.ndjson"
+# A replayed tail: the upsert must leave the tables as they were.
+tail -n 200 "$t/pipeline.ndjson" > "$t/replay.ndjson"
+for f in pipeline replay; do
+  # One NDJSON line per row of a jsonb column: CSV with quote and delimiter that JSON never holds.
+  q >/dev/null <<SQL
+CREATE TEMP TABLE staging (n bigserial, doc jsonb);
+\\copy staging (doc) FROM '$t/$f.ndjson' WITH (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')
+SELECT count(jobmatch_ingest(doc)) FROM (SELECT doc FROM staging ORDER BY n) s;
+SQL
+done
+# ingest rejects what is not a record
+if q -c "SELECT jobmatch_ingest('{\"type\": \"robot\"}')" >/dev/null 2>&1; then
+  echo "check-schema: jobmatch_ingest accepted an unknown type" >&2; exit 1
+fi
+
+# jm-report on the same records, on the database's clock, so "active jobs" agree.
+now=$(q -At -c "SELECT extract(epoch FROM date_trunc('second', now()))::bigint")
+SOURCE_DATE_EPOCH=$now "$JM_BIN/jm-report" --json "$t/pipeline.ndjson" > "$t/report.json"
+mkdir "$t/views"
+for v in key_metrics applications_by_interval top_job_families score_histogram status_breakdown \
+         jobs_by_work_mode jobs_by_employment_type candidates_by_education job_salary_histogram \
+         top_countries recent_applications; do
+  q --csv -c "SELECT * FROM $v" > "$t/views/$v.csv"
+done
+q --csv -c "SELECT (SELECT count(*) FROM applications) AS applications,
+                   (SELECT count(DISTINCT (candidate_id, post_id)) FROM applications) AS pairs,
+                   (SELECT count(*) FROM job_posts) AS jobs,
+                   (SELECT count(*) FROM candidates) AS candidates,
+                   (SELECT count(*) FROM job_posts WHERE 'Python' = ANY (required_skills)) AS python_jobs,
+                   (SELECT count(*) FROM candidates WHERE expected_salary IS NULL) AS no_ask" \
+  > "$t/views/tables.csv"
+# The GIN index serves an array containment search.
+q -At -c "SET enable_seqscan = off; EXPLAIN SELECT post_id FROM job_posts WHERE required_skills @> ARRAY['Python']" \
+  | grep -q job_posts_required_skills_idx || { echo "check-schema: GIN index not used" >&2; exit 1; }
+
+python3 "$here/compare-report.py" "$t/report.json" "$t/views" "$t/pipeline.ndjson"
+echo "check-schema: passed"
