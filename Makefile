@@ -70,7 +70,7 @@ HEADERS := $(wildcard include/jobmatch/*.h)
 PRIV_HEADERS := $(wildcard libjobmatch/*.h)
 TEST_DEFS := -DJM_TEST_DATA='"$(CURDIR)/tests/data"' -DJM_SRCDIR='"$(CURDIR)"'
 
-.PHONY: all lib tools check check-unit check-cli check-fuzz check-symbols check-examples \
+.PHONY: all lib tools check check-unit check-cli check-fuzz check-symbols check-examples check-sql \
         check-san check-tsan check-valgrind install uninstall clean distclean bench demo fuzz
 
 all: lib tools $(B)/jobmatch.pc
@@ -123,15 +123,19 @@ $(B)/tests/fuzz/%.o: tests/fuzz/%.c $(wildcard tests/fuzz/*.h) $(HEADERS) config
 $(B)/tests/fuzz_%-replay: $(B)/tests/fuzz/fuzz_%.o $(B)/tests/fuzz/replay_main.o $(STLIB)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIB_LIBS)
 
-check: all check-unit check-cli check-fuzz check-symbols check-examples check-san check-tsan
+check: all check-unit check-cli check-fuzz check-symbols check-examples check-sql check-san check-tsan
 	@echo "make check: all suites passed"
 
 check-unit: $(UNIT_BINS)
 	@build-aux/deps.sh check
 	@JM_BUILD_DIR=$(B) build-aux/run-unit-tests.sh $(UNIT_BINS)
 
-check-cli: tools
+check-cli: tools lib
 	JM_BIN=$(CURDIR)/$(BIN) build-aux/run-cli-tests.sh tests/cli
+
+# The SQL schema and views on a throwaway PostgreSQL server, against jm-report's figures.
+check-sql: tools
+	JM_BIN=$(CURDIR)/$(BIN) tests/sql/check-schema.sh
 
 check-fuzz: $(FUZZ_REPLAY_BINS)
 	@for f in $(FUZZ_REPLAY_BINS); do \

@@ -11,7 +11,7 @@ typedef enum jm_errno {
     JM_OK = 0,
     JM_ENOMEM = -1,   /* out of memory */
     JM_EINVAL = -2,   /* invalid argument or option value */
-    JM_ESYNTAX = -3,  /* malformed JSON or CSV */
+    JM_ESYNTAX = -3,  /* malformed input: JSON or CSV */
     JM_ETYPE = -4,    /* a field holds the wrong JSON type */
     JM_EKIND = -5,    /* unknown or unrecognisable record type */
     JM_ENOID = -6,    /* the record's id is missing or empty */
@@ -24,7 +24,7 @@ typedef enum jm_errno {
     JM_EPLUGIN = -13  /* a plugin could not be loaded or is incompatible */
 } jm_errno;
 
-/* A short English description of code, e.g. "malformed JSON or CSV". Never NULL. */
+/* A short English description of code, e.g. "malformed input". Never NULL. */
 JM_EXTERN const char *jm_strerror(int code);
 /* The code's name, e.g. "JM_ESYNTAX". Never NULL. */
 JM_EXTERN const char *jm_err_name(int code);
