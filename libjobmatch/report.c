@@ -862,6 +862,34 @@ int jm_report_add_ndjson(jm_report *rep, const char *line, size_t len, jm_record
 
 /* ---- derived figures -------------------------------------------------------------------------- */
 
+int jm__rmap_top(const jm__rmap *m, size_t limit, jm__ranked *out)
+{
+    size_t *idx = malloc((m->n + 1) * sizeof *idx);
+    out->labels = malloc((m->n + 1) * sizeof *out->labels);
+    out->counts = malloc((m->n + 1) * sizeof *out->counts);
+    out->n = 0;
+    if (!idx || !out->labels || !out->counts) {
+        free(idx);
+        return JM_ENOMEM;
+    }
+    out->n = jm__rmap_ranked(m, idx, limit);
+    for (size_t i = 0; i < out->n; i++) {
+        out->labels[i] = m->entries[idx[i]].key;
+        out->counts[i] = m->entries[idx[i]].count;
+    }
+    free(idx);
+    return 0;
+}
+
+void jm__ranked_free(jm__ranked *r)
+{
+    free(r->labels);
+    free(r->counts);
+    r->labels = NULL;
+    r->counts = NULL;
+    r->n = 0;
+}
+
 size_t jm__rmap_ranked(const jm__rmap *m, size_t *idx, size_t limit)
 {
     /* A stable insertion sort: ties keep first-seen order, and maps are small. */

@@ -106,22 +106,12 @@ static void hbars(out *o, const char *name, const char *caption, const char **la
 static void map_hbars(out *o, const char *name, const char *caption, const jm__rmap *m,
                       size_t limit)
 {
-    size_t *idx = malloc((m->n + 1) * sizeof *idx);
-    const char **labels = malloc((m->n + 1) * sizeof *labels);
-    uint64_t *counts = malloc((m->n + 1) * sizeof *counts);
-    if (!idx || !labels || !counts) {
+    jm__ranked top;
+    if (jm__rmap_top(m, limit, &top))
         o->rc = JM_ENOMEM;
-    } else {
-        size_t n = jm__rmap_ranked(m, idx, limit);
-        for (size_t i = 0; i < n; i++) {
-            labels[i] = m->entries[idx[i]].key;
-            counts[i] = m->entries[idx[i]].count;
-        }
-        hbars(o, name, caption, labels, counts, n);
-    }
-    free(idx);
-    free(labels);
-    free(counts);
+    else
+        hbars(o, name, caption, top.labels, top.counts, top.n);
+    jm__ranked_free(&top);
 }
 
 /* Vertical bars touching each other: a histogram. */

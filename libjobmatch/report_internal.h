@@ -140,6 +140,16 @@ int jm__report_scan_application(const char *line, size_t len, jm__app_view *a);
 /* Indexes of m's entries by count, highest first (ties: first seen first); returns how many (at
  * most limit). idx holds m->n. */
 size_t jm__rmap_ranked(const jm__rmap *m, size_t *idx, size_t limit);
+
+/* m's entries ranked as jm__rmap_ranked() does, at most limit: their labels and counts. */
+typedef struct jm__ranked {
+    const char **labels;
+    uint64_t *counts;
+    size_t n;
+} jm__ranked;
+/* 0 or JM_ENOMEM; free with jm__ranked_free() in either case. */
+int jm__rmap_top(const jm__rmap *m, size_t limit, jm__ranked *out);
+void jm__ranked_free(jm__ranked *r);
 /* The p-quantile (0..1) of the scores in hist (n of them), linear between order statistics
  * (numpy's default, Python's statistics.quantiles method='inclusive'). */
 double jm__hist_quantile(const uint64_t *hist, uint64_t n, double p);

@@ -153,22 +153,12 @@ static void bars(out *o, const char **labels, const uint64_t *counts, size_t n, 
 
 static void map_bars(out *o, const jm__rmap *m, size_t limit, uint64_t total)
 {
-    size_t *idx = malloc((m->n + 1) * sizeof *idx);
-    const char **labels = malloc((m->n + 1) * sizeof *labels);
-    uint64_t *counts = malloc((m->n + 1) * sizeof *counts);
-    if (!idx || !labels || !counts) {
+    jm__ranked top;
+    if (jm__rmap_top(m, limit, &top))
         o->rc = JM_ENOMEM;
-    } else {
-        size_t n = jm__rmap_ranked(m, idx, limit);
-        for (size_t i = 0; i < n; i++) {
-            labels[i] = m->entries[idx[i]].key;
-            counts[i] = m->entries[idx[i]].count;
-        }
-        bars(o, labels, counts, n, total);
-    }
-    free(idx);
-    free(labels);
-    free(counts);
+    else
+        bars(o, top.labels, top.counts, top.n, total);
+    jm__ranked_free(&top);
 }
 
 static void duration(char *t, size_t cap, double seconds)
