@@ -58,7 +58,7 @@ typedef struct jm_cli_input_ops {
     jm_reject_fn on_reject;
     void (*before_read)(void *ctx);
     void *ctx;
-    const char *format_option;  /* --format, or NULL */
+    const char *format_option; /* --format, or NULL */
     size_t max_record_bytes;
 } jm_cli_input_ops;
 int jm_cli_read_inputs(char **paths, int npaths, const jm_cli_input_ops *ops);

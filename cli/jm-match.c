@@ -19,7 +19,8 @@ static const char usage_text[] =
     "                           seniority=10,salary=10 (the default)\n"
     "      --seed N             seed of the status draws (default 0)\n"
     "      --top K              apply a candidate only to the K best jobs seen so far\n"
-    "      --state-ttl DUR      drop records this far behind the watermark (default 7d; 0 keeps all)\n"
+    "      --state-ttl DUR      drop records this far behind the watermark (default 7d; 0 keeps "
+    "all)\n"
     "      --lateness DUR       allowed lateness behind the newest event (default 2m)\n"
     "      --expire-jobs        drop a job from state once its deadline has passed\n"
     "      --passthrough        copy every input record to the output too\n"
@@ -107,8 +108,20 @@ static void before_read(void *ctx)
 }
 
 enum {
-    OPT_FORMAT = 256, OPT_MIN_SCORE, OPT_WEIGHTS, OPT_SEED, OPT_TOP, OPT_TTL, OPT_LATENESS,
-    OPT_EXPIRE, OPT_PASSTHROUGH, OPT_ERRORS, OPT_STRICT, OPT_MAX_RECORD, OPT_STATS, OPT_THREADS
+    OPT_FORMAT = 256,
+    OPT_MIN_SCORE,
+    OPT_WEIGHTS,
+    OPT_SEED,
+    OPT_TOP,
+    OPT_TTL,
+    OPT_LATENESS,
+    OPT_EXPIRE,
+    OPT_PASSTHROUGH,
+    OPT_ERRORS,
+    OPT_STRICT,
+    OPT_MAX_RECORD,
+    OPT_STATS,
+    OPT_THREADS
 };
 
 static const struct option options[] = {
@@ -151,14 +164,14 @@ int main(int argc, char **argv)
                 jm_cli_usage("--format: '%s' is not ndjson or csv", optarg);
             format = optarg;
             break;
-        case OPT_MIN_SCORE: mo.min_score = (int)jm_cli_integer("--min-score", optarg, 0, 100); break;
+        case OPT_MIN_SCORE:
+            mo.min_score = (int)jm_cli_integer("--min-score", optarg, 0, 100);
+            break;
         case OPT_WEIGHTS:
             if (jm_weights_parse(optarg, &mo.weights))
                 jm_cli_usage("--weights: '%s' is not a list such as category=30,skills=30", optarg);
             break;
-        case OPT_SEED:
-            mo.seed = (uint64_t)jm_cli_integer("--seed", optarg, 0, INT64_MAX);
-            break;
+        case OPT_SEED: mo.seed = (uint64_t)jm_cli_integer("--seed", optarg, 0, INT64_MAX); break;
         case OPT_TOP: mo.top_k = (unsigned)jm_cli_integer("--top", optarg, 1, 1000000); break;
         case OPT_TTL: mo.state_ttl_ms = jm_cli_duration("--state-ttl", optarg); break;
         case OPT_LATENESS: mo.lateness_ms = jm_cli_duration("--lateness", optarg); break;
@@ -204,12 +217,13 @@ int main(int argc, char **argv)
     if (stats) {
         jm_matcher_stats st;
         jm_matcher_get_stats(r.matcher, &st);
-        fprintf(stderr,
-                "{\"records_read\":%llu,\"rejected\":%llu,\"duplicates\":%llu,\"pairs_scored\":%llu,"
-                "\"applications\":%llu,\"evicted\":%llu,\"held_jobs\":%llu,"
-                "\"held_candidates\":%llu,\"applications_read\":%llu}\n",
-                r.read, r.rejected, st.duplicates, st.pairs_scored, st.applications, st.evicted,
-                st.held_jobs, st.held_candidates, r.applications_in);
+        fprintf(
+            stderr,
+            "{\"records_read\":%llu,\"rejected\":%llu,\"duplicates\":%llu,\"pairs_scored\":%llu,"
+            "\"applications\":%llu,\"evicted\":%llu,\"held_jobs\":%llu,"
+            "\"held_candidates\":%llu,\"applications_read\":%llu}\n",
+            r.read, r.rejected, st.duplicates, st.pairs_scored, st.applications, st.evicted,
+            st.held_jobs, st.held_candidates, r.applications_in);
     }
     jm_matcher_free(r.matcher);
     jm_buf_free(&r.scratch);

@@ -69,7 +69,10 @@ typedef struct run {
 
 static volatile sig_atomic_t stop_signal;
 
-static void on_signal(int sig) { stop_signal = sig; }
+static void on_signal(int sig)
+{
+    stop_signal = sig;
+}
 
 static void reject(run *r, const jm_error *err, const char *raw, size_t len)
 {
@@ -233,8 +236,8 @@ static void open_input(run *r, input *in, const char *path, const char *format)
     }
     in->is_csv = jm_cli_format_of(in->is_stdin ? NULL : path, format) == JM_FORMAT_CSV;
     if (in->is_csv) {
-        in->csv = jm_reader_new(JM_FORMAT_CSV, in->name, r->max_record, on_csv_record,
-                                on_csv_reject, r);
+        in->csv =
+            jm_reader_new(JM_FORMAT_CSV, in->name, r->max_record, on_csv_record, on_csv_reject, r);
         if (!in->csv) {
             jm_cli_error("out of memory");
             exit(EXIT_IO);
@@ -415,8 +418,18 @@ static void run_watch(run *r, input *ins, int n, char *buf, size_t size)
 }
 
 enum {
-    OPT_JSON = 256, OPT_HTML, OPT_WATCH, OPT_AUDIT, OPT_AUDIT_BY, OPT_WIDTH, OPT_COLOR,
-    OPT_DEDUP, OPT_FORMAT, OPT_ERRORS, OPT_STRICT, OPT_MAX_RECORD
+    OPT_JSON = 256,
+    OPT_HTML,
+    OPT_WATCH,
+    OPT_AUDIT,
+    OPT_AUDIT_BY,
+    OPT_WIDTH,
+    OPT_COLOR,
+    OPT_DEDUP,
+    OPT_FORMAT,
+    OPT_ERRORS,
+    OPT_STRICT,
+    OPT_MAX_RECORD
 };
 
 static const struct option options[] = {
@@ -498,8 +511,7 @@ int main(int argc, char **argv)
     if (audit && jm_report_audit_by(r.rep, "gender"))
         jm_cli_usage("--audit: cannot audit by gender");
     for (int i = 0; i < naudit; i++) {
-        if (jm_field_lookup(JM_KIND_CANDIDATE, audit_by[i], strlen(audit_by[i])) ==
-            JM_FIELD_GENDER)
+        if (jm_field_lookup(JM_KIND_CANDIDATE, audit_by[i], strlen(audit_by[i])) == JM_FIELD_GENDER)
             continue;
         if (jm_report_audit_by(r.rep, audit_by[i]))
             jm_cli_usage("--audit-by: '%s' is not a candidate text or whole-number field",

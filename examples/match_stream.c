@@ -1,5 +1,6 @@
 /* A minimal streaming matcher: NDJSON job posts and candidates on stdin, applications on stdout.
- * Shows the reader and matcher callbacks. Build: cc match_stream.c $(pkg-config --cflags --libs jobmatch) */
+ * Shows the reader and matcher callbacks. Build: cc match_stream.c $(pkg-config --cflags --libs
+ * jobmatch) */
 #include <stdio.h>
 #include <time.h>
 

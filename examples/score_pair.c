@@ -12,7 +12,8 @@ static const char candidate_json[] =
 static const char job_json[] =
     "{\"type\":\"job_post\",\"post_id\":\"j-1\",\"job_category\":\"Data & Analytics\","
     "\"experience_level\":\"Mid Level\",\"years_experience\":\"3-5 years\","
-    "\"required_skills\":[\"SQL\",\"Python\",\"Tableau\"],\"salary_min\":110000,\"salary_max\":130000,"
+    "\"required_skills\":[\"SQL\",\"Python\",\"Tableau\"],\"salary_min\":110000,\"salary_max\":"
+    "130000,"
     "\"posted_date\":\"2025-11-01T09:00:00Z\",\"deadline_date\":\"2025-11-20T09:00:00Z\"}";
 
 int main(void)

@@ -17,7 +17,7 @@ enum { COL_IGNORE = -1, COL_TYPE = -2, COL_SALARY = -3, COL_LOCATION = -4 };
 
 struct jm__csv_header {
     size_t ncols;
-    jm_kind fixed_kind;        /* the kind when there is no type column */
+    jm_kind fixed_kind;                /* the kind when there is no type column */
     int *col[JM_KIND_APPLICATION + 1]; /* per kind: field index or COL_* */
     int type_col;
 };
@@ -38,7 +38,8 @@ static int split_cells(const char *text, size_t len, char *scratch, cell_fn fn, 
             for (;;) {
                 if (i >= len) {
                     err->code = JM_ESYNTAX;
-                    snprintf(err->text, sizeof err->text, "unterminated quoted field %zu", index + 1);
+                    snprintf(err->text, sizeof err->text, "unterminated quoted field %zu",
+                             index + 1);
                     return JM_ESYNTAX;
                 }
                 if (text[i] == '"') {
@@ -145,8 +146,7 @@ jm__csv_header *jm__csv_header_parse(const char *text, size_t len, jm_error *err
                                                     : JM_KIND_NONE;
             if (h->fixed_kind == JM_KIND_NONE) {
                 err->code = rc = JM_EKIND;
-                snprintf(err->text, sizeof err->text,
-                         "CSV header has no \"type\" column and %s",
+                snprintf(err->text, sizeof err->text, "CSV header has no \"type\" column and %s",
                          has_post ? "both post_id and candidate_id" : "no post_id or candidate_id");
             }
         }
@@ -189,7 +189,7 @@ typedef struct row_ctx {
     const jm__csv_header *h;
     jm_record *out;
     jm_error *err;
-    char type_name[32];    /* a copy: the cell's bytes are reused by the next cell */
+    char type_name[32]; /* a copy: the cell's bytes are reused by the next cell */
     int type_ok;
     size_t cells;
     int pass; /* 0: find the type; 1: set fields */
@@ -249,8 +249,7 @@ static int set_cell(row_ctx *c, int col, const char *cell, size_t len)
     }
     const char *name = jm__fields[col].name;
     switch (jm__fields[col].type) {
-    case JM_TYPE_STRING:
-        return jm_record_set_string(r, col, cell, len);
+    case JM_TYPE_STRING: return jm_record_set_string(r, col, cell, len);
     case JM_TYPE_NUMBER:
         if (parse_number(cell, len, &num))
             return bad(c->err, JM_EVALUE, "not a number in column", name);

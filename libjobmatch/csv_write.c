@@ -169,7 +169,10 @@ static int put_cell(jm_buf *out, const char *s, size_t len)
     return 0;
 }
 
-int jm__csv_put_string(jm_buf *out, const char *s, size_t len) { return put_cell(out, s, len); }
+int jm__csv_put_string(jm_buf *out, const char *s, size_t len)
+{
+    return put_cell(out, s, len);
+}
 
 int jm__csv_put_time(jm_buf *out, int64_t ms)
 {
@@ -264,7 +267,8 @@ static int put_value(const jm_record *r, const jm__csv_col *c, jm_buf *out)
             return jm__csv_put_number(out, r->v[JM_FIELD_SALARY_MIN].n, 0);
         return 0;
     case JM__COL_LOCATION: {
-        int city = JM__HAS(r, JM_FIELD_LOCATION_CITY), country = JM__HAS(r, JM_FIELD_LOCATION_COUNTRY);
+        int city = JM__HAS(r, JM_FIELD_LOCATION_CITY),
+            country = JM__HAS(r, JM_FIELD_LOCATION_COUNTRY);
         if (!city && !country)
             return 0;
         jm_buf tmp = {0};

@@ -39,6 +39,12 @@ const char *jm_err_name(int code)
     return "JM_E?";
 }
 
-const char *jm_version(void) { return JM_VERSION_STR; }
+const char *jm_version(void)
+{
+    return JM_VERSION_STR;
+}
 
-unsigned jm_version_num(void) { return JM_VERSION_NUM; }
+unsigned jm_version_num(void)
+{
+    return JM_VERSION_NUM;
+}

@@ -53,8 +53,8 @@ static size_t probe(const jm__intern *in, uint64_t h, const char *s, size_t len)
     size_t i = (size_t)h & in->mask;
     for (;;) {
         const slot *sl = &in->slots[i];
-        if (sl->id < 0 || (sl->hash == h && in->lens[sl->id] == len &&
-                           memcmp(in->texts[sl->id], s, len) == 0))
+        if (sl->id < 0 ||
+            (sl->hash == h && in->lens[sl->id] == len && memcmp(in->texts[sl->id], s, len) == 0))
             return i;
         i = (i + 1) & in->mask;
     }

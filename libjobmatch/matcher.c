@@ -25,16 +25,15 @@ typedef struct top_entry {
 typedef struct held {
     jm_record *rec;
     jm__prepared p;
-    uint64_t seq;      /* arrival order */
+    uint64_t seq; /* arrival order */
     int64_t event_ms;
     jm__pair_hash key; /* jm__id_key() of its id */
     const char *id;
     size_t id_len;
     uint64_t id_hash;
-    top_entry *top;    /* candidates under top K: the K best so far, best first */
+    top_entry *top; /* candidates under top K: the K best so far, best first */
     unsigned ntop;
 } held;
-
 
 /* Held records by id: open addressing with backward-shift deletion, so state can shrink. */
 typedef struct id_map {
@@ -50,7 +49,7 @@ typedef struct join_key {
 } join_key;
 
 typedef struct side {
-    join_key *keys;    /* arrival order */
+    join_key *keys; /* arrival order */
     size_t n, cap;
     id_map ids;
 } side;
@@ -70,8 +69,8 @@ typedef struct span {
 typedef struct lane {
     jm_record *app;
     jm_buf reason;
-    jm_buf out;        /* NDJSON mode: written applications, handed on in order */
-    span *spans;       /* the chunks this lane scanned, in increasing order */
+    jm_buf out;  /* NDJSON mode: written applications, handed on in order */
+    span *spans; /* the chunks this lane scanned, in increasing order */
     size_t nspans, spans_cap;
     unsigned long long pairs_scored, applications;
 } lane;
@@ -100,7 +99,7 @@ struct jm_matcher {
     int64_t min_held_event;
     jm_matcher_stats st;
     lane lanes[2];
-    jm_ndjson_fn on_ndjson;  /* NDJSON mode when set */
+    jm_ndjson_fn on_ndjson; /* NDJSON mode when set */
     candidate_hit *hits;
     size_t nhits, hits_cap;
     /* The helper thread (NDJSON mode with threads > 1). */
@@ -115,7 +114,7 @@ struct jm_matcher {
     atomic_uint posted, finished;
     atomic_int quit;
     int helper_sleeping, caller_sleeping;
-    int shared_scan;  /* the last scan was shared out: hand_on() merges the lanes */
+    int shared_scan; /* the last scan was shared out: hand_on() merges the lanes */
 };
 
 enum { DAY_MS = 86400000 };
@@ -394,8 +393,8 @@ static int top_admit(jm_matcher *m, held *cand, int score, uint64_t seq)
     }
     /* Position: after every entry that ranks before it (higher score, or equal and earlier). */
     unsigned pos = 0;
-    while (pos < cand->ntop &&
-           (cand->top[pos].score > score || (cand->top[pos].score == score && cand->top[pos].seq < seq)))
+    while (pos < cand->ntop && (cand->top[pos].score > score ||
+                                (cand->top[pos].score == score && cand->top[pos].seq < seq)))
         pos++;
     if (pos >= k)
         return 0;
@@ -501,8 +500,8 @@ static visit_fn task_fn(const task *t)
     return t->arrival->rec->kind == JM_KIND_CANDIDATE ? on_candidate_job : on_job_candidate;
 }
 
-enum { CHUNK = 128 };          /* held records per chunk of a shared scan */
-enum { SPINS = 1000 };         /* about 30 to 100 microseconds of pause instructions */
+enum { CHUNK = 128 };  /* held records per chunk of a shared scan */
+enum { SPINS = 1000 }; /* about 30 to 100 microseconds of pause instructions */
 
 static inline void cpu_relax(void)
 {
@@ -693,7 +692,8 @@ int jm_matcher_add_take(jm_matcher *m, jm_record *rec, int64_t fallback_time_ms)
     h->id = id;
     h->id_len = id_len;
     h->id_hash = id_hash;
-    h->event_ms = JM__HAS(rec, JM_FIELD_TIMESTAMP) ? rec->v[JM_FIELD_TIMESTAMP].i : fallback_time_ms;
+    h->event_ms =
+        JM__HAS(rec, JM_FIELD_TIMESTAMP) ? rec->v[JM_FIELD_TIMESTAMP].i : fallback_time_ms;
     h->key = jm__id_key(id, id_len, kind);
 
     if (!m->any_event || h->event_ms > m->max_event) {

@@ -14,7 +14,8 @@
 #include "record_internal.h"
 #include "text.h"
 
-static int fail(jm_error *err, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int fail(jm_error *err, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 static int fail(jm_error *err, int code, const char *fmt, ...)
 {
@@ -50,8 +51,8 @@ static jm_kind kind_of(const cJSON *obj, jm_error *err, int *rc)
         return JM_KIND_JOB_POST;
     if (cand && !post)
         return JM_KIND_CANDIDATE;
-    *rc = fail(err, JM_EKIND, "no \"type\", and %s", post ? "both post_id and candidate_id" :
-                                                            "no post_id or candidate_id");
+    *rc = fail(err, JM_EKIND, "no \"type\", and %s",
+               post ? "both post_id and candidate_id" : "no post_id or candidate_id");
     return JM_KIND_NONE;
 }
 
@@ -121,8 +122,10 @@ static int set_components(jm_record *r, const cJSON *obj, jm_error *err)
     static const struct {
         const char *name;
         jm_field field;
-    } parts[] = {{"category", JM_FIELD_POINTS_CATEGORY}, {"skills", JM_FIELD_POINTS_SKILLS},
-                 {"experience", JM_FIELD_POINTS_EXPERIENCE}, {"seniority", JM_FIELD_POINTS_SENIORITY},
+    } parts[] = {{"category", JM_FIELD_POINTS_CATEGORY},
+                 {"skills", JM_FIELD_POINTS_SKILLS},
+                 {"experience", JM_FIELD_POINTS_EXPERIENCE},
+                 {"seniority", JM_FIELD_POINTS_SENIORITY},
                  {"salary", JM_FIELD_POINTS_SALARY}};
     if (!cJSON_IsObject(obj))
         return fail(err, JM_ETYPE, "field \"%s\" is not an object", "components");
@@ -209,7 +212,6 @@ int jm_parse_ndjson(const char *line, size_t len, jm_record *out, jm_error *err)
 
 static const char hex[] = "0123456789abcdef";
 
-
 static char *escape_byte(char *p, unsigned char c)
 {
     *p++ = '\\';
@@ -292,14 +294,12 @@ static size_t field_room(const jm_record *r, jm_field f)
     const jm__value *v = &r->v[f];
     size_t room = jm__fields[f].key_len + 64;
     switch (jm__fields[f].type) {
-    case JM_TYPE_STRING:
-        return room + v->slen * 6;
+    case JM_TYPE_STRING: return room + v->slen * 6;
     case JM_TYPE_LIST:
         for (uint32_t i = 0; i < v->list.count; i++)
             room += strlen(v->list.items[i]) * 6 + 3;
         return room;
-    default:
-        return room;
+    default: return room;
     }
 }
 
@@ -307,14 +307,12 @@ static char *put_value(char *p, const jm_record *r, jm_field f)
 {
     const jm__value *v = &r->v[f];
     switch (jm__fields[f].type) {
-    case JM_TYPE_STRING:
-        return put_field_string(p, r, f);
+    case JM_TYPE_STRING: return put_field_string(p, r, f);
     case JM_TYPE_NUMBER:
         if (f >= JM_FIELD_POINTS_CATEGORY && f <= JM_FIELD_POINTS_SALARY)
             return jm__put_fixed6(p, v->n);
         return jm__put_double(p, v->n);
-    case JM_TYPE_INTEGER:
-        return jm__put_i64(p, v->i);
+    case JM_TYPE_INTEGER: return jm__put_i64(p, v->i);
     case JM_TYPE_TIME:
         *p++ = '"';
         p += jm_time_format(v->i, p);
@@ -333,17 +331,22 @@ static char *put_value(char *p, const jm_record *r, jm_field f)
     return p;
 }
 
-#define LIT(s) {s, sizeof(s) - 1}
+#define LIT(s)           \
+    {                    \
+        s, sizeof(s) - 1 \
+    }
 static const struct {
     const char *text;
     size_t len;
-} kind_open[] = {
-    [JM_KIND_JOB_POST] = LIT("{\"type\":\"job_post\""),
-    [JM_KIND_CANDIDATE] = LIT("{\"type\":\"candidate\""),
-    [JM_KIND_APPLICATION] = LIT("{\"type\":\"application\""),
-}, component_key[] = {
-    LIT("\"category\":"), LIT("\"skills\":"), LIT("\"experience\":"), LIT("\"seniority\":"),
-    LIT("\"salary\":"),
+} kind_open[] =
+    {
+        [JM_KIND_JOB_POST] = LIT("{\"type\":\"job_post\""),
+        [JM_KIND_CANDIDATE] = LIT("{\"type\":\"candidate\""),
+        [JM_KIND_APPLICATION] = LIT("{\"type\":\"application\""),
+},
+  component_key[] = {
+      LIT("\"category\":"),  LIT("\"skills\":"), LIT("\"experience\":"),
+      LIT("\"seniority\":"), LIT("\"salary\":"),
 };
 
 /* Every field an application from the matcher has. */

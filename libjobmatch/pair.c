@@ -30,7 +30,8 @@ jm__pair_hash jm__id_key(const char *id, size_t len, jm_kind kind)
 
 jm__pair_hash jm__hash_pair(jm__pair_hash cand_key, jm__pair_hash job_key)
 {
-    return (jm__pair_hash){splitmix64(cand_key.lo ^ job_key.lo), splitmix64(cand_key.hi ^ job_key.hi)};
+    return (jm__pair_hash){splitmix64(cand_key.lo ^ job_key.lo),
+                           splitmix64(cand_key.hi ^ job_key.hi)};
 }
 
 /* Each byte's two hex digits, built once. */
@@ -55,8 +56,8 @@ static char *put_hex(char *p, uint64_t v, int n)
 
 void jm__uuid_format(jm__pair_hash h, char *out)
 {
-    uint64_t hi = (h.hi & ~0xF000ull) | 0x8000ull;                     /* version 8 (RFC 9562) */
-    uint64_t lo = (h.lo & ~(0xC0ull << 56)) | (0x80ull << 56);        /* variant 10 */
+    uint64_t hi = (h.hi & ~0xF000ull) | 0x8000ull;             /* version 8 (RFC 9562) */
+    uint64_t lo = (h.lo & ~(0xC0ull << 56)) | (0x80ull << 56); /* variant 10 */
     char *p = out;
     p = put_hex(p, hi, 4);
     *p++ = '-';
@@ -78,7 +79,8 @@ double jm__draw(jm__pair_hash h, uint64_t seed)
 
 int64_t jm__application_date(const jm_record *job, jm__pair_hash h, int64_t fallback_ms)
 {
-    int has_posted = JM__HAS(job, JM_FIELD_POSTED_DATE), has_deadline = JM__HAS(job, JM_FIELD_DEADLINE_DATE);
+    int has_posted = JM__HAS(job, JM_FIELD_POSTED_DATE),
+        has_deadline = JM__HAS(job, JM_FIELD_DEADLINE_DATE);
     if (!has_posted && !has_deadline)
         return fallback_ms;
     int64_t from = job->v[has_posted ? JM_FIELD_POSTED_DATE : JM_FIELD_DEADLINE_DATE].i;

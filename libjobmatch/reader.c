@@ -22,12 +22,12 @@ struct jm_reader {
     jm_reject_fn on_reject;
     void *ctx;
     jm_record *rec;
-    jm_buf pending;          /* an unfinished record carried between feeds */
-    unsigned long line;      /* lines consumed so far */
+    jm_buf pending;             /* an unfinished record carried between feeds */
+    unsigned long line;         /* lines consumed so far */
     unsigned long pending_line; /* where the pending record starts */
     unsigned long records, rejects;
-    unsigned bom;            /* bytes of a leading UTF-8 BOM matched so far; 3: settled */
-    int csv_state;           /* CSV: where the record scan is (enum csv_scan) */
+    unsigned bom;  /* bytes of a leading UTF-8 BOM matched so far; 3: settled */
+    int csv_state; /* CSV: where the record scan is (enum csv_scan) */
     jm__csv_header *header;
 };
 
@@ -64,9 +64,18 @@ void jm_reader_free(jm_reader *r)
     free(r);
 }
 
-unsigned long jm_reader_records(const jm_reader *r) { return r->records; }
-unsigned long jm_reader_rejects(const jm_reader *r) { return r->rejects; }
-unsigned long jm_reader_lines(const jm_reader *r) { return r->line; }
+unsigned long jm_reader_records(const jm_reader *r)
+{
+    return r->records;
+}
+unsigned long jm_reader_rejects(const jm_reader *r)
+{
+    return r->rejects;
+}
+unsigned long jm_reader_lines(const jm_reader *r)
+{
+    return r->line;
+}
 
 static int reject(jm_reader *r, jm_error *err, unsigned long line, const char *raw, size_t len)
 {
@@ -179,8 +188,7 @@ static size_t record_end(jm_reader *r, const char *s, size_t len, unsigned long 
                 continue;
             }
             break;
-        default:
-            break;
+        default: break;
         }
         if (c == '\n') {
             r->csv_state = AT_FIELD_START;

@@ -33,7 +33,8 @@ int jm__match_reason(const jm__prepared *cand, const jm__prepared *job, const jm
         for (uint32_t i = 0; i < job->nskills && shown < 3; i++) {
             if (!jm__has_skill(cand, job->skill_order[i]))
                 continue;
-            rc = rc || (shown && put(out, ", ", 2)) || put(out, job->skill_text[i], job->skill_len[i]);
+            rc = rc || (shown && put(out, ", ", 2)) ||
+                 put(out, job->skill_text[i], job->skill_len[i]);
             shown++;
         }
     }

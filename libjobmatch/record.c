@@ -15,8 +15,10 @@
 #define APP (1u << JM_KIND_APPLICATION)
 
 /* F(name, alias, alias2, type, kinds): the key writers use is made from the name here. */
-#define F(name, alias, alias2, type, kinds) \
-    {name, alias, alias2, type, kinds, ",\"" name "\":", sizeof(name) + 3}
+#define F(name, alias, alias2, type, kinds)                                  \
+    {                                                                        \
+        name, alias, alias2, type, kinds, ",\"" name "\":", sizeof(name) + 3 \
+    }
 
 const jm__field_info jm__fields[JM_FIELD_COUNT] = {
     [JM_FIELD_POST_ID] = F("post_id", NULL, NULL, JM_TYPE_STRING, JOB | APP),
@@ -31,16 +33,17 @@ const jm__field_info jm__fields[JM_FIELD_COUNT] = {
     [JM_FIELD_APPLICATION_METHOD] = F("application_method", NULL, NULL, JM_TYPE_STRING, JOB | APP),
     [JM_FIELD_PLATFORM] = F("platform", NULL, NULL, JM_TYPE_STRING, JOB),
     [JM_FIELD_LANGUAGE] = F("language", NULL, NULL, JM_TYPE_STRING, JOB),
-    [JM_FIELD_LOCATION_COUNTRY] = F("location_country", "country", NULL, JM_TYPE_STRING, JOB | CAND),
+    [JM_FIELD_LOCATION_COUNTRY] =
+        F("location_country", "country", NULL, JM_TYPE_STRING, JOB | CAND),
     [JM_FIELD_LOCATION_CITY] = F("location_city", "city", NULL, JM_TYPE_STRING, JOB | CAND),
     [JM_FIELD_REQUIRED_SKILLS] = F("required_skills", "skills_needed", NULL, JM_TYPE_LIST, JOB),
     [JM_FIELD_CERTIFICATIONS] = F("certifications", NULL, NULL, JM_TYPE_LIST, JOB | CAND),
     [JM_FIELD_SALARY_MIN] = F("salary_min", NULL, NULL, JM_TYPE_NUMBER, JOB),
     [JM_FIELD_SALARY_MAX] = F("salary_max", NULL, NULL, JM_TYPE_NUMBER, JOB),
-    [JM_FIELD_EXPERIENCE_LEVEL] = F("experience_level", "detailed_experience_level", "seniority",
-                                   JM_TYPE_STRING, JOB | CAND),
-    [JM_FIELD_YEARS_EXPERIENCE] = F("years_experience", "experience_range", NULL, JM_TYPE_STRING,
-                                   JOB | CAND),
+    [JM_FIELD_EXPERIENCE_LEVEL] =
+        F("experience_level", "detailed_experience_level", "seniority", JM_TYPE_STRING, JOB | CAND),
+    [JM_FIELD_YEARS_EXPERIENCE] =
+        F("years_experience", "experience_range", NULL, JM_TYPE_STRING, JOB | CAND),
     [JM_FIELD_POSTED_DATE] = F("posted_date", "post_date", NULL, JM_TYPE_TIME, JOB),
     [JM_FIELD_DEADLINE_DATE] = F("deadline_date", "deadline", NULL, JM_TYPE_TIME, JOB),
     [JM_FIELD_FULL_NAME] = F("full_name", "name", NULL, JM_TYPE_STRING, CAND),
@@ -70,29 +73,58 @@ const jm__field_info jm__fields[JM_FIELD_COUNT] = {
     [JM_FIELD_TIMESTAMP] = F("timestamp", NULL, NULL, JM_TYPE_TIME, JOB | CAND | APP),
 };
 
-const jm_field jm__job_fields[] = {
-    JM_FIELD_POST_ID, JM_FIELD_COMPANY, JM_FIELD_JOB_TITLE, JM_FIELD_JOB_CATEGORY,
-    JM_FIELD_INDUSTRY, JM_FIELD_EMPLOYMENT_TYPE, JM_FIELD_WORK_MODE, JM_FIELD_APPLICATION_METHOD,
-    JM_FIELD_PLATFORM, JM_FIELD_LANGUAGE, JM_FIELD_LOCATION_COUNTRY, JM_FIELD_LOCATION_CITY,
-    JM_FIELD_REQUIRED_SKILLS, JM_FIELD_CERTIFICATIONS, JM_FIELD_SALARY_MIN, JM_FIELD_SALARY_MAX,
-    JM_FIELD_EXPERIENCE_LEVEL, JM_FIELD_YEARS_EXPERIENCE, JM_FIELD_POSTED_DATE,
-    JM_FIELD_DEADLINE_DATE, JM_FIELD_TIMESTAMP, JM_FIELD_COUNT};
+const jm_field jm__job_fields[] = {JM_FIELD_POST_ID,          JM_FIELD_COMPANY,
+                                   JM_FIELD_JOB_TITLE,        JM_FIELD_JOB_CATEGORY,
+                                   JM_FIELD_INDUSTRY,         JM_FIELD_EMPLOYMENT_TYPE,
+                                   JM_FIELD_WORK_MODE,        JM_FIELD_APPLICATION_METHOD,
+                                   JM_FIELD_PLATFORM,         JM_FIELD_LANGUAGE,
+                                   JM_FIELD_LOCATION_COUNTRY, JM_FIELD_LOCATION_CITY,
+                                   JM_FIELD_REQUIRED_SKILLS,  JM_FIELD_CERTIFICATIONS,
+                                   JM_FIELD_SALARY_MIN,       JM_FIELD_SALARY_MAX,
+                                   JM_FIELD_EXPERIENCE_LEVEL, JM_FIELD_YEARS_EXPERIENCE,
+                                   JM_FIELD_POSTED_DATE,      JM_FIELD_DEADLINE_DATE,
+                                   JM_FIELD_TIMESTAMP,        JM_FIELD_COUNT};
 
-const jm_field jm__candidate_fields[] = {
-    JM_FIELD_CANDIDATE_ID, JM_FIELD_FULL_NAME, JM_FIELD_GENDER, JM_FIELD_BIRTH_YEAR,
-    JM_FIELD_NATIONALITY, JM_FIELD_LOCATION_COUNTRY, JM_FIELD_LOCATION_CITY,
-    JM_FIELD_EDUCATION_LEVEL, JM_FIELD_GRADUATION_YEAR, JM_FIELD_GPA, JM_FIELD_JOB_CATEGORY,
-    JM_FIELD_CURRENT_TITLE, JM_FIELD_EXPERIENCE_LEVEL, JM_FIELD_YEARS_EXPERIENCE,
-    JM_FIELD_CURRENT_COMPANY, JM_FIELD_PREVIOUS_COMPANIES, JM_FIELD_PREVIOUS_INDUSTRIES,
-    JM_FIELD_SKILLS, JM_FIELD_CERTIFICATIONS, JM_FIELD_CURRENT_SALARY, JM_FIELD_EXPECTED_SALARY,
-    JM_FIELD_TIMESTAMP, JM_FIELD_COUNT};
+const jm_field jm__candidate_fields[] = {JM_FIELD_CANDIDATE_ID,
+                                         JM_FIELD_FULL_NAME,
+                                         JM_FIELD_GENDER,
+                                         JM_FIELD_BIRTH_YEAR,
+                                         JM_FIELD_NATIONALITY,
+                                         JM_FIELD_LOCATION_COUNTRY,
+                                         JM_FIELD_LOCATION_CITY,
+                                         JM_FIELD_EDUCATION_LEVEL,
+                                         JM_FIELD_GRADUATION_YEAR,
+                                         JM_FIELD_GPA,
+                                         JM_FIELD_JOB_CATEGORY,
+                                         JM_FIELD_CURRENT_TITLE,
+                                         JM_FIELD_EXPERIENCE_LEVEL,
+                                         JM_FIELD_YEARS_EXPERIENCE,
+                                         JM_FIELD_CURRENT_COMPANY,
+                                         JM_FIELD_PREVIOUS_COMPANIES,
+                                         JM_FIELD_PREVIOUS_INDUSTRIES,
+                                         JM_FIELD_SKILLS,
+                                         JM_FIELD_CERTIFICATIONS,
+                                         JM_FIELD_CURRENT_SALARY,
+                                         JM_FIELD_EXPECTED_SALARY,
+                                         JM_FIELD_TIMESTAMP,
+                                         JM_FIELD_COUNT};
 
-const jm_field jm__application_fields[] = {
-    JM_FIELD_APPLICATION_ID, JM_FIELD_CANDIDATE_ID, JM_FIELD_POST_ID, JM_FIELD_JOB_FAMILY,
-    JM_FIELD_COMPATIBILITY_SCORE, JM_FIELD_POINTS_CATEGORY, JM_FIELD_POINTS_SKILLS,
-    JM_FIELD_POINTS_EXPERIENCE, JM_FIELD_POINTS_SENIORITY, JM_FIELD_POINTS_SALARY,
-    JM_FIELD_STATUS, JM_FIELD_MATCH_REASON, JM_FIELD_APPLICATION_METHOD,
-    JM_FIELD_APPLICATION_DATE, JM_FIELD_TIMESTAMP, JM_FIELD_COUNT};
+const jm_field jm__application_fields[] = {JM_FIELD_APPLICATION_ID,
+                                           JM_FIELD_CANDIDATE_ID,
+                                           JM_FIELD_POST_ID,
+                                           JM_FIELD_JOB_FAMILY,
+                                           JM_FIELD_COMPATIBILITY_SCORE,
+                                           JM_FIELD_POINTS_CATEGORY,
+                                           JM_FIELD_POINTS_SKILLS,
+                                           JM_FIELD_POINTS_EXPERIENCE,
+                                           JM_FIELD_POINTS_SENIORITY,
+                                           JM_FIELD_POINTS_SALARY,
+                                           JM_FIELD_STATUS,
+                                           JM_FIELD_MATCH_REASON,
+                                           JM_FIELD_APPLICATION_METHOD,
+                                           JM_FIELD_APPLICATION_DATE,
+                                           JM_FIELD_TIMESTAMP,
+                                           JM_FIELD_COUNT};
 
 const jm_field *jm__kind_fields(jm_kind kind)
 {
@@ -194,18 +226,14 @@ int jm__record_copy_into(jm_record *dst, const jm_record *src)
             continue;
         int rc = 0;
         switch (jm__fields[f].type) {
-        case JM_TYPE_STRING:
-            rc = jm_record_set_string(dst, f, src->v[f].s, src->v[f].slen);
-            break;
+        case JM_TYPE_STRING: rc = jm_record_set_string(dst, f, src->v[f].s, src->v[f].slen); break;
         case JM_TYPE_LIST:
             rc = jm_record_list_clear(dst, f);
             for (uint32_t i = 0; rc == 0 && i < src->v[f].list.count; i++)
                 rc = jm_record_list_append(dst, f, src->v[f].list.items[i],
                                            strlen(src->v[f].list.items[i]));
             break;
-        default:
-            dst->v[f] = src->v[f];
-            dst->present |= 1ull << f;
+        default: dst->v[f] = src->v[f]; dst->present |= 1ull << f;
         }
         if (rc)
             return rc;
@@ -223,7 +251,10 @@ jm_record *jm_record_clone(const jm_record *r)
     return c;
 }
 
-jm_kind jm_record_kind(const jm_record *r) { return r->kind; }
+jm_kind jm_record_kind(const jm_record *r)
+{
+    return r->kind;
+}
 
 const char *jm_kind_name(jm_kind kind)
 {
@@ -253,9 +284,15 @@ const char *jm_record_id(const jm_record *r)
     }
 }
 
-static int field_ok(jm_field f) { return (unsigned)f < JM_FIELD_COUNT; }
+static int field_ok(jm_field f)
+{
+    return (unsigned)f < JM_FIELD_COUNT;
+}
 
-const char *jm_field_name(jm_field field) { return field_ok(field) ? jm__fields[field].name : NULL; }
+const char *jm_field_name(jm_field field)
+{
+    return field_ok(field) ? jm__fields[field].name : NULL;
+}
 
 jm_field_type jm_field_type_of(jm_field field)
 {
@@ -313,7 +350,10 @@ int jm__record_finish(jm_record *r, jm_error *err)
 
 /* ---- accessors ------------------------------------------------------------------------------ */
 
-int jm_record_has(const jm_record *r, jm_field field) { return field_ok(field) && JM__HAS(r, field); }
+int jm_record_has(const jm_record *r, jm_field field)
+{
+    return field_ok(field) && JM__HAS(r, field);
+}
 
 static int typed(const jm_record *r, jm_field f, jm_field_type t)
 {

@@ -48,12 +48,12 @@ int jm__record_finish(jm_record *r, struct jm_error *err);
 
 /* Field metadata. */
 typedef struct jm__field_info {
-    const char *name;      /* canonical */
-    const char *alias;     /* plain alias on input, or NULL */
-    const char *alias2;    /* a second one, or NULL */
+    const char *name;   /* canonical */
+    const char *alias;  /* plain alias on input, or NULL */
+    const char *alias2; /* a second one, or NULL */
     jm_field_type type;
-    unsigned kinds;        /* bit k: belongs to kind k */
-    const char *key;       /* what writers put before the value: ,"name": */
+    unsigned kinds;  /* bit k: belongs to kind k */
+    const char *key; /* what writers put before the value: ,"name": */
     size_t key_len;
 } jm__field_info;
 

@@ -17,7 +17,8 @@
 
 static const char other_key[] = "(other)";
 
-/* ---- text helpers ----------------------------------------------------------------------------- */
+/* ---- text helpers -----------------------------------------------------------------------------
+ */
 
 int jm__buf_add(jm_buf *b, const char *s, size_t len)
 {
@@ -29,7 +30,10 @@ int jm__buf_add(jm_buf *b, const char *s, size_t len)
     return 0;
 }
 
-int jm__buf_puts(jm_buf *b, const char *s) { return jm__buf_add(b, s, strlen(s)); }
+int jm__buf_puts(jm_buf *b, const char *s)
+{
+    return jm__buf_add(b, s, strlen(s));
+}
 
 int jm__buf_printf(jm_buf *b, const char *fmt, ...)
 {
@@ -51,7 +55,8 @@ int jm__buf_printf(jm_buf *b, const char *fmt, ...)
     return 0;
 }
 
-/* ---- value maps ------------------------------------------------------------------------------- */
+/* ---- value maps -------------------------------------------------------------------------------
+ */
 
 static void rmap_init(jm__rmap *m, int with_tally)
 {
@@ -153,7 +158,8 @@ static int rmap_count(jm__rmap *m, const char *s, size_t len)
     return 0;
 }
 
-/* ---- fingerprinted id tables ------------------------------------------------------------------ */
+/* ---- fingerprinted id tables ------------------------------------------------------------------
+ */
 
 static uint64_t fingerprint(const char *s, size_t len)
 {
@@ -230,7 +236,8 @@ static uint32_t arena_keep(jm_report *rep, const char *s)
     return off;
 }
 
-/* ---- lifecycle -------------------------------------------------------------------------------- */
+/* ---- lifecycle --------------------------------------------------------------------------------
+ */
 
 jm_report *jm_report_new(void)
 {
@@ -302,7 +309,10 @@ int jm_report_audit_by(jm_report *rep, const char *field)
     return 0;
 }
 
-void jm_report_count_reject(jm_report *rep) { rep->rejects++; }
+void jm_report_count_reject(jm_report *rep)
+{
+    rep->rejects++;
+}
 
 uint64_t jm_report_count(const jm_report *rep, jm_kind kind)
 {
@@ -332,7 +342,8 @@ static void note_event_time(jm_report *rep, int64_t t)
     }
 }
 
-/* ---- distinct application ids ----------------------------------------------------------------- */
+/* ---- distinct application ids -----------------------------------------------------------------
+ */
 
 static void hll_add(jm_report *rep, uint64_t h)
 {
@@ -403,7 +414,8 @@ static int app_id_is_new(jm_report *rep, uint64_t h)
     return 1;
 }
 
-/* ---- applications ----------------------------------------------------------------------------- */
+/* ---- applications -----------------------------------------------------------------------------
+ */
 
 static int ieq(const jm__str *a, const char *b)
 {
@@ -565,8 +577,8 @@ static jm__candidate *candidate_slot(jm_report *rep, const char *id, size_t len,
 {
     if (fp_grow((void **)&rep->cands, sizeof *rep->cands, &rep->cands_mask, rep->ncands_slots))
         return NULL;
-    jm__candidate *c = fp_slot(rep->cands, sizeof *rep->cands, rep->cands_mask,
-                               fingerprint(id, len), found);
+    jm__candidate *c =
+        fp_slot(rep->cands, sizeof *rep->cands, rep->cands_mask, fingerprint(id, len), found);
     if (!*found) {
         c->fp = fingerprint(id, len);
         for (int k = 0; k < JM_REPORT_MAX_AUDIT_FIELDS; k++)
@@ -632,9 +644,8 @@ int jm__report_add_app(jm_report *rep, const jm__app_view *a)
             return JM_ENOMEM;
         if (c->seen) {
             for (int k = 0; k < rep->naudit; k++) {
-                jm__tally *t = c->group[k] >= 0
-                                   ? rep->audit_groups[k].entries[c->group[k]].tally
-                                   : &rep->audit_unknown[k];
+                jm__tally *t = c->group[k] >= 0 ? rep->audit_groups[k].entries[c->group[k]].tally
+                                                : &rep->audit_unknown[k];
                 tally_add(t, score, selected);
                 if (c->group[k] >= 0)
                     rep->audit_groups[k].entries[c->group[k]].count++;
@@ -687,7 +698,8 @@ static int add_application(jm_report *rep, const jm_record *r)
     return jm__report_add_app(rep, &a);
 }
 
-/* ---- jobs and candidates ---------------------------------------------------------------------- */
+/* ---- jobs and candidates ----------------------------------------------------------------------
+ */
 
 static int add_job(jm_report *rep, const jm_record *r)
 {
@@ -723,9 +735,9 @@ static int add_job(jm_report *rep, const jm_record *r)
         if (rmap_count((jm__rmap *)((char *)rep + maps[i].off), s.s, s.len))
             return JM_ENOMEM;
     }
-    double offer = JM__HAS(r, JM_FIELD_SALARY_MAX) ? r->v[JM_FIELD_SALARY_MAX].n
+    double offer = JM__HAS(r, JM_FIELD_SALARY_MAX)   ? r->v[JM_FIELD_SALARY_MAX].n
                    : JM__HAS(r, JM_FIELD_SALARY_MIN) ? r->v[JM_FIELD_SALARY_MIN].n
-                                                    : NAN;
+                                                     : NAN;
     if (isfinite(offer) && offer > 0) {
         rep->salary_n++;
         if (offer < rep->salary_min)
@@ -860,7 +872,8 @@ int jm_report_add_ndjson(jm_report *rep, const char *line, size_t len, jm_record
     return rc;
 }
 
-/* ---- derived figures -------------------------------------------------------------------------- */
+/* ---- derived figures --------------------------------------------------------------------------
+ */
 
 int jm__rmap_top(const jm__rmap *m, size_t limit, jm__ranked *out)
 {
@@ -978,8 +991,8 @@ uint64_t jm__report_active_jobs(const jm_report *rep, int64_t now_ms)
     uint64_t n = 0;
     if (rep->jobs)
         for (size_t i = 0; i <= rep->jobs_mask; i++)
-            if (rep->jobs[i].fp && (rep->jobs[i].deadline == INT64_MIN ||
-                                    rep->jobs[i].deadline >= now_ms))
+            if (rep->jobs[i].fp &&
+                (rep->jobs[i].deadline == INT64_MIN || rep->jobs[i].deadline >= now_ms))
                 n++;
     return n;
 }
@@ -1058,9 +1071,8 @@ const char *jm__report_candidate_name(const jm_report *rep, const char *candidat
     if (!rep->cands || !candidate_id)
         return "";
     int found;
-    const jm__candidate *c =
-        fp_slot(rep->cands, sizeof *rep->cands, rep->cands_mask,
-                fingerprint(candidate_id, strlen(candidate_id)), &found);
+    const jm__candidate *c = fp_slot(rep->cands, sizeof *rep->cands, rep->cands_mask,
+                                     fingerprint(candidate_id, strlen(candidate_id)), &found);
     return found && c->seen && c->name ? rep->arena + c->name : "";
 }
 

@@ -30,8 +30,14 @@ static inline __attribute__((always_inline)) int lit(scan *s, const char *text, 
  * set where the test holds; the lowest such byte is always exact. */
 #define ONES UINT64_C(0x0101010101010101)
 #define HIGHS UINT64_C(0x8080808080808080)
-static inline uint64_t zero_bytes(uint64_t w) { return (w - ONES) & ~w & HIGHS; }
-static inline uint64_t bytes_eq(uint64_t w, unsigned char c) { return zero_bytes(w ^ (ONES * c)); }
+static inline uint64_t zero_bytes(uint64_t w)
+{
+    return (w - ONES) & ~w & HIGHS;
+}
+static inline uint64_t bytes_eq(uint64_t w, unsigned char c)
+{
+    return zero_bytes(w ^ (ONES * c));
+}
 /* Bytes that may not appear: controls, DEL, non-ASCII and the backslash (exact for bytes
  * under 0x80, and any byte from 0x80 is bad anyway). */
 static inline uint64_t bad_bytes(uint64_t w)
@@ -78,7 +84,10 @@ found:
     return 1;
 }
 
-static int digit(const scan *s) { return s->p < s->end && *s->p >= '0' && *s->p <= '9'; }
+static int digit(const scan *s)
+{
+    return s->p < s->end && *s->p >= '0' && *s->p <= '9';
+}
 
 /* A JSON number, checked by its grammar; the value is not needed. */
 static int number(scan *s)
@@ -127,7 +136,10 @@ static int score(scan *s, int *out)
     return 1;
 }
 
-static int two(const char *p) { return (p[0] - '0') * 10 + (p[1] - '0'); }
+static int two(const char *p)
+{
+    return (p[0] - '0') * 10 + (p[1] - '0');
+}
 
 static int all_digits(const char *p, size_t n)
 {
@@ -169,7 +181,8 @@ static int time_value(const jm__str *t, int64_t *out)
         if (mo >= 1 && mo <= 12 && d >= 1 && d <= month_days(y, mo) && h <= 23 && mi <= 59 &&
             sec <= 59) {
             int ms = t->len == 24 ? (p[20] - '0') * 100 + two(p + 21) : 0;
-            *out = ((days_from_civil(y, mo, d) * 24 + h) * 60 + mi) * 60000 + (int64_t)sec * 1000 + ms;
+            *out =
+                ((days_from_civil(y, mo, d) * 24 + h) * 60 + mi) * 60000 + (int64_t)sec * 1000 + ms;
             return 1;
         }
     }
@@ -185,10 +198,10 @@ int jm__report_scan_application(const char *line, size_t len, jm__app_view *a)
         !LIT(&s, ",\"post_id\":") || !str(&s, &a->post) || !LIT(&s, ",\"job_family\":") ||
         !str(&s, &a->family) || !LIT(&s, ",\"compatibility_score\":") || !score(&s, &a->score) ||
         !LIT(&s, ",\"components\":{\"category\":") || !number(&s) || !LIT(&s, ",\"skills\":") ||
-        !number(&s) || !LIT(&s, ",\"experience\":") || !number(&s) ||
-        !LIT(&s, ",\"seniority\":") || !number(&s) || !LIT(&s, ",\"salary\":") || !number(&s) ||
-        !LIT(&s, "},\"status\":") || !str(&s, &a->status) || !LIT(&s, ",\"match_reason\":") ||
-        !str(&s, &a->reason) || !LIT(&s, ",\"application_method\":") || !str(&s, &a->method) ||
+        !number(&s) || !LIT(&s, ",\"experience\":") || !number(&s) || !LIT(&s, ",\"seniority\":") ||
+        !number(&s) || !LIT(&s, ",\"salary\":") || !number(&s) || !LIT(&s, "},\"status\":") ||
+        !str(&s, &a->status) || !LIT(&s, ",\"match_reason\":") || !str(&s, &a->reason) ||
+        !LIT(&s, ",\"application_method\":") || !str(&s, &a->method) ||
         !LIT(&s, ",\"application_date\":") || !str(&s, &date) || !LIT(&s, ",\"timestamp\":") ||
         !str(&s, &ts) || !LIT(&s, "}") || s.p != s.end)
         return 0;

@@ -70,7 +70,8 @@ static void figure_open(out *o, const char *name, const char *caption, int wide)
 
 static void empty_note(out *o, double w, double h)
 {
-    PRINTF(o, "<text x=\"%.0f\" y=\"%.0f\" class=\"empty\" text-anchor=\"middle\">no data yet</text>",
+    PRINTF(o,
+           "<text x=\"%.0f\" y=\"%.0f\" class=\"empty\" text-anchor=\"middle\">no data yet</text>",
            w / 2, h / 2);
 }
 
@@ -93,8 +94,9 @@ static void hbars(out *o, const char *name, const char *caption, const char **la
         double bw = (w - lw - 70) * (double)counts[i] / (double)max;
         PRINTF(o, "<text x=\"%.0f\" y=\"%.1f\" text-anchor=\"end\" class=\"lbl\">", lw - 6, y + 16);
         esc_cut(o, labels[i], 28);
-        PRINTF(o, "</text><rect class=\"mark\" x=\"%.0f\" y=\"%.1f\" width=\"%.1f\" height=\"%.0f\" "
-                  "fill=\"%s\"><title>",
+        PRINTF(o,
+               "</text><rect class=\"mark\" x=\"%.0f\" y=\"%.1f\" width=\"%.1f\" height=\"%.0f\" "
+               "fill=\"%s\"><title>",
                lw, y + 3, bw < 1 && counts[i] ? 1 : bw, row - 6, palette[i % NPALETTE]);
         esc(o, labels[i]);
         PRINTF(o, ": %llu</title></rect><text x=\"%.1f\" y=\"%.1f\" class=\"val\">%llu</text>",
@@ -128,8 +130,8 @@ static void histogram(out *o, const char *name, const char *caption, const char 
     double pw = w - left - right, ph = h - top - bottom;
     PRINTF(o, "<line class=\"axis\" x1=\"%.0f\" y1=\"%.0f\" x2=\"%.0f\" y2=\"%.0f\"/>", left,
            top + ph, left + pw, top + ph);
-    PRINTF(o, "<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"end\" class=\"tick\">%llu</text>", left - 4,
-           top + 10, (unsigned long long)max);
+    PRINTF(o, "<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"end\" class=\"tick\">%llu</text>",
+           left - 4, top + 10, (unsigned long long)max);
     PRINTF(o, "<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"end\" class=\"tick\">0</text>", left - 4,
            top + ph);
     if (!n)
@@ -137,8 +139,9 @@ static void histogram(out *o, const char *name, const char *caption, const char 
     double bw = n ? pw / (double)n : pw;
     for (size_t i = 0; i < n; i++) {
         double bh = ph * (double)counts[i] / (double)max;
-        PRINTF(o, "<rect class=\"mark\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
-                  "fill=\"%s\"><title>",
+        PRINTF(o,
+               "<rect class=\"mark\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
+               "fill=\"%s\"><title>",
                left + bw * (double)i + 0.5, top + ph - bh, bw - 1, bh, color);
         esc(o, labels[i]);
         PRINTF(o, ": %llu</title></rect>", (unsigned long long)counts[i]);
@@ -164,8 +167,8 @@ static void line_chart(out *o, const jm_report *rep)
     double pw = w - left - right, ph = h - top - bottom;
     PRINTF(o, "<line class=\"axis\" x1=\"%.0f\" y1=\"%.0f\" x2=\"%.0f\" y2=\"%.0f\"/>", left,
            top + ph, left + pw, top + ph);
-    PRINTF(o, "<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"end\" class=\"tick\">%llu</text>", left - 4,
-           top + 6, (unsigned long long)max);
+    PRINTF(o, "<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"end\" class=\"tick\">%llu</text>",
+           left - 4, top + 6, (unsigned long long)max);
     put(o, "<polyline class=\"mark line\" fill=\"none\" stroke=\"#4e79a7\" stroke-width=\"2.5\" "
            "points=\"");
     for (int i = 0; i < JM__HOUR_BINS; i++)
@@ -175,10 +178,12 @@ static void line_chart(out *o, const jm_report *rep)
     for (int i = 0; i < JM__HOUR_BINS; i++) {
         double x = left + pw * i / (JM__HOUR_BINS - 1);
         double y = top + ph - ph * (double)rep->hours[i] / (double)max;
-        PRINTF(o, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"#4e79a7\"><title>%02d:00-%02d:00: "
-                  "%llu</title></circle>",
+        PRINTF(o,
+               "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"#4e79a7\"><title>%02d:00-%02d:00: "
+               "%llu</title></circle>",
                x, y, i * 3, i * 3 + 3, (unsigned long long)rep->hours[i]);
-        PRINTF(o, "<text x=\"%.1f\" y=\"%.0f\" text-anchor=\"middle\" class=\"tick\">%02d:00</text>",
+        PRINTF(o,
+               "<text x=\"%.1f\" y=\"%.0f\" text-anchor=\"middle\" class=\"tick\">%02d:00</text>",
                x, top + ph + 16, i * 3);
     }
     put(o, "</svg></figure>\n");
@@ -198,14 +203,16 @@ static void donut(out *o, const jm_report *rep, const size_t *idx, size_t n)
         const char *color = palette[i % NPALETTE];
         if (frac >= 0.9999) {
             /* A whole ring: an arc cannot start and end at one point. */
-            PRINTF(o, "<circle class=\"mark\" cx=\"%.0f\" cy=\"%.0f\" r=\"%.0f\" fill=\"none\" "
-                      "stroke=\"%s\" stroke-width=\"%.0f\"><title>",
+            PRINTF(o,
+                   "<circle class=\"mark\" cx=\"%.0f\" cy=\"%.0f\" r=\"%.0f\" fill=\"none\" "
+                   "stroke=\"%s\" stroke-width=\"%.0f\"><title>",
                    cx, cy, (r + ri) / 2, color, r - ri);
         } else {
             double a1 = a0 + frac * 2 * PI;
             int large = frac > 0.5;
-            PRINTF(o, "<path class=\"mark\" fill=\"%s\" d=\"M%.2f,%.2f A%.0f,%.0f 0 %d 1 %.2f,%.2f "
-                      "L%.2f,%.2f A%.0f,%.0f 0 %d 0 %.2f,%.2f Z\"><title>",
+            PRINTF(o,
+                   "<path class=\"mark\" fill=\"%s\" d=\"M%.2f,%.2f A%.0f,%.0f 0 %d 1 %.2f,%.2f "
+                   "L%.2f,%.2f A%.0f,%.0f 0 %d 0 %.2f,%.2f Z\"><title>",
                    color, cx + r * cos(a0), cy + r * sin(a0), r, r, large, cx + r * cos(a1),
                    cy + r * sin(a1), cx + ri * cos(a1), cy + ri * sin(a1), ri, ri, large,
                    cx + ri * cos(a0), cy + ri * sin(a0));
@@ -214,8 +221,9 @@ static void donut(out *o, const jm_report *rep, const size_t *idx, size_t n)
         esc(o, e->key);
         PRINTF(o, ": %llu (%.1f%%)</title>%s", (unsigned long long)e->count, 100 * frac,
                frac >= 0.9999 ? "</circle>" : "</path>");
-        PRINTF(o, "<rect x=\"260\" y=\"%.0f\" width=\"12\" height=\"12\" fill=\"%s\"/>"
-                  "<text x=\"278\" y=\"%.0f\" class=\"lbl\">",
+        PRINTF(o,
+               "<rect x=\"260\" y=\"%.0f\" width=\"12\" height=\"12\" fill=\"%s\"/>"
+               "<text x=\"278\" y=\"%.0f\" class=\"lbl\">",
                30 + 24.0 * (double)i, color, 41 + 24.0 * (double)i);
         esc_cut(o, e->key, 22);
         PRINTF(o, " %.1f%%</text>", 100 * frac);
@@ -232,8 +240,9 @@ static void boxplots(out *o, const jm_report *rep, const size_t *idx, size_t n)
     figure_open(o, "boxplots", "Compatibility score by status", 0);
     PRINTF(o, "<svg viewBox=\"0 0 %.0f %.0f\" role=\"img\" class=\"chart\">", w, h);
     for (int t = 0; t <= 100; t += 25)
-        PRINTF(o, "<line class=\"gridline\" x1=\"%.0f\" x2=\"%.0f\" y1=\"%.1f\" y2=\"%.1f\"/>"
-                  "<text x=\"%.0f\" y=\"%.1f\" text-anchor=\"end\" class=\"tick\">%d</text>",
+        PRINTF(o,
+               "<line class=\"gridline\" x1=\"%.0f\" x2=\"%.0f\" y1=\"%.1f\" y2=\"%.1f\"/>"
+               "<text x=\"%.0f\" y=\"%.1f\" text-anchor=\"end\" class=\"tick\">%d</text>",
                left, left + pw, top + ph - ph * t / 100, top + ph - ph * t / 100, left - 4,
                top + ph - ph * t / 100 + 4, t);
     if (!n)
@@ -254,13 +263,15 @@ static void boxplots(out *o, const jm_report *rep, const size_t *idx, size_t n)
             esc(o, name);
             PRINTF(o, ": min %.0f, Q1 %.1f, median %.1f, Q3 %.1f, max %.0f</title>", v[0], v[1],
                    v[2], v[3], v[4]);
-            PRINTF(o, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#555\"/>", x, x,
-                   y[0], y[4]);
-            PRINTF(o, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\" "
-                      "stroke=\"#333\"/>",
+            PRINTF(o, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#555\"/>", x,
+                   x, y[0], y[4]);
+            PRINTF(o,
+                   "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\" "
+                   "stroke=\"#333\"/>",
                    x - bw / 2, y[3], bw, y[1] - y[3] < 1 ? 1 : y[1] - y[3], palette[i % NPALETTE]);
-            PRINTF(o, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#111\" "
-                      "stroke-width=\"2\"/>",
+            PRINTF(o,
+                   "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#111\" "
+                   "stroke-width=\"2\"/>",
                    x - bw / 2, x + bw / 2, y[2], y[2]);
             for (int k = 0; k < 5; k += 4)
                 PRINTF(o, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#555\"/>",
@@ -354,8 +365,9 @@ static void treemap(out *o, const jm_report *rep)
         for (size_t i = 0; i < n; i++) {
             const jm__rmap_entry *e = &rep->countries.entries[idx[i]];
             rect c = cells[i];
-            PRINTF(o, "<g class=\"mark tile\"><rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
-                      "height=\"%.1f\" fill=\"%s\" stroke=\"#fff\" stroke-width=\"2\"/><title>",
+            PRINTF(o,
+                   "<g class=\"mark tile\"><rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
+                   "height=\"%.1f\" fill=\"%s\" stroke=\"#fff\" stroke-width=\"2\"/><title>",
                    c.x, c.y, c.w, c.h, palette[i % NPALETTE]);
             esc(o, e->key);
             PRINTF(o, ": %llu jobs</title>", (unsigned long long)e->count);
@@ -434,13 +446,14 @@ static void audit_tables(out *o, const jm_report *rep)
         return;
     }
     for (int k = 0; k < rep->naudit; k++) {
-        PRINTF(o, "<section class=\"card wide audit\" data-audit=\"%s\"><h2>Bias audit by %s</h2>"
-                  "<p>Selection: status Interview Scheduled. Scoring: score above the median of all "
-                  "applications (%.1f). Impact ratio: the group's rate over the highest group's; "
-                  "under 0.80 is flagged (four-fifths rule). The unknown group is left out of the "
-                  "ratios.</p><table><thead><tr><th>Group</th><th>Applications</th><th>Selection "
-                  "rate</th><th>Impact ratio</th><th>Scoring rate</th><th>Impact ratio</th></tr>"
-                  "</thead><tbody>",
+        PRINTF(o,
+               "<section class=\"card wide audit\" data-audit=\"%s\"><h2>Bias audit by %s</h2>"
+               "<p>Selection: status Interview Scheduled. Scoring: score above the median of all "
+               "applications (%.1f). Impact ratio: the group's rate over the highest group's; "
+               "under 0.80 is flagged (four-fifths rule). The unknown group is left out of the "
+               "ratios.</p><table><thead><tr><th>Group</th><th>Applications</th><th>Selection "
+               "rate</th><th>Impact ratio</th><th>Scoring rate</th><th>Impact ratio</th></tr>"
+               "</thead><tbody>",
                jm_field_name(rep->audit_field[k]), jm_field_name(rep->audit_field[k]),
                jm__report_median(rep));
         size_t n = jm__report_audit_rows(rep, k, rows);
@@ -530,8 +543,7 @@ static const char table_script[] =
     "})();\n"
     "</script>\n";
 
-int jm_report_write_html(const jm_report *rep, int64_t now_ms, unsigned refresh_seconds,
-                         jm_buf *b)
+int jm_report_write_html(const jm_report *rep, int64_t now_ms, unsigned refresh_seconds, jm_buf *b)
 {
     out o = {b, 0};
     char when[40];
@@ -559,12 +571,13 @@ int jm_report_write_html(const jm_report *rep, int64_t now_ms, unsigned refresh_
         char names[JM__SCORE_BINS][16];
         uint64_t counts[JM__SCORE_BINS];
         for (int i = 0; i < JM__SCORE_BINS; i++) {
-            snprintf(names[i], sizeof names[i], "%d-%d", i * 5, i == JM__SCORE_BINS - 1 ? 100 : i * 5 + 4);
+            snprintf(names[i], sizeof names[i], "%d-%d", i * 5,
+                     i == JM__SCORE_BINS - 1 ? 100 : i * 5 + 4);
             labels[i] = names[i];
             counts[i] = jm__score_bin(rep->score_hist, i);
         }
-        histogram(&o, "scores", "Compatibility score distribution", labels, counts,
-                  JM__SCORE_BINS, "#59a14f");
+        histogram(&o, "scores", "Compatibility score distribution", labels, counts, JM__SCORE_BINS,
+                  "#59a14f");
     }
     {
         size_t idx[JM_REPORT_MAX_KEYS + 1];
@@ -603,7 +616,8 @@ int jm_report_write_html(const jm_report *rep, int64_t now_ms, unsigned refresh_
         jm_buf tmp = {0};
         o.rc = jm__report_json_recent(&tmp, rep);
         for (size_t i = 0; !o.rc && i < tmp.len; i++)
-            o.rc = tmp.data[i] == '<' ? jm__buf_puts(b, "\\u003c") : jm__buf_add(b, tmp.data + i, 1);
+            o.rc =
+                tmp.data[i] == '<' ? jm__buf_puts(b, "\\u003c") : jm__buf_add(b, tmp.data + i, 1);
         jm_buf_free(&tmp);
     }
     put(&o, "</script>\n");

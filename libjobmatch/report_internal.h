@@ -7,11 +7,11 @@
 
 #include <jobmatch/report.h>
 
-#define JM__SCORES 101   /* scores are integers 0-100 */
-#define JM__HOUR_BINS 8  /* 3-hour intervals of the day */
+#define JM__SCORES 101  /* scores are integers 0-100 */
+#define JM__HOUR_BINS 8 /* 3-hour intervals of the day */
 #define JM__SCORE_BINS 20
 #define JM__SALARY_BINS 20
-#define JM__SALARY_STEP 1000  /* fine salary buckets, merged into JM__SALARY_BINS when shown */
+#define JM__SALARY_STEP 1000 /* fine salary buckets, merged into JM__SALARY_BINS when shown */
 #define JM__SALARY_FINE 4096
 #define JM__HLL_BITS 14
 
@@ -69,7 +69,7 @@ typedef struct jm__recent {
 /* A job or candidate, by the fingerprint of its id (0 marks an empty slot). */
 typedef struct jm__job {
     uint64_t fp;
-    int64_t deadline; /* INT64_MIN: none */
+    int64_t deadline;        /* INT64_MIN: none */
     uint32_t title, company; /* offsets in the text arena, 0: none */
 } jm__job;
 
@@ -79,7 +79,7 @@ typedef struct jm__pending {
 
 typedef struct jm__candidate {
     uint64_t fp;
-    int seen;  /* the candidate record itself arrived */
+    int seen; /* the candidate record itself arrived */
     uint32_t name;
     int16_t group[JM_REPORT_MAX_AUDIT_FIELDS]; /* -1: unknown */
     jm__pending *pending;
@@ -92,7 +92,7 @@ struct jm_report {
     uint64_t score_hist[JM__SCORES];
     uint64_t hours[JM__HOUR_BINS], undated;
     uint64_t interviews, shortlisted;
-    jm__rmap families, statuses; /* statuses carry tallies */
+    jm__rmap families, statuses;         /* statuses carry tallies */
     jm__recent recent[JM_REPORT_RECENT]; /* slots of the kept applications */
     uint8_t heap[JM_REPORT_RECENT];      /* slot numbers, a min-heap on (ts, seq) */
     size_t nrecent;

@@ -25,9 +25,15 @@ static int num(jm_buf *b, double v)
     return jm__buf_puts(b, t);
 }
 
-static int u64(jm_buf *b, uint64_t v) { return jm__buf_printf(b, "%llu", (unsigned long long)v); }
+static int u64(jm_buf *b, uint64_t v)
+{
+    return jm__buf_printf(b, "%llu", (unsigned long long)v);
+}
 
-static int jstr(jm_buf *b, const char *s) { return jm_write_json_string(s, strlen(s), b); }
+static int jstr(jm_buf *b, const char *s)
+{
+    return jm_write_json_string(s, strlen(s), b);
+}
 
 static int time_or_null(jm_buf *b, int have, int64_t ms)
 {
@@ -68,7 +74,10 @@ static int five(jm_buf *b, const uint64_t *hist, uint64_t n)
     return rc;
 }
 
-static int ratio(jm_buf *b, double r) { return r < 0 ? jm__buf_puts(b, "null") : num(b, r); }
+static int ratio(jm_buf *b, double r)
+{
+    return r < 0 ? jm__buf_puts(b, "null") : num(b, r);
+}
 
 static int audit(jm_buf *b, const jm_report *rep)
 {
@@ -88,24 +97,31 @@ static int audit(jm_buf *b, const jm_report *rep)
             const jm__audit_row *r = &rows[i];
             rc = jm__buf_puts(b, i ? ",{\"group\":" : "{\"group\":");
             rc = rc ? rc : jstr(b, r->group);
-            rc = rc ? rc : jm__buf_printf(b, ",\"unknown\":%s,\"applications\":%llu,\"selected\":%llu,"
-                                             "\"selection_rate\":",
-                                          r->unknown ? "true" : "false", (unsigned long long)r->n,
-                                          (unsigned long long)r->selected);
+            rc = rc ? rc
+                    : jm__buf_printf(b,
+                                     ",\"unknown\":%s,\"applications\":%llu,\"selected\":%llu,"
+                                     "\"selection_rate\":",
+                                     r->unknown ? "true" : "false", (unsigned long long)r->n,
+                                     (unsigned long long)r->selected);
             rc = rc ? rc : num(b, r->selection_rate);
             rc = rc ? rc : jm__buf_puts(b, ",\"selection_impact_ratio\":");
             rc = rc ? rc : ratio(b, r->selection_ratio);
-            rc = rc ? rc : jm__buf_printf(b, ",\"selection_flag\":%s,\"scored\":%llu,"
-                                             "\"above_median\":%llu,\"scoring_rate\":",
-                                          r->selection_ratio >= 0 && r->selection_ratio < JM__FOUR_FIFTHS
-                                              ? "true" : "false",
-                                          (unsigned long long)r->scored, (unsigned long long)r->above);
+            rc = rc ? rc
+                    : jm__buf_printf(b,
+                                     ",\"selection_flag\":%s,\"scored\":%llu,"
+                                     "\"above_median\":%llu,\"scoring_rate\":",
+                                     r->selection_ratio >= 0 && r->selection_ratio < JM__FOUR_FIFTHS
+                                         ? "true"
+                                         : "false",
+                                     (unsigned long long)r->scored, (unsigned long long)r->above);
             rc = rc ? rc : num(b, r->scoring_rate);
             rc = rc ? rc : jm__buf_puts(b, ",\"scoring_impact_ratio\":");
             rc = rc ? rc : ratio(b, r->scoring_ratio);
-            rc = rc ? rc : jm__buf_printf(b, ",\"scoring_flag\":%s}",
-                                          r->scoring_ratio >= 0 && r->scoring_ratio < JM__FOUR_FIFTHS
-                                              ? "true" : "false");
+            rc = rc ? rc
+                    : jm__buf_printf(b, ",\"scoring_flag\":%s}",
+                                     r->scoring_ratio >= 0 && r->scoring_ratio < JM__FOUR_FIFTHS
+                                         ? "true"
+                                         : "false");
         }
         rc = rc ? rc : jm__buf_puts(b, "]}");
     }
@@ -135,7 +151,8 @@ int jm__report_json_recent(jm_buf *b, const jm_report *rep)
         rc = rc ? rc : jm__buf_puts(b, ",\"job_family\":");
         rc = rc ? rc : jstr(b, r->family);
         rc = rc ? rc : jm__buf_puts(b, ",\"compatibility_score\":");
-        rc = rc ? rc : (r->score >= 0 ? jm__buf_printf(b, "%d", r->score) : jm__buf_puts(b, "null"));
+        rc =
+            rc ? rc : (r->score >= 0 ? jm__buf_printf(b, "%d", r->score) : jm__buf_puts(b, "null"));
         rc = rc ? rc : jm__buf_puts(b, ",\"status\":");
         rc = rc ? rc : jstr(b, r->status);
         rc = rc ? rc : jm__buf_puts(b, ",\"match_reason\":");
@@ -156,26 +173,28 @@ int jm_report_write_json(const jm_report *rep, int64_t now_ms, jm_buf *out)
     jm_buf *b = out;
     int rc = jm__buf_puts(b, "{\"schema\":\"jobmatch-report/1\",\"generated_at\":");
     rc = rc ? rc : time_or_null(b, 1, now_ms);
-    rc = rc ? rc : jm__buf_printf(
-                       b,
-                       ",\"input\":{\"rejected\":%llu,\"duplicates\":{\"applications\":%llu,"
-                       "\"jobs\":%llu,\"candidates\":%llu}}",
-                       (unsigned long long)rep->rejects, (unsigned long long)rep->app_dups,
-                       (unsigned long long)rep->job_dups, (unsigned long long)rep->cand_dups);
-    rc = rc ? rc : jm__buf_printf(
-                       b,
-                       ",\"metrics\":{\"applications\":%llu,\"applications_distinct_estimate\":%llu,"
-                       "\"dedup_window\":%llu,\"jobs\":%llu,\"active_jobs\":%llu,\"candidates\":%llu,"
-                       "\"average_score\":",
-                       (unsigned long long)rep->apps,
-                       (unsigned long long)(rep->apps ? jm__report_hll_estimate(rep) : 0),
-                       (unsigned long long)rep->window, (unsigned long long)rep->njobs,
-                       (unsigned long long)jm__report_active_jobs(rep, now_ms),
-                       (unsigned long long)rep->ncands_seen);
+    rc = rc ? rc
+            : jm__buf_printf(b,
+                             ",\"input\":{\"rejected\":%llu,\"duplicates\":{\"applications\":%llu,"
+                             "\"jobs\":%llu,\"candidates\":%llu}}",
+                             (unsigned long long)rep->rejects, (unsigned long long)rep->app_dups,
+                             (unsigned long long)rep->job_dups, (unsigned long long)rep->cand_dups);
+    rc = rc ? rc
+            : jm__buf_printf(
+                  b,
+                  ",\"metrics\":{\"applications\":%llu,\"applications_distinct_estimate\":%llu,"
+                  "\"dedup_window\":%llu,\"jobs\":%llu,\"active_jobs\":%llu,\"candidates\":%llu,"
+                  "\"average_score\":",
+                  (unsigned long long)rep->apps,
+                  (unsigned long long)(rep->apps ? jm__report_hll_estimate(rep) : 0),
+                  (unsigned long long)rep->window, (unsigned long long)rep->njobs,
+                  (unsigned long long)jm__report_active_jobs(rep, now_ms),
+                  (unsigned long long)rep->ncands_seen);
     rc = rc ? rc : num(b, rep->scored ? (double)rep->score_sum / (double)rep->scored : NAN);
-    rc = rc ? rc : jm__buf_printf(b, ",\"shortlisted\":%llu,\"interviews\":%llu}",
-                                  (unsigned long long)rep->shortlisted,
-                                  (unsigned long long)rep->interviews);
+    rc = rc ? rc
+            : jm__buf_printf(b, ",\"shortlisted\":%llu,\"interviews\":%llu}",
+                             (unsigned long long)rep->shortlisted,
+                             (unsigned long long)rep->interviews);
     rc = rc ? rc : jm__buf_puts(b, ",\"freshness\":{\"newest_event\":");
     rc = rc ? rc : time_or_null(b, rep->have_newest, rep->newest);
     rc = rc ? rc : jm__buf_puts(b, ",\"lag_seconds\":");
@@ -184,11 +203,12 @@ int jm_report_write_json(const jm_report *rep, int64_t now_ms, jm_buf *out)
     rc = rc ? rc : time_or_null(b, rep->have_newest_date, rep->newest_date);
     rc = rc ? rc : jm__buf_puts(b, "},\"applications_by_interval\":[");
     for (int i = 0; !rc && i < JM__HOUR_BINS; i++)
-        rc = jm__buf_printf(b, "%s{\"interval\":\"%02d:00-%02d:00\",\"from_hour\":%d,\"count\":%llu}",
-                            i ? "," : "", i * 3, i * 3 + 3, i * 3,
-                            (unsigned long long)rep->hours[i]);
-    rc = rc ? rc : jm__buf_printf(b, "],\"undated_applications\":%llu",
-                                  (unsigned long long)rep->undated);
+        rc = jm__buf_printf(
+            b, "%s{\"interval\":\"%02d:00-%02d:00\",\"from_hour\":%d,\"count\":%llu}", i ? "," : "",
+            i * 3, i * 3 + 3, i * 3, (unsigned long long)rep->hours[i]);
+    rc =
+        rc ? rc
+           : jm__buf_printf(b, "],\"undated_applications\":%llu", (unsigned long long)rep->undated);
     rc = rc ? rc : counts(b, "top_job_families", &rep->families, 10);
     rc = rc ? rc : jm__buf_puts(b, ",\"score_histogram\":[");
     for (int i = 0; !rc && i < JM__SCORE_BINS; i++)
@@ -206,8 +226,8 @@ int jm_report_write_json(const jm_report *rep, int64_t now_ms, jm_buf *out)
             const jm__rmap_entry *e = &rep->statuses.entries[idx[i]];
             rc = jm__buf_puts(b, i ? ",{\"name\":" : "{\"name\":");
             rc = rc ? rc : jstr(b, e->key);
-            rc = rc ? rc : jm__buf_printf(b, ",\"count\":%llu,\"share\":",
-                                          (unsigned long long)e->count);
+            rc = rc ? rc
+                    : jm__buf_printf(b, ",\"count\":%llu,\"share\":", (unsigned long long)e->count);
             rc = rc ? rc : num(b, rep->apps ? (double)e->count / (double)rep->apps : 0);
             rc = rc ? rc : jm__buf_puts(b, ",\"score\":");
             rc = rc ? rc : five(b, e->tally->hist, e->tally->scored);
@@ -216,16 +236,17 @@ int jm_report_write_json(const jm_report *rep, int64_t now_ms, jm_buf *out)
     }
     rc = rc ? rc : jm__buf_puts(b, "]");
     rc = rc ? rc : counts(b, "jobs_by_work_mode", &rep->work_modes, JM_REPORT_MAX_KEYS + 1);
-    rc = rc ? rc : counts(b, "jobs_by_employment_type", &rep->employment_types,
-                          JM_REPORT_MAX_KEYS + 1);
+    rc = rc ? rc
+            : counts(b, "jobs_by_employment_type", &rep->employment_types, JM_REPORT_MAX_KEYS + 1);
     rc = rc ? rc : counts(b, "candidates_by_education", &rep->education, JM_REPORT_MAX_KEYS + 1);
     /* salary histogram */
     {
         double lo[JM__SALARY_BINS], hi[JM__SALARY_BINS];
         uint64_t cnt[JM__SALARY_BINS];
         size_t n = jm__report_salary_bins(rep, lo, hi, cnt);
-        rc = rc ? rc : jm__buf_printf(b, ",\"salary_histogram\":{\"jobs\":%llu,\"min\":",
-                                      (unsigned long long)rep->salary_n);
+        rc = rc ? rc
+                : jm__buf_printf(b, ",\"salary_histogram\":{\"jobs\":%llu,\"min\":",
+                                 (unsigned long long)rep->salary_n);
         rc = rc ? rc : num(b, rep->salary_n ? rep->salary_min : NAN);
         rc = rc ? rc : jm__buf_puts(b, ",\"max\":");
         rc = rc ? rc : num(b, rep->salary_n ? rep->salary_max : NAN);

@@ -95,8 +95,14 @@ static void heading(out *o, const char *title)
 /* A bar of frac (0..1) of w columns, in eighths. */
 static void bar(out *o, double frac, size_t w)
 {
-    static const char *eighths[] = {"", "\xE2\x96\x8F", "\xE2\x96\x8E", "\xE2\x96\x8D",
-                                    "\xE2\x96\x8C", "\xE2\x96\x8B", "\xE2\x96\x8A", "\xE2\x96\x89"};
+    static const char *eighths[] = {"",
+                                    "\xE2\x96\x8F",
+                                    "\xE2\x96\x8E",
+                                    "\xE2\x96\x8D",
+                                    "\xE2\x96\x8C",
+                                    "\xE2\x96\x8B",
+                                    "\xE2\x96\x8A",
+                                    "\xE2\x96\x89"};
     if (frac < 0)
         frac = 0;
     if (frac > 1)
@@ -350,8 +356,9 @@ static void audit(out *o, const jm_report *rep)
     }
     char t[200];
     for (int k = 0; k < rep->naudit; k++) {
-        snprintf(t, sizeof t, "Bias audit by %s (median score of all applications %.1f; "
-                              "ratios under 0.80 flagged)",
+        snprintf(t, sizeof t,
+                 "Bias audit by %s (median score of all applications %.1f; "
+                 "ratios under 0.80 flagged)",
                  jm_field_name(rep->audit_field[k]), jm__report_median(rep));
         heading(o, t);
         size_t n = jm__report_audit_rows(rep, k, rows);
@@ -428,7 +435,8 @@ int jm_report_write_text(const jm_report *rep, int64_t now_ms, unsigned width, u
         char names[JM__SCORE_BINS][16];
         uint64_t counts[JM__SCORE_BINS];
         for (int i = 0; i < JM__SCORE_BINS; i++) {
-            snprintf(names[i], sizeof names[i], "%d-%d", i * 5, i == JM__SCORE_BINS - 1 ? 100 : i * 5 + 4);
+            snprintf(names[i], sizeof names[i], "%d-%d", i * 5,
+                     i == JM__SCORE_BINS - 1 ? 100 : i * 5 + 4);
             labels[i] = names[i];
             counts[i] = jm__score_bin(rep->score_hist, i);
         }

@@ -233,14 +233,16 @@ int jm__has_skill(const jm__prepared *p, uint32_t id)
 #if defined(__x86_64__) && !defined(JM_NO_IFUNC) && !defined(__SANITIZE_THREAD__)
 __attribute__((target_clones("popcnt", "default")))
 #endif
-static unsigned intersect_bits(const jm__prepared *a, const jm__prepared *b)
+static unsigned
+intersect_bits(const jm__prepared *a, const jm__prepared *b)
 {
     uint32_t from = a->word0 > b->word0 ? a->word0 : b->word0;
     uint32_t a_end = a->word0 + a->nwords, b_end = b->word0 + b->nwords;
     uint32_t to = a_end < b_end ? a_end : b_end;
     unsigned n = 0;
     for (uint32_t w = from; w < to; w++)
-        n += (unsigned)__builtin_popcountll(a->skill_bits[w - a->word0] & b->skill_bits[w - b->word0]);
+        n += (unsigned)__builtin_popcountll(a->skill_bits[w - a->word0] &
+                                            b->skill_bits[w - b->word0]);
     return n;
 }
 
@@ -332,7 +334,8 @@ int jm__pair_prepare(jm__pair_scratch *ps, const jm_record *candidate, const jm_
         return JM_EINVAL;
     ps->skills = jm__intern_new();
     ps->categories = jm__intern_new();
-    if (!ps->skills || !ps->categories || jm__prepare(candidate, ps->skills, ps->categories, &ps->cand))
+    if (!ps->skills || !ps->categories ||
+        jm__prepare(candidate, ps->skills, ps->categories, &ps->cand))
         return JM_ENOMEM;
     if (jm__prepare(job, ps->skills, ps->categories, &ps->job)) {
         jm__prepared_release(&ps->cand);

@@ -11,16 +11,16 @@
 #include "intern.h"
 
 typedef struct jm__prepared {
-    int category;            /* taxonomy index, or -1 */
-    uint32_t families;       /* taxonomy families, bit i = family i */
-    int32_t own_family;      /* for a category outside the taxonomy: its interned key, else -1 */
-    const char *own_name;    /* that category's text (borrowed from the record) */
+    int category;         /* taxonomy index, or -1 */
+    uint32_t families;    /* taxonomy families, bit i = family i */
+    int32_t own_family;   /* for a category outside the taxonomy: its interned key, else -1 */
+    const char *own_name; /* that category's text (borrowed from the record) */
     size_t own_name_len;
-    int text_plain;          /* own_name and the job's skill texts need no JSON escaping */
-    uint32_t *skills;        /* interned, sorted, unique */
+    int text_plain;   /* own_name and the job's skill texts need no JSON escaping */
+    uint32_t *skills; /* interned, sorted, unique */
     uint32_t nskills;
-    uint64_t *skill_bits;    /* the same as a bit set over words [word0, word0 + nwords), or
-                              * NULL when the ids spread too wide for that to pay */
+    uint64_t *skill_bits; /* the same as a bit set over words [word0, word0 + nwords), or
+                           * NULL when the ids spread too wide for that to pay */
     uint32_t word0, nwords;
     uint32_t *skill_order;   /* jobs: the same ids in the job's order (first occurrence) */
     const char **skill_text; /* jobs: the job's text of each, in that order */
@@ -53,7 +53,8 @@ int jm__has_skill(const jm__prepared *p, uint32_t id);
 /* Nonzero when the two share a family. */
 static inline int jm__joined(const jm__prepared *a, const jm__prepared *b)
 {
-    return (a->families & b->families) != 0 || (a->own_family >= 0 && a->own_family == b->own_family);
+    return (a->families & b->families) != 0 ||
+           (a->own_family >= 0 && a->own_family == b->own_family);
 }
 
 /* Scores a joined pair into out. */

@@ -42,13 +42,25 @@ int jm_sink_free(jm_sink *s)
     return rc;
 }
 
-int jm_sink_write(jm_sink *s, const jm_sink_msg *msg) { return s->ops.write(s->state, msg); }
+int jm_sink_write(jm_sink *s, const jm_sink_msg *msg)
+{
+    return s->ops.write(s->state, msg);
+}
 
-int jm_sink_flush(jm_sink *s) { return s->ops.flush ? s->ops.flush(s->state) : 0; }
+int jm_sink_flush(jm_sink *s)
+{
+    return s->ops.flush ? s->ops.flush(s->state) : 0;
+}
 
-unsigned jm_sink_flags(const jm_sink *s) { return s->ops.flags; }
+unsigned jm_sink_flags(const jm_sink *s)
+{
+    return s->ops.flags;
+}
 
-const char *jm_sink_name(const jm_sink *s) { return s->ops.name ? s->ops.name : "sink"; }
+const char *jm_sink_name(const jm_sink *s)
+{
+    return s->ops.name ? s->ops.name : "sink";
+}
 
 /* ---- file descriptor sink ------------------------------------------------------------------- */
 

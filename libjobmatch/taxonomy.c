@@ -31,44 +31,37 @@ static const char *const categories[JM_CATEGORY_COUNT] = {
 };
 
 static const char *const families[JM_FAMILY_COUNT] = {
-    "Executive & Senior Leadership",
-    "Core Engineering & Development",
-    "Data, AI & Analytics",
-    "Security, Compliance & Infrastructure",
-    "Quality Engineering & Testing",
-    "Product, Design & UX",
-    "Business, Strategy & Growth",
-    "Finance, Consulting & Professional Services",
-    "Human Resources & Talent",
-    "Sales, Customer Success & Support",
-    "Marketing & Communications",
-    "IT Operations & Technical Support",
-    "Entry-Level & Junior Roles",
-    "Real Estate & Property Management",
+    "Executive & Senior Leadership", "Core Engineering & Development",
+    "Data, AI & Analytics",          "Security, Compliance & Infrastructure",
+    "Quality Engineering & Testing", "Product, Design & UX",
+    "Business, Strategy & Growth",   "Finance, Consulting & Professional Services",
+    "Human Resources & Talent",      "Sales, Customer Success & Support",
+    "Marketing & Communications",    "IT Operations & Technical Support",
+    "Entry-Level & Junior Roles",    "Real Estate & Property Management",
 };
 
 /* Bit i set: the category belongs to family i. */
 static const uint32_t category_families[JM_CATEGORY_COUNT] = {
-    1u << 0, /* Leadership / Executive */
-    1u << 0, /* Management & Senior Technical */
-    1u << 2, /* Data & Analytics */
-    1u << 3, /* Security & Compliance */
+    1u << 0,                                /* Leadership / Executive */
+    1u << 0,                                /* Management & Senior Technical */
+    1u << 2,                                /* Data & Analytics */
+    1u << 3,                                /* Security & Compliance */
     1u << 1 | 1u << 4 | 1u << 5 | 1u << 12, /* Software Development & Web / Mobile */
-    1u << 1 | 1u << 3 | 1u << 11, /* DevOps / Infrastructure / Cloud */
-    1u << 4 | 1u << 12, /* Quality Assurance / Testing */
-    1u << 1 | 1u << 2, /* Emerging / Specialized Tech */
-    1u << 0 | 1u << 5 | 1u << 10, /* Product / UX / UI / Design */
-    1u << 3 | 1u << 9 | 1u << 11, /* Support / Ops / Other Tech Roles */
-    1u << 12, /* Junior / Entry Level Titles */
-    1u << 1 | 1u << 4, /* Misc / Cross-cutting Titles */
-    1u << 7 | 1u << 13, /* Accounting & Finance */
-    1u << 6 | 1u << 9, /* Business Development / Strategy */
-    1u << 6 | 1u << 7 | 1u << 8, /* Consulting */
-    1u << 8, /* Human Resources */
-    1u << 6 | 1u << 10, /* Marketing / Advertising / PR */
-    1u << 7 | 1u << 13, /* Real Estate / Property */
-    1u << 9, /* Sales / Client Services */
-    1u << 9 | 1u << 11, /* Support / Helpdesk / Customer Service */
+    1u << 1 | 1u << 3 | 1u << 11,           /* DevOps / Infrastructure / Cloud */
+    1u << 4 | 1u << 12,                     /* Quality Assurance / Testing */
+    1u << 1 | 1u << 2,                      /* Emerging / Specialized Tech */
+    1u << 0 | 1u << 5 | 1u << 10,           /* Product / UX / UI / Design */
+    1u << 3 | 1u << 9 | 1u << 11,           /* Support / Ops / Other Tech Roles */
+    1u << 12,                               /* Junior / Entry Level Titles */
+    1u << 1 | 1u << 4,                      /* Misc / Cross-cutting Titles */
+    1u << 7 | 1u << 13,                     /* Accounting & Finance */
+    1u << 6 | 1u << 9,                      /* Business Development / Strategy */
+    1u << 6 | 1u << 7 | 1u << 8,            /* Consulting */
+    1u << 8,                                /* Human Resources */
+    1u << 6 | 1u << 10,                     /* Marketing / Advertising / PR */
+    1u << 7 | 1u << 13,                     /* Real Estate / Property */
+    1u << 9,                                /* Sales / Client Services */
+    1u << 9 | 1u << 11,                     /* Support / Helpdesk / Customer Service */
 };
 
 const char *jm_category_name(int index)
@@ -99,11 +92,28 @@ static const struct {
     const char *level;
     int rank;
 } seniority[] = {
-    {"Internship", 1}, {"Entry Level", 2}, {"Junior", 3}, {"Associate", 4},
-    {"Representative", 4}, {"Coordinator", 4}, {"Administrator", 4}, {"Analyst", 4},
-    {"Mid Level", 5}, {"Specialist", 5}, {"Engineer", 5}, {"Consultant", 5}, {"Senior", 6},
-    {"Staff", 7}, {"Lead", 7}, {"Architect", 7}, {"Manager", 8}, {"Principal", 8},
-    {"Head", 9}, {"Director", 9}, {"Director/VP", 9}, {"Vice President", 10},
+    {"Internship", 1},
+    {"Entry Level", 2},
+    {"Junior", 3},
+    {"Associate", 4},
+    {"Representative", 4},
+    {"Coordinator", 4},
+    {"Administrator", 4},
+    {"Analyst", 4},
+    {"Mid Level", 5},
+    {"Specialist", 5},
+    {"Engineer", 5},
+    {"Consultant", 5},
+    {"Senior", 6},
+    {"Staff", 7},
+    {"Lead", 7},
+    {"Architect", 7},
+    {"Manager", 8},
+    {"Principal", 8},
+    {"Head", 9},
+    {"Director", 9},
+    {"Director/VP", 9},
+    {"Vice President", 10},
     {"C-Level Executive (CXO)", 11},
 };
 

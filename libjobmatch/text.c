@@ -70,7 +70,10 @@ int jm__json_plain(const char *s, size_t len)
     return 1;
 }
 
-static int is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+static int is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
 
 void jm__trim(const char **s, size_t *len)
 {
@@ -86,7 +89,10 @@ void jm__trim(const char **s, size_t *len)
     *len = n;
 }
 
-static char lower(char c) { return c >= 'A' && c <= 'Z' ? (char)(c + 32) : c; }
+static char lower(char c)
+{
+    return c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
+}
 
 int jm__same_text(const char *a, size_t alen, const char *b, size_t blen)
 {
@@ -119,9 +125,10 @@ size_t jm__normalize_skill(const char *s, size_t len, char *out)
     return n;
 }
 
-const char jm__digit_pairs[200] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-                                  "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-                                  "8081828384858687888990919293949596979899";
+const char jm__digit_pairs[200] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
 
 char *jm__put_u64(char *p, uint64_t v)
 {

@@ -9,19 +9,19 @@ JM_BEGIN_DECLS
 /* Fallible calls return 0 or one of these negative codes. */
 typedef enum jm_errno {
     JM_OK = 0,
-    JM_ENOMEM = -1,   /* out of memory */
-    JM_EINVAL = -2,   /* invalid argument or option value */
-    JM_ESYNTAX = -3,  /* malformed input: JSON or CSV */
-    JM_ETYPE = -4,    /* a field holds the wrong JSON type */
-    JM_EKIND = -5,    /* unknown or unrecognisable record type */
-    JM_ENOID = -6,    /* the record's id is missing or empty */
-    JM_ETOOLONG = -7, /* the line or record is longer than the limit */
-    JM_EUTF8 = -8,    /* invalid UTF-8 */
-    JM_EIO = -9,      /* read or write failure */
-    JM_EDUP = -10,    /* a record with this id is already held */
-    JM_EVALUE = -11,  /* a field's value is out of range or unparsable */
+    JM_ENOMEM = -1,     /* out of memory */
+    JM_EINVAL = -2,     /* invalid argument or option value */
+    JM_ESYNTAX = -3,    /* malformed input: JSON or CSV */
+    JM_ETYPE = -4,      /* a field holds the wrong JSON type */
+    JM_EKIND = -5,      /* unknown or unrecognisable record type */
+    JM_ENOID = -6,      /* the record's id is missing or empty */
+    JM_ETOOLONG = -7,   /* the line or record is longer than the limit */
+    JM_EUTF8 = -8,      /* invalid UTF-8 */
+    JM_EIO = -9,        /* read or write failure */
+    JM_EDUP = -10,      /* a record with this id is already held */
+    JM_EVALUE = -11,    /* a field's value is out of range or unparsable */
     JM_ECALLBACK = -12, /* a callback asked to stop */
-    JM_EPLUGIN = -13  /* a plugin could not be loaded or is incompatible */
+    JM_EPLUGIN = -13    /* a plugin could not be loaded or is incompatible */
 } jm_errno;
 
 /* A short English description of code, e.g. "malformed input". Never NULL. */
@@ -31,11 +31,11 @@ JM_EXTERN const char *jm_err_name(int code);
 
 /* What went wrong and where. Filled by readers; caller-allocated. */
 typedef struct jm_error {
-    int code;               /* a jm_errno value */
-    unsigned long line;     /* 1-based line in source, 0 if unknown */
-    unsigned long column;   /* 1-based byte column, 0 if unknown */
-    char source[256];       /* file name or "<stdin>", truncated to fit */
-    char text[256];         /* one line of explanation, no trailing newline */
+    int code;             /* a jm_errno value */
+    unsigned long line;   /* 1-based line in source, 0 if unknown */
+    unsigned long column; /* 1-based byte column, 0 if unknown */
+    char source[256];     /* file name or "<stdin>", truncated to fit */
+    char text[256];       /* one line of explanation, no trailing newline */
 } jm_error;
 
 JM_END_DECLS

@@ -12,15 +12,15 @@
 JM_BEGIN_DECLS
 
 typedef struct jm_matcher_options {
-    size_t struct_size;     /* sizeof(jm_matcher_options): set by jm_matcher_options_init() */
+    size_t struct_size; /* sizeof(jm_matcher_options): set by jm_matcher_options_init() */
     jm_weights weights;
-    int min_score;          /* default 30 */
-    uint64_t seed;          /* status draws; default 0 */
-    unsigned top_k;         /* 0: every application; K: only a candidate's K best jobs so far */
-    int64_t state_ttl_ms;   /* default 7 days; 0 keeps everything */
-    int64_t lateness_ms;    /* allowed lateness; default 2 minutes */
-    int expire_jobs;        /* nonzero: a job leaves state when its deadline passes */
-    unsigned threads;       /* jm_matcher_new_ndjson() only: scan on up to 2 threads (0, 1: one) */
+    int min_score;        /* default 30 */
+    uint64_t seed;        /* status draws; default 0 */
+    unsigned top_k;       /* 0: every application; K: only a candidate's K best jobs so far */
+    int64_t state_ttl_ms; /* default 7 days; 0 keeps everything */
+    int64_t lateness_ms;  /* allowed lateness; default 2 minutes */
+    int expire_jobs;      /* nonzero: a job leaves state when its deadline passes */
+    unsigned threads;     /* jm_matcher_new_ndjson() only: scan on up to 2 threads (0, 1: one) */
 } jm_matcher_options;
 
 /* Fills o with the defaults. */
@@ -65,7 +65,7 @@ typedef struct jm_matcher_stats {
     unsigned long long evicted;      /* records that left state */
     unsigned long long held_jobs;
     unsigned long long held_candidates;
-    int64_t watermark_ms;            /* INT64_MIN before any event */
+    int64_t watermark_ms; /* INT64_MIN before any event */
 } jm_matcher_stats;
 
 JM_EXTERN void jm_matcher_get_stats(const jm_matcher *m, jm_matcher_stats *out);

@@ -10,10 +10,7 @@
 
 JM_BEGIN_DECLS
 
-typedef enum jm_format {
-    JM_FORMAT_NDJSON = 1,
-    JM_FORMAT_CSV = 2
-} jm_format;
+typedef enum jm_format { JM_FORMAT_NDJSON = 1, JM_FORMAT_CSV = 2 } jm_format;
 
 /* The default limit on one line (NDJSON) or one record (CSV): 1 MiB. */
 #define JM_DEFAULT_MAX_RECORD_BYTES ((size_t)1 << 20)

@@ -122,7 +122,8 @@ JM_EXTERN const char *jm_record_list_item(const jm_record *r, jm_field field, si
  * JM_ENOMEM. Strings are bytes of length len (no NUL needed). */
 JM_EXTERN int jm_record_set_string(jm_record *r, jm_field field, const char *s, size_t len);
 JM_EXTERN int jm_record_set_number(jm_record *r, jm_field field, double value);
-JM_EXTERN int jm_record_set_integer(jm_record *r, jm_field field, int64_t value); /* INTEGER and TIME */
+JM_EXTERN int jm_record_set_integer(jm_record *r, jm_field field,
+                                    int64_t value); /* INTEGER and TIME */
 /* Appends one string to a list field, creating the list if unset. */
 JM_EXTERN int jm_record_list_append(jm_record *r, jm_field field, const char *s, size_t len);
 /* Marks a list field present and empty. */

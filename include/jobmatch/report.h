@@ -58,8 +58,8 @@ JM_EXTERN int jm_report_add(jm_report *rep, const jm_record *rec);
  * scanner; anything else is parsed by jm_parse_ndjson() into scratch (a record the caller owns
  * and reuses). The result is the same either way. Returns what jm_report_add() returns, or the
  * parse error with err filled (line and source left as the caller set them). */
-JM_EXTERN int jm_report_add_ndjson(jm_report *rep, const char *line, size_t len,
-                                   jm_record *scratch, jm_error *err);
+JM_EXTERN int jm_report_add_ndjson(jm_report *rep, const char *line, size_t len, jm_record *scratch,
+                                   jm_error *err);
 
 /* Counts a rejected input record, so the report can show it. */
 JM_EXTERN void jm_report_count_reject(jm_report *rep);

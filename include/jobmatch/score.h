@@ -35,12 +35,12 @@ JM_EXTERN const char *jm_component_name(jm_component c);
 
 /* A scored pair. */
 typedef struct jm_score {
-    int score;                               /* compatibility_score, 0..100 */
-    double fraction[JM_COMPONENT_COUNT];     /* each in [0, 1] */
-    double points[JM_COMPONENT_COUNT];       /* weight x fraction */
-    const char *family;                      /* job_family: static, or borrowed from a record */
-    size_t family_len;                       /* strlen(family) */
-    unsigned shared_skills;                  /* |A n B| after normalisation */
+    int score;                           /* compatibility_score, 0..100 */
+    double fraction[JM_COMPONENT_COUNT]; /* each in [0, 1] */
+    double points[JM_COMPONENT_COUNT];   /* weight x fraction */
+    const char *family;                  /* job_family: static, or borrowed from a record */
+    size_t family_len;                   /* strlen(family) */
+    unsigned shared_skills;              /* |A n B| after normalisation */
 } jm_score;
 
 /* Scores candidate against job. Returns 1 when they are joined (share a family) and out is

@@ -11,20 +11,21 @@
 JM_BEGIN_DECLS
 
 /* Flags of a jm_sink_msg. */
-#define JM_SINK_MSG_HEADER 0x1u /* a CSV header line, not a record: a file writes it, a queue skips it */
-#define JM_SINK_MSG_BAD 0x2u    /* deliberately malformed bytes (jm-gen --bad-fraction) */
-#define JM_SINK_MSG_LATE 0x4u   /* a record whose event time lies behind the stream's clock */
+#define JM_SINK_MSG_HEADER \
+    0x1u /* a CSV header line, not a record: a file writes it, a queue skips it */
+#define JM_SINK_MSG_BAD 0x2u  /* deliberately malformed bytes (jm-gen --bad-fraction) */
+#define JM_SINK_MSG_LATE 0x4u /* a record whose event time lies behind the stream's clock */
 
 /* One encoded record on its way out. Everything is borrowed for the length of the call. */
 typedef struct jm_sink_msg {
-    jm_kind kind;         /* what it is (a bad line keeps the kind it was made from) */
-    const char *id;       /* its id, NUL-terminated, for a message key; NULL when none */
-    const char *data;     /* the encoded bytes, ending with the newline */
+    jm_kind kind;     /* what it is (a bad line keeps the kind it was made from) */
+    const char *id;   /* its id, NUL-terminated, for a message key; NULL when none */
+    const char *data; /* the encoded bytes, ending with the newline */
     size_t len;
-    int64_t timestamp_ms; /* its event time, for a message timestamp; 0 when none */
+    int64_t timestamp_ms;    /* its event time, for a message timestamp; 0 when none */
     const jm_record *record; /* the record, when the sink asked for records (JM_SINK_WANTS_RECORDS)
                                 and the line is one; else NULL */
-    unsigned flags;       /* JM_SINK_MSG_* */
+    unsigned flags;          /* JM_SINK_MSG_* */
 } jm_sink_msg;
 
 /* Sink flags. */

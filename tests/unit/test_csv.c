@@ -29,8 +29,8 @@ static int rej(void *ctx, const jm_error *err, const char *raw, size_t raw_len)
 {
     loaded *l = ctx;
     size_t used = strlen(l->rejects);
-    snprintf(l->rejects + used, sizeof l->rejects - used, "%s:%lu:%s|%.*s\n", jm_err_name(err->code),
-             err->line, err->text, (int)raw_len, raw);
+    snprintf(l->rejects + used, sizeof l->rejects - used, "%s:%lu:%s|%.*s\n",
+             jm_err_name(err->code), err->line, err->text, (int)raw_len, raw);
     l->nrej++;
     return 0;
 }
@@ -49,9 +49,15 @@ static loaded *load_max(const char *text, size_t len, size_t chunk, size_t max)
     return l;
 }
 
-static loaded *load(const char *text, size_t len, size_t chunk) { return load_max(text, len, chunk, 0); }
+static loaded *load(const char *text, size_t len, size_t chunk)
+{
+    return load_max(text, len, chunk, 0);
+}
 
-static loaded *load_str(const char *text) { return load(text, strlen(text), 0); }
+static loaded *load_str(const char *text)
+{
+    return load(text, strlen(text), 0);
+}
 
 static void unload(loaded *l)
 {
@@ -94,7 +100,8 @@ END_TEST
 /* CRLF line endings, a CR inside a quoted field kept, a last row without a newline, a BOM. */
 START_TEST(crlf_and_bom)
 {
-    const char *text = "\xEF\xBB\xBF" "post_id,company\r\np1,\"a\r\nb\"\r\n\r\np2,c";
+    const char *text = "\xEF\xBB\xBF"
+                       "post_id,company\r\np1,\"a\r\nb\"\r\n\r\np2,c";
     for (size_t chunk = 0; chunk < 4; chunk++) {
         loaded *l = load(text, strlen(text), chunk);
         ck_assert_str_eq(l->rejects, "");
@@ -112,15 +119,14 @@ END_TEST
 /* SPEC "Records": list cells as JSON arrays, Python-style lists, or PostgreSQL {a,b}. */
 START_TEST(list_cell_forms)
 {
-    loaded *l = load_str(
-        "candidate_id,skills\n"
-        "c1,\"[\"\"Python\"\", \"\"SQL, advanced\"\"]\"\n"
-        "c2,\"['Python', \"\"Moody's\"\", 'a\\\\b', 'it\\'s']\"\n"
-        "c3,\"{Python,\"\"SQL, advanced\"\",NULL, spaced }\"\n"
-        "c4,[]\n"
-        "c5,{}\n"
-        "c6,Python\n"
-        "c7,\"  [ 'x' ,'y' ]  \"\n");
+    loaded *l = load_str("candidate_id,skills\n"
+                         "c1,\"[\"\"Python\"\", \"\"SQL, advanced\"\"]\"\n"
+                         "c2,\"['Python', \"\"Moody's\"\", 'a\\\\b', 'it\\'s']\"\n"
+                         "c3,\"{Python,\"\"SQL, advanced\"\",NULL, spaced }\"\n"
+                         "c4,[]\n"
+                         "c5,{}\n"
+                         "c6,Python\n"
+                         "c7,\"  [ 'x' ,'y' ]  \"\n");
     ck_assert_str_eq(l->rejects, "");
     ck_assert_uint_eq(l->n, 7);
     const char *a[] = {"Python", "SQL, advanced"};
@@ -153,7 +159,8 @@ START_TEST(list_cell_direct)
     ck_assert(jm_record_has(r, JM_FIELD_CERTIFICATIONS));
     ck_assert_uint_eq(jm_record_list_count(r, JM_FIELD_CERTIFICATIONS), 0);
     /* Malformed lists and non-strings are JM_EVALUE; a non-list field JM_EINVAL. */
-    const char *bad[] = {"['a', 'b'", "['a' 'b']", "[1, 2]", "[\"a\", 3]", "{a,\"b}", "{a", "['a'] x", "[a]"};
+    const char *bad[] = {"['a', 'b'", "['a' 'b']", "[1, 2]",  "[\"a\", 3]",
+                         "{a,\"b}",   "{a",        "['a'] x", "[a]"};
     for (unsigned i = 0; i < sizeof bad / sizeof *bad; i++) {
         jm_record *t = jm_record_new(JM_KIND_CANDIDATE);
         ck_assert_msg(jm_parse_list_cell(bad[i], strlen(bad[i]), t, JM_FIELD_SKILLS) == JM_EVALUE,
@@ -169,9 +176,10 @@ END_TEST
  * last comma, date_of_birth holding a year, a type column mixing kinds. */
 START_TEST(header_aliases)
 {
-    loaded *l = load_str(
-        "post_id,category,skills_needed,salary,country,city,detailed_experience_level,post_date,deadline\n"
-        "p1,Consulting,['a'],5000,Peru,Lima,Senior,2025-01-02 03:04:05,2025-02-01\n");
+    loaded *l =
+        load_str("post_id,category,skills_needed,salary,country,city,detailed_experience_level,"
+                 "post_date,deadline\n"
+                 "p1,Consulting,['a'],5000,Peru,Lima,Senior,2025-01-02 03:04:05,2025-02-01\n");
     ck_assert_str_eq(l->rejects, "");
     jm_record *j = l->rec[0];
     ck_assert_int_eq(jm_record_kind(j), JM_KIND_JOB_POST);
@@ -189,9 +197,10 @@ START_TEST(header_aliases)
     ck_assert_int_eq(jm_record_integer(j, JM_FIELD_DEADLINE_DATE), t);
     unload(l);
 
-    l = load_str("candidate_id,name,date_of_birth,location,seniority,experience_range,GPA,current_salary\n"
-                 "c1,Ann,1990,\"Washington, D.C., USA\",Junior,1-2 years,3.5,100\n"
-                 "c2,Bob,1991,Nowhere,,,,\n");
+    l = load_str(
+        "candidate_id,name,date_of_birth,location,seniority,experience_range,GPA,current_salary\n"
+        "c1,Ann,1990,\"Washington, D.C., USA\",Junior,1-2 years,3.5,100\n"
+        "c2,Bob,1991,Nowhere,,,,\n");
     ck_assert_str_eq(l->rejects, "");
     jm_record *c = l->rec[0];
     ck_assert_str_eq(jm_record_string(c, JM_FIELD_FULL_NAME), "Ann");
@@ -215,13 +224,13 @@ START_TEST(type_column_and_bad_rows)
     loaded *l = load_str("type,post_id,candidate_id,company,full_name,extra\n"
                          "job_post,p1,,Acme,,ignored\n"
                          "candidate,,c1,,Ann,\n"
-                         "recruiter,r1,,,,\n"                /* 4: unknown type */
+                         "recruiter,r1,,,,\n"                 /* 4: unknown type */
                          "job_post,p2,,too,many,cells,here\n" /* 5: field count */
-                         "job_post,p3\n"                     /* 6: field count */
-                         "candidate,,,,Nameless,\n"          /* 7: no id */
-                         "job_post,p\"4,,,,\n"               /* 8: quote in unquoted field */
-                         "job_post,\"p5\"x,,,,\n"            /* 9: text after quote */
-                         "job_post,p\xff,,,,\n"              /* 10: invalid UTF-8 */
+                         "job_post,p3\n"                      /* 6: field count */
+                         "candidate,,,,Nameless,\n"           /* 7: no id */
+                         "job_post,p\"4,,,,\n"                /* 8: quote in unquoted field */
+                         "job_post,\"p5\"x,,,,\n"             /* 9: text after quote */
+                         "job_post,p\xff,,,,\n"               /* 10: invalid UTF-8 */
                          "job_post,p6,,\"Last\",,\n");
     ck_assert_uint_eq(l->n, 3);
     ck_assert_str_eq(jm_record_id(l->rec[0]), "p1");
@@ -230,7 +239,7 @@ START_TEST(type_column_and_bad_rows)
     ck_assert(!jm_record_has(l->rec[1], JM_FIELD_POST_ID));
     ck_assert_str_eq(jm_record_string(l->rec[2], JM_FIELD_COMPANY), "Last");
     ck_assert_uint_eq(l->nrej, 7);
-    const char *want[] = {"JM_EKIND:4:", "JM_ESYNTAX:5:", "JM_ESYNTAX:6:", "JM_ENOID:7:",
+    const char *want[] = {"JM_EKIND:4:",   "JM_ESYNTAX:5:", "JM_ESYNTAX:6:", "JM_ENOID:7:",
                           "JM_ESYNTAX:8:", "JM_ESYNTAX:9:", "JM_EUTF8:10:"};
     const char *p = l->rejects;
     for (unsigned i = 0; i < 7; i++) {
@@ -244,7 +253,8 @@ START_TEST(type_column_and_bad_rows)
     ck_assert_uint_ge(l->nrej, 1);
     unload(l);
     /* Wrong value types in typed columns. */
-    l = load_str("candidate_id,gpa,birth_year,skills\nc1,high,1990,\nc2,3,19.5,\nc3,3,1990,\"['a'\"\nc4,3,1990,\n");
+    l = load_str("candidate_id,gpa,birth_year,skills\nc1,high,1990,\nc2,3,19.5,\nc3,3,1990,\"['a'"
+                 "\"\nc4,3,1990,\n");
     ck_assert_uint_eq(l->n, 1);
     ck_assert_str_eq(jm_record_id(l->rec[0]), "c4");
     ck_assert_uint_eq(l->nrej, 3);
@@ -262,7 +272,8 @@ END_TEST
  * further than the record limit (SPEC "Bad input": no valid neighbour is lost). */
 START_TEST(stray_quotes_lose_no_neighbour)
 {
-    const char *text = "post_id,company\np1,a\"b\np2,ok\"\np3,\"fine\"\np4,\"this quote is never closed\np5,x\np6,y\n";
+    const char *text = "post_id,company\np1,a\"b\np2,ok\"\np3,\"fine\"\np4,\"this quote is never "
+                       "closed\np5,x\np6,y\n";
     for (size_t chunk = 0; chunk < 3; chunk++) {
         loaded *l = load_max(text, strlen(text), chunk, 20);
         ck_assert_uint_eq(l->n, 3);
@@ -302,7 +313,8 @@ START_TEST(jobs_sample)
     ck_assert_str_eq(jm_record_string(j, JM_FIELD_APPLICATION_METHOD),
                      "Company Career Website (Applicant fills form and uploads resume)");
     ck_assert_uint_eq(jm_record_list_count(j, JM_FIELD_REQUIRED_SKILLS), 20);
-    ck_assert_str_eq(jm_record_list_item(j, JM_FIELD_REQUIRED_SKILLS, 0), "Virtualization (VMware, Hyper-V)");
+    ck_assert_str_eq(jm_record_list_item(j, JM_FIELD_REQUIRED_SKILLS, 0),
+                     "Virtualization (VMware, Hyper-V)");
     ck_assert_str_eq(jm_record_list_item(j, JM_FIELD_REQUIRED_SKILLS, 19),
                      "Monitoring & Alerting (Prometheus, Grafana)");
     const char *certs[] = {"Certified OpenShift Administrator", "CompTIA Security+"};
@@ -361,7 +373,8 @@ START_TEST(candidates_sample)
     ck_assert_str_eq(jm_record_string(l->rec[1], JM_FIELD_EDUCATION_LEVEL), "High School Diploma ");
     /* An empty cell is absent. */
     ck_assert(!jm_record_has(l->rec[44], JM_FIELD_CURRENT_COMPANY));
-    ck_assert_str_eq(jm_record_string(l->rec[44], JM_FIELD_EDUCATION_LEVEL), "Master\xe2\x80\x99s Degree");
+    ck_assert_str_eq(jm_record_string(l->rec[44], JM_FIELD_EDUCATION_LEVEL),
+                     "Master\xe2\x80\x99s Degree");
     /* Python lists with a double-quoted item ("Moody's"). */
     c = l->rec[111];
     ck_assert_str_eq(jm_record_id(c), "db01b039-6504-4600-81a2-f56954b56422");
@@ -384,7 +397,8 @@ END_TEST
 /* The same records whatever the chunking: 1-byte feeds of a whole sample. */
 START_TEST(sample_one_byte_chunks)
 {
-    loaded *a = load_sample("candidates-sample.csv", 0), *b = load_sample("candidates-sample.csv", 1);
+    loaded *a = load_sample("candidates-sample.csv", 0),
+           *b = load_sample("candidates-sample.csv", 1);
     ck_assert_str_eq(b->rejects, "");
     ck_assert_uint_eq(a->n, b->n);
     for (size_t i = 0; i < a->n; i++) {

@@ -24,25 +24,40 @@ static int on_app(void *ctx, const jm_record *app)
     return 0;
 }
 
-static int cmp_line(const void *a, const void *b) { return strcmp(a, b); }
+static int cmp_line(const void *a, const void *b)
+{
+    return strcmp(a, b);
+}
 
-static void sort_got(got *g) { qsort(g->line, g->n, sizeof g->line[0], cmp_line); }
+static void sort_got(got *g)
+{
+    qsort(g->line, g->n, sizeof g->line[0], cmp_line);
+}
 
 /* A mix: several shared families, unknown categories, no category. */
 static const char *const pool[] = {
-    "{\"type\":\"job_post\",\"post_id\":\"J1\",\"job_category\":\"Software Development & Web / Mobile\",\"required_skills\":[\"C\",\"Go\"],\"years_experience\":\"3-5 years\"}",
-    "{\"type\":\"job_post\",\"post_id\":\"J2\",\"job_category\":\"Quality Assurance / Testing\",\"required_skills\":[\"Testing\"],\"salary_max\":100}",
-    "{\"type\":\"job_post\",\"post_id\":\"J3\",\"job_category\":\"Data & Analytics\",\"required_skills\":[\"SQL\",\"Python\"],\"experience_level\":\"Senior\"}",
+    "{\"type\":\"job_post\",\"post_id\":\"J1\",\"job_category\":\"Software Development & Web / "
+    "Mobile\",\"required_skills\":[\"C\",\"Go\"],\"years_experience\":\"3-5 years\"}",
+    "{\"type\":\"job_post\",\"post_id\":\"J2\",\"job_category\":\"Quality Assurance / "
+    "Testing\",\"required_skills\":[\"Testing\"],\"salary_max\":100}",
+    "{\"type\":\"job_post\",\"post_id\":\"J3\",\"job_category\":\"Data & "
+    "Analytics\",\"required_skills\":[\"SQL\",\"Python\"],\"experience_level\":\"Senior\"}",
     "{\"type\":\"job_post\",\"post_id\":\"J4\",\"job_category\":\"Underwater Welding\"}",
     "{\"type\":\"job_post\",\"post_id\":\"J5\",\"job_category\":\"Consulting\",\"salary_max\":90}",
     "{\"type\":\"job_post\",\"post_id\":\"J6\"}",
-    "{\"type\":\"job_post\",\"post_id\":\"J7\",\"job_category\":\"DevOps / Infrastructure / Cloud\"}",
-    "{\"type\":\"candidate\",\"candidate_id\":\"C1\",\"job_category\":\"software development & web / mobile\",\"skills\":[\"go\",\"c\"],\"years_experience\":\"5 years\"}",
-    "{\"type\":\"candidate\",\"candidate_id\":\"C2\",\"job_category\":\"Quality Assurance / Testing\",\"skills\":[\"testing\",\"C\"],\"expected_salary\":100}",
-    "{\"type\":\"candidate\",\"candidate_id\":\"C3\",\"job_category\":\"Emerging / Specialized Tech\",\"skills\":[\"Python\"],\"experience_level\":\"Junior\"}",
+    "{\"type\":\"job_post\",\"post_id\":\"J7\",\"job_category\":\"DevOps / Infrastructure / "
+    "Cloud\"}",
+    "{\"type\":\"candidate\",\"candidate_id\":\"C1\",\"job_category\":\"software development & web "
+    "/ mobile\",\"skills\":[\"go\",\"c\"],\"years_experience\":\"5 years\"}",
+    "{\"type\":\"candidate\",\"candidate_id\":\"C2\",\"job_category\":\"Quality Assurance / "
+    "Testing\",\"skills\":[\"testing\",\"C\"],\"expected_salary\":100}",
+    "{\"type\":\"candidate\",\"candidate_id\":\"C3\",\"job_category\":\"Emerging / Specialized "
+    "Tech\",\"skills\":[\"Python\"],\"experience_level\":\"Junior\"}",
     "{\"type\":\"candidate\",\"candidate_id\":\"C4\",\"job_category\":\" UNDERWATER welding \"}",
-    "{\"type\":\"candidate\",\"candidate_id\":\"C5\",\"job_category\":\"Human Resources\",\"current_salary\":100}",
-    "{\"type\":\"candidate\",\"candidate_id\":\"C6\",\"job_category\":\"Support / Ops / Other Tech Roles\"}",
+    "{\"type\":\"candidate\",\"candidate_id\":\"C5\",\"job_category\":\"Human "
+    "Resources\",\"current_salary\":100}",
+    "{\"type\":\"candidate\",\"candidate_id\":\"C6\",\"job_category\":\"Support / Ops / Other Tech "
+    "Roles\"}",
     "{\"type\":\"candidate\",\"candidate_id\":\"C7\"}",
 };
 enum { NPOOL = sizeof pool / sizeof *pool };
@@ -123,9 +138,12 @@ START_TEST(symmetric_join_any_order)
     /* Spot checks of the taxonomy rules through the join. */
     int found = 0;
     for (size_t i = 0; i < want.n; i++) {
-        found += strncmp(want.line[i], "C4 J4 ", 6) == 0 && strstr(want.line[i], "Underwater Welding");
-        found += strncmp(want.line[i], "C2 J1 ", 6) == 0 && strstr(want.line[i], "Quality Engineering & Testing");
-        ck_assert_msg(strncmp(want.line[i], "C7 ", 3) && !strstr(want.line[i], " J6 "), "%s", want.line[i]);
+        found +=
+            strncmp(want.line[i], "C4 J4 ", 6) == 0 && strstr(want.line[i], "Underwater Welding");
+        found += strncmp(want.line[i], "C2 J1 ", 6) == 0 &&
+                 strstr(want.line[i], "Quality Engineering & Testing");
+        ck_assert_msg(strncmp(want.line[i], "C7 ", 3) && !strstr(want.line[i], " J6 "), "%s",
+                      want.line[i]);
     }
     ck_assert_int_eq(found, 2);
 }
@@ -162,12 +180,20 @@ START_TEST(duplicates_counted_and_skipped)
     ck_assert_int_eq(jm_matcher_add_take(m, jm_test_record(pool[0]), 0), JM_EDUP);
     ck_assert_int_eq(jm_matcher_add_take(m, jm_test_record(pool[7]), 0), JM_EDUP);
     /* A different record under a held id is still a duplicate. */
-    ck_assert_int_eq(jm_matcher_add_take(m, jm_test_record("{\"candidate_id\":\"C1\",\"job_category\":\"Consulting\"}"), 0), JM_EDUP);
+    ck_assert_int_eq(
+        jm_matcher_add_take(
+            m, jm_test_record("{\"candidate_id\":\"C1\",\"job_category\":\"Consulting\"}"), 0),
+        JM_EDUP);
     ck_assert_uint_eq(g.n, 1);
     /* The same id string in the other kind is not a duplicate. */
     ck_assert_int_eq(jm_matcher_add_take(m, jm_test_record("{\"candidate_id\":\"J1\"}"), 0), 0);
     /* Applications and records without id are refused and counted. */
-    ck_assert_int_eq(jm_matcher_add_take(m, jm_test_record("{\"type\":\"application\",\"application_id\":\"a\",\"candidate_id\":\"c\",\"post_id\":\"p\"}"), 0), JM_EKIND);
+    ck_assert_int_eq(
+        jm_matcher_add_take(m,
+                            jm_test_record("{\"type\":\"application\",\"application_id\":\"a\","
+                                           "\"candidate_id\":\"c\",\"post_id\":\"p\"}"),
+                            0),
+        JM_EKIND);
     jm_record *noid = jm_record_new(JM_KIND_JOB_POST);
     ck_assert_int_eq(jm_matcher_add_take(m, noid, 0), JM_ENOID);
     jm_matcher_stats st;
@@ -185,8 +211,10 @@ static jm_record *at(const char *kind_id, const char *ts, const char *extra)
 {
     char buf[512];
     int job = kind_id[0] == 'J';
-    snprintf(buf, sizeof buf, "{\"type\":\"%s\",\"%s\":\"%s\",\"job_category\":\"Consulting\",\"timestamp\":\"%s\"%s}",
-             job ? "job_post" : "candidate", job ? "post_id" : "candidate_id", kind_id, ts, extra);
+    snprintf(
+        buf, sizeof buf,
+        "{\"type\":\"%s\",\"%s\":\"%s\",\"job_category\":\"Consulting\",\"timestamp\":\"%s\"%s}",
+        job ? "job_post" : "candidate", job ? "post_id" : "candidate_id", kind_id, ts, extra);
     return jm_test_record(buf);
 }
 
@@ -202,8 +230,8 @@ START_TEST(watermark_ttl_eviction)
     ck_assert_int_eq(o.lateness_ms, 120000);
     ck_assert_int_eq(o.min_score, 30);
     o.min_score = 0;
-    o.state_ttl_ms = 60000;  /* 1 minute */
-    o.lateness_ms = 30000;   /* 30 s */
+    o.state_ttl_ms = 60000; /* 1 minute */
+    o.lateness_ms = 30000;  /* 30 s */
     jm_matcher *m = jm_matcher_new(&o, on_app, &g);
     jm_matcher_add_take(m, at("J1", "2025-01-01T00:00:00Z", ""), 0);
     jm_matcher_stats st;
@@ -256,10 +284,15 @@ START_TEST(ttl_zero_keeps_all)
     jm_matcher_free(m);
     memset(&g, 0, sizeof g);
     m = new_matcher(&g, 0, 1000, 0);
-    jm_matcher_add_take(m, jm_test_record("{\"post_id\":\"J1\",\"job_category\":\"Consulting\"}"), 5000);
-    jm_matcher_add_take(m, jm_test_record("{\"candidate_id\":\"C1\",\"job_category\":\"Consulting\"}"), 5000 + 120000 + 1000);
+    jm_matcher_add_take(m, jm_test_record("{\"post_id\":\"J1\",\"job_category\":\"Consulting\"}"),
+                        5000);
+    jm_matcher_add_take(m,
+                        jm_test_record("{\"candidate_id\":\"C1\",\"job_category\":\"Consulting\"}"),
+                        5000 + 120000 + 1000);
     ck_assert_uint_eq(g.n, 1);
-    jm_matcher_add_take(m, jm_test_record("{\"candidate_id\":\"C2\",\"job_category\":\"Consulting\"}"), 5000 + 120000 + 1001);
+    jm_matcher_add_take(m,
+                        jm_test_record("{\"candidate_id\":\"C2\",\"job_category\":\"Consulting\"}"),
+                        5000 + 120000 + 1001);
     ck_assert_uint_eq(g.n, 1);
     jm_matcher_free(m);
 }
@@ -277,7 +310,8 @@ START_TEST(expire_jobs_by_deadline)
         o.lateness_ms = 0;
         o.expire_jobs = expire;
         jm_matcher *m = jm_matcher_new(&o, on_app, &g);
-        jm_matcher_add_take(m, at("J1", "2025-01-01T00:00:00Z", ",\"deadline_date\":\"2025-01-02T00:00:00Z\""), 0);
+        jm_matcher_add_take(
+            m, at("J1", "2025-01-01T00:00:00Z", ",\"deadline_date\":\"2025-01-02T00:00:00Z\""), 0);
         jm_matcher_add_take(m, at("C1", "2025-01-02T00:00:00Z", ""), 0); /* at the deadline */
         ck_assert_uint_eq(g.n, 1);
         jm_matcher_add_take(m, at("C2", "2025-01-02T00:00:01Z", ""), 0); /* past it */
@@ -296,7 +330,9 @@ END_TEST
 static jm_record *job_k(const char *id, int k)
 {
     char buf[512];
-    int n = snprintf(buf, sizeof buf, "{\"post_id\":\"%s\",\"job_category\":\"Consulting\",\"required_skills\":[", id);
+    int n =
+        snprintf(buf, sizeof buf,
+                 "{\"post_id\":\"%s\",\"job_category\":\"Consulting\",\"required_skills\":[", id);
     for (int i = 0; i < k; i++)
         n += snprintf(buf + n, sizeof buf - (size_t)n, "%s\"s%d\"", i ? "," : "", i);
     snprintf(buf + n, sizeof buf - (size_t)n, "]}");
@@ -306,8 +342,10 @@ static jm_record *job_k(const char *id, int k)
 static jm_record *cand_c(const char *id)
 {
     char buf[512];
-    snprintf(buf, sizeof buf, "{\"candidate_id\":\"%s\",\"job_category\":\"Consulting\",\"skills\":"
-             "[\"s0\",\"s1\",\"s2\",\"s3\",\"s4\",\"s5\",\"s6\",\"s7\",\"s8\",\"s9\"]}", id);
+    snprintf(buf, sizeof buf,
+             "{\"candidate_id\":\"%s\",\"job_category\":\"Consulting\",\"skills\":"
+             "[\"s0\",\"s1\",\"s2\",\"s3\",\"s4\",\"s5\",\"s6\",\"s7\",\"s8\",\"s9\"]}",
+             id);
     return jm_test_record(buf);
 }
 

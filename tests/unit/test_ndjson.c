@@ -27,7 +27,8 @@ START_TEST(kind_by_id_fields)
     ck_assert_int_eq(err.code, JM_EKIND);
     ck_assert_int_eq(parse("{\"company\":\"x\"}", r, &err), JM_EKIND);
     /* An explicit type wins over the id fields; "type": null is as if absent. */
-    ck_assert_int_eq(parse("{\"type\":\"candidate\",\"candidate_id\":\"c\",\"post_id\":\"p\"}", r, &err), 0);
+    ck_assert_int_eq(
+        parse("{\"type\":\"candidate\",\"candidate_id\":\"c\",\"post_id\":\"p\"}", r, &err), 0);
     ck_assert_int_eq(jm_record_kind(r), JM_KIND_CANDIDATE);
     ck_assert_int_eq(parse("{\"type\":null,\"post_id\":\"p\"}", r, &err), 0);
     ck_assert_int_eq(jm_record_kind(r), JM_KIND_JOB_POST);
@@ -39,7 +40,8 @@ END_TEST
 START_TEST(job_aliases)
 {
     jm_record *j = jm_test_record(
-        "{\"post_id\":\"p\",\"category\":\"Consulting\",\"skills_needed\":[\"A\",\"B\"],\"salary\":5000,"
+        "{\"post_id\":\"p\",\"category\":\"Consulting\",\"skills_needed\":[\"A\",\"B\"],\"salary\":"
+        "5000,"
         "\"country\":\"Peru\",\"city\":\"Lima\",\"detailed_experience_level\":\"Senior\","
         "\"post_date\":\"2025-01-02 03:04:05\",\"deadline\":\"2025-02-01T00:00:00+01:00\","
         "\"unknown_extra\":{\"nested\":[1,2]}}");
@@ -61,7 +63,8 @@ START_TEST(candidate_aliases)
 {
     jm_record *c = jm_test_record(
         "{\"candidate_id\":\"c\",\"name\":\"Ann\",\"date_of_birth\":1990,\"GPA\":3.25,"
-        "\"location\":\"Washington, D.C. , USA \",\"seniority\":\"Junior\",\"experience_range\":\"1-2 years\","
+        "\"location\":\"Washington, D.C. , USA "
+        "\",\"seniority\":\"Junior\",\"experience_range\":\"1-2 years\","
         "\"category\":\"Consulting\",\"current_salary\":100}");
     ck_assert_str_eq(jm_record_string(c, JM_FIELD_FULL_NAME), "Ann");
     ck_assert_int_eq(jm_record_integer(c, JM_FIELD_BIRTH_YEAR), 1990);
@@ -73,7 +76,8 @@ START_TEST(candidate_aliases)
     ck_assert_str_eq(jm_record_string(c, JM_FIELD_JOB_CATEGORY), "Consulting");
     ck_assert_double_eq(jm_record_number(c, JM_FIELD_EXPECTED_SALARY), 100); /* absent -> current */
     jm_record_free(c);
-    c = jm_test_record("{\"candidate_id\":\"c\",\"current_salary\":100,\"expected_salary\":120,\"location\":\"Lima\"}");
+    c = jm_test_record("{\"candidate_id\":\"c\",\"current_salary\":100,\"expected_salary\":120,"
+                       "\"location\":\"Lima\"}");
     ck_assert_double_eq(jm_record_number(c, JM_FIELD_EXPECTED_SALARY), 120);
     ck_assert_str_eq(jm_record_string(c, JM_FIELD_LOCATION_CITY), "Lima");
     ck_assert(!jm_record_has(c, JM_FIELD_LOCATION_COUNTRY));
@@ -84,9 +88,9 @@ END_TEST
 /* null is an absent field, for every field type. */
 START_TEST(null_is_absent)
 {
-    jm_record *c = jm_test_record(
-        "{\"candidate_id\":\"c\",\"full_name\":null,\"gpa\":null,\"birth_year\":null,\"skills\":null,"
-        "\"timestamp\":null,\"location\":null,\"expected_salary\":null}");
+    jm_record *c = jm_test_record("{\"candidate_id\":\"c\",\"full_name\":null,\"gpa\":null,\"birth_"
+                                  "year\":null,\"skills\":null,"
+                                  "\"timestamp\":null,\"location\":null,\"expected_salary\":null}");
     for (int f = 0; f < JM_FIELD_COUNT; f++)
         if (f != JM_FIELD_CANDIDATE_ID)
             ck_assert_msg(!jm_record_has(c, (jm_field)f), "%s present", jm_field_name((jm_field)f));
@@ -127,7 +131,8 @@ START_TEST(wrong_types)
     for (unsigned i = 0; i < sizeof t / sizeof *t; i++) {
         jm_error err;
         int rc = parse(t[i].json, r, &err);
-        ck_assert_msg(rc == t[i].code, "%s: %s, want %s", t[i].json, jm_err_name(rc), jm_err_name(t[i].code));
+        ck_assert_msg(rc == t[i].code, "%s: %s, want %s", t[i].json, jm_err_name(rc),
+                      jm_err_name(t[i].code));
         ck_assert_int_eq(err.code, rc);
         ck_assert_msg(err.text[0], "no reason for %s", t[i].json);
     }
@@ -140,14 +145,20 @@ END_TEST
 START_TEST(write_round_trip)
 {
     const char *inputs[] = {
-        "{\"type\":\"job_post\",\"post_id\":\"p\\\"1\\\\\",\"company\":\"Caf\xc3\xa9 \\u0001\\n\",\"salary_min\":1.5,"
-        "\"salary_max\":1e6,\"required_skills\":[\"a\",\"\",\"\xe2\x82\xac\"],\"certifications\":[],"
+        "{\"type\":\"job_post\",\"post_id\":\"p\\\"1\\\\\",\"company\":\"Caf\xc3\xa9 "
+        "\\u0001\\n\",\"salary_min\":1.5,"
+        "\"salary_max\":1e6,\"required_skills\":[\"a\",\"\",\"\xe2\x82\xac\"],\"certifications\":[]"
+        ","
         "\"posted_date\":\"2025-01-01T00:00:00.250Z\",\"timestamp\":\"2025-01-01T00:00:00Z\"}",
-        "{\"candidate_id\":\"c\",\"full_name\":\"Ann\",\"birth_year\":-5,\"gpa\":3.999,\"skills\":[\"x\"],"
+        "{\"candidate_id\":\"c\",\"full_name\":\"Ann\",\"birth_year\":-5,\"gpa\":3.999,\"skills\":["
+        "\"x\"],"
         "\"location_city\":\"Lima\",\"current_salary\":0}",
-        "{\"type\":\"application\",\"application_id\":\"a\",\"candidate_id\":\"c\",\"post_id\":\"p\","
-        "\"compatibility_score\":77,\"components\":{\"category\":30,\"skills\":12.345678,\"experience\":0,"
-        "\"seniority\":5,\"salary\":10},\"status\":\"Applied\",\"match_reason\":\"Same job category\","
+        "{\"type\":\"application\",\"application_id\":\"a\",\"candidate_id\":\"c\",\"post_id\":"
+        "\"p\","
+        "\"compatibility_score\":77,\"components\":{\"category\":30,\"skills\":12.345678,"
+        "\"experience\":0,"
+        "\"seniority\":5,\"salary\":10},\"status\":\"Applied\",\"match_reason\":\"Same job "
+        "category\","
         "\"application_date\":\"2025-01-05T00:00:00Z\",\"timestamp\":\"2025-01-05T00:00:00Z\"}",
     };
     for (unsigned i = 0; i < sizeof inputs / sizeof *inputs; i++) {
@@ -169,10 +180,16 @@ START_TEST(write_round_trip)
             if (!jm_record_has(a, f))
                 continue;
             switch (jm_field_type_of(f)) {
-            case JM_TYPE_STRING: ck_assert_str_eq(jm_record_string(a, f), jm_record_string(b, f)); break;
-            case JM_TYPE_NUMBER: ck_assert_double_eq(jm_record_number(a, f), jm_record_number(b, f)); break;
+            case JM_TYPE_STRING:
+                ck_assert_str_eq(jm_record_string(a, f), jm_record_string(b, f));
+                break;
+            case JM_TYPE_NUMBER:
+                ck_assert_double_eq(jm_record_number(a, f), jm_record_number(b, f));
+                break;
             case JM_TYPE_INTEGER:
-            case JM_TYPE_TIME: ck_assert_int_eq(jm_record_integer(a, f), jm_record_integer(b, f)); break;
+            case JM_TYPE_TIME:
+                ck_assert_int_eq(jm_record_integer(a, f), jm_record_integer(b, f));
+                break;
             case JM_TYPE_LIST:
                 ck_assert_uint_eq(jm_record_list_count(a, f), jm_record_list_count(b, f));
                 for (size_t k = 0; k < jm_record_list_count(a, f); k++)
@@ -195,13 +212,16 @@ END_TEST
 
 START_TEST(write_shape)
 {
-    jm_record *j = jm_test_record("{\"timestamp\":\"2025-01-01T00:00:00Z\",\"company\":\"A\",\"post_id\":\"p\","
-                                  "\"skills_needed\":[\"x\"],\"salary\":10}");
+    jm_record *j = jm_test_record(
+        "{\"timestamp\":\"2025-01-01T00:00:00Z\",\"company\":\"A\",\"post_id\":\"p\","
+        "\"skills_needed\":[\"x\"],\"salary\":10}");
     jm_buf out = {0};
     ck_assert_int_eq(jm_write_ndjson(j, &out), 0);
-    const char *want = "{\"type\":\"job_post\",\"post_id\":\"p\",\"company\":\"A\",\"required_skills\":[\"x\"],"
-                       "\"salary_min\":10,\"salary_max\":10,\"timestamp\":\"2025-01-01T00:00:00Z\"}\n";
-    ck_assert_msg(out.len == strlen(want) && memcmp(out.data, want, out.len) == 0, "%.*s", (int)out.len, out.data);
+    const char *want =
+        "{\"type\":\"job_post\",\"post_id\":\"p\",\"company\":\"A\",\"required_skills\":[\"x\"],"
+        "\"salary_min\":10,\"salary_max\":10,\"timestamp\":\"2025-01-01T00:00:00Z\"}\n";
+    ck_assert_msg(out.len == strlen(want) && memcmp(out.data, want, out.len) == 0, "%.*s",
+                  (int)out.len, out.data);
     jm_buf_free(&out);
     jm_record_free(j);
     jm_buf s = {0};

@@ -8,11 +8,11 @@
 #include "testutil.h"
 
 typedef struct seen {
-    jm_buf out;            /* good records as NDJSON, then " @line\n" */
-    jm_buf rej;            /* rejects: "code line source|raw\n" */
+    jm_buf out; /* good records as NDJSON, then " @line\n" */
+    jm_buf rej; /* rejects: "code line source|raw\n" */
     unsigned long nrec, nrej;
-    int stop_after;        /* on_record returns JM_ECALLBACK after this many, if > 0 */
-    int take;              /* on_record keeps the record */
+    int stop_after; /* on_record returns JM_ECALLBACK after this many, if > 0 */
+    int take;       /* on_record keeps the record */
     jm_record *kept[64];
 } seen;
 
@@ -78,11 +78,15 @@ static void done(seen *s)
     jm_buf_free(&s->rej);
 }
 
-#define GOOD_JOB1 "{\"type\":\"job_post\",\"post_id\":\"J1\",\"company\":\"Acme, Inc.\",\"salary_max\":5000}"
-#define GOOD_CAND1 "{\"candidate_id\":\"C1\",\"name\":\"Zo\xc3\xab\",\"skills\":[\"Python\",\"SQL\"]}"
+#define GOOD_JOB1 \
+    "{\"type\":\"job_post\",\"post_id\":\"J1\",\"company\":\"Acme, Inc.\",\"salary_max\":5000}"
+#define GOOD_CAND1 \
+    "{\"candidate_id\":\"C1\",\"name\":\"Zo\xc3\xab\",\"skills\":[\"Python\",\"SQL\"]}"
 #define GOOD_CAND2 "{\"type\":\"candidate\",\"candidate_id\":\"C2\",\"gpa\":3.5}"
 #define GOOD_JOB2 "{\"post_id\":\"J2\",\"job_category\":\"Consulting\"}"
-#define GOOD_APP "{\"type\":\"application\",\"application_id\":\"A1\",\"candidate_id\":\"C1\",\"post_id\":\"J1\"}"
+#define GOOD_APP                                                                               \
+    "{\"type\":\"application\",\"application_id\":\"A1\",\"candidate_id\":\"C1\",\"post_id\":" \
+    "\"J1\"}"
 #define LONG_PREFIX "{\"type\":\"job_post\",\"post_id\":\"JL\",\"company\":\""
 
 /* The catalogue, one item a line; the expected rejects follow in want_rejects. */
@@ -96,32 +100,32 @@ static char *catalogue(size_t *len)
     memset(longline + n, 'x', 300 - n - 2); /* 300 bytes: over the 256 limit used below */
     strcpy(longline + 298, "\"}");
     const char *lines[] = {
-        "\xEF\xBB\xBF" GOOD_JOB1,                                   /* 1: BOM, then good */
-        "{\"type\":\"job_post\",\"post_id\":\"JT\",\"comp",       /* 2: truncated */
-        GOOD_CAND1,                                                 /* 3 */
-        "{not json}",                                               /* 4: malformed */
-        "{\"type\":\"candidate\",\"candidate_id\":\"C\xff\"}",    /* 5: invalid UTF-8 */
-        "{\"type\":\"job_post\",\"post_id\":5}",                  /* 6: id not a string */
+        "\xEF\xBB\xBF" GOOD_JOB1,                              /* 1: BOM, then good */
+        "{\"type\":\"job_post\",\"post_id\":\"JT\",\"comp",    /* 2: truncated */
+        GOOD_CAND1,                                            /* 3 */
+        "{not json}",                                          /* 4: malformed */
+        "{\"type\":\"candidate\",\"candidate_id\":\"C\xff\"}", /* 5: invalid UTF-8 */
+        "{\"type\":\"job_post\",\"post_id\":5}",               /* 6: id not a string */
         "{\"type\":\"candidate\",\"candidate_id\":\"C9\",\"skills\":[\"a\",1]}", /* 7 */
-        "{\"type\":\"recruiter\",\"post_id\":\"R1\"}",            /* 8: unknown type */
-        "{\"type\":\"job_post\",\"company\":\"NoId\"}",           /* 9: missing id */
-        "{\"type\":\"candidate\",\"candidate_id\":\"\"}",         /* 10: empty id */
-        "",                                                         /* 11: blank */
-        "  \t ",                                                    /* 12: blank */
-        GOOD_CAND2 "\r",                                            /* 13: CRLF */
-        longline,                                                   /* 14: over-long */
-        "[\"an\",\"array\"]",                                       /* 15: not an object */
-        "{\"type\":\"job_post\",\"post_id\":\"JX\"} {}",          /* 16: text after */
+        "{\"type\":\"recruiter\",\"post_id\":\"R1\"}",    /* 8: unknown type */
+        "{\"type\":\"job_post\",\"company\":\"NoId\"}",   /* 9: missing id */
+        "{\"type\":\"candidate\",\"candidate_id\":\"\"}", /* 10: empty id */
+        "",                                               /* 11: blank */
+        "  \t ",                                          /* 12: blank */
+        GOOD_CAND2 "\r",                                  /* 13: CRLF */
+        longline,                                         /* 14: over-long */
+        "[\"an\",\"array\"]",                             /* 15: not an object */
+        "{\"type\":\"job_post\",\"post_id\":\"JX\"} {}",  /* 16: text after */
         "{\"type\":\"job_post\",\"post_id\":\"JS\",\"salary_max\":\"lots\"}", /* 17 */
-        "{\"post_id\":\"P\",\"candidate_id\":\"C\"}",             /* 18: type unrecognisable */
-        "{\"type\":\"candidate\",\"candidate_id\":\"C8\",\"skills\":\"Python\"}", /* 19 */
+        "{\"post_id\":\"P\",\"candidate_id\":\"C\"}", /* 18: type unrecognisable */
+        "{\"type\":\"candidate\",\"candidate_id\":\"C8\",\"skills\":\"Python\"}",   /* 19 */
         "{\"type\":\"job_post\",\"post_id\":\"JD\",\"posted_date\":\"yesterday\"}", /* 20 */
-        "{\"type\":\"candidate\",\"candidate_id\":\"C7\",\"birth_year\":1990.5}", /* 21 */
+        "{\"type\":\"candidate\",\"candidate_id\":\"C7\",\"birth_year\":1990.5}",   /* 21 */
         "{\"type\":\"candidate\",\"candidate_id\":\"\xed\xa0\x80\"}", /* 22: UTF-16 surrogate */
-        "{\"type\":\"candidate\",\"candidate_id\":\"\xc0\xaf\"}",  /* 23: overlong encoding */
-        GOOD_APP,                                                   /* 24 */
-        "{\"type\":5,\"post_id\":\"J5\"}",                          /* 25 */
-        GOOD_JOB2,                                                  /* 26: no newline after */
+        "{\"type\":\"candidate\",\"candidate_id\":\"\xc0\xaf\"}",     /* 23: overlong encoding */
+        GOOD_APP,                                                     /* 24 */
+        "{\"type\":5,\"post_id\":\"J5\"}",                            /* 25 */
+        GOOD_JOB2,                                                    /* 26: no newline after */
     };
     for (unsigned i = 0; i < sizeof lines / sizeof *lines; i++) {
         put(&b, lines[i], strlen(lines[i]));
@@ -136,10 +140,11 @@ static const struct {
     const char *code;
     unsigned long line;
 } want_rejects[] = {
-    {"JM_ESYNTAX", 2}, {"JM_ESYNTAX", 4}, {"JM_EUTF8", 5}, {"JM_ETYPE", 6}, {"JM_ETYPE", 7},
-    {"JM_EKIND", 8}, {"JM_ENOID", 9}, {"JM_ENOID", 10}, {"JM_ETOOLONG", 14}, {"JM_ESYNTAX", 15},
-    {"JM_ESYNTAX", 16}, {"JM_ETYPE", 17}, {"JM_EKIND", 18}, {"JM_ETYPE", 19}, {"JM_EVALUE", 20},
-    {"JM_ETYPE", 21}, {"JM_EUTF8", 22}, {"JM_EUTF8", 23}, {"JM_ETYPE", 25},
+    {"JM_ESYNTAX", 2},   {"JM_ESYNTAX", 4},  {"JM_EUTF8", 5},    {"JM_ETYPE", 6},
+    {"JM_ETYPE", 7},     {"JM_EKIND", 8},    {"JM_ENOID", 9},    {"JM_ENOID", 10},
+    {"JM_ETOOLONG", 14}, {"JM_ESYNTAX", 15}, {"JM_ESYNTAX", 16}, {"JM_ETYPE", 17},
+    {"JM_EKIND", 18},    {"JM_ETYPE", 19},   {"JM_EVALUE", 20},  {"JM_ETYPE", 21},
+    {"JM_EUTF8", 22},    {"JM_EUTF8", 23},   {"JM_ETYPE", 25},
 };
 
 /* The good records, each as it parses alone: nothing lost or altered by its neighbours. */
@@ -169,7 +174,8 @@ static void expect_rejects(const seen *s, const char *text)
     const char *p = s->rej.data;
     for (unsigned i = 0; i < sizeof want_rejects / sizeof *want_rejects; i++) {
         char head[128];
-        snprintf(head, sizeof head, "%s %lu in.ndjson|", want_rejects[i].code, want_rejects[i].line);
+        snprintf(head, sizeof head, "%s %lu in.ndjson|", want_rejects[i].code,
+                 want_rejects[i].line);
         ck_assert_msg(strncmp(p, head, strlen(head)) == 0, "reject %u: want '%s', got '%.60s'", i,
                       head, p);
         p += strlen(head);
@@ -208,8 +214,10 @@ START_TEST(catalogue_chunked)
     for (unsigned i = 0; i < sizeof sizes / sizeof *sizes; i++) {
         seen s;
         run(JM_FORMAT_NDJSON, text, len, sizes[i], 256, &s);
-        ck_assert_msg(strcmp(s.out.data, whole.out.data) == 0, "records differ at chunk %zu", sizes[i]);
-        ck_assert_msg(strcmp(s.rej.data, whole.rej.data) == 0, "rejects differ at chunk %zu", sizes[i]);
+        ck_assert_msg(strcmp(s.out.data, whole.out.data) == 0, "records differ at chunk %zu",
+                      sizes[i]);
+        ck_assert_msg(strcmp(s.rej.data, whole.rej.data) == 0, "rejects differ at chunk %zu",
+                      sizes[i]);
         done(&s);
     }
     done(&whole);

@@ -17,7 +17,7 @@ START_TEST(time_forms)
 {
     const int64_t base = 1763310790000LL; /* 2025-11-16T16:33:10Z */
     ck_assert_int_eq(t("2025-11-16T16:33:10Z"), base);
-    ck_assert_int_eq(t("2025-11-16 16:33:10"), base);    /* space for T, no zone = UTC */
+    ck_assert_int_eq(t("2025-11-16 16:33:10"), base); /* space for T, no zone = UTC */
     ck_assert_int_eq(t("2025-11-16T16:33:10"), base);
     ck_assert_int_eq(t("2025-11-16t16:33:10z"), base);
     ck_assert_int_eq(t("2025-11-16T18:33:10+02:00"), base);
@@ -38,12 +38,23 @@ END_TEST
 
 START_TEST(time_rejects)
 {
-    const char *bad[] = {"", "yesterday", "2025-13-01", "2025-00-10", "2025-11-32", "2025-11-16T25:00:00Z",
-                         "2025-11-16T16:60:00Z", "2025-11-16T16:33:10.Z", "2025-11-16T16:33:10Zjunk",
-                         "2025-11-16T16", "25-11-16", "2025/11/16", "2025-11-16T16:33:10+2"};
+    const char *bad[] = {"",
+                         "yesterday",
+                         "2025-13-01",
+                         "2025-00-10",
+                         "2025-11-32",
+                         "2025-11-16T25:00:00Z",
+                         "2025-11-16T16:60:00Z",
+                         "2025-11-16T16:33:10.Z",
+                         "2025-11-16T16:33:10Zjunk",
+                         "2025-11-16T16",
+                         "25-11-16",
+                         "2025/11/16",
+                         "2025-11-16T16:33:10+2"};
     for (unsigned i = 0; i < sizeof bad / sizeof *bad; i++) {
         int64_t ms;
-        ck_assert_msg(jm_time_parse(bad[i], strlen(bad[i]), &ms) == JM_EVALUE, "accepted '%s'", bad[i]);
+        ck_assert_msg(jm_time_parse(bad[i], strlen(bad[i]), &ms) == JM_EVALUE, "accepted '%s'",
+                      bad[i]);
     }
 }
 END_TEST
@@ -101,7 +112,8 @@ START_TEST(field_names_and_aliases)
     ck_assert_int_eq(jm_field_lookup(JM_KIND_CANDIDATE, "required_skills", 15), -1);
     ck_assert_int_eq(jm_field_lookup(JM_KIND_JOB_POST, "skills", 6), -1);
     ck_assert_int_eq(jm_field_lookup(JM_KIND_JOB_POST, "Post_ID", 7), -1);
-    ck_assert_int_eq(jm_field_lookup(JM_KIND_JOB_POST, "post_idx", 7), (int)JM_FIELD_POST_ID); /* len counts */
+    ck_assert_int_eq(jm_field_lookup(JM_KIND_JOB_POST, "post_idx", 7),
+                     (int)JM_FIELD_POST_ID); /* len counts */
     ck_assert_str_eq(jm_field_name(JM_FIELD_REQUIRED_SKILLS), "required_skills");
     ck_assert_str_eq(jm_field_name(JM_FIELD_POINTS_SALARY), "components.salary");
     ck_assert_ptr_null(jm_field_name(JM_FIELD_COUNT));

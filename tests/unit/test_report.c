@@ -29,31 +29,41 @@ static const char *const small_input[] = {
     "\"Master\"}",
     "{\"type\":\"candidate\",\"candidate_id\":\"c3\",\"education_level\":\"Bachelor\"}",
     /* canonical shape, so these take the fast path */
-    "{\"type\":\"application\",\"application_id\":\"a1\",\"candidate_id\":\"c1\",\"post_id\":\"j1\","
-    "\"job_family\":\"F1\",\"compatibility_score\":80,\"components\":{\"category\":30,\"skills\":20,"
+    "{\"type\":\"application\",\"application_id\":\"a1\",\"candidate_id\":\"c1\",\"post_id\":"
+    "\"j1\","
+    "\"job_family\":\"F1\",\"compatibility_score\":80,\"components\":{\"category\":30,\"skills\":"
+    "20,"
     "\"experience\":20,\"seniority\":10,\"salary\":0},\"status\":\"Interview Scheduled\","
     "\"match_reason\":\"r1\",\"application_method\":\"m\",\"application_date\":"
     "\"2025-12-01T01:00:00Z\",\"timestamp\":\"" T0 "1Z\"}",
-    "{\"type\":\"application\",\"application_id\":\"a2\",\"candidate_id\":\"c1\",\"post_id\":\"j2\","
-    "\"job_family\":\"F1\",\"compatibility_score\":50,\"components\":{\"category\":15,\"skills\":15,"
-    "\"experience\":10,\"seniority\":5,\"salary\":5},\"status\":\"Applied\",\"match_reason\":\"r2\","
+    "{\"type\":\"application\",\"application_id\":\"a2\",\"candidate_id\":\"c1\",\"post_id\":"
+    "\"j2\","
+    "\"job_family\":\"F1\",\"compatibility_score\":50,\"components\":{\"category\":15,\"skills\":"
+    "15,"
+    "\"experience\":10,\"seniority\":5,\"salary\":5},\"status\":\"Applied\",\"match_reason\":"
+    "\"r2\","
     "\"application_method\":\"m\",\"application_date\":\"2025-12-01T04:30:00Z\","
     "\"timestamp\":\"" T0 "2Z\"}",
     /* other shapes: the slow path */
-    "{\"type\":\"application\",\"application_id\":\"a3\",\"candidate_id\":\"c2\",\"post_id\":\"j1\","
+    "{\"type\":\"application\",\"application_id\":\"a3\",\"candidate_id\":\"c2\",\"post_id\":"
+    "\"j1\","
     "\"job_family\":\"F2\",\"compatibility_score\":60,\"status\":\"Under Review\","
     "\"application_date\":\"2025-12-01T23:59:59Z\",\"timestamp\":\"" T0 "3Z\"}",
-    "{\"timestamp\":\"" T0 "4Z\",\"type\":\"application\",\"application_id\":\"a4\",\"candidate_id\":"
+    "{\"timestamp\":\"" T0
+    "4Z\",\"type\":\"application\",\"application_id\":\"a4\",\"candidate_id\":"
     "\"c2\",\"post_id\":\"j3\",\"job_family\":\"F1\",\"compatibility_score\":35.0,\"status\":"
     "\"Rejected\",\"application_date\":\"2025-12-02 03:00:00\"}",
-    "{\"type\":\"application\",\"application_id\":\"a5\",\"candidate_id\":\"c3\",\"post_id\":\"j1\","
+    "{\"type\":\"application\",\"application_id\":\"a5\",\"candidate_id\":\"c3\",\"post_id\":"
+    "\"j1\","
     "\"job_family\":\"F2\",\"compatibility_score\":100,\"status\":\"Interview Scheduled\","
     "\"application_date\":\"2025-12-02T00:00:00Z\",\"timestamp\":\"" T0 "5Z\"}",
-    "{\"type\":\"application\",\"application_id\":\"a6\",\"candidate_id\":\"c3\",\"post_id\":\"j2\","
+    "{\"type\":\"application\",\"application_id\":\"a6\",\"candidate_id\":\"c3\",\"post_id\":"
+    "\"j2\","
     "\"job_family\":\"F3\",\"compatibility_score\":0,\"status\":\"Not a Fit\","
     "\"timestamp\":\"" T0 "0.500Z\"}",
     /* a repeat of a2: counted once */
-    "{\"type\":\"application\",\"application_id\":\"a2\",\"candidate_id\":\"c1\",\"post_id\":\"j2\","
+    "{\"type\":\"application\",\"application_id\":\"a2\",\"candidate_id\":\"c1\",\"post_id\":"
+    "\"j2\","
     "\"job_family\":\"F1\",\"compatibility_score\":50,\"status\":\"Applied\"}",
     /* repeats of a job and a candidate */
     "{\"type\":\"job_post\",\"post_id\":\"j3\",\"work_mode\":\"Hybrid\"}",
@@ -109,8 +119,9 @@ static const char *str(const cJSON *doc, const char *path)
     return v->valuestring;
 }
 
-#define NUM_EQ(doc, path, want) ck_assert_msg(fabs(num(doc, path) - (want)) < 1e-6, \
-                                              "%s = %g, want %g", path, num(doc, path), (double)(want))
+#define NUM_EQ(doc, path, want)                                                                   \
+    ck_assert_msg(fabs(num(doc, path) - (want)) < 1e-6, "%s = %g, want %g", path, num(doc, path), \
+                  (double)(want))
 #define STR_EQ(doc, path, want) ck_assert_str_eq(str(doc, path), want)
 
 static jm_report *small_report(int audit)
@@ -247,7 +258,8 @@ START_TEST(recent_keeps_the_newest_hundred)
         char line[400];
         snprintf(line, sizeof line,
                  "{\"type\":\"application\",\"application_id\":\"id%d\",\"candidate_id\":\"c\","
-                 "\"post_id\":\"p\",\"compatibility_score\":%d,\"timestamp\":\"2026-01-01T00:%02d:%02dZ\"}",
+                 "\"post_id\":\"p\",\"compatibility_score\":%d,\"timestamp\":\"2026-01-01T00:%02d:%"
+                 "02dZ\"}",
                  k, k % 101, k / 60, k % 60);
         ck_assert_int_eq(jm_report_add_ndjson(rep, line, strlen(line), scratch, NULL), 0);
     }
@@ -261,8 +273,8 @@ START_TEST(recent_keeps_the_newest_hundred)
 }
 END_TEST
 
-static void add_app(jm_report *rep, jm_record *scratch, const char *id, const char *cand,
-                    int score, const char *status)
+static void add_app(jm_report *rep, jm_record *scratch, const char *id, const char *cand, int score,
+                    const char *status)
 {
     char line[512];
     snprintf(line, sizeof line,
@@ -390,9 +402,10 @@ START_TEST(audit_known_disparity)
             if (i == 5) {
                 /* the candidate arrives half-way */
                 if (g[k].group)
-                    snprintf(line, sizeof line,
-                             "{\"type\":\"candidate\",\"candidate_id\":\"%s\",\"nationality\":\"%s\"}",
-                             cand, g[k].group);
+                    snprintf(
+                        line, sizeof line,
+                        "{\"type\":\"candidate\",\"candidate_id\":\"%s\",\"nationality\":\"%s\"}",
+                        cand, g[k].group);
                 else
                     snprintf(line, sizeof line, "{\"type\":\"candidate\",\"candidate_id\":\"%s\"}",
                              cand);
@@ -420,14 +433,17 @@ START_TEST(audit_known_disparity)
         double scoring = cJSON_GetObjectItem(row, "scoring_rate")->valuedouble;
         double n = cJSON_GetObjectItem(row, "applications")->valuedouble;
         if (strcmp(name, "A") == 0) {
-            ck_assert(n == 10 && fabs(sel - 0.5) < 1e-9 && fabs(ratio->valuedouble - 1) < 1e-9 && !flag);
+            ck_assert(n == 10 && fabs(sel - 0.5) < 1e-9 && fabs(ratio->valuedouble - 1) < 1e-9 &&
+                      !flag);
             ck_assert(fabs(scoring - 0.9) < 1e-9); /* 61..69 are above 60 */
         } else if (strcmp(name, "B") == 0) {
-            ck_assert(n == 10 && fabs(sel - 0.2) < 1e-9 && fabs(ratio->valuedouble - 0.4) < 1e-9 && flag);
+            ck_assert(n == 10 && fabs(sel - 0.2) < 1e-9 && fabs(ratio->valuedouble - 0.4) < 1e-9 &&
+                      flag);
             ck_assert(scoring == 0);
             ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(row, "scoring_flag")));
         } else if (strcmp(name, "C") == 0) {
-            ck_assert(n == 10 && fabs(sel - 0.4) < 1e-9 && fabs(ratio->valuedouble - 0.8) < 1e-9 && !flag);
+            ck_assert(n == 10 && fabs(sel - 0.4) < 1e-9 && fabs(ratio->valuedouble - 0.8) < 1e-9 &&
+                      !flag);
         } else {
             ck_assert_str_eq(name, "unknown");
             ck_assert(n == 11 && cJSON_IsNull(ratio) && !flag);
@@ -447,49 +463,84 @@ START_TEST(json_schema)
         const char *path;
         int type; /* cJSON type bits */
     } keys[] = {
-        {"schema", cJSON_String}, {"generated_at", cJSON_String}, {"input.rejected", cJSON_Number},
-        {"input.duplicates.applications", cJSON_Number}, {"input.duplicates.jobs", cJSON_Number},
-        {"input.duplicates.candidates", cJSON_Number}, {"metrics.applications", cJSON_Number},
+        {"schema", cJSON_String},
+        {"generated_at", cJSON_String},
+        {"input.rejected", cJSON_Number},
+        {"input.duplicates.applications", cJSON_Number},
+        {"input.duplicates.jobs", cJSON_Number},
+        {"input.duplicates.candidates", cJSON_Number},
+        {"metrics.applications", cJSON_Number},
         {"metrics.applications_distinct_estimate", cJSON_Number},
-        {"metrics.dedup_window", cJSON_Number}, {"metrics.jobs", cJSON_Number},
-        {"metrics.active_jobs", cJSON_Number}, {"metrics.candidates", cJSON_Number},
-        {"metrics.average_score", cJSON_Number}, {"metrics.shortlisted", cJSON_Number},
-        {"metrics.interviews", cJSON_Number}, {"freshness.newest_event", cJSON_String},
+        {"metrics.dedup_window", cJSON_Number},
+        {"metrics.jobs", cJSON_Number},
+        {"metrics.active_jobs", cJSON_Number},
+        {"metrics.candidates", cJSON_Number},
+        {"metrics.average_score", cJSON_Number},
+        {"metrics.shortlisted", cJSON_Number},
+        {"metrics.interviews", cJSON_Number},
+        {"freshness.newest_event", cJSON_String},
         {"freshness.lag_seconds", cJSON_Number},
         {"freshness.newest_application_date", cJSON_String},
-        {"applications_by_interval", cJSON_Array}, {"applications_by_interval.0.interval", cJSON_String},
+        {"applications_by_interval", cJSON_Array},
+        {"applications_by_interval.0.interval", cJSON_String},
         {"applications_by_interval.0.from_hour", cJSON_Number},
         {"applications_by_interval.0.count", cJSON_Number},
-        {"undated_applications", cJSON_Number}, {"top_job_families.0.name", cJSON_String},
-        {"top_job_families.0.count", cJSON_Number}, {"score_histogram.0.from", cJSON_Number},
-        {"score_histogram.0.to", cJSON_Number}, {"score_histogram.0.count", cJSON_Number},
-        {"score_summary.min", cJSON_Number}, {"score_summary.q1", cJSON_Number},
-        {"score_summary.median", cJSON_Number}, {"score_summary.q3", cJSON_Number},
-        {"score_summary.max", cJSON_Number}, {"statuses.0.name", cJSON_String},
-        {"statuses.0.count", cJSON_Number}, {"statuses.0.share", cJSON_Number},
-        {"statuses.0.score.median", cJSON_Number}, {"jobs_by_work_mode.0.name", cJSON_String},
+        {"undated_applications", cJSON_Number},
+        {"top_job_families.0.name", cJSON_String},
+        {"top_job_families.0.count", cJSON_Number},
+        {"score_histogram.0.from", cJSON_Number},
+        {"score_histogram.0.to", cJSON_Number},
+        {"score_histogram.0.count", cJSON_Number},
+        {"score_summary.min", cJSON_Number},
+        {"score_summary.q1", cJSON_Number},
+        {"score_summary.median", cJSON_Number},
+        {"score_summary.q3", cJSON_Number},
+        {"score_summary.max", cJSON_Number},
+        {"statuses.0.name", cJSON_String},
+        {"statuses.0.count", cJSON_Number},
+        {"statuses.0.share", cJSON_Number},
+        {"statuses.0.score.median", cJSON_Number},
+        {"jobs_by_work_mode.0.name", cJSON_String},
         {"jobs_by_employment_type.0.count", cJSON_Number},
-        {"candidates_by_education.0.count", cJSON_Number}, {"salary_histogram.jobs", cJSON_Number},
-        {"salary_histogram.min", cJSON_Number}, {"salary_histogram.max", cJSON_Number},
-        {"salary_histogram.bins.0.from", cJSON_Number}, {"salary_histogram.bins.0.to", cJSON_Number},
-        {"salary_histogram.bins.0.count", cJSON_Number}, {"top_countries.0.name", cJSON_String},
+        {"candidates_by_education.0.count", cJSON_Number},
+        {"salary_histogram.jobs", cJSON_Number},
+        {"salary_histogram.min", cJSON_Number},
+        {"salary_histogram.max", cJSON_Number},
+        {"salary_histogram.bins.0.from", cJSON_Number},
+        {"salary_histogram.bins.0.to", cJSON_Number},
+        {"salary_histogram.bins.0.count", cJSON_Number},
+        {"top_countries.0.name", cJSON_String},
         {"top_countries.0.count", cJSON_Number},
     };
-    static const char *recent_keys[] = {"application_id", "candidate_id", "candidate_name",
-                                        "post_id", "job_title", "company", "job_family",
-                                        "compatibility_score", "status", "match_reason",
-                                        "application_method", "application_date", "timestamp"};
-    static const char *top[] = {"schema", "generated_at", "input", "metrics", "freshness",
-                                "applications_by_interval", "undated_applications",
-                                "top_job_families", "score_histogram", "score_summary", "statuses",
-                                "jobs_by_work_mode", "jobs_by_employment_type",
-                                "candidates_by_education", "salary_histogram", "top_countries",
-                                "recent_applications", "audit"};
+    static const char *recent_keys[] = {"application_id", "candidate_id",        "candidate_name",
+                                        "post_id",        "job_title",           "company",
+                                        "job_family",     "compatibility_score", "status",
+                                        "match_reason",   "application_method",  "application_date",
+                                        "timestamp"};
+    static const char *top[] = {"schema",
+                                "generated_at",
+                                "input",
+                                "metrics",
+                                "freshness",
+                                "applications_by_interval",
+                                "undated_applications",
+                                "top_job_families",
+                                "score_histogram",
+                                "score_summary",
+                                "statuses",
+                                "jobs_by_work_mode",
+                                "jobs_by_employment_type",
+                                "candidates_by_education",
+                                "salary_histogram",
+                                "top_countries",
+                                "recent_applications",
+                                "audit"};
     jm_report *rep = small_report(1);
     cJSON *d = report_json(rep, NOW);
     STR_EQ(d, "schema", "jobmatch-report/1");
     for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
-        ck_assert_msg(at(d, keys[i].path)->type & keys[i].type, "%s has the wrong type", keys[i].path);
+        ck_assert_msg(at(d, keys[i].path)->type & keys[i].type, "%s has the wrong type",
+                      keys[i].path);
     /* exactly the documented top-level keys, in order */
     ck_assert_int_eq(cJSON_GetArraySize(d), (int)(sizeof top / sizeof *top));
     int i = 0;
@@ -498,11 +549,20 @@ START_TEST(json_schema)
     cJSON *r0 = at(d, "recent_applications.0");
     ck_assert_int_eq(cJSON_GetArraySize(r0), (int)(sizeof recent_keys / sizeof *recent_keys));
     for (size_t k = 0; k < sizeof recent_keys / sizeof *recent_keys; k++)
-        ck_assert_msg(cJSON_GetObjectItemCaseSensitive(r0, recent_keys[k]), "no %s", recent_keys[k]);
-    static const char *audit_keys[] = {"group", "unknown", "applications", "selected",
-                                       "selection_rate", "selection_impact_ratio",
-                                       "selection_flag", "scored", "above_median", "scoring_rate",
-                                       "scoring_impact_ratio", "scoring_flag"};
+        ck_assert_msg(cJSON_GetObjectItemCaseSensitive(r0, recent_keys[k]), "no %s",
+                      recent_keys[k]);
+    static const char *audit_keys[] = {"group",
+                                       "unknown",
+                                       "applications",
+                                       "selected",
+                                       "selection_rate",
+                                       "selection_impact_ratio",
+                                       "selection_flag",
+                                       "scored",
+                                       "above_median",
+                                       "scoring_rate",
+                                       "scoring_impact_ratio",
+                                       "scoring_flag"};
     cJSON *g0 = at(d, "audit.by.0.groups.0");
     ck_assert_int_eq(cJSON_GetArraySize(g0), (int)(sizeof audit_keys / sizeof *audit_keys));
     for (size_t k = 0; k < sizeof audit_keys / sizeof *audit_keys; k++)
@@ -599,8 +659,8 @@ START_TEST(fast_and_slow_paths_agree)
         free(j1);
         free(j2);
         if (seed <= 20) {
-            static const char subst[] = {'0', '9', '"', '\\', ',', '}', ' ', 'x', '.', 'e', '-',
-                                         '\x01', '\x80'};
+            static const char subst[] = {'0', '9', '"', '\\', ',',    '}',   ' ',
+                                         'x', '.', 'e', '-',  '\x01', '\x80'};
             for (size_t pos = 0; pos < line.len; pos++) {
                 char keep = line.data[pos];
                 for (size_t s = 0; s < sizeof subst; s++) {
@@ -611,8 +671,8 @@ START_TEST(fast_and_slow_paths_agree)
                         mutated_accepted++;
                         j1 = single_line_json(line.data, line.len, 0, &rc1);
                         j2 = single_line_json(line.data, line.len, 1, &rc2);
-                        ck_assert_msg(rc1 == rc2 && strcmp(j1, j2) == 0,
-                                      "paths differ on: %.*s", (int)line.len, line.data);
+                        ck_assert_msg(rc1 == rc2 && strcmp(j1, j2) == 0, "paths differ on: %.*s",
+                                      (int)line.len, line.data);
                         free(j1);
                         free(j2);
                     }
@@ -651,10 +711,13 @@ START_TEST(text_and_html_sections)
     ck_assert_int_eq(jm_report_write_text(rep, NOW, 100, 0, &t), 0);
     ck_assert_int_eq(jm_report_write_text(rep, NOW, 100, JM_REPORT_COLOR, &c), 0);
     ck_assert_int_eq(jm_report_write_html(rep, NOW, 5, &h), 0);
-    static const char *sections[] = {"Key metrics", "Freshness", "3-hour interval", "job families",
-                                     "score distribution", "Application status", "work mode",
-                                     "employment type", "education level", "salary",
-                                     "countries", "recent applications", "Bias audit by gender"};
+    static const char *sections[] = {"Key metrics",         "Freshness",
+                                     "3-hour interval",     "job families",
+                                     "score distribution",  "Application status",
+                                     "work mode",           "employment type",
+                                     "education level",     "salary",
+                                     "countries",           "recent applications",
+                                     "Bias audit by gender"};
     for (size_t i = 0; i < sizeof sections / sizeof *sections; i++)
         ck_assert_msg(strstr(t.data, sections[i]), "no section %s", sections[i]);
     ck_assert(strchr(t.data, '\033') == NULL);
@@ -669,9 +732,9 @@ START_TEST(text_and_html_sections)
             cols++;
         }
     }
-    static const char *charts[] = {"intervals", "families", "scores", "statuses", "boxplots",
-                                   "work-modes", "employment-types", "education", "salaries",
-                                   "countries", "tiles", "recent"};
+    static const char *charts[] = {
+        "intervals",        "families",  "scores",   "statuses",  "boxplots", "work-modes",
+        "employment-types", "education", "salaries", "countries", "tiles",    "recent"};
     char want[64];
     for (size_t i = 0; i < sizeof charts / sizeof *charts; i++) {
         snprintf(want, sizeof want, "data-chart=\"%s\"", charts[i]);

@@ -47,7 +47,10 @@ static jm_score score_w(const char *c, const char *j, const jm_weights *w)
     return s;
 }
 
-static jm_score score(const char *c, const char *j) { return score_w(c, j, NULL); }
+static jm_score score(const char *c, const char *j)
+{
+    return score_w(c, j, NULL);
+}
 
 static int joined(const char *c, const char *j)
 {
@@ -77,7 +80,8 @@ END_TEST
 
 START_TEST(category_related_family_is_half)
 {
-    /* QA {Quality 4, Entry 12} and Software Development {Core 1, Quality 4, Product 5, Entry 12}. */
+    /* QA {Quality 4, Entry 12} and Software Development {Core 1, Quality 4, Product 5, Entry 12}.
+     */
     jm_score s = score("\"job_category\":\"" CAT_QA "\"", "\"job_category\":\"" CAT_SW "\"");
     ck_assert_double_eq(F(s, CATEGORY), 0.5);
 }
@@ -85,7 +89,8 @@ END_TEST
 
 START_TEST(category_no_shared_family_not_joined)
 {
-    ck_assert_int_eq(joined("\"job_category\":\"" CAT_HR "\"", "\"job_category\":\"" CAT_DATA "\""), 0);
+    ck_assert_int_eq(joined("\"job_category\":\"" CAT_HR "\"", "\"job_category\":\"" CAT_DATA "\""),
+                     0);
     /* Missing category on either side: no family, not joined. */
     ck_assert_int_eq(joined("", SAME), 0);
     ck_assert_int_eq(joined(SAME, ""), 0);
@@ -111,15 +116,17 @@ END_TEST
 /* SPEC "Taxonomy": a category in no family forms a family of its own, named after it. */
 START_TEST(category_outside_taxonomy_own_family)
 {
-    jm_score s = score("\"job_category\":\"Underwater Welding\"", "\"job_category\":\"Underwater Welding\"");
+    jm_score s =
+        score("\"job_category\":\"Underwater Welding\"", "\"job_category\":\"Underwater Welding\"");
     ck_assert_str_eq(s.family, "Underwater Welding");
     ck_assert_double_eq(F(s, CATEGORY), 1.0);
     /* Compared trimmed and case-insensitively like taxonomy categories. */
     ck_assert_int_eq(joined("\"job_category\":\" underwater WELDING\"",
-                            "\"job_category\":\"Underwater Welding\""), 1);
+                            "\"job_category\":\"Underwater Welding\""),
+                     1);
     /* Two different unknown categories are two families. */
-    ck_assert_int_eq(joined("\"job_category\":\"Underwater Welding\"",
-                            "\"job_category\":\"Space Tourism\""), 0);
+    ck_assert_int_eq(
+        joined("\"job_category\":\"Underwater Welding\"", "\"job_category\":\"Space Tourism\""), 0);
     /* An unknown category never joins a taxonomy one. */
     ck_assert_int_eq(joined("\"job_category\":\"Underwater Welding\"", SAME), 0);
     ck_assert_int_eq(joined(SAME, "\"job_category\":\"Underwater Welding\""), 0);
@@ -143,7 +150,8 @@ END_TEST
 
 START_TEST(skills_jaccard)
 {
-    jm_score s = score(SAME ",\"skills\":[\"a\",\"b\",\"c\"]", SAME ",\"required_skills\":[\"b\",\"c\",\"d\",\"e\"]");
+    jm_score s = score(SAME ",\"skills\":[\"a\",\"b\",\"c\"]",
+                       SAME ",\"required_skills\":[\"b\",\"c\",\"d\",\"e\"]");
     ck_assert_double_eq_tol(F(s, SKILLS), 2.0 / 5.0, 1e-12);
     ck_assert_uint_eq(s.shared_skills, 2);
     s = score(SAME ",\"skills\":[\"a\"]", SAME ",\"required_skills\":[\"a\"]");
@@ -168,16 +176,19 @@ END_TEST
 /* Normalise: trim, collapse inner white space, ASCII case-fold, drop duplicates. */
 START_TEST(skills_normalised_and_deduplicated)
 {
-    jm_score s = score(SAME ",\"skills\":[\"Python\",\" python \",\"Machine \\t  Learning\",\"PYTHON\"]",
-                       SAME ",\"required_skills\":[\"machine learning\",\"pyTHON\",\"SQL\",\"sql \"]");
+    jm_score s =
+        score(SAME ",\"skills\":[\"Python\",\" python \",\"Machine \\t  Learning\",\"PYTHON\"]",
+              SAME ",\"required_skills\":[\"machine learning\",\"pyTHON\",\"SQL\",\"sql \"]");
     /* cand {python, machine learning}, job {machine learning, python, sql}: 2/3. */
     ck_assert_double_eq_tol(F(s, SKILLS), 2.0 / 3.0, 1e-12);
     ck_assert_uint_eq(s.shared_skills, 2);
     /* Only ASCII folds: a non-ASCII letter differing in case is another skill. */
-    s = score(SAME ",\"skills\":[\"\xc3\x89tude\"]", SAME ",\"required_skills\":[\"\xc3\xa9tude\"]");
+    s = score(SAME ",\"skills\":[\"\xc3\x89tude\"]",
+              SAME ",\"required_skills\":[\"\xc3\xa9tude\"]");
     ck_assert_double_eq(F(s, SKILLS), 0.0);
     /* Inner spaces are collapsed, not removed. */
-    s = score(SAME ",\"skills\":[\"machinelearning\"]", SAME ",\"required_skills\":[\"machine learning\"]");
+    s = score(SAME ",\"skills\":[\"machinelearning\"]",
+              SAME ",\"required_skills\":[\"machine learning\"]");
     ck_assert_double_eq(F(s, SKILLS), 0.0);
 }
 END_TEST
@@ -187,20 +198,22 @@ END_TEST
 static double exp_f(const char *cy, const char *jy)
 {
     char c[256], j[256];
-    snprintf(c, sizeof c, SAME "%s%s%s", cy ? ",\"years_experience\":\"" : "", cy ? cy : "", cy ? "\"" : "");
-    snprintf(j, sizeof j, SAME "%s%s%s", jy ? ",\"years_experience\":\"" : "", jy ? jy : "", jy ? "\"" : "");
+    snprintf(c, sizeof c, SAME "%s%s%s", cy ? ",\"years_experience\":\"" : "", cy ? cy : "",
+             cy ? "\"" : "");
+    snprintf(j, sizeof j, SAME "%s%s%s", jy ? ",\"years_experience\":\"" : "", jy ? jy : "",
+             jy ? "\"" : "");
     jm_score s = score(c, j);
     return F(s, EXPERIENCE);
 }
 
 START_TEST(experience_rules)
 {
-    ck_assert_double_eq(exp_f("5-8 years", "3-5 years"), 1.0);   /* candidate >= job */
-    ck_assert_double_eq(exp_f("3-5 years", "3-4 years"), 1.0);   /* equal minimums */
-    ck_assert_double_eq(exp_f("0 years", "0 years"), 1.0);       /* job = 0 */
+    ck_assert_double_eq(exp_f("5-8 years", "3-5 years"), 1.0); /* candidate >= job */
+    ck_assert_double_eq(exp_f("3-5 years", "3-4 years"), 1.0); /* equal minimums */
+    ck_assert_double_eq(exp_f("0 years", "0 years"), 1.0);     /* job = 0 */
     ck_assert_double_eq(exp_f("0-1 years", "0-2 years"), 1.0);
     ck_assert_double_eq_tol(exp_f("2-3 years", "4-6 years"), 0.75 * 2 / 4, 1e-12);
-    ck_assert_double_eq(exp_f("0-1 years", "3-5 years"), 0.0);   /* 0.75 x 0 / 3 */
+    ck_assert_double_eq(exp_f("0-1 years", "3-5 years"), 0.0); /* 0.75 x 0 / 3 */
     /* "N+ years": the first integer. */
     ck_assert_double_eq(exp_f("10+ years", "10+ years"), 1.0);
     ck_assert_double_eq_tol(exp_f("5-8 years", "10+ years"), 0.75 * 5 / 10, 1e-12);
@@ -219,17 +232,19 @@ END_TEST
 static double sen_f(const char *cl, const char *jl)
 {
     char c[256], j[256];
-    snprintf(c, sizeof c, SAME "%s%s%s", cl ? ",\"experience_level\":\"" : "", cl ? cl : "", cl ? "\"" : "");
-    snprintf(j, sizeof j, SAME "%s%s%s", jl ? ",\"experience_level\":\"" : "", jl ? jl : "", jl ? "\"" : "");
+    snprintf(c, sizeof c, SAME "%s%s%s", cl ? ",\"experience_level\":\"" : "", cl ? cl : "",
+             cl ? "\"" : "");
+    snprintf(j, sizeof j, SAME "%s%s%s", jl ? ",\"experience_level\":\"" : "", jl ? jl : "",
+             jl ? "\"" : "");
     jm_score s = score(c, j);
     return F(s, SENIORITY);
 }
 
 START_TEST(seniority_rules)
 {
-    ck_assert_double_eq(sen_f("Senior", "Senior"), 1.0);              /* c = j */
-    ck_assert_double_eq(sen_f("Senior", "Junior"), 1.0);              /* 6 - 3 = 3 */
-    ck_assert_double_eq(sen_f("Senior", "Entry Level"), 0.5);         /* 6 - 2 = 4: overqualified */
+    ck_assert_double_eq(sen_f("Senior", "Senior"), 1.0);      /* c = j */
+    ck_assert_double_eq(sen_f("Senior", "Junior"), 1.0);      /* 6 - 3 = 3 */
+    ck_assert_double_eq(sen_f("Senior", "Entry Level"), 0.5); /* 6 - 2 = 4: overqualified */
     ck_assert_double_eq(sen_f("C-Level Executive (CXO)", "Internship"), 0.5);
     ck_assert_double_eq_tol(sen_f("Junior", "Senior"), 0.6 * 3 / 6, 1e-12);
     ck_assert_double_eq_tol(sen_f("Internship", "C-Level Executive (CXO)"), 0.6 * 1 / 11, 1e-12);
@@ -256,12 +271,12 @@ static double sal_f(const char *cfields, const char *jfields)
 
 START_TEST(salary_thresholds)
 {
-    ck_assert_double_eq(sal_f("\"expected_salary\":100", "\"salary_max\":100"), 1.0);  /* r = 1 */
+    ck_assert_double_eq(sal_f("\"expected_salary\":100", "\"salary_max\":100"), 1.0); /* r = 1 */
     ck_assert_double_eq(sal_f("\"expected_salary\":100", "\"salary_max\":250"), 1.0);
     ck_assert_double_eq(sal_f("\"expected_salary\":100", "\"salary_max\":99.999"), 0.6);
-    ck_assert_double_eq(sal_f("\"expected_salary\":100", "\"salary_max\":90"), 0.6);  /* r = 0.9 */
+    ck_assert_double_eq(sal_f("\"expected_salary\":100", "\"salary_max\":90"), 0.6); /* r = 0.9 */
     ck_assert_double_eq(sal_f("\"expected_salary\":100", "\"salary_max\":89.99"), 0.3);
-    ck_assert_double_eq(sal_f("\"expected_salary\":100", "\"salary_max\":70"), 0.3);  /* r = 0.7 */
+    ck_assert_double_eq(sal_f("\"expected_salary\":100", "\"salary_max\":70"), 0.3); /* r = 0.7 */
     ck_assert_double_eq(sal_f("\"expected_salary\":100", "\"salary_max\":69.99"), 0.0);
     ck_assert_double_eq(sal_f("\"expected_salary\":100", "\"salary_max\":1"), 0.0);
 }
@@ -270,11 +285,14 @@ END_TEST
 START_TEST(salary_sources_and_missing)
 {
     /* offer = salary_max, else salary_min. */
-    ck_assert_double_eq(sal_f("\"expected_salary\":100", "\"salary_min\":50,\"salary_max\":100"), 1.0);
-    ck_assert_double_eq(sal_f("\"expected_salary\":100", "\"salary_min\":100,\"salary_max\":50"), 0.0);
+    ck_assert_double_eq(sal_f("\"expected_salary\":100", "\"salary_min\":50,\"salary_max\":100"),
+                        1.0);
+    ck_assert_double_eq(sal_f("\"expected_salary\":100", "\"salary_min\":100,\"salary_max\":50"),
+                        0.0);
     ck_assert_double_eq(sal_f("\"expected_salary\":100", "\"salary_min\":95"), 0.6);
     /* ask = expected_salary, else current_salary. */
-    ck_assert_double_eq(sal_f("\"current_salary\":50,\"expected_salary\":200", "\"salary_max\":100"), 0.0);
+    ck_assert_double_eq(
+        sal_f("\"current_salary\":50,\"expected_salary\":200", "\"salary_max\":100"), 0.0);
     ck_assert_double_eq(sal_f("\"current_salary\":100", "\"salary_max\":95"), 0.6);
     /* "salary" alias sets both. */
     ck_assert_double_eq(sal_f("\"expected_salary\":100", "\"salary\":75"), 0.3);
@@ -306,8 +324,10 @@ START_TEST(default_weights_and_points)
     ck_assert_str_eq(jm_component_name(JM_COMPONENT_SALARY), "salary");
     ck_assert_ptr_null(jm_component_name(JM_COMPONENT_COUNT));
     /* A perfect pair: 100. */
-    jm_score s = score(SAME ",\"skills\":[\"a\"],\"years_experience\":\"5 years\",\"experience_level\":\"Senior\",\"expected_salary\":10",
-                       SAME ",\"required_skills\":[\"a\"],\"years_experience\":\"5 years\",\"experience_level\":\"Senior\",\"salary_max\":10");
+    jm_score s = score(SAME ",\"skills\":[\"a\"],\"years_experience\":\"5 "
+                            "years\",\"experience_level\":\"Senior\",\"expected_salary\":10",
+                       SAME ",\"required_skills\":[\"a\"],\"years_experience\":\"5 "
+                            "years\",\"experience_level\":\"Senior\",\"salary_max\":10");
     ck_assert_int_eq(s.score, 100);
     /* Nothing known: 30 + 0 + 10 + 5 + 5 = 50. */
     s = score(SAME, SAME);
@@ -333,7 +353,8 @@ START_TEST(score_rounds_half_up)
     ck_assert_int_eq(score_w(c, j, &w).score, 0);
     /* Seniority 0.3 (Junior vs Senior) x 5 = 1.5 -> 2. */
     jm_weights w2 = {{0, 0, 0, 5, 0}};
-    jm_score s = score_w(SAME ",\"experience_level\":\"Junior\"", SAME ",\"experience_level\":\"Senior\"", &w2);
+    jm_score s = score_w(SAME ",\"experience_level\":\"Junior\"",
+                         SAME ",\"experience_level\":\"Senior\"", &w2);
     ck_assert_double_eq_tol(s.points[JM_COMPONENT_SENIORITY], 1.5, 1e-12);
     ck_assert_int_eq(s.score, 2);
 }
@@ -361,8 +382,9 @@ START_TEST(weights_parse)
     ck_assert_int_eq(jm_weights_parse("skills=12.5", &w), 0);
     ck_assert_double_eq(w.weight[JM_COMPONENT_SKILLS], 12.5);
     jm_weights before = w;
-    const char *bad[] = {"category", "category=", "category=-1", "nope=3", "category=1x",
-                         "category=inf", "category=nan", "category=3,,skills=2", "=3"};
+    const char *bad[] = {"category",    "category=",    "category=-1",  "nope=3",
+                         "category=1x", "category=inf", "category=nan", "category=3,,skills=2",
+                         "=3"};
     for (unsigned i = 0; i < sizeof bad / sizeof *bad; i++) {
         ck_assert_msg(jm_weights_parse(bad[i], &w) == JM_EINVAL, "accepted '%s'", bad[i]);
         ck_assert_msg(memcmp(&w, &before, sizeof w) == 0, "'%s' changed the weights", bad[i]);
@@ -374,7 +396,8 @@ START_TEST(custom_weights_scale_points)
 {
     jm_weights w;
     jm_weights_default(&w);
-    ck_assert_int_eq(jm_weights_parse("category=10,skills=50,experience=0,seniority=20,salary=20", &w), 0);
+    ck_assert_int_eq(
+        jm_weights_parse("category=10,skills=50,experience=0,seniority=20,salary=20", &w), 0);
     jm_score s = score_w(SAME ",\"skills\":[\"a\",\"b\"]", SAME ",\"required_skills\":[\"a\"]", &w);
     /* 10*1 + 50*0.5 + 0*0.5 + 20*0.5 + 20*0.5 = 55 */
     ck_assert_double_eq_tol(s.points[JM_COMPONENT_SKILLS], 25, 1e-12);
@@ -403,12 +426,14 @@ static void reason_is(const char *c, const char *j, const char *want)
 
 START_TEST(match_reason_order_and_wording)
 {
-    reason_is(SAME ",\"skills\":[\"x\",\"y\",\"z\",\"w\"],\"years_experience\":\"5 years\","
-                   "\"experience_level\":\"Senior\",\"expected_salary\":10",
-              SAME ",\"required_skills\":[\"W\",\"Z\",\"Q\",\"Y\",\"X\"],\"years_experience\":\"3 years\","
-                   "\"experience_level\":\"Senior\",\"salary_max\":10",
-              "Same job category; Strong skills match in W, Z, Y; Meets experience requirements; "
-              "Appropriate seniority level; Salary expectations met");
+    reason_is(
+        SAME ",\"skills\":[\"x\",\"y\",\"z\",\"w\"],\"years_experience\":\"5 years\","
+             "\"experience_level\":\"Senior\",\"expected_salary\":10",
+        SAME
+        ",\"required_skills\":[\"W\",\"Z\",\"Q\",\"Y\",\"X\"],\"years_experience\":\"3 years\","
+        "\"experience_level\":\"Senior\",\"salary_max\":10",
+        "Same job category; Strong skills match in W, Z, Y; Meets experience requirements; "
+        "Appropriate seniority level; Salary expectations met");
     /* Nothing holds but the family. */
     reason_is("\"job_category\":\"" CAT_QA "\"", "\"job_category\":\"" CAT_SW "\"",
               "Related job family: Quality Engineering & Testing");
@@ -421,7 +446,8 @@ START_TEST(match_reason_shared_skills)
     /* One or two shared: "Shared skills: a[, b]" in the job's order and spelling. */
     reason_is(SAME ",\"skills\":[\"python\"]", SAME ",\"required_skills\":[\"SQL\",\"Python\"]",
               "Same job category; Shared skills: Python");
-    reason_is(SAME ",\"skills\":[\"python\",\"sql\"]", SAME ",\"required_skills\":[\"  SQL\",\"R\",\"Python\"]",
+    reason_is(SAME ",\"skills\":[\"python\",\"sql\"]",
+              SAME ",\"required_skills\":[\"  SQL\",\"R\",\"Python\"]",
               "Same job category; Shared skills:   SQL, Python");
     /* Three or more: first three; a job skill repeated after normalisation counts once, at
      * its first occurrence. */
@@ -454,9 +480,10 @@ END_TEST
 START_TEST(application_fields)
 {
     const char *c = SAME ",\"timestamp\":\"2025-01-02T00:00:00Z\",\"skills\":[\"a\"]";
-    const char *j = SAME ",\"timestamp\":\"2025-01-03T00:00:00Z\",\"application_method\":\"Email\","
-                    "\"posted_date\":\"2025-01-01T00:00:00Z\",\"deadline_date\":\"2025-01-31T00:00:00Z\","
-                    "\"required_skills\":[\"a\",\"b\"]";
+    const char *j =
+        SAME ",\"timestamp\":\"2025-01-03T00:00:00Z\",\"application_method\":\"Email\","
+             "\"posted_date\":\"2025-01-01T00:00:00Z\",\"deadline_date\":\"2025-01-31T00:00:00Z\","
+             "\"required_skills\":[\"a\",\"b\"]";
     jm_record *a = app_of(c, j, 0);
     ck_assert_int_eq(jm_record_kind(a), JM_KIND_APPLICATION);
     ck_assert_str_eq(jm_record_string(a, JM_FIELD_CANDIDATE_ID), "c1");

@@ -14,11 +14,22 @@ START_TEST(bands_and_outcomes)
         double u;
         const char *status;
     } t[] = {
-        {100, 0.0, "Interview Scheduled"}, {75, 0.5999, "Interview Scheduled"}, {75, 0.6, "Applied"},
+        {100, 0.0, "Interview Scheduled"},
+        {75, 0.5999, "Interview Scheduled"},
+        {75, 0.6, "Applied"},
         {90, 0.9999, "Applied"},
-        {74, 0.0, "Applied"}, {60, 0.6999, "Applied"}, {60, 0.7, "Under Review"}, {74, 0.99, "Under Review"},
-        {59, 0.0, "Applied"}, {40, 0.4999, "Applied"}, {40, 0.5, "Not a Fit"}, {59, 0.75, "Not a Fit"},
-        {39, 0.0, "Rejected"}, {0, 0.7999, "Rejected"}, {0, 0.8, "Not a Fit"}, {30, 0.95, "Not a Fit"},
+        {74, 0.0, "Applied"},
+        {60, 0.6999, "Applied"},
+        {60, 0.7, "Under Review"},
+        {74, 0.99, "Under Review"},
+        {59, 0.0, "Applied"},
+        {40, 0.4999, "Applied"},
+        {40, 0.5, "Not a Fit"},
+        {59, 0.75, "Not a Fit"},
+        {39, 0.0, "Rejected"},
+        {0, 0.7999, "Rejected"},
+        {0, 0.8, "Not a Fit"},
+        {30, 0.95, "Not a Fit"},
     };
     for (unsigned i = 0; i < sizeof t / sizeof *t; i++)
         ck_assert_msg(strcmp(jm_status_for(t[i].score, t[i].u), t[i].status) == 0,
@@ -82,7 +93,8 @@ START_TEST(frequencies_within_tolerance)
     }
     for (int b = 0; b < 4; b++) {
         double p = band_p[b], got = (double)hits[b] / N, sd = sqrt(p * (1 - p) / N);
-        ck_assert_msg(fabs(got - p) < 4 * sd, "band %d: %.4f, want %.2f +- %.4f", b, got, p, 4 * sd);
+        ck_assert_msg(fabs(got - p) < 4 * sd, "band %d: %.4f, want %.2f +- %.4f", b, got, p,
+                      4 * sd);
     }
     double sd = sqrt(0.1 * 0.9 / N);
     for (int d = 0; d < 10; d++)

@@ -95,14 +95,38 @@ START_TEST(seniority_ranks)
         const char *level;
         int rank;
     } t[] = {
-        {"Internship", 1}, {"Entry Level", 2}, {"Junior", 3}, {"Associate", 4},
-        {"Representative", 4}, {"Coordinator", 4}, {"Administrator", 4}, {"Analyst", 4},
-        {"Mid Level", 5}, {"Specialist", 5}, {"Engineer", 5}, {"Consultant", 5}, {"Senior", 6},
-        {"Staff", 7}, {"Lead", 7}, {"Architect", 7}, {"Manager", 8}, {"Principal", 8},
-        {"Head", 9}, {"Director", 9}, {"Director/VP", 9}, {"Vice President", 10},
+        {"Internship", 1},
+        {"Entry Level", 2},
+        {"Junior", 3},
+        {"Associate", 4},
+        {"Representative", 4},
+        {"Coordinator", 4},
+        {"Administrator", 4},
+        {"Analyst", 4},
+        {"Mid Level", 5},
+        {"Specialist", 5},
+        {"Engineer", 5},
+        {"Consultant", 5},
+        {"Senior", 6},
+        {"Staff", 7},
+        {"Lead", 7},
+        {"Architect", 7},
+        {"Manager", 8},
+        {"Principal", 8},
+        {"Head", 9},
+        {"Director", 9},
+        {"Director/VP", 9},
+        {"Vice President", 10},
         {"C-Level Executive (CXO)", 11},
-        {" senior ", 6}, {"MID LEVEL", 5}, {"c-level executive (cxo)", 11}, {"\tdirector/vp", 9},
-        {"Expert", 0}, {"", 0}, {"Mid-Level", 0}, {"Senior Manager", 0}, {"C-Level", 0},
+        {" senior ", 6},
+        {"MID LEVEL", 5},
+        {"c-level executive (cxo)", 11},
+        {"\tdirector/vp", 9},
+        {"Expert", 0},
+        {"", 0},
+        {"Mid-Level", 0},
+        {"Senior Manager", 0},
+        {"C-Level", 0},
     };
     for (unsigned i = 0; i < sizeof t / sizeof *t; i++)
         ck_assert_msg(jm_seniority_rank(t[i].level, strlen(t[i].level)) == t[i].rank,
@@ -119,9 +143,9 @@ START_TEST(years_first_integer)
         const char *text;
         int years;
     } t[] = {
-        {"0-1 years", 0}, {"3-5 years", 3}, {"10+ years", 10}, {"0 years", 0}, {"15+ years", 15},
-        {"5-8 years", 5}, {"  12 years", 12}, {"years: 7", 7}, {"", -1}, {"some years", -1},
-        {"+", -1},
+        {"0-1 years", 0},  {"3-5 years", 3},   {"10+ years", 10},  {"0 years", 0},
+        {"15+ years", 15}, {"5-8 years", 5},   {"  12 years", 12}, {"years: 7", 7},
+        {"", -1},          {"some years", -1}, {"+", -1},
     };
     for (unsigned i = 0; i < sizeof t / sizeof *t; i++)
         ck_assert_msg(jm_years_min(t[i].text, strlen(t[i].text)) == t[i].years,

@@ -15,12 +15,13 @@ static jm_record *sample_application(void)
         "\"experience_level\":\"Senior\",\"years_experience\":\"6 years\","
         "\"skills\":[\"Python\",\"SQL\",\"Tab\\tleau\"],\"current_salary\":100000,"
         "\"timestamp\":\"2026-01-02T03:04:05.678Z\"}");
-    jm_record *job = jm_test_record(
-        "{\"type\":\"job_post\",\"post_id\":\"j-1\",\"job_category\":\"Emerging / Specialized Tech\","
-        "\"experience_level\":\"Lead\",\"years_experience\":\"8+ years\","
-        "\"required_skills\":[\"Tab\\tleau\",\"SQL\",\"Go\"],\"salary_max\":95000,"
-        "\"application_method\":\"Email \\u00e9\",\"posted_date\":\"2026-01-01\","
-        "\"deadline_date\":\"2026-01-20\",\"timestamp\":\"2026-01-01T00:00:00Z\"}");
+    jm_record *job =
+        jm_test_record("{\"type\":\"job_post\",\"post_id\":\"j-1\",\"job_category\":\"Emerging / "
+                       "Specialized Tech\","
+                       "\"experience_level\":\"Lead\",\"years_experience\":\"8+ years\","
+                       "\"required_skills\":[\"Tab\\tleau\",\"SQL\",\"Go\"],\"salary_max\":95000,"
+                       "\"application_method\":\"Email \\u00e9\",\"posted_date\":\"2026-01-01\","
+                       "\"deadline_date\":\"2026-01-20\",\"timestamp\":\"2026-01-01T00:00:00Z\"}");
     jm_record *app = jm_record_new(JM_KIND_NONE);
     ck_assert_int_eq(jm_make_application(cand, job, NULL, 3, 0, app), 1);
     jm_record_free(cand);
@@ -37,10 +38,10 @@ START_TEST(complete_application_written_as_the_field_table_says)
     cJSON *obj = cJSON_ParseWithLength(out.data, out.len);
     ck_assert_ptr_nonnull(obj);
     /* Keys in canonical order, "type" first, components nested. */
-    static const char *const keys[] = {"type", "application_id", "candidate_id", "post_id",
-                                       "job_family", "compatibility_score", "components", "status",
-                                       "match_reason", "application_method", "application_date",
-                                       "timestamp"};
+    static const char *const keys[] = {
+        "type",         "application_id",      "candidate_id",     "post_id",
+        "job_family",   "compatibility_score", "components",       "status",
+        "match_reason", "application_method",  "application_date", "timestamp"};
     const cJSON *item = obj->child;
     for (unsigned i = 0; i < sizeof keys / sizeof keys[0]; i++, item = item->next) {
         ck_assert_ptr_nonnull(item);
@@ -48,9 +49,10 @@ START_TEST(complete_application_written_as_the_field_table_says)
     }
     ck_assert_ptr_null(item);
     /* Values equal what the record holds; strings needing escapes came back intact. */
-    static const jm_field strings[] = {JM_FIELD_APPLICATION_ID, JM_FIELD_CANDIDATE_ID,
-                                       JM_FIELD_POST_ID, JM_FIELD_JOB_FAMILY, JM_FIELD_STATUS,
-                                       JM_FIELD_MATCH_REASON, JM_FIELD_APPLICATION_METHOD};
+    static const jm_field strings[] = {
+        JM_FIELD_APPLICATION_ID,    JM_FIELD_CANDIDATE_ID, JM_FIELD_POST_ID,
+        JM_FIELD_JOB_FAMILY,        JM_FIELD_STATUS,       JM_FIELD_MATCH_REASON,
+        JM_FIELD_APPLICATION_METHOD};
     for (unsigned i = 0; i < sizeof strings / sizeof strings[0]; i++)
         ck_assert_str_eq(cJSON_GetObjectItem(obj, jm_field_name(strings[i]))->valuestring,
                          jm_record_string(app, strings[i]));
@@ -61,7 +63,8 @@ START_TEST(complete_application_written_as_the_field_table_says)
     for (int c = 0; c < JM_COMPONENT_COUNT; c++)
         ck_assert_double_eq_tol(cJSON_GetObjectItem(comp, jm_component_name(c))->valuedouble,
                                 jm_record_number(app, JM_FIELD_POINTS_CATEGORY + c), 1e-6);
-    ck_assert_str_eq(cJSON_GetObjectItem(obj, "timestamp")->valuestring, "2026-01-02T03:04:05.678Z");
+    ck_assert_str_eq(cJSON_GetObjectItem(obj, "timestamp")->valuestring,
+                     "2026-01-02T03:04:05.678Z");
     /* Reading it back and writing it again gives the same bytes. */
     jm_record *again = jm_record_new(JM_KIND_NONE);
     jm_error err = {0};
