@@ -139,8 +139,8 @@ static unsigned weighted(jm__rng *r, const uint16_t *w, unsigned n)
     return n - 1;
 }
 
-/* Appends k distinct strings of range, in random order, to list f of rec; skip (an index into
- * jm__vs, or JM__NONE) is never chosen. */
+/* Appends k distinct strings of range, in random order, to list f of rec; skip (a position in
+ * range, or JM__NONE) is never chosen. A position, not a string: no scan of the range to find it. */
 static void sample(jm__rng *r, jm__vrange range, unsigned k, uint16_t skip, jm__grec *rec,
                    jm_field f, unsigned *used)
 {
@@ -162,12 +162,11 @@ static void sample(jm__rng *r, jm__vrange range, unsigned k, uint16_t skip, jm__
     } else {
         /* Few picks from many: draw again on a repeat. */
         uint64_t seen[8] = {0}; /* ranges hold at most 512 strings (vocab2c checks) */
-        for (unsigned i = 0; skip != JM__NONE && i < n; i++)
-            if (src[i] == skip) {
-                seen[i >> 6] |= 1ull << (i & 63);
-                if (k + 1 > n)
-                    k = n - 1u;
-            }
+        if (skip != JM__NONE) {
+            seen[skip >> 6] |= 1ull << (skip & 63);
+            if (k + 1 > n)
+                k = n - 1u;
+        }
         for (unsigned i = 0; i < k; i++) {
             uint32_t j;
             do
@@ -339,14 +338,14 @@ static void make_candidate(jm__rng *r, int64_t ts, int64_t now_ms, jm__grec *rec
     rec->gpa_tenths = jm__vgpa[jm__rng_below(r, jm__vgpa_count)];
     rec->present |= 1ull << JM_FIELD_GPA;
 
-    uint16_t company = pick(r, jm__vl.companies);
-    set_str(rec, JM_FIELD_CURRENT_COMPANY, company);
+    uint16_t company_at = (uint16_t)jm__rng_below(r, jm__vl.companies.n);
+    set_str(rec, JM_FIELD_CURRENT_COMPANY, jm__vidx[jm__vl.companies.off + company_at]);
     const jm__vprev *pr = &jm__vprev_rows[0];
     for (unsigned i = 0; i < jm__vprev_count; i++)
         if (jm__vprev_rows[i].min_years <= y->min_years)
             pr = &jm__vprev_rows[i];
     unsigned nprev = between(r, pr->lo, pr->hi);
-    sample(r, jm__vl.companies, nprev, company, rec, JM_FIELD_PREVIOUS_COMPANIES, &used);
+    sample(r, jm__vl.companies, nprev, company_at, rec, JM_FIELD_PREVIOUS_COMPANIES, &used);
     sample(r, jm__vl.industries, nprev, JM__NONE, rec, JM_FIELD_PREVIOUS_INDUSTRIES, &used);
     sample(r, c->skills, c->n_skills, JM__NONE, rec, JM_FIELD_SKILLS, &used);
     sample(r, c->certs, between(r, c->cert_min, c->cert_max), JM__NONE, rec,
