@@ -94,6 +94,46 @@ int64_t jm_cli_now_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* ---- progress ------------------------------------------------------------------------------- */
+
+static int64_t mono_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+void jm_cli_progress_init(jm_cli_progress *p)
+{
+    memset(p, 0, sizeof *p);
+    p->on = isatty(STDERR_FILENO);
+    p->started_ns = p->next_ns = mono_ns();
+}
+
+int jm_cli_progress_tick(jm_cli_progress *p)
+{
+    if (!p->on)
+        return 0;
+    int64_t now = mono_ns();
+    if (now < p->next_ns)
+        return 0;
+    p->next_ns = now + 200000000;
+    p->shown = 1;
+    return 1;
+}
+
+double jm_cli_progress_seconds(const jm_cli_progress *p)
+{
+    return (double)(mono_ns() - p->started_ns) / 1e9;
+}
+
+void jm_cli_progress_end(jm_cli_progress *p)
+{
+    if (p->shown)
+        fputc('\n', stderr);
+    p->shown = 0;
+}
+
 /* ---- output --------------------------------------------------------------------------------- */
 
 enum { FLUSH_AT = 1 << 18, DIRECT_AT = 1 << 15 };

@@ -32,6 +32,17 @@ const char *jm_cli_env(const char *name);
 /* Wall-clock milliseconds, or SOURCE_DATE_EPOCH (seconds) when that is set: reproducible runs. */
 int64_t jm_cli_now_ms(void);
 
+/* A progress line on stderr, only when stderr is a terminal, redrawn at most five times a
+ * second: tick() says when to redraw, end() finishes the line. */
+typedef struct jm_cli_progress {
+    int on, shown;
+    int64_t started_ns, next_ns;
+} jm_cli_progress;
+void jm_cli_progress_init(jm_cli_progress *p);
+int jm_cli_progress_tick(jm_cli_progress *p);
+double jm_cli_progress_seconds(const jm_cli_progress *p);
+void jm_cli_progress_end(jm_cli_progress *p);
+
 /* Buffered output to a file descriptor; a write failure exits 3 with a message. */
 typedef struct jm_cli_out {
     int fd;

@@ -33,6 +33,8 @@ static const char usage_text[] =
     "  -h, --help               show this help and exit\n"
     "  -V, --version            show versions and exit\n"
     "\n"
+    "Progress is shown on standard error when it is a terminal.\n"
+    "\n"
     "DUR is a number with a unit: ms, s, m, h or d (seconds when none).\n"
     "Exit status: 0 success, 1 a rejected record under --strict, 2 usage error,\n"
     "3 input/output failure. See jm-match(1).\n";
@@ -48,6 +50,7 @@ typedef struct run {
     unsigned long long rejected, read, applications_in;
     jm_buf scratch;
     int64_t read_time_ms;
+    jm_cli_progress progress;
 } run;
 
 static int on_applications(void *ctx, const char *ndjson, size_t len)
@@ -99,12 +102,23 @@ static int on_reject(void *ctx, const jm_error *err, const char *raw, size_t raw
     return 0;
 }
 
+static void show_progress(run *r)
+{
+    jm_matcher_stats st;
+    jm_matcher_get_stats(r->matcher, &st);
+    double secs = jm_cli_progress_seconds(&r->progress);
+    fprintf(stderr, "\rjm-match: %llu records, %llu applications, %.0f records/s  ", r->read,
+            st.applications, secs > 0 ? (double)r->read / secs : 0.0);
+}
+
 static void before_read(void *ctx)
 {
     run *r = ctx;
     /* Whatever is matched reaches the reader before we wait for more input. */
     jm_cli_out_flush(&r->out);
     r->read_time_ms = jm_cli_now_ms();
+    if (jm_cli_progress_tick(&r->progress))
+        show_progress(r);
 }
 
 enum {
@@ -210,7 +224,11 @@ int main(int argc, char **argv)
         .format_option = format,
         .max_record_bytes = max_record,
     };
+    jm_cli_progress_init(&r.progress);
     int rc = jm_cli_read_inputs(argv + optind, argc - optind, &ops);
+    if (r.progress.shown)
+        show_progress(&r);
+    jm_cli_progress_end(&r.progress);
     jm_cli_out_close(&r.out);
     if (r.have_errors)
         jm_cli_out_close(&r.errors);
