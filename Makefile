@@ -153,7 +153,7 @@ check-san:
 	$(MAKE) B=build-san SANITIZE=yes check-unit check-cli check-fuzz
 
 # The suites that run threads, under ThreadSanitizer. setarch -R: TSan needs the classic layout.
-THREADED_SUITES := test_writer test_matcher
+THREADED_SUITES := test_writer test_matcher test_gen
 check-tsan:
 	$(MAKE) B=build-tsan TSAN=yes $(THREADED_SUITES:%=build-tsan/tests/%)
 	@for t in $(THREADED_SUITES); do setarch -R build-tsan/tests/$$t || exit 1; done

@@ -34,6 +34,8 @@ static const char usage_text[] =
     "                         market's pace of one record every 4.38 hours): events are on average\n"
     "                         X/R seconds apart (R: --rate, else 1)\n"
     "      --wall-clock       stamp events with the time they are made (not reproducible)\n"
+    "      --threads N        generate on N threads (1 or 2; default: 2 when the machine has\n"
+    "                         2 cores or more); the output is the same whatever N is\n"
     "  -h, --help             show this help and exit\n"
     "  -V, --version          show versions and exit\n"
     "\n"
@@ -41,7 +43,7 @@ static const char usage_text[] =
     "Exit status: 0 success, 2 usage error, 3 output failure. See jm-gen(1).\n";
 
 enum { OPT_JOBS = 256, OPT_CANDIDATES, OPT_SEED, OPT_RATE, OPT_FORMAT, OPT_CSV_DIR, OPT_LATE,
-       OPT_BAD, OPT_TRUTH, OPT_START, OPT_SPEED, OPT_WALL };
+       OPT_BAD, OPT_TRUTH, OPT_START, OPT_SPEED, OPT_WALL, OPT_THREADS };
 
 static const struct option options[] = {
     {"jobs", required_argument, NULL, OPT_JOBS},
@@ -57,6 +59,7 @@ static const struct option options[] = {
     {"start", required_argument, NULL, OPT_START},
     {"speed", required_argument, NULL, OPT_SPEED},
     {"wall-clock", no_argument, NULL, OPT_WALL},
+    {"threads", required_argument, NULL, OPT_THREADS},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -217,6 +220,100 @@ static void progress(unsigned long long lines, int64_t started_ns, int done)
             done ? "\n" : "  ");
 }
 
+/* Where lines go and what has been counted: shared by the line-at-a-time and the block loops. */
+typedef struct out_state {
+    jm_sink *sink;
+    int csv_dir;
+    target *main_t, *job_t, *cand_t;
+    truth *tr;
+    jm_record *rec;             /* for a sink that wants records (line at a time only) */
+    jm_gen *gen;
+    unsigned long long lines;
+    int show;                   /* progress on stderr */
+    int64_t started, next_progress;
+    target *failed;             /* the output that failed */
+} out_state;
+
+static void show_progress(out_state *o)
+{
+    if (o->show && mono_ns() >= o->next_progress) {
+        progress(o->lines, o->started, 0);
+        o->next_progress = mono_ns() + 200000000;
+    }
+}
+
+/* Notes one line in the counts and the answer key, t's line count already taken. */
+static void note_line(out_state *o, const target *t, const jm_gen_info *info)
+{
+    truth *tr = o->tr;
+    o->lines++;
+    if (info->bad) {
+        tr->bad[info->bad]++;
+    } else {
+        tr->records++;
+        if (info->late_ms)
+            tr->late++;
+    }
+    if (tr->on && (info->bad || info->late_ms))
+        truth_note(tr, t, info);
+}
+
+/* Writes one line to its target. 0, or -1 with o->failed set. */
+static int put_line(out_state *o, const char *data, size_t len, const jm_gen_info *info)
+{
+    jm_sink_msg m = {.kind = info->kind, .id = info->id[0] ? info->id : NULL, .data = data,
+                     .len = len, .timestamp_ms = info->event_ms};
+    if (info->bad)
+        m.flags |= JM_SINK_MSG_BAD;
+    if (info->late_ms)
+        m.flags |= JM_SINK_MSG_LATE;
+    if (o->rec && !info->bad && jm_gen_last_record(o->gen, o->rec) == 0)
+        m.record = o->rec;
+    target *t = o->csv_dir ? (info->kind == JM_KIND_JOB_POST ? o->job_t : o->cand_t) : o->main_t;
+    if (jm_sink_write(o->sink, &m)) {
+        o->failed = t;
+        return -1;
+    }
+    t->line++;
+    note_line(o, t, info);
+    return 0;
+}
+
+/* jm_gen_run()'s callback. A file sink appends bytes, so a block goes to one file as a single
+ * message, written straight from the block; the answer key and --csv-dir go line by line. */
+static int on_block(void *ctx, const jm_gen_block *b)
+{
+    out_state *o = ctx;
+    size_t n = jm_gen_block_lines(b), len;
+    jm_gen_info info = {.struct_size = sizeof info};
+    if (o->csv_dir) {
+        for (size_t i = 0; i < n; i++) {
+            const char *line = jm_gen_block_line(b, i, &len, &info);
+            if (put_line(o, line, len, &info))
+                return 1;
+        }
+    } else {
+        const char *data = jm_gen_block_data(b, &len);
+        jm_sink_msg m = {.data = data, .len = len};
+        if (jm_sink_write(o->sink, &m)) {
+            o->failed = o->main_t;
+            return 1;
+        }
+        if (o->tr->on) {
+            for (size_t i = 0; i < n; i++) {
+                jm_gen_block_line(b, i, &len, &info);
+                o->main_t->line++;
+                note_line(o, o->main_t, &info);
+            }
+        } else {
+            o->main_t->line += n;
+            o->lines += n;
+        }
+    }
+    show_progress(o);
+    return 0;
+}
+
 static int64_t wall_clock(void *ctx)
 {
     (void)ctx;
@@ -228,7 +325,7 @@ int main(int argc, char **argv)
     jm_cli_tool = "jm-gen";
     jm_gen_options go;
     jm_gen_options_init(&go);
-    long long n = -1, jobs = -1, cands = -1;
+    long long n = -1, jobs = -1, cands = -1, threads = 0;
     double rate = 0;
     const char *output = NULL, *csv_dir = NULL, *truth_path = NULL, *format = NULL;
 
@@ -265,6 +362,7 @@ int main(int argc, char **argv)
             break;
         case OPT_SPEED: go.speed = jm_cli_number("--speed", optarg, 1e-6, 1e9); break;
         case OPT_WALL: go.clock = wall_clock; break;
+        case OPT_THREADS: threads = jm_cli_integer("--threads", optarg, 1, 2); break;
         case 'h': fputs(usage_text, stdout); return 0;
         case 'V': jm_cli_version(); return 0;
         default: fprintf(stderr, "Try '%s --help'\n", jm_cli_tool); return EXIT_USAGE;
@@ -287,6 +385,7 @@ int main(int argc, char **argv)
     }
     if (rate > 0)
         go.rate = rate;
+    go.threads = threads ? (unsigned)threads : sysconf(_SC_NPROCESSORS_ONLN) >= 2 ? 2 : 1;
     go.format = csv_dir ? JM_GEN_CSV_BY_KIND : format && strcmp(format, "csv") == 0 ? JM_GEN_CSV
                                                                                     : JM_GEN_NDJSON;
     jm_gen *gen = jm_gen_new(&go);
@@ -348,10 +447,25 @@ int main(int argc, char **argv)
         }
     }
 
-    int show = isatty(STDERR_FILENO);
-    int64_t started = mono_ns(), next_progress = started;
+    out_state os = {.sink = sink, .csv_dir = csv_dir != NULL, .main_t = &main_t, .job_t = &job_t,
+                    .cand_t = &cand_t, .tr = &tr, .rec = rec, .gen = gen,
+                    .show = isatty(STDERR_FILENO), .started = mono_ns()};
+    os.next_progress = os.started;
     double ns_per_line = rate > 0 ? 1e9 / rate : 0;
-    unsigned long long lines = 0;
+    if (ns_per_line == 0 && !rec) {
+        /* Full speed: blocks of lines, made on --threads threads, the same bytes. */
+        uint64_t nc = endless ? JM_GEN_ENDLESS : left_cands, nj = endless ? JM_GEN_ENDLESS : left_jobs;
+        int rc = jm_gen_run(gen, nc, nj, on_block, &os);
+        if (rc && os.failed)
+            fail_write(os.failed);
+        if (rc) {
+            jm_cli_error("out of memory");
+            return EXIT_IO;
+        }
+        left_cands = left_jobs = 0;
+        endless = 0;
+    }
+    /* A steady pace, or a sink that wants records: a line at a time. */
     int cand_turn = 1;
     jm_gen_info info = {.struct_size = sizeof info};
     while (endless || left_jobs || left_cands) {
@@ -360,7 +474,7 @@ int main(int argc, char **argv)
                                                                  : JM_KIND_JOB_POST;
         if (ns_per_line > 0) {
             /* Each line has its own due time from the start: a steady pace, no bursts. */
-            int64_t due = started + (int64_t)((double)lines * ns_per_line);
+            int64_t due = os.started + (int64_t)((double)os.lines * ns_per_line);
             if (mono_ns() < due) {
                 if (jm_sink_flush(sink))
                     fail_write(csv_dir ? &job_t : &main_t);
@@ -372,42 +486,22 @@ int main(int argc, char **argv)
             jm_cli_error("out of memory");
             return EXIT_IO;
         }
-        jm_sink_msg m = {.kind = kind, .id = info.id[0] ? info.id : NULL, .data = buf.data,
-                         .len = buf.len, .timestamp_ms = info.event_ms};
-        if (info.bad)
-            m.flags |= JM_SINK_MSG_BAD;
-        if (info.late_ms)
-            m.flags |= JM_SINK_MSG_LATE;
-        if (rec && !info.bad && jm_gen_last_record(gen, rec) == 0)
-            m.record = rec;
-        target *t = csv_dir ? (kind == JM_KIND_JOB_POST ? &job_t : &cand_t) : &main_t;
-        if (jm_sink_write(sink, &m))
-            fail_write(t);
-        t->line++;
-        lines++;
-        if (info.bad) {
-            tr.bad[info.bad]++;
-        } else {
-            tr.records++;
-            if (info.late_ms)
-                tr.late++;
+        if (put_line(&os, buf.data, buf.len, &info))
+            fail_write(os.failed);
+        if (!info.bad) {
             if (kind == JM_KIND_JOB_POST)
                 left_jobs -= !endless;
             else
                 left_cands -= !endless;
             cand_turn = !cand_turn;
         }
-        if (tr.on && (info.bad || info.late_ms))
-            truth_note(&tr, t, &info);
-        if (show && (lines & 1023) == 0 && mono_ns() >= next_progress) {
-            progress(lines, started, 0);
-            next_progress = mono_ns() + 200000000;
-        }
+        if ((os.lines & 1023) == 0)
+            show_progress(&os);
     }
-    if (show)
-        progress(lines, started, 1);
+    if (os.show)
+        progress(os.lines, os.started, 1);
     if (tr.on) {
-        truth_summary(&tr, lines);
+        truth_summary(&tr, os.lines);
         jm_cli_out_close(&tr.out);
     }
     int rc = jm_sink_flush(sink);

@@ -1,5 +1,6 @@
 /* The synthetic data generator: job posts and candidates that follow the reference vocabulary's
  * tables, from a seeded PRNG, on a simulated clock; with late records and bad lines on demand. */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,8 +13,40 @@
 #include "record_internal.h"
 
 /* Independent PRNG streams, so that turning one feature on leaves the others' draws alone: the
- * good records are the same whatever the late and bad fractions are. */
-enum { STREAM_CONTENT = 1, STREAM_LATE = 2, STREAM_BAD = 3 };
+ * good records are the same whatever the late and bad fractions are. The clock, late and bad
+ * decisions are drawn in order, a few draws a line; the costly part, each record's content, comes
+ * from a stream of its block of BLOCK_RECORDS good records (and each bad line's from a stream of
+ * its line number), so blocks can be made on any thread in any order and give the same bytes. */
+enum { STREAM_CONTENT = 1, STREAM_LATE = 2, STREAM_BAD = 3, STREAM_CLOCK = 4, STREAM_BAD_LINE = 5 };
+
+/* Good records per content block, and so per unit of work handed to a thread: part of what the
+ * bytes of a seed are. 512 records are about half a megabyte of output, enough to make the
+ * hand-over between threads cheap. */
+enum { BLOCK_RECORDS = 512 };
+
+/* One planned line: what the sequential draws decided, then (once made) where it ends. */
+typedef struct gline {
+    jm_kind kind;
+    int bad;          /* planned: nonzero for a bad line; made: its jm_gen_bad */
+    int64_t event_ms; /* a good line's event time (late ones set back), a bad line's clock */
+    int64_t now_ms;   /* the clock's reading for a good line */
+    int64_t late_ms;
+    uint64_t line;    /* a bad line's number, which seeds its content */
+    size_t end;       /* made: where the line ends in its block's data */
+    char id[37];
+} gline;
+
+/* A unit of work: the lines up to and including one content block's last good record. */
+struct jm_gen_block {
+    gline *lines;
+    size_t n, cap;
+    jm_buf data;
+    jm__rng content; /* planned: at the unit's first record; made: after its last */
+    int records;     /* good records in the unit */
+    int rc;
+    jm__grec last;   /* the unit's last good record */
+    jm__grec scratch;
+};
 
 enum {
     POSTED_BEFORE_MAX_S = 6 * 3600, /* a post's date is up to 6 hours before its event */
@@ -28,7 +61,9 @@ enum {
 
 struct jm_gen {
     jm_gen_options o;
-    jm__rng content, late, bad;
+    jm__rng content, late, bad, clock;
+    uint64_t records;    /* good records planned so far: the content block is records / BLOCK */
+    uint64_t lines;      /* lines planned so far: a bad line's content is seeded by its number */
     int64_t clock_ms;
     uint32_t step_span;  /* the clock steps uniformly in [0, step_span] ms */
     uint32_t late_thr;   /* a draw below this (of 2^32) makes a late record */
@@ -40,19 +75,29 @@ struct jm_gen {
     int64_t newest_ms;   /* the newest event time handed out, late ones aside */
     int any_out;
     jm__grec scratch;
-    char *line;          /* JM__GEN_LINE_MAX bytes for bad lines */
 };
+
+static uint64_t splitmix_mix(uint64_t z)
+{
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
+    return z ^ (z >> 31);
+}
 
 void jm__rng_seed(jm__rng *r, uint64_t seed, uint64_t stream)
 {
     /* splitmix64 over (seed, stream): distinct, well-mixed states for each stream. */
     uint64_t x = seed ^ (stream * 0x9E3779B97F4A7C15u);
-    for (int i = 0; i < 4; i++) {
-        uint64_t z = (x += 0x9E3779B97F4A7C15u);
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
-        r->s[i] = z ^ (z >> 31);
-    }
+    for (int i = 0; i < 4; i++)
+        r->s[i] = splitmix_mix(x += 0x9E3779B97F4A7C15u);
+}
+
+void jm__rng_seed_at(jm__rng *r, uint64_t seed, uint64_t stream, uint64_t index)
+{
+    /* splitmix64 from a key that mixes all three: neighbouring indices start far apart. */
+    uint64_t x = splitmix_mix(splitmix_mix(seed ^ (stream * 0x9E3779B97F4A7C15u)) + index);
+    for (int i = 0; i < 4; i++)
+        r->s[i] = splitmix_mix(x += 0x9E3779B97F4A7C15u);
 }
 
 void jm_gen_options_init(jm_gen_options *o)
@@ -65,6 +110,7 @@ void jm_gen_options_init(jm_gen_options *o)
     o->late_min_ms = 5 * 60 * 1000;
     o->late_max_ms = 60 * 60 * 1000;
     o->format = JM_GEN_NDJSON;
+    o->threads = 1;
 }
 
 /* A fraction in [0, 1) as a threshold on 32-bit draws: one multiplication, done once. */
@@ -75,15 +121,18 @@ jm_gen *jm_gen_new(const jm_gen_options *opts)
     jm_gen_options o;
     jm_gen_options_init(&o);
     if (opts) {
-        if (opts->struct_size < offsetof(jm_gen_options, clock_ctx) + sizeof(void *))
+        if (opts->struct_size < offsetof(jm_gen_options, clock_ctx) + sizeof(void *)) /* v1 */
             return NULL;
         memcpy(&o, opts, sizeof o < opts->struct_size ? sizeof o : opts->struct_size);
         o.struct_size = sizeof o;
+        if (opts->struct_size < offsetof(jm_gen_options, threads) + sizeof o.threads)
+            o.threads = 1; /* a first-version caller */
     }
     if (!(o.rate > 0) || !(o.speed > 0) || !(o.late_fraction >= 0 && o.late_fraction < 1) ||
         !(o.bad_fraction >= 0 && o.bad_fraction < 1) || o.late_min_ms < 0 ||
         o.late_max_ms < o.late_min_ms || o.late_max_ms - o.late_min_ms > UINT32_MAX - 1 ||
-        (o.format != JM_GEN_NDJSON && o.format != JM_GEN_CSV && o.format != JM_GEN_CSV_BY_KIND))
+        (o.format != JM_GEN_NDJSON && o.format != JM_GEN_CSV && o.format != JM_GEN_CSV_BY_KIND) ||
+        o.threads > 2)
         return NULL;
     double step = 1000.0 * o.speed / o.rate; /* mean milliseconds per record */
     if (!(step * 2 < 4294967295.0))
@@ -91,15 +140,10 @@ jm_gen *jm_gen_new(const jm_gen_options *opts)
     jm_gen *g = calloc(1, sizeof *g);
     if (!g)
         return NULL;
-    g->line = malloc(JM__GEN_LINE_MAX);
-    if (!g->line) {
-        free(g);
-        return NULL;
-    }
     g->o = o;
-    jm__rng_seed(&g->content, o.seed, STREAM_CONTENT);
     jm__rng_seed(&g->late, o.seed, STREAM_LATE);
     jm__rng_seed(&g->bad, o.seed, STREAM_BAD);
+    jm__rng_seed(&g->clock, o.seed, STREAM_CLOCK);
     g->clock_ms = o.start_ms;
     g->step_span = (uint32_t)(step * 2 + 0.5);
     g->late_thr = threshold(o.late_fraction);
@@ -112,7 +156,6 @@ void jm_gen_free(jm_gen *g)
 {
     if (!g)
         return;
-    free(g->line);
     free(g);
 }
 
@@ -358,28 +401,62 @@ static void make_candidate(jm__rng *r, int64_t ts, int64_t now_ms, jm__grec *rec
     set_num(rec, JM_FIELD_TIMESTAMP, ts);
 }
 
-/* The next good record: the clock steps, the late stream decides whether its time is set back. */
-static void next_good(jm_gen *g, jm_kind kind, jm__grec *rec, int64_t *late_ms)
+/* Plans the next good record: the clock steps, the late stream decides whether its time is set
+ * back. Sequential draws only; the content comes later from the record's block stream. */
+static void plan_good(jm_gen *g, jm_kind kind, gline *pl)
 {
-    g->clock_ms += jm__rng_below(&g->content, g->step_span + 1);
+    g->clock_ms += jm__rng_below(&g->clock, g->step_span + 1);
     int64_t now = g->o.clock ? g->o.clock(g->o.clock_ctx) : g->clock_ms;
     uint32_t draw = (uint32_t)(jm__rng_next(&g->late) >> 32);
     int64_t behind = g->o.late_min_ms +
                      jm__rng_below(&g->late, (uint32_t)(g->o.late_max_ms - g->o.late_min_ms + 1));
-    *late_ms = draw < g->late_thr ? behind : 0;
+    int64_t late_ms = draw < g->late_thr ? behind : 0;
     /* Late means behind the newest event already out, as a consumer's watermark sees it: the
      * clock's steps are hours apart by default, so behind the clock alone would not be late. */
     if (!g->any_out) {
         g->newest_ms = now;
         g->any_out = 1;
     }
-    int64_t ts = *late_ms ? g->newest_ms - *late_ms : now;
-    if (!*late_ms && now > g->newest_ms)
+    pl->kind = kind;
+    pl->bad = 0;
+    pl->event_ms = late_ms ? g->newest_ms - late_ms : now;
+    pl->now_ms = now;
+    pl->late_ms = late_ms;
+    if (!late_ms && now > g->newest_ms)
         g->newest_ms = now;
-    if (kind == JM_KIND_JOB_POST)
-        make_job(&g->content, ts, rec);
+    g->records++;
+    g->lines++;
+}
+
+/* Plans the next line: the bad stream decides whether it is a bad one. */
+static void plan_line(jm_gen *g, jm_kind kind, gline *pl)
+{
+    /* Drawn for every line, so where bad lines fall depends on the seed alone. */
+    uint32_t draw = (uint32_t)(jm__rng_next(&g->bad) >> 32);
+    if (draw < g->bad_thr) {
+        pl->kind = kind;
+        pl->bad = 1;
+        pl->event_ms = pl->now_ms = g->clock_ms;
+        pl->late_ms = 0;
+        pl->line = g->lines++;
+        return;
+    }
+    plan_good(g, kind, pl);
+}
+
+/* The content stream for a good record about to be made, when it starts a block. */
+static void block_start(const jm_gen *g, uint64_t record, jm__rng *content)
+{
+    if (record % BLOCK_RECORDS == 0)
+        jm__rng_seed_at(content, g->o.seed, STREAM_CONTENT, record / BLOCK_RECORDS);
+}
+
+static void make_good(jm__rng *content, const gline *pl, jm__grec *rec)
+{
+    if (pl->kind == JM_KIND_JOB_POST)
+        make_job(content, pl->event_ms, rec);
     else
-        make_candidate(&g->content, ts, now, rec);
+        make_candidate(content, pl->event_ms, pl->now_ms, rec);
 }
 
 static int to_record(const jm__grec *rec, jm_record *out)
@@ -421,8 +498,10 @@ int jm_gen_next(jm_gen *g, jm_kind kind, jm_record *out)
 {
     if (kind != JM_KIND_JOB_POST && kind != JM_KIND_CANDIDATE)
         return JM_EINVAL;
-    int64_t late;
-    next_good(g, kind, &g->scratch, &late);
+    gline pl;
+    plan_good(g, kind, &pl);
+    block_start(g, g->records - 1, &g->content);
+    make_good(&g->content, &pl, &g->scratch);
     return to_record(&g->scratch, out);
 }
 
@@ -464,15 +543,17 @@ static size_t csv_cell_start(const char *s, size_t len, unsigned n)
     return len;
 }
 
-/* Makes one bad line from a fresh record of the bad stream, at the current clock. */
-static size_t make_bad(jm_gen *g, jm_kind kind, int *how, char *id)
+/* Makes bad line pl into s (JM__GEN_LINE_MAX bytes) from a record of the line's own stream, at
+ * the clock of its turn, using rec as scratch; sets pl->bad to how it is bad and pl->id. */
+static size_t make_bad(const jm_gen *g, gline *pl, jm__grec *rec, char *s)
 {
-    jm__rng *r = &g->bad;
-    jm__grec *rec = &g->scratch;
+    jm__rng line_rng, *r = &line_rng;
+    jm_kind kind = pl->kind;
+    jm__rng_seed_at(r, g->o.seed, STREAM_BAD_LINE, pl->line);
     if (kind == JM_KIND_JOB_POST)
-        make_job(r, g->clock_ms, rec);
+        make_job(r, pl->event_ms, rec);
     else
-        make_candidate(r, g->clock_ms, g->clock_ms, rec);
+        make_candidate(r, pl->event_ms, pl->event_ms, rec);
     int csv = g->o.format != JM_GEN_NDJSON;
     unsigned kinds = g->o.format == JM_GEN_CSV_BY_KIND ? JM_GEN_BAD_UNKNOWN_TYPE - 1
                                                         : JM_GEN_BAD_UNKNOWN_TYPE;
@@ -486,7 +567,6 @@ static size_t make_bad(jm_gen *g, jm_kind kind, int *how, char *id)
     case JM_GEN_BAD_UNKNOWN_TYPE: badw = JM__BADW_UNKNOWN_TYPE; break;
     default: break;
     }
-    char *s = g->line;
     size_t len = write_line(g, rec, badw, s) - 1; /* without its newline, for now */
     s[len] = '\0';
     switch (bad) {
@@ -534,12 +614,33 @@ static size_t make_bad(jm_gen *g, jm_kind kind, int *how, char *id)
     default: break;
     }
     s[len++] = '\n';
-    *how = bad;
+    pl->bad = bad;
     if (badw & JM__BADW_NO_ID)
-        id[0] = '\0';
+        memset(pl->id, 0, sizeof pl->id); /* whole, so an info's bytes are all defined */
     else
-        memcpy(id, rec->id, 37);
+        memcpy(pl->id, rec->id, 37);
     return len;
+}
+
+/* Makes planned line pl into out (JM__GEN_LINE_MAX bytes): a good record from content into rec,
+ * or a bad line with scratch. Returns its length. */
+static size_t make_line(const jm_gen *g, jm__rng *content, gline *pl, jm__grec *rec,
+                        jm__grec *scratch, char *out)
+{
+    if (pl->bad)
+        return make_bad(g, pl, scratch, out);
+    make_good(content, pl, rec);
+    memcpy(pl->id, rec->id, 37);
+    return write_line(g, rec, 0, out);
+}
+
+static void line_info(const gline *pl, jm_gen_info *info)
+{
+    info->kind = pl->kind;
+    info->bad = pl->bad;
+    info->late_ms = pl->late_ms;
+    info->event_ms = pl->event_ms;
+    memcpy(info->id, pl->id, 37);
 }
 
 int jm_gen_emit(jm_gen *g, jm_kind kind, jm_buf *out, jm_gen_info *info)
@@ -549,34 +650,15 @@ int jm_gen_emit(jm_gen *g, jm_kind kind, jm_buf *out, jm_gen_info *info)
         return JM_EINVAL;
     if (jm_buf_reserve(out, JM__GEN_LINE_MAX))
         return JM_ENOMEM;
-    /* Drawn for every line, so where bad lines fall depends on the seed alone. */
-    uint32_t draw = (uint32_t)(jm__rng_next(&g->bad) >> 32);
-    if (draw < g->bad_thr) {
-        int how;
-        char id[40] = "";
-        size_t n = make_bad(g, kind, &how, id);
-        memcpy(out->data + out->len, g->line, n);
-        out->len += n;
-        if (info) {
-            info->kind = kind;
-            info->bad = how;
-            info->late_ms = 0;
-            info->event_ms = g->clock_ms;
-            memcpy(info->id, id, sizeof id);
-        }
-        return 0;
-    }
-    int64_t late;
-    next_good(g, kind, &g->last, &late);
-    g->have_last = 1;
-    out->len += write_line(g, &g->last, 0, out->data + out->len);
-    if (info) {
-        info->kind = kind;
-        info->bad = JM_GEN_GOOD;
-        info->late_ms = late;
-        info->event_ms = g->last.num[JM_FIELD_TIMESTAMP];
-        memcpy(info->id, g->last.id, 37);
-    }
+    gline pl;
+    plan_line(g, kind, &pl);
+    if (!pl.bad)
+        block_start(g, g->records - 1, &g->content);
+    out->len += make_line(g, &g->content, &pl, &g->last, &g->scratch, out->data + out->len);
+    if (!pl.bad)
+        g->have_last = 1;
+    if (info)
+        line_info(&pl, info);
     return 0;
 }
 
@@ -587,4 +669,250 @@ int jm_gen_csv_header(const jm_gen *g, jm_kind kind, jm_buf *out)
     if (g->o.format == JM_GEN_CSV_BY_KIND)
         return jm_write_csv_header(JM_CSV_REFERENCE, kind, out);
     return JM_EINVAL;
+}
+
+/* ---- blocks on two threads ------------------------------------------------------------------ */
+
+size_t jm_gen_block_lines(const jm_gen_block *b) { return b->n; }
+
+const char *jm_gen_block_line(const jm_gen_block *b, size_t i, size_t *len, jm_gen_info *info)
+{
+    if (i >= b->n || (info && info->struct_size < sizeof *info))
+        return NULL;
+    size_t start = i ? b->lines[i - 1].end : 0;
+    *len = b->lines[i].end - start;
+    if (info)
+        line_info(&b->lines[i], info);
+    return b->data.data + start;
+}
+
+const char *jm_gen_block_data(const jm_gen_block *b, size_t *len)
+{
+    *len = b->data.len;
+    return b->data.data;
+}
+
+/* What is left of a run: counts of each kind (JM_GEN_ENDLESS never runs down) and whose turn. */
+typedef struct left {
+    uint64_t cands, jobs;
+    int cand_turn;
+} left;
+
+/* Plans the next unit into b: lines up to the end of the current content block, or of the run.
+ * Returns 0, or JM_ENOMEM. */
+static int plan_unit(jm_gen *g, left *l, jm_gen_block *b)
+{
+    b->n = 0;
+    b->records = 0;
+    b->rc = 0;
+    if (g->records % BLOCK_RECORDS)
+        b->content = g->content; /* a block jm_gen_emit() began */
+    else
+        jm__rng_seed_at(&b->content, g->o.seed, STREAM_CONTENT, g->records / BLOCK_RECORDS);
+    while (l->cands || l->jobs) {
+        if (b->n == b->cap) {
+            size_t cap = b->cap ? b->cap * 2 : BLOCK_RECORDS + BLOCK_RECORDS / 4;
+            gline *p = realloc(b->lines, cap * sizeof *p);
+            if (!p)
+                return JM_ENOMEM;
+            b->lines = p;
+            b->cap = cap;
+        }
+        jm_kind kind = l->cands && (l->cand_turn || !l->jobs) ? JM_KIND_CANDIDATE : JM_KIND_JOB_POST;
+        gline *pl = &b->lines[b->n++];
+        plan_line(g, kind, pl);
+        if (pl->bad)
+            continue;
+        uint64_t *n = kind == JM_KIND_CANDIDATE ? &l->cands : &l->jobs;
+        if (*n != JM_GEN_ENDLESS)
+            (*n)--;
+        l->cand_turn = !l->cand_turn;
+        b->records++;
+        if (g->records % BLOCK_RECORDS == 0)
+            break;
+    }
+    return 0;
+}
+
+/* Makes the planned lines of b into its data. Touches only b and g's options and texts, so it
+ * runs on either thread while the other plans or hands on. */
+static void make_unit(const jm_gen *g, jm_gen_block *b)
+{
+    b->data.len = 0;
+    for (size_t i = 0; i < b->n; i++) {
+        if (jm_buf_reserve(&b->data, JM__GEN_LINE_MAX)) {
+            b->rc = JM_ENOMEM;
+            return;
+        }
+        b->data.len += make_line(g, &b->content, &b->lines[i], &b->last, &b->scratch,
+                                 b->data.data + b->data.len);
+        b->lines[i].end = b->data.len;
+    }
+}
+
+/* Takes the unit's end state into g, so that jm_gen_emit() and later runs go on from it. */
+static void unit_done(jm_gen *g, const jm_gen_block *b)
+{
+    if (!b->records)
+        return;
+    g->content = b->content;
+    g->last = b->last;
+    g->have_last = 1;
+}
+
+enum { SLOTS = 4 }; /* units planned ahead: enough that neither thread waits for the other */
+enum { SLOT_FREE, SLOT_READY, SLOT_BUSY, SLOT_DONE };
+
+typedef struct run {
+    const jm_gen *g;
+    jm_gen_block slot[SLOTS];
+    uint64_t unit[SLOTS]; /* the unit number a slot holds */
+    int state[SLOTS];     /* under mu */
+    int quit;             /* under mu */
+    int helper_waiting;   /* under mu: the helper sleeps on wake */
+    int caller_waiting;   /* under mu: the caller sleeps on done */
+    pthread_mutex_t mu;
+    pthread_cond_t wake, done;
+} run;
+
+/* The READY slot of the lowest unit, or -1; under mu. Lowest first, so the unit to hand on next
+ * is never left waiting behind later ones. */
+static int ready_slot(const run *r)
+{
+    int best = -1;
+    for (int i = 0; i < SLOTS; i++)
+        if (r->state[i] == SLOT_READY && (best < 0 || r->unit[i] < r->unit[best]))
+            best = i;
+    return best;
+}
+
+static void *helper_main(void *arg)
+{
+    run *r = arg;
+    pthread_mutex_lock(&r->mu);
+    for (;;) {
+        if (r->quit)
+            break;
+        int i = ready_slot(r);
+        if (i < 0) {
+            r->helper_waiting = 1;
+            pthread_cond_wait(&r->wake, &r->mu);
+            r->helper_waiting = 0;
+            continue;
+        }
+        r->state[i] = SLOT_BUSY;
+        pthread_mutex_unlock(&r->mu);
+        make_unit(r->g, &r->slot[i]);
+        pthread_mutex_lock(&r->mu);
+        r->state[i] = SLOT_DONE;
+        if (r->caller_waiting)
+            pthread_cond_signal(&r->done);
+    }
+    pthread_mutex_unlock(&r->mu);
+    return NULL;
+}
+
+/* The caller's side of a run on two threads: plans units ahead into free slots, hands on the
+ * next unit when it is made, and otherwise makes the lowest waiting unit itself. */
+static int run_two(run *r, jm_gen *g, left *l, jm_gen_block_fn on_block, void *ctx)
+{
+    int rc = 0;
+    uint64_t planned = 0, out = 0;
+    pthread_mutex_lock(&r->mu);
+    for (;;) {
+        /* The sequential draws: this thread only, outside the lock. */
+        while ((l->cands || l->jobs) && planned - out < SLOTS) {
+            int i = (int)(planned % SLOTS);
+            pthread_mutex_unlock(&r->mu);
+            rc = plan_unit(g, l, &r->slot[i]);
+            pthread_mutex_lock(&r->mu);
+            if (rc)
+                goto stop;
+            r->unit[i] = planned++;
+            r->state[i] = SLOT_READY;
+            if (r->helper_waiting)
+                pthread_cond_signal(&r->wake);
+        }
+        if (out == planned)
+            break;
+        int i = (int)(out % SLOTS);
+        if (r->state[i] == SLOT_DONE) {
+            pthread_mutex_unlock(&r->mu);
+            jm_gen_block *b = &r->slot[i];
+            rc = b->rc;
+            if (rc == 0) {
+                unit_done(g, b);
+                rc = on_block(ctx, b);
+            }
+            pthread_mutex_lock(&r->mu);
+            if (rc)
+                goto stop;
+            r->state[i] = SLOT_FREE;
+            out++;
+            continue;
+        }
+        int j = ready_slot(r);
+        if (j >= 0) {
+            r->state[j] = SLOT_BUSY;
+            pthread_mutex_unlock(&r->mu);
+            make_unit(g, &r->slot[j]);
+            pthread_mutex_lock(&r->mu);
+            r->state[j] = SLOT_DONE;
+            continue;
+        }
+        /* The next unit is on the helper thread and nothing else is left to make. */
+        r->caller_waiting = 1;
+        pthread_cond_wait(&r->done, &r->mu);
+        r->caller_waiting = 0;
+    }
+stop:
+    r->quit = 1;
+    pthread_cond_signal(&r->wake);
+    pthread_mutex_unlock(&r->mu);
+    return rc;
+}
+
+int jm_gen_run(jm_gen *g, uint64_t candidates, uint64_t jobs, jm_gen_block_fn on_block, void *ctx)
+{
+    if (!on_block)
+        return JM_EINVAL;
+    run *r = calloc(1, sizeof *r);
+    if (!r)
+        return JM_ENOMEM;
+    r->g = g;
+    left l = {candidates, jobs, 1};
+    int rc = 0, threaded = 0;
+    if (g->o.threads >= 2) {
+        pthread_mutex_init(&r->mu, NULL);
+        pthread_cond_init(&r->wake, NULL);
+        pthread_cond_init(&r->done, NULL);
+        pthread_t helper;
+        threaded = pthread_create(&helper, NULL, helper_main, r) == 0;
+        if (threaded) {
+            rc = run_two(r, g, &l, on_block, ctx);
+            pthread_join(helper, NULL);
+        }
+        pthread_cond_destroy(&r->done);
+        pthread_cond_destroy(&r->wake);
+        pthread_mutex_destroy(&r->mu);
+    }
+    /* One thread, or no helper could be started: plan, make and hand on in turn. */
+    while (!threaded && rc == 0 && (l.cands || l.jobs)) {
+        jm_gen_block *b = &r->slot[0];
+        rc = plan_unit(g, &l, b);
+        if (rc == 0) {
+            make_unit(g, b);
+            rc = b->rc;
+        }
+        if (rc == 0) {
+            unit_done(g, b);
+            rc = on_block(ctx, b);
+        }
+    }
+    for (int i = 0; i < SLOTS; i++) {
+        free(r->slot[i].lines);
+        jm_buf_free(&r->slot[i].data);
+    }
+    free(r);
+    return rc;
 }

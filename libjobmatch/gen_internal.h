@@ -16,6 +16,8 @@ typedef struct jm__rng {
 } jm__rng;
 
 void jm__rng_seed(jm__rng *r, uint64_t seed, uint64_t stream);
+/* The state for sub-stream index of stream (a block of records, a bad line). */
+void jm__rng_seed_at(jm__rng *r, uint64_t seed, uint64_t stream, uint64_t index);
 
 static inline uint64_t jm__rng_rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
 

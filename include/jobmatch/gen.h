@@ -41,6 +41,10 @@ typedef struct jm_gen_options {
      * simulated clock's; output then depends on when it runs. */
     int64_t (*clock)(void *clock_ctx);
     void *clock_ctx;
+    /* Appended after the first version (a struct_size that ends before it means 1): jm_gen_run()
+     * makes lines on up to this many threads, 1 or 2 (0 counts as 1; default 1). The bytes are
+     * the same whatever it is. */
+    unsigned threads;
 } jm_gen_options;
 
 /* Fills o with the defaults. */
@@ -99,6 +103,34 @@ JM_EXTERN int jm_gen_last_record(const jm_gen *g, jm_record *out);
 /* Appends the CSV header line for the configured CSV format to out: the mixed table's, or for
  * JM_GEN_CSV_BY_KIND the table of kind. JM_EINVAL for an NDJSON generator. */
 JM_EXTERN int jm_gen_csv_header(const jm_gen *g, jm_kind kind, jm_buf *out);
+
+/* jm_gen_run()'s count for no end. */
+#define JM_GEN_ENDLESS UINT64_MAX
+
+/* Lines jm_gen_run() made together, in order; borrowed for the length of the callback. */
+typedef struct jm_gen_block jm_gen_block;
+
+/* Called by jm_gen_run() with each block of lines in turn, on the caller's thread. Returns 0 to go
+ * on; any other value stops the run, and jm_gen_run() returns it. */
+typedef int (*jm_gen_block_fn)(void *ctx, const jm_gen_block *block);
+
+/* Generates candidates candidates and jobs job posts, a candidate then a job while both last (bad
+ * lines come on top and do not take a turn), exactly the lines that jm_gen_emit() calls in that
+ * order would give, and hands them to on_block in order. JM_GEN_ENDLESS for a count runs until
+ * on_block stops it. With threads 2 in the options, a helper thread makes every other block
+ * while this one makes, and hands on, the rest; it is joined before the call returns. After a
+ * stop the generator has used up lines it never handed on. Returns 0, on_block's nonzero value,
+ * JM_EINVAL or JM_ENOMEM. */
+JM_EXTERN int jm_gen_run(jm_gen *g, uint64_t candidates, uint64_t jobs, jm_gen_block_fn on_block,
+                         void *ctx);
+/* The number of lines in b. */
+JM_EXTERN size_t jm_gen_block_lines(const jm_gen_block *b);
+/* Line i of b (newline included) and its length in *len; fills info (may be NULL) as
+ * jm_gen_emit() does. NULL when i is out of range or info->struct_size is too small. */
+JM_EXTERN const char *jm_gen_block_line(const jm_gen_block *b, size_t i, size_t *len,
+                                        jm_gen_info *info);
+/* Every line of b at once, in order (for a sink that takes bytes); length in *len. */
+JM_EXTERN const char *jm_gen_block_data(const jm_gen_block *b, size_t *len);
 
 /* The simulated clock's reading: the event time of the last record generated (start_ms before
  * the first). */

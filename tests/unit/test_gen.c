@@ -4,6 +4,7 @@
  * read here from tests/data/seed-vocab.json and vocab-weights.json, not from the compiled copy. */
 #include <fcntl.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -145,6 +146,48 @@ START_TEST(other_seed_other_bytes)
 }
 END_TEST
 
+/* The reference for known_first_id, written out from the definitions rather than taken from the
+ * library: splitmix64 seeds xoshiro256** for content block 0 of seed 7 (stream 1), and the first
+ * two outputs, little-endian, are the UUID's bytes. */
+static uint64_t ref_mix(uint64_t z)
+{
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
+    return z ^ (z >> 31);
+}
+
+static uint64_t ref_rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+
+static void ref_first_id(uint64_t seed, char *out)
+{
+    const uint64_t golden = 0x9E3779B97F4A7C15u, stream = 1, block = 0;
+    uint64_t x = ref_mix(ref_mix(seed ^ (stream * golden)) + block), s[4], v[2];
+    for (int i = 0; i < 4; i++)
+        s[i] = ref_mix(x += golden);
+    for (int n = 0; n < 2; n++) {
+        v[n] = ref_rotl(s[1] * 5, 7) * 9;
+        uint64_t t = s[1] << 17;
+        s[2] ^= s[0];
+        s[3] ^= s[1];
+        s[1] ^= s[2];
+        s[0] ^= s[3];
+        s[2] ^= t;
+        s[3] = ref_rotl(s[3], 45);
+    }
+    unsigned char b[16];
+    for (int i = 0; i < 8; i++) {
+        b[i] = (unsigned char)(v[0] >> (8 * i));
+        b[8 + i] = (unsigned char)(v[1] >> (8 * i));
+    }
+    b[6] = (unsigned char)((b[6] & 0x0F) | 0x40);
+    b[8] = (unsigned char)((b[8] & 0x3F) | 0x80);
+    for (int i = 0, o = 0; i < 16; i++) {
+        if (i == 4 || i == 6 || i == 8 || i == 10)
+            out[o++] = '-';
+        o += sprintf(out + o, "%02x", b[i]);
+    }
+}
+
 /* A fixed seed's first id: the PRNG and the UUID layout are the same on every machine. */
 START_TEST(known_first_id)
 {
@@ -158,7 +201,10 @@ START_TEST(known_first_id)
     for (int i = 0; i < 36; i++)
         ck_assert(i == 8 || i == 13 || i == 18 || i == 23 ? id[i] == '-' : strchr("0123456789abcdef", id[i]) != NULL);
     /* jm-gen -n 1 --seed 7 writes this id first (tests/cli/gen-seed-7 holds the bytes). */
-    ck_assert_str_eq(id, "f8b0f542-5bab-4edf-81c5-b7a71c864b04");
+    ck_assert_str_eq(id, "80ac5770-ce7c-4498-ad3e-e76147ecfb91");
+    char ref[40];
+    ref_first_id(7, ref);
+    ck_assert_str_eq(id, ref);
     jm_record_free(r);
     jm_gen_free(g);
 }
@@ -854,6 +900,173 @@ START_TEST(education_weighted_by_age)
 }
 END_TEST
 
+/* ---- jm_gen_run: blocks on one or two threads, the same bytes ------------------------------- */
+
+/* What a run handed on: every line and every info, concatenated. */
+typedef struct collected {
+    jm_buf data, infos;
+    size_t blocks, lines;
+    int stop_after; /* blocks; 0: never stop */
+} collected;
+
+static int collect_block(void *ctx, const jm_gen_block *b)
+{
+    collected *c = ctx;
+    size_t n = jm_gen_block_lines(b), len, total = 0, all;
+    const char *data = jm_gen_block_data(b, &all);
+    jm_gen_info info = {.struct_size = sizeof info};
+    for (size_t i = 0; i < n; i++) {
+        const char *line = jm_gen_block_line(b, i, &len, &info);
+        ck_assert_ptr_eq(line, data + total); /* the lines lie in order in the block's data */
+        total += len;
+        ck_assert_int_eq(jm_buf_reserve(&c->infos, sizeof info), 0);
+        memcpy(c->infos.data + c->infos.len, &info, sizeof info);
+        c->infos.len += sizeof info;
+    }
+    ck_assert_uint_eq(total, all);
+    ck_assert_ptr_null(jm_gen_block_line(b, n, &len, NULL));
+    ck_assert_int_eq(jm_buf_reserve(&c->data, all), 0);
+    memcpy(c->data.data + c->data.len, data, all);
+    c->data.len += all;
+    c->blocks++;
+    c->lines += n;
+    return c->stop_after && (int)c->blocks == c->stop_after ? 42 : 0;
+}
+
+static jm_gen *threaded_gen(uint64_t seed, jm_gen_format format, unsigned threads)
+{
+    jm_gen_options o;
+    jm_gen_options_init(&o);
+    o.seed = seed;
+    o.late_fraction = 0.05;
+    o.bad_fraction = 0.03;
+    o.format = format;
+    o.threads = threads;
+    jm_gen *g = jm_gen_new(&o);
+    ck_assert_ptr_nonnull(g);
+    return g;
+}
+
+/* The lines jm_gen_emit() gives for the order jm_gen_run() promises: a candidate then a job while
+ * both last, bad lines not taking a turn. */
+static void emit_run(jm_gen *g, uint64_t cands, uint64_t jobs, collected *c)
+{
+    jm_gen_info info = {.struct_size = sizeof info};
+    int cand_turn = 1;
+    while (cands || jobs) {
+        jm_kind kind = cands && (cand_turn || !jobs) ? JM_KIND_CANDIDATE : JM_KIND_JOB_POST;
+        ck_assert_int_eq(jm_gen_emit(g, kind, &c->data, &info), 0);
+        ck_assert_int_eq(jm_buf_reserve(&c->infos, sizeof info), 0);
+        memcpy(c->infos.data + c->infos.len, &info, sizeof info);
+        c->infos.len += sizeof info;
+        c->lines++;
+        if (info.bad)
+            continue;
+        if (kind == JM_KIND_CANDIDATE)
+            cands--;
+        else
+            jobs--;
+        cand_turn = !cand_turn;
+    }
+}
+
+static void same_collected(const collected *a, const collected *b)
+{
+    ck_assert_uint_eq(a->lines, b->lines);
+    ck_assert_uint_eq(a->data.len, b->data.len);
+    ck_assert(memcmp(a->data.data, b->data.data, a->data.len) == 0);
+    ck_assert_uint_eq(a->infos.len, b->infos.len);
+    ck_assert(memcmp(a->infos.data, b->infos.data, a->infos.len) == 0);
+}
+
+static void free_collected(collected *c)
+{
+    jm_buf_free(&c->data);
+    jm_buf_free(&c->infos);
+}
+
+/* Same seed, same bytes and answer key on one thread, on two, and a line at a time; across
+ * several content blocks of every format, with bad and late lines, and counts that end unevenly. */
+START_TEST(threads_same_bytes)
+{
+    const jm_gen_format formats[] = {JM_GEN_NDJSON, JM_GEN_CSV, JM_GEN_CSV_BY_KIND};
+    for (int f = 0; f < 3; f++) {
+        collected one = {0}, two = {0}, lines = {0};
+        jm_gen *g1 = threaded_gen(21, formats[f], 1), *g2 = threaded_gen(21, formats[f], 2),
+               *g3 = threaded_gen(21, formats[f], 2);
+        ck_assert_int_eq(jm_gen_run(g1, 2100, 1700, collect_block, &one), 0);
+        ck_assert_int_eq(jm_gen_run(g2, 2100, 1700, collect_block, &two), 0);
+        emit_run(g3, 2100, 1700, &lines);
+        same_collected(&one, &two);
+        same_collected(&one, &lines);
+        ck_assert_uint_gt(one.blocks, 7); /* 3,800 records: 8 blocks at least */
+        int bad = 0, late = 0;
+        for (size_t i = 0; i < one.lines; i++) {
+            jm_gen_info info;
+            memcpy(&info, one.infos.data + i * sizeof info, sizeof info);
+            bad += info.bad != 0;
+            late += info.late_ms > 0;
+        }
+        ck_assert_int_gt(bad, 50);
+        ck_assert_int_gt(late, 100);
+        ck_assert_uint_eq(one.lines, 3800 + (size_t)bad);
+        /* The generators go on from the same state: clock, last record and the next lines. */
+        ck_assert_int_eq(jm_gen_clock(g1), jm_gen_clock(g2));
+        ck_assert_int_eq(jm_gen_clock(g1), jm_gen_clock(g3));
+        jm_record *r1 = jm_record_new(JM_KIND_NONE), *r2 = jm_record_new(JM_KIND_NONE);
+        ck_assert_int_eq(jm_gen_last_record(g2, r1), 0);
+        ck_assert_int_eq(jm_gen_last_record(g3, r2), 0);
+        ck_assert_str_eq(jm_record_id(r1), jm_record_id(r2));
+        jm_record_free(r1);
+        jm_record_free(r2);
+        collected more2 = {0}, more3 = {0};
+        ck_assert_int_eq(jm_gen_run(g2, 300, 300, collect_block, &more2), 0);
+        emit_run(g3, 300, 300, &more3);
+        same_collected(&more2, &more3);
+        free_collected(&one);
+        free_collected(&two);
+        free_collected(&lines);
+        free_collected(&more2);
+        free_collected(&more3);
+        jm_gen_free(g1);
+        jm_gen_free(g2);
+        jm_gen_free(g3);
+    }
+}
+END_TEST
+
+/* An endless run stops when the callback says so, with its value, on either thread count; and
+ * a run's first block may go on from lines jm_gen_emit() began. */
+START_TEST(run_stops_and_resumes)
+{
+    collected stopped[2] = {{.stop_after = 5}, {.stop_after = 5}};
+    for (unsigned threads = 1; threads <= 2; threads++) {
+        collected *c = &stopped[threads - 1];
+        jm_gen *g = threaded_gen(5, JM_GEN_NDJSON, threads);
+        ck_assert_int_eq(jm_gen_run(g, JM_GEN_ENDLESS, JM_GEN_ENDLESS, collect_block, c), 42);
+        ck_assert_uint_eq(c->blocks, 5);
+        ck_assert_uint_gt(c->lines, 5 * 512 - 1);
+        jm_gen_free(g);
+    }
+    same_collected(&stopped[0], &stopped[1]);
+    free_collected(&stopped[0]);
+    free_collected(&stopped[1]);
+    /* 100 records a line at a time, then a run: the same bytes as one run of them all. */
+    jm_gen *a = threaded_gen(6, JM_GEN_CSV, 2), *b = threaded_gen(6, JM_GEN_CSV, 2);
+    collected whole = {0}, parts = {0};
+    ck_assert_int_eq(jm_gen_run(a, 1000, 1000, collect_block, &whole), 0);
+    emit_run(b, 50, 50, &parts);
+    ck_assert_int_eq(jm_gen_run(b, 950, 950, collect_block, &parts), 0);
+    ck_assert_uint_eq(whole.data.len, parts.data.len);
+    ck_assert(memcmp(whole.data.data, parts.data.data, whole.data.len) == 0);
+    ck_assert_int_eq(jm_gen_run(a, 1, 1, NULL, NULL), JM_EINVAL);
+    free_collected(&whole);
+    free_collected(&parts);
+    jm_gen_free(a);
+    jm_gen_free(b);
+}
+END_TEST
+
 /* ---- options and the sink seam ---------------------------------------------------------------- */
 
 START_TEST(options_are_checked)
@@ -871,6 +1084,16 @@ START_TEST(options_are_checked)
     jm_gen_options_init(&o);
     o.struct_size = 8;
     ck_assert_ptr_null(jm_gen_new(&o));
+    jm_gen_options_init(&o);
+    o.threads = 3;
+    ck_assert_ptr_null(jm_gen_new(&o));
+    /* A first-version caller, whose struct ends before threads, is still served. */
+    jm_gen_options_init(&o);
+    o.threads = 3; /* past its struct_size: not read */
+    o.struct_size = offsetof(jm_gen_options, threads);
+    jm_gen *old = jm_gen_new(&o);
+    ck_assert_ptr_nonnull(old);
+    jm_gen_free(old);
     jm_gen *g = jm_gen_new(NULL);
     ck_assert_ptr_nonnull(g);
     jm_record *r = jm_record_new(JM_KIND_NONE);
@@ -953,6 +1176,8 @@ int main(void)
     tcase_add_test(t, same_seed_same_bytes);
     tcase_add_test(t, other_seed_other_bytes);
     tcase_add_test(t, known_first_id);
+    tcase_add_test(t, threads_same_bytes);
+    tcase_add_test(t, run_stops_and_resumes);
     tcase_add_test(t, emit_matches_generic_writers);
     tcase_add_test(t, every_field_present_and_typed);
     tcase_add_test(t, csv_export_reads_back);
