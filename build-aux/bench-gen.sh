@@ -2,11 +2,13 @@
 # make bench: jm-gen's records per second to /dev/null as NDJSON and as CSV, and its output rate
 # against cat copying the same bytes (from the page cache to /dev/null) in the same run.
 # Best of three runs each. JM_BIN names the folder of the tools (default cli), JM_BENCH_GEN_N the
-# records of each kind (default 1000000, so 2 million records).
+# records of each kind (default 1000000, so 2 million records), JM_BENCH_GEN_THREADS jm-gen's
+# --threads (default: jm-gen's own, 2 on a machine of 2 cores or more).
 set -e
 cd "$(dirname "$0")/.."
 bin=${JM_BIN:-cli}
 n=${JM_BENCH_GEN_N:-1000000}
+threads=${JM_BENCH_GEN_THREADS:+--threads $JM_BENCH_GEN_THREADS}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -22,10 +24,10 @@ best_of() {
   done
   echo "$best"
 }
-gen() { "$bin/jm-gen" -n "$n" --seed 1 --format "$1" > /dev/null; }
+gen() { "$bin/jm-gen" -n "$n" --seed 1 --format "$1" $threads > /dev/null; }
 copy() { cat "$tmp/out" > /dev/null; }
 
-echo "jm-gen -n $n --seed 1 (2x$n records), $(nproc) CPUs, $(uname -m)"
+echo "jm-gen -n $n --seed 1 ${threads:-(default threads)} (2x$n records), $(nproc) CPUs, $(uname -m)"
 for fmt in ndjson csv; do
   "$bin/jm-gen" -n "$n" --seed 1 --format "$fmt" > "$tmp/out"
   bytes=$(wc -c < "$tmp/out")
