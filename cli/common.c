@@ -96,7 +96,7 @@ int64_t jm_cli_now_ms(void)
 
 /* ---- progress ------------------------------------------------------------------------------- */
 
-static int64_t mono_ns(void)
+int64_t jm_cli_mono_ns(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -107,14 +107,14 @@ void jm_cli_progress_init(jm_cli_progress *p)
 {
     memset(p, 0, sizeof *p);
     p->on = isatty(STDERR_FILENO);
-    p->started_ns = p->next_ns = mono_ns();
+    p->started_ns = p->next_ns = jm_cli_mono_ns();
 }
 
 int jm_cli_progress_tick(jm_cli_progress *p)
 {
     if (!p->on)
         return 0;
-    int64_t now = mono_ns();
+    int64_t now = jm_cli_mono_ns();
     if (now < p->next_ns)
         return 0;
     p->next_ns = now + 200000000;
@@ -124,7 +124,7 @@ int jm_cli_progress_tick(jm_cli_progress *p)
 
 double jm_cli_progress_seconds(const jm_cli_progress *p)
 {
-    return (double)(mono_ns() - p->started_ns) / 1e9;
+    return (double)(jm_cli_mono_ns() - p->started_ns) / 1e9;
 }
 
 void jm_cli_progress_end(jm_cli_progress *p)

@@ -38,6 +38,8 @@ typedef struct jm_cli_progress {
     int on, shown;
     int64_t started_ns, next_ns;
 } jm_cli_progress;
+/* CLOCK_MONOTONIC in nanoseconds. */
+int64_t jm_cli_mono_ns(void);
 void jm_cli_progress_init(jm_cli_progress *p);
 int jm_cli_progress_tick(jm_cli_progress *p);
 double jm_cli_progress_seconds(const jm_cli_progress *p);

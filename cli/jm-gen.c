@@ -31,7 +31,8 @@ static const char usage_text[] =
     "      --start TIME       the simulated clock's start, ISO-8601 or 'now'\n"
     "                         (default 2025-01-01T00:00:00Z)\n"
     "      --speed X          simulated time per real time (default 15768, the reference\n"
-    "                         market's pace of one record every 4.38 hours): events are on average\n"
+    "                         market's pace of one record every 4.38 hours): events are on "
+    "average\n"
     "                         X/R seconds apart (R: --rate, else 1)\n"
     "      --wall-clock       stamp events with the time they are made (not reproducible)\n"
     "      --threads N        generate on N threads (1 or 2; default: 2 when the machine has\n"
@@ -42,8 +43,21 @@ static const char usage_text[] =
     "Progress is shown on standard error when it is a terminal.\n"
     "Exit status: 0 success, 2 usage error, 3 output failure. See jm-gen(1).\n";
 
-enum { OPT_JOBS = 256, OPT_CANDIDATES, OPT_SEED, OPT_RATE, OPT_FORMAT, OPT_CSV_DIR, OPT_LATE,
-       OPT_BAD, OPT_TRUTH, OPT_START, OPT_SPEED, OPT_WALL, OPT_THREADS };
+enum {
+    OPT_JOBS = 256,
+    OPT_CANDIDATES,
+    OPT_SEED,
+    OPT_RATE,
+    OPT_FORMAT,
+    OPT_CSV_DIR,
+    OPT_LATE,
+    OPT_BAD,
+    OPT_TRUTH,
+    OPT_START,
+    OPT_SPEED,
+    OPT_WALL,
+    OPT_THREADS
+};
 
 static const struct option options[] = {
     {"jobs", required_argument, NULL, OPT_JOBS},
@@ -69,7 +83,7 @@ static const struct option options[] = {
 
 typedef struct target {
     jm_sink *sink;
-    char *name;             /* for messages and the answer key */
+    char *name;              /* for messages and the answer key */
     unsigned long long line; /* lines written so far */
 } target;
 
@@ -129,7 +143,8 @@ static void fail_write(const target *t)
     exit(EXIT_IO);
 }
 
-/* ---- the answer key --------------------------------------------------------------------------- */
+/* ---- the answer key ---------------------------------------------------------------------------
+ */
 
 typedef struct truth {
     int on;
@@ -185,8 +200,9 @@ static void truth_summary(truth *t, unsigned long long lines)
     unsigned long long bad = 0;
     for (int i = 1; i < JM_GEN_BAD_COUNT; i++)
         bad += t->bad[i];
-    int n = snprintf(s, sizeof s, "{\"summary\":{\"lines\":%llu,\"records\":%llu,\"late\":%llu,"
-                                  "\"bad\":%llu,\"bad_by_how\":{",
+    int n = snprintf(s, sizeof s,
+                     "{\"summary\":{\"lines\":%llu,\"records\":%llu,\"late\":%llu,"
+                     "\"bad\":%llu,\"bad_by_how\":{",
                      lines, t->records, t->late, bad);
     for (int i = 1; i < JM_GEN_BAD_COUNT && n > 0 && (size_t)n < sizeof s; i++)
         n += snprintf(s + n, sizeof s - (size_t)n, "%s\"%s\":%llu", i > 1 ? "," : "",
@@ -197,27 +213,15 @@ static void truth_summary(truth *t, unsigned long long lines)
     }
 }
 
-/* ---- pacing and progress ---------------------------------------------------------------------- */
-
-static int64_t mono_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
+/* ---- pacing and progress ----------------------------------------------------------------------
+ */
 
 static void sleep_until(int64_t due_ns)
 {
-    struct timespec ts = {.tv_sec = (time_t)(due_ns / 1000000000), .tv_nsec = (long)(due_ns % 1000000000)};
+    struct timespec ts = {.tv_sec = (time_t)(due_ns / 1000000000),
+                          .tv_nsec = (long)(due_ns % 1000000000)};
     while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
         ;
-}
-
-static void progress(unsigned long long lines, int64_t started_ns, int done)
-{
-    double secs = (double)(mono_ns() - started_ns) / 1e9;
-    fprintf(stderr, "\rjm-gen: %llu records, %.0f/s%s", lines, secs > 0 ? (double)lines / secs : 0.0,
-            done ? "\n" : "  ");
 }
 
 /* Where lines go and what has been counted: shared by the line-at-a-time and the block loops. */
@@ -226,20 +230,25 @@ typedef struct out_state {
     int csv_dir;
     target *main_t, *job_t, *cand_t;
     truth *tr;
-    jm_record *rec;             /* for a sink that wants records (line at a time only) */
+    jm_record *rec; /* for a sink that wants records (line at a time only) */
     jm_gen *gen;
     unsigned long long lines;
-    int show;                   /* progress on stderr */
-    int64_t started, next_progress;
-    target *failed;             /* the output that failed */
+    jm_cli_progress progress; /* on stderr when it is a terminal */
+    int64_t started;
+    target *failed; /* the output that failed */
 } out_state;
+
+static void print_progress(out_state *o)
+{
+    double secs = jm_cli_progress_seconds(&o->progress);
+    fprintf(stderr, "\rjm-gen: %llu records, %.0f/s  ", o->lines,
+            secs > 0 ? (double)o->lines / secs : 0.0);
+}
 
 static void show_progress(out_state *o)
 {
-    if (o->show && mono_ns() >= o->next_progress) {
-        progress(o->lines, o->started, 0);
-        o->next_progress = mono_ns() + 200000000;
-    }
+    if (jm_cli_progress_tick(&o->progress))
+        print_progress(o);
 }
 
 /* Notes one line in the counts and the answer key, t's line count already taken. */
@@ -261,8 +270,11 @@ static void note_line(out_state *o, const target *t, const jm_gen_info *info)
 /* Writes one line to its target. 0, or -1 with o->failed set. */
 static int put_line(out_state *o, const char *data, size_t len, const jm_gen_info *info)
 {
-    jm_sink_msg m = {.kind = info->kind, .id = info->id[0] ? info->id : NULL, .data = data,
-                     .len = len, .timestamp_ms = info->event_ms};
+    jm_sink_msg m = {.kind = info->kind,
+                     .id = info->id[0] ? info->id : NULL,
+                     .data = data,
+                     .len = len,
+                     .timestamp_ms = info->event_ms};
     if (info->bad)
         m.flags |= JM_SINK_MSG_BAD;
     if (info->late_ms)
@@ -334,7 +346,9 @@ int main(int argc, char **argv)
         switch (c) {
         case 'n': n = jm_cli_integer("-n", optarg, 0, INT64_MAX / 2); break;
         case OPT_JOBS: jobs = jm_cli_integer("--jobs", optarg, 0, INT64_MAX / 2); break;
-        case OPT_CANDIDATES: cands = jm_cli_integer("--candidates", optarg, 0, INT64_MAX / 2); break;
+        case OPT_CANDIDATES:
+            cands = jm_cli_integer("--candidates", optarg, 0, INT64_MAX / 2);
+            break;
         case OPT_SEED: go.seed = (uint64_t)jm_cli_integer("--seed", optarg, 0, INT64_MAX); break;
         case OPT_RATE: rate = jm_cli_number("--rate", optarg, 1e-3, 1e9); break;
         case OPT_FORMAT:
@@ -386,8 +400,9 @@ int main(int argc, char **argv)
     if (rate > 0)
         go.rate = rate;
     go.threads = threads ? (unsigned)threads : sysconf(_SC_NPROCESSORS_ONLN) >= 2 ? 2 : 1;
-    go.format = csv_dir ? JM_GEN_CSV_BY_KIND : format && strcmp(format, "csv") == 0 ? JM_GEN_CSV
-                                                                                    : JM_GEN_NDJSON;
+    go.format = csv_dir                                ? JM_GEN_CSV_BY_KIND
+                : format && strcmp(format, "csv") == 0 ? JM_GEN_CSV
+                                                       : JM_GEN_NDJSON;
     jm_gen *gen = jm_gen_new(&go);
     if (!gen)
         jm_cli_usage("--speed and --rate make the clock step too far");
@@ -401,7 +416,8 @@ int main(int argc, char **argv)
             jm_cli_error("%s: %s", csv_dir, strerror(errno));
             return EXIT_IO;
         }
-        char *jp = join_path(csv_dir, "job_posts.csv"), *cp = join_path(csv_dir, "candidate_profiles.csv");
+        char *jp = join_path(csv_dir, "job_posts.csv"),
+             *cp = join_path(csv_dir, "candidate_profiles.csv");
         job_t = open_target(jp);
         cand_t = open_target(cp);
         free(jp);
@@ -426,7 +442,8 @@ int main(int argc, char **argv)
         jm_cli_out_open(&tr.out, truth_path);
         tr.on = 1;
     }
-    jm_record *rec = (jm_sink_flags(sink) & JM_SINK_WANTS_RECORDS) ? jm_record_new(JM_KIND_NONE) : NULL;
+    jm_record *rec =
+        (jm_sink_flags(sink) & JM_SINK_WANTS_RECORDS) ? jm_record_new(JM_KIND_NONE) : NULL;
 
     jm_buf buf = {0};
     /* CSV tables open with their header lines. */
@@ -438,8 +455,8 @@ int main(int argc, char **argv)
                 jm_cli_error("out of memory");
                 return EXIT_IO;
             }
-            jm_sink_msg m = {.kind = kinds[i], .data = buf.data, .len = buf.len,
-                             .flags = JM_SINK_MSG_HEADER};
+            jm_sink_msg m = {
+                .kind = kinds[i], .data = buf.data, .len = buf.len, .flags = JM_SINK_MSG_HEADER};
             target *t = csv_dir ? (i ? &cand_t : &job_t) : &main_t;
             if (jm_sink_write(sink, &m))
                 fail_write(t);
@@ -447,14 +464,21 @@ int main(int argc, char **argv)
         }
     }
 
-    out_state os = {.sink = sink, .csv_dir = csv_dir != NULL, .main_t = &main_t, .job_t = &job_t,
-                    .cand_t = &cand_t, .tr = &tr, .rec = rec, .gen = gen,
-                    .show = isatty(STDERR_FILENO), .started = mono_ns()};
-    os.next_progress = os.started;
+    out_state os = {.sink = sink,
+                    .csv_dir = csv_dir != NULL,
+                    .main_t = &main_t,
+                    .job_t = &job_t,
+                    .cand_t = &cand_t,
+                    .tr = &tr,
+                    .rec = rec,
+                    .gen = gen,
+                    .started = jm_cli_mono_ns()};
+    jm_cli_progress_init(&os.progress);
     double ns_per_line = rate > 0 ? 1e9 / rate : 0;
     if (ns_per_line == 0 && !rec) {
         /* Full speed: blocks of lines, made on --threads threads, the same bytes. */
-        uint64_t nc = endless ? JM_GEN_ENDLESS : left_cands, nj = endless ? JM_GEN_ENDLESS : left_jobs;
+        uint64_t nc = endless ? JM_GEN_ENDLESS : left_cands,
+                 nj = endless ? JM_GEN_ENDLESS : left_jobs;
         int rc = jm_gen_run(gen, nc, nj, on_block, &os);
         if (rc && os.failed)
             fail_write(os.failed);
@@ -475,7 +499,7 @@ int main(int argc, char **argv)
         if (ns_per_line > 0) {
             /* Each line has its own due time from the start: a steady pace, no bursts. */
             int64_t due = os.started + (int64_t)((double)os.lines * ns_per_line);
-            if (mono_ns() < due) {
+            if (jm_cli_mono_ns() < due) {
                 if (jm_sink_flush(sink))
                     fail_write(csv_dir ? &job_t : &main_t);
                 sleep_until(due);
@@ -498,8 +522,9 @@ int main(int argc, char **argv)
         if ((os.lines & 1023) == 0)
             show_progress(&os);
     }
-    if (os.show)
-        progress(os.lines, os.started, 1);
+    if (os.progress.shown)
+        print_progress(&os);
+    jm_cli_progress_end(&os.progress);
     if (tr.on) {
         truth_summary(&tr, os.lines);
         jm_cli_out_close(&tr.out);

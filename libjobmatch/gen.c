@@ -31,8 +31,8 @@ typedef struct gline {
     int64_t event_ms; /* a good line's event time (late ones set back), a bad line's clock */
     int64_t now_ms;   /* the clock's reading for a good line */
     int64_t late_ms;
-    uint64_t line;    /* a bad line's number, which seeds its content */
-    size_t end;       /* made: where the line ends in its block's data */
+    uint64_t line; /* a bad line's number, which seeds its content */
+    size_t end;    /* made: where the line ends in its block's data */
     char id[37];
 } gline;
 
@@ -44,7 +44,7 @@ struct jm_gen_block {
     jm__rng content; /* planned: at the unit's first record; made: after its last */
     int records;     /* good records in the unit */
     int rc;
-    jm__grec last;   /* the unit's last good record */
+    jm__grec last; /* the unit's last good record */
     jm__grec scratch;
 };
 
@@ -52,27 +52,27 @@ enum {
     POSTED_BEFORE_MAX_S = 6 * 3600, /* a post's date is up to 6 hours before its event */
     DEADLINE_DAYS_MIN = 5,          /* issue 3: the deadline is 5 to 30 days after posting */
     DEADLINE_DAYS_MAX = 30,
-    GRAD_GAP_MAX = 3,               /* graduation: 0-3 years before the experience began */
-    BIRTH_BEFORE_GRAD_MIN = 21,     /* "about 22 years before graduation" */
+    GRAD_GAP_MAX = 3,           /* graduation: 0-3 years before the experience began */
+    BIRTH_BEFORE_GRAD_MIN = 21, /* "about 22 years before graduation" */
     BIRTH_BEFORE_GRAD_MAX = 23,
-    RAISE_PCT_MIN = 5,              /* expected salary: 5-20% above the current one */
+    RAISE_PCT_MIN = 5, /* expected salary: 5-20% above the current one */
     RAISE_PCT_MAX = 20
 };
 
 struct jm_gen {
     jm_gen_options o;
     jm__rng content, late, bad, clock;
-    uint64_t records;    /* good records planned so far: the content block is records / BLOCK */
-    uint64_t lines;      /* lines planned so far: a bad line's content is seeded by its number */
+    uint64_t records; /* good records planned so far: the content block is records / BLOCK */
+    uint64_t lines;   /* lines planned so far: a bad line's content is seeded by its number */
     int64_t clock_ms;
-    uint32_t step_span;  /* the clock steps uniformly in [0, step_span] ms */
-    uint32_t late_thr;   /* a draw below this (of 2^32) makes a late record */
+    uint32_t step_span; /* the clock steps uniformly in [0, step_span] ms */
+    uint32_t late_thr;  /* a draw below this (of 2^32) makes a late record */
     uint32_t bad_thr;
     jm__gen_texts texts;
-    jm__grec last;       /* the last good record emitted */
+    jm__grec last; /* the last good record emitted */
     int have_last;
     int64_t last_late_ms;
-    int64_t newest_ms;   /* the newest event time handed out, late ones aside */
+    int64_t newest_ms; /* the newest event time handed out, late ones aside */
     int any_out;
     jm__grec scratch;
 };
@@ -114,7 +114,10 @@ void jm_gen_options_init(jm_gen_options *o)
 }
 
 /* A fraction in [0, 1) as a threshold on 32-bit draws: one multiplication, done once. */
-static uint32_t threshold(double f) { return (uint32_t)(f * 4294967296.0); }
+static uint32_t threshold(double f)
+{
+    return (uint32_t)(f * 4294967296.0);
+}
 
 jm_gen *jm_gen_new(const jm_gen_options *opts)
 {
@@ -159,13 +162,22 @@ void jm_gen_free(jm_gen *g)
     free(g);
 }
 
-int64_t jm_gen_clock(const jm_gen *g) { return g->clock_ms; }
+int64_t jm_gen_clock(const jm_gen *g)
+{
+    return g->clock_ms;
+}
 
 /* ---- drawing from the vocabulary ------------------------------------------------------------ */
 
-static uint32_t between(jm__rng *r, uint32_t lo, uint32_t hi) { return lo + jm__rng_below(r, hi - lo + 1); }
+static uint32_t between(jm__rng *r, uint32_t lo, uint32_t hi)
+{
+    return lo + jm__rng_below(r, hi - lo + 1);
+}
 
-static uint16_t pick(jm__rng *r, jm__vrange range) { return jm__vidx[range.off + jm__rng_below(r, range.n)]; }
+static uint16_t pick(jm__rng *r, jm__vrange range)
+{
+    return jm__vidx[range.off + jm__rng_below(r, range.n)];
+}
 
 /* An index drawn with the given relative weights. */
 static unsigned weighted(jm__rng *r, const uint16_t *w, unsigned n)
@@ -183,7 +195,8 @@ static unsigned weighted(jm__rng *r, const uint16_t *w, unsigned n)
 }
 
 /* Appends k distinct strings of range, in random order, to list f of rec; skip (a position in
- * range, or JM__NONE) is never chosen. A position, not a string: no scan of the range to find it. */
+ * range, or JM__NONE) is never chosen. A position, not a string: no scan of the range to find it.
+ */
 static void sample(jm__rng *r, jm__vrange range, unsigned k, uint16_t skip, jm__grec *rec,
                    jm_field f, unsigned *used)
 {
@@ -297,7 +310,8 @@ static void make_job(jm__rng *r, int64_t ts, jm__grec *rec)
     set_str(rec, JM_FIELD_JOB_TITLE, title);
     set_str(rec, JM_FIELD_EXPERIENCE_LEVEL, l->name);
     set_str(rec, JM_FIELD_YEARS_EXPERIENCE, years_of(r, l)->s);
-    set_str(rec, JM_FIELD_EMPLOYMENT_TYPE, pick(r, l->has_rule ? l->employment : jm__vl.employment_types));
+    set_str(rec, JM_FIELD_EMPLOYMENT_TYPE,
+            pick(r, l->has_rule ? l->employment : jm__vl.employment_types));
 
     /* The range sits inside the level's band: a lower bound in its bottom half, an upper bound a
      * quarter to a half of the band above it; both whole hundreds. */
@@ -475,13 +489,11 @@ static int to_record(const jm__grec *rec, jm_record *out)
             rc = jm_record_set_string(out, f, jm__vs[rec->str[f]].s, jm__vs[rec->str[f]].len);
             break;
         case JM_TYPE_NUMBER:
-            rc = jm_record_set_number(out, f, f == JM_FIELD_GPA ? (double)rec->gpa_tenths / 10
-                                                                : (double)rec->num[f]);
+            rc = jm_record_set_number(
+                out, f, f == JM_FIELD_GPA ? (double)rec->gpa_tenths / 10 : (double)rec->num[f]);
             break;
         case JM_TYPE_INTEGER:
-        case JM_TYPE_TIME:
-            rc = jm_record_set_integer(out, f, rec->num[f]);
-            break;
+        case JM_TYPE_TIME: rc = jm_record_set_integer(out, f, rec->num[f]); break;
         case JM_TYPE_LIST:
             rc = jm_record_list_clear(out, f);
             for (unsigned i = 0; rc == 0 && i < rec->list_n[f]; i++) {
@@ -514,8 +526,9 @@ int jm_gen_last_record(const jm_gen *g, jm_record *out)
 
 const char *jm_gen_bad_name(int bad)
 {
-    static const char *const names[JM_GEN_BAD_COUNT] = {
-        "good", "malformed", "wrong_type", "missing_id", "invalid_utf8", "truncated", "unknown_type"};
+    static const char *const names[JM_GEN_BAD_COUNT] = {"good",        "malformed",    "wrong_type",
+                                                        "missing_id",  "invalid_utf8", "truncated",
+                                                        "unknown_type"};
     return bad >= 0 && bad < JM_GEN_BAD_COUNT ? names[bad] : "unknown";
 }
 
@@ -523,8 +536,8 @@ static size_t write_line(const jm_gen *g, const jm__grec *rec, unsigned badw, ch
 {
     if (g->o.format == JM_GEN_NDJSON)
         return jm__gen_write_ndjson(&g->texts, rec, badw, out);
-    return jm__gen_write_csv(&g->texts, rec,
-                             g->o.format == JM_GEN_CSV ? JM_CSV_MIXED : JM_CSV_REFERENCE, badw, out);
+    return jm__gen_write_csv(
+        &g->texts, rec, g->o.format == JM_GEN_CSV ? JM_CSV_MIXED : JM_CSV_REFERENCE, badw, out);
 }
 
 /* Where the n-th (1-based) cell of a CSV line starts; the line's own quotes are respected. */
@@ -555,8 +568,8 @@ static size_t make_bad(const jm_gen *g, gline *pl, jm__grec *rec, char *s)
     else
         make_candidate(r, pl->event_ms, pl->event_ms, rec);
     int csv = g->o.format != JM_GEN_NDJSON;
-    unsigned kinds = g->o.format == JM_GEN_CSV_BY_KIND ? JM_GEN_BAD_UNKNOWN_TYPE - 1
-                                                        : JM_GEN_BAD_UNKNOWN_TYPE;
+    unsigned kinds =
+        g->o.format == JM_GEN_CSV_BY_KIND ? JM_GEN_BAD_UNKNOWN_TYPE - 1 : JM_GEN_BAD_UNKNOWN_TYPE;
     int bad = 1 + (int)jm__rng_below(r, kinds);
     unsigned badw = 0;
     switch (bad) {
@@ -603,7 +616,8 @@ static size_t make_bad(const jm_gen *g, gline *pl, jm__grec *rec, char *s)
     case JM_GEN_BAD_TRUNCATED:
         if (csv) {
             size_t ncols;
-            jm__csv_columns(g->o.format == JM_GEN_CSV ? JM_CSV_MIXED : JM_CSV_REFERENCE, kind, &ncols);
+            jm__csv_columns(g->o.format == JM_GEN_CSV ? JM_CSV_MIXED : JM_CSV_REFERENCE, kind,
+                            &ncols);
             /* Whole cells only: a cut inside quotes would run on into the next line. */
             size_t at = csv_cell_start(s, len, 2 + jm__rng_below(r, (uint32_t)ncols - 2));
             len = at - 1;
@@ -673,7 +687,10 @@ int jm_gen_csv_header(const jm_gen *g, jm_kind kind, jm_buf *out)
 
 /* ---- blocks on two threads ------------------------------------------------------------------ */
 
-size_t jm_gen_block_lines(const jm_gen_block *b) { return b->n; }
+size_t jm_gen_block_lines(const jm_gen_block *b)
+{
+    return b->n;
+}
 
 const char *jm_gen_block_line(const jm_gen_block *b, size_t i, size_t *len, jm_gen_info *info)
 {
@@ -718,7 +735,8 @@ static int plan_unit(jm_gen *g, left *l, jm_gen_block *b)
             b->lines = p;
             b->cap = cap;
         }
-        jm_kind kind = l->cands && (l->cand_turn || !l->jobs) ? JM_KIND_CANDIDATE : JM_KIND_JOB_POST;
+        jm_kind kind =
+            l->cands && (l->cand_turn || !l->jobs) ? JM_KIND_CANDIDATE : JM_KIND_JOB_POST;
         gline *pl = &b->lines[b->n++];
         plan_line(g, kind, pl);
         if (pl->bad)

@@ -19,7 +19,10 @@ void jm__rng_seed(jm__rng *r, uint64_t seed, uint64_t stream);
 /* The state for sub-stream index of stream (a block of records, a bad line). */
 void jm__rng_seed_at(jm__rng *r, uint64_t seed, uint64_t stream, uint64_t index);
 
-static inline uint64_t jm__rng_rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+static inline uint64_t jm__rng_rotl(uint64_t x, int k)
+{
+    return (x << k) | (x >> (64 - k));
+}
 
 static inline uint64_t jm__rng_next(jm__rng *r)
 {
@@ -48,13 +51,13 @@ static inline uint32_t jm__rng_below(jm__rng *r, uint32_t n)
  * turned into a jm_record. */
 typedef struct jm__grec {
     jm_kind kind;
-    uint64_t present;                /* bit f: field f is set */
-    char id[37];                     /* the UUID of post_id or candidate_id */
-    uint16_t str[JM_FIELD_COUNT];    /* string fields: index into jm__vs */
-    int64_t num[JM_FIELD_COUNT];     /* whole numbers, integers and times */
-    uint8_t gpa_tenths;              /* gpa, the one number with a fraction */
+    uint64_t present;             /* bit f: field f is set */
+    char id[37];                  /* the UUID of post_id or candidate_id */
+    uint16_t str[JM_FIELD_COUNT]; /* string fields: index into jm__vs */
+    int64_t num[JM_FIELD_COUNT];  /* whole numbers, integers and times */
+    uint8_t gpa_tenths;           /* gpa, the one number with a fraction */
     uint8_t list_off[JM_FIELD_COUNT], list_n[JM_FIELD_COUNT];
-    uint16_t items[JM__GREC_ITEMS];  /* list items: indices into jm__vs */
+    uint16_t items[JM__GREC_ITEMS]; /* list items: indices into jm__vs */
 } jm__grec;
 
 /* Ways the direct writers spoil a line (bad records). */

@@ -129,9 +129,7 @@ size_t jm__gen_write_ndjson(const jm__gen_texts *t, const jm__grec *r, unsigned 
                 p = jm__put_i64(p, r->num[f]);
             }
             break;
-        case JM_TYPE_TIME:
-            p = put_time_json(p, r->num[f]);
-            break;
+        case JM_TYPE_TIME: p = put_time_json(p, r->num[f]); break;
         case JM_TYPE_LIST: {
             *p++ = '[';
             const uint16_t *it = r->items + r->list_off[f];
@@ -195,7 +193,8 @@ size_t jm__gen_write_csv(const jm__gen_texts *t, const jm__grec *r, jm_csv_layou
                 p = r->kind == JM_KIND_JOB_POST ? put(p, LIT("job_posting"))
                                                 : put(p, LIT("candidate_profile"));
             else
-                p = r->kind == JM_KIND_JOB_POST ? put(p, LIT("job_post")) : put(p, LIT("candidate"));
+                p = r->kind == JM_KIND_JOB_POST ? put(p, LIT("job_post"))
+                                                : put(p, LIT("candidate"));
             continue;
         case JM__COL_LOCATION: {
             /* Vocabulary cities and countries hold no quotes (vocab2c checks). */
@@ -235,12 +234,8 @@ size_t jm__gen_write_csv(const jm__gen_texts *t, const jm__grec *r, jm_csv_layou
                 p = jm__put_i64(p, r->num[f]);
             }
             break;
-        case JM_TYPE_TIME:
-            p = put_time_csv(p, r->num[f]);
-            break;
-        case JM_TYPE_LIST:
-            p = put_list_csv(p, r, f);
-            break;
+        case JM_TYPE_TIME: p = put_time_csv(p, r->num[f]); break;
+        case JM_TYPE_LIST: p = put_list_csv(p, r, f); break;
         }
     }
     *p++ = '\n';

@@ -20,8 +20,8 @@ typedef struct jm__vrange {
 } jm__vrange;
 
 typedef struct jm__vyears {
-    uint16_t s;         /* "3-5 years" */
-    uint8_t min_years;  /* its first integer */
+    uint16_t s;        /* "3-5 years" */
+    uint8_t min_years; /* its first integer */
 } jm__vyears;
 
 /* A seniority level: a key of seed-vocab.json "salary_ranges_per_year". */
@@ -40,11 +40,11 @@ typedef struct jm__vtitle {
 
 typedef struct jm__vcategory {
     uint16_t name;
-    jm__vrange titles; /* into jm__vtitles */
-    jm__vrange skills; /* into jm__vidx: jobs_skills */
-    jm__vrange certs;  /* into jm__vidx: job_certifications */
-    jm__vrange levels; /* into jm__vcat_levels: category_to_experience */
-    uint8_t n_skills;  /* num_skills_needed */
+    jm__vrange titles;          /* into jm__vtitles */
+    jm__vrange skills;          /* into jm__vidx: jobs_skills */
+    jm__vrange certs;           /* into jm__vidx: job_certifications */
+    jm__vrange levels;          /* into jm__vcat_levels: category_to_experience */
+    uint8_t n_skills;           /* num_skills_needed */
     uint8_t cert_min, cert_max; /* num_certifications_needed */
 } jm__vcategory;
 

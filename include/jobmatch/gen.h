@@ -12,10 +12,10 @@ JM_BEGIN_DECLS
 
 /* How jm_gen_emit() encodes lines. */
 typedef enum jm_gen_format {
-    JM_GEN_NDJSON = 1,      /* one JSON object per line, as jm_write_ndjson() */
-    JM_GEN_CSV = 2,         /* CSV with a "type" column, both kinds in one table (JM_CSV_MIXED) */
-    JM_GEN_CSV_BY_KIND = 3  /* CSV in the reference export's columns, one table per kind
-                               (JM_CSV_REFERENCE): job_posts.csv, candidate_profiles.csv */
+    JM_GEN_NDJSON = 1,     /* one JSON object per line, as jm_write_ndjson() */
+    JM_GEN_CSV = 2,        /* CSV with a "type" column, both kinds in one table (JM_CSV_MIXED) */
+    JM_GEN_CSV_BY_KIND = 3 /* CSV in the reference export's columns, one table per kind
+                              (JM_CSV_REFERENCE): job_posts.csv, candidate_profiles.csv */
 } jm_gen_format;
 
 /* 2025-01-01T00:00:00Z: where the simulated clock starts unless told. */
@@ -26,17 +26,17 @@ typedef enum jm_gen_format {
 #define JM_GEN_DEFAULT_SPEED 15768.0
 
 typedef struct jm_gen_options {
-    size_t struct_size;     /* sizeof(jm_gen_options); jm_gen_options_init() sets it */
-    uint64_t seed;          /* same seed, same bytes, on every machine (default 0) */
-    int64_t start_ms;       /* the simulated clock's first reading (JM_GEN_DEFAULT_START_MS) */
-    double rate;            /* records per real second the clock assumes (default 1) */
-    double speed;           /* simulated time per real time (default JM_GEN_DEFAULT_SPEED): the
-                               clock steps speed/rate seconds per record on average */
-    double late_fraction;   /* share of records stamped behind the clock, [0, 1) (default 0) */
-    double bad_fraction;    /* share of emitted lines that are malformed, [0, 1) (default 0) */
-    int64_t late_min_ms;    /* how far behind a late record is: uniform in [min, max] */
-    int64_t late_max_ms;    /* (defaults 5 and 60 minutes; jm-match allows 2 minutes) */
-    jm_gen_format format;   /* what jm_gen_emit() writes (default JM_GEN_NDJSON) */
+    size_t struct_size;   /* sizeof(jm_gen_options); jm_gen_options_init() sets it */
+    uint64_t seed;        /* same seed, same bytes, on every machine (default 0) */
+    int64_t start_ms;     /* the simulated clock's first reading (JM_GEN_DEFAULT_START_MS) */
+    double rate;          /* records per real second the clock assumes (default 1) */
+    double speed;         /* simulated time per real time (default JM_GEN_DEFAULT_SPEED): the
+                             clock steps speed/rate seconds per record on average */
+    double late_fraction; /* share of records stamped behind the clock, [0, 1) (default 0) */
+    double bad_fraction;  /* share of emitted lines that are malformed, [0, 1) (default 0) */
+    int64_t late_min_ms;  /* how far behind a late record is: uniform in [min, max] */
+    int64_t late_max_ms;  /* (defaults 5 and 60 minutes; jm-match allows 2 minutes) */
+    jm_gen_format format; /* what jm_gen_emit() writes (default JM_GEN_NDJSON) */
     /* When set, event times are this clock's readings (milliseconds since 1970) instead of the
      * simulated clock's; output then depends on when it runs. */
     int64_t (*clock)(void *clock_ctx);

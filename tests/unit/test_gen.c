@@ -90,7 +90,8 @@ static void run_lines(jm_gen *g, int n, jm_buf *out, int *bad_lines)
     jm_gen_info info = {.struct_size = sizeof info};
     int good = 0, bad = 0;
     while (good < 2 * n) {
-        ck_assert_int_eq(jm_gen_emit(g, good % 2 ? JM_KIND_JOB_POST : JM_KIND_CANDIDATE, out, &info), 0);
+        ck_assert_int_eq(
+            jm_gen_emit(g, good % 2 ? JM_KIND_JOB_POST : JM_KIND_CANDIDATE, out, &info), 0);
         if (info.bad)
             bad++;
         else
@@ -100,13 +101,15 @@ static void run_lines(jm_gen *g, int n, jm_buf *out, int *bad_lines)
         *bad_lines = bad;
 }
 
-/* ---- determinism ------------------------------------------------------------------------------ */
+/* ---- determinism ------------------------------------------------------------------------------
+ */
 
 START_TEST(same_seed_same_bytes)
 {
     for (int f = JM_GEN_NDJSON; f <= JM_GEN_CSV; f++) {
         jm_buf a = {0}, b = {0};
-        jm_gen *ga = new_gen(7, 0.1, 0.05, (jm_gen_format)f), *gb = new_gen(7, 0.1, 0.05, (jm_gen_format)f);
+        jm_gen *ga = new_gen(7, 0.1, 0.05, (jm_gen_format)f),
+               *gb = new_gen(7, 0.1, 0.05, (jm_gen_format)f);
         run_lines(ga, 3000, &a, NULL);
         run_lines(gb, 3000, &b, NULL);
         ck_assert_uint_eq(a.len, b.len);
@@ -156,7 +159,10 @@ static uint64_t ref_mix(uint64_t z)
     return z ^ (z >> 31);
 }
 
-static uint64_t ref_rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+static uint64_t ref_rotl(uint64_t x, int k)
+{
+    return (x << k) | (x >> (64 - k));
+}
 
 static void ref_first_id(uint64_t seed, char *out)
 {
@@ -196,10 +202,12 @@ START_TEST(known_first_id)
     jm_gen_next(g, JM_KIND_CANDIDATE, r);
     const char *id = jm_record_id(r);
     ck_assert_uint_eq(strlen(id), 36);
-    ck_assert_int_eq(id[14], '4'); /* version 4 */
+    ck_assert_int_eq(id[14], '4');             /* version 4 */
     ck_assert(strchr("89ab", id[19]) != NULL); /* RFC 4122 variant */
     for (int i = 0; i < 36; i++)
-        ck_assert(i == 8 || i == 13 || i == 18 || i == 23 ? id[i] == '-' : strchr("0123456789abcdef", id[i]) != NULL);
+        ck_assert(i == 8 || i == 13 || i == 18 || i == 23
+                      ? id[i] == '-'
+                      : strchr("0123456789abcdef", id[i]) != NULL);
     /* jm-gen -n 1 --seed 7 writes this id first (tests/cli/gen-seed-7 holds the bytes). */
     ck_assert_str_eq(id, "80ac5770-ce7c-4498-ad3e-e76147ecfb91");
     char ref[40];
@@ -210,7 +218,8 @@ START_TEST(known_first_id)
 }
 END_TEST
 
-/* ---- the direct writers write what the generic writers write for the same records ------------- */
+/* ---- the direct writers write what the generic writers write for the same records -------------
+ */
 
 START_TEST(emit_matches_generic_writers)
 {
@@ -218,7 +227,9 @@ START_TEST(emit_matches_generic_writers)
         jm_gen_format gf;
         int csv;
         jm_csv_layout layout;
-    } modes[] = {{JM_GEN_NDJSON, 0, 0}, {JM_GEN_CSV, 1, JM_CSV_MIXED}, {JM_GEN_CSV_BY_KIND, 1, JM_CSV_REFERENCE}};
+    } modes[] = {{JM_GEN_NDJSON, 0, 0},
+                 {JM_GEN_CSV, 1, JM_CSV_MIXED},
+                 {JM_GEN_CSV_BY_KIND, 1, JM_CSV_REFERENCE}};
     for (unsigned m = 0; m < 3; m++) {
         jm_gen *fast = new_gen(11, 0.2, 0, modes[m].gf), *slow = new_gen(11, 0.2, 0, modes[m].gf);
         jm_record *r = jm_record_new(JM_KIND_NONE);
@@ -228,9 +239,11 @@ START_TEST(emit_matches_generic_writers)
             a.len = b.len = 0;
             ck_assert_int_eq(jm_gen_emit(fast, k, &a, NULL), 0);
             ck_assert_int_eq(jm_gen_next(slow, k, r), 0);
-            ck_assert_int_eq(modes[m].csv ? jm_write_csv(r, modes[m].layout, &b) : jm_write_ndjson(r, &b), 0);
+            ck_assert_int_eq(
+                modes[m].csv ? jm_write_csv(r, modes[m].layout, &b) : jm_write_ndjson(r, &b), 0);
             ck_assert_msg(a.len == b.len && memcmp(a.data, b.data, a.len) == 0,
-                          "mode %u line %d:\n%.*s\n%.*s", m, i, (int)a.len, a.data, (int)b.len, b.data);
+                          "mode %u line %d:\n%.*s\n%.*s", m, i, (int)a.len, a.data, (int)b.len,
+                          b.data);
             /* The record behind the last good line is the same too. */
             if (i % 997 == 0) {
                 jm_record *last = jm_record_new(JM_KIND_NONE);
@@ -253,7 +266,8 @@ START_TEST(emit_matches_generic_writers)
 }
 END_TEST
 
-/* ---- every field, of the right JSON type ------------------------------------------------------ */
+/* ---- every field, of the right JSON type ------------------------------------------------------
+ */
 
 START_TEST(every_field_present_and_typed)
 {
@@ -280,7 +294,9 @@ START_TEST(every_field_present_and_typed)
             switch (jm_field_type_of(f)) {
             case JM_TYPE_STRING: ck_assert(cJSON_IsString(v) && v->valuestring[0]); break;
             case JM_TYPE_NUMBER: ck_assert(cJSON_IsNumber(v) && v->valuedouble > 0); break;
-            case JM_TYPE_INTEGER: ck_assert(cJSON_IsNumber(v) && v->valuedouble == floor(v->valuedouble)); break;
+            case JM_TYPE_INTEGER:
+                ck_assert(cJSON_IsNumber(v) && v->valuedouble == floor(v->valuedouble));
+                break;
             case JM_TYPE_TIME:
                 ck_assert(cJSON_IsString(v));
                 ck_assert_int_eq(jm_time_parse(v->valuestring, strlen(v->valuestring), &t), 0);
@@ -305,14 +321,16 @@ START_TEST(every_field_present_and_typed)
 }
 END_TEST
 
-/* ---- CSV reads back to the same records ------------------------------------------------------- */
+/* ---- CSV reads back to the same records -------------------------------------------------------
+ */
 
 typedef struct collect {
     jm_buf ndjson;
     unsigned long rejects;
 } collect;
 
-static int collect_record(void *ctx, jm_record *rec, const char *raw, size_t len, unsigned long line)
+static int collect_record(void *ctx, jm_record *rec, const char *raw, size_t len,
+                          unsigned long line)
 {
     (void)raw, (void)len, (void)line;
     collect *c = ctx;
@@ -375,16 +393,18 @@ START_TEST(csv_header_is_the_reference_export)
     /* The reference files' first lines, then the fields the reference export lacked. */
     jm_buf h = {0};
     jm_write_csv_header(JM_CSV_REFERENCE, JM_KIND_JOB_POST, &h);
-    const char *ref_jobs = "post_id,company,category,job_title,application_method,post_date,deadline,"
-                           "certifications,skills_needed,platform,employment_type,city,country,language,"
-                           "work_mode,industry,detailed_experience_level,salary,years_experience";
+    const char *ref_jobs =
+        "post_id,company,category,job_title,application_method,post_date,deadline,"
+        "certifications,skills_needed,platform,employment_type,city,country,language,"
+        "work_mode,industry,detailed_experience_level,salary,years_experience";
     ck_assert(strncmp(h.data, ref_jobs, strlen(ref_jobs)) == 0);
     h.len = 0;
     jm_write_csv_header(JM_CSV_REFERENCE, JM_KIND_CANDIDATE, &h);
-    const char *ref_cands = "candidate_id,name,gender,date_of_birth,nationality,location,graduation_year,"
-                            "gpa,education_level,job_category,current_title,seniority,experience_range,"
-                            "current_company,previous_companies,previous_industries,skills,certifications,"
-                            "current_salary";
+    const char *ref_cands =
+        "candidate_id,name,gender,date_of_birth,nationality,location,graduation_year,"
+        "gpa,education_level,job_category,current_title,seniority,experience_range,"
+        "current_company,previous_companies,previous_industries,skills,certifications,"
+        "current_salary";
     ck_assert(strncmp(h.data, ref_cands, strlen(ref_cands)) == 0);
     ck_assert_int_eq(jm_write_csv_header(JM_CSV_REFERENCE, JM_KIND_APPLICATION, &h), JM_EINVAL);
     jm_buf_free(&h);
@@ -396,16 +416,23 @@ END_TEST
 START_TEST(csv_writer_round_trips_awkward_text)
 {
     static const char *const lines[] = {
-        "{\"type\":\"job_post\",\"post_id\":\"j\\\"1,\",\"company\":\"O'Brien, \\\"Q\\\" & Co\\nLtd\","
-        "\"required_skills\":[\"it's\",\"say \\\"hi\\\"\",\"both ' and \\\"\",\"back\\\\slash\",\"a, b\"],"
-        "\"certifications\":[],\"salary_min\":1000.5,\"salary_max\":2e6,\"posted_date\":\"2025-01-02T03:04:05.678Z\","
+        "{\"type\":\"job_post\",\"post_id\":\"j\\\"1,\",\"company\":\"O'Brien, \\\"Q\\\" & "
+        "Co\\nLtd\","
+        "\"required_skills\":[\"it's\",\"say \\\"hi\\\"\",\"both ' and "
+        "\\\"\",\"back\\\\slash\",\"a, b\"],"
+        "\"certifications\":[],\"salary_min\":1000.5,\"salary_max\":2e6,\"posted_date\":\"2025-01-"
+        "02T03:04:05.678Z\","
         "\"location_city\":\"Zürich\",\"location_country\":\"Switzerland\"}",
-        "{\"type\":\"job_post\",\"post_id\":\"j2\",\"required_skills\":[\"tab\\there\",\"ctl\\u0001\"],"
+        "{\"type\":\"job_post\",\"post_id\":\"j2\",\"required_skills\":[\"tab\\there\","
+        "\"ctl\\u0001\"],"
         "\"certifications\":[\"one\"]}",
-        "{\"type\":\"candidate\",\"candidate_id\":\"c1\",\"full_name\":\"Ana\",\"location_city\":\"Washington, D.C.\","
-        "\"location_country\":\"USA\",\"gpa\":3,\"birth_year\":1990,\"skills\":[\"x\"],\"previous_companies\":[],"
+        "{\"type\":\"candidate\",\"candidate_id\":\"c1\",\"full_name\":\"Ana\",\"location_city\":"
+        "\"Washington, D.C.\","
+        "\"location_country\":\"USA\",\"gpa\":3,\"birth_year\":1990,\"skills\":[\"x\"],\"previous_"
+        "companies\":[],"
         "\"timestamp\":\"2025-05-05T05:05:05Z\"}",
-        "{\"type\":\"candidate\",\"candidate_id\":\"c2\",\"gpa\":2.7,\"expected_salary\":5,\"current_salary\":4}",
+        "{\"type\":\"candidate\",\"candidate_id\":\"c2\",\"gpa\":2.7,\"expected_salary\":5,"
+        "\"current_salary\":4}",
     };
     for (int mixed = 0; mixed < 2; mixed++) {
         jm_buf csv = {0}, want = {0};
@@ -419,7 +446,8 @@ START_TEST(csv_writer_round_trips_awkward_text)
             for (unsigned i = 0; i < sizeof lines / sizeof lines[0]; i++) {
                 jm_record *r = jm_test_record(lines[i]);
                 if (jm_record_kind(r) == (jm_kind)kind) {
-                    ck_assert_int_eq(jm_write_csv(r, mixed ? JM_CSV_MIXED : JM_CSV_REFERENCE, &csv), 0);
+                    ck_assert_int_eq(jm_write_csv(r, mixed ? JM_CSV_MIXED : JM_CSV_REFERENCE, &csv),
+                                     0);
                     jm_write_ndjson(r, &want);
                 }
                 jm_record_free(r);
@@ -427,9 +455,10 @@ START_TEST(csv_writer_round_trips_awkward_text)
             if (!mixed || kind == JM_KIND_CANDIDATE) {
                 collect got = read_csv(csv.data, csv.len);
                 ck_assert_uint_eq(got.rejects, 0);
-                ck_assert_msg(got.ndjson.len == want.len && memcmp(got.ndjson.data, want.data, want.len) == 0,
-                              "got\n%.*s\nwant\n%.*s", (int)got.ndjson.len, got.ndjson.data, (int)want.len,
-                              want.data);
+                ck_assert_msg(got.ndjson.len == want.len &&
+                                  memcmp(got.ndjson.data, want.data, want.len) == 0,
+                              "got\n%.*s\nwant\n%.*s", (int)got.ndjson.len, got.ndjson.data,
+                              (int)want.len, want.data);
                 jm_buf_free(&got.ndjson);
             }
         }
@@ -450,7 +479,8 @@ START_TEST(csv_writer_round_trips_awkward_text)
 }
 END_TEST
 
-/* ---- late records ----------------------------------------------------------------------------- */
+/* ---- late records -----------------------------------------------------------------------------
+ */
 
 START_TEST(late_records_fall_behind_the_watermark)
 {
@@ -466,7 +496,8 @@ START_TEST(late_records_fall_behind_the_watermark)
         jm_gen_emit(plain, k, &ref, NULL);
         if (info.late_ms) {
             late++;
-            /* At least 5 minutes behind every event before it: past jm-match's 2-minute lateness. */
+            /* At least 5 minutes behind every event before it: past jm-match's 2-minute lateness.
+             */
             ck_assert_int_ge(info.late_ms, 5 * 60000);
             ck_assert_int_le(info.late_ms, 60 * 60000);
             ck_assert_int_lt(info.event_ms, max_seen - 2 * 60000);
@@ -486,12 +517,14 @@ START_TEST(late_records_fall_behind_the_watermark)
 }
 END_TEST
 
-/* ---- bad lines -------------------------------------------------------------------------------- */
+/* ---- bad lines --------------------------------------------------------------------------------
+ */
 
 START_TEST(bad_lines_are_rejected_and_spare_the_good)
 {
     for (int f = JM_GEN_NDJSON; f <= JM_GEN_CSV_BY_KIND; f++) {
-        jm_gen *g = new_gen(4, 0, 0.05, (jm_gen_format)f), *plain = new_gen(4, 0, 0, (jm_gen_format)f);
+        jm_gen *g = new_gen(4, 0, 0.05, (jm_gen_format)f),
+               *plain = new_gen(4, 0, 0, (jm_gen_format)f);
         jm_buf line = {0}, want = {0}, good = {0};
         jm_gen_info info = {.struct_size = sizeof info};
         int counts[JM_GEN_BAD_COUNT] = {0}, lines = 0, goods = 0;
@@ -512,7 +545,8 @@ START_TEST(bad_lines_are_rejected_and_spare_the_good)
                 if (f == JM_GEN_NDJSON) {
                     jm_error err = {0};
                     ck_assert_msg(jm_parse_ndjson(line.data, line.len - 1, r, &err) != 0,
-                                  "bad line (%s) accepted: %.*s", jm_gen_bad_name(info.bad), (int)line.len, line.data);
+                                  "bad line (%s) accepted: %.*s", jm_gen_bad_name(info.bad),
+                                  (int)line.len, line.data);
                 }
                 continue;
             }
@@ -524,11 +558,13 @@ START_TEST(bad_lines_are_rejected_and_spare_the_good)
         }
         /* The good lines are the run without bad lines, byte for byte. */
         ck_assert(good.len == want.len && memcmp(good.data, want.data, want.len) == 0);
-        /* About 5%, each kind of fault present (unknown_type cannot be said without a type column). */
+        /* About 5%, each kind of fault present (unknown_type cannot be said without a type column).
+         */
         int bad = lines - goods;
         ck_assert_msg(fabs((double)bad / lines - 0.05) < 0.006, "%d bad of %d", bad, lines);
         for (int b = 1; b < JM_GEN_BAD_COUNT; b++)
-            ck_assert_msg(counts[b] > (f == JM_GEN_CSV_BY_KIND && b == JM_GEN_BAD_UNKNOWN_TYPE ? -1 : 200),
+            ck_assert_msg(counts[b] >
+                              (f == JM_GEN_CSV_BY_KIND && b == JM_GEN_BAD_UNKNOWN_TYPE ? -1 : 200),
                           "format %d: %d %s", f, counts[b], jm_gen_bad_name(b));
         if (f == JM_GEN_CSV_BY_KIND)
             ck_assert_int_eq(counts[JM_GEN_BAD_UNKNOWN_TYPE], 0);
@@ -553,7 +589,8 @@ START_TEST(bad_csv_rows_are_rejected_alone)
         jm_gen_csv_header(g, fixed, &csv);
         int bad = 0, goods = 0;
         while (goods < 20000) {
-            jm_kind k = f == JM_GEN_CSV ? (goods % 2 ? JM_KIND_JOB_POST : JM_KIND_CANDIDATE) : fixed;
+            jm_kind k =
+                f == JM_GEN_CSV ? (goods % 2 ? JM_KIND_JOB_POST : JM_KIND_CANDIDATE) : fixed;
             jm_gen_emit(g, k, &csv, &info);
             if (info.bad) {
                 bad++;
@@ -574,7 +611,8 @@ START_TEST(bad_csv_rows_are_rejected_alone)
 }
 END_TEST
 
-/* ---- realism: jobs ---------------------------------------------------------------------------- */
+/* ---- realism: jobs ----------------------------------------------------------------------------
+ */
 
 /* The level a title names: of the keywords of seed-vocab.json "matching_keywords" and
  * vocab-weights.json "title_keywords", the one found earliest as a whole word; NULL if none. */
@@ -628,15 +666,19 @@ static int list_distinct_and_in(const jm_record *r, jm_field f, const cJSON *all
 static void check_title_level_years(const jm_record *r, jm_field title_field)
 {
     const char *cat = str(r, JM_FIELD_JOB_CATEGORY), *title = str(r, title_field);
-    const char *level = str(r, JM_FIELD_EXPERIENCE_LEVEL), *years = str(r, JM_FIELD_YEARS_EXPERIENCE);
-    ck_assert_msg(index_in(entry(table("job_titles"), cat), title) >= 0, "%s not a %s title", title, cat);
+    const char *level = str(r, JM_FIELD_EXPERIENCE_LEVEL),
+               *years = str(r, JM_FIELD_YEARS_EXPERIENCE);
+    ck_assert_msg(index_in(entry(table("job_titles"), cat), title) >= 0, "%s not a %s title", title,
+                  cat);
     const char *named = title_level(title);
     if (named)
         ck_assert_msg(strcmp(named, level) == 0, "%s: %s, not %s", title, level, named);
     else
-        ck_assert_msg(index_in(entry(table("category_to_experience"), cat), level) >= 0, "%s: %s", cat, level);
+        ck_assert_msg(index_in(entry(table("category_to_experience"), cat), level) >= 0, "%s: %s",
+                      cat, level);
     const char *group = entry(table("level_to_years"), level)->valuestring;
-    ck_assert_msg(index_in(entry(table("experience_years"), group), years) >= 0, "%s: %s", level, years);
+    ck_assert_msg(index_in(entry(table("experience_years"), group), years) >= 0, "%s: %s", level,
+                  years);
 }
 
 /* seed-vocab.json job_titles, matching_keywords, category_to_experience, level_to_years,
@@ -655,11 +697,14 @@ START_TEST(jobs_follow_the_vocabulary_tables)
         ck_assert(index_in(employment_for(level), str(r, JM_FIELD_EMPLOYMENT_TYPE)) >= 0);
         const cJSON *band = entry(table("salary_ranges_per_year"), level);
         double lo = entry(band, "min")->valuedouble, hi = entry(band, "max")->valuedouble;
-        double smin = jm_record_number(r, JM_FIELD_SALARY_MIN), smax = jm_record_number(r, JM_FIELD_SALARY_MAX);
-        ck_assert_msg(lo <= smin && smin <= smax && smax <= hi, "%s: %g-%g outside %g-%g", level, smin, smax, lo, hi);
+        double smin = jm_record_number(r, JM_FIELD_SALARY_MIN),
+               smax = jm_record_number(r, JM_FIELD_SALARY_MAX);
+        ck_assert_msg(lo <= smin && smin <= smax && smax <= hi, "%s: %g-%g outside %g-%g", level,
+                      smin, smax, lo, hi);
         ck_assert_int_eq(jm_record_list_count(r, JM_FIELD_REQUIRED_SKILLS),
                          entry(table("num_skills_needed"), cat)->valueint);
-        ck_assert(list_distinct_and_in(r, JM_FIELD_REQUIRED_SKILLS, entry(table("jobs_skills"), cat)));
+        ck_assert(
+            list_distinct_and_in(r, JM_FIELD_REQUIRED_SKILLS, entry(table("jobs_skills"), cat)));
         const cJSON *cn = entry(table("num_certifications_needed"), cat);
         int cmin = cn->child->valueint, cmax = cn->child->next->valueint;
         int certs = (int)jm_record_list_count(r, JM_FIELD_CERTIFICATIONS);
@@ -668,9 +713,11 @@ START_TEST(jobs_follow_the_vocabulary_tables)
             cert_hist[certs - cmin]++;
             cert_n[0]++;
         }
-        ck_assert(list_distinct_and_in(r, JM_FIELD_CERTIFICATIONS, entry(table("job_certifications"), cat)));
+        ck_assert(list_distinct_and_in(r, JM_FIELD_CERTIFICATIONS,
+                                       entry(table("job_certifications"), cat)));
         char place[256];
-        snprintf(place, sizeof place, "%s, %s", str(r, JM_FIELD_LOCATION_CITY), str(r, JM_FIELD_LOCATION_COUNTRY));
+        snprintf(place, sizeof place, "%s, %s", str(r, JM_FIELD_LOCATION_CITY),
+                 str(r, JM_FIELD_LOCATION_COUNTRY));
         int found = 0;
         for (const cJSON *reg = table("location")->child; reg && !found; reg = reg->next)
             found = index_in(reg, place) >= 0;
@@ -684,8 +731,10 @@ START_TEST(jobs_follow_the_vocabulary_tables)
         ck_assert(index_in(table("industries"), str(r, JM_FIELD_INDUSTRY)) >= 0);
     }
     for (int c = 0; c < 3; c++)
-        ck_assert_msg(fabs(cert_hist[c] / (double)cert_n[0] - 1 / 3.0) < 0.02, "certification count %d", c);
-    ck_assert_int_gt(keyword_titles, n / 4); /* the title rule is exercised, not only the fallback */
+        ck_assert_msg(fabs(cert_hist[c] / (double)cert_n[0] - 1 / 3.0) < 0.02,
+                      "certification count %d", c);
+    ck_assert_int_gt(keyword_titles,
+                     n / 4); /* the title rule is exercised, not only the fallback */
     jm_record_free(r);
     jm_gen_free(g);
 }
@@ -705,12 +754,15 @@ START_TEST(job_location_weighted_by_industry)
         jm_gen_next(g, JM_KIND_JOB_POST, r);
         int gi = -1, ri = -1;
         for (int k = 0; k < ng && gi < 0; k++)
-            if (index_in(entry(cJSON_GetArrayItem(groups, k), "industries"), str(r, JM_FIELD_INDUSTRY)) >= 0)
+            if (index_in(entry(cJSON_GetArrayItem(groups, k), "industries"),
+                         str(r, JM_FIELD_INDUSTRY)) >= 0)
                 gi = k;
         char place[256];
-        snprintf(place, sizeof place, "%s, %s", str(r, JM_FIELD_LOCATION_CITY), str(r, JM_FIELD_LOCATION_COUNTRY));
+        snprintf(place, sizeof place, "%s, %s", str(r, JM_FIELD_LOCATION_CITY),
+                 str(r, JM_FIELD_LOCATION_COUNTRY));
         for (int k = 0; k < nr && ri < 0; k++)
-            if (index_in(entry(table("location"), cJSON_GetArrayItem(regions, k)->valuestring), place) >= 0)
+            if (index_in(entry(table("location"), cJSON_GetArrayItem(regions, k)->valuestring),
+                         place) >= 0)
                 ri = k;
         ck_assert(gi >= 0 && ri >= 0);
         counts[gi][ri]++;
@@ -722,8 +774,10 @@ START_TEST(job_location_weighted_by_industry)
         for (int q = 0; q < nr; q++)
             sum += cJSON_GetArrayItem(w, q)->valuedouble;
         for (int q = 0; q < nr; q++) {
-            double want = cJSON_GetArrayItem(w, q)->valuedouble / sum, got = counts[k][q] / (double)totals[k];
-            ck_assert_msg(fabs(got - want) < 0.02, "%s in %s: %.3f, table %.3f", entry(grp, "name")->valuestring,
+            double want = cJSON_GetArrayItem(w, q)->valuedouble / sum,
+                   got = counts[k][q] / (double)totals[k];
+            ck_assert_msg(fabs(got - want) < 0.02, "%s in %s: %.3f, table %.3f",
+                          entry(grp, "name")->valuestring,
                           cJSON_GetArrayItem(regions, q)->valuestring, got, want);
         }
         const char *name = entry(grp, "name")->valuestring;
@@ -774,7 +828,8 @@ START_TEST(dates_and_clock)
     int64_t prev = o.start_ms;
     for (int i = 0; i < n; i++) {
         jm_gen_next(g, JM_KIND_JOB_POST, r);
-        int64_t posted = jm_record_integer(r, JM_FIELD_POSTED_DATE), deadline = jm_record_integer(r, JM_FIELD_DEADLINE_DATE);
+        int64_t posted = jm_record_integer(r, JM_FIELD_POSTED_DATE),
+                deadline = jm_record_integer(r, JM_FIELD_DEADLINE_DATE);
         int64_t ts = jm_record_integer(r, JM_FIELD_TIMESTAMP);
         ck_assert_int_eq((deadline - posted) % 86400000, 0);
         int days = (int)((deadline - posted) / 86400000);
@@ -793,7 +848,8 @@ START_TEST(dates_and_clock)
 }
 END_TEST
 
-/* ---- realism: candidates ---------------------------------------------------------------------- */
+/* ---- realism: candidates ----------------------------------------------------------------------
+ */
 
 /* seed-vocab.json titles/levels/years as for jobs; graduation from the minimum years; birth about
  * 22 years before graduation; vocab-weights.json previous_companies_by_years; salary from
@@ -811,8 +867,10 @@ START_TEST(candidates_follow_the_tables)
         const char *years = str(r, JM_FIELD_YEARS_EXPERIENCE), *cat = str(r, JM_FIELD_JOB_CATEGORY);
         int y = jm_years_min(years, strlen(years));
         int64_t now = year_of(jm_record_integer(r, JM_FIELD_TIMESTAMP));
-        int64_t grad = jm_record_integer(r, JM_FIELD_GRADUATION_YEAR), birth = jm_record_integer(r, JM_FIELD_BIRTH_YEAR);
-        ck_assert_msg(now - y - grad >= 0 && now - y - grad <= 3, "%s, graduated %lld", years, (long long)grad);
+        int64_t grad = jm_record_integer(r, JM_FIELD_GRADUATION_YEAR),
+                birth = jm_record_integer(r, JM_FIELD_BIRTH_YEAR);
+        ck_assert_msg(now - y - grad >= 0 && now - y - grad <= 3, "%s, graduated %lld", years,
+                      (long long)grad);
         ck_assert(grad - birth >= 21 && grad - birth <= 23);
         birth_gap += (double)(grad - birth);
         int lo = 0, hi = 0;
@@ -827,25 +885,33 @@ START_TEST(candidates_follow_the_tables)
         ck_assert(list_distinct_and_in(r, JM_FIELD_PREVIOUS_COMPANIES, table("top_300_unique")));
         ck_assert(list_distinct_and_in(r, JM_FIELD_PREVIOUS_INDUSTRIES, table("industries")));
         for (int k = 0; k < prev; k++)
-            ck_assert_str_ne(jm_record_list_item(r, JM_FIELD_PREVIOUS_COMPANIES, (size_t)k), str(r, JM_FIELD_CURRENT_COMPANY));
-        sx += y, sy += prev, sxx += (double)y * y, syy += (double)prev * prev, sxy += (double)y * prev;
-        ck_assert_int_eq(jm_record_list_count(r, JM_FIELD_SKILLS), entry(table("num_skills_needed"), cat)->valueint);
+            ck_assert_str_ne(jm_record_list_item(r, JM_FIELD_PREVIOUS_COMPANIES, (size_t)k),
+                             str(r, JM_FIELD_CURRENT_COMPANY));
+        sx += y, sy += prev, sxx += (double)y * y, syy += (double)prev * prev,
+            sxy += (double)y * prev;
+        ck_assert_int_eq(jm_record_list_count(r, JM_FIELD_SKILLS),
+                         entry(table("num_skills_needed"), cat)->valueint);
         ck_assert(list_distinct_and_in(r, JM_FIELD_SKILLS, entry(table("jobs_skills"), cat)));
-        ck_assert(list_distinct_and_in(r, JM_FIELD_CERTIFICATIONS, entry(table("job_certifications"), cat)));
-        const cJSON *band = entry(table("salary_ranges_per_year"), str(r, JM_FIELD_EXPERIENCE_LEVEL));
-        double cur = jm_record_number(r, JM_FIELD_CURRENT_SALARY), exp_ = jm_record_number(r, JM_FIELD_EXPECTED_SALARY);
+        ck_assert(list_distinct_and_in(r, JM_FIELD_CERTIFICATIONS,
+                                       entry(table("job_certifications"), cat)));
+        const cJSON *band =
+            entry(table("salary_ranges_per_year"), str(r, JM_FIELD_EXPERIENCE_LEVEL));
+        double cur = jm_record_number(r, JM_FIELD_CURRENT_SALARY),
+               exp_ = jm_record_number(r, JM_FIELD_EXPECTED_SALARY);
         ck_assert(cur >= entry(band, "min")->valuedouble && cur <= entry(band, "max")->valuedouble);
         ck_assert(exp_ >= cur * 1.05 - 1 && exp_ <= cur * 1.20);
         raise += exp_ / cur;
         const char *gender = str(r, JM_FIELD_GENDER);
-        ck_assert(index_in(table(strcmp(gender, "female") == 0 ? "female_names" : "male_names"), str(r, JM_FIELD_FULL_NAME)) >= 0);
+        ck_assert(index_in(table(strcmp(gender, "female") == 0 ? "female_names" : "male_names"),
+                           str(r, JM_FIELD_FULL_NAME)) >= 0);
         ck_assert(index_in(table("nationalities"), str(r, JM_FIELD_NATIONALITY)) >= 0);
         int gpa_ok = 0;
         for (const cJSON *e = table("Gpa")->child; e; e = e->next)
             gpa_ok |= e->valuedouble == jm_record_number(r, JM_FIELD_GPA);
         ck_assert(gpa_ok);
     }
-    ck_assert_msg(fabs(birth_gap / n - 22) < 0.05, "birth %.3f years before graduation", birth_gap / n);
+    ck_assert_msg(fabs(birth_gap / n - 22) < 0.05, "birth %.3f years before graduation",
+                  birth_gap / n);
     ck_assert_msg(fabs(raise / n - 1.125) < 0.005, "expected/current %.4f", raise / n);
     double corr = (n * sxy - sx * sy) / sqrt((n * sxx - sx * sx) * (n * syy - sy * sy));
     ck_assert_msg(corr > 0.7, "years-previous companies correlation %.3f", corr);
@@ -866,7 +932,8 @@ START_TEST(education_weighted_by_age)
     jm_record *r = jm_record_new(JM_KIND_NONE);
     for (int i = 0; i < 150000; i++) {
         jm_gen_next(g, JM_KIND_CANDIDATE, r);
-        int64_t age = year_of(jm_record_integer(r, JM_FIELD_TIMESTAMP)) - jm_record_integer(r, JM_FIELD_BIRTH_YEAR);
+        int64_t age = year_of(jm_record_integer(r, JM_FIELD_TIMESTAMP)) -
+                      jm_record_integer(r, JM_FIELD_BIRTH_YEAR);
         int gi = 0;
         while (gi < ng - 1 && age > entry(cJSON_GetArrayItem(groups, gi), "max_age")->valueint)
             gi++;
@@ -883,7 +950,8 @@ START_TEST(education_weighted_by_age)
         for (int q = 0; q < nl; q++)
             sum += cJSON_GetArrayItem(w, q)->valuedouble;
         for (int q = 0; q < nl; q++) {
-            double want = cJSON_GetArrayItem(w, q)->valuedouble / sum, got = counts[k][q] / (double)totals[k];
+            double want = cJSON_GetArrayItem(w, q)->valuedouble / sum,
+                   got = counts[k][q] / (double)totals[k];
             /* 1.5 points, or 4.5 standard errors for the small oldest group. */
             double tol = fmax(0.015, 4.5 * sqrt(want * (1 - want) / totals[k]));
             ck_assert_msg(fabs(got - want) < tol, "group %d, %s: %.3f, table %.3f", k,
@@ -1067,7 +1135,8 @@ START_TEST(run_stops_and_resumes)
 }
 END_TEST
 
-/* ---- options and the sink seam ---------------------------------------------------------------- */
+/* ---- options and the sink seam ----------------------------------------------------------------
+ */
 
 START_TEST(options_are_checked)
 {
@@ -1122,14 +1191,23 @@ static int count_write(void *s, const jm_sink_msg *m)
     ((counting *)s)->bytes += m->len;
     return 0;
 }
-static int count_flush(void *s) { return ((counting *)s)->flushes++, 0; }
-static void count_destroy(void *s) { ((counting *)s)->destroyed++; }
+static int count_flush(void *s)
+{
+    return ((counting *)s)->flushes++, 0;
+}
+static void count_destroy(void *s)
+{
+    ((counting *)s)->destroyed++;
+}
 
 START_TEST(sink_seam)
 {
     counting c = {0};
-    jm_sink_ops ops = {.struct_size = sizeof ops, .name = "count", .write = count_write,
-                       .flush = count_flush, .destroy = count_destroy};
+    jm_sink_ops ops = {.struct_size = sizeof ops,
+                       .name = "count",
+                       .write = count_write,
+                       .flush = count_flush,
+                       .destroy = count_destroy};
     jm_sink *s = jm_sink_new(&ops, &c);
     ck_assert_ptr_nonnull(s);
     ck_assert_str_eq(jm_sink_name(s), "count");
