@@ -986,6 +986,16 @@ uint64_t jm__score_bin(const uint64_t *hist, int bin)
     return n;
 }
 
+void jm__score_bins_fill(const uint64_t *hist, jm__score_bins *out)
+{
+    for (int i = 0; i < JM__SCORE_BINS; i++) {
+        snprintf(out->names[i], sizeof out->names[i], "%d-%d", i * 5,
+                 i == JM__SCORE_BINS - 1 ? 100 : i * 5 + 4);
+        out->labels[i] = out->names[i];
+        out->counts[i] = jm__score_bin(hist, i);
+    }
+}
+
 uint64_t jm__report_active_jobs(const jm_report *rep, int64_t now_ms)
 {
     uint64_t n = 0;

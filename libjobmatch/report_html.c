@@ -567,17 +567,10 @@ int jm_report_write_html(const jm_report *rep, int64_t now_ms, unsigned refresh_
     line_chart(&o, rep);
     map_hbars(&o, "families", "Top 10 job families by applications", &rep->families, 10);
     {
-        const char *labels[JM__SCORE_BINS];
-        char names[JM__SCORE_BINS][16];
-        uint64_t counts[JM__SCORE_BINS];
-        for (int i = 0; i < JM__SCORE_BINS; i++) {
-            snprintf(names[i], sizeof names[i], "%d-%d", i * 5,
-                     i == JM__SCORE_BINS - 1 ? 100 : i * 5 + 4);
-            labels[i] = names[i];
-            counts[i] = jm__score_bin(rep->score_hist, i);
-        }
-        histogram(&o, "scores", "Compatibility score distribution", labels, counts, JM__SCORE_BINS,
-                  "#59a14f");
+        jm__score_bins bins;
+        jm__score_bins_fill(rep->score_hist, &bins);
+        histogram(&o, "scores", "Compatibility score distribution", bins.labels, bins.counts,
+                  JM__SCORE_BINS, "#59a14f");
     }
     {
         size_t idx[JM_REPORT_MAX_KEYS + 1];

@@ -196,5 +196,12 @@ int jm__buf_puts(jm_buf *b, const char *s);
 int jm__buf_printf(jm_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Bins of the score histogram: [5i, 5i+5), the last one closed. */
 uint64_t jm__score_bin(const uint64_t *hist, int bin);
+/* All the bins, labelled "0-4" ... "95-100", as the bar renderers take them. */
+typedef struct jm__score_bins {
+    char names[JM__SCORE_BINS][16];
+    const char *labels[JM__SCORE_BINS];
+    uint64_t counts[JM__SCORE_BINS];
+} jm__score_bins;
+void jm__score_bins_fill(const uint64_t *hist, jm__score_bins *out);
 
 #endif

@@ -431,16 +431,9 @@ int jm_report_write_text(const jm_report *rep, int64_t now_ms, unsigned width, u
 
     heading(&o, "Compatibility score distribution (20 bins)");
     {
-        const char *labels[JM__SCORE_BINS];
-        char names[JM__SCORE_BINS][16];
-        uint64_t counts[JM__SCORE_BINS];
-        for (int i = 0; i < JM__SCORE_BINS; i++) {
-            snprintf(names[i], sizeof names[i], "%d-%d", i * 5,
-                     i == JM__SCORE_BINS - 1 ? 100 : i * 5 + 4);
-            labels[i] = names[i];
-            counts[i] = jm__score_bin(rep->score_hist, i);
-        }
-        bars(&o, labels, counts, JM__SCORE_BINS, rep->scored);
+        jm__score_bins bins;
+        jm__score_bins_fill(rep->score_hist, &bins);
+        bars(&o, bins.labels, bins.counts, JM__SCORE_BINS, rep->scored);
     }
     statuses(&o, rep);
     heading(&o, "Jobs by work mode");
