@@ -48,7 +48,6 @@ typedef struct run {
     int strict;
     int failed_strict;
     unsigned long long rejected, read, applications_in;
-    jm_buf scratch;
     int64_t read_time_ms;
     jm_cli_progress progress;
 } run;
@@ -244,7 +243,6 @@ int main(int argc, char **argv)
             st.held_jobs, st.held_candidates, r.applications_in);
     }
     jm_matcher_free(r.matcher);
-    jm_buf_free(&r.scratch);
     if (r.failed_strict)
         return EXIT_BAD_RECORDS;
     if (rc) {
