@@ -228,8 +228,11 @@ static int read_one(const char *path, const jm_cli_input_ops *ops, char *buf, si
         jm_cli_error("%s: %s", path, strerror(errno));
         exit(EXIT_IO);
     }
-    jm_reader *r = jm_reader_new(jm_cli_format_of(is_stdin ? NULL : path, ops->format_option), name,
-                                 ops->max_record_bytes, ops->on_record, ops->on_reject, ops->ctx);
+    jm_format format = jm_cli_format_of(is_stdin ? NULL : path, ops->format_option);
+    if (ops->current_format)
+        *ops->current_format = format;
+    jm_reader *r = jm_reader_new(format, name, ops->max_record_bytes, ops->on_record,
+                                 ops->on_reject, ops->ctx);
     if (!r) {
         jm_cli_error("out of memory");
         exit(EXIT_IO);

@@ -73,6 +73,7 @@ typedef struct jm_cli_input_ops {
     void *ctx;
     const char *format_option; /* --format, or NULL */
     size_t max_record_bytes;
+    jm_format *current_format; /* when set, receives the format of the input being read */
 } jm_cli_input_ops;
 int jm_cli_read_inputs(char **paths, int npaths, const jm_cli_input_ops *ops);
 

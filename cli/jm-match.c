@@ -50,6 +50,7 @@ typedef struct run {
     unsigned long long rejected, read, applications_in;
     int64_t read_time_ms;
     jm_cli_progress progress;
+    jm_format format; /* of the input being read */
 } run;
 
 static int on_applications(void *ctx, const char *ndjson, size_t len)
@@ -66,7 +67,7 @@ static int on_record(void *ctx, jm_record *rec, const char *raw, size_t raw_len,
     r->read++;
     if (r->passthrough) {
         /* NDJSON passes through unchanged; CSV rows are written as NDJSON. */
-        if (raw_len && raw[0] == '{') {
+        if (r->format == JM_FORMAT_NDJSON) {
             jm_cli_out_write(&r->out, raw, raw_len);
             jm_cli_out_write(&r->out, "\n", 1);
         } else if (jm_write_ndjson(rec, &r->out.buf)) {
@@ -222,6 +223,7 @@ int main(int argc, char **argv)
         .ctx = &r,
         .format_option = format,
         .max_record_bytes = max_record,
+        .current_format = &r.format,
     };
     jm_cli_progress_init(&r.progress);
     int rc = jm_cli_read_inputs(argv + optind, argc - optind, &ops);
