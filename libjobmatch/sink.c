@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <jobmatch/error.h>
@@ -50,6 +51,11 @@ int jm_sink_write(jm_sink *s, const jm_sink_msg *msg)
 int jm_sink_flush(jm_sink *s)
 {
     return s->ops.flush ? s->ops.flush(s->state) : 0;
+}
+
+int jm_sink_sync(jm_sink *s)
+{
+    return s->ops.sync ? s->ops.sync(s->state) : jm_sink_flush(s);
 }
 
 unsigned jm_sink_flags(const jm_sink *s)
@@ -117,6 +123,20 @@ static int fd_write(void *state, const jm_sink_msg *msg)
     return 0;
 }
 
+static int fd_sync(void *state)
+{
+    fd_sink *f = state;
+    int rc = fd_flush(f);
+    if (rc)
+        return rc;
+    struct stat st;
+    if (fstat(f->fd, &st) == 0 && S_ISREG(st.st_mode) && fdatasync(f->fd) && errno != EINVAL) {
+        f->failed = 1;
+        return JM_EIO;
+    }
+    return 0;
+}
+
 static void fd_destroy(void *state)
 {
     fd_sink *f = state;
@@ -140,6 +160,7 @@ jm_sink *jm_sink_fd_new(int fd, int close_fd)
         .write = fd_write,
         .flush = fd_flush,
         .destroy = fd_destroy,
+        .sync = fd_sync,
     };
     return jm_sink_new(&ops, f);
 }

@@ -45,6 +45,11 @@ typedef struct jm_sink_ops {
     int (*flush)(void *state);
     /* Releases state; called once by jm_sink_free(). May be NULL. */
     void (*destroy)(void *state);
+    /* Appended after the first version. Returns once everything written so far is durable:
+     * written out and flushed for a file, acknowledged by the broker for a queue, committed for a
+     * database. Input offsets are treated as done only after it returns 0. May be NULL: then
+     * flush stands in for it. */
+    int (*sync)(void *state);
 } jm_sink_ops;
 
 typedef struct jm_sink jm_sink;
@@ -56,12 +61,16 @@ JM_EXTERN jm_sink *jm_sink_new(const jm_sink_ops *ops, void *state);
 JM_EXTERN int jm_sink_free(jm_sink *s);
 JM_EXTERN int jm_sink_write(jm_sink *s, const jm_sink_msg *msg);
 JM_EXTERN int jm_sink_flush(jm_sink *s);
+/* Delivery: returns 0 once everything written to s so far is durable (jm_sink_ops.sync, else
+ * flush), or the sink's negative code. */
+JM_EXTERN int jm_sink_sync(jm_sink *s);
 JM_EXTERN unsigned jm_sink_flags(const jm_sink *s);
 JM_EXTERN const char *jm_sink_name(const jm_sink *s);
 
 /* A sink that appends every message's bytes to file descriptor fd through a large buffer; it
- * closes fd at the end when close_fd is nonzero. Write errors come back as JM_EIO with errno
- * kept. NULL when out of memory. */
+ * closes fd at the end when close_fd is nonzero. Its delivery call writes the buffer out and,
+ * when fd is a regular file, fdatasync()s it. Write errors come back as JM_EIO with errno kept.
+ * NULL when out of memory. */
 JM_EXTERN jm_sink *jm_sink_fd_new(int fd, int close_fd);
 
 JM_END_DECLS
