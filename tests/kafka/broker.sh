@@ -13,6 +13,7 @@
 #   leader DIR TOPIC PARTITION   print the node id that leads that partition (-1: none)
 #   wait-isr DIR TOPIC           wait until every partition of TOPIC has all replicas in sync
 #   tool CLASS ARGS...           run a Kafka command-line class (e.g. ConsumerGroupCommand)
+#   free-port                    print a loopback port that nothing listens on (an unreachable broker)
 #   clean DIR                    SIGKILL every node of DIR and remove DIR
 # Nodes are numbered 1..N (their node.id). A test starts once and cleans up in an EXIT trap:
 #   dir=$(mktemp -d); trap 'tests/kafka/broker.sh clean "$dir"' EXIT
@@ -536,6 +537,7 @@ topic) cmd_topic "$@" ;;
 leader) cmd_leader "$@" ;;
 wait-isr) cmd_wait_isr "$@" ;;
 tool) cmd_tool "$@" ;;
+free-port) [ $# -eq 0 ] || usage "free-port takes no arguments" && pick_ports 1 ;;
 clean) cmd_clean "$@" ;;
 help | --help | -h) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' ;;
 *) usage "unknown command $cmd" ;;

@@ -85,6 +85,14 @@ keys_stay_in_one_partition() { # FILE: every key in one partition, all partition
   [ "$(wc -l <<<"$keyed")" = "$n_msgs" ] &&
     [ "$(cut -d' ' -f2 <<<"$keyed" | sort -u | wc -l)" = "$partitions" ]
 }
+# The broker's protocol versions must keep on every feature of the librdkafka that kcat (and the
+# plugin) use: a broker that dropped old versions (Kafka 4.0) would turn some off.
+all_features() { # BOOTSTRAP
+  local log
+  log=$(timeout 30 kcat -L -b "$1" -m 5 -X debug=feature 2>&1 >/dev/null)
+  ! grep -q "Disabling feature" <<<"$log" && grep -q "Enabling feature BrokerBalancedConsumer" <<<"$log" &&
+    grep -q "Enabling feature IdempotentProducer" <<<"$log" && grep -q "Enabling feature MsgVer2" <<<"$log"
+}
 count_is() { [ "$(wc -l <"$1")" = "$2" ]; }
 nothing_left() { # DIR: no process mentions it, and it is gone
   ! pgrep -f "$1" >/dev/null && [ ! -e "$1" ]
@@ -96,6 +104,8 @@ one=$work/one
 if boot=$("$broker" start "$one"); then
   ok "one node starts and answers at $boot"
   elapsed "one node up"
+  check "librdkafka $(kcat -V 2>&1 | sed -n 's/.*librdkafka \([0-9][^ ]*\).*/\1/p') turns no protocol feature off" \
+    all_features "$boot"
   check "topic with $partitions partitions" "$broker" topic "$one" smoke $partitions
   check "kcat -P: $n_msgs keyed messages, acks=all" produce "$boot" smoke "$work/sent"
   check "kcat -C -e reads them back" consume "$boot" smoke "$work/got1"
