@@ -8,6 +8,7 @@
 void jm_cli_plugin_open(jm_cli_plugin_out *o, const char *option, const char *spec)
 {
     memset(o, 0, sizeof *o);
+    o->option = option;
     o->spec = spec;
     jm_error err = {0};
     jm_plugin_spec *ps = jm_plugin_spec_parse(spec, &err);
@@ -41,7 +42,7 @@ void jm_cli_plugin_open(jm_cli_plugin_out *o, const char *option, const char *sp
 
 static _Noreturn void plugin_failed(const jm_cli_plugin_out *o, const char *what, int rc)
 {
-    jm_cli_error("%s: %s failed: %s", o->spec, what, jm_strerror(rc));
+    jm_cli_error("%s %s: %s failed: %s", o->option, o->spec, what, jm_strerror(rc));
     exit(EXIT_IO);
 }
 

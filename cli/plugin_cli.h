@@ -6,7 +6,8 @@
 
 /* A plugin's sink opened from a spec, and what it needs for messages. */
 typedef struct jm_cli_plugin_out {
-    const char *spec; /* the option's value, borrowed from argv */
+    const char *option; /* "--to", for messages */
+    const char *spec;   /* the option's value, borrowed from argv */
     jm_plugin *plugin;
     jm_sink *sink;
 } jm_cli_plugin_out;
