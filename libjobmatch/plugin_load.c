@@ -204,51 +204,40 @@ const char *jm_plugin_dir(void)
     return JM_PLUGIN_DIR;
 }
 
-/* A constructor's failure report completed where the module left it empty. */
-static void complete_error(const jm_plugin *p, jm_error *err, const char *what)
+/* A constructor's failure report, completed where the module left it empty, for the caller. */
+static void ctor_failed(const jm_plugin *p, jm_error *e, const char *what, jm_error *err)
 {
-    if (!err)
-        return;
-    if (!err->code)
-        err->code = JM_EPLUGIN;
-    if (!err->source[0])
-        snprintf(err->source, sizeof err->source, "%s", p->desc.name);
-    if (!err->text[0])
-        snprintf(err->text, sizeof err->text, "cannot make a %s (%s)", what,
-                 jm_strerror(err->code));
+    if (!e->code)
+        e->code = JM_EPLUGIN;
+    if (!e->source[0])
+        snprintf(e->source, sizeof e->source, "%s", p->desc.name);
+    if (!e->text[0])
+        snprintf(e->text, sizeof e->text, "cannot make a %s (%s)", what, jm_strerror(e->code));
+    if (err)
+        *err = *e;
 }
 
 jm_sink *jm_plugin_sink_new(jm_plugin *p, const jm_plugin_option *options, size_t noptions,
                             jm_error *err)
 {
-    if (!p->desc.sink_new) {
-        set_error(err, JM_EPLUGIN, p->desc.name, "this plugin makes no sinks (%s)", p->path);
-        return NULL;
-    }
     jm_error e = {0};
-    jm_sink *s = p->desc.sink_new(options, noptions, &e);
-    if (!s) {
-        complete_error(p, &e, "sink");
-        if (err)
-            *err = e;
-    }
+    jm_sink *s = p->desc.sink_new ? p->desc.sink_new(options, noptions, &e) : NULL;
+    if (!p->desc.sink_new)
+        set_error(&e, JM_EPLUGIN, p->desc.name, "this plugin makes no sinks (%s)", p->path);
+    if (!s)
+        ctor_failed(p, &e, "sink", err);
     return s;
 }
 
 jm_source *jm_plugin_source_new(jm_plugin *p, const jm_plugin_option *options, size_t noptions,
                                 jm_error *err)
 {
-    if (!p->desc.source_new) {
-        set_error(err, JM_EPLUGIN, p->desc.name, "this plugin makes no sources (%s)", p->path);
-        return NULL;
-    }
     jm_error e = {0};
-    jm_source *s = p->desc.source_new(options, noptions, &e);
-    if (!s) {
-        complete_error(p, &e, "source");
-        if (err)
-            *err = e;
-    }
+    jm_source *s = p->desc.source_new ? p->desc.source_new(options, noptions, &e) : NULL;
+    if (!p->desc.source_new)
+        set_error(&e, JM_EPLUGIN, p->desc.name, "this plugin makes no sources (%s)", p->path);
+    if (!s)
+        ctor_failed(p, &e, "source", err);
     return s;
 }
 
