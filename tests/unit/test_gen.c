@@ -329,12 +329,12 @@ typedef struct collect {
     unsigned long rejects;
 } collect;
 
-static int collect_record(void *ctx, jm_record *rec, const char *raw, size_t len,
+static int collect_record(void *ctx, jm_record **rec, const char *raw, size_t len,
                           unsigned long line)
 {
     (void)raw, (void)len, (void)line;
     collect *c = ctx;
-    return jm_write_ndjson(rec, &c->ndjson);
+    return jm_write_ndjson(*rec, &c->ndjson);
 }
 
 static int collect_reject(void *ctx, const jm_error *err, const char *raw, size_t len)
@@ -348,7 +348,8 @@ static int collect_reject(void *ctx, const jm_error *err, const char *raw, size_
 static collect read_csv(const char *text, size_t len)
 {
     collect c = {0};
-    jm_reader *rd = jm_reader_new(JM_FORMAT_CSV, "test.csv", 0, collect_record, collect_reject, &c);
+    jm_reader *rd =
+        jm_reader_new(JM_FORMAT_CSV, "test.csv", 0, collect_record, collect_reject, &c, NULL);
     ck_assert_ptr_nonnull(rd);
     for (size_t off = 0; off < len;) {
         size_t n = len - off < 7777 ? len - off : 7777;
@@ -1208,7 +1209,7 @@ START_TEST(sink_seam)
                        .write = count_write,
                        .flush = count_flush,
                        .destroy = count_destroy};
-    jm_sink *s = jm_sink_new(&ops, &c);
+    jm_sink *s = jm_sink_new(&ops, &c, NULL);
     ck_assert_ptr_nonnull(s);
     ck_assert_str_eq(jm_sink_name(s), "count");
     jm_sink_msg m = {.kind = JM_KIND_JOB_POST, .data = "x\n", .len = 2};
@@ -1217,16 +1218,16 @@ START_TEST(sink_seam)
     ck_assert(c.writes == 1 && c.bytes == 2 && c.flushes == 1 && c.destroyed == 1);
     /* A table too small for this library's first version, or without write, is refused. */
     ops.struct_size = sizeof(size_t);
-    ck_assert_ptr_null(jm_sink_new(&ops, &c));
+    ck_assert_ptr_null(jm_sink_new(&ops, &c, NULL));
     ops.struct_size = sizeof ops;
     ops.write = NULL;
-    ck_assert_ptr_null(jm_sink_new(&ops, &c));
+    ck_assert_ptr_null(jm_sink_new(&ops, &c, NULL));
 
     /* The fd sink writes every byte through its buffer, big messages too. */
     char path[] = "/tmp/jm-gen-sink-XXXXXX";
     int fd = mkstemp(path);
     ck_assert_int_ge(fd, 0);
-    jm_sink *f = jm_sink_fd_new(fd, 1);
+    jm_sink *f = jm_sink_fd_new(fd, 1, NULL);
     size_t big = 1 << 20, total = 0;
     char *data = malloc(big);
     memset(data, 'a', big);
