@@ -230,22 +230,48 @@ void jm_cli_sink_close(jm_cli_sink *o)
 
 /* ---- rejected records ---------------------------------------------------------------------- */
 
-void jm_cli_report_reject(const jm_error *err)
+void jm_cli_rejects_open(jm_cli_rejects *r, const char *errors_path, int strict)
 {
+    memset(r, 0, sizeof *r);
+    r->strict = strict;
+    if (errors_path) {
+        jm_cli_sink_open(&r->errors, errors_path);
+        r->have_errors = 1;
+    }
+}
+
+int jm_cli_reject(jm_cli_rejects *r, const jm_error *err, const char *raw, size_t len)
+{
+    r->count++;
     if (err->line)
         jm_cli_error("%s:%lu: %s", err->source, err->line, err->text);
     else
         jm_cli_error("%s: %s", err->source, err->text);
+    if (r->have_errors)
+        jm_cli_sink_put_line(&r->errors, NULL, raw, raw ? len : 0);
+    if (r->strict) {
+        r->failed_strict = 1;
+        return JM_ECALLBACK;
+    }
+    return 0;
 }
 
-void jm_cli_dead_letter(jm_cli_sink *o, const char *raw, size_t len)
+int jm_cli_reject_part(jm_cli_rejects *r, const char *part, size_t len)
 {
-    jm_cli_sink_put_line(o, NULL, raw, raw ? len : 0);
+    if (r->have_errors)
+        jm_cli_sink_put(&r->errors, JM_KIND_NONE, part, len, JM_SINK_MSG_PART);
+    return 0;
 }
 
-void jm_cli_dead_letter_part(jm_cli_sink *o, const char *part, size_t len)
+void jm_cli_rejects_flush(jm_cli_rejects *r)
 {
-    jm_cli_sink_put(o, JM_KIND_NONE, part, len, JM_SINK_MSG_PART);
+    if (r->have_errors)
+        jm_cli_sink_flush(&r->errors);
+}
+
+void jm_cli_rejects_close(jm_cli_rejects *r)
+{
+    jm_cli_sink_close(&r->errors);
 }
 
 /* ---- input ---------------------------------------------------------------------------------- */

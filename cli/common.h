@@ -73,14 +73,26 @@ void jm_cli_sink_close(jm_cli_sink *o);
 
 /* ---- rejected records ---- */
 
-/* "tool: source:line: reason" on stderr (without the line when it is 0: a whole record's
- * origin). */
-void jm_cli_report_reject(const jm_error *err);
-/* A dead letter: the rejected record's text unchanged and a newline. raw NULL ends a record
- * whose text came before in pieces (jm_cli_dead_letter_part()). */
-void jm_cli_dead_letter(jm_cli_sink *o, const char *raw, size_t len);
-/* A piece of an over-long rejected record's text, as the reader hands it on. */
-void jm_cli_dead_letter_part(jm_cli_sink *o, const char *part, size_t len);
+/* What a tool does with rejected records (SPEC "Bad input and failure"): report each on stderr,
+ * write it unchanged to the --errors file (dead letters) when there is one, count it, and under
+ * --strict stop at the first. */
+typedef struct jm_cli_rejects {
+    jm_cli_sink errors;
+    int have_errors, strict, failed_strict;
+    uint64_t count;
+} jm_cli_rejects;
+/* errors_path: --errors, or NULL. Exits 3 when it cannot be opened. */
+void jm_cli_rejects_open(jm_cli_rejects *r, const char *errors_path, int strict);
+/* For a jm_reject_fn: "tool: source:line: reason" on stderr (without the line when it is 0: a
+ * whole record's origin), then the dead letter: raw and a newline (raw NULL ends a record whose
+ * text came in pieces before). Returns JM_ECALLBACK under --strict, else 0. */
+int jm_cli_reject(jm_cli_rejects *r, const jm_error *err, const char *raw, size_t len);
+/* For a jm_reject_part_fn: a piece of an over-long record's dead letter. Returns 0. */
+int jm_cli_reject_part(jm_cli_rejects *r, const char *part, size_t len);
+/* Hands the output on (jm_cli_sink_flush), before a wait. */
+void jm_cli_rejects_flush(jm_cli_rejects *r);
+/* Delivers the dead letters and closes their file. */
+void jm_cli_rejects_close(jm_cli_rejects *r);
 
 /* ---- input: every tool reads through a jm_reader ---- */
 

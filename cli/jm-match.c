@@ -43,12 +43,9 @@ static const char usage_text[] =
 typedef struct run {
     jm_matcher *matcher;
     jm_cli_sink out;
-    jm_cli_sink errors;
-    int have_errors;
+    jm_cli_rejects rejects;
     int passthrough;
-    int strict;
-    int failed_strict;
-    uint64_t rejected, read, applications_in;
+    uint64_t read, applications_in;
     int64_t read_time_ms;
     jm_cli_progress progress;
     jm_format format; /* of the input being read */
@@ -93,25 +90,12 @@ static int on_record(void *ctx, jm_record **rec, const char *raw, size_t raw_len
 
 static int on_reject(void *ctx, const jm_error *err, const char *raw, size_t raw_len)
 {
-    run *r = ctx;
-    r->rejected++;
-    jm_cli_report_reject(err);
-    if (r->have_errors)
-        jm_cli_dead_letter(&r->errors, raw, raw_len);
-    if (r->strict) {
-        r->failed_strict = 1;
-        return JM_ECALLBACK;
-    }
-    return 0;
+    return jm_cli_reject(&((run *)ctx)->rejects, err, raw, raw_len);
 }
 
-/* The text of an over-long reject as it arrives; on_reject ends its dead letter. */
 static int on_reject_part(void *ctx, const char *part, size_t len)
 {
-    run *r = ctx;
-    if (r->have_errors)
-        jm_cli_dead_letter_part(&r->errors, part, len);
-    return 0;
+    return jm_cli_reject_part(&((run *)ctx)->rejects, part, len);
 }
 
 static void show_progress(run *r)
@@ -128,8 +112,7 @@ static void before_read(void *ctx)
     run *r = ctx;
     /* Whatever is matched reaches the reader before we wait for more input. */
     jm_cli_sink_flush(&r->out);
-    if (r->have_errors)
-        jm_cli_sink_flush(&r->errors);
+    jm_cli_rejects_flush(&r->rejects);
     r->read_time_ms = jm_cli_now_ms();
     if (jm_cli_progress_tick(&r->progress))
         show_progress(r);
@@ -180,6 +163,7 @@ int main(int argc, char **argv)
     jm_matcher_options_init(&mo);
     run r = {0};
     const char *output = NULL, *errors = NULL, *format = NULL;
+    int strict = 0;
     int stats = 0;
     size_t max_record = 0;
 
@@ -206,7 +190,7 @@ int main(int argc, char **argv)
         case OPT_EXPIRE: mo.expire_jobs = 1; break;
         case OPT_PASSTHROUGH: r.passthrough = 1; break;
         case OPT_ERRORS: errors = optarg; break;
-        case OPT_STRICT: r.strict = 1; break;
+        case OPT_STRICT: strict = 1; break;
         case OPT_MAX_RECORD:
             max_record = (size_t)jm_cli_integer("--max-record-bytes", optarg, 16, 1LL << 40);
             break;
@@ -227,10 +211,7 @@ int main(int argc, char **argv)
         return err.code == JM_EINVAL ? EXIT_USAGE : EXIT_IO;
     }
     jm_cli_sink_open(&r.out, output);
-    if (errors) {
-        jm_cli_sink_open(&r.errors, errors);
-        r.have_errors = 1;
-    }
+    jm_cli_rejects_open(&r.rejects, errors, strict);
     jm_cli_input_ops ops = {
         .on_record = on_record,
         .on_reject = on_reject,
@@ -247,7 +228,7 @@ int main(int argc, char **argv)
         show_progress(&r);
     jm_cli_progress_end(&r.progress);
     jm_cli_sink_close(&r.out);
-    jm_cli_sink_close(&r.errors);
+    jm_cli_rejects_close(&r.rejects);
     if (stats) {
         jm_matcher_stats st;
         jm_matcher_get_stats(r.matcher, &st);
@@ -256,12 +237,12 @@ int main(int argc, char **argv)
                 ",\"pairs_scored\":%" PRIu64 ",\"applications\":%" PRIu64 ",\"evicted\":%" PRIu64
                 ",\"held_jobs\":%" PRIu64 ",\"held_candidates\":%" PRIu64
                 ",\"applications_read\":%" PRIu64 "}\n",
-                r.read, r.rejected, st.duplicates, st.pairs_scored, st.applications, st.evicted,
-                st.held_jobs, st.held_candidates, r.applications_in);
+                r.read, r.rejects.count, st.duplicates, st.pairs_scored, st.applications,
+                st.evicted, st.held_jobs, st.held_candidates, r.applications_in);
     }
     jm_matcher_free(r.matcher);
     jm_buf_free(&r.csv_line);
-    if (r.failed_strict)
+    if (r.rejects.failed_strict)
         return EXIT_BAD_RECORDS;
     if (rc) {
         jm_cli_error("%s", jm_strerror(rc));

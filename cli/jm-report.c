@@ -41,8 +41,7 @@ static const char usage_text[] =
 typedef struct run {
     jm_report *rep;
     jm_record *scratch;
-    jm_cli_sink errors;
-    int have_errors, strict, failed_strict;
+    jm_cli_rejects rejects;
     /* output */
     int json, watch_s, color, width_set;
     unsigned width;
@@ -61,24 +60,13 @@ static void on_signal(int sig)
 static int on_reject(void *ctx, const jm_error *err, const char *raw, size_t raw_len)
 {
     run *r = ctx;
-    jm_report_count_reject(r->rep);
-    jm_cli_report_reject(err);
-    if (r->have_errors)
-        jm_cli_dead_letter(&r->errors, raw, raw_len);
-    if (r->strict) {
-        r->failed_strict = 1;
-        return JM_ECALLBACK;
-    }
-    return 0;
+    jm_report_count_reject(r->rep); /* the report shows them */
+    return jm_cli_reject(&r->rejects, err, raw, raw_len);
 }
 
-/* The text of an over-long reject as it arrives; on_reject ends its dead letter. */
 static int on_reject_part(void *ctx, const char *part, size_t len)
 {
-    run *r = ctx;
-    if (r->have_errors)
-        jm_cli_dead_letter_part(&r->errors, part, len);
-    return 0;
+    return jm_cli_reject_part(&((run *)ctx)->rejects, part, len);
 }
 
 /* An NDJSON line, framed by the reader: the fast scanner reads applications in jm-match's
@@ -274,7 +262,7 @@ int main(int argc, char **argv)
     run r = {0};
     const char *errors = NULL, *format = NULL, *color = "auto";
     const char *audit_by[JM_REPORT_MAX_AUDIT_FIELDS];
-    int naudit = 0, audit = 0;
+    int naudit = 0, audit = 0, strict = 0;
     long long dedup = 0;
     size_t max_record = 0;
 
@@ -307,7 +295,7 @@ int main(int argc, char **argv)
             format = optarg;
             break;
         case OPT_ERRORS: errors = optarg; break;
-        case OPT_STRICT: r.strict = 1; break;
+        case OPT_STRICT: strict = 1; break;
         case OPT_MAX_RECORD:
             max_record = (size_t)jm_cli_integer("--max-record-bytes", optarg, 16, 1LL << 40);
             break;
@@ -342,10 +330,7 @@ int main(int argc, char **argv)
                !(term && strcmp(term, "dumb") == 0));
     if (jm_cli_env("NO_COLOR"))
         r.color = 0; /* never with NO_COLOR, whatever --color says */
-    if (errors) {
-        jm_cli_sink_open(&r.errors, errors);
-        r.have_errors = 1;
-    }
+    jm_cli_rejects_open(&r.rejects, errors, strict);
     signal(SIGPIPE, SIG_IGN);
     if (r.watch_s) {
         struct sigaction sa = {0};
@@ -377,12 +362,12 @@ int main(int argc, char **argv)
             render(&r, &out);
     }
     jm_cli_sink_close(&out);
-    jm_cli_sink_close(&r.errors);
+    jm_cli_rejects_close(&r.rejects);
     if (rc == JM_ENOMEM) {
         jm_cli_error("out of memory");
         return EXIT_IO;
     }
     jm_report_free(r.rep);
     jm_record_free(r.scratch);
-    return r.failed_strict ? EXIT_BAD_RECORDS : 0;
+    return r.rejects.failed_strict ? EXIT_BAD_RECORDS : 0;
 }

@@ -74,13 +74,20 @@ static int on_part(void *ctx, const char *part, size_t len)
     return 0;
 }
 
-/* Feeds text in chunks of chunk bytes (0: all at once) to a fresh reader. */
-static void run(jm_format fmt, const char *text, size_t len, size_t chunk, size_t max, seen *s)
+/* A fresh reader of source "in.ndjson" into s, which is cleared. */
+static jm_reader *new_reader(jm_format fmt, size_t max, seen *s)
 {
     memset(s, 0, sizeof *s);
     jm_reader *r = jm_reader_new(fmt, "in.ndjson", max, on_rec, on_rej, s, NULL);
     ck_assert_ptr_nonnull(r);
     jm_reader_set_reject_part(r, on_part);
+    return r;
+}
+
+/* Feeds text in chunks of chunk bytes (0: all at once) to a fresh reader. */
+static void run(jm_format fmt, const char *text, size_t len, size_t chunk, size_t max, seen *s)
+{
+    jm_reader *r = new_reader(fmt, max, s);
     if (!chunk)
         chunk = len ? len : 1;
     for (size_t at = 0; at < len; at += chunk)
@@ -397,9 +404,7 @@ END_TEST
 START_TEST(overlong_handed_on_as_it_arrives)
 {
     seen s;
-    memset(&s, 0, sizeof s);
-    jm_reader *r = jm_reader_new(JM_FORMAT_NDJSON, "in.ndjson", 100, on_rec, on_rej, &s, NULL);
-    jm_reader_set_reject_part(r, on_part);
+    jm_reader *r = new_reader(JM_FORMAT_NDJSON, 100, &s);
     jm_buf want = {0};
     const char *head = "{\"type\":\"job_post\",\"post_id\":\"JL\",\"company\":\"";
     ck_assert_int_eq(jm_reader_feed(r, head, strlen(head)), 0);
@@ -461,9 +466,7 @@ END_TEST
 START_TEST(whole_records)
 {
     seen s;
-    memset(&s, 0, sizeof s);
-    jm_reader *r = jm_reader_new(JM_FORMAT_NDJSON, "in.ndjson", 100, on_rec, on_rej, &s, NULL);
-    jm_reader_set_reject_part(r, on_part);
+    jm_reader *r = new_reader(JM_FORMAT_NDJSON, 100, &s);
     const char *origin = "kafka:job_posts/2@1234";
     /* A record, one with its newline, one with CRLF and a BOM. */
     ck_assert_int_eq(jm_reader_feed_record(r, GOOD_JOB2, strlen(GOOD_JOB2), origin), 0);

@@ -95,6 +95,11 @@ START_TEST(constructors_say_why)
     ck_assert_int_eq(err.code, JM_EINVAL);
     ck_assert(err.text[0] && !strchr(err.text, '\n'));
     ck_assert_str_eq(r.calls, ""); /* an invalid table's destroy is not trusted */
+    /* A table too small for this library's first version is refused too. */
+    ops.write = rec_write;
+    ops.struct_size = sizeof(size_t);
+    ck_assert_ptr_null(jm_sink_new(&ops, &r, &err));
+    ck_assert_int_eq(err.code, JM_EINVAL);
     ck_assert_ptr_null(jm_sink_new(NULL, &r, NULL));
     memset(&err, 0, sizeof err);
     ck_assert_ptr_null(jm_sink_fd_new(-1, 1, &err));
