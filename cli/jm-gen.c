@@ -1,6 +1,5 @@
 /* jm-gen: writes a synthetic, reproducible stream of job posts and candidates (NDJSON or CSV). */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,17 +113,11 @@ static int by_kind_flush(void *state)
 static target open_target(const char *path)
 {
     target t = {0};
-    int fd = STDOUT_FILENO;
-    if (path && strcmp(path, "-") != 0) {
-        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-        if (fd < 0) {
-            jm_cli_error("%s: %s", path, strerror(errno));
-            exit(EXIT_IO);
-        }
-    }
-    t.sink = jm_sink_fd_new(fd, fd != STDOUT_FILENO);
-    t.name = strdup(fd == STDOUT_FILENO ? "<stdout>" : path);
-    if (!t.sink || !t.name) {
+    jm_cli_sink o;
+    jm_cli_sink_open(&o, path);
+    t.sink = o.sink;
+    t.name = strdup(o.name);
+    if (!t.name) {
         jm_cli_error("out of memory");
         exit(EXIT_IO);
     }
@@ -154,7 +147,7 @@ static void fail_write(const target *t)
 
 typedef struct truth {
     int on;
-    jm_cli_out out;
+    jm_cli_sink out;
     jm_buf line;
     unsigned long long bad[JM_GEN_BAD_COUNT], late, records;
 } truth;
@@ -196,8 +189,7 @@ static void truth_note(truth *t, const target *where, const jm_gen_info *info)
         truth_put(t, "\"");
     }
     truth_put(t, "}\n");
-    jm_cli_out_write(&t->out, t->line.data, t->line.len);
-    jm_cli_out_maybe_flush(&t->out);
+    jm_cli_sink_put(&t->out, JM_KIND_NONE, t->line.data, t->line.len, 0);
 }
 
 static void truth_summary(truth *t, unsigned long long lines)
@@ -215,7 +207,7 @@ static void truth_summary(truth *t, unsigned long long lines)
                       jm_gen_bad_name(i), t->bad[i]);
     if (n > 0 && (size_t)n < sizeof s - 4) {
         memcpy(s + n, "}}}\n", 4);
-        jm_cli_out_write(&t->out, s, (size_t)n + 4);
+        jm_cli_sink_put(&t->out, JM_KIND_NONE, s, (size_t)n + 4, 0);
     }
 }
 
@@ -313,7 +305,7 @@ static int on_block(void *ctx, const jm_gen_block *b)
         }
     } else {
         const char *data = jm_gen_block_data(b, &len);
-        jm_sink_msg m = {.data = data, .len = len};
+        jm_sink_msg m = {.data = data, .len = len, .flags = JM_SINK_MSG_LINES};
         if (jm_sink_write(o->sink, &m)) {
             o->failed = o->main_t;
             return 1;
@@ -436,14 +428,15 @@ int main(int argc, char **argv)
             .write = by_kind_write,
             .flush = by_kind_flush,
         };
-        sink = jm_sink_new(&route_ops, &route);
+        jm_error err;
+        sink = jm_sink_new(&route_ops, &route, &err);
+        if (!sink) {
+            jm_cli_error("%s", err.text);
+            return EXIT_IO;
+        }
     } else {
         main_t = open_target(output);
         sink = main_t.sink;
-    }
-    if (!sink) {
-        jm_cli_error("out of memory");
-        return EXIT_IO;
     }
     jm_cli_plugin_out to_out = {0};
     if (to) {
@@ -452,7 +445,7 @@ int main(int argc, char **argv)
     }
     truth tr = {0};
     if (truth_path) {
-        jm_cli_out_open(&tr.out, truth_path);
+        jm_cli_sink_open(&tr.out, truth_path);
         tr.on = 1;
     }
     jm_record *rec =
@@ -541,7 +534,7 @@ int main(int argc, char **argv)
     jm_cli_progress_end(&os.progress);
     if (tr.on) {
         truth_summary(&tr, os.lines);
-        jm_cli_out_close(&tr.out);
+        jm_cli_sink_close(&tr.out);
     }
     int rc = jm_sink_flush(sink);
     if (rc)

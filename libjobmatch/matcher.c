@@ -14,6 +14,7 @@
 #include <jobmatch/writer.h>
 
 #include "application_internal.h"
+#include "error_internal.h"
 #include "record_internal.h"
 #include "score_internal.h"
 
@@ -72,7 +73,7 @@ typedef struct lane {
     jm_buf out;  /* NDJSON mode: written applications, handed on in order */
     span *spans; /* the chunks this lane scanned, in increasing order */
     size_t nspans, spans_cap;
-    unsigned long long pairs_scored, applications;
+    uint64_t pairs_scored, applications;
 } lane;
 
 /* One arrival's scan, shared out by chunks between the caller and the helper thread: chunks go
@@ -195,18 +196,21 @@ static void map_remove(id_map *m, held *h)
 static void *helper_main(void *arg);
 
 static jm_matcher *matcher_new(const jm_matcher_options *o, jm_application_fn on_application,
-                               jm_ndjson_fn on_ndjson, void *ctx)
+                               jm_ndjson_fn on_ndjson, void *ctx, jm_error *err)
 {
     jm_matcher_options defaults;
     if (!o) {
         jm_matcher_options_init(&defaults);
         o = &defaults;
     }
-    if (o->struct_size != sizeof *o || o->state_ttl_ms < 0 || o->lateness_ms < 0)
-        return NULL;
+    if (o->struct_size != sizeof *o)
+        return jm__fail(err, JM_EINVAL,
+                        "options not set up by jm_matcher_options_init() (struct_size)");
+    if (o->state_ttl_ms < 0 || o->lateness_ms < 0)
+        return jm__fail(err, JM_EINVAL, "a negative state TTL or lateness");
     jm_matcher *m = calloc(1, sizeof *m);
     if (!m)
-        return NULL;
+        return jm__fail(err, JM_ENOMEM, "out of memory");
     m->o = *o;
     m->on_application = on_application;
     m->on_ndjson = on_ndjson;
@@ -219,7 +223,7 @@ static jm_matcher *matcher_new(const jm_matcher_options *o, jm_application_fn on
     if (!m->skills || !m->categories || !m->lanes[0].app || !m->lanes[1].app ||
         map_init(&m->jobs.ids) || map_init(&m->cands.ids)) {
         jm_matcher_free(m);
-        return NULL;
+        return jm__fail(err, JM_ENOMEM, "out of memory");
     }
     if (on_ndjson && o->threads > 1) {
         pthread_mutex_init(&m->mu, NULL);
@@ -235,14 +239,18 @@ static jm_matcher *matcher_new(const jm_matcher_options *o, jm_application_fn on
     return m;
 }
 
-jm_matcher *jm_matcher_new(const jm_matcher_options *o, jm_application_fn on_application, void *ctx)
+jm_matcher *jm_matcher_new(const jm_matcher_options *o, jm_application_fn on_application, void *ctx,
+                           jm_error *err)
 {
-    return matcher_new(o, on_application, NULL, ctx);
+    return matcher_new(o, on_application, NULL, ctx, err);
 }
 
-jm_matcher *jm_matcher_new_ndjson(const jm_matcher_options *o, jm_ndjson_fn on_ndjson, void *ctx)
+jm_matcher *jm_matcher_new_ndjson(const jm_matcher_options *o, jm_ndjson_fn on_ndjson, void *ctx,
+                                  jm_error *err)
 {
-    return on_ndjson ? matcher_new(o, NULL, on_ndjson, ctx) : NULL;
+    if (!on_ndjson)
+        return jm__fail(err, JM_EINVAL, "no jm_ndjson_fn to hand the applications to");
+    return matcher_new(o, NULL, on_ndjson, ctx, err);
 }
 
 static void held_free(held *h)
@@ -655,8 +663,14 @@ static int hold(side *s, held *h)
     return 0;
 }
 
-int jm_matcher_add_take(jm_matcher *m, jm_record *rec, int64_t fallback_time_ms)
+int jm_matcher_add_take(jm_matcher *m, jm_record **recp, int64_t fallback_time_ms)
 {
+    if (!recp)
+        return JM_EINVAL;
+    /* Ownership moves here before anything can fail, so no return leaves the caller a record
+     * the matcher also holds or has freed. */
+    jm_record *rec = *recp;
+    *recp = NULL;
     m->st.records++;
     jm_kind kind = rec ? rec->kind : JM_KIND_NONE;
     if (kind != JM_KIND_JOB_POST && kind != JM_KIND_CANDIDATE) {

@@ -6,6 +6,8 @@
 #include <jobmatch/error.h>
 #include <jobmatch/source.h>
 
+#include "error_internal.h"
+
 struct jm_source {
     jm_source_ops ops;
     void *state;
@@ -18,15 +20,15 @@ struct jm_source {
 /* The size of the first version of jm_source_ops: every field up to destroy. */
 #define OPS_V1_SIZE (offsetof(jm_source_ops, destroy) + sizeof(void (*)(void *)))
 
-jm_source *jm_source_new(const jm_source_ops *ops, void *state)
+jm_source *jm_source_new(const jm_source_ops *ops, void *state, jm_error *err)
 {
     if (!ops || ops->struct_size < OPS_V1_SIZE || !ops->next)
-        return NULL;
+        return jm__fail(err, JM_EINVAL, "source operations without a next, or too small");
     jm_source *s = calloc(1, sizeof *s);
     if (!s) {
         if (ops->destroy)
             ops->destroy(state);
-        return NULL;
+        return jm__fail(err, JM_ENOMEM, "out of memory");
     }
     /* A newer caller's larger table: we keep the part we know. */
     memcpy(&s->ops, ops, sizeof s->ops < ops->struct_size ? sizeof s->ops : ops->struct_size);

@@ -380,6 +380,24 @@ class TestMatcher(unittest.TestCase):
         with self.assertRaises(ValueError):
             Matcher(min_score=-1)
 
+    def test_failing_application_callback(self):
+        # An exception while an application is handed over stops the add; the record stays the
+        # matcher's alone, so closing frees it once (checked under ASan by make check-san).
+        with Matcher(min_score=0) as m:
+            m.add(job(job_category="Consulting"), time_ms=0)
+            real = jobmatch._record_json
+
+            def failing(app):
+                raise RuntimeError("stop here")
+            jobmatch._record_json = failing
+            try:
+                with self.assertRaises(RuntimeError):
+                    m.add(candidate(job_category="Consulting"), time_ms=0)
+            finally:
+                jobmatch._record_json = real
+            self.assertEqual(m.stats()["held_candidates"], 1)
+            self.assertEqual(m.add({"candidate_id": "C1"}, time_ms=0), [])  # a duplicate now
+
     def test_state_ttl(self):
         # A candidate more than the TTL behind the newest event has left state.
         with Matcher(min_score=0, state_ttl_ms=1000, lateness_ms=0) as m:
@@ -454,6 +472,13 @@ class TestReaders(unittest.TestCase):
         recs = list(jobmatch.read_ndjson(big, rejects=rejects, max_record_bytes=100))
         self.assertEqual([r.id for r in recs], ["J2"])
         self.assertEqual([(r.line, r.code) for r in rejects], [(1, -7)])
+        # the over-long line's text comes back whole, however it was split
+        line = big.split("\n")[0].encode()
+        self.assertEqual(rejects[0].raw, line)
+        chunks = [big[i:i + 9] for i in range(0, len(big), 9)]
+        rejects = []
+        list(jobmatch.read_ndjson(iter(chunks), rejects=rejects, max_record_bytes=100))
+        self.assertEqual([r.raw for r in rejects], [line])
 
     def test_abandoned_generator(self):
         gen = jobmatch.read_csv(read_file(JOBS))

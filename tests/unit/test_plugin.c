@@ -380,7 +380,7 @@ START_TEST(source_numbering_and_errors)
 {
     script sc = {0};
     jm_source_ops ops = {.struct_size = sizeof ops, .next = script_next, .commit = script_commit};
-    jm_source *s = jm_source_new(&ops, &sc);
+    jm_source *s = jm_source_new(&ops, &sc, NULL);
     ck_assert_ptr_nonnull(s);
     ck_assert_str_eq(jm_source_name(s), "source");
     jm_source_msg m = {.struct_size = sizeof m};
@@ -408,14 +408,14 @@ START_TEST(source_numbering_and_errors)
     jm_source_msg tiny = {.struct_size = sizeof(size_t)};
     jm_source_free(s);
     sc.step = 1;
-    s = jm_source_new(&ops, &sc);
+    s = jm_source_new(&ops, &sc, NULL);
     ck_assert_int_eq(jm_source_next(s, 10, &tiny, &err), JM_EINVAL);
     jm_source_free(s);
     /* A table without next, or too small. */
     jm_source_ops none = {.struct_size = sizeof none};
-    ck_assert_ptr_null(jm_source_new(&none, NULL));
+    ck_assert_ptr_null(jm_source_new(&none, NULL, NULL));
     ops.struct_size = sizeof(size_t);
-    ck_assert_ptr_null(jm_source_new(&ops, &sc));
+    ck_assert_ptr_null(jm_source_new(&ops, &sc, NULL));
 }
 END_TEST
 

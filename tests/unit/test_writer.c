@@ -126,7 +126,7 @@ typedef struct loader {
     size_t n, cap;
 } loader;
 
-static int keep(void *ctx, jm_record *rec, const char *raw, size_t len, unsigned long line)
+static int keep(void *ctx, jm_record **rec, const char *raw, size_t len, unsigned long line)
 {
     (void)raw;
     (void)len;
@@ -136,15 +136,16 @@ static int keep(void *ctx, jm_record *rec, const char *raw, size_t len, unsigned
         l->cap = l->cap ? l->cap * 2 : 256;
         l->recs = realloc(l->recs, l->cap * sizeof *l->recs);
     }
-    l->recs[l->n++] = rec;
-    return JM_RECORD_TAKEN;
+    l->recs[l->n++] = *rec;
+    *rec = NULL;
+    return 0;
 }
 
 static void load(loader *l, const char *name)
 {
     size_t len;
     char *text = jm_test_read_file(jm_test_data(name), &len);
-    jm_reader *r = jm_reader_new(JM_FORMAT_CSV, name, 0, keep, NULL, l);
+    jm_reader *r = jm_reader_new(JM_FORMAT_CSV, name, 0, keep, NULL, l, NULL);
     ck_assert_int_eq(jm_reader_feed(r, text, len), 0);
     ck_assert_int_eq(jm_reader_finish(r), 0);
     jm_reader_free(r);
@@ -167,7 +168,8 @@ static void run(jm_matcher *m, const loader *jobs, const loader *cands)
                 snprintf(id, sizeof id, "%s-%d", jm_record_string(r, f), copy);
                 jm_record_set_string(r, f, id, strlen(id));
                 jm_record_set_integer(r, JM_FIELD_TIMESTAMP, 1767225600000 + (int64_t)i * 1000);
-                ck_assert_int_eq(jm_matcher_add_take(m, r, 0), 0);
+                ck_assert_int_eq(jm_matcher_add_take(m, &r, 0), 0);
+                ck_assert_ptr_null(r);
             }
         }
 }
@@ -182,9 +184,9 @@ START_TEST(two_threads_write_what_one_writes)
     jm_matcher_options_init(&o);
     o.min_score = 20;
     collect one = {0}, two = {0};
-    jm_matcher *m1 = jm_matcher_new(&o, on_app, &one);
+    jm_matcher *m1 = jm_matcher_new(&o, on_app, &one, NULL);
     o.threads = 2;
-    jm_matcher *m2 = jm_matcher_new_ndjson(&o, on_ndjson, &two);
+    jm_matcher *m2 = jm_matcher_new_ndjson(&o, on_ndjson, &two, NULL);
     ck_assert_ptr_nonnull(m1);
     ck_assert_ptr_nonnull(m2);
     run(m1, &jobs, &cands);

@@ -88,7 +88,6 @@ _KIND_NAMES = {JM_KIND_JOB_POST: "job_post", JM_KIND_CANDIDATE: "candidate",
 _KINDS = {v: k for k, v in _KIND_NAMES.items()}
 JM_TYPE_STRING, JM_TYPE_NUMBER, JM_TYPE_INTEGER, JM_TYPE_LIST, JM_TYPE_TIME = 1, 2, 3, 4, 5
 JM_FORMAT_NDJSON, JM_FORMAT_CSV = 1, 2
-JM_RECORD_TAKEN = 1
 JM_EDUP, JM_ECALLBACK = -10, -12
 JM_ENOMEM = -1
 _INT64_MIN = -(1 << 63)
@@ -126,17 +125,18 @@ class _MatcherOptions(ctypes.Structure):
 
 
 class _MatcherStats(ctypes.Structure):
-    _fields_ = [("records", ctypes.c_ulonglong), ("duplicates", ctypes.c_ulonglong),
-                ("pairs_scored", ctypes.c_ulonglong), ("applications", ctypes.c_ulonglong),
-                ("evicted", ctypes.c_ulonglong), ("held_jobs", ctypes.c_ulonglong),
-                ("held_candidates", ctypes.c_ulonglong), ("watermark_ms", c_int64)]
+    _fields_ = [("records", c_uint64), ("duplicates", c_uint64), ("pairs_scored", c_uint64),
+                ("applications", c_uint64), ("evicted", c_uint64), ("held_jobs", c_uint64),
+                ("held_candidates", c_uint64), ("watermark_ms", c_int64)]
 
 
 _ApplicationFn = ctypes.CFUNCTYPE(c_int, c_void_p, _RecordP)
-_RecordFn = ctypes.CFUNCTYPE(c_int, c_void_p, _RecordP, ctypes.POINTER(ctypes.c_char), c_size_t,
-                             c_ulong)
+# jm_record_fn receives jm_record **: setting it to NULL takes the record.
+_RecordFn = ctypes.CFUNCTYPE(c_int, c_void_p, ctypes.POINTER(_RecordP),
+                             ctypes.POINTER(ctypes.c_char), c_size_t, c_ulong)
 _RejectFn = ctypes.CFUNCTYPE(c_int, c_void_p, ctypes.POINTER(_Error),
                              ctypes.POINTER(ctypes.c_char), c_size_t)
+_RejectPartFn = ctypes.CFUNCTYPE(c_int, c_void_p, ctypes.POINTER(ctypes.c_char), c_size_t)
 
 
 def _fn(name, restype, *argtypes):
@@ -180,7 +180,8 @@ _jm_write_ndjson = _fn("jm_write_ndjson", c_int, _RecordP, ctypes.POINTER(_Buf))
 _jm_parse_ndjson = _fn("jm_parse_ndjson", c_int, c_char_p, c_size_t, _RecordP,
                        ctypes.POINTER(_Error))
 _jm_reader_new = _fn("jm_reader_new", c_void_p, c_int, c_char_p, c_size_t, _RecordFn, _RejectFn,
-                     c_void_p)
+                     c_void_p, ctypes.POINTER(_Error))
+_jm_reader_set_reject_part = _fn("jm_reader_set_reject_part", None, c_void_p, _RejectPartFn)
 _jm_reader_free = _fn("jm_reader_free", None, c_void_p)
 _jm_reader_feed = _fn("jm_reader_feed", c_int, c_void_p, c_char_p, c_size_t)
 _jm_reader_finish = _fn("jm_reader_finish", c_int, c_void_p)
@@ -197,9 +198,10 @@ _jm_make_application = _fn("jm_make_application", c_int, _RecordP, _RecordP,
 
 _jm_matcher_options_init = _fn("jm_matcher_options_init", None, ctypes.POINTER(_MatcherOptions))
 _jm_matcher_new = _fn("jm_matcher_new", c_void_p, ctypes.POINTER(_MatcherOptions), _ApplicationFn,
-                      c_void_p)
+                      c_void_p, ctypes.POINTER(_Error))
 _jm_matcher_free = _fn("jm_matcher_free", None, c_void_p)
-_jm_matcher_add_take = _fn("jm_matcher_add_take", c_int, c_void_p, _RecordP, c_int64)
+_jm_matcher_add_take = _fn("jm_matcher_add_take", c_int, c_void_p, ctypes.POINTER(_RecordP),
+                           c_int64)
 _jm_matcher_get_stats = _fn("jm_matcher_get_stats", None, c_void_p, ctypes.POINTER(_MatcherStats))
 
 if _jm_version_num() >> 16 != _SOVERSION:
@@ -614,9 +616,10 @@ class Matcher:
         self._out = []
         self._failure = None
         self._cb = _ApplicationFn(self._on_application)  # kept alive as long as the matcher
-        self._m = _jm_matcher_new(ctypes.byref(o), self._cb, None)
+        err = _Error()
+        self._m = _jm_matcher_new(ctypes.byref(o), self._cb, None, ctypes.byref(err))
         if not self._m:
-            raise JobmatchError(-2, "invalid matcher options or out of memory")
+            raise JobmatchError(err.code, err.text.decode("utf-8", "replace"))
 
     def _on_application(self, ctx, app):
         try:
@@ -641,7 +644,10 @@ class Matcher:
             ptr, rec._ptr = rec._ptr, None  # handed over below
         self._out = []
         self._failure = None
-        rc = _jm_matcher_add_take(self._m, ptr, _now_ms() if time_ms is None else time_ms)
+        # The matcher takes the record whatever it returns (it sets ptr to NULL).
+        ptr = _RecordP(ptr)
+        rc = _jm_matcher_add_take(self._m, ctypes.byref(ptr),
+                                  _now_ms() if time_ms is None else time_ms)
         out, self._out = self._out, []
         if self._failure is not None:
             failure, self._failure = self._failure, None
@@ -720,21 +726,29 @@ def _chunks(data):
 def _read(fmt, data, source, rejects, strict, max_record_bytes):
     got = []
     failure = []
+    parts = []  # the text of an over-long record, handed on in pieces before its reject
 
     def on_record(ctx, rec, raw, raw_len, line):
         try:
-            r = Record._own(rec)
+            r = Record._own(rec[0])
+            rec[0] = None  # taken: the reader makes a fresh one
             r.line = line
             got.append(r)
-            return JM_RECORD_TAKEN
+            return 0
         except BaseException as e:
             failure.append(e)
             return JM_ECALLBACK
 
+    def on_reject_part(ctx, part, n):
+        parts.append(ctypes.string_at(part, n))
+        return 0
+
     def on_reject(ctx, err, raw, raw_len):
         try:
             e = err.contents
-            rj = Reject(e.line, e.text.decode("utf-8", "replace"), ctypes.string_at(raw, raw_len),
+            text = ctypes.string_at(raw, raw_len) if raw else b"".join(parts)
+            del parts[:]
+            rj = Reject(e.line, e.text.decode("utf-8", "replace"), text,
                         e.source.decode("utf-8", "replace"), e.code)
             if strict:
                 failure.append(JobmatchError(rj.code, rj.reason, rj.source, rj.line, e.column))
@@ -749,9 +763,13 @@ def _read(fmt, data, source, rejects, strict, max_record_bytes):
             return JM_ECALLBACK
 
     record_cb, reject_cb = _RecordFn(on_record), _RejectFn(on_reject)
-    reader = _jm_reader_new(fmt, _text(source), max_record_bytes, record_cb, reject_cb, None)
+    part_cb = _RejectPartFn(on_reject_part)
+    err = _Error()
+    reader = _jm_reader_new(fmt, _text(source), max_record_bytes, record_cb, reject_cb, None,
+                            ctypes.byref(err))
     if not reader:
-        raise MemoryError("libjobmatch: out of memory")
+        raise JobmatchError(err.code, err.text.decode("utf-8", "replace"))
+    _jm_reader_set_reject_part(reader, part_cb)
     try:
         chunks = _chunks(data)
         done = False
