@@ -48,7 +48,7 @@ CPPFLAGS_ALL := -Iinclude -D_POSIX_C_SOURCE=200809L $(CPPFLAGS)
 CFLAGS_ALL := -std=c11 $(WARN) $(OPT) $(SANFLAGS) $(CFLAGS_USER) $(CFLAGS)
 LDFLAGS_ALL := $(SANFLAGS) $(LDFLAGS_USER) $(LDFLAGS)
 LIB_CFLAGS := -fPIC -fvisibility=hidden -DJM_BUILDING -Ilibjobmatch $(CJSON_CFLAGS) $(XXHASH_CFLAGS)
-LIB_LIBS := $(CJSON_LIBS) -lm
+LIB_LIBS := $(CJSON_LIBS) -lm -ldl
 
 # Programs land in cli/ for the default build, in $(B)/cli otherwise.
 BIN := $(if $(filter build,$(B)),cli,$(B)/cli)
@@ -60,6 +60,7 @@ STLIB := $(B)/lib/libjobmatch.a
 TOOLS := $(patsubst cli/%.c,%,$(sort $(wildcard cli/jm-*.c)))
 TOOL_BINS := $(TOOLS:%=$(BIN)/%)
 CLI_COMMON_OBJ := $(B)/cli/common.o
+CLI_PLUGIN_OBJ := $(B)/cli/plugin_cli.o
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 UNIT_HELPER_OBJ := $(B)/tests/unit/testutil.o
@@ -94,13 +95,41 @@ $(STLIB): $(LIB_OBJ)
 	ar rcs $@ $(LIB_OBJ)
 
 # The tools use only the public API; they link the static library so they run from the tree.
-$(B)/cli/%.o: cli/%.c cli/common.h $(HEADERS) config.mk
+$(B)/cli/%.o: cli/%.c cli/common.h cli/plugin_cli.h $(HEADERS) config.mk
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -c -o $@ $<
 
-$(BIN)/jm-%: $(B)/cli/jm-%.o $(CLI_COMMON_OBJ) $(STLIB)
+$(BIN)/jm-%: $(B)/cli/jm-%.o $(CLI_COMMON_OBJ) $(CLI_PLUGIN_OBJ) $(STLIB)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIB_LIBS) -ldl
+	$(CC) $(LDFLAGS_ALL) -o $@ $(filter-out $(STLIB),$^) $(HOST_LIB) $(LIB_LIBS)
+
+# ---- plugins (docs/PLUGINS.md) ----------------------------------------------------------------
+# Modules are built into $(PLUGIN_DIR), stamped as a build tree's so that programs run from the
+# tree find them uninstalled. They take libjobmatch's jm_ functions from the program that loads
+# them: programs linked with the static library link all of it and export those ($(HOST_LIB)).
+PLUGIN_DIR := $(B)/plugins
+PLUGIN_INSTALL_DIR := $(LIBDIR)/jobmatch/plugins
+PLUGIN_STAMP := $(PLUGIN_DIR)/.jobmatch-build-tree
+HOST_LIB := -Wl,--export-dynamic-symbol='jm_*' -Wl,--whole-archive $(STLIB) -Wl,--no-whole-archive
+PLUGIN_CFLAGS := -fPIC -fvisibility=hidden
+# The modules make install installs (those whose libraries configure found).
+INSTALL_PLUGINS :=
+TEST_PLUGIN := $(PLUGIN_DIR)/jm-test.so
+BAD_PLUGINS := $(B)/tests/plugins/jm-badabi.so $(B)/tests/plugins/jm-badsize.so
+
+$(B)/libjobmatch/plugin_load.o: LIB_CFLAGS += -DJM_PLUGIN_DIR='"$(PLUGIN_INSTALL_DIR)"'
+
+$(PLUGIN_STAMP):
+	@mkdir -p $(@D)
+	touch $@
+
+$(TEST_PLUGIN): tests/plugins/test_plugin.c $(HEADERS) config.mk | $(PLUGIN_STAMP)
+	$(CC) $(CPPFLAGS_ALL) $(PLUGIN_CFLAGS) $(CFLAGS_ALL) -shared $(LDFLAGS_ALL) -o $@ $<
+
+$(B)/tests/plugins/jm-bad%.so: tests/plugins/bad_plugin.c $(HEADERS) config.mk
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS_ALL) $(PLUGIN_CFLAGS) $(if $(filter abi,$*),-DBAD_ABI,-DBAD_SIZE) $(CFLAGS_ALL) \
+	    -shared $(LDFLAGS_ALL) -o $@ $<
 
 $(B)/jobmatch.pc: build-aux/jobmatch.pc.in include/jobmatch/version.h
 	@mkdir -p $(@D)
@@ -114,7 +143,8 @@ $(B)/tests/unit/%.o: tests/unit/%.c tests/unit/testutil.h $(HEADERS) $(PRIV_HEAD
 	    -Wno-missing-prototypes -c -o $@ $<
 
 $(B)/tests/test_%: $(B)/tests/unit/test_%.o $(UNIT_HELPER_OBJ) $(STLIB)
-	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(CHECK_LIBS) $(LIB_LIBS) -lpthread
+	$(CC) $(LDFLAGS_ALL) -o $@ $(filter-out $(STLIB),$^) $(HOST_LIB) $(CHECK_LIBS) $(LIB_LIBS) \
+	    -lpthread
 
 $(B)/tests/fuzz/%.o: tests/fuzz/%.c $(wildcard tests/fuzz/*.h) $(HEADERS) config.mk
 	@mkdir -p $(@D)
@@ -126,11 +156,11 @@ $(B)/tests/fuzz_%-replay: $(B)/tests/fuzz/fuzz_%.o $(B)/tests/fuzz/replay_main.o
 check: all check-unit check-cli check-fuzz check-symbols check-examples check-sql check-san check-tsan
 	@echo "make check: all suites passed"
 
-check-unit: $(UNIT_BINS)
+check-unit: $(UNIT_BINS) $(TEST_PLUGIN) $(BAD_PLUGINS)
 	@build-aux/deps.sh check
 	@JM_BUILD_DIR=$(B) build-aux/run-unit-tests.sh $(UNIT_BINS)
 
-check-cli: tools lib
+check-cli: tools lib $(TEST_PLUGIN)
 	JM_BIN=$(CURDIR)/$(BIN) build-aux/run-cli-tests.sh tests/cli
 
 # The SQL schema and views on a throwaway PostgreSQL server, against jm-report's figures.
@@ -185,11 +215,15 @@ install: all
 	install -m 644 $(STLIB) $(DESTDIR)$(LIBDIR)/
 	install -m 644 $(B)/jobmatch.pc $(DESTDIR)$(LIBDIR)/pkgconfig/
 	install -m 755 $(TOOL_BINS) $(DESTDIR)$(BINDIR)/
+	install -d $(DESTDIR)$(PLUGIN_INSTALL_DIR)
+	$(if $(INSTALL_PLUGINS),install -m 755 $(INSTALL_PLUGINS) $(DESTDIR)$(PLUGIN_INSTALL_DIR)/)
 	for m in $(wildcard docs/man/*.1); do install -m 644 $$m $(DESTDIR)$(MANDIR)/man1/; done
 
 uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/libjobmatch.* $(DESTDIR)$(LIBDIR)/pkgconfig/jobmatch.pc
 	rm -rf $(DESTDIR)$(INCLUDEDIR)/jobmatch
+	rm -f $(INSTALL_PLUGINS:$(PLUGIN_DIR)/%=$(DESTDIR)$(PLUGIN_INSTALL_DIR)/%)
+	-rmdir $(DESTDIR)$(PLUGIN_INSTALL_DIR) $(DESTDIR)$(LIBDIR)/jobmatch 2>/dev/null
 	rm -f $(TOOLS:%=$(DESTDIR)$(BINDIR)/%) $(TOOLS:%=$(DESTDIR)$(MANDIR)/man1/%.1)
 
 clean:

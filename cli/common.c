@@ -34,10 +34,26 @@ void jm_cli_usage(const char *fmt, ...)
     exit(EXIT_USAGE);
 }
 
+static int print_plugin(void *ctx, const char *path, const jm_plugin *p, const jm_error *err)
+{
+    int *found = ctx;
+    ++*found;
+    if (p)
+        printf("plugin: %s %s (%s)\n", jm_plugin_name(p), jm_plugin_version(p), path);
+    else
+        printf("plugin: %s: refused: %s\n", path, err->text);
+    return 0;
+}
+
 void jm_cli_version(void)
 {
     printf("%s (libjobmatch) %s\n", jm_cli_tool, JM_VERSION_STR);
     printf("library: libjobmatch %s\n", jm_version());
+    int found = 0;
+    if (jm_plugin_each(print_plugin, &found) == JM_ENOMEM)
+        jm_cli_error("out of memory while listing plugins");
+    else if (!found)
+        printf("plugins: none found (installed ones go in %s)\n", jm_plugin_dir());
 }
 
 long long jm_cli_integer(const char *option, const char *text, long long min, long long max)

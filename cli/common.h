@@ -18,7 +18,8 @@ extern const char *jm_cli_tool;
 void jm_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "tool: message" and "Try 'tool --help'" on stderr, then exit 2. */
 _Noreturn void jm_cli_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* Prints "tool (libjobmatch) X" and the library version; for --version. */
+/* Prints "tool (libjobmatch) X", the library's version and a "plugin: NAME VERSION (PATH)" line
+ * for each module found (docs/PLUGINS.md); for --version. */
 void jm_cli_version(void);
 
 /* Option values; each exits 2 with a usage error naming option when text is not valid. */

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "common.h"
+#include "plugin_cli.h"
 
 static const char usage_text[] =
     "Usage: jm-gen [OPTIONS]\n"
@@ -28,6 +29,9 @@ static const char usage_text[] =
     "      --late-fraction F  share of records stamped 5-60 minutes behind the clock (0-1)\n"
     "      --bad-fraction F   share of lines that are malformed on purpose (0-1)\n"
     "      --truth FILE       write the answer key: one JSON line per late or bad line\n"
+    "      --to NAME[:K=V,...]\n"
+    "                         also send every line, one message each, to plugin NAME's sink\n"
+    "                         with options K=V (see jm-gen(1) and --version for plugins)\n"
     "      --start TIME       the simulated clock's start, ISO-8601 or 'now'\n"
     "                         (default 2025-01-01T00:00:00Z)\n"
     "      --speed X          simulated time per real time (default 15768, the reference\n"
@@ -56,7 +60,8 @@ enum {
     OPT_START,
     OPT_SPEED,
     OPT_WALL,
-    OPT_THREADS
+    OPT_THREADS,
+    OPT_TO
 };
 
 static const struct option options[] = {
@@ -74,6 +79,7 @@ static const struct option options[] = {
     {"speed", required_argument, NULL, OPT_SPEED},
     {"wall-clock", no_argument, NULL, OPT_WALL},
     {"threads", required_argument, NULL, OPT_THREADS},
+    {"to", required_argument, NULL, OPT_TO},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -228,6 +234,7 @@ static void sleep_until(int64_t due_ns)
 typedef struct out_state {
     jm_sink *sink;
     int csv_dir;
+    int per_line; /* one message per line: --csv-dir, or a plugin sink */
     target *main_t, *job_t, *cand_t;
     truth *tr;
     jm_record *rec; /* for a sink that wants records (line at a time only) */
@@ -298,7 +305,7 @@ static int on_block(void *ctx, const jm_gen_block *b)
     out_state *o = ctx;
     size_t n = jm_gen_block_lines(b), len;
     jm_gen_info info = {.struct_size = sizeof info};
-    if (o->csv_dir) {
+    if (o->per_line) {
         for (size_t i = 0; i < n; i++) {
             const char *line = jm_gen_block_line(b, i, &len, &info);
             if (put_line(o, line, len, &info))
@@ -339,7 +346,7 @@ int main(int argc, char **argv)
     jm_gen_options_init(&go);
     long long n = -1, jobs = -1, cands = -1, threads = 0;
     double rate = 0;
-    const char *output = NULL, *csv_dir = NULL, *truth_path = NULL, *format = NULL;
+    const char *output = NULL, *csv_dir = NULL, *truth_path = NULL, *format = NULL, *to = NULL;
 
     int c;
     while ((c = getopt_long(argc, argv, "n:o:hV", options, NULL)) != -1) {
@@ -377,6 +384,7 @@ int main(int argc, char **argv)
         case OPT_SPEED: go.speed = jm_cli_number("--speed", optarg, 1e-6, 1e9); break;
         case OPT_WALL: go.clock = wall_clock; break;
         case OPT_THREADS: threads = jm_cli_integer("--threads", optarg, 1, 2); break;
+        case OPT_TO: to = optarg; break;
         case 'h': fputs(usage_text, stdout); return 0;
         case 'V': jm_cli_version(); return 0;
         default: fprintf(stderr, "Try '%s --help'\n", jm_cli_tool); return EXIT_USAGE;
@@ -437,6 +445,11 @@ int main(int argc, char **argv)
         jm_cli_error("out of memory");
         return EXIT_IO;
     }
+    jm_cli_plugin_out to_out = {0};
+    if (to) {
+        jm_cli_plugin_open(&to_out, "--to", to);
+        sink = jm_cli_plugin_tee_take(&to_out, sink);
+    }
     truth tr = {0};
     if (truth_path) {
         jm_cli_out_open(&tr.out, truth_path);
@@ -466,6 +479,7 @@ int main(int argc, char **argv)
 
     out_state os = {.sink = sink,
                     .csv_dir = csv_dir != NULL,
+                    .per_line = csv_dir || to,
                     .main_t = &main_t,
                     .job_t = &job_t,
                     .cand_t = &cand_t,
@@ -541,6 +555,7 @@ int main(int argc, char **argv)
     } else if (jm_sink_free(sink)) {
         fail_write(&main_t);
     }
+    jm_cli_plugin_close(&to_out);
     free(main_t.name);
     free(job_t.name);
     free(cand_t.name);
