@@ -317,6 +317,12 @@ void jm__pg_report(const jm_error *err)
     fprintf(stderr, "%s: %s: %s\n", program_invocation_short_name, JM_PG_NAME, err->text);
 }
 
+static void ignore_notice(void *ctx, const char *message)
+{
+    (void)ctx;
+    (void)message;
+}
+
 int jm__pg_connect(jm__pg_conn *c, jm_error *err)
 {
     if (c->conn)
@@ -326,6 +332,8 @@ int jm__pg_connect(jm__pg_conn *c, jm_error *err)
         jm__pg_say(err, JM_ENOMEM, "out of memory");
         return JM_ENOMEM;
     }
+    /* the server's notices and warnings are not the tools' to print */
+    PQsetNoticeProcessor(c->conn, ignore_notice, NULL);
     set_where(c);
     if (PQstatus(c->conn) != CONNECTION_OK) {
         char what[300];

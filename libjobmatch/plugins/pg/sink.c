@@ -243,14 +243,15 @@ static int fatal(pg_sink *s, jm_error *err, int lost)
 {
     unsigned long long inflight = s->pending.records + s->cur.records;
     char text[2 * sizeof err->text];
+    /* the counts first: the text may be cut at the end */
     if (lost)
         snprintf(text, sizeof text,
-                 "lost the server, no new connection within %g s (%s); %llu records committed, "
-                 "%llu not",
-                 s->c.retry_s, err->text, s->committed, inflight);
+                 "%llu records committed, %llu not: lost the server, no new connection within "
+                 "%g s: %s",
+                 s->committed, inflight, s->c.retry_s, err->text);
     else
-        snprintf(text, sizeof text, "%s; %llu records committed, %llu not", err->text, s->committed,
-                 inflight);
+        snprintf(text, sizeof text, "%llu records committed, %llu not: %s", s->committed,
+                 inflight, err->text);
     jm__pg_set_text(err, text);
     jm__pg_report(err);
     s->failed = 1;
