@@ -134,20 +134,22 @@ $(B)/tests/plugins/jm-bad%.so: tests/plugins/bad_plugin.c $(HEADERS) config.mk
 # ---- the PostgreSQL module (libjobmatch/plugins/pg/, docs/POSTGRESQL.md) ----------------------
 # jm-pg.so is the only file that links libpq; it is built when configure found libpq. It carries
 # sql/schema.sql, to load into a database that lacks it. check-pg runs its tests (tests/pg/) on
-# a server of their own.
+# a server of their own; bench-pg measures loading (docs/PERFORMANCE.md).
 PG_PLUGIN := $(PLUGIN_DIR)/jm-pg.so
 PG_PLUGIN_SRC := $(sort $(wildcard libjobmatch/plugins/pg/*.c))
 PG_SCHEMA_C := $(B)/plugins/pg/schema_sql.c
 PG_DRIVER := $(B)/tests/pg/pg-driver
-.PHONY: check-pg
+.PHONY: check-pg bench-pg
 ifneq ($(strip $(PQ_LIBS)),)
 all: $(PG_PLUGIN)
 INSTALL_PLUGINS += $(PG_PLUGIN)
 check-pg: tools $(PG_PLUGIN) $(PG_DRIVER)
 	JM_BIN=$(CURDIR)/$(BIN) JM_PG_DRIVER=$(CURDIR)/$(PG_DRIVER) tests/pg/check-pg.sh
+bench-pg: tools $(PG_PLUGIN) $(PG_DRIVER)
+	JM_BIN=$(CURDIR)/$(BIN) JM_PG_DRIVER=$(CURDIR)/$(PG_DRIVER) build-aux/bench-pg.sh
 else
-check-pg:
-	@echo "check-pg: skipped: configure found no libpq (Debian: apt-get install libpq-dev)"
+check-pg bench-pg:
+	@echo "$@: skipped: configure found no libpq (Debian: apt-get install libpq-dev)"
 endif
 
 $(PG_SCHEMA_C): sql/schema.sql

@@ -20,7 +20,7 @@ pgs_find || { echo "check-pg: skipped: $pgs_why"; exit 0; }
 : "${JM_BIN:=$top/cli}"
 : "${JM_PG_DRIVER:=$top/build/tests/pg/pg-driver}"
 drv=$(cd "$(dirname "$JM_PG_DRIVER")" && pwd)/$(basename "$JM_PG_DRIVER")
-export JM_PLUGIN_PATH="$top/build/plugins"
+export JM_PLUGIN_PATH="${JM_PLUGIN_PATH:-$top/build/plugins}"
 for f in "$JM_BIN/jm-gen" "$JM_BIN/jm-match" "$drv" "$JM_PLUGIN_PATH/jm-pg.so"; do
   [ -x "$f" ] || [ -f "$f" ] || { echo "check-pg: $f not found: run make check-pg" >&2; exit 1; }
 done

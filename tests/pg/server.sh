@@ -16,9 +16,11 @@
 # $pgs_port, $pgs_password, $pgs_conninfo (socket, user jm, database postgres), $pgs_tcp_conninfo
 # (127.0.0.1, no password), and PGHOST, PGPORT, PGUSER, PGDATABASE exported for the socket.
 # Environment: PG_BIN (folder of initdb, pg_ctl, postgres, psql; default: the newest
-# /usr/lib/postgresql/<15 or later>/bin).
+# /usr/lib/postgresql/<15 or later>/bin); PGS_SETTINGS, the server's settings beyond where it
+# listens (default "-c fsync=off": nothing here needs to survive a power cut).
 
 pgs_wait=${PGS_WAIT:-60}
+pgs_settings=${PGS_SETTINGS:--c fsync=off}
 pgs_password=jm-harness-pw
 pgs_dir=
 pgs_started=no
@@ -64,7 +66,7 @@ print(s.getsockname()[1])'
 pgs_ctl_start()
 {
   pgs_as "$PG_BIN/pg_ctl" -D "$pgs_dir/data" -l "$pgs_dir/server.log" -w -t "$pgs_wait" \
-    -o "-c listen_addresses=127.0.0.1 -p $pgs_port -k $pgs_sock -c fsync=off -c TimeZone=UTC" \
+    -o "-c listen_addresses=127.0.0.1 -p $pgs_port -k $pgs_sock -c TimeZone=UTC $pgs_settings" \
     start >/dev/null 2>&1
 }
 

@@ -60,40 +60,44 @@ int jm__pg_copy_columns(jm_kind kind, jm_buf *out)
     return 0;
 }
 
-/* Appends s, escaped for COPY text: backslash, and the line and field separators. */
+/* Writes c at p escaped for COPY text (backslash, and the line and field separators). */
+static char *copy_char(char *p, char c)
+{
+    switch (c) {
+    case '\\':
+        *p++ = '\\';
+        *p++ = '\\';
+        break;
+    case '\n':
+        *p++ = '\\';
+        *p++ = 'n';
+        break;
+    case '\r':
+        *p++ = '\\';
+        *p++ = 'r';
+        break;
+    case '\t':
+        *p++ = '\\';
+        *p++ = 't';
+        break;
+    default: *p++ = c;
+    }
+    return p;
+}
+
 static int put_text(jm_buf *out, const char *s, size_t n)
 {
     if (jm_buf_reserve(out, 2 * n))
         return JM_ENOMEM;
     char *p = out->data + out->len;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        switch (c) {
-        case '\\':
-            *p++ = '\\';
-            *p++ = '\\';
-            break;
-        case '\n':
-            *p++ = '\\';
-            *p++ = 'n';
-            break;
-        case '\r':
-            *p++ = '\\';
-            *p++ = 'r';
-            break;
-        case '\t':
-            *p++ = '\\';
-            *p++ = 't';
-            break;
-        default: *p++ = (char)c;
-        }
-    }
+    for (size_t i = 0; i < n; i++)
+        p = copy_char(p, s[i]);
     out->len = (size_t)(p - out->data);
     return 0;
 }
 
-/* Appends a list as an array literal, every item quoted (an unquoted NULL would be a null),
- * '"' and '\' escaped for the array, and the whole escaped for COPY. */
+/* Appends a list as an array literal, every item quoted (an unquoted NULL would be a null), '"'
+ * and '\' escaped with a backslash for the array, and all of it escaped for COPY. */
 static int put_list(jm_buf *out, const jm_record *r, jm_field f)
 {
     size_t count = jm_record_list_count(r, f);
@@ -110,34 +114,9 @@ static int put_list(jm_buf *out, const jm_record *r, jm_field f)
             *p++ = ',';
         *p++ = '"';
         for (size_t j = 0; j < n; j++) {
-            char c = item[j];
-            switch (c) {
-            /* \" and \\ in the array literal, each backslash doubled for COPY */
-            case '"':
-                *p++ = '\\';
-                *p++ = '\\';
-                *p++ = '"';
-                break;
-            case '\\':
-                *p++ = '\\';
-                *p++ = '\\';
-                *p++ = '\\';
-                *p++ = '\\';
-                break;
-            case '\n':
-                *p++ = '\\';
-                *p++ = 'n';
-                break;
-            case '\r':
-                *p++ = '\\';
-                *p++ = 'r';
-                break;
-            case '\t':
-                *p++ = '\\';
-                *p++ = 't';
-                break;
-            default: *p++ = c;
-            }
+            if (item[j] == '"' || item[j] == '\\')
+                p = copy_char(p, '\\');
+            p = copy_char(p, item[j]);
         }
         *p++ = '"';
         out->len = (size_t)(p - out->data);

@@ -250,8 +250,8 @@ static int fatal(pg_sink *s, jm_error *err, int lost)
                  "%g s: %s",
                  s->committed, inflight, s->c.retry_s, err->text);
     else
-        snprintf(text, sizeof text, "%llu records committed, %llu not: %s", s->committed,
-                 inflight, err->text);
+        snprintf(text, sizeof text, "%llu records committed, %llu not: %s", s->committed, inflight,
+                 err->text);
     jm__pg_set_text(err, text);
     jm__pg_report(err);
     s->failed = 1;
@@ -286,7 +286,8 @@ static int push(pg_sink *s, int wait_all)
 static void reject(pg_sink *s, const jm_sink_msg *msg, const char *why)
 {
     jm_error err = {0};
-    jm__pg_say(&err, JM_EVALUE, "%s %s: not stored: %s", jm_kind_name(msg->kind),
+    const char *kind = jm_kind_name(msg->kind);
+    jm__pg_say(&err, JM_EVALUE, "%s %s: not stored: %s", *kind ? kind : "record",
                msg->id ? msg->id : "(no id)", why);
     jm__pg_report(&err);
     s->rejected++;
