@@ -176,7 +176,7 @@ static void truth_note(truth *t, const target *where, const jm_gen_info *info)
         truth_put(t, jm_gen_bad_name(info->bad));
         truth_put(t, "\"");
     } else {
-        char when[32];
+        char when[JM_TIME_BUF];
         jm_time_format(info->event_ms, when);
         snprintf(num, sizeof num, "\",\"fault\":\"late\",\"behind_ms\":%lld,\"timestamp\":\"",
                  (long long)info->late_ms);

@@ -176,7 +176,7 @@ int jm__csv_put_string(jm_buf *out, const char *s, size_t len)
 
 int jm__csv_put_time(jm_buf *out, int64_t ms)
 {
-    char t[32];
+    char t[JM_TIME_BUF];
     size_t n = jm_time_format(ms, t);
     /* The reference's form: a space for the T, no zone (UTC), which the readers accept. */
     t[10] = ' ';

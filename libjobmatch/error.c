@@ -1,6 +1,5 @@
-/* Error names and descriptions, and the library's version. */
+/* Error names and descriptions. */
 #include <jobmatch/error.h>
-#include <jobmatch/version.h>
 
 static const struct {
     int code;
@@ -37,14 +36,4 @@ const char *jm_err_name(int code)
         if (errors[i].code == code)
             return errors[i].name;
     return "JM_E?";
-}
-
-const char *jm_version(void)
-{
-    return JM_VERSION_STR;
-}
-
-unsigned jm_version_num(void)
-{
-    return JM_VERSION_NUM;
 }

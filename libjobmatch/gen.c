@@ -33,7 +33,7 @@ typedef struct gline {
     int64_t late_ms;
     uint64_t line; /* a bad line's number, which seeds its content */
     size_t end;    /* made: where the line ends in its block's data */
-    char id[37];
+    char id[JM_UUID_BUF];
 } gline;
 
 /* A unit of work: the lines up to and including one content block's last good record. */
@@ -274,7 +274,7 @@ static void make_uuid(jm__rng *r, char *out)
 /* The UTC calendar year of a time. */
 static int64_t year_of(int64_t ms)
 {
-    char t[32];
+    char t[JM_TIME_BUF];
     jm_time_format(ms, t);
     return (t[0] - '0') * 1000 + (t[1] - '0') * 100 + (t[2] - '0') * 10 + (t[3] - '0');
 }
@@ -654,7 +654,7 @@ static void line_info(const gline *pl, jm_gen_info *info)
     info->bad = pl->bad;
     info->late_ms = pl->late_ms;
     info->event_ms = pl->event_ms;
-    memcpy(info->id, pl->id, 37);
+    memcpy(info->id, pl->id, sizeof pl->id);
 }
 
 int jm_gen_emit(jm_gen *g, jm_kind kind, jm_buf *out, jm_gen_info *info)

@@ -353,7 +353,7 @@ static void maybe_sweep(jm_matcher *m, int force)
 static int emit(jm_matcher *m, lane *ln, held *cand, held *job, const jm_score *s)
 {
     jm__pair_hash h = jm__hash_pair(cand->key, job->key);
-    char id[37];
+    char id[JM_UUID_BUF];
     jm__uuid_format(h, id);
     ln->reason.len = 0;
     if (jm__match_reason(&cand->p, &job->p, s, &ln->reason))

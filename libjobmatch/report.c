@@ -11,6 +11,7 @@
 #include <xxhash.h>
 
 #include <jobmatch/reader.h>
+#include <jobmatch/score.h>
 
 #include "record_internal.h"
 #include "report_internal.h"
@@ -623,10 +624,10 @@ int jm__report_add_app(jm_report *rep, const jm__app_view *a)
     }
     if (a->family.s && rmap_count(&rep->families, a->family.s, a->family.len))
         return JM_ENOMEM;
-    int selected = a->status.s && ieq(&a->status, "Interview Scheduled");
+    int selected = a->status.s && ieq(&a->status, JM_STATUS_INTERVIEW_SCHEDULED);
     if (selected)
         rep->interviews++;
-    if (selected || (a->status.s && ieq(&a->status, "Under Review")))
+    if (selected || (a->status.s && ieq(&a->status, JM_STATUS_UNDER_REVIEW)))
         rep->shortlisted++;
     const char *st = a->status.s ? a->status.s : "(none)";
     size_t stlen = a->status.s ? a->status.len : 6;

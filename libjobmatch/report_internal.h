@@ -30,7 +30,8 @@ typedef struct jm__app_view {
     uint64_t id_hash; /* XXH3 of id, when already known */
 } jm__app_view;
 
-/* Counts per application group: size, selected ("Interview Scheduled"), and score histogram. */
+/* Counts per application group: size, selected (JM_STATUS_INTERVIEW_SCHEDULED), and score
+ * histogram. */
 typedef struct jm__tally {
     uint64_t n;
     uint64_t selected;

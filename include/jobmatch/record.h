@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "buf.h"
 #include "export.h"
 
 JM_BEGIN_DECLS
@@ -95,6 +96,10 @@ JM_EXTERN const char *jm_kind_name(jm_kind kind);
 /* The kind named name ("job_post", ...), or JM_KIND_NONE. */
 JM_EXTERN jm_kind jm_kind_from_name(const char *name);
 
+/* Bytes of a UUID id as text, NUL included: 36 characters and a NUL. The library writes
+ * application_id this way (jm_application_id()), and jm-gen its post and candidate ids. */
+#define JM_UUID_BUF 37
+
 /* The record's id: post_id, candidate_id or application_id by kind; NULL if unset. */
 JM_EXTERN const char *jm_record_id(const jm_record *r);
 
@@ -131,22 +136,17 @@ JM_EXTERN int jm_record_list_clear(jm_record *r, jm_field field);
 /* Unsets field. */
 JM_EXTERN void jm_record_unset(jm_record *r, jm_field field);
 
+/* Times (time.c). */
+
+/* Bytes jm_time_format() may write, NUL included: "YYYY-MM-DDThh:mm:ss.mmmZ" is 25. */
+#define JM_TIME_BUF 32
+
 /* Parses an ISO-8601 time ("2025-11-16T16:33:10Z", a space for T, fractions, a missing zone
  * meaning UTC, a +hh:mm offset, or a bare date) into milliseconds. 0 or JM_EVALUE. */
 JM_EXTERN int jm_time_parse(const char *s, size_t len, int64_t *out_ms);
 /* Writes ms as "YYYY-MM-DDThh:mm:ssZ" (".mmm" before Z when ms is not whole seconds) and a
- * NUL into out, which holds at least 32 bytes. Returns the length. */
+ * NUL into out, which holds JM_TIME_BUF bytes. Returns the length. */
 JM_EXTERN size_t jm_time_format(int64_t ms, char *out);
-
-/* A growable byte buffer that writers append to. Zero-initialise it, free with jm_buf_free(). */
-typedef struct jm_buf {
-    char *data;
-    size_t len;
-    size_t cap;
-} jm_buf;
-JM_EXTERN void jm_buf_free(jm_buf *b);
-/* Makes room for extra more bytes. 0 or JM_ENOMEM. */
-JM_EXTERN int jm_buf_reserve(jm_buf *b, size_t extra);
 
 JM_END_DECLS
 

@@ -66,7 +66,7 @@ static const char *str(const jm_record *r, jm_field f)
 
 static int64_t year_of(int64_t ms)
 {
-    char t[32];
+    char t[JM_TIME_BUF];
     jm_time_format(ms, t);
     return atoi(t); /* the four digits before '-' */
 }

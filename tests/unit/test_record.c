@@ -61,7 +61,7 @@ END_TEST
 
 START_TEST(time_format_round_trip)
 {
-    char out[32];
+    char out[JM_TIME_BUF];
     ck_assert_uint_eq(jm_time_format(1763310790000LL, out), 20);
     ck_assert_str_eq(out, "2025-11-16T16:33:10Z");
     jm_time_format(1763310790005LL, out);

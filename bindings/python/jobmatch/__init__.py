@@ -95,6 +95,8 @@ _INT64_MIN = -(1 << 63)
 
 COMPONENTS = ("category", "skills", "experience", "seniority", "salary")
 _NCOMP = len(COMPONENTS)
+JM_COMPONENT_MAX = 8  # the fixed room per component in jm_weights and jm_score
+JM_TIME_BUF, JM_UUID_BUF = 32, 37
 
 
 class _Error(ctypes.Structure):
@@ -110,11 +112,12 @@ class _Buf(ctypes.Structure):
 
 
 class _Weights(ctypes.Structure):
-    _fields_ = [("weight", c_double * _NCOMP)]
+    _fields_ = [("weight", c_double * JM_COMPONENT_MAX)]
 
 
 class _Score(ctypes.Structure):
-    _fields_ = [("score", c_int), ("fraction", c_double * _NCOMP), ("points", c_double * _NCOMP),
+    _fields_ = [("score", c_int), ("fraction", c_double * JM_COMPONENT_MAX),
+                ("points", c_double * JM_COMPONENT_MAX),
                 ("family", ctypes.POINTER(ctypes.c_char)), ("family_len", c_size_t),
                 ("shared_skills", c_uint)]
 
@@ -254,7 +257,7 @@ def _text(s):
 
 
 def _format_time(ms):
-    out = ctypes.create_string_buffer(32)
+    out = ctypes.create_string_buffer(JM_TIME_BUF)
     n = _jm_time_format(ms, out)
     return out.raw[:n].decode()
 
@@ -534,8 +537,8 @@ def score_pair(candidate, job, weights=None):
         "score": s.score,
         "family": ctypes.string_at(s.family, s.family_len).decode("utf-8"),
         "shared_skills": s.shared_skills,
-        "fractions": dict(zip(COMPONENTS, list(s.fraction))),
-        "points": dict(zip(COMPONENTS, list(s.points))),
+        "fractions": dict(zip(COMPONENTS, list(s.fraction)[:_NCOMP])),
+        "points": dict(zip(COMPONENTS, list(s.points)[:_NCOMP])),
     }
 
 
@@ -570,7 +573,7 @@ def make_application(candidate, job, seed=0, weights=None, time_ms=None):
 
 def application_id(candidate_id, post_id):
     """The deterministic application_id of (candidate_id, post_id), a UUID string."""
-    out = ctypes.create_string_buffer(37)
+    out = ctypes.create_string_buffer(JM_UUID_BUF)
     _jm_application_id(_text(candidate_id), _text(post_id), out)
     return out.value.decode()
 
