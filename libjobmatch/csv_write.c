@@ -169,11 +169,6 @@ static int put_cell(jm_buf *out, const char *s, size_t len)
     return 0;
 }
 
-int jm__csv_put_string(jm_buf *out, const char *s, size_t len)
-{
-    return put_cell(out, s, len);
-}
-
 int jm__csv_put_time(jm_buf *out, int64_t ms)
 {
     char t[JM_TIME_BUF];

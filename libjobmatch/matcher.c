@@ -5,9 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define XXH_INLINE_ALL
-#include <xxhash.h>
-
 #include <jobmatch/error.h>
 #include <jobmatch/matcher.h>
 #include <jobmatch/taxonomy.h>
@@ -16,6 +13,7 @@
 #include "application_internal.h"
 #include "record_internal.h"
 #include "score_internal.h"
+#include "strmap.h"
 
 typedef struct top_entry {
     int score;
@@ -35,12 +33,6 @@ typedef struct held {
     unsigned ntop;
 } held;
 
-/* Held records by id: open addressing with backward-shift deletion, so state can shrink. */
-typedef struct id_map {
-    held **slots;
-    size_t mask, count;
-} id_map;
-
 /* What the join tests of a held record, packed so that a scan stays in cache. */
 typedef struct join_key {
     uint32_t families;
@@ -51,7 +43,7 @@ typedef struct join_key {
 typedef struct side {
     join_key *keys; /* arrival order */
     size_t n, cap;
-    id_map ids;
+    jm__strmap ids; /* id -> held *, shrinking as records leave state */
 } side;
 
 typedef struct candidate_hit {
@@ -129,65 +121,25 @@ void jm_matcher_options_init(jm_matcher_options *o)
     o->lateness_ms = 2 * 60 * 1000;
 }
 
-/* ---- lists and the id map ------------------------------------------------------------------- */
+/* ---- the id maps ---------------------------------------------------------------------------- */
 
-static held **map_slot(const id_map *m, const char *id, size_t len, uint64_t hash)
+static held *as_held(uint64_t value)
 {
-    size_t i = (size_t)hash & m->mask;
-    for (;;) {
-        held *h = m->slots[i];
-        if (!h || (h->id_hash == hash && h->id_len == len && memcmp(h->id, id, len) == 0))
-            return &m->slots[i];
-        i = (i + 1) & m->mask;
-    }
+    return (held *)(uintptr_t)value;
 }
 
-static int map_init(id_map *m)
+static const char *held_id(const void *ctx, uint64_t value, size_t *len)
 {
-    m->mask = 1023;
-    m->count = 0;
-    m->slots = calloc(m->mask + 1, sizeof *m->slots);
-    return m->slots ? 0 : JM_ENOMEM;
+    (void)ctx;
+    *len = as_held(value)->id_len;
+    return as_held(value)->id;
 }
 
-static int map_insert(id_map *m, held *h)
+static void ids_remove(side *s, held *h)
 {
-    if ((m->count + 1) * 2 > m->mask) {
-        id_map bigger = {.mask = m->mask * 2 + 1};
-        bigger.slots = calloc(bigger.mask + 1, sizeof *bigger.slots);
-        if (!bigger.slots)
-            return JM_ENOMEM;
-        for (size_t i = 0; i <= m->mask; i++)
-            if (m->slots[i])
-                *map_slot(&bigger, m->slots[i]->id, m->slots[i]->id_len, m->slots[i]->id_hash) =
-                    m->slots[i];
-        bigger.count = m->count;
-        free(m->slots);
-        *m = bigger;
-    }
-    *map_slot(m, h->id, h->id_len, h->id_hash) = h;
-    m->count++;
-    return 0;
-}
-
-static void map_remove(id_map *m, held *h)
-{
-    size_t i = (size_t)(map_slot(m, h->id, h->id_len, h->id_hash) - m->slots);
-    if (m->slots[i] != h)
-        return;
-    m->slots[i] = NULL;
-    m->count--;
-    /* Backward shift: move later entries of the run into the hole when that brings them nearer
-     * their home slot. */
-    for (size_t j = (i + 1) & m->mask; m->slots[j]; j = (j + 1) & m->mask) {
-        size_t home = (size_t)m->slots[j]->id_hash & m->mask;
-        int between = i <= j ? (i < home && home <= j) : (i < home || home <= j);
-        if (!between) {
-            m->slots[i] = m->slots[j];
-            m->slots[j] = NULL;
-            i = j;
-        }
-    }
+    jm__strmap_slot *sl = jm__strmap_find(&s->ids, h->id_hash, h->id, h->id_len, held_id, NULL);
+    if (sl->hash && as_held(sl->value) == h)
+        jm__strmap_remove(&s->ids, sl);
 }
 
 /* ---- life cycle ----------------------------------------------------------------------------- */
@@ -211,13 +163,15 @@ static jm_matcher *matcher_new(const jm_matcher_options *o, jm_application_fn on
     m->on_application = on_application;
     m->on_ndjson = on_ndjson;
     m->ctx = ctx;
+    jm__strmap_init(&m->jobs.ids, 512);
+    jm__strmap_init(&m->cands.ids, 512);
     m->skills = jm__intern_new();
     m->categories = jm__intern_new();
     m->lanes[0].app = jm_record_new(JM_KIND_APPLICATION);
     m->lanes[1].app = jm_record_new(JM_KIND_APPLICATION);
     m->st.watermark_ms = INT64_MIN;
     if (!m->skills || !m->categories || !m->lanes[0].app || !m->lanes[1].app ||
-        map_init(&m->jobs.ids) || map_init(&m->cands.ids)) {
+        jm__strmap_reserve(&m->jobs.ids) || jm__strmap_reserve(&m->cands.ids)) {
         jm_matcher_free(m);
         return NULL;
     }
@@ -258,7 +212,7 @@ static void side_free(side *s)
     for (size_t i = 0; i < s->n; i++)
         held_free(s->keys[i].h);
     free(s->keys);
-    free(s->ids.slots);
+    jm__strmap_free(&s->ids);
 }
 
 void jm_matcher_free(jm_matcher *m)
@@ -316,7 +270,7 @@ static void sweep_side(jm_matcher *m, side *s, int64_t cut)
     for (size_t i = 0; i < s->n; i++) {
         held *h = s->keys[i].h;
         if (gone(m, h, cut)) {
-            map_remove(&s->ids, h);
+            ids_remove(s, h);
             held_free(h);
         } else {
             s->keys[k++] = s->keys[i];
@@ -649,8 +603,10 @@ static int hold(side *s, held *h)
         s->keys = keys;
         s->cap = cap;
     }
-    if (map_insert(&s->ids, h))
+    if (jm__strmap_reserve(&s->ids))
         return JM_ENOMEM;
+    jm__strmap_fill(&s->ids, jm__strmap_find(&s->ids, h->id_hash, h->id, h->id_len, held_id, NULL),
+                    h->id_hash, (uint64_t)(uintptr_t)h);
     s->keys[s->n++] = (join_key){h->p.families, h->p.own_family, h};
     return 0;
 }
@@ -671,14 +627,15 @@ int jm_matcher_add_take(jm_matcher *m, jm_record *rec, int64_t fallback_time_ms)
     side *mine = kind == JM_KIND_JOB_POST ? &m->jobs : &m->cands;
     side *other = kind == JM_KIND_JOB_POST ? &m->cands : &m->jobs;
     size_t id_len = strlen(id);
-    uint64_t id_hash = XXH3_64bits(id, id_len);
-    held **slot = map_slot(&mine->ids, id, id_len, id_hash);
-    if (*slot && !gone(m, *slot, cutoff(m))) {
+    uint64_t id_hash = jm__strmap_hash(id, id_len);
+    uint64_t old;
+    int held_before = jm__strmap_get(&mine->ids, id_hash, id, id_len, held_id, NULL, &old);
+    if (held_before && !gone(m, as_held(old), cutoff(m))) {
         m->st.duplicates++;
         jm_record_free(rec);
         return JM_EDUP;
     }
-    if (*slot)
+    if (held_before)
         maybe_sweep(m, 1); /* the old copy has left state: free it before holding the new one */
 
     held *h = calloc(1, sizeof *h);
