@@ -90,7 +90,7 @@ static int on_reject(void *ctx, const jm_error *err, const char *raw, size_t raw
 {
     run *r = ctx;
     r->rejected++;
-    jm_cli_error("%s:%lu: %s", err->source, err->line, err->text);
+    jm_cli_error("%s:%llu: %s", err->source, (unsigned long long)err->line, err->text);
     if (r->have_errors) {
         jm_cli_out_write(&r->errors, raw, raw_len);
         jm_cli_out_write(&r->errors, "\n", 1);
@@ -104,11 +104,11 @@ static int on_reject(void *ctx, const jm_error *err, const char *raw, size_t raw
 
 static void show_progress(run *r)
 {
-    jm_matcher_stats st;
+    jm_matcher_stats st = {.struct_size = sizeof st};
     jm_matcher_get_stats(r->matcher, &st);
     double secs = jm_cli_progress_seconds(&r->progress);
     fprintf(stderr, "\rjm-match: %llu records, %llu applications, %.0f records/s  ", r->read,
-            st.applications, secs > 0 ? (double)r->read / secs : 0.0);
+            (unsigned long long)st.applications, secs > 0 ? (double)r->read / secs : 0.0);
 }
 
 static void before_read(void *ctx)
@@ -234,15 +234,17 @@ int main(int argc, char **argv)
     if (r.have_errors)
         jm_cli_out_close(&r.errors);
     if (stats) {
-        jm_matcher_stats st;
+        jm_matcher_stats st = {.struct_size = sizeof st};
         jm_matcher_get_stats(r.matcher, &st);
         fprintf(
             stderr,
             "{\"records_read\":%llu,\"rejected\":%llu,\"duplicates\":%llu,\"pairs_scored\":%llu,"
             "\"applications\":%llu,\"evicted\":%llu,\"held_jobs\":%llu,"
             "\"held_candidates\":%llu,\"applications_read\":%llu}\n",
-            r.read, r.rejected, st.duplicates, st.pairs_scored, st.applications, st.evicted,
-            st.held_jobs, st.held_candidates, r.applications_in);
+            r.read, r.rejected, (unsigned long long)st.duplicates,
+            (unsigned long long)st.pairs_scored, (unsigned long long)st.applications,
+            (unsigned long long)st.evicted, (unsigned long long)st.held_jobs,
+            (unsigned long long)st.held_candidates, r.applications_in);
     }
     jm_matcher_free(r.matcher);
     if (r.failed_strict)

@@ -77,7 +77,7 @@ static void on_signal(int sig)
 static void reject(run *r, const jm_error *err, const char *raw, size_t len)
 {
     jm_report_count_reject(r->rep);
-    jm_cli_error("%s:%lu: %s", err->source, err->line, err->text);
+    jm_cli_error("%s:%llu: %s", err->source, (unsigned long long)err->line, err->text);
     if (r->have_errors) {
         jm_cli_out_write(&r->errors, raw, len);
         jm_cli_out_write(&r->errors, "\n", 1);
@@ -499,10 +499,11 @@ int main(int argc, char **argv)
         }
     }
 
-    r.rep = jm_report_new();
-    r.scratch = jm_record_new(JM_KIND_NONE);
+    jm_error err;
+    r.rep = jm_report_new(&err);
+    r.scratch = r.rep ? jm_record_new(JM_KIND_NONE, &err) : NULL;
     if (!r.rep || !r.scratch) {
-        jm_cli_error("out of memory");
+        jm_cli_error("%s", err.text);
         return EXIT_IO;
     }
     if (dedup && jm_report_set_dedup_window(r.rep, (size_t)dedup))

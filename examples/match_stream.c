@@ -1,6 +1,7 @@
 /* A minimal streaming matcher: NDJSON job posts and candidates on stdin, applications on stdout.
  * Shows the reader and matcher callbacks. Build: cc match_stream.c $(pkg-config --cflags --libs
  * jobmatch) */
+#include <inttypes.h>
 #include <stdio.h>
 #include <time.h>
 
@@ -57,10 +58,10 @@ int main(void)
         if (jm_reader_feed(r, buf, n))
             return 1;
     jm_reader_finish(r);
-    jm_matcher_stats st;
+    jm_matcher_stats st = {.struct_size = sizeof st}; /* versioned: docs/ABI.md */
     jm_matcher_get_stats(m, &st);
-    fprintf(stderr, "match_stream: %llu pairs scored, %llu applications\n", st.pairs_scored,
-            st.applications);
+    fprintf(stderr, "match_stream: %" PRIu64 " pairs scored, %" PRIu64 " applications\n",
+            st.pairs_scored, st.applications);
     jm_reader_free(r);
     jm_matcher_free(m);
     jm_buf_free(&out);

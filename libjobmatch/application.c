@@ -76,7 +76,7 @@ int jm_make_application(const jm_record *candidate, const jm_record *job, const 
         int64_t ts = jm__later_time(candidate, job, fallback_time_ms);
         size_t status_len;
         const char *status = jm__status(s.score, jm__draw(h, seed), &status_len);
-        jm_record *tmp = jm_record_new(JM_KIND_APPLICATION);
+        jm_record *tmp = jm_record_new(JM_KIND_APPLICATION, NULL);
         if (!tmp || jm__match_reason(&ps.cand, &ps.job, &s, &reason)) {
             rc = JM_ENOMEM;
         } else {

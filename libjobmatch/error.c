@@ -1,5 +1,10 @@
-/* Error names and descriptions. */
+/* Error names and descriptions, and filling a jm_error. */
+#include <stdarg.h>
+#include <stdio.h>
+
 #include <jobmatch/error.h>
+
+#include "error_internal.h"
 
 static const struct {
     int code;
@@ -36,4 +41,18 @@ const char *jm_err_name(int code)
         if (errors[i].code == code)
             return errors[i].name;
     return "JM_E?";
+}
+
+int jm__error_set(jm_error *err, int code, const char *fmt, ...)
+{
+    if (!err)
+        return code;
+    err->code = code;
+    err->line = err->column = 0;
+    err->source[0] = '\0';
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->text, sizeof err->text, fmt, ap);
+    va_end(ap);
+    return code;
 }

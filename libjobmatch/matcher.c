@@ -14,6 +14,7 @@
 #include "record_internal.h"
 #include "score_internal.h"
 #include "strmap.h"
+#include "versioned.h"
 
 typedef struct top_entry {
     int score;
@@ -64,7 +65,7 @@ typedef struct lane {
     jm_buf out;  /* NDJSON mode: written applications, handed on in order */
     span *spans; /* the chunks this lane scanned, in increasing order */
     size_t nspans, spans_cap;
-    unsigned long long pairs_scored, applications;
+    uint64_t pairs_scored, applications;
 } lane;
 
 /* One arrival's scan, shared out by chunks between the caller and the helper thread: chunks go
@@ -111,6 +112,11 @@ struct jm_matcher {
 
 enum { DAY_MS = 86400000 };
 
+JM__VERSIONED(jm_matcher_options, threads);
+JM__VERSIONED(jm_matcher_stats, watermark_ms);
+#define MATCHER_OPTIONS_V1 JM__SIZE_TO(jm_matcher_options, threads)
+#define MATCHER_STATS_V1 JM__SIZE_TO(jm_matcher_stats, watermark_ms)
+
 void jm_matcher_options_init(jm_matcher_options *o)
 {
     memset(o, 0, sizeof *o);
@@ -149,12 +155,12 @@ static void *helper_main(void *arg);
 static jm_matcher *matcher_new(const jm_matcher_options *o, jm_application_fn on_application,
                                jm_ndjson_fn on_ndjson, void *ctx)
 {
-    jm_matcher_options defaults;
-    if (!o) {
-        jm_matcher_options_init(&defaults);
-        o = &defaults;
-    }
-    if (o->struct_size != sizeof *o || o->state_ttl_ms < 0 || o->lateness_ms < 0)
+    jm_matcher_options opts;
+    jm_matcher_options_init(&opts);
+    if (o && jm__versioned_in(&opts, sizeof opts, o, MATCHER_OPTIONS_V1))
+        return NULL;
+    o = &opts;
+    if (o->state_ttl_ms < 0 || o->lateness_ms < 0)
         return NULL;
     jm_matcher *m = calloc(1, sizeof *m);
     if (!m)
@@ -167,8 +173,8 @@ static jm_matcher *matcher_new(const jm_matcher_options *o, jm_application_fn on
     jm__strmap_init(&m->cands.ids, 512);
     m->skills = jm__intern_new();
     m->categories = jm__intern_new();
-    m->lanes[0].app = jm_record_new(JM_KIND_APPLICATION);
-    m->lanes[1].app = jm_record_new(JM_KIND_APPLICATION);
+    m->lanes[0].app = jm_record_new(JM_KIND_APPLICATION, NULL);
+    m->lanes[1].app = jm_record_new(JM_KIND_APPLICATION, NULL);
     m->st.watermark_ms = INT64_MIN;
     if (!m->skills || !m->categories || !m->lanes[0].app || !m->lanes[1].app ||
         jm__strmap_reserve(&m->jobs.ids) || jm__strmap_reserve(&m->cands.ids)) {
@@ -689,10 +695,11 @@ int jm_matcher_add_take(jm_matcher *m, jm_record *rec, int64_t fallback_time_ms)
     return rc;
 }
 
-void jm_matcher_get_stats(const jm_matcher *m, jm_matcher_stats *out)
+int jm_matcher_get_stats(const jm_matcher *m, jm_matcher_stats *stats)
 {
     /* Records that have left state but wait for the next sweep count as evicted already. */
-    *out = m->st;
+    jm_matcher_stats full = m->st, *out = &full;
+    out->struct_size = sizeof full;
     out->pairs_scored = m->lanes[0].pairs_scored + m->lanes[1].pairs_scored;
     out->applications = m->lanes[0].applications + m->lanes[1].applications;
     int64_t cut = cutoff(m);
@@ -708,4 +715,5 @@ void jm_matcher_get_stats(const jm_matcher *m, jm_matcher_stats *out)
             out->held_candidates--;
             out->evicted++;
         }
+    return jm__versioned_out(stats, &full, sizeof full, MATCHER_STATS_V1);
 }

@@ -45,7 +45,7 @@ jm_reader *jm_reader_new(jm_format format, const char *source, size_t max_record
     r->on_record = on_record;
     r->on_reject = on_reject;
     r->ctx = ctx;
-    r->rec = jm_record_new(JM_KIND_NONE);
+    r->rec = jm_record_new(JM_KIND_NONE, NULL);
     if (!r->source || !r->rec) {
         jm_reader_free(r);
         return NULL;
@@ -92,7 +92,7 @@ static int deliver(jm_reader *r, const char *raw, size_t len, unsigned long line
         return 0;
     int rc = r->on_record(r->ctx, r->rec, raw, len, line);
     if (rc == JM_RECORD_TAKEN) {
-        r->rec = jm_record_new(JM_KIND_NONE);
+        r->rec = jm_record_new(JM_KIND_NONE, NULL);
         return r->rec ? 0 : JM_ENOMEM;
     }
     return rc;

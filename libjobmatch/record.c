@@ -7,6 +7,7 @@
 #include <jobmatch/error.h>
 #include <jobmatch/record.h>
 
+#include "error_internal.h"
 #include "record_internal.h"
 #include "text.h"
 
@@ -182,11 +183,18 @@ char *jm__record_strdup(jm_record *r, const char *s, size_t len)
     return p;
 }
 
-jm_record *jm_record_new(jm_kind kind)
+jm_record *jm_record_new(jm_kind kind, jm_error *err)
 {
+    if ((unsigned)kind > JM_KIND_APPLICATION) {
+        jm__error_set(err, JM_EINVAL, "no record kind %d", (int)kind);
+        return NULL;
+    }
     jm_record *r = calloc(1, sizeof *r);
-    if (r)
-        r->kind = kind;
+    if (!r) {
+        jm__error_set(err, JM_ENOMEM, "out of memory");
+        return NULL;
+    }
+    r->kind = kind;
     return r;
 }
 
@@ -241,11 +249,12 @@ int jm__record_copy_into(jm_record *dst, const jm_record *src)
     return 0;
 }
 
-jm_record *jm_record_clone(const jm_record *r)
+jm_record *jm_record_clone(const jm_record *r, jm_error *err)
 {
-    jm_record *c = jm_record_new(r->kind);
+    jm_record *c = jm_record_new(r->kind, err);
     if (c && jm__record_copy_into(c, r)) {
         jm_record_free(c);
+        jm__error_set(err, JM_ENOMEM, "out of memory");
         return NULL;
     }
     return c;

@@ -8,6 +8,7 @@
 #include <jobmatch/reader.h>
 #include <jobmatch/score.h>
 
+#include "error_internal.h"
 #include "record_internal.h"
 #include "report_internal.h"
 
@@ -187,11 +188,13 @@ static uint32_t arena_keep(jm_report *rep, const char *s)
 /* ---- lifecycle --------------------------------------------------------------------------------
  */
 
-jm_report *jm_report_new(void)
+jm_report *jm_report_new(jm_error *err)
 {
     jm_report *rep = calloc(1, sizeof *rep);
-    if (!rep)
+    if (!rep) {
+        jm__error_set(err, JM_ENOMEM, "out of memory");
         return NULL;
+    }
     rep->window = JM_REPORT_DEFAULT_DEDUP_WINDOW;
     rmap_init(&rep->families, 0);
     rmap_init(&rep->statuses, 1);

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "error.h"
 #include "export.h"
 
 JM_BEGIN_DECLS
@@ -81,14 +82,16 @@ typedef enum jm_field {
 
 typedef struct jm_record jm_record;
 
-/* A new empty record of kind, or NULL when out of memory. Free with jm_record_free(). */
-JM_EXTERN jm_record *jm_record_new(jm_kind kind);
+/* A new empty record of kind (JM_KIND_NONE to JM_KIND_APPLICATION), or NULL with err (may be
+ * NULL) set: JM_EINVAL for another kind, JM_ENOMEM. Free with jm_record_free(). */
+JM_EXTERN jm_record *jm_record_new(jm_kind kind, jm_error *err);
 /* Frees r and every string it holds. Accepts NULL. */
 JM_EXTERN void jm_record_free(jm_record *r);
 /* Empties r and makes it of kind, keeping its memory for reuse. */
 JM_EXTERN void jm_record_reset(jm_record *r, jm_kind kind);
-/* A deep copy of r, or NULL when out of memory. */
-JM_EXTERN jm_record *jm_record_clone(const jm_record *r);
+/* A deep copy of r, or NULL with err (may be NULL) set to JM_ENOMEM. Free with
+ * jm_record_free(). */
+JM_EXTERN jm_record *jm_record_clone(const jm_record *r, jm_error *err);
 
 JM_EXTERN jm_kind jm_record_kind(const jm_record *r);
 /* "job_post", "candidate", "application", or "" for JM_KIND_NONE. */

@@ -417,7 +417,7 @@ END_TEST
 
 static jm_record *app_of(const char *c, const char *j, uint64_t seed)
 {
-    jm_record *rc = cand(c), *rj = job(j), *out = jm_record_new(JM_KIND_NONE);
+    jm_record *rc = cand(c), *rj = job(j), *out = jm_record_new(JM_KIND_NONE, NULL);
     ck_assert_int_eq(jm_make_application(rc, rj, NULL, seed, 1000, out), 1);
     jm_record_free(rc);
     jm_record_free(rj);
@@ -536,7 +536,7 @@ END_TEST
 START_TEST(application_timestamp_fallback_and_not_joined)
 {
     jm_record *c = cand(SAME), *j = job(SAME ",\"timestamp\":\"1970-01-01T00:00:00.500Z\"");
-    jm_record *out = jm_record_new(JM_KIND_NONE);
+    jm_record *out = jm_record_new(JM_KIND_NONE, NULL);
     /* No timestamps on one side: the fallback (read time) counts as its event time. */
     ck_assert_int_eq(jm_make_application(c, j, NULL, 0, 1000, out), 1);
     ck_assert_int_eq(jm_record_integer(out, JM_FIELD_TIMESTAMP), 1000);
