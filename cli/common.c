@@ -192,7 +192,8 @@ void jm_cli_sink_write(jm_cli_sink *o, const jm_sink_msg *msg)
 
 void jm_cli_sink_put(jm_cli_sink *o, jm_kind kind, const void *data, size_t len, unsigned flags)
 {
-    jm_sink_msg m = {.kind = kind, .data = data, .len = len, .flags = flags};
+    jm_sink_msg m = {
+        .struct_size = sizeof(jm_sink_msg), .kind = kind, .data = data, .len = len, .flags = flags};
     jm_cli_sink_write(o, &m);
 }
 
@@ -211,7 +212,8 @@ void jm_cli_sink_put_line(jm_cli_sink *o, const jm_record *rec, const char *text
 
 void jm_cli_sink_put_record(jm_cli_sink *o, const jm_record *rec, const char *data, size_t len)
 {
-    jm_sink_msg m = {.kind = JM_KIND_NONE, .data = data, .len = len};
+    jm_sink_msg m = {
+        .struct_size = sizeof(jm_sink_msg), .kind = JM_KIND_NONE, .data = data, .len = len};
     if (rec) {
         m.kind = jm_record_kind(rec);
         m.id = jm_record_id(rec);

@@ -175,7 +175,7 @@ static void truth_note(truth *t, const target *where, const jm_gen_info *info)
         truth_put(t, jm_gen_bad_name(info->bad));
         truth_put(t, "\"");
     } else {
-        char when[32];
+        char when[JM_TIME_BUF];
         jm_time_format(info->event_ms, when);
         snprintf(num, sizeof num, "\",\"fault\":\"late\",\"behind_ms\":%lld,\"timestamp\":\"",
                  (long long)info->late_ms);
@@ -269,7 +269,8 @@ static void note_line(out_state *o, const target *t, const jm_gen_info *info)
 /* Writes one line to its target. 0, or -1 with o->failed set. */
 static int put_line(out_state *o, const char *data, size_t len, const jm_gen_info *info)
 {
-    jm_sink_msg m = {.kind = info->kind,
+    jm_sink_msg m = {.struct_size = sizeof(jm_sink_msg),
+                     .kind = info->kind,
                      .id = info->id[0] ? info->id : NULL,
                      .data = data,
                      .len = len,
@@ -305,7 +306,10 @@ static int on_block(void *ctx, const jm_gen_block *b)
         }
     } else {
         const char *data = jm_gen_block_data(b, &len);
-        jm_sink_msg m = {.data = data, .len = len, .flags = JM_SINK_MSG_LINES};
+        jm_sink_msg m = {.struct_size = sizeof(jm_sink_msg),
+                         .data = data,
+                         .len = len,
+                         .flags = JM_SINK_MSG_LINES};
         if (jm_sink_write(o->sink, &m)) {
             o->failed = o->main_t;
             return 1;
@@ -403,9 +407,14 @@ int main(int argc, char **argv)
     go.format = csv_dir                                ? JM_GEN_CSV_BY_KIND
                 : format && strcmp(format, "csv") == 0 ? JM_GEN_CSV
                                                        : JM_GEN_NDJSON;
-    jm_gen *gen = jm_gen_new(&go);
-    if (!gen)
-        jm_cli_usage("--speed and --rate make the clock step too far");
+    jm_error gen_err;
+    jm_gen *gen = jm_gen_new(&go, &gen_err);
+    if (!gen) {
+        if (gen_err.code == JM_EINVAL) /* what is left to check: --speed over --rate */
+            jm_cli_usage("--speed, --rate: %s", gen_err.text);
+        jm_cli_error("%s", gen_err.text);
+        return EXIT_IO;
+    }
 
     /* Outputs. */
     target main_t = {0}, job_t = {0}, cand_t = {0};
@@ -449,7 +458,7 @@ int main(int argc, char **argv)
         tr.on = 1;
     }
     jm_record *rec =
-        (jm_sink_flags(sink) & JM_SINK_WANTS_RECORDS) ? jm_record_new(JM_KIND_NONE) : NULL;
+        (jm_sink_flags(sink) & JM_SINK_WANTS_RECORDS) ? jm_record_new(JM_KIND_NONE, NULL) : NULL;
 
     jm_buf buf = {0};
     /* CSV tables open with their header lines. */
@@ -461,8 +470,11 @@ int main(int argc, char **argv)
                 jm_cli_error("out of memory");
                 return EXIT_IO;
             }
-            jm_sink_msg m = {
-                .kind = kinds[i], .data = buf.data, .len = buf.len, .flags = JM_SINK_MSG_HEADER};
+            jm_sink_msg m = {.struct_size = sizeof(jm_sink_msg),
+                             .kind = kinds[i],
+                             .data = buf.data,
+                             .len = buf.len,
+                             .flags = JM_SINK_MSG_HEADER};
             target *t = csv_dir ? (i ? &cand_t : &job_t) : &main_t;
             if (jm_sink_write(sink, &m))
                 fail_write(t);

@@ -100,7 +100,7 @@ static int on_reject_part(void *ctx, const char *part, size_t len)
 
 static void show_progress(run *r)
 {
-    jm_matcher_stats st;
+    jm_matcher_stats st = {.struct_size = sizeof st};
     jm_matcher_get_stats(r->matcher, &st);
     double secs = jm_cli_progress_seconds(&r->progress);
     fprintf(stderr, "\rjm-match: %" PRIu64 " records, %" PRIu64 " applications, %.0f records/s  ",
@@ -230,7 +230,7 @@ int main(int argc, char **argv)
     jm_cli_sink_close(&r.out);
     jm_cli_rejects_close(&r.rejects);
     if (stats) {
-        jm_matcher_stats st;
+        jm_matcher_stats st = {.struct_size = sizeof st};
         jm_matcher_get_stats(r.matcher, &st);
         fprintf(stderr,
                 "{\"records_read\":%" PRIu64 ",\"rejected\":%" PRIu64 ",\"duplicates\":%" PRIu64

@@ -305,10 +305,11 @@ int main(int argc, char **argv)
         }
     }
 
-    r.rep = jm_report_new();
-    r.scratch = jm_record_new(JM_KIND_NONE);
+    jm_error err;
+    r.rep = jm_report_new(&err);
+    r.scratch = r.rep ? jm_record_new(JM_KIND_NONE, &err) : NULL;
     if (!r.rep || !r.scratch) {
-        jm_cli_error("out of memory");
+        jm_cli_error("%s", err.text);
         return EXIT_IO;
     }
     if (dedup && jm_report_set_dedup_window(r.rep, (size_t)dedup))

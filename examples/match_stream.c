@@ -73,7 +73,7 @@ int main(void)
         rc = jm_reader_finish(r);
     if (rc)
         fprintf(stderr, "match_stream: %s\n", jm_strerror(rc));
-    jm_matcher_stats st;
+    jm_matcher_stats st = {.struct_size = sizeof st}; /* versioned: docs/ABI.md */
     jm_matcher_get_stats(m, &st);
     fprintf(stderr, "match_stream: %" PRIu64 " pairs scored, %" PRIu64 " applications\n",
             st.pairs_scored, st.applications);

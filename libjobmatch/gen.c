@@ -9,8 +9,10 @@
 #include <jobmatch/writer.h>
 
 #include "csv_write.h"
+#include "error_internal.h"
 #include "gen_internal.h"
 #include "record_internal.h"
+#include "versioned.h"
 
 /* Independent PRNG streams, so that turning one feature on leaves the others' draws alone: the
  * good records are the same whatever the late and bad fractions are. The clock, late and bad
@@ -33,7 +35,7 @@ typedef struct gline {
     int64_t late_ms;
     uint64_t line; /* a bad line's number, which seeds its content */
     size_t end;    /* made: where the line ends in its block's data */
-    char id[37];
+    char id[JM_UUID_BUF];
 } gline;
 
 /* A unit of work: the lines up to and including one content block's last good record. */
@@ -119,30 +121,57 @@ static uint32_t threshold(double f)
     return (uint32_t)(f * 4294967296.0);
 }
 
-jm_gen *jm_gen_new(const jm_gen_options *opts)
+JM__VERSIONED(jm_gen_options, reserved);
+JM__VERSIONED(jm_gen_info, id);
+#define GEN_OPTIONS_V1 JM__SIZE_TO(jm_gen_options, clock_ctx)
+#define GEN_INFO_V1 JM__SIZE_TO(jm_gen_info, id)
+
+/* Why o cannot make a generator, or NULL when it can. */
+static const char *options_problem(const jm_gen_options *o)
+{
+    if (!(o->rate > 0))
+        return "rate must be above 0";
+    if (!(o->speed > 0))
+        return "speed must be above 0";
+    if (!(o->late_fraction >= 0 && o->late_fraction < 1))
+        return "late_fraction must be in [0, 1)";
+    if (!(o->bad_fraction >= 0 && o->bad_fraction < 1))
+        return "bad_fraction must be in [0, 1)";
+    if (o->late_min_ms < 0 || o->late_max_ms < o->late_min_ms ||
+        o->late_max_ms - o->late_min_ms > UINT32_MAX - 1)
+        return "late_min_ms and late_max_ms must make a range from 0 up, under 49 days wide";
+    if (o->format != JM_GEN_NDJSON && o->format != JM_GEN_CSV && o->format != JM_GEN_CSV_BY_KIND)
+        return "format is not a jm_gen_format";
+    if (o->threads > 2)
+        return "threads must be 1 or 2";
+    if (!(1000.0 * o->speed / o->rate * 2 < 4294967295.0))
+        return "speed / rate makes the clock step more than 24 days per record";
+    return NULL;
+}
+
+jm_gen *jm_gen_new(const jm_gen_options *opts, jm_error *err)
 {
     jm_gen_options o;
     jm_gen_options_init(&o);
     if (opts) {
-        if (opts->struct_size < offsetof(jm_gen_options, clock_ctx) + sizeof(void *)) /* v1 */
+        if (jm__versioned_in(&o, sizeof o, opts, GEN_OPTIONS_V1)) {
+            jm__error_set(err, JM_EINVAL,
+                          "jm_gen_options.struct_size %zu is below the first version's %zu",
+                          opts->struct_size, (size_t)GEN_OPTIONS_V1);
             return NULL;
-        memcpy(&o, opts, sizeof o < opts->struct_size ? sizeof o : opts->struct_size);
-        o.struct_size = sizeof o;
-        if (opts->struct_size < offsetof(jm_gen_options, threads) + sizeof o.threads)
-            o.threads = 1; /* a first-version caller */
+        }
     }
-    if (!(o.rate > 0) || !(o.speed > 0) || !(o.late_fraction >= 0 && o.late_fraction < 1) ||
-        !(o.bad_fraction >= 0 && o.bad_fraction < 1) || o.late_min_ms < 0 ||
-        o.late_max_ms < o.late_min_ms || o.late_max_ms - o.late_min_ms > UINT32_MAX - 1 ||
-        (o.format != JM_GEN_NDJSON && o.format != JM_GEN_CSV && o.format != JM_GEN_CSV_BY_KIND) ||
-        o.threads > 2)
+    const char *problem = options_problem(&o);
+    if (problem) {
+        jm__error_set(err, JM_EINVAL, "%s", problem);
         return NULL;
+    }
     double step = 1000.0 * o.speed / o.rate; /* mean milliseconds per record */
-    if (!(step * 2 < 4294967295.0))
-        return NULL;
     jm_gen *g = calloc(1, sizeof *g);
-    if (!g)
+    if (!g) {
+        jm__error_set(err, JM_ENOMEM, "out of memory");
         return NULL;
+    }
     g->o = o;
     jm__rng_seed(&g->late, o.seed, STREAM_LATE);
     jm__rng_seed(&g->bad, o.seed, STREAM_BAD);
@@ -274,7 +303,7 @@ static void make_uuid(jm__rng *r, char *out)
 /* The UTC calendar year of a time. */
 static int64_t year_of(int64_t ms)
 {
-    char t[32];
+    char t[JM_TIME_BUF];
     jm_time_format(ms, t);
     return (t[0] - '0') * 1000 + (t[1] - '0') * 100 + (t[2] - '0') * 10 + (t[3] - '0');
 }
@@ -648,19 +677,24 @@ static size_t make_line(const jm_gen *g, jm__rng *content, gline *pl, jm__grec *
     return write_line(g, rec, 0, out);
 }
 
+/* Fills the caller's info (checked already) as far as its struct_size covers. */
 static void line_info(const gline *pl, jm_gen_info *info)
 {
-    info->kind = pl->kind;
-    info->bad = pl->bad;
-    info->late_ms = pl->late_ms;
-    info->event_ms = pl->event_ms;
-    memcpy(info->id, pl->id, 37);
+    jm_gen_info full = {
+        .struct_size = sizeof full,
+        .kind = pl->kind,
+        .bad = pl->bad,
+        .late_ms = pl->late_ms,
+        .event_ms = pl->event_ms,
+    };
+    memcpy(full.id, pl->id, sizeof pl->id);
+    jm__versioned_out(info, &full, sizeof full, GEN_INFO_V1);
 }
 
 int jm_gen_emit(jm_gen *g, jm_kind kind, jm_buf *out, jm_gen_info *info)
 {
     if ((kind != JM_KIND_JOB_POST && kind != JM_KIND_CANDIDATE) ||
-        (info && info->struct_size < sizeof *info))
+        (info && info->struct_size < GEN_INFO_V1))
         return JM_EINVAL;
     if (jm_buf_reserve(out, JM__GEN_LINE_MAX))
         return JM_ENOMEM;
@@ -694,7 +728,7 @@ size_t jm_gen_block_lines(const jm_gen_block *b)
 
 const char *jm_gen_block_line(const jm_gen_block *b, size_t i, size_t *len, jm_gen_info *info)
 {
-    if (i >= b->n || (info && info->struct_size < sizeof *info))
+    if (i >= b->n || (info && info->struct_size < GEN_INFO_V1))
         return NULL;
     size_t start = i ? b->lines[i - 1].end : 0;
     *len = b->lines[i].end - start;

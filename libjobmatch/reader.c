@@ -262,7 +262,7 @@ static int handle(jm_reader *r, const char *text, size_t len, const char *source
         return hand_line(r, text, len, source, line);
     int rc;
     if (!r->rec && (r->format == JM_FORMAT_NDJSON || r->header) &&
-        !(r->rec = jm_record_new(JM_KIND_NONE)))
+        !(r->rec = jm_record_new(JM_KIND_NONE, NULL)))
         return JM_ENOMEM;
     if (r->format == JM_FORMAT_NDJSON) {
         rc = jm_parse_ndjson(text, len, r->rec, &err);

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jobmatch/score.h>
+
 #include "report_internal.h"
 
 static const char *const palette[] = {"#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
@@ -412,9 +414,9 @@ static void tiles(out *o, const jm_report *rep, int64_t now_ms)
         snprintf(v, sizeof v, "-");
     tile(o, "Average score", v, "compatibility, 0-100");
     snprintf(v, sizeof v, "%llu", (unsigned long long)rep->shortlisted);
-    tile(o, "Shortlisted", v, "Interview Scheduled or Under Review");
+    tile(o, "Shortlisted", v, JM_STATUS_INTERVIEW_SCHEDULED " or " JM_STATUS_UNDER_REVIEW);
     snprintf(v, sizeof v, "%llu", (unsigned long long)rep->interviews);
-    tile(o, "Interviews", v, "Interview Scheduled");
+    tile(o, "Interviews", v, JM_STATUS_INTERVIEW_SCHEDULED);
     if (rep->have_newest) {
         double lag = (double)(now_ms - rep->newest) / 1000.0;
         if (fabs(lag) < 120)
@@ -423,7 +425,7 @@ static void tiles(out *o, const jm_report *rep, int64_t now_ms)
             snprintf(v, sizeof v, "%.0f min", lag / 60);
         else
             snprintf(v, sizeof v, "%.1f h", lag / 3600);
-        char when[40];
+        char when[JM_TIME_BUF];
         jm_time_format(rep->newest, when);
         snprintf(n, sizeof n, "newest event %s", when);
     } else {
@@ -546,7 +548,7 @@ static const char table_script[] =
 int jm_report_write_html(const jm_report *rep, int64_t now_ms, unsigned refresh_seconds, jm_buf *b)
 {
     out o = {b, 0};
-    char when[40];
+    char when[JM_TIME_BUF];
     jm_time_format(now_ms - now_ms % 1000, when);
     put(&o, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
             "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\n");

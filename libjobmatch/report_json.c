@@ -39,7 +39,7 @@ static int time_or_null(jm_buf *b, int have, int64_t ms)
 {
     if (!have)
         return jm__buf_puts(b, "null");
-    char t[40];
+    char t[JM_TIME_BUF];
     jm_time_format(ms, t);
     return jstr(b, t);
 }

@@ -233,7 +233,7 @@ static void metrics(out *o, const jm_report *rep, int64_t now_ms)
 
     heading(o, "Freshness");
     if (rep->have_newest) {
-        char when[40], lag[40];
+        char when[JM_TIME_BUF], lag[40];
         jm_time_format(rep->newest, when);
         double secs = (double)(now_ms - rep->newest) / 1000.0;
         duration(lag, sizeof lag, secs);
@@ -321,7 +321,7 @@ static void recent(out *o, const jm_report *rep, int compact)
     put(o, "\n");
     for (size_t i = 0; i < show; i++) {
         const jm__recent *r = list[i];
-        char when[40] = "-";
+        char when[JM_TIME_BUF] = "-";
         if (r->has_ts)
             jm_time_format(r->ts - r->ts % 1000, when);
         put(o, "  ");
@@ -407,7 +407,7 @@ int jm_report_write_text(const jm_report *rep, int64_t now_ms, unsigned width, u
                          jm_buf *b)
 {
     out o = {b, 0, width < 60 ? 60 : width > 240 ? 240 : width, (flags & JM_REPORT_COLOR) != 0};
-    char t[200], when[40];
+    char t[200], when[JM_TIME_BUF];
     jm_time_format(now_ms - now_ms % 1000, when);
     style(&o, "1");
     snprintf(t, sizeof t, "libjobmatch report, %s", when);

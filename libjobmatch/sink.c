@@ -9,18 +9,21 @@
 #include <jobmatch/sink.h>
 
 #include "error_internal.h"
+#include "versioned.h"
 
 struct jm_sink {
     jm_sink_ops ops;
     void *state;
 };
 
-/* The size of the first version of jm_sink_ops: every field up to destroy. */
-#define OPS_V1_SIZE (offsetof(jm_sink_ops, destroy) + sizeof(void (*)(void *)))
+JM__VERSIONED(jm_sink_ops, sync);
+JM__VERSIONED(jm_sink_msg, record);
+#define OPS_V1 JM__SIZE_TO(jm_sink_ops, destroy)
+#define MSG_V1 JM__SIZE_TO(jm_sink_msg, record)
 
 jm_sink *jm_sink_new(const jm_sink_ops *ops, void *state, jm_error *err)
 {
-    if (!ops || ops->struct_size < OPS_V1_SIZE || !ops->write)
+    if (!ops || ops->struct_size < OPS_V1 || !ops->write)
         return jm__fail(err, JM_EINVAL, "sink operations without a write, or too small");
     jm_sink *s = calloc(1, sizeof *s);
     if (!s) {
@@ -28,8 +31,8 @@ jm_sink *jm_sink_new(const jm_sink_ops *ops, void *state, jm_error *err)
             ops->destroy(state);
         return jm__fail(err, JM_ENOMEM, "out of memory");
     }
-    /* A newer caller's larger table: we keep the part we know. */
-    memcpy(&s->ops, ops, sizeof s->ops < ops->struct_size ? sizeof s->ops : ops->struct_size);
+    s->ops.struct_size = sizeof s->ops;
+    jm__versioned_in(&s->ops, sizeof s->ops, ops, OPS_V1);
     s->state = state;
     return s;
 }
@@ -47,7 +50,13 @@ int jm_sink_free(jm_sink *s)
 
 int jm_sink_write(jm_sink *s, const jm_sink_msg *msg)
 {
-    return s->ops.write(s->state, msg);
+    if (msg->struct_size >= sizeof *msg)
+        return s->ops.write(s->state, msg);
+    /* An older producer's message: the sink gets a whole one, the fields it lacks zeroed. */
+    jm_sink_msg whole = {.struct_size = sizeof whole};
+    if (jm__versioned_in(&whole, sizeof whole, msg, MSG_V1))
+        return JM_EINVAL;
+    return s->ops.write(s->state, &whole);
 }
 
 int jm_sink_flush(jm_sink *s)

@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "buf.h"
+#include "error.h"
 #include "export.h"
 #include "record.h"
 
@@ -25,6 +27,8 @@ typedef enum jm_gen_format {
  * dozen records, as a real market's would, and any -n stays practical to match. */
 #define JM_GEN_DEFAULT_SPEED 15768.0
 
+/* The generator's options: a versioned struct (docs/ABI.md). Its first version ends at
+ * clock_ctx. */
 typedef struct jm_gen_options {
     size_t struct_size;   /* sizeof(jm_gen_options); jm_gen_options_init() sets it */
     uint64_t seed;        /* same seed, same bytes, on every machine (default 0) */
@@ -41,10 +45,11 @@ typedef struct jm_gen_options {
      * simulated clock's; output then depends on when it runs. */
     int64_t (*clock)(void *clock_ctx);
     void *clock_ctx;
-    /* Appended after the first version (a struct_size that ends before it means 1): jm_gen_run()
-     * makes lines on up to this many threads, 1 or 2 (0 counts as 1; default 1). The bytes are
-     * the same whatever it is. */
+    /* Second version. jm_gen_run() makes lines on up to this many threads, 1 or 2 (0, or a
+     * struct that ends before it, counts as 1; default 1). The bytes are the same whatever it
+     * is. */
     unsigned threads;
+    unsigned reserved; /* 0; fills what would be tail padding (docs/ABI.md) */
 } jm_gen_options;
 
 /* Fills o with the defaults. */
@@ -52,9 +57,10 @@ JM_EXTERN void jm_gen_options_init(jm_gen_options *o);
 
 typedef struct jm_gen jm_gen;
 
-/* A generator. opts NULL means the defaults. NULL when an option is out of range or memory runs
- * out. Free with jm_gen_free(). */
-JM_EXTERN jm_gen *jm_gen_new(const jm_gen_options *opts);
+/* A generator. opts NULL means the defaults. NULL when an option is out of range (JM_EINVAL,
+ * err->text names the option) or memory runs out (JM_ENOMEM); err may be NULL. Free with
+ * jm_gen_free(). */
+JM_EXTERN jm_gen *jm_gen_new(const jm_gen_options *opts, jm_error *err);
 /* Frees g. Accepts NULL. */
 JM_EXTERN void jm_gen_free(jm_gen *g);
 
@@ -80,14 +86,18 @@ typedef enum jm_gen_bad {
  * "good". Never NULL. */
 JM_EXTERN const char *jm_gen_bad_name(int bad);
 
-/* What one jm_gen_emit() call produced, for an answer key. */
+/* Bytes of jm_gen_info.id: an id and its NUL (the generator's ids are UUIDs, JM_UUID_BUF). */
+#define JM_GEN_ID_BUF 40
+
+/* What one jm_gen_emit() call produced, for an answer key: a versioned struct (docs/ABI.md)
+ * that the library fills as far as struct_size covers. Its first version ends at id. */
 typedef struct jm_gen_info {
-    size_t struct_size; /* set by the caller to sizeof(jm_gen_info) */
-    jm_kind kind;       /* the kind of the line (a bad line: the kind it was made from) */
-    int bad;            /* a jm_gen_bad: JM_GEN_GOOD for a good record */
-    int64_t late_ms;    /* > 0: the record's event time was set this far behind the clock */
-    int64_t event_ms;   /* the record's event time */
-    char id[40];        /* its id, "" when a bad line has none */
+    size_t struct_size;     /* set by the caller to sizeof(jm_gen_info) */
+    jm_kind kind;           /* the kind of the line (a bad line: the kind it was made from) */
+    int bad;                /* a jm_gen_bad: JM_GEN_GOOD for a good record */
+    int64_t late_ms;        /* > 0: the record's event time was set this far behind the clock */
+    int64_t event_ms;       /* the record's event time */
+    char id[JM_GEN_ID_BUF]; /* its id, "" when a bad line has none */
 } jm_gen_info;
 
 /* Appends one line for a record of kind to out in the configured format, newline included. With

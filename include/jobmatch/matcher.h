@@ -12,6 +12,7 @@
 
 JM_BEGIN_DECLS
 
+/* The matcher's options: a versioned struct (docs/ABI.md); its first version ends at threads. */
 typedef struct jm_matcher_options {
     size_t struct_size; /* sizeof(jm_matcher_options): set by jm_matcher_options_init() */
     jm_weights weights;
@@ -63,18 +64,23 @@ JM_EXTERN void jm_matcher_free(jm_matcher *m);
  * applications so far are kept, as after 0). */
 JM_EXTERN int jm_matcher_add_take(jm_matcher *m, jm_record **rec, int64_t fallback_time_ms);
 
+/* The matcher's counters: a versioned struct (docs/ABI.md) the caller sizes and the library
+ * fills as far as struct_size covers. Its first version ends at watermark_ms. */
 typedef struct jm_matcher_stats {
-    uint64_t records;      /* records offered */
-    uint64_t duplicates;   /* skipped as duplicate ids */
-    uint64_t pairs_scored; /* joined pairs scored */
-    uint64_t applications; /* applications emitted */
-    uint64_t evicted;      /* records that left state */
-    uint64_t held_jobs;
-    uint64_t held_candidates;
-    int64_t watermark_ms; /* INT64_MIN before any event */
+    size_t struct_size;       /* set by the caller to sizeof(jm_matcher_stats) */
+    uint64_t records;         /* records offered */
+    uint64_t duplicates;      /* skipped as duplicate ids */
+    uint64_t pairs_scored;    /* joined pairs scored */
+    uint64_t applications;    /* applications emitted */
+    uint64_t evicted;         /* records that left state */
+    uint64_t held_jobs;       /* job posts in state */
+    uint64_t held_candidates; /* candidates in state */
+    int64_t watermark_ms;     /* INT64_MIN before any event */
 } jm_matcher_stats;
 
-JM_EXTERN void jm_matcher_get_stats(const jm_matcher *m, jm_matcher_stats *out);
+/* Fills out (its struct_size set by the caller) with m's counters so far. 0, or JM_EINVAL when
+ * out->struct_size is below the first version's. */
+JM_EXTERN int jm_matcher_get_stats(const jm_matcher *m, jm_matcher_stats *out);
 
 JM_END_DECLS
 

@@ -25,8 +25,9 @@ JM_BEGIN_DECLS
  * further values are counted under "(other)". */
 typedef struct jm_report jm_report;
 
-/* The default dedup window: this many distinct application ids (24 bytes each, 1.5 MiB in all,
- * small enough to stay in cache; a window of 2^20 costs about a third more time per line). */
+/* The default dedup window: this many distinct application ids (40 bytes each, 2.5 MiB in all,
+ * small enough to stay in a 4 MiB cache; a window of 2^20 costs about a third more time per line).
+ */
 #define JM_REPORT_DEFAULT_DEDUP_WINDOW ((size_t)1 << 16)
 /* Distinct values kept per value map before "(other)". */
 #define JM_REPORT_MAX_KEYS 4096
@@ -35,8 +36,9 @@ typedef struct jm_report jm_report;
 /* Applications kept for the recent-applications table. */
 #define JM_REPORT_RECENT 100
 
-/* A new, empty aggregator, or NULL when out of memory. Free with jm_report_free(). */
-JM_EXTERN jm_report *jm_report_new(void);
+/* A new, empty aggregator, or NULL with err (may be NULL) set to JM_ENOMEM when out of memory.
+ * Free with jm_report_free(). */
+JM_EXTERN jm_report *jm_report_new(jm_error *err);
 /* Frees rep. Accepts NULL. */
 JM_EXTERN void jm_report_free(jm_report *rep);
 

@@ -25,24 +25,29 @@ JM_BEGIN_DECLS
  * it (its newline, at least) without. */
 #define JM_SINK_MSG_PART 0x10u
 
-/* One encoded record on its way out. Everything is borrowed for the length of the call. */
+/* One encoded record on its way out. Everything is borrowed for the length of the call. A
+ * versioned struct (docs/ABI.md): set struct_size to sizeof(jm_sink_msg); a sink always gets
+ * the library's whole struct, fields the producer did not know zeroed. Its first version ends
+ * at record. */
 typedef struct jm_sink_msg {
+    size_t struct_size;
     jm_kind kind;     /* what it is (a bad line keeps the kind it was made from) */
+    unsigned flags;   /* JM_SINK_MSG_* */
     const char *id;   /* its id, NUL-terminated, for a message key; NULL when none */
     const char *data; /* the encoded bytes, ending with the newline */
     size_t len;
     int64_t timestamp_ms;    /* its event time, for a message timestamp; 0 when none */
     const jm_record *record; /* the record, when the sink asked for records (JM_SINK_WANTS_RECORDS)
                                 and the line is one; else NULL */
-    unsigned flags;          /* JM_SINK_MSG_* */
 } jm_sink_msg;
 
 /* Sink flags. */
 #define JM_SINK_WANTS_RECORDS 0x1u /* fill jm_sink_msg.record (costs a decoded copy per record) */
 
-/* What a sink implements. Fields are only ever appended: set struct_size to
- * sizeof(jm_sink_ops) and the library ignores what it does not know of. Callbacks return 0 or a
- * negative JM_E... code (JM_EIO for an output failure). */
+/* What a sink implements: a versioned struct (docs/ABI.md). Set struct_size to
+ * sizeof(jm_sink_ops); the library reads only what it covers and ignores what it does not know
+ * of. Its first version ends at destroy. Callbacks return 0 or a negative JM_E... code (JM_EIO
+ * for an output failure). */
 typedef struct jm_sink_ops {
     size_t struct_size;
     const char *name; /* for messages, e.g. "file", "kafka" */
@@ -54,7 +59,7 @@ typedef struct jm_sink_ops {
     int (*flush)(void *state);
     /* Releases state; called once by jm_sink_free(). May be NULL. */
     void (*destroy)(void *state);
-    /* Appended after the first version. Returns once everything written so far is durable:
+    /* Second version. Returns once everything written so far is durable:
      * written out and flushed for a file, acknowledged by the broker for a queue, committed for a
      * database. Input offsets are treated as done only after it returns 0. May be NULL: then
      * flush stands in for it. */

@@ -6,6 +6,7 @@ this file as part of the CLI suite.
 """
 
 import csv
+import ctypes
 import io
 import json
 import os
@@ -81,6 +82,35 @@ class TestLibrary(unittest.TestCase):
         self.assertEqual(dup.reason, jobmatch._jm_strerror(-10).decode())
         self.assertTrue(dup.reason)
         self.assertEqual(str(dup), "%s (JM_EDUP)" % dup.reason)
+
+
+class TestLayouts(unittest.TestCase):
+    """The binding's copies of the public structs are as large as the library's (docs/ABI.md)."""
+
+    def written(self, call, ctype):
+        """How many leading bytes of a large 0xFF-filled buffer call(pointer) wrote."""
+        buf = (ctypes.c_ubyte * 4096)(*([0xFF] * 4096))
+        call(ctypes.cast(buf, ctypes.POINTER(ctype)))
+        return max(i for i in range(4096) if buf[i] != 0xFF) + 1
+
+    def test_matcher_options_size(self):
+        buf = (ctypes.c_ubyte * 4096)()
+        jobmatch._jm_matcher_options_init(ctypes.cast(buf, ctypes.POINTER(jobmatch._MatcherOptions)))
+        self.assertEqual(ctypes.c_size_t.from_buffer(buf).value,
+                         ctypes.sizeof(jobmatch._MatcherOptions))
+
+    def test_plain_values_size(self):
+        # jm_weights_default writes the whole struct, zeros past the components in use.
+        n = self.written(jobmatch._jm_weights_default, jobmatch._Weights)
+        self.assertEqual(n, ctypes.sizeof(jobmatch._Weights))
+        self.assertEqual(ctypes.sizeof(jobmatch._Weights), jobmatch.JM_COMPONENT_MAX * 8)
+
+    def test_stats_size_accepted(self):
+        m = Matcher()
+        try:
+            self.assertEqual(m.stats()["records"], 0)
+        finally:
+            m.close()
 
 
 class TestRecord(unittest.TestCase):

@@ -40,7 +40,7 @@ static int canon(const char *path)
         perror(path);
         return 3;
     }
-    jm_record *r = jm_record_new(JM_KIND_NONE);
+    jm_record *r = jm_record_new(JM_KIND_NONE, NULL);
     jm_buf buf = {0};
     char *line = NULL;
     size_t cap = 0;
@@ -85,7 +85,7 @@ static int load(const jm_plugin_option *opts, size_t nopts, unsigned long sync_e
         fclose(f);
         return 3;
     }
-    jm_record *r = jm_record_new(JM_KIND_NONE);
+    jm_record *r = jm_record_new(JM_KIND_NONE, NULL);
     char *line = NULL;
     size_t cap = 0;
     ssize_t n;
@@ -96,6 +96,7 @@ static int load(const jm_plugin_option *opts, size_t nopts, unsigned long sync_e
         jm_error perr = {0};
         int ok = jm_parse_ndjson(line, len, r, &perr) == 0;
         jm_sink_msg m = {
+            .struct_size = sizeof(jm_sink_msg),
             .kind = ok ? jm_record_kind(r) : JM_KIND_NONE,
             .id = ok ? jm_record_id(r) : NULL,
             .data = line,
@@ -131,7 +132,7 @@ static int read_source(const jm_plugin_option *opts, size_t nopts, unsigned long
         jm_plugin_free(p);
         return 3;
     }
-    jm_record *r = jm_record_new(JM_KIND_NONE);
+    jm_record *r = jm_record_new(JM_KIND_NONE, NULL);
     jm_buf buf = {0};
     unsigned long got = 0;
     int rc = 0;

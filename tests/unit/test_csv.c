@@ -148,7 +148,7 @@ END_TEST
 
 START_TEST(list_cell_direct)
 {
-    jm_record *r = jm_record_new(JM_KIND_CANDIDATE);
+    jm_record *r = jm_record_new(JM_KIND_CANDIDATE, NULL);
     ck_assert_int_eq(jm_parse_list_cell("['a', 'b']", 10, r, JM_FIELD_SKILLS), 0);
     ck_assert_uint_eq(jm_record_list_count(r, JM_FIELD_SKILLS), 2);
     /* Appends to what is there. */
@@ -163,7 +163,7 @@ START_TEST(list_cell_direct)
     const char *bad[] = {"['a', 'b'", "['a' 'b']", "[1, 2]",  "[\"a\", 3]",
                          "{a,\"b}",   "{a",        "['a'] x", "[a]"};
     for (unsigned i = 0; i < sizeof bad / sizeof *bad; i++) {
-        jm_record *t = jm_record_new(JM_KIND_CANDIDATE);
+        jm_record *t = jm_record_new(JM_KIND_CANDIDATE, NULL);
         ck_assert_msg(jm_parse_list_cell(bad[i], strlen(bad[i]), t, JM_FIELD_SKILLS) == JM_EVALUE,
                       "accepted %s", bad[i]);
         jm_record_free(t);

@@ -66,7 +66,7 @@ static const char *str(const jm_record *r, jm_field f)
 
 static int64_t year_of(int64_t ms)
 {
-    char t[32];
+    char t[JM_TIME_BUF];
     jm_time_format(ms, t);
     return atoi(t); /* the four digits before '-' */
 }
@@ -79,7 +79,7 @@ static jm_gen *new_gen(uint64_t seed, double late, double bad, jm_gen_format for
     o.late_fraction = late;
     o.bad_fraction = bad;
     o.format = format;
-    jm_gen *g = jm_gen_new(&o);
+    jm_gen *g = jm_gen_new(&o, NULL);
     ck_assert_ptr_nonnull(g);
     return g;
 }
@@ -134,7 +134,7 @@ START_TEST(other_seed_other_bytes)
     jm_gen_free(gb);
     ga = new_gen(7, 0, 0, JM_GEN_NDJSON);
     gb = new_gen(8, 0, 0, JM_GEN_NDJSON);
-    jm_record *ra = jm_record_new(JM_KIND_NONE), *rb = jm_record_new(JM_KIND_NONE);
+    jm_record *ra = jm_record_new(JM_KIND_NONE, NULL), *rb = jm_record_new(JM_KIND_NONE, NULL);
     for (int i = 0; i < 1000; i++) {
         jm_gen_next(ga, JM_KIND_JOB_POST, ra);
         jm_gen_next(gb, JM_KIND_JOB_POST, rb);
@@ -198,7 +198,7 @@ static void ref_first_id(uint64_t seed, char *out)
 START_TEST(known_first_id)
 {
     jm_gen *g = new_gen(7, 0, 0, JM_GEN_NDJSON);
-    jm_record *r = jm_record_new(JM_KIND_NONE);
+    jm_record *r = jm_record_new(JM_KIND_NONE, NULL);
     jm_gen_next(g, JM_KIND_CANDIDATE, r);
     const char *id = jm_record_id(r);
     ck_assert_uint_eq(strlen(id), 36);
@@ -232,7 +232,7 @@ START_TEST(emit_matches_generic_writers)
                  {JM_GEN_CSV_BY_KIND, 1, JM_CSV_REFERENCE}};
     for (unsigned m = 0; m < 3; m++) {
         jm_gen *fast = new_gen(11, 0.2, 0, modes[m].gf), *slow = new_gen(11, 0.2, 0, modes[m].gf);
-        jm_record *r = jm_record_new(JM_KIND_NONE);
+        jm_record *r = jm_record_new(JM_KIND_NONE, NULL);
         jm_buf a = {0}, b = {0};
         for (int i = 0; i < 20000; i++) {
             jm_kind k = i % 2 ? JM_KIND_JOB_POST : JM_KIND_CANDIDATE;
@@ -246,7 +246,7 @@ START_TEST(emit_matches_generic_writers)
                           b.data);
             /* The record behind the last good line is the same too. */
             if (i % 997 == 0) {
-                jm_record *last = jm_record_new(JM_KIND_NONE);
+                jm_record *last = jm_record_new(JM_KIND_NONE, NULL);
                 ck_assert_int_eq(jm_gen_last_record(fast, last), 0);
                 b.len = 0;
                 jm_write_ndjson(last, &b);
@@ -534,7 +534,7 @@ START_TEST(bad_lines_are_rejected_and_spare_the_good)
             jm_gen_csv_header(g, kind, &good);
             jm_gen_csv_header(plain, kind, &want);
         }
-        jm_record *r = jm_record_new(JM_KIND_NONE);
+        jm_record *r = jm_record_new(JM_KIND_NONE, NULL);
         while (goods < 40000) {
             if (f != JM_GEN_CSV_BY_KIND)
                 kind = goods % 2 ? JM_KIND_JOB_POST : JM_KIND_CANDIDATE;
@@ -688,7 +688,7 @@ static void check_title_level_years(const jm_record *r, jm_field title_field)
 START_TEST(jobs_follow_the_vocabulary_tables)
 {
     jm_gen *g = new_gen(21, 0, 0, JM_GEN_NDJSON);
-    jm_record *r = jm_record_new(JM_KIND_NONE);
+    jm_record *r = jm_record_new(JM_KIND_NONE, NULL);
     int n = 40000, cert_hist[6] = {0}, cert_n[6] = {0}, keyword_titles = 0;
     for (int i = 0; i < n; i++) {
         jm_gen_next(g, JM_KIND_JOB_POST, r);
@@ -750,7 +750,7 @@ START_TEST(job_location_weighted_by_industry)
     int ng = cJSON_GetArraySize(groups), nr = cJSON_GetArraySize(regions);
     long counts[16][8] = {{0}}, totals[16] = {0};
     jm_gen *g = new_gen(22, 0, 0, JM_GEN_NDJSON);
-    jm_record *r = jm_record_new(JM_KIND_NONE);
+    jm_record *r = jm_record_new(JM_KIND_NONE, NULL);
     for (int i = 0; i < 200000; i++) {
         jm_gen_next(g, JM_KIND_JOB_POST, r);
         int gi = -1, ri = -1;
@@ -796,7 +796,7 @@ END_TEST
 START_TEST(salary_rises_with_seniority)
 {
     jm_gen *g = new_gen(23, 0, 0, JM_GEN_NDJSON);
-    jm_record *r = jm_record_new(JM_KIND_NONE);
+    jm_record *r = jm_record_new(JM_KIND_NONE, NULL);
     double sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
     int n = 50000;
     for (int i = 0; i < n; i++) {
@@ -823,8 +823,8 @@ START_TEST(dates_and_clock)
     o.seed = 24;
     o.start_ms = 1767225600000; /* 2026-01-01 */
     o.speed = 60;               /* a minute of events per real second */
-    jm_gen *g = jm_gen_new(&o);
-    jm_record *r = jm_record_new(JM_KIND_NONE);
+    jm_gen *g = jm_gen_new(&o, NULL);
+    jm_record *r = jm_record_new(JM_KIND_NONE, NULL);
     int hist[31] = {0}, n = 52000;
     int64_t prev = o.start_ms;
     for (int i = 0; i < n; i++) {
@@ -858,7 +858,7 @@ END_TEST
 START_TEST(candidates_follow_the_tables)
 {
     jm_gen *g = new_gen(25, 0, 0, JM_GEN_NDJSON);
-    jm_record *r = jm_record_new(JM_KIND_NONE);
+    jm_record *r = jm_record_new(JM_KIND_NONE, NULL);
     const cJSON *rows = entry(entry(weights, "previous_companies_by_years"), "rows");
     int n = 40000;
     double birth_gap = 0, sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0, raise = 0;
@@ -930,7 +930,7 @@ START_TEST(education_weighted_by_age)
     int ng = cJSON_GetArraySize(groups), nl = cJSON_GetArraySize(levels);
     long counts[8][8] = {{0}}, totals[8] = {0};
     jm_gen *g = new_gen(26, 0, 0, JM_GEN_NDJSON);
-    jm_record *r = jm_record_new(JM_KIND_NONE);
+    jm_record *r = jm_record_new(JM_KIND_NONE, NULL);
     for (int i = 0; i < 150000; i++) {
         jm_gen_next(g, JM_KIND_CANDIDATE, r);
         int64_t age = year_of(jm_record_integer(r, JM_FIELD_TIMESTAMP)) -
@@ -1011,7 +1011,7 @@ static jm_gen *threaded_gen(uint64_t seed, jm_gen_format format, unsigned thread
     o.bad_fraction = 0.03;
     o.format = format;
     o.threads = threads;
-    jm_gen *g = jm_gen_new(&o);
+    jm_gen *g = jm_gen_new(&o, NULL);
     ck_assert_ptr_nonnull(g);
     return g;
 }
@@ -1082,7 +1082,7 @@ START_TEST(threads_same_bytes)
         /* The generators go on from the same state: clock, last record and the next lines. */
         ck_assert_int_eq(jm_gen_clock(g1), jm_gen_clock(g2));
         ck_assert_int_eq(jm_gen_clock(g1), jm_gen_clock(g3));
-        jm_record *r1 = jm_record_new(JM_KIND_NONE), *r2 = jm_record_new(JM_KIND_NONE);
+        jm_record *r1 = jm_record_new(JM_KIND_NONE, NULL), *r2 = jm_record_new(JM_KIND_NONE, NULL);
         ck_assert_int_eq(jm_gen_last_record(g2, r1), 0);
         ck_assert_int_eq(jm_gen_last_record(g3, r2), 0);
         ck_assert_str_eq(jm_record_id(r1), jm_record_id(r2));
@@ -1144,29 +1144,29 @@ START_TEST(options_are_checked)
     jm_gen_options o;
     jm_gen_options_init(&o);
     o.late_fraction = 1;
-    ck_assert_ptr_null(jm_gen_new(&o));
+    ck_assert_ptr_null(jm_gen_new(&o, NULL));
     jm_gen_options_init(&o);
     o.bad_fraction = -0.1;
-    ck_assert_ptr_null(jm_gen_new(&o));
+    ck_assert_ptr_null(jm_gen_new(&o, NULL));
     jm_gen_options_init(&o);
     o.rate = 0;
-    ck_assert_ptr_null(jm_gen_new(&o));
+    ck_assert_ptr_null(jm_gen_new(&o, NULL));
     jm_gen_options_init(&o);
     o.struct_size = 8;
-    ck_assert_ptr_null(jm_gen_new(&o));
+    ck_assert_ptr_null(jm_gen_new(&o, NULL));
     jm_gen_options_init(&o);
     o.threads = 3;
-    ck_assert_ptr_null(jm_gen_new(&o));
+    ck_assert_ptr_null(jm_gen_new(&o, NULL));
     /* A first-version caller, whose struct ends before threads, is still served. */
     jm_gen_options_init(&o);
     o.threads = 3; /* past its struct_size: not read */
     o.struct_size = offsetof(jm_gen_options, threads);
-    jm_gen *old = jm_gen_new(&o);
+    jm_gen *old = jm_gen_new(&o, NULL);
     ck_assert_ptr_nonnull(old);
     jm_gen_free(old);
-    jm_gen *g = jm_gen_new(NULL);
+    jm_gen *g = jm_gen_new(NULL, NULL);
     ck_assert_ptr_nonnull(g);
-    jm_record *r = jm_record_new(JM_KIND_NONE);
+    jm_record *r = jm_record_new(JM_KIND_NONE, NULL);
     ck_assert_int_eq(jm_gen_next(g, JM_KIND_APPLICATION, r), JM_EINVAL);
     ck_assert_int_eq(jm_gen_last_record(g, r), JM_EINVAL);
     jm_buf b = {0};

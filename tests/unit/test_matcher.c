@@ -120,7 +120,7 @@ START_TEST(symmetric_join_any_order)
     brute_force(&want);
     ck_assert_uint_ge(want.n, 6);
     int order[NPOOL];
-    jm_matcher_stats st;
+    jm_matcher_stats st = {.struct_size = sizeof st};
     srand(7);
     for (int round = 0; round < 12; round++) {
         for (int i = 0; i < NPOOL; i++)
@@ -169,7 +169,7 @@ START_TEST(min_score_and_output_order)
     ck_assert_str_eq(g.line[0], "C1 J1 90 Core Engineering & Development");
     add_take(m, jm_test_record(pool[1]), 0); /* J2 with C1: 15 + 0 + 10 + 5 + 5 */
     ck_assert_uint_eq(g.n, 1);
-    jm_matcher_stats st;
+    jm_matcher_stats st = {.struct_size = sizeof st};
     jm_matcher_get_stats(m, &st);
     ck_assert_uint_eq(st.pairs_scored, 2);
     ck_assert_uint_eq(st.applications, 1);
@@ -200,9 +200,9 @@ START_TEST(duplicates_counted_and_skipped)
                                              "\"candidate_id\":\"c\",\"post_id\":\"p\"}"),
                               0),
                      JM_EKIND);
-    jm_record *noid = jm_record_new(JM_KIND_JOB_POST);
+    jm_record *noid = jm_record_new(JM_KIND_JOB_POST, NULL);
     ck_assert_int_eq(add_take(m, noid, 0), JM_ENOID);
-    jm_matcher_stats st;
+    jm_matcher_stats st = {.struct_size = sizeof st};
     jm_matcher_get_stats(m, &st);
     ck_assert_uint_eq(st.duplicates, 3);
     ck_assert_uint_eq(st.records, 8);
@@ -240,7 +240,7 @@ START_TEST(watermark_ttl_eviction)
     o.lateness_ms = 30000;  /* 30 s */
     jm_matcher *m = jm_matcher_new(&o, on_app, &g, NULL);
     add_take(m, at("J1", "2025-01-01T00:00:00Z", ""), 0);
-    jm_matcher_stats st;
+    jm_matcher_stats st = {.struct_size = sizeof st};
     jm_matcher_get_stats(m, &st);
     ck_assert_int_eq(st.watermark_ms, 1735689600000LL - 30000);
     /* 90 s later: J1 is exactly TTL behind the watermark, still held. */
@@ -319,7 +319,7 @@ START_TEST(expire_jobs_by_deadline)
         ck_assert_uint_eq(g.n, 1);
         add_take(m, at("C2", "2025-01-02T00:00:01Z", ""), 0); /* past it */
         ck_assert_uint_eq(g.n, expire ? 1 : 2);
-        jm_matcher_stats st;
+        jm_matcher_stats st = {.struct_size = sizeof st};
         jm_matcher_get_stats(m, &st);
         ck_assert_uint_eq(st.evicted, expire ? 1 : 0);
         ck_assert_uint_eq(st.held_jobs, expire ? 0 : 1);
@@ -381,7 +381,7 @@ START_TEST(top_k_candidate_first)
     ck_assert_str_eq(g.line[0], "C Ja 50 Business, Strategy & Growth");
     ck_assert_str_eq(g.line[1], "C Jc 60 Business, Strategy & Growth");
     ck_assert_str_eq(g.line[2], "C Je 70 Business, Strategy & Growth");
-    jm_matcher_stats st;
+    jm_matcher_stats st = {.struct_size = sizeof st};
     jm_matcher_get_stats(m, &st);
     ck_assert_uint_eq(st.pairs_scored, 5);
     ck_assert_uint_eq(st.applications, 3);
@@ -459,7 +459,7 @@ START_TEST(options_validated)
     ck_assert_int_eq(jm_matcher_add_take(m, NULL, 0), JM_EINVAL);
     jm_record *none = NULL;
     ck_assert_int_eq(jm_matcher_add_take(m, &none, 0), JM_EKIND);
-    jm_matcher_stats st;
+    jm_matcher_stats st = {.struct_size = sizeof st};
     jm_matcher_get_stats(m, &st);
     ck_assert_int_eq(st.watermark_ms, INT64_MIN);
     jm_matcher_free(m);

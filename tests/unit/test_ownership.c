@@ -116,7 +116,7 @@ static int run(pipeline *p, size_t chunk, int ndjson_mode, unsigned threads)
         rc = jm_reader_finish(r);
     /* The order of the frees does not matter: nothing is shared. */
     jm_reader_free(r);
-    jm_matcher_stats st;
+    jm_matcher_stats st = {.struct_size = sizeof st};
     jm_matcher_get_stats(p->m, &st);
     if (p->take == TAKE_MATCHER)
         ck_assert_uint_eq(st.records, (uint64_t)p->records);

@@ -608,7 +608,7 @@ END_TEST
 /* The parser alone: the error names a column for malformed JSON and the code in a field. */
 START_TEST(parse_errors_have_codes)
 {
-    jm_record *r = jm_record_new(JM_KIND_NONE);
+    jm_record *r = jm_record_new(JM_KIND_NONE, NULL);
     jm_error err;
     memset(&err, 0, sizeof err);
     ck_assert_int_eq(jm_parse_ndjson("{\"post_id\":", 11, r, &err), JM_ESYNTAX);

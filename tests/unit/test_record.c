@@ -61,7 +61,7 @@ END_TEST
 
 START_TEST(time_format_round_trip)
 {
-    char out[32];
+    char out[JM_TIME_BUF];
     ck_assert_uint_eq(jm_time_format(1763310790000LL, out), 20);
     ck_assert_str_eq(out, "2025-11-16T16:33:10Z");
     jm_time_format(1763310790005LL, out);
@@ -130,7 +130,7 @@ END_TEST
 
 START_TEST(accessors_and_clone)
 {
-    jm_record *r = jm_record_new(JM_KIND_CANDIDATE);
+    jm_record *r = jm_record_new(JM_KIND_CANDIDATE, NULL);
     ck_assert_ptr_null(jm_record_id(r));
     ck_assert_int_eq(jm_record_set_string(r, JM_FIELD_CANDIDATE_ID, "c1xyz", 2), 0);
     ck_assert_str_eq(jm_record_id(r), "c1");
@@ -151,7 +151,7 @@ START_TEST(accessors_and_clone)
     ck_assert(!jm_record_has(r, JM_FIELD_CERTIFICATIONS));
     ck_assert_int_eq(jm_record_list_clear(r, JM_FIELD_CERTIFICATIONS), 0);
     ck_assert(jm_record_has(r, JM_FIELD_CERTIFICATIONS));
-    jm_record *c = jm_record_clone(r);
+    jm_record *c = jm_record_clone(r, NULL);
     jm_record_unset(r, JM_FIELD_GPA);
     ck_assert(!jm_record_has(r, JM_FIELD_GPA));
     jm_record_reset(r, JM_KIND_JOB_POST); /* the clone owns its own memory */

@@ -72,7 +72,7 @@ static const char *const small_input[] = {
 
 static void feed_all(jm_report *rep, const char *const *lines, size_t n)
 {
-    jm_record *scratch = jm_record_new(JM_KIND_NONE);
+    jm_record *scratch = jm_record_new(JM_KIND_NONE, NULL);
     for (size_t i = 0; i < n; i++) {
         jm_error err = {0};
         int rc = jm_report_add_ndjson(rep, lines[i], strlen(lines[i]), scratch, &err);
@@ -126,7 +126,7 @@ static const char *str(const cJSON *doc, const char *path)
 
 static jm_report *small_report(int audit)
 {
-    jm_report *rep = jm_report_new();
+    jm_report *rep = jm_report_new(NULL);
     ck_assert_ptr_nonnull(rep);
     if (audit)
         ck_assert_int_eq(jm_report_audit_by(rep, "gender"), 0);
@@ -251,8 +251,8 @@ END_TEST
 /* At most 100 kept, the newest by timestamp, whatever the arrival order. */
 START_TEST(recent_keeps_the_newest_hundred)
 {
-    jm_report *rep = jm_report_new();
-    jm_record *scratch = jm_record_new(JM_KIND_NONE);
+    jm_report *rep = jm_report_new(NULL);
+    jm_record *scratch = jm_record_new(JM_KIND_NONE, NULL);
     for (int i = 0; i < 1000; i++) {
         int k = (i * 7919) % 1000; /* a permutation of 0..999 */
         char line[400];
@@ -287,8 +287,8 @@ static void add_app(jm_report *rep, jm_record *scratch, const char *id, const ch
 /* Distinct ids: exact within the window, and the documented trade-off past it. */
 START_TEST(distinct_counting_window)
 {
-    jm_report *rep = jm_report_new();
-    jm_record *scratch = jm_record_new(JM_KIND_NONE);
+    jm_report *rep = jm_report_new(NULL);
+    jm_record *scratch = jm_record_new(JM_KIND_NONE, NULL);
     ck_assert_int_eq(jm_report_set_dedup_window(rep, 4), 0);
     char id[16];
     for (int i = 1; i <= 5; i++) {
@@ -315,8 +315,8 @@ END_TEST
  * estimate stays near the truth. */
 START_TEST(distinct_counting_exact_and_estimate)
 {
-    jm_report *rep = jm_report_new();
-    jm_record *scratch = jm_record_new(JM_KIND_NONE);
+    jm_report *rep = jm_report_new(NULL);
+    jm_record *scratch = jm_record_new(JM_KIND_NONE, NULL);
     ck_assert_int_eq(jm_report_set_dedup_window(rep, 1024), 0);
     unsigned long added = 0, dups = 0;
     char id[32];
@@ -385,8 +385,8 @@ END_TEST
  * not become the reference group. */
 START_TEST(audit_known_disparity)
 {
-    jm_report *rep = jm_report_new();
-    jm_record *scratch = jm_record_new(JM_KIND_NONE);
+    jm_report *rep = jm_report_new(NULL);
+    jm_record *scratch = jm_record_new(JM_KIND_NONE, NULL);
     ck_assert_int_eq(jm_report_audit_by(rep, "nationality"), 0);
     ck_assert_int_eq(jm_report_audit_by(rep, "no_such_field"), JM_EINVAL);
     ck_assert_int_eq(jm_report_audit_by(rep, "skills"), JM_EINVAL); /* a list */
@@ -569,7 +569,7 @@ START_TEST(json_schema)
         ck_assert_msg(cJSON_GetObjectItemCaseSensitive(g0, audit_keys[k]), "no %s", audit_keys[k]);
     cJSON_Delete(d);
     /* An empty report: nulls where nothing is known, every array present. */
-    jm_report *empty = jm_report_new();
+    jm_report *empty = jm_report_new(NULL);
     d = report_json(empty, NOW);
     ck_assert(cJSON_IsNull(at(d, "metrics.average_score")));
     ck_assert(cJSON_IsNull(at(d, "freshness.newest_event")));
@@ -585,7 +585,7 @@ END_TEST
 /* A canonical application line, as jm_write_ndjson writes it, from varied values. */
 static void canonical_line(jm_buf *out, unsigned seed)
 {
-    jm_record *r = jm_record_new(JM_KIND_APPLICATION);
+    jm_record *r = jm_record_new(JM_KIND_APPLICATION, NULL);
     char t[128];
     snprintf(t, sizeof t, "%08x-0000-4000-8000-%012x", seed * 2654435761u, seed);
     jm_record_set_string(r, JM_FIELD_APPLICATION_ID, t, strlen(t));
@@ -617,8 +617,8 @@ static void canonical_line(jm_buf *out, unsigned seed)
 
 static char *single_line_json(const char *line, size_t len, int slow, int *rc_out)
 {
-    jm_report *rep = jm_report_new();
-    jm_record *scratch = jm_record_new(JM_KIND_NONE);
+    jm_report *rep = jm_report_new(NULL);
+    jm_record *scratch = jm_record_new(JM_KIND_NONE, NULL);
     jm_error err = {0};
     int rc;
     if (slow) {
@@ -690,8 +690,8 @@ END_TEST
 /* Out-of-range scores are refused the same way on both paths. */
 START_TEST(bad_score_rejected)
 {
-    jm_report *rep = jm_report_new();
-    jm_record *scratch = jm_record_new(JM_KIND_NONE);
+    jm_report *rep = jm_report_new(NULL);
+    jm_record *scratch = jm_record_new(JM_KIND_NONE, NULL);
     const char *line = "{\"type\":\"application\",\"application_id\":\"z\",\"candidate_id\":\"c\","
                        "\"post_id\":\"p\",\"compatibility_score\":101}";
     jm_error err = {0};

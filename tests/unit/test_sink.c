@@ -53,8 +53,11 @@ START_TEST(sync_reaches_the_sink)
                        .sync = rec_sync};
     jm_sink *s = jm_sink_new(&ops, &r, NULL);
     ck_assert_ptr_nonnull(s);
-    jm_sink_msg m = {
-        .kind = JM_KIND_APPLICATION, .data = "a\nb\n", .len = 4, .flags = JM_SINK_MSG_LINES};
+    jm_sink_msg m = {.struct_size = sizeof(jm_sink_msg),
+                     .kind = JM_KIND_APPLICATION,
+                     .data = "a\nb\n",
+                     .len = 4,
+                     .flags = JM_SINK_MSG_LINES};
     ck_assert_int_eq(jm_sink_write(s, &m), 0);
     ck_assert_int_eq(jm_sink_sync(s), 0);
     ck_assert_int_eq(jm_sink_write(s, &m), 0);
@@ -125,7 +128,10 @@ START_TEST(fd_sync_writes_everything_out)
     char *data = malloc(300000);
     for (unsigned i = 0; i < sizeof sizes / sizeof *sizes; i++) {
         memset(data, 'a' + (int)i, sizes[i]);
-        jm_sink_msg m = {.data = data, .len = sizes[i], .flags = i == 3 ? JM_SINK_MSG_PART : 0};
+        jm_sink_msg m = {.struct_size = sizeof(jm_sink_msg),
+                         .data = data,
+                         .len = sizes[i],
+                         .flags = i == 3 ? JM_SINK_MSG_PART : 0};
         ck_assert_int_eq(jm_sink_write(s, &m), 0);
         ck_assert_int_eq(jm_buf_reserve(&want, sizes[i]), 0);
         memcpy(want.data + want.len, data, sizes[i]);
@@ -150,7 +156,7 @@ START_TEST(fd_sync_writes_everything_out)
     int p[2];
     ck_assert_int_eq(pipe(p), 0);
     s = jm_sink_fd_new(p[1], 0, NULL);
-    jm_sink_msg m = {.data = "hello\n", .len = 6};
+    jm_sink_msg m = {.struct_size = sizeof(jm_sink_msg), .data = "hello\n", .len = 6};
     ck_assert_int_eq(jm_sink_write(s, &m), 0);
     ck_assert_int_eq(jm_sink_sync(s), 0);
     char got[8] = {0};

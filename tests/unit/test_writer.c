@@ -22,7 +22,7 @@ static jm_record *sample_application(void)
                        "\"required_skills\":[\"Tab\\tleau\",\"SQL\",\"Go\"],\"salary_max\":95000,"
                        "\"application_method\":\"Email \\u00e9\",\"posted_date\":\"2026-01-01\","
                        "\"deadline_date\":\"2026-01-20\",\"timestamp\":\"2026-01-01T00:00:00Z\"}");
-    jm_record *app = jm_record_new(JM_KIND_NONE);
+    jm_record *app = jm_record_new(JM_KIND_NONE, NULL);
     ck_assert_int_eq(jm_make_application(cand, job, NULL, 3, 0, app), 1);
     jm_record_free(cand);
     jm_record_free(job);
@@ -66,7 +66,7 @@ START_TEST(complete_application_written_as_the_field_table_says)
     ck_assert_str_eq(cJSON_GetObjectItem(obj, "timestamp")->valuestring,
                      "2026-01-02T03:04:05.678Z");
     /* Reading it back and writing it again gives the same bytes. */
-    jm_record *again = jm_record_new(JM_KIND_NONE);
+    jm_record *again = jm_record_new(JM_KIND_NONE, NULL);
     jm_error err = {0};
     ck_assert_int_eq(jm_parse_ndjson(out.data, out.len - 1, again, &err), 0);
     jm_buf out2 = {0};
@@ -163,7 +163,7 @@ static void run(jm_matcher *m, const loader *jobs, const loader *cands)
             for (int k = 0; k < 2; k++) {
                 if (i >= from[k]->n)
                     continue;
-                jm_record *r = jm_record_clone(from[k]->recs[i]);
+                jm_record *r = jm_record_clone(from[k]->recs[i], NULL);
                 jm_field f = k == 0 ? JM_FIELD_POST_ID : JM_FIELD_CANDIDATE_ID;
                 snprintf(id, sizeof id, "%s-%d", jm_record_string(r, f), copy);
                 jm_record_set_string(r, f, id, strlen(id));

@@ -370,7 +370,7 @@ jm_sink *jm__pg_sink_new(const jm_plugin_option *options, size_t noptions, jm_er
     for (int k = 0; rc == 0 && k < JM_PG_KINDS; k++)
         if (jm__pg_copy_columns(kinds[k], &s->columns[k]))
             rc = JM_ENOMEM;
-    if (rc == 0 && !(s->scratch = jm_record_new(JM_KIND_NONE)))
+    if (rc == 0 && !(s->scratch = jm_record_new(JM_KIND_NONE, NULL)))
         rc = JM_ENOMEM;
     if (rc == JM_ENOMEM)
         jm__pg_say(err, JM_ENOMEM, "out of memory");
