@@ -366,7 +366,8 @@ typedef struct pace {
     int wall;           /* --wall-clock */
 } pace;
 
-/* 9999-12-31T23:59:59.999Z: the last time jm-gen can write. */
+/* 0000-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z: the times jm-gen can write. */
+#define FIRST_TIME_MS INT64_C(-62167219200000)
 #define LAST_TIME_MS INT64_C(253402300799999)
 
 /* Sets go's clock from p for a run of records (0: endless): a live market on the wall clock, a
@@ -388,6 +389,8 @@ static void set_pace(const pace *p, uint64_t records, jm_gen_options *go)
     if (!records && (p->span_ms > 0 || p->end))
         jm_cli_usage("%s needs a run of known size (-n, --jobs or --candidates above 0)",
                      p->span_ms > 0 ? "--span" : "--end");
+    if (p->end && p->wall)
+        jm_cli_usage("--end does not go with --wall-clock");
     if (p->start)
         go->start_ms = p->start_ms;
     if (p->wall || (p->start_now && p->rate > 0)) {
@@ -411,6 +414,8 @@ static void set_pace(const pace *p, uint64_t records, jm_gen_options *go)
     /* The run spans records slots of a day / per_day (or speed / rate seconds) at most. */
     double slot_ms = p->speed > 0 ? 1000.0 * p->speed / p->rate : 86400000.0 / go->per_day;
     double span = ceil((double)records * slot_ms);
+    if (p->end && (double)p->end_ms - span < (double)FIRST_TIME_MS)
+        jm_cli_usage("the run would start before 0000-01-01");
     if (p->end)
         go->start_ms = p->end_ms - (int64_t)span;
     if ((double)go->start_ms + span > (double)LAST_TIME_MS)
