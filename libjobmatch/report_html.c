@@ -418,16 +418,18 @@ static void tiles(out *o, const jm_report *rep, int64_t now_ms)
     snprintf(v, sizeof v, "%llu", (unsigned long long)rep->interviews);
     tile(o, "Interviews", v, JM_STATUS_INTERVIEW_SCHEDULED);
     if (rep->have_newest) {
-        double lag = (double)(now_ms - rep->newest) / 1000.0;
-        if (fabs(lag) < 120)
-            snprintf(v, sizeof v, "%.0f s", lag);
-        else if (fabs(lag) < 7200)
-            snprintf(v, sizeof v, "%.0f min", lag / 60);
+        double lag = (double)(now_ms - rep->newest) / 1000.0, a = fabs(lag);
+        /* An event after the report's clock is ahead of it, never a negative lag. */
+        const char *ahead = lag < 0 ? " ahead" : "";
+        if (a < 120)
+            snprintf(v, sizeof v, "%.0f s%s", a, ahead);
+        else if (a < 7200)
+            snprintf(v, sizeof v, "%.0f min%s", a / 60, ahead);
         else
-            snprintf(v, sizeof v, "%.1f h", lag / 3600);
+            snprintf(v, sizeof v, "%.1f h%s", a / 3600, ahead);
         char when[JM_TIME_BUF];
         jm_time_format(rep->newest, when);
-        snprintf(n, sizeof n, "newest event %s", when);
+        snprintf(n, sizeof n, "newest event %s%s", when, lag < 0 ? ", ahead of the clock" : "");
     } else {
         snprintf(v, sizeof v, "-");
         snprintf(n, sizeof n, "no event time yet");

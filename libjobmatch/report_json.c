@@ -197,8 +197,12 @@ int jm_report_write_json(const jm_report *rep, int64_t now_ms, jm_buf *out)
                              (unsigned long long)rep->interviews);
     rc = rc ? rc : jm__buf_puts(b, ",\"freshness\":{\"newest_event\":");
     rc = rc ? rc : time_or_null(b, rep->have_newest, rep->newest);
+    /* The lag and its opposite, both never negative: one of them is 0. */
+    double lag = rep->have_newest ? (double)(now_ms - rep->newest) / 1000.0 : NAN;
     rc = rc ? rc : jm__buf_puts(b, ",\"lag_seconds\":");
-    rc = rc ? rc : num(b, rep->have_newest ? (double)(now_ms - rep->newest) / 1000.0 : NAN);
+    rc = rc ? rc : num(b, lag < 0 ? 0 : lag);
+    rc = rc ? rc : jm__buf_puts(b, ",\"ahead_seconds\":");
+    rc = rc ? rc : num(b, lag < 0 ? -lag : rep->have_newest ? 0 : NAN);
     rc = rc ? rc : jm__buf_puts(b, ",\"newest_application_date\":");
     rc = rc ? rc : time_or_null(b, rep->have_newest_date, rep->newest_date);
     rc = rc ? rc : jm__buf_puts(b, "},\"applications_by_interval\":[");

@@ -167,18 +167,18 @@ static void map_bars(out *o, const jm__rmap *m, size_t limit, uint64_t total)
     jm__ranked_free(&top);
 }
 
+/* A length of time, never negative: the caller says which way it runs. */
 static void duration(char *t, size_t cap, double seconds)
 {
     double a = fabs(seconds);
-    const char *sign = seconds < 0 ? "-" : "";
     if (a < 120)
-        snprintf(t, cap, "%s%.0fs", sign, a);
+        snprintf(t, cap, "%.0fs", a);
     else if (a < 7200)
-        snprintf(t, cap, "%s%.0fm", sign, a / 60);
+        snprintf(t, cap, "%.0fm", a / 60);
     else if (a < 172800)
-        snprintf(t, cap, "%s%.1fh", sign, a / 3600);
+        snprintf(t, cap, "%.1fh", a / 3600);
     else
-        snprintf(t, cap, "%s%.1fd", sign, a / 86400);
+        snprintf(t, cap, "%.1fd", a / 86400);
 }
 
 static void metrics(out *o, const jm_report *rep, int64_t now_ms)
@@ -237,7 +237,10 @@ static void metrics(out *o, const jm_report *rep, int64_t now_ms)
         jm_time_format(rep->newest, when);
         double secs = (double)(now_ms - rep->newest) / 1000.0;
         duration(lag, sizeof lag, secs);
-        snprintf(t, sizeof t, "  Newest event %s, %s behind the clock", when, lag);
+        /* Events stamped after the report's clock (a clock skew, or a market made for later)
+         * are ahead of it, not a negative lag. */
+        snprintf(t, sizeof t, "  Newest event %s, %s %s the clock", when, lag,
+                 secs < 0 ? "ahead of" : "behind");
         put(o, t);
         if (secs > 300) {
             style(o, "33");

@@ -63,7 +63,10 @@ int jm_time_parse(const char *s, size_t len, int64_t *out_ms)
     if (digits(s, len, &p, 4, &y) || expect(s, len, &p, '-') || digits(s, len, &p, 2, &mo) ||
         expect(s, len, &p, '-') || digits(s, len, &p, 2, &d))
         return JM_EVALUE;
-    if (mo < 1 || mo > 12 || d < 1 || d > 31)
+    /* A day the month has: no rolling 2025-02-30 over into March. */
+    static const unsigned char month_days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    unsigned leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+    if (mo < 1 || mo > 12 || d < 1 || d > month_days[mo - 1] + (mo == 2 ? leap : 0))
         return JM_EVALUE;
     int64_t offset_min = 0;
     if (p < len && (s[p] == 'T' || s[p] == 't' || s[p] == ' ')) {
@@ -97,6 +100,8 @@ int jm_time_parse(const char *s, size_t len, int64_t *out_ms)
             if (expect(s, len, &p, ':') == 0 || (p < len && s[p] >= '0' && s[p] <= '9'))
                 if (digits(s, len, &p, 2, &om))
                     return JM_EVALUE;
+            if (oh > 23 || om > 59)
+                return JM_EVALUE;
             offset_min = sign * (int64_t)(oh * 60 + om);
         }
     }
@@ -104,6 +109,10 @@ int jm_time_parse(const char *s, size_t len, int64_t *out_ms)
         return JM_EVALUE;
     int64_t days = days_from_civil(y, mo, d);
     int64_t secs = days * 86400 + h * 3600 + mi * 60 + sec - offset_min * 60;
+    /* In UTC, years 0000 to 9999 only: an offset (or a leap second) may not carry a time past
+     * the four digits that jm_time_format() writes back. */
+    if (secs < INT64_C(-62167219200) || secs > INT64_C(253402300799))
+        return JM_EVALUE;
     *out_ms = secs * 1000 + ms;
     return 0;
 }

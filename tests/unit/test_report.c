@@ -150,11 +150,38 @@ START_TEST(key_metrics_and_freshness)
     NUM_EQ(d, "input.duplicates.candidates", 1);
     STR_EQ(d, "freshness.newest_event", "2026-01-01T00:00:05Z");
     NUM_EQ(d, "freshness.lag_seconds", 60);
+    NUM_EQ(d, "freshness.ahead_seconds", 0);
     STR_EQ(d, "freshness.newest_application_date", "2025-12-02T03:00:00Z");
     STR_EQ(d, "generated_at", "2026-01-01T00:01:05Z");
     ck_assert_uint_eq(jm_report_count(rep, JM_KIND_APPLICATION), 6);
     ck_assert_uint_eq(jm_report_duplicates(rep, JM_KIND_APPLICATION), 1);
     cJSON_Delete(d);
+    jm_report_free(rep);
+}
+END_TEST
+
+/* An event stamped after the report's clock is ahead of it: never a negative lag, in any form. */
+START_TEST(freshness_ahead_of_the_clock)
+{
+    jm_report *rep = small_report(0);
+    const int64_t before = NOW - 120000; /* the newest event, at 00:00:05, is 60 s after it */
+    cJSON *d = report_json(rep, before);
+    NUM_EQ(d, "freshness.lag_seconds", 0);
+    NUM_EQ(d, "freshness.ahead_seconds", 60);
+    cJSON_Delete(d);
+    jm_buf t = {0}, h = {0};
+    ck_assert_int_eq(jm_report_write_text(rep, before, 100, 0, &t), 0);
+    ck_assert_int_eq(jm_report_write_html(rep, before, 0, &h), 0);
+    ck_assert_int_eq(jm_buf_reserve(&t, 1), 0);
+    ck_assert_int_eq(jm_buf_reserve(&h, 1), 0);
+    t.data[t.len] = h.data[h.len] = '\0';
+    ck_assert_ptr_nonnull(
+        strstr(t.data, "Newest event 2026-01-01T00:00:05Z, 60s ahead of the clock"));
+    ck_assert_ptr_null(strstr(t.data, "-60"));
+    ck_assert_ptr_nonnull(strstr(h.data, "60 s ahead"));
+    ck_assert_ptr_null(strstr(h.data, "-60"));
+    jm_buf_free(&t);
+    jm_buf_free(&h);
     jm_report_free(rep);
 }
 END_TEST
@@ -480,6 +507,7 @@ START_TEST(json_schema)
         {"metrics.interviews", cJSON_Number},
         {"freshness.newest_event", cJSON_String},
         {"freshness.lag_seconds", cJSON_Number},
+        {"freshness.ahead_seconds", cJSON_Number},
         {"freshness.newest_application_date", cJSON_String},
         {"applications_by_interval", cJSON_Array},
         {"applications_by_interval.0.interval", cJSON_String},
@@ -755,6 +783,7 @@ int main(void)
     TCase *tc = tcase_create("report");
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, key_metrics_and_freshness);
+    tcase_add_test(tc, freshness_ahead_of_the_clock);
     tcase_add_test(tc, intervals_families_scores);
     tcase_add_test(tc, statuses_jobs_candidates_recent);
     tcase_add_test(tc, recent_keeps_the_newest_hundred);
