@@ -106,7 +106,10 @@ int64_t jm_cli_mono_ns(void)
 void jm_cli_progress_init(jm_cli_progress *p)
 {
     memset(p, 0, sizeof *p);
-    p->on = isatty(STDERR_FILENO);
+    /* Not into a pipe: the next tool (jm-report --watch) may be drawing on the same terminal,
+     * and a progress line would tear its screen. */
+    struct stat st;
+    p->on = isatty(STDERR_FILENO) && !(fstat(STDOUT_FILENO, &st) == 0 && S_ISFIFO(st.st_mode));
     p->started_ns = p->next_ns = jm_cli_mono_ns();
 }
 

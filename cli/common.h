@@ -32,8 +32,9 @@ const char *jm_cli_env(const char *name);
 /* Wall-clock milliseconds, or SOURCE_DATE_EPOCH (seconds) when that is set: reproducible runs. */
 int64_t jm_cli_now_ms(void);
 
-/* A progress line on stderr, only when stderr is a terminal, redrawn at most five times a
- * second: tick() says when to redraw, end() finishes the line. */
+/* A progress line on stderr, only when stderr is a terminal and stdout is not a pipe (the tool
+ * it feeds may draw on that terminal), redrawn at most five times a second: tick() says when to
+ * redraw, end() finishes the line. */
 typedef struct jm_cli_progress {
     int on, shown;
     int64_t started_ns, next_ns;

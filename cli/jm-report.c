@@ -21,12 +21,19 @@ static const char usage_text[] =
     "Prints a terminal report unless --json is given.\n"
     "\n"
     "      --json               print the report as one JSON document (docs/report-schema.md)\n"
-    "      --html FILE          also write the report as a self-contained HTML page to FILE\n"
-    "      --watch SECONDS      keep reading (follow files as they grow) and render again every\n"
-    "                           SECONDS: the terminal redraws in place, the page reloads itself,\n"
-    "                           --json prints one document per line\n"
-    "      --audit              add the bias audit by candidate gender\n"
-    "      --audit-by FIELD     audit by this candidate field too (repeatable; implies --audit)\n"
+    "      --html FILE          also write the report as a self-contained HTML page to FILE (with\n"
+    "                           filters); '-' writes the page to standard output instead of the\n"
+    "                           terminal report\n"
+    "      --watch DURATION     keep reading (follow files as they grow) and render again every\n"
+    "                           DURATION (5s, 500ms, 2m; a bare number is seconds): the terminal\n"
+    "                           report redraws in place on the alternate screen, the page reloads\n"
+    "                           itself until the input ends, --json prints one document per line\n"
+    "      --audit              add the bias audit by candidate gender, and by gender and\n"
+    "                           education level together (intersectional)\n"
+    "      --audit-by FIELD     audit by this candidate field too, or by two as FIELD+FIELD\n"
+    "                           (repeatable; implies --audit)\n"
+    "      --audit-min-share PCT  leave groups under PCT% of the audited applications out of\n"
+    "                           the impact ratios (default 2, as NYC Local Law 144 allows)\n"
     "      --width N            terminal report width (default: the terminal's, else 80)\n"
     "      --color WHEN         colour the terminal report: auto (default), always or never;\n"
     "                           NO_COLOR in the environment means never\n"
@@ -60,10 +67,12 @@ typedef struct run {
     int have_errors, strict, failed_strict;
     size_t max_record;
     /* output */
-    int json, watch_s, color, width_set;
+    int json, color, width_set;
+    int64_t watch_ms; /* 0: render once */
+    int ended;        /* watch mode: no input can bring more */
     unsigned width;
-    const char *html;
-    int tty;
+    const char *html; /* "-": standard output */
+    int tty, alt_screen;
     unsigned long renders;
 } run;
 
@@ -282,14 +291,53 @@ static unsigned terminal_width(void)
     return v > 0 ? (unsigned)v : 80;
 }
 
+static unsigned terminal_height(void)
+{
+    struct winsize ws;
+    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0)
+        return ws.ws_row;
+    const char *c = jm_cli_env("LINES");
+    long v = c ? strtol(c, NULL, 10) : 0;
+    return v > 0 ? (unsigned)v : 24;
+}
+
+/* A watched report on a terminal is drawn like top's: on the alternate screen, from its top
+ * left, each line clearing what an earlier frame left to its right, cut to the screen's
+ * height, and the rest of the screen cleared. */
+static void draw_frame(jm_cli_out *out, const jm_buf *text)
+{
+    unsigned rows = terminal_height(), line = 0;
+    jm_cli_out_write(out, "\033[H", 3);
+    size_t i = 0;
+    while (i < text->len && line + 1 < rows) {
+        const char *nl = memchr(text->data + i, '\n', text->len - i);
+        size_t n = nl ? (size_t)(nl - (text->data + i)) : text->len - i;
+        jm_cli_out_write(out, text->data + i, n);
+        jm_cli_out_write(out, "\033[K\n", 4);
+        i += n + 1;
+        line++;
+    }
+    jm_cli_out_write(out, "\033[J", 3);
+}
+
 /* Writes the page to a temporary file next to it, then renames it over: a reader never sees a
  * half-written page. */
 static void write_html(run *r, int64_t now)
 {
     jm_buf b = {0};
-    if (jm_report_write_html(r->rep, now, r->watch_s > 0 ? (unsigned)r->watch_s : 0, &b)) {
+    /* The page reloads itself while more can come, and stops once the input has ended. */
+    unsigned refresh = r->watch_ms && !r->ended ? (unsigned)((r->watch_ms + 999) / 1000) : 0;
+    if (jm_report_write_html(r->rep, now, refresh, &b)) {
         jm_cli_error("out of memory");
         exit(EXIT_IO);
+    }
+    if (strcmp(r->html, "-") == 0) {
+        jm_cli_out out = {.fd = STDOUT_FILENO, .name = "standard output"};
+        jm_cli_out_write(&out, b.data, b.len);
+        jm_cli_out_flush(&out);
+        jm_buf_free(&out.buf);
+        jm_buf_free(&b);
+        return;
     }
     size_t n = strlen(r->html);
     char *tmp = malloc(n + 32);
@@ -318,15 +366,22 @@ static void render(run *r)
     int rc;
     if (r->json) {
         rc = jm_report_write_json(r->rep, now, &out.buf);
+    } else if (r->html && strcmp(r->html, "-") == 0) {
+        rc = 0; /* the page is the output */
     } else {
         unsigned width = r->width_set ? r->width : terminal_width();
-        unsigned flags = (r->color ? JM_REPORT_COLOR : 0) | (r->watch_s ? JM_REPORT_COMPACT : 0);
-        /* Redraw in place: home, clear, then the report. */
-        if (r->watch_s && r->tty)
-            jm_cli_out_write(&out, "\033[H\033[2J", 7);
-        else if (r->watch_s && r->renders)
-            jm_cli_out_write(&out, "\n", 1);
-        rc = jm_report_write_text(r->rep, now, width, flags, &out.buf);
+        unsigned flags = (r->color ? JM_REPORT_COLOR : 0) | (r->watch_ms ? JM_REPORT_COMPACT : 0);
+        if (r->alt_screen) {
+            jm_buf text = {0};
+            rc = jm_report_write_text(r->rep, now, width, flags, &text);
+            if (!rc)
+                draw_frame(&out, &text);
+            jm_buf_free(&text);
+        } else {
+            if (r->watch_ms && r->renders)
+                jm_cli_out_write(&out, "\n", 1);
+            rc = jm_report_write_text(r->rep, now, width, flags, &out.buf);
+        }
     }
     if (rc) {
         jm_cli_error("out of memory");
@@ -360,7 +415,7 @@ static void run_once(run *r, input *ins, int n, char *buf, size_t size)
         render(r);
 }
 
-/* Reads as data arrives and renders every watch_s seconds. Files are followed as they grow;
+/* Reads as data arrives and renders every watch_ms. Files are followed as they grow;
  * a pipe's end ends its input. Stops on a signal or when no input can bring more. */
 static void run_watch(run *r, input *ins, int n, char *buf, size_t size)
 {
@@ -398,9 +453,10 @@ static void run_watch(run *r, input *ins, int n, char *buf, size_t size)
         int64_t now = mono_ms();
         if (now >= next) {
             render(r);
-            next = now + (int64_t)r->watch_s * 1000;
+            next = now + r->watch_ms;
         }
         if (stop_signal || !open_inputs) {
+            r->ended = !open_inputs;
             if (r->renders == 0 || !open_inputs || got_any)
                 render(r);
             return;
@@ -429,7 +485,8 @@ enum {
     OPT_FORMAT,
     OPT_ERRORS,
     OPT_STRICT,
-    OPT_MAX_RECORD
+    OPT_MAX_RECORD,
+    OPT_AUDIT_MIN_SHARE
 };
 
 static const struct option options[] = {
@@ -438,6 +495,7 @@ static const struct option options[] = {
     {"watch", required_argument, NULL, OPT_WATCH},
     {"audit", no_argument, NULL, OPT_AUDIT},
     {"audit-by", required_argument, NULL, OPT_AUDIT_BY},
+    {"audit-min-share", required_argument, NULL, OPT_AUDIT_MIN_SHARE},
     {"width", required_argument, NULL, OPT_WIDTH},
     {"color", required_argument, NULL, OPT_COLOR},
     {"dedup-window", required_argument, NULL, OPT_DEDUP},
@@ -457,6 +515,7 @@ int main(int argc, char **argv)
     const char *errors = NULL, *format = NULL, *color = "auto";
     const char *audit_by[JM_REPORT_MAX_AUDIT_FIELDS];
     int naudit = 0, audit = 0;
+    double min_share = -1;
     long long dedup = 0;
     r.max_record = JM_DEFAULT_MAX_RECORD_BYTES;
 
@@ -465,8 +524,15 @@ int main(int argc, char **argv)
         switch (c) {
         case OPT_JSON: r.json = 1; break;
         case OPT_HTML: r.html = optarg; break;
-        case OPT_WATCH: r.watch_s = (int)jm_cli_integer("--watch", optarg, 1, 86400); break;
+        case OPT_WATCH:
+            r.watch_ms = jm_cli_duration("--watch", optarg);
+            if (r.watch_ms < 100 || r.watch_ms > 86400000)
+                jm_cli_usage("--watch: '%s' is not between 100ms and 1d", optarg);
+            break;
         case OPT_AUDIT: audit = 1; break;
+        case OPT_AUDIT_MIN_SHARE:
+            min_share = jm_cli_number("--audit-min-share", optarg, 0, 99.999) / 100;
+            break;
         case OPT_AUDIT_BY:
             if (naudit == JM_REPORT_MAX_AUDIT_FIELDS)
                 jm_cli_usage("--audit-by: at most %d fields", JM_REPORT_MAX_AUDIT_FIELDS);
@@ -505,13 +571,22 @@ int main(int argc, char **argv)
         jm_cli_error("out of memory");
         return EXIT_IO;
     }
+    if (r.html)
+        jm_report_set_drilldown(r.rep, 1); /* the page's filter */
     if (dedup && jm_report_set_dedup_window(r.rep, (size_t)dedup))
         jm_cli_usage("--dedup-window: '%lld' is not valid", dedup);
     /* Gender is always audited first; --audit-by adds fields. */
-    if (audit && jm_report_audit_by(r.rep, "gender"))
+    if (audit && (jm_report_audit_by(r.rep, "gender") ||
+                  jm_report_audit_by(r.rep, "gender+education_level")))
         jm_cli_usage("--audit: cannot audit by gender");
+    if (min_share >= 0)
+        jm_report_set_audit_min_share(r.rep, min_share);
+    if (r.json && r.html && strcmp(r.html, "-") == 0)
+        jm_cli_usage("--json and --html - cannot both write to standard output");
     for (int i = 0; i < naudit; i++) {
-        if (jm_field_lookup(JM_KIND_CANDIDATE, audit_by[i], strlen(audit_by[i])) == JM_FIELD_GENDER)
+        if (jm_field_lookup(JM_KIND_CANDIDATE, audit_by[i], strlen(audit_by[i])) ==
+                JM_FIELD_GENDER ||
+            strcmp(audit_by[i], "gender+education_level") == 0)
             continue;
         if (jm_report_audit_by(r.rep, audit_by[i]))
             jm_cli_usage("--audit-by: '%s' is not a candidate text or whole-number field",
@@ -529,7 +604,10 @@ int main(int argc, char **argv)
         r.have_errors = 1;
     }
     signal(SIGPIPE, SIG_IGN);
-    if (r.watch_s) {
+    r.alt_screen = r.watch_ms && r.tty && !r.json && !(r.html && strcmp(r.html, "-") == 0);
+    if (r.alt_screen)
+        fputs("\033[?1049h", stdout), fflush(stdout);
+    if (r.watch_ms) {
         struct sigaction sa = {0};
         sa.sa_handler = on_signal;
         sigaction(SIGINT, &sa, NULL);
@@ -548,7 +626,7 @@ int main(int argc, char **argv)
         open_input(&r, &ins[0], NULL, format);
     for (int i = 0; i < n; i++)
         open_input(&r, &ins[i], argv[optind + i], format);
-    if (r.watch_s)
+    if (r.watch_ms)
         run_watch(&r, ins, n ? n : 1, buf, size);
     else
         run_once(&r, ins, n ? n : 1, buf, size);
@@ -558,6 +636,13 @@ int main(int argc, char **argv)
     free(buf);
     if (r.have_errors)
         jm_cli_out_close(&r.errors);
+    if (r.alt_screen) {
+        /* Back to the normal screen, where the last frame is printed once more to stay. */
+        fputs("\033[?1049l", stdout);
+        fflush(stdout);
+        r.alt_screen = 0;
+        render(&r);
+    }
     jm_report_free(r.rep);
     jm_record_free(r.scratch);
     return r.failed_strict ? EXIT_BAD_RECORDS : 0;
