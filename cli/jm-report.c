@@ -432,8 +432,10 @@ static void run_watch(run *r, input *ins, int n, char *buf, size_t size)
                 open_inputs++;
                 continue;
             }
-            /* A bounded burst per input, so rendering stays on time under a fast stream. */
-            for (int k = 0; k < 64; k++) {
+            /* A bounded burst per input, so rendering stays on time under a fast stream; but
+             * before the first render a file is read to its end, so that frame is complete. */
+            int whole = regular && r->renders == 0;
+            for (int k = 0; whole || k < 64; k++) {
                 ssize_t got = read_some(r, &ins[i], buf, size);
                 if (got < 0)
                     return;
@@ -443,7 +445,7 @@ static void run_watch(run *r, input *ins, int n, char *buf, size_t size)
                     break;
                 }
                 got_any = 1;
-                if (mono_ms() >= next)
+                if (!whole && mono_ms() >= next)
                     break;
             }
             open_inputs += !ins[i].done;
@@ -636,6 +638,18 @@ int main(int argc, char **argv)
     free(buf);
     if (r.have_errors)
         jm_cli_out_close(&r.errors);
+    /* jm-match's output alone holds applications only: say in one line what is missing. */
+    uint64_t apps = jm_report_count(r.rep, JM_KIND_APPLICATION);
+    uint64_t jobs = jm_report_count(r.rep, JM_KIND_JOB_POST);
+    uint64_t cands = jm_report_count(r.rep, JM_KIND_CANDIDATE);
+    if (apps && (!jobs || !cands))
+        jm_cli_error("%llu applications but no %s in the input, so titles, names and their charts "
+                     "are empty: add them with 'jm-match --passthrough JOBS CANDIDATES | "
+                     "jm-report', or 'jm-report JOBS CANDIDATES -'",
+                     (unsigned long long)apps,
+                     !jobs && !cands ? "job posts or candidates"
+                     : !jobs         ? "job posts"
+                                     : "candidates");
     if (r.alt_screen) {
         /* Back to the normal screen, where the last frame is printed once more to stay. */
         fputs("\033[?1049l", stdout);
