@@ -643,10 +643,10 @@ int main(int argc, char **argv)
     uint64_t jobs = jm_report_count(r.rep, JM_KIND_JOB_POST);
     uint64_t cands = jm_report_count(r.rep, JM_KIND_CANDIDATE);
     if (apps && (!jobs || !cands))
-        jm_cli_error("%llu applications but no %s in the input, so titles, names and their charts "
-                     "are empty: add them with 'jm-match --passthrough JOBS CANDIDATES | "
+        jm_cli_error("%llu application%s but no %s in the input, so titles, names and their "
+                     "charts are empty: add them with 'jm-match --passthrough JOBS CANDIDATES | "
                      "jm-report', or 'jm-report JOBS CANDIDATES -'",
-                     (unsigned long long)apps,
+                     (unsigned long long)apps, apps == 1 ? "" : "s",
                      !jobs && !cands ? "job posts or candidates"
                      : !jobs         ? "job posts"
                                      : "candidates");

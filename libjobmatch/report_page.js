@@ -13,7 +13,7 @@
 
   /* ---- formatting ---------------------------------------------------------------------- */
   function fmt(n) { return Math.round(n).toLocaleString('en-US'); }
-  function pct(x) { return (100 * x).toFixed(1) + '%'; }
+  function pct(x) { return x > 0 && x < 0.0005 ? '<0.1%' : (100 * x).toFixed(1) + '%'; }
   function money(v) {
     var a = Math.abs(v);
     if (a < 1e3) return v.toFixed(0);
@@ -127,8 +127,8 @@
     });
     return c;
   }
-  /* Items {label, value} of counts by key index, highest first; at most limit, the rest said. */
-  function ranked(keys, counts, limit, c, what, unit) {
+  /* Items {label, value} of the nonzero counts by key index, highest first. */
+  function ranked(keys, counts) {
     var items = [];
     counts.forEach(function (v, i) { if (v) items.push({ label: keys[i], value: v, i: i }); });
     items.sort(function (a, b) { return b.value - a.value || a.i - b.i; });
@@ -178,7 +178,7 @@
   }
   /* A histogram: bars side by side, edges labelled (edges: n + 1 texts) or centres (n texts). */
   function vbars(name, counts, total, opts) {
-    var c = start(name, 230, total), top = 10, bottom = 34, max = Math.max.apply(null, [0].concat(counts));
+    var c = start(name, 236, total), top = 10, bottom = 40, max = Math.max.apply(null, [0].concat(counts));
     if (!counts.length || !total) return empty(c), c;
     var ax = yaxis(c, max, top, bottom), pw = c.w - ax.left - 6, bw = pw / counts.length;
     counts.forEach(function (v, i) {
@@ -190,7 +190,7 @@
     var xs = [], texts = opts.edges || opts.centres;
     for (var i = 0; i < texts.length; i++)
       xs.push(ax.left + bw * (opts.edges ? i : i + 0.5));
-    xlabels(c, xs, texts, ax.base + 15, opts.steps);
+    xlabels(c, xs, texts, ax.base + 18, opts.steps);
     if (opts.axis)
       el('text', { x: ax.left + pw / 2, y: c.h - 3, 'text-anchor': 'middle', class: 'small' }, c.svg,
         opts.axis);
@@ -202,7 +202,7 @@
     var total = sum(v.time), c = start('time', 250, total), T = D.time;
     var caption = c.fig.querySelector('figcaption');
     if (!total) { caption.textContent = 'Applications over time'; return empty(c); }
-    var top = 12, bottom = 34, room = Math.max(20, Math.floor((c.w - 60) / 3));
+    var top = 12, bottom = 40, room = Math.max(20, Math.floor((c.w - 60) / 3));
     var per = 1;
     while (Math.ceil(v.time.length / per) > room) per *= 2;
     var pts = [];
@@ -236,7 +236,7 @@
         : unit === 'month' ? new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1))
           : new Date(d.getTime() + 864e5);
     }
-    if (xs.length) xlabels(c, xs, texts, ax.base + 15);
+    if (xs.length) xlabels(c, xs, texts, ax.base + 18);
     el('text', { x: c.w - 4, y: c.h - 3, 'text-anchor': 'end', class: 'small' }, c.svg,
       day(T.from_ms) + ' to ' + day(T.from_ms + v.time.length * T.bucket_hours * 3600000 - 1));
     if (hours > 3)
@@ -390,7 +390,7 @@
   function offerAsk(v) {
     var bins = v.ova, tj = sum(bins.map(function (b) { return b[2]; })),
       tc = sum(bins.map(function (b) { return b[3]; }));
-    var c = start('offer-vs-ask', 250, tj + tc), top = 26, bottom = 34;
+    var c = start('offer-vs-ask', 256, tj + tc), top = 26, bottom = 40;
     if (!bins.length) return empty(c);
     var sh = bins.map(function (b) { return [tj ? b[2] / tj : 0, tc ? b[3] / tc : 0]; });
     var max = Math.max.apply(null, sh.map(function (s) { return Math.max(s[0], s[1]); }));
@@ -417,7 +417,7 @@
       xs.push(left + bw * i);
       texts.push(money(i < bins.length ? bins[i][0] : bins[i - 1][1]));
     }
-    xlabels(c, xs, texts, top + ph + 15);
+    xlabels(c, xs, texts, top + ph + 18);
     el('rect', { x: left, y: 4, width: 12, height: 12, fill: '#f28e2b' }, c.svg);
     el('text', { x: left + 16, y: 14 }, c.svg, 'Job offers (' + fmt(tj) + ')');
     var lx = left + 16 + textW('Job offers (' + fmt(tj) + ')') + 16;
@@ -482,7 +482,9 @@
   });
   function rows() {
     var name = state.dim ? D.keys[state.dim][state.idx] : null;
-    return D.recent.filter(function (r) { return !state.dim || r[FIELD[state.dim]] === name; });
+    return D.recent.filter(function (r) {
+      return !state.dim || (r[FIELD[state.dim]] || (state.dim === 'status' ? '(none)' : '')) === name;
+    });
   }
   function drawTable() {
     var key = state.key, asc = state.asc;
@@ -553,6 +555,7 @@
   var showing = document.createElement('span');
   showing.className = 'showing';
   bar.appendChild(showing);
+  var filterable = DIMS.some(function (d) { return (D.filters[d[0]] || []).length; });
 
   function view() {
     return state.dim ? D.views[state.dim][state.idx] : D.views.all;
@@ -589,7 +592,9 @@
     showing.textContent = state.dim ? 'Showing ' + DIMS.filter(function (d) {
       return d[0] === state.dim; })[0][1].toLowerCase() + ' ' + D.keys[state.dim][state.idx] +
       ': every chart, tile and the table below (not the audit). One filter at a time: the figures are kept per value, not per combination.'
-      : 'Showing everything. Choose a value to see only its applications, and the jobs and candidates they concern.';
+      : filterable ? 'Showing everything. Choose a value to see only its applications, and the jobs and candidates they concern.'
+        : 'Showing everything: this report was made without its per-value figures, so it has no filters.';
+    DIMS.forEach(function (d) { selects[d[0]].disabled = !(D.filters[d[0]] || []).length; });
     tiles(v);
     overTime(v);
     vbars('intervals', v.hours, sum(v.hours), {

@@ -92,8 +92,11 @@ JM_EXTERN int jm_report_write_json(const jm_report *rep, int64_t now_ms, jm_buf 
 JM_EXTERN int jm_report_write_text(const jm_report *rep, int64_t now_ms, unsigned width,
                                    unsigned flags, jm_buf *out);
 
-/* One self-contained HTML page: inline SVG charts, no external request. refresh_seconds > 0
- * makes the page reload itself at that interval. */
+/* One self-contained HTML page: its own inline script draws SVG charts from the figures embedded
+ * in it, under a Content-Security-Policy that allows that script and style sheet only (no
+ * request of any kind). With jm_report_set_drilldown() on, the page filters by job family,
+ * status, work mode and country. refresh_seconds > 0 makes the page reload itself at that
+ * interval (keeping its filter and table state); 0 says it is final. */
 JM_EXTERN int jm_report_write_html(const jm_report *rep, int64_t now_ms, unsigned refresh_seconds,
                                    jm_buf *out);
 
