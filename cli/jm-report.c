@@ -281,24 +281,15 @@ static ssize_t read_some(run *r, input *in, char *buf, size_t size)
     return n;
 }
 
-static unsigned terminal_width(void)
+/* The terminal's columns (rows when rows): its size, else COLUMNS (LINES), else 80 (24). */
+static unsigned terminal_size(int rows)
 {
     struct winsize ws;
-    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
-        return ws.ws_col;
-    const char *c = jm_cli_env("COLUMNS");
+    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && (rows ? ws.ws_row : ws.ws_col) > 0)
+        return rows ? ws.ws_row : ws.ws_col;
+    const char *c = jm_cli_env(rows ? "LINES" : "COLUMNS");
     long v = c ? strtol(c, NULL, 10) : 0;
-    return v > 0 ? (unsigned)v : 80;
-}
-
-static unsigned terminal_height(void)
-{
-    struct winsize ws;
-    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0)
-        return ws.ws_row;
-    const char *c = jm_cli_env("LINES");
-    long v = c ? strtol(c, NULL, 10) : 0;
-    return v > 0 ? (unsigned)v : 24;
+    return v > 0 ? (unsigned)v : rows ? 24 : 80;
 }
 
 /* A watched report on a terminal is drawn like top's: on the alternate screen, from its top
@@ -306,7 +297,7 @@ static unsigned terminal_height(void)
  * height, and the rest of the screen cleared. */
 static void draw_frame(jm_cli_out *out, const jm_buf *text)
 {
-    unsigned rows = terminal_height(), line = 0;
+    unsigned rows = terminal_size(1), line = 0;
     jm_cli_out_write(out, "\033[H", 3);
     size_t i = 0;
     while (i < text->len && line + 1 < rows) {
@@ -369,7 +360,7 @@ static void render(run *r)
     } else if (r->html && strcmp(r->html, "-") == 0) {
         rc = 0; /* the page is the output */
     } else {
-        unsigned width = r->width_set ? r->width : terminal_width();
+        unsigned width = r->width_set ? r->width : terminal_size(0);
         unsigned flags = (r->color ? JM_REPORT_COLOR : 0) | (r->watch_ms ? JM_REPORT_COMPACT : 0);
         if (r->alt_screen) {
             jm_buf text = {0};

@@ -245,7 +245,7 @@ static uint32_t arena_keep(jm_report *rep, const char *s)
 /* ---- applications over time ------------------------------------------------------------------
  */
 
-static int64_t floor_div(int64_t a, int64_t b)
+int64_t jm__floor_div(int64_t a, int64_t b)
 {
     int64_t q = a / b;
     return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
@@ -254,10 +254,10 @@ static int64_t floor_div(int64_t a, int64_t b)
 /* Doubles the bucket width: bucket i of the new series holds old buckets 2i and 2i+1. */
 static void series_widen(jm__series *s)
 {
-    int64_t first = floor_div(s->first, 2);
+    int64_t first = jm__floor_div(s->first, 2);
     size_t n = 0;
     for (size_t i = 0; i < s->n; i++) {
-        size_t j = (size_t)(floor_div(s->first + (int64_t)i, 2) - first);
+        size_t j = (size_t)(jm__floor_div(s->first + (int64_t)i, 2) - first);
         uint64_t c = s->counts[i];
         s->counts[i] = 0;
         s->counts[j] += c; /* j <= i: nothing unread is overwritten */
@@ -270,14 +270,14 @@ static void series_widen(jm__series *s)
 
 static int series_add(jm__series *s, int64_t t_ms)
 {
-    int64_t b = floor_div(t_ms, JM__BUCKET_MS << s->shift);
+    int64_t b = jm__floor_div(t_ms, JM__BUCKET_MS << s->shift);
     if (!s->n) {
         s->first = b;
     } else {
         while (b < s->first ? (uint64_t)(s->first + (int64_t)s->n - b) > s->cap
                             : (uint64_t)(b - s->first) >= s->cap) {
             series_widen(s);
-            b = floor_div(t_ms, JM__BUCKET_MS << s->shift);
+            b = jm__floor_div(t_ms, JM__BUCKET_MS << s->shift);
         }
     }
     int64_t lo = s->n && s->first < b ? s->first : b;

@@ -155,12 +155,6 @@ typedef struct axis {
     size_t n;
 } axis;
 
-static int64_t floor_div(int64_t a, int64_t b)
-{
-    int64_t q = a / b;
-    return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
-}
-
 /* Wide enough for every slice's buckets and for at most JM__SLICE_SERIES_CAP points. */
 static axis time_axis(const jm_report *rep)
 {
@@ -174,8 +168,8 @@ static axis time_axis(const jm_report *rep)
         return ax;
     for (;; ax.shift++) {
         int64_t w = JM__BUCKET_MS << ax.shift, ws = JM__BUCKET_MS << s->shift;
-        ax.first = floor_div(s->first * ws, w);
-        ax.n = (size_t)(floor_div((s->first + (int64_t)s->n - 1) * ws, w) - ax.first + 1);
+        ax.first = jm__floor_div(s->first * ws, w);
+        ax.n = (size_t)(jm__floor_div((s->first + (int64_t)s->n - 1) * ws, w) - ax.first + 1);
         if (ax.n <= JM__SLICE_SERIES_CAP)
             return ax;
     }
@@ -190,7 +184,7 @@ static void series_on(out *o, const jm__series *s, const axis *ax)
     }
     int64_t w = JM__BUCKET_MS << ax->shift, ws = JM__BUCKET_MS << s->shift;
     for (size_t i = 0; i < s->n; i++) {
-        int64_t j = floor_div((s->first + (int64_t)i) * ws, w) - ax->first;
+        int64_t j = jm__floor_div((s->first + (int64_t)i) * ws, w) - ax->first;
         if (j >= 0 && (size_t)j < ax->n)
             c[j] += s->counts[i];
     }
@@ -290,19 +284,17 @@ static void data(out *o, const jm_report *rep, int64_t now_ms, unsigned refresh_
     jm_time_format(now_ms, when);
     axis ax = time_axis(rep);
     PRINTF(o, "{\"generated_at\":\"%s\",\"refresh\":%u,\"keys\":{", when, refresh_seconds);
-    keys(o, "family", &rep->families);
-    put(o, ",");
-    keys(o, "status", &rep->statuses);
-    put(o, ",");
-    keys(o, "work_mode", &rep->work_modes);
-    put(o, ",");
-    keys(o, "employment", &rep->employment_types);
-    put(o, ",");
-    keys(o, "country", &rep->countries);
-    put(o, ",");
-    keys(o, "category", &rep->categories);
-    put(o, ",");
-    keys(o, "education", &rep->education);
+    const struct {
+        const char *name;
+        const jm__rmap *map;
+    } maps[] = {{"family", &rep->families},      {"status", &rep->statuses},
+                {"work_mode", &rep->work_modes}, {"employment", &rep->employment_types},
+                {"country", &rep->countries},    {"category", &rep->categories},
+                {"education", &rep->education}};
+    for (size_t i = 0; i < sizeof maps / sizeof *maps; i++) {
+        put(o, i ? "," : "");
+        keys(o, maps[i].name, maps[i].map);
+    }
     PRINTF(o,
            "},\"time\":{\"bucket_hours\":%lld,\"from_ms\":%lld,\"n\":%zu,"
            "\"json_bucket_hours\":%lld}",

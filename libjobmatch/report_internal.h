@@ -272,6 +272,8 @@ int jm__report_json_recent(jm_buf *b, const jm_report *rep);
 int jm__buf_add(jm_buf *b, const char *s, size_t len);
 int jm__buf_puts(jm_buf *b, const char *s);
 int jm__buf_printf(jm_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* a / b rounded towards minus infinity (b > 0): the bucket of a time, before 1970 too. */
+int64_t jm__floor_div(int64_t a, int64_t b);
 /* 1234567 -> "1,234,567" in t (32 bytes); returns t. */
 const char *jm__grouped(uint64_t v, char *t);
 /* Bins of the score histogram: [5i, 5i+5), the last one closed. */
