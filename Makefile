@@ -54,7 +54,9 @@ LIB_LIBS := $(CJSON_LIBS) -lm -ldl
 BIN := $(if $(filter build,$(B)),cli,$(B)/cli)
 
 LIB_SRC := $(sort $(wildcard libjobmatch/*.c))
-LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o)
+LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o) $(B)/gen/report_page.o
+# The HTML report's script and style sheet, kept as files and compiled in as strings.
+PAGE_ASSETS := libjobmatch/report_page.js libjobmatch/report_page.css
 SHLIB := $(B)/lib/libjobmatch.so.$(VERSION)
 STLIB := $(B)/lib/libjobmatch.a
 TOOLS := $(patsubst cli/%.c,%,$(sort $(wildcard cli/jm-*.c)))
@@ -80,6 +82,13 @@ tools: $(TOOL_BINS)
 
 $(B)/libjobmatch/%.o: libjobmatch/%.c $(HEADERS) $(PRIV_HEADERS) config.mk
 	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS_ALL) $(LIB_CFLAGS) $(CFLAGS_ALL) -c -o $@ $<
+
+$(B)/gen/report_page.c: $(PAGE_ASSETS) build-aux/embed.sh
+	@mkdir -p $(@D)
+	build-aux/embed.sh $(PAGE_ASSETS) > $@
+
+$(B)/gen/report_page.o: $(B)/gen/report_page.c config.mk
 	$(CC) $(CPPFLAGS_ALL) $(LIB_CFLAGS) $(CFLAGS_ALL) -c -o $@ $<
 
 $(SHLIB): $(LIB_OBJ)
@@ -228,11 +237,11 @@ check-valgrind: all $(UNIT_BINS)
 	build-aux/run-valgrind.sh $(B)
 
 # libFuzzer builds of the harnesses (clang), for long runs by hand: build/fuzz/fuzz_<name>.
-fuzz: $(FUZZ_SRC)
+fuzz: $(FUZZ_SRC) $(B)/gen/report_page.c
 	@mkdir -p $(B)/fuzz
 	@for s in $(FUZZ_SRC); do n=$${s##*/}; n=$${n%.c}; \
 	    echo "clang $$n"; clang $(CPPFLAGS_ALL) -Ilibjobmatch $(CJSON_CFLAGS) -g -O1 \
-	    -fsanitize=fuzzer,address,undefined $$s $(LIB_SRC) -o $(B)/fuzz/$$n $(LIB_LIBS) || exit 1; done
+	    -fsanitize=fuzzer,address,undefined $$s $(LIB_SRC) $(B)/gen/report_page.c -o $(B)/fuzz/$$n $(LIB_LIBS) || exit 1; done
 
 bench: all
 	@build-aux/deps.sh bench

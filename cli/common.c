@@ -123,7 +123,10 @@ int64_t jm_cli_mono_ns(void)
 void jm_cli_progress_init(jm_cli_progress *p)
 {
     memset(p, 0, sizeof *p);
-    p->on = isatty(STDERR_FILENO);
+    /* Not into a pipe: the next tool (jm-report --watch) may be drawing on the same terminal,
+     * and a progress line would tear its screen. */
+    struct stat st;
+    p->on = isatty(STDERR_FILENO) && !(fstat(STDOUT_FILENO, &st) == 0 && S_ISFIFO(st.st_mode));
     p->started_ns = p->next_ns = jm_cli_mono_ns();
 }
 
@@ -426,7 +429,7 @@ jm_cli_inputs *jm_cli_inputs_open(char **paths, int npaths, const jm_cli_input_o
     return in;
 }
 
-int jm_cli_inputs_follow(jm_cli_inputs *in, int64_t until_ns, int *got_any)
+int jm_cli_inputs_follow(jm_cli_inputs *in, int64_t until_ns, int whole_files, int *got_any)
 {
     int open_inputs = 0;
     *got_any = 0;
@@ -442,7 +445,8 @@ int jm_cli_inputs_follow(jm_cli_inputs *in, int64_t until_ns, int *got_any)
             continue;
         }
         /* A bounded burst per input, so the caller's work stays on time under a fast stream. */
-        for (int k = 0; k < BURST; k++) {
+        int whole = regular && whole_files;
+        for (int k = 0; whole || k < BURST; k++) {
             ssize_t got;
             int rc = input_pump(p, in->ops, in->buf, &got);
             if (rc)
@@ -454,7 +458,7 @@ int jm_cli_inputs_follow(jm_cli_inputs *in, int64_t until_ns, int *got_any)
                 break;
             }
             *got_any = 1;
-            if (jm_cli_mono_ns() >= until_ns)
+            if (!whole && jm_cli_mono_ns() >= until_ns)
                 break;
         }
         open_inputs += !p->done;

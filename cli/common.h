@@ -34,8 +34,9 @@ const char *jm_cli_env(const char *name);
 /* Wall-clock milliseconds, or SOURCE_DATE_EPOCH (seconds) when that is set: reproducible runs. */
 int64_t jm_cli_now_ms(void);
 
-/* A progress line on stderr, only when stderr is a terminal, redrawn at most five times a
- * second: tick() says when to redraw, end() finishes the line. */
+/* A progress line on stderr, only when stderr is a terminal and stdout is not a pipe (the tool
+ * it feeds may draw on that terminal), redrawn at most five times a second: tick() says when to
+ * redraw, end() finishes the line. */
 typedef struct jm_cli_progress {
     int on, shown;
     int64_t started_ns, next_ns;
@@ -125,10 +126,11 @@ typedef struct jm_cli_inputs jm_cli_inputs;
 /* Opens every input (as jm_cli_read_inputs); exits 3 when one cannot be opened. */
 jm_cli_inputs *jm_cli_inputs_open(char **paths, int npaths, const jm_cli_input_ops *ops);
 /* Reads what the inputs have now, in bounded bursts, until none has more or the monotonic clock
- * passes until_ns. A regular file is followed as it grows; the end of a pipe or terminal ends
- * its input. *got_any says whether any bytes came. Returns how many inputs are still open, or
- * the negative code a callback stopped with. */
-int jm_cli_inputs_follow(jm_cli_inputs *in, int64_t until_ns, int *got_any);
+ * passes until_ns; with whole_files, a regular file is read to its present end whatever the
+ * clock says. A regular file is followed as it grows; the end of a pipe or terminal ends its
+ * input. *got_any says whether any bytes came. Returns how many inputs are still open, or the
+ * negative code a callback stopped with. */
+int jm_cli_inputs_follow(jm_cli_inputs *in, int64_t until_ns, int whole_files, int *got_any);
 void jm_cli_inputs_close(jm_cli_inputs *in);
 
 #endif

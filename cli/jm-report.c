@@ -18,12 +18,19 @@ static const char usage_text[] =
     "Prints a terminal report unless --json is given.\n"
     "\n"
     "      --json               print the report as one JSON document (docs/report-schema.md)\n"
-    "      --html FILE          also write the report as a self-contained HTML page to FILE\n"
-    "      --watch SECONDS      keep reading (follow files as they grow) and render again every\n"
-    "                           SECONDS: the terminal redraws in place, the page reloads itself,\n"
-    "                           --json prints one document per line\n"
-    "      --audit              add the bias audit by candidate gender\n"
-    "      --audit-by FIELD     audit by this candidate field too (repeatable; implies --audit)\n"
+    "      --html FILE          also write the report as a self-contained HTML page to FILE (with\n"
+    "                           filters); '-' writes the page to standard output instead of the\n"
+    "                           terminal report\n"
+    "      --watch DURATION     keep reading (follow files as they grow) and render again every\n"
+    "                           DURATION (5s, 500ms, 2m; a bare number is seconds): the terminal\n"
+    "                           report redraws in place on the alternate screen, the page reloads\n"
+    "                           itself until the input ends, --json prints one document per line\n"
+    "      --audit              add the bias audit by candidate gender, and by gender and\n"
+    "                           education level together (intersectional)\n"
+    "      --audit-by FIELD     audit by this candidate field too, or by two as FIELD+FIELD\n"
+    "                           (repeatable; implies --audit)\n"
+    "      --audit-min-share PCT  leave groups under PCT% of the audited applications out of\n"
+    "                           the impact ratios (default 2, as NYC Local Law 144 allows)\n"
     "      --width N            terminal report width (default: the terminal's, else 80)\n"
     "      --color WHEN         colour the terminal report: auto (default), always or never;\n"
     "                           NO_COLOR in the environment means never\n"
@@ -43,10 +50,12 @@ typedef struct run {
     jm_record *scratch;
     jm_cli_rejects rejects;
     /* output */
-    int json, watch_s, color, width_set;
+    int json, color, width_set;
+    int64_t watch_ms; /* 0: render once */
+    int ended;        /* watch mode: no input can bring more */
     unsigned width;
-    const char *html;
-    int tty;
+    const char *html; /* "-": standard output */
+    int tty, alt_screen;
     unsigned long renders;
 } run;
 
@@ -99,24 +108,62 @@ static int on_record(void *ctx, jm_record **rec, const char *raw, size_t raw_len
     return rc == JM_ENOMEM ? rc : 0;
 }
 
-static unsigned terminal_width(void)
+/* The terminal's columns (rows when rows): its size, else COLUMNS (LINES), else 80 (24). */
+static unsigned terminal_size(int rows)
 {
     struct winsize ws;
-    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
-        return ws.ws_col;
-    const char *c = jm_cli_env("COLUMNS");
+    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && (rows ? ws.ws_row : ws.ws_col) > 0)
+        return rows ? ws.ws_row : ws.ws_col;
+    const char *c = jm_cli_env(rows ? "LINES" : "COLUMNS");
     long v = c ? strtol(c, NULL, 10) : 0;
-    return v > 0 ? (unsigned)v : 80;
+    return v > 0 ? (unsigned)v : rows ? 24 : 80;
+}
+
+static int append(jm_buf *b, const char *s, size_t n)
+{
+    if (jm_buf_reserve(b, n))
+        return JM_ENOMEM;
+    memcpy(b->data + b->len, s, n);
+    b->len += n;
+    return 0;
+}
+
+/* A watched report on a terminal is drawn like top's: on the alternate screen, from its top
+ * left, each line clearing what an earlier frame left to its right, cut to the screen's
+ * height, and the rest of the screen cleared. Appends the frame of text to b. */
+static int draw_frame(jm_buf *b, const jm_buf *text)
+{
+    unsigned rows = terminal_size(1), line = 0;
+    int rc = append(b, "\033[H", 3);
+    size_t i = 0;
+    while (rc == 0 && i < text->len && line + 1 < rows) {
+        const char *nl = memchr(text->data + i, '\n', text->len - i);
+        size_t n = nl ? (size_t)(nl - (text->data + i)) : text->len - i;
+        rc = append(b, text->data + i, n);
+        if (rc == 0)
+            rc = append(b, "\033[K\n", 4);
+        i += n + 1;
+        line++;
+    }
+    return rc ? rc : append(b, "\033[J", 3);
 }
 
 /* Writes the page to a temporary file next to it, then renames it over: a reader never sees a
  * half-written page. */
-static void write_html(run *r, int64_t now)
+static void write_html(run *r, int64_t now, jm_cli_sink *out)
 {
     jm_buf b = {0};
-    if (jm_report_write_html(r->rep, now, r->watch_s > 0 ? (unsigned)r->watch_s : 0, &b)) {
+    /* The page reloads itself while more can come, and stops once the input has ended. */
+    unsigned refresh = r->watch_ms && !r->ended ? (unsigned)((r->watch_ms + 999) / 1000) : 0;
+    if (jm_report_write_html(r->rep, now, refresh, &b)) {
         jm_cli_error("out of memory");
         exit(EXIT_IO);
+    }
+    if (strcmp(r->html, "-") == 0) {
+        jm_cli_sink_put(out, JM_KIND_NONE, b.data, b.len, 0);
+        jm_cli_sink_flush(out);
+        jm_buf_free(&b);
+        return;
     }
     size_t n = strlen(r->html);
     char *tmp = malloc(n + 32);
@@ -138,15 +185,6 @@ static void write_html(run *r, int64_t now)
     jm_buf_free(&b);
 }
 
-static int append(jm_buf *b, const char *s, size_t n)
-{
-    if (jm_buf_reserve(b, n))
-        return JM_ENOMEM;
-    memcpy(b->data + b->len, s, n);
-    b->len += n;
-    return 0;
-}
-
 /* Writes the report to out, which stays open for the next render. */
 static void render(run *r, jm_cli_sink *out)
 {
@@ -155,17 +193,24 @@ static void render(run *r, jm_cli_sink *out)
     int rc;
     if (r->json) {
         rc = jm_report_write_json(r->rep, now, &b);
+    } else if (r->html && strcmp(r->html, "-") == 0) {
+        rc = 0; /* the page is the output */
     } else {
-        unsigned width = r->width_set ? r->width : terminal_width();
-        unsigned flags = (r->color ? JM_REPORT_COLOR : 0) | (r->watch_s ? JM_REPORT_COMPACT : 0);
-        /* Redraw in place: home, clear, then the report. */
+        unsigned width = r->width_set ? r->width : terminal_size(0);
+        unsigned flags = (r->color ? JM_REPORT_COLOR : 0) | (r->watch_ms ? JM_REPORT_COMPACT : 0);
         rc = 0;
-        if (r->watch_s && r->tty)
-            rc = append(&b, "\033[H\033[2J", 7);
-        else if (r->watch_s && r->renders)
-            rc = append(&b, "\n", 1);
-        if (rc == 0)
-            rc = jm_report_write_text(r->rep, now, width, flags, &b);
+        if (r->alt_screen) {
+            jm_buf text = {0};
+            rc = jm_report_write_text(r->rep, now, width, flags, &text);
+            if (rc == 0)
+                rc = draw_frame(&b, &text);
+            jm_buf_free(&text);
+        } else {
+            if (r->watch_ms && r->renders)
+                rc = append(&b, "\n", 1);
+            if (rc == 0)
+                rc = jm_report_write_text(r->rep, now, width, flags, &b);
+        }
     }
     if (rc) {
         jm_cli_error("out of memory");
@@ -175,7 +220,7 @@ static void render(run *r, jm_cli_sink *out)
     jm_cli_sink_flush(out);
     jm_buf_free(&b);
     if (r->html)
-        write_html(r, now);
+        write_html(r, now, out);
     r->renders++;
 }
 
@@ -186,14 +231,15 @@ static int64_t mono_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Reads as data arrives and renders every watch_s seconds. Files are followed as they grow;
+/* Reads as data arrives and renders every watch_ms. Files are followed as they grow;
  * a pipe's end ends its input. Stops on a signal or when no input can bring more. */
 static void run_watch(run *r, jm_cli_inputs *in, jm_cli_sink *out)
 {
     int64_t next = mono_ms();
     for (;;) {
         int got_any;
-        int open_inputs = jm_cli_inputs_follow(in, next * 1000000, &got_any);
+        /* Before the first render a file is read to its end, so that frame is complete. */
+        int open_inputs = jm_cli_inputs_follow(in, next * 1000000, r->renders == 0, &got_any);
         if (open_inputs < 0) {
             if (open_inputs == JM_ENOMEM) {
                 jm_cli_error("out of memory");
@@ -204,9 +250,10 @@ static void run_watch(run *r, jm_cli_inputs *in, jm_cli_sink *out)
         int64_t now = mono_ms();
         if (now >= next) {
             render(r, out);
-            next = now + (int64_t)r->watch_s * 1000;
+            next = now + r->watch_ms;
         }
         if (stop_signal || !open_inputs) {
+            r->ended = !open_inputs;
             if (r->renders == 0 || !open_inputs || got_any)
                 render(r, out);
             return;
@@ -235,7 +282,8 @@ enum {
     OPT_FORMAT,
     OPT_ERRORS,
     OPT_STRICT,
-    OPT_MAX_RECORD
+    OPT_MAX_RECORD,
+    OPT_AUDIT_MIN_SHARE
 };
 
 static const struct option options[] = {
@@ -244,6 +292,7 @@ static const struct option options[] = {
     {"watch", required_argument, NULL, OPT_WATCH},
     {"audit", no_argument, NULL, OPT_AUDIT},
     {"audit-by", required_argument, NULL, OPT_AUDIT_BY},
+    {"audit-min-share", required_argument, NULL, OPT_AUDIT_MIN_SHARE},
     {"width", required_argument, NULL, OPT_WIDTH},
     {"color", required_argument, NULL, OPT_COLOR},
     {"dedup-window", required_argument, NULL, OPT_DEDUP},
@@ -263,6 +312,7 @@ int main(int argc, char **argv)
     const char *errors = NULL, *format = NULL, *color = "auto";
     const char *audit_by[JM_REPORT_MAX_AUDIT_FIELDS];
     int naudit = 0, audit = 0, strict = 0;
+    double min_share = -1;
     long long dedup = 0;
     size_t max_record = 0;
 
@@ -271,8 +321,15 @@ int main(int argc, char **argv)
         switch (c) {
         case OPT_JSON: r.json = 1; break;
         case OPT_HTML: r.html = optarg; break;
-        case OPT_WATCH: r.watch_s = (int)jm_cli_integer("--watch", optarg, 1, 86400); break;
+        case OPT_WATCH:
+            r.watch_ms = jm_cli_duration("--watch", optarg);
+            if (r.watch_ms < 100 || r.watch_ms > 86400000)
+                jm_cli_usage("--watch: '%s' is not between 100ms and 1d", optarg);
+            break;
         case OPT_AUDIT: audit = 1; break;
+        case OPT_AUDIT_MIN_SHARE:
+            min_share = jm_cli_number("--audit-min-share", optarg, 0, 99.999) / 100;
+            break;
         case OPT_AUDIT_BY:
             if (naudit == JM_REPORT_MAX_AUDIT_FIELDS)
                 jm_cli_usage("--audit-by: at most %d fields", JM_REPORT_MAX_AUDIT_FIELDS);
@@ -312,13 +369,22 @@ int main(int argc, char **argv)
         jm_cli_error("%s", err.text);
         return EXIT_IO;
     }
+    if (r.html)
+        jm_report_set_drilldown(r.rep, 1); /* the page's filter */
     if (dedup && jm_report_set_dedup_window(r.rep, (size_t)dedup))
         jm_cli_usage("--dedup-window: '%lld' is not valid", dedup);
     /* Gender is always audited first; --audit-by adds fields. */
-    if (audit && jm_report_audit_by(r.rep, "gender"))
+    if (audit && (jm_report_audit_by(r.rep, "gender") ||
+                  jm_report_audit_by(r.rep, "gender+education_level")))
         jm_cli_usage("--audit: cannot audit by gender");
+    if (min_share >= 0)
+        jm_report_set_audit_min_share(r.rep, min_share);
+    if (r.json && r.html && strcmp(r.html, "-") == 0)
+        jm_cli_usage("--json and --html - cannot both write to standard output");
     for (int i = 0; i < naudit; i++) {
-        if (jm_field_lookup(JM_KIND_CANDIDATE, audit_by[i], strlen(audit_by[i])) == JM_FIELD_GENDER)
+        if (jm_field_lookup(JM_KIND_CANDIDATE, audit_by[i], strlen(audit_by[i])) ==
+                JM_FIELD_GENDER ||
+            strcmp(audit_by[i], "gender+education_level") == 0)
             continue;
         if (jm_report_audit_by(r.rep, audit_by[i]))
             jm_cli_usage("--audit-by: '%s' is not a candidate text or whole-number field",
@@ -333,7 +399,8 @@ int main(int argc, char **argv)
         r.color = 0; /* never with NO_COLOR, whatever --color says */
     jm_cli_rejects_open(&r.rejects, errors, strict);
     signal(SIGPIPE, SIG_IGN);
-    if (r.watch_s) {
+    r.alt_screen = r.watch_ms && r.tty && !r.json && !(r.html && strcmp(r.html, "-") == 0);
+    if (r.watch_ms) {
         struct sigaction sa = {0};
         sa.sa_handler = on_signal;
         sigaction(SIGINT, &sa, NULL);
@@ -353,7 +420,11 @@ int main(int argc, char **argv)
     jm_cli_sink out;
     jm_cli_sink_open(&out, NULL);
     int rc = 0;
-    if (r.watch_s) {
+    if (r.alt_screen) {
+        jm_cli_sink_put(&out, JM_KIND_NONE, "\033[?1049h", 8, 0);
+        jm_cli_sink_flush(&out);
+    }
+    if (r.watch_ms) {
         jm_cli_inputs *in = jm_cli_inputs_open(argv + optind, argc - optind, &ops);
         run_watch(&r, in, &out);
         jm_cli_inputs_close(in);
@@ -362,8 +433,26 @@ int main(int argc, char **argv)
         if (rc == 0)
             render(&r, &out);
     }
+    if (r.alt_screen) {
+        /* Back to the normal screen, where the last frame is printed once more to stay. */
+        jm_cli_sink_put(&out, JM_KIND_NONE, "\033[?1049l", 8, 0);
+        r.alt_screen = 0;
+        render(&r, &out);
+    }
     jm_cli_sink_close(&out);
     jm_cli_rejects_close(&r.rejects);
+    /* jm-match's output alone holds applications only: say in one line what is missing. */
+    uint64_t apps = jm_report_count(r.rep, JM_KIND_APPLICATION);
+    uint64_t jobs = jm_report_count(r.rep, JM_KIND_JOB_POST);
+    uint64_t cands = jm_report_count(r.rep, JM_KIND_CANDIDATE);
+    if (apps && (!jobs || !cands))
+        jm_cli_error("%llu application%s but no %s in the input, so titles, names and their "
+                     "charts are empty: add them with 'jm-match --passthrough JOBS CANDIDATES | "
+                     "jm-report', or 'jm-report JOBS CANDIDATES -'",
+                     (unsigned long long)apps, apps == 1 ? "" : "s",
+                     !jobs && !cands ? "job posts or candidates"
+                     : !jobs         ? "job posts"
+                                     : "candidates");
     if (rc == JM_ENOMEM) {
         jm_cli_error("out of memory");
         return EXIT_IO;
