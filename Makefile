@@ -10,14 +10,24 @@
 B ?= build
 SANITIZE ?=
 
+# Before configure or a compiler runs, the Debian packages the goals need (build-aux/deps.sh, once
+# per command, not in sub-makes or make -n). Status 10: it installed some, so configure runs again
+# to find them.
+ifeq ($(MAKELEVEL)$(MAKE_RESTARTS)$(findstring n,$(firstword -$(MAKEFLAGS))),0)
+JM_DEPS := $(shell build-aux/deps.sh $(or $(MAKECMDGOALS),all) >&2; echo $$?)
+ifeq ($(JM_DEPS),10)
+$(shell rm -f config.mk)
+else ifneq ($(JM_DEPS),0)
+$(error build-aux/deps.sh: missing Debian packages, see above)
+endif
+endif
+
 -include config.mk
 
 config.mk: configure config.mk.in
-	@build-aux/deps.sh build
 	./configure $(CONFIGURE_FLAGS)
 
 configure: configure.ac
-	@build-aux/deps.sh build
 	autoconf
 
 PREFIX ?= $(or $(prefix),/usr/local)
@@ -47,8 +57,12 @@ WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes 
 CPPFLAGS_ALL := -Iinclude -D_POSIX_C_SOURCE=200809L $(CPPFLAGS)
 CFLAGS_ALL := -std=c11 $(WARN) $(OPT) $(SANFLAGS) $(CFLAGS_USER) $(CFLAGS)
 LDFLAGS_ALL := $(SANFLAGS) $(LDFLAGS_USER) $(LDFLAGS)
+DEPFLAGS := -MMD -MP
 LIB_CFLAGS := -fPIC -fvisibility=hidden -DJM_BUILDING -Ilibjobmatch $(CJSON_CFLAGS) $(XXHASH_CFLAGS)
-LIB_LIBS := $(CJSON_LIBS) -lm
+# What linking libjobmatch needs (the shared library's own link, and the static library's users;
+# jobmatch.pc says the same). xxhash is inlined: nothing to link.
+LIB_SYSLIBS := -lm -lpthread -ldl
+LIB_LIBS := $(CJSON_LIBS) $(LIB_SYSLIBS)
 
 # Programs land in cli/ for the default build, in $(B)/cli otherwise.
 BIN := $(if $(filter build,$(B)),cli,$(B)/cli)
@@ -67,19 +81,28 @@ FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_REPLAY_BINS := $(FUZZ_SRC:tests/fuzz/%.c=$(B)/tests/%-replay)
 EXAMPLE_SRC := $(sort $(wildcard examples/*.c))
 HEADERS := $(wildcard include/jobmatch/*.h)
-PRIV_HEADERS := $(wildcard libjobmatch/*.h)
-TEST_DEFS := -DJM_TEST_DATA='"$(CURDIR)/tests/data"' -DJM_SRCDIR='"$(CURDIR)"'
+VOCAB_DATA := libjobmatch/data
+TEST_DEFS := -DJM_TEST_DATA='"$(CURDIR)/tests/data"' -DJM_SRCDIR='"$(CURDIR)"' \
+             -DJM_VOCAB_DATA='"$(CURDIR)/$(VOCAB_DATA)"'
 
 .PHONY: all lib tools check check-unit check-cli check-fuzz check-symbols check-examples check-sql \
         check-san check-tsan check-valgrind install uninstall clean distclean bench demo fuzz
 
-all: lib tools $(B)/jobmatch.pc
+all: lib tools
 lib: $(SHLIB) $(STLIB)
 tools: $(TOOL_BINS)
 
-$(B)/libjobmatch/%.o: libjobmatch/%.c $(HEADERS) $(PRIV_HEADERS) config.mk
+# Each object depends on the headers it includes (-MMD -MP writes them to its .d file).
+-include $(wildcard $(B)/*/*.d $(B)/*/*/*.d)
+
+# The generator's vocabulary, compiled from its JSON inputs (the C file is committed).
+libjobmatch/vocab_data.c: build-aux/vocab2c.py $(VOCAB_DATA)/seed-vocab.json \
+                          $(VOCAB_DATA)/vocab-weights.json
+	$(or $(JM_PYTHON),python3) build-aux/vocab2c.py
+
+$(B)/libjobmatch/%.o: libjobmatch/%.c config.mk
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS_ALL) $(LIB_CFLAGS) $(CFLAGS_ALL) -c -o $@ $<
+	$(CC) $(CPPFLAGS_ALL) $(LIB_CFLAGS) $(CFLAGS_ALL) $(DEPFLAGS) -c -o $@ $<
 
 $(SHLIB): $(LIB_OBJ)
 	@mkdir -p $(@D)
@@ -94,31 +117,26 @@ $(STLIB): $(LIB_OBJ)
 	ar rcs $@ $(LIB_OBJ)
 
 # The tools use only the public API; they link the static library so they run from the tree.
-$(B)/cli/%.o: cli/%.c cli/common.h $(HEADERS) config.mk
+$(B)/cli/%.o: cli/%.c config.mk
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -c -o $@ $<
+	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) $(DEPFLAGS) -c -o $@ $<
 
 $(BIN)/jm-%: $(B)/cli/jm-%.o $(CLI_COMMON_OBJ) $(STLIB)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIB_LIBS) -ldl
-
-$(B)/jobmatch.pc: build-aux/jobmatch.pc.in include/jobmatch/version.h
-	@mkdir -p $(@D)
-	sed -e 's|@prefix@|$(PREFIX)|' -e 's|@libdir@|$(LIBDIR)|' -e 's|@includedir@|$(INCLUDEDIR)|' \
-	    -e 's|@VERSION@|$(VERSION)|' $< > $@
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIB_LIBS)
 
 # ---- tests ---------------------------------------------------------------------------------
-$(B)/tests/unit/%.o: tests/unit/%.c tests/unit/testutil.h $(HEADERS) $(PRIV_HEADERS) config.mk
+$(B)/tests/unit/%.o: tests/unit/%.c config.mk
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS_ALL) -Ilibjobmatch $(TEST_DEFS) $(CHECK_CFLAGS) $(CJSON_CFLAGS) $(CFLAGS_ALL) \
-	    -Wno-missing-prototypes -c -o $@ $<
+	    -Wno-missing-prototypes $(DEPFLAGS) -c -o $@ $<
 
 $(B)/tests/test_%: $(B)/tests/unit/test_%.o $(UNIT_HELPER_OBJ) $(STLIB)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(CHECK_LIBS) $(LIB_LIBS) -lpthread
 
-$(B)/tests/fuzz/%.o: tests/fuzz/%.c $(wildcard tests/fuzz/*.h) $(HEADERS) config.mk
+$(B)/tests/fuzz/%.o: tests/fuzz/%.c config.mk
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -Wno-missing-prototypes -c -o $@ $<
+	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -Wno-missing-prototypes $(DEPFLAGS) -c -o $@ $<
 
 $(B)/tests/fuzz_%-replay: $(B)/tests/fuzz/fuzz_%.o $(B)/tests/fuzz/replay_main.o $(STLIB)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIB_LIBS)
@@ -127,7 +145,6 @@ check: all check-unit check-cli check-fuzz check-symbols check-examples check-sq
 	@echo "make check: all suites passed"
 
 check-unit: $(UNIT_BINS)
-	@build-aux/deps.sh check
 	@JM_BUILD_DIR=$(B) build-aux/run-unit-tests.sh $(UNIT_BINS)
 
 check-cli: tools lib
@@ -165,11 +182,10 @@ check-valgrind: all $(UNIT_BINS)
 fuzz: $(FUZZ_SRC)
 	@mkdir -p $(B)/fuzz
 	@for s in $(FUZZ_SRC); do n=$${s##*/}; n=$${n%.c}; \
-	    echo "clang $$n"; clang $(CPPFLAGS_ALL) -Ilibjobmatch $(CJSON_CFLAGS) -g -O1 \
+	    echo "clang $$n"; $(or $(JM_CLANG),clang) $(CPPFLAGS_ALL) -Ilibjobmatch $(CJSON_CFLAGS) -g -O1 \
 	    -fsanitize=fuzzer,address,undefined $$s $(LIB_SRC) -o $(B)/fuzz/$$n $(LIB_LIBS) || exit 1; done
 
 bench: all
-	@build-aux/deps.sh bench
 	build-aux/bench.sh
 
 demo: all
@@ -183,7 +199,10 @@ install: all
 	ln -sf libjobmatch.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libjobmatch.so.$(SOVERSION)
 	ln -sf libjobmatch.so.$(SOVERSION) $(DESTDIR)$(LIBDIR)/libjobmatch.so
 	install -m 644 $(STLIB) $(DESTDIR)$(LIBDIR)/
-	install -m 644 $(B)/jobmatch.pc $(DESTDIR)$(LIBDIR)/pkgconfig/
+	sed -e 's|@prefix@|$(PREFIX)|' -e 's|@libdir@|$(patsubst $(PREFIX)/%,$${prefix}/%,$(LIBDIR))|' \
+	    -e 's|@includedir@|$(patsubst $(PREFIX)/%,$${prefix}/%,$(INCLUDEDIR))|' \
+	    -e 's|@VERSION@|$(VERSION)|' -e 's|@LIBS_PRIVATE@|$(LIB_SYSLIBS)|' \
+	    build-aux/jobmatch.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/jobmatch.pc
 	install -m 755 $(TOOL_BINS) $(DESTDIR)$(BINDIR)/
 	for m in $(wildcard docs/man/*.1); do install -m 644 $$m $(DESTDIR)$(MANDIR)/man1/; done
 
@@ -196,4 +215,4 @@ clean:
 	rm -rf build build-san build-tsan $(TOOLS:%=cli/%)
 
 distclean: clean
-	rm -rf config.mk config.log config.status configure autom4te.cache
+	rm -rf config.mk config.log config.status configure configure~ autom4te.cache

@@ -4,28 +4,20 @@
 # with jm-report --json on the same records (tests/sql/compare-report.py).
 #
 # Usage: tests/sql/check-schema.sh            (from the top of the tree, after "make")
-# Environment: PG_BIN   folder of initdb/pg_ctl/postgres/psql (default: the newest
-#                       /usr/lib/postgresql/<15 or later>/bin)
-#              JM_BIN   folder of jm-match and jm-report (default: cli/ of this tree)
-# Skips (exit 0, "skipped: ...") only when no PostgreSQL 15+ server binaries are installed.
+# Environment: JM_PG_BINDIR  folder of initdb/pg_ctl/postgres/psql (default: the one configure
+#                            found, in config.mk)
+#              JM_PYTHON     python3 (default: configure's)
+#              JM_BIN        folder of jm-match and jm-report (default: cli/ of this tree)
 # The server listens on a Unix socket in a temporary folder only, runs as an unprivileged user
 # (nobody when started as root), and is always stopped on exit.
 set -eu
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
+JM_SRCDIR=$top
+. "$top/build-aux/test-tools.sh"
+jm_need JM_PG_BINDIR JM_PYTHON
 here=$top/tests/sql
-
-if [ -z "${PG_BIN:-}" ]; then
-  for d in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -t/ -k5 -n); do
-    v=${d#/usr/lib/postgresql/}; v=${v%/bin}
-    case $v in *[!0-9]*) continue ;; esac
-    [ "$v" -ge 15 ] && [ -x "$d/postgres" ] && [ -x "$d/initdb" ] && PG_BIN=$d
-  done
-fi
-if [ -z "${PG_BIN:-}" ] || [ ! -x "$PG_BIN/postgres" ]; then
-  echo "check-schema: skipped: no PostgreSQL 15+ server binaries (Debian: apt-get install postgresql-15)"
-  exit 0
-fi
+PG_BIN=$JM_PG_BINDIR
 psql=$PG_BIN/psql
 [ -x "$psql" ] || psql=psql
 
@@ -111,5 +103,5 @@ q --csv -c "SELECT (SELECT count(*) FROM applications) AS applications,
 q -At -c "SET enable_seqscan = off; EXPLAIN SELECT post_id FROM job_posts WHERE required_skills @> ARRAY['Python']" \
   | grep -q job_posts_required_skills_idx || { echo "check-schema: GIN index not used" >&2; exit 1; }
 
-python3 "$here/compare-report.py" "$t/report.json" "$t/views" "$t/pipeline.ndjson"
+"$JM_PYTHON" "$here/compare-report.py" "$t/report.json" "$t/views" "$t/pipeline.ndjson"
 echo "check-schema: passed"

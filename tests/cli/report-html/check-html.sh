@@ -1,18 +1,9 @@
 #!/bin/sh
 # Opens jm-report's HTML page in headless Chromium with the network blocked and checks that
 # every chart rendered, the table script ran, no request left the file, and a screenshot is not
-# blank. Installs Debian's chromium (--no-install-recommends) when missing and run as root.
+# blank. Chromium and python3 are those configure found ($JM_CHROMIUM, $JM_PYTHON).
 set -u
-if ! command -v chromium >/dev/null 2>&1; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get install -y -q --no-install-recommends chromium >/dev/null 2>&1 ||
-      { apt-get update -q >/dev/null 2>&1 &&
-        apt-get install -y -q --no-install-recommends chromium >/dev/null 2>&1; }
-  fi
-  command -v chromium >/dev/null 2>&1 ||
-    { echo "chromium is missing: install it with 'apt-get install --no-install-recommends chromium'"; exit 1; }
-fi
+: "${JM_CHROMIUM:?configure found no chromium}" "${JM_PYTHON:?configure found no python3}"
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 jm-match --passthrough "$JM_DATA/jobs-sample.csv" "$JM_DATA/candidates-sample.csv" |
@@ -21,16 +12,17 @@ jm-match --passthrough "$JM_DATA/jobs-sample.csv" "$JM_DATA/candidates-sample.cs
 flags="--headless --no-sandbox --disable-gpu --disable-background-networking \
   --disable-component-update --disable-sync --no-first-run --disable-extensions \
   --proxy-server=127.0.0.1:9 --host-resolver-rules=MAP*~NOTFOUND --window-size=1400,2600"
-timeout 90 chromium $flags --user-data-dir="$tmp/p1" --log-net-log="$tmp/net.json" \
+timeout 90 "$JM_CHROMIUM" $flags --user-data-dir="$tmp/p1" --log-net-log="$tmp/net.json" \
   --virtual-time-budget=3000 --dump-dom "file://$tmp/page.html" > "$tmp/dom.html" 2> "$tmp/c1.err" ||
   { echo "chromium --dump-dom failed"; tail -5 "$tmp/c1.err"; exit 1; }
-timeout 90 chromium $flags --user-data-dir="$tmp/p2" --screenshot="$tmp/shot.png" \
+timeout 90 "$JM_CHROMIUM" $flags --user-data-dir="$tmp/p2" --screenshot="$tmp/shot.png" \
   --virtual-time-budget=3000 "file://$tmp/page.html" > /dev/null 2> "$tmp/c2.err" ||
   { echo "chromium --screenshot failed"; tail -5 "$tmp/c2.err"; exit 1; }
 # The request check must see a page that does fetch something: a control page with an image.
 printf '<html><body><img src="http://example.invalid/x.png"></body></html>' > "$tmp/control.html"
-timeout 90 chromium $flags --user-data-dir="$tmp/p3" --log-net-log="$tmp/net3.json" \
+timeout 90 "$JM_CHROMIUM" $flags --user-data-dir="$tmp/p3" --log-net-log="$tmp/net3.json" \
   --dump-dom "file://$tmp/control.html" > /dev/null 2>&1
-[ "$(python3 "$(dirname "$0")/check_page.py" --requests "$tmp/net3.json")" -ge 1 ] ||
+[ "$("$JM_PYTHON" "$(dirname "$0")/check_page.py" --requests "$tmp/net3.json")" -ge 1 ] ||
   { echo "the request check missed the control page's request"; exit 1; }
-python3 "$(dirname "$0")/check_page.py" "$tmp/dom.html" "$tmp/net.json" "$tmp/shot.png" "$tmp/page.html"
+"$JM_PYTHON" "$(dirname "$0")/check_page.py" "$tmp/dom.html" "$tmp/net.json" "$tmp/shot.png" \
+  "$tmp/page.html"
