@@ -1,5 +1,6 @@
 # libjobmatch: the hand-written, non-recursive top-level Makefile. It generates and runs
-# configure itself on a fresh clone. Targets: all check install uninstall clean bench demo fuzz.
+# configure itself on a fresh clone. Targets: all check install uninstall clean bench demo fuzz
+# update-exports.
 
 .DEFAULT_GOAL := all
 .SUFFIXES:
@@ -63,6 +64,8 @@ LIB_CFLAGS := -fPIC -fvisibility=hidden -DJM_BUILDING -Ilibjobmatch $(CJSON_CFLA
 # jobmatch.pc says the same). xxhash is inlined: nothing to link.
 LIB_SYSLIBS := -lm -lpthread -ldl
 LIB_LIBS := $(CJSON_LIBS) $(LIB_SYSLIBS)
+# The exact list of exported names (make update-exports rewrites it from the JM_EXTERN symbols).
+EXPORTS := libjobmatch/libjobmatch.map
 
 # Programs land in cli/ for the default build, in $(B)/cli otherwise.
 BIN := $(if $(filter build,$(B)),cli,$(B)/cli)
@@ -86,7 +89,8 @@ TEST_DEFS := -DJM_TEST_DATA='"$(CURDIR)/tests/data"' -DJM_SRCDIR='"$(CURDIR)"' \
              -DJM_VOCAB_DATA='"$(CURDIR)/$(VOCAB_DATA)"'
 
 .PHONY: all lib tools check check-unit check-cli check-fuzz check-symbols check-examples check-sql \
-        check-san check-tsan check-valgrind install uninstall clean distclean bench demo fuzz
+        check-san check-tsan check-valgrind install uninstall clean distclean bench demo fuzz \
+        update-exports
 
 all: lib tools
 lib: $(SHLIB) $(STLIB)
@@ -104,10 +108,10 @@ $(B)/libjobmatch/%.o: libjobmatch/%.c config.mk
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS_ALL) $(LIB_CFLAGS) $(CFLAGS_ALL) $(DEPFLAGS) -c -o $@ $<
 
-$(SHLIB): $(LIB_OBJ)
+$(SHLIB): $(LIB_OBJ) $(EXPORTS)
 	@mkdir -p $(@D)
-	$(CC) -shared -Wl,-soname,libjobmatch.so.$(SOVERSION) -Wl,--no-undefined $(LDFLAGS_ALL) \
-	    -o $@ $(LIB_OBJ) $(LIB_LIBS)
+	$(CC) -shared -Wl,-soname,libjobmatch.so.$(SOVERSION) -Wl,--no-undefined \
+	    -Wl,--version-script=$(EXPORTS) $(LDFLAGS_ALL) -o $@ $(LIB_OBJ) $(LIB_LIBS)
 	ln -sf libjobmatch.so.$(VERSION) $(B)/lib/libjobmatch.so.$(SOVERSION)
 	ln -sf libjobmatch.so.$(SOVERSION) $(B)/lib/libjobmatch.so
 
@@ -159,8 +163,14 @@ check-fuzz: $(FUZZ_REPLAY_BINS)
 	    name=$${f##*/}; name=$${name%-replay}; name=$${name#fuzz_}; \
 	    $$f tests/fuzz/corpus/$$name/* || exit 1; done
 
+# The shared library exports exactly the names of $(EXPORTS), which are the JM_EXTERN ones.
 check-symbols: $(SHLIB)
-	build-aux/check-symbols.sh $(SHLIB)
+	build-aux/check-symbols.sh $(EXPORTS) $(SHLIB) $(LIB_OBJ)
+
+# After adding or removing a public function: rewrites $(EXPORTS) from the objects' JM_EXTERN
+# symbols (review the diff: a name that goes breaks the ABI).
+update-exports: $(LIB_OBJ)
+	build-aux/check-symbols.sh --update $(EXPORTS) $(LIB_OBJ)
 
 check-examples: $(STLIB)
 	build-aux/check-examples.sh $(B)
