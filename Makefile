@@ -85,6 +85,9 @@ FUZZ_REPLAY_BINS := $(FUZZ_SRC:tests/fuzz/%.c=$(B)/tests/%-replay)
 EXAMPLE_SRC := $(sort $(wildcard examples/*.c))
 HEADERS := $(wildcard include/jobmatch/*.h)
 VOCAB_DATA := libjobmatch/data
+# Programs configure found (config.mk), for the build steps that run them.
+PYTHON := $(or $(JM_PYTHON),python3)
+CLANG := $(or $(JM_CLANG),clang)
 TEST_DEFS := -DJM_TEST_DATA='"$(CURDIR)/tests/data"' -DJM_SRCDIR='"$(CURDIR)"' \
              -DJM_VOCAB_DATA='"$(CURDIR)/$(VOCAB_DATA)"'
 
@@ -102,7 +105,7 @@ tools: $(TOOL_BINS)
 # The generator's vocabulary, compiled from its JSON inputs (the C file is committed).
 libjobmatch/vocab_data.c: build-aux/vocab2c.py $(VOCAB_DATA)/seed-vocab.json \
                           $(VOCAB_DATA)/vocab-weights.json
-	$(or $(JM_PYTHON),python3) build-aux/vocab2c.py
+	$(PYTHON) build-aux/vocab2c.py
 
 $(B)/libjobmatch/%.o: libjobmatch/%.c config.mk
 	@mkdir -p $(@D)
@@ -192,7 +195,7 @@ check-valgrind: all $(UNIT_BINS)
 fuzz: $(FUZZ_SRC)
 	@mkdir -p $(B)/fuzz
 	@for s in $(FUZZ_SRC); do n=$${s##*/}; n=$${n%.c}; \
-	    echo "clang $$n"; $(or $(JM_CLANG),clang) $(CPPFLAGS_ALL) -Ilibjobmatch $(CJSON_CFLAGS) -g -O1 \
+	    echo "clang $$n"; $(CLANG) $(CPPFLAGS_ALL) -Ilibjobmatch $(CJSON_CFLAGS) -g -O1 \
 	    -fsanitize=fuzzer,address,undefined $$s $(LIB_SRC) -o $(B)/fuzz/$$n $(LIB_LIBS) || exit 1; done
 
 bench: all

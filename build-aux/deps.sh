@@ -11,11 +11,13 @@ set -eu
 # Compiling and linking (libc6-dev: gcc without recommends lacks the C library's headers),
 # generating configure, and regenerating libjobmatch/vocab_data.c (python3).
 build="libc6-dev gcc binutils make autoconf pkg-config libcjson-dev libxxhash-dev python3"
-# make check: the Check suites, the CLI cases (python3 checkers, jq, chromium for the HTML page),
-# the SQL schema on a throwaway server; and what the Kafka and PostgreSQL sources and sinks build
-# and test with (a broker runs on Java; maven fetches it over https).
-check="check jq chromium postgresql librdkafka-dev libpq-dev kcat openjdk-17-jre-headless maven
-       ca-certificates"
+# The tests: the Check suites (unit); the CLI cases (python3 checkers, jq, chromium for the HTML
+# page); the SQL schema on a throwaway server; and what the Kafka and PostgreSQL sources and sinks
+# build and test with (a broker runs on Java; maven fetches it over https). make check runs all.
+unit="check"
+cli="python3 jq chromium"
+sql="postgresql python3"
+services="librdkafka-dev libpq-dev kcat openjdk-17-jre-headless maven ca-certificates"
 valgrind="valgrind"
 fuzz="clang libclang-rt-14-dev"  # libFuzzer and the sanitizer runtimes are in libclang-rt
 bench="time bc"
@@ -28,8 +30,12 @@ need=""
 for goal in "$@"; do
   case $goal in
     clean | distclean | uninstall) ;;
-    check-valgrind) need="$need $build $check $valgrind" ;;
-    check | check-* | */tests/*) need="$need $build $check" ;;
+    check) need="$need $build $unit $cli $sql $services" ;;
+    check-unit | check-tsan | */tests/*) need="$need $build $unit" ;;
+    check-cli) need="$need $build $cli" ;;
+    check-san) need="$need $build $unit $cli" ;;
+    check-sql) need="$need $build $sql" ;;
+    check-valgrind) need="$need $build $unit $valgrind" ;;
     fuzz) need="$need $build $fuzz" ;;
     bench) need="$need $build $bench" ;;
     *) need="$need $build" ;;
