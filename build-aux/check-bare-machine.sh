@@ -9,10 +9,11 @@
 # Usage: build-aux/check-bare-machine.sh [FOLDER]   (default /var/tmp/jm-bare; the chroot is
 # FOLDER/root, made anew each run; the log is FOLDER/log)
 set -eu
-[ "$(id -u)" = 0 ] || { echo "check-bare-machine: run as root (debootstrap, chroot, mounts)" >&2; exit 2; }
+die() { echo "check-bare-machine: $*" >&2; exit 2; }
+[ "$(id -u)" = 0 ] || die "run as root (debootstrap, chroot, mounts)"
 top=$(cd "$(dirname "$0")/.." && pwd)
 dir=${1:-/var/tmp/jm-bare}
-case $dir in "$top" | "$top"/*) echo "check-bare-machine: $dir is inside the tree" >&2; exit 2 ;; esac
+case $dir in "$top" | "$top"/*) die "$dir is inside the tree" ;; esac
 root=$dir/root
 user=jm
 mirror=${JM_DEBIAN_MIRROR:-http://deb.debian.org/debian}
@@ -73,15 +74,17 @@ printf '#!/bin/sh\nexit 101\n' > "$root/usr/sbin/policy-rc.d"
 chmod 755 "$root/usr/sbin/policy-rc.d"
 
 step "apt-get install make (and nothing else)"
-in_chroot root "apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends make >/dev/null"
+in_chroot root "apt-get update -q >/dev/null &&
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends make >/dev/null"
 in_chroot root "useradd -m -s /bin/sh $user"
 echo "packages installed: $(in_chroot root "dpkg-query -W -f='\${Package}\n' | wc -l")"
 
-step "a clean clone of $(git -C "$top" rev-parse --short HEAD) in /home/$user/libjobmatch and /root/libjobmatch"
+step "a clean clone of $(git -C "$top" rev-parse --short HEAD) in /home/$user and /root"
 git clone -q --no-hardlinks "$top" "$root/home/$user/libjobmatch"
 git -C "$root/home/$user/libjobmatch" checkout -q "$(git -C "$top" rev-parse HEAD)"
 cp -a "$root/home/$user/libjobmatch" "$root/root/libjobmatch"
-chown -R "$(in_chroot root "id -u $user"):$(in_chroot root "id -g $user")" "$root/home/$user/libjobmatch"
+chown -R "$(in_chroot root "id -u $user"):$(in_chroot root "id -g $user")" \
+  "$root/home/$user/libjobmatch"
 # git is not in the chroot: compare the tree with a listing taken now.
 listing() { (cd "$1" && find . -path ./.git -prune -o -print | LC_ALL=C sort); }
 listing "$root/home/$user/libjobmatch" > "$dir/clone.list"
@@ -111,7 +114,8 @@ done
 
 step "as root: make demo (installs the build packages, then runs)"
 t0=$(now)
-in_chroot root "cd libjobmatch && make demo" > "$dir/root-demo.log" 2>&1 || { echo "FAIL: make demo"; fail=1; }
+in_chroot root "cd libjobmatch && make demo" > "$dir/root-demo.log" 2>&1 ||
+  { echo "FAIL: make demo"; fail=1; }
 t_demo=$(( $(now) - t0 ))
 grep -E '^deps:|^demo:|HTML report' "$dir/root-demo.log" || true
 tail -3 "$dir/root-demo.log"
@@ -119,7 +123,8 @@ echo "make demo: ${t_demo} s"
 
 step "as root: make check (installs the test packages, then every suite)"
 t0=$(now)
-in_chroot root "cd libjobmatch && make check" > "$dir/root-check.log" 2>&1 || { echo "FAIL: make check"; fail=1; }
+in_chroot root "cd libjobmatch && make check" > "$dir/root-check.log" 2>&1 ||
+  { echo "FAIL: make check"; fail=1; }
 t_check=$(( $(now) - t0 ))
 grep -E '^deps:|passed|failed|FAIL|skipped|^check-' "$dir/root-check.log" || true
 tail -3 "$dir/root-check.log"
@@ -127,6 +132,6 @@ echo "make check: ${t_check} s"
 leftovers || fail=1
 
 echo
-echo "check-bare-machine: debootstrap ${t_boot} s, make demo ${t_demo} s, make check ${t_check} s;" \
+echo "check-bare-machine: debootstrap ${t_boot} s, make demo ${t_demo} s, make check ${t_check} s;"\
   "packages in the end: $(in_chroot root "dpkg-query -W -f='\${Package}\n' | wc -l"); logs in $dir"
 [ $fail = 0 ] && echo "check-bare-machine: passed" || { echo "check-bare-machine: FAILED"; exit 1; }
