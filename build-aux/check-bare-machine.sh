@@ -112,23 +112,21 @@ for goal in demo check; do
   fi
 done
 
+# as_root GOAL SUMMARY-PATTERN: make GOAL as root in the chroot; sets t_GOAL to its seconds.
+as_root() {
+  t0=$(now)
+  in_chroot root "cd libjobmatch && make $1" > "$dir/root-$1.log" 2>&1 ||
+    { echo "FAIL: make $1"; fail=1; }
+  secs=$(( $(now) - t0 ))
+  eval "t_$1=$secs"
+  grep -E "^deps:|$2" "$dir/root-$1.log" || true
+  tail -3 "$dir/root-$1.log"
+  echo "make $1: $secs s"
+}
 step "as root: make demo (installs the build packages, then runs)"
-t0=$(now)
-in_chroot root "cd libjobmatch && make demo" > "$dir/root-demo.log" 2>&1 ||
-  { echo "FAIL: make demo"; fail=1; }
-t_demo=$(( $(now) - t0 ))
-grep -E '^deps:|^demo:|HTML report' "$dir/root-demo.log" || true
-tail -3 "$dir/root-demo.log"
-echo "make demo: ${t_demo} s"
-
+as_root demo '^demo:'
 step "as root: make check (installs the test packages, then every suite)"
-t0=$(now)
-in_chroot root "cd libjobmatch && make check" > "$dir/root-check.log" 2>&1 ||
-  { echo "FAIL: make check"; fail=1; }
-t_check=$(( $(now) - t0 ))
-grep -E '^deps:|passed|failed|FAIL|skipped|^check-' "$dir/root-check.log" || true
-tail -3 "$dir/root-check.log"
-echo "make check: ${t_check} s"
+as_root check 'passed|failed|FAIL|skipped|^check-'
 leftovers || fail=1
 
 echo
