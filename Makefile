@@ -1,5 +1,6 @@
 # libjobmatch: the hand-written, non-recursive top-level Makefile. It generates and runs
-# configure itself on a fresh clone. Targets: all check install uninstall clean bench demo fuzz.
+# configure itself on a fresh clone. Targets: all check install uninstall clean bench demo fuzz
+# update-exports.
 
 .DEFAULT_GOAL := all
 .SUFFIXES:
@@ -10,14 +11,24 @@
 B ?= build
 SANITIZE ?=
 
+# Before configure or a compiler runs, the Debian packages the goals need (build-aux/deps.sh, once
+# per command, not in sub-makes or make -n). Status 10: it installed some, so configure runs again
+# to find them.
+ifeq ($(MAKELEVEL)$(MAKE_RESTARTS)$(findstring n,$(firstword -$(MAKEFLAGS))),0)
+JM_DEPS := $(shell build-aux/deps.sh $(or $(MAKECMDGOALS),all) >&2; echo $$?)
+ifeq ($(JM_DEPS),10)
+$(shell rm -f config.mk)
+else ifneq ($(JM_DEPS),0)
+$(error build-aux/deps.sh: missing Debian packages, see above)
+endif
+endif
+
 -include config.mk
 
 config.mk: configure config.mk.in
-	@build-aux/deps.sh build
 	./configure $(CONFIGURE_FLAGS)
 
 configure: configure.ac
-	@build-aux/deps.sh build
 	autoconf
 
 PREFIX ?= $(or $(prefix),/usr/local)
@@ -47,8 +58,14 @@ WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes 
 CPPFLAGS_ALL := -Iinclude -D_POSIX_C_SOURCE=200809L $(CPPFLAGS)
 CFLAGS_ALL := -std=c11 $(WARN) $(OPT) $(SANFLAGS) $(CFLAGS_USER) $(CFLAGS)
 LDFLAGS_ALL := $(SANFLAGS) $(LDFLAGS_USER) $(LDFLAGS)
+DEPFLAGS := -MMD -MP
 LIB_CFLAGS := -fPIC -fvisibility=hidden -DJM_BUILDING -Ilibjobmatch $(CJSON_CFLAGS) $(XXHASH_CFLAGS)
-LIB_LIBS := $(CJSON_LIBS) -lm -ldl
+# What linking libjobmatch needs (the shared library's own link, and the static library's users;
+# jobmatch.pc says the same). xxhash is inlined: nothing to link.
+LIB_SYSLIBS := -lm -lpthread -ldl
+LIB_LIBS := $(CJSON_LIBS) $(LIB_SYSLIBS)
+# The exact list of exported names (make update-exports rewrites it from the JM_EXTERN symbols).
+EXPORTS := libjobmatch/libjobmatch.map
 
 # Programs land in cli/ for the default build, in $(B)/cli otherwise.
 BIN := $(if $(filter build,$(B)),cli,$(B)/cli)
@@ -70,19 +87,32 @@ FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_REPLAY_BINS := $(FUZZ_SRC:tests/fuzz/%.c=$(B)/tests/%-replay)
 EXAMPLE_SRC := $(sort $(wildcard examples/*.c))
 HEADERS := $(wildcard include/jobmatch/*.h)
-PRIV_HEADERS := $(wildcard libjobmatch/*.h)
-TEST_DEFS := -DJM_TEST_DATA='"$(CURDIR)/tests/data"' -DJM_SRCDIR='"$(CURDIR)"'
+VOCAB_DATA := libjobmatch/data
+# Programs configure found (config.mk), for the build steps that run them.
+PYTHON := $(or $(JM_PYTHON),python3)
+CLANG := $(or $(JM_CLANG),clang)
+TEST_DEFS := -DJM_TEST_DATA='"$(CURDIR)/tests/data"' -DJM_SRCDIR='"$(CURDIR)"' \
+             -DJM_VOCAB_DATA='"$(CURDIR)/$(VOCAB_DATA)"'
 
 .PHONY: all lib tools check check-unit check-cli check-fuzz check-symbols check-examples check-sql \
-        check-san check-tsan check-valgrind install uninstall clean distclean bench demo fuzz
+        check-san check-tsan check-valgrind install uninstall clean distclean bench demo fuzz \
+        update-exports
 
-all: lib tools $(B)/jobmatch.pc
+all: lib tools
 lib: $(SHLIB) $(STLIB)
 tools: $(TOOL_BINS)
 
-$(B)/libjobmatch/%.o: libjobmatch/%.c $(HEADERS) $(PRIV_HEADERS) config.mk
+# Each object depends on the headers it includes (-MMD -MP writes them to its .d file).
+-include $(wildcard $(B)/*/*.d $(B)/*/*/*.d)
+
+# The generator's vocabulary, compiled from its JSON inputs (the C file is committed).
+libjobmatch/vocab_data.c: build-aux/vocab2c.py $(VOCAB_DATA)/seed-vocab.json \
+                          $(VOCAB_DATA)/vocab-weights.json
+	$(PYTHON) build-aux/vocab2c.py
+
+$(B)/libjobmatch/%.o: libjobmatch/%.c config.mk
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS_ALL) $(LIB_CFLAGS) $(CFLAGS_ALL) -c -o $@ $<
+	$(CC) $(CPPFLAGS_ALL) $(LIB_CFLAGS) $(CFLAGS_ALL) $(DEPFLAGS) -c -o $@ $<
 
 $(B)/gen/report_page.c: $(PAGE_ASSETS) build-aux/embed.sh
 	@mkdir -p $(@D)
@@ -91,10 +121,10 @@ $(B)/gen/report_page.c: $(PAGE_ASSETS) build-aux/embed.sh
 $(B)/gen/report_page.o: $(B)/gen/report_page.c config.mk
 	$(CC) $(CPPFLAGS_ALL) $(LIB_CFLAGS) $(CFLAGS_ALL) -c -o $@ $<
 
-$(SHLIB): $(LIB_OBJ)
+$(SHLIB): $(LIB_OBJ) $(EXPORTS)
 	@mkdir -p $(@D)
-	$(CC) -shared -Wl,-soname,libjobmatch.so.$(SOVERSION) -Wl,--no-undefined $(LDFLAGS_ALL) \
-	    -o $@ $(LIB_OBJ) $(LIB_LIBS)
+	$(CC) -shared -Wl,-soname,libjobmatch.so.$(SOVERSION) -Wl,--no-undefined \
+	    -Wl,--version-script=$(EXPORTS) $(LDFLAGS_ALL) -o $@ $(LIB_OBJ) $(LIB_LIBS)
 	ln -sf libjobmatch.so.$(VERSION) $(B)/lib/libjobmatch.so.$(SOVERSION)
 	ln -sf libjobmatch.so.$(SOVERSION) $(B)/lib/libjobmatch.so
 
@@ -104,9 +134,9 @@ $(STLIB): $(LIB_OBJ)
 	ar rcs $@ $(LIB_OBJ)
 
 # The tools use only the public API; they link the static library so they run from the tree.
-$(B)/cli/%.o: cli/%.c cli/common.h cli/plugin_cli.h $(HEADERS) config.mk
+$(B)/cli/%.o: cli/%.c config.mk
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -c -o $@ $<
+	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) $(DEPFLAGS) -c -o $@ $<
 
 $(BIN)/jm-%: $(B)/cli/jm-%.o $(CLI_COMMON_OBJ) $(CLI_PLUGIN_OBJ) $(STLIB)
 	@mkdir -p $(@D)
@@ -176,24 +206,19 @@ $(PG_DRIVER): tests/pg/pg_driver.c $(HEADERS) $(STLIB) config.mk
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ $< $(HOST_LIB) $(LIB_LIBS)
 
-$(B)/jobmatch.pc: build-aux/jobmatch.pc.in include/jobmatch/version.h
-	@mkdir -p $(@D)
-	sed -e 's|@prefix@|$(PREFIX)|' -e 's|@libdir@|$(LIBDIR)|' -e 's|@includedir@|$(INCLUDEDIR)|' \
-	    -e 's|@VERSION@|$(VERSION)|' $< > $@
 
 # ---- tests ---------------------------------------------------------------------------------
-$(B)/tests/unit/%.o: tests/unit/%.c tests/unit/testutil.h $(HEADERS) $(PRIV_HEADERS) config.mk
+$(B)/tests/unit/%.o: tests/unit/%.c config.mk
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS_ALL) -Ilibjobmatch $(TEST_DEFS) $(CHECK_CFLAGS) $(CJSON_CFLAGS) $(CFLAGS_ALL) \
-	    -Wno-missing-prototypes -c -o $@ $<
+	    -Wno-missing-prototypes $(DEPFLAGS) -c -o $@ $<
 
 $(B)/tests/test_%: $(B)/tests/unit/test_%.o $(UNIT_HELPER_OBJ) $(STLIB)
-	$(CC) $(LDFLAGS_ALL) -o $@ $(filter-out $(STLIB),$^) $(HOST_LIB) $(CHECK_LIBS) $(LIB_LIBS) \
-	    -lpthread
+	$(CC) $(LDFLAGS_ALL) -o $@ $(filter-out $(STLIB),$^) $(HOST_LIB) $(CHECK_LIBS) $(LIB_LIBS)
 
-$(B)/tests/fuzz/%.o: tests/fuzz/%.c $(wildcard tests/fuzz/*.h) $(HEADERS) config.mk
+$(B)/tests/fuzz/%.o: tests/fuzz/%.c config.mk
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -Wno-missing-prototypes -c -o $@ $<
+	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -Wno-missing-prototypes $(DEPFLAGS) -c -o $@ $<
 
 $(B)/tests/fuzz_%-replay: $(B)/tests/fuzz/fuzz_%.o $(B)/tests/fuzz/replay_main.o $(STLIB)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIB_LIBS)
@@ -202,7 +227,6 @@ check: all check-unit check-cli check-fuzz check-symbols check-examples check-sq
 	@echo "make check: all suites passed"
 
 check-unit: $(UNIT_BINS) $(TEST_PLUGIN) $(BAD_PLUGINS)
-	@build-aux/deps.sh check
 	@JM_BUILD_DIR=$(B) build-aux/run-unit-tests.sh $(UNIT_BINS)
 
 check-cli: tools lib $(TEST_PLUGIN)
@@ -217,8 +241,14 @@ check-fuzz: $(FUZZ_REPLAY_BINS)
 	    name=$${f##*/}; name=$${name%-replay}; name=$${name#fuzz_}; \
 	    $$f tests/fuzz/corpus/$$name/* || exit 1; done
 
+# The shared library exports exactly the names of $(EXPORTS), which are the JM_EXTERN ones.
 check-symbols: $(SHLIB)
-	build-aux/check-symbols.sh $(SHLIB)
+	build-aux/check-symbols.sh $(EXPORTS) $(SHLIB) $(LIB_OBJ)
+
+# After adding or removing a public function: rewrites $(EXPORTS) from the objects' JM_EXTERN
+# symbols (review the diff: a name that goes breaks the ABI).
+update-exports: $(LIB_OBJ)
+	build-aux/check-symbols.sh --update $(EXPORTS) $(LIB_OBJ)
 
 check-examples: $(STLIB)
 	build-aux/check-examples.sh $(B)
@@ -228,7 +258,7 @@ check-san:
 	$(MAKE) B=build-san SANITIZE=yes check-unit check-cli check-fuzz
 
 # The suites that run threads, under ThreadSanitizer. setarch -R: TSan needs the classic layout.
-THREADED_SUITES := test_writer test_matcher test_gen
+THREADED_SUITES := test_writer test_matcher test_gen test_ownership
 check-tsan:
 	$(MAKE) B=build-tsan TSAN=yes $(THREADED_SUITES:%=build-tsan/tests/%)
 	@for t in $(THREADED_SUITES); do setarch -R build-tsan/tests/$$t || exit 1; done
@@ -240,11 +270,10 @@ check-valgrind: all $(UNIT_BINS)
 fuzz: $(FUZZ_SRC) $(B)/gen/report_page.c
 	@mkdir -p $(B)/fuzz
 	@for s in $(FUZZ_SRC); do n=$${s##*/}; n=$${n%.c}; \
-	    echo "clang $$n"; clang $(CPPFLAGS_ALL) -Ilibjobmatch $(CJSON_CFLAGS) -g -O1 \
+	    echo "clang $$n"; $(CLANG) $(CPPFLAGS_ALL) -Ilibjobmatch $(CJSON_CFLAGS) -g -O1 \
 	    -fsanitize=fuzzer,address,undefined $$s $(LIB_SRC) $(B)/gen/report_page.c -o $(B)/fuzz/$$n $(LIB_LIBS) || exit 1; done
 
 bench: all
-	@build-aux/deps.sh bench
 	build-aux/bench.sh
 
 demo: all
@@ -258,21 +287,24 @@ install: all
 	ln -sf libjobmatch.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libjobmatch.so.$(SOVERSION)
 	ln -sf libjobmatch.so.$(SOVERSION) $(DESTDIR)$(LIBDIR)/libjobmatch.so
 	install -m 644 $(STLIB) $(DESTDIR)$(LIBDIR)/
-	install -m 644 $(B)/jobmatch.pc $(DESTDIR)$(LIBDIR)/pkgconfig/
+	sed -e 's|@prefix@|$(PREFIX)|' -e 's|@libdir@|$(patsubst $(PREFIX)/%,$${prefix}/%,$(LIBDIR))|' \
+	    -e 's|@includedir@|$(patsubst $(PREFIX)/%,$${prefix}/%,$(INCLUDEDIR))|' \
+	    -e 's|@VERSION@|$(VERSION)|' -e 's|@LIBS_PRIVATE@|$(LIB_SYSLIBS)|' \
+	    build-aux/jobmatch.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/jobmatch.pc
 	install -m 755 $(TOOL_BINS) $(DESTDIR)$(BINDIR)/
+	for m in $(wildcard docs/man/*.1); do install -m 644 $$m $(DESTDIR)$(MANDIR)/man1/; done
 	install -d $(DESTDIR)$(PLUGIN_INSTALL_DIR)
 	$(if $(INSTALL_PLUGINS),install -m 755 $(INSTALL_PLUGINS) $(DESTDIR)$(PLUGIN_INSTALL_DIR)/)
-	for m in $(wildcard docs/man/*.1); do install -m 644 $$m $(DESTDIR)$(MANDIR)/man1/; done
 
 uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/libjobmatch.* $(DESTDIR)$(LIBDIR)/pkgconfig/jobmatch.pc
 	rm -rf $(DESTDIR)$(INCLUDEDIR)/jobmatch
+	rm -f $(TOOLS:%=$(DESTDIR)$(BINDIR)/%) $(TOOLS:%=$(DESTDIR)$(MANDIR)/man1/%.1)
 	rm -f $(INSTALL_PLUGINS:$(PLUGIN_DIR)/%=$(DESTDIR)$(PLUGIN_INSTALL_DIR)/%)
 	-rmdir $(DESTDIR)$(PLUGIN_INSTALL_DIR) $(DESTDIR)$(LIBDIR)/jobmatch 2>/dev/null
-	rm -f $(TOOLS:%=$(DESTDIR)$(BINDIR)/%) $(TOOLS:%=$(DESTDIR)$(MANDIR)/man1/%.1)
 
 clean:
 	rm -rf build build-san build-tsan $(TOOLS:%=cli/%)
 
 distclean: clean
-	rm -rf config.mk config.log config.status configure autom4te.cache
+	rm -rf config.mk config.log config.status configure configure~ autom4te.cache

@@ -16,8 +16,12 @@ rowwise=${JM_BENCH_PG_ROWWISE:-5000}
 : "${JM_PG_DRIVER:=$top/build/tests/pg/pg-driver}"
 export JM_PLUGIN_PATH="${JM_PLUGIN_PATH:-$top/build/plugins}"
 PGS_SETTINGS="-c fsync=on -c shared_buffers=256MB -c max_wal_size=2GB"
+JM_SRCDIR=$top
+. "$top/build-aux/test-tools.sh"
+jm_need JM_PG_BINDIR
+PG_BIN=$JM_PG_BINDIR
 . "$top/tests/pg/server.sh"
-pgs_find || { echo "bench-pg: skipped: $pgs_why"; exit 0; }
+pgs_find || { echo "bench-pg: $pgs_why" >&2; exit 1; }
 pgs_start
 t=$pgs_dir
 

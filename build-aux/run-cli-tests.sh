@@ -6,10 +6,15 @@
 #   stderr   (optional) the exact standard error expected
 #   status   (optional) the exit status expected; 0 when absent
 # SOURCE_DATE_EPOCH is fixed so that read times, and so outputs, are reproducible.
+# The programs the cases run are those configure found: $JM_PYTHON, $JM_JQ, $JM_CHROMIUM
+# (build-aux/test-tools.sh); $JM_SRCDIR is the top of the tree, $JM_DATA its tests/data.
 root=${1:-tests/cli}
 : "${JM_BIN:?JM_BIN must name the folder of the jm-* programs}"
+JM_SRCDIR=$(cd "$(dirname "$0")/.." && pwd)
+. "$JM_SRCDIR/build-aux/test-tools.sh"
+jm_need JM_PYTHON JM_JQ JM_CHROMIUM || exit 1
 export PATH="$JM_BIN:$PATH" SOURCE_DATE_EPOCH=1767225600 LC_ALL=C NO_COLOR=1
-export JM_DATA="$(cd "$(dirname "$0")/../tests/data" && pwd)"
+export JM_DATA="$JM_SRCDIR/tests/data"
 passed=0 failed=0
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT

@@ -2,8 +2,11 @@
 # make check-valgrind: every Check suite and jm-match on the sample data under valgrind memcheck;
 # any error or leak fails.
 set -eu
+JM_SRCDIR=$(cd "$(dirname "$0")/.." && pwd)
+. "$JM_SRCDIR/build-aux/test-tools.sh"
+jm_need JM_VALGRIND
 build=${1:-build}
-vg="valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect"
+vg="$JM_VALGRIND --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect"
 failed=0 passed=0
 for t in "$build"/tests/test_*; do
   [ -x "$t" ] || continue

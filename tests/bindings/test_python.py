@@ -24,6 +24,7 @@ TOP = os.path.abspath(os.path.join(HERE, "..", ".."))
 DATA = os.environ.get("JM_DATA") or os.path.join(TOP, "tests", "data")
 JOBS = os.path.join(DATA, "jobs-sample.csv")
 CANDIDATES = os.path.join(DATA, "candidates-sample.csv")
+VOCAB = os.path.join(TOP, "libjobmatch", "data")
 EPOCH = 1767225600  # the CLI suite's SOURCE_DATE_EPOCH
 
 
@@ -52,7 +53,7 @@ def read_file(path):
 
 
 def families():
-    with open(os.path.join(DATA, "seed-vocab.json"), encoding="utf-8") as f:
+    with open(os.path.join(VOCAB, "seed-vocab.json"), encoding="utf-8") as f:
         return json.load(f)["job_family_groups"]
 
 

@@ -9,13 +9,16 @@
 #
 # Usage: tests/pg/check-pg.sh        (from the top of the tree, after make check-pg's targets)
 # Environment: JM_BIN (jm-gen, jm-match; default cli/), JM_PG_DRIVER (default
-# build/tests/pg/pg-driver), PG_BIN (see tests/pg/server.sh).
-# Skips (exit 0, "skipped: ...") only when no PostgreSQL 15+ server is installed.
+# build/tests/pg/pg-driver), JM_PG_BINDIR (the server's binaries; default: those configure found).
 set -eu
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
+JM_SRCDIR=$top
+. "$top/build-aux/test-tools.sh"
+jm_need JM_PG_BINDIR
+PG_BIN=$JM_PG_BINDIR
 . "$top/tests/pg/server.sh"
-pgs_find || { echo "check-pg: skipped: $pgs_why"; exit 0; }
+pgs_find || { echo "check-pg: $pgs_why" >&2; exit 1; }
 
 : "${JM_BIN:=$top/cli}"
 : "${JM_PG_DRIVER:=$top/build/tests/pg/pg-driver}"

@@ -4,19 +4,22 @@
 # with jm-report --json on the same records (tests/sql/compare-report.py).
 #
 # Usage: tests/sql/check-schema.sh            (from the top of the tree, after "make")
-# Environment: PG_BIN   folder of initdb/pg_ctl/postgres/psql (default: the newest
-#                       /usr/lib/postgresql/<15 or later>/bin)
-#              JM_BIN   folder of jm-match and jm-report (default: cli/ of this tree)
-# Skips (exit 0, "skipped: ...") only when no PostgreSQL 15+ server binaries are installed.
-# The server is tests/pg/server.sh's: a temporary folder, an unprivileged user, stopped and
-# removed on every exit.
+# Environment: JM_PG_BINDIR  folder of initdb/pg_ctl/postgres/psql (default: the one configure
+#                            found, in config.mk)
+#              JM_PYTHON     python3 (default: configure's)
+#              JM_BIN        folder of jm-match and jm-report (default: cli/ of this tree)
+# The server is tests/pg/server.sh's: a temporary folder, an unprivileged user (nobody when
+# started as root), stopped and removed on every exit.
 set -eu
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
+JM_SRCDIR=$top
+. "$top/build-aux/test-tools.sh"
+jm_need JM_PG_BINDIR JM_PYTHON
 here=$top/tests/sql
+PG_BIN=$JM_PG_BINDIR
 . "$top/tests/pg/server.sh"
-
-pgs_find || { echo "check-schema: skipped: $pgs_why"; exit 0; }
+pgs_find || { echo "check-schema: $pgs_why" >&2; exit 1; }
 
 : "${JM_BIN:=$top/cli}"
 for tool in jm-match jm-report; do
@@ -69,5 +72,5 @@ q --csv -c "SELECT (SELECT count(*) FROM applications) AS applications,
 q -At -c "SET enable_seqscan = off; EXPLAIN SELECT post_id FROM job_posts WHERE required_skills @> ARRAY['Python']" \
   | grep -q job_posts_required_skills_idx || { echo "check-schema: GIN index not used" >&2; exit 1; }
 
-python3 "$here/compare-report.py" "$t/report.json" "$t/views" "$t/pipeline.ndjson"
+"$JM_PYTHON" "$here/compare-report.py" "$t/report.json" "$t/views" "$t/pipeline.ndjson"
 echo "check-schema: passed"

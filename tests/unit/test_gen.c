@@ -1,7 +1,8 @@
 /* Check suite of the generator (issue 3): determinism, complete and well-typed records, the
  * direct writers against the generic ones, CSV round trips, late and bad lines, the sink seam,
  * and each realism rule as a statistical test on a large sample against the table it follows —
- * read here from tests/data/seed-vocab.json and vocab-weights.json, not from the compiled copy. */
+ * read here from libjobmatch/data/seed-vocab.json and vocab-weights.json, not from the compiled
+ * copy. */
 #include <fcntl.h>
 #include <math.h>
 #include <stddef.h>
@@ -18,8 +19,8 @@ static cJSON *vocab, *weights;
 
 static void load_tables(void)
 {
-    char *v = jm_test_read_file(jm_test_data("seed-vocab.json"), NULL);
-    char *w = jm_test_read_file(jm_test_data("vocab-weights.json"), NULL);
+    char *v = jm_test_read_file(JM_VOCAB_DATA "/seed-vocab.json", NULL);
+    char *w = jm_test_read_file(JM_VOCAB_DATA "/vocab-weights.json", NULL);
     vocab = cJSON_Parse(v);
     weights = cJSON_Parse(w);
     free(v);

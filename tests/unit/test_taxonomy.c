@@ -1,5 +1,5 @@
-/* Checks the compiled-in taxonomy against tests/data/seed-vocab.json and the scales scoring reads
- * (SPEC "Taxonomy" and "Scoring": seniority ranks, "N+ years"). */
+/* Checks the compiled-in taxonomy against libjobmatch/data/seed-vocab.json and the scales scoring
+ * reads (SPEC "Taxonomy" and "Scoring": seniority ranks, "N+ years"). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,7 +10,7 @@
 static cJSON *vocab_groups(cJSON **root)
 {
     size_t len;
-    char *text = jm_test_read_file(jm_test_data("seed-vocab.json"), &len);
+    char *text = jm_test_read_file(JM_VOCAB_DATA "/seed-vocab.json", &len);
     *root = cJSON_ParseWithLength(text, len);
     free(text);
     ck_assert_ptr_nonnull(*root);

@@ -7,11 +7,12 @@
 #   choosing the largest job family in the page's filter turns every chart's and tile's total
 #   into that family's figures, recounted from the NDJSON (measure.js, check_layout.py);
 # - --html - writes the same page to standard output.
-# Chromium is found on PATH (CI installs Debian's chromium); this test installs nothing.
+# Chromium and python3 are those configure found ($JM_CHROMIUM, $JM_PYTHON); this test installs
+# nothing.
 set -u
+: "${JM_CHROMIUM:?configure found no chromium}" "${JM_PYTHON:?configure found no python3}"
 here=$(cd "$(dirname "$0")" && pwd)
-chromium=$(command -v chromium || command -v chromium-browser) ||
-  { echo "chromium is missing: install it (Debian: apt-get install --no-install-recommends chromium)"; exit 1; }
+chromium=$JM_CHROMIUM
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 # Every request Chromium would make goes to a dead proxy and no name resolves.
@@ -40,17 +41,17 @@ browse shot 1400,2600 --screenshot="$tmp/shot.png" "$page" > /dev/null ||
 # The request check must see a page that does fetch something: a control page with an image.
 printf '<html><body><img src="http://example.invalid/x.png"></body></html>' > "$tmp/control.html"
 browse control 800,600 --log-net-log="$tmp/net3.json" --dump-dom "file://$tmp/control.html" > /dev/null
-[ "$(python3 "$here/check_page.py" --requests "$tmp/net3.json")" -ge 1 ] ||
+[ "$("$JM_PYTHON" "$here/check_page.py" --requests "$tmp/net3.json")" -ge 1 ] ||
   { echo "the request check missed the control page's request"; exit 1; }
-python3 "$here/check_page.py" "$tmp/dom.html" "$tmp/net.json" "$tmp/shot.png" "$tmp/reference.html"
+"$JM_PYTHON" "$here/check_page.py" "$tmp/dom.html" "$tmp/net.json" "$tmp/shot.png" "$tmp/reference.html"
 
 for data in demo reference; do
-  family=$(python3 -c '
+  family=$("$JM_PYTHON" -c '
 import collections, json, sys
 c = collections.Counter(json.loads(l).get("job_family") for l in open(sys.argv[1]) if "\"application\"" in l)
 print(c.most_common(1)[0][0])' "$tmp/$data.ndjson")
-  python3 "$here/check_layout.py" --inject "$tmp/$data.html" "$here/measure.js" "$tmp/$data-measure.html" || exit 1
-  hash=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1]))' "$family")
+  "$JM_PYTHON" "$here/check_layout.py" --inject "$tmp/$data.html" "$here/measure.js" "$tmp/$data-measure.html" || exit 1
+  hash=$("$JM_PYTHON" -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1]))' "$family")
   for width in 1400 420; do
     # The page in a frame exactly that wide; the frame's result comes back by postMessage.
     printf '%s' "<!DOCTYPE html><html><body style=\"margin:0\"><iframe \
@@ -61,7 +62,7 @@ p.id='jm-test';p.textContent=e.data;document.body.appendChild(p);});</script></b
     browse "$data-$width" "$((width + 100)),1300" --dump-dom "file://$tmp/$data-$width-frame.html" \
       > "$tmp/$data-$width.dom" || { echo "chromium failed on $data at $width px"; exit 1; }
     printf '%s: ' "$data"
-    python3 "$here/check_layout.py" "$tmp/$data-$width.dom" "$tmp/$data.ndjson" \
-      "$JM_DATA/seed-vocab.json" "$family" "$SOURCE_DATE_EPOCH" "$width"
+    "$JM_PYTHON" "$here/check_layout.py" "$tmp/$data-$width.dom" "$tmp/$data.ndjson" \
+      "$JM_SRCDIR/libjobmatch/data/seed-vocab.json" "$family" "$SOURCE_DATE_EPOCH" "$width"
   done
 done
