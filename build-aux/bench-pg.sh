@@ -71,7 +71,7 @@ q rowwise -f "$t/rowwise.sql"
 e=$(now)
 rowwise_rate=$(rate $((2 * half)) "$s" "$e")
 
-"$JM_BIN/jm-gen" -n "$((n / 10))" --seed 1 | "$JM_BIN/jm-match" > "$t/apps.ndjson"
+"$JM_BIN/jm-gen" -n "$((n / 10))" --seed 1 | "$JM_BIN/jm-match" --top 10 > "$t/apps.ndjson"
 apps=$(wc -l < "$t/apps.ndjson")
 s=$(now)
 "$JM_PG_DRIVER" load -o "conninfo=$(conn apps)" "$t/apps.ndjson" > /dev/null
