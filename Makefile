@@ -131,6 +131,47 @@ $(B)/tests/plugins/jm-bad%.so: tests/plugins/bad_plugin.c $(HEADERS) config.mk
 	$(CC) $(CPPFLAGS_ALL) $(PLUGIN_CFLAGS) $(if $(filter abi,$*),-DBAD_ABI,-DBAD_SIZE) $(CFLAGS_ALL) \
 	    -shared $(LDFLAGS_ALL) -o $@ $<
 
+# ---- the Kafka module (docs/KAFKA.md): built when configure found librdkafka, and the only
+# thing that links it. Its mock-cluster unit test and its real-broker tests (check-kafka).
+KAFKA_SRC := $(sort $(wildcard libjobmatch/plugins/kafka/*.c))
+KAFKA_OBJ := $(KAFKA_SRC:%.c=$(B)/%.o)
+KAFKA_PLUGIN := $(if $(RDKAFKA_LIBS),$(PLUGIN_DIR)/jm-kafka.so)
+KAFKA_UNIT := $(if $(RDKAFKA_LIBS),$(B)/tests/test_kafka_mock)
+KAFKA_DRIVER := $(if $(RDKAFKA_LIBS),$(B)/tests/kafka-driver)
+INSTALL_PLUGINS += $(KAFKA_PLUGIN)
+.PHONY: kafka check-kafka-unit check-kafka
+kafka: $(KAFKA_PLUGIN) $(KAFKA_UNIT) $(KAFKA_DRIVER)
+all: $(KAFKA_PLUGIN)
+
+$(B)/libjobmatch/plugins/kafka/%.o: libjobmatch/plugins/kafka/%.c libjobmatch/plugins/kafka/kafka.h \
+    $(HEADERS) config.mk
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS_ALL) $(PLUGIN_CFLAGS) $(RDKAFKA_CFLAGS) $(CFLAGS_ALL) -c -o $@ $<
+
+$(PLUGIN_DIR)/jm-kafka.so: $(KAFKA_OBJ) | $(PLUGIN_STAMP)
+	$(CC) -shared $(LDFLAGS_ALL) -o $@ $(KAFKA_OBJ) $(RDKAFKA_LIBS) -lpthread
+
+$(B)/tests/kafka/%.o: tests/kafka/%.c $(HEADERS) libjobmatch/plugins/kafka/kafka.h config.mk
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS_ALL) -Ilibjobmatch/plugins/kafka $(TEST_DEFS) $(CHECK_CFLAGS) $(RDKAFKA_CFLAGS) \
+	    $(CFLAGS_ALL) -Wno-missing-prototypes -c -o $@ $<
+
+# The mock-cluster test loads the module through the plugin API and drives librdkafka's mock
+# cluster itself, so it links librdkafka too (a test, never installed).
+$(B)/tests/test_kafka_mock: $(B)/tests/kafka/test_kafka_mock.o $(STLIB) $(KAFKA_PLUGIN)
+	$(CC) $(LDFLAGS_ALL) -o $@ $< $(HOST_LIB) $(CHECK_LIBS) $(RDKAFKA_LIBS) $(LIB_LIBS) -lpthread
+
+$(B)/tests/kafka-driver: $(B)/tests/kafka/kafka-driver.o $(STLIB)
+	$(CC) $(LDFLAGS_ALL) -o $@ $< $(HOST_LIB) $(LIB_LIBS)
+
+check-kafka-unit: $(KAFKA_UNIT)
+	$(if $(KAFKA_UNIT),$(KAFKA_UNIT),@echo "check-kafka-unit: librdkafka not found; skipped")
+
+# On a real Kafka broker (tests/kafka/broker.sh) with kcat as the independent client.
+check-kafka: kafka tools
+	$(if $(KAFKA_PLUGIN),JM_BUILD_DIR=$(B) JM_BIN=$(CURDIR)/$(BIN) tests/kafka/run-tests.sh,\
+	    @echo "check-kafka: librdkafka not found; skipped")
+
 $(B)/jobmatch.pc: build-aux/jobmatch.pc.in include/jobmatch/version.h
 	@mkdir -p $(@D)
 	sed -e 's|@prefix@|$(PREFIX)|' -e 's|@libdir@|$(LIBDIR)|' -e 's|@includedir@|$(INCLUDEDIR)|' \
