@@ -11,6 +11,7 @@
  *   --commit-every N   deliver and commit after every N messages (default 200), and when idle
  *   --idle-exit MS     stop after MS without a message (default: run until a signal)
  *   --progress FILE    "delivered=N committed=M" rewritten after every message and commit
+ *   --delay-us N       sleep N microseconds after each message (to stop it mid-stream)
  *   --state-ttl MS     the matcher's state TTL (default 0: keep everything, so the pairs do not
  *                      depend on the order partitions are read in); given to the source too
  * SIGINT and SIGTERM deliver, commit and exit 0. Exit 3 on a service failure, 2 on usage. */
@@ -135,6 +136,7 @@ int main(int argc, char **argv)
     opts so = {0}, ko = {0};
     long every = 200, idle_exit = -1;
     const char *ttl = "0";
+    long delay_us = 0;
     host h = {0};
     for (int i = 2; i < argc; i++) {
         if (strcmp(argv[i], "-s") == 0 && i + 1 < argc)
@@ -147,6 +149,8 @@ int main(int argc, char **argv)
             idle_exit = atol(argv[++i]);
         else if (strcmp(argv[i], "--progress") == 0 && i + 1 < argc)
             h.progress = argv[++i];
+        else if (strcmp(argv[i], "--delay-us") == 0 && i + 1 < argc)
+            delay_us = atol(argv[++i]);
         else if (strcmp(argv[i], "--state-ttl") == 0 && i + 1 < argc)
             ttl = argv[++i];
         else
@@ -260,6 +264,10 @@ int main(int argc, char **argv)
                     die(3, "stdout failed", NULL);
             }
             progress(&h);
+            if (delay_us > 0) {
+                struct timespec pause = {delay_us / 1000000, (delay_us % 1000000) * 1000};
+                nanosleep(&pause, NULL);
+            }
             if (every > 0 && ++since >= every) {
                 deliver_and_commit(&h);
                 since = 0;

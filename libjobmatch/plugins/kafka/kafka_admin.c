@@ -71,6 +71,14 @@ static int create(rd_kafka_t *rk, const jm__kafka_opts *o, const char *const *na
             rc = jm__kafka_fail(err, JM_EINVAL, names[made], "cannot create the topic: %s", why);
             break;
         }
+        /* Records carry their event time as the message time, and generated streams start in
+         * the past: a time-based retention would delete them within minutes. Topics made here
+         * keep everything unless topic_config.retention.ms says otherwise. */
+        int retention_given = 0;
+        for (size_t i = 0; i + 1 < o->ntopic_config; i += 2)
+            retention_given |= strcmp(o->topic_config[i], "retention.ms") == 0;
+        if (!retention_given && rd_kafka_NewTopic_set_config(nt[made], "retention.ms", "-1"))
+            rc = jm__kafka_fail(err, JM_EINVAL, names[made], "retention.ms: refused");
         for (size_t i = 0; i + 1 < o->ntopic_config && !rc; i += 2)
             if (rd_kafka_NewTopic_set_config(nt[made], o->topic_config[i], o->topic_config[i + 1]))
                 rc = jm__kafka_fail(err, JM_EINVAL, names[made], "topic_config.%s: refused",

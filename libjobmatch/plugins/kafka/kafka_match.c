@@ -66,7 +66,33 @@ struct jm__kafka_match {
     size_t held_bytes;
     int failed;
     jm_error failure;
+    uint64_t emitted, suppressed, held, released; /* applications, for JM_KAFKA_DEBUG */
 };
+
+/* JM_KAFKA_DEBUG=1: assignments, marks and commits on stderr, for finding out who produced what. */
+static int debug_on(void)
+{
+    static int on = -1;
+    if (on < 0) {
+        const char *e = getenv("JM_KAFKA_DEBUG");
+        on = e && *e && strcmp(e, "0") != 0;
+    }
+    return on;
+}
+
+static void debug_marks(const jm__kafka_match *m, const char *what, int32_t p, const kf_marks *k)
+{
+    if (!debug_on())
+        return;
+    char *text = k ? jm__kafka_marks_format(k) : NULL;
+    fprintf(stderr,
+            "kafka[%ld]: %s %s [%d]: %s (applications: %llu out, %llu suppressed, %llu held, "
+            "%llu released)\n",
+            (long)getpid(), what, m->o.topic[KF_CANDIDATES], (int)p, text ? text : "-",
+            (unsigned long long)m->emitted, (unsigned long long)m->suppressed,
+            (unsigned long long)m->held, (unsigned long long)m->released);
+    free(text);
+}
 
 static int64_t now_ms(void)
 {
@@ -127,8 +153,11 @@ int jm__kafka_match_filter(jm__kafka_match *m, const char *cand_id, const char *
     const kf_origin *j = jm__kafka_ids_find(m->job_ids, post_id);
     int32_t jp = j ? j->partition : -1;
     int64_t jo = j ? j->offset : -1;
-    if (cp->assigned)
-        return jm__kafka_marks_cover(&cp->marks, c->offset, jp, jo) ? KF_SUPPRESS : KF_EMIT;
+    if (cp->assigned) {
+        int covered = jm__kafka_marks_cover(&cp->marks, c->offset, jp, jo);
+        covered ? m->suppressed++ : m->emitted++;
+        return covered ? KF_SUPPRESS : KF_EMIT;
+    }
     /* The partition's candidates are another instance's now: that one produces the pair, unless
      * the partition comes back here first (see assign()). */
     if (cp->overflow)
@@ -158,6 +187,7 @@ int jm__kafka_match_filter(jm__kafka_match *m, const char *cand_id, const char *
     h->job_part = jp;
     h->job_offset = jo;
     cp->nheld++;
+    m->held++;
     m->held_bytes += len;
     return KF_HELD;
 }
@@ -202,6 +232,7 @@ static rd_kafka_topic_partition_list_t *offsets_now(jm__kafka_match *m, jm_error
         }
         if (m->wm_proc > now.wm_ms)
             now.wm_ms = m->wm_proc;
+        debug_marks(m, "commit", p, &now);
         char *meta = jm__kafka_marks_format(&now);
         int64_t top = jm__kafka_marks_top(&now);
         jm__kafka_marks_free(&now);
@@ -357,11 +388,13 @@ static void assign(jm__kafka_match *m, rd_kafka_topic_partition_list_t *parts)
             fail_later(m, JM_EIO, m->o.topic[KF_CANDIDATES], why);
         }
         cp->assigned = 1;
+        debug_marks(m, "assigned", l->elems[i].partition, &cp->marks);
         /* What was held while it was away goes out now, less what its owner produced. */
         for (size_t h = 0; h < cp->nheld && !m->failed; h++) {
             held_app *a = &cp->held[h];
             if (jm__kafka_marks_cover(&cp->marks, a->cand_offset, a->job_part, a->job_offset))
                 continue;
+            m->released++;
             if (!m->link || !m->link->sink ||
                 jm__kafka_sink_produce_application(m->link->sink, a->data, a->len, a->key, a->ts))
                 fail_later(m, JM_EIO, m->o.topic[KF_APPLICATIONS],
@@ -379,6 +412,7 @@ static void assign(jm__kafka_match *m, rd_kafka_topic_partition_list_t *parts)
 
 static void revoke(jm__kafka_match *m)
 {
+    debug_marks(m, "revoked", -1, NULL);
     /* In a transaction everything returned so far has been processed (a message is handled
      * before the next is asked for): commit it before the partitions move, or the next owner
      * would produce its pairs again. Without, the next owner reads them again from the last

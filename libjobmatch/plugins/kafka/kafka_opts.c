@@ -207,7 +207,6 @@ rd_kafka_conf_t *jm__kafka_conf(const jm__kafka_opts *o, int producer, jm_error 
      * librdkafka's five minutes; the idempotent producer with acks=all; keys go to the partition
      * the Java client would pick. */
     if (jm__kafka_conf_set(conf, "bootstrap.servers", o->brokers, err) ||
-        jm__kafka_conf_set(conf, "socket.timeout.ms", ms, err) ||
         (producer && (jm__kafka_conf_set(conf, "message.timeout.ms", ms, err) ||
                       jm__kafka_conf_set(conf, "enable.idempotence", "true", err) ||
                       jm__kafka_conf_set(conf, "acks", "all", err) ||

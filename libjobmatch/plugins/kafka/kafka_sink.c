@@ -316,6 +316,17 @@ jm_sink *jm__kafka_sink_new(jm__kafka_opts *o, jm_error *err)
             goto fail;
         }
         s->txn = 1;
+        /* A message may wait no longer than its transaction: our default gives way to a
+         * shorter transaction.timeout.ms. */
+        char txn_ms[32], msg_ms[32];
+        size_t n1 = sizeof txn_ms, n2 = sizeof msg_ms;
+        if (rd_kafka_conf_get(conf, "transaction.timeout.ms", txn_ms, &n1) == RD_KAFKA_CONF_OK &&
+            rd_kafka_conf_get(conf, "message.timeout.ms", msg_ms, &n2) == RD_KAFKA_CONF_OK &&
+            atol(msg_ms) > atol(txn_ms) &&
+            jm__kafka_conf_set(conf, "message.timeout.ms", txn_ms, err)) {
+            rd_kafka_conf_destroy(conf);
+            goto fail;
+        }
     }
     rd_kafka_conf_set_dr_msg_cb(conf, on_delivery);
     rd_kafka_conf_set_opaque(conf, s);
