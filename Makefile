@@ -153,13 +153,16 @@ $(PLUGIN_DIR)/jm-kafka.so: $(KAFKA_OBJ) | $(PLUGIN_STAMP)
 
 $(B)/tests/kafka/%.o: tests/kafka/%.c $(HEADERS) libjobmatch/plugins/kafka/kafka.h config.mk
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS_ALL) -Ilibjobmatch/plugins/kafka $(TEST_DEFS) $(CHECK_CFLAGS) $(RDKAFKA_CFLAGS) \
+	$(CC) $(CPPFLAGS_ALL) -Ilibjobmatch/plugins/kafka -Itests/unit $(TEST_DEFS) $(CHECK_CFLAGS) $(RDKAFKA_CFLAGS) \
 	    $(CFLAGS_ALL) -Wno-missing-prototypes -c -o $@ $<
 
-# The mock-cluster test loads the module through the plugin API and drives librdkafka's mock
-# cluster itself, so it links librdkafka too (a test, never installed).
-$(B)/tests/test_kafka_mock: $(B)/tests/kafka/test_kafka_mock.o $(STLIB) $(KAFKA_PLUGIN)
-	$(CC) $(LDFLAGS_ALL) -o $@ $< $(HOST_LIB) $(CHECK_LIBS) $(RDKAFKA_LIBS) $(LIB_LIBS) -lpthread
+# The mock-cluster test links the module's objects (to reach its internals), drives librdkafka's
+# mock cluster itself and loads the built module once through the plugin API; a test, never
+# installed.
+$(B)/tests/test_kafka_mock: $(B)/tests/kafka/test_kafka_mock.o $(filter-out %/kafka_plugin.o,$(KAFKA_OBJ)) \
+    $(UNIT_HELPER_OBJ) $(STLIB) $(KAFKA_PLUGIN)
+	$(CC) $(LDFLAGS_ALL) -o $@ $(filter %.o,$^) $(HOST_LIB) $(CHECK_LIBS) $(RDKAFKA_LIBS) $(LIB_LIBS) \
+	    -lpthread
 
 $(B)/tests/kafka-driver: $(B)/tests/kafka/kafka-driver.o $(STLIB)
 	$(CC) $(LDFLAGS_ALL) -o $@ $< $(HOST_LIB) $(LIB_LIBS)

@@ -16,9 +16,10 @@ static int64_t now_ms(void)
 
 /* The cluster's metadata of every topic, retried until deadline: a refused connection is
  * answered at once, so one try is not enough for a broker that is still starting. */
-static int metadata(rd_kafka_t *rk, int64_t deadline, const char *brokers,
+static int metadata(rd_kafka_t *rk, int timeout_ms, const char *brokers,
                     const struct rd_kafka_metadata **md, jm_error *err)
 {
+    int64_t deadline = now_ms() + timeout_ms;
     rd_kafka_resp_err_t e;
     for (;;) {
         int64_t left = deadline - now_ms();
@@ -30,8 +31,10 @@ static int metadata(rd_kafka_t *rk, int64_t deadline, const char *brokers,
         struct timespec pause = {0, 100 * 1000000};
         nanosleep(&pause, NULL);
     }
-    return jm__kafka_fail(err, JM_EIO, brokers, "no Kafka broker answered: %s",
-                          rd_kafka_err2str(e));
+    return jm__kafka_fail(err, JM_EIO, brokers,
+                          "no Kafka broker answered within %d ms (%s); name the brokers with "
+                          "brokers=HOST:PORT or KAFKA_BOOTSTRAP_SERVERS",
+                          timeout_ms, rd_kafka_err2str(e));
 }
 
 /* 1 when topic is in md with every partition led, 0 when absent or not ready, with *parts set. */
@@ -134,7 +137,8 @@ int jm__kafka_ensure_topics(rd_kafka_t *rk, const jm__kafka_opts *o, const int *
     int created = 0;
     for (;;) {
         const struct rd_kafka_metadata *md;
-        int rc = metadata(rk, deadline, o->brokers, &md, err);
+        int64_t left = deadline - now_ms();
+        int rc = metadata(rk, left > 100 ? (int)left : 100, o->brokers, &md, err);
         if (rc)
             return rc;
         const char *missing[KF_NTOPICS];
@@ -172,7 +176,7 @@ int jm__kafka_ensure_topics(rd_kafka_t *rk, const jm__kafka_opts *o, const int *
 int jm__kafka_partition_count(rd_kafka_t *rk, const char *topic, int timeout_ms, jm_error *err)
 {
     const struct rd_kafka_metadata *md;
-    int rc = metadata(rk, now_ms() + timeout_ms, topic, &md, err);
+    int rc = metadata(rk, timeout_ms, topic, &md, err);
     if (rc)
         return rc;
     int parts = 0, exists;
