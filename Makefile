@@ -54,7 +54,9 @@ LIB_LIBS := $(CJSON_LIBS) -lm -ldl
 BIN := $(if $(filter build,$(B)),cli,$(B)/cli)
 
 LIB_SRC := $(sort $(wildcard libjobmatch/*.c))
-LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o)
+LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o) $(B)/gen/report_page.o
+# The HTML report's script and style sheet, kept as files and compiled in as strings.
+PAGE_ASSETS := libjobmatch/report_page.js libjobmatch/report_page.css
 SHLIB := $(B)/lib/libjobmatch.so.$(VERSION)
 STLIB := $(B)/lib/libjobmatch.a
 TOOLS := $(patsubst cli/%.c,%,$(sort $(wildcard cli/jm-*.c)))
@@ -80,6 +82,13 @@ tools: $(TOOL_BINS)
 
 $(B)/libjobmatch/%.o: libjobmatch/%.c $(HEADERS) $(PRIV_HEADERS) config.mk
 	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS_ALL) $(LIB_CFLAGS) $(CFLAGS_ALL) -c -o $@ $<
+
+$(B)/gen/report_page.c: $(PAGE_ASSETS) build-aux/embed.sh
+	@mkdir -p $(@D)
+	build-aux/embed.sh $(PAGE_ASSETS) > $@
+
+$(B)/gen/report_page.o: $(B)/gen/report_page.c config.mk
 	$(CC) $(CPPFLAGS_ALL) $(LIB_CFLAGS) $(CFLAGS_ALL) -c -o $@ $<
 
 $(SHLIB): $(LIB_OBJ)
@@ -175,6 +184,42 @@ check-kafka: kafka tools
 	$(if $(KAFKA_PLUGIN),JM_BUILD_DIR=$(B) JM_BIN=$(CURDIR)/$(BIN) tests/kafka/run-tests.sh,\
 	    @echo "check-kafka: librdkafka not found; skipped")
 
+# ---- the PostgreSQL module (libjobmatch/plugins/pg/, docs/POSTGRESQL.md) ----------------------
+# jm-pg.so is the only file that links libpq; it is built when configure found libpq. It carries
+# sql/schema.sql, to load into a database that lacks it. check-pg runs its tests (tests/pg/) on
+# a server of their own; bench-pg measures loading (docs/PERFORMANCE.md).
+PG_PLUGIN := $(PLUGIN_DIR)/jm-pg.so
+PG_PLUGIN_SRC := $(sort $(wildcard libjobmatch/plugins/pg/*.c))
+PG_SCHEMA_C := $(B)/plugins/pg/schema_sql.c
+PG_DRIVER := $(B)/tests/pg/pg-driver
+.PHONY: check-pg bench-pg
+ifneq ($(strip $(PQ_LIBS)),)
+all: $(PG_PLUGIN)
+INSTALL_PLUGINS += $(PG_PLUGIN)
+check-pg: tools $(PG_PLUGIN) $(PG_DRIVER)
+	JM_BIN=$(CURDIR)/$(BIN) JM_PG_DRIVER=$(CURDIR)/$(PG_DRIVER) tests/pg/check-pg.sh
+bench-pg: tools $(PG_PLUGIN) $(PG_DRIVER)
+	JM_BIN=$(CURDIR)/$(BIN) JM_PG_DRIVER=$(CURDIR)/$(PG_DRIVER) build-aux/bench-pg.sh
+else
+check-pg bench-pg:
+	@echo "$@: skipped: configure found no libpq (Debian: apt-get install libpq-dev)"
+endif
+
+$(PG_SCHEMA_C): sql/schema.sql
+	@mkdir -p $(@D)
+	{ echo '/* sql/schema.sql as a C string, made by make. */'; \
+	  echo 'extern const char jm__pg_schema_sql[];'; echo 'const char jm__pg_schema_sql[] ='; \
+	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/    "/' -e 's/$$/\\n"/' $<; echo ';'; } > $@
+
+$(PG_PLUGIN): $(PG_PLUGIN_SRC) $(PG_SCHEMA_C) $(wildcard libjobmatch/plugins/pg/*.h) $(HEADERS) \
+              config.mk | $(PLUGIN_STAMP)
+	$(CC) $(CPPFLAGS_ALL) $(PQ_CFLAGS) $(PLUGIN_CFLAGS) $(CFLAGS_ALL) -shared $(LDFLAGS_ALL) \
+	    -o $@ $(PG_PLUGIN_SRC) $(PG_SCHEMA_C) $(PQ_LIBS) -lm
+
+$(PG_DRIVER): tests/pg/pg_driver.c $(HEADERS) $(STLIB) config.mk
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ $< $(HOST_LIB) $(LIB_LIBS)
+
 $(B)/jobmatch.pc: build-aux/jobmatch.pc.in include/jobmatch/version.h
 	@mkdir -p $(@D)
 	sed -e 's|@prefix@|$(PREFIX)|' -e 's|@libdir@|$(LIBDIR)|' -e 's|@includedir@|$(INCLUDEDIR)|' \
@@ -197,7 +242,7 @@ $(B)/tests/fuzz/%.o: tests/fuzz/%.c $(wildcard tests/fuzz/*.h) $(HEADERS) config
 $(B)/tests/fuzz_%-replay: $(B)/tests/fuzz/fuzz_%.o $(B)/tests/fuzz/replay_main.o $(STLIB)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIB_LIBS)
 
-check: all check-unit check-cli check-fuzz check-symbols check-examples check-sql check-san check-tsan
+check: all check-unit check-cli check-fuzz check-symbols check-examples check-sql check-pg check-san check-tsan
 	@echo "make check: all suites passed"
 
 check-unit: $(UNIT_BINS) $(TEST_PLUGIN) $(BAD_PLUGINS)
@@ -236,11 +281,11 @@ check-valgrind: all $(UNIT_BINS)
 	build-aux/run-valgrind.sh $(B)
 
 # libFuzzer builds of the harnesses (clang), for long runs by hand: build/fuzz/fuzz_<name>.
-fuzz: $(FUZZ_SRC)
+fuzz: $(FUZZ_SRC) $(B)/gen/report_page.c
 	@mkdir -p $(B)/fuzz
 	@for s in $(FUZZ_SRC); do n=$${s##*/}; n=$${n%.c}; \
 	    echo "clang $$n"; clang $(CPPFLAGS_ALL) -Ilibjobmatch $(CJSON_CFLAGS) -g -O1 \
-	    -fsanitize=fuzzer,address,undefined $$s $(LIB_SRC) -o $(B)/fuzz/$$n $(LIB_LIBS) || exit 1; done
+	    -fsanitize=fuzzer,address,undefined $$s $(LIB_SRC) $(B)/gen/report_page.c -o $(B)/fuzz/$$n $(LIB_LIBS) || exit 1; done
 
 bench: all
 	@build-aux/deps.sh bench

@@ -6,7 +6,7 @@ set -eu
 
 need="gcc make autoconf pkg-config libcjson-dev libxxhash-dev"
 case "${1:-build}" in
-  check) need="$need check valgrind python3 clang postgresql" ;;
+  check) need="$need check valgrind python3 clang postgresql g++" ;;
   bench) need="$need time bc" ;;
 esac
 

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -122,7 +123,10 @@ int64_t jm_cli_mono_ns(void)
 void jm_cli_progress_init(jm_cli_progress *p)
 {
     memset(p, 0, sizeof *p);
-    p->on = isatty(STDERR_FILENO);
+    /* Not into a pipe: the next tool (jm-report --watch) may be drawing on the same terminal,
+     * and a progress line would tear its screen. */
+    struct stat st;
+    p->on = isatty(STDERR_FILENO) && !(fstat(STDOUT_FILENO, &st) == 0 && S_ISFIFO(st.st_mode));
     p->started_ns = p->next_ns = jm_cli_mono_ns();
 }
 
@@ -150,77 +154,145 @@ void jm_cli_progress_end(jm_cli_progress *p)
     p->shown = 0;
 }
 
-/* ---- output --------------------------------------------------------------------------------- */
+/* ---- output ------------------------------------------------------------------------------- */
 
-enum { FLUSH_AT = 1 << 18, DIRECT_AT = 1 << 15 };
-
-void jm_cli_out_open(jm_cli_out *o, const char *path)
+void jm_cli_sink_open(jm_cli_sink *o, const char *path)
 {
     memset(o, 0, sizeof *o);
-    if (!path || strcmp(path, "-") == 0) {
-        o->fd = STDOUT_FILENO;
-        o->name = "<stdout>";
-        return;
+    int fd = STDOUT_FILENO;
+    o->name = "<stdout>";
+    if (path && strcmp(path, "-") != 0) {
+        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+        o->name = path;
+        if (fd < 0) {
+            jm_cli_error("%s: %s", path, strerror(errno));
+            exit(EXIT_IO);
+        }
     }
-    o->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-    o->name = path;
-    if (o->fd < 0) {
-        jm_cli_error("%s: %s", path, strerror(errno));
+    jm_error err;
+    o->sink = jm_sink_fd_new(fd, fd != STDOUT_FILENO, &err);
+    if (!o->sink) {
+        jm_cli_error("%s: %s", o->name, err.text);
         exit(EXIT_IO);
     }
 }
 
-void jm_cli_out_flush(jm_cli_out *o)
+static _Noreturn void write_failed(const jm_cli_sink *o, int rc)
 {
-    size_t off = 0;
-    while (off < o->buf.len) {
-        ssize_t n = write(o->fd, o->buf.data + off, o->buf.len - off);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0) {
-            jm_cli_error("%s: write failed: %s", o->name, strerror(errno));
-            exit(EXIT_IO);
-        }
-        off += (size_t)n;
-    }
-    o->buf.len = 0;
+    if (rc == JM_EIO)
+        jm_cli_error("%s: write failed: %s", o->name, strerror(errno));
+    else
+        jm_cli_error("%s: write failed: %s", o->name, jm_strerror(rc));
+    exit(EXIT_IO);
 }
 
-void jm_cli_out_write(jm_cli_out *o, const void *data, size_t len)
+void jm_cli_sink_write(jm_cli_sink *o, const jm_sink_msg *msg)
 {
-    if (len >= DIRECT_AT) {
-        /* Large blocks go straight out, without a copy. */
-        jm_cli_out_flush(o);
-        jm_buf whole = {(char *)data, len, len};
-        jm_buf saved = o->buf;
-        o->buf = whole;
-        jm_cli_out_flush(o);
-        o->buf = saved;
-        return;
-    }
-    if (jm_buf_reserve(&o->buf, len)) {
+    int rc = jm_sink_write(o->sink, msg);
+    if (rc)
+        write_failed(o, rc);
+}
+
+void jm_cli_sink_put(jm_cli_sink *o, jm_kind kind, const void *data, size_t len, unsigned flags)
+{
+    jm_sink_msg m = {
+        .struct_size = sizeof(jm_sink_msg), .kind = kind, .data = data, .len = len, .flags = flags};
+    jm_cli_sink_write(o, &m);
+}
+
+void jm_cli_sink_put_line(jm_cli_sink *o, const jm_record *rec, const char *text, size_t len)
+{
+    o->line.len = 0;
+    if (jm_buf_reserve(&o->line, len + 1)) {
         jm_cli_error("out of memory");
         exit(EXIT_IO);
     }
-    memcpy(o->buf.data + o->buf.len, data, len);
-    o->buf.len += len;
-    jm_cli_out_maybe_flush(o);
+    if (len)
+        memcpy(o->line.data, text, len);
+    o->line.data[len] = '\n';
+    jm_cli_sink_put_record(o, rec, o->line.data, len + 1);
 }
 
-void jm_cli_out_maybe_flush(jm_cli_out *o)
+void jm_cli_sink_put_record(jm_cli_sink *o, const jm_record *rec, const char *data, size_t len)
 {
-    if (o->buf.len >= FLUSH_AT)
-        jm_cli_out_flush(o);
-}
-
-void jm_cli_out_close(jm_cli_out *o)
-{
-    jm_cli_out_flush(o);
-    if (o->fd != STDOUT_FILENO && close(o->fd)) {
-        jm_cli_error("%s: %s", o->name, strerror(errno));
-        exit(EXIT_IO);
+    jm_sink_msg m = {
+        .struct_size = sizeof(jm_sink_msg), .kind = JM_KIND_NONE, .data = data, .len = len};
+    if (rec) {
+        m.kind = jm_record_kind(rec);
+        m.id = jm_record_id(rec);
+        if (jm_record_has(rec, JM_FIELD_TIMESTAMP))
+            m.timestamp_ms = jm_record_integer(rec, JM_FIELD_TIMESTAMP);
+        if (jm_sink_flags(o->sink) & JM_SINK_WANTS_RECORDS)
+            m.record = rec;
     }
-    jm_buf_free(&o->buf);
+    jm_cli_sink_write(o, &m);
+}
+
+void jm_cli_sink_flush(jm_cli_sink *o)
+{
+    int rc = jm_sink_flush(o->sink);
+    if (rc)
+        write_failed(o, rc);
+}
+
+void jm_cli_sink_close(jm_cli_sink *o)
+{
+    jm_buf_free(&o->line);
+    if (!o->sink)
+        return;
+    int rc = jm_sink_sync(o->sink);
+    if (rc)
+        write_failed(o, rc);
+    rc = jm_sink_free(o->sink);
+    o->sink = NULL;
+    if (rc)
+        write_failed(o, rc);
+}
+
+/* ---- rejected records ---------------------------------------------------------------------- */
+
+void jm_cli_rejects_open(jm_cli_rejects *r, const char *errors_path, int strict)
+{
+    memset(r, 0, sizeof *r);
+    r->strict = strict;
+    if (errors_path) {
+        jm_cli_sink_open(&r->errors, errors_path);
+        r->have_errors = 1;
+    }
+}
+
+int jm_cli_reject(jm_cli_rejects *r, const jm_error *err, const char *raw, size_t len)
+{
+    r->count++;
+    if (err->line)
+        jm_cli_error("%s:%lu: %s", err->source, err->line, err->text);
+    else
+        jm_cli_error("%s: %s", err->source, err->text);
+    if (r->have_errors)
+        jm_cli_sink_put_line(&r->errors, NULL, raw, raw ? len : 0);
+    if (r->strict) {
+        r->failed_strict = 1;
+        return JM_ECALLBACK;
+    }
+    return 0;
+}
+
+int jm_cli_reject_part(jm_cli_rejects *r, const char *part, size_t len)
+{
+    if (r->have_errors)
+        jm_cli_sink_put(&r->errors, JM_KIND_NONE, part, len, JM_SINK_MSG_PART);
+    return 0;
+}
+
+void jm_cli_rejects_flush(jm_cli_rejects *r)
+{
+    if (r->have_errors)
+        jm_cli_sink_flush(&r->errors);
+}
+
+void jm_cli_rejects_close(jm_cli_rejects *r)
+{
+    jm_cli_sink_close(&r->errors);
 }
 
 /* ---- input ---------------------------------------------------------------------------------- */
@@ -235,61 +307,172 @@ jm_format jm_cli_format_of(const char *path, const char *format_option)
     return JM_FORMAT_NDJSON;
 }
 
-static int read_one(const char *path, const jm_cli_input_ops *ops, char *buf, size_t bufsize)
+/* One input and its reader. */
+typedef struct input {
+    const char *name;
+    int fd, is_stdin, done;
+    jm_format format;
+    jm_reader *reader;
+} input;
+
+struct jm_cli_inputs {
+    const jm_cli_input_ops *ops;
+    input *in;
+    int n;
+    char *buf;
+};
+
+enum { READ_SIZE = 1 << 18, BURST = 64 };
+
+static void input_open(input *in, const char *path, const jm_cli_input_ops *ops)
 {
-    int is_stdin = !path || strcmp(path, "-") == 0;
-    const char *name = is_stdin ? "<stdin>" : path;
-    int fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
+    memset(in, 0, sizeof *in);
+    in->is_stdin = !path || strcmp(path, "-") == 0;
+    in->name = in->is_stdin ? "<stdin>" : path;
+    in->fd = in->is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+    if (in->fd < 0) {
         jm_cli_error("%s: %s", path, strerror(errno));
         exit(EXIT_IO);
     }
-    jm_format format = jm_cli_format_of(is_stdin ? NULL : path, ops->format_option);
-    if (ops->current_format)
-        *ops->current_format = format;
-    jm_reader *r = jm_reader_new(format, name, ops->max_record_bytes, ops->on_record,
-                                 ops->on_reject, ops->ctx);
-    if (!r) {
-        jm_cli_error("out of memory");
+    in->format = jm_cli_format_of(in->is_stdin ? NULL : path, ops->format_option);
+    jm_error err;
+    in->reader = jm_reader_new(in->format, in->name, ops->max_record_bytes, ops->on_record,
+                               ops->on_reject, ops->ctx, &err);
+    if (!in->reader) {
+        jm_cli_error("%s: %s", in->name, err.text);
         exit(EXIT_IO);
     }
-    int rc = 0;
-    for (;;) {
-        if (ops->before_read)
-            ops->before_read(ops->ctx);
-        ssize_t n = read(fd, buf, bufsize);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            jm_cli_error("%s: read failed: %s", name, strerror(errno));
-            exit(EXIT_IO);
-        }
-        if (n == 0) {
-            rc = jm_reader_finish(r);
-            break;
-        }
-        if ((rc = jm_reader_feed(r, buf, (size_t)n)))
-            break;
-    }
-    jm_reader_free(r);
-    if (!is_stdin)
-        close(fd);
-    return rc;
+    jm_reader_set_reject_part(in->reader, ops->on_reject_part);
+    if (ops->on_line && in->format == JM_FORMAT_NDJSON)
+        jm_reader_set_line_fn(in->reader, ops->on_line);
 }
 
-int jm_cli_read_inputs(char **paths, int npaths, const jm_cli_input_ops *ops)
+static void input_close(input *in)
 {
-    size_t bufsize = 1 << 18;
-    char *buf = malloc(bufsize);
+    jm_reader_free(in->reader);
+    if (!in->is_stdin)
+        close(in->fd);
+}
+
+static char *read_buffer(void)
+{
+    char *buf = malloc(READ_SIZE);
     if (!buf) {
         jm_cli_error("out of memory");
         exit(EXIT_IO);
     }
+    return buf;
+}
+
+/* Reads once from in and feeds what came. *got: bytes read; 0 at the end, or when a stop signal
+ * interrupted the read. Returns 0 or a callback's code; exits 3 on a read error. */
+static int input_pump(input *in, const jm_cli_input_ops *ops, char *buf, ssize_t *got)
+{
+    if (ops->before_read)
+        ops->before_read(ops->ctx);
+    ssize_t n;
+    do
+        n = read(in->fd, buf, READ_SIZE);
+    while (n < 0 && errno == EINTR && !(ops->stop && *ops->stop));
+    if (n < 0 && errno == EINTR)
+        n = 0;
+    if (n < 0) {
+        jm_cli_error("%s: read failed: %s", in->name, strerror(errno));
+        exit(EXIT_IO);
+    }
+    *got = n;
+    if (ops->current_format)
+        *ops->current_format = in->format;
+    return n > 0 ? jm_reader_feed(in->reader, buf, (size_t)n) : 0;
+}
+
+/* The end of an input: a last line without a newline still counts. */
+static int input_finish(input *in, const jm_cli_input_ops *ops)
+{
+    in->done = 1;
+    if (ops->current_format)
+        *ops->current_format = in->format;
+    return jm_reader_finish(in->reader);
+}
+
+int jm_cli_read_inputs(char **paths, int npaths, const jm_cli_input_ops *ops)
+{
+    char *buf = read_buffer();
     int rc = 0;
-    if (npaths == 0)
-        rc = read_one(NULL, ops, buf, bufsize);
-    for (int i = 0; rc == 0 && i < npaths; i++)
-        rc = read_one(paths[i], ops, buf, bufsize);
+    for (int i = 0; rc == 0 && i < (npaths ? npaths : 1); i++) {
+        input in;
+        input_open(&in, npaths ? paths[i] : NULL, ops);
+        ssize_t got;
+        while ((rc = input_pump(&in, ops, buf, &got)) == 0 && got > 0)
+            ;
+        if (rc == 0)
+            rc = input_finish(&in, ops);
+        input_close(&in);
+    }
     free(buf);
     return rc;
+}
+
+jm_cli_inputs *jm_cli_inputs_open(char **paths, int npaths, const jm_cli_input_ops *ops)
+{
+    jm_cli_inputs *in = calloc(1, sizeof *in);
+    int n = npaths ? npaths : 1;
+    if (!in || !(in->in = calloc((size_t)n, sizeof *in->in))) {
+        jm_cli_error("out of memory");
+        exit(EXIT_IO);
+    }
+    in->ops = ops;
+    in->n = n;
+    in->buf = read_buffer();
+    for (int i = 0; i < n; i++)
+        input_open(&in->in[i], npaths ? paths[i] : NULL, ops);
+    return in;
+}
+
+int jm_cli_inputs_follow(jm_cli_inputs *in, int64_t until_ns, int whole_files, int *got_any)
+{
+    int open_inputs = 0;
+    *got_any = 0;
+    for (int i = 0; i < in->n; i++) {
+        input *p = &in->in[i];
+        if (p->done)
+            continue;
+        struct stat st;
+        int regular = fstat(p->fd, &st) == 0 && S_ISREG(st.st_mode);
+        struct pollfd pfd = {.fd = p->fd, .events = POLLIN};
+        if (!regular && poll(&pfd, 1, 0) <= 0) {
+            open_inputs++;
+            continue;
+        }
+        /* A bounded burst per input, so the caller's work stays on time under a fast stream. */
+        int whole = regular && whole_files;
+        for (int k = 0; whole || k < BURST; k++) {
+            ssize_t got;
+            int rc = input_pump(p, in->ops, in->buf, &got);
+            if (rc)
+                return rc;
+            if (got == 0) {
+                /* A file's end is only where it has grown to so far. */
+                if (!regular && (rc = input_finish(p, in->ops)))
+                    return rc;
+                break;
+            }
+            *got_any = 1;
+            if (!whole && jm_cli_mono_ns() >= until_ns)
+                break;
+        }
+        open_inputs += !p->done;
+    }
+    return open_inputs;
+}
+
+void jm_cli_inputs_close(jm_cli_inputs *in)
+{
+    if (!in)
+        return;
+    for (int i = 0; i < in->n; i++)
+        input_close(&in->in[i]);
+    free(in->in);
+    free(in->buf);
+    free(in);
 }

@@ -3,6 +3,7 @@
 #define JM_CLI_COMMON_H
 
 #include <stddef.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -33,8 +34,9 @@ const char *jm_cli_env(const char *name);
 /* Wall-clock milliseconds, or SOURCE_DATE_EPOCH (seconds) when that is set: reproducible runs. */
 int64_t jm_cli_now_ms(void);
 
-/* A progress line on stderr, only when stderr is a terminal, redrawn at most five times a
- * second: tick() says when to redraw, end() finishes the line. */
+/* A progress line on stderr, only when stderr is a terminal and stdout is not a pipe (the tool
+ * it feeds may draw on that terminal), redrawn at most five times a second: tick() says when to
+ * redraw, end() finishes the line. */
 typedef struct jm_cli_progress {
     int on, shown;
     int64_t started_ns, next_ns;
@@ -46,36 +48,89 @@ int jm_cli_progress_tick(jm_cli_progress *p);
 double jm_cli_progress_seconds(const jm_cli_progress *p);
 void jm_cli_progress_end(jm_cli_progress *p);
 
-/* Buffered output to a file descriptor; a write failure exits 3 with a message. */
-typedef struct jm_cli_out {
-    int fd;
-    const char *name;
-    jm_buf buf;
-} jm_cli_out;
-/* Opens path for writing ("-" or NULL: stdout); exits 3 on failure. */
-void jm_cli_out_open(jm_cli_out *o, const char *path);
-void jm_cli_out_write(jm_cli_out *o, const void *data, size_t len);
-/* Writes out what is buffered. */
-void jm_cli_out_flush(jm_cli_out *o);
-/* Writes it out when more than a large block is waiting. */
-void jm_cli_out_maybe_flush(jm_cli_out *o);
-void jm_cli_out_close(jm_cli_out *o);
+/* ---- output: every record a tool writes goes through a jm_sink ---- */
+
+typedef struct jm_cli_sink {
+    jm_sink *sink;
+    const char *name; /* "<stdout>" or the path, for messages */
+    jm_buf line;      /* where put_line() makes a line of a text without its newline */
+} jm_cli_sink;
+/* Opens path for writing ("-" or NULL: stdout) as a file sink; exits 3 on failure. */
+void jm_cli_sink_open(jm_cli_sink *o, const char *path);
+/* Writes msg; a failure exits 3 with a message naming the output. */
+void jm_cli_sink_write(jm_cli_sink *o, const jm_sink_msg *msg);
+/* Writes len bytes of data as one message of kind with flags (JM_SINK_MSG_*). */
+void jm_cli_sink_put(jm_cli_sink *o, jm_kind kind, const void *data, size_t len, unsigned flags);
+/* Writes data, len bytes ending with a newline, as one message: the record rec (its kind, id
+ * and time go with it), or bytes of no kind when rec is NULL. */
+void jm_cli_sink_put_record(jm_cli_sink *o, const jm_record *rec, const char *data, size_t len);
+/* Like jm_cli_sink_put_record() for text without its newline (len bytes; NULL when 0): the
+ * newline is added. */
+void jm_cli_sink_put_line(jm_cli_sink *o, const jm_record *rec, const char *text, size_t len);
+/* Hands on what is buffered (jm_sink_flush). */
+void jm_cli_sink_flush(jm_cli_sink *o);
+/* Delivers everything written (jm_sink_sync: out and, for a file, on disk), then frees the sink.
+ * Exits 3 on failure. Accepts a sink never opened. */
+void jm_cli_sink_close(jm_cli_sink *o);
+
+/* ---- rejected records ---- */
+
+/* What a tool does with rejected records (SPEC "Bad input and failure"): report each on stderr,
+ * write it unchanged to the --errors file (dead letters) when there is one, count it, and under
+ * --strict stop at the first. */
+typedef struct jm_cli_rejects {
+    jm_cli_sink errors;
+    int have_errors, strict, failed_strict;
+    uint64_t count;
+} jm_cli_rejects;
+/* errors_path: --errors, or NULL. Exits 3 when it cannot be opened. */
+void jm_cli_rejects_open(jm_cli_rejects *r, const char *errors_path, int strict);
+/* For a jm_reject_fn: "tool: source:line: reason" on stderr (without the line when it is 0: a
+ * whole record's origin), then the dead letter: raw and a newline (raw NULL ends a record whose
+ * text came in pieces before). Returns JM_ECALLBACK under --strict, else 0. */
+int jm_cli_reject(jm_cli_rejects *r, const jm_error *err, const char *raw, size_t len);
+/* For a jm_reject_part_fn: a piece of an over-long record's dead letter. Returns 0. */
+int jm_cli_reject_part(jm_cli_rejects *r, const char *part, size_t len);
+/* Hands the output on (jm_cli_sink_flush), before a wait. */
+void jm_cli_rejects_flush(jm_cli_rejects *r);
+/* Delivers the dead letters and closes their file. */
+void jm_cli_rejects_close(jm_cli_rejects *r);
+
+/* ---- input: every tool reads through a jm_reader ---- */
 
 /* The format of path: --format's value when given, else by its ".csv" extension, else NDJSON. */
 jm_format jm_cli_format_of(const char *path, const char *format_option);
 
-/* Feeds each input (or stdin when there are none; "-" is stdin) through a reader. before_read runs
- * before every read, so output can be flushed while the tool waits for input. Returns 0, or the
- * first nonzero code of a callback; exits 3 on a read error. */
+/* How inputs are read: the reader's callbacks, and the tool's hooks. */
 typedef struct jm_cli_input_ops {
     jm_record_fn on_record;
     jm_reject_fn on_reject;
-    void (*before_read)(void *ctx);
+    jm_reject_part_fn on_reject_part; /* the text of over-long records, or NULL */
+    jm_line_fn on_line;               /* when set, NDJSON inputs are read in raw-line mode */
+    void (*before_read)(void *ctx);   /* before every read: output can go out while we wait */
     void *ctx;
     const char *format_option; /* --format, or NULL */
     size_t max_record_bytes;
     jm_format *current_format; /* when set, receives the format of the input being read */
+    /* When set: a signal that interrupts a read and sets it ends the wait (following only). */
+    const volatile sig_atomic_t *stop;
 } jm_cli_input_ops;
+
+/* Feeds each input (or stdin when there are none; "-" is stdin) to its end, one after the
+ * other. Returns 0, or the first nonzero code of a callback; exits 3 when an input cannot be
+ * opened or read. */
 int jm_cli_read_inputs(char **paths, int npaths, const jm_cli_input_ops *ops);
+
+/* Following inputs: all open at once, each read as data arrives. */
+typedef struct jm_cli_inputs jm_cli_inputs;
+/* Opens every input (as jm_cli_read_inputs); exits 3 when one cannot be opened. */
+jm_cli_inputs *jm_cli_inputs_open(char **paths, int npaths, const jm_cli_input_ops *ops);
+/* Reads what the inputs have now, in bounded bursts, until none has more or the monotonic clock
+ * passes until_ns; with whole_files, a regular file is read to its present end whatever the
+ * clock says. A regular file is followed as it grows; the end of a pipe or terminal ends its
+ * input. *got_any says whether any bytes came. Returns how many inputs are still open, or the
+ * negative code a callback stopped with. */
+int jm_cli_inputs_follow(jm_cli_inputs *in, int64_t until_ns, int whole_files, int *got_any);
+void jm_cli_inputs_close(jm_cli_inputs *in);
 
 #endif

@@ -1,7 +1,7 @@
 /* jm-gen: writes a synthetic, reproducible stream of job posts and candidates (NDJSON or CSV). */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -21,7 +21,16 @@ static const char usage_text[] =
     "      --jobs N           N job posts (with --candidates instead of -n)\n"
     "      --candidates N     N candidates\n"
     "      --seed N           seed of every random choice (default 0)\n"
-    "      --rate R           R records per second at a steady pace (default: full speed)\n"
+    "      --per-day N        N job posts and N candidates a simulated day (default 200,\n"
+    "                         or closer when a run would span more than four years)\n"
+    "      --span DURATION    the whole run covers DURATION of simulated time (e.g. 30d)\n"
+    "      --start TIME       when the market's clock starts, ISO-8601 or 'now'\n"
+    "                         (default 2025-01-01T00:00:00Z)\n"
+    "      --end TIME         end the run at TIME (ISO-8601 or 'now'), not after it\n"
+    "      --rate R           write R records a real second at a steady pace (default: full\n"
+    "                         speed); with --start now, event times are the wall clock\n"
+    "      --speed X          with --rate: replay the market X times as fast as real time\n"
+    "      --wall-clock       stamp events with the time they are made (not reproducible)\n"
     "      --format FMT       ndjson (default) or csv (one table with a type column)\n"
     "  -o, --output FILE      write to FILE instead of standard output\n"
     "      --csv-dir DIR      write DIR/job_posts.csv and DIR/candidate_profiles.csv in the\n"
@@ -32,13 +41,6 @@ static const char usage_text[] =
     "      --to NAME[:K=V,...]\n"
     "                         also send every line, one message each, to plugin NAME's sink\n"
     "                         with options K=V (see jm-gen(1) and --version for plugins)\n"
-    "      --start TIME       the simulated clock's start, ISO-8601 or 'now'\n"
-    "                         (default 2025-01-01T00:00:00Z)\n"
-    "      --speed X          simulated time per real time (default 15768, the reference\n"
-    "                         market's pace of one record every 4.38 hours): events are on "
-    "average\n"
-    "                         X/R seconds apart (R: --rate, else 1)\n"
-    "      --wall-clock       stamp events with the time they are made (not reproducible)\n"
     "      --threads N        generate on N threads (1 or 2; default: 2 when the machine has\n"
     "                         2 cores or more); the output is the same whatever N is\n"
     "  -h, --help             show this help and exit\n"
@@ -58,6 +60,9 @@ enum {
     OPT_BAD,
     OPT_TRUTH,
     OPT_START,
+    OPT_END,
+    OPT_PER_DAY,
+    OPT_SPAN,
     OPT_SPEED,
     OPT_WALL,
     OPT_THREADS,
@@ -76,6 +81,9 @@ static const struct option options[] = {
     {"bad-fraction", required_argument, NULL, OPT_BAD},
     {"truth", required_argument, NULL, OPT_TRUTH},
     {"start", required_argument, NULL, OPT_START},
+    {"end", required_argument, NULL, OPT_END},
+    {"per-day", required_argument, NULL, OPT_PER_DAY},
+    {"span", required_argument, NULL, OPT_SPAN},
     {"speed", required_argument, NULL, OPT_SPEED},
     {"wall-clock", no_argument, NULL, OPT_WALL},
     {"threads", required_argument, NULL, OPT_THREADS},
@@ -114,17 +122,11 @@ static int by_kind_flush(void *state)
 static target open_target(const char *path)
 {
     target t = {0};
-    int fd = STDOUT_FILENO;
-    if (path && strcmp(path, "-") != 0) {
-        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-        if (fd < 0) {
-            jm_cli_error("%s: %s", path, strerror(errno));
-            exit(EXIT_IO);
-        }
-    }
-    t.sink = jm_sink_fd_new(fd, fd != STDOUT_FILENO);
-    t.name = strdup(fd == STDOUT_FILENO ? "<stdout>" : path);
-    if (!t.sink || !t.name) {
+    jm_cli_sink o;
+    jm_cli_sink_open(&o, path);
+    t.sink = o.sink;
+    t.name = strdup(o.name);
+    if (!t.name) {
         jm_cli_error("out of memory");
         exit(EXIT_IO);
     }
@@ -154,7 +156,7 @@ static void fail_write(const target *t)
 
 typedef struct truth {
     int on;
-    jm_cli_out out;
+    jm_cli_sink out;
     jm_buf line;
     unsigned long long bad[JM_GEN_BAD_COUNT], late, records;
 } truth;
@@ -182,7 +184,7 @@ static void truth_note(truth *t, const target *where, const jm_gen_info *info)
         truth_put(t, jm_gen_bad_name(info->bad));
         truth_put(t, "\"");
     } else {
-        char when[32];
+        char when[JM_TIME_BUF];
         jm_time_format(info->event_ms, when);
         snprintf(num, sizeof num, "\",\"fault\":\"late\",\"behind_ms\":%lld,\"timestamp\":\"",
                  (long long)info->late_ms);
@@ -196,8 +198,7 @@ static void truth_note(truth *t, const target *where, const jm_gen_info *info)
         truth_put(t, "\"");
     }
     truth_put(t, "}\n");
-    jm_cli_out_write(&t->out, t->line.data, t->line.len);
-    jm_cli_out_maybe_flush(&t->out);
+    jm_cli_sink_put(&t->out, JM_KIND_NONE, t->line.data, t->line.len, 0);
 }
 
 static void truth_summary(truth *t, unsigned long long lines)
@@ -215,7 +216,7 @@ static void truth_summary(truth *t, unsigned long long lines)
                       jm_gen_bad_name(i), t->bad[i]);
     if (n > 0 && (size_t)n < sizeof s - 4) {
         memcpy(s + n, "}}}\n", 4);
-        jm_cli_out_write(&t->out, s, (size_t)n + 4);
+        jm_cli_sink_put(&t->out, JM_KIND_NONE, s, (size_t)n + 4, 0);
     }
 }
 
@@ -277,7 +278,8 @@ static void note_line(out_state *o, const target *t, const jm_gen_info *info)
 /* Writes one line to its target. 0, or -1 with o->failed set. */
 static int put_line(out_state *o, const char *data, size_t len, const jm_gen_info *info)
 {
-    jm_sink_msg m = {.kind = info->kind,
+    jm_sink_msg m = {.struct_size = sizeof(jm_sink_msg),
+                     .kind = info->kind,
                      .id = info->id[0] ? info->id : NULL,
                      .data = data,
                      .len = len,
@@ -313,7 +315,10 @@ static int on_block(void *ctx, const jm_gen_block *b)
         }
     } else {
         const char *data = jm_gen_block_data(b, &len);
-        jm_sink_msg m = {.data = data, .len = len};
+        jm_sink_msg m = {.struct_size = sizeof(jm_sink_msg),
+                         .data = data,
+                         .len = len,
+                         .flags = JM_SINK_MSG_LINES};
         if (jm_sink_write(o->sink, &m)) {
             o->failed = o->main_t;
             return 1;
@@ -339,6 +344,87 @@ static int64_t wall_clock(void *ctx)
     return jm_cli_now_ms();
 }
 
+/* An ISO-8601 time or 'now' for option. Sets *now when it was 'now'. */
+static int64_t time_option(const char *option, const char *text, int *now)
+{
+    int64_t ms;
+    *now = strcmp(text, "now") == 0;
+    if (*now)
+        return jm_cli_now_ms();
+    if (jm_time_parse(text, strlen(text), &ms))
+        jm_cli_usage("%s: '%s' is not a valid ISO-8601 time (years 0000-9999) or 'now'", option,
+                     text);
+    return ms;
+}
+
+/* The time model's options, checked together once all are read. */
+typedef struct pace {
+    double per_day;     /* --per-day: of each kind; 0 when not given */
+    int64_t span_ms;    /* --span; 0 when not given */
+    int64_t start_ms;   /* --start */
+    int64_t end_ms;     /* --end */
+    int start, end;     /* given */
+    int start_now;      /* --start now */
+    double rate, speed; /* --rate, --speed; 0 when not given */
+    int wall;           /* --wall-clock */
+} pace;
+
+/* 0000-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z: the times jm-gen can write. */
+#define FIRST_TIME_MS INT64_C(-62167219200000)
+#define LAST_TIME_MS INT64_C(253402300799999)
+
+/* Sets go's clock from p for a run of records (0: endless): a live market on the wall clock, a
+ * replay at --speed, or a simulated pace from --per-day, --span or the default, which keeps a run
+ * within JM_GEN_DEFAULT_SPAN_MAX_MS. */
+static void set_pace(const pace *p, uint64_t records, jm_gen_options *go)
+{
+    if (p->per_day > 0 && p->span_ms > 0)
+        jm_cli_usage("--per-day does not go with --span");
+    if (p->start && p->end)
+        jm_cli_usage("--start does not go with --end");
+    if (p->speed > 0 && !(p->rate > 0))
+        jm_cli_usage("--speed needs --rate: it is simulated time per real time");
+    if (p->speed > 0 && (p->per_day > 0 || p->span_ms > 0))
+        jm_cli_usage("--speed does not go with --per-day or --span");
+    if (p->speed > 0 && (p->wall || p->start_now))
+        jm_cli_usage("--speed does not go with --wall-clock or --start now: a live market keeps "
+                     "to the wall clock");
+    if (!records && (p->span_ms > 0 || p->end))
+        jm_cli_usage("%s needs a run of known size (-n, --jobs or --candidates above 0)",
+                     p->span_ms > 0 ? "--span" : "--end");
+    if (p->end && p->wall)
+        jm_cli_usage("--end does not go with --wall-clock");
+    if (p->start)
+        go->start_ms = p->start_ms;
+    if (p->wall || (p->start_now && p->rate > 0)) {
+        /* Live: every event is stamped with the wall clock's reading as it is made. */
+        go->clock = wall_clock;
+        return;
+    }
+    if (p->speed > 0) {
+        go->rate = p->rate;
+        go->speed = p->speed;
+    } else if (p->per_day > 0) {
+        go->per_day = 2 * p->per_day;
+    } else if (p->span_ms > 0) {
+        go->per_day = (double)records * 86400000.0 / (double)p->span_ms;
+    } else if (records && (double)records * 86400000.0 / JM_GEN_DEFAULT_PER_DAY >
+                              (double)JM_GEN_DEFAULT_SPAN_MAX_MS) {
+        go->per_day = (double)records * 86400000.0 / (double)JM_GEN_DEFAULT_SPAN_MAX_MS;
+    }
+    if (!records)
+        return;
+    /* The run spans records slots of a day / per_day (or speed / rate seconds) at most. */
+    double slot_ms = p->speed > 0 ? 1000.0 * p->speed / p->rate : 86400000.0 / go->per_day;
+    double span = ceil((double)records * slot_ms);
+    if (p->end && (double)p->end_ms - span < (double)FIRST_TIME_MS)
+        jm_cli_usage("the run would start before 0000-01-01");
+    if (p->end)
+        go->start_ms = p->end_ms - (int64_t)span;
+    if ((double)go->start_ms + span > (double)LAST_TIME_MS)
+        jm_cli_usage("the run would end after 9999-12-31");
+}
+
 int main(int argc, char **argv)
 {
     jm_cli_tool = "jm-gen";
@@ -346,6 +432,7 @@ int main(int argc, char **argv)
     jm_gen_options_init(&go);
     long long n = -1, jobs = -1, cands = -1, threads = 0;
     double rate = 0;
+    pace p = {0};
     const char *output = NULL, *csv_dir = NULL, *truth_path = NULL, *format = NULL, *to = NULL;
 
     int c;
@@ -376,13 +463,23 @@ int main(int argc, char **argv)
         }
         case OPT_TRUTH: truth_path = optarg; break;
         case OPT_START:
-            if (strcmp(optarg, "now") == 0)
-                go.start_ms = jm_cli_now_ms();
-            else if (jm_time_parse(optarg, strlen(optarg), &go.start_ms))
-                jm_cli_usage("--start: '%s' is not an ISO-8601 time or 'now'", optarg);
+            p.start_ms = time_option("--start", optarg, &p.start_now);
+            p.start = 1;
             break;
-        case OPT_SPEED: go.speed = jm_cli_number("--speed", optarg, 1e-6, 1e9); break;
-        case OPT_WALL: go.clock = wall_clock; break;
+        case OPT_END: {
+            int now;
+            p.end_ms = time_option("--end", optarg, &now);
+            p.end = 1;
+            break;
+        }
+        case OPT_PER_DAY: p.per_day = jm_cli_number("--per-day", optarg, 1e-3, 4.32e7); break;
+        case OPT_SPAN:
+            p.span_ms = jm_cli_duration("--span", optarg);
+            if (p.span_ms <= 0)
+                jm_cli_usage("--span: '%s' must be above 0", optarg);
+            break;
+        case OPT_SPEED: p.speed = jm_cli_number("--speed", optarg, 1e-6, 1e9); break;
+        case OPT_WALL: p.wall = 1; break;
         case OPT_THREADS: threads = jm_cli_integer("--threads", optarg, 1, 2); break;
         case OPT_TO: to = optarg; break;
         case 'h': fputs(usage_text, stdout); return 0;
@@ -405,15 +502,20 @@ int main(int argc, char **argv)
     } else {
         left_jobs = left_cands = n > 0 ? (unsigned long long)n : 1000;
     }
-    if (rate > 0)
-        go.rate = rate;
+    p.rate = rate;
+    set_pace(&p, endless ? 0 : left_jobs + left_cands, &go);
     go.threads = threads ? (unsigned)threads : sysconf(_SC_NPROCESSORS_ONLN) >= 2 ? 2 : 1;
     go.format = csv_dir                                ? JM_GEN_CSV_BY_KIND
                 : format && strcmp(format, "csv") == 0 ? JM_GEN_CSV
                                                        : JM_GEN_NDJSON;
-    jm_gen *gen = jm_gen_new(&go);
-    if (!gen)
-        jm_cli_usage("--speed and --rate make the clock step too far");
+    jm_error gen_err;
+    jm_gen *gen = jm_gen_new(&go, &gen_err);
+    if (!gen) {
+        if (gen_err.code == JM_EINVAL) /* what the options above leave to the library */
+            jm_cli_usage("%s", gen_err.text);
+        jm_cli_error("%s", gen_err.text);
+        return EXIT_IO;
+    }
 
     /* Outputs. */
     target main_t = {0}, job_t = {0}, cand_t = {0};
@@ -436,14 +538,15 @@ int main(int argc, char **argv)
             .write = by_kind_write,
             .flush = by_kind_flush,
         };
-        sink = jm_sink_new(&route_ops, &route);
+        jm_error err;
+        sink = jm_sink_new(&route_ops, &route, &err);
+        if (!sink) {
+            jm_cli_error("%s", err.text);
+            return EXIT_IO;
+        }
     } else {
         main_t = open_target(output);
         sink = main_t.sink;
-    }
-    if (!sink) {
-        jm_cli_error("out of memory");
-        return EXIT_IO;
     }
     jm_cli_plugin_out to_out = {0};
     if (to) {
@@ -452,11 +555,11 @@ int main(int argc, char **argv)
     }
     truth tr = {0};
     if (truth_path) {
-        jm_cli_out_open(&tr.out, truth_path);
+        jm_cli_sink_open(&tr.out, truth_path);
         tr.on = 1;
     }
     jm_record *rec =
-        (jm_sink_flags(sink) & JM_SINK_WANTS_RECORDS) ? jm_record_new(JM_KIND_NONE) : NULL;
+        (jm_sink_flags(sink) & JM_SINK_WANTS_RECORDS) ? jm_record_new(JM_KIND_NONE, NULL) : NULL;
 
     jm_buf buf = {0};
     /* CSV tables open with their header lines. */
@@ -468,8 +571,11 @@ int main(int argc, char **argv)
                 jm_cli_error("out of memory");
                 return EXIT_IO;
             }
-            jm_sink_msg m = {
-                .kind = kinds[i], .data = buf.data, .len = buf.len, .flags = JM_SINK_MSG_HEADER};
+            jm_sink_msg m = {.struct_size = sizeof(jm_sink_msg),
+                             .kind = kinds[i],
+                             .data = buf.data,
+                             .len = buf.len,
+                             .flags = JM_SINK_MSG_HEADER};
             target *t = csv_dir ? (i ? &cand_t : &job_t) : &main_t;
             if (jm_sink_write(sink, &m))
                 fail_write(t);
@@ -541,7 +647,7 @@ int main(int argc, char **argv)
     jm_cli_progress_end(&os.progress);
     if (tr.on) {
         truth_summary(&tr, os.lines);
-        jm_cli_out_close(&tr.out);
+        jm_cli_sink_close(&tr.out);
     }
     int rc = jm_sink_flush(sink);
     if (rc)

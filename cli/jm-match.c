@@ -1,5 +1,6 @@
 /* jm-match: matches candidates to jobs from NDJSON or CSV and writes applications as NDJSON. */
 #include <getopt.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -41,26 +42,26 @@ static const char usage_text[] =
 
 typedef struct run {
     jm_matcher *matcher;
-    jm_cli_out out;
-    jm_cli_out errors;
-    int have_errors;
+    jm_cli_sink out;
+    jm_cli_rejects rejects;
     int passthrough;
-    int strict;
-    int failed_strict;
-    unsigned long long rejected, read, applications_in;
+    uint64_t read, applications_in;
     int64_t read_time_ms;
     jm_cli_progress progress;
     jm_format format; /* of the input being read */
+    jm_buf csv_line;  /* a CSV row written as NDJSON, for --passthrough */
 } run;
 
+/* A block of whole application lines, in output order. */
 static int on_applications(void *ctx, const char *ndjson, size_t len)
 {
     run *r = ctx;
-    jm_cli_out_write(&r->out, ndjson, len);
+    jm_cli_sink_put(&r->out, JM_KIND_APPLICATION, ndjson, len, JM_SINK_MSG_LINES);
     return 0;
 }
 
-static int on_record(void *ctx, jm_record *rec, const char *raw, size_t raw_len, unsigned long line)
+static int on_record(void *ctx, jm_record **rec, const char *raw, size_t raw_len,
+                     unsigned long line)
 {
     (void)line;
     run *r = ctx;
@@ -68,54 +69,50 @@ static int on_record(void *ctx, jm_record *rec, const char *raw, size_t raw_len,
     if (r->passthrough) {
         /* NDJSON passes through unchanged; CSV rows are written as NDJSON. */
         if (r->format == JM_FORMAT_NDJSON) {
-            jm_cli_out_write(&r->out, raw, raw_len);
-            jm_cli_out_write(&r->out, "\n", 1);
-        } else if (jm_write_ndjson(rec, &r->out.buf)) {
-            return JM_ENOMEM;
+            jm_cli_sink_put_line(&r->out, *rec, raw, raw_len);
+        } else {
+            r->csv_line.len = 0;
+            if (jm_write_ndjson(*rec, &r->csv_line))
+                return JM_ENOMEM;
+            jm_cli_sink_put_record(&r->out, *rec, r->csv_line.data, r->csv_line.len);
         }
     }
-    if (jm_record_kind(rec) == JM_KIND_APPLICATION) {
+    if (jm_record_kind(*rec) == JM_KIND_APPLICATION) {
         r->applications_in++;
-        return 0;
+        return 0; /* the reader keeps it */
     }
+    /* The matcher takes the record, whatever it returns: *rec is NULL after the call. */
     int rc = jm_matcher_add_take(r->matcher, rec, r->read_time_ms);
-    if (rc == JM_ENOMEM)
-        return rc;
-    if (rc < 0 && rc != JM_EDUP && rc != JM_EKIND && rc != JM_ENOID)
-        return rc; /* an output failure reported by on_application */
-    return JM_RECORD_TAKEN;
+    if (rc == JM_EDUP || rc == JM_EKIND || rc == JM_ENOID)
+        return 0; /* counted by the matcher */
+    return rc;
 }
 
 static int on_reject(void *ctx, const jm_error *err, const char *raw, size_t raw_len)
 {
-    run *r = ctx;
-    r->rejected++;
-    jm_cli_error("%s:%lu: %s", err->source, err->line, err->text);
-    if (r->have_errors) {
-        jm_cli_out_write(&r->errors, raw, raw_len);
-        jm_cli_out_write(&r->errors, "\n", 1);
-    }
-    if (r->strict) {
-        r->failed_strict = 1;
-        return JM_ECALLBACK;
-    }
-    return 0;
+    return jm_cli_reject(&((run *)ctx)->rejects, err, raw, raw_len);
+}
+
+static int on_reject_part(void *ctx, const char *part, size_t len)
+{
+    return jm_cli_reject_part(&((run *)ctx)->rejects, part, len);
 }
 
 static void show_progress(run *r)
 {
-    jm_matcher_stats st;
+    jm_matcher_stats st = {.struct_size = sizeof st};
     jm_matcher_get_stats(r->matcher, &st);
     double secs = jm_cli_progress_seconds(&r->progress);
-    fprintf(stderr, "\rjm-match: %llu records, %llu applications, %.0f records/s  ", r->read,
-            st.applications, secs > 0 ? (double)r->read / secs : 0.0);
+    fprintf(stderr, "\rjm-match: %" PRIu64 " records, %" PRIu64 " applications, %.0f records/s  ",
+            r->read, st.applications, secs > 0 ? (double)r->read / secs : 0.0);
 }
 
 static void before_read(void *ctx)
 {
     run *r = ctx;
     /* Whatever is matched reaches the reader before we wait for more input. */
-    jm_cli_out_flush(&r->out);
+    jm_cli_sink_flush(&r->out);
+    jm_cli_rejects_flush(&r->rejects);
     r->read_time_ms = jm_cli_now_ms();
     if (jm_cli_progress_tick(&r->progress))
         show_progress(r);
@@ -166,6 +163,7 @@ int main(int argc, char **argv)
     jm_matcher_options_init(&mo);
     run r = {0};
     const char *output = NULL, *errors = NULL, *format = NULL;
+    int strict = 0;
     int stats = 0;
     size_t max_record = 0;
 
@@ -192,7 +190,7 @@ int main(int argc, char **argv)
         case OPT_EXPIRE: mo.expire_jobs = 1; break;
         case OPT_PASSTHROUGH: r.passthrough = 1; break;
         case OPT_ERRORS: errors = optarg; break;
-        case OPT_STRICT: r.strict = 1; break;
+        case OPT_STRICT: strict = 1; break;
         case OPT_MAX_RECORD:
             max_record = (size_t)jm_cli_integer("--max-record-bytes", optarg, 16, 1LL << 40);
             break;
@@ -206,19 +204,18 @@ int main(int argc, char **argv)
 
     if (!mo.threads)
         mo.threads = sysconf(_SC_NPROCESSORS_ONLN) >= 2 ? 2 : 1;
-    r.matcher = jm_matcher_new_ndjson(&mo, on_applications, &r);
+    jm_error err;
+    r.matcher = jm_matcher_new_ndjson(&mo, on_applications, &r, &err);
     if (!r.matcher) {
-        jm_cli_error("out of memory");
-        return EXIT_IO;
+        jm_cli_error("%s", err.text);
+        return err.code == JM_EINVAL ? EXIT_USAGE : EXIT_IO;
     }
-    jm_cli_out_open(&r.out, output);
-    if (errors) {
-        jm_cli_out_open(&r.errors, errors);
-        r.have_errors = 1;
-    }
+    jm_cli_sink_open(&r.out, output);
+    jm_cli_rejects_open(&r.rejects, errors, strict);
     jm_cli_input_ops ops = {
         .on_record = on_record,
         .on_reject = on_reject,
+        .on_reject_part = on_reject_part,
         .before_read = before_read,
         .ctx = &r,
         .format_option = format,
@@ -230,22 +227,22 @@ int main(int argc, char **argv)
     if (r.progress.shown)
         show_progress(&r);
     jm_cli_progress_end(&r.progress);
-    jm_cli_out_close(&r.out);
-    if (r.have_errors)
-        jm_cli_out_close(&r.errors);
+    jm_cli_sink_close(&r.out);
+    jm_cli_rejects_close(&r.rejects);
     if (stats) {
-        jm_matcher_stats st;
+        jm_matcher_stats st = {.struct_size = sizeof st};
         jm_matcher_get_stats(r.matcher, &st);
-        fprintf(
-            stderr,
-            "{\"records_read\":%llu,\"rejected\":%llu,\"duplicates\":%llu,\"pairs_scored\":%llu,"
-            "\"applications\":%llu,\"evicted\":%llu,\"held_jobs\":%llu,"
-            "\"held_candidates\":%llu,\"applications_read\":%llu}\n",
-            r.read, r.rejected, st.duplicates, st.pairs_scored, st.applications, st.evicted,
-            st.held_jobs, st.held_candidates, r.applications_in);
+        fprintf(stderr,
+                "{\"records_read\":%" PRIu64 ",\"rejected\":%" PRIu64 ",\"duplicates\":%" PRIu64
+                ",\"pairs_scored\":%" PRIu64 ",\"applications\":%" PRIu64 ",\"evicted\":%" PRIu64
+                ",\"held_jobs\":%" PRIu64 ",\"held_candidates\":%" PRIu64
+                ",\"applications_read\":%" PRIu64 "}\n",
+                r.read, r.rejects.count, st.duplicates, st.pairs_scored, st.applications,
+                st.evicted, st.held_jobs, st.held_candidates, r.applications_in);
     }
     jm_matcher_free(r.matcher);
-    if (r.failed_strict)
+    jm_buf_free(&r.csv_line);
+    if (r.rejects.failed_strict)
         return EXIT_BAD_RECORDS;
     if (rc) {
         jm_cli_error("%s", jm_strerror(rc));

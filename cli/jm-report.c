@@ -1,14 +1,11 @@
 /* jm-report: analytics of applications, jobs and candidates as a terminal report, JSON or an
  * HTML page, once or live (--watch). */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -21,12 +18,19 @@ static const char usage_text[] =
     "Prints a terminal report unless --json is given.\n"
     "\n"
     "      --json               print the report as one JSON document (docs/report-schema.md)\n"
-    "      --html FILE          also write the report as a self-contained HTML page to FILE\n"
-    "      --watch SECONDS      keep reading (follow files as they grow) and render again every\n"
-    "                           SECONDS: the terminal redraws in place, the page reloads itself,\n"
-    "                           --json prints one document per line\n"
-    "      --audit              add the bias audit by candidate gender\n"
-    "      --audit-by FIELD     audit by this candidate field too (repeatable; implies --audit)\n"
+    "      --html FILE          also write the report as a self-contained HTML page to FILE (with\n"
+    "                           filters); '-' writes the page to standard output instead of the\n"
+    "                           terminal report\n"
+    "      --watch DURATION     keep reading (follow files as they grow) and render again every\n"
+    "                           DURATION (5s, 500ms, 2m; a bare number is seconds): the terminal\n"
+    "                           report redraws in place on the alternate screen, the page reloads\n"
+    "                           itself until the input ends, --json prints one document per line\n"
+    "      --audit              add the bias audit by candidate gender, and by gender and\n"
+    "                           education level together (intersectional)\n"
+    "      --audit-by FIELD     audit by this candidate field too, or by two as FIELD+FIELD\n"
+    "                           (repeatable; implies --audit)\n"
+    "      --audit-min-share PCT  leave groups under PCT% of the audited applications out of\n"
+    "                           the impact ratios (default 2, as NYC Local Law 144 allows)\n"
     "      --width N            terminal report width (default: the terminal's, else 80)\n"
     "      --color WHEN         colour the terminal report: auto (default), always or never;\n"
     "                           NO_COLOR in the environment means never\n"
@@ -41,29 +45,17 @@ static const char usage_text[] =
     "Exit status: 0 success, 1 a rejected record under --strict, 2 usage error,\n"
     "3 input/output failure. See jm-report(1).\n";
 
-/* One input and the part of a line it has read so far. */
-typedef struct input {
-    const char *name;
-    int fd;
-    int is_stdin, is_csv, done;
-    jm_reader *csv;
-    jm_buf pending;
-    unsigned long line;
-    size_t overlong; /* bytes of a line past the limit that is being skipped */
-    int at_start;
-} input;
-
 typedef struct run {
     jm_report *rep;
     jm_record *scratch;
-    jm_cli_out errors;
-    int have_errors, strict, failed_strict;
-    size_t max_record;
+    jm_cli_rejects rejects;
     /* output */
-    int json, watch_s, color, width_set;
+    int json, color, width_set;
+    int64_t watch_ms; /* 0: render once */
+    int ended;        /* watch mode: no input can bring more */
     unsigned width;
-    const char *html;
-    int tty;
+    const char *html; /* "-": standard output */
+    int tty, alt_screen;
     unsigned long renders;
 } run;
 
@@ -74,222 +66,104 @@ static void on_signal(int sig)
     stop_signal = sig;
 }
 
-static void reject(run *r, const jm_error *err, const char *raw, size_t len)
+static int on_reject(void *ctx, const jm_error *err, const char *raw, size_t raw_len)
 {
-    jm_report_count_reject(r->rep);
-    jm_cli_error("%s:%lu: %s", err->source, err->line, err->text);
-    if (r->have_errors) {
-        jm_cli_out_write(&r->errors, raw, len);
-        jm_cli_out_write(&r->errors, "\n", 1);
-    }
-    if (r->strict)
-        r->failed_strict = 1;
+    run *r = ctx;
+    jm_report_count_reject(r->rep); /* the report shows them */
+    return jm_cli_reject(&r->rejects, err, raw, raw_len);
 }
 
-/* One NDJSON line without its newline. Returns nonzero to stop. */
-static int handle_line(run *r, input *in, const char *s, size_t len, unsigned long line)
+static int on_reject_part(void *ctx, const char *part, size_t len)
 {
-    if (in->at_start) {
-        in->at_start = 0;
-        if (len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
-            s += 3; /* a UTF-8 byte-order mark */
-            len -= 3;
-        }
-    }
-    if (len && s[len - 1] == '\r')
-        len--;
-    size_t i = 0;
-    while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r'))
-        i++;
-    if (i == len)
-        return 0; /* blank lines are skipped */
+    return jm_cli_reject_part(&((run *)ctx)->rejects, part, len);
+}
+
+/* An NDJSON line, framed by the reader: the fast scanner reads applications in jm-match's
+ * shape, anything else is parsed. */
+static int on_line(void *ctx, jm_reader *rd, const char *text, size_t len, unsigned long line)
+{
+    (void)line;
+    run *r = ctx;
     jm_error err = {0};
-    err.line = line;
-    snprintf(err.source, sizeof err.source, "%s", in->name);
-    if (len > r->max_record) {
-        err.code = JM_ETOOLONG;
-        snprintf(err.text, sizeof err.text, "record of %zu bytes is over the limit of %zu", len,
-                 r->max_record);
-        reject(r, &err, s, len);
-        return r->failed_strict;
-    }
-    int rc = jm_report_add_ndjson(r->rep, s, len, r->scratch, &err);
+    int rc = jm_report_add_ndjson(r->rep, text, len, r->scratch, &err);
     if (rc == 0 || rc == JM_EDUP)
         return 0;
-    if (rc == JM_ENOMEM) {
-        jm_cli_error("out of memory");
-        exit(EXIT_IO);
-    }
+    if (rc == JM_ENOMEM)
+        return rc;
     if (!err.text[0])
         snprintf(err.text, sizeof err.text, "%s", jm_strerror(rc));
-    reject(r, &err, s, len);
-    return r->failed_strict;
+    err.code = rc;
+    return jm_reader_reject(rd, &err);
 }
 
-static int on_csv_record(void *ctx, jm_record *rec, const char *raw, size_t raw_len,
-                         unsigned long line)
+/* A CSV record. */
+static int on_record(void *ctx, jm_record **rec, const char *raw, size_t raw_len,
+                     unsigned long line)
 {
     (void)raw;
     (void)raw_len;
     (void)line;
     run *r = ctx;
-    int rc = jm_report_add(r->rep, rec);
-    if (rc == JM_ENOMEM)
-        return rc;
-    return 0;
+    int rc = jm_report_add(r->rep, *rec);
+    return rc == JM_ENOMEM ? rc : 0;
 }
 
-static int on_csv_reject(void *ctx, const jm_error *err, const char *raw, size_t raw_len)
-{
-    run *r = ctx;
-    reject(r, err, raw, raw_len);
-    return r->failed_strict ? JM_ECALLBACK : 0;
-}
-
-/* Splits data into lines; a line longer than the limit is skipped as it streams by, so memory
- * stays bounded by the limit. Returns nonzero to stop. */
-static int feed(run *r, input *in, const char *data, size_t len)
-{
-    if (in->is_csv) {
-        int rc = jm_reader_feed(in->csv, data, len);
-        if (rc == JM_ENOMEM) {
-            jm_cli_error("out of memory");
-            exit(EXIT_IO);
-        }
-        return rc != 0;
-    }
-    while (len) {
-        const char *nl = memchr(data, '\n', len);
-        size_t part = nl ? (size_t)(nl - data) : len;
-        if (in->overlong || in->pending.len + part > r->max_record + 1) {
-            /* Too long: keep only the count, report it when the line ends. */
-            if (!in->overlong)
-                in->overlong = in->pending.len;
-            in->overlong += part;
-            in->pending.len = 0;
-            if (nl) {
-                jm_error err = {.code = JM_ETOOLONG, .line = ++in->line};
-                snprintf(err.source, sizeof err.source, "%s", in->name);
-                snprintf(err.text, sizeof err.text, "record of %zu bytes is over the limit of %zu",
-                         in->overlong, r->max_record);
-                in->overlong = 0;
-                in->at_start = 0;
-                reject(r, &err, "", 0);
-                if (r->failed_strict)
-                    return 1;
-            }
-        } else if (!nl) {
-            if (jm_buf_reserve(&in->pending, part)) {
-                jm_cli_error("out of memory");
-                exit(EXIT_IO);
-            }
-            memcpy(in->pending.data + in->pending.len, data, part);
-            in->pending.len += part;
-        } else if (in->pending.len) {
-            if (jm_buf_reserve(&in->pending, part)) {
-                jm_cli_error("out of memory");
-                exit(EXIT_IO);
-            }
-            memcpy(in->pending.data + in->pending.len, data, part);
-            in->pending.len += part;
-            int stop = handle_line(r, in, in->pending.data, in->pending.len, ++in->line);
-            in->pending.len = 0;
-            if (stop)
-                return 1;
-        } else if (handle_line(r, in, data, part, ++in->line)) {
-            return 1;
-        }
-        if (!nl)
-            break;
-        data = nl + 1;
-        len -= part + 1;
-    }
-    return 0;
-}
-
-/* The end of an input: a last line without a newline still counts. */
-static int finish(run *r, input *in)
-{
-    in->done = 1;
-    if (in->is_csv)
-        return jm_reader_finish(in->csv) != 0;
-    if (in->overlong)
-        return feed(r, in, "\n", 1);
-    if (in->pending.len) {
-        int stop = handle_line(r, in, in->pending.data, in->pending.len, ++in->line);
-        in->pending.len = 0;
-        return stop;
-    }
-    return 0;
-}
-
-static void open_input(run *r, input *in, const char *path, const char *format)
-{
-    memset(in, 0, sizeof *in);
-    in->is_stdin = !path || strcmp(path, "-") == 0;
-    in->name = in->is_stdin ? "<stdin>" : path;
-    in->fd = in->is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
-    in->at_start = 1;
-    if (in->fd < 0) {
-        jm_cli_error("%s: %s", path, strerror(errno));
-        exit(EXIT_IO);
-    }
-    in->is_csv = jm_cli_format_of(in->is_stdin ? NULL : path, format) == JM_FORMAT_CSV;
-    if (in->is_csv) {
-        in->csv =
-            jm_reader_new(JM_FORMAT_CSV, in->name, r->max_record, on_csv_record, on_csv_reject, r);
-        if (!in->csv) {
-            jm_cli_error("out of memory");
-            exit(EXIT_IO);
-        }
-    }
-}
-
-static void close_input(input *in)
-{
-    jm_reader_free(in->csv);
-    jm_buf_free(&in->pending);
-    if (!in->is_stdin)
-        close(in->fd);
-}
-
-/* Reads what in has now. Returns bytes read, 0 at the end (or, following, nothing new yet), -1
- * when the run must stop. */
-static ssize_t read_some(run *r, input *in, char *buf, size_t size)
-{
-    ssize_t n;
-    do
-        n = read(in->fd, buf, size);
-    while (n < 0 && errno == EINTR && !stop_signal);
-    if (n < 0 && errno == EINTR)
-        return 0;
-    if (n < 0) {
-        jm_cli_error("%s: read failed: %s", in->name, strerror(errno));
-        exit(EXIT_IO);
-    }
-    if (n > 0 && feed(r, in, buf, (size_t)n))
-        return -1;
-    return n;
-}
-
-static unsigned terminal_width(void)
+/* The terminal's columns (rows when rows): its size, else COLUMNS (LINES), else 80 (24). */
+static unsigned terminal_size(int rows)
 {
     struct winsize ws;
-    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
-        return ws.ws_col;
-    const char *c = jm_cli_env("COLUMNS");
+    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && (rows ? ws.ws_row : ws.ws_col) > 0)
+        return rows ? ws.ws_row : ws.ws_col;
+    const char *c = jm_cli_env(rows ? "LINES" : "COLUMNS");
     long v = c ? strtol(c, NULL, 10) : 0;
-    return v > 0 ? (unsigned)v : 80;
+    return v > 0 ? (unsigned)v : rows ? 24 : 80;
+}
+
+static int append(jm_buf *b, const char *s, size_t n)
+{
+    if (jm_buf_reserve(b, n))
+        return JM_ENOMEM;
+    memcpy(b->data + b->len, s, n);
+    b->len += n;
+    return 0;
+}
+
+/* A watched report on a terminal is drawn like top's: on the alternate screen, from its top
+ * left, each line clearing what an earlier frame left to its right, cut to the screen's
+ * height, and the rest of the screen cleared. Appends the frame of text to b. */
+static int draw_frame(jm_buf *b, const jm_buf *text)
+{
+    unsigned rows = terminal_size(1), line = 0;
+    int rc = append(b, "\033[H", 3);
+    size_t i = 0;
+    while (rc == 0 && i < text->len && line + 1 < rows) {
+        const char *nl = memchr(text->data + i, '\n', text->len - i);
+        size_t n = nl ? (size_t)(nl - (text->data + i)) : text->len - i;
+        rc = append(b, text->data + i, n);
+        if (rc == 0)
+            rc = append(b, "\033[K\n", 4);
+        i += n + 1;
+        line++;
+    }
+    return rc ? rc : append(b, "\033[J", 3);
 }
 
 /* Writes the page to a temporary file next to it, then renames it over: a reader never sees a
  * half-written page. */
-static void write_html(run *r, int64_t now)
+static void write_html(run *r, int64_t now, jm_cli_sink *out)
 {
     jm_buf b = {0};
-    if (jm_report_write_html(r->rep, now, r->watch_s > 0 ? (unsigned)r->watch_s : 0, &b)) {
+    /* The page reloads itself while more can come, and stops once the input has ended. */
+    unsigned refresh = r->watch_ms && !r->ended ? (unsigned)((r->watch_ms + 999) / 1000) : 0;
+    if (jm_report_write_html(r->rep, now, refresh, &b)) {
         jm_cli_error("out of memory");
         exit(EXIT_IO);
+    }
+    if (strcmp(r->html, "-") == 0) {
+        jm_cli_sink_put(out, JM_KIND_NONE, b.data, b.len, 0);
+        jm_cli_sink_flush(out);
+        jm_buf_free(&b);
+        return;
     }
     size_t n = strlen(r->html);
     char *tmp = malloc(n + 32);
@@ -298,10 +172,10 @@ static void write_html(run *r, int64_t now)
         exit(EXIT_IO);
     }
     snprintf(tmp, n + 32, "%s.tmp%ld", r->html, (long)getpid());
-    jm_cli_out o;
-    jm_cli_out_open(&o, tmp);
-    jm_cli_out_write(&o, b.data, b.len);
-    jm_cli_out_close(&o);
+    jm_cli_sink o;
+    jm_cli_sink_open(&o, tmp);
+    jm_cli_sink_put(&o, JM_KIND_NONE, b.data, b.len, 0);
+    jm_cli_sink_close(&o); /* on disk before the rename makes it the page */
     if (rename(tmp, r->html)) {
         jm_cli_error("%s: %s", r->html, strerror(errno));
         unlink(tmp);
@@ -311,31 +185,42 @@ static void write_html(run *r, int64_t now)
     jm_buf_free(&b);
 }
 
-static void render(run *r)
+/* Writes the report to out, which stays open for the next render. */
+static void render(run *r, jm_cli_sink *out)
 {
     int64_t now = jm_cli_now_ms();
-    jm_cli_out out = {.fd = STDOUT_FILENO, .name = "standard output"};
+    jm_buf b = {0};
     int rc;
     if (r->json) {
-        rc = jm_report_write_json(r->rep, now, &out.buf);
+        rc = jm_report_write_json(r->rep, now, &b);
+    } else if (r->html && strcmp(r->html, "-") == 0) {
+        rc = 0; /* the page is the output */
     } else {
-        unsigned width = r->width_set ? r->width : terminal_width();
-        unsigned flags = (r->color ? JM_REPORT_COLOR : 0) | (r->watch_s ? JM_REPORT_COMPACT : 0);
-        /* Redraw in place: home, clear, then the report. */
-        if (r->watch_s && r->tty)
-            jm_cli_out_write(&out, "\033[H\033[2J", 7);
-        else if (r->watch_s && r->renders)
-            jm_cli_out_write(&out, "\n", 1);
-        rc = jm_report_write_text(r->rep, now, width, flags, &out.buf);
+        unsigned width = r->width_set ? r->width : terminal_size(0);
+        unsigned flags = (r->color ? JM_REPORT_COLOR : 0) | (r->watch_ms ? JM_REPORT_COMPACT : 0);
+        rc = 0;
+        if (r->alt_screen) {
+            jm_buf text = {0};
+            rc = jm_report_write_text(r->rep, now, width, flags, &text);
+            if (rc == 0)
+                rc = draw_frame(&b, &text);
+            jm_buf_free(&text);
+        } else {
+            if (r->watch_ms && r->renders)
+                rc = append(&b, "\n", 1);
+            if (rc == 0)
+                rc = jm_report_write_text(r->rep, now, width, flags, &b);
+        }
     }
     if (rc) {
         jm_cli_error("out of memory");
         exit(EXIT_IO);
     }
-    jm_cli_out_flush(&out);
-    jm_buf_free(&out.buf);
+    jm_cli_sink_put(out, JM_KIND_NONE, b.data, b.len, 0);
+    jm_cli_sink_flush(out);
+    jm_buf_free(&b);
     if (r->html)
-        write_html(r, now);
+        write_html(r, now, out);
     r->renders++;
 }
 
@@ -346,63 +231,31 @@ static int64_t mono_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Reads every input to its end, then renders once. */
-static void run_once(run *r, input *ins, int n, char *buf, size_t size)
-{
-    for (int i = 0; i < n && !r->failed_strict; i++) {
-        ssize_t got;
-        while ((got = read_some(r, &ins[i], buf, size)) > 0)
-            ;
-        if (got == 0)
-            finish(r, &ins[i]);
-    }
-    if (!r->failed_strict)
-        render(r);
-}
-
-/* Reads as data arrives and renders every watch_s seconds. Files are followed as they grow;
+/* Reads as data arrives and renders every watch_ms. Files are followed as they grow;
  * a pipe's end ends its input. Stops on a signal or when no input can bring more. */
-static void run_watch(run *r, input *ins, int n, char *buf, size_t size)
+static void run_watch(run *r, jm_cli_inputs *in, jm_cli_sink *out)
 {
     int64_t next = mono_ms();
     for (;;) {
-        int open_inputs = 0, got_any = 0;
-        for (int i = 0; i < n; i++) {
-            if (ins[i].done)
-                continue;
-            struct pollfd p = {.fd = ins[i].fd, .events = POLLIN};
-            struct stat st;
-            int regular = fstat(ins[i].fd, &st) == 0 && S_ISREG(st.st_mode);
-            if (!regular && poll(&p, 1, 0) <= 0) {
-                open_inputs++;
-                continue;
+        int got_any;
+        /* Before the first render a file is read to its end, so that frame is complete. */
+        int open_inputs = jm_cli_inputs_follow(in, next * 1000000, r->renders == 0, &got_any);
+        if (open_inputs < 0) {
+            if (open_inputs == JM_ENOMEM) {
+                jm_cli_error("out of memory");
+                exit(EXIT_IO);
             }
-            /* A bounded burst per input, so rendering stays on time under a fast stream. */
-            for (int k = 0; k < 64; k++) {
-                ssize_t got = read_some(r, &ins[i], buf, size);
-                if (got < 0)
-                    return;
-                if (got == 0) {
-                    if (!regular)
-                        finish(r, &ins[i]);
-                    break;
-                }
-                got_any = 1;
-                if (mono_ms() >= next)
-                    break;
-            }
-            open_inputs += !ins[i].done;
+            return; /* stopped under --strict */
         }
-        if (r->failed_strict)
-            return;
         int64_t now = mono_ms();
         if (now >= next) {
-            render(r);
-            next = now + (int64_t)r->watch_s * 1000;
+            render(r, out);
+            next = now + r->watch_ms;
         }
         if (stop_signal || !open_inputs) {
+            r->ended = !open_inputs;
             if (r->renders == 0 || !open_inputs || got_any)
-                render(r);
+                render(r, out);
             return;
         }
         if (!got_any) {
@@ -429,7 +282,8 @@ enum {
     OPT_FORMAT,
     OPT_ERRORS,
     OPT_STRICT,
-    OPT_MAX_RECORD
+    OPT_MAX_RECORD,
+    OPT_AUDIT_MIN_SHARE
 };
 
 static const struct option options[] = {
@@ -438,6 +292,7 @@ static const struct option options[] = {
     {"watch", required_argument, NULL, OPT_WATCH},
     {"audit", no_argument, NULL, OPT_AUDIT},
     {"audit-by", required_argument, NULL, OPT_AUDIT_BY},
+    {"audit-min-share", required_argument, NULL, OPT_AUDIT_MIN_SHARE},
     {"width", required_argument, NULL, OPT_WIDTH},
     {"color", required_argument, NULL, OPT_COLOR},
     {"dedup-window", required_argument, NULL, OPT_DEDUP},
@@ -456,17 +311,25 @@ int main(int argc, char **argv)
     run r = {0};
     const char *errors = NULL, *format = NULL, *color = "auto";
     const char *audit_by[JM_REPORT_MAX_AUDIT_FIELDS];
-    int naudit = 0, audit = 0;
+    int naudit = 0, audit = 0, strict = 0;
+    double min_share = -1;
     long long dedup = 0;
-    r.max_record = JM_DEFAULT_MAX_RECORD_BYTES;
+    size_t max_record = 0;
 
     int c;
     while ((c = getopt_long(argc, argv, "hV", options, NULL)) != -1) {
         switch (c) {
         case OPT_JSON: r.json = 1; break;
         case OPT_HTML: r.html = optarg; break;
-        case OPT_WATCH: r.watch_s = (int)jm_cli_integer("--watch", optarg, 1, 86400); break;
+        case OPT_WATCH:
+            r.watch_ms = jm_cli_duration("--watch", optarg);
+            if (r.watch_ms < 100 || r.watch_ms > 86400000)
+                jm_cli_usage("--watch: '%s' is not between 100ms and 1d", optarg);
+            break;
         case OPT_AUDIT: audit = 1; break;
+        case OPT_AUDIT_MIN_SHARE:
+            min_share = jm_cli_number("--audit-min-share", optarg, 0, 99.999) / 100;
+            break;
         case OPT_AUDIT_BY:
             if (naudit == JM_REPORT_MAX_AUDIT_FIELDS)
                 jm_cli_usage("--audit-by: at most %d fields", JM_REPORT_MAX_AUDIT_FIELDS);
@@ -489,9 +352,9 @@ int main(int argc, char **argv)
             format = optarg;
             break;
         case OPT_ERRORS: errors = optarg; break;
-        case OPT_STRICT: r.strict = 1; break;
+        case OPT_STRICT: strict = 1; break;
         case OPT_MAX_RECORD:
-            r.max_record = (size_t)jm_cli_integer("--max-record-bytes", optarg, 16, 1LL << 40);
+            max_record = (size_t)jm_cli_integer("--max-record-bytes", optarg, 16, 1LL << 40);
             break;
         case 'h': fputs(usage_text, stdout); return 0;
         case 'V': jm_cli_version(); return 0;
@@ -499,19 +362,29 @@ int main(int argc, char **argv)
         }
     }
 
-    r.rep = jm_report_new();
-    r.scratch = jm_record_new(JM_KIND_NONE);
+    jm_error err;
+    r.rep = jm_report_new(&err);
+    r.scratch = r.rep ? jm_record_new(JM_KIND_NONE, &err) : NULL;
     if (!r.rep || !r.scratch) {
-        jm_cli_error("out of memory");
+        jm_cli_error("%s", err.text);
         return EXIT_IO;
     }
+    if (r.html)
+        jm_report_set_drilldown(r.rep, 1); /* the page's filter */
     if (dedup && jm_report_set_dedup_window(r.rep, (size_t)dedup))
         jm_cli_usage("--dedup-window: '%lld' is not valid", dedup);
     /* Gender is always audited first; --audit-by adds fields. */
-    if (audit && jm_report_audit_by(r.rep, "gender"))
+    if (audit && (jm_report_audit_by(r.rep, "gender") ||
+                  jm_report_audit_by(r.rep, "gender+education_level")))
         jm_cli_usage("--audit: cannot audit by gender");
+    if (min_share >= 0)
+        jm_report_set_audit_min_share(r.rep, min_share);
+    if (r.json && r.html && strcmp(r.html, "-") == 0)
+        jm_cli_usage("--json and --html - cannot both write to standard output");
     for (int i = 0; i < naudit; i++) {
-        if (jm_field_lookup(JM_KIND_CANDIDATE, audit_by[i], strlen(audit_by[i])) == JM_FIELD_GENDER)
+        if (jm_field_lookup(JM_KIND_CANDIDATE, audit_by[i], strlen(audit_by[i])) ==
+                JM_FIELD_GENDER ||
+            strcmp(audit_by[i], "gender+education_level") == 0)
             continue;
         if (jm_report_audit_by(r.rep, audit_by[i]))
             jm_cli_usage("--audit-by: '%s' is not a candidate text or whole-number field",
@@ -524,41 +397,67 @@ int main(int argc, char **argv)
                !(term && strcmp(term, "dumb") == 0));
     if (jm_cli_env("NO_COLOR"))
         r.color = 0; /* never with NO_COLOR, whatever --color says */
-    if (errors) {
-        jm_cli_out_open(&r.errors, errors);
-        r.have_errors = 1;
-    }
+    jm_cli_rejects_open(&r.rejects, errors, strict);
     signal(SIGPIPE, SIG_IGN);
-    if (r.watch_s) {
+    r.alt_screen = r.watch_ms && r.tty && !r.json && !(r.html && strcmp(r.html, "-") == 0);
+    if (r.watch_ms) {
         struct sigaction sa = {0};
         sa.sa_handler = on_signal;
         sigaction(SIGINT, &sa, NULL);
         sigaction(SIGTERM, &sa, NULL);
     }
 
-    int n = argc - optind;
-    input *ins = calloc((size_t)(n ? n : 1), sizeof *ins);
-    size_t size = 1 << 18;
-    char *buf = malloc(size);
-    if (!ins || !buf) {
+    jm_cli_input_ops ops = {
+        .on_record = on_record,
+        .on_reject = on_reject,
+        .on_reject_part = on_reject_part,
+        .on_line = on_line,
+        .ctx = &r,
+        .format_option = format,
+        .max_record_bytes = max_record,
+        .stop = &stop_signal,
+    };
+    jm_cli_sink out;
+    jm_cli_sink_open(&out, NULL);
+    int rc = 0;
+    if (r.alt_screen) {
+        jm_cli_sink_put(&out, JM_KIND_NONE, "\033[?1049h", 8, 0);
+        jm_cli_sink_flush(&out);
+    }
+    if (r.watch_ms) {
+        jm_cli_inputs *in = jm_cli_inputs_open(argv + optind, argc - optind, &ops);
+        run_watch(&r, in, &out);
+        jm_cli_inputs_close(in);
+    } else {
+        rc = jm_cli_read_inputs(argv + optind, argc - optind, &ops);
+        if (rc == 0)
+            render(&r, &out);
+    }
+    if (r.alt_screen) {
+        /* Back to the normal screen, where the last frame is printed once more to stay. */
+        jm_cli_sink_put(&out, JM_KIND_NONE, "\033[?1049l", 8, 0);
+        r.alt_screen = 0;
+        render(&r, &out);
+    }
+    jm_cli_sink_close(&out);
+    jm_cli_rejects_close(&r.rejects);
+    /* jm-match's output alone holds applications only: say in one line what is missing. */
+    uint64_t apps = jm_report_count(r.rep, JM_KIND_APPLICATION);
+    uint64_t jobs = jm_report_count(r.rep, JM_KIND_JOB_POST);
+    uint64_t cands = jm_report_count(r.rep, JM_KIND_CANDIDATE);
+    if (apps && (!jobs || !cands))
+        jm_cli_error("%llu application%s but no %s in the input, so titles, names and their "
+                     "charts are empty: add them with 'jm-match --passthrough JOBS CANDIDATES | "
+                     "jm-report', or 'jm-report JOBS CANDIDATES -'",
+                     (unsigned long long)apps, apps == 1 ? "" : "s",
+                     !jobs && !cands ? "job posts or candidates"
+                     : !jobs         ? "job posts"
+                                     : "candidates");
+    if (rc == JM_ENOMEM) {
         jm_cli_error("out of memory");
         return EXIT_IO;
     }
-    if (n == 0)
-        open_input(&r, &ins[0], NULL, format);
-    for (int i = 0; i < n; i++)
-        open_input(&r, &ins[i], argv[optind + i], format);
-    if (r.watch_s)
-        run_watch(&r, ins, n ? n : 1, buf, size);
-    else
-        run_once(&r, ins, n ? n : 1, buf, size);
-    for (int i = 0; i < (n ? n : 1); i++)
-        close_input(&ins[i]);
-    free(ins);
-    free(buf);
-    if (r.have_errors)
-        jm_cli_out_close(&r.errors);
     jm_report_free(r.rep);
     jm_record_free(r.scratch);
-    return r.failed_strict ? EXIT_BAD_RECORDS : 0;
+    return r.rejects.failed_strict ? EXIT_BAD_RECORDS : 0;
 }

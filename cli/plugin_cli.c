@@ -108,9 +108,10 @@ jm_sink *jm_cli_plugin_tee_take(jm_cli_plugin_out *o, jm_sink *main)
         .destroy = tee_destroy,
         .sync = tee_sync,
     };
-    jm_sink *s = jm_sink_new(&ops, t);
+    jm_error err;
+    jm_sink *s = jm_sink_new(&ops, t, &err);
     if (!s) {
-        jm_cli_error("out of memory");
+        jm_cli_error("%s", err.text);
         exit(EXIT_IO);
     }
     return s;

@@ -18,8 +18,8 @@ static const char job_json[] =
 
 int main(void)
 {
-    jm_record *cand = jm_record_new(JM_KIND_NONE), *job = jm_record_new(JM_KIND_NONE);
-    jm_record *app = jm_record_new(JM_KIND_NONE);
+    jm_record *cand = jm_record_new(JM_KIND_NONE, NULL), *job = jm_record_new(JM_KIND_NONE, NULL);
+    jm_record *app = jm_record_new(JM_KIND_NONE, NULL);
     jm_error err = {0};
     if (!cand || !job || !app)
         return 1;

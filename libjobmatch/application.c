@@ -71,12 +71,12 @@ int jm_make_application(const jm_record *candidate, const jm_record *job, const 
         const char *cid = jm_record_id(candidate), *pid = jm_record_id(job);
         jm__pair_hash h = jm__hash_pair(jm__id_key(cid, strlen(cid), JM_KIND_CANDIDATE),
                                         jm__id_key(pid, strlen(pid), JM_KIND_JOB_POST));
-        char id[37];
+        char id[JM_UUID_BUF];
         jm__uuid_format(h, id);
         int64_t ts = jm__later_time(candidate, job, fallback_time_ms);
         size_t status_len;
         const char *status = jm__status(s.score, jm__draw(h, seed), &status_len);
-        jm_record *tmp = jm_record_new(JM_KIND_APPLICATION);
+        jm_record *tmp = jm_record_new(JM_KIND_APPLICATION, NULL);
         if (!tmp || jm__match_reason(&ps.cand, &ps.job, &s, &reason)) {
             rc = JM_ENOMEM;
         } else {
@@ -111,4 +111,20 @@ int64_t jm__later_time(const jm_record *a, const jm_record *b, int64_t fallback_
     int64_t ta = JM__HAS(a, JM_FIELD_TIMESTAMP) ? a->v[JM_FIELD_TIMESTAMP].i : fallback_ms;
     int64_t tb = JM__HAS(b, JM_FIELD_TIMESTAMP) ? b->v[JM_FIELD_TIMESTAMP].i : fallback_ms;
     return ta > tb ? ta : tb;
+}
+
+int64_t jm__application_date(const jm_record *job, jm__pair_hash h, int64_t fallback_ms)
+{
+    int has_posted = JM__HAS(job, JM_FIELD_POSTED_DATE),
+        has_deadline = JM__HAS(job, JM_FIELD_DEADLINE_DATE);
+    if (!has_posted && !has_deadline)
+        return fallback_ms;
+    int64_t from = job->v[has_posted ? JM_FIELD_POSTED_DATE : JM_FIELD_DEADLINE_DATE].i;
+    int64_t to = job->v[has_deadline ? JM_FIELD_DEADLINE_DATE : JM_FIELD_POSTED_DATE].i;
+    if (to <= from)
+        return from;
+    uint64_t span_s = (uint64_t)(to - from) / 1000;
+    /* A point in [0, span_s] by multiply-high: uniform enough, and no 64-bit division. */
+    uint64_t offset = (uint64_t)(((unsigned __int128)h.hi * (span_s + 1)) >> 64);
+    return from + (int64_t)offset * 1000;
 }

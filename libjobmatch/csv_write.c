@@ -169,14 +169,9 @@ static int put_cell(jm_buf *out, const char *s, size_t len)
     return 0;
 }
 
-int jm__csv_put_string(jm_buf *out, const char *s, size_t len)
-{
-    return put_cell(out, s, len);
-}
-
 int jm__csv_put_time(jm_buf *out, int64_t ms)
 {
-    char t[32];
+    char t[JM_TIME_BUF];
     size_t n = jm_time_format(ms, t);
     /* The reference's form: a space for the T, no zone (UTC), which the readers accept. */
     t[10] = ' ';

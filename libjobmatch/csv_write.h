@@ -27,7 +27,6 @@ typedef struct jm__csv_col {
 const jm__csv_col *jm__csv_columns(jm_csv_layout layout, jm_kind kind, size_t *n);
 
 /* Appends the cells' text forms (no separators). Each reserves its own room; 0 or JM_ENOMEM. */
-int jm__csv_put_string(jm_buf *out, const char *s, size_t len);
 /* A time as "YYYY-MM-DD hh:mm:ss" (".mmm" when not whole seconds). */
 int jm__csv_put_time(jm_buf *out, int64_t ms);
 /* A number: shortest round-trip text; py_float adds ".0" to a whole value. */

@@ -1,6 +1,10 @@
-/* Error names and descriptions, and the library's version. */
+/* Error names and descriptions, and filling a jm_error. */
+#include <stdarg.h>
+#include <stdio.h>
+
 #include <jobmatch/error.h>
-#include <jobmatch/version.h>
+
+#include "error_internal.h"
 
 static const struct {
     int code;
@@ -39,12 +43,16 @@ const char *jm_err_name(int code)
     return "JM_E?";
 }
 
-const char *jm_version(void)
+int jm__error_set(jm_error *err, int code, const char *fmt, ...)
 {
-    return JM_VERSION_STR;
-}
-
-unsigned jm_version_num(void)
-{
-    return JM_VERSION_NUM;
+    if (!err)
+        return code;
+    err->code = code;
+    err->line = err->column = 0;
+    err->source[0] = '\0';
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->text, sizeof err->text, fmt, ap);
+    va_end(ap);
+    return code;
 }

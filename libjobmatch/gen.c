@@ -9,8 +9,10 @@
 #include <jobmatch/writer.h>
 
 #include "csv_write.h"
+#include "error_internal.h"
 #include "gen_internal.h"
 #include "record_internal.h"
+#include "versioned.h"
 
 /* Independent PRNG streams, so that turning one feature on leaves the others' draws alone: the
  * good records are the same whatever the late and bad fractions are. The clock, late and bad
@@ -29,11 +31,10 @@ typedef struct gline {
     jm_kind kind;
     int bad;          /* planned: nonzero for a bad line; made: its jm_gen_bad */
     int64_t event_ms; /* a good line's event time (late ones set back), a bad line's clock */
-    int64_t now_ms;   /* the clock's reading for a good line */
     int64_t late_ms;
     uint64_t line; /* a bad line's number, which seeds its content */
     size_t end;    /* made: where the line ends in its block's data */
-    char id[37];
+    char id[JM_UUID_BUF];
 } gline;
 
 /* A unit of work: the lines up to and including one content block's last good record. */
@@ -52,7 +53,10 @@ enum {
     POSTED_BEFORE_MAX_S = 6 * 3600, /* a post's date is up to 6 hours before its event */
     DEADLINE_DAYS_MIN = 5,          /* issue 3: the deadline is 5 to 30 days after posting */
     DEADLINE_DAYS_MAX = 30,
-    GRAD_GAP_MAX = 3,           /* graduation: 0-3 years before the experience began */
+    /* Years since graduation: the top of the years band, plus 0-2 years of study, search or time
+     * out, as in the reference export (its "4-6 years" graduated 6 to 8 years before its date). */
+    GRAD_GAP_MAX = 2,
+    OPEN_BAND_TOP = 2,          /* an open band's top: "10+ years" counts as 10-12 */
     BIRTH_BEFORE_GRAD_MIN = 21, /* "about 22 years before graduation" */
     BIRTH_BEFORE_GRAD_MAX = 23,
     RAISE_PCT_MIN = 5, /* expected salary: 5-20% above the current one */
@@ -62,11 +66,13 @@ enum {
 struct jm_gen {
     jm_gen_options o;
     jm__rng content, late, bad, clock;
-    uint64_t records; /* good records planned so far: the content block is records / BLOCK */
-    uint64_t lines;   /* lines planned so far: a bad line's content is seeded by its number */
-    int64_t clock_ms;
-    uint32_t step_span; /* the clock steps uniformly in [0, step_span] ms */
-    uint32_t late_thr;  /* a draw below this (of 2^32) makes a late record */
+    uint64_t records;  /* good records planned so far: the content block is records / BLOCK */
+    uint64_t lines;    /* lines planned so far: a bad line's content is seeded by its number */
+    int64_t clock_ms;  /* the event time of the last good record, late ones aside */
+    uint64_t slot_us;  /* where the next record's slot starts, from start_ms */
+    uint64_t step_us;  /* the pace: one record a slot of this many microseconds */
+    uint64_t limit_us; /* from start_ms to the clock's last reading, TIME_MAX_MS */
+    uint32_t late_thr; /* a draw below this (of 2^32) makes a late record */
     uint32_t bad_thr;
     jm__gen_texts texts;
     jm__grec last; /* the last good record emitted */
@@ -100,13 +106,19 @@ void jm__rng_seed_at(jm__rng *r, uint64_t seed, uint64_t stream, uint64_t index)
         r->s[i] = splitmix_mix(x += 0x9E3779B97F4A7C15u);
 }
 
+/* 9999-12-31T23:59:59.999Z: the last time a four-digit year can say; the clock stops there. */
+#define TIME_MAX_MS INT64_C(253402300799999)
+#define TIME_MIN_MS INT64_C(-62167219200000) /* 0000-01-01T00:00:00Z */
+/* A pace within one record a millisecond and one a thousand days. */
+#define STEP_MIN_US 1000.0
+#define STEP_MAX_US 86400e9
+
 void jm_gen_options_init(jm_gen_options *o)
 {
     memset(o, 0, sizeof *o);
     o->struct_size = sizeof *o;
     o->start_ms = JM_GEN_DEFAULT_START_MS;
-    o->rate = 1;
-    o->speed = JM_GEN_DEFAULT_SPEED;
+    o->per_day = JM_GEN_DEFAULT_PER_DAY;
     o->late_min_ms = 5 * 60 * 1000;
     o->late_max_ms = 60 * 60 * 1000;
     o->format = JM_GEN_NDJSON;
@@ -119,36 +131,76 @@ static uint32_t threshold(double f)
     return (uint32_t)(f * 4294967296.0);
 }
 
-jm_gen *jm_gen_new(const jm_gen_options *opts)
+JM__VERSIONED(jm_gen_options, per_day);
+JM__VERSIONED(jm_gen_info, id);
+#define GEN_OPTIONS_V1 JM__SIZE_TO(jm_gen_options, clock_ctx)
+#define GEN_INFO_V1 JM__SIZE_TO(jm_gen_info, id)
+
+/* Why o cannot make a generator, or NULL when it can. */
+/* A replay at speed/rate seconds a record, rather than a pace in records a day. */
+static int replaying(const jm_gen_options *o)
+{
+    return o->rate > 0 && o->speed > 0;
+}
+
+static const char *options_problem(const jm_gen_options *o)
+{
+    if (!(o->rate >= 0))
+        return "rate must be 0 or above";
+    if (!(o->speed >= 0))
+        return "speed must be 0 or above";
+    if (!replaying(o) && !(o->per_day > 0))
+        return "per_day must be above 0";
+    double step = replaying(o) ? 1e6 * o->speed / o->rate : 86400e6 / o->per_day;
+    if (!(step >= STEP_MIN_US && step <= STEP_MAX_US))
+        return "the pace is out of range: one record a millisecond to one in 1,000 days";
+    if (o->start_ms < TIME_MIN_MS || o->start_ms > TIME_MAX_MS)
+        return "start_ms is outside years 0000-9999";
+    if (!(o->late_fraction >= 0 && o->late_fraction < 1))
+        return "late_fraction must be in [0, 1)";
+    if (!(o->bad_fraction >= 0 && o->bad_fraction < 1))
+        return "bad_fraction must be in [0, 1)";
+    if (o->late_min_ms < 0 || o->late_max_ms < o->late_min_ms ||
+        o->late_max_ms - o->late_min_ms > UINT32_MAX - 1)
+        return "late_min_ms and late_max_ms must make a range from 0 up, under 49 days wide";
+    if (o->format != JM_GEN_NDJSON && o->format != JM_GEN_CSV && o->format != JM_GEN_CSV_BY_KIND)
+        return "format is not a jm_gen_format";
+    if (o->threads > 2)
+        return "threads must be 1 or 2";
+    return NULL;
+}
+
+jm_gen *jm_gen_new(const jm_gen_options *opts, jm_error *err)
 {
     jm_gen_options o;
     jm_gen_options_init(&o);
     if (opts) {
-        if (opts->struct_size < offsetof(jm_gen_options, clock_ctx) + sizeof(void *)) /* v1 */
+        if (jm__versioned_in(&o, sizeof o, opts, GEN_OPTIONS_V1)) {
+            jm__error_set(err, JM_EINVAL,
+                          "jm_gen_options.struct_size %zu is below the first version's %zu",
+                          opts->struct_size, (size_t)GEN_OPTIONS_V1);
             return NULL;
-        memcpy(&o, opts, sizeof o < opts->struct_size ? sizeof o : opts->struct_size);
-        o.struct_size = sizeof o;
-        if (opts->struct_size < offsetof(jm_gen_options, threads) + sizeof o.threads)
-            o.threads = 1; /* a first-version caller */
+        }
     }
-    if (!(o.rate > 0) || !(o.speed > 0) || !(o.late_fraction >= 0 && o.late_fraction < 1) ||
-        !(o.bad_fraction >= 0 && o.bad_fraction < 1) || o.late_min_ms < 0 ||
-        o.late_max_ms < o.late_min_ms || o.late_max_ms - o.late_min_ms > UINT32_MAX - 1 ||
-        (o.format != JM_GEN_NDJSON && o.format != JM_GEN_CSV && o.format != JM_GEN_CSV_BY_KIND) ||
-        o.threads > 2)
+    const char *problem = options_problem(&o);
+    if (problem) {
+        jm__error_set(err, JM_EINVAL, "%s", problem);
         return NULL;
-    double step = 1000.0 * o.speed / o.rate; /* mean milliseconds per record */
-    if (!(step * 2 < 4294967295.0))
-        return NULL;
+    }
+    /* The slot of one record, in microseconds: a replay's speed/rate, else a day / per_day. */
+    double step = replaying(&o) ? 1e6 * o.speed / o.rate : 86400e6 / o.per_day;
     jm_gen *g = calloc(1, sizeof *g);
-    if (!g)
+    if (!g) {
+        jm__error_set(err, JM_ENOMEM, "out of memory");
         return NULL;
+    }
     g->o = o;
     jm__rng_seed(&g->late, o.seed, STREAM_LATE);
     jm__rng_seed(&g->bad, o.seed, STREAM_BAD);
     jm__rng_seed(&g->clock, o.seed, STREAM_CLOCK);
     g->clock_ms = o.start_ms;
-    g->step_span = (uint32_t)(step * 2 + 0.5);
+    g->step_us = (uint64_t)step; /* down: n records never outlast n exact slots */
+    g->limit_us = (uint64_t)(TIME_MAX_MS - o.start_ms) * 1000u;
     g->late_thr = threshold(o.late_fraction);
     g->bad_thr = threshold(o.bad_fraction);
     jm__gen_texts_init(&g->texts);
@@ -274,7 +326,7 @@ static void make_uuid(jm__rng *r, char *out)
 /* The UTC calendar year of a time. */
 static int64_t year_of(int64_t ms)
 {
-    char t[32];
+    char t[JM_TIME_BUF];
     jm_time_format(ms, t);
     return (t[0] - '0') * 1000 + (t[1] - '0') * 100 + (t[2] - '0') * 10 + (t[3] - '0');
 }
@@ -349,7 +401,24 @@ static void make_job(jm__rng *r, int64_t ts, jm__grec *rec)
     set_num(rec, JM_FIELD_TIMESTAMP, ts);
 }
 
-static void make_candidate(jm__rng *r, int64_t ts, int64_t now_ms, jm__grec *rec)
+/* The top of a years band ("4-6 years": 6; "10+ years": 10 + OPEN_BAND_TOP; "0 years": 0),
+ * read from its text, whose first integer the table holds as min_years. */
+static unsigned years_top(const jm__vyears *y)
+{
+    const char *s = jm__vs[y->s].s;
+    while (*s >= '0' && *s <= '9')
+        s++;
+    if (*s == '+')
+        return y->min_years + OPEN_BAND_TOP;
+    if (*s != '-')
+        return y->min_years;
+    unsigned top = 0;
+    while (*++s >= '0' && *s <= '9')
+        top = top * 10 + (unsigned)(*s - '0');
+    return top;
+}
+
+static void make_candidate(jm__rng *r, int64_t ts, jm__grec *rec)
 {
     rec->kind = JM_KIND_CANDIDATE;
     rec->present = 0;
@@ -377,9 +446,9 @@ static void make_candidate(jm__rng *r, int64_t ts, int64_t now_ms, jm__grec *rec
     set_str(rec, JM_FIELD_EXPERIENCE_LEVEL, l->name);
     set_str(rec, JM_FIELD_YEARS_EXPERIENCE, y->s);
 
-    /* Career backwards from now: experience, then graduation, then birth. */
-    int64_t year = year_of(now_ms);
-    int64_t grad = year - y->min_years - jm__rng_below(r, GRAD_GAP_MAX + 1);
+    /* Career backwards from the record's own date: experience, then graduation, then birth. */
+    int64_t year = year_of(ts);
+    int64_t grad = year - years_top(y) - jm__rng_below(r, GRAD_GAP_MAX + 1);
     int64_t birth = grad - between(r, BIRTH_BEFORE_GRAD_MIN, BIRTH_BEFORE_GRAD_MAX);
     set_num(rec, JM_FIELD_GRADUATION_YEAR, grad);
     set_num(rec, JM_FIELD_BIRTH_YEAR, birth);
@@ -415,18 +484,30 @@ static void make_candidate(jm__rng *r, int64_t ts, int64_t now_ms, jm__grec *rec
     set_num(rec, JM_FIELD_TIMESTAMP, ts);
 }
 
-/* Plans the next good record: the clock steps, the late stream decides whether its time is set
- * back. Sequential draws only; the content comes later from the record's block stream. */
+/* The simulated clock's next reading: a uniform point of the next record's slot, so that n records
+ * span n slots exactly and never run backwards. It stops at TIME_MAX_MS. */
+static int64_t clock_step(jm_gen *g)
+{
+    if (g->slot_us >= g->limit_us)
+        return TIME_MAX_MS;
+    uint64_t at = g->slot_us + jm__rng_next(&g->clock) % g->step_us;
+    g->slot_us += g->step_us;
+    return at >= g->limit_us ? TIME_MAX_MS : g->o.start_ms + (int64_t)(at / 1000);
+}
+
+/* Plans the next good record: the clock steps (or the caller's clock is read), the late stream
+ * decides whether its time is set back. Sequential draws only; the content comes later from the
+ * record's block stream. */
 static void plan_good(jm_gen *g, jm_kind kind, gline *pl)
 {
-    g->clock_ms += jm__rng_below(&g->clock, g->step_span + 1);
-    int64_t now = g->o.clock ? g->o.clock(g->o.clock_ctx) : g->clock_ms;
+    int64_t now = g->o.clock ? g->o.clock(g->o.clock_ctx) : clock_step(g);
+    g->clock_ms = now;
     uint32_t draw = (uint32_t)(jm__rng_next(&g->late) >> 32);
     int64_t behind = g->o.late_min_ms +
                      jm__rng_below(&g->late, (uint32_t)(g->o.late_max_ms - g->o.late_min_ms + 1));
     int64_t late_ms = draw < g->late_thr ? behind : 0;
-    /* Late means behind the newest event already out, as a consumer's watermark sees it: the
-     * clock's steps are hours apart by default, so behind the clock alone would not be late. */
+    /* Late means behind the newest event already out, as a consumer's watermark sees it: behind
+     * the clock alone would not be late when records are far apart (a slow pace). */
     if (!g->any_out) {
         g->newest_ms = now;
         g->any_out = 1;
@@ -434,7 +515,6 @@ static void plan_good(jm_gen *g, jm_kind kind, gline *pl)
     pl->kind = kind;
     pl->bad = 0;
     pl->event_ms = late_ms ? g->newest_ms - late_ms : now;
-    pl->now_ms = now;
     pl->late_ms = late_ms;
     if (!late_ms && now > g->newest_ms)
         g->newest_ms = now;
@@ -450,7 +530,7 @@ static void plan_line(jm_gen *g, jm_kind kind, gline *pl)
     if (draw < g->bad_thr) {
         pl->kind = kind;
         pl->bad = 1;
-        pl->event_ms = pl->now_ms = g->clock_ms;
+        pl->event_ms = g->clock_ms;
         pl->late_ms = 0;
         pl->line = g->lines++;
         return;
@@ -470,7 +550,7 @@ static void make_good(jm__rng *content, const gline *pl, jm__grec *rec)
     if (pl->kind == JM_KIND_JOB_POST)
         make_job(content, pl->event_ms, rec);
     else
-        make_candidate(content, pl->event_ms, pl->now_ms, rec);
+        make_candidate(content, pl->event_ms, rec);
 }
 
 static int to_record(const jm__grec *rec, jm_record *out)
@@ -566,7 +646,7 @@ static size_t make_bad(const jm_gen *g, gline *pl, jm__grec *rec, char *s)
     if (kind == JM_KIND_JOB_POST)
         make_job(r, pl->event_ms, rec);
     else
-        make_candidate(r, pl->event_ms, pl->event_ms, rec);
+        make_candidate(r, pl->event_ms, rec);
     int csv = g->o.format != JM_GEN_NDJSON;
     unsigned kinds =
         g->o.format == JM_GEN_CSV_BY_KIND ? JM_GEN_BAD_UNKNOWN_TYPE - 1 : JM_GEN_BAD_UNKNOWN_TYPE;
@@ -648,19 +728,24 @@ static size_t make_line(const jm_gen *g, jm__rng *content, gline *pl, jm__grec *
     return write_line(g, rec, 0, out);
 }
 
+/* Fills the caller's info (checked already) as far as its struct_size covers. */
 static void line_info(const gline *pl, jm_gen_info *info)
 {
-    info->kind = pl->kind;
-    info->bad = pl->bad;
-    info->late_ms = pl->late_ms;
-    info->event_ms = pl->event_ms;
-    memcpy(info->id, pl->id, 37);
+    jm_gen_info full = {
+        .struct_size = sizeof full,
+        .kind = pl->kind,
+        .bad = pl->bad,
+        .late_ms = pl->late_ms,
+        .event_ms = pl->event_ms,
+    };
+    memcpy(full.id, pl->id, sizeof pl->id);
+    jm__versioned_out(info, &full, sizeof full, GEN_INFO_V1);
 }
 
 int jm_gen_emit(jm_gen *g, jm_kind kind, jm_buf *out, jm_gen_info *info)
 {
     if ((kind != JM_KIND_JOB_POST && kind != JM_KIND_CANDIDATE) ||
-        (info && info->struct_size < sizeof *info))
+        (info && info->struct_size < GEN_INFO_V1))
         return JM_EINVAL;
     if (jm_buf_reserve(out, JM__GEN_LINE_MAX))
         return JM_ENOMEM;
@@ -694,7 +779,7 @@ size_t jm_gen_block_lines(const jm_gen_block *b)
 
 const char *jm_gen_block_line(const jm_gen_block *b, size_t i, size_t *len, jm_gen_info *info)
 {
-    if (i >= b->n || (info && info->struct_size < sizeof *info))
+    if (i >= b->n || (info && info->struct_size < GEN_INFO_V1))
         return NULL;
     size_t start = i ? b->lines[i - 1].end : 0;
     *len = b->lines[i].end - start;

@@ -11,7 +11,5 @@ jm__intern *jm__intern_new(void);
 void jm__intern_free(jm__intern *in);
 /* The id of s[0..len), adding it when new; -1 when out of memory. */
 int32_t jm__intern_id(jm__intern *in, const char *s, size_t len);
-/* The id of s when known, else -1. */
-int32_t jm__intern_find(const jm__intern *in, const char *s, size_t len);
 
 #endif

@@ -5,17 +5,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define XXH_INLINE_ALL
-#include <xxhash.h>
-
 #include <jobmatch/error.h>
 #include <jobmatch/matcher.h>
 #include <jobmatch/taxonomy.h>
 #include <jobmatch/writer.h>
 
 #include "application_internal.h"
+#include "error_internal.h"
 #include "record_internal.h"
 #include "score_internal.h"
+#include "strmap.h"
+#include "versioned.h"
 
 typedef struct top_entry {
     int score;
@@ -35,12 +35,6 @@ typedef struct held {
     unsigned ntop;
 } held;
 
-/* Held records by id: open addressing with backward-shift deletion, so state can shrink. */
-typedef struct id_map {
-    held **slots;
-    size_t mask, count;
-} id_map;
-
 /* What the join tests of a held record, packed so that a scan stays in cache. */
 typedef struct join_key {
     uint32_t families;
@@ -51,7 +45,7 @@ typedef struct join_key {
 typedef struct side {
     join_key *keys; /* arrival order */
     size_t n, cap;
-    id_map ids;
+    jm__strmap ids; /* id -> held *, shrinking as records leave state */
 } side;
 
 typedef struct candidate_hit {
@@ -72,7 +66,7 @@ typedef struct lane {
     jm_buf out;  /* NDJSON mode: written applications, handed on in order */
     span *spans; /* the chunks this lane scanned, in increasing order */
     size_t nspans, spans_cap;
-    unsigned long long pairs_scored, applications;
+    uint64_t pairs_scored, applications;
 } lane;
 
 /* One arrival's scan, shared out by chunks between the caller and the helper thread: chunks go
@@ -119,6 +113,11 @@ struct jm_matcher {
 
 enum { DAY_MS = 86400000 };
 
+JM__VERSIONED(jm_matcher_options, threads);
+JM__VERSIONED(jm_matcher_stats, watermark_ms);
+#define MATCHER_OPTIONS_V1 JM__SIZE_TO(jm_matcher_options, threads)
+#define MATCHER_STATS_V1 JM__SIZE_TO(jm_matcher_stats, watermark_ms)
+
 void jm_matcher_options_init(jm_matcher_options *o)
 {
     memset(o, 0, sizeof *o);
@@ -129,65 +128,25 @@ void jm_matcher_options_init(jm_matcher_options *o)
     o->lateness_ms = 2 * 60 * 1000;
 }
 
-/* ---- lists and the id map ------------------------------------------------------------------- */
+/* ---- the id maps ---------------------------------------------------------------------------- */
 
-static held **map_slot(const id_map *m, const char *id, size_t len, uint64_t hash)
+static held *as_held(uint64_t value)
 {
-    size_t i = (size_t)hash & m->mask;
-    for (;;) {
-        held *h = m->slots[i];
-        if (!h || (h->id_hash == hash && h->id_len == len && memcmp(h->id, id, len) == 0))
-            return &m->slots[i];
-        i = (i + 1) & m->mask;
-    }
+    return (held *)(uintptr_t)value;
 }
 
-static int map_init(id_map *m)
+static const char *held_id(const void *ctx, uint64_t value, size_t *len)
 {
-    m->mask = 1023;
-    m->count = 0;
-    m->slots = calloc(m->mask + 1, sizeof *m->slots);
-    return m->slots ? 0 : JM_ENOMEM;
+    (void)ctx;
+    *len = as_held(value)->id_len;
+    return as_held(value)->id;
 }
 
-static int map_insert(id_map *m, held *h)
+static void ids_remove(side *s, held *h)
 {
-    if ((m->count + 1) * 2 > m->mask) {
-        id_map bigger = {.mask = m->mask * 2 + 1};
-        bigger.slots = calloc(bigger.mask + 1, sizeof *bigger.slots);
-        if (!bigger.slots)
-            return JM_ENOMEM;
-        for (size_t i = 0; i <= m->mask; i++)
-            if (m->slots[i])
-                *map_slot(&bigger, m->slots[i]->id, m->slots[i]->id_len, m->slots[i]->id_hash) =
-                    m->slots[i];
-        bigger.count = m->count;
-        free(m->slots);
-        *m = bigger;
-    }
-    *map_slot(m, h->id, h->id_len, h->id_hash) = h;
-    m->count++;
-    return 0;
-}
-
-static void map_remove(id_map *m, held *h)
-{
-    size_t i = (size_t)(map_slot(m, h->id, h->id_len, h->id_hash) - m->slots);
-    if (m->slots[i] != h)
-        return;
-    m->slots[i] = NULL;
-    m->count--;
-    /* Backward shift: move later entries of the run into the hole when that brings them nearer
-     * their home slot. */
-    for (size_t j = (i + 1) & m->mask; m->slots[j]; j = (j + 1) & m->mask) {
-        size_t home = (size_t)m->slots[j]->id_hash & m->mask;
-        int between = i <= j ? (i < home && home <= j) : (i < home || home <= j);
-        if (!between) {
-            m->slots[i] = m->slots[j];
-            m->slots[j] = NULL;
-            i = j;
-        }
-    }
+    jm__strmap_slot *sl = jm__strmap_find(&s->ids, h->id_hash, h->id, h->id_len, held_id, NULL);
+    if (sl->hash && as_held(sl->value) == h)
+        jm__strmap_remove(&s->ids, sl);
 }
 
 /* ---- life cycle ----------------------------------------------------------------------------- */
@@ -195,31 +154,34 @@ static void map_remove(id_map *m, held *h)
 static void *helper_main(void *arg);
 
 static jm_matcher *matcher_new(const jm_matcher_options *o, jm_application_fn on_application,
-                               jm_ndjson_fn on_ndjson, void *ctx)
+                               jm_ndjson_fn on_ndjson, void *ctx, jm_error *err)
 {
-    jm_matcher_options defaults;
-    if (!o) {
-        jm_matcher_options_init(&defaults);
-        o = &defaults;
-    }
-    if (o->struct_size != sizeof *o || o->state_ttl_ms < 0 || o->lateness_ms < 0)
-        return NULL;
+    jm_matcher_options opts;
+    jm_matcher_options_init(&opts);
+    if (o && jm__versioned_in(&opts, sizeof opts, o, MATCHER_OPTIONS_V1))
+        return jm__fail(err, JM_EINVAL,
+                        "options not set up by jm_matcher_options_init() (struct_size)");
+    o = &opts;
+    if (o->state_ttl_ms < 0 || o->lateness_ms < 0)
+        return jm__fail(err, JM_EINVAL, "a negative state TTL or lateness");
     jm_matcher *m = calloc(1, sizeof *m);
     if (!m)
-        return NULL;
+        return jm__fail(err, JM_ENOMEM, "out of memory");
     m->o = *o;
     m->on_application = on_application;
     m->on_ndjson = on_ndjson;
     m->ctx = ctx;
+    jm__strmap_init(&m->jobs.ids, 512);
+    jm__strmap_init(&m->cands.ids, 512);
     m->skills = jm__intern_new();
     m->categories = jm__intern_new();
-    m->lanes[0].app = jm_record_new(JM_KIND_APPLICATION);
-    m->lanes[1].app = jm_record_new(JM_KIND_APPLICATION);
+    m->lanes[0].app = jm_record_new(JM_KIND_APPLICATION, NULL);
+    m->lanes[1].app = jm_record_new(JM_KIND_APPLICATION, NULL);
     m->st.watermark_ms = INT64_MIN;
     if (!m->skills || !m->categories || !m->lanes[0].app || !m->lanes[1].app ||
-        map_init(&m->jobs.ids) || map_init(&m->cands.ids)) {
+        jm__strmap_reserve(&m->jobs.ids) || jm__strmap_reserve(&m->cands.ids)) {
         jm_matcher_free(m);
-        return NULL;
+        return jm__fail(err, JM_ENOMEM, "out of memory");
     }
     if (on_ndjson && o->threads > 1) {
         pthread_mutex_init(&m->mu, NULL);
@@ -235,14 +197,18 @@ static jm_matcher *matcher_new(const jm_matcher_options *o, jm_application_fn on
     return m;
 }
 
-jm_matcher *jm_matcher_new(const jm_matcher_options *o, jm_application_fn on_application, void *ctx)
+jm_matcher *jm_matcher_new(const jm_matcher_options *o, jm_application_fn on_application, void *ctx,
+                           jm_error *err)
 {
-    return matcher_new(o, on_application, NULL, ctx);
+    return matcher_new(o, on_application, NULL, ctx, err);
 }
 
-jm_matcher *jm_matcher_new_ndjson(const jm_matcher_options *o, jm_ndjson_fn on_ndjson, void *ctx)
+jm_matcher *jm_matcher_new_ndjson(const jm_matcher_options *o, jm_ndjson_fn on_ndjson, void *ctx,
+                                  jm_error *err)
 {
-    return on_ndjson ? matcher_new(o, NULL, on_ndjson, ctx) : NULL;
+    if (!on_ndjson)
+        return jm__fail(err, JM_EINVAL, "no jm_ndjson_fn to hand the applications to");
+    return matcher_new(o, NULL, on_ndjson, ctx, err);
 }
 
 static void held_free(held *h)
@@ -258,7 +224,7 @@ static void side_free(side *s)
     for (size_t i = 0; i < s->n; i++)
         held_free(s->keys[i].h);
     free(s->keys);
-    free(s->ids.slots);
+    jm__strmap_free(&s->ids);
 }
 
 void jm_matcher_free(jm_matcher *m)
@@ -316,7 +282,7 @@ static void sweep_side(jm_matcher *m, side *s, int64_t cut)
     for (size_t i = 0; i < s->n; i++) {
         held *h = s->keys[i].h;
         if (gone(m, h, cut)) {
-            map_remove(&s->ids, h);
+            ids_remove(s, h);
             held_free(h);
         } else {
             s->keys[k++] = s->keys[i];
@@ -353,7 +319,7 @@ static void maybe_sweep(jm_matcher *m, int force)
 static int emit(jm_matcher *m, lane *ln, held *cand, held *job, const jm_score *s)
 {
     jm__pair_hash h = jm__hash_pair(cand->key, job->key);
-    char id[37];
+    char id[JM_UUID_BUF];
     jm__uuid_format(h, id);
     ln->reason.len = 0;
     if (jm__match_reason(&cand->p, &job->p, s, &ln->reason))
@@ -649,14 +615,22 @@ static int hold(side *s, held *h)
         s->keys = keys;
         s->cap = cap;
     }
-    if (map_insert(&s->ids, h))
+    if (jm__strmap_reserve(&s->ids))
         return JM_ENOMEM;
+    jm__strmap_fill(&s->ids, jm__strmap_find(&s->ids, h->id_hash, h->id, h->id_len, held_id, NULL),
+                    h->id_hash, (uint64_t)(uintptr_t)h);
     s->keys[s->n++] = (join_key){h->p.families, h->p.own_family, h};
     return 0;
 }
 
-int jm_matcher_add_take(jm_matcher *m, jm_record *rec, int64_t fallback_time_ms)
+int jm_matcher_add_take(jm_matcher *m, jm_record **recp, int64_t fallback_time_ms)
 {
+    if (!recp)
+        return JM_EINVAL;
+    /* Ownership moves here before anything can fail, so no return leaves the caller a record
+     * the matcher also holds or has freed. */
+    jm_record *rec = *recp;
+    *recp = NULL;
     m->st.records++;
     jm_kind kind = rec ? rec->kind : JM_KIND_NONE;
     if (kind != JM_KIND_JOB_POST && kind != JM_KIND_CANDIDATE) {
@@ -671,14 +645,15 @@ int jm_matcher_add_take(jm_matcher *m, jm_record *rec, int64_t fallback_time_ms)
     side *mine = kind == JM_KIND_JOB_POST ? &m->jobs : &m->cands;
     side *other = kind == JM_KIND_JOB_POST ? &m->cands : &m->jobs;
     size_t id_len = strlen(id);
-    uint64_t id_hash = XXH3_64bits(id, id_len);
-    held **slot = map_slot(&mine->ids, id, id_len, id_hash);
-    if (*slot && !gone(m, *slot, cutoff(m))) {
+    uint64_t id_hash = jm__strmap_hash(id, id_len);
+    uint64_t old;
+    int held_before = jm__strmap_get(&mine->ids, id_hash, id, id_len, held_id, NULL, &old);
+    if (held_before && !gone(m, as_held(old), cutoff(m))) {
         m->st.duplicates++;
         jm_record_free(rec);
         return JM_EDUP;
     }
-    if (*slot)
+    if (held_before)
         maybe_sweep(m, 1); /* the old copy has left state: free it before holding the new one */
 
     held *h = calloc(1, sizeof *h);
@@ -732,10 +707,11 @@ int jm_matcher_add_take(jm_matcher *m, jm_record *rec, int64_t fallback_time_ms)
     return rc;
 }
 
-void jm_matcher_get_stats(const jm_matcher *m, jm_matcher_stats *out)
+int jm_matcher_get_stats(const jm_matcher *m, jm_matcher_stats *stats)
 {
     /* Records that have left state but wait for the next sweep count as evicted already. */
-    *out = m->st;
+    jm_matcher_stats full = m->st, *out = &full;
+    out->struct_size = sizeof full;
     out->pairs_scored = m->lanes[0].pairs_scored + m->lanes[1].pairs_scored;
     out->applications = m->lanes[0].applications + m->lanes[1].applications;
     int64_t cut = cutoff(m);
@@ -751,4 +727,5 @@ void jm_matcher_get_stats(const jm_matcher *m, jm_matcher_stats *out)
             out->held_candidates--;
             out->evicted++;
         }
+    return jm__versioned_out(stats, &full, sizeof full, MATCHER_STATS_V1);
 }

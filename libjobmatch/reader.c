@@ -1,5 +1,7 @@
-/* The streaming reader: splits bytes into lines (NDJSON) or quoted records (CSV), applies the
- * bad-input rules of SPEC "Bad input and failure", and hands out records and rejects. */
+/* The streaming reader: splits bytes into lines (NDJSON) or quoted records (CSV), or takes whole
+ * records from a queue or a table, applies the bad-input rules of SPEC "Bad input and failure",
+ * and hands out records and rejects. It holds at most the limit of one record: the text of a
+ * longer one is handed on in pieces as it arrives. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +9,7 @@
 #include <jobmatch/reader.h>
 
 #include "csv.h"
+#include "error_internal.h"
 #include "record_internal.h"
 #include "text.h"
 
@@ -14,41 +17,54 @@
  * quote inside an unquoted field (a bad row) cannot swallow the rows after it. */
 enum csv_scan { AT_FIELD_START = 0, IN_UNQUOTED, IN_QUOTED, QUOTE_IN_QUOTED };
 
+static const char bom[] = "\xEF\xBB\xBF";
+
 struct jm_reader {
     jm_format format;
     char *source;
     size_t max_bytes;
     jm_record_fn on_record;
     jm_reject_fn on_reject;
+    jm_reject_part_fn on_reject_part;
+    jm_line_fn on_line;
     void *ctx;
-    jm_record *rec;
-    jm_buf pending;             /* an unfinished record carried between feeds */
+    jm_record *rec;             /* made when first needed, and again after a callee took it */
+    jm_buf pending;             /* an unfinished record carried between feeds: limit + 1 at most */
     unsigned long line;         /* lines consumed so far */
     unsigned long pending_line; /* where the pending record starts */
-    unsigned long records, rejects;
+    uint64_t records, rejects;
     unsigned bom;  /* bytes of a leading UTF-8 BOM matched so far; 3: settled */
     int csv_state; /* CSV: where the record scan is (enum csv_scan) */
     jm__csv_header *header;
+    /* A record past the limit, being handed on instead of held. */
+    int overlong;
+    size_t overlong_len; /* its bytes handed on so far */
+    int held_cr;         /* its last byte so far is a CR, kept back: before the newline it is not
+                            part of the text */
+    /* The line a jm_line_fn is being called for, for jm_reader_reject(). */
+    int in_line, line_rejected;
+    const char *line_text, *line_source;
+    size_t line_len;
+    unsigned long line_no;
 };
 
 jm_reader *jm_reader_new(jm_format format, const char *source, size_t max_record_bytes,
-                         jm_record_fn on_record, jm_reject_fn on_reject, void *ctx)
+                         jm_record_fn on_record, jm_reject_fn on_reject, void *ctx, jm_error *err)
 {
     if (format != JM_FORMAT_NDJSON && format != JM_FORMAT_CSV)
-        return NULL;
+        return jm__fail(err, JM_EINVAL, "the format is neither NDJSON nor CSV");
     jm_reader *r = calloc(1, sizeof *r);
     if (!r)
-        return NULL;
+        return jm__fail(err, JM_ENOMEM, "out of memory");
     r->format = format;
     r->source = strdup(source ? source : "<input>");
     r->max_bytes = max_record_bytes ? max_record_bytes : JM_DEFAULT_MAX_RECORD_BYTES;
     r->on_record = on_record;
     r->on_reject = on_reject;
     r->ctx = ctx;
-    r->rec = jm_record_new(JM_KIND_NONE);
-    if (!r->source || !r->rec) {
+    if (!r->source) {
         jm_reader_free(r);
-        return NULL;
+        return jm__fail(err, JM_ENOMEM, "out of memory");
     }
     return r;
 }
@@ -64,39 +80,97 @@ void jm_reader_free(jm_reader *r)
     free(r);
 }
 
-unsigned long jm_reader_records(const jm_reader *r)
+void jm_reader_set_reject_part(jm_reader *r, jm_reject_part_fn on_reject_part)
+{
+    r->on_reject_part = on_reject_part;
+}
+
+int jm_reader_set_line_fn(jm_reader *r, jm_line_fn on_line)
+{
+    if (r->format != JM_FORMAT_NDJSON)
+        return JM_EINVAL;
+    r->on_line = on_line;
+    return 0;
+}
+
+uint64_t jm_reader_records(const jm_reader *r)
 {
     return r->records;
 }
-unsigned long jm_reader_rejects(const jm_reader *r)
+uint64_t jm_reader_rejects(const jm_reader *r)
 {
     return r->rejects;
 }
-unsigned long jm_reader_lines(const jm_reader *r)
+uint64_t jm_reader_lines(const jm_reader *r)
 {
     return r->line;
 }
 
-static int reject(jm_reader *r, jm_error *err, unsigned long line, const char *raw, size_t len)
+static int reject(jm_reader *r, jm_error *err, const char *source, unsigned long line,
+                  const char *raw, size_t len)
 {
     r->rejects++;
     err->line = line;
-    snprintf(err->source, sizeof err->source, "%s", r->source);
+    snprintf(err->source, sizeof err->source, "%s", source);
     return r->on_reject ? r->on_reject(r->ctx, err, raw, len) : 0;
 }
 
-static int deliver(jm_reader *r, const char *raw, size_t len, unsigned long line)
+static int reject_too_long(jm_reader *r, const char *source, unsigned long line, size_t len)
 {
-    r->records++;
-    if (!r->on_record)
-        return 0;
-    int rc = r->on_record(r->ctx, r->rec, raw, len, line);
-    if (rc == JM_RECORD_TAKEN) {
-        r->rec = jm_record_new(JM_KIND_NONE);
-        return r->rec ? 0 : JM_ENOMEM;
-    }
-    return rc;
+    jm_error err = {.code = JM_ETOOLONG};
+    snprintf(err.text, sizeof err.text, "record of %zu bytes is over the limit of %zu", len,
+             r->max_bytes);
+    return reject(r, &err, source, line, NULL, 0);
 }
+
+int jm_reader_reject(jm_reader *r, const jm_error *err)
+{
+    if (!r->in_line || r->line_rejected)
+        return JM_EINVAL;
+    jm_error e = *err;
+    r->line_rejected = 1;
+    return reject(r, &e, r->line_source, r->line_no, r->line_text, r->line_len);
+}
+
+/* ---- records past the limit ------------------------------------------------------------------ */
+
+static int hand_part(jm_reader *r, const char *s, size_t n)
+{
+    r->overlong_len += n;
+    return r->on_reject_part && n ? r->on_reject_part(r->ctx, s, n) : 0;
+}
+
+/* Hands on the next bytes of an over-long record. A CR at their end is kept back until the
+ * next byte shows it does not end the line. */
+static int stream_part(jm_reader *r, const char *s, size_t n)
+{
+    if (!n)
+        return 0;
+    if (r->held_cr) {
+        r->held_cr = 0;
+        int rc = hand_part(r, "\r", 1);
+        if (rc)
+            return rc;
+    }
+    if (s[n - 1] == '\r') {
+        r->held_cr = 1;
+        n--;
+    }
+    return hand_part(r, s, n);
+}
+
+/* The over-long record has ended (a held CR was its line ending): reject it. */
+static int end_overlong(jm_reader *r)
+{
+    size_t len = r->overlong_len;
+    r->overlong = 0;
+    r->overlong_len = 0;
+    r->held_cr = 0;
+    r->csv_state = AT_FIELD_START;
+    return reject_too_long(r, r->source, r->pending_line, len);
+}
+
+/* ---- one record ------------------------------------------------------------------------------ */
 
 static int blank(const char *s, size_t len)
 {
@@ -106,21 +180,90 @@ static int blank(const char *s, size_t len)
     return 1;
 }
 
-/* One complete record's text, without its newline. */
-static int handle(jm_reader *r, const char *text, size_t len, unsigned long line)
+/* Advances a CSV scan over c: 1 when c is a newline outside quotes, which ends a record. */
+static int csv_step(int *state, char c)
+{
+    switch (*state) {
+    case IN_QUOTED:
+        if (c == '"')
+            *state = QUOTE_IN_QUOTED;
+        return 0;
+    case QUOTE_IN_QUOTED:
+        if (c == '"') {
+            *state = IN_QUOTED; /* a doubled quote */
+            return 0;
+        }
+        break;
+    case AT_FIELD_START:
+        if (c == '"') {
+            *state = IN_QUOTED;
+            return 0;
+        }
+        break;
+    default: break;
+    }
+    if (c == '\n') {
+        *state = AT_FIELD_START;
+        return 1;
+    }
+    *state = c == ',' ? AT_FIELD_START : IN_UNQUOTED;
+    return 0;
+}
+
+/* Whether a whole record holds a line break that would end it in a file. */
+static int has_record_break(const jm_reader *r, const char *s, size_t len)
+{
+    if (r->format == JM_FORMAT_NDJSON)
+        return memchr(s, '\n', len) != NULL;
+    int state = AT_FIELD_START;
+    for (size_t i = 0; i < len; i++)
+        if (csv_step(&state, s[i]))
+            return 1;
+    return 0;
+}
+
+static int hand_line(jm_reader *r, const char *text, size_t len, const char *source,
+                     unsigned long line)
+{
+    r->in_line = 1;
+    r->line_rejected = 0;
+    r->line_text = text;
+    r->line_len = len;
+    r->line_source = source;
+    r->line_no = line;
+    int rc = r->on_line(r->ctx, r, text, len, line);
+    r->in_line = 0;
+    if (!r->line_rejected)
+        r->records++;
+    return rc;
+}
+
+/* One complete record's text, without its newline. whole: it came by jm_reader_feed_record(). */
+static int handle(jm_reader *r, const char *text, size_t len, const char *source,
+                  unsigned long line, int whole)
 {
     jm_error err = {0};
     if (len && text[len - 1] == '\r')
         len--;
+    if (len > r->max_bytes) {
+        r->overlong_len = 0;
+        int rc = hand_part(r, text, len);
+        r->overlong_len = 0;
+        return rc ? rc : reject_too_long(r, source, line, len);
+    }
     if (blank(text, len))
         return 0;
-    if (len > r->max_bytes) {
-        err.code = JM_ETOOLONG;
-        snprintf(err.text, sizeof err.text, "record of %zu bytes is over the limit of %zu", len,
-                 r->max_bytes);
-        return reject(r, &err, line, text, len);
+    if (whole && has_record_break(r, text, len)) {
+        err.code = JM_ESYNTAX;
+        snprintf(err.text, sizeof err.text, "a line break inside the record: one record a message");
+        return reject(r, &err, source, line, text, len);
     }
+    if (r->on_line)
+        return hand_line(r, text, len, source, line);
     int rc;
+    if (!r->rec && (r->format == JM_FORMAT_NDJSON || r->header) &&
+        !(r->rec = jm_record_new(JM_KIND_NONE, NULL)))
+        return JM_ENOMEM;
     if (r->format == JM_FORMAT_NDJSON) {
         rc = jm_parse_ndjson(text, len, r->rec, &err);
     } else if (!jm__utf8_valid(text, len)) {
@@ -131,17 +274,18 @@ static int handle(jm_reader *r, const char *text, size_t len, unsigned long line
         if (r->header)
             return 0;
         rc = err.code;
-        if (rc == JM_ENOMEM)
-            return rc;
     } else {
         rc = jm__csv_row_decode(r->header, text, len, r->rec, &err);
     }
     if (rc == JM_ENOMEM)
         return rc;
     if (rc)
-        return reject(r, &err, line, text, len);
-    return deliver(r, text, len, line);
+        return reject(r, &err, source, line, text, len);
+    r->records++;
+    return r->on_record ? r->on_record(r->ctx, &r->rec, text, len, line) : 0;
 }
+
+/* ---- framing --------------------------------------------------------------------------------- */
 
 static int append_pending(jm_reader *r, const char *s, size_t n)
 {
@@ -158,51 +302,29 @@ static int append_pending(jm_reader *r, const char *s, size_t n)
  * counts the ones passed over. */
 static size_t record_end(jm_reader *r, const char *s, size_t len, unsigned long *newlines)
 {
-    if (r->format == JM_FORMAT_NDJSON) {
+    if (r->format == JM_FORMAT_NDJSON || r->overlong) {
         const char *nl = memchr(s, '\n', len);
         return nl ? (size_t)(nl - s) : len;
     }
     for (size_t i = 0; i < len; i++) {
-        char c = s[i];
-        switch (r->csv_state) {
-        case IN_QUOTED:
-            if (c == '"')
-                r->csv_state = QUOTE_IN_QUOTED;
-            else if (c == '\n') {
-                if (r->pending.len + i > r->max_bytes) {
-                    r->csv_state = AT_FIELD_START;
-                    return i;
-                }
-                (*newlines)++;
+        if (s[i] == '\n' && r->csv_state == IN_QUOTED) {
+            if (r->pending.len + i > r->max_bytes) {
+                r->csv_state = AT_FIELD_START;
+                return i;
             }
+            (*newlines)++;
             continue;
-        case QUOTE_IN_QUOTED:
-            if (c == '"') {
-                r->csv_state = IN_QUOTED; /* a doubled quote */
-                continue;
-            }
-            break;
-        case AT_FIELD_START:
-            if (c == '"') {
-                r->csv_state = IN_QUOTED;
-                continue;
-            }
-            break;
-        default: break;
         }
-        if (c == '\n') {
-            r->csv_state = AT_FIELD_START;
+        if (csv_step(&r->csv_state, s[i]))
             return i;
-        }
-        r->csv_state = c == ',' ? AT_FIELD_START : IN_UNQUOTED;
     }
     return len;
 }
 
 int jm_reader_feed(jm_reader *r, const void *data, size_t len)
 {
-    static const char bom[] = "\xEF\xBB\xBF";
     const char *s = data;
+    int rc;
     if (r->bom < 3) {
         /* A UTF-8 byte-order mark may open the input, even split over feeds. */
         while (len && r->bom < 3 && *s == bom[r->bom]) {
@@ -214,31 +336,45 @@ int jm_reader_feed(jm_reader *r, const void *data, size_t len)
             /* Not a BOM after all: its first bytes were data. */
             unsigned k = r->bom;
             r->bom = 3;
-            int rc = k ? jm_reader_feed(r, bom, k) : 0;
-            if (rc)
+            if (k && (rc = jm_reader_feed(r, bom, k)))
                 return rc;
         }
     }
     while (len) {
         unsigned long inner = 0;
         size_t end = record_end(r, s, len, &inner);
-        if (r->pending.len == 0)
+        int ends = end < len;
+        if (!r->overlong && r->pending.len == 0)
             r->pending_line = r->line + 1;
         r->line += inner;
-        if (end == len) {
-            /* An unfinished record: keep it for the next feed. A CSV record that runs on in
-             * quotes past the limit is cut off at the next newline. */
-            return append_pending(r, s, len);
-        }
-        r->line++;
-        int rc;
-        if (r->pending.len) {
-            if ((rc = append_pending(r, s, end)))
-                return rc;
-            rc = handle(r, r->pending.data, r->pending.len, r->pending_line);
+        if (!r->overlong && r->pending.len + end > r->max_bytes + 1) {
+            /* Past the limit (even without a CR before its newline): from here on the record is
+             * handed on as it comes, not held. */
+            r->overlong = 1;
+            r->overlong_len = 0;
+            rc = stream_part(r, r->pending.data, r->pending.len);
             r->pending.len = 0;
+            if (rc)
+                return rc;
+        }
+        if (r->overlong) {
+            if ((rc = stream_part(r, s, end)) || !ends)
+                return rc;
+            r->line++;
+            rc = end_overlong(r);
+        } else if (!ends) {
+            /* An unfinished record: keep it for the next feed. */
+            return append_pending(r, s, len);
         } else {
-            rc = handle(r, s, end, r->pending_line);
+            r->line++;
+            if (r->pending.len) {
+                if ((rc = append_pending(r, s, end)))
+                    return rc;
+                rc = handle(r, r->pending.data, r->pending.len, r->source, r->pending_line, 0);
+                r->pending.len = 0;
+            } else {
+                rc = handle(r, s, end, r->source, r->pending_line, 0);
+            }
         }
         if (rc)
             return rc;
@@ -255,20 +391,35 @@ int jm_reader_finish(jm_reader *r)
         /* The input ended inside what looked like a BOM: those bytes were data. */
         unsigned k = r->bom;
         r->bom = 3;
-        if ((rc = jm_reader_feed(r, "\xEF\xBB\xBF", k)))
+        if ((rc = jm_reader_feed(r, bom, k)))
             return rc;
     }
-    if (r->pending.len) {
+    if (r->overlong) {
+        r->line++;
+        rc = end_overlong(r);
+    } else if (r->pending.len) {
         r->line++;
         if (r->format == JM_FORMAT_CSV && r->csv_state == IN_QUOTED) {
             jm_error err = {.code = JM_ESYNTAX};
             snprintf(err.text, sizeof err.text, "unterminated quoted field at end of input");
-            rc = reject(r, &err, r->pending_line, r->pending.data, r->pending.len);
+            rc = reject(r, &err, r->source, r->pending_line, r->pending.data, r->pending.len);
         } else {
-            rc = handle(r, r->pending.data, r->pending.len, r->pending_line);
+            rc = handle(r, r->pending.data, r->pending.len, r->source, r->pending_line, 0);
         }
         r->pending.len = 0;
     }
     r->csv_state = AT_FIELD_START;
     return rc;
+}
+
+int jm_reader_feed_record(jm_reader *r, const void *data, size_t len, const char *origin)
+{
+    const char *s = data;
+    if (len >= 3 && memcmp(s, bom, 3) == 0) {
+        s += 3;
+        len -= 3;
+    }
+    if (len && s[len - 1] == '\n')
+        len--;
+    return handle(r, s, len, origin ? origin : r->source, 0, 1);
 }

@@ -7,6 +7,7 @@
 #include <jobmatch/error.h>
 #include <jobmatch/record.h>
 
+#include "error_internal.h"
 #include "record_internal.h"
 #include "text.h"
 
@@ -182,11 +183,18 @@ char *jm__record_strdup(jm_record *r, const char *s, size_t len)
     return p;
 }
 
-jm_record *jm_record_new(jm_kind kind)
+jm_record *jm_record_new(jm_kind kind, jm_error *err)
 {
+    if ((unsigned)kind > JM_KIND_APPLICATION) {
+        jm__error_set(err, JM_EINVAL, "no record kind %d", (int)kind);
+        return NULL;
+    }
     jm_record *r = calloc(1, sizeof *r);
-    if (r)
-        r->kind = kind;
+    if (!r) {
+        jm__error_set(err, JM_ENOMEM, "out of memory");
+        return NULL;
+    }
+    r->kind = kind;
     return r;
 }
 
@@ -241,11 +249,12 @@ int jm__record_copy_into(jm_record *dst, const jm_record *src)
     return 0;
 }
 
-jm_record *jm_record_clone(const jm_record *r)
+jm_record *jm_record_clone(const jm_record *r, jm_error *err)
 {
-    jm_record *c = jm_record_new(r->kind);
+    jm_record *c = jm_record_new(r->kind, err);
     if (c && jm__record_copy_into(c, r)) {
         jm_record_free(c);
+        jm__error_set(err, JM_ENOMEM, "out of memory");
         return NULL;
     }
     return c;
@@ -461,196 +470,4 @@ void jm_record_unset(jm_record *r, jm_field field)
 {
     if (field_ok(field))
         r->present &= ~(1ull << field);
-}
-
-/* ---- times ---------------------------------------------------------------------------------- */
-
-/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil). */
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    unsigned yoe = (unsigned)(y - era * 400);
-    unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + (int64_t)doe - 719468;
-}
-
-static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
-{
-    z += 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    unsigned doe = (unsigned)(z - era * 146097);
-    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    unsigned mp = (5 * doy + 2) / 153;
-    *d = doy - (153 * mp + 2) / 5 + 1;
-    *m = mp < 10 ? mp + 3 : mp - 9;
-    *y = (int64_t)yoe + era * 400 + (*m <= 2);
-}
-
-static int digits(const char *s, size_t len, size_t *pos, unsigned n, unsigned *out)
-{
-    unsigned v = 0;
-    for (unsigned i = 0; i < n; i++) {
-        if (*pos >= len || s[*pos] < '0' || s[*pos] > '9')
-            return -1;
-        v = v * 10 + (unsigned)(s[(*pos)++] - '0');
-    }
-    *out = v;
-    return 0;
-}
-
-static int expect(const char *s, size_t len, size_t *pos, char c)
-{
-    if (*pos < len && s[*pos] == c) {
-        (*pos)++;
-        return 0;
-    }
-    return -1;
-}
-
-int jm_time_parse(const char *s, size_t len, int64_t *out_ms)
-{
-    size_t p = 0;
-    unsigned y, mo, d, h = 0, mi = 0, sec = 0, ms = 0;
-    while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
-        len--;
-    while (p < len && (s[p] == ' ' || s[p] == '\t'))
-        p++;
-    if (digits(s, len, &p, 4, &y) || expect(s, len, &p, '-') || digits(s, len, &p, 2, &mo) ||
-        expect(s, len, &p, '-') || digits(s, len, &p, 2, &d))
-        return JM_EVALUE;
-    if (mo < 1 || mo > 12 || d < 1 || d > 31)
-        return JM_EVALUE;
-    int64_t offset_min = 0;
-    if (p < len && (s[p] == 'T' || s[p] == 't' || s[p] == ' ')) {
-        p++;
-        if (digits(s, len, &p, 2, &h) || expect(s, len, &p, ':') || digits(s, len, &p, 2, &mi))
-            return JM_EVALUE;
-        if (expect(s, len, &p, ':') == 0) {
-            if (digits(s, len, &p, 2, &sec))
-                return JM_EVALUE;
-            if (p < len && (s[p] == '.' || s[p] == ',')) {
-                p++;
-                unsigned scale = 100, nd = 0;
-                while (p < len && s[p] >= '0' && s[p] <= '9') {
-                    ms += (unsigned)(s[p++] - '0') * scale;
-                    scale /= 10;
-                    nd++;
-                }
-                if (!nd)
-                    return JM_EVALUE;
-            }
-        }
-        if (h > 23 || mi > 59 || sec > 60)
-            return JM_EVALUE;
-        if (p < len && (s[p] == 'Z' || s[p] == 'z')) {
-            p++;
-        } else if (p < len && (s[p] == '+' || s[p] == '-')) {
-            int sign = s[p++] == '-' ? -1 : 1;
-            unsigned oh, om = 0;
-            if (digits(s, len, &p, 2, &oh))
-                return JM_EVALUE;
-            if (expect(s, len, &p, ':') == 0 || (p < len && s[p] >= '0' && s[p] <= '9'))
-                if (digits(s, len, &p, 2, &om))
-                    return JM_EVALUE;
-            offset_min = sign * (int64_t)(oh * 60 + om);
-        }
-    }
-    if (p != len)
-        return JM_EVALUE;
-    int64_t days = days_from_civil(y, mo, d);
-    int64_t secs = days * 86400 + h * 3600 + mi * 60 + sec - offset_min * 60;
-    *out_ms = secs * 1000 + ms;
-    return 0;
-}
-
-#define put2 jm__put2
-
-static char *format_seconds(int64_t secs, char *out);
-
-size_t jm_time_format(int64_t ms, char *out)
-{
-    int64_t secs = ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000);
-    unsigned frac = (unsigned)(ms - secs * 1000);
-    /* Writers format the same second over and over (an arrival's applications share their
-     * timestamp, between application dates that vary): keep the last two per thread. */
-    static _Thread_local int64_t cached_secs[2] = {INT64_MIN, INT64_MIN};
-    static _Thread_local char cached_text[2][19];
-    static _Thread_local int recent;
-    char *p = out + 19;
-    if (secs == cached_secs[recent]) {
-        memcpy(out, cached_text[recent], 19);
-    } else if (secs == cached_secs[!recent]) {
-        recent = !recent;
-        memcpy(out, cached_text[recent], 19);
-    } else {
-        recent = !recent; /* replace the one used least recently */
-        format_seconds(secs, out);
-        memcpy(cached_text[recent], out, 19);
-        cached_secs[recent] = secs;
-    }
-    if (frac) {
-        *p++ = '.';
-        *p++ = (char)('0' + frac / 100);
-        p = put2(p, frac % 100);
-    }
-    *p++ = 'Z';
-    *p = '\0';
-    return (size_t)(p - out);
-}
-
-/* Writes "YYYY-MM-DDThh:mm:ss" (19 bytes) for secs; returns the end. */
-static char *format_seconds(int64_t secs, char *out)
-{
-    int64_t days = secs >= 0 ? secs / 86400 : -((-secs + 86399) / 86400);
-    unsigned rem = (unsigned)(secs - days * 86400);
-    char *p = out;
-    {
-        int64_t y;
-        unsigned m, d;
-        civil_from_days(days, &y, &m, &d);
-        if (y < 0 || y > 9999)
-            y = y < 0 ? 0 : 9999; /* clamp: out of ISO-8601's four-digit range */
-        p = put2(p, (unsigned)(y / 100));
-        p = put2(p, (unsigned)(y % 100));
-        *p++ = '-';
-        p = put2(p, m);
-        *p++ = '-';
-        p = put2(p, d);
-    }
-    *p++ = 'T';
-    p = put2(p, rem / 3600);
-    *p++ = ':';
-    p = put2(p, rem / 60 % 60);
-    *p++ = ':';
-    p = put2(p, rem % 60);
-    return p;
-}
-
-/* ---- buffers -------------------------------------------------------------------------------- */
-
-void jm_buf_free(jm_buf *b)
-{
-    if (!b)
-        return;
-    free(b->data);
-    b->data = NULL;
-    b->len = b->cap = 0;
-}
-
-int jm_buf_reserve(jm_buf *b, size_t extra)
-{
-    if (b->cap - b->len >= extra)
-        return 0;
-    size_t cap = b->cap ? b->cap : 256;
-    while (cap - b->len < extra)
-        cap *= 2;
-    char *d = realloc(b->data, cap);
-    if (!d)
-        return JM_ENOMEM;
-    b->data = d;
-    b->cap = cap;
-    return 0;
 }

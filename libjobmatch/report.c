@@ -11,7 +11,10 @@
 #include <xxhash.h>
 
 #include <jobmatch/reader.h>
+#include <jobmatch/score.h>
+#include <jobmatch/taxonomy.h>
 
+#include "error_internal.h"
 #include "record_internal.h"
 #include "report_internal.h"
 
@@ -53,6 +56,20 @@ int jm__buf_printf(jm_buf *b, const char *fmt, ...)
     va_end(ap);
     b->len += (size_t)n;
     return 0;
+}
+
+const char *jm__grouped(uint64_t v, char *t)
+{
+    char raw[32];
+    int n = snprintf(raw, sizeof raw, "%llu", (unsigned long long)v);
+    int j = 0;
+    for (int i = 0; i < n && i < (int)sizeof raw - 1; i++) {
+        if (i && (n - i) % 3 == 0)
+            t[j++] = ',';
+        t[j++] = raw[i];
+    }
+    t[j] = 0;
+    return t;
 }
 
 /* ---- value maps -------------------------------------------------------------------------------
@@ -149,15 +166,6 @@ static int32_t rmap_get(jm__rmap *m, const char *s, size_t len)
     return e;
 }
 
-static int rmap_count(jm__rmap *m, const char *s, size_t len)
-{
-    int32_t e = rmap_get(m, s, len);
-    if (e < 0)
-        return JM_ENOMEM;
-    m->entries[e].count++;
-    return 0;
-}
-
 /* ---- fingerprinted id tables ------------------------------------------------------------------
  */
 
@@ -236,25 +244,163 @@ static uint32_t arena_keep(jm_report *rep, const char *s)
     return off;
 }
 
+/* ---- applications over time ------------------------------------------------------------------
+ */
+
+int64_t jm__floor_div(int64_t a, int64_t b)
+{
+    int64_t q = a / b;
+    return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+/* Doubles the bucket width: bucket i of the new series holds old buckets 2i and 2i+1. */
+static void series_widen(jm__series *s)
+{
+    int64_t first = jm__floor_div(s->first, 2);
+    size_t n = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        size_t j = (size_t)(jm__floor_div(s->first + (int64_t)i, 2) - first);
+        uint64_t c = s->counts[i];
+        s->counts[i] = 0;
+        s->counts[j] += c; /* j <= i: nothing unread is overwritten */
+        n = j + 1;
+    }
+    s->first = first;
+    s->n = n;
+    s->shift++;
+}
+
+static int series_add(jm__series *s, int64_t t_ms)
+{
+    int64_t b = jm__floor_div(t_ms, JM__BUCKET_MS << s->shift);
+    if (!s->n) {
+        s->first = b;
+    } else {
+        while (b < s->first ? (uint64_t)(s->first + (int64_t)s->n - b) > s->cap
+                            : (uint64_t)(b - s->first) >= s->cap) {
+            series_widen(s);
+            b = jm__floor_div(t_ms, JM__BUCKET_MS << s->shift);
+        }
+    }
+    int64_t lo = s->n && s->first < b ? s->first : b;
+    int64_t hi = s->n && s->first + (int64_t)s->n - 1 > b ? s->first + (int64_t)s->n - 1 : b;
+    size_t need = (size_t)(hi - lo + 1);
+    if (need > s->alloc) {
+        size_t alloc = s->alloc ? s->alloc : 64;
+        while (alloc < need)
+            alloc *= 2;
+        if (alloc > s->cap)
+            alloc = s->cap;
+        uint64_t *c = realloc(s->counts, alloc * sizeof *c);
+        if (!c)
+            return JM_ENOMEM;
+        s->counts = c;
+        s->alloc = alloc;
+    }
+    if (s->n && lo < s->first) {
+        size_t by = (size_t)(s->first - lo);
+        memmove(s->counts + by, s->counts, s->n * sizeof *s->counts);
+        memset(s->counts, 0, by * sizeof *s->counts);
+        s->n += by;
+        s->first = lo;
+    }
+    if (!s->n)
+        s->first = lo;
+    if (need > s->n) {
+        memset(s->counts + s->n, 0, (need - s->n) * sizeof *s->counts);
+        s->n = need;
+    }
+    s->counts[b - s->first]++;
+    return 0;
+}
+
+/* ---- money ------------------------------------------------------------------------------------
+ */
+
+static void money_init(jm__money *m)
+{
+    memset(m, 0, sizeof *m);
+    m->min = INFINITY;
+    m->max = -INFINITY;
+}
+
+static void money_add(jm__money *m, double v)
+{
+    if (!isfinite(v) || v <= 0)
+        return;
+    m->n++;
+    if (v < m->min)
+        m->min = v;
+    if (v > m->max)
+        m->max = v;
+    double b = floor(v / JM__SALARY_STEP);
+    if (b < JM__SALARY_FINE)
+        m->fine[(size_t)b]++;
+    else
+        m->above++;
+}
+
+/* ---- application figures ----------------------------------------------------------------------
+ */
+
+static void appfigs_init(jm__appfigs *f, size_t series_cap)
+{
+    memset(f, 0, sizeof *f);
+    f->time.cap = series_cap;
+}
+
+static void appfigs_free(jm__appfigs *f)
+{
+    if (!f)
+        return;
+    for (size_t i = 0; i < f->nstatus; i++)
+        free(f->status[i]);
+    free(f->status);
+    free(f->family);
+    free(f->time.counts);
+}
+
+/* Grows a zero-filled array of size-byte items to hold index i. */
+static int grow_index(void **a, size_t *n, size_t size, size_t i)
+{
+    if (i < *n)
+        return 0;
+    size_t m = *n ? *n * 2 : 16;
+    while (m <= i)
+        m *= 2;
+    char *p = realloc(*a, m * size);
+    if (!p)
+        return JM_ENOMEM;
+    memset(p + *n * size, 0, (m - *n) * size);
+    *a = p;
+    *n = m;
+    return 0;
+}
+
 /* ---- lifecycle --------------------------------------------------------------------------------
  */
 
-jm_report *jm_report_new(void)
+jm_report *jm_report_new(jm_error *err)
 {
     jm_report *rep = calloc(1, sizeof *rep);
-    if (!rep)
+    if (!rep) {
+        jm__error_set(err, JM_ENOMEM, "out of memory");
         return NULL;
+    }
     rep->window = JM_REPORT_DEFAULT_DEDUP_WINDOW;
+    appfigs_init(&rep->all, JM__SERIES_CAP);
     rmap_init(&rep->families, 0);
-    rmap_init(&rep->statuses, 1);
+    rmap_init(&rep->statuses, 0);
     rmap_init(&rep->work_modes, 0);
     rmap_init(&rep->employment_types, 0);
     rmap_init(&rep->countries, 0);
+    rmap_init(&rep->categories, 0);
     rmap_init(&rep->education, 0);
     for (int k = 0; k < JM_REPORT_MAX_AUDIT_FIELDS; k++)
         rmap_init(&rep->audit_groups[k], 1);
-    rep->salary_min = INFINITY;
-    rep->salary_max = -INFINITY;
+    rep->audit_min_share = JM__AUDIT_MIN_SHARE;
+    money_init(&rep->offers);
+    money_init(&rep->asks);
     return rep;
 }
 
@@ -262,17 +408,26 @@ void jm_report_free(jm_report *rep)
 {
     if (!rep)
         return;
+    appfigs_free(&rep->all);
+    for (int d = 0; d < JM__DIMS; d++)
+        for (int i = 0; i < JM__SLICE_CAP; i++) {
+            appfigs_free(rep->slices[d][i]);
+            free(rep->slices[d][i]);
+        }
     rmap_free(&rep->families);
     rmap_free(&rep->statuses);
     rmap_free(&rep->work_modes);
     rmap_free(&rep->employment_types);
     rmap_free(&rep->countries);
+    rmap_free(&rep->categories);
     rmap_free(&rep->education);
     for (int k = 0; k < JM_REPORT_MAX_AUDIT_FIELDS; k++)
         rmap_free(&rep->audit_groups[k]);
     if (rep->cands)
-        for (size_t i = 0; i <= rep->cands_mask; i++)
+        for (size_t i = 0; i <= rep->cands_mask; i++) {
             free(rep->cands[i].pending);
+            free(rep->cands[i].slices);
+        }
     free(rep->cands);
     free(rep->jobs);
     free(rep->ring);
@@ -292,20 +447,47 @@ int jm_report_set_dedup_window(jm_report *rep, size_t ids)
     return 0;
 }
 
+/* A candidate field the audit can group by, or -1. */
+static int audit_field_of(const char *name, size_t len)
+{
+    int f = jm_field_lookup(JM_KIND_CANDIDATE, name, len);
+    if (f < 0)
+        return -1;
+    jm_field_type t = jm_field_type_of((jm_field)f);
+    return t == JM_TYPE_STRING || t == JM_TYPE_INTEGER ? f : -1;
+}
+
 int jm_report_audit_by(jm_report *rep, const char *field)
 {
     if (rep->started || !field || rep->naudit >= JM_REPORT_MAX_AUDIT_FIELDS)
         return JM_EINVAL;
-    int f = jm_field_lookup(JM_KIND_CANDIDATE, field, strlen(field));
-    if (f < 0)
-        return JM_EINVAL;
-    jm_field_type t = jm_field_type_of((jm_field)f);
-    if (t != JM_TYPE_STRING && t != JM_TYPE_INTEGER)
+    const char *plus = strchr(field, '+');
+    int f = audit_field_of(field, plus ? (size_t)(plus - field) : strlen(field));
+    int f2 = plus ? audit_field_of(plus + 1, strlen(plus + 1)) : JM_FIELD_COUNT;
+    if (f < 0 || f2 < 0 || f == f2)
         return JM_EINVAL;
     for (int k = 0; k < rep->naudit; k++)
-        if (rep->audit_field[k] == (jm_field)f)
+        if ((rep->audit_field[k] == (jm_field)f && rep->audit_field2[k] == (jm_field)f2) ||
+            (rep->audit_field[k] == (jm_field)f2 && rep->audit_field2[k] == (jm_field)f))
             return JM_EINVAL;
-    rep->audit_field[rep->naudit++] = (jm_field)f;
+    rep->audit_field[rep->naudit] = (jm_field)f;
+    rep->audit_field2[rep->naudit++] = (jm_field)f2;
+    return 0;
+}
+
+int jm_report_set_audit_min_share(jm_report *rep, double share)
+{
+    if (!(share >= 0 && share < 1))
+        return JM_EINVAL;
+    rep->audit_min_share = share;
+    return 0;
+}
+
+int jm_report_set_drilldown(jm_report *rep, int on)
+{
+    if (rep->started)
+        return JM_EINVAL;
+    rep->drilldown = on != 0;
     return 0;
 }
 
@@ -317,7 +499,7 @@ void jm_report_count_reject(jm_report *rep)
 uint64_t jm_report_count(const jm_report *rep, jm_kind kind)
 {
     switch (kind) {
-    case JM_KIND_APPLICATION: return rep->apps;
+    case JM_KIND_APPLICATION: return rep->all.apps;
     case JM_KIND_JOB_POST: return rep->njobs;
     case JM_KIND_CANDIDATE: return rep->ncands_seen;
     default: return 0;
@@ -583,9 +765,97 @@ static jm__candidate *candidate_slot(jm_report *rep, const char *id, size_t len,
         c->fp = fingerprint(id, len);
         for (int k = 0; k < JM_REPORT_MAX_AUDIT_FIELDS; k++)
             c->group[k] = -1;
+        c->education = -1;
+        c->ask = NAN;
         rep->ncands_slots++;
     }
     return c;
+}
+
+static int appfigs_add(jm__appfigs *f, const jm__app_view *a, int32_t family, int32_t status,
+                       int selected, int shortlisted)
+{
+    f->apps++;
+    if (a->score >= 0) {
+        f->scored++;
+        f->score_sum += (uint64_t)a->score;
+        f->score_hist[a->score]++;
+    }
+    if (a->has_date) {
+        int64_t day = 86400000, ms = a->date % day;
+        if (ms < 0)
+            ms += day;
+        f->hours[ms / JM__BUCKET_MS]++;
+        if (series_add(&f->time, a->date))
+            return JM_ENOMEM;
+    } else {
+        f->undated++;
+    }
+    f->interviews += (uint64_t)selected;
+    f->shortlisted += (uint64_t)shortlisted;
+    if (family >= 0) {
+        if (grow_index((void **)&f->family, &f->nfamily, sizeof *f->family, (size_t)family))
+            return JM_ENOMEM;
+        f->family[family]++;
+    }
+    if (grow_index((void **)&f->status, &f->nstatus, sizeof *f->status, (size_t)status))
+        return JM_ENOMEM;
+    if (!f->status[status] && !(f->status[status] = calloc(1, sizeof *f->status[status])))
+        return JM_ENOMEM;
+    tally_add(f->status[status], a->score, selected);
+    return 0;
+}
+
+static jm__job *find_job_slot(const jm_report *rep, const char *id, size_t len)
+{
+    if (!rep->jobs || !id)
+        return NULL;
+    int found;
+    jm__job *j =
+        fp_slot(rep->jobs, sizeof *rep->jobs, rep->jobs_mask, fingerprint(id, len), &found);
+    return found ? j : NULL;
+}
+
+static void set_bit(uint64_t *words, int32_t i)
+{
+    words[i / 64] |= (uint64_t)1 << (i % 64);
+}
+
+/* Drill-down: the application counts in the slice of its family, its status, and its job's
+ * work mode and country; its job and candidate are marked as being in those slices. */
+static int add_to_slices(jm_report *rep, const jm__app_view *a, int32_t family, int32_t status,
+                         int selected, int shortlisted)
+{
+    int32_t sl[JM__DIMS] = {family, status, -1, -1};
+    jm__job *j = a->post.s ? find_job_slot(rep, a->post.s, a->post.len) : NULL;
+    if (j) {
+        sl[JM__DIM_WORK_MODE] = j->work_mode;
+        sl[JM__DIM_COUNTRY] = j->country;
+        if (status < JM__SLICE_CAP)
+            set_bit(j->statuses, status);
+    } else {
+        rep->apps_before_job++;
+    }
+    int found;
+    jm__candidate *c = candidate_slot(rep, a->candidate.s, a->candidate.len, &found);
+    if (!c)
+        return JM_ENOMEM;
+    if (!c->slices && !(c->slices = calloc(JM__DIMS * JM__SLICE_WORDS, sizeof *c->slices)))
+        return JM_ENOMEM;
+    for (int d = 0; d < JM__DIMS; d++) {
+        if (sl[d] < 0 || sl[d] >= JM__SLICE_CAP)
+            continue;
+        jm__appfigs **f = &rep->slices[d][sl[d]];
+        if (!*f) {
+            if (!(*f = malloc(sizeof **f)))
+                return JM_ENOMEM;
+            appfigs_init(*f, JM__SLICE_SERIES_CAP);
+        }
+        if (appfigs_add(*f, a, family, status, selected, shortlisted))
+            return JM_ENOMEM;
+        set_bit(c->slices + d * JM__SLICE_WORDS, sl[d]);
+    }
+    return 0;
 }
 
 int jm__report_add_app(jm_report *rep, const jm__app_view *a)
@@ -602,40 +872,30 @@ int jm__report_add_app(jm_report *rep, const jm__app_view *a)
     }
     if (a->has_ts)
         note_event_time(rep, a->ts);
-    rep->apps++;
     int score = a->score;
-    if (score >= 0) {
-        rep->scored++;
-        rep->score_sum += (uint64_t)score;
-        rep->score_hist[score]++;
+    if (a->has_date && (!rep->have_newest_date || a->date > rep->newest_date)) {
+        rep->newest_date = a->date;
+        rep->have_newest_date = 1;
     }
-    if (a->has_date) {
-        int64_t day = 86400000, ms = a->date % day;
-        if (ms < 0)
-            ms += day;
-        rep->hours[ms / (3 * 3600000)]++;
-        if (!rep->have_newest_date || a->date > rep->newest_date) {
-            rep->newest_date = a->date;
-            rep->have_newest_date = 1;
-        }
-    } else {
-        rep->undated++;
+    int32_t fam = -1;
+    if (a->family.s) {
+        if ((fam = rmap_get(&rep->families, a->family.s, a->family.len)) < 0)
+            return JM_ENOMEM;
+        rep->families.entries[fam].count++;
     }
-    if (a->family.s && rmap_count(&rep->families, a->family.s, a->family.len))
-        return JM_ENOMEM;
-    int selected = a->status.s && ieq(&a->status, "Interview Scheduled");
-    if (selected)
-        rep->interviews++;
-    if (selected || (a->status.s && ieq(&a->status, "Under Review")))
-        rep->shortlisted++;
+    int selected = a->status.s && ieq(&a->status, JM_STATUS_INTERVIEW_SCHEDULED);
+    int shortlisted = selected || (a->status.s && ieq(&a->status, JM_STATUS_UNDER_REVIEW));
     const char *st = a->status.s ? a->status.s : "(none)";
     size_t stlen = a->status.s ? a->status.len : 6;
     int32_t e = rmap_get(&rep->statuses, st, stlen);
     if (e < 0)
         return JM_ENOMEM;
     rep->statuses.entries[e].count++;
-    tally_add(rep->statuses.entries[e].tally, score, 0);
+    if (appfigs_add(&rep->all, a, fam, e, selected, shortlisted))
+        return JM_ENOMEM;
     recent_offer(rep, a);
+    if (rep->drilldown && add_to_slices(rep, a, fam, e, selected, shortlisted))
+        return JM_ENOMEM;
 
     if (rep->naudit) {
         int found;
@@ -724,60 +984,78 @@ static int add_job(jm_report *rep, const jm_record *r)
         note_event_time(rep, r->v[JM_FIELD_TIMESTAMP].i);
     static const struct {
         jm_field f;
-        size_t off;
-    } maps[] = {{JM_FIELD_WORK_MODE, offsetof(jm_report, work_modes)},
-                {JM_FIELD_EMPLOYMENT_TYPE, offsetof(jm_report, employment_types)},
-                {JM_FIELD_LOCATION_COUNTRY, offsetof(jm_report, countries)}};
+        size_t map, entry;
+    } maps[] = {
+        {JM_FIELD_WORK_MODE, offsetof(jm_report, work_modes), offsetof(jm__job, work_mode)},
+        {JM_FIELD_EMPLOYMENT_TYPE, offsetof(jm_report, employment_types),
+         offsetof(jm__job, employment)},
+        {JM_FIELD_LOCATION_COUNTRY, offsetof(jm_report, countries), offsetof(jm__job, country)},
+        {JM_FIELD_JOB_CATEGORY, offsetof(jm_report, categories), offsetof(jm__job, category)}};
     for (size_t i = 0; i < sizeof maps / sizeof maps[0]; i++) {
         jm__str s = rstr(r, maps[i].f);
         if (!s.s || !s.len)
             s = (jm__str){"(unknown)", 9};
-        if (rmap_count((jm__rmap *)((char *)rep + maps[i].off), s.s, s.len))
+        jm__rmap *m = (jm__rmap *)((char *)rep + maps[i].map);
+        int32_t e = rmap_get(m, s.s, s.len);
+        if (e < 0)
             return JM_ENOMEM;
+        m->entries[e].count++;
+        memcpy((char *)j + maps[i].entry, &e, sizeof e);
     }
-    double offer = JM__HAS(r, JM_FIELD_SALARY_MAX)   ? r->v[JM_FIELD_SALARY_MAX].n
-                   : JM__HAS(r, JM_FIELD_SALARY_MIN) ? r->v[JM_FIELD_SALARY_MIN].n
-                                                     : NAN;
-    if (isfinite(offer) && offer > 0) {
-        rep->salary_n++;
-        if (offer < rep->salary_min)
-            rep->salary_min = offer;
-        if (offer > rep->salary_max)
-            rep->salary_max = offer;
-        double b = floor(offer / JM__SALARY_STEP);
-        if (b < JM__SALARY_FINE)
-            rep->salary_fine[(size_t)b]++;
-        else
-            rep->salary_above++;
-    }
+    j->offer = JM__HAS(r, JM_FIELD_SALARY_MAX)   ? r->v[JM_FIELD_SALARY_MAX].n
+               : JM__HAS(r, JM_FIELD_SALARY_MIN) ? r->v[JM_FIELD_SALARY_MIN].n
+                                                 : NAN;
+    money_add(&rep->offers, j->offer);
     return 0;
 }
 
-/* The audit group of a candidate for audit field k: an entry index, or -1 for unknown. */
+/* A candidate's value of an audit field, trimmed; 0 when it has none. num holds 24 bytes. */
+static int audit_value(const jm_record *r, jm_field f, char *num, jm__str *out)
+{
+    if (!JM__HAS(r, f))
+        return 0;
+    if (jm_field_type_of(f) == JM_TYPE_INTEGER) {
+        int n = snprintf(num, 24, "%lld", (long long)r->v[f].i);
+        *out = (jm__str){num, n > 0 && n < 24 ? (size_t)n : 0};
+        return out->len > 0;
+    }
+    const char *s = r->v[f].s;
+    size_t len = r->v[f].slen;
+    while (len && (*s == ' ' || *s == '\t')) {
+        s++;
+        len--;
+    }
+    while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+        len--;
+    *out = (jm__str){s, len};
+    return len > 0;
+}
+
+/* The audit group of a candidate for audit k: an entry index, or -1 for unknown. An
+ * intersectional audit's group is "value × value", unknown when either value is. */
 static int group_of(jm_report *rep, const jm_record *r, int k, int *rc)
 {
-    jm_field f = rep->audit_field[k];
-    char num[32];
-    const char *s = NULL;
-    size_t len = 0;
-    if (!JM__HAS(r, f))
+    char n1[24], n2[24];
+    jm__str v1, v2;
+    if (!audit_value(r, rep->audit_field[k], n1, &v1))
         return -1;
-    if (jm_field_type_of(f) == JM_TYPE_INTEGER) {
-        len = (size_t)snprintf(num, sizeof num, "%lld", (long long)r->v[f].i);
-        s = num;
-    } else {
-        s = r->v[f].s;
-        len = r->v[f].slen;
-        while (len && (*s == ' ' || *s == '\t')) {
-            s++;
-            len--;
-        }
-        while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
-            len--;
-        if (!len)
+    const char *s = v1.s;
+    size_t len = v1.len;
+    jm_buf both = {0};
+    if (rep->audit_field2[k] != JM_FIELD_COUNT) {
+        if (!audit_value(r, rep->audit_field2[k], n2, &v2))
             return -1;
+        if (jm__buf_add(&both, v1.s, v1.len) || jm__buf_puts(&both, " \xC3\x97 ") ||
+            jm__buf_add(&both, v2.s, v2.len)) {
+            jm_buf_free(&both);
+            *rc = JM_ENOMEM;
+            return -1;
+        }
+        s = both.data;
+        len = both.len;
     }
     int32_t e = rmap_get(&rep->audit_groups[k], s, len);
+    jm_buf_free(&both);
     if (e < 0)
         *rc = JM_ENOMEM;
     return e < 0 ? -1 : e;
@@ -804,8 +1082,13 @@ static int add_candidate(jm_report *rep, const jm_record *r)
     jm__str ed = rstr(r, JM_FIELD_EDUCATION_LEVEL);
     if (!ed.s || !ed.len)
         ed = (jm__str){"(unknown)", 9};
-    if (rmap_count(&rep->education, ed.s, ed.len))
+    if ((c->education = rmap_get(&rep->education, ed.s, ed.len)) < 0)
         return JM_ENOMEM;
+    rep->education.entries[c->education].count++;
+    c->ask = JM__HAS(r, JM_FIELD_EXPECTED_SALARY)  ? r->v[JM_FIELD_EXPECTED_SALARY].n
+             : JM__HAS(r, JM_FIELD_CURRENT_SALARY) ? r->v[JM_FIELD_CURRENT_SALARY].n
+                                                   : NAN;
+    money_add(&rep->asks, c->ask);
     int rc = 0;
     for (int k = 0; k < rep->naudit; k++) {
         c->group[k] = (int16_t)group_of(rep, r, k, &rc);
@@ -903,6 +1186,110 @@ void jm__ranked_free(jm__ranked *r)
     r->n = 0;
 }
 
+size_t jm__rank_counts(const uint64_t *counts, size_t n, size_t *idx, size_t limit)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!counts[i])
+            continue; /* a value of the whole input that this view does not have */
+        size_t j = k++;
+        while (j > 0 && counts[idx[j - 1]] < counts[i]) {
+            idx[j] = idx[j - 1];
+            j--;
+        }
+        idx[j] = i;
+    }
+    return k < limit ? k : limit;
+}
+
+/* Does the family named key hold the category named cat (SPEC "Taxonomy": a category in no
+ * family forms a family of its own, named after it)? */
+static int family_holds(const char *key, const char *cat)
+{
+    int c = jm_category_index(cat, strlen(cat));
+    if (c < 0 || !jm_category_families(c))
+        return strcmp(key, cat) == 0;
+    uint32_t bits = jm_category_families(c);
+    for (int f = 0; f < JM_FAMILY_COUNT; f++)
+        if ((bits >> f & 1) && strcmp(jm_family_name(f), key) == 0)
+            return 1;
+    return 0;
+}
+
+static int has_bit(const uint64_t *words, int32_t i)
+{
+    return (words[i / 64] >> (i % 64)) & 1;
+}
+
+void jm__popfigs_free(jm__popfigs *p)
+{
+    free(p->work_mode);
+    free(p->employment);
+    free(p->country);
+    free(p->category);
+    free(p->education);
+    free(p->offers);
+    free(p->asks);
+    memset(p, 0, sizeof *p);
+}
+
+int jm__report_popfigs(const jm_report *rep, int dim, int slice, int64_t now_ms, jm__popfigs *p)
+{
+    memset(p, 0, sizeof *p);
+    p->work_mode = calloc(rep->work_modes.n + 1, sizeof *p->work_mode);
+    p->employment = calloc(rep->employment_types.n + 1, sizeof *p->employment);
+    p->country = calloc(rep->countries.n + 1, sizeof *p->country);
+    p->category = calloc(rep->categories.n + 1, sizeof *p->category);
+    p->education = calloc(rep->education.n + 1, sizeof *p->education);
+    p->offers = malloc(sizeof *p->offers);
+    p->asks = malloc(sizeof *p->asks);
+    /* Which categories a family slice holds, by entry of the categories map. */
+    unsigned char *in_family = calloc(rep->categories.n + 1, 1);
+    if (!p->work_mode || !p->employment || !p->country || !p->category || !p->education ||
+        !p->offers || !p->asks || !in_family) {
+        free(in_family);
+        jm__popfigs_free(p);
+        return JM_ENOMEM;
+    }
+    money_init(p->offers);
+    money_init(p->asks);
+    if (dim == JM__DIM_FAMILY)
+        for (size_t c = 0; c < rep->categories.n; c++)
+            in_family[c] = (unsigned char)family_holds(rep->families.entries[slice].key,
+                                                       rep->categories.entries[c].key);
+    for (size_t i = 0; rep->jobs && i <= rep->jobs_mask; i++) {
+        const jm__job *j = &rep->jobs[i];
+        if (!j->fp)
+            continue;
+        int in = dim < 0 || (dim == JM__DIM_FAMILY && in_family[j->category]) ||
+                 (dim == JM__DIM_STATUS && has_bit(j->statuses, slice)) ||
+                 (dim == JM__DIM_WORK_MODE && j->work_mode == slice) ||
+                 (dim == JM__DIM_COUNTRY && j->country == slice);
+        if (!in)
+            continue;
+        p->jobs++;
+        p->active += j->deadline == INT64_MIN || j->deadline >= now_ms;
+        p->work_mode[j->work_mode]++;
+        p->employment[j->employment]++;
+        p->country[j->country]++;
+        p->category[j->category]++;
+        money_add(p->offers, j->offer);
+    }
+    free(in_family);
+    for (size_t i = 0; rep->cands && i <= rep->cands_mask; i++) {
+        const jm__candidate *c = &rep->cands[i];
+        if (!c->fp || !c->seen)
+            continue;
+        if (dim >= 0 && !(c->slices && has_bit(c->slices + dim * JM__SLICE_WORDS, slice)))
+            continue;
+        p->candidates++;
+        if (c->education >= 0)
+            p->education[c->education]++;
+        money_add(p->asks, c->ask);
+    }
+    return 0;
+}
+
 size_t jm__rmap_ranked(const jm__rmap *m, size_t *idx, size_t limit)
 {
     /* A stable insertion sort: ties keep first-seen order, and maps are small. */
@@ -965,7 +1352,7 @@ int jm__hist_max(const uint64_t *hist)
 
 double jm__report_median(const jm_report *rep)
 {
-    return jm__hist_quantile(rep->score_hist, rep->scored, 0.5);
+    return jm__hist_quantile(rep->all.score_hist, rep->all.scored, 0.5);
 }
 
 uint64_t jm__hist_above(const uint64_t *hist, double median)
@@ -1007,18 +1394,27 @@ uint64_t jm__report_active_jobs(const jm_report *rep, int64_t now_ms)
     return n;
 }
 
-size_t jm__report_salary_bins(const jm_report *rep, double *lo, double *hi, uint64_t *count)
+/* The fine buckets [first, last] that hold m's amounts; 0 when m is empty. */
+static int money_range(const jm__money *m, size_t *first, size_t *last)
 {
-    if (!rep->salary_n)
+    if (!m->n)
         return 0;
-    /* Bins of a whole number of fine buckets, so merging them loses nothing. */
-    double top = rep->salary_max < JM__SALARY_FINE * (double)JM__SALARY_STEP
-                     ? rep->salary_max
+    double top = m->max < JM__SALARY_FINE * (double)JM__SALARY_STEP
+                     ? m->max
                      : JM__SALARY_FINE * (double)JM__SALARY_STEP - 1;
-    size_t first = rep->salary_min < top ? (size_t)floor(rep->salary_min / JM__SALARY_STEP) : 0;
-    size_t last = (size_t)floor(top / JM__SALARY_STEP);
-    if (first > last)
-        first = last;
+    *first = m->min < top ? (size_t)floor(m->min / JM__SALARY_STEP) : 0;
+    *last = (size_t)floor(top / JM__SALARY_STEP);
+    if (*first > *last)
+        *first = *last;
+    return 1;
+}
+
+/* m's amounts in bins of a whole number of fine buckets over [first, last], so merging loses
+ * nothing; at most JM__SALARY_BINS. Amounts past the fine buckets are counted in the last bin,
+ * which then reaches up to top (the largest amount). */
+static size_t money_bins_over(const jm__money *m, size_t first, size_t last, double top, double *lo,
+                              double *hi, uint64_t *count)
+{
     size_t span = last - first + 1;
     size_t per = (span + JM__SALARY_BINS - 1) / JM__SALARY_BINS;
     size_t nb = (span + per - 1) / per;
@@ -1027,14 +1423,44 @@ size_t jm__report_salary_bins(const jm_report *rep, double *lo, double *hi, uint
         hi[b] = (double)((first + (b + 1) * per) * JM__SALARY_STEP);
         count[b] = 0;
         for (size_t f = first + b * per; f < first + (b + 1) * per && f < JM__SALARY_FINE; f++)
-            count[b] += rep->salary_fine[f];
+            count[b] += m->fine[f];
     }
-    /* Offers past the fine buckets are counted in the last bin, which then reaches the max. */
-    if (rep->salary_above) {
-        count[nb - 1] += rep->salary_above;
-        hi[nb - 1] = rep->salary_max;
-    }
+    count[nb - 1] += m->above;
+    if (top > hi[nb - 1])
+        hi[nb - 1] = top;
     return nb;
+}
+
+size_t jm__money_bins(const jm__money *m, double *lo, double *hi, uint64_t *count)
+{
+    size_t first, last;
+    if (!money_range(m, &first, &last))
+        return 0;
+    return money_bins_over(m, first, last, m->above ? m->max : 0, lo, hi, count);
+}
+
+size_t jm__money_bins2(const jm__money *a, const jm__money *b, double *lo, double *hi, uint64_t *ca,
+                       uint64_t *cb)
+{
+    size_t f1, l1, f2, l2;
+    int has_a = money_range(a, &f1, &l1), has_b = money_range(b, &f2, &l2);
+    if (!has_a && !has_b)
+        return 0;
+    if (!has_a) {
+        f1 = f2;
+        l1 = l2;
+    } else if (has_b) {
+        f1 = f2 < f1 ? f2 : f1;
+        l1 = l2 > l1 ? l2 : l1;
+    }
+    double top = 0;
+    if (a->above && a->max > top)
+        top = a->max;
+    if (b->above && b->max > top)
+        top = b->max;
+    size_t n = money_bins_over(a, f1, l1, top, lo, hi, ca);
+    money_bins_over(b, f1, l1, top, lo, hi, cb);
+    return n;
 }
 
 size_t jm__report_recent_sorted(const jm_report *rep, const jm__recent **out)
@@ -1056,12 +1482,7 @@ size_t jm__report_recent_sorted(const jm_report *rep, const jm__recent **out)
 
 static const jm__job *find_job(const jm_report *rep, const char *post_id)
 {
-    if (!rep->jobs || !post_id)
-        return NULL;
-    int found;
-    const jm__job *j = fp_slot(rep->jobs, sizeof *rep->jobs, rep->jobs_mask,
-                               fingerprint(post_id, strlen(post_id)), &found);
-    return found ? j : NULL;
+    return post_id ? find_job_slot(rep, post_id, strlen(post_id)) : NULL;
 }
 
 const char *jm__report_job_title(const jm_report *rep, const char *post_id)
@@ -1076,6 +1497,18 @@ const char *jm__report_job_company(const jm_report *rep, const char *post_id)
     return j && j->company ? rep->arena + j->company : "";
 }
 
+const char *jm__report_job_country(const jm_report *rep, const char *post_id)
+{
+    const jm__job *j = find_job(rep, post_id);
+    return j && j->country >= 0 ? rep->countries.entries[j->country].key : "";
+}
+
+const char *jm__report_job_work_mode(const jm_report *rep, const char *post_id)
+{
+    const jm__job *j = find_job(rep, post_id);
+    return j && j->work_mode >= 0 ? rep->work_modes.entries[j->work_mode].key : "";
+}
+
 const char *jm__report_candidate_name(const jm_report *rep, const char *candidate_id)
 {
     if (!rep->cands || !candidate_id)
@@ -1088,6 +1521,7 @@ const char *jm__report_candidate_name(const jm_report *rep, const char *candidat
 
 static void audit_row(jm__audit_row *r, const char *group, const jm__tally *t, double median)
 {
+    r->excluded = 0;
     r->group = group;
     r->n = t->n;
     r->selected = t->selected;
@@ -1099,31 +1533,21 @@ static void audit_row(jm__audit_row *r, const char *group, const jm__tally *t, d
     r->unknown = 0;
 }
 
-size_t jm__report_audit_rows(const jm_report *rep, int k, jm__audit_row *rows)
+size_t jm__report_audit_rows(const jm_report *rep, int k, jm__audit_row *rows, int *sel_ref,
+                             int *score_ref)
 {
     const jm__rmap *m = &rep->audit_groups[k];
     double median = jm__report_median(rep);
     size_t idx[JM_REPORT_MAX_KEYS + 1];
     size_t n = jm__rmap_ranked(m, idx, m->n);
     size_t out = 0;
-    double best_sel = 0, best_score = 0;
     for (size_t i = 0; i < n; i++) {
         const jm__rmap_entry *e = &m->entries[idx[i]];
         if (!e->tally->n)
             continue; /* a group with candidates but no applications has no rates */
-        audit_row(&rows[out], e->key, e->tally, median);
-        if (rows[out].selection_rate > best_sel)
-            best_sel = rows[out].selection_rate;
-        if (rows[out].scoring_rate > best_score)
-            best_score = rows[out].scoring_rate;
-        out++;
+        audit_row(&rows[out++], e->key, e->tally, median);
     }
-    for (size_t i = 0; i < out; i++) {
-        if (best_sel > 0)
-            rows[i].selection_ratio = rows[i].selection_rate / best_sel;
-        if (best_score > 0 && rows[i].scored)
-            rows[i].scoring_ratio = rows[i].scoring_rate / best_score;
-    }
+    size_t known = out;
     /* Applications whose candidate never arrived are unknown too. */
     jm__tally unknown = rep->audit_unknown[k];
     if (rep->cands)
@@ -1135,5 +1559,41 @@ size_t jm__report_audit_rows(const jm_report *rep, int k, jm__audit_row *rows)
         rows[out].unknown = 1;
         out++;
     }
+    /* Groups under the minimum share of all audited applications stay out of the ratios (NYC
+     * Local Law 144 lets an auditor leave out groups under 2%). The reference group is the
+     * included group with the highest rate (the largest such group on a tie). */
+    uint64_t total = 0;
+    for (size_t i = 0; i < out; i++)
+        total += rows[i].n;
+    *sel_ref = *score_ref = -1;
+    for (size_t i = 0; i < known; i++) {
+        rows[i].excluded = (double)rows[i].n < rep->audit_min_share * (double)total;
+        if (rows[i].excluded)
+            continue;
+        if (rows[i].selection_rate > 0 &&
+            (*sel_ref < 0 || rows[i].selection_rate > rows[*sel_ref].selection_rate))
+            *sel_ref = (int)i;
+        if (rows[i].scored && rows[i].scoring_rate > 0 &&
+            (*score_ref < 0 || rows[i].scoring_rate > rows[*score_ref].scoring_rate))
+            *score_ref = (int)i;
+    }
+    for (size_t i = 0; i < known; i++) {
+        if (rows[i].excluded)
+            continue;
+        if (*sel_ref >= 0)
+            rows[i].selection_ratio = rows[i].selection_rate / rows[*sel_ref].selection_rate;
+        if (*score_ref >= 0 && rows[i].scored)
+            rows[i].scoring_ratio = rows[i].scoring_rate / rows[*score_ref].scoring_rate;
+    }
     return out;
+}
+
+const char *jm__report_audit_name(const jm_report *rep, int k, char *buf, size_t cap)
+{
+    if (rep->audit_field2[k] == JM_FIELD_COUNT)
+        snprintf(buf, cap, "%s", jm_field_name(rep->audit_field[k]));
+    else
+        snprintf(buf, cap, "%s \xC3\x97 %s", jm_field_name(rep->audit_field[k]),
+                 jm_field_name(rep->audit_field2[k]));
+    return buf;
 }

@@ -14,6 +14,12 @@
 #define JM__SALARY_STEP 1000 /* fine salary buckets, merged into JM__SALARY_BINS when shown */
 #define JM__SALARY_FINE 4096
 #define JM__HLL_BITS 14
+#define JM__BUCKET_MS (3 * 3600000LL) /* applications over time: 3-hour buckets */
+#define JM__SERIES_CAP (1u << 14)     /* buckets of the whole input's series (5.6 years) */
+#define JM__SLICE_SERIES_CAP (1u << 10)
+#define JM__SLICE_CAP 128 /* filterable values per dimension */
+#define JM__SLICE_WORDS (JM__SLICE_CAP / 64)
+#define JM__AUDIT_MIN_SHARE 0.02
 
 typedef struct jm__str {
     const char *s;
@@ -37,6 +43,22 @@ typedef struct jm__tally {
     uint64_t scored;
     uint64_t hist[JM__SCORES];
 } jm__tally;
+
+/* Applications over time: counts per bucket of JM__BUCKET_MS << shift, buckets aligned to the
+ * epoch. At most cap buckets are kept; a longer span merges pairs of buckets (shift + 1), so the
+ * series stays exact at a coarser width and memory stays bounded. */
+typedef struct jm__series {
+    uint64_t *counts;
+    size_t n, alloc, cap;
+    int64_t first; /* bucket number of counts[0] */
+    int shift;
+} jm__series;
+
+/* Amounts of money in fine buckets of JM__SALARY_STEP (job offers, candidates' asks). */
+typedef struct jm__money {
+    uint64_t fine[JM__SALARY_FINE], above, n;
+    double min, max;
+} jm__money;
 
 /* A value map: distinct strings in first-seen order with a count each; past JM_REPORT_MAX_KEYS
  * values, new ones fall into one "(other)" entry. Entries may carry a tally. */
@@ -71,6 +93,10 @@ typedef struct jm__job {
     uint64_t fp;
     int64_t deadline;        /* INT64_MIN: none */
     uint32_t title, company; /* offsets in the text arena, 0: none */
+    /* entries of the work_modes, employment_types, countries and categories maps; -1: none */
+    int32_t work_mode, employment, country, category;
+    double offer;                       /* salary_max, else salary_min; NAN: none */
+    uint64_t statuses[JM__SLICE_WORDS]; /* status slices of its applications (drill-down) */
 } jm__job;
 
 typedef struct jm__pending {
@@ -82,17 +108,34 @@ typedef struct jm__candidate {
     int seen; /* the candidate record itself arrived */
     uint32_t name;
     int16_t group[JM_REPORT_MAX_AUDIT_FIELDS]; /* -1: unknown */
+    int32_t education;                         /* entry of the education map; -1: none */
+    double ask;                                /* expected, else current salary; NAN: none */
     jm__pending *pending;
+    uint64_t *slices; /* drill-down: the slices its applications fall in (JM__DIMS words sets) */
 } jm__candidate;
+
+/* The application figures of the whole input or of one slice of it. family and status are
+ * indexed by the entries of the report's families and statuses maps. */
+typedef struct jm__appfigs {
+    uint64_t apps, scored, score_sum, interviews, shortlisted, undated;
+    uint64_t score_hist[JM__SCORES];
+    uint64_t hours[JM__HOUR_BINS];
+    jm__series time;
+    uint64_t *family;
+    size_t nfamily;
+    jm__tally **status;
+    size_t nstatus;
+} jm__appfigs;
+
+/* Drill-down dimensions: a slice is the applications of one value of one of them. */
+enum { JM__DIM_FAMILY, JM__DIM_STATUS, JM__DIM_WORK_MODE, JM__DIM_COUNTRY, JM__DIMS };
 
 struct jm_report {
     int started;
     /* applications */
-    uint64_t apps, app_dups, rejects, scored, score_sum;
-    uint64_t score_hist[JM__SCORES];
-    uint64_t hours[JM__HOUR_BINS], undated;
-    uint64_t interviews, shortlisted;
-    jm__rmap families, statuses;         /* statuses carry tallies */
+    uint64_t app_dups, rejects;
+    jm__appfigs all;
+    jm__rmap families, statuses;
     jm__recent recent[JM_REPORT_RECENT]; /* slots of the kept applications */
     uint8_t heap[JM_REPORT_RECENT];      /* slot numbers, a min-heap on (ts, seq) */
     size_t nrecent;
@@ -108,17 +151,22 @@ struct jm_report {
     jm__job *jobs;
     size_t njobs, jobs_mask;
     uint64_t job_dups;
-    jm__rmap work_modes, employment_types, countries;
-    uint64_t salary_fine[JM__SALARY_FINE], salary_above, salary_n;
-    double salary_min, salary_max;
+    jm__rmap work_modes, employment_types, countries, categories;
+    jm__money offers;
     /* candidates */
     jm__candidate *cands;
     size_t ncands_slots, cands_mask, ncands_seen;
     uint64_t cand_dups;
     jm__rmap education;
-    /* audit */
+    jm__money asks;
+    /* drill-down (jm_report_set_drilldown) */
+    int drilldown;
+    jm__appfigs *slices[JM__DIMS][JM__SLICE_CAP];
+    uint64_t apps_before_job; /* applications whose job had not arrived: in no job slice */
+    /* audit: a field, or two for an intersectional audit (audit_field2 JM_FIELD_COUNT if not) */
     int naudit;
-    jm_field audit_field[JM_REPORT_MAX_AUDIT_FIELDS];
+    double audit_min_share;
+    jm_field audit_field[JM_REPORT_MAX_AUDIT_FIELDS], audit_field2[JM_REPORT_MAX_AUDIT_FIELDS];
     jm__rmap audit_groups[JM_REPORT_MAX_AUDIT_FIELDS]; /* with tallies */
     jm__tally audit_unknown[JM_REPORT_MAX_AUDIT_FIELDS];
     /* freshness: the newest event time of any record */
@@ -164,14 +212,39 @@ uint64_t jm__hist_above(const uint64_t *hist, double median);
 uint64_t jm__report_hll_estimate(const jm_report *rep);
 /* Jobs whose deadline is at or after now_ms, or that have none. */
 uint64_t jm__report_active_jobs(const jm_report *rep, int64_t now_ms);
-/* Salary histogram: fills lo[], hi[], count[] of up to JM__SALARY_BINS bins; returns how many. */
-size_t jm__report_salary_bins(const jm_report *rep, double *lo, double *hi, uint64_t *count);
+/* Money histogram: fills lo[], hi[], count[] of up to JM__SALARY_BINS bins of equal width (a
+ * multiple of JM__SALARY_STEP); returns how many. */
+size_t jm__money_bins(const jm__money *m, double *lo, double *hi, uint64_t *count);
+/* The same for two amounts over one set of bins (job offers beside candidates' asks). */
+size_t jm__money_bins2(const jm__money *a, const jm__money *b, double *lo, double *hi, uint64_t *ca,
+                       uint64_t *cb);
+/* Indexes of the nonzero counts[0..n), highest first (ties: lower index first); returns how
+ * many (at most limit). idx holds n. */
+size_t jm__rank_counts(const uint64_t *counts, size_t n, size_t *idx, size_t limit);
+
+/* The job and candidate figures of a view: the whole input (dim < 0) or slice (dim, slice).
+ * A job is in a family slice when its category belongs to the family, in a work-mode or country
+ * slice by its own value, in a status slice when one of its applications has that status; a
+ * candidate is in a slice when one of its applications is. Counts are by entry of the report's
+ * maps (work_modes, employment_types, countries, categories, education). */
+typedef struct jm__popfigs {
+    uint64_t jobs, active, candidates;
+    uint64_t *work_mode, *employment, *country, *category, *education;
+    jm__money *offers, *asks;
+} jm__popfigs;
+/* 0 or JM_ENOMEM; free with jm__popfigs_free() in either case. */
+int jm__report_popfigs(const jm_report *rep, int dim, int slice, int64_t now_ms, jm__popfigs *p);
+void jm__popfigs_free(jm__popfigs *p);
 /* The recent applications, newest first, into out (JM_REPORT_RECENT slots); returns how many. */
 size_t jm__report_recent_sorted(const jm_report *rep, const jm__recent **out);
 /* Texts of the job and candidate an application names; "" when unknown. */
 const char *jm__report_job_title(const jm_report *rep, const char *post_id);
 const char *jm__report_job_company(const jm_report *rep, const char *post_id);
 const char *jm__report_candidate_name(const jm_report *rep, const char *candidate_id);
+const char *jm__report_job_country(const jm_report *rep, const char *post_id);
+const char *jm__report_job_work_mode(const jm_report *rep, const char *post_id);
+/* The HTML page's script and style sheet (report_page.js, report_page.css, compiled in). */
+extern const char jm__report_page_js[], jm__report_page_css[];
 
 /* One audit row: a group's size, rates and impact ratios (ratio < 0: not defined). */
 typedef struct jm__audit_row {
@@ -179,11 +252,16 @@ typedef struct jm__audit_row {
     uint64_t n, selected, scored, above;
     double selection_rate, scoring_rate;
     double selection_ratio, scoring_ratio;
-    int unknown; /* the "unknown" group: no ratios */
+    int unknown;  /* the "unknown" group: no ratios */
+    int excluded; /* under the minimum group share: no ratios */
 } jm__audit_row;
-/* Rows of audit field k, the known groups by size then the unknown group last. rows holds
- * JM_REPORT_MAX_KEYS + 2; returns how many. */
-size_t jm__report_audit_rows(const jm_report *rep, int k, jm__audit_row *rows);
+/* Rows of audit k, the known groups by size then the unknown group last; *sel_ref and
+ * *score_ref the rows of the reference groups (-1: none). rows holds JM_REPORT_MAX_KEYS + 2;
+ * returns how many. */
+size_t jm__report_audit_rows(const jm_report *rep, int k, jm__audit_row *rows, int *sel_ref,
+                             int *score_ref);
+/* The name of audit k ("gender", or "gender × education_level"). */
+const char *jm__report_audit_name(const jm_report *rep, int k, char *buf, size_t cap);
 /* Is this impact ratio flagged by the four-fifths rule? */
 #define JM__FOUR_FIFTHS 0.8
 
@@ -194,6 +272,10 @@ int jm__report_json_recent(jm_buf *b, const jm_report *rep);
 int jm__buf_add(jm_buf *b, const char *s, size_t len);
 int jm__buf_puts(jm_buf *b, const char *s);
 int jm__buf_printf(jm_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* a / b rounded towards minus infinity (b > 0): the bucket of a time, before 1970 too. */
+int64_t jm__floor_div(int64_t a, int64_t b);
+/* 1234567 -> "1,234,567" in t (32 bytes); returns t. */
+const char *jm__grouped(uint64_t v, char *t);
 /* Bins of the score histogram: [5i, 5i+5), the last one closed. */
 uint64_t jm__score_bin(const uint64_t *hist, int bin);
 /* All the bins, labelled "0-4" ... "95-100", as the bar renderers take them. */

@@ -9,6 +9,7 @@
 
 #include "record_internal.h"
 #include "score_internal.h"
+#include "taxonomy_internal.h"
 #include "text.h"
 
 static const char *const component_names[JM_COMPONENT_COUNT] = {"category", "skills", "experience",
@@ -21,8 +22,8 @@ const char *jm_component_name(jm_component c)
 
 void jm_weights_default(jm_weights *out)
 {
-    static const double defaults[JM_COMPONENT_COUNT] = {30, 30, 20, 10, 10};
-    memcpy(out->weight, defaults, sizeof defaults);
+    static const jm_weights defaults = {{30, 30, 20, 10, 10}};
+    *out = defaults;
 }
 
 int jm_weights_parse(const char *spec, jm_weights *out)
@@ -49,15 +50,6 @@ int jm_weights_parse(const char *spec, jm_weights *out)
     }
     *out = w;
     return 0;
-}
-
-/* strlen of each family name, so that writers need not count per pair. */
-static size_t family_len[JM_FAMILY_COUNT];
-
-__attribute__((constructor)) static void measure_families(void)
-{
-    for (int i = 0; i < JM_FAMILY_COUNT; i++)
-        family_len[i] = strlen(jm_family_name(i));
 }
 
 enum { MAX_SKILL_WORDS = 32 };
@@ -274,8 +266,7 @@ void jm__score_prepared(const jm__prepared *cand, const jm__prepared *job, const
     f[JM_COMPONENT_CATEGORY] = same ? 1.0 : 0.5;
     if (common) {
         int fam = __builtin_ctz(common);
-        out->family = jm_family_name(fam);
-        out->family_len = family_len[fam];
+        out->family = jm__family_name(fam, &out->family_len);
     } else {
         out->family = job->own_name;
         out->family_len = job->own_name_len;
@@ -364,8 +355,10 @@ int jm_score_pair(const jm_record *candidate, const jm_record *job, const jm_wei
     int rc = jm__pair_prepare(&ps, candidate, job);
     if (rc == 0) {
         rc = jm__joined(&ps.cand, &ps.job);
-        if (rc)
+        if (rc) {
+            memset(out, 0, sizeof *out); /* the entries past JM_COMPONENT_COUNT too */
             jm__score_prepared(&ps.cand, &ps.job, jm__weights_or_default(weights, &defaults), out);
+        }
     }
     jm__pair_release(&ps);
     return rc;

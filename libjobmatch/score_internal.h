@@ -66,16 +66,30 @@ void jm__score_prepared(const jm__prepared *cand, const jm__prepared *job, const
 typedef struct jm__pair_hash {
     uint64_t lo, hi;
 } jm__pair_hash;
+/* ids.c */
 jm__pair_hash jm__id_key(const char *id, size_t len, jm_kind kind);
 jm__pair_hash jm__hash_pair(jm__pair_hash cand_key, jm__pair_hash job_key);
-/* Formats the UUID of h into out[37] (NUL-terminated). */
+/* jm__hash_pair() of the two ids' keys. */
+jm__pair_hash jm__hash_ids(const char *candidate_id, const char *post_id);
+/* Formats the UUID of h into out[JM_UUID_BUF] (NUL-terminated). */
 void jm__uuid_format(jm__pair_hash h, char *out);
-double jm__draw(jm__pair_hash h, uint64_t seed);
-/* application_date: a point between the job's posted and deadline dates (whole seconds). */
+/* application.c: application_date, a point between the job's posted and deadline dates (whole
+ * seconds). */
 int64_t jm__application_date(const jm_record *job, jm__pair_hash h, int64_t fallback_ms);
 
-/* The status for score and draw u, and its length. */
+/* status.c: the status draw of h, and the status (a JM_STATUS_* string) for score and draw u,
+ * with its length. */
+double jm__draw(jm__pair_hash h, uint64_t seed);
 const char *jm__status(int score, double u, size_t *len);
+
+/* splitmix64's finaliser: the mixer behind the pair hash and the status draw. */
+static inline uint64_t jm__splitmix64(uint64_t x)
+{
+    x += 0x9E3779B97F4A7C15ull;
+    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
+    x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
+    return x ^ (x >> 31);
+}
 
 /* Appends the match reason to out (NUL-terminated, len excludes it). 0 or JM_ENOMEM. */
 int jm__match_reason(const jm__prepared *cand, const jm__prepared *job, const jm_score *s,

@@ -8,26 +8,31 @@
 #include <jobmatch/error.h>
 #include <jobmatch/sink.h>
 
+#include "error_internal.h"
+#include "versioned.h"
+
 struct jm_sink {
     jm_sink_ops ops;
     void *state;
 };
 
-/* The size of the first version of jm_sink_ops: every field up to destroy. */
-#define OPS_V1_SIZE (offsetof(jm_sink_ops, destroy) + sizeof(void (*)(void *)))
+JM__VERSIONED(jm_sink_ops, sync);
+JM__VERSIONED(jm_sink_msg, record);
+#define OPS_V1 JM__SIZE_TO(jm_sink_ops, destroy)
+#define MSG_V1 JM__SIZE_TO(jm_sink_msg, record)
 
-jm_sink *jm_sink_new(const jm_sink_ops *ops, void *state)
+jm_sink *jm_sink_new(const jm_sink_ops *ops, void *state, jm_error *err)
 {
-    if (!ops || ops->struct_size < OPS_V1_SIZE || !ops->write)
-        return NULL;
+    if (!ops || ops->struct_size < OPS_V1 || !ops->write)
+        return jm__fail(err, JM_EINVAL, "sink operations without a write, or too small");
     jm_sink *s = calloc(1, sizeof *s);
     if (!s) {
         if (ops->destroy)
             ops->destroy(state);
-        return NULL;
+        return jm__fail(err, JM_ENOMEM, "out of memory");
     }
-    /* A newer caller's larger table: we keep the part we know. */
-    memcpy(&s->ops, ops, sizeof s->ops < ops->struct_size ? sizeof s->ops : ops->struct_size);
+    s->ops.struct_size = sizeof s->ops;
+    jm__versioned_in(&s->ops, sizeof s->ops, ops, OPS_V1);
     s->state = state;
     return s;
 }
@@ -45,7 +50,13 @@ int jm_sink_free(jm_sink *s)
 
 int jm_sink_write(jm_sink *s, const jm_sink_msg *msg)
 {
-    return s->ops.write(s->state, msg);
+    if (msg->struct_size >= sizeof *msg)
+        return s->ops.write(s->state, msg);
+    /* An older producer's message: the sink gets a whole one, the fields it lacks zeroed. */
+    jm_sink_msg whole = {.struct_size = sizeof whole};
+    if (jm__versioned_in(&whole, sizeof whole, msg, MSG_V1))
+        return JM_EINVAL;
+    return s->ops.write(s->state, &whole);
 }
 
 int jm_sink_flush(jm_sink *s)
@@ -70,7 +81,8 @@ const char *jm_sink_name(const jm_sink *s)
 
 /* ---- file descriptor sink ------------------------------------------------------------------- */
 
-enum { FD_BUF = 1 << 18 };
+/* Messages from FD_DIRECT bytes on are written without a copy (a block of applications, say). */
+enum { FD_BUF = 1 << 18, FD_DIRECT = 1 << 15 };
 
 typedef struct fd_sink {
     int fd;
@@ -111,11 +123,11 @@ static int fd_write(void *state, const jm_sink_msg *msg)
     fd_sink *f = state;
     if (f->failed)
         return JM_EIO;
-    if (msg->len > FD_BUF - f->len) {
+    if (msg->len >= FD_DIRECT || msg->len > FD_BUF - f->len) {
         int rc = fd_flush(f);
         if (rc)
             return rc;
-        if (msg->len > FD_BUF)
+        if (msg->len >= FD_DIRECT)
             return write_all(f, msg->data, msg->len);
     }
     memcpy(f->buf + f->len, msg->data, msg->len);
@@ -145,13 +157,15 @@ static void fd_destroy(void *state)
     free(f);
 }
 
-jm_sink *jm_sink_fd_new(int fd, int close_fd)
+jm_sink *jm_sink_fd_new(int fd, int close_fd, jm_error *err)
 {
+    if (fd < 0)
+        return jm__fail(err, JM_EINVAL, "not a file descriptor");
     fd_sink *f = malloc(sizeof *f);
     if (!f)
-        return NULL;
+        return jm__fail(err, JM_ENOMEM, "out of memory");
     f->fd = fd;
-    f->close_fd = close_fd;
+    f->close_fd = 0; /* until the sink exists: on failure fd stays the caller's */
     f->failed = 0;
     f->len = 0;
     static const jm_sink_ops ops = {
@@ -162,5 +176,8 @@ jm_sink *jm_sink_fd_new(int fd, int close_fd)
         .destroy = fd_destroy,
         .sync = fd_sync,
     };
-    return jm_sink_new(&ops, f);
+    jm_sink *s = jm_sink_new(&ops, f, err);
+    if (s)
+        f->close_fd = close_fd;
+    return s;
 }

@@ -6,6 +6,9 @@
 #include <jobmatch/error.h>
 #include <jobmatch/source.h>
 
+#include "error_internal.h"
+#include "versioned.h"
+
 struct jm_source {
     jm_source_ops ops;
     void *state;
@@ -15,21 +18,22 @@ struct jm_source {
     jm_error last;      /* the error behind done, when it is one */
 };
 
+JM__VERSIONED(jm_source_ops, destroy);
 /* The size of the first version of jm_source_ops: every field up to destroy. */
-#define OPS_V1_SIZE (offsetof(jm_source_ops, destroy) + sizeof(void (*)(void *)))
+#define OPS_V1 JM__SIZE_TO(jm_source_ops, destroy)
 
-jm_source *jm_source_new(const jm_source_ops *ops, void *state)
+jm_source *jm_source_new(const jm_source_ops *ops, void *state, jm_error *err)
 {
-    if (!ops || ops->struct_size < OPS_V1_SIZE || !ops->next)
-        return NULL;
+    if (!ops || ops->struct_size < OPS_V1 || !ops->next)
+        return jm__fail(err, JM_EINVAL, "source operations without a next, or too small");
     jm_source *s = calloc(1, sizeof *s);
     if (!s) {
         if (ops->destroy)
             ops->destroy(state);
-        return NULL;
+        return jm__fail(err, JM_ENOMEM, "out of memory");
     }
-    /* A newer caller's larger table: we keep the part we know. */
-    memcpy(&s->ops, ops, sizeof s->ops < ops->struct_size ? sizeof s->ops : ops->struct_size);
+    s->ops.struct_size = sizeof s->ops;
+    jm__versioned_in(&s->ops, sizeof s->ops, ops, OPS_V1);
     s->state = state;
     return s;
 }

@@ -5,6 +5,7 @@
 
 #include <jobmatch/taxonomy.h>
 
+#include "taxonomy_internal.h"
 #include "text.h"
 
 static const char *const categories[JM_CATEGORY_COUNT] = {
@@ -30,14 +31,22 @@ static const char *const categories[JM_CATEGORY_COUNT] = {
     "Support / Helpdesk / Customer Service",
 };
 
-static const char *const families[JM_FAMILY_COUNT] = {
-    "Executive & Senior Leadership", "Core Engineering & Development",
-    "Data, AI & Analytics",          "Security, Compliance & Infrastructure",
-    "Quality Engineering & Testing", "Product, Design & UX",
-    "Business, Strategy & Growth",   "Finance, Consulting & Professional Services",
-    "Human Resources & Talent",      "Sales, Customer Success & Support",
-    "Marketing & Communications",    "IT Operations & Technical Support",
-    "Entry-Level & Junior Roles",    "Real Estate & Property Management",
+/* With their lengths, so that writers need not count per pair. */
+#define FAMILY(name)          \
+    {                         \
+        name, sizeof name - 1 \
+    }
+static const struct {
+    const char *name;
+    size_t len;
+} families[JM_FAMILY_COUNT] = {
+    FAMILY("Executive & Senior Leadership"), FAMILY("Core Engineering & Development"),
+    FAMILY("Data, AI & Analytics"),          FAMILY("Security, Compliance & Infrastructure"),
+    FAMILY("Quality Engineering & Testing"), FAMILY("Product, Design & UX"),
+    FAMILY("Business, Strategy & Growth"),   FAMILY("Finance, Consulting & Professional Services"),
+    FAMILY("Human Resources & Talent"),      FAMILY("Sales, Customer Success & Support"),
+    FAMILY("Marketing & Communications"),    FAMILY("IT Operations & Technical Support"),
+    FAMILY("Entry-Level & Junior Roles"),    FAMILY("Real Estate & Property Management"),
 };
 
 /* Bit i set: the category belongs to family i. */
@@ -71,7 +80,13 @@ const char *jm_category_name(int index)
 
 const char *jm_family_name(int index)
 {
-    return index >= 0 && index < JM_FAMILY_COUNT ? families[index] : NULL;
+    return index >= 0 && index < JM_FAMILY_COUNT ? families[index].name : NULL;
+}
+
+const char *jm__family_name(int index, size_t *len)
+{
+    *len = families[index].len;
+    return families[index].name;
 }
 
 int jm_category_index(const char *category, size_t len)

@@ -2,6 +2,8 @@
 #ifndef JOBMATCH_ERROR_H
 #define JOBMATCH_ERROR_H
 
+#include <stdint.h>
+
 #include "export.h"
 
 JM_BEGIN_DECLS
@@ -29,13 +31,16 @@ JM_EXTERN const char *jm_strerror(int code);
 /* The code's name, e.g. "JM_ESYNTAX". Never NULL. */
 JM_EXTERN const char *jm_err_name(int code);
 
-/* What went wrong and where. Filled by readers; caller-allocated. */
+/* What went wrong and where. Filled by readers and by constructors (a trailing jm_error *err,
+ * which may be NULL); caller-allocated. A plain value (docs/ABI.md): its layout never changes. */
+#define JM_ERROR_SOURCE_BUF 256
+#define JM_ERROR_TEXT_BUF 256
 typedef struct jm_error {
-    int code;             /* a jm_errno value */
-    unsigned long line;   /* 1-based line in source, 0 if unknown */
-    unsigned long column; /* 1-based byte column, 0 if unknown */
-    char source[256];     /* file name or "<stdin>", truncated to fit */
-    char text[256];       /* one line of explanation, no trailing newline */
+    int code;                         /* a jm_errno value */
+    uint64_t line;                    /* 1-based line in source, 0 if unknown */
+    uint64_t column;                  /* 1-based byte column, 0 if unknown */
+    char source[JM_ERROR_SOURCE_BUF]; /* file name or "<stdin>", "" when none; truncated to fit */
+    char text[JM_ERROR_TEXT_BUF];     /* one line of explanation, no trailing newline */
 } jm_error;
 
 JM_END_DECLS

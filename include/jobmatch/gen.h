@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "buf.h"
+#include "error.h"
 #include "export.h"
 #include "record.h"
 
@@ -20,31 +22,47 @@ typedef enum jm_gen_format {
 
 /* 2025-01-01T00:00:00Z: where the simulated clock starts unless told. */
 #define JM_GEN_DEFAULT_START_MS INT64_C(1735689600000)
-/* The reference market's pace: its 4,000 job posts and 4,000 candidates span four years, one
- * record every 4.38 hours (15,768 s). At that pace jm-match's default 7-day state holds a few
- * dozen records, as a real market's would, and any -n stays practical to match. */
-#define JM_GEN_DEFAULT_SPEED 15768.0
+/* The default pace, in records a simulated day: 200 job posts and 200 candidates. Jobs stay open
+ * 5 to 30 days, so a market at this pace holds about 3,500 open jobs at once, a busy job board;
+ * 20,000 job posts span 100 days. */
+#define JM_GEN_DEFAULT_PER_DAY 400.0
+/* The longest span jm-gen gives a run by default: four years (1,461 days), what the reference
+ * export covers. A longer run at the default pace packs its records closer instead. */
+#define JM_GEN_DEFAULT_SPAN_MAX_MS INT64_C(126230400000)
 
+/* The generator's options: a versioned struct (docs/ABI.md). Its first version ends at
+ * clock_ctx. */
 typedef struct jm_gen_options {
-    size_t struct_size;   /* sizeof(jm_gen_options); jm_gen_options_init() sets it */
-    uint64_t seed;        /* same seed, same bytes, on every machine (default 0) */
-    int64_t start_ms;     /* the simulated clock's first reading (JM_GEN_DEFAULT_START_MS) */
-    double rate;          /* records per real second the clock assumes (default 1) */
-    double speed;         /* simulated time per real time (default JM_GEN_DEFAULT_SPEED): the
-                             clock steps speed/rate seconds per record on average */
+    size_t struct_size; /* sizeof(jm_gen_options); jm_gen_options_init() sets it */
+    uint64_t seed;      /* same seed, same bytes, on every machine (default 0) */
+    int64_t start_ms;   /* the simulated clock's first reading (JM_GEN_DEFAULT_START_MS) */
+    /* A replay at a multiple of real time, when both are above 0: the caller makes rate records
+     * a real second and the simulated clock runs speed times as fast as the real one, so it
+     * steps speed/rate seconds a record. Default 0 and 0: per_day sets the pace. */
+    double rate;
+    double speed;
     double late_fraction; /* share of records stamped behind the clock, [0, 1) (default 0) */
     double bad_fraction;  /* share of emitted lines that are malformed, [0, 1) (default 0) */
     int64_t late_min_ms;  /* how far behind a late record is: uniform in [min, max] */
     int64_t late_max_ms;  /* (defaults 5 and 60 minutes; jm-match allows 2 minutes) */
     jm_gen_format format; /* what jm_gen_emit() writes (default JM_GEN_NDJSON) */
     /* When set, event times are this clock's readings (milliseconds since 1970) instead of the
-     * simulated clock's; output then depends on when it runs. */
+     * simulated clock's; output then depends on when it runs. A wall clock makes a live market:
+     * no event is ever ahead of it. */
     int64_t (*clock)(void *clock_ctx);
     void *clock_ctx;
-    /* Appended after the first version (a struct_size that ends before it means 1): jm_gen_run()
-     * makes lines on up to this many threads, 1 or 2 (0 counts as 1; default 1). The bytes are
-     * the same whatever it is. */
+    /* Second version. jm_gen_run() makes lines on up to this many threads, 1 or 2 (0, or a
+     * struct that ends before it, counts as 1; default 1). The bytes are the same whatever it
+     * is. */
     unsigned threads;
+    unsigned reserved; /* 0; fills the padding before per_day (docs/ABI.md) */
+    /* Appended in the third version (a struct_size that ends before it means
+     * JM_GEN_DEFAULT_PER_DAY): the pace in records a simulated day, whatever their kind. Record
+     * k (from 0) falls at a uniformly random point of [start + k * step, start + (k + 1) * step),
+     * step = 1 day / per_day in whole microseconds, so n records span n steps and no more.
+     * From 0.001 (one in 1,000 days) to 86400000 (one a millisecond). Unused when rate and speed
+     * are set. */
+    double per_day;
 } jm_gen_options;
 
 /* Fills o with the defaults. */
@@ -52,9 +70,11 @@ JM_EXTERN void jm_gen_options_init(jm_gen_options *o);
 
 typedef struct jm_gen jm_gen;
 
-/* A generator. opts NULL means the defaults. NULL when an option is out of range or memory runs
- * out. Free with jm_gen_free(). */
-JM_EXTERN jm_gen *jm_gen_new(const jm_gen_options *opts);
+/* A generator. opts NULL means the defaults. NULL when an option is out of range (JM_EINVAL,
+ * err->text names the option: a pace of more than a record a millisecond or of less than one a
+ * thousand days, a start outside years 0000-9999...) or memory runs out (JM_ENOMEM); err may be
+ * NULL. Free with jm_gen_free(). */
+JM_EXTERN jm_gen *jm_gen_new(const jm_gen_options *opts, jm_error *err);
 /* Frees g. Accepts NULL. */
 JM_EXTERN void jm_gen_free(jm_gen *g);
 
@@ -80,14 +100,18 @@ typedef enum jm_gen_bad {
  * "good". Never NULL. */
 JM_EXTERN const char *jm_gen_bad_name(int bad);
 
-/* What one jm_gen_emit() call produced, for an answer key. */
+/* Bytes of jm_gen_info.id: an id and its NUL (the generator's ids are UUIDs, JM_UUID_BUF). */
+#define JM_GEN_ID_BUF 40
+
+/* What one jm_gen_emit() call produced, for an answer key: a versioned struct (docs/ABI.md)
+ * that the library fills as far as struct_size covers. Its first version ends at id. */
 typedef struct jm_gen_info {
-    size_t struct_size; /* set by the caller to sizeof(jm_gen_info) */
-    jm_kind kind;       /* the kind of the line (a bad line: the kind it was made from) */
-    int bad;            /* a jm_gen_bad: JM_GEN_GOOD for a good record */
-    int64_t late_ms;    /* > 0: the record's event time was set this far behind the clock */
-    int64_t event_ms;   /* the record's event time */
-    char id[40];        /* its id, "" when a bad line has none */
+    size_t struct_size;     /* set by the caller to sizeof(jm_gen_info) */
+    jm_kind kind;           /* the kind of the line (a bad line: the kind it was made from) */
+    int bad;                /* a jm_gen_bad: JM_GEN_GOOD for a good record */
+    int64_t late_ms;        /* > 0: the record's event time was set this far behind the clock */
+    int64_t event_ms;       /* the record's event time */
+    char id[JM_GEN_ID_BUF]; /* its id, "" when a bad line has none */
 } jm_gen_info;
 
 /* Appends one line for a record of kind to out in the configured format, newline included. With
@@ -132,8 +156,9 @@ JM_EXTERN const char *jm_gen_block_line(const jm_gen_block *b, size_t i, size_t 
 /* Every line of b at once, in order (for a sink that takes bytes); length in *len. */
 JM_EXTERN const char *jm_gen_block_data(const jm_gen_block *b, size_t *len);
 
-/* The simulated clock's reading: the event time of the last record generated (start_ms before
- * the first). */
+/* The simulated clock's reading: the event time of the last record generated, late ones aside
+ * (start_ms before the first). The clock stops at 9999-12-31T23:59:59.999Z, the end of what
+ * ISO-8601's four-digit years can say. */
 JM_EXTERN int64_t jm_gen_clock(const jm_gen *g);
 
 JM_END_DECLS

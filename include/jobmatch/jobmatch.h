@@ -2,6 +2,7 @@
 #ifndef JOBMATCH_JOBMATCH_H
 #define JOBMATCH_JOBMATCH_H
 
+#include "buf.h"
 #include "error.h"
 #include "export.h"
 #include "gen.h"

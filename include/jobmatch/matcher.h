@@ -5,12 +5,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "error.h"
 #include "export.h"
 #include "record.h"
 #include "score.h"
 
 JM_BEGIN_DECLS
 
+/* The matcher's options: a versioned struct (docs/ABI.md); its first version ends at threads. */
 typedef struct jm_matcher_options {
     size_t struct_size; /* sizeof(jm_matcher_options): set by jm_matcher_options_init() */
     jm_weights weights;
@@ -27,14 +29,16 @@ typedef struct jm_matcher_options {
 JM_EXTERN void jm_matcher_options_init(jm_matcher_options *o);
 
 /* Called for every application, in input order. app is valid during the call only. Return 0 to
- * go on or a negative code, which jm_matcher_add_take() then returns. */
+ * go on or a negative code, which jm_matcher_add_take() then returns (the record it was given is
+ * still the matcher's). */
 typedef int (*jm_application_fn)(void *ctx, const jm_record *app);
 
 typedef struct jm_matcher jm_matcher;
 
-/* A new matcher, or NULL when out of memory or o is invalid. */
+/* A new matcher with options o (NULL: the defaults). NULL with err filled (when not NULL) when o
+ * is invalid (JM_EINVAL) or out of memory (JM_ENOMEM). */
 JM_EXTERN jm_matcher *jm_matcher_new(const jm_matcher_options *o, jm_application_fn on_application,
-                                     void *ctx);
+                                     void *ctx, jm_error *err);
 /* Receives applications already written as NDJSON: whole lines, the bytes jm_write_ndjson()
  * gives, in input order, at least once per jm_matcher_add_take() that made any. Return 0 to go
  * on or a negative code, which jm_matcher_add_take() then returns. */
@@ -42,33 +46,41 @@ typedef int (*jm_ndjson_fn)(void *ctx, const char *data, size_t len);
 
 /* Like jm_matcher_new(), but the matcher writes the applications itself and hands on the text;
  * with o->threads of 2 it scores and writes large scans on two threads, with the same output
- * bytes as one. Callbacks always run on the caller's thread. NULL when out of memory, o is
- * invalid or on_ndjson is NULL. */
+ * bytes as one. Callbacks always run on the caller's thread. NULL with err filled (when not
+ * NULL) when o is invalid or on_ndjson is NULL (JM_EINVAL) or out of memory (JM_ENOMEM). */
 JM_EXTERN jm_matcher *jm_matcher_new_ndjson(const jm_matcher_options *o, jm_ndjson_fn on_ndjson,
-                                            void *ctx);
+                                            void *ctx, jm_error *err);
 
 /* Frees m and every record it holds. Accepts NULL. */
 JM_EXTERN void jm_matcher_free(jm_matcher *m);
 
-/* Takes ownership of rec (a job post or a candidate), scores it against every held record of
- * the other kind it is joined with, emits the applications, then holds it. fallback_time_ms is
- * its event time when it has no timestamp. Returns 0; JM_EDUP for a duplicate id, JM_EKIND for
- * an application or a record of no kind, JM_ENOID for a missing id (rec is freed and counted
- * in each of these); JM_ENOMEM; or a callback's code. */
-JM_EXTERN int jm_matcher_add_take(jm_matcher *m, jm_record *rec, int64_t fallback_time_ms);
+/* Takes *rec (a job post or a candidate) and always sets *rec to NULL: whatever it returns, the
+ * record is the matcher's from now on (held, or already freed), never the caller's. It scores
+ * the record against every held record of the other kind it is joined with, emits the
+ * applications, then holds it. fallback_time_ms is its event time when it has no timestamp.
+ * Returns 0; JM_EDUP for a duplicate id, JM_EKIND for an application or a record of no kind,
+ * JM_ENOID for a missing id (the record is freed and counted in each of these); JM_ENOMEM (freed);
+ * JM_EINVAL when rec is NULL; or the code a callback stopped with (the record and its
+ * applications so far are kept, as after 0). */
+JM_EXTERN int jm_matcher_add_take(jm_matcher *m, jm_record **rec, int64_t fallback_time_ms);
 
+/* The matcher's counters: a versioned struct (docs/ABI.md) the caller sizes and the library
+ * fills as far as struct_size covers. Its first version ends at watermark_ms. */
 typedef struct jm_matcher_stats {
-    unsigned long long records;      /* records offered */
-    unsigned long long duplicates;   /* skipped as duplicate ids */
-    unsigned long long pairs_scored; /* joined pairs scored */
-    unsigned long long applications; /* applications emitted */
-    unsigned long long evicted;      /* records that left state */
-    unsigned long long held_jobs;
-    unsigned long long held_candidates;
-    int64_t watermark_ms; /* INT64_MIN before any event */
+    size_t struct_size;       /* set by the caller to sizeof(jm_matcher_stats) */
+    uint64_t records;         /* records offered */
+    uint64_t duplicates;      /* skipped as duplicate ids */
+    uint64_t pairs_scored;    /* joined pairs scored */
+    uint64_t applications;    /* applications emitted */
+    uint64_t evicted;         /* records that left state */
+    uint64_t held_jobs;       /* job posts in state */
+    uint64_t held_candidates; /* candidates in state */
+    int64_t watermark_ms;     /* INT64_MIN before any event */
 } jm_matcher_stats;
 
-JM_EXTERN void jm_matcher_get_stats(const jm_matcher *m, jm_matcher_stats *out);
+/* Fills out (its struct_size set by the caller) with m's counters so far. 0, or JM_EINVAL when
+ * out->struct_size is below the first version's. */
+JM_EXTERN int jm_matcher_get_stats(const jm_matcher *m, jm_matcher_stats *out);
 
 JM_END_DECLS
 

@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "buf.h"
+#include "error.h"
 #include "export.h"
 
 JM_BEGIN_DECLS
@@ -80,20 +82,26 @@ typedef enum jm_field {
 
 typedef struct jm_record jm_record;
 
-/* A new empty record of kind, or NULL when out of memory. Free with jm_record_free(). */
-JM_EXTERN jm_record *jm_record_new(jm_kind kind);
+/* A new empty record of kind (JM_KIND_NONE to JM_KIND_APPLICATION), or NULL with err (may be
+ * NULL) set: JM_EINVAL for another kind, JM_ENOMEM. Free with jm_record_free(). */
+JM_EXTERN jm_record *jm_record_new(jm_kind kind, jm_error *err);
 /* Frees r and every string it holds. Accepts NULL. */
 JM_EXTERN void jm_record_free(jm_record *r);
 /* Empties r and makes it of kind, keeping its memory for reuse. */
 JM_EXTERN void jm_record_reset(jm_record *r, jm_kind kind);
-/* A deep copy of r, or NULL when out of memory. */
-JM_EXTERN jm_record *jm_record_clone(const jm_record *r);
+/* A deep copy of r, or NULL with err (may be NULL) set to JM_ENOMEM. Free with
+ * jm_record_free(). */
+JM_EXTERN jm_record *jm_record_clone(const jm_record *r, jm_error *err);
 
 JM_EXTERN jm_kind jm_record_kind(const jm_record *r);
 /* "job_post", "candidate", "application", or "" for JM_KIND_NONE. */
 JM_EXTERN const char *jm_kind_name(jm_kind kind);
 /* The kind named name ("job_post", ...), or JM_KIND_NONE. */
 JM_EXTERN jm_kind jm_kind_from_name(const char *name);
+
+/* Bytes of a UUID id as text, NUL included: 36 characters and a NUL. The library writes
+ * application_id this way (jm_application_id()), and jm-gen its post and candidate ids. */
+#define JM_UUID_BUF 37
 
 /* The record's id: post_id, candidate_id or application_id by kind; NULL if unset. */
 JM_EXTERN const char *jm_record_id(const jm_record *r);
@@ -131,22 +139,17 @@ JM_EXTERN int jm_record_list_clear(jm_record *r, jm_field field);
 /* Unsets field. */
 JM_EXTERN void jm_record_unset(jm_record *r, jm_field field);
 
+/* Times (time.c). */
+
+/* Bytes jm_time_format() may write, NUL included: "YYYY-MM-DDThh:mm:ss.mmmZ" is 25. */
+#define JM_TIME_BUF 32
+
 /* Parses an ISO-8601 time ("2025-11-16T16:33:10Z", a space for T, fractions, a missing zone
  * meaning UTC, a +hh:mm offset, or a bare date) into milliseconds. 0 or JM_EVALUE. */
 JM_EXTERN int jm_time_parse(const char *s, size_t len, int64_t *out_ms);
 /* Writes ms as "YYYY-MM-DDThh:mm:ssZ" (".mmm" before Z when ms is not whole seconds) and a
- * NUL into out, which holds at least 32 bytes. Returns the length. */
+ * NUL into out, which holds JM_TIME_BUF bytes. Returns the length. */
 JM_EXTERN size_t jm_time_format(int64_t ms, char *out);
-
-/* A growable byte buffer that writers append to. Zero-initialise it, free with jm_buf_free(). */
-typedef struct jm_buf {
-    char *data;
-    size_t len;
-    size_t cap;
-} jm_buf;
-JM_EXTERN void jm_buf_free(jm_buf *b);
-/* Makes room for extra more bytes. 0 or JM_ENOMEM. */
-JM_EXTERN int jm_buf_reserve(jm_buf *b, size_t extra);
 
 JM_END_DECLS
 

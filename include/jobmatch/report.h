@@ -25,8 +25,9 @@ JM_BEGIN_DECLS
  * further values are counted under "(other)". */
 typedef struct jm_report jm_report;
 
-/* The default dedup window: this many distinct application ids (24 bytes each, 1.5 MiB in all,
- * small enough to stay in cache; a window of 2^20 costs about a third more time per line). */
+/* The default dedup window: this many distinct application ids (40 bytes each, 2.5 MiB in all,
+ * small enough to stay in a 4 MiB cache; a window of 2^20 costs about a third more time per line).
+ */
 #define JM_REPORT_DEFAULT_DEDUP_WINDOW ((size_t)1 << 16)
 /* Distinct values kept per value map before "(other)". */
 #define JM_REPORT_MAX_KEYS 4096
@@ -35,8 +36,9 @@ typedef struct jm_report jm_report;
 /* Applications kept for the recent-applications table. */
 #define JM_REPORT_RECENT 100
 
-/* A new, empty aggregator, or NULL when out of memory. Free with jm_report_free(). */
-JM_EXTERN jm_report *jm_report_new(void);
+/* A new, empty aggregator, or NULL with err (may be NULL) set to JM_ENOMEM when out of memory.
+ * Free with jm_report_free(). */
+JM_EXTERN jm_report *jm_report_new(jm_error *err);
 /* Frees rep. Accepts NULL. */
 JM_EXTERN void jm_report_free(jm_report *rep);
 
@@ -44,9 +46,19 @@ JM_EXTERN void jm_report_free(jm_report *rep);
  * power of two). Only before the first record: 0, or JM_EINVAL. */
 JM_EXTERN int jm_report_set_dedup_window(jm_report *rep, size_t ids);
 /* Adds a bias audit grouped by the candidate field named field (canonical or alias, e.g.
- * "gender"; a string or integer field). Only before the first record, at most
+ * "gender"; a string or integer field), or by two fields at once, an intersectional audit:
+ * "gender+education_level" groups by pairs such as "female × Master's Degree" (a candidate
+ * lacking either value is unknown). Only before the first record, at most
  * JM_REPORT_MAX_AUDIT_FIELDS, each once: 0, or JM_EINVAL. */
 JM_EXTERN int jm_report_audit_by(jm_report *rep, const char *field);
+/* Sets the minimum share (0 to below 1; default 0.02) of the audited applications a group must
+ * have to enter the impact ratios (smaller groups are shown, marked as left out, as NYC Local
+ * Law 144 allows). At any time: 0, or JM_EINVAL. */
+JM_EXTERN int jm_report_set_audit_min_share(jm_report *rep, double share);
+/* Keeps the figures of every job family, status, work mode and country apart too (at most
+ * 128 values each), so the HTML page can filter by them. It costs a job and candidate lookup
+ * per application. Only before the first record: 0, or JM_EINVAL. */
+JM_EXTERN int jm_report_set_drilldown(jm_report *rep, int on);
 
 /* Adds one record (borrowed; nothing of it is kept). Returns 0; JM_EDUP when its id was already
  * counted (the record is counted as a duplicate and otherwise ignored); JM_EVALUE for an
@@ -82,8 +94,11 @@ JM_EXTERN int jm_report_write_json(const jm_report *rep, int64_t now_ms, jm_buf 
 JM_EXTERN int jm_report_write_text(const jm_report *rep, int64_t now_ms, unsigned width,
                                    unsigned flags, jm_buf *out);
 
-/* One self-contained HTML page: inline SVG charts, no external request. refresh_seconds > 0
- * makes the page reload itself at that interval. */
+/* One self-contained HTML page: its own inline script draws SVG charts from the figures embedded
+ * in it, under a Content-Security-Policy that allows that script and style sheet only (no
+ * request of any kind). With jm_report_set_drilldown() on, the page filters by job family,
+ * status, work mode and country. refresh_seconds > 0 makes the page reload itself at that
+ * interval (keeping its filter and table state); 0 says it is final. */
 JM_EXTERN int jm_report_write_html(const jm_report *rep, int64_t now_ms, unsigned refresh_seconds,
                                    jm_buf *out);
 

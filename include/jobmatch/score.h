@@ -1,4 +1,5 @@
-/* Scoring a candidate against a job: weights, components, status, reasons and ids. */
+/* Scoring a candidate against a job (score.c): weights, components, status (status.c) and
+ * application ids (ids.c). */
 #ifndef JOBMATCH_SCORE_H
 #define JOBMATCH_SCORE_H
 
@@ -17,12 +18,18 @@ typedef enum jm_component {
     JM_COMPONENT_EXPERIENCE,
     JM_COMPONENT_SENIORITY,
     JM_COMPONENT_SALARY,
-    JM_COMPONENT_COUNT
+    JM_COMPONENT_COUNT /* components in use; may grow up to JM_COMPONENT_MAX */
 } jm_component;
 
-/* Points per component: a component's points are its weight times its fraction. */
+/* The room jm_weights and jm_score keep per component. It never changes (docs/ABI.md): a new
+ * component takes a free entry, so the structs keep their size. Entries from
+ * JM_COMPONENT_COUNT on are 0 when the library writes them and ignored when it reads them. */
+#define JM_COMPONENT_MAX 8
+
+/* Points per component: a component's points are its weight times its fraction. A plain value
+ * (docs/ABI.md), indexed by jm_component. */
 typedef struct jm_weights {
-    double weight[JM_COMPONENT_COUNT];
+    double weight[JM_COMPONENT_MAX];
 } jm_weights;
 
 /* The default profile: category 30, skills 30, experience 20, seniority 10, salary 10. */
@@ -33,14 +40,15 @@ JM_EXTERN int jm_weights_parse(const char *spec, jm_weights *out);
 /* "category", "skills", "experience", "seniority", "salary"; NULL out of range. */
 JM_EXTERN const char *jm_component_name(jm_component c);
 
-/* A scored pair. */
+/* A scored pair. A plain value (docs/ABI.md); fraction and points are indexed by
+ * jm_component. */
 typedef struct jm_score {
-    int score;                           /* compatibility_score, 0..100 */
-    double fraction[JM_COMPONENT_COUNT]; /* each in [0, 1] */
-    double points[JM_COMPONENT_COUNT];   /* weight x fraction */
-    const char *family;                  /* job_family: static, or borrowed from a record */
-    size_t family_len;                   /* strlen(family) */
-    unsigned shared_skills;              /* |A n B| after normalisation */
+    int score;                         /* compatibility_score, 0..100 */
+    double fraction[JM_COMPONENT_MAX]; /* each in [0, 1] */
+    double points[JM_COMPONENT_MAX];   /* weight x fraction */
+    const char *family;                /* job_family: static, or borrowed from a record */
+    size_t family_len;                 /* strlen(family) */
+    unsigned shared_skills;            /* |A n B| after normalisation */
 } jm_score;
 
 /* Scores candidate against job. Returns 1 when they are joined (share a family) and out is
@@ -48,11 +56,20 @@ typedef struct jm_score {
 JM_EXTERN int jm_score_pair(const jm_record *candidate, const jm_record *job,
                             const jm_weights *weights, jm_score *out);
 
-/* The uniform draw u in [0, 1) of SPEC "Status" for (seed, candidate_id, post_id). */
+/* The statuses of SPEC "Status", as applications spell them. */
+#define JM_STATUS_INTERVIEW_SCHEDULED "Interview Scheduled"
+#define JM_STATUS_APPLIED "Applied"
+#define JM_STATUS_UNDER_REVIEW "Under Review"
+#define JM_STATUS_NOT_A_FIT "Not a Fit"
+#define JM_STATUS_REJECTED "Rejected"
+
+/* The uniform draw u in [0, 1) of SPEC "Status" for (seed, candidate_id, post_id) (status.c). */
 JM_EXTERN double jm_status_draw(uint64_t seed, const char *candidate_id, const char *post_id);
-/* The status for score and draw u (a static string). */
+/* The status for score and draw u: one of the JM_STATUS_* strings (static). */
 JM_EXTERN const char *jm_status_for(int score, double u);
-/* Writes the application_id of (candidate_id, post_id), a UUID, and a NUL into out[37]. */
+
+/* Writes the application_id of (candidate_id, post_id), a UUID, and a NUL into out, which holds
+ * JM_UUID_BUF bytes (ids.c). */
 JM_EXTERN void jm_application_id(const char *candidate_id, const char *post_id, char *out);
 
 /* Builds the full application record of a scored pair into out (reset first): ids, family,

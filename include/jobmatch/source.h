@@ -56,9 +56,10 @@ typedef struct jm_source_ops {
 
 typedef struct jm_source jm_source;
 
-/* A source over ops (copied) and state (owned from now on: destroy releases it). NULL when ops is
- * too small or has no next, or when out of memory (destroy is then called on state). */
-JM_EXTERN jm_source *jm_source_new(const jm_source_ops *ops, void *state);
+/* A source over ops (copied) and state (owned from now on: destroy releases it). NULL with err
+ * (may be NULL) filled when ops is too small or has no next (JM_EINVAL), or when out of memory
+ * (JM_ENOMEM; destroy is then called on state). */
+JM_EXTERN jm_source *jm_source_new(const jm_source_ops *ops, void *state, jm_error *err);
 /* Destroys the state and frees s. Uncommitted messages stay uncommitted. Accepts NULL. */
 JM_EXTERN void jm_source_free(jm_source *s);
 /* The next message into msg (msg->struct_size set by the caller): 0, JM_SOURCE_AGAIN,

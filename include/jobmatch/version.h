@@ -11,9 +11,13 @@
 
 #include "export.h"
 
+JM_BEGIN_DECLS
+
 /* The version of the library actually loaded, e.g. "0.1.0". Never NULL. */
 JM_EXTERN const char *jm_version(void);
 /* The same as a JM_VERSION_NUM-style number. */
 JM_EXTERN unsigned jm_version_num(void);
+
+JM_END_DECLS
 
 #endif

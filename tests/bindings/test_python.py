@@ -6,6 +6,7 @@ this file as part of the CLI suite.
 """
 
 import csv
+import ctypes
 import io
 import json
 import os
@@ -81,6 +82,35 @@ class TestLibrary(unittest.TestCase):
         self.assertEqual(dup.reason, jobmatch._jm_strerror(-10).decode())
         self.assertTrue(dup.reason)
         self.assertEqual(str(dup), "%s (JM_EDUP)" % dup.reason)
+
+
+class TestLayouts(unittest.TestCase):
+    """The binding's copies of the public structs are as large as the library's (docs/ABI.md)."""
+
+    def written(self, call, ctype):
+        """How many leading bytes of a large 0xFF-filled buffer call(pointer) wrote."""
+        buf = (ctypes.c_ubyte * 4096)(*([0xFF] * 4096))
+        call(ctypes.cast(buf, ctypes.POINTER(ctype)))
+        return max(i for i in range(4096) if buf[i] != 0xFF) + 1
+
+    def test_matcher_options_size(self):
+        buf = (ctypes.c_ubyte * 4096)()
+        jobmatch._jm_matcher_options_init(ctypes.cast(buf, ctypes.POINTER(jobmatch._MatcherOptions)))
+        self.assertEqual(ctypes.c_size_t.from_buffer(buf).value,
+                         ctypes.sizeof(jobmatch._MatcherOptions))
+
+    def test_plain_values_size(self):
+        # jm_weights_default writes the whole struct, zeros past the components in use.
+        n = self.written(jobmatch._jm_weights_default, jobmatch._Weights)
+        self.assertEqual(n, ctypes.sizeof(jobmatch._Weights))
+        self.assertEqual(ctypes.sizeof(jobmatch._Weights), jobmatch.JM_COMPONENT_MAX * 8)
+
+    def test_stats_size_accepted(self):
+        m = Matcher()
+        try:
+            self.assertEqual(m.stats()["records"], 0)
+        finally:
+            m.close()
 
 
 class TestRecord(unittest.TestCase):
@@ -380,6 +410,24 @@ class TestMatcher(unittest.TestCase):
         with self.assertRaises(ValueError):
             Matcher(min_score=-1)
 
+    def test_failing_application_callback(self):
+        # An exception while an application is handed over stops the add; the record stays the
+        # matcher's alone, so closing frees it once (checked under ASan by make check-san).
+        with Matcher(min_score=0) as m:
+            m.add(job(job_category="Consulting"), time_ms=0)
+            real = jobmatch._record_json
+
+            def failing(app):
+                raise RuntimeError("stop here")
+            jobmatch._record_json = failing
+            try:
+                with self.assertRaises(RuntimeError):
+                    m.add(candidate(job_category="Consulting"), time_ms=0)
+            finally:
+                jobmatch._record_json = real
+            self.assertEqual(m.stats()["held_candidates"], 1)
+            self.assertEqual(m.add({"candidate_id": "C1"}, time_ms=0), [])  # a duplicate now
+
     def test_state_ttl(self):
         # A candidate more than the TTL behind the newest event has left state.
         with Matcher(min_score=0, state_ttl_ms=1000, lateness_ms=0) as m:
@@ -454,6 +502,13 @@ class TestReaders(unittest.TestCase):
         recs = list(jobmatch.read_ndjson(big, rejects=rejects, max_record_bytes=100))
         self.assertEqual([r.id for r in recs], ["J2"])
         self.assertEqual([(r.line, r.code) for r in rejects], [(1, -7)])
+        # the over-long line's text comes back whole, however it was split
+        line = big.split("\n")[0].encode()
+        self.assertEqual(rejects[0].raw, line)
+        chunks = [big[i:i + 9] for i in range(0, len(big), 9)]
+        rejects = []
+        list(jobmatch.read_ndjson(iter(chunks), rejects=rejects, max_record_bytes=100))
+        self.assertEqual([r.raw for r in rejects], [line])
 
     def test_abandoned_generator(self):
         gen = jobmatch.read_csv(read_file(JOBS))

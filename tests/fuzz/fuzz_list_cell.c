@@ -10,7 +10,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    jm_record *r = jm_record_new(JM_KIND_CANDIDATE);
+    jm_record *r = jm_record_new(JM_KIND_CANDIDATE, NULL);
     int rc = jm_parse_list_cell((const char *)data, size, r, JM_FIELD_SKILLS);
     if (rc != 0 && rc != JM_EVALUE)
         abort();
@@ -30,7 +30,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         arr.data[arr.len++] = ']';
         /* An item holding a NUL was cut at it by strlen: skip the comparison then. */
         int has_nul = memchr(data, 0, size) != NULL;
-        jm_record *back = jm_record_new(JM_KIND_CANDIDATE);
+        jm_record *back = jm_record_new(JM_KIND_CANDIDATE, NULL);
         if (jm_parse_list_cell(arr.data, arr.len, back, JM_FIELD_SKILLS) != 0 && !has_nul)
             abort();
         if (!has_nul) {

@@ -10,7 +10,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    jm_record *a = jm_record_new(JM_KIND_NONE), *b = jm_record_new(JM_KIND_NONE);
+    jm_record *a = jm_record_new(JM_KIND_NONE, NULL), *b = jm_record_new(JM_KIND_NONE, NULL);
     jm_error err;
     memset(&err, 0, sizeof err);
     if (jm_parse_ndjson((const char *)data, size, a, &err) == 0) {
@@ -22,7 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();
         if (jm_write_ndjson(b, &two) || two.len != one.len || memcmp(one.data, two.data, one.len))
             abort();
-        jm_record *c = jm_record_clone(b);
+        jm_record *c = jm_record_clone(b, NULL);
         jm_buf three = {0};
         if (!c || jm_write_ndjson(c, &three) || three.len != one.len ||
             memcmp(one.data, three.data, one.len))

@@ -112,7 +112,7 @@ static int on_ndjson(void *ctx, const char *data, size_t len)
     for (const char *p = data, *end = data + len; p < end;) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         size_t n = nl ? (size_t)(nl - p) + 1 : (size_t)(end - p);
-        jm_sink_msg m = {.kind = JM_KIND_APPLICATION, .data = p, .len = n};
+        jm_sink_msg m = {.struct_size = sizeof m, .kind = JM_KIND_APPLICATION, .data = p, .len = n};
         if (jm_sink_write(h->kafka, &m) || jm_sink_write(h->out, &m))
             return JM_EIO;
         h->apps++;
@@ -187,7 +187,7 @@ int main(int argc, char **argv)
     }
     if (!produce && !(h.src = jm_plugin_source_new(p, so.o, so.n, &e)))
         die(3, "cannot make the source", &e);
-    if (!(h.out = jm_sink_fd_new(1, 0)) || !(h.rec = jm_record_new(JM_KIND_NONE)))
+    if (!(h.out = jm_sink_fd_new(1, 0, NULL)) || !(h.rec = jm_record_new(JM_KIND_NONE, NULL)))
         die(3, "out of memory", NULL);
 
     if (produce) {
@@ -201,7 +201,8 @@ int main(int argc, char **argv)
                 fprintf(stderr, "kafka-driver: stdin: %s\n", pe.text);
                 continue;
             }
-            jm_sink_msg m = {.kind = jm_record_kind(h.rec),
+            jm_sink_msg m = {.struct_size = sizeof m,
+                             .kind = jm_record_kind(h.rec),
                              .id = jm_record_id(h.rec),
                              .data = line,
                              .len = (size_t)n,
@@ -217,8 +218,8 @@ int main(int argc, char **argv)
             jm_matcher_options mo;
             jm_matcher_options_init(&mo);
             mo.state_ttl_ms = atoll(ttl);
-            if (!(mt = jm_matcher_new_ndjson(&mo, on_ndjson, &h)))
-                die(3, "out of memory", NULL);
+            if (!(mt = jm_matcher_new_ndjson(&mo, on_ndjson, &h, &e)))
+                die(3, "cannot make the matcher", &e);
         }
         int64_t last = now_ms();
         long since = 0;
@@ -240,7 +241,7 @@ int main(int argc, char **argv)
             }
             last = now_ms();
             if (match) {
-                jm_record *r = jm_record_new(JM_KIND_NONE);
+                jm_record *r = jm_record_new(JM_KIND_NONE, NULL);
                 jm_error pe = {0};
                 if (!r)
                     die(3, "out of memory", NULL);
@@ -248,7 +249,7 @@ int main(int argc, char **argv)
                     fprintf(stderr, "kafka-driver: %s: %s\n", m.origin, pe.text);
                     jm_record_free(r);
                 } else {
-                    int arc = jm_matcher_add_take(mt, r, m.timestamp_ms);
+                    int arc = jm_matcher_add_take(mt, &r, m.timestamp_ms);
                     if (arc == JM_EIO || arc == JM_ENOMEM)
                         die(3, "the matcher's output failed", NULL);
                 }
@@ -256,9 +257,9 @@ int main(int argc, char **argv)
                 char head[300];
                 int hn =
                     snprintf(head, sizeof head, "%s\t", report ? jm_kind_name(m.kind) : m.origin);
-                jm_sink_msg a = {.data = head, .len = (size_t)hn};
-                jm_sink_msg b = {.data = m.data, .len = m.len};
-                jm_sink_msg c = {.data = "\n", .len = 1};
+                jm_sink_msg a = {.struct_size = sizeof a, .data = head, .len = (size_t)hn};
+                jm_sink_msg b = {.struct_size = sizeof b, .data = m.data, .len = m.len};
+                jm_sink_msg c = {.struct_size = sizeof c, .data = "\n", .len = 1};
                 if (jm_sink_write(h.out, &a) || jm_sink_write(h.out, &b) ||
                     jm_sink_write(h.out, &c))
                     die(3, "stdout failed", NULL);

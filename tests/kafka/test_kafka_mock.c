@@ -254,7 +254,8 @@ static int write_candidate(jm_sink *s, int i)
     char line[128], id[32];
     snprintf(id, sizeof id, "c%03d", i);
     int n = snprintf(line, sizeof line, "{\"type\":\"candidate\",\"candidate_id\":\"%s\"}\n", id);
-    jm_sink_msg msg = {.kind = JM_KIND_CANDIDATE,
+    jm_sink_msg msg = {.struct_size = sizeof msg,
+                       .kind = JM_KIND_CANDIDATE,
                        .id = id,
                        .data = line,
                        .len = (size_t)n,
@@ -315,13 +316,15 @@ START_TEST(sink_delivers_keyed_messages)
     for (int i = 0; i < 50; i++)
         ck_assert_int_eq(write_candidate(s, i), 0);
     /* A CSV header is no record; a message of two lines is two records. */
-    jm_sink_msg header = {.kind = JM_KIND_CANDIDATE,
+    jm_sink_msg header = {.struct_size = sizeof header,
+                          .kind = JM_KIND_CANDIDATE,
                           .data = "candidate_id\n",
                           .len = 13,
                           .flags = JM_SINK_MSG_HEADER};
     ck_assert_int_eq(jm_sink_write(s, &header), 0);
     const char *two = "{\"candidate_id\":\"x1\"}\n{\"candidate_id\":\"x2\"}\n";
-    jm_sink_msg lines = {.kind = JM_KIND_NONE, .data = two, .len = strlen(two)};
+    jm_sink_msg lines = {.struct_size = sizeof lines,
+                         .kind = JM_KIND_NONE, .flags = JM_SINK_MSG_LINES, .data = two, .len = strlen(two)};
     ck_assert_int_eq(jm_sink_write(s, &lines), 0);
     ck_assert_int_eq(jm_sink_sync(s), 0);
     char *got;
@@ -453,7 +456,8 @@ static void fill_mock(const mock *m)
         char line[96], id[16];
         snprintf(id, sizeof id, "p%d", i);
         int n = snprintf(line, sizeof line, "{\"type\":\"job_post\",\"post_id\":\"%s\"}\n", id);
-        jm_sink_msg msg = {.kind = JM_KIND_JOB_POST, .id = id, .data = line, .len = (size_t)n};
+        jm_sink_msg msg = {.struct_size = sizeof msg,
+                           .kind = JM_KIND_JOB_POST, .id = id, .data = line, .len = (size_t)n};
         ck_assert_int_eq(jm_sink_write(s, &msg), 0);
     }
     ck_assert_int_eq(jm_sink_sync(s), 0);

@@ -99,9 +99,7 @@ static jm_sink *test_sink_new(const jm_plugin_option *options, size_t noptions, 
         .destroy = counter_destroy,
         .sync = counter_sync,
     };
-    jm_sink *s = jm_sink_new(&ops, c);
-    if (!s)
-        say(err, JM_ENOMEM, "test", "out of memory", NULL);
+    jm_sink *s = jm_sink_new(&ops, c, err);
     return s;
 }
 
@@ -232,9 +230,7 @@ static jm_source *test_source_new(const jm_plugin_option *options, size_t noptio
         .commit = replay_commit,
         .destroy = replay_destroy,
     };
-    jm_source *s = jm_source_new(&ops, r);
-    if (!s)
-        say(err, JM_ENOMEM, "test", "out of memory", NULL);
+    jm_source *s = jm_source_new(&ops, r, err);
     return s;
 }
 

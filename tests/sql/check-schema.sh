@@ -8,66 +8,24 @@
 #                       /usr/lib/postgresql/<15 or later>/bin)
 #              JM_BIN   folder of jm-match and jm-report (default: cli/ of this tree)
 # Skips (exit 0, "skipped: ...") only when no PostgreSQL 15+ server binaries are installed.
-# The server listens on a Unix socket in a temporary folder only, runs as an unprivileged user
-# (nobody when started as root), and is always stopped on exit.
+# The server is tests/pg/server.sh's: a temporary folder, an unprivileged user, stopped and
+# removed on every exit.
 set -eu
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 here=$top/tests/sql
+. "$top/tests/pg/server.sh"
 
-if [ -z "${PG_BIN:-}" ]; then
-  for d in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -t/ -k5 -n); do
-    v=${d#/usr/lib/postgresql/}; v=${v%/bin}
-    case $v in *[!0-9]*) continue ;; esac
-    [ "$v" -ge 15 ] && [ -x "$d/postgres" ] && [ -x "$d/initdb" ] && PG_BIN=$d
-  done
-fi
-if [ -z "${PG_BIN:-}" ] || [ ! -x "$PG_BIN/postgres" ]; then
-  echo "check-schema: skipped: no PostgreSQL 15+ server binaries (Debian: apt-get install postgresql-15)"
-  exit 0
-fi
-psql=$PG_BIN/psql
-[ -x "$psql" ] || psql=psql
+pgs_find || { echo "check-schema: skipped: $pgs_why"; exit 0; }
 
 : "${JM_BIN:=$top/cli}"
 for tool in jm-match jm-report; do
   [ -x "$JM_BIN/$tool" ] || { echo "check-schema: $JM_BIN/$tool not found: run make first" >&2; exit 1; }
 done
 
-t=$(mktemp -d)
-pgdata=$t/data
-sock=$t/sock
-started=no
-cleanup() {
-  if [ $started = yes ]; then
-    as_pg "$PG_BIN/pg_ctl" -D "$pgdata" -m immediate -w stop >/dev/null 2>&1 || true
-  fi
-  rm -rf "$t"
-}
-trap cleanup EXIT
-trap 'exit 1' HUP INT TERM
-
-# initdb and the server refuse to run as root.
-if [ "$(id -u)" = 0 ]; then
-  pguser=nobody
-  chown "$pguser" "$t"
-  as_pg() { setpriv --reuid="$pguser" --regid="$(id -g "$pguser")" --clear-groups -- "$@"; }
-else
-  as_pg() { "$@"; }
-fi
-chmod 700 "$t"
-mkdir "$sock"
-[ "$(id -u)" != 0 ] || chown "$pguser" "$sock"
-
-as_pg "$PG_BIN/initdb" -D "$pgdata" -U jm -A trust -E UTF8 --locale=C --no-sync >"$t/initdb.log" 2>&1 ||
-  { cat "$t/initdb.log" >&2; echo "check-schema: initdb failed" >&2; exit 1; }
-started=yes
-as_pg "$PG_BIN/pg_ctl" -D "$pgdata" -l "$t/server.log" -w -t 60 \
-  -o "-c listen_addresses= -k $sock -c fsync=off -c TimeZone=UTC" start >/dev/null ||
-  { cat "$t/server.log" >&2; echo "check-schema: the server did not start" >&2; exit 1; }
-
-export PGOPTIONS="-c client_min_messages=warning"
-q() { "$psql" -X -q -v ON_ERROR_STOP=1 -h "$sock" -U jm -d postgres "$@"; }
+pgs_start
+t=$pgs_dir
+q() { pgs_psql "$@"; }
 
 q -f "$top/sql/schema.sql"
 q -f "$top/sql/schema.sql" # again: nothing to change, nothing fails
@@ -103,9 +61,9 @@ done
 q --csv -c "SELECT (SELECT count(*) FROM applications) AS applications,
                    (SELECT count(DISTINCT (candidate_id, post_id)) FROM applications) AS pairs,
                    (SELECT count(*) FROM job_posts) AS jobs,
-                   (SELECT count(*) FROM candidates) AS candidates,
+                   (SELECT count(*) FROM candidate_info) AS candidates,
                    (SELECT count(*) FROM job_posts WHERE 'Python' = ANY (required_skills)) AS python_jobs,
-                   (SELECT count(*) FROM candidates WHERE expected_salary IS NULL) AS no_ask" \
+                   (SELECT count(*) FROM candidate_info WHERE expected_salary IS NULL) AS no_ask" \
   > "$t/views/tables.csv"
 # The GIN index serves an array containment search.
 q -At -c "SET enable_seqscan = off; EXPLAIN SELECT post_id FROM job_posts WHERE required_skills @> ARRAY['Python']" \

@@ -14,15 +14,16 @@ typedef struct loaded {
     size_t nrej;
 } loaded;
 
-static int take(void *ctx, jm_record *rec, const char *raw, size_t raw_len, unsigned long line)
+static int take(void *ctx, jm_record **rec, const char *raw, size_t raw_len, unsigned long line)
 {
     (void)raw;
     (void)raw_len;
     loaded *l = ctx;
     ck_assert_uint_lt(l->n, 400);
     l->line[l->n] = line;
-    l->rec[l->n++] = rec;
-    return JM_RECORD_TAKEN;
+    l->rec[l->n++] = *rec;
+    *rec = NULL;
+    return 0;
 }
 
 static int rej(void *ctx, const jm_error *err, const char *raw, size_t raw_len)
@@ -30,7 +31,7 @@ static int rej(void *ctx, const jm_error *err, const char *raw, size_t raw_len)
     loaded *l = ctx;
     size_t used = strlen(l->rejects);
     snprintf(l->rejects + used, sizeof l->rejects - used, "%s:%lu:%s|%.*s\n",
-             jm_err_name(err->code), err->line, err->text, (int)raw_len, raw);
+             jm_err_name(err->code), err->line, err->text, (int)raw_len, raw ? raw : "");
     l->nrej++;
     return 0;
 }
@@ -38,7 +39,7 @@ static int rej(void *ctx, const jm_error *err, const char *raw, size_t raw_len)
 static loaded *load_max(const char *text, size_t len, size_t chunk, size_t max)
 {
     loaded *l = calloc(1, sizeof *l);
-    jm_reader *r = jm_reader_new(JM_FORMAT_CSV, "t.csv", max, take, rej, l);
+    jm_reader *r = jm_reader_new(JM_FORMAT_CSV, "t.csv", max, take, rej, l, NULL);
     ck_assert_ptr_nonnull(r);
     if (!chunk)
         chunk = len ? len : 1;
@@ -147,7 +148,7 @@ END_TEST
 
 START_TEST(list_cell_direct)
 {
-    jm_record *r = jm_record_new(JM_KIND_CANDIDATE);
+    jm_record *r = jm_record_new(JM_KIND_CANDIDATE, NULL);
     ck_assert_int_eq(jm_parse_list_cell("['a', 'b']", 10, r, JM_FIELD_SKILLS), 0);
     ck_assert_uint_eq(jm_record_list_count(r, JM_FIELD_SKILLS), 2);
     /* Appends to what is there. */
@@ -162,7 +163,7 @@ START_TEST(list_cell_direct)
     const char *bad[] = {"['a', 'b'", "['a' 'b']", "[1, 2]",  "[\"a\", 3]",
                          "{a,\"b}",   "{a",        "['a'] x", "[a]"};
     for (unsigned i = 0; i < sizeof bad / sizeof *bad; i++) {
-        jm_record *t = jm_record_new(JM_KIND_CANDIDATE);
+        jm_record *t = jm_record_new(JM_KIND_CANDIDATE, NULL);
         ck_assert_msg(jm_parse_list_cell(bad[i], strlen(bad[i]), t, JM_FIELD_SKILLS) == JM_EVALUE,
                       "accepted %s", bad[i]);
         jm_record_free(t);

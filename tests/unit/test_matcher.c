@@ -62,6 +62,14 @@ static const char *const pool[] = {
 };
 enum { NPOOL = sizeof pool / sizeof *pool };
 
+/* jm_matcher_add_take() of a record the test made: the matcher always takes it. */
+static int add_take(jm_matcher *m, jm_record *rec, int64_t fallback_time_ms)
+{
+    int rc = jm_matcher_add_take(m, &rec, fallback_time_ms);
+    ck_assert_ptr_null(rec);
+    return rc;
+}
+
 static jm_matcher *new_matcher(got *g, int min_score, int64_t ttl, unsigned top)
 {
     jm_matcher_options o;
@@ -69,7 +77,7 @@ static jm_matcher *new_matcher(got *g, int min_score, int64_t ttl, unsigned top)
     o.min_score = min_score;
     o.state_ttl_ms = ttl;
     o.top_k = top;
-    jm_matcher *m = jm_matcher_new(&o, on_app, g);
+    jm_matcher *m = jm_matcher_new(&o, on_app, g, NULL);
     ck_assert_ptr_nonnull(m);
     return m;
 }
@@ -79,7 +87,7 @@ static void run_order(const int *order, got *g, jm_matcher_stats *st)
     memset(g, 0, sizeof *g);
     jm_matcher *m = new_matcher(g, 0, 0, 0);
     for (int i = 0; i < NPOOL; i++)
-        ck_assert_int_eq(jm_matcher_add_take(m, jm_test_record(pool[order[i]]), 1000 + i), 0);
+        ck_assert_int_eq(add_take(m, jm_test_record(pool[order[i]]), 1000 + i), 0);
     jm_matcher_get_stats(m, st);
     jm_matcher_free(m);
 }
@@ -112,7 +120,7 @@ START_TEST(symmetric_join_any_order)
     brute_force(&want);
     ck_assert_uint_ge(want.n, 6);
     int order[NPOOL];
-    jm_matcher_stats st;
+    jm_matcher_stats st = {.struct_size = sizeof st};
     srand(7);
     for (int round = 0; round < 12; round++) {
         for (int i = 0; i < NPOOL; i++)
@@ -155,13 +163,13 @@ START_TEST(min_score_and_output_order)
     static got g;
     memset(&g, 0, sizeof g);
     jm_matcher *m = new_matcher(&g, 60, 0, 0);
-    jm_matcher_add_take(m, jm_test_record(pool[0]), 0); /* J1 */
-    jm_matcher_add_take(m, jm_test_record(pool[7]), 0); /* C1: same category, skills, years */
+    add_take(m, jm_test_record(pool[0]), 0); /* J1 */
+    add_take(m, jm_test_record(pool[7]), 0); /* C1: same category, skills, years */
     ck_assert_uint_eq(g.n, 1);
     ck_assert_str_eq(g.line[0], "C1 J1 90 Core Engineering & Development");
-    jm_matcher_add_take(m, jm_test_record(pool[1]), 0); /* J2 with C1: 15 + 0 + 10 + 5 + 5 */
+    add_take(m, jm_test_record(pool[1]), 0); /* J2 with C1: 15 + 0 + 10 + 5 + 5 */
     ck_assert_uint_eq(g.n, 1);
-    jm_matcher_stats st;
+    jm_matcher_stats st = {.struct_size = sizeof st};
     jm_matcher_get_stats(m, &st);
     ck_assert_uint_eq(st.pairs_scored, 2);
     ck_assert_uint_eq(st.applications, 1);
@@ -174,29 +182,27 @@ START_TEST(duplicates_counted_and_skipped)
     static got g;
     memset(&g, 0, sizeof g);
     jm_matcher *m = new_matcher(&g, 0, 0, 0);
-    ck_assert_int_eq(jm_matcher_add_take(m, jm_test_record(pool[0]), 0), 0);
-    ck_assert_int_eq(jm_matcher_add_take(m, jm_test_record(pool[7]), 0), 0);
+    ck_assert_int_eq(add_take(m, jm_test_record(pool[0]), 0), 0);
+    ck_assert_int_eq(add_take(m, jm_test_record(pool[7]), 0), 0);
     ck_assert_uint_eq(g.n, 1);
-    ck_assert_int_eq(jm_matcher_add_take(m, jm_test_record(pool[0]), 0), JM_EDUP);
-    ck_assert_int_eq(jm_matcher_add_take(m, jm_test_record(pool[7]), 0), JM_EDUP);
+    ck_assert_int_eq(add_take(m, jm_test_record(pool[0]), 0), JM_EDUP);
+    ck_assert_int_eq(add_take(m, jm_test_record(pool[7]), 0), JM_EDUP);
     /* A different record under a held id is still a duplicate. */
     ck_assert_int_eq(
-        jm_matcher_add_take(
-            m, jm_test_record("{\"candidate_id\":\"C1\",\"job_category\":\"Consulting\"}"), 0),
+        add_take(m, jm_test_record("{\"candidate_id\":\"C1\",\"job_category\":\"Consulting\"}"), 0),
         JM_EDUP);
     ck_assert_uint_eq(g.n, 1);
     /* The same id string in the other kind is not a duplicate. */
-    ck_assert_int_eq(jm_matcher_add_take(m, jm_test_record("{\"candidate_id\":\"J1\"}"), 0), 0);
+    ck_assert_int_eq(add_take(m, jm_test_record("{\"candidate_id\":\"J1\"}"), 0), 0);
     /* Applications and records without id are refused and counted. */
-    ck_assert_int_eq(
-        jm_matcher_add_take(m,
-                            jm_test_record("{\"type\":\"application\",\"application_id\":\"a\","
-                                           "\"candidate_id\":\"c\",\"post_id\":\"p\"}"),
-                            0),
-        JM_EKIND);
-    jm_record *noid = jm_record_new(JM_KIND_JOB_POST);
-    ck_assert_int_eq(jm_matcher_add_take(m, noid, 0), JM_ENOID);
-    jm_matcher_stats st;
+    ck_assert_int_eq(add_take(m,
+                              jm_test_record("{\"type\":\"application\",\"application_id\":\"a\","
+                                             "\"candidate_id\":\"c\",\"post_id\":\"p\"}"),
+                              0),
+                     JM_EKIND);
+    jm_record *noid = jm_record_new(JM_KIND_JOB_POST, NULL);
+    ck_assert_int_eq(add_take(m, noid, 0), JM_ENOID);
+    jm_matcher_stats st = {.struct_size = sizeof st};
     jm_matcher_get_stats(m, &st);
     ck_assert_uint_eq(st.duplicates, 3);
     ck_assert_uint_eq(st.records, 8);
@@ -232,39 +238,39 @@ START_TEST(watermark_ttl_eviction)
     o.min_score = 0;
     o.state_ttl_ms = 60000; /* 1 minute */
     o.lateness_ms = 30000;  /* 30 s */
-    jm_matcher *m = jm_matcher_new(&o, on_app, &g);
-    jm_matcher_add_take(m, at("J1", "2025-01-01T00:00:00Z", ""), 0);
-    jm_matcher_stats st;
+    jm_matcher *m = jm_matcher_new(&o, on_app, &g, NULL);
+    add_take(m, at("J1", "2025-01-01T00:00:00Z", ""), 0);
+    jm_matcher_stats st = {.struct_size = sizeof st};
     jm_matcher_get_stats(m, &st);
     ck_assert_int_eq(st.watermark_ms, 1735689600000LL - 30000);
     /* 90 s later: J1 is exactly TTL behind the watermark, still held. */
-    jm_matcher_add_take(m, at("C1", "2025-01-01T00:01:30Z", ""), 0);
+    add_take(m, at("C1", "2025-01-01T00:01:30Z", ""), 0);
     ck_assert_uint_eq(g.n, 1);
     /* 90.001 s: J1 leaves; C2 does not meet it. */
-    jm_matcher_add_take(m, at("C2", "2025-01-01T00:01:30.001Z", ""), 0);
+    add_take(m, at("C2", "2025-01-01T00:01:30.001Z", ""), 0);
     ck_assert_uint_eq(g.n, 1);
     jm_matcher_get_stats(m, &st);
     ck_assert_uint_eq(st.evicted, 1);
     ck_assert_uint_eq(st.held_jobs, 0);
     ck_assert_uint_eq(st.held_candidates, 2);
     /* A late job within the TTL meets both candidates. */
-    jm_matcher_add_take(m, at("J2", "2025-01-01T00:00:45Z", ""), 0);
+    add_take(m, at("J2", "2025-01-01T00:00:45Z", ""), 0);
     ck_assert_uint_eq(g.n, 3);
     /* A job late beyond the TTL is matched against what is held, then not kept. */
-    jm_matcher_add_take(m, at("J3", "2024-12-31T00:00:00Z", ""), 0);
+    add_take(m, at("J3", "2024-12-31T00:00:00Z", ""), 0);
     ck_assert_uint_eq(g.n, 5);
     jm_matcher_get_stats(m, &st);
     ck_assert_uint_eq(st.evicted, 2);
     ck_assert_uint_eq(st.held_jobs, 1);
     /* Much later: everything older leaves. */
-    jm_matcher_add_take(m, at("C3", "2025-01-02T00:00:00Z", ""), 0);
+    add_take(m, at("C3", "2025-01-02T00:00:00Z", ""), 0);
     jm_matcher_get_stats(m, &st);
     ck_assert_uint_eq(st.evicted, 5);
     ck_assert_uint_eq(st.held_jobs, 0);
     ck_assert_uint_eq(st.held_candidates, 1);
     ck_assert_uint_eq(g.n, 5);
     /* An evicted id may come again: it is not a duplicate any more. */
-    ck_assert_int_eq(jm_matcher_add_take(m, at("J1", "2025-01-02T00:00:01Z", ""), 0), 0);
+    ck_assert_int_eq(add_take(m, at("J1", "2025-01-02T00:00:01Z", ""), 0), 0);
     ck_assert_uint_eq(g.n, 6);
     jm_matcher_get_stats(m, &st);
     ck_assert_uint_eq(st.duplicates, 0);
@@ -278,21 +284,18 @@ START_TEST(ttl_zero_keeps_all)
     static got g;
     memset(&g, 0, sizeof g);
     jm_matcher *m = new_matcher(&g, 0, 0, 0);
-    jm_matcher_add_take(m, at("J1", "2000-01-01T00:00:00Z", ""), 0);
-    jm_matcher_add_take(m, at("C1", "2030-01-01T00:00:00Z", ""), 0);
+    add_take(m, at("J1", "2000-01-01T00:00:00Z", ""), 0);
+    add_take(m, at("C1", "2030-01-01T00:00:00Z", ""), 0);
     ck_assert_uint_eq(g.n, 1);
     jm_matcher_free(m);
     memset(&g, 0, sizeof g);
     m = new_matcher(&g, 0, 1000, 0);
-    jm_matcher_add_take(m, jm_test_record("{\"post_id\":\"J1\",\"job_category\":\"Consulting\"}"),
-                        5000);
-    jm_matcher_add_take(m,
-                        jm_test_record("{\"candidate_id\":\"C1\",\"job_category\":\"Consulting\"}"),
-                        5000 + 120000 + 1000);
+    add_take(m, jm_test_record("{\"post_id\":\"J1\",\"job_category\":\"Consulting\"}"), 5000);
+    add_take(m, jm_test_record("{\"candidate_id\":\"C1\",\"job_category\":\"Consulting\"}"),
+             5000 + 120000 + 1000);
     ck_assert_uint_eq(g.n, 1);
-    jm_matcher_add_take(m,
-                        jm_test_record("{\"candidate_id\":\"C2\",\"job_category\":\"Consulting\"}"),
-                        5000 + 120000 + 1001);
+    add_take(m, jm_test_record("{\"candidate_id\":\"C2\",\"job_category\":\"Consulting\"}"),
+             5000 + 120000 + 1001);
     ck_assert_uint_eq(g.n, 1);
     jm_matcher_free(m);
 }
@@ -309,14 +312,14 @@ START_TEST(expire_jobs_by_deadline)
         o.min_score = 0;
         o.lateness_ms = 0;
         o.expire_jobs = expire;
-        jm_matcher *m = jm_matcher_new(&o, on_app, &g);
-        jm_matcher_add_take(
-            m, at("J1", "2025-01-01T00:00:00Z", ",\"deadline_date\":\"2025-01-02T00:00:00Z\""), 0);
-        jm_matcher_add_take(m, at("C1", "2025-01-02T00:00:00Z", ""), 0); /* at the deadline */
+        jm_matcher *m = jm_matcher_new(&o, on_app, &g, NULL);
+        add_take(m, at("J1", "2025-01-01T00:00:00Z", ",\"deadline_date\":\"2025-01-02T00:00:00Z\""),
+                 0);
+        add_take(m, at("C1", "2025-01-02T00:00:00Z", ""), 0); /* at the deadline */
         ck_assert_uint_eq(g.n, 1);
-        jm_matcher_add_take(m, at("C2", "2025-01-02T00:00:01Z", ""), 0); /* past it */
+        add_take(m, at("C2", "2025-01-02T00:00:01Z", ""), 0); /* past it */
         ck_assert_uint_eq(g.n, expire ? 1 : 2);
-        jm_matcher_stats st;
+        jm_matcher_stats st = {.struct_size = sizeof st};
         jm_matcher_get_stats(m, &st);
         ck_assert_uint_eq(st.evicted, expire ? 1 : 0);
         ck_assert_uint_eq(st.held_jobs, expire ? 0 : 1);
@@ -357,7 +360,7 @@ static jm_matcher *top_matcher(got *g, unsigned k)
     o.top_k = k;
     jm_weights_parse("category=0,skills=100,experience=0,seniority=0,salary=0", &o.weights);
     memset(g, 0, sizeof *g);
-    jm_matcher *m = jm_matcher_new(&o, on_app, g);
+    jm_matcher *m = jm_matcher_new(&o, on_app, g, NULL);
     ck_assert_ptr_nonnull(m);
     return m;
 }
@@ -368,29 +371,29 @@ START_TEST(top_k_candidate_first)
 {
     static got g;
     jm_matcher *m = top_matcher(&g, 1);
-    jm_matcher_add_take(m, cand_c("C"), 0);
-    jm_matcher_add_take(m, job_k("Ja", 5), 0); /* 50: best so far */
-    jm_matcher_add_take(m, job_k("Jb", 4), 0); /* 40: not */
-    jm_matcher_add_take(m, job_k("Jc", 6), 0); /* 60: best */
-    jm_matcher_add_take(m, job_k("Jd", 6), 0); /* 60, later than Jc: not */
-    jm_matcher_add_take(m, job_k("Je", 7), 0); /* 70: best */
+    add_take(m, cand_c("C"), 0);
+    add_take(m, job_k("Ja", 5), 0); /* 50: best so far */
+    add_take(m, job_k("Jb", 4), 0); /* 40: not */
+    add_take(m, job_k("Jc", 6), 0); /* 60: best */
+    add_take(m, job_k("Jd", 6), 0); /* 60, later than Jc: not */
+    add_take(m, job_k("Je", 7), 0); /* 70: best */
     ck_assert_uint_eq(g.n, 3);
     ck_assert_str_eq(g.line[0], "C Ja 50 Business, Strategy & Growth");
     ck_assert_str_eq(g.line[1], "C Jc 60 Business, Strategy & Growth");
     ck_assert_str_eq(g.line[2], "C Je 70 Business, Strategy & Growth");
-    jm_matcher_stats st;
+    jm_matcher_stats st = {.struct_size = sizeof st};
     jm_matcher_get_stats(m, &st);
     ck_assert_uint_eq(st.pairs_scored, 5);
     ck_assert_uint_eq(st.applications, 3);
     jm_matcher_free(m);
 
     m = top_matcher(&g, 2);
-    jm_matcher_add_take(m, cand_c("C"), 0);
-    jm_matcher_add_take(m, job_k("Ja", 5), 0); /* in */
-    jm_matcher_add_take(m, job_k("Jb", 4), 0); /* in: second of two */
-    jm_matcher_add_take(m, job_k("Jc", 3), 0); /* out */
-    jm_matcher_add_take(m, job_k("Jd", 5), 0); /* ties Ja, after it: second -> in */
-    jm_matcher_add_take(m, job_k("Je", 4), 0); /* out: Ja, Jd are better */
+    add_take(m, cand_c("C"), 0);
+    add_take(m, job_k("Ja", 5), 0); /* in */
+    add_take(m, job_k("Jb", 4), 0); /* in: second of two */
+    add_take(m, job_k("Jc", 3), 0); /* out */
+    add_take(m, job_k("Jd", 5), 0); /* ties Ja, after it: second -> in */
+    add_take(m, job_k("Je", 4), 0); /* out: Ja, Jd are better */
     ck_assert_uint_eq(g.n, 3);
     ck_assert_str_eq(g.line[2], "C Jd 50 Business, Strategy & Growth");
     jm_matcher_free(m);
@@ -402,11 +405,11 @@ START_TEST(top_k_jobs_first)
     static got g;
     for (unsigned k = 1; k <= 3; k++) {
         jm_matcher *m = top_matcher(&g, k);
-        jm_matcher_add_take(m, job_k("Ja", 5), 0);
-        jm_matcher_add_take(m, job_k("Jb", 6), 0);
-        jm_matcher_add_take(m, job_k("Jc", 6), 0);
-        jm_matcher_add_take(m, job_k("Jd", 2), 0);
-        jm_matcher_add_take(m, cand_c("C"), 0);
+        add_take(m, job_k("Ja", 5), 0);
+        add_take(m, job_k("Jb", 6), 0);
+        add_take(m, job_k("Jc", 6), 0);
+        add_take(m, job_k("Jd", 2), 0);
+        add_take(m, cand_c("C"), 0);
         /* The K best of the held jobs, in arrival order: Jb, Jc (tie: Jb first), then Ja. */
         ck_assert_uint_eq(g.n, k);
         if (k == 1)
@@ -423,9 +426,9 @@ START_TEST(top_k_jobs_first)
         /* A later job counts against those: 60 again ranks after Jb and Jc, so it is in
          * only when K = 3 (above Ja's 50); 90 is always in. */
         size_t before = g.n;
-        jm_matcher_add_take(m, job_k("Je", 6), 0);
+        add_take(m, job_k("Je", 6), 0);
         ck_assert_uint_eq(g.n, before + (k == 3));
-        jm_matcher_add_take(m, job_k("Jf", 9), 0);
+        add_take(m, job_k("Jf", 9), 0);
         ck_assert_uint_eq(g.n, before + (k == 3) + 1);
         ck_assert_str_eq(g.line[g.n - 1], "C Jf 90 Business, Strategy & Growth");
         jm_matcher_free(m);
@@ -439,13 +442,24 @@ START_TEST(options_validated)
     jm_matcher_options_init(&o);
     ck_assert_uint_eq(o.struct_size, sizeof o);
     o.struct_size = 8;
-    ck_assert_ptr_null(jm_matcher_new(&o, NULL, NULL));
+    jm_error err;
+    ck_assert_ptr_null(jm_matcher_new(&o, NULL, NULL, &err));
+    ck_assert_int_eq(err.code, JM_EINVAL);
+    ck_assert_ptr_nonnull(strstr(err.text, "struct_size"));
     jm_matcher_options_init(&o);
     o.state_ttl_ms = -1;
-    ck_assert_ptr_null(jm_matcher_new(&o, NULL, NULL));
-    jm_matcher *m = jm_matcher_new(NULL, NULL, NULL);
+    ck_assert_ptr_null(jm_matcher_new(&o, NULL, NULL, NULL)); /* err may be NULL */
+    memset(&err, 0, sizeof err);
+    ck_assert_ptr_null(jm_matcher_new_ndjson(&o, NULL, NULL, &err));
+    ck_assert_int_eq(err.code, JM_EINVAL);
+    ck_assert(err.text[0] != '\0' && !strchr(err.text, '\n'));
+    jm_matcher *m = jm_matcher_new(NULL, NULL, NULL, &err);
     ck_assert_ptr_nonnull(m);
-    jm_matcher_stats st;
+    /* A NULL record pointer is refused; a NULL record is no kind, counted. */
+    ck_assert_int_eq(jm_matcher_add_take(m, NULL, 0), JM_EINVAL);
+    jm_record *none = NULL;
+    ck_assert_int_eq(jm_matcher_add_take(m, &none, 0), JM_EKIND);
+    jm_matcher_stats st = {.struct_size = sizeof st};
     jm_matcher_get_stats(m, &st);
     ck_assert_int_eq(st.watermark_ms, INT64_MIN);
     jm_matcher_free(m);

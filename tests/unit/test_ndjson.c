@@ -17,7 +17,7 @@ static int parse(const char *json, jm_record *r, jm_error *err)
 /* A record without "type" is recognised by its id field. */
 START_TEST(kind_by_id_fields)
 {
-    jm_record *r = jm_record_new(JM_KIND_NONE);
+    jm_record *r = jm_record_new(JM_KIND_NONE, NULL);
     jm_error err;
     ck_assert_int_eq(parse("{\"post_id\":\"p\"}", r, &err), 0);
     ck_assert_int_eq(jm_record_kind(r), JM_KIND_JOB_POST);
@@ -95,7 +95,7 @@ START_TEST(null_is_absent)
         if (f != JM_FIELD_CANDIDATE_ID)
             ck_assert_msg(!jm_record_has(c, (jm_field)f), "%s present", jm_field_name((jm_field)f));
     jm_record_free(c);
-    jm_record *r = jm_record_new(JM_KIND_NONE);
+    jm_record *r = jm_record_new(JM_KIND_NONE, NULL);
     jm_error err;
     ck_assert_int_eq(parse("{\"type\":\"job_post\",\"post_id\":null}", r, &err), JM_ENOID);
     jm_record_free(r);
@@ -127,7 +127,7 @@ START_TEST(wrong_types)
         {"\"job_post\"", JM_ESYNTAX},
         {"", JM_ESYNTAX},
     };
-    jm_record *r = jm_record_new(JM_KIND_NONE);
+    jm_record *r = jm_record_new(JM_KIND_NONE, NULL);
     for (unsigned i = 0; i < sizeof t / sizeof *t; i++) {
         jm_error err;
         int rc = parse(t[i].json, r, &err);
@@ -171,7 +171,7 @@ START_TEST(write_round_trip)
         cJSON *j = cJSON_ParseWithLength(out.data, out.len - 1);
         ck_assert_msg(j != NULL, "writer produced bad JSON: %.*s", (int)out.len, out.data);
         cJSON_Delete(j);
-        jm_record *b = jm_record_new(JM_KIND_NONE);
+        jm_record *b = jm_record_new(JM_KIND_NONE, NULL);
         jm_error err;
         ck_assert_int_eq(jm_parse_ndjson(out.data, out.len - 1, b, &err), 0);
         ck_assert_int_eq(jm_record_kind(a), jm_record_kind(b));

@@ -220,14 +220,20 @@ START_TEST(each_lists_in_search_order)
     setenv("JM_PLUGIN_PATH", broken_dir(), 1);
     seen s = {0};
     ck_assert_int_eq(jm_plugin_each(note, &s), 0);
-    ck_assert_int_eq(s.n, 3);
+    /* JM_PLUGIN_PATH's modules first, then the build tree's (the test module among the service
+     * modules that this build made). */
+    ck_assert_int_ge(s.n, 3);
     ck_assert_str_eq(s.names[0], "jm-badabi.so");
     ck_assert_int_eq(s.ok[0], 0);
     ck_assert_ptr_nonnull(strstr(s.text[0], "ABI"));
     ck_assert_str_eq(s.names[1], "jm-badsize.so");
     ck_assert_int_eq(s.ok[1], 0);
-    ck_assert_str_eq(s.names[2], "jm-test.so");
-    ck_assert_int_eq(s.ok[2], 1);
+    int test_at = -1;
+    for (int i = 2; i < s.n; i++)
+        if (strcmp(s.names[i], "jm-test.so") == 0)
+            test_at = i;
+    ck_assert_int_ge(test_at, 2);
+    ck_assert_int_eq(s.ok[test_at], 1);
 }
 END_TEST
 
@@ -245,10 +251,12 @@ START_TEST(sink_counts_with_options)
     ck_assert_msg(s != NULL, "%s", err.text);
     ck_assert_str_eq(jm_sink_name(s), "test");
     jm_sink_msg m[] = {
-        {.data = "id,type\n", .len = 8, .flags = JM_SINK_MSG_HEADER},
-        {.kind = JM_KIND_JOB_POST, .data = "{\"a\":1}\n", .len = 8},
-        {.kind = JM_KIND_CANDIDATE, .data = "{bad\n", .len = 5, .flags = JM_SINK_MSG_BAD},
-        {.kind = JM_KIND_CANDIDATE, .data = "{\"b\":2}\n", .len = 8},
+#define MSG .struct_size = sizeof(jm_sink_msg)
+        {MSG, .data = "id,type\n", .len = 8, .flags = JM_SINK_MSG_HEADER},
+        {MSG, .kind = JM_KIND_JOB_POST, .data = "{\"a\":1}\n", .len = 8},
+        {MSG, .kind = JM_KIND_CANDIDATE, .data = "{bad\n", .len = 5, .flags = JM_SINK_MSG_BAD},
+        {MSG, .kind = JM_KIND_CANDIDATE, .data = "{\"b\":2}\n", .len = 8},
+#undef MSG
     };
     for (unsigned i = 0; i < 4; i++)
         ck_assert_int_eq(jm_sink_write(s, &m[i]), 0);
@@ -380,7 +388,7 @@ START_TEST(source_numbering_and_errors)
 {
     script sc = {0};
     jm_source_ops ops = {.struct_size = sizeof ops, .next = script_next, .commit = script_commit};
-    jm_source *s = jm_source_new(&ops, &sc);
+    jm_source *s = jm_source_new(&ops, &sc, NULL);
     ck_assert_ptr_nonnull(s);
     ck_assert_str_eq(jm_source_name(s), "source");
     jm_source_msg m = {.struct_size = sizeof m};
@@ -408,14 +416,14 @@ START_TEST(source_numbering_and_errors)
     jm_source_msg tiny = {.struct_size = sizeof(size_t)};
     jm_source_free(s);
     sc.step = 1;
-    s = jm_source_new(&ops, &sc);
+    s = jm_source_new(&ops, &sc, NULL);
     ck_assert_int_eq(jm_source_next(s, 10, &tiny, &err), JM_EINVAL);
     jm_source_free(s);
     /* A table without next, or too small. */
     jm_source_ops none = {.struct_size = sizeof none};
-    ck_assert_ptr_null(jm_source_new(&none, NULL));
+    ck_assert_ptr_null(jm_source_new(&none, NULL, NULL));
     ops.struct_size = sizeof(size_t);
-    ck_assert_ptr_null(jm_source_new(&ops, &sc));
+    ck_assert_ptr_null(jm_source_new(&ops, &sc, NULL));
 }
 END_TEST
 

@@ -33,6 +33,9 @@ START_TEST(time_forms)
     ck_assert_int_eq(t("1969-12-31T23:59:59Z"), -1000);
     ck_assert_int_eq(t("2024-02-29T00:00:00Z"), 1709164800000LL);
     ck_assert_int_eq(t("2000-03-01T00:00:00Z") - t("2000-02-28T00:00:00Z"), 2 * 86400000LL);
+    ck_assert_int_eq(t("2000-02-29") + 86400000LL, t("2000-03-01"));
+    ck_assert_int_eq(t("9999-12-31T23:59:59.999Z"), 253402300799999LL);
+    ck_assert_int_eq(t("0000-01-01T00:00:00Z"), -62167219200000LL);
 }
 END_TEST
 
@@ -51,17 +54,30 @@ START_TEST(time_rejects)
                          "25-11-16",
                          "2025/11/16",
                          "2025-11-16T16:33:10+2"};
-    for (unsigned i = 0; i < sizeof bad / sizeof *bad; i++) {
+    /* Days a month lacks are not rolled over into the next month; fields stay in range; a time
+     * stays within years 0000-9999 in UTC, which jm_time_format() writes back unchanged. */
+    const char *impossible[] = {"2025-02-30",
+                                "2025-02-29",
+                                "1900-02-29",
+                                "2025-04-31T00:00:00Z",
+                                "2025-11-16T16:33:61Z",
+                                "2025-11-16T16:33:10+24:00",
+                                "2025-11-16T16:33:10+05:60",
+                                "9999-12-31T23:00:00-05:00",
+                                "0000-01-01T00:30:00+01:00",
+                                "10000-01-01"};
+    size_t nbad = sizeof bad / sizeof *bad, nimp = sizeof impossible / sizeof *impossible;
+    for (size_t i = 0; i < nbad + nimp; i++) {
+        const char *s = i < nbad ? bad[i] : impossible[i - nbad];
         int64_t ms;
-        ck_assert_msg(jm_time_parse(bad[i], strlen(bad[i]), &ms) == JM_EVALUE, "accepted '%s'",
-                      bad[i]);
+        ck_assert_msg(jm_time_parse(s, strlen(s), &ms) == JM_EVALUE, "accepted '%s'", s);
     }
 }
 END_TEST
 
 START_TEST(time_format_round_trip)
 {
-    char out[32];
+    char out[JM_TIME_BUF];
     ck_assert_uint_eq(jm_time_format(1763310790000LL, out), 20);
     ck_assert_str_eq(out, "2025-11-16T16:33:10Z");
     jm_time_format(1763310790005LL, out);
@@ -130,7 +146,7 @@ END_TEST
 
 START_TEST(accessors_and_clone)
 {
-    jm_record *r = jm_record_new(JM_KIND_CANDIDATE);
+    jm_record *r = jm_record_new(JM_KIND_CANDIDATE, NULL);
     ck_assert_ptr_null(jm_record_id(r));
     ck_assert_int_eq(jm_record_set_string(r, JM_FIELD_CANDIDATE_ID, "c1xyz", 2), 0);
     ck_assert_str_eq(jm_record_id(r), "c1");
@@ -151,7 +167,7 @@ START_TEST(accessors_and_clone)
     ck_assert(!jm_record_has(r, JM_FIELD_CERTIFICATIONS));
     ck_assert_int_eq(jm_record_list_clear(r, JM_FIELD_CERTIFICATIONS), 0);
     ck_assert(jm_record_has(r, JM_FIELD_CERTIFICATIONS));
-    jm_record *c = jm_record_clone(r);
+    jm_record *c = jm_record_clone(r, NULL);
     jm_record_unset(r, JM_FIELD_GPA);
     ck_assert(!jm_record_has(r, JM_FIELD_GPA));
     jm_record_reset(r, JM_KIND_JOB_POST); /* the clone owns its own memory */

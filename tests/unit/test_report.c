@@ -72,7 +72,7 @@ static const char *const small_input[] = {
 
 static void feed_all(jm_report *rep, const char *const *lines, size_t n)
 {
-    jm_record *scratch = jm_record_new(JM_KIND_NONE);
+    jm_record *scratch = jm_record_new(JM_KIND_NONE, NULL);
     for (size_t i = 0; i < n; i++) {
         jm_error err = {0};
         int rc = jm_report_add_ndjson(rep, lines[i], strlen(lines[i]), scratch, &err);
@@ -126,7 +126,7 @@ static const char *str(const cJSON *doc, const char *path)
 
 static jm_report *small_report(int audit)
 {
-    jm_report *rep = jm_report_new();
+    jm_report *rep = jm_report_new(NULL);
     ck_assert_ptr_nonnull(rep);
     if (audit)
         ck_assert_int_eq(jm_report_audit_by(rep, "gender"), 0);
@@ -150,11 +150,38 @@ START_TEST(key_metrics_and_freshness)
     NUM_EQ(d, "input.duplicates.candidates", 1);
     STR_EQ(d, "freshness.newest_event", "2026-01-01T00:00:05Z");
     NUM_EQ(d, "freshness.lag_seconds", 60);
+    NUM_EQ(d, "freshness.ahead_seconds", 0);
     STR_EQ(d, "freshness.newest_application_date", "2025-12-02T03:00:00Z");
     STR_EQ(d, "generated_at", "2026-01-01T00:01:05Z");
     ck_assert_uint_eq(jm_report_count(rep, JM_KIND_APPLICATION), 6);
     ck_assert_uint_eq(jm_report_duplicates(rep, JM_KIND_APPLICATION), 1);
     cJSON_Delete(d);
+    jm_report_free(rep);
+}
+END_TEST
+
+/* An event stamped after the report's clock is ahead of it: never a negative lag, in any form. */
+START_TEST(freshness_ahead_of_the_clock)
+{
+    jm_report *rep = small_report(0);
+    const int64_t before = NOW - 120000; /* the newest event, at 00:00:05, is 60 s after it */
+    cJSON *d = report_json(rep, before);
+    NUM_EQ(d, "freshness.lag_seconds", 0);
+    NUM_EQ(d, "freshness.ahead_seconds", 60);
+    cJSON_Delete(d);
+    jm_buf t = {0}, h = {0};
+    ck_assert_int_eq(jm_report_write_text(rep, before, 100, 0, &t), 0);
+    ck_assert_int_eq(jm_report_write_html(rep, before, 0, &h), 0);
+    ck_assert_int_eq(jm_buf_reserve(&t, 1), 0);
+    ck_assert_int_eq(jm_buf_reserve(&h, 1), 0);
+    t.data[t.len] = h.data[h.len] = '\0';
+    ck_assert_ptr_nonnull(
+        strstr(t.data, "Newest event 2026-01-01T00:00:05Z, 60s ahead of the clock"));
+    ck_assert_ptr_null(strstr(t.data, "-60"));
+    ck_assert_ptr_nonnull(strstr(h.data, "60 s ahead"));
+    ck_assert_ptr_null(strstr(h.data, "-60"));
+    jm_buf_free(&t);
+    jm_buf_free(&h);
     jm_report_free(rep);
 }
 END_TEST
@@ -251,8 +278,8 @@ END_TEST
 /* At most 100 kept, the newest by timestamp, whatever the arrival order. */
 START_TEST(recent_keeps_the_newest_hundred)
 {
-    jm_report *rep = jm_report_new();
-    jm_record *scratch = jm_record_new(JM_KIND_NONE);
+    jm_report *rep = jm_report_new(NULL);
+    jm_record *scratch = jm_record_new(JM_KIND_NONE, NULL);
     for (int i = 0; i < 1000; i++) {
         int k = (i * 7919) % 1000; /* a permutation of 0..999 */
         char line[400];
@@ -287,8 +314,8 @@ static void add_app(jm_report *rep, jm_record *scratch, const char *id, const ch
 /* Distinct ids: exact within the window, and the documented trade-off past it. */
 START_TEST(distinct_counting_window)
 {
-    jm_report *rep = jm_report_new();
-    jm_record *scratch = jm_record_new(JM_KIND_NONE);
+    jm_report *rep = jm_report_new(NULL);
+    jm_record *scratch = jm_record_new(JM_KIND_NONE, NULL);
     ck_assert_int_eq(jm_report_set_dedup_window(rep, 4), 0);
     char id[16];
     for (int i = 1; i <= 5; i++) {
@@ -315,8 +342,8 @@ END_TEST
  * estimate stays near the truth. */
 START_TEST(distinct_counting_exact_and_estimate)
 {
-    jm_report *rep = jm_report_new();
-    jm_record *scratch = jm_record_new(JM_KIND_NONE);
+    jm_report *rep = jm_report_new(NULL);
+    jm_record *scratch = jm_record_new(JM_KIND_NONE, NULL);
     ck_assert_int_eq(jm_report_set_dedup_window(rep, 1024), 0);
     unsigned long added = 0, dups = 0;
     char id[32];
@@ -385,8 +412,8 @@ END_TEST
  * not become the reference group. */
 START_TEST(audit_known_disparity)
 {
-    jm_report *rep = jm_report_new();
-    jm_record *scratch = jm_record_new(JM_KIND_NONE);
+    jm_report *rep = jm_report_new(NULL);
+    jm_record *scratch = jm_record_new(JM_KIND_NONE, NULL);
     ck_assert_int_eq(jm_report_audit_by(rep, "nationality"), 0);
     ck_assert_int_eq(jm_report_audit_by(rep, "no_such_field"), JM_EINVAL);
     ck_assert_int_eq(jm_report_audit_by(rep, "skills"), JM_EINVAL); /* a list */
@@ -480,6 +507,7 @@ START_TEST(json_schema)
         {"metrics.interviews", cJSON_Number},
         {"freshness.newest_event", cJSON_String},
         {"freshness.lag_seconds", cJSON_Number},
+        {"freshness.ahead_seconds", cJSON_Number},
         {"freshness.newest_application_date", cJSON_String},
         {"applications_by_interval", cJSON_Array},
         {"applications_by_interval.0.interval", cJSON_String},
@@ -511,11 +539,38 @@ START_TEST(json_schema)
         {"salary_histogram.bins.0.count", cJSON_Number},
         {"top_countries.0.name", cJSON_String},
         {"top_countries.0.count", cJSON_Number},
+        {"applications_over_time.bucket_hours", cJSON_Number},
+        {"applications_over_time.from", cJSON_String},
+        {"applications_over_time.to", cJSON_String},
+        {"applications_over_time.counts", cJSON_Array},
+        {"jobs_by_category.0.name", cJSON_String},
+        {"jobs_by_category.0.count", cJSON_Number},
+        {"candidate_salary_histogram.candidates", cJSON_Number},
+        {"candidate_salary_histogram.bins", cJSON_Array},
+        {"salary_offer_vs_ask.bins.0.from", cJSON_Number},
+        {"salary_offer_vs_ask.bins.0.jobs", cJSON_Number},
+        {"salary_offer_vs_ask.bins.0.candidates", cJSON_Number},
+        {"jobs_by_country.0.name", cJSON_String},
+        {"jobs_by_country.0.count", cJSON_Number},
+        {"audit.min_group_share", cJSON_Number},
+        {"audit.by.0.fields", cJSON_Array},
+        {"audit.by.0.selection_reference", cJSON_String | cJSON_NULL},
+        {"audit.by.0.scoring_reference", cJSON_String | cJSON_NULL},
     };
-    static const char *recent_keys[] = {"application_id", "candidate_id",        "candidate_name",
-                                        "post_id",        "job_title",           "company",
-                                        "job_family",     "compatibility_score", "status",
-                                        "match_reason",   "application_method",  "application_date",
+    static const char *recent_keys[] = {"application_id",
+                                        "candidate_id",
+                                        "candidate_name",
+                                        "post_id",
+                                        "job_title",
+                                        "company",
+                                        "location_country",
+                                        "work_mode",
+                                        "job_family",
+                                        "compatibility_score",
+                                        "status",
+                                        "match_reason",
+                                        "application_method",
+                                        "application_date",
                                         "timestamp"};
     static const char *top[] = {"schema",
                                 "generated_at",
@@ -524,7 +579,9 @@ START_TEST(json_schema)
                                 "freshness",
                                 "applications_by_interval",
                                 "undated_applications",
+                                "applications_over_time",
                                 "top_job_families",
+                                "jobs_by_category",
                                 "score_histogram",
                                 "score_summary",
                                 "statuses",
@@ -532,7 +589,10 @@ START_TEST(json_schema)
                                 "jobs_by_employment_type",
                                 "candidates_by_education",
                                 "salary_histogram",
+                                "candidate_salary_histogram",
+                                "salary_offer_vs_ask",
                                 "top_countries",
+                                "jobs_by_country",
                                 "recent_applications",
                                 "audit"};
     jm_report *rep = small_report(1);
@@ -553,6 +613,7 @@ START_TEST(json_schema)
                       recent_keys[k]);
     static const char *audit_keys[] = {"group",
                                        "unknown",
+                                       "excluded",
                                        "applications",
                                        "selected",
                                        "selection_rate",
@@ -569,7 +630,7 @@ START_TEST(json_schema)
         ck_assert_msg(cJSON_GetObjectItemCaseSensitive(g0, audit_keys[k]), "no %s", audit_keys[k]);
     cJSON_Delete(d);
     /* An empty report: nulls where nothing is known, every array present. */
-    jm_report *empty = jm_report_new();
+    jm_report *empty = jm_report_new(NULL);
     d = report_json(empty, NOW);
     ck_assert(cJSON_IsNull(at(d, "metrics.average_score")));
     ck_assert(cJSON_IsNull(at(d, "freshness.newest_event")));
@@ -585,7 +646,7 @@ END_TEST
 /* A canonical application line, as jm_write_ndjson writes it, from varied values. */
 static void canonical_line(jm_buf *out, unsigned seed)
 {
-    jm_record *r = jm_record_new(JM_KIND_APPLICATION);
+    jm_record *r = jm_record_new(JM_KIND_APPLICATION, NULL);
     char t[128];
     snprintf(t, sizeof t, "%08x-0000-4000-8000-%012x", seed * 2654435761u, seed);
     jm_record_set_string(r, JM_FIELD_APPLICATION_ID, t, strlen(t));
@@ -617,8 +678,8 @@ static void canonical_line(jm_buf *out, unsigned seed)
 
 static char *single_line_json(const char *line, size_t len, int slow, int *rc_out)
 {
-    jm_report *rep = jm_report_new();
-    jm_record *scratch = jm_record_new(JM_KIND_NONE);
+    jm_report *rep = jm_report_new(NULL);
+    jm_record *scratch = jm_record_new(JM_KIND_NONE, NULL);
     jm_error err = {0};
     int rc;
     if (slow) {
@@ -690,8 +751,8 @@ END_TEST
 /* Out-of-range scores are refused the same way on both paths. */
 START_TEST(bad_score_rejected)
 {
-    jm_report *rep = jm_report_new();
-    jm_record *scratch = jm_record_new(JM_KIND_NONE);
+    jm_report *rep = jm_report_new(NULL);
+    jm_record *scratch = jm_record_new(JM_KIND_NONE, NULL);
     const char *line = "{\"type\":\"application\",\"application_id\":\"z\",\"candidate_id\":\"c\","
                        "\"post_id\":\"p\",\"compatibility_score\":101}";
     jm_error err = {0};
@@ -711,12 +772,22 @@ START_TEST(text_and_html_sections)
     ck_assert_int_eq(jm_report_write_text(rep, NOW, 100, 0, &t), 0);
     ck_assert_int_eq(jm_report_write_text(rep, NOW, 100, JM_REPORT_COLOR, &c), 0);
     ck_assert_int_eq(jm_report_write_html(rep, NOW, 5, &h), 0);
-    static const char *sections[] = {"Key metrics",         "Freshness",
-                                     "3-hour interval",     "job families",
-                                     "score distribution",  "Application status",
-                                     "work mode",           "employment type",
-                                     "education level",     "salary",
-                                     "countries",           "recent applications",
+    static const char *sections[] = {"Key metrics",
+                                     "Freshness",
+                                     "Applications over time",
+                                     "3-hour interval",
+                                     "job families",
+                                     "Job posts by category",
+                                     "score distribution",
+                                     "Application status",
+                                     "work mode",
+                                     "employment type",
+                                     "education level",
+                                     "Salaries offered",
+                                     "Salaries candidates expect",
+                                     "countries",
+                                     "Jobs in every country",
+                                     "recent applications",
                                      "Bias audit by gender"};
     for (size_t i = 0; i < sizeof sections / sizeof *sections; i++)
         ck_assert_msg(strstr(t.data, sections[i]), "no section %s", sections[i]);
@@ -733,18 +804,390 @@ START_TEST(text_and_html_sections)
         }
     }
     static const char *charts[] = {
-        "intervals",        "families",  "scores",   "statuses",  "boxplots", "work-modes",
-        "employment-types", "education", "salaries", "countries", "tiles",    "recent"};
+        "time",     "intervals", "families",     "categories",       "scores",
+        "statuses", "boxplots",  "work-modes",   "employment-types", "education",
+        "salaries", "asks",      "offer-vs-ask", "countries",        "tiles",
+        "recent"};
     char want[64];
     for (size_t i = 0; i < sizeof charts / sizeof *charts; i++) {
         snprintf(want, sizeof want, "data-chart=\"%s\"", charts[i]);
         ck_assert_msg(strstr(h.data, want), "no chart %s", charts[i]);
     }
-    ck_assert(strstr(h.data, "http-equiv=\"refresh\" content=\"5\""));
+    ck_assert(strstr(h.data, "\"refresh\":5,"));
+    /* a strict policy: only the page's own script and style sheet, by hash */
+    ck_assert(strstr(h.data, "script-src 'sha256-") && !strstr(h.data, "unsafe-inline"));
     ck_assert(strstr(h.data, "http://") == NULL && strstr(h.data, "https://") == NULL);
     jm_buf_free(&t);
     jm_buf_free(&c);
     jm_buf_free(&h);
+    jm_report_free(rep);
+}
+END_TEST
+
+static void add_line(jm_report *rep, jm_record *scratch, const char *line)
+{
+    jm_error err = {0};
+    int rc = jm_report_add_ndjson(rep, line, strlen(line), scratch, &err);
+    ck_assert_msg(rc == 0, "%d %s: %s", rc, err.text, line);
+}
+
+/* The figures the reference dashboard has: applications over time in 3-hour buckets, job posts
+ * by category, candidates' expected salary (else current), offers beside asks, and every
+ * country. */
+START_TEST(time_categories_asks_countries)
+{
+    jm_report *rep = small_report(0);
+    cJSON *d = report_json(rep, NOW);
+    /* dates 2025-12-01T01:00, 04:30, 23:59:59, 2025-12-02T00:00, 03:00 (and one undated) */
+    NUM_EQ(d, "applications_over_time.bucket_hours", 3);
+    STR_EQ(d, "applications_over_time.from", "2025-12-01T00:00:00Z");
+    STR_EQ(d, "applications_over_time.to", "2025-12-02T06:00:00Z");
+    static const int want[10] = {1, 1, 0, 0, 0, 0, 0, 1, 1, 1};
+    cJSON *counts = at(d, "applications_over_time.counts");
+    ck_assert_int_eq(cJSON_GetArraySize(counts), 10);
+    for (int i = 0; i < 10; i++)
+        ck_assert_int_eq(cJSON_GetArrayItem(counts, i)->valueint, want[i]);
+    STR_EQ(d, "jobs_by_category.0.name", "(unknown)");
+    NUM_EQ(d, "jobs_by_category.0.count", 3);
+    ck_assert_int_eq(cJSON_GetArraySize(at(d, "jobs_by_country")), 2);
+    NUM_EQ(d, "candidate_salary_histogram.candidates", 0);
+    cJSON_Delete(d);
+    jm_report_free(rep);
+
+    rep = jm_report_new(NULL);
+    jm_record *scratch = jm_record_new(JM_KIND_NONE, NULL);
+    add_line(rep, scratch,
+             "{\"type\":\"candidate\",\"candidate_id\":\"c1\",\"expected_salary\":90000}");
+    add_line(rep, scratch,
+             "{\"type\":\"candidate\",\"candidate_id\":\"c2\",\"current_salary\":50500}");
+    add_line(rep, scratch, "{\"type\":\"candidate\",\"candidate_id\":\"c3\"}");
+    add_line(rep, scratch,
+             "{\"type\":\"job_post\",\"post_id\":\"j1\",\"job_category\":\"Consulting\","
+             "\"salary_max\":60000}");
+    add_line(rep, scratch,
+             "{\"type\":\"job_post\",\"post_id\":\"j2\",\"job_category\":\"Consulting\","
+             "\"salary_min\":91000}");
+    add_line(rep, scratch,
+             "{\"type\":\"job_post\",\"post_id\":\"j3\",\"job_category\":\"Human Resources\"}");
+    /* 3-hour buckets across the dates: 10 years apart, the series widens to stay bounded */
+    add_line(rep, scratch,
+             "{\"type\":\"application\",\"application_id\":\"a1\",\"candidate_id\":\"c1\","
+             "\"post_id\":\"j1\",\"application_date\":\"2020-01-01T00:00:00Z\"}");
+    add_line(rep, scratch,
+             "{\"type\":\"application\",\"application_id\":\"a2\",\"candidate_id\":\"c1\","
+             "\"post_id\":\"j2\",\"application_date\":\"2030-01-01T00:00:00Z\"}");
+    d = report_json(rep, NOW);
+    STR_EQ(d, "jobs_by_category.0.name", "Consulting");
+    NUM_EQ(d, "jobs_by_category.0.count", 2);
+    NUM_EQ(d, "jobs_by_category.1.count", 1);
+    NUM_EQ(d, "candidate_salary_histogram.candidates", 2); /* c3 has neither salary */
+    NUM_EQ(d, "candidate_salary_histogram.min", 50500);
+    NUM_EQ(d, "candidate_salary_histogram.max", 90000);
+    /* offers 60000 and 91000, asks 50500 and 90000, on one set of bins from 50000 */
+    cJSON *bins = at(d, "salary_offer_vs_ask.bins");
+    double jobs = 0, cands = 0;
+    for (cJSON *b = bins->child; b; b = b->next) {
+        jobs += cJSON_GetObjectItem(b, "jobs")->valuedouble;
+        cands += cJSON_GetObjectItem(b, "candidates")->valuedouble;
+    }
+    ck_assert(jobs == 2 && cands == 2);
+    NUM_EQ(d, "salary_offer_vs_ask.bins.0.from", 50000);
+    NUM_EQ(d, "salary_offer_vs_ask.bins.0.candidates", 1);
+    double bucket = num(d, "applications_over_time.bucket_hours");
+    counts = at(d, "applications_over_time.counts");
+    /* ten years of 3-hour buckets is 29,220: over the 16,384 kept, so 6-hour buckets */
+    ck_assert_msg(bucket == 6, "bucket of %g hours", bucket);
+    double total = 0;
+    for (cJSON *c = counts->child; c; c = c->next)
+        total += c->valuedouble;
+    ck_assert(total == 2);
+    ck_assert_int_le(cJSON_GetArraySize(counts), 1 << 14);
+    cJSON_Delete(d);
+    jm_record_free(scratch);
+    jm_report_free(rep);
+}
+END_TEST
+
+/* A salary of 1e100 once overran num()'s buffer; every renderer takes it. */
+START_TEST(huge_numbers_render)
+{
+    jm_report *rep = jm_report_new(NULL);
+    jm_record *scratch = jm_record_new(JM_KIND_NONE, NULL);
+    add_line(rep, scratch, "{\"type\":\"job_post\",\"post_id\":\"P1\",\"salary_max\":1e100}");
+    add_line(rep, scratch, "{\"type\":\"job_post\",\"post_id\":\"P2\",\"salary_max\":-1e300}");
+    add_line(rep, scratch,
+             "{\"type\":\"candidate\",\"candidate_id\":\"C1\",\"expected_salary\":1.7e308}");
+    cJSON *d = report_json(rep, NOW);
+    NUM_EQ(d, "salary_histogram.max", 1e100);
+    ck_assert(num(d, "salary_histogram.max") == 1e100);
+    ck_assert(num(d, "candidate_salary_histogram.max") == 1.7e308);
+    cJSON_Delete(d);
+    jm_buf t = {0}, h = {0};
+    ck_assert_int_eq(jm_report_write_text(rep, NOW, 80, 0, &t), 0);
+    ck_assert_int_eq(jm_report_write_html(rep, NOW, 0, &h), 0);
+    ck_assert(strstr(t.data, "Salaries offered") != NULL);
+    jm_buf_free(&t);
+    jm_buf_free(&h);
+    jm_record_free(scratch);
+    jm_report_free(rep);
+}
+END_TEST
+
+/* Control characters from the data never reach the terminal: an OSC sequence in a company
+ * name, a bell in a candidate's name, C1 controls in a family. */
+START_TEST(terminal_text_escapes_controls)
+{
+    jm_report *rep = jm_report_new(NULL);
+    jm_record *scratch = jm_record_new(JM_KIND_NONE, NULL);
+    add_line(rep, scratch,
+             "{\"type\":\"job_post\",\"post_id\":\"j\",\"job_title\":\"Dev\",\"company\":"
+             "\"\\u001b]0;owned\\u0007Evil\\u001b[2J\",\"work_mode\":\"\\u001b[31mRed\"}");
+    add_line(rep, scratch,
+             "{\"type\":\"candidate\",\"candidate_id\":\"c\",\"full_name\":\"Bell\\u0007\\u007f\","
+             "\"gender\":\"\\u009b31m\"}");
+    add_line(rep, scratch,
+             "{\"type\":\"application\",\"application_id\":\"a\",\"candidate_id\":\"c\","
+             "\"post_id\":\"j\",\"job_family\":\"Fam\\u0085ily\\u009d0;x\",\"status\":"
+             "\"\\r\\nApplied\",\"timestamp\":\"2026-01-01T00:00:00Z\"}");
+    for (int color = 0; color <= 1; color++) {
+        jm_report *r2 = rep;
+        jm_buf t = {0};
+        ck_assert_int_eq(jm_report_write_text(r2, NOW, 120, color ? JM_REPORT_COLOR : 0, &t), 0);
+        for (size_t i = 0; i < t.len; i++) {
+            unsigned char ch = (unsigned char)t.data[i];
+            if (ch == '\033') {
+                /* only the report's own SGR colour sequences, and only when asked */
+                ck_assert_msg(color && t.data[i + 1] == '[', "escape at %zu", i);
+                size_t j = i + 2;
+                while ((t.data[j] >= '0' && t.data[j] <= '9') || t.data[j] == ';')
+                    j++;
+                ck_assert_msg(t.data[j] == 'm', "a non-SGR sequence at %zu", i);
+                continue;
+            }
+            ck_assert_msg(ch >= 0x20 || ch == '\n', "control 0x%02x at %zu", ch, i);
+            ck_assert_msg(ch != 0x7F, "DEL at %zu", i);
+            if (ch == 0xC2)
+                ck_assert_msg(
+                    !((unsigned char)t.data[i + 1] >= 0x80 && (unsigned char)t.data[i + 1] <= 0x9F),
+                    "C1 control at %zu", i);
+        }
+        if (!color) {
+            ck_assert(strstr(t.data, "\xE2\x90\x9B]0;owned\xE2\x90\x87"
+                                     "Evil") != NULL);                         /* ␛ ␇ */
+            ck_assert(strstr(t.data, "Bell\xE2\x90\x87\xE2\x90\xA1") != NULL); /* ␇ ␡ */
+        }
+        jm_buf_free(&t);
+    }
+    jm_record_free(scratch);
+    jm_report_free(rep);
+}
+END_TEST
+
+static void app_for(jm_report *rep, jm_record *scratch, int *n, const char *cand, int selected,
+                    int score)
+{
+    char line[400];
+    snprintf(line, sizeof line,
+             "{\"type\":\"application\",\"application_id\":\"a%d\",\"candidate_id\":\"%s\","
+             "\"post_id\":\"p\",\"compatibility_score\":%d,\"status\":\"%s\"}",
+             (*n)++, cand, score, selected ? "Interview Scheduled" : "Applied");
+    add_line(rep, scratch, line);
+}
+
+static cJSON *group_row(cJSON *d, int by, const char *group)
+{
+    char path[64];
+    snprintf(path, sizeof path, "audit.by.%d.groups", by);
+    for (cJSON *g = at(d, path)->child; g; g = g->next)
+        if (strcmp(cJSON_GetObjectItem(g, "group")->valuestring, group) == 0)
+            return g;
+    ck_abort_msg("no group %s in audit %d", group, by);
+    return NULL;
+}
+
+/* A constructed population with a known answer. Gender: men 600 applications (300 selected),
+ * women 580 (290 selected: the same rate), "Other" 20 (20 selected: 1.7% of 1,200, under the 2%
+ * minimum, so left out, and not the reference). By gender × education: women with a Master's
+ * are selected at 20% against 50% for everyone else (ratio 0.4, flagged). */
+START_TEST(audit_minimum_share_and_intersections)
+{
+    jm_report *rep = jm_report_new(NULL);
+    jm_record *scratch = jm_record_new(JM_KIND_NONE, NULL);
+    ck_assert_int_eq(jm_report_audit_by(rep, "gender"), 0);
+    ck_assert_int_eq(jm_report_audit_by(rep, "gender+education_level"), 0);
+    ck_assert_int_eq(jm_report_audit_by(rep, "education_level+gender"), JM_EINVAL); /* again */
+    ck_assert_int_eq(jm_report_audit_by(rep, "gender+gender"), JM_EINVAL);
+    ck_assert_int_eq(jm_report_audit_by(rep, "gender+skills"), JM_EINVAL);
+    ck_assert_int_eq(jm_report_set_audit_min_share(rep, 1.5), JM_EINVAL);
+    static const struct {
+        const char *id, *gender, *edu;
+        int apps, selected;
+    } pop[] = {
+        {"m-b", "male", "Bachelor", 300, 150},   {"m-m", "male", "Master", 300, 150},
+        {"f-b", "female", "Bachelor", 380, 250}, {"f-m", "female", "Master", 200, 40},
+        {"o-b", "Other", "Bachelor", 20, 20},
+    };
+    char line[300];
+    int n = 0;
+    for (size_t k = 0; k < sizeof pop / sizeof *pop; k++) {
+        snprintf(line, sizeof line,
+                 "{\"type\":\"candidate\",\"candidate_id\":\"%s\",\"gender\":\"%s\","
+                 "\"education_level\":\"%s\"}",
+                 pop[k].id, pop[k].gender, pop[k].edu);
+        add_line(rep, scratch, line);
+        for (int i = 0; i < pop[k].apps; i++)
+            app_for(rep, scratch, &n, pop[k].id, i < pop[k].selected, 50);
+    }
+    cJSON *d = report_json(rep, NOW);
+    NUM_EQ(d, "audit.min_group_share", 0.02);
+    STR_EQ(d, "audit.by.0.field", "gender");
+    STR_EQ(d, "audit.by.0.selection_reference", "male"); /* 50% = female's; the larger first */
+    cJSON *other = group_row(d, 0, "Other");
+    ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(other, "excluded")));
+    ck_assert(cJSON_IsNull(cJSON_GetObjectItem(other, "selection_impact_ratio")));
+    ck_assert(cJSON_IsFalse(cJSON_GetObjectItem(other, "selection_flag")));
+    cJSON *female = group_row(d, 0, "female");
+    ck_assert(fabs(cJSON_GetObjectItem(female, "selection_impact_ratio")->valuedouble - 1) < 1e-9);
+    ck_assert(cJSON_IsFalse(cJSON_GetObjectItem(female, "selection_flag")));
+    /* the intersectional audit finds what the single fields hide */
+    STR_EQ(d, "audit.by.1.field", "gender \xC3\x97 education_level");
+    STR_EQ(d, "audit.by.1.fields.1", "education_level");
+    STR_EQ(d, "audit.by.1.selection_reference", "female \xC3\x97 Bachelor"); /* 250/380 */
+    cJSON *fm = group_row(d, 1, "female \xC3\x97 Master");
+    ck_assert(fabs(cJSON_GetObjectItem(fm, "selection_rate")->valuedouble - 0.2) < 1e-9);
+    ck_assert(fabs(cJSON_GetObjectItem(fm, "selection_impact_ratio")->valuedouble -
+                   0.2 / (250.0 / 380)) < 1e-6);
+    ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(fm, "selection_flag")));
+    cJSON *mb = group_row(d, 1, "male \xC3\x97 Bachelor");
+    ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(mb, "selection_flag"))); /* 0.5 / 0.658 = 0.76 */
+    ck_assert(
+        cJSON_IsTrue(cJSON_GetObjectItem(group_row(d, 1, "Other \xC3\x97 Bachelor"), "excluded")));
+    cJSON_Delete(d);
+    /* Without the minimum, "Other" (100% selected) becomes the reference and flags everyone. */
+    ck_assert_int_eq(jm_report_set_audit_min_share(rep, 0), 0);
+    d = report_json(rep, NOW);
+    STR_EQ(d, "audit.by.0.selection_reference", "Other");
+    ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(group_row(d, 0, "male"), "selection_flag")));
+    cJSON_Delete(d);
+    /* the text and the page name the reference group and label both impact columns */
+    jm_buf t = {0}, h = {0};
+    ck_assert_int_eq(jm_report_set_audit_min_share(rep, 0.02), 0);
+    ck_assert_int_eq(jm_report_write_text(rep, NOW, 100, 0, &t), 0);
+    ck_assert_int_eq(jm_report_write_html(rep, NOW, 0, &h), 0);
+    ck_assert(strstr(t.data, "Reference group, selection: male"));
+    ck_assert(strstr(t.data, "under the minimum share"));
+    ck_assert(strstr(t.data, "Groups under 2% of the applications"));
+    ck_assert(strstr(h.data, "Selection impact ratio") && strstr(h.data, "Scoring impact ratio"));
+    ck_assert(strstr(h.data, "Groups under 2% of the audited applications"));
+    ck_assert(strstr(h.data, "Reference group for selection: <b>male</b>"));
+    jm_buf_free(&t);
+    jm_buf_free(&h);
+    jm_record_free(scratch);
+    jm_report_free(rep);
+}
+END_TEST
+
+/* The page's embedded figures, parsed back. */
+static cJSON *page_data(const jm_report *rep)
+{
+    jm_buf h = {0};
+    ck_assert_int_eq(jm_report_write_html(rep, NOW, 0, &h), 0);
+    const char *start = strstr(h.data, "id=\"report-data\">");
+    ck_assert_ptr_nonnull(start);
+    start = strchr(start, '>') + 1;
+    const char *end = strstr(start, "</script>");
+    cJSON *d = cJSON_ParseWithLength(start, (size_t)(end - start));
+    ck_assert_msg(d != NULL, "the page's data does not parse");
+    jm_buf_free(&h);
+    return d;
+}
+
+static int key_index(cJSON *d, const char *dim, const char *name)
+{
+    char path[64];
+    snprintf(path, sizeof path, "keys.%s", dim);
+    int i = 0;
+    for (cJSON *k = at(d, path)->child; k; k = k->next, i++)
+        if (strcmp(k->valuestring, name) == 0)
+            return i;
+    ck_abort_msg("no %s %s", dim, name);
+    return -1;
+}
+
+/* Drill-down: each family, status, work mode and country keeps its own figures, and the jobs
+ * and candidates of a slice are the ones the SPEC's rules put there. */
+START_TEST(drilldown_slices)
+{
+    jm_report *rep = jm_report_new(NULL);
+    jm_record *scratch = jm_record_new(JM_KIND_NONE, NULL);
+    ck_assert_int_eq(jm_report_set_drilldown(rep, 1), 0);
+    /* Human Resources is in family 8 only; Consulting in 6, 7 and 8 */
+    add_line(rep, scratch,
+             "{\"type\":\"job_post\",\"post_id\":\"j1\",\"job_category\":\"Human Resources\","
+             "\"work_mode\":\"Remote\",\"location_country\":\"USA\",\"salary_max\":50000}");
+    add_line(rep, scratch,
+             "{\"type\":\"job_post\",\"post_id\":\"j2\",\"job_category\":\"Consulting\","
+             "\"work_mode\":\"Hybrid\",\"location_country\":\"Peru\"}");
+    add_line(rep, scratch,
+             "{\"type\":\"job_post\",\"post_id\":\"j3\",\"job_category\":\"Sales / Client "
+             "Services\",\"work_mode\":\"Remote\",\"location_country\":\"Peru\"}");
+    add_line(rep, scratch,
+             "{\"type\":\"candidate\",\"candidate_id\":\"c1\",\"education_level\":\"BA\"}");
+    add_line(rep, scratch,
+             "{\"type\":\"candidate\",\"candidate_id\":\"c2\",\"education_level\":\"MA\"}");
+    static const char *apps[] = {
+        "{\"type\":\"application\",\"application_id\":\"a1\",\"candidate_id\":\"c1\",\"post_id\":"
+        "\"j1\",\"job_family\":\"Human Resources & Talent\",\"compatibility_score\":70,"
+        "\"status\":\"Applied\",\"application_date\":\"2026-01-01T01:00:00Z\"}",
+        "{\"type\":\"application\",\"application_id\":\"a2\",\"candidate_id\":\"c2\",\"post_id\":"
+        "\"j2\",\"job_family\":\"Human Resources & Talent\",\"compatibility_score\":90,"
+        "\"status\":\"Interview Scheduled\",\"application_date\":\"2026-01-02T01:00:00Z\"}",
+        "{\"type\":\"application\",\"application_id\":\"a3\",\"candidate_id\":\"c2\",\"post_id\":"
+        "\"j3\",\"job_family\":\"Sales, Customer Success & Support\",\"compatibility_score\":40,"
+        "\"status\":\"Applied\"}",
+    };
+    for (size_t i = 0; i < 3; i++)
+        add_line(rep, scratch, apps[i]);
+    cJSON *d = page_data(rep);
+    ck_assert_int_eq(jm_report_set_drilldown(rep, 0), JM_EINVAL); /* only before records */
+    char path[128];
+    int hr = key_index(d, "family", "Human Resources & Talent");
+    snprintf(path, sizeof path, "views.family.%d", hr);
+    cJSON *v = at(d, path);
+    ck_assert_int_eq(cJSON_GetObjectItem(v, "apps")->valueint, 2);
+    ck_assert_int_eq(cJSON_GetObjectItem(v, "score_sum")->valueint, 160);
+    ck_assert_int_eq(cJSON_GetObjectItem(v, "interviews")->valueint, 1);
+    ck_assert_int_eq(cJSON_GetObjectItem(v, "jobs")->valueint, 2);       /* j1, j2 by category */
+    ck_assert_int_eq(cJSON_GetObjectItem(v, "candidates")->valueint, 2); /* c1, c2 applied */
+    int peru = key_index(d, "country", "Peru");
+    snprintf(path, sizeof path, "views.country.%d", peru);
+    v = at(d, path);
+    ck_assert_int_eq(cJSON_GetObjectItem(v, "apps")->valueint, 2);
+    ck_assert_int_eq(cJSON_GetObjectItem(v, "jobs")->valueint, 2);
+    ck_assert_int_eq(cJSON_GetObjectItem(v, "candidates")->valueint, 1);
+    ck_assert_int_eq(cJSON_GetArrayItem(cJSON_GetObjectItem(v, "country"), peru)->valueint, 2);
+    int remote = key_index(d, "work_mode", "Remote");
+    snprintf(path, sizeof path, "views.work_mode.%d", remote);
+    v = at(d, path);
+    ck_assert_int_eq(cJSON_GetObjectItem(v, "apps")->valueint, 2); /* a1 on j1, a3 on j3 */
+    ck_assert_int_eq(cJSON_GetObjectItem(v, "undated")->valueint, 1);
+    int applied = key_index(d, "status", "Applied");
+    snprintf(path, sizeof path, "views.status.%d", applied);
+    v = at(d, path);
+    ck_assert_int_eq(cJSON_GetObjectItem(v, "apps")->valueint, 2);
+    ck_assert_int_eq(cJSON_GetObjectItem(v, "jobs")->valueint, 2); /* j1, j3 had an Applied */
+    ck_assert_int_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(v, "offers"), "n")->valueint, 1);
+    /* the whole input */
+    v = at(d, "views.all");
+    ck_assert_int_eq(cJSON_GetObjectItem(v, "apps")->valueint, 3);
+    ck_assert_int_eq(cJSON_GetObjectItem(v, "jobs")->valueint, 3);
+    ck_assert_int_eq(cJSON_GetObjectItem(v, "candidates")->valueint, 2);
+    double t = 0;
+    for (cJSON *c = cJSON_GetObjectItem(v, "time")->child; c; c = c->next)
+        t += c->valuedouble;
+    ck_assert(t == 2);
+    cJSON_Delete(d);
+    jm_record_free(scratch);
     jm_report_free(rep);
 }
 END_TEST
@@ -755,6 +1198,7 @@ int main(void)
     TCase *tc = tcase_create("report");
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, key_metrics_and_freshness);
+    tcase_add_test(tc, freshness_ahead_of_the_clock);
     tcase_add_test(tc, intervals_families_scores);
     tcase_add_test(tc, statuses_jobs_candidates_recent);
     tcase_add_test(tc, recent_keeps_the_newest_hundred);
@@ -766,6 +1210,11 @@ int main(void)
     tcase_add_test(tc, fast_and_slow_paths_agree);
     tcase_add_test(tc, bad_score_rejected);
     tcase_add_test(tc, text_and_html_sections);
+    tcase_add_test(tc, time_categories_asks_countries);
+    tcase_add_test(tc, huge_numbers_render);
+    tcase_add_test(tc, terminal_text_escapes_controls);
+    tcase_add_test(tc, audit_minimum_share_and_intersections);
+    tcase_add_test(tc, drilldown_slices);
     suite_add_tcase(s, tc);
     return jm_test_run(s);
 }

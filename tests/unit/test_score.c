@@ -35,7 +35,7 @@ static jm_score score_w(const char *c, const char *j, const jm_weights *w)
 {
     jm_record *rc = cand(c), *rj = job(j);
     jm_score s;
-    memset(&s, 0, sizeof s);
+    memset(&s, 0xFF, sizeof s); /* the library must write every entry */
     int joined = jm_score_pair(rc, rj, w, &s);
     ck_assert_msg(joined == 1, "pair not joined: %s / %s", c, j);
     /* family may be borrowed from the job: keep a copy past the free. */
@@ -317,6 +317,9 @@ START_TEST(default_weights_and_points)
     double want[] = {30, 30, 20, 10, 10};
     for (int i = 0; i < JM_COMPONENT_COUNT; i++)
         ck_assert_double_eq(w.weight[i], want[i]);
+    /* The room past the components in use is 0 (docs/ABI.md). */
+    for (int i = JM_COMPONENT_COUNT; i < JM_COMPONENT_MAX; i++)
+        ck_assert_double_eq(w.weight[i], 0);
     ck_assert_str_eq(jm_component_name(JM_COMPONENT_CATEGORY), "category");
     ck_assert_str_eq(jm_component_name(JM_COMPONENT_SKILLS), "skills");
     ck_assert_str_eq(jm_component_name(JM_COMPONENT_EXPERIENCE), "experience");
@@ -335,6 +338,10 @@ START_TEST(default_weights_and_points)
     double pts[] = {30, 0, 10, 5, 5};
     for (int i = 0; i < JM_COMPONENT_COUNT; i++)
         ck_assert_double_eq(s.points[i], pts[i]);
+    for (int i = JM_COMPONENT_COUNT; i < JM_COMPONENT_MAX; i++) {
+        ck_assert_double_eq(s.points[i], 0);
+        ck_assert_double_eq(s.fraction[i], 0);
+    }
 }
 END_TEST
 
@@ -410,7 +417,7 @@ END_TEST
 
 static jm_record *app_of(const char *c, const char *j, uint64_t seed)
 {
-    jm_record *rc = cand(c), *rj = job(j), *out = jm_record_new(JM_KIND_NONE);
+    jm_record *rc = cand(c), *rj = job(j), *out = jm_record_new(JM_KIND_NONE, NULL);
     ck_assert_int_eq(jm_make_application(rc, rj, NULL, seed, 1000, out), 1);
     jm_record_free(rc);
     jm_record_free(rj);
@@ -501,7 +508,7 @@ START_TEST(application_fields)
     double u = jm_status_draw(0, "c1", "p1");
     ck_assert_str_eq(jm_record_string(a, JM_FIELD_STATUS), u < 0.7 ? "Applied" : "Under Review");
     /* The id is jm_application_id's, a UUID. */
-    char id[37];
+    char id[JM_UUID_BUF];
     jm_application_id("c1", "p1", id);
     ck_assert_str_eq(jm_record_string(a, JM_FIELD_APPLICATION_ID), id);
     /* timestamp: the later of the two; application_date between posted and deadline. */
@@ -529,7 +536,7 @@ END_TEST
 START_TEST(application_timestamp_fallback_and_not_joined)
 {
     jm_record *c = cand(SAME), *j = job(SAME ",\"timestamp\":\"1970-01-01T00:00:00.500Z\"");
-    jm_record *out = jm_record_new(JM_KIND_NONE);
+    jm_record *out = jm_record_new(JM_KIND_NONE, NULL);
     /* No timestamps on one side: the fallback (read time) counts as its event time. */
     ck_assert_int_eq(jm_make_application(c, j, NULL, 0, 1000, out), 1);
     ck_assert_int_eq(jm_record_integer(out, JM_FIELD_TIMESTAMP), 1000);
@@ -550,7 +557,7 @@ END_TEST
 /* SPEC "Records": application_id is a deterministic function of the pair, formatted as a UUID. */
 START_TEST(application_id_uuid)
 {
-    char a[37], b[37], c[37], d[37];
+    char a[JM_UUID_BUF], b[JM_UUID_BUF], c[JM_UUID_BUF], d[JM_UUID_BUF];
     jm_application_id("cand-1", "post-1", a);
     jm_application_id("cand-1", "post-1", b);
     jm_application_id("cand-1", "post-2", c);

@@ -102,6 +102,22 @@ START_TEST(frequencies_within_tolerance)
 }
 END_TEST
 
+/* The JM_STATUS_* constants spell SPEC "Status" exactly, and jm_status_for() returns them. */
+START_TEST(status_constants)
+{
+    ck_assert_str_eq(JM_STATUS_INTERVIEW_SCHEDULED, "Interview Scheduled");
+    ck_assert_str_eq(JM_STATUS_APPLIED, "Applied");
+    ck_assert_str_eq(JM_STATUS_UNDER_REVIEW, "Under Review");
+    ck_assert_str_eq(JM_STATUS_NOT_A_FIT, "Not a Fit");
+    ck_assert_str_eq(JM_STATUS_REJECTED, "Rejected");
+    ck_assert_str_eq(jm_status_for(90, 0.1), JM_STATUS_INTERVIEW_SCHEDULED);
+    ck_assert_str_eq(jm_status_for(65, 0.9), JM_STATUS_UNDER_REVIEW);
+    ck_assert_str_eq(jm_status_for(50, 0.9), JM_STATUS_NOT_A_FIT);
+    ck_assert_str_eq(jm_status_for(10, 0.1), JM_STATUS_REJECTED);
+    ck_assert_str_eq(jm_status_for(50, 0.1), JM_STATUS_APPLIED);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("status");
@@ -111,6 +127,7 @@ int main(void)
     tcase_add_test(tc, draw_is_deterministic);
     tcase_add_test(tc, seed_changes_some_statuses);
     tcase_add_test(tc, frequencies_within_tolerance);
+    tcase_add_test(tc, status_constants);
     suite_add_tcase(s, tc);
     return jm_test_run(s);
 }

@@ -22,7 +22,7 @@ static jm_record *sample_application(void)
                        "\"required_skills\":[\"Tab\\tleau\",\"SQL\",\"Go\"],\"salary_max\":95000,"
                        "\"application_method\":\"Email \\u00e9\",\"posted_date\":\"2026-01-01\","
                        "\"deadline_date\":\"2026-01-20\",\"timestamp\":\"2026-01-01T00:00:00Z\"}");
-    jm_record *app = jm_record_new(JM_KIND_NONE);
+    jm_record *app = jm_record_new(JM_KIND_NONE, NULL);
     ck_assert_int_eq(jm_make_application(cand, job, NULL, 3, 0, app), 1);
     jm_record_free(cand);
     jm_record_free(job);
@@ -66,7 +66,7 @@ START_TEST(complete_application_written_as_the_field_table_says)
     ck_assert_str_eq(cJSON_GetObjectItem(obj, "timestamp")->valuestring,
                      "2026-01-02T03:04:05.678Z");
     /* Reading it back and writing it again gives the same bytes. */
-    jm_record *again = jm_record_new(JM_KIND_NONE);
+    jm_record *again = jm_record_new(JM_KIND_NONE, NULL);
     jm_error err = {0};
     ck_assert_int_eq(jm_parse_ndjson(out.data, out.len - 1, again, &err), 0);
     jm_buf out2 = {0};
@@ -126,7 +126,7 @@ typedef struct loader {
     size_t n, cap;
 } loader;
 
-static int keep(void *ctx, jm_record *rec, const char *raw, size_t len, unsigned long line)
+static int keep(void *ctx, jm_record **rec, const char *raw, size_t len, unsigned long line)
 {
     (void)raw;
     (void)len;
@@ -136,15 +136,16 @@ static int keep(void *ctx, jm_record *rec, const char *raw, size_t len, unsigned
         l->cap = l->cap ? l->cap * 2 : 256;
         l->recs = realloc(l->recs, l->cap * sizeof *l->recs);
     }
-    l->recs[l->n++] = rec;
-    return JM_RECORD_TAKEN;
+    l->recs[l->n++] = *rec;
+    *rec = NULL;
+    return 0;
 }
 
 static void load(loader *l, const char *name)
 {
     size_t len;
     char *text = jm_test_read_file(jm_test_data(name), &len);
-    jm_reader *r = jm_reader_new(JM_FORMAT_CSV, name, 0, keep, NULL, l);
+    jm_reader *r = jm_reader_new(JM_FORMAT_CSV, name, 0, keep, NULL, l, NULL);
     ck_assert_int_eq(jm_reader_feed(r, text, len), 0);
     ck_assert_int_eq(jm_reader_finish(r), 0);
     jm_reader_free(r);
@@ -162,12 +163,13 @@ static void run(jm_matcher *m, const loader *jobs, const loader *cands)
             for (int k = 0; k < 2; k++) {
                 if (i >= from[k]->n)
                     continue;
-                jm_record *r = jm_record_clone(from[k]->recs[i]);
+                jm_record *r = jm_record_clone(from[k]->recs[i], NULL);
                 jm_field f = k == 0 ? JM_FIELD_POST_ID : JM_FIELD_CANDIDATE_ID;
                 snprintf(id, sizeof id, "%s-%d", jm_record_string(r, f), copy);
                 jm_record_set_string(r, f, id, strlen(id));
                 jm_record_set_integer(r, JM_FIELD_TIMESTAMP, 1767225600000 + (int64_t)i * 1000);
-                ck_assert_int_eq(jm_matcher_add_take(m, r, 0), 0);
+                ck_assert_int_eq(jm_matcher_add_take(m, &r, 0), 0);
+                ck_assert_ptr_null(r);
             }
         }
 }
@@ -182,9 +184,9 @@ START_TEST(two_threads_write_what_one_writes)
     jm_matcher_options_init(&o);
     o.min_score = 20;
     collect one = {0}, two = {0};
-    jm_matcher *m1 = jm_matcher_new(&o, on_app, &one);
+    jm_matcher *m1 = jm_matcher_new(&o, on_app, &one, NULL);
     o.threads = 2;
-    jm_matcher *m2 = jm_matcher_new_ndjson(&o, on_ndjson, &two);
+    jm_matcher *m2 = jm_matcher_new_ndjson(&o, on_ndjson, &two, NULL);
     ck_assert_ptr_nonnull(m1);
     ck_assert_ptr_nonnull(m2);
     run(m1, &jobs, &cands);

@@ -31,7 +31,7 @@ char *jm_test_read_file(const char *path, size_t *len)
 
 jm_record *jm_test_record(const char *json)
 {
-    jm_record *r = jm_record_new(JM_KIND_NONE);
+    jm_record *r = jm_record_new(JM_KIND_NONE, NULL);
     jm_error err = {0};
     int rc = jm_parse_ndjson(json, strlen(json), r, &err);
     ck_assert_msg(rc == 0, "parse failed (%s): %s", err.text, json);

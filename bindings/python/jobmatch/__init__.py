@@ -88,18 +88,25 @@ _KIND_NAMES = {JM_KIND_JOB_POST: "job_post", JM_KIND_CANDIDATE: "candidate",
 _KINDS = {v: k for k, v in _KIND_NAMES.items()}
 JM_TYPE_STRING, JM_TYPE_NUMBER, JM_TYPE_INTEGER, JM_TYPE_LIST, JM_TYPE_TIME = 1, 2, 3, 4, 5
 JM_FORMAT_NDJSON, JM_FORMAT_CSV = 1, 2
-JM_RECORD_TAKEN = 1
 JM_EDUP, JM_ECALLBACK = -10, -12
 JM_ENOMEM = -1
 _INT64_MIN = -(1 << 63)
 
 COMPONENTS = ("category", "skills", "experience", "seniority", "salary")
 _NCOMP = len(COMPONENTS)
+JM_COMPONENT_MAX = 8  # the fixed room per component in jm_weights and jm_score
+JM_TIME_BUF, JM_UUID_BUF = 32, 37
 
 
+JM_ERROR_SOURCE_BUF, JM_ERROR_TEXT_BUF = 256, 256
+
+
+# The structs below copy include/jobmatch/*.h field for field (docs/ABI.md); tests/bindings
+# checks the versioned ones against the sizes the library reports.
 class _Error(ctypes.Structure):
-    _fields_ = [("code", c_int), ("line", c_ulong), ("column", c_ulong),
-                ("source", ctypes.c_char * 256), ("text", ctypes.c_char * 256)]
+    _fields_ = [("code", c_int), ("line", c_uint64), ("column", c_uint64),
+                ("source", ctypes.c_char * JM_ERROR_SOURCE_BUF),
+                ("text", ctypes.c_char * JM_ERROR_TEXT_BUF)]
 
 
 class _Buf(ctypes.Structure):
@@ -110,11 +117,12 @@ class _Buf(ctypes.Structure):
 
 
 class _Weights(ctypes.Structure):
-    _fields_ = [("weight", c_double * _NCOMP)]
+    _fields_ = [("weight", c_double * JM_COMPONENT_MAX)]
 
 
 class _Score(ctypes.Structure):
-    _fields_ = [("score", c_int), ("fraction", c_double * _NCOMP), ("points", c_double * _NCOMP),
+    _fields_ = [("score", c_int), ("fraction", c_double * JM_COMPONENT_MAX),
+                ("points", c_double * JM_COMPONENT_MAX),
                 ("family", ctypes.POINTER(ctypes.c_char)), ("family_len", c_size_t),
                 ("shared_skills", c_uint)]
 
@@ -126,17 +134,19 @@ class _MatcherOptions(ctypes.Structure):
 
 
 class _MatcherStats(ctypes.Structure):
-    _fields_ = [("records", ctypes.c_ulonglong), ("duplicates", ctypes.c_ulonglong),
-                ("pairs_scored", ctypes.c_ulonglong), ("applications", ctypes.c_ulonglong),
-                ("evicted", ctypes.c_ulonglong), ("held_jobs", ctypes.c_ulonglong),
-                ("held_candidates", ctypes.c_ulonglong), ("watermark_ms", c_int64)]
+    _fields_ = [("struct_size", c_size_t), ("records", c_uint64), ("duplicates", c_uint64),
+                ("pairs_scored", c_uint64), ("applications", c_uint64), ("evicted", c_uint64),
+                ("held_jobs", c_uint64), ("held_candidates", c_uint64),
+                ("watermark_ms", c_int64)]
 
 
 _ApplicationFn = ctypes.CFUNCTYPE(c_int, c_void_p, _RecordP)
-_RecordFn = ctypes.CFUNCTYPE(c_int, c_void_p, _RecordP, ctypes.POINTER(ctypes.c_char), c_size_t,
-                             c_ulong)
+# jm_record_fn receives jm_record **: setting it to NULL takes the record.
+_RecordFn = ctypes.CFUNCTYPE(c_int, c_void_p, ctypes.POINTER(_RecordP),
+                             ctypes.POINTER(ctypes.c_char), c_size_t, c_ulong)
 _RejectFn = ctypes.CFUNCTYPE(c_int, c_void_p, ctypes.POINTER(_Error),
                              ctypes.POINTER(ctypes.c_char), c_size_t)
+_RejectPartFn = ctypes.CFUNCTYPE(c_int, c_void_p, ctypes.POINTER(ctypes.c_char), c_size_t)
 
 
 def _fn(name, restype, *argtypes):
@@ -151,9 +161,9 @@ _jm_version_num = _fn("jm_version_num", c_uint)
 _jm_strerror = _fn("jm_strerror", c_char_p, c_int)
 _jm_err_name = _fn("jm_err_name", c_char_p, c_int)
 
-_jm_record_new = _fn("jm_record_new", _RecordP, c_int)
+_jm_record_new = _fn("jm_record_new", _RecordP, c_int, ctypes.POINTER(_Error))
 _jm_record_free = _fn("jm_record_free", None, _RecordP)
-_jm_record_clone = _fn("jm_record_clone", _RecordP, _RecordP)
+_jm_record_clone = _fn("jm_record_clone", _RecordP, _RecordP, ctypes.POINTER(_Error))
 _jm_record_kind = _fn("jm_record_kind", c_int, _RecordP)
 _jm_record_id = _fn("jm_record_id", c_char_p, _RecordP)
 _jm_field_name = _fn("jm_field_name", c_char_p, c_int)
@@ -180,7 +190,8 @@ _jm_write_ndjson = _fn("jm_write_ndjson", c_int, _RecordP, ctypes.POINTER(_Buf))
 _jm_parse_ndjson = _fn("jm_parse_ndjson", c_int, c_char_p, c_size_t, _RecordP,
                        ctypes.POINTER(_Error))
 _jm_reader_new = _fn("jm_reader_new", c_void_p, c_int, c_char_p, c_size_t, _RecordFn, _RejectFn,
-                     c_void_p)
+                     c_void_p, ctypes.POINTER(_Error))
+_jm_reader_set_reject_part = _fn("jm_reader_set_reject_part", None, c_void_p, _RejectPartFn)
 _jm_reader_free = _fn("jm_reader_free", None, c_void_p)
 _jm_reader_feed = _fn("jm_reader_feed", c_int, c_void_p, c_char_p, c_size_t)
 _jm_reader_finish = _fn("jm_reader_finish", c_int, c_void_p)
@@ -197,10 +208,11 @@ _jm_make_application = _fn("jm_make_application", c_int, _RecordP, _RecordP,
 
 _jm_matcher_options_init = _fn("jm_matcher_options_init", None, ctypes.POINTER(_MatcherOptions))
 _jm_matcher_new = _fn("jm_matcher_new", c_void_p, ctypes.POINTER(_MatcherOptions), _ApplicationFn,
-                      c_void_p)
+                      c_void_p, ctypes.POINTER(_Error))
 _jm_matcher_free = _fn("jm_matcher_free", None, c_void_p)
-_jm_matcher_add_take = _fn("jm_matcher_add_take", c_int, c_void_p, _RecordP, c_int64)
-_jm_matcher_get_stats = _fn("jm_matcher_get_stats", None, c_void_p, ctypes.POINTER(_MatcherStats))
+_jm_matcher_add_take = _fn("jm_matcher_add_take", c_int, c_void_p, ctypes.POINTER(_RecordP),
+                           c_int64)
+_jm_matcher_get_stats = _fn("jm_matcher_get_stats", c_int, c_void_p, ctypes.POINTER(_MatcherStats))
 
 if _jm_version_num() >> 16 != _SOVERSION:
     raise ImportError("jobmatch: %s is libjobmatch %s; this binding needs major version %d"
@@ -230,9 +242,14 @@ def _check(rc):
     return rc
 
 
-def _no_memory(p):
+def _made(make, *args):
+    """Calls a constructor that takes a trailing jm_error *; raises what it says on failure."""
+    err = _Error()
+    p = make(*args, ctypes.byref(err))
     if not p:
-        raise MemoryError("libjobmatch: out of memory")
+        if err.code == JM_ENOMEM:
+            raise MemoryError("libjobmatch: out of memory")
+        raise JobmatchError(err.code, err.text.decode("utf-8", "replace") or None)
     return p
 
 
@@ -254,7 +271,7 @@ def _text(s):
 
 
 def _format_time(ms):
-    out = ctypes.create_string_buffer(32)
+    out = ctypes.create_string_buffer(JM_TIME_BUF)
     n = _jm_time_format(ms, out)
     return out.raw[:n].decode()
 
@@ -302,12 +319,12 @@ class Record:
                 raise TypeError("Record needs an NDJSON line, a dict, or kind=")
             if kind not in _KINDS:
                 raise ValueError("unknown record kind %r" % (kind,))
-            self._ptr = _no_memory(_jm_record_new(_KINDS[kind]))
+            self._ptr = _made(_jm_record_new, _KINDS[kind])
             return
         if kind is not None:
             raise TypeError("give either a source or kind=, not both")
         if isinstance(source, Record):
-            self._ptr = _no_memory(_jm_record_clone(source._handle()))
+            self._ptr = _made(_jm_record_clone, source._handle())
             return
         if isinstance(source, dict):
             line = json.dumps(source, ensure_ascii=False).encode("utf-8")
@@ -316,7 +333,7 @@ class Record:
         else:
             raise TypeError("Record source must be an NDJSON line, a dict or a Record, not %s"
                             % type(source).__name__)
-        ptr = _no_memory(_jm_record_new(JM_KIND_NONE))
+        ptr = _made(_jm_record_new, JM_KIND_NONE)
         err = _Error()
         rc = _jm_parse_ndjson(line, len(line), ptr, ctypes.byref(err))
         if rc < 0:
@@ -534,8 +551,8 @@ def score_pair(candidate, job, weights=None):
         "score": s.score,
         "family": ctypes.string_at(s.family, s.family_len).decode("utf-8"),
         "shared_skills": s.shared_skills,
-        "fractions": dict(zip(COMPONENTS, list(s.fraction))),
-        "points": dict(zip(COMPONENTS, list(s.points))),
+        "fractions": dict(zip(COMPONENTS, list(s.fraction)[:_NCOMP])),
+        "points": dict(zip(COMPONENTS, list(s.points)[:_NCOMP])),
     }
 
 
@@ -558,7 +575,7 @@ def make_application(candidate, job, seed=0, weights=None, time_ms=None):
     c, _ = _as_record(candidate)
     j, _ = _as_record(job)
     w = _weights(weights)
-    out = _no_memory(_jm_record_new(JM_KIND_APPLICATION))
+    out = _made(_jm_record_new, JM_KIND_APPLICATION)
     app = Record._own(out)
     rc = _check(_jm_make_application(c._handle(), j._handle(), _wref(w), seed,
                                      _now_ms() if time_ms is None else time_ms, out))
@@ -570,7 +587,7 @@ def make_application(candidate, job, seed=0, weights=None, time_ms=None):
 
 def application_id(candidate_id, post_id):
     """The deterministic application_id of (candidate_id, post_id), a UUID string."""
-    out = ctypes.create_string_buffer(37)
+    out = ctypes.create_string_buffer(JM_UUID_BUF)
     _jm_application_id(_text(candidate_id), _text(post_id), out)
     return out.value.decode()
 
@@ -614,9 +631,10 @@ class Matcher:
         self._out = []
         self._failure = None
         self._cb = _ApplicationFn(self._on_application)  # kept alive as long as the matcher
-        self._m = _jm_matcher_new(ctypes.byref(o), self._cb, None)
+        err = _Error()
+        self._m = _jm_matcher_new(ctypes.byref(o), self._cb, None, ctypes.byref(err))
         if not self._m:
-            raise JobmatchError(-2, "invalid matcher options or out of memory")
+            raise JobmatchError(err.code, err.text.decode("utf-8", "replace"))
 
     def _on_application(self, ctx, app):
         try:
@@ -635,13 +653,16 @@ class Matcher:
         if not self._m:
             raise ValueError("the matcher is closed")
         if isinstance(record, Record):
-            ptr = _no_memory(_jm_record_clone(record._handle()))
+            ptr = _made(_jm_record_clone, record._handle())
         else:
             rec = Record(record)
             ptr, rec._ptr = rec._ptr, None  # handed over below
         self._out = []
         self._failure = None
-        rc = _jm_matcher_add_take(self._m, ptr, _now_ms() if time_ms is None else time_ms)
+        # The matcher takes the record whatever it returns (it sets ptr to NULL).
+        ptr = _RecordP(ptr)
+        rc = _jm_matcher_add_take(self._m, ctypes.byref(ptr),
+                                  _now_ms() if time_ms is None else time_ms)
         out, self._out = self._out, []
         if self._failure is not None:
             failure, self._failure = self._failure, None
@@ -663,9 +684,9 @@ class Matcher:
         held_jobs, held_candidates, watermark_ms (None before any event)."""
         if not self._m:
             raise ValueError("the matcher is closed")
-        s = _MatcherStats()
-        _jm_matcher_get_stats(self._m, ctypes.byref(s))
-        d = {name: getattr(s, name) for name, _ in _MatcherStats._fields_}
+        s = _MatcherStats(struct_size=ctypes.sizeof(_MatcherStats))
+        _check(_jm_matcher_get_stats(self._m, ctypes.byref(s)))
+        d = {name: getattr(s, name) for name, _ in _MatcherStats._fields_[1:]}
         if d["watermark_ms"] == _INT64_MIN:
             d["watermark_ms"] = None
         return d
@@ -720,21 +741,29 @@ def _chunks(data):
 def _read(fmt, data, source, rejects, strict, max_record_bytes):
     got = []
     failure = []
+    parts = []  # the text of an over-long record, handed on in pieces before its reject
 
     def on_record(ctx, rec, raw, raw_len, line):
         try:
-            r = Record._own(rec)
+            r = Record._own(rec[0])
+            rec[0] = None  # taken: the reader makes a fresh one
             r.line = line
             got.append(r)
-            return JM_RECORD_TAKEN
+            return 0
         except BaseException as e:
             failure.append(e)
             return JM_ECALLBACK
 
+    def on_reject_part(ctx, part, n):
+        parts.append(ctypes.string_at(part, n))
+        return 0
+
     def on_reject(ctx, err, raw, raw_len):
         try:
             e = err.contents
-            rj = Reject(e.line, e.text.decode("utf-8", "replace"), ctypes.string_at(raw, raw_len),
+            text = ctypes.string_at(raw, raw_len) if raw else b"".join(parts)
+            del parts[:]
+            rj = Reject(e.line, e.text.decode("utf-8", "replace"), text,
                         e.source.decode("utf-8", "replace"), e.code)
             if strict:
                 failure.append(JobmatchError(rj.code, rj.reason, rj.source, rj.line, e.column))
@@ -749,9 +778,13 @@ def _read(fmt, data, source, rejects, strict, max_record_bytes):
             return JM_ECALLBACK
 
     record_cb, reject_cb = _RecordFn(on_record), _RejectFn(on_reject)
-    reader = _jm_reader_new(fmt, _text(source), max_record_bytes, record_cb, reject_cb, None)
+    part_cb = _RejectPartFn(on_reject_part)
+    err = _Error()
+    reader = _jm_reader_new(fmt, _text(source), max_record_bytes, record_cb, reject_cb, None,
+                            ctypes.byref(err))
     if not reader:
-        raise MemoryError("libjobmatch: out of memory")
+        raise JobmatchError(err.code, err.text.decode("utf-8", "replace"))
+    _jm_reader_set_reject_part(reader, part_cb)
     try:
         chunks = _chunks(data)
         done = False

@@ -736,8 +736,6 @@ jm_source *jm__kafka_match_new(jm__kafka_opts *o, jm_error *err)
         .commit = match_commit,
         .destroy = match_destroy,
     };
-    jm_source *s = jm_source_new(&ops, m);
-    if (!s)
-        jm__kafka_fail(err, JM_ENOMEM, "kafka", "out of memory");
-    return s;
+    /* On failure jm_source_new() has released m and filled err. */
+    return jm_source_new(&ops, m, err);
 }

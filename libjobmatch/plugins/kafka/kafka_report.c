@@ -164,10 +164,8 @@ jm_source *jm__kafka_report_new(jm__kafka_opts *o, jm_error *err)
         .next = report_next,
         .destroy = report_destroy,
     };
-    jm_source *s = jm_source_new(&ops, r);
-    if (!s)
-        jm__kafka_fail(err, JM_ENOMEM, "kafka", "out of memory");
-    return s;
+    /* On failure jm_source_new() has released r and filled err. */
+    return jm_source_new(&ops, r, err);
 fail:
     report_destroy(r);
     return NULL;

@@ -20,7 +20,13 @@ struct jm__kafka_sink {
     int fatal;                           /* the producer can do nothing more */
     unsigned long long failed, reported; /* delivery failures, and how many were told */
     char first_error[300];
+    char *part; /* the pieces so far of a record that came in pieces (JM_SINK_MSG_PART) */
+    size_t part_len, part_cap;
+    int part_too_long;
 };
+
+/* The longest record sent whole: librdkafka's default message.max.bytes. */
+#define PART_MAX 1000000
 
 static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
 {
@@ -171,15 +177,57 @@ static int write_line(jm__kafka_sink *s, const jm_sink_msg *msg, const char *lin
     return produce(s, t, line, len, kp, ts);
 }
 
+static int write_message(jm__kafka_sink *s, const jm_sink_msg *msg);
+
+/* A record in pieces is put together and sent as one message when its last piece comes; one
+ * longer than a message may be is refused. */
+static int write_piece(jm__kafka_sink *s, const jm_sink_msg *msg)
+{
+    if (!s->part_too_long && s->part_len + msg->len <= PART_MAX) {
+        if (s->part_len + msg->len > s->part_cap) {
+            size_t cap = s->part_cap ? s->part_cap : 4096;
+            while (cap < s->part_len + msg->len)
+                cap *= 2;
+            char *grown = realloc(s->part, cap);
+            if (!grown)
+                return JM_ENOMEM;
+            s->part = grown;
+            s->part_cap = cap;
+        }
+        memcpy(s->part + s->part_len, msg->data, msg->len);
+        s->part_len += msg->len;
+    } else {
+        s->part_too_long = 1;
+    }
+    if (msg->flags & JM_SINK_MSG_PART)
+        return 0;
+    int too_long = s->part_too_long;
+    jm_sink_msg whole = *msg;
+    whole.data = s->part;
+    whole.len = s->part_len;
+    s->part_len = 0;
+    s->part_too_long = 0;
+    if (too_long)
+        return report("a record longer than one message may be", "not sent");
+    return write_message(s, &whole);
+}
+
 static int sink_write(void *state, const jm_sink_msg *msg)
 {
     jm__kafka_sink *s = state;
+    if ((msg->flags & JM_SINK_MSG_PART) || s->part_len || s->part_too_long)
+        return write_piece(s, msg);
+    return write_message(s, msg);
+}
+
+static int write_message(jm__kafka_sink *s, const jm_sink_msg *msg)
+{
     if (msg->flags & JM_SINK_MSG_HEADER)
         return 0; /* a CSV header is no record */
     /* One message per record: a message may hold several lines. */
     const char *p = msg->data, *end = msg->data + msg->len;
     const char *nl = memchr(p, '\n', msg->len);
-    int single = !nl || nl + 1 >= end;
+    int single = !(msg->flags & JM_SINK_MSG_LINES) && (!nl || nl + 1 >= end);
     while (p < end) {
         const char *e = memchr(p, '\n', (size_t)(end - p));
         const char *stop = e ? e : end;
@@ -255,6 +303,7 @@ static void sink_destroy(void *state)
         jm__kafka_link_put(s->link);
     }
     jm__kafka_opts_free(&s->o);
+    free(s->part);
     free(s);
 }
 
@@ -376,10 +425,8 @@ jm_sink *jm__kafka_sink_new(jm__kafka_opts *o, jm_error *err)
         .destroy = sink_destroy,
         .sync = sink_sync,
     };
-    jm_sink *sink = jm_sink_new(&ops, s);
-    if (!sink)
-        jm__kafka_fail(err, JM_ENOMEM, "kafka", "out of memory");
-    return sink;
+    /* On failure jm_sink_new() has released s and filled err. */
+    return jm_sink_new(&ops, s, err);
 fail:
     sink_destroy(s);
     return NULL;

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Checks Chromium's view of the report page: the rendered DOM, the net log and a screenshot."""
-import json, re, struct, sys, zlib
+import base64, hashlib, json, re, struct, sys, zlib
 from html.parser import HTMLParser
 
 
@@ -28,8 +28,9 @@ if sys.argv[1] == '--requests':
 dom_path, net_path, png_path, page_path = sys.argv[1:5]
 problems = []
 
-CHARTS = ['tiles', 'intervals', 'families', 'scores', 'statuses', 'boxplots', 'work-modes',
-          'employment-types', 'education', 'salaries', 'countries', 'recent']
+CHARTS = ['tiles', 'time', 'intervals', 'families', 'categories', 'scores', 'statuses',
+          'boxplots', 'work-modes', 'employment-types', 'education', 'salaries', 'asks',
+          'offer-vs-ask', 'countries', 'recent']
 
 class Dom(HTMLParser):
     """Counts, per data-chart block, its drawn marks and table rows."""
@@ -72,6 +73,23 @@ for m in re.finditer(r'(?:src|href)\s*=\s*["\']?([^"\' >]+)', page):
     problems.append(f'page refers to {m.group(1)}')
 if re.search(r'https?://', page):
     problems.append('page contains an http(s) URL')
+# A strict policy: nothing from elsewhere, and inline code only by the hashes of the page's own
+# script and style sheet.
+csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', page)
+if not csp:
+    problems.append('no Content-Security-Policy')
+else:
+    policy = dict((d.split(' ', 1) + [''])[:2] for d in csp.group(1).split('; '))
+    if policy.get('default-src') != "'none'" or 'unsafe' in csp.group(1):
+        problems.append('the policy is not strict: ' + csp.group(1))
+    def digest(code):
+        return "'sha256-" + base64.b64encode(hashlib.sha256(code.encode()).digest()).decode() + "'"
+    scripts = re.findall(r'<script>(.*?)</script>', page, re.S)
+    styles = re.findall(r'<style>(.*?)</style>', page, re.S)
+    if policy.get('script-src', '').split() != [digest(c) for c in scripts]:
+        problems.append('script-src does not hold the hash of exactly the page\'s script')
+    if policy.get('style-src', '').split() != [digest(c) for c in styles]:
+        problems.append('style-src does not hold the hash of exactly the page\'s style sheet')
 outside = page_requests(net_path)
 if outside:
     problems.append('network requests: ' + ', '.join(outside[:5]))

@@ -100,30 +100,83 @@ for b in rep['salary_histogram']['bins']:
     last = b is rep['salary_histogram']['bins'][-1]
     same(f"salary bin {b['from']}", b['count'],
          sum(1 for s in sal if b['from'] <= s < b['to'] or (last and s == b['to'])))
+# applications over time: buckets of bucket_hours, aligned to the epoch, from the first to the last
+aot = rep['applications_over_time']
+width = aot['bucket_hours'] * 3600000
+dated = [ms(a['application_date']) // width for a in A if 'application_date' in a]
+same('over time bucket', aot['bucket_hours'] % 3 == 0 and aot['bucket_hours'] <= 48, True)
+if dated:
+    t = Counter(dated)
+    same('over time counts', aot['counts'], [t[b] for b in range(min(dated), max(dated) + 1)])
+    same('over time from', ms(aot['from']), min(dated) * width)
+    same('over time to', ms(aot['to']), (max(dated) + 1) * width)
+for name, key, rows in [('jobs_by_category', 'job_category', jobs.values()),
+                        ('jobs_by_country', 'location_country', jobs.values())]:
+    want = counts(key, rows)
+    got = [(r['name'], r['count']) for r in rep[name]]
+    same(name, sorted(got), sorted(want))
+    same(name + ' order', [c for _, c in got], [c for _, c in want])
+asks = [c.get('expected_salary', c.get('current_salary')) for c in cands.values()]
+asks = [a for a in asks if a is not None and a > 0]
+cs = rep['candidate_salary_histogram']
+same('ask candidates', cs['candidates'], len(asks))
+same('ask min', cs['min'], float(min(asks)))
+same('ask max', cs['max'], float(max(asks)))
+def binned(values, bins, key):
+    for b in bins:
+        last = b is bins[-1]
+        same(f"{key} bin {b['from']}", b[key] if key != 'count' else b['count'],
+             sum(1 for s in values if b['from'] <= s < b['to'] or (last and s == b['to'])))
+binned(asks, cs['bins'], 'count')
+ova = rep['salary_offer_vs_ask']['bins']
+binned(sal, ova, 'jobs')
+binned(asks, ova, 'candidates')
+same('offer vs ask widths', len({b['to'] - b['from'] for b in ova[:-1]}) <= 1, True)
 recent = sorted(enumerate(A), key=lambda ia: (ms(ia[1]['timestamp']), ia[0]), reverse=True)[:100]
+for r, (_, a) in zip(rep['recent_applications'], recent):
+    j = jobs.get(a['post_id'], {})
+    same('recent country', r['location_country'], j.get('location_country', '(unknown)' if j else ''))
+    same('recent work mode', r['work_mode'], j.get('work_mode', '(unknown)' if j else ''))
 same('recent', [r['application_id'] for r in rep['recent_applications']],
      [a['application_id'] for _, a in recent])
 same('newest event', ms(rep['freshness']['newest_event']),
      max(ms(r['timestamp']) for r in list(A) + list(jobs.values()) + list(cands.values())
          if 'timestamp' in r))
-# the audit by gender
+# the audits: by gender, and by gender x education level; groups under the minimum share of the
+# audited applications stay out of the ratios, the reference group is the highest included rate
 med = statistics.median(scores)
-same('audit median', rep['audit']['median_score'], float(med))
-groups = {}
-for a in A:
-    c = cands.get(a['candidate_id'], {})
-    g = (c.get('gender') or '').strip() or 'unknown'
-    groups.setdefault(g, []).append(a)
-rates = {g: (sum(a['status'] == 'Interview Scheduled' for a in v) / len(v),
-             sum(a['compatibility_score'] > med for a in v) / len(v)) for g, v in groups.items()}
-best = [max(r[i] for g, r in rates.items() if g != 'unknown') for i in (0, 1)]
-for row in rep['audit']['by'][0]['groups']:
-    g = row['group']
-    same(f'audit {g} size', row['applications'], len(groups[g]))
-    same(f'audit {g} selection', row['selection_rate'], round(rates[g][0], 6))
-    same(f'audit {g} scoring', row['scoring_rate'], round(rates[g][1], 6))
-    if g != 'unknown':
-        same(f'audit {g} ratio', row['selection_impact_ratio'], round(rates[g][0] / best[0], 6))
-        same(f'audit {g} flag', row['selection_flag'], rates[g][0] / best[0] < 0.8)
-same('audit groups', sorted(r['group'] for r in rep['audit']['by'][0]['groups']), sorted(groups))
+audit = rep['audit']
+same('audit median', audit['median_score'], float(med))
+same('audit min share', audit['min_group_share'], 0.02)
+def value(c, f):
+    v = c.get(f)
+    return (v.strip() or None) if isinstance(v, str) else v
+for k, fields in enumerate([['gender'], ['gender', 'education_level']]):
+    by = audit['by'][k]
+    same(f'audit {k} fields', by['fields'], fields)
+    groups = {}
+    for a in A:
+        c = cands.get(a['candidate_id'], {})
+        vals = [value(c, f) for f in fields]
+        g = 'unknown' if any(v is None for v in vals) else ' \u00d7 '.join(str(v) for v in vals)
+        groups.setdefault(g, []).append(a)
+    total = len(A)
+    rates = {g: (sum(a['status'] == 'Interview Scheduled' for a in v) / len(v),
+                 sum(a['compatibility_score'] > med for a in v) / len(v)) for g, v in groups.items()}
+    included = [g for g in groups if g != 'unknown' and len(groups[g]) >= 0.02 * total]
+    best = [max((rates[g][i] for g in included), default=0) for i in (0, 1)]
+    ref = [g for g in included if rates[g][0] == best[0]]
+    same(f'audit {k} reference', by['selection_reference'] in ref, True)
+    for row in by['groups']:
+        g = row['group']
+        same(f'audit {k} {g} size', row['applications'], len(groups[g]))
+        same(f'audit {k} {g} selection', row['selection_rate'], round(rates[g][0], 6))
+        same(f'audit {k} {g} scoring', row['scoring_rate'], round(rates[g][1], 6))
+        same(f'audit {k} {g} excluded', row['excluded'], g != 'unknown' and g not in included)
+        if g in included:
+            same(f'audit {k} {g} ratio', row['selection_impact_ratio'], round(rates[g][0] / best[0], 6))
+            same(f'audit {k} {g} flag', row['selection_flag'], rates[g][0] / best[0] < 0.8)
+        else:
+            same(f'audit {k} {g} no ratio', row['selection_impact_ratio'], None)
+    same(f'audit {k} groups', sorted(r['group'] for r in by['groups']), sorted(groups))
 print('agree' if not bad else '\n'.join(bad))
