@@ -324,7 +324,10 @@ START_TEST(sink_delivers_keyed_messages)
     ck_assert_int_eq(jm_sink_write(s, &header), 0);
     const char *two = "{\"candidate_id\":\"x1\"}\n{\"candidate_id\":\"x2\"}\n";
     jm_sink_msg lines = {.struct_size = sizeof lines,
-                         .kind = JM_KIND_NONE, .flags = JM_SINK_MSG_LINES, .data = two, .len = strlen(two)};
+                         .kind = JM_KIND_NONE,
+                         .flags = JM_SINK_MSG_LINES,
+                         .data = two,
+                         .len = strlen(two)};
     ck_assert_int_eq(jm_sink_write(s, &lines), 0);
     ck_assert_int_eq(jm_sink_sync(s), 0);
     char *got;
@@ -457,7 +460,10 @@ static void fill_mock(const mock *m)
         snprintf(id, sizeof id, "p%d", i);
         int n = snprintf(line, sizeof line, "{\"type\":\"job_post\",\"post_id\":\"%s\"}\n", id);
         jm_sink_msg msg = {.struct_size = sizeof msg,
-                           .kind = JM_KIND_JOB_POST, .id = id, .data = line, .len = (size_t)n};
+                           .kind = JM_KIND_JOB_POST,
+                           .id = id,
+                           .data = line,
+                           .len = (size_t)n};
         ck_assert_int_eq(jm_sink_write(s, &msg), 0);
     }
     ck_assert_int_eq(jm_sink_sync(s), 0);
