@@ -206,46 +206,43 @@ static void mock_stop(mock *m)
     rd_kafka_destroy(m->rk);
 }
 
-/* A sink of the module on the mock, with extra options (key, value, ..., NULL). */
-static jm_sink *mock_sink(const mock *m, jm_error *err, ...)
+/* The module's options for the mock, with extra ones (key, value, ..., NULL), parsed for a
+ * source or a sink. 0, or the parse's code with err filled. */
+static int mock_opts(const mock *m, jm__kafka_opts *o, int for_source, jm_error *err, va_list ap)
 {
     jm_plugin_option opts[16] = {{"brokers", m->boot}, {"log_level", "0"}};
     size_t n = 2;
-    va_list ap;
-    va_start(ap, err);
     const char *k;
     while ((k = va_arg(ap, const char *)) && n < 16) {
         opts[n].key = k;
         opts[n++].value = va_arg(ap, const char *);
     }
-    va_end(ap);
-    jm__kafka_opts o;
     memset(err, 0, sizeof *err);
-    if (jm__kafka_opts_parse(&o, opts, n, 0, err)) {
-        jm__kafka_opts_free(&o);
-        return NULL;
-    }
-    return jm__kafka_sink_new(&o, err);
+    int rc = jm__kafka_opts_parse(o, opts, n, for_source, err);
+    if (rc)
+        jm__kafka_opts_free(o);
+    return rc;
+}
+
+static jm_sink *mock_sink(const mock *m, jm_error *err, ...)
+{
+    jm__kafka_opts o;
+    va_list ap;
+    va_start(ap, err);
+    int rc = mock_opts(m, &o, 0, err, ap);
+    va_end(ap);
+    return rc ? NULL : jm__kafka_sink_new(&o, err);
 }
 
 static jm_source *mock_source(const mock *m, jm_error *err, ...)
 {
-    jm_plugin_option opts[16] = {{"brokers", m->boot}, {"log_level", "0"}};
-    size_t n = 2;
+    jm__kafka_opts o;
     va_list ap;
     va_start(ap, err);
-    const char *k;
-    while ((k = va_arg(ap, const char *)) && n < 16) {
-        opts[n].key = k;
-        opts[n++].value = va_arg(ap, const char *);
-    }
+    int rc = mock_opts(m, &o, 1, err, ap);
     va_end(ap);
-    jm__kafka_opts o;
-    memset(err, 0, sizeof *err);
-    if (jm__kafka_opts_parse(&o, opts, n, 1, err)) {
-        jm__kafka_opts_free(&o);
+    if (rc)
         return NULL;
-    }
     return o.report ? jm__kafka_report_new(&o, err) : jm__kafka_match_new(&o, err);
 }
 

@@ -51,6 +51,9 @@ rd_kafka_conf_t *jm__kafka_conf(const jm__kafka_opts *o, int producer, jm_error 
 /* Sets one property; 0, or JM_EINVAL with librdkafka's reason in err. */
 int jm__kafka_conf_set(rd_kafka_conf_t *conf, const char *key, const char *value, jm_error *err);
 
+/* Monotonic milliseconds, for deadlines. */
+int64_t jm__kafka_now_ms(void);
+
 /* Fills err (which may be NULL): code, source and a printf text. Returns code. */
 int jm__kafka_fail(jm_error *err, int code, const char *source, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
@@ -157,9 +160,11 @@ typedef struct jm__kafka_link {
     jm__kafka_match *match; /* borrowed; NULL when none (yet) */
 } jm__kafka_link;
 
-/* The link named name, made on first use; counted. NULL when out of memory. */
-jm__kafka_link *jm__kafka_link_get(const char *name);
-/* Drops one reference (accepts NULL). */
-void jm__kafka_link_put(jm__kafka_link *l);
+/* Joins the link named name (made on first use; counted) as its sink or its source. NULL with
+ * err filled when out of memory, or when the link has one already (JM_EINVAL). */
+jm__kafka_link *jm__kafka_link_join_sink(const char *name, jm__kafka_sink *s, jm_error *err);
+jm__kafka_link *jm__kafka_link_join_match(const char *name, jm__kafka_match *m, jm_error *err);
+/* Leaves the link (the sink or source self): drops one reference. Accepts NULL. */
+void jm__kafka_link_leave(jm__kafka_link *l, const void *self);
 
 #endif

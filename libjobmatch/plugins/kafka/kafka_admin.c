@@ -7,26 +7,19 @@
 
 #include "kafka.h"
 
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* The cluster's metadata of every topic, retried until deadline: a refused connection is
  * answered at once, so one try is not enough for a broker that is still starting. */
 static int metadata(rd_kafka_t *rk, int timeout_ms, const char *brokers,
                     const struct rd_kafka_metadata **md, jm_error *err)
 {
-    int64_t deadline = now_ms() + timeout_ms;
+    int64_t deadline = jm__kafka_now_ms() + timeout_ms;
     rd_kafka_resp_err_t e;
     for (;;) {
-        int64_t left = deadline - now_ms();
+        int64_t left = deadline - jm__kafka_now_ms();
         e = rd_kafka_metadata(rk, 1, NULL, md, left > 0 ? (int)left : 1);
         if (!e)
             return 0;
-        if (now_ms() >= deadline)
+        if (jm__kafka_now_ms() >= deadline)
             break;
         struct timespec pause = {0, 100 * 1000000};
         nanosleep(&pause, NULL);
@@ -133,11 +126,11 @@ static int create(rd_kafka_t *rk, const jm__kafka_opts *o, const char *const *na
 int jm__kafka_ensure_topics(rd_kafka_t *rk, const jm__kafka_opts *o, const int *which, size_t n,
                             jm_error *err)
 {
-    int64_t deadline = now_ms() + o->timeout_ms;
+    int64_t deadline = jm__kafka_now_ms() + o->timeout_ms;
     int created = 0;
     for (;;) {
         const struct rd_kafka_metadata *md;
-        int64_t left = deadline - now_ms();
+        int64_t left = deadline - jm__kafka_now_ms();
         int rc = metadata(rk, left > 100 ? (int)left : 100, o->brokers, &md, err);
         if (rc)
             return rc;
@@ -163,7 +156,7 @@ int jm__kafka_ensure_topics(rd_kafka_t *rk, const jm__kafka_opts *o, const int *
         }
         if (!waiting)
             return 0;
-        if (now_ms() >= deadline)
+        if (jm__kafka_now_ms() >= deadline)
             return jm__kafka_fail(err, JM_EIO, slow,
                                   "the topic has no leader for every "
                                   "partition after %d ms",

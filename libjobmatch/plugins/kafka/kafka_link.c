@@ -11,7 +11,7 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static jm__kafka_link **links;
 static size_t nlinks;
 
-jm__kafka_link *jm__kafka_link_get(const char *name)
+static jm__kafka_link *link_get(const char *name)
 {
     pthread_mutex_lock(&lock);
     jm__kafka_link *l = NULL;
@@ -37,11 +37,49 @@ jm__kafka_link *jm__kafka_link_get(const char *name)
     return l;
 }
 
-void jm__kafka_link_put(jm__kafka_link *l)
+/* Takes the link's sink (as_sink) or source place for s or m, when it is free. */
+static jm__kafka_link *join(const char *name, jm__kafka_sink *s, jm__kafka_match *m, jm_error *err)
+{
+    jm__kafka_link *l = link_get(name);
+    if (!l) {
+        jm__kafka_fail(err, JM_ENOMEM, "kafka", "out of memory");
+        return NULL;
+    }
+    pthread_mutex_lock(&lock);
+    int taken = s ? l->sink != NULL : l->match != NULL;
+    if (!taken && s)
+        l->sink = s;
+    else if (!taken)
+        l->match = m;
+    pthread_mutex_unlock(&lock);
+    if (taken) {
+        jm__kafka_fail(err, JM_EINVAL, "kafka", "link=%s has a %s already", name,
+                       s ? "sink" : "source");
+        jm__kafka_link_leave(l, NULL);
+        return NULL;
+    }
+    return l;
+}
+
+jm__kafka_link *jm__kafka_link_join_sink(const char *name, jm__kafka_sink *s, jm_error *err)
+{
+    return join(name, s, NULL, err);
+}
+
+jm__kafka_link *jm__kafka_link_join_match(const char *name, jm__kafka_match *m, jm_error *err)
+{
+    return join(name, NULL, m, err);
+}
+
+void jm__kafka_link_leave(jm__kafka_link *l, const void *self)
 {
     if (!l)
         return;
     pthread_mutex_lock(&lock);
+    if (self && (const void *)l->sink == self)
+        l->sink = NULL;
+    if (self && (const void *)l->match == self)
+        l->match = NULL;
     if (--l->refs == 0) {
         for (size_t i = 0; i < nlinks; i++)
             if (links[i] == l) {

@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "kafka.h"
@@ -92,13 +91,6 @@ static void debug_marks(const jm__kafka_match *m, const char *what, int32_t p, c
             (unsigned long long)m->emitted, (unsigned long long)m->suppressed,
             (unsigned long long)m->held, (unsigned long long)m->released);
     free(text);
-}
-
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* A failure inside a callback: kept, and returned by the next call of next. */
@@ -535,7 +527,7 @@ static int match_next(void *state, jm_source_msg *msg, int timeout_ms, jm_error 
         rd_kafka_message_destroy(m->cur);
         m->cur = NULL;
     }
-    int64_t deadline = timeout_ms < 0 ? INT64_MAX : now_ms() + timeout_ms;
+    int64_t deadline = timeout_ms < 0 ? INT64_MAX : jm__kafka_now_ms() + timeout_ms;
     for (;;) {
         for (int i = 0; i < 2; i++) {
             int job = (m->turn + i) % 2;
@@ -567,7 +559,7 @@ static int match_next(void *state, jm_source_msg *msg, int timeout_ms, jm_error 
                 rd_kafka_message_destroy(km);
             return rc;
         }
-        int64_t left = deadline - now_ms();
+        int64_t left = deadline - jm__kafka_now_ms();
         if (left <= 0)
             return JM_SOURCE_AGAIN;
         /* Both queues signal the pipe when they fill; a cap on the wait covers any signal that
@@ -604,11 +596,7 @@ static void match_destroy(void *state)
     for (int i = 0; i < 2; i++)
         if (m->wake[i] >= 0)
             close(m->wake[i]);
-    if (m->link) {
-        if (m->link->match == m)
-            m->link->match = NULL;
-        jm__kafka_link_put(m->link);
-    }
+    jm__kafka_link_leave(m->link, m);
     jm__kafka_opts_free(&m->o);
     free(m);
 }
@@ -716,19 +704,8 @@ jm_source *jm__kafka_match_new(jm__kafka_opts *o, jm_error *err)
                        rd_kafka_err2str(e));
         return fail_new(m);
     }
-    if (m->o.link) {
-        if (!(m->link = jm__kafka_link_get(m->o.link))) {
-            jm__kafka_fail(err, JM_ENOMEM, "kafka", "out of memory");
-            return fail_new(m);
-        }
-        if (m->link->match) {
-            jm__kafka_fail(err, JM_EINVAL, "kafka", "link=%s already has a source", m->o.link);
-            jm__kafka_link_put(m->link);
-            m->link = NULL;
-            return fail_new(m);
-        }
-        m->link->match = m;
-    }
+    if (m->o.link && !(m->link = jm__kafka_link_join_match(m->o.link, m, err)))
+        return fail_new(m);
     static const jm_source_ops ops = {
         .struct_size = sizeof(jm_source_ops),
         .name = "kafka",

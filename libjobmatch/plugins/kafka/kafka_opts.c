@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "kafka.h"
 
@@ -20,6 +21,13 @@ int jm__kafka_fail(jm_error *err, int code, const char *source, const char *fmt,
     vsnprintf(err->text, sizeof err->text, fmt, ap);
     va_end(ap);
     return code;
+}
+
+int64_t jm__kafka_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* Set but empty counts as unset. */

@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "kafka.h"
 
@@ -29,13 +28,6 @@ static int topic_index(const report *r, const char *name)
 static const jm_kind kind_of_topic[KF_NTOPICS] = {JM_KIND_CANDIDATE, JM_KIND_JOB_POST,
                                                   JM_KIND_APPLICATION};
 
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static int report_next(void *state, jm_source_msg *msg, int timeout_ms, jm_error *err)
 {
     report *r = state;
@@ -43,11 +35,11 @@ static int report_next(void *state, jm_source_msg *msg, int timeout_ms, jm_error
         rd_kafka_message_destroy(r->cur);
         r->cur = NULL;
     }
-    int64_t deadline = timeout_ms < 0 ? INT64_MAX : now_ms() + timeout_ms;
+    int64_t deadline = timeout_ms < 0 ? INT64_MAX : jm__kafka_now_ms() + timeout_ms;
     for (;;) {
         if (!r->o.follow && r->ended == r->nparts)
             return JM_SOURCE_END;
-        int64_t left = deadline - now_ms();
+        int64_t left = deadline - jm__kafka_now_ms();
         if (left < 0)
             return JM_SOURCE_AGAIN;
         rd_kafka_message_t *km = rd_kafka_consumer_poll(r->rk, left > 1000 ? 1000 : (int)left);

@@ -297,11 +297,7 @@ static void sink_destroy(void *state)
                 rd_kafka_topic_destroy(s->topic[t]);
         rd_kafka_destroy(s->rk);
     }
-    if (s->link) {
-        if (s->link->sink == s)
-            s->link->sink = NULL;
-        jm__kafka_link_put(s->link);
-    }
+    jm__kafka_link_leave(s->link, s);
     jm__kafka_opts_free(&s->o);
     free(s->part);
     free(s);
@@ -404,19 +400,8 @@ jm_sink *jm__kafka_sink_new(jm__kafka_opts *o, jm_error *err)
             goto fail;
         }
     }
-    if (s->o.link) {
-        if (!(s->link = jm__kafka_link_get(s->o.link))) {
-            jm__kafka_fail(err, JM_ENOMEM, "kafka", "out of memory");
-            goto fail;
-        }
-        if (s->link->sink) {
-            jm__kafka_fail(err, JM_EINVAL, "kafka", "link=%s already has a sink", s->o.link);
-            jm__kafka_link_put(s->link);
-            s->link = NULL;
-            goto fail;
-        }
-        s->link->sink = s;
-    }
+    if (s->o.link && !(s->link = jm__kafka_link_join_sink(s->o.link, s, err)))
+        goto fail;
     static const jm_sink_ops ops = {
         .struct_size = sizeof(jm_sink_ops),
         .name = "kafka",
