@@ -170,6 +170,53 @@ $(B)/tests/plugins/jm-bad%.so: tests/plugins/bad_plugin.c $(HEADERS) config.mk
 	$(CC) $(CPPFLAGS_ALL) $(PLUGIN_CFLAGS) $(if $(filter abi,$*),-DBAD_ABI,-DBAD_SIZE) $(CFLAGS_ALL) \
 	    -shared $(LDFLAGS_ALL) -o $@ $<
 
+# ---- the Kafka module (libjobmatch/plugins/kafka/, docs/KAFKA.md) ------------------------------
+# jm-kafka.so is the only file that links librdkafka; it is built when configure found it.
+# check-kafka-unit runs its tests on librdkafka's mock cluster (seconds, no broker); check-kafka
+# its tests on a real Kafka broker (tests/kafka/broker.sh) with kcat as the independent client.
+KAFKA_PLUGIN := $(PLUGIN_DIR)/jm-kafka.so
+KAFKA_OBJ := $(patsubst %.c,$(B)/%.o,$(sort $(wildcard libjobmatch/plugins/kafka/*.c)))
+KAFKA_MOCK_TEST := $(B)/tests/test_kafka_mock
+KAFKA_DRIVER := $(B)/tests/kafka-driver
+.PHONY: kafka check-kafka-unit check-kafka
+ifneq ($(strip $(RDKAFKA_LIBS)),)
+all: $(KAFKA_PLUGIN)
+INSTALL_PLUGINS += $(KAFKA_PLUGIN)
+kafka: $(KAFKA_PLUGIN) $(KAFKA_MOCK_TEST) $(KAFKA_DRIVER)
+check-kafka-unit: $(KAFKA_MOCK_TEST)
+	$(KAFKA_MOCK_TEST)
+check-kafka: tools kafka
+	JM_BUILD_DIR=$(B) JM_BIN=$(CURDIR)/$(BIN) tests/kafka/run-tests.sh
+else
+kafka check-kafka-unit check-kafka:
+	@echo "$@: skipped: configure found no librdkafka (Debian: apt-get install librdkafka-dev)"
+endif
+
+$(B)/libjobmatch/plugins/kafka/%.o: libjobmatch/plugins/kafka/%.c libjobmatch/plugins/kafka/kafka.h \
+                                    $(HEADERS) config.mk
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS_ALL) $(RDKAFKA_CFLAGS) $(PLUGIN_CFLAGS) $(CFLAGS_ALL) -c -o $@ $<
+
+$(KAFKA_PLUGIN): $(KAFKA_OBJ) | $(PLUGIN_STAMP)
+	$(CC) -shared $(LDFLAGS_ALL) -o $@ $(KAFKA_OBJ) $(RDKAFKA_LIBS) -lpthread
+
+$(B)/tests/kafka/%.o: tests/kafka/%.c libjobmatch/plugins/kafka/kafka.h tests/unit/testutil.h \
+                      $(HEADERS) config.mk
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS_ALL) -Ilibjobmatch/plugins/kafka -Itests/unit $(TEST_DEFS) $(CHECK_CFLAGS) \
+	    $(RDKAFKA_CFLAGS) $(CFLAGS_ALL) -Wno-missing-prototypes -c -o $@ $<
+
+# The mock test links the module's objects (to reach its internals) and librdkafka (to drive the
+# mock cluster), and loads the built module once through the plugin API. Never installed.
+$(KAFKA_MOCK_TEST): $(B)/tests/kafka/test_kafka_mock.o $(filter-out %/kafka_plugin.o,$(KAFKA_OBJ)) \
+                    $(UNIT_HELPER_OBJ) $(STLIB) $(KAFKA_PLUGIN)
+	$(CC) $(LDFLAGS_ALL) -o $@ $(filter %.o,$^) $(HOST_LIB) $(CHECK_LIBS) $(RDKAFKA_LIBS) \
+	    $(LIB_LIBS) -lpthread
+
+# The real-broker tests' host of the module: it links libjobmatch only, like the tools.
+$(KAFKA_DRIVER): $(B)/tests/kafka/kafka-driver.o $(STLIB)
+	$(CC) $(LDFLAGS_ALL) -o $@ $< $(HOST_LIB) $(LIB_LIBS)
+
 # ---- the PostgreSQL module (libjobmatch/plugins/pg/, docs/POSTGRESQL.md) ----------------------
 # jm-pg.so is the only file that links libpq; it is built when configure found libpq. It carries
 # sql/schema.sql, to load into a database that lacks it. check-pg runs its tests (tests/pg/) on

@@ -165,9 +165,17 @@ START_TEST(missing_names_what_was_searched)
     ck_assert_msg(strstr(err.text, build_plugins()) != NULL, "%s", err.text);
     ck_assert_msg(strstr(err.text, jm_plugin_dir()) != NULL, "%s", err.text);
     ck_assert_msg(strstr(err.text, "install") != NULL, "%s", err.text);
-    /* A module we know of says which package to install. */
-    ck_assert_ptr_null(jm_plugin_open("kafka", &err));
-    ck_assert_msg(strstr(err.text, "apt-get install librdkafka-dev") != NULL, "%s", err.text);
+    /* A module we know of says which package to install; when this build made it (configure
+     * found librdkafka), the build tree's is the one found. */
+    jm_plugin *kafka = jm_plugin_open("kafka", &err);
+    if (access(path_in(build_plugins(), "jm-kafka.so"), F_OK) != 0) {
+        ck_assert_ptr_null(kafka);
+        ck_assert_msg(strstr(err.text, "apt-get install librdkafka-dev") != NULL, "%s", err.text);
+    } else {
+        ck_assert_msg(kafka != NULL, "%s", err.text);
+        ck_assert_str_eq(jm_plugin_path(kafka), path_in(build_plugins(), "jm-kafka.so"));
+        jm_plugin_free(kafka);
+    }
     /* Not a name: no path is built from it. */
     ck_assert_ptr_null(jm_plugin_open("../test", &err));
     ck_assert_int_eq(err.code, JM_EINVAL);
