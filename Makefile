@@ -270,7 +270,8 @@ $(B)/tests/fuzz/%.o: tests/fuzz/%.c config.mk
 $(B)/tests/fuzz_%-replay: $(B)/tests/fuzz/fuzz_%.o $(B)/tests/fuzz/replay_main.o $(STLIB)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIB_LIBS)
 
-check: all check-unit check-cli check-fuzz check-symbols check-examples check-sql check-pg check-san check-tsan
+check: all check-unit check-cli check-fuzz check-symbols check-examples check-sql check-pg \
+       check-kafka-unit check-kafka check-san check-tsan
 	@echo "make check: all suites passed"
 
 check-unit: $(UNIT_BINS) $(TEST_PLUGIN) $(BAD_PLUGINS)
@@ -302,7 +303,7 @@ check-examples: $(STLIB)
 
 # The whole unit and CLI suites again, built with AddressSanitizer and UBSan.
 check-san:
-	$(MAKE) B=build-san SANITIZE=yes check-unit check-cli check-fuzz
+	$(MAKE) B=build-san SANITIZE=yes check-unit check-cli check-fuzz check-kafka-unit
 
 # The suites that run threads, under ThreadSanitizer. setarch -R: TSan needs the classic layout.
 THREADED_SUITES := test_writer test_matcher test_gen test_ownership
