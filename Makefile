@@ -60,7 +60,7 @@ STLIB := $(B)/lib/libjobmatch.a
 TOOLS := $(patsubst cli/%.c,%,$(sort $(wildcard cli/jm-*.c)))
 TOOL_BINS := $(TOOLS:%=$(BIN)/%)
 CLI_COMMON_OBJ := $(B)/cli/common.o
-CLI_PLUGIN_OBJ := $(B)/cli/plugin_cli.o
+CLI_PLUGIN_OBJ := $(B)/cli/plugin_cli.o $(B)/cli/source_loop.o
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 UNIT_HELPER_OBJ := $(B)/tests/unit/testutil.o
@@ -95,7 +95,7 @@ $(STLIB): $(LIB_OBJ)
 	ar rcs $@ $(LIB_OBJ)
 
 # The tools use only the public API; they link the static library so they run from the tree.
-$(B)/cli/%.o: cli/%.c cli/common.h cli/plugin_cli.h $(HEADERS) config.mk
+$(B)/cli/%.o: cli/%.c cli/common.h cli/plugin_cli.h cli/source_loop.h $(HEADERS) config.mk
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -c -o $@ $<
 
