@@ -135,26 +135,15 @@ static void checkpoint(void *ctx)
 }
 
 /* Reads the plugin source in until it ends or a signal asks to stop; 0 or a callback's code. */
-static int read_source(run *r, jm_cli_plugin_in *in, const char *format, size_t max_record)
+static int read_source(run *r, jm_cli_plugin_in *in, jm_cli_input_ops *ops)
 {
     struct sigaction sa = {0};
     sa.sa_handler = on_signal; /* no SA_RESTART: a wait ends at once */
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
-    jm_cli_source_ops ops = {
-        .on_record = on_record,
-        .on_reject = on_reject,
-        .on_reject_part = on_reject_part,
-        .ctx = r,
-        .format_option = format,
-        .max_record_bytes = max_record,
-        .checkpoint = checkpoint,
-        .commit = 1,
-        .stop = &stop_signal,
-    };
-    r->format = jm_cli_format_of(NULL, format);
+    ops->stop = &stop_signal;
     r->read_time_ms = jm_cli_now_ms();
-    jm_cli_source_loop *l = jm_cli_source_loop_new(in->source, in->option, &ops);
+    jm_cli_source_loop *l = jm_cli_source_loop_new(in->source, in->option, ops, checkpoint, 1);
     int rc = jm_cli_source_loop_run(l, -1, NULL);
     jm_cli_source_loop_end(l);
     return rc;
@@ -337,7 +326,7 @@ int main(int argc, char **argv)
         .current_format = &r.format,
     };
     jm_cli_progress_init(&r.progress);
-    int rc = in.source ? read_source(&r, &in, format, max_record)
+    int rc = in.source ? read_source(&r, &in, &ops)
                        : jm_cli_read_inputs(argv + optind, argc - optind, &ops);
     jm_cli_plugin_source_close(&in);
     if (r.progress.shown)

@@ -417,18 +417,8 @@ int main(int argc, char **argv)
     jm_cli_sink_open(&out, NULL);
     int rc = 0;
     if (src.source) {
-        jm_cli_source_ops sops = {
-            .on_record = on_record,
-            .on_reject = on_reject,
-            .on_reject_part = on_reject_part,
-            .on_line = on_line,
-            .ctx = &r,
-            .format_option = format,
-            .max_record_bytes = max_record,
-            .checkpoint = source_checkpoint,
-            .stop = &stop_signal,
-        };
-        jm_cli_source_loop *l = jm_cli_source_loop_new(src.source, src.option, &sops);
+        jm_cli_source_loop *l =
+            jm_cli_source_loop_new(src.source, src.option, &ops, source_checkpoint, 0);
         if (r.watch_s) {
             run_watch(&r, pump_source, l, &out);
         } else {

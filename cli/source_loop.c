@@ -11,7 +11,9 @@
 struct jm_cli_source_loop {
     jm_source *source;
     const char *option;
-    jm_cli_source_ops ops;
+    jm_cli_input_ops ops;
+    jm_cli_checkpoint_fn checkpoint;
+    int commit;
     jm_reader *reader;
     jm_source_msg msg; /* the message being fed */
     jm_record *scratch;
@@ -23,12 +25,12 @@ struct jm_cli_source_loop {
     int ended;
 };
 
-static void checkpoint(jm_cli_source_loop *l)
+static void checkpoint_now(jm_cli_source_loop *l)
 {
-    if (l->ops.checkpoint)
-        l->ops.checkpoint(l->ops.ctx);
+    if (l->checkpoint)
+        l->checkpoint(l->ops.ctx);
     l->since = 0;
-    if (!l->ops.commit || l->handled <= jm_source_committed(l->source))
+    if (!l->commit || l->handled <= jm_source_committed(l->source))
         return;
     jm_error err = {0};
     if (jm_source_commit(l->source, l->handled, &err)) {
@@ -40,7 +42,7 @@ static void checkpoint(jm_cli_source_loop *l)
 
 static _Noreturn void source_failed(jm_cli_source_loop *l, const jm_error *err, int rc)
 {
-    checkpoint(l); /* what was handled is kept */
+    checkpoint_now(l); /* what was handled is kept */
     jm_cli_error("%s: %s: %s", l->option, jm_source_name(l->source),
                  err->text[0] ? err->text : jm_strerror(rc));
     exit(EXIT_IO);
@@ -100,7 +102,8 @@ static int loop_reject_part(void *ctx, const char *part, size_t len)
 }
 
 jm_cli_source_loop *jm_cli_source_loop_new(jm_source *source, const char *option,
-                                           const jm_cli_source_ops *ops)
+                                           const jm_cli_input_ops *ops,
+                                           jm_cli_checkpoint_fn checkpoint, int commit)
 {
     jm_cli_source_loop *l = calloc(1, sizeof *l);
     jm_error err = {0};
@@ -109,6 +112,8 @@ jm_cli_source_loop *jm_cli_source_loop_new(jm_source *source, const char *option
         l->source = source;
         l->option = option;
         l->ops = *ops;
+        l->checkpoint = checkpoint;
+        l->commit = commit;
         l->reader = jm_reader_new(format, jm_source_name(source), ops->max_record_bytes,
                                   loop_record, loop_reject, l, &err);
         l->scratch = jm_record_new(JM_KIND_NONE);
@@ -121,6 +126,8 @@ jm_cli_source_loop *jm_cli_source_loop_new(jm_source *source, const char *option
         jm_reader_set_reject_part(l->reader, loop_reject_part);
     if (ops->on_line && format == JM_FORMAT_NDJSON)
         jm_reader_set_line_fn(l->reader, loop_line);
+    if (ops->current_format)
+        *ops->current_format = format;
     return l;
 }
 
@@ -146,7 +153,7 @@ int jm_cli_source_loop_run(jm_cli_source_loop *l, int64_t until_ns, int *got_any
         int rc = jm_source_next(l->source, timeout, &l->msg, &err);
         if (rc == JM_SOURCE_AGAIN) {
             if (l->since)
-                checkpoint(l);
+                checkpoint_now(l);
             continue;
         }
         if (rc == JM_SOURCE_END) {
@@ -166,7 +173,7 @@ int jm_cli_source_loop_run(jm_cli_source_loop *l, int64_t until_ns, int *got_any
             l->since_ns = now;
         if (l->since >= JM_CLI_CHECKPOINT_MESSAGES ||
             now - l->since_ns >= (int64_t)JM_CLI_CHECKPOINT_MS * 1000000)
-            checkpoint(l);
+            checkpoint_now(l);
     }
     return 0;
 }
@@ -180,7 +187,7 @@ void jm_cli_source_loop_end(jm_cli_source_loop *l)
 {
     if (!l)
         return;
-    checkpoint(l);
+    checkpoint_now(l);
     jm_reader_free(l->reader);
     jm_record_free(l->scratch);
     jm_buf_free(&l->line);
