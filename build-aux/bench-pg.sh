@@ -1,8 +1,9 @@
 #!/bin/sh
 # Loading PostgreSQL three ways, measured in one run on one throwaway server (tests/pg/server.sh,
-# durable: fsync on): jm-gen --to pg (the module's COPY batches), psql \copy of the same rows as
+# durable: fsync on): jm-gen --pg (the module's COPY batches), psql \copy of the same rows as
 # CSV, and one INSERT and commit per row (the reference pipeline's way, on a sample); then the
-# module loading jm-match's applications. Prints rows per second and the ratios.
+# module loading jm-match's applications, and jm-match --pg matching and upserting them at once
+# beside jm-match alone. Prints rows (applications) per second and the ratios.
 #
 # Usage: build-aux/bench-pg.sh [N]   (after make; N job posts + N candidates, default 100000)
 # Environment: JM_BIN (default cli/), JM_PG_DRIVER (default build/tests/pg/pg-driver),
@@ -36,7 +37,7 @@ done
 rows=$((2 * n))
 
 s=$(now)
-"$JM_BIN/jm-gen" -n "$n" --seed 1 --to "pg:conninfo=$(conn module)" > /dev/null
+"$JM_BIN/jm-gen" -n "$n" --seed 1 --pg="$(conn module)" > /dev/null
 e=$(now)
 module=$(rate $rows "$s" "$e")
 
@@ -71,17 +72,32 @@ q rowwise -f "$t/rowwise.sql"
 e=$(now)
 rowwise_rate=$(rate $((2 * half)) "$s" "$e")
 
-"$JM_BIN/jm-gen" -n "$((n / 10))" --seed 1 | "$JM_BIN/jm-match" --top 10 > "$t/apps.ndjson"
+"$JM_BIN/jm-gen" -n "$((n / 10))" --seed 1 > "$t/small.ndjson"
+s=$(now)
+"$JM_BIN/jm-match" --top 10 "$t/small.ndjson" > "$t/apps.ndjson"
+e=$(now)
 apps=$(wc -l < "$t/apps.ndjson")
+match_rate=$(rate "$apps" "$s" "$e")
 s=$(now)
 "$JM_PG_DRIVER" load -o "conninfo=$(conn apps)" "$t/apps.ndjson" > /dev/null
 e=$(now)
 apps_rate=$(rate "$apps" "$s" "$e")
+# jm-match itself, matching and upserting at once (and writing its NDJSON beside)
+pgs_psql -c "CREATE DATABASE matchpg"
+q matchpg -f "$top/sql/schema.sql"
+s=$(now)
+"$JM_BIN/jm-match" --pg="$(conn matchpg)" "$t/small.ndjson" > /dev/null
+e=$(now)
+match_pg_rate=$(rate "$apps" "$s" "$e")
+[ "$(q matchpg -c 'SELECT count(*) FROM applications')" = "$apps" ] ||
+  { echo "bench-pg: jm-match --pg stored a different number of applications" >&2; exit 1; }
 
 echo "bench-pg: $("$PG_BIN/postgres" --version), fsync on"
-printf '  %-44s %10s rows/s\n' "jm-gen --to pg ($rows rows, COPY batches)" "$module" \
+printf '  %-44s %10s rows/s\n' "jm-gen --pg ($rows rows, COPY batches)" "$module" \
   "psql \\copy of the same rows as CSV" "$copy" \
   "INSERT + commit per row ($((2 * half)) rows)" "$rowwise_rate" \
   "applications through the module ($apps)" "$apps_rate"
+printf '  %-44s %10s applications/s\n' "jm-match, NDJSON only ($apps)" "$match_rate" \
+  "jm-match --pg, matched and upserted" "$match_pg_rate"
 printf '  module / \\copy: %s   module / row-at-a-time: %s\n' \
   "$(echo "scale=2; $module / $copy" | bc)" "$(echo "scale=1; $module / $rowwise_rate" | bc)"

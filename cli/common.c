@@ -235,6 +235,13 @@ void jm_cli_sink_flush(jm_cli_sink *o)
         write_failed(o, rc);
 }
 
+void jm_cli_sink_sync(jm_cli_sink *o)
+{
+    int rc = jm_sink_sync(o->sink);
+    if (rc)
+        write_failed(o, rc);
+}
+
 void jm_cli_sink_close(jm_cli_sink *o)
 {
     jm_buf_free(&o->line);
@@ -288,6 +295,12 @@ void jm_cli_rejects_flush(jm_cli_rejects *r)
 {
     if (r->have_errors)
         jm_cli_sink_flush(&r->errors);
+}
+
+void jm_cli_rejects_sync(jm_cli_rejects *r)
+{
+    if (r->have_errors)
+        jm_cli_sink_sync(&r->errors);
 }
 
 void jm_cli_rejects_close(jm_cli_rejects *r)

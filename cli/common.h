@@ -69,6 +69,9 @@ void jm_cli_sink_put_record(jm_cli_sink *o, const jm_record *rec, const char *da
 void jm_cli_sink_put_line(jm_cli_sink *o, const jm_record *rec, const char *text, size_t len);
 /* Hands on what is buffered (jm_sink_flush). */
 void jm_cli_sink_flush(jm_cli_sink *o);
+/* Delivers everything written so far (jm_sink_sync: out and, for a file, on disk); exits 3 on
+ * failure. */
+void jm_cli_sink_sync(jm_cli_sink *o);
 /* Delivers everything written (jm_sink_sync: out and, for a file, on disk), then frees the sink.
  * Exits 3 on failure. Accepts a sink never opened. */
 void jm_cli_sink_close(jm_cli_sink *o);
@@ -93,6 +96,8 @@ int jm_cli_reject(jm_cli_rejects *r, const jm_error *err, const char *raw, size_
 int jm_cli_reject_part(jm_cli_rejects *r, const char *part, size_t len);
 /* Hands the output on (jm_cli_sink_flush), before a wait. */
 void jm_cli_rejects_flush(jm_cli_rejects *r);
+/* Delivers the dead letters so far (jm_cli_sink_sync), before input positions are committed. */
+void jm_cli_rejects_sync(jm_cli_rejects *r);
 /* Delivers the dead letters and closes their file. */
 void jm_cli_rejects_close(jm_cli_rejects *r);
 

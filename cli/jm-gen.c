@@ -41,6 +41,12 @@ static const char usage_text[] =
     "      --to NAME[:K=V,...]\n"
     "                         also send every line, one message each, to plugin NAME's sink\n"
     "                         with options K=V (see jm-gen(1) and --version for plugins)\n"
+    "      --pg[=CONNINFO]    also store the job posts and candidates in PostgreSQL (tables\n"
+    "                         job_posts and candidate_info; a re-run adds nothing). CONNINFO:\n"
+    "                         a libpq connection string or postgresql:// URI, as --pg=CONNINFO\n"
+    "                         or the next argument; else libpq's PG* variables and ~/.pgpass,\n"
+    "                         then POSTGRES_HOST, _PORT, _DB, _USER, _PASSWORD (environment or\n"
+    "                         ./.env). See docs/POSTGRESQL.md\n"
     "      --threads N        generate on N threads (1 or 2; default: 2 when the machine has\n"
     "                         2 cores or more); the output is the same whatever N is\n"
     "  -h, --help             show this help and exit\n"
@@ -66,7 +72,8 @@ enum {
     OPT_SPEED,
     OPT_WALL,
     OPT_THREADS,
-    OPT_TO
+    OPT_TO,
+    OPT_PG
 };
 
 static const struct option options[] = {
@@ -88,6 +95,7 @@ static const struct option options[] = {
     {"wall-clock", no_argument, NULL, OPT_WALL},
     {"threads", required_argument, NULL, OPT_THREADS},
     {"to", required_argument, NULL, OPT_TO},
+    {"pg", optional_argument, NULL, OPT_PG},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -434,6 +442,8 @@ int main(int argc, char **argv)
     double rate = 0;
     pace p = {0};
     const char *output = NULL, *csv_dir = NULL, *truth_path = NULL, *format = NULL, *to = NULL;
+    const char *pg = NULL; /* --pg's CONNINFO; NULL: the defaults */
+    int want_pg = 0;
 
     int c;
     while ((c = getopt_long(argc, argv, "n:o:hV", options, NULL)) != -1) {
@@ -482,6 +492,10 @@ int main(int argc, char **argv)
         case OPT_WALL: p.wall = 1; break;
         case OPT_THREADS: threads = jm_cli_integer("--threads", optarg, 1, 2); break;
         case OPT_TO: to = optarg; break;
+        case OPT_PG:
+            want_pg = 1;
+            pg = jm_cli_conninfo_arg(argc, argv);
+            break;
         case 'h': fputs(usage_text, stdout); return 0;
         case 'V': jm_cli_version(); return 0;
         default: fprintf(stderr, "Try '%s --help'\n", jm_cli_tool); return EXIT_USAGE;
@@ -553,6 +567,13 @@ int main(int argc, char **argv)
         jm_cli_plugin_open(&to_out, "--to", to);
         sink = jm_cli_plugin_tee_take(&to_out, sink);
     }
+    jm_cli_plugin_out pg_out = {0};
+    if (want_pg) {
+        jm_plugin_option opt[1];
+        size_t nopt = jm_cli_conninfo_option(opt, pg);
+        jm_cli_plugin_open_with(&pg_out, "--pg", JM_CLI_PG_PLUGIN, opt, nopt);
+        sink = jm_cli_plugin_tee_take(&pg_out, sink);
+    }
     truth tr = {0};
     if (truth_path) {
         jm_cli_sink_open(&tr.out, truth_path);
@@ -585,7 +606,7 @@ int main(int argc, char **argv)
 
     out_state os = {.sink = sink,
                     .csv_dir = csv_dir != NULL,
-                    .per_line = csv_dir || to,
+                    .per_line = csv_dir || to || want_pg,
                     .main_t = &main_t,
                     .job_t = &job_t,
                     .cand_t = &cand_t,
@@ -662,6 +683,7 @@ int main(int argc, char **argv)
         fail_write(&main_t);
     }
     jm_cli_plugin_close(&to_out);
+    jm_cli_plugin_close(&pg_out);
     free(main_t.name);
     free(job_t.name);
     free(cand_t.name);

@@ -1,11 +1,14 @@
 /* jm-match: matches candidates to jobs from NDJSON or CSV and writes applications as NDJSON. */
 #include <getopt.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "common.h"
+#include "plugin_cli.h"
+#include "source_loop.h"
 
 static const char usage_text[] =
     "Usage: jm-match [OPTIONS] [FILE...]\n"
@@ -14,6 +17,13 @@ static const char usage_text[] =
     "line as NDJSON.\n"
     "\n"
     "  -o, --output FILE        write applications to FILE instead of standard output\n"
+    "      --pg[=CONNINFO]      also upsert the applications into PostgreSQL (see below)\n"
+    "      --to NAME[:K=V,...]  also send the applications to plugin NAME's sink\n"
+    "      --from-pg[=CONNINFO] read job posts and candidates from PostgreSQL's tables, in\n"
+    "                           event-time order, instead of files\n"
+    "      --follow             with --from-pg: then keep reading rows as they are stored,\n"
+    "                           until SIGINT or SIGTERM (exit 0)\n"
+    "      --from NAME[:K=V,...] read records from plugin NAME's source instead of files\n"
     "      --format FMT         read inputs as ndjson or csv, whatever their names\n"
     "      --min-score N        emit pairs scoring at least N (0-100; default 30)\n"
     "      --weights LIST       component weights, e.g. category=30,skills=30,experience=20,\n"
@@ -35,6 +45,12 @@ static const char usage_text[] =
     "  -V, --version            show versions and exit\n"
     "\n"
     "Progress is shown on standard error when it is a terminal.\n"
+    "\n"
+    "CONNINFO is a libpq connection string (host=db dbname=jobs) or a postgresql:// URI, given\n"
+    "as --pg=CONNINFO or as the next argument; without it, and for what it leaves out, libpq's\n"
+    "PG* variables and ~/.pgpass, then POSTGRES_HOST, _PORT, _DB, _USER, _PASSWORD (from the\n"
+    "environment or ./.env). A source is committed only once the outputs hold what came of it.\n"
+    "See docs/POSTGRESQL.md.\n"
     "\n"
     "DUR is a number with a unit: ms, s, m, h or d (seconds when none).\n"
     "Exit status: 0 success, 1 a rejected record under --strict, 2 usage error,\n"
@@ -98,6 +114,41 @@ static int on_reject_part(void *ctx, const char *part, size_t len)
     return jm_cli_reject_part(&((run *)ctx)->rejects, part, len);
 }
 
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+    stop_signal = sig;
+}
+
+static void show_progress(run *r);
+
+/* Before a source is committed: everything that came of its messages is durable. */
+static void checkpoint(void *ctx)
+{
+    run *r = ctx;
+    jm_cli_sink_sync(&r->out);
+    jm_cli_rejects_sync(&r->rejects);
+    r->read_time_ms = jm_cli_now_ms();
+    if (jm_cli_progress_tick(&r->progress))
+        show_progress(r);
+}
+
+/* Reads the plugin source in until it ends or a signal asks to stop; 0 or a callback's code. */
+static int read_source(run *r, jm_cli_plugin_in *in, jm_cli_input_ops *ops)
+{
+    struct sigaction sa = {0};
+    sa.sa_handler = on_signal; /* no SA_RESTART: a wait ends at once */
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    ops->stop = &stop_signal;
+    r->read_time_ms = jm_cli_now_ms();
+    jm_cli_source_loop *l = jm_cli_source_loop_new(in->source, in->option, ops, checkpoint, 1);
+    int rc = jm_cli_source_loop_run(l, -1, NULL);
+    jm_cli_source_loop_end(l);
+    return rc;
+}
+
 static void show_progress(run *r)
 {
     jm_matcher_stats st = {.struct_size = sizeof st};
@@ -132,7 +183,12 @@ enum {
     OPT_STRICT,
     OPT_MAX_RECORD,
     OPT_STATS,
-    OPT_THREADS
+    OPT_THREADS,
+    OPT_PG,
+    OPT_TO,
+    OPT_FROM_PG,
+    OPT_FOLLOW,
+    OPT_FROM
 };
 
 static const struct option options[] = {
@@ -151,6 +207,11 @@ static const struct option options[] = {
     {"max-record-bytes", required_argument, NULL, OPT_MAX_RECORD},
     {"stats", no_argument, NULL, OPT_STATS},
     {"threads", required_argument, NULL, OPT_THREADS},
+    {"pg", optional_argument, NULL, OPT_PG},
+    {"to", required_argument, NULL, OPT_TO},
+    {"from-pg", optional_argument, NULL, OPT_FROM_PG},
+    {"follow", no_argument, NULL, OPT_FOLLOW},
+    {"from", required_argument, NULL, OPT_FROM},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -165,6 +226,9 @@ int main(int argc, char **argv)
     const char *output = NULL, *errors = NULL, *format = NULL;
     int strict = 0;
     int stats = 0;
+    /* plugins: --pg and --from-pg take an optional CONNINFO (NULL: the defaults) */
+    const char *to = NULL, *from = NULL, *pg = NULL, *from_pg = NULL;
+    int want_pg = 0, want_from_pg = 0, follow = 0;
     size_t max_record = 0;
 
     int c;
@@ -196,12 +260,30 @@ int main(int argc, char **argv)
             break;
         case OPT_STATS: stats = 1; break;
         case OPT_THREADS: mo.threads = (unsigned)jm_cli_integer("--threads", optarg, 1, 2); break;
+        case OPT_PG:
+            want_pg = 1;
+            pg = jm_cli_conninfo_arg(argc, argv);
+            break;
+        case OPT_TO: to = optarg; break;
+        case OPT_FROM_PG:
+            want_from_pg = 1;
+            from_pg = jm_cli_conninfo_arg(argc, argv);
+            break;
+        case OPT_FOLLOW: follow = 1; break;
+        case OPT_FROM: from = optarg; break;
         case 'h': fputs(usage_text, stdout); return 0;
         case 'V': jm_cli_version(); return 0;
         default: fprintf(stderr, "Try '%s --help'\n", jm_cli_tool); return EXIT_USAGE;
         }
     }
 
+    if (from && want_from_pg)
+        jm_cli_usage("--from and --from-pg do not go together");
+    if ((from || want_from_pg) && optind < argc)
+        jm_cli_usage("%s reads no FILE arguments ('%s')", from ? "--from" : "--from-pg",
+                     argv[optind]);
+    if (follow && !want_from_pg)
+        jm_cli_usage("--follow goes with --from-pg (for --from, see the plugin's options)");
     if (!mo.threads)
         mo.threads = sysconf(_SC_NPROCESSORS_ONLN) >= 2 ? 2 : 1;
     jm_error err;
@@ -211,6 +293,27 @@ int main(int argc, char **argv)
         return err.code == JM_EINVAL ? EXIT_USAGE : EXIT_IO;
     }
     jm_cli_sink_open(&r.out, output);
+    jm_cli_plugin_out to_out = {0}, pg_out = {0};
+    if (to) {
+        jm_cli_plugin_open(&to_out, "--to", to);
+        r.out.sink = jm_cli_plugin_tee_take(&to_out, r.out.sink);
+    }
+    if (want_pg) {
+        jm_plugin_option opt[1];
+        size_t n = jm_cli_conninfo_option(opt, pg);
+        jm_cli_plugin_open_with(&pg_out, "--pg", JM_CLI_PG_PLUGIN, opt, n);
+        r.out.sink = jm_cli_plugin_tee_take(&pg_out, r.out.sink);
+    }
+    jm_cli_plugin_in in = {0};
+    if (from) {
+        jm_cli_plugin_source_open(&in, "--from", from);
+    } else if (want_from_pg) {
+        jm_plugin_option opt[2];
+        size_t n = jm_cli_conninfo_option(opt, from_pg);
+        if (follow)
+            opt[n++] = (jm_plugin_option){"follow", "1"};
+        jm_cli_plugin_source_open_with(&in, "--from-pg", JM_CLI_PG_PLUGIN, opt, n);
+    }
     jm_cli_rejects_open(&r.rejects, errors, strict);
     jm_cli_input_ops ops = {
         .on_record = on_record,
@@ -223,11 +326,15 @@ int main(int argc, char **argv)
         .current_format = &r.format,
     };
     jm_cli_progress_init(&r.progress);
-    int rc = jm_cli_read_inputs(argv + optind, argc - optind, &ops);
+    int rc = in.source ? read_source(&r, &in, &ops)
+                       : jm_cli_read_inputs(argv + optind, argc - optind, &ops);
+    jm_cli_plugin_source_close(&in);
     if (r.progress.shown)
         show_progress(&r);
     jm_cli_progress_end(&r.progress);
     jm_cli_sink_close(&r.out);
+    jm_cli_plugin_close(&to_out);
+    jm_cli_plugin_close(&pg_out);
     jm_cli_rejects_close(&r.rejects);
     if (stats) {
         jm_matcher_stats st = {.struct_size = sizeof st};

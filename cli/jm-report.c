@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include "common.h"
+#include "plugin_cli.h"
+#include "source_loop.h"
 
 static const char usage_text[] =
     "Usage: jm-report [OPTIONS] [FILE...]\n"
@@ -39,8 +41,17 @@ static const char usage_text[] =
     "      --errors FILE        append rejected records, unchanged, to FILE\n"
     "      --strict             stop at the first rejected record (exit 1)\n"
     "      --max-record-bytes N reject longer lines or records (default 1048576)\n"
+    "      --from-pg[=CONNINFO] read job posts, candidates and applications from PostgreSQL's\n"
+    "                           tables instead of files; with --watch, follow rows as they\n"
+    "                           are stored\n"
+    "      --from NAME[:K=V,...] read records from plugin NAME's source instead of files\n"
     "  -h, --help               show this help and exit\n"
     "  -V, --version            show versions and exit\n"
+    "\n"
+    "CONNINFO is a libpq connection string (host=db dbname=jobs) or a postgresql:// URI, given\n"
+    "as --from-pg=CONNINFO or as the next argument; without it, and for what it leaves out,\n"
+    "libpq's PG* variables and ~/.pgpass, then POSTGRES_HOST, _PORT, _DB, _USER, _PASSWORD\n"
+    "(from the environment or ./.env). See docs/POSTGRESQL.md.\n"
     "\n"
     "Exit status: 0 success, 1 a rejected record under --strict, 2 usage error,\n"
     "3 input/output failure. See jm-report(1).\n";
@@ -231,15 +242,44 @@ static int64_t mono_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Reads as data arrives and renders every watch_ms. Files are followed as they grow;
- * a pipe's end ends its input. Stops on a signal or when no input can bring more. */
-static void run_watch(run *r, jm_cli_inputs *in, jm_cli_sink *out)
+/* Reads what more has come, until the monotonic clock passes until_ns: *got_any says whether
+ * anything came. Returns nonzero while more may come, 0 when nothing can bring more, or the
+ * negative code a callback stopped with. With whole_files, a regular file is read to its present
+ * end whatever the clock says. */
+typedef int (*pump_fn)(void *ctx, int64_t until_ns, int whole_files, int *got_any);
+
+/* Files, followed as they grow; a pipe's end ends its input. */
+static int pump_files(void *ctx, int64_t until_ns, int whole_files, int *got_any)
+{
+    int open_inputs = jm_cli_inputs_follow(ctx, until_ns, whole_files, got_any);
+    if (open_inputs > 0 && !*got_any) {
+        int64_t wait = until_ns / 1000000 - mono_ms();
+        if (wait > 200)
+            wait = 200; /* files give no wake-up, so look again soon */
+        if (wait > 0) {
+            struct timespec ts = {(time_t)(wait / 1000), (long)(wait % 1000) * 1000000L};
+            nanosleep(&ts, NULL);
+        }
+    }
+    return open_inputs;
+}
+
+/* A plugin's source, which waits for messages itself. */
+static int pump_source(void *ctx, int64_t until_ns, int whole_files, int *got_any)
+{
+    (void)whole_files;
+    return jm_cli_source_loop_run(ctx, until_ns, got_any);
+}
+
+/* Reads as data arrives and renders every watch_ms. Stops on a signal or when nothing
+ * can bring more. */
+static void run_watch(run *r, pump_fn pump, void *in, jm_cli_sink *out)
 {
     int64_t next = mono_ms();
     for (;;) {
         int got_any;
         /* Before the first render a file is read to its end, so that frame is complete. */
-        int open_inputs = jm_cli_inputs_follow(in, next * 1000000, r->renders == 0, &got_any);
+        int open_inputs = pump(in, next * 1000000, r->renders == 0, &got_any);
         if (open_inputs < 0) {
             if (open_inputs == JM_ENOMEM) {
                 jm_cli_error("out of memory");
@@ -258,16 +298,14 @@ static void run_watch(run *r, jm_cli_inputs *in, jm_cli_sink *out)
                 render(r, out);
             return;
         }
-        if (!got_any) {
-            int64_t wait = next - mono_ms();
-            if (wait > 200)
-                wait = 200; /* files give no wake-up, so look again soon */
-            if (wait > 0) {
-                struct timespec ts = {(time_t)(wait / 1000), (long)(wait % 1000) * 1000000L};
-                nanosleep(&ts, NULL);
-            }
-        }
     }
+}
+
+/* Between messages of a source: the dead letters go out. Nothing is committed: a report
+ * consumes nothing. */
+static void source_checkpoint(void *ctx)
+{
+    jm_cli_rejects_flush(&((run *)ctx)->rejects);
 }
 
 enum {
@@ -283,7 +321,9 @@ enum {
     OPT_ERRORS,
     OPT_STRICT,
     OPT_MAX_RECORD,
-    OPT_AUDIT_MIN_SHARE
+    OPT_AUDIT_MIN_SHARE,
+    OPT_FROM_PG,
+    OPT_FROM
 };
 
 static const struct option options[] = {
@@ -300,6 +340,8 @@ static const struct option options[] = {
     {"errors", required_argument, NULL, OPT_ERRORS},
     {"strict", no_argument, NULL, OPT_STRICT},
     {"max-record-bytes", required_argument, NULL, OPT_MAX_RECORD},
+    {"from-pg", optional_argument, NULL, OPT_FROM_PG},
+    {"from", required_argument, NULL, OPT_FROM},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -315,6 +357,9 @@ int main(int argc, char **argv)
     double min_share = -1;
     long long dedup = 0;
     size_t max_record = 0;
+    /* plugins: --from-pg takes an optional CONNINFO (NULL: the defaults) */
+    const char *from = NULL, *from_pg = NULL;
+    int want_from_pg = 0;
 
     int c;
     while ((c = getopt_long(argc, argv, "hV", options, NULL)) != -1) {
@@ -356,11 +401,21 @@ int main(int argc, char **argv)
         case OPT_MAX_RECORD:
             max_record = (size_t)jm_cli_integer("--max-record-bytes", optarg, 16, 1LL << 40);
             break;
+        case OPT_FROM_PG:
+            want_from_pg = 1;
+            from_pg = jm_cli_conninfo_arg(argc, argv);
+            break;
+        case OPT_FROM: from = optarg; break;
         case 'h': fputs(usage_text, stdout); return 0;
         case 'V': jm_cli_version(); return 0;
         default: fprintf(stderr, "Try '%s --help'\n", jm_cli_tool); return EXIT_USAGE;
         }
     }
+    if (from && want_from_pg)
+        jm_cli_usage("--from and --from-pg do not go together");
+    if ((from || want_from_pg) && optind < argc)
+        jm_cli_usage("%s reads no FILE arguments ('%s')", from ? "--from" : "--from-pg",
+                     argv[optind]);
 
     jm_error err;
     r.rep = jm_report_new(&err);
@@ -417,6 +472,17 @@ int main(int argc, char **argv)
         .max_record_bytes = max_record,
         .stop = &stop_signal,
     };
+    jm_cli_plugin_in src = {0};
+    if (from) {
+        jm_cli_plugin_source_open(&src, "--from", from);
+    } else if (want_from_pg) {
+        jm_plugin_option opt[3];
+        size_t n = jm_cli_conninfo_option(opt, from_pg);
+        opt[n++] = (jm_plugin_option){"kinds", "job_post+candidate+application"};
+        if (r.watch_ms)
+            opt[n++] = (jm_plugin_option){"follow", "1"};
+        jm_cli_plugin_source_open_with(&src, "--from-pg", JM_CLI_PG_PLUGIN, opt, n);
+    }
     jm_cli_sink out;
     jm_cli_sink_open(&out, NULL);
     int rc = 0;
@@ -424,9 +490,21 @@ int main(int argc, char **argv)
         jm_cli_sink_put(&out, JM_KIND_NONE, "\033[?1049h", 8, 0);
         jm_cli_sink_flush(&out);
     }
-    if (r.watch_ms) {
+    if (src.source) {
+        jm_cli_source_loop *l =
+            jm_cli_source_loop_new(src.source, src.option, &ops, source_checkpoint, 0);
+        if (r.watch_ms) {
+            run_watch(&r, pump_source, l, &out);
+        } else {
+            rc = jm_cli_source_loop_run(l, -1, NULL);
+            if (rc == 0)
+                render(&r, &out);
+        }
+        jm_cli_source_loop_end(l);
+        jm_cli_plugin_source_close(&src);
+    } else if (r.watch_ms) {
         jm_cli_inputs *in = jm_cli_inputs_open(argv + optind, argc - optind, &ops);
-        run_watch(&r, in, &out);
+        run_watch(&r, pump_files, in, &out);
         jm_cli_inputs_close(in);
     } else {
         rc = jm_cli_read_inputs(argv + optind, argc - optind, &ops);

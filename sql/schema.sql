@@ -243,7 +243,8 @@ END
 $$;
 
 -- Merges the staging table of kind into its table and empties it; returns the rows inserted or
--- changed.
+-- changed. The last row of each key wins, and rows are stored in arrival order, so that jm_seq
+-- keeps it: a reader then gets records of equal event time in the order they were written.
 CREATE OR REPLACE FUNCTION jobmatch_merge(kind text) RETURNS bigint
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -251,8 +252,9 @@ DECLARE
     n bigint;
 BEGIN
     EXECUTE jobmatch_upsert_sql(kind, format(
-        'SELECT DISTINCT ON (%I) %s FROM pg_temp.%I ORDER BY %I, jm_stage_n DESC',
-        m.key, jobmatch_stage_columns(m.stage), m.stage, m.key));
+        'SELECT %s FROM (SELECT DISTINCT ON (%I) * FROM pg_temp.%I ORDER BY %I, jm_stage_n DESC) s '
+        'ORDER BY jm_stage_n',
+        jobmatch_stage_columns(m.stage), m.key, m.stage, m.key));
     GET DIAGNOSTICS n = ROW_COUNT;
     EXECUTE format('TRUNCATE pg_temp.%I', m.stage);
     RETURN n;
@@ -287,7 +289,7 @@ $$;
 
 -- The version of this file; the PostgreSQL module loads it into a database with an older one.
 CREATE OR REPLACE FUNCTION jobmatch_schema_version() RETURNS integer
-LANGUAGE sql IMMUTABLE AS 'SELECT 2';
+LANGUAGE sql IMMUTABLE AS 'SELECT 3';
 
 -- ---- analytics views (SPEC "Analytics") -------------------------------------------------------
 

@@ -7,8 +7,11 @@
 # unchanged; connection settings (conninfo, URI, PG*, POSTGRES_*, .env, ~/.pgpass); a wrong
 # password and an unreachable server in one line, in bounded time, without the password.
 #
+# Then the tools' own options: jm-gen --pg, jm-match --pg, --from-pg and --follow, jm-report
+# --from-pg and --watch, their failures, no password shown, and no module installed.
+#
 # Usage: tests/pg/check-pg.sh        (from the top of the tree, after make check-pg's targets)
-# Environment: JM_BIN (jm-gen, jm-match; default cli/), JM_PG_DRIVER (default
+# Environment: JM_BIN (jm-gen, jm-match, jm-report; default cli/), JM_PG_DRIVER (default
 # build/tests/pg/pg-driver), JM_PG_BINDIR (the server's binaries; default: those configure found).
 set -eu
 
@@ -24,7 +27,7 @@ pgs_find || { echo "check-pg: $pgs_why" >&2; exit 1; }
 : "${JM_PG_DRIVER:=$top/build/tests/pg/pg-driver}"
 drv=$(cd "$(dirname "$JM_PG_DRIVER")" && pwd)/$(basename "$JM_PG_DRIVER")
 export JM_PLUGIN_PATH="${JM_PLUGIN_PATH:-$top/build/plugins}"
-for f in "$JM_BIN/jm-gen" "$JM_BIN/jm-match" "$drv" "$JM_PLUGIN_PATH/jm-pg.so"; do
+for f in "$JM_BIN/jm-gen" "$JM_BIN/jm-match" "$JM_BIN/jm-report" "$drv" "$JM_PLUGIN_PATH/jm-pg.so"; do
   [ -x "$f" ] || [ -f "$f" ] || { echo "check-pg: $f not found: run make check-pg" >&2; exit 1; }
 done
 
@@ -317,5 +320,128 @@ then fail "schema=no loaded into a database without the schema"; fi
 one_line "$t/err" "schema=no"
 grep -q "lacks libjobmatch's schema" "$t/err" || { cat "$t/err" >&2; fail "schema=no: no reason"; }
 ok "wrong password, unreachable server, missing schema: exit 3, one line, no password, bounded"
+
+# ---- the tools' own options: --pg, --from-pg, --follow, jm-report --from-pg [--watch] ------------
+export SOURCE_DATE_EPOCH=1767225600
+for tool in jm-gen jm-match jm-report; do
+  ! ldd "$JM_BIN/$tool" | grep -q libpq || fail "$tool links libpq"
+done
+# --pg with the defaults (the harness's PG* variables), then CONNINFO as the next argument and
+# as --pg=CONNINFO; stdout and -o are written as well
+newdb tools
+PGDATABASE=tools bounded "$JM_BIN/jm-gen" -n 10000 --seed 1 --pg > "$t/tools-gen1"
+bounded "$JM_BIN/jm-gen" -n 10000 --seed 1 --pg "$(conn tools)" > "$t/tools-gen2"
+bounded "$JM_BIN/jm-gen" -n 10000 --seed 1 --pg="$(conn tools)" -o "$t/tools-gen3"
+cmp -s "$t/tools-gen1" "$t/gen.ndjson" && cmp -s "$t/tools-gen2" "$t/gen.ndjson" &&
+  cmp -s "$t/tools-gen3" "$t/gen.ndjson" || fail "jm-gen --pg changed what it writes beside"
+[ "$(rows tools job_posts)" = 10000 ] && [ "$(rows tools candidate_info)" = 10000 ] ||
+  fail "jm-gen --pg three times: $(rows tools job_posts) + $(rows tools candidate_info) rows"
+bounded "$drv" read -o "conninfo=$(conn tools)" > "$t/tools.back"
+same_sorted "$t/tools.back" "$t/gen.canon" "jm-gen --pg: the rows differ from the records"
+ok "jm-gen -n 10000 --seed 1 --pg, three times and three spellings: 10,000 + 10,000 rows, stdout unchanged"
+
+# jm-match --pg: the rows are its NDJSON output, once each after two runs
+for _ in 1 2; do
+  bounded "$JM_BIN/jm-match" --top 10 --pg="$(conn tools)" "$t/gen.ndjson" > "$t/tools-apps"
+done
+cmp -s "$t/tools-apps" "$t/apps.ndjson" || fail "jm-match --pg changed its NDJSON output"
+[ "$(rows tools applications)" = "$(wc -l < "$t/apps.ndjson")" ] ||
+  fail "jm-match --pg twice: $(rows tools applications) rows for $(wc -l < "$t/apps.ndjson")"
+bounded "$drv" read -o "conninfo=$(conn tools)" -o kinds=application > "$t/tools-apps.back"
+same_sorted "$t/tools-apps.back" "$t/apps.canon" "jm-match --pg: the rows differ from its output"
+ok "jm-match --pg twice: $(wc -l < "$t/apps.ndjson") rows, equal to its NDJSON output"
+
+# jm-match --from-pg: the applications jm-match makes of the same records in files
+bounded "$JM_BIN/jm-match" --top 10 --from-pg "$(conn tools)" --stats > "$t/tools-from" 2> "$t/tools-stats"
+same_sorted "$t/tools-from" "$t/apps.ndjson" "jm-match --from-pg differs from jm-match on the file"
+grep -q '"records_read":20000,' "$t/tools-stats" || { cat "$t/tools-stats" >&2; fail "--from-pg --stats"; }
+ok "jm-match --from-pg equals jm-match on the same records from files"
+
+# jm-report --from-pg: every figure of jm-report on the same records from files
+bounded "$JM_BIN/jm-report" --json --audit "$t/gen.ndjson" "$t/apps.ndjson" > "$t/report-files.json"
+bounded "$JM_BIN/jm-report" --json --audit --from-pg="$(conn tools)" > "$t/report-pg.json"
+cmp -s "$t/report-files.json" "$t/report-pg.json" ||
+  { diff "$t/report-files.json" "$t/report-pg.json" | head -c 2000 >&2; fail "jm-report --from-pg figures"; }
+ok "jm-report --from-pg --json: the same document as jm-report --json on the files"
+
+# --follow and --watch: rows stored later arrive; SIGTERM ends in time with exit 0
+newdb toolsfollow
+bounded "$drv" load -o "conninfo=$(conn toolsfollow)" "$t/first.ndjson" > /dev/null
+"$JM_BIN/jm-match" "$t/both.ndjson" > "$t/both-apps"
+"$JM_BIN/jm-match" --passthrough "$t/both.ndjson" | "$JM_BIN/jm-report" --json > "$t/both-report"
+timeout 120 "$JM_BIN/jm-match" --from-pg "$(conn toolsfollow)" --follow --pg "$(conn toolsfollow)" \
+  > "$t/tools-followed" 2> "$t/tools-followed.err" &
+matcher=$!
+timeout 120 "$JM_BIN/jm-report" --from-pg "$(conn toolsfollow)" --watch 1 --json \
+  > "$t/tools-watched" 2> "$t/tools-watched.err" &
+watcher=$!
+for _ in $(seq 1 200); do [ -s "$t/tools-watched" ] && break; sleep 0.05; done
+# one record a transaction: followers get rows in commit order, here the records' own order
+bounded "$drv" load -o "conninfo=$(conn toolsfollow)" -o batch=1 "$t/later.ndjson" > /dev/null
+want=$(wc -l < "$t/both-apps")
+for _ in $(seq 1 300); do
+  [ "$(wc -l < "$t/tools-followed")" -ge "$want" ] &&
+    tail -n 1 "$t/tools-watched" | cmp -s - "$t/both-report" && break
+  sleep 0.1
+done
+start=$(date +%s)
+kill -TERM $matcher $watcher
+wait $matcher || { cat "$t/tools-followed.err" >&2; fail "jm-match --follow: SIGTERM: exit $?, not 0"; }
+wait $watcher || { cat "$t/tools-watched.err" >&2; fail "jm-report --watch: SIGTERM: exit $?, not 0"; }
+[ $(( $(date +%s) - start )) -lt 10 ] || fail "SIGTERM took too long"
+same_sorted "$t/tools-followed" "$t/both-apps" "jm-match --follow: not the applications of every row"
+[ "$(rows toolsfollow applications)" = "$want" ] || fail "jm-match --follow --pg: $(rows toolsfollow applications) rows, not $want"
+# the applications it stored are read as well: the last document is jm-report's on the files
+tail -n 1 "$t/tools-watched" > "$t/tools-watched.last"
+cmp -s "$t/tools-watched.last" "$t/both-report" ||
+  { diff "$t/tools-watched.last" "$t/both-report" | head -c 2000 >&2; fail "jm-report --from-pg --watch"; }
+ok "--follow and --watch pick up rows stored later; SIGTERM: exit 0, everything delivered"
+
+# failures through the tools: one line, exit 3, bounded, no password anywhere
+secret=Sekr3t-wrong-pw
+for how in "host=127.0.0.1 port=$pgs_port user=jm dbname=tools password=$secret" \
+           "host=127.0.0.1 port=$(pgs_free_port) user=jm dbname=tools password=$secret"; do
+  for run in "jm-gen -n 10 --pg" "jm-match --pg" "jm-match --from-pg" "jm-report --from-pg"; do
+    start=$(date +%s)
+    if clean_env timeout 30 "$JM_BIN"/$run "$how" < "$t/first.ndjson" > "$t/out" 2> "$t/err"
+    then fail "$run: a bad server was accepted"; else rc=$?; fi
+    [ $rc = 3 ] || { cat "$t/err" >&2; fail "$run: exit $rc, not 3"; }
+    [ $(( $(date +%s) - start )) -lt 15 ] || fail "$run: too slow"
+    one_line "$t/err" "$run"
+    grep -q 'password authentication failed\|cannot connect to 127.0.0.1' "$t/err" ||
+      { cat "$t/err" >&2; fail "$run: no reason"; }
+    ! grep -q "$secret" "$t/err" "$t/out" || fail "$run: the password was shown"
+  done
+done
+# and with the right one, over TCP, in every output and in --stats and --version
+url="postgresql://jm:$pgs_password@127.0.0.1:$pgs_port/tools"
+clean_env timeout 60 "$JM_BIN/jm-match" --from-pg "$url" --pg="$url" --stats -o "$t/pw-apps" \
+  > "$t/pw-out" 2> "$t/pw-err" || { cat "$t/pw-err" >&2; fail "a URI with its password"; }
+clean_env POSTGRES_PASSWORD="$pgs_password" timeout 60 "$JM_BIN/jm-report" --from-pg "$url" \
+  > "$t/pw-report" 2>> "$t/pw-err" || fail "jm-report with a password"
+for run in "jm-gen --pg" "jm-match --pg" "jm-match --from-pg" "jm-report --from-pg"; do
+  clean_env PGPASSWORD="$pgs_password" POSTGRES_PASSWORD="$pgs_password" \
+    "$JM_BIN"/$run="$url" --version >> "$t/pw-out" 2>> "$t/pw-err" || fail "$run --version"
+done
+grep -q '^plugin: pg ' "$t/pw-out" || fail "--version does not list the module"
+! grep -q "$pgs_password" "$t/pw-apps" "$t/pw-out" "$t/pw-err" "$t/pw-report" ||
+  { grep -n "$pgs_password" "$t/pw-apps" "$t/pw-out" "$t/pw-err" "$t/pw-report" | cut -c1-300 >&2; fail "the password was shown"; }
+ok "wrong password, unreachable server through the tools: exit 3, one line, bounded; no password in output, errors, --stats or --version"
+
+# without the module: the tools outside the build tree, an empty plugin path
+mkdir "$t/bin" "$t/noplugins"
+cp "$JM_BIN/jm-gen" "$JM_BIN/jm-match" "$JM_BIN/jm-report" "$t/bin/"
+if JM_PLUGIN_PATH="$t/noplugins" "$t/bin/jm-gen" --version | grep -q '^plugins: none found'; then
+  for run in "jm-gen -n 10 --pg" "jm-match --pg" "jm-match --from-pg" "jm-report --from-pg"; do
+    if JM_PLUGIN_PATH="$t/noplugins" timeout 30 "$t/bin"/$run < /dev/null > "$t/out" 2> "$t/err"
+    then fail "$run ran without the module"; else rc=$?; fi
+    [ $rc = 3 ] || fail "$run without the module: exit $rc, not 3"
+    one_line "$t/err" "$run without the module"
+    grep -q 'jm-pg.so: not found in .*libpq' "$t/err" || { cat "$t/err" >&2; fail "$run: what to install"; }
+  done
+  ok "without the module: --pg and --from-pg exit 3 in one line naming jm-pg.so and libpq"
+else
+  echo "check-pg: without the module: not checked: a module is installed in the plugin folder"
+fi
 
 echo "check-pg: passed"

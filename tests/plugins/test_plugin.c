@@ -104,12 +104,14 @@ static jm_sink *test_sink_new(const jm_plugin_option *options, size_t noptions, 
 }
 
 /* ---- the replaying source: file=FILE, one message per line (without its newline); kind=KIND a
- * hint; commit=FILE gets "seq=.. line=.. offset=.." (the byte after the line) on every commit -- */
+ * hint; timestamp=MS every message's timestamp; commit=FILE gets "seq=.. line=.. offset=.." (the
+ * byte after the line) on every commit --------------------------------------------------------- */
 
 typedef struct replay {
     FILE *in;
     char *path, *commit_path;
     jm_kind kind;
+    long long timestamp_ms;
     char *line;
     size_t cap;
     unsigned long long lineno;
@@ -159,6 +161,7 @@ static int replay_next(void *state, jm_source_msg *msg, int timeout_ms, jm_error
     msg->data = r->line;
     msg->len = (size_t)n - (n > 0 && r->line[n - 1] == '\n');
     msg->kind = r->kind;
+    msg->timestamp_ms = r->timestamp_ms;
     snprintf(msg->origin, sizeof msg->origin, "test:%s@%llu", r->path, r->lineno);
     return 0;
 }
@@ -204,6 +207,8 @@ static jm_source *test_source_new(const jm_plugin_option *options, size_t noptio
             }
         } else if (strcmp(k, "kind") == 0 && jm_kind_from_name(v) != JM_KIND_NONE) {
             r->kind = jm_kind_from_name(v);
+        } else if (strcmp(k, "timestamp") == 0 && *v) {
+            r->timestamp_ms = strtoll(v, NULL, 10);
         } else {
             if (strcmp(k, "kind") == 0)
                 say(err, JM_EINVAL, "test", "not a record kind: ", v);

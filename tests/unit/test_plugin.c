@@ -214,6 +214,9 @@ static int note(void *ctx, const char *path, const jm_plugin *p, const jm_error 
     seen *s = ctx;
     ck_assert_int_lt(s->n, 8);
     const char *file = strrchr(path, '/') + 1;
+    /* the real modules, built into the tree when their libraries are installed */
+    if (strcmp(file, "jm-pg.so") == 0 || strcmp(file, "jm-kafka.so") == 0)
+        return 0;
     snprintf(s->names[s->n], sizeof s->names[0], "%s", file);
     s->ok[s->n] = p != NULL;
     ck_assert((p == NULL) == (err != NULL));

@@ -76,6 +76,6 @@ jm_source *jm__pg_source_new(const jm_plugin_option *options, size_t noptions, j
 /* sql/schema.sql, compiled in: the sink loads it into a database that lacks it. */
 extern const char jm__pg_schema_sql[];
 /* The version of sql/schema.sql the module was built with (jobmatch_schema_version()). */
-#define JM_PG_SCHEMA_VERSION 2
+#define JM_PG_SCHEMA_VERSION 3
 
 #endif

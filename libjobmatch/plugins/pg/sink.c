@@ -293,6 +293,42 @@ static void reject(pg_sink *s, const jm_sink_msg *msg, const char *why)
     s->rejected++;
 }
 
+/* One record's line (msg->data and len, or one line of a JM_SINK_MSG_LINES block), with its
+ * decoded record r when the host gave one. */
+static int write_line(pg_sink *s, const jm_sink_msg *msg, const char *data, size_t len,
+                      const jm_record *r)
+{
+    const char *nul = jm__pg_nul_in_json(data, len);
+    if (nul) {
+        reject(s, msg, nul);
+        return 0;
+    }
+    if (!r) {
+        jm_error perr = {0};
+        while (len && (data[len - 1] == '\n' || data[len - 1] == '\r'))
+            len--;
+        if (jm_parse_ndjson(data, len, s->scratch, &perr)) {
+            reject(s, msg, perr.text);
+            return 0;
+        }
+        r = s->scratch;
+    }
+    const char *why = jm__pg_refused(r);
+    if (why) {
+        jm_sink_msg named = *msg;
+        named.kind = jm_record_kind(r);
+        named.id = jm_record_id(r);
+        reject(s, &named, why);
+        return 0;
+    }
+    int k = jm__pg_kind_index(jm_record_kind(r));
+    if (jm__pg_copy_row(r, &s->cur.rows[k]))
+        return JM_ENOMEM;
+    if (++s->cur.records >= s->batch_size)
+        return push(s, 0);
+    return 0;
+}
+
 static int sink_write(void *state, const jm_sink_msg *msg)
 {
     pg_sink *s = state;
@@ -301,33 +337,17 @@ static int sink_write(void *state, const jm_sink_msg *msg)
     /* CSV headers are no records; lines made bad on purpose are the producer's to count */
     if (msg->flags & (JM_SINK_MSG_HEADER | JM_SINK_MSG_BAD))
         return 0;
-    const char *nul = jm__pg_nul_in_json(msg->data, msg->len);
-    if (nul) {
-        reject(s, msg, nul);
-        return 0;
+    if (!(msg->flags & JM_SINK_MSG_LINES))
+        return write_line(s, msg, msg->data, msg->len, msg->record);
+    /* several whole records, one a line (jm-match's applications): each on its own */
+    for (size_t at = 0; at < msg->len;) {
+        const char *nl = memchr(msg->data + at, '\n', msg->len - at);
+        size_t end = nl ? (size_t)(nl - msg->data) : msg->len;
+        int rc = end > at ? write_line(s, msg, msg->data + at, end - at, NULL) : 0;
+        if (rc)
+            return rc;
+        at = end + 1;
     }
-    const jm_record *r = msg->record;
-    if (!r) {
-        jm_error perr = {0};
-        size_t len = msg->len;
-        while (len && (msg->data[len - 1] == '\n' || msg->data[len - 1] == '\r'))
-            len--;
-        if (jm_parse_ndjson(msg->data, len, s->scratch, &perr)) {
-            reject(s, msg, perr.text);
-            return 0;
-        }
-        r = s->scratch;
-    }
-    const char *why = jm__pg_refused(r);
-    if (why) {
-        reject(s, msg, why);
-        return 0;
-    }
-    int k = jm__pg_kind_index(jm_record_kind(r));
-    if (jm__pg_copy_row(r, &s->cur.rows[k]))
-        return JM_ENOMEM;
-    if (++s->cur.records >= s->batch_size)
-        return push(s, 0);
     return 0;
 }
 
