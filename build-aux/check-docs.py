@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
 """Keeps the documentation true to the programs and the headers.
 
-  check-docs.py [--bin DIR] [CHECK...]     CHECK: options functions pointers examples (all)
+  check-docs.py [--bin DIR] [CHECK...]     CHECK: options functions taxonomy pointers examples
+                                          (all of them when none is named)
 
 options    Every option in each tool's --help has an entry in its man page and the reverse; where
            either states a default or a range for an option, the other states the same one.
 functions  Every JM_EXTERN function of include/jobmatch/*.h is in docs/man/libjobmatch.3, in the
            section of its header, and every function that page lists exists.
+taxonomy   docs/MATCHING.md's families and categories are those of the vocabulary the library
+           compiles in (libjobmatch/data/seed-vocab.json), in its order.
 pointers   No shipped page points readers to a document they do not have (a specification).
 examples   The README's ```sh blocks and the man pages' EXAMPLES run, each in a fresh folder
            holding the small inputs they name, with the tools of --bin first on PATH.
@@ -295,6 +298,55 @@ def check_functions():
                      % (f, header))
 
 
+# ---- the taxonomy ---------------------------------------------------------------------------------
+
+def check_taxonomy():
+    import json
+    with open(os.path.join(SRC, "libjobmatch", "data", "seed-vocab.json"), encoding="utf-8") as f:
+        groups = list(json.load(f)["job_family_groups"].items())
+    page = read(os.path.join(SRC, "docs", "MATCHING.md"))
+    rows = re.findall(r"^\| (\d+) \| ([^|]+?) \| ([^|]+?) \|$", page, re.M)
+    doc = [(name, [c.strip() for c in cats.split(";")]) for _, name, cats in rows]
+    want = [(name, list(cats)) for name, cats in groups]
+    if doc == want:
+        ok()
+    else:
+        for i in range(max(len(doc), len(want))):
+            d = doc[i] if i < len(doc) else None
+            w = want[i] if i < len(want) else None
+            if d != w:
+                fail("docs/MATCHING.md: family %d is %s, the vocabulary's is %s" % (
+                    i + 1, d and "%s: %s" % (d[0], "; ".join(d[1])),
+                    w and "%s: %s" % (w[0], "; ".join(w[1]))))
+    # The list of categories in taxonomy order, each with its families' numbers.
+    order = re.search(r"The 20 categories, in taxonomy order.*?:\n(.*?)\n\n", page, re.S)
+    got = re.findall(r"([^·]+?) \(([\d, ]+)\)", " ".join(order.group(1).split())) if order else []
+    cats = [c for _, cs in groups for c in cs]
+    seen = []
+    for c in cats:
+        if c not in seen:
+            seen.append(c)
+    fams = {c: sorted(i + 1 for i, (_, cs) in enumerate(groups) if c in cs) for c in seen}
+    listed = [c.strip() for c, _ in got]
+    code = re.search(r"categories\[JM_CATEGORY_COUNT\] = \{(.*?)\};",
+                     read(os.path.join(SRC, "libjobmatch", "taxonomy.c")), re.S)
+    compiled = re.findall(r'"([^"]+)"', code.group(1)) if code else []
+    if listed != compiled:
+        fail("docs/MATCHING.md: the categories are listed as %s, libjobmatch/taxonomy.c orders "
+             "them %s" % (listed, compiled))
+    got = {c.strip(): sorted(int(x) for x in n.split(",")) for c, n in got}
+    if set(got) != set(seen) or len(got) != 20:
+        fail("docs/MATCHING.md: the category list names %s, the vocabulary has %s" % (
+            sorted(got), sorted(seen)))
+    else:
+        bad = [c for c in seen if got[c] != fams[c]]
+        for c in bad:
+            fail("docs/MATCHING.md: %s is in families %s, the vocabulary says %s" % (
+                c, got[c], fams[c]))
+        if not bad:
+            ok()
+
+
 # ---- pointers to documents users do not have --------------------------------------------------
 
 # "SPEC" in capitals names the contract the library was built to; a plugin's "spec" in lower case
@@ -492,12 +544,14 @@ def main(argv):
     if args[:1] == ["--bin"]:
         bindir = os.path.abspath(args[1])
         args = args[2:]
-    checks = args or ["options", "functions", "pointers", "examples"]
+    checks = args or ["options", "functions", "taxonomy", "pointers", "examples"]
     for c in checks:
         if c == "options":
             check_options(bindir)
         elif c == "functions":
             check_functions()
+        elif c == "taxonomy":
+            check_taxonomy()
         elif c == "pointers":
             check_pointers()
         elif c == "examples":
