@@ -95,7 +95,7 @@ TEST_DEFS := -DJM_TEST_DATA='"$(CURDIR)/tests/data"' -DJM_SRCDIR='"$(CURDIR)"' \
              -DJM_VOCAB_DATA='"$(CURDIR)/$(VOCAB_DATA)"'
 
 .PHONY: all lib tools check check-unit check-cli check-fuzz check-symbols check-examples check-sql \
-        check-san check-tsan check-valgrind install uninstall clean distclean bench demo fuzz \
+        check-docs check-san check-tsan check-valgrind install uninstall clean distclean bench demo fuzz \
         update-exports
 
 all: lib tools
@@ -270,8 +270,8 @@ $(B)/tests/fuzz/%.o: tests/fuzz/%.c config.mk
 $(B)/tests/fuzz_%-replay: $(B)/tests/fuzz/fuzz_%.o $(B)/tests/fuzz/replay_main.o $(STLIB)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIB_LIBS)
 
-check: all check-unit check-cli check-fuzz check-symbols check-examples check-sql check-pg \
-       check-kafka-unit check-kafka check-san check-tsan
+check: all check-unit check-cli check-fuzz check-symbols check-examples check-docs check-sql \
+       check-pg check-kafka-unit check-kafka check-san check-tsan
 	@echo "make check: all suites passed"
 
 check-unit: $(UNIT_BINS) $(TEST_PLUGIN) $(BAD_PLUGINS)
@@ -301,6 +301,12 @@ update-exports: $(LIB_OBJ)
 check-examples: $(STLIB)
 	build-aux/check-examples.sh $(B)
 
+# The docs against the programs and headers: every --help option in its man page and the reverse
+# (defaults and ranges alike), every public function in libjobmatch(3), no pointer to a document
+# users lack, and the README's and man pages' example commands run (build-aux/check-docs.py).
+check-docs: tools
+	$(PYTHON) build-aux/check-docs.py --bin $(BIN)
+
 # The whole unit and CLI suites again, built with AddressSanitizer and UBSan.
 check-san:
 	$(MAKE) B=build-san SANITIZE=yes check-unit check-cli check-fuzz check-kafka-unit
@@ -329,7 +335,7 @@ demo: all
 
 install: all
 	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/jobmatch \
-	    $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	    $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man3
 	install -m 644 $(HEADERS) $(DESTDIR)$(INCLUDEDIR)/jobmatch/
 	install -m 755 $(SHLIB) $(DESTDIR)$(LIBDIR)/
 	ln -sf libjobmatch.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libjobmatch.so.$(SOVERSION)
@@ -341,6 +347,7 @@ install: all
 	    build-aux/jobmatch.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/jobmatch.pc
 	install -m 755 $(TOOL_BINS) $(DESTDIR)$(BINDIR)/
 	for m in $(wildcard docs/man/*.1); do install -m 644 $$m $(DESTDIR)$(MANDIR)/man1/; done
+	for m in $(wildcard docs/man/*.3); do install -m 644 $$m $(DESTDIR)$(MANDIR)/man3/; done
 	install -d $(DESTDIR)$(PLUGIN_INSTALL_DIR)
 	$(if $(INSTALL_PLUGINS),install -m 755 $(INSTALL_PLUGINS) $(DESTDIR)$(PLUGIN_INSTALL_DIR)/)
 
@@ -348,6 +355,7 @@ uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/libjobmatch.* $(DESTDIR)$(LIBDIR)/pkgconfig/jobmatch.pc
 	rm -rf $(DESTDIR)$(INCLUDEDIR)/jobmatch
 	rm -f $(TOOLS:%=$(DESTDIR)$(BINDIR)/%) $(TOOLS:%=$(DESTDIR)$(MANDIR)/man1/%.1)
+	rm -f $(patsubst docs/man/%,$(DESTDIR)$(MANDIR)/man3/%,$(wildcard docs/man/*.3))
 	rm -f $(INSTALL_PLUGINS:$(PLUGIN_DIR)/%=$(DESTDIR)$(PLUGIN_INSTALL_DIR)/%)
 	-rmdir $(DESTDIR)$(PLUGIN_INSTALL_DIR) $(DESTDIR)$(LIBDIR)/jobmatch 2>/dev/null
 

@@ -14,6 +14,11 @@ got=$(sed -n 's/^prefix=//p' "$stage$prefix/lib/pkgconfig/jobmatch.pc")
   { echo "check-examples: jobmatch.pc says prefix=$got, installed in $prefix" >&2; exit 1; }
 pkg-config --libs --static jobmatch | grep -q -- -lpthread ||
   { echo "check-examples: jobmatch.pc lacks Libs.private: -lpthread" >&2; exit 1; }
+# The man pages: one per tool in man1, the library's in man3.
+for page in $(cd docs/man && ls *.1 *.3); do
+  [ -f "$stage$prefix/share/man/man${page##*.}/$page" ] ||
+    { echo "check-examples: make install did not install the man page $page" >&2; exit 1; }
+done
 flags=$(pkg-config --cflags --libs jobmatch)
 n=0
 for src in examples/*.c; do
@@ -26,4 +31,8 @@ for src in examples/*.c; do
   grep -q '"type":"application"' "$stage/out" || { echo "check-examples: $name wrote no application" >&2; exit 1; }
   n=$((n + 1))
 done
+# make uninstall takes back what make install put there (the staging folder's own files aside).
+make -s B="$build" uninstall DESTDIR="$stage" PREFIX=$prefix >/dev/null
+left=$(cd "$stage$prefix" && find . -type f | sort)
+[ -z "$left" ] || { echo "check-examples: make uninstall left: $left" >&2; exit 1; }
 echo "check-examples: $n examples built with pkg-config and run"

@@ -123,6 +123,8 @@ static int fd_write(void *state, const jm_sink_msg *msg)
     fd_sink *f = state;
     if (f->failed)
         return JM_EIO;
+    if (!msg->len)
+        return 0; /* nothing, and data may be NULL */
     if (msg->len >= FD_DIRECT || msg->len > FD_BUF - f->len) {
         int rc = fd_flush(f);
         if (rc)

@@ -1,7 +1,7 @@
 -- The PostgreSQL (15+) schema of libjobmatch: tables of job posts (job_posts), candidates
--- (candidate_info) and applications with the SPEC "Records" canonical columns, their indexes,
+-- (candidate_info) and applications with the canonical columns of docs/FORMAT.md, their indexes,
 -- what followers of the tables need, staging tables and the upsert that batch loads go through,
--- an NDJSON ingest function, and one view per SPEC "Analytics" figure (the same definitions as
+-- an NDJSON ingest function, and one view per analytics figure (the same definitions as
 -- jm-report, docs/report-schema.md).
 --
 -- Safe to run again: tables, columns and indexes are created if missing, functions, triggers
@@ -29,7 +29,7 @@ CREATE SEQUENCE IF NOT EXISTS jobmatch_seq;
 -- Each table is created with its key, then given every column it lacks: so this file also
 -- upgrades a database made by an older version of itself, or by the reference pipeline (whose
 -- job_posts and candidate_info hold a subset of these columns, with uuid ids and date dates), in
--- place. Ids are text: the SPEC's ids are strings (the generator's are UUIDs, other sources' need
+-- place. Ids are text: records' ids are strings (the generator's are UUIDs, other sources' need
 -- not be). Lists are text[], money numeric, times timestamptz (UTC on input without a zone).
 -- "timestamp" is the record's event time.
 CREATE TABLE IF NOT EXISTS job_posts (post_id text PRIMARY KEY CHECK (post_id <> ''));
@@ -83,7 +83,7 @@ ALTER TABLE candidate_info
     ADD COLUMN IF NOT EXISTS "timestamp"         timestamptz,
     ADD COLUMN IF NOT EXISTS jm_seq              bigint NOT NULL DEFAULT nextval('jobmatch_seq');
 
--- The components are five numeric columns, components_<name> (the points of SPEC "Scoring"),
+-- The components are five numeric columns, components_<name> (each score component's points),
 -- rather than one jsonb value: they are typed, checked, and summed or averaged directly.
 -- candidate_id and post_id have no foreign keys: applications, jobs and candidates arrive on
 -- separate streams, in any order, and a sink writes each as it comes.
@@ -177,8 +177,8 @@ $$;
 -- A batch is copied into this session's staging tables (temporary, emptied at commit), then
 -- merged into the table in the same transaction: a job post or a candidate replaces the row of
 -- its id when it differs (the last of a batch wins), an application is inserted unless its
--- application_id is there (a replay after a restart carries the same id: SPEC "Streaming
--- join"). Loading the same records again changes nothing.
+-- application_id is there (a replay after a restart carries the same id,
+-- docs/MATCHING.md). Loading the same records again changes nothing.
 
 -- The staging table of table t: t's columns without jm_seq, and jm_stage_n, the arrival order.
 CREATE OR REPLACE FUNCTION jobmatch_stage() RETURNS void
@@ -291,7 +291,7 @@ $$;
 CREATE OR REPLACE FUNCTION jobmatch_schema_version() RETURNS integer
 LANGUAGE sql IMMUTABLE AS 'SELECT 3';
 
--- ---- analytics views (SPEC "Analytics") -------------------------------------------------------
+-- ---- analytics views -------------------------------------------------------------------------
 
 -- Key metrics, one row. Active jobs: deadline at or after now(), or none.
 CREATE OR REPLACE VIEW key_metrics AS

@@ -79,9 +79,9 @@ JM_EXTERN jm_gen *jm_gen_new(const jm_gen_options *opts, jm_error *err);
 JM_EXTERN void jm_gen_free(jm_gen *g);
 
 /* Generates the next record of kind (JM_KIND_JOB_POST or JM_KIND_CANDIDATE) into out, which is
- * reset first: every SPEC "Records" field, "type" set, a UUID id. Late records (late_fraction)
- * come out with their timestamp set back; bad lines are never made here. 0, JM_EINVAL or
- * JM_ENOMEM. */
+ * reset first: every field of its kind (docs/FORMAT.md), "type" set, a UUID id. Late records
+ * (late_fraction) come out with their timestamp set back; bad lines are never made here. 0,
+ * JM_EINVAL or JM_ENOMEM. */
 JM_EXTERN int jm_gen_next(jm_gen *g, jm_kind kind, jm_record *out);
 
 /* Kinds of deliberately bad lines (bad_fraction). */

@@ -1,4 +1,4 @@
-/* The streaming join of SPEC "Streaming join": records in, applications out. */
+/* The streaming join (docs/MATCHING.md): records in, applications out. */
 #ifndef JOBMATCH_MATCHER_H
 #define JOBMATCH_MATCHER_H
 

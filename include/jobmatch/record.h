@@ -27,7 +27,7 @@ typedef enum jm_field_type {
     JM_TYPE_TIME = 5     /* int64_t milliseconds, written as ISO-8601 */
 } jm_field_type;
 
-/* Every field of every kind (SPEC "Records"). New fields are only ever appended before
+/* Every field of every kind (docs/FORMAT.md). New fields are only ever appended before
  * JM_FIELD_COUNT, so values stay stable. */
 typedef enum jm_field {
     JM_FIELD_POST_ID = 0,
@@ -106,7 +106,7 @@ JM_EXTERN jm_kind jm_kind_from_name(const char *name);
 /* The record's id: post_id, candidate_id or application_id by kind; NULL if unset. */
 JM_EXTERN const char *jm_record_id(const jm_record *r);
 
-/* Field metadata. Names are canonical (SPEC "Records"); the components are named
+/* Field metadata. Names are canonical (docs/FORMAT.md); the components are named
  * "components.category" and so on. */
 JM_EXTERN const char *jm_field_name(jm_field field);
 JM_EXTERN jm_field_type jm_field_type_of(jm_field field);

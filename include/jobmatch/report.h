@@ -11,7 +11,7 @@
 
 JM_BEGIN_DECLS
 
-/* The figures of SPEC "Analytics" and the bias audit, kept up to date one record at a time.
+/* The figures of docs/report-schema.md and the bias audit, kept up to date one record at a time.
  *
  * Memory does not grow with the number of applications: every application figure is a fixed set
  * of counters (scores are integers 0-100, so histograms, medians and quartiles are exact).

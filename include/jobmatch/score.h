@@ -56,14 +56,15 @@ typedef struct jm_score {
 JM_EXTERN int jm_score_pair(const jm_record *candidate, const jm_record *job,
                             const jm_weights *weights, jm_score *out);
 
-/* The statuses of SPEC "Status", as applications spell them. */
+/* The statuses (docs/MATCHING.md), as applications spell them. */
 #define JM_STATUS_INTERVIEW_SCHEDULED "Interview Scheduled"
 #define JM_STATUS_APPLIED "Applied"
 #define JM_STATUS_UNDER_REVIEW "Under Review"
 #define JM_STATUS_NOT_A_FIT "Not a Fit"
 #define JM_STATUS_REJECTED "Rejected"
 
-/* The uniform draw u in [0, 1) of SPEC "Status" for (seed, candidate_id, post_id) (status.c). */
+/* The uniform draw u in [0, 1) of (seed, candidate_id, post_id) that picks the status within
+ * the score's band (docs/MATCHING.md; status.c). */
 JM_EXTERN double jm_status_draw(uint64_t seed, const char *candidate_id, const char *post_id);
 /* The status for score and draw u: one of the JM_STATUS_* strings (static). */
 JM_EXTERN const char *jm_status_for(int score, double u);

@@ -20,7 +20,7 @@ JM_EXTERN int jm_category_index(const char *category, size_t len);
 /* The families of category index as a bit set: bit i is family i. 0 when out of range. */
 JM_EXTERN uint32_t jm_category_families(int index);
 
-/* The seniority rank of an experience level (SPEC "Scoring", 1 Internship .. 11 C-Level
+/* The seniority rank of an experience level (docs/MATCHING.md, 1 Internship .. 11 C-Level
  * Executive (CXO)), trimmed and case-insensitive; 0 when unknown. */
 JM_EXTERN int jm_seniority_rank(const char *level, size_t len);
 /* The first integer in a years-of-experience text ("3-5 years" -> 3, "10+ years" -> 10);

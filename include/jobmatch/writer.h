@@ -7,8 +7,8 @@
 
 JM_BEGIN_DECLS
 
-/* Appends r to out as one JSON object with "type" first and canonical field names in SPEC
- * order, then a newline. Unset fields are left out. 0 or JM_ENOMEM. */
+/* Appends r to out as one JSON object with "type" first and canonical field names in the
+ * order of docs/FORMAT.md, then a newline. Unset fields are left out. 0 or JM_ENOMEM. */
 JM_EXTERN int jm_write_ndjson(const jm_record *r, jm_buf *out);
 
 /* Appends s as a JSON string literal (quotes included) to out. 0 or JM_ENOMEM. */

@@ -302,7 +302,7 @@ class Record:
     """One job post, candidate or application.
 
     Record(source) parses an NDJSON line (str or bytes, one JSON object) or a dict (through
-    json.dumps), with the SPEC's aliases and type inference; Record(kind="job_post") makes an
+    json.dumps), with the field aliases of docs/FORMAT.md and type inference; Record(kind="job_post") makes an
     empty record to fill with rec[name] = value. Fields are read and set by canonical name (or a
     plain alias); the components of an application are "components.category" and so on. Times
     read as ISO-8601 strings and are set from such strings or from milliseconds since 1970.
@@ -461,7 +461,7 @@ class Record:
         _jm_record_unset(self._ptr, self._field(name))
 
     def fields(self):
-        """The canonical names of the fields this record holds, in SPEC order."""
+        """The canonical names of the fields this record holds, in the order records are written."""
         p = self._handle()
         names = []
         f = 0
@@ -533,7 +533,7 @@ def _wref(w):
 
 
 def score_pair(candidate, job, weights=None):
-    """Scores candidate against job (Records, dicts or NDJSON lines) by SPEC "Scoring".
+    """Scores candidate against job (Records, dicts or NDJSON lines) by the score of docs/MATCHING.md.
 
     weights: None (the default profile), a dict {"skills": 25, ...} over the defaults, five
     numbers in component order, or a "category=30,skills=25" text. Returns None when the two
@@ -568,7 +568,7 @@ def _now_ms():
 
 
 def make_application(candidate, job, seed=0, weights=None, time_ms=None):
-    """The full application record of a pair (SPEC "Records"), or None when not joined.
+    """The full application record of a pair (docs/FORMAT.md), or None when not joined.
 
     seed chooses the status draws; time_ms is the application's timestamp when neither record
     has one (default: now, or $SOURCE_DATE_EPOCH)."""
@@ -593,12 +593,12 @@ def application_id(candidate_id, post_id):
 
 
 def status_draw(seed, candidate_id, post_id):
-    """The uniform draw u in [0, 1) of SPEC "Status" for (seed, candidate_id, post_id)."""
+    """The uniform draw u in [0, 1) of (seed, candidate_id, post_id) that picks the status."""
     return _jm_status_draw(seed, _text(candidate_id), _text(post_id))
 
 
 def status_for(score, u):
-    """The status for a score and a draw u (SPEC "Status")."""
+    """The status for a score and a draw u (docs/MATCHING.md, "The status")."""
     return _jm_status_for(score, u).decode()
 
 
@@ -606,7 +606,7 @@ def status_for(score, u):
 
 
 class Matcher:
-    """The streaming join of SPEC "Streaming join".
+    """The streaming join (docs/MATCHING.md, "The streaming join").
 
     Options: min_score (30), seed (0), top_k (0: every application), state_ttl_ms (7 days; 0
     keeps everything), lateness_ms (2 minutes), expire_jobs (False), weights (as score_pair).
