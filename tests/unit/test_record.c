@@ -33,24 +33,23 @@ START_TEST(time_forms)
     ck_assert_int_eq(t("1969-12-31T23:59:59Z"), -1000);
     ck_assert_int_eq(t("2024-02-29T00:00:00Z"), 1709164800000LL);
     ck_assert_int_eq(t("2000-03-01T00:00:00Z") - t("2000-02-28T00:00:00Z"), 2 * 86400000LL);
+    ck_assert_int_eq(t("2000-02-29"), 951782400000LL);
+    ck_assert_int_eq(t("9999-12-31T23:59:59.999Z"), 253402300799999LL);
+    ck_assert_int_eq(t("0000-01-01T00:00:00Z"), -62167219200000LL);
+    ck_assert_int_eq(t("9999-12-31T23:00:00-00:59"), 253402300740000LL);
 }
 END_TEST
 
 START_TEST(time_rejects)
 {
-    const char *bad[] = {"",
-                         "yesterday",
-                         "2025-13-01",
-                         "2025-00-10",
-                         "2025-11-32",
-                         "2025-11-16T25:00:00Z",
-                         "2025-11-16T16:60:00Z",
-                         "2025-11-16T16:33:10.Z",
-                         "2025-11-16T16:33:10Zjunk",
-                         "2025-11-16T16",
-                         "25-11-16",
-                         "2025/11/16",
-                         "2025-11-16T16:33:10+2"};
+    const char *bad[] = {
+        "", "yesterday", "2025-13-01", "2025-00-10", "2025-11-32", "2025-11-16T25:00:00Z",
+        "2025-11-16T16:60:00Z", "2025-11-16T16:33:10.Z", "2025-11-16T16:33:10Zjunk",
+        "2025-11-16T16", "25-11-16", "2025/11/16", "2025-11-16T16:33:10+2",
+        /* dates that do not exist: no rolling into the next month */
+        "2025-02-29", "2025-02-31T00:00:00Z", "2024-02-30", "1900-02-29", "2025-04-31",
+        /* past 9999-12-31 or before 0000-01-01 once the offset is applied */
+        "9999-12-31T23:59:59-01:00", "0000-01-01T00:00:00+00:01"};
     for (unsigned i = 0; i < sizeof bad / sizeof *bad; i++) {
         int64_t ms;
         ck_assert_msg(jm_time_parse(bad[i], strlen(bad[i]), &ms) == JM_EVALUE, "accepted '%s'",
@@ -68,6 +67,14 @@ START_TEST(time_format_round_trip)
     ck_assert_str_eq(out, "2025-11-16T16:33:10.005Z");
     jm_time_format(-1, out);
     ck_assert_str_eq(out, "1969-12-31T23:59:59.999Z");
+    /* Past the four-digit years, the nearest time that can be written: never a wrong month or
+     * day, and never earlier than a time before it. */
+    jm_time_format(253402300800000LL, out); /* 10000-01-01 */
+    ck_assert_str_eq(out, "9999-12-31T23:59:59.999Z");
+    jm_time_format(253402300799999LL + 86400000LL * 40, out);
+    ck_assert_str_eq(out, "9999-12-31T23:59:59.999Z");
+    jm_time_format(-62167219200001LL, out);
+    ck_assert_str_eq(out, "0000-01-01T00:00:00Z");
     const int64_t samples[] = {0, 86399999, 951782400000LL, 4102444799000LL, -86400000LL * 365};
     for (unsigned i = 0; i < sizeof samples / sizeof *samples; i++) {
         size_t n = jm_time_format(samples[i], out);

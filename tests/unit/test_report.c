@@ -749,6 +749,36 @@ START_TEST(text_and_html_sections)
 }
 END_TEST
 
+/* jm-match's own shape, read by the fast scanner, follows the one rule for times and numbers:
+ * a date that does not exist and an infinite component are refused, as jm_parse_ndjson()
+ * refuses them, not read as 2 March or accepted unseen. */
+START_TEST(fast_path_same_rules)
+{
+    static const char *const lines[] = {
+        "{\"type\":\"application\",\"application_id\":\"a1\",\"candidate_id\":\"c\",\"post_id\":"
+        "\"p\",\"job_family\":\"F\",\"compatibility_score\":50,\"components\":{\"category\":15,"
+        "\"skills\":10,\"experience\":10,\"seniority\":10,\"salary\":5},\"status\":\"Applied\","
+        "\"match_reason\":\"r\",\"application_method\":\"Email\",\"application_date\":"
+        "\"2025-02-30T10:00:00Z\",\"timestamp\":\"2025-02-01T00:00:00Z\"}",
+        "{\"type\":\"application\",\"application_id\":\"a2\",\"candidate_id\":\"c\",\"post_id\":"
+        "\"p\",\"job_family\":\"F\",\"compatibility_score\":50,\"components\":{\"category\":15,"
+        "\"skills\":1e400,\"experience\":10,\"seniority\":10,\"salary\":5},\"status\":\"Applied\","
+        "\"match_reason\":\"r\",\"application_method\":\"Email\",\"application_date\":"
+        "\"2025-02-03T10:00:00Z\",\"timestamp\":\"2025-02-01T00:00:00Z\"}",
+    };
+    jm_report *rep = jm_report_new(NULL);
+    jm_record *scratch = jm_record_new(JM_KIND_NONE, NULL);
+    for (unsigned i = 0; i < 2; i++) {
+        jm_error err = {0};
+        ck_assert_int_eq(jm_report_add_ndjson(rep, lines[i], strlen(lines[i]), scratch, &err),
+                         JM_EVALUE);
+    }
+    ck_assert_uint_eq(jm_report_count(rep, JM_KIND_APPLICATION), 0);
+    jm_record_free(scratch);
+    jm_report_free(rep);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("report");
@@ -766,6 +796,7 @@ int main(void)
     tcase_add_test(tc, fast_and_slow_paths_agree);
     tcase_add_test(tc, bad_score_rejected);
     tcase_add_test(tc, text_and_html_sections);
+    tcase_add_test(tc, fast_path_same_rules);
     suite_add_tcase(s, tc);
     return jm_test_run(s);
 }
