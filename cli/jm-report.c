@@ -42,6 +42,7 @@ typedef struct run {
     jm_report *rep;
     jm_record *scratch;
     jm_cli_rejects rejects;
+    jm_reader *reader; /* of the input being read */
     /* output */
     int json, watch_s, color, width_set;
     unsigned width;
@@ -87,7 +88,7 @@ static int on_line(void *ctx, jm_reader *rd, const char *text, size_t len, unsig
     return jm_reader_reject(rd, &err);
 }
 
-/* A CSV record. */
+/* A CSV record. An application the report refuses is rejected as the NDJSON path does. */
 static int on_record(void *ctx, jm_record **rec, const char *raw, size_t raw_len,
                      unsigned long line)
 {
@@ -96,6 +97,13 @@ static int on_record(void *ctx, jm_record **rec, const char *raw, size_t raw_len
     (void)line;
     run *r = ctx;
     int rc = jm_report_add(r->rep, *rec);
+    if (rc == JM_EVALUE || rc == JM_ENOID) {
+        jm_error err = {.code = rc};
+        snprintf(err.text, sizeof err.text, "%s",
+                 rc == JM_EVALUE ? "compatibility_score is outside 0-100"
+                                 : "application without application_id or candidate_id");
+        return jm_reader_reject(r->reader, &err);
+    }
     return rc == JM_ENOMEM ? rc : 0;
 }
 
@@ -349,6 +357,7 @@ int main(int argc, char **argv)
         .format_option = format,
         .max_record_bytes = max_record,
         .stop = &stop_signal,
+        .current_reader = &r.reader,
     };
     jm_cli_sink out;
     jm_cli_sink_open(&out, NULL);
