@@ -27,7 +27,8 @@ static const char usage_text[] =
     "      --width N            terminal report width (default: the terminal's, else 80)\n"
     "      --color WHEN         colour the terminal report: auto (default), always or never;\n"
     "                           NO_COLOR in the environment means never\n"
-    "      --dedup-window N     distinct application ids remembered exactly (default 65536)\n"
+    "      --dedup-window N     distinct application ids remembered exactly (default 65536,\n"
+    "                           at most 16777216)\n"
     "      --format FMT         read inputs as ndjson or csv, whatever their names\n"
     "      --errors FILE        append rejected records, unchanged, to FILE\n"
     "      --strict             stop at the first rejected record (exit 1)\n"
@@ -296,7 +297,10 @@ int main(int argc, char **argv)
                 jm_cli_usage("--color: '%s' is not auto, always or never", optarg);
             color = optarg;
             break;
-        case OPT_DEDUP: dedup = jm_cli_integer("--dedup-window", optarg, 1, 1LL << 32); break;
+        case OPT_DEDUP:
+            dedup =
+                jm_cli_integer("--dedup-window", optarg, 1, (long long)JM_REPORT_MAX_DEDUP_WINDOW);
+            break;
         case OPT_FORMAT:
             if (strcmp(optarg, "ndjson") && strcmp(optarg, "csv"))
                 jm_cli_usage("--format: '%s' is not ndjson or csv", optarg);

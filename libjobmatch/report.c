@@ -237,7 +237,7 @@ void jm_report_free(jm_report *rep)
 
 int jm_report_set_dedup_window(jm_report *rep, size_t ids)
 {
-    if (rep->started || ids == 0 || ids > ((size_t)1 << 40))
+    if (rep->started || ids == 0 || ids > JM_REPORT_MAX_DEDUP_WINDOW)
         return JM_EINVAL;
     size_t w = 1;
     while (w < ids)
@@ -323,16 +323,30 @@ uint64_t jm__report_hll_estimate(const jm_report *rep)
     return (uint64_t)(e + 0.5);
 }
 
-/* 1 when the id is new (and remembered), 0 when it is a repeat within the window. */
+/* 1 when the id is new (and remembered), 0 when it is a repeat within the window, -1 when out
+ * of memory. */
 static int app_id_is_new(jm_report *rep, uint64_t h)
 {
     hll_add(rep, h);
     uint64_t fp = h ? h : 1;
     jm__strmap *ids = &rep->window_ids;
+    if (jm__strmap_reserve(ids))
+        return -1;
     jm__strmap_slot *sl = jm__strmap_find_fp(ids, fp);
     if (sl->hash)
         return 0;
-    /* The map has room for the whole window: it never grows. */
+    if (rep->ring_n == rep->ring_cap && rep->ring_cap < rep->window) {
+        /* Grown as it fills (the head is at the end until then): a large window costs memory
+         * only once that many distinct ids have come. */
+        size_t cap = rep->ring_cap ? rep->ring_cap * 2 : 1024;
+        if (cap > rep->window)
+            cap = rep->window;
+        uint64_t *ring = realloc(rep->ring, cap * sizeof *ring);
+        if (!ring)
+            return -1;
+        rep->ring = ring;
+        rep->ring_cap = cap;
+    }
     if (rep->ring_n == rep->window) {
         jm__strmap_slot *oldest = jm__strmap_find_fp(ids, rep->ring[rep->ring_head]);
         if (oldest->hash)
@@ -476,13 +490,9 @@ static int start(jm_report *rep)
 {
     if (rep->started)
         return 0;
-    rep->ring = calloc(rep->window, sizeof *rep->ring);
-    jm__strmap_init(&rep->window_ids, rep->window);
-    if (!rep->ring || jm__strmap_reserve(&rep->window_ids)) {
-        free(rep->ring);
-        rep->ring = NULL;
+    jm__strmap_init(&rep->window_ids, rep->window < 1024 ? rep->window : 1024);
+    if (jm__strmap_reserve(&rep->window_ids))
         return JM_ENOMEM;
-    }
     rep->started = 1;
     return 0;
 }
@@ -513,7 +523,10 @@ int jm__report_add_app(jm_report *rep, const jm__app_view *a)
     if (rc)
         return rc;
     uint64_t h = a->has_id_hash ? a->id_hash : jm__strmap_hash(a->id.s, a->id.len);
-    if (!app_id_is_new(rep, h)) {
+    int fresh = app_id_is_new(rep, h);
+    if (fresh < 0)
+        return JM_ENOMEM;
+    if (!fresh) {
         rep->app_dups++;
         return JM_EDUP;
     }

@@ -102,7 +102,7 @@ struct jm_report {
     size_t window;
     uint64_t *ring;        /* the window's fingerprints, oldest at ring_head once full */
     jm__strmap window_ids; /* the same as a fingerprint map */
-    size_t ring_head, ring_n;
+    size_t ring_head, ring_n, ring_cap; /* the ring grows as it fills, up to window */
     uint8_t hll[1u << JM__HLL_BITS];
     /* jobs */
     jm__job *jobs; /* in arrival order */

@@ -1,6 +1,7 @@
 /* Checks the streaming join of SPEC "Streaming join": the same pairs whatever the arrival
  * order, each joined pair once, duplicates, watermark and TTL eviction, deadline expiry, top K
  * and the counters. */
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -467,6 +468,192 @@ START_TEST(options_validated)
 }
 END_TEST
 
+/* A record without a timestamp takes the newest event time seen: read long after the stamped
+ * stream, it neither moves the watermark nor evicts what is held (it once took its read time
+ * and emptied the state). Before any timestamp the stream runs on read time; the first
+ * timestamp takes over. */
+START_TEST(unstamped_record_keeps_the_watermark)
+{
+    static got g;
+    memset(&g, 0, sizeof g);
+    jm_matcher_options o;
+    jm_matcher_options_init(&o);
+    o.min_score = 0;
+    o.state_ttl_ms = 60000;
+    o.lateness_ms = 30000;
+    jm_matcher *m = jm_matcher_new(&o, on_app, &g, NULL);
+    const int64_t t0 = 1735689600000LL;   /* 2025-01-01 */
+    const int64_t read = 1767225600000LL; /* a year later */
+    ck_assert_int_eq(add_take(m, at("J1", "2025-01-01T00:00:00Z", ""), read), 0);
+    ck_assert_int_eq(
+        add_take(m, jm_test_record("{\"candidate_id\":\"C1\",\"job_category\":\"Consulting\"}"),
+                 read),
+        0);
+    jm_matcher_stats st = {.struct_size = sizeof st};
+    jm_matcher_get_stats(m, &st);
+    ck_assert_int_eq(st.watermark_ms, t0 - 30000);
+    ck_assert_uint_eq(st.evicted, 0);
+    ck_assert_uint_eq(st.held_jobs, 1);
+    /* A stamped candidate just after still meets J1; J2 meets both candidates. */
+    add_take(m, at("C2", "2025-01-01T00:00:10Z", ""), read);
+    add_take(m, at("J2", "2025-01-01T00:00:20Z", ""), read);
+    ck_assert_uint_eq(g.n, 4);
+    /* The unstamped one took the newest event time: it leaves with the stamped stream. */
+    add_take(m, at("C3", "2025-01-01T00:01:30.001Z", ""), read);
+    jm_matcher_get_stats(m, &st);
+    ck_assert_uint_eq(st.evicted, 2); /* J1 (00:00:00) and C1 (00:00:00) */
+    ck_assert_uint_eq(st.held_candidates, 2);
+    jm_matcher_free(m);
+
+    /* Only read times so far: they are the event times, until a timestamp takes over. */
+    memset(&g, 0, sizeof g);
+    m = jm_matcher_new(&o, on_app, &g, NULL);
+    add_take(m, jm_test_record("{\"post_id\":\"J1\",\"job_category\":\"Consulting\"}"), read);
+    jm_matcher_get_stats(m, &st);
+    ck_assert_int_eq(st.watermark_ms, read - 30000);
+    add_take(m, at("C1", "2025-01-01T00:00:00Z", ""), read);
+    jm_matcher_get_stats(m, &st);
+    ck_assert_int_eq(st.watermark_ms, t0 - 30000);
+    ck_assert_uint_eq(g.n, 1);
+    ck_assert_uint_eq(st.held_jobs, 1);
+    jm_matcher_free(m);
+}
+END_TEST
+
+/* max_future_ms: a timestamp further ahead than that of the caller's clock and of the newest
+ * event time is refused (JM_EVALUE, freed, nothing moved); a stream running ahead of the clock
+ * carries the bound along. The default, 0, bounds nothing. */
+START_TEST(max_future_refuses_a_jump)
+{
+    static got g;
+    memset(&g, 0, sizeof g);
+    jm_matcher_options o;
+    jm_matcher_options_init(&o);
+    ck_assert_int_eq(o.max_future_ms, 0);
+    ck_assert_uint_eq(o.max_state, 0);
+    o.min_score = 0;
+    o.max_future_ms = 86400000;
+    jm_matcher *m = jm_matcher_new(&o, on_app, &g, NULL);
+    const int64_t clock = 1767225600000LL; /* 2026-01-01T00:00:00Z */
+    ck_assert_int_eq(add_take(m, at("J1", "2026-01-01T20:00:00Z", ""), clock), 0);
+    ck_assert_int_eq(add_take(m, at("J2", "2099-01-01T00:00:00Z", ""), clock), JM_EVALUE);
+    ck_assert_int_eq(add_take(m, at("J3", "2026-01-02T19:00:00Z", ""), clock), 0);
+    ck_assert_int_eq(add_take(m, at("J4", "2026-01-03T19:00:00.001Z", ""), clock), JM_EVALUE);
+    jm_matcher_stats st = {.struct_size = sizeof st};
+    jm_matcher_get_stats(m, &st);
+    ck_assert_int_eq(st.watermark_ms, clock + 43 * 3600000LL - 120000);
+    ck_assert_uint_eq(st.held_jobs, 2);
+    ck_assert_uint_eq(st.evicted, 0);
+    /* The refused ids were never held. */
+    ck_assert_int_eq(add_take(m, at("J2", "2026-01-02T00:00:00Z", ""), clock), 0);
+    jm_matcher_free(m);
+    o.max_future_ms = 0;
+    m = jm_matcher_new(&o, on_app, &g, NULL);
+    ck_assert_int_eq(add_take(m, at("J2", "2099-01-01T00:00:00Z", ""), clock), 0);
+    jm_matcher_free(m);
+    o.max_future_ms = -1;
+    ck_assert_ptr_null(jm_matcher_new(&o, on_app, &g, NULL));
+}
+END_TEST
+
+/* A TTL and lateness whose sum passes INT64_MAX mean "keep everything", not a wrapped cutoff
+ * that evicts every record (UBSan: signed overflow in cutoff()). */
+START_TEST(huge_ttl_and_lateness_saturate)
+{
+    static got g;
+    memset(&g, 0, sizeof g);
+    jm_matcher_options o;
+    jm_matcher_options_init(&o);
+    o.min_score = 0;
+    o.state_ttl_ms = INT64_MAX / 2 + 1;
+    o.lateness_ms = INT64_MAX / 2 + 1;
+    jm_matcher *m = jm_matcher_new(&o, on_app, &g, NULL);
+    add_take(m, at("J1", "0001-01-01T00:00:00Z", ""), 0);
+    add_take(m, at("C1", "2025-01-01T00:00:00Z", ""), 0);
+    add_take(m, at("C2", "9999-01-01T00:00:00Z", ""), 0);
+    ck_assert_uint_eq(g.n, 2);
+    jm_matcher_stats st = {.struct_size = sizeof st};
+    jm_matcher_get_stats(m, &st);
+    ck_assert_uint_eq(st.evicted, 0);
+    jm_matcher_free(m);
+}
+END_TEST
+
+/* max_state: at most N records held; the oldest arrival leaves first, counted as evicted, and
+ * is not a duplicate when it comes again. Under event times that barely move (no TTL help),
+ * held records stay at N. */
+START_TEST(max_state_bounds_held_records)
+{
+    static got g;
+    memset(&g, 0, sizeof g);
+    jm_matcher_options o;
+    jm_matcher_options_init(&o);
+    o.min_score = 0;
+    o.max_state = 3;
+    jm_matcher *m = jm_matcher_new(&o, on_app, &g, NULL);
+    add_take(m, at("J1", "2025-01-01T00:00:00Z", ""), 0);
+    add_take(m, at("J2", "2025-01-01T00:00:01Z", ""), 0);
+    add_take(m, at("C1", "2025-01-01T00:00:02Z", ""), 0); /* meets J1, J2 */
+    add_take(m, at("C2", "2025-01-01T00:00:03Z", ""), 0); /* meets J1, J2; J1 leaves */
+    add_take(m, at("C3", "2025-01-01T00:00:04Z", ""), 0); /* meets J2 only; J2 leaves */
+    ck_assert_uint_eq(g.n, 5);
+    ck_assert_str_eq(g.line[4], "C3 J2 50 Business, Strategy & Growth");
+    jm_matcher_stats st = {.struct_size = sizeof st};
+    jm_matcher_get_stats(m, &st);
+    ck_assert_uint_eq(st.held_jobs + st.held_candidates, 3);
+    ck_assert_uint_eq(st.evicted, 2);
+    ck_assert_int_eq(add_take(m, at("J1", "2025-01-01T00:00:05Z", ""), 0), 0); /* not a dup */
+    ck_assert_uint_eq(g.n, 8); /* J1 meets C1, C2, C3; then C1, the oldest, leaves */
+    jm_matcher_free(m);
+
+    memset(&g, 0, sizeof g);
+    o.max_state = 100;
+    m = jm_matcher_new(&o, NULL, NULL, NULL);
+    char id[32], ts[32];
+    for (int i = 0; i < 4000; i++) {
+        snprintf(id, sizeof id, "%c%d", i % 2 ? 'C' : 'J', i);
+        snprintf(ts, sizeof ts, "2025-01-01T00:00:%02d.%03dZ", i / 1000, i % 1000);
+        ck_assert_int_eq(add_take(m, at(id, ts, ""), 0), 0);
+        jm_matcher_get_stats(m, &st);
+        ck_assert_uint_le(st.held_jobs + st.held_candidates, 100);
+    }
+    ck_assert_uint_eq(st.held_jobs + st.held_candidates, 100);
+    ck_assert_uint_eq(st.evicted, 3900);
+    /* Each arrival met the other side as held when it came: 50 records once state is full. */
+    ck_assert_uint_le(st.pairs_scored, 4000 * 50);
+    ck_assert_uint_gt(st.pairs_scored, 3900 * 49);
+    jm_matcher_free(m);
+}
+END_TEST
+
+/* Bytes the C library has handed out (0 under ASan's allocator: the bound then holds
+ * trivially; the plain build checks it). */
+static size_t heap_bytes(void)
+{
+    struct mallinfo2 mi = mallinfo2();
+    return mi.uordblks + mi.hblkhd;
+}
+
+/* --top K allocates a candidate's ranking as jobs come, not 16 x K bytes per candidate up
+ * front (K = 1,000,000 once cost 16 MB a candidate). */
+START_TEST(top_k_allocates_as_needed)
+{
+    static got g;
+    jm_matcher *m = top_matcher(&g, 1000000);
+    size_t before = heap_bytes();
+    add_take(m, job_k("Ja", 5), 0);
+    char id[16];
+    for (int i = 0; i < 100; i++) {
+        snprintf(id, sizeof id, "C%d", i);
+        add_take(m, cand_c(id), 0);
+    }
+    add_take(m, job_k("Jb", 6), 0);
+    ck_assert_uint_eq(g.n, 200);
+    ck_assert_uint_lt(heap_bytes() - before, (size_t)16 << 20);
+    jm_matcher_free(m);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("matcher");
@@ -481,6 +668,11 @@ int main(void)
     tcase_add_test(tc, top_k_candidate_first);
     tcase_add_test(tc, top_k_jobs_first);
     tcase_add_test(tc, options_validated);
+    tcase_add_test(tc, unstamped_record_keeps_the_watermark);
+    tcase_add_test(tc, max_future_refuses_a_jump);
+    tcase_add_test(tc, huge_ttl_and_lateness_saturate);
+    tcase_add_test(tc, max_state_bounds_held_records);
+    tcase_add_test(tc, top_k_allocates_as_needed);
     suite_add_tcase(s, tc);
     return jm_test_run(s);
 }

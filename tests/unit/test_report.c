@@ -2,6 +2,7 @@
  * its window, the bias audit on a known disparity, the JSON schema, and that the fast scanner
  * and jm_parse_ndjson read lines to the same report. */
 #include <cJSON.h>
+#include <malloc.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -779,6 +780,48 @@ START_TEST(fast_path_same_rules)
 }
 END_TEST
 
+/* Bytes the C library has handed out (ASan's allocator keeps its own: then 0, and the bounds
+ * below hold trivially; the plain build checks them). */
+static size_t heap_bytes(void)
+{
+    struct mallinfo2 mi = mallinfo2();
+    return mi.uordblks + mi.hblkhd;
+}
+
+/* --dedup-window is capped (JM_REPORT_MAX_DEDUP_WINDOW) and its memory taken as the window
+ * fills, not 24 bytes per id up front; a window that grew is still exact. */
+START_TEST(dedup_window_capped_and_grown)
+{
+    jm_report *rep = jm_report_new(NULL);
+    ck_assert_int_eq(jm_report_set_dedup_window(rep, JM_REPORT_MAX_DEDUP_WINDOW + 1), JM_EINVAL);
+    ck_assert_int_eq(jm_report_set_dedup_window(rep, (size_t)1 << 32), JM_EINVAL);
+    ck_assert_int_eq(jm_report_set_dedup_window(rep, JM_REPORT_MAX_DEDUP_WINDOW), 0);
+    jm_record *scratch = jm_record_new(JM_KIND_NONE, NULL);
+    size_t before = heap_bytes();
+    add_app(rep, scratch, "first", "c", 50, "Applied");
+    ck_assert_uint_lt(heap_bytes() - before, (size_t)4 << 20);
+    jm_report_free(rep);
+
+    rep = jm_report_new(NULL);
+    ck_assert_int_eq(jm_report_set_dedup_window(rep, 4096), 0);
+    char id[16];
+    for (int i = 0; i < 5000; i++) {
+        snprintf(id, sizeof id, "y%d", i);
+        add_app(rep, scratch, id, "c", 50, "Applied");
+    }
+    /* The last 4096 distinct ids are y904..y4999. */
+    char line[128];
+    snprintf(line, sizeof line,
+             "{\"type\":\"application\",\"application_id\":\"y904\",\"candidate_id\":\"c\","
+             "\"post_id\":\"p\"}");
+    ck_assert_int_eq(jm_report_add_ndjson(rep, line, strlen(line), scratch, NULL), JM_EDUP);
+    add_app(rep, scratch, "y903", "c", 50, "Applied");
+    ck_assert_uint_eq(jm_report_count(rep, JM_KIND_APPLICATION), 5001);
+    jm_record_free(scratch);
+    jm_report_free(rep);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("report");
@@ -797,6 +840,7 @@ int main(void)
     tcase_add_test(tc, bad_score_rejected);
     tcase_add_test(tc, text_and_html_sections);
     tcase_add_test(tc, fast_path_same_rules);
+    tcase_add_test(tc, dedup_window_capped_and_grown);
     suite_add_tcase(s, tc);
     return jm_test_run(s);
 }
