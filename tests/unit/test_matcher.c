@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cJSON.h>
+
 #include "testutil.h"
 
 typedef struct got {
@@ -654,6 +656,176 @@ START_TEST(top_k_allocates_as_needed)
 }
 END_TEST
 
+/* An id sent again after its record left state by the TTL, but before a sweep freed it, is a
+ * new record, not a duplicate. Sweeps are batched (a sixteenth of the TTL), so J1 is still in
+ * memory when it comes again. */
+START_TEST(resent_after_expiry_before_free_is_new)
+{
+    static got g;
+    memset(&g, 0, sizeof g);
+    jm_matcher_options o;
+    jm_matcher_options_init(&o);
+    o.min_score = 0;
+    o.lateness_ms = 0;
+    o.state_ttl_ms = 16 * 60000; /* sweeps once the cutoff passes the oldest by 1 minute */
+    jm_matcher *m = jm_matcher_new(&o, on_app, &g, NULL);
+    add_take(m, at("J1", "2025-01-01T00:00:00Z", ""), 0);
+    add_take(m, at("C1", "2025-01-01T00:16:01Z", ""), 0); /* J1 has left; not swept yet */
+    ck_assert_uint_eq(g.n, 0);
+    ck_assert_int_eq(add_take(m, at("J1", "2025-01-01T00:16:02Z", ""), 0), 0);
+    ck_assert_uint_eq(g.n, 1);
+    ck_assert_str_eq(g.line[0], "C1 J1 50 Business, Strategy & Growth");
+    jm_matcher_stats st = {.struct_size = sizeof st};
+    jm_matcher_get_stats(m, &st);
+    ck_assert_uint_eq(st.duplicates, 0);
+    ck_assert_uint_eq(st.evicted, 1);
+    ck_assert_uint_eq(st.held_jobs, 1);
+    jm_matcher_free(m);
+}
+END_TEST
+
+/* --expire-jobs compares a deadline with the watermark (newest event - lateness), not with the
+ * newest event: a deadline between the two has not passed yet. */
+START_TEST(expire_jobs_deadline_between_watermark_and_newest)
+{
+    static got g;
+    memset(&g, 0, sizeof g);
+    jm_matcher_options o;
+    jm_matcher_options_init(&o);
+    o.min_score = 0;
+    o.lateness_ms = 10 * 60000;
+    o.expire_jobs = 1;
+    jm_matcher *m = jm_matcher_new(&o, on_app, &g, NULL);
+    add_take(m, at("J1", "2025-01-01T00:00:00Z", ",\"deadline_date\":\"2025-01-01T00:05:00Z\""), 0);
+    /* newest 00:08, watermark 23:58: the deadline 00:05 lies between */
+    add_take(m, at("C1", "2025-01-01T00:08:00Z", ""), 0);
+    ck_assert_uint_eq(g.n, 1);
+    jm_matcher_stats st = {.struct_size = sizeof st};
+    jm_matcher_get_stats(m, &st);
+    ck_assert_uint_eq(st.held_jobs, 1);
+    /* newest 00:16, watermark 00:06: past the deadline */
+    add_take(m, at("C2", "2025-01-01T00:16:00Z", ""), 0);
+    ck_assert_uint_eq(g.n, 1);
+    jm_matcher_get_stats(m, &st);
+    ck_assert_uint_eq(st.held_jobs, 0);
+    ck_assert_uint_eq(st.evicted, 1);
+    jm_matcher_free(m);
+}
+END_TEST
+
+typedef struct full_app {
+    double skills_points;
+    char reason[512];
+    char family[256];
+    size_t n;
+} full_app;
+
+static int on_full_app(void *ctx, const jm_record *app)
+{
+    full_app *f = ctx;
+    f->n++;
+    f->skills_points = jm_record_number(app, JM_FIELD_POINTS_SKILLS);
+    snprintf(f->reason, sizeof f->reason, "%s", jm_record_string(app, JM_FIELD_MATCH_REASON));
+    snprintf(f->family, sizeof f->family, "%s", jm_record_string(app, JM_FIELD_JOB_FAMILY));
+    return 0;
+}
+
+/* A job of n skills "<prefix>0".."<prefix>n-1", in a category of its own. */
+static jm_record *filler_job(const char *id, const char *prefix, int n)
+{
+    jm_record *r = jm_test_record("{\"post_id\":\"x\",\"job_category\":\"Filler\"}");
+    jm_record_set_string(r, JM_FIELD_POST_ID, id, strlen(id));
+    char t[32];
+    for (int i = 0; i < n; i++) {
+        int len = snprintf(t, sizeof t, "%s%d", prefix, i);
+        jm_record_list_append(r, JM_FIELD_REQUIRED_SKILLS, t, (size_t)len);
+    }
+    return r;
+}
+
+/* More than 2,048 distinct skills held: records whose skill ids spread wider than the bit set
+ * covers are scored through the sorted arrays, with the same points and the same reason as any
+ * other pair. */
+START_TEST(wide_skill_ids_use_sorted_arrays)
+{
+    for (int wide_job = 0; wide_job <= 1; wide_job++) {
+        full_app f = {0};
+        jm_matcher_options o;
+        jm_matcher_options_init(&o);
+        o.min_score = 0;
+        jm_matcher *m = jm_matcher_new(&o, on_full_app, &f, NULL);
+        /* "s0" is interned first (id 0), then 2,500 fillers, then "t0", "t1" (ids past 2,048). */
+        add_take(m, filler_job("F0", "s", 1), 0);
+        add_take(m, filler_job("F1", "filler ", 2500), 0);
+        add_take(m, filler_job("F2", "t", 2), 0);
+        /* Candidate: s0, t0, t1 (ids 0 .. 2,502: no bit set); the job: t1, s0, u0 when wide, else
+         * t1, t0, u0 (narrow: a bit set on one side only). */
+        jm_record *c = jm_test_record(
+            "{\"candidate_id\":\"C\",\"job_category\":\"Consulting\",\"skills\":[\"s0\",\"t0\","
+            "\"t1\"]}");
+        add_take(m, c, 0);
+        jm_record *j = jm_test_record(
+            wide_job ? "{\"post_id\":\"J\",\"job_category\":\"Consulting\",\"required_skills\":"
+                       "[\"T1\",\"s0\",\"u0\"]}"
+                     : "{\"post_id\":\"J\",\"job_category\":\"Consulting\",\"required_skills\":"
+                       "[\"T1\",\"t0\",\"u0\"]}");
+        add_take(m, j, 0);
+        ck_assert_uint_eq(f.n, 1);
+        /* 2 shared of 4 distinct: half the skills weight of 30 */
+        ck_assert_msg(f.skills_points == 15.0, "skills points %g", f.skills_points);
+        ck_assert_str_eq(f.reason, wide_job ? "Same job category; Shared skills: T1, s0"
+                                            : "Same job category; Shared skills: T1, t0");
+        jm_matcher_free(m);
+    }
+}
+END_TEST
+
+static int collect_ndjson(void *ctx, const char *data, size_t len)
+{
+    jm_buf *b = ctx;
+    ck_assert_int_eq(jm_buf_reserve(b, len + 1), 0);
+    memcpy(b->data + b->len, data, len);
+    b->len += len;
+    b->data[b->len] = '\0';
+    return 0;
+}
+
+/* A category outside the taxonomy holding '"' or '\' names its own family: job_family is that
+ * text, escaped, so the line stays valid JSON, from both matcher modes. */
+START_TEST(own_family_with_quotes_stays_json)
+{
+    const char *cat = "Under \"Sea\" \\ Welding";
+    char job[256], cand[256];
+    snprintf(job, sizeof job,
+             "{\"post_id\":\"J\",\"job_category\":\"Under \\\"Sea\\\" \\\\ Welding\"}");
+    snprintf(cand, sizeof cand,
+             "{\"candidate_id\":\"C\",\"job_category\":\"under \\\"sea\\\" \\\\ welding\"}");
+    for (int mode = 0; mode < 2; mode++) {
+        jm_matcher_options o;
+        jm_matcher_options_init(&o);
+        o.min_score = 0;
+        jm_buf out = {0};
+        full_app f = {0};
+        jm_matcher *m = mode ? jm_matcher_new_ndjson(&o, collect_ndjson, &out, NULL)
+                             : jm_matcher_new(&o, on_full_app, &f, NULL);
+        add_take(m, jm_test_record(job), 0);
+        add_take(m, jm_test_record(cand), 0);
+        if (!mode) {
+            ck_assert_uint_eq(f.n, 1);
+            ck_assert_str_eq(f.family, cat);
+        } else {
+            ck_assert_uint_gt(out.len, 0);
+            cJSON *doc = cJSON_ParseWithLength(out.data, out.len);
+            ck_assert_msg(doc != NULL, "not JSON: %s", out.data);
+            ck_assert_str_eq(cJSON_GetObjectItem(doc, "job_family")->valuestring, cat);
+            cJSON_Delete(doc);
+        }
+        jm_buf_free(&out);
+        jm_matcher_free(m);
+    }
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("matcher");
@@ -673,6 +845,10 @@ int main(void)
     tcase_add_test(tc, huge_ttl_and_lateness_saturate);
     tcase_add_test(tc, max_state_bounds_held_records);
     tcase_add_test(tc, top_k_allocates_as_needed);
+    tcase_add_test(tc, resent_after_expiry_before_free_is_new);
+    tcase_add_test(tc, expire_jobs_deadline_between_watermark_and_newest);
+    tcase_add_test(tc, wide_skill_ids_use_sorted_arrays);
+    tcase_add_test(tc, own_family_with_quotes_stays_json);
     suite_add_tcase(s, tc);
     return jm_test_run(s);
 }

@@ -822,6 +822,68 @@ START_TEST(dedup_window_capped_and_grown)
 }
 END_TEST
 
+/* A job whose deadline is exactly "now" is still active: the deadline is the last moment it
+ * takes applications. One a millisecond earlier is not. */
+START_TEST(deadline_equal_to_now_is_active)
+{
+    jm_report *rep = jm_report_new(NULL);
+    jm_record *scratch = jm_record_new(JM_KIND_NONE, NULL);
+    const char *lines[] = {
+        "{\"type\":\"job_post\",\"post_id\":\"now\",\"deadline_date\":\"2026-01-01T00:01:05Z\"}",
+        "{\"type\":\"job_post\",\"post_id\":\"past\","
+        "\"deadline_date\":\"2026-01-01T00:01:04.999Z\"}",
+        "{\"type\":\"job_post\",\"post_id\":\"later\","
+        "\"deadline_date\":\"2026-01-01T00:01:05.001Z\"}",
+    };
+    for (unsigned i = 0; i < 3; i++)
+        ck_assert_int_eq(jm_report_add_ndjson(rep, lines[i], strlen(lines[i]), scratch, NULL), 0);
+    cJSON *d = report_json(rep, NOW);
+    NUM_EQ(d, "metrics.jobs", 3);
+    NUM_EQ(d, "metrics.active_jobs", 2);
+    cJSON_Delete(d);
+    jm_buf t = {0};
+    ck_assert_int_eq(jm_report_write_text(rep, NOW, 100, 0, &t), 0);
+    ck_assert_msg(strstr(t.data, "2 of 3"), "%s", t.data);
+    jm_buf_free(&t);
+    jm_record_free(scratch);
+    jm_report_free(rep);
+}
+END_TEST
+
+/* The text report's countries: with 16 countries, the 15 with most jobs are shown, in order,
+ * and the 16th is not. */
+START_TEST(text_report_top_15_of_16_countries)
+{
+    jm_report *rep = jm_report_new(NULL);
+    jm_record *scratch = jm_record_new(JM_KIND_NONE, NULL);
+    char line[256];
+    int n = 0;
+    for (int c = 0; c < 16; c++)
+        for (int k = 0; k < 16 - c; k++) {
+            snprintf(line, sizeof line,
+                     "{\"type\":\"job_post\",\"post_id\":\"j%d\",\"location_country\":\"Xq%c\"}",
+                     n++, 'a' + c);
+            ck_assert_int_eq(jm_report_add_ndjson(rep, line, strlen(line), scratch, NULL), 0);
+        }
+    jm_buf t = {0};
+    ck_assert_int_eq(jm_report_write_text(rep, NOW, 100, 0, &t), 0);
+    const char *sec = strstr(t.data, "Top 15 countries by jobs");
+    ck_assert_ptr_nonnull(sec);
+    const char *prev = sec;
+    char name[4];
+    for (int c = 0; c < 15; c++) {
+        snprintf(name, sizeof name, "Xq%c", 'a' + c);
+        const char *at = strstr(sec, name);
+        ck_assert_msg(at && at > prev, "%s missing or out of order", name);
+        prev = at;
+    }
+    ck_assert_ptr_null(strstr(t.data, "Xqp"));
+    jm_buf_free(&t);
+    jm_record_free(scratch);
+    jm_report_free(rep);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("report");
@@ -841,6 +903,8 @@ int main(void)
     tcase_add_test(tc, text_and_html_sections);
     tcase_add_test(tc, fast_path_same_rules);
     tcase_add_test(tc, dedup_window_capped_and_grown);
+    tcase_add_test(tc, deadline_equal_to_now_is_active);
+    tcase_add_test(tc, text_report_top_15_of_16_countries);
     suite_add_tcase(s, tc);
     return jm_test_run(s);
 }
