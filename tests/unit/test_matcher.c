@@ -1,7 +1,6 @@
 /* Checks the streaming join of SPEC "Streaming join": the same pairs whatever the arrival
  * order, each joined pair once, duplicates, watermark and TTL eviction, deadline expiry, top K
  * and the counters. */
-#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -628,21 +627,13 @@ START_TEST(max_state_bounds_held_records)
 }
 END_TEST
 
-/* Bytes the C library has handed out (0 under ASan's allocator: the bound then holds
- * trivially; the plain build checks it). */
-static size_t heap_bytes(void)
-{
-    struct mallinfo2 mi = mallinfo2();
-    return mi.uordblks + mi.hblkhd;
-}
-
 /* --top K allocates a candidate's ranking as jobs come, not 16 x K bytes per candidate up
  * front (K = 1,000,000 once cost 16 MB a candidate). */
 START_TEST(top_k_allocates_as_needed)
 {
     static got g;
     jm_matcher *m = top_matcher(&g, 1000000);
-    size_t before = heap_bytes();
+    size_t before = jm_test_heap_bytes();
     add_take(m, job_k("Ja", 5), 0);
     char id[16];
     for (int i = 0; i < 100; i++) {
@@ -651,7 +642,7 @@ START_TEST(top_k_allocates_as_needed)
     }
     add_take(m, job_k("Jb", 6), 0);
     ck_assert_uint_eq(g.n, 200);
-    ck_assert_uint_lt(heap_bytes() - before, (size_t)16 << 20);
+    ck_assert_uint_lt(jm_test_heap_bytes() - before, (size_t)16 << 20);
     jm_matcher_free(m);
 }
 END_TEST

@@ -2,7 +2,6 @@
  * its window, the bias audit on a known disparity, the JSON schema, and that the fast scanner
  * and jm_parse_ndjson read lines to the same report. */
 #include <cJSON.h>
-#include <malloc.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -780,14 +779,6 @@ START_TEST(fast_path_same_rules)
 }
 END_TEST
 
-/* Bytes the C library has handed out (ASan's allocator keeps its own: then 0, and the bounds
- * below hold trivially; the plain build checks them). */
-static size_t heap_bytes(void)
-{
-    struct mallinfo2 mi = mallinfo2();
-    return mi.uordblks + mi.hblkhd;
-}
-
 /* --dedup-window is capped (JM_REPORT_MAX_DEDUP_WINDOW) and its memory taken as the window
  * fills, not 24 bytes per id up front; a window that grew is still exact. */
 START_TEST(dedup_window_capped_and_grown)
@@ -797,9 +788,9 @@ START_TEST(dedup_window_capped_and_grown)
     ck_assert_int_eq(jm_report_set_dedup_window(rep, (size_t)1 << 32), JM_EINVAL);
     ck_assert_int_eq(jm_report_set_dedup_window(rep, JM_REPORT_MAX_DEDUP_WINDOW), 0);
     jm_record *scratch = jm_record_new(JM_KIND_NONE, NULL);
-    size_t before = heap_bytes();
+    size_t before = jm_test_heap_bytes();
     add_app(rep, scratch, "first", "c", 50, "Applied");
-    ck_assert_uint_lt(heap_bytes() - before, (size_t)4 << 20);
+    ck_assert_uint_lt(jm_test_heap_bytes() - before, (size_t)4 << 20);
     jm_report_free(rep);
 
     rep = jm_report_new(NULL);
