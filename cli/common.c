@@ -396,6 +396,8 @@ static int input_pump(input *in, const jm_cli_input_ops *ops, char *buf, ssize_t
     *got = n;
     if (ops->current_format)
         *ops->current_format = in->format;
+    if (ops->current_reader)
+        *ops->current_reader = in->reader;
     return n > 0 ? jm_reader_feed(in->reader, buf, (size_t)n) : 0;
 }
 
@@ -405,6 +407,8 @@ static int input_finish(input *in, const jm_cli_input_ops *ops)
     in->done = 1;
     if (ops->current_format)
         *ops->current_format = in->format;
+    if (ops->current_reader)
+        *ops->current_reader = in->reader;
     return jm_reader_finish(in->reader);
 }
 

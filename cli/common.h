@@ -116,7 +116,8 @@ typedef struct jm_cli_input_ops {
     void *ctx;
     const char *format_option; /* --format, or NULL */
     size_t max_record_bytes;
-    jm_format *current_format; /* when set, receives the format of the input being read */
+    jm_format *current_format;  /* when set, receives the format of the input being read */
+    jm_reader **current_reader; /* when set, receives its reader (for jm_reader_reject()) */
     /* When set: a signal that interrupts a read and sets it ends the wait (following only). */
     const volatile sig_atomic_t *stop;
 } jm_cli_input_ops;

@@ -34,6 +34,10 @@ static const char usage_text[] =
     "all)\n"
     "      --lateness DUR       allowed lateness behind the newest event (default 2m)\n"
     "      --expire-jobs        drop a job from state once its deadline has passed\n"
+    "      --max-future DUR     reject a timestamp more than DUR ahead of the clock and of the\n"
+    "                           newest event time so far (default 1d; 0: no bound)\n"
+    "      --max-state N        hold at most N records; the oldest leave first (default: no\n"
+    "                           bound)\n"
     "      --passthrough        copy every input record to the output too\n"
     "      --errors FILE        append rejected records, unchanged, to FILE\n"
     "      --strict             stop at the first rejected record (exit 1)\n"
@@ -64,8 +68,10 @@ typedef struct run {
     uint64_t read, applications_in;
     int64_t read_time_ms;
     jm_cli_progress progress;
-    jm_format format; /* of the input being read */
-    jm_buf csv_line;  /* a CSV row written as NDJSON, for --passthrough */
+    jm_format format;       /* of the input being read */
+    jm_buf csv_line;        /* a CSV row written as NDJSON, for --passthrough */
+    jm_reader *reader;      /* of the input being read */
+    const char *max_future; /* --max-future as given, for messages */
 } run;
 
 /* A block of whole application lines, in output order. */
@@ -98,9 +104,20 @@ static int on_record(void *ctx, jm_record **rec, const char *raw, size_t raw_len
         return 0; /* the reader keeps it */
     }
     /* The matcher takes the record, whatever it returns: *rec is NULL after the call. */
+    int64_t ts = jm_record_integer(*rec, JM_FIELD_TIMESTAMP);
     int rc = jm_matcher_add_take(r->matcher, rec, r->read_time_ms);
     if (rc == JM_EDUP || rc == JM_EKIND || rc == JM_ENOID)
         return 0; /* counted by the matcher */
+    if (rc == JM_EVALUE) {
+        jm_error err = {.code = rc};
+        char t[JM_TIME_BUF];
+        jm_time_format(ts, t);
+        snprintf(err.text, sizeof err.text,
+                 "timestamp %s is more than %s ahead of the clock and of the newest event time "
+                 "(--max-future)",
+                 t, r->max_future);
+        return jm_reader_reject(r->reader, &err);
+    }
     return rc;
 }
 
@@ -178,6 +195,8 @@ enum {
     OPT_TTL,
     OPT_LATENESS,
     OPT_EXPIRE,
+    OPT_MAX_FUTURE,
+    OPT_MAX_STATE,
     OPT_PASSTHROUGH,
     OPT_ERRORS,
     OPT_STRICT,
@@ -201,6 +220,8 @@ static const struct option options[] = {
     {"state-ttl", required_argument, NULL, OPT_TTL},
     {"lateness", required_argument, NULL, OPT_LATENESS},
     {"expire-jobs", no_argument, NULL, OPT_EXPIRE},
+    {"max-future", required_argument, NULL, OPT_MAX_FUTURE},
+    {"max-state", required_argument, NULL, OPT_MAX_STATE},
     {"passthrough", no_argument, NULL, OPT_PASSTHROUGH},
     {"errors", required_argument, NULL, OPT_ERRORS},
     {"strict", no_argument, NULL, OPT_STRICT},
@@ -222,7 +243,11 @@ int main(int argc, char **argv)
     jm_cli_tool = "jm-match";
     jm_matcher_options mo;
     jm_matcher_options_init(&mo);
-    run r = {0};
+    /* A day: a jump ahead of the clock of more than that is a broken clock, not a market. A
+     * synthetic market that runs ahead of the clock (jm-gen's steps are hours) carries the bound
+     * along; one that starts in the future needs a larger DUR or 0. */
+    mo.max_future_ms = 86400000;
+    run r = {.max_future = "1d"};
     const char *output = NULL, *errors = NULL, *format = NULL;
     int strict = 0;
     int stats = 0;
@@ -252,6 +277,13 @@ int main(int argc, char **argv)
         case OPT_TTL: mo.state_ttl_ms = jm_cli_duration("--state-ttl", optarg); break;
         case OPT_LATENESS: mo.lateness_ms = jm_cli_duration("--lateness", optarg); break;
         case OPT_EXPIRE: mo.expire_jobs = 1; break;
+        case OPT_MAX_FUTURE:
+            mo.max_future_ms = jm_cli_duration("--max-future", optarg);
+            r.max_future = optarg;
+            break;
+        case OPT_MAX_STATE:
+            mo.max_state = (uint64_t)jm_cli_integer("--max-state", optarg, 1, INT64_MAX);
+            break;
         case OPT_PASSTHROUGH: r.passthrough = 1; break;
         case OPT_ERRORS: errors = optarg; break;
         case OPT_STRICT: strict = 1; break;
@@ -324,6 +356,7 @@ int main(int argc, char **argv)
         .format_option = format,
         .max_record_bytes = max_record,
         .current_format = &r.format,
+        .current_reader = &r.reader,
     };
     jm_cli_progress_init(&r.progress);
     int rc = in.source ? read_source(&r, &in, &ops)

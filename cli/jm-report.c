@@ -38,7 +38,8 @@ static const char usage_text[] =
     "                           COLUMNS, else 80)\n"
     "      --color WHEN         colour the terminal report: auto (default), always or never;\n"
     "                           NO_COLOR in the environment means never\n"
-    "      --dedup-window N     distinct application ids remembered exactly (default 65536)\n"
+    "      --dedup-window N     distinct application ids remembered exactly (default 65536,\n"
+    "                           at most 16777216)\n"
     "      --format FMT         read inputs as ndjson or csv, whatever their names\n"
     "      --errors FILE        append rejected records, unchanged, to FILE\n"
     "      --strict             stop at the first rejected record (exit 1)\n"
@@ -62,6 +63,7 @@ typedef struct run {
     jm_report *rep;
     jm_record *scratch;
     jm_cli_rejects rejects;
+    jm_reader *reader; /* of the input being read */
     /* output */
     int json, color, width_set;
     int64_t watch_ms; /* 0: render once */
@@ -109,7 +111,7 @@ static int on_line(void *ctx, jm_reader *rd, const char *text, size_t len, unsig
     return jm_reader_reject(rd, &err);
 }
 
-/* A CSV record. */
+/* A CSV record. An application the report refuses is rejected as the NDJSON path does. */
 static int on_record(void *ctx, jm_record **rec, const char *raw, size_t raw_len,
                      unsigned long line)
 {
@@ -118,6 +120,13 @@ static int on_record(void *ctx, jm_record **rec, const char *raw, size_t raw_len
     (void)line;
     run *r = ctx;
     int rc = jm_report_add(r->rep, *rec);
+    if (rc == JM_EVALUE || rc == JM_ENOID) {
+        jm_error err = {.code = rc};
+        snprintf(err.text, sizeof err.text, "%s",
+                 rc == JM_EVALUE ? "compatibility_score is outside 0-100"
+                                 : "application without application_id or candidate_id");
+        return jm_reader_reject(r->reader, &err);
+    }
     return rc == JM_ENOMEM ? rc : 0;
 }
 
@@ -392,7 +401,10 @@ int main(int argc, char **argv)
                 jm_cli_usage("--color: '%s' is not auto, always or never", optarg);
             color = optarg;
             break;
-        case OPT_DEDUP: dedup = jm_cli_integer("--dedup-window", optarg, 1, 1LL << 32); break;
+        case OPT_DEDUP:
+            dedup =
+                jm_cli_integer("--dedup-window", optarg, 1, (long long)JM_REPORT_MAX_DEDUP_WINDOW);
+            break;
         case OPT_FORMAT:
             if (strcmp(optarg, "ndjson") && strcmp(optarg, "csv"))
                 jm_cli_usage("--format: '%s' is not ndjson or csv", optarg);
@@ -473,6 +485,7 @@ int main(int argc, char **argv)
         .format_option = format,
         .max_record_bytes = max_record,
         .stop = &stop_signal,
+        .current_reader = &r.reader,
     };
     jm_cli_plugin_in src = {0};
     if (from) {

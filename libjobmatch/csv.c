@@ -202,28 +202,12 @@ static int bad(jm_error *err, int code, const char *what, const char *name)
     return code;
 }
 
-static int parse_number(const char *cell, size_t len, double *out)
-{
-    char tmp[64];
-    jm__trim(&cell, &len);
-    if (len == 0 || len >= sizeof tmp)
-        return -1;
-    memcpy(tmp, cell, len);
-    tmp[len] = '\0';
-    char *end;
-    double v = strtod(tmp, &end);
-    if (*end || !isfinite(v))
-        return -1;
-    *out = v;
-    return 0;
-}
-
 static int set_cell(row_ctx *c, int col, const char *cell, size_t len)
 {
     jm_record *r = c->out;
     double num;
     if (col == COL_SALARY) {
-        if (parse_number(cell, len, &num))
+        if (jm__number_parse(cell, len, &num))
             return bad(c->err, JM_EVALUE, "not a number in column", "salary");
         jm_record_set_number(r, JM_FIELD_SALARY_MIN, num);
         return jm_record_set_number(r, JM_FIELD_SALARY_MAX, num);
@@ -251,11 +235,11 @@ static int set_cell(row_ctx *c, int col, const char *cell, size_t len)
     switch (jm__fields[col].type) {
     case JM_TYPE_STRING: return jm_record_set_string(r, col, cell, len);
     case JM_TYPE_NUMBER:
-        if (parse_number(cell, len, &num))
+        if (jm__number_parse(cell, len, &num))
             return bad(c->err, JM_EVALUE, "not a number in column", name);
         return jm_record_set_number(r, col, num);
     case JM_TYPE_INTEGER:
-        if (parse_number(cell, len, &num) || num != floor(num) || fabs(num) > 9e15)
+        if (jm__number_parse(cell, len, &num) || num != floor(num) || fabs(num) > 9e15)
             return bad(c->err, JM_EVALUE, "not an integer in column", name);
         return jm_record_set_integer(r, col, (int64_t)num);
     case JM_TYPE_TIME: {
@@ -265,6 +249,8 @@ static int set_cell(row_ctx *c, int col, const char *cell, size_t len)
         return jm_record_set_integer(r, col, t);
     }
     case JM_TYPE_LIST: {
+        if (jm__json_has_nul(cell, len))
+            return bad(c->err, JM_EVALUE, "a NUL (\\u0000) in column", name);
         int rc = jm_record_list_clear(r, col);
         if (rc == 0)
             rc = jm_parse_list_cell(cell, len, r, col);
@@ -310,7 +296,12 @@ int jm__csv_row_decode(const jm__csv_header *h, const char *text, size_t len, jm
     row_ctx c = {.h = h, .out = out, .err = err};
     jm_kind kind = h->fixed_kind;
     int rc = 0;
-    if (h->type_col >= 0) {
+    if (memchr(text, '\0', len)) {
+        err->code = rc = JM_EVALUE;
+        snprintf(err->text, sizeof err->text,
+                 "a NUL byte in the row, which would cut a field short");
+    }
+    if (rc == 0 && h->type_col >= 0) {
         rc = split_cells(text, len, scratch, row_cell, &c, err);
         if (rc == 0) {
             kind = c.type_ok ? jm_kind_from_name(c.type_name) : JM_KIND_NONE;
@@ -331,6 +322,45 @@ int jm__csv_row_decode(const jm__csv_header *h, const char *text, size_t len, jm
     if (scratch != stack)
         free(scratch);
     return rc ? rc : jm__record_finish(out, err);
+}
+
+/* ---- row shape ------------------------------------------------------------------------------ */
+
+typedef struct shape_ctx {
+    const jm__csv_header *h;
+    size_t cells;
+    int type_ok;
+} shape_ctx;
+
+static int shape_cell(void *vctx, size_t index, const char *cell, size_t len, int quoted)
+{
+    (void)quoted;
+    shape_ctx *c = vctx;
+    c->cells = index + 1;
+    if ((int)index == c->h->type_col) {
+        char name[32];
+        if (len < sizeof name) {
+            memcpy(name, cell, len);
+            name[len] = '\0';
+            c->type_ok = jm_kind_from_name(name) != JM_KIND_NONE;
+        }
+    }
+    return 0;
+}
+
+int jm__csv_row_shaped(const jm__csv_header *h, const char *text, size_t len)
+{
+    char stack[4096];
+    char *scratch = len < sizeof stack ? stack : malloc(len + 1);
+    if (!scratch)
+        return 0;
+    jm_error err = {0};
+    shape_ctx c = {.h = h};
+    int ok = split_cells(text, len, scratch, shape_cell, &c, &err) == 0 && c.cells == h->ncols &&
+             (h->type_col < 0 || c.type_ok);
+    if (scratch != stack)
+        free(scratch);
+    return ok;
 }
 
 /* ---- list cells ----------------------------------------------------------------------------- */
@@ -461,6 +491,8 @@ int jm_parse_list_cell(const char *cell, size_t len, jm_record *out, jm_field fi
     if (n == 0)
         return 0;
     if (s[0] == '[') {
+        if (jm__json_has_nul(s, n))
+            return JM_EVALUE; /* a NUL would cut the item short */
         cJSON *arr = cJSON_ParseWithLength(s, n);
         if (arr && cJSON_IsArray(arr)) {
             int rc = 0;

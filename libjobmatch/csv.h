@@ -17,4 +17,9 @@ void jm__csv_header_free(jm__csv_header *h);
 int jm__csv_row_decode(const jm__csv_header *h, const char *text, size_t len, jm_record *out,
                        jm_error *err);
 
+/* Whether one line of text is a well-formed row of its own: it splits into the header's number
+ * of fields with no quoting error, and names a known type when the header has a type column.
+ * The reader uses it to end a record whose quote was never closed (docs/FORMAT.md). */
+int jm__csv_row_shaped(const jm__csv_header *h, const char *text, size_t len);
+
 #endif

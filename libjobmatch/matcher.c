@@ -31,8 +31,8 @@ typedef struct held {
     const char *id;
     size_t id_len;
     uint64_t id_hash;
-    top_entry *top; /* candidates under top K: the K best so far, best first */
-    unsigned ntop;
+    top_entry *top; /* candidates under top K: the K best so far, best first; grown as they come */
+    unsigned ntop, top_cap;
 } held;
 
 /* What the join tests of a held record, packed so that a scan stays in cache. */
@@ -90,6 +90,8 @@ struct jm_matcher {
     uint64_t seq;
     int64_t max_event;
     int any_event;
+    int stamped;        /* max_event comes from a timestamp, not from read times */
+    uint64_t seq_floor; /* max_state: records that arrived before this have left state */
     int64_t min_held_event;
     jm_matcher_stats st;
     lane lanes[2];
@@ -113,7 +115,7 @@ struct jm_matcher {
 
 enum { DAY_MS = 86400000 };
 
-JM__VERSIONED(jm_matcher_options, threads);
+JM__VERSIONED(jm_matcher_options, max_state);
 JM__VERSIONED(jm_matcher_stats, watermark_ms);
 #define MATCHER_OPTIONS_V1 JM__SIZE_TO(jm_matcher_options, threads)
 #define MATCHER_STATS_V1 JM__SIZE_TO(jm_matcher_stats, watermark_ms)
@@ -162,8 +164,8 @@ static jm_matcher *matcher_new(const jm_matcher_options *o, jm_application_fn on
         return jm__fail(err, JM_EINVAL,
                         "options not set up by jm_matcher_options_init() (struct_size)");
     o = &opts;
-    if (o->state_ttl_ms < 0 || o->lateness_ms < 0)
-        return jm__fail(err, JM_EINVAL, "a negative state TTL or lateness");
+    if (o->state_ttl_ms < 0 || o->lateness_ms < 0 || o->max_future_ms < 0)
+        return jm__fail(err, JM_EINVAL, "a negative state TTL, lateness or future bound");
     jm_matcher *m = calloc(1, sizeof *m);
     if (!m)
         return jm__fail(err, JM_ENOMEM, "out of memory");
@@ -257,21 +259,39 @@ void jm_matcher_free(jm_matcher *m)
 
 /* ---- eviction ------------------------------------------------------------------------------- */
 
+/* a - b and a + b, held at the ends of int64_t: a TTL and lateness of centuries, or times at
+ * the ends of the range, mean "nothing is that old", never a wrapped value. */
+static int64_t sub_sat(int64_t a, int64_t b)
+{
+    int64_t r;
+    return __builtin_sub_overflow(a, b, &r) ? (b > 0 ? INT64_MIN : INT64_MAX) : r;
+}
+static int64_t add_sat(int64_t a, int64_t b)
+{
+    int64_t r;
+    return __builtin_add_overflow(a, b, &r) ? (b > 0 ? INT64_MAX : INT64_MIN) : r;
+}
+
+static int64_t watermark(const jm_matcher *m)
+{
+    return sub_sat(m->max_event, m->o.lateness_ms);
+}
+
 static int64_t cutoff(const jm_matcher *m)
 {
     if (!m->any_event || m->o.state_ttl_ms == 0)
         return INT64_MIN;
-    return m->max_event - m->o.lateness_ms - m->o.state_ttl_ms;
+    return sub_sat(watermark(m), m->o.state_ttl_ms);
 }
 
 /* Whether h has left state by the rules, whether or not a sweep has freed it yet. */
 static int gone(const jm_matcher *m, const held *h, int64_t cut)
 {
-    if (h->event_ms < cut)
+    if (h->event_ms < cut || h->seq < m->seq_floor)
         return 1;
     if (m->o.expire_jobs && h->rec->kind == JM_KIND_JOB_POST && m->any_event &&
         JM__HAS(h->rec, JM_FIELD_DEADLINE_DATE) &&
-        h->rec->v[JM_FIELD_DEADLINE_DATE].i < m->max_event - m->o.lateness_ms)
+        h->rec->v[JM_FIELD_DEADLINE_DATE].i < watermark(m))
         return 1;
     return 0;
 }
@@ -299,7 +319,7 @@ static void maybe_sweep(jm_matcher *m, int force)
 {
     int64_t cut = cutoff(m);
     int64_t margin = m->o.state_ttl_ms / 16;
-    int due = cut != INT64_MIN && cut - margin > m->min_held_event;
+    int due = cut != INT64_MIN && sub_sat(cut, margin) > m->min_held_event;
     if (!force && !due && !(m->o.expire_jobs && m->seq % 1024 == 0))
         return;
     sweep_side(m, &m->jobs, cut);
@@ -312,6 +332,41 @@ static void maybe_sweep(jm_matcher *m, int force)
         if (m->cands.keys[i].h->event_ms < oldest)
             oldest = m->cands.keys[i].h->event_ms;
     m->min_held_event = oldest;
+}
+
+/* How many of side s arrived before seq: the keys are in arrival order. */
+static size_t count_before(const side *s, uint64_t seq)
+{
+    size_t lo = 0, hi = s->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (s->keys[mid].h->seq < seq)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* max_state: makes room for one more record by moving the floor of arrivals past the oldest
+ * ones held, until fewer than max_state are above it. Records under the floor have left state
+ * (gone()); they are freed in batches, once an eighth of max_state waits, so that memory stays
+ * within 9/8 of the bound and each record costs O(log n). Records held count whether or not
+ * they have left by their TTL and wait for a sweep: the bound is on memory. */
+static void make_room(jm_matcher *m)
+{
+    uint64_t max = m->o.max_state;
+    size_t bj = count_before(&m->jobs, m->seq_floor), bc = count_before(&m->cands, m->seq_floor);
+    while ((m->jobs.n - bj) + (m->cands.n - bc) >= max) {
+        /* The oldest arrival above the floor, of either side. */
+        uint64_t sj = bj < m->jobs.n ? m->jobs.keys[bj].h->seq : UINT64_MAX;
+        uint64_t sc = bc < m->cands.n ? m->cands.keys[bc].h->seq : UINT64_MAX;
+        m->seq_floor = (sj < sc ? sj : sc) + 1;
+        bj += sj < sc;
+        bc += sc < sj;
+    }
+    if (bj + bc > max / 8)
+        maybe_sweep(m, 1);
 }
 
 /* ---- emitting ------------------------------------------------------------------------------- */
@@ -352,10 +407,16 @@ static int emit(jm_matcher *m, lane *ln, held *cand, held *job, const jm_score *
 static int top_admit(jm_matcher *m, held *cand, int score, uint64_t seq)
 {
     unsigned k = m->o.top_k;
-    if (!cand->top) {
-        cand->top = malloc(k * sizeof *cand->top);
-        if (!cand->top)
+    if (cand->ntop == cand->top_cap && cand->top_cap < k) {
+        /* Grown as entries come: most candidates see far fewer than K jobs. */
+        unsigned cap = cand->top_cap ? cand->top_cap * 2 : 4;
+        if (cap > k)
+            cap = k;
+        top_entry *top = realloc(cand->top, cap * sizeof *top);
+        if (!top)
             return JM_ENOMEM;
+        cand->top = top;
+        cand->top_cap = cap;
     }
     /* Position: after every entry that ranks before it (higher score, or equal and earlier). */
     unsigned pos = 0;
@@ -386,7 +447,7 @@ static int visit_range(jm_matcher *m, lane *ln, held *arrival, side *s, size_t f
     if (!families && own < 0)
         return 0;
     const int64_t cut = cutoff(m);
-    const int may_be_gone = cut != INT64_MIN || m->o.expire_jobs;
+    const int may_be_gone = cut != INT64_MIN || m->o.expire_jobs || m->seq_floor;
     for (size_t i = from; i < to; i++) {
         const join_key *k = &s->keys[i];
         if (!(k->families & families) && !(own >= 0 && k->own_family == own))
@@ -440,9 +501,8 @@ static int on_job_candidate(jm_matcher *m, lane *ln, held *job, held *cand)
 static int emit_top_hits(jm_matcher *m, held *cand)
 {
     for (size_t i = 0; i < m->nhits; i++)
-        top_admit(m, cand, m->hits[i].score.score, m->hits[i].job->seq);
-    if (!cand->top && m->nhits)
-        return JM_ENOMEM;
+        if (top_admit(m, cand, m->hits[i].score.score, m->hits[i].job->seq) == JM_ENOMEM)
+            return JM_ENOMEM;
     for (size_t i = 0; i < m->nhits; i++) {
         uint64_t seq = m->hits[i].job->seq;
         int in_top = 0;
@@ -623,7 +683,7 @@ static int hold(side *s, held *h)
     return 0;
 }
 
-int jm_matcher_add_take(jm_matcher *m, jm_record **recp, int64_t fallback_time_ms)
+int jm_matcher_add_take(jm_matcher *m, jm_record **recp, int64_t read_time_ms)
 {
     if (!recp)
         return JM_EINVAL;
@@ -642,6 +702,19 @@ int jm_matcher_add_take(jm_matcher *m, jm_record **recp, int64_t fallback_time_m
         jm_record_free(rec);
         return JM_ENOID;
     }
+    int stamped = JM__HAS(rec, JM_FIELD_TIMESTAMP);
+    int64_t event_ms = stamped ? rec->v[JM_FIELD_TIMESTAMP].i : read_time_ms;
+    if (stamped && m->o.max_future_ms) {
+        /* A stream already ahead of the clock (a synthetic market) carries the bound along: what
+         * is refused is a jump ahead of both. */
+        int64_t base = m->stamped && m->max_event > read_time_ms ? m->max_event : read_time_ms;
+        if (event_ms > add_sat(base, m->o.max_future_ms)) {
+            jm_record_free(rec);
+            return JM_EVALUE;
+        }
+    }
+    if (!stamped && m->stamped)
+        event_ms = m->max_event; /* no time of its own: the newest seen, not the read time */
     side *mine = kind == JM_KIND_JOB_POST ? &m->jobs : &m->cands;
     side *other = kind == JM_KIND_JOB_POST ? &m->cands : &m->jobs;
     size_t id_len = strlen(id);
@@ -667,17 +740,18 @@ int jm_matcher_add_take(jm_matcher *m, jm_record **recp, int64_t fallback_time_m
     h->id = id;
     h->id_len = id_len;
     h->id_hash = id_hash;
-    h->event_ms =
-        JM__HAS(rec, JM_FIELD_TIMESTAMP) ? rec->v[JM_FIELD_TIMESTAMP].i : fallback_time_ms;
+    h->event_ms = event_ms;
     h->key = jm__id_key(id, id_len, kind);
 
-    if (!m->any_event || h->event_ms > m->max_event) {
+    if (!m->any_event || h->event_ms > m->max_event || (stamped && !m->stamped)) {
+        /* The first timestamp takes over from read times, even when it is older. */
         m->max_event = h->event_ms;
         if (!m->any_event)
             m->min_held_event = h->event_ms;
         m->any_event = 1;
     }
-    m->st.watermark_ms = m->max_event - m->o.lateness_ms;
+    m->stamped |= stamped;
+    m->st.watermark_ms = watermark(m);
     if (h->event_ms < m->min_held_event)
         m->min_held_event = h->event_ms;
     maybe_sweep(m, 0);
@@ -700,6 +774,8 @@ int jm_matcher_add_take(jm_matcher *m, jm_record **recp, int64_t fallback_time_m
         held_free(h);
         return rc;
     }
+    if (m->o.max_state)
+        make_room(m);
     if (hold(mine, h)) {
         held_free(h);
         return JM_ENOMEM;

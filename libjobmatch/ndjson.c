@@ -78,6 +78,17 @@ static int set_location(jm_record *r, const char *s)
     return rc;
 }
 
+/* A JSON number that is finite: cJSON reads 1e400 as infinity, which CSV and every writer
+ * refuse too (jm__number_parse()). */
+static int bad_number(const cJSON *item, const char *key, jm_error *err)
+{
+    if (!cJSON_IsNumber(item))
+        return fail(err, JM_ETYPE, "field \"%.100s\" is not a number", key);
+    if (!isfinite(item->valuedouble))
+        return fail(err, JM_EVALUE, "field \"%.100s\" is out of range (not a finite number)", key);
+    return 0;
+}
+
 static int set_field(jm_record *r, int f, const cJSON *item, const char *key, jm_error *err)
 {
     switch (jm__fields[f].type) {
@@ -85,10 +96,10 @@ static int set_field(jm_record *r, int f, const cJSON *item, const char *key, jm
         if (!cJSON_IsString(item))
             return fail(err, JM_ETYPE, "field \"%.100s\" is not a string", key);
         return jm_record_set_string(r, f, item->valuestring, strlen(item->valuestring));
-    case JM_TYPE_NUMBER:
-        if (!cJSON_IsNumber(item))
-            return fail(err, JM_ETYPE, "field \"%.100s\" is not a number", key);
-        return jm_record_set_number(r, f, item->valuedouble);
+    case JM_TYPE_NUMBER: {
+        int rc = bad_number(item, key, err);
+        return rc ? rc : jm_record_set_number(r, f, item->valuedouble);
+    }
     case JM_TYPE_INTEGER:
         if (!cJSON_IsNumber(item) || item->valuedouble != floor(item->valuedouble) ||
             fabs(item->valuedouble) > 9e15)
@@ -133,8 +144,9 @@ static int set_components(jm_record *r, const cJSON *obj, jm_error *err)
         const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, parts[i].name);
         if (!v || cJSON_IsNull(v))
             continue;
-        if (!cJSON_IsNumber(v))
-            return fail(err, JM_ETYPE, "component \"%s\" is not a number", parts[i].name);
+        int rc = bad_number(v, parts[i].name, err);
+        if (rc)
+            return rc;
         jm_record_set_number(r, parts[i].field, v->valuedouble);
     }
     return 0;
@@ -152,8 +164,8 @@ static int decode(const cJSON *obj, jm_record *out, jm_error *err)
         if (cJSON_IsNull(item) || strcmp(key, "type") == 0)
             continue;
         if (kind == JM_KIND_JOB_POST && strcmp(key, "salary") == 0) {
-            if (!cJSON_IsNumber(item))
-                return fail(err, JM_ETYPE, "field \"%s\" is not a number", key);
+            if ((rc = bad_number(item, key, err)))
+                return rc;
             jm_record_set_number(out, JM_FIELD_SALARY_MIN, item->valuedouble);
             jm_record_set_number(out, JM_FIELD_SALARY_MAX, item->valuedouble);
             continue;
@@ -183,6 +195,9 @@ int jm_parse_ndjson(const char *line, size_t len, jm_record *out, jm_error *err)
 {
     if (!jm__utf8_valid(line, len))
         return fail(err, JM_EUTF8, "invalid UTF-8%s", "");
+    if (jm__json_has_nul(line, len))
+        return fail(err, JM_EVALUE, "a NUL (\\u0000) in the line, which would cut a string short%s",
+                    "");
     const char *end = NULL;
     cJSON *obj = cJSON_ParseWithLengthOpts(line, len, &end, 0);
     if (!obj) {

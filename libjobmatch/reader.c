@@ -35,13 +35,18 @@ struct jm_reader {
     uint64_t records, rejects;
     unsigned bom;  /* bytes of a leading UTF-8 BOM matched so far; 3: settled */
     int csv_state; /* CSV: where the record scan is (enum csv_scan) */
+    int skip_lf;   /* CSV: a CR ended the last line; a LF right after it belongs to that ending */
+    size_t line_start;           /* CSV: where the pending record's current line starts (0: its
+                                    first line) */
+    unsigned long line_start_no; /* that line's number */
     jm__csv_header *header;
     /* A record past the limit, being handed on instead of held. */
     int overlong;
     size_t overlong_len; /* its bytes handed on so far */
     int held_cr;         /* its last byte so far is a CR, kept back: before the newline it is not
                             part of the text */
-    /* The line a jm_line_fn is being called for, for jm_reader_reject(). */
+    /* The line a jm_line_fn or the record a jm_record_fn is being called for, for
+     * jm_reader_reject(). */
     int in_line, line_rejected;
     const char *line_text, *line_source;
     size_t line_len;
@@ -180,7 +185,9 @@ static int blank(const char *s, size_t len)
     return 1;
 }
 
-/* Advances a CSV scan over c: 1 when c is a newline outside quotes, which ends a record. */
+/* Advances a CSV scan over c: 1 when c is a line break outside quotes, which ends a record. A
+ * CR ends a line as a LF does (CR-only files, as old Mac software writes them, are read); the
+ * framing takes a LF right after it as part of the same CRLF. */
 static int csv_step(int *state, char c)
 {
     switch (*state) {
@@ -202,7 +209,7 @@ static int csv_step(int *state, char c)
         break;
     default: break;
     }
-    if (c == '\n') {
+    if (c == '\n' || c == '\r') {
         *state = AT_FIELD_START;
         return 1;
     }
@@ -222,8 +229,9 @@ static int has_record_break(const jm_reader *r, const char *s, size_t len)
     return 0;
 }
 
-static int hand_line(jm_reader *r, const char *text, size_t len, const char *source,
-                     unsigned long line)
+/* Calls on_line or on_record for one record, so that it may jm_reader_reject() it. */
+static int hand_on(jm_reader *r, const char *text, size_t len, const char *source,
+                   unsigned long line)
 {
     r->in_line = 1;
     r->line_rejected = 0;
@@ -231,7 +239,9 @@ static int hand_line(jm_reader *r, const char *text, size_t len, const char *sou
     r->line_len = len;
     r->line_source = source;
     r->line_no = line;
-    int rc = r->on_line(r->ctx, r, text, len, line);
+    int rc = r->on_line     ? r->on_line(r->ctx, r, text, len, line)
+             : r->on_record ? r->on_record(r->ctx, &r->rec, text, len, line)
+                            : 0;
     r->in_line = 0;
     if (!r->line_rejected)
         r->records++;
@@ -259,7 +269,7 @@ static int handle(jm_reader *r, const char *text, size_t len, const char *source
         return reject(r, &err, source, line, text, len);
     }
     if (r->on_line)
-        return hand_line(r, text, len, source, line);
+        return hand_on(r, text, len, source, line);
     int rc;
     if (!r->rec && (r->format == JM_FORMAT_NDJSON || r->header) &&
         !(r->rec = jm_record_new(JM_KIND_NONE, NULL)))
@@ -281,8 +291,7 @@ static int handle(jm_reader *r, const char *text, size_t len, const char *source
         return rc;
     if (rc)
         return reject(r, &err, source, line, text, len);
-    r->records++;
-    return r->on_record ? r->on_record(r->ctx, &r->rec, text, len, line) : 0;
+    return hand_on(r, text, len, source, line);
 }
 
 /* ---- framing --------------------------------------------------------------------------------- */
@@ -296,29 +305,69 @@ static int append_pending(jm_reader *r, const char *s, size_t n)
     return 0;
 }
 
-/* The end of the next record in s[0..len): the index of its newline, or len when it goes on.
- * CSV newlines inside quotes do not end a record, unless the record is already over the limit
- * (so an unterminated quote costs one rejected record, not the rest of the input). *newlines
- * counts the ones passed over. */
-static size_t record_end(jm_reader *r, const char *s, size_t len, unsigned long *newlines)
+/* The end of the next record in s[0..len): the index of the line break that ends it, or len
+ * when it goes on. A CSV line break inside quotes does not end a record: record_end() stops
+ * there too, with *inner set, so that the line it ends can be looked at (csv_recover()). Once a
+ * record is over the limit, any line break ends it (an unterminated quote costs one rejected
+ * record, not the rest of the input). */
+static size_t record_end(jm_reader *r, const char *s, size_t len, int *inner)
 {
-    if (r->format == JM_FORMAT_NDJSON || r->overlong) {
+    *inner = 0;
+    if (r->format == JM_FORMAT_NDJSON) {
         const char *nl = memchr(s, '\n', len);
         return nl ? (size_t)(nl - s) : len;
     }
     for (size_t i = 0; i < len; i++) {
-        if (s[i] == '\n' && r->csv_state == IN_QUOTED) {
-            if (r->pending.len + i > r->max_bytes) {
-                r->csv_state = AT_FIELD_START;
+        if (r->overlong) {
+            if (s[i] == '\n' || s[i] == '\r')
                 return i;
-            }
-            (*newlines)++;
             continue;
+        }
+        if ((s[i] == '\n' || s[i] == '\r') && r->csv_state == IN_QUOTED) {
+            *inner = 1;
+            return i;
         }
         if (csv_step(&r->csv_state, s[i]))
             return i;
     }
     return len;
+}
+
+static void pending_clear(jm_reader *r)
+{
+    r->pending.len = 0;
+    r->line_start = 0;
+}
+
+/* A CSV record that runs over several lines because of a quote: when the line it has just
+ * ended, pending[line_start..end), is a well-formed row of its own (jm__csv_row_shaped), the
+ * quote before it was never closed. The lines before that row are rejected as one record and
+ * the row is read on its own, so one stray quote costs one record, not the rows after it
+ * (docs/FORMAT.md). 1 when it cut the record so (*rc: what the callbacks returned), else 0. */
+static int csv_recover(jm_reader *r, size_t end, int *rc)
+{
+    if (!r->header || r->line_start == 0)
+        return 0;
+    const char *line = r->pending.data + r->line_start;
+    size_t len = end - r->line_start;
+    if (len && line[len - 1] == '\r')
+        len--;
+    if (blank(line, len) || !jm__csv_row_shaped(r->header, line, len))
+        return 0;
+    size_t bad_len = r->line_start - 1; /* without the line break before the row */
+    if (bad_len && r->pending.data[bad_len] == '\n' && r->pending.data[bad_len - 1] == '\r')
+        bad_len--;
+    jm_error err = {.code = JM_ESYNTAX};
+    snprintf(err.text, sizeof err.text,
+             "a quoted field is not closed before line %lu, a row of its own, read as one",
+             r->line_start_no);
+    unsigned long row_line = r->line_start_no;
+    *rc = reject(r, &err, r->source, r->pending_line, r->pending.data, bad_len);
+    if (*rc == 0)
+        *rc = handle(r, line, len, r->source, row_line, 0);
+    r->csv_state = AT_FIELD_START;
+    pending_clear(r);
+    return 1;
 }
 
 int jm_reader_feed(jm_reader *r, const void *data, size_t len)
@@ -341,19 +390,54 @@ int jm_reader_feed(jm_reader *r, const void *data, size_t len)
         }
     }
     while (len) {
-        unsigned long inner = 0;
+        if (r->skip_lf) {
+            r->skip_lf = 0;
+            if (*s == '\n') {
+                /* The LF of a CRLF whose CR ended the line. Inside a quoted field it is data. */
+                if (r->pending.len) {
+                    if ((rc = append_pending(r, s, 1)))
+                        return rc;
+                    r->line_start = r->pending.len;
+                }
+                s++;
+                len--;
+                continue;
+            }
+        }
+        int inner;
         size_t end = record_end(r, s, len, &inner);
         int ends = end < len;
         if (!r->overlong && r->pending.len == 0)
             r->pending_line = r->line + 1;
-        r->line += inner;
+        if (inner && r->pending.len + end > r->max_bytes) {
+            /* The quoted field would cross the limit: the record ends here, over the limit. */
+            inner = 0;
+            r->csv_state = AT_FIELD_START;
+        }
+        if (inner) {
+            /* A line break inside quotes: keep the line, then see whether it was a row. */
+            if ((rc = append_pending(r, s, end + 1)))
+                return rc;
+            r->line++;
+            r->skip_lf = s[end] == '\r';
+            rc = 0;
+            if (!csv_recover(r, r->pending.len - 1, &rc)) {
+                r->line_start = r->pending.len;
+                r->line_start_no = r->line + 1;
+            }
+            if (rc)
+                return rc;
+            s += end + 1;
+            len -= end + 1;
+            continue;
+        }
         if (!r->overlong && r->pending.len + end > r->max_bytes + 1) {
             /* Past the limit (even without a CR before its newline): from here on the record is
              * handed on as it comes, not held. */
             r->overlong = 1;
             r->overlong_len = 0;
             rc = stream_part(r, r->pending.data, r->pending.len);
-            r->pending.len = 0;
+            pending_clear(r);
             if (rc)
                 return rc;
         }
@@ -370,12 +454,15 @@ int jm_reader_feed(jm_reader *r, const void *data, size_t len)
             if (r->pending.len) {
                 if ((rc = append_pending(r, s, end)))
                     return rc;
-                rc = handle(r, r->pending.data, r->pending.len, r->source, r->pending_line, 0);
-                r->pending.len = 0;
+                if (!csv_recover(r, r->pending.len, &rc))
+                    rc = handle(r, r->pending.data, r->pending.len, r->source, r->pending_line, 0);
+                pending_clear(r);
             } else {
                 rc = handle(r, s, end, r->source, r->pending_line, 0);
             }
         }
+        if (r->format == JM_FORMAT_CSV && s[end] == '\r')
+            r->skip_lf = 1;
         if (rc)
             return rc;
         s += end + 1;
@@ -399,16 +486,19 @@ int jm_reader_finish(jm_reader *r)
         rc = end_overlong(r);
     } else if (r->pending.len) {
         r->line++;
-        if (r->format == JM_FORMAT_CSV && r->csv_state == IN_QUOTED) {
+        if (r->format == JM_FORMAT_CSV && csv_recover(r, r->pending.len, &rc)) {
+            /* the last line was a row after an open quote */
+        } else if (r->format == JM_FORMAT_CSV && r->csv_state == IN_QUOTED) {
             jm_error err = {.code = JM_ESYNTAX};
             snprintf(err.text, sizeof err.text, "unterminated quoted field at end of input");
             rc = reject(r, &err, r->source, r->pending_line, r->pending.data, r->pending.len);
         } else {
             rc = handle(r, r->pending.data, r->pending.len, r->source, r->pending_line, 0);
         }
-        r->pending.len = 0;
+        pending_clear(r);
     }
     r->csv_state = AT_FIELD_START;
+    r->skip_lf = 0;
     return rc;
 }
 

@@ -350,6 +350,17 @@ int jm__record_finish(jm_record *r, jm_error *err)
         }
         return JM_ENOID;
     }
+    for (const jm_field *f = jm__kind_fields(r->kind); *f != JM_FIELD_COUNT; f++)
+        if (jm__fields[*f].type == JM_TYPE_LIST && JM__HAS(r, *f) &&
+            r->v[*f].list.count > JM_MAX_LIST_ITEMS) {
+            if (err) {
+                err->code = JM_EVALUE;
+                snprintf(err->text, sizeof err->text,
+                         "field \"%s\" holds %u items, over the limit of %d", jm__fields[*f].name,
+                         (unsigned)r->v[*f].list.count, JM_MAX_LIST_ITEMS);
+            }
+            return JM_EVALUE;
+        }
     /* The candidate's expected salary defaults to the current one (SPEC "Records"). */
     if (r->kind == JM_KIND_CANDIDATE && !JM__HAS(r, JM_FIELD_EXPECTED_SALARY) &&
         JM__HAS(r, JM_FIELD_CURRENT_SALARY))
@@ -400,6 +411,8 @@ int jm_record_set_string(jm_record *r, jm_field field, const char *s, size_t len
 {
     if (!field_ok(field) || jm__fields[field].type != JM_TYPE_STRING)
         return JM_EINVAL;
+    if (len && memchr(s, '\0', len))
+        return JM_EVALUE; /* every reader of the field would see it cut short */
     char *p = jm__record_strdup(r, s, len);
     if (!p)
         return JM_ENOMEM;
@@ -417,6 +430,8 @@ int jm_record_set_number(jm_record *r, jm_field field, double value)
 {
     if (!field_ok(field) || jm__fields[field].type != JM_TYPE_NUMBER)
         return JM_EINVAL;
+    if (!isfinite(value))
+        return JM_EVALUE;
     r->v[field].n = value;
     r->present |= 1ull << field;
     return 0;
@@ -445,6 +460,8 @@ int jm_record_list_append(jm_record *r, jm_field field, const char *s, size_t le
 {
     if (!field_ok(field) || jm__fields[field].type != JM_TYPE_LIST)
         return JM_EINVAL;
+    if (len && memchr(s, '\0', len))
+        return JM_EVALUE;
     if (!JM__HAS(r, field))
         r->v[field].list = (jm__list){0};
     jm__list *l = &r->v[field].list;

@@ -1,11 +1,9 @@
 /* The analytics aggregator: folds applications, jobs and candidates into bounded counters. */
-#define _DEFAULT_SOURCE /* madvise */
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #define XXH_INLINE_ALL
 #include <xxhash.h>
@@ -431,14 +429,14 @@ void jm_report_free(jm_report *rep)
     free(rep->cands);
     free(rep->jobs);
     free(rep->ring);
-    free(rep->table);
+    jm__strmap_free(&rep->window_ids);
     free(rep->arena);
     free(rep);
 }
 
 int jm_report_set_dedup_window(jm_report *rep, size_t ids)
 {
-    if (rep->started || ids == 0 || ids > ((size_t)1 << 40))
+    if (rep->started || ids == 0 || ids > JM_REPORT_MAX_DEDUP_WINDOW)
         return JM_EINVAL;
     size_t w = 1;
     while (w < ids)
@@ -551,46 +549,39 @@ uint64_t jm__report_hll_estimate(const jm_report *rep)
     return (uint64_t)(e + 0.5);
 }
 
-/* Removes fp from the window's table, shifting later entries of its probe run back. */
-static void table_delete(jm_report *rep, uint64_t fp)
-{
-    size_t mask = rep->window * 2 - 1;
-    size_t i = (size_t)fp & mask;
-    while (rep->table[i] != fp) {
-        if (!rep->table[i])
-            return;
-        i = (i + 1) & mask;
-    }
-    for (size_t j = (i + 1) & mask; rep->table[j]; j = (j + 1) & mask) {
-        size_t home = (size_t)rep->table[j] & mask;
-        /* Move j into the hole at i unless its home lies cyclically in (i, j]. */
-        if (((j - home) & mask) >= ((j - i) & mask)) {
-            rep->table[i] = rep->table[j];
-            i = j;
-        }
-    }
-    rep->table[i] = 0;
-}
-
-/* 1 when the id is new (and remembered), 0 when it is a repeat within the window. */
+/* 1 when the id is new (and remembered), 0 when it is a repeat within the window, -1 when out
+ * of memory. */
 static int app_id_is_new(jm_report *rep, uint64_t h)
 {
     hll_add(rep, h);
     uint64_t fp = h ? h : 1;
-    size_t mask = rep->window * 2 - 1;
-    size_t i = (size_t)fp & mask;
-    for (; rep->table[i]; i = (i + 1) & mask)
-        if (rep->table[i] == fp)
-            return 0;
+    jm__strmap *ids = &rep->window_ids;
+    if (jm__strmap_reserve(ids))
+        return -1;
+    jm__strmap_slot *sl = jm__strmap_find_fp(ids, fp);
+    if (sl->hash)
+        return 0;
+    if (rep->ring_n == rep->ring_cap && rep->ring_cap < rep->window) {
+        /* Grown as it fills (the head is at the end until then): a large window costs memory
+         * only once that many distinct ids have come. */
+        size_t cap = rep->ring_cap ? rep->ring_cap * 2 : 1024;
+        if (cap > rep->window)
+            cap = rep->window;
+        uint64_t *ring = realloc(rep->ring, cap * sizeof *ring);
+        if (!ring)
+            return -1;
+        rep->ring = ring;
+        rep->ring_cap = cap;
+    }
     if (rep->ring_n == rep->window) {
-        table_delete(rep, rep->ring[rep->ring_head]);
-        /* The deletion may have moved entries: find the free slot again. */
-        for (i = (size_t)fp & mask; rep->table[i]; i = (i + 1) & mask)
-            ;
+        jm__strmap_slot *oldest = jm__strmap_find_fp(ids, rep->ring[rep->ring_head]);
+        if (oldest->hash)
+            jm__strmap_remove(ids, oldest);
+        sl = jm__strmap_find_fp(ids, fp); /* the removal may have moved entries */
     } else {
         rep->ring_n++;
     }
-    rep->table[i] = fp;
+    jm__strmap_fill(ids, sl, fp, 0);
     rep->ring[rep->ring_head] = fp;
     rep->ring_head = (rep->ring_head + 1) & (rep->window - 1);
     return 1;
@@ -721,36 +712,13 @@ static void recent_offer(jm_report *rep, const jm__app_view *a)
     heap_down(rep, 0);
 }
 
-/* Zeroed memory for the distinct-id window. Its lookups land anywhere in it, so on large
- * windows it asks for huge pages: one TLB entry per 2 MiB instead of per 4 KiB. */
-static void *window_alloc(size_t bytes)
-{
-    const size_t huge = (size_t)2 << 20;
-    if (bytes < huge)
-        return calloc(1, bytes);
-    bytes = (bytes + huge - 1) & ~(huge - 1);
-    void *p = aligned_alloc(huge, bytes);
-    if (!p)
-        return NULL;
-#ifdef MADV_HUGEPAGE
-    madvise(p, bytes, MADV_HUGEPAGE); /* a hint: no huge pages is fine */
-#endif
-    memset(p, 0, bytes);
-    return p;
-}
-
 static int start(jm_report *rep)
 {
     if (rep->started)
         return 0;
-    rep->ring = window_alloc(rep->window * sizeof *rep->ring);
-    rep->table = window_alloc(rep->window * 2 * sizeof *rep->table);
-    if (!rep->ring || !rep->table) {
-        free(rep->ring);
-        free(rep->table);
-        rep->ring = rep->table = NULL;
+    jm__strmap_init(&rep->window_ids, rep->window < 1024 ? rep->window : 1024);
+    if (jm__strmap_reserve(&rep->window_ids))
         return JM_ENOMEM;
-    }
     rep->started = 1;
     return 0;
 }
@@ -865,8 +833,11 @@ int jm__report_add_app(jm_report *rep, const jm__app_view *a)
     int rc = start(rep);
     if (rc)
         return rc;
-    uint64_t h = a->has_id_hash ? a->id_hash : XXH3_64bits(a->id.s, a->id.len);
-    if (!app_id_is_new(rep, h)) {
+    uint64_t h = a->has_id_hash ? a->id_hash : jm__strmap_hash(a->id.s, a->id.len);
+    int fresh = app_id_is_new(rep, h);
+    if (fresh < 0)
+        return JM_ENOMEM;
+    if (!fresh) {
         rep->app_dups++;
         return JM_EDUP;
     }

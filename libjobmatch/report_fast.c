@@ -6,7 +6,9 @@
  * or escaped text, another key order, a null, a non-integer score... The caller then parses the
  * line with jm_parse_ndjson(), so the scanner only ever accepts lines that parser reads to the
  * same values (tests/unit/test_report.c checks both paths agree). */
+#include <math.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "report_internal.h"
@@ -89,9 +91,11 @@ static int digit(const scan *s)
     return s->p < s->end && *s->p >= '0' && *s->p <= '9';
 }
 
-/* A JSON number, checked by its grammar; the value is not needed. */
+/* A JSON number, checked by its grammar; the value is not needed. One with an exponent is
+ * left to the parser unless it is short and finite: 1e400 is refused there (one rule). */
 static int number(scan *s)
 {
+    const char *from = s->p;
     if (s->p < s->end && *s->p == '-')
         s->p++;
     if (!digit(s))
@@ -116,8 +120,15 @@ static int number(scan *s)
             return 0;
         while (digit(s))
             s->p++;
+        char tmp[32];
+        size_t n = (size_t)(s->p - from);
+        if (n >= sizeof tmp)
+            return 0;
+        memcpy(tmp, from, n);
+        tmp[n] = '\0';
+        return isfinite(strtod(tmp, NULL));
     }
-    return 1;
+    return s->p - from < 300; /* longer, it could pass DBL_MAX: the parser decides */
 }
 
 /* A score: a JSON integer 0-100 written without sign, fraction or exponent. */
@@ -136,56 +147,9 @@ static int score(scan *s, int *out)
     return 1;
 }
 
-static int two(const char *p)
-{
-    return (p[0] - '0') * 10 + (p[1] - '0');
-}
-
-static int all_digits(const char *p, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (p[i] < '0' || p[i] > '9')
-            return 0;
-    return 1;
-}
-
-/* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar. */
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-static int month_days(int y, int m)
-{
-    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    return m == 2 && leap ? 29 : days[m - 1];
-}
-
-/* "YYYY-MM-DDThh:mm:ssZ" or "YYYY-MM-DDThh:mm:ss.mmmZ", as jm_time_format() writes; anything
- * else goes to jm_time_parse(). */
+/* A time, read by the library's one time parser (the calendar lives in time.c only). */
 static int time_value(const jm__str *t, int64_t *out)
 {
-    const char *p = t->s;
-    if ((t->len == 20 || t->len == 24) && all_digits(p, 4) && p[4] == '-' && all_digits(p + 5, 2) &&
-        p[7] == '-' && all_digits(p + 8, 2) && p[10] == 'T' && all_digits(p + 11, 2) &&
-        p[13] == ':' && all_digits(p + 14, 2) && p[16] == ':' && all_digits(p + 17, 2) &&
-        p[t->len - 1] == 'Z' && (t->len == 20 || (p[19] == '.' && all_digits(p + 20, 3)))) {
-        int y = two(p) * 100 + two(p + 2), mo = two(p + 5), d = two(p + 8);
-        int h = two(p + 11), mi = two(p + 14), sec = two(p + 17);
-        if (mo >= 1 && mo <= 12 && d >= 1 && d <= month_days(y, mo) && h <= 23 && mi <= 59 &&
-            sec <= 59) {
-            int ms = t->len == 24 ? (p[20] - '0') * 100 + two(p + 21) : 0;
-            *out =
-                ((days_from_civil(y, mo, d) * 24 + h) * 60 + mi) * 60000 + (int64_t)sec * 1000 + ms;
-            return 1;
-        }
-    }
     return jm_time_parse(t->s, t->len, out) == 0;
 }
 

@@ -7,6 +7,8 @@
 
 #include <jobmatch/report.h>
 
+#include "strmap.h"
+
 #define JM__SCORES 101  /* scores are integers 0-100 */
 #define JM__HOUR_BINS 8 /* 3-hour intervals of the day */
 #define JM__SCORE_BINS 20
@@ -144,8 +146,9 @@ struct jm_report {
     int64_t newest_date;
     /* distinct application ids: an exact sliding window and a whole-stream sketch */
     size_t window;
-    uint64_t *ring, *table;
-    size_t ring_head, ring_n;
+    uint64_t *ring;        /* the window's fingerprints, oldest at ring_head once full */
+    jm__strmap window_ids; /* the same as a fingerprint map */
+    size_t ring_head, ring_n, ring_cap; /* the ring grows as it fills, up to window */
     uint8_t hll[1u << JM__HLL_BITS];
     /* jobs */
     jm__job *jobs;

@@ -9,6 +9,7 @@
 
 #include "record_internal.h"
 #include "score_internal.h"
+#include "strmap.h"
 #include "taxonomy_internal.h"
 #include "text.h"
 
@@ -53,6 +54,7 @@ int jm_weights_parse(const char *spec, jm_weights *out)
 }
 
 enum { MAX_SKILL_WORDS = 32 };
+enum { SMALL_SKILLS = 64 }; /* up to this many, duplicates are found by a scan */
 
 static int cmp_u32(const void *a, const void *b)
 {
@@ -133,44 +135,63 @@ int jm__prepare(const jm_record *r, jm__intern *skills, jm__intern *categories, 
         jm__prepared_release(p);
         return JM_ENOMEM;
     }
+    /* Each skill once, in the record's order (match reasons name the job's skills so): a short
+     * list is searched, a long one goes through a set of ids, so the cost stays linear. */
+    jm__strmap seen;
+    jm__strmap_init(&seen, n);
+    int use_set = n > SMALL_SKILLS;
+    if (use_set && jm__strmap_reserve(&seen)) {
+        jm__prepared_release(p);
+        return JM_ENOMEM;
+    }
     char stack[512];
-    uint32_t total = 0, norder = 0;
-    for (size_t i = 0; i < n; i++) {
+    uint32_t u = 0;
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
         const char *s = jm_record_list_item(r, sf, i);
         size_t sl = strlen(s);
         char *norm = sl <= sizeof stack ? stack : malloc(sl);
         if (!norm) {
-            jm__prepared_release(p);
-            return JM_ENOMEM;
+            rc = JM_ENOMEM;
+            break;
         }
         size_t nl = jm__normalize_skill(s, sl, norm);
         int32_t id = jm__intern_id(skills, norm, nl);
         if (norm != stack)
             free(norm);
         if (id < 0) {
-            jm__prepared_release(p);
-            return JM_ENOMEM;
+            rc = JM_ENOMEM;
+            break;
         }
-        p->skills[total++] = (uint32_t)id;
+        int seen_before = 0;
+        if (use_set) {
+            /* The id + 1 is its own fingerprint: distinct ids never collide. */
+            jm__strmap_slot *slot = jm__strmap_find_fp(&seen, (uint64_t)id + 1);
+            seen_before = slot->hash != 0;
+            if (!seen_before)
+                jm__strmap_fill(&seen, slot, (uint64_t)id + 1, 0);
+        } else {
+            for (uint32_t k = 0; k < u && !seen_before; k++)
+                seen_before = p->skills[k] == (uint32_t)id;
+        }
+        if (seen_before)
+            continue;
+        p->skills[u] = (uint32_t)id;
         if (is_job) {
-            /* The job's order, each skill at its first occurrence: match reasons name them so. */
-            int seen = 0;
-            for (uint32_t k = 0; k < norder && !seen; k++)
-                seen = p->skill_order[k] == (uint32_t)id;
-            if (!seen) {
-                p->text_plain = p->text_plain && jm__json_plain(s, sl);
-                p->skill_order[norder] = (uint32_t)id;
-                p->skill_len[norder] = (uint32_t)sl;
-                p->skill_text[norder++] = s;
-            }
+            p->text_plain = p->text_plain && jm__json_plain(s, sl);
+            p->skill_order[u] = (uint32_t)id;
+            p->skill_len[u] = (uint32_t)sl;
+            p->skill_text[u] = s;
         }
+        u++;
     }
-    qsort(p->skills, total, sizeof *p->skills, cmp_u32);
-    uint32_t u = 0;
-    for (uint32_t i = 0; i < total; i++)
-        if (u == 0 || p->skills[u - 1] != p->skills[i])
-            p->skills[u++] = p->skills[i];
-    p->nskills = u; /* equals norder for a job */
+    jm__strmap_free(&seen);
+    if (rc) {
+        jm__prepared_release(p);
+        return rc;
+    }
+    qsort(p->skills, u, sizeof *p->skills, cmp_u32);
+    p->nskills = u; /* for a job, skill_order holds the same ids */
     /* Skills of one category are interned close together, so a short bit set usually covers a
      * record's ids, and intersections become a few AND + popcount. */
     uint32_t word0 = p->skills[0] / 64, nwords = p->skills[u - 1] / 64 - word0 + 1;

@@ -55,6 +55,61 @@ int jm__utf8_valid(const char *str, size_t len)
     return 1;
 }
 
+static int is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+int jm__number_parse(const char *s, size_t len, double *out)
+{
+    char tmp[64];
+    jm__trim(&s, &len);
+    if (len == 0 || len >= sizeof tmp)
+        return -1;
+    size_t i = s[0] == '-';
+    size_t from = i;
+    while (i < len && is_digit(s[i]))
+        i++;
+    if (i == from)
+        return -1;
+    if (i < len && s[i] == '.')
+        for (i++; i < len && is_digit(s[i]);)
+            i++;
+    if (i < len && (s[i] == 'e' || s[i] == 'E')) {
+        i++;
+        if (i < len && (s[i] == '+' || s[i] == '-'))
+            i++;
+        from = i;
+        while (i < len && is_digit(s[i]))
+            i++;
+        if (i == from)
+            return -1;
+    }
+    if (i != len)
+        return -1;
+    memcpy(tmp, s, len);
+    tmp[len] = '\0';
+    double v = strtod(tmp, NULL);
+    if (!isfinite(v))
+        return -1;
+    *out = v;
+    return 0;
+}
+
+int jm__json_has_nul(const char *s, size_t len)
+{
+    if (memchr(s, '\0', len))
+        return 1;
+    for (const char *p = s, *end = s + len; (p = memchr(p, '\\', (size_t)(end - p)));) {
+        if (end - p < 2)
+            return 0;
+        if (p[1] == 'u' && end - p >= 6 && memcmp(p + 2, "0000", 4) == 0)
+            return 1;
+        p += 2; /* past the escape: in \\\\u0000 the backslash is escaped, no NUL */
+    }
+    return 0;
+}
+
 int jm__json_plain(const char *s, size_t len)
 {
     size_t i = 0;

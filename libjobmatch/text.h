@@ -18,6 +18,14 @@ int jm__same_text(const char *a, size_t alen, const char *b, size_t blen);
  * lower case) into out, which holds len bytes at least. Returns the new length. */
 size_t jm__normalize_skill(const char *s, size_t len, char *out);
 
+/* Reads s[0..len), trimmed, as a decimal number in JSON's form (an optional '-', digits, an
+ * optional fraction and exponent: no hex, no '+', no inf or nan) that is finite: the one rule
+ * for numbers in every format. 0 and *out set, or -1. */
+int jm__number_parse(const char *s, size_t len, double *out);
+/* Nonzero when the JSON text s[0..len) holds a NUL, as the escape \u0000 or a raw byte, which
+ * would cut a C string short. */
+int jm__json_has_nul(const char *s, size_t len);
+
 /* Nonzero when s[0..len) holds no byte that JSON strings escape (controls, '"', '\\'). */
 int jm__json_plain(const char *s, size_t len);
 /* Nonzero when one of the eight bytes in w may need escaping (see text.c). */

@@ -31,6 +31,17 @@ static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
     *y = (int64_t)yoe + era * 400 + (*m <= 2);
 }
 
+/* The range four-digit ISO-8601 years can write: 0000-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z.
+ * A time outside it (reached through a zone offset) is refused, not written with a wrong date. */
+#define TIME_MIN_MS (-62167219200000LL)
+#define TIME_MAX_MS (253402300799999LL)
+
+static unsigned month_days(unsigned y, unsigned m)
+{
+    static const unsigned char days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    return m == 2 && y % 4 == 0 && (y % 100 != 0 || y % 400 == 0) ? 29 : days[m - 1];
+}
+
 static int digits(const char *s, size_t len, size_t *pos, unsigned n, unsigned *out)
 {
     unsigned v = 0;
@@ -63,10 +74,7 @@ int jm_time_parse(const char *s, size_t len, int64_t *out_ms)
     if (digits(s, len, &p, 4, &y) || expect(s, len, &p, '-') || digits(s, len, &p, 2, &mo) ||
         expect(s, len, &p, '-') || digits(s, len, &p, 2, &d))
         return JM_EVALUE;
-    /* A day the month has: no rolling 2025-02-30 over into March. */
-    static const unsigned char month_days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    unsigned leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
-    if (mo < 1 || mo > 12 || d < 1 || d > month_days[mo - 1] + (mo == 2 ? leap : 0))
+    if (mo < 1 || mo > 12 || d < 1 || d > month_days(y, mo))
         return JM_EVALUE;
     int64_t offset_min = 0;
     if (p < len && (s[p] == 'T' || s[p] == 't' || s[p] == ' ')) {
@@ -109,11 +117,10 @@ int jm_time_parse(const char *s, size_t len, int64_t *out_ms)
         return JM_EVALUE;
     int64_t days = days_from_civil(y, mo, d);
     int64_t secs = days * 86400 + h * 3600 + mi * 60 + sec - offset_min * 60;
-    /* In UTC, years 0000 to 9999 only: an offset (or a leap second) may not carry a time past
-     * the four digits that jm_time_format() writes back. */
-    if (secs < INT64_C(-62167219200) || secs > INT64_C(253402300799))
+    int64_t t = secs * 1000 + ms;
+    if (t < TIME_MIN_MS || t > TIME_MAX_MS)
         return JM_EVALUE;
-    *out_ms = secs * 1000 + ms;
+    *out_ms = t;
     return 0;
 }
 
@@ -123,6 +130,8 @@ static char *format_seconds(int64_t secs, char *out);
 
 size_t jm_time_format(int64_t ms, char *out)
 {
+    /* Outside four-digit years: the nearest time that can be written, so order is kept. */
+    ms = ms < TIME_MIN_MS ? TIME_MIN_MS : ms > TIME_MAX_MS ? TIME_MAX_MS : ms;
     int64_t secs = ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000);
     unsigned frac = (unsigned)(ms - secs * 1000);
     /* Writers format the same second over and over (an arrival's applications share their
@@ -161,9 +170,7 @@ static char *format_seconds(int64_t secs, char *out)
     {
         int64_t y;
         unsigned m, d;
-        civil_from_days(days, &y, &m, &d);
-        if (y < 0 || y > 9999)
-            y = y < 0 ? 0 : 9999; /* clamp: out of ISO-8601's four-digit range */
+        civil_from_days(days, &y, &m, &d); /* 0 <= y <= 9999: jm_time_format() clamps */
         p = put2(p, (unsigned)(y / 100));
         p = put2(p, (unsigned)(y % 100));
         *p++ = '-';

@@ -12,7 +12,8 @@
 
 JM_BEGIN_DECLS
 
-/* The matcher's options: a versioned struct (docs/ABI.md); its first version ends at threads. */
+/* The matcher's options: a versioned struct (docs/ABI.md); its first version ends at threads,
+ * the second at max_state. */
 typedef struct jm_matcher_options {
     size_t struct_size; /* sizeof(jm_matcher_options): set by jm_matcher_options_init() */
     jm_weights weights;
@@ -23,6 +24,13 @@ typedef struct jm_matcher_options {
     int64_t lateness_ms;  /* allowed lateness; default 2 minutes */
     int expire_jobs;      /* nonzero: a job leaves state when its deadline passes */
     unsigned threads;     /* jm_matcher_new_ndjson() only: scan on up to 2 threads (0, 1: one) */
+    /* Version 2. */
+    int64_t max_future_ms; /* nonzero: a timestamp more than this ahead of both the caller's
+                            * clock (jm_matcher_add_take()'s read_time_ms) and the newest event
+                            * time so far is refused (JM_EVALUE), so that one broken clock cannot
+                            * move the watermark and empty the state; default 0: no bound */
+    uint64_t max_state;    /* nonzero: at most this many records held; the oldest arrival leaves
+                            * first, counted as evicted; default 0: no bound */
 } jm_matcher_options;
 
 /* Fills o with the defaults. */
@@ -57,12 +65,20 @@ JM_EXTERN void jm_matcher_free(jm_matcher *m);
 /* Takes *rec (a job post or a candidate) and always sets *rec to NULL: whatever it returns, the
  * record is the matcher's from now on (held, or already freed), never the caller's. It scores
  * the record against every held record of the other kind it is joined with, emits the
- * applications, then holds it. fallback_time_ms is its event time when it has no timestamp.
+ * applications, then holds it.
+ *
+ * Event times (docs/FORMAT.md, "Event time and the watermark"): a record's event time is its
+ * timestamp. One without a timestamp takes the newest event time seen so far, so it never moves
+ * the watermark past the stamped stream; only before any record with a timestamp does it take
+ * read_time_ms, the caller's clock when it read the record (the stream then runs on read time
+ * until its first timestamp, which takes over). read_time_ms is also the clock max_future_ms
+ * measures from.
+ *
  * Returns 0; JM_EDUP for a duplicate id, JM_EKIND for an application or a record of no kind,
- * JM_ENOID for a missing id (the record is freed and counted in each of these); JM_ENOMEM (freed);
- * JM_EINVAL when rec is NULL; or the code a callback stopped with (the record and its
- * applications so far are kept, as after 0). */
-JM_EXTERN int jm_matcher_add_take(jm_matcher *m, jm_record **rec, int64_t fallback_time_ms);
+ * JM_ENOID for a missing id, JM_EVALUE for a timestamp past max_future_ms (the record is freed
+ * and counted in each of these); JM_ENOMEM (freed); JM_EINVAL when rec is NULL; or the code a
+ * callback stopped with (the record and its applications so far are kept, as after 0). */
+JM_EXTERN int jm_matcher_add_take(jm_matcher *m, jm_record **rec, int64_t read_time_ms);
 
 /* The matcher's counters: a versioned struct (docs/ABI.md) the caller sizes and the library
  * fills as far as struct_size covers. Its first version ends at watermark_ms. */

@@ -60,10 +60,12 @@ JM_EXTERN void jm_reader_set_reject_part(jm_reader *r, jm_reject_part_fn on_reje
 /* Puts an NDJSON reader in raw-line mode: lines go to on_line (NULL: back to on_record). 0, or
  * JM_EINVAL for a CSV reader. */
 JM_EXTERN int jm_reader_set_line_fn(jm_reader *r, jm_line_fn on_line);
-/* From inside a jm_line_fn only: rejects the line being handed on through the reader's reject
- * path, like a record that failed to parse. err gives the code and text; the reader fills in
- * the source and line. Returns what the reject callback returns (or 0 without one), JM_EINVAL
- * outside a line callback. */
+/* From inside a jm_line_fn or a jm_record_fn: rejects the line or record being handed on
+ * through the reader's reject path, like a record that failed to parse (for a record the
+ * caller found bad after parsing: a value out of range). err gives the code and text; the
+ * reader fills in the source and line, and counts it as a reject, not a record. Returns what
+ * the reject callback returns (or 0 without one); JM_EINVAL outside those callbacks or for a
+ * second reject of the same one. */
 JM_EXTERN int jm_reader_reject(jm_reader *r, const jm_error *err);
 
 /* Feeds the next len bytes; callbacks run for every record they complete. Returns 0, JM_ENOMEM,

@@ -126,12 +126,16 @@ JM_EXTERN int64_t jm_record_integer(const jm_record *r, jm_field field); /* INTE
 JM_EXTERN size_t jm_record_list_count(const jm_record *r, jm_field field);
 JM_EXTERN const char *jm_record_list_item(const jm_record *r, jm_field field, size_t index);
 
-/* Setters copy their input. They return 0, JM_EINVAL for a field of another type, or
- * JM_ENOMEM. Strings are bytes of length len (no NUL needed). */
+/* Setters copy their input. They return 0, JM_EINVAL for a field of another type, JM_EVALUE
+ * for a string holding a NUL byte or a number that is not finite, or JM_ENOMEM. Strings are
+ * bytes of length len (no NUL needed, none allowed: a C string would be cut short there). */
 JM_EXTERN int jm_record_set_string(jm_record *r, jm_field field, const char *s, size_t len);
 JM_EXTERN int jm_record_set_number(jm_record *r, jm_field field, double value);
 JM_EXTERN int jm_record_set_integer(jm_record *r, jm_field field,
                                     int64_t value); /* INTEGER and TIME */
+/* The most items a list field of a record read by the parsers may hold (the reference data
+ * has at most 25): a record with more is rejected (JM_EVALUE), so skill sets stay small. */
+#define JM_MAX_LIST_ITEMS 1000
 /* Appends one string to a list field, creating the list if unset. */
 JM_EXTERN int jm_record_list_append(jm_record *r, jm_field field, const char *s, size_t len);
 /* Marks a list field present and empty. */
@@ -145,10 +149,13 @@ JM_EXTERN void jm_record_unset(jm_record *r, jm_field field);
 #define JM_TIME_BUF 32
 
 /* Parses an ISO-8601 time ("2025-11-16T16:33:10Z", a space for T, fractions, a missing zone
- * meaning UTC, a +hh:mm offset, or a bare date) into milliseconds. 0 or JM_EVALUE. */
+ * meaning UTC, a +hh:mm offset, or a bare date) into milliseconds. 0 or JM_EVALUE, also for a
+ * date that does not exist (2025-02-31) or a time outside 0000-01-01T00:00:00Z to
+ * 9999-12-31T23:59:59.999Z. Every reader of times in the library uses this one parser. */
 JM_EXTERN int jm_time_parse(const char *s, size_t len, int64_t *out_ms);
 /* Writes ms as "YYYY-MM-DDThh:mm:ssZ" (".mmm" before Z when ms is not whole seconds) and a
- * NUL into out, which holds JM_TIME_BUF bytes. Returns the length. */
+ * NUL into out, which holds JM_TIME_BUF bytes. Returns the length. A time outside the range
+ * jm_time_parse() reads is written as the nearest end of it. */
 JM_EXTERN size_t jm_time_format(int64_t ms, char *out);
 
 JM_END_DECLS

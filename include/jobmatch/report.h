@@ -29,6 +29,9 @@ typedef struct jm_report jm_report;
  * small enough to stay in a 4 MiB cache; a window of 2^20 costs about a third more time per line).
  */
 #define JM_REPORT_DEFAULT_DEDUP_WINDOW ((size_t)1 << 16)
+/* The largest dedup window: 2^24 distinct ids, about 640 MiB once full (memory is taken as the
+ * window fills, not up front). Past a few million ids the HyperLogLog estimate shows repeats. */
+#define JM_REPORT_MAX_DEDUP_WINDOW ((size_t)1 << 24)
 /* Distinct values kept per value map before "(other)". */
 #define JM_REPORT_MAX_KEYS 4096
 /* Fields the audit may group by (jm_report_audit_by). */
@@ -42,8 +45,9 @@ JM_EXTERN jm_report *jm_report_new(jm_error *err);
 /* Frees rep. Accepts NULL. */
 JM_EXTERN void jm_report_free(jm_report *rep);
 
-/* Sets how many distinct application ids are remembered exactly (at least 1; rounded up to a
- * power of two). Only before the first record: 0, or JM_EINVAL. */
+/* Sets how many distinct application ids are remembered exactly (1 to
+ * JM_REPORT_MAX_DEDUP_WINDOW; rounded up to a power of two). Only before the first record: 0, or
+ * JM_EINVAL. */
 JM_EXTERN int jm_report_set_dedup_window(jm_report *rep, size_t ids);
 /* Adds a bias audit grouped by the candidate field named field (canonical or alias, e.g.
  * "gender"; a string or integer field), or by two fields at once, an intersectional audit:

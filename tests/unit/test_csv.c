@@ -417,6 +417,138 @@ START_TEST(sample_one_byte_chunks)
 }
 END_TEST
 
+/* Numbers are decimal only, as in NDJSON: no hex, no inf or nan, no '+'; and finite. */
+START_TEST(numbers_decimal_only)
+{
+    loaded *l = load_str("post_id,salary_min,salary_max\n"
+                         "p1,0x10,\n"
+                         "p2,inf,\n"
+                         "p3,nan,\n"
+                         "p4,+5,\n"
+                         "p5,1e400,\n"
+                         "p6,0x1p4,\n"
+                         "p7,1.,\n"
+                         "p8,-12.5e3, 7 \n");
+    ck_assert_uint_eq(l->n, 2);
+    ck_assert_str_eq(jm_record_id(l->rec[0]), "p7");
+    ck_assert(jm_record_number(l->rec[0], JM_FIELD_SALARY_MIN) == 1.0);
+    ck_assert(jm_record_number(l->rec[1], JM_FIELD_SALARY_MIN) == -12500.0);
+    ck_assert(jm_record_number(l->rec[1], JM_FIELD_SALARY_MAX) == 7.0);
+    ck_assert_uint_eq(l->nrej, 6);
+    ck_assert_ptr_nonnull(strstr(l->rejects, "JM_EVALUE:2:not a number in column \"salary_min\""));
+    unload(l);
+    /* Integer columns follow the same rule. */
+    l = load_str("candidate_id,birth_year\nc1,0x7C6\nc2,1990\n");
+    ck_assert_uint_eq(l->n, 1);
+    ck_assert_int_eq(jm_record_integer(l->rec[0], JM_FIELD_BIRTH_YEAR), 1990);
+    unload(l);
+}
+END_TEST
+
+/* A NUL byte in a row, or \u0000 in a JSON list cell, is refused: it would cut a string short. */
+START_TEST(nul_rejected)
+{
+    const char text[] = "post_id,company,required_skills\n"
+                        "a\0b,x,\n"
+                        "p2,\"[\"\"go\\u0000lang\"\"]\",\n"
+                        "p3,y,\"[\"\"go\\u0000lang\"\"]\"\n"
+                        "p4,z,\n";
+    loaded *l = load(text, sizeof text - 1, 0);
+    ck_assert_uint_eq(l->n, 2);
+    ck_assert_str_eq(jm_record_id(l->rec[0]), "p2");
+    ck_assert_str_eq(jm_record_string(l->rec[0], JM_FIELD_COMPANY), "[\"go\\u0000lang\"]");
+    ck_assert_str_eq(jm_record_id(l->rec[1]), "p4");
+    ck_assert_uint_eq(l->nrej, 2);
+    ck_assert_ptr_nonnull(strstr(l->rejects, "JM_EVALUE:2:a NUL byte"));
+    ck_assert_ptr_nonnull(strstr(l->rejects, "JM_EVALUE:4:a NUL (\\u0000) in column"));
+    unload(l);
+}
+END_TEST
+
+/* Impossible dates are refused by the one time parser, here through CSV. */
+START_TEST(impossible_dates_rejected)
+{
+    loaded *l = load_str("post_id,deadline\np1,2025-02-31 00:00:00\np2,2025-02-28 00:00:00\n"
+                         "p3,9999-12-31T23:59:59-01:00\n");
+    ck_assert_uint_eq(l->n, 1);
+    ck_assert_str_eq(jm_record_id(l->rec[0]), "p2");
+    ck_assert_uint_eq(l->nrej, 2);
+    unload(l);
+}
+END_TEST
+
+/* CR-only line endings (old Mac software) are line endings: every row is read, in any chunking;
+ * a CR inside quotes stays data, and CRLF and LF lines may be mixed in. */
+START_TEST(cr_only_line_endings)
+{
+    const char *text = "post_id,company\rp1,a\rp2,\"two\rlines\"\r\rp3,c\r\np4,d\np5,e";
+    for (size_t chunk = 0; chunk < 5; chunk++) {
+        loaded *l = load(text, strlen(text), chunk);
+        ck_assert_str_eq(l->rejects, "");
+        ck_assert_uint_eq(l->n, 5);
+        ck_assert_str_eq(jm_record_id(l->rec[0]), "p1");
+        ck_assert_str_eq(jm_record_string(l->rec[1], JM_FIELD_COMPANY), "two\rlines");
+        ck_assert_str_eq(jm_record_id(l->rec[2]), "p3");
+        ck_assert_str_eq(jm_record_id(l->rec[3]), "p4");
+        ck_assert_str_eq(jm_record_string(l->rec[4], JM_FIELD_COMPANY), "e");
+        ck_assert_uint_eq(l->line[0], 2);
+        ck_assert_uint_eq(l->line[2], 6);
+        ck_assert_uint_eq(l->line[4], 8);
+        unload(l);
+    }
+}
+END_TEST
+
+/* One unbalanced quote costs one record, not the rows after it (docs/FORMAT.md): the record
+ * ends before the first line that is a well-formed row of its own, with the default 1 MiB
+ * limit far away. The dead letter is the bad line unchanged; a row with quotes of its own is
+ * recovered too, and a genuine multi-line field is still read whole. */
+START_TEST(unbalanced_quote_recovers_at_next_row)
+{
+    jm_buf b = {0};
+    const char *head = "post_id,company,job_title\r\n"
+                       "p0,\"ok\nstill ok\",x\r\n"
+                       "p1,\"never closed,x\r\n"
+                       "not a row\r\n";
+    jm_buf_reserve(&b, 1 << 16);
+    memcpy(b.data, head, strlen(head));
+    b.len = strlen(head);
+    for (int i = 2; i < 1000; i++)
+        b.len +=
+            (size_t)sprintf(b.data + b.len, i == 2 ? "p%d,\"Acme, Inc.\",y\r\n" : "p%d,c,y\r\n", i);
+    for (size_t chunk = 0; chunk < 8; chunk += 7) {
+        loaded *l = calloc(1, sizeof *l);
+        jm_reader *r = jm_reader_new(JM_FORMAT_CSV, "t.csv", 0, NULL, rej, l, NULL);
+        size_t step = chunk ? chunk : b.len;
+        for (size_t at = 0; at < b.len; at += step)
+            ck_assert_int_eq(jm_reader_feed(r, b.data + at, b.len - at < step ? b.len - at : step),
+                             0);
+        ck_assert_int_eq(jm_reader_finish(r), 0);
+        ck_assert_uint_eq(jm_reader_records(r), 999);
+        ck_assert_uint_eq(l->nrej, 1);
+        ck_assert_str_eq(l->rejects, "JM_ESYNTAX:4:a quoted field is not closed before line 6, a "
+                                     "row of its own, read as one|p1,\"never closed,x\r\nnot a "
+                                     "row\n");
+        jm_reader_free(r);
+        free(l);
+    }
+    /* The row after the open quote holds quotes itself. */
+    loaded *l = load_str("post_id,company\np1,\"open\np2,\"Acme, Inc.\"\np3,c\n");
+    ck_assert_uint_eq(l->n, 2);
+    ck_assert_str_eq(jm_record_string(l->rec[0], JM_FIELD_COMPANY), "Acme, Inc.");
+    ck_assert_uint_eq(l->line[0], 3);
+    ck_assert_uint_eq(l->nrej, 1);
+    unload(l);
+    /* At the end of input too. */
+    l = load_str("post_id,company\np1,\"open\np2,c");
+    ck_assert_uint_eq(l->n, 1);
+    ck_assert_str_eq(jm_record_id(l->rec[0]), "p2");
+    ck_assert_uint_eq(l->nrej, 1);
+    unload(l);
+    jm_buf_free(&b);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("csv");
@@ -432,6 +564,11 @@ int main(void)
     tcase_add_test(tc, jobs_sample);
     tcase_add_test(tc, candidates_sample);
     tcase_add_test(tc, sample_one_byte_chunks);
+    tcase_add_test(tc, numbers_decimal_only);
+    tcase_add_test(tc, nul_rejected);
+    tcase_add_test(tc, impossible_dates_rejected);
+    tcase_add_test(tc, cr_only_line_endings);
+    tcase_add_test(tc, unbalanced_quote_recovers_at_next_row);
     suite_add_tcase(s, tc);
     return jm_test_run(s);
 }

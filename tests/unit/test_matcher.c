@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cJSON.h>
+
 #include "testutil.h"
 
 typedef struct got {
@@ -467,6 +469,354 @@ START_TEST(options_validated)
 }
 END_TEST
 
+/* A record without a timestamp takes the newest event time seen: read long after the stamped
+ * stream, it neither moves the watermark nor evicts what is held (it once took its read time
+ * and emptied the state). Before any timestamp the stream runs on read time; the first
+ * timestamp takes over. */
+START_TEST(unstamped_record_keeps_the_watermark)
+{
+    static got g;
+    memset(&g, 0, sizeof g);
+    jm_matcher_options o;
+    jm_matcher_options_init(&o);
+    o.min_score = 0;
+    o.state_ttl_ms = 60000;
+    o.lateness_ms = 30000;
+    jm_matcher *m = jm_matcher_new(&o, on_app, &g, NULL);
+    const int64_t t0 = 1735689600000LL;   /* 2025-01-01 */
+    const int64_t read = 1767225600000LL; /* a year later */
+    ck_assert_int_eq(add_take(m, at("J1", "2025-01-01T00:00:00Z", ""), read), 0);
+    ck_assert_int_eq(
+        add_take(m, jm_test_record("{\"candidate_id\":\"C1\",\"job_category\":\"Consulting\"}"),
+                 read),
+        0);
+    jm_matcher_stats st = {.struct_size = sizeof st};
+    jm_matcher_get_stats(m, &st);
+    ck_assert_int_eq(st.watermark_ms, t0 - 30000);
+    ck_assert_uint_eq(st.evicted, 0);
+    ck_assert_uint_eq(st.held_jobs, 1);
+    /* A stamped candidate just after still meets J1; J2 meets both candidates. */
+    add_take(m, at("C2", "2025-01-01T00:00:10Z", ""), read);
+    add_take(m, at("J2", "2025-01-01T00:00:20Z", ""), read);
+    ck_assert_uint_eq(g.n, 4);
+    /* The unstamped one took the newest event time: it leaves with the stamped stream. */
+    add_take(m, at("C3", "2025-01-01T00:01:30.001Z", ""), read);
+    jm_matcher_get_stats(m, &st);
+    ck_assert_uint_eq(st.evicted, 2); /* J1 (00:00:00) and C1 (00:00:00) */
+    ck_assert_uint_eq(st.held_candidates, 2);
+    jm_matcher_free(m);
+
+    /* Only read times so far: they are the event times, until a timestamp takes over. */
+    memset(&g, 0, sizeof g);
+    m = jm_matcher_new(&o, on_app, &g, NULL);
+    add_take(m, jm_test_record("{\"post_id\":\"J1\",\"job_category\":\"Consulting\"}"), read);
+    jm_matcher_get_stats(m, &st);
+    ck_assert_int_eq(st.watermark_ms, read - 30000);
+    add_take(m, at("C1", "2025-01-01T00:00:00Z", ""), read);
+    jm_matcher_get_stats(m, &st);
+    ck_assert_int_eq(st.watermark_ms, t0 - 30000);
+    ck_assert_uint_eq(g.n, 1);
+    ck_assert_uint_eq(st.held_jobs, 1);
+    jm_matcher_free(m);
+}
+END_TEST
+
+/* max_future_ms: a timestamp further ahead than that of the caller's clock and of the newest
+ * event time is refused (JM_EVALUE, freed, nothing moved); a stream running ahead of the clock
+ * carries the bound along. The default, 0, bounds nothing. */
+START_TEST(max_future_refuses_a_jump)
+{
+    static got g;
+    memset(&g, 0, sizeof g);
+    jm_matcher_options o;
+    jm_matcher_options_init(&o);
+    ck_assert_int_eq(o.max_future_ms, 0);
+    ck_assert_uint_eq(o.max_state, 0);
+    o.min_score = 0;
+    o.max_future_ms = 86400000;
+    jm_matcher *m = jm_matcher_new(&o, on_app, &g, NULL);
+    const int64_t clock = 1767225600000LL; /* 2026-01-01T00:00:00Z */
+    ck_assert_int_eq(add_take(m, at("J1", "2026-01-01T20:00:00Z", ""), clock), 0);
+    ck_assert_int_eq(add_take(m, at("J2", "2099-01-01T00:00:00Z", ""), clock), JM_EVALUE);
+    ck_assert_int_eq(add_take(m, at("J3", "2026-01-02T19:00:00Z", ""), clock), 0);
+    ck_assert_int_eq(add_take(m, at("J4", "2026-01-03T19:00:00.001Z", ""), clock), JM_EVALUE);
+    jm_matcher_stats st = {.struct_size = sizeof st};
+    jm_matcher_get_stats(m, &st);
+    ck_assert_int_eq(st.watermark_ms, clock + 43 * 3600000LL - 120000);
+    ck_assert_uint_eq(st.held_jobs, 2);
+    ck_assert_uint_eq(st.evicted, 0);
+    /* The refused ids were never held. */
+    ck_assert_int_eq(add_take(m, at("J2", "2026-01-02T00:00:00Z", ""), clock), 0);
+    jm_matcher_free(m);
+    o.max_future_ms = 0;
+    m = jm_matcher_new(&o, on_app, &g, NULL);
+    ck_assert_int_eq(add_take(m, at("J2", "2099-01-01T00:00:00Z", ""), clock), 0);
+    jm_matcher_free(m);
+    o.max_future_ms = -1;
+    ck_assert_ptr_null(jm_matcher_new(&o, on_app, &g, NULL));
+}
+END_TEST
+
+/* A TTL and lateness whose sum passes INT64_MAX mean "keep everything", not a wrapped cutoff
+ * that evicts every record (UBSan: signed overflow in cutoff()). */
+START_TEST(huge_ttl_and_lateness_saturate)
+{
+    static got g;
+    memset(&g, 0, sizeof g);
+    jm_matcher_options o;
+    jm_matcher_options_init(&o);
+    o.min_score = 0;
+    o.state_ttl_ms = INT64_MAX / 2 + 1;
+    o.lateness_ms = INT64_MAX / 2 + 1;
+    jm_matcher *m = jm_matcher_new(&o, on_app, &g, NULL);
+    add_take(m, at("J1", "0001-01-01T00:00:00Z", ""), 0);
+    add_take(m, at("C1", "2025-01-01T00:00:00Z", ""), 0);
+    add_take(m, at("C2", "9999-01-01T00:00:00Z", ""), 0);
+    ck_assert_uint_eq(g.n, 2);
+    jm_matcher_stats st = {.struct_size = sizeof st};
+    jm_matcher_get_stats(m, &st);
+    ck_assert_uint_eq(st.evicted, 0);
+    jm_matcher_free(m);
+}
+END_TEST
+
+/* max_state: at most N records held; the oldest arrival leaves first, counted as evicted, and
+ * is not a duplicate when it comes again. Under event times that barely move (no TTL help),
+ * held records stay at N. */
+START_TEST(max_state_bounds_held_records)
+{
+    static got g;
+    memset(&g, 0, sizeof g);
+    jm_matcher_options o;
+    jm_matcher_options_init(&o);
+    o.min_score = 0;
+    o.max_state = 3;
+    jm_matcher *m = jm_matcher_new(&o, on_app, &g, NULL);
+    add_take(m, at("J1", "2025-01-01T00:00:00Z", ""), 0);
+    add_take(m, at("J2", "2025-01-01T00:00:01Z", ""), 0);
+    add_take(m, at("C1", "2025-01-01T00:00:02Z", ""), 0); /* meets J1, J2 */
+    add_take(m, at("C2", "2025-01-01T00:00:03Z", ""), 0); /* meets J1, J2; J1 leaves */
+    add_take(m, at("C3", "2025-01-01T00:00:04Z", ""), 0); /* meets J2 only; J2 leaves */
+    ck_assert_uint_eq(g.n, 5);
+    ck_assert_str_eq(g.line[4], "C3 J2 50 Business, Strategy & Growth");
+    jm_matcher_stats st = {.struct_size = sizeof st};
+    jm_matcher_get_stats(m, &st);
+    ck_assert_uint_eq(st.held_jobs + st.held_candidates, 3);
+    ck_assert_uint_eq(st.evicted, 2);
+    ck_assert_int_eq(add_take(m, at("J1", "2025-01-01T00:00:05Z", ""), 0), 0); /* not a dup */
+    ck_assert_uint_eq(g.n, 8); /* J1 meets C1, C2, C3; then C1, the oldest, leaves */
+    jm_matcher_free(m);
+
+    memset(&g, 0, sizeof g);
+    o.max_state = 100;
+    m = jm_matcher_new(&o, NULL, NULL, NULL);
+    char id[32], ts[32];
+    for (int i = 0; i < 4000; i++) {
+        snprintf(id, sizeof id, "%c%d", i % 2 ? 'C' : 'J', i);
+        snprintf(ts, sizeof ts, "2025-01-01T00:00:%02d.%03dZ", i / 1000, i % 1000);
+        ck_assert_int_eq(add_take(m, at(id, ts, ""), 0), 0);
+        jm_matcher_get_stats(m, &st);
+        ck_assert_uint_le(st.held_jobs + st.held_candidates, 100);
+    }
+    ck_assert_uint_eq(st.held_jobs + st.held_candidates, 100);
+    ck_assert_uint_eq(st.evicted, 3900);
+    /* Each arrival met the other side as held when it came: 50 records once state is full. */
+    ck_assert_uint_le(st.pairs_scored, 4000 * 50);
+    ck_assert_uint_gt(st.pairs_scored, 3900 * 49);
+    jm_matcher_free(m);
+}
+END_TEST
+
+/* --top K allocates a candidate's ranking as jobs come, not 16 x K bytes per candidate up
+ * front (K = 1,000,000 once cost 16 MB a candidate). */
+START_TEST(top_k_allocates_as_needed)
+{
+    static got g;
+    jm_matcher *m = top_matcher(&g, 1000000);
+    size_t before = jm_test_heap_bytes();
+    add_take(m, job_k("Ja", 5), 0);
+    char id[16];
+    for (int i = 0; i < 100; i++) {
+        snprintf(id, sizeof id, "C%d", i);
+        add_take(m, cand_c(id), 0);
+    }
+    add_take(m, job_k("Jb", 6), 0);
+    ck_assert_uint_eq(g.n, 200);
+    ck_assert_uint_lt(jm_test_heap_bytes() - before, (size_t)16 << 20);
+    jm_matcher_free(m);
+}
+END_TEST
+
+/* An id sent again after its record left state by the TTL, but before a sweep freed it, is a
+ * new record, not a duplicate. Sweeps are batched (a sixteenth of the TTL), so J1 is still in
+ * memory when it comes again. */
+START_TEST(resent_after_expiry_before_free_is_new)
+{
+    static got g;
+    memset(&g, 0, sizeof g);
+    jm_matcher_options o;
+    jm_matcher_options_init(&o);
+    o.min_score = 0;
+    o.lateness_ms = 0;
+    o.state_ttl_ms = 16 * 60000; /* sweeps once the cutoff passes the oldest by 1 minute */
+    jm_matcher *m = jm_matcher_new(&o, on_app, &g, NULL);
+    add_take(m, at("J1", "2025-01-01T00:00:00Z", ""), 0);
+    add_take(m, at("C1", "2025-01-01T00:16:01Z", ""), 0); /* J1 has left; not swept yet */
+    ck_assert_uint_eq(g.n, 0);
+    ck_assert_int_eq(add_take(m, at("J1", "2025-01-01T00:16:02Z", ""), 0), 0);
+    ck_assert_uint_eq(g.n, 1);
+    ck_assert_str_eq(g.line[0], "C1 J1 50 Business, Strategy & Growth");
+    jm_matcher_stats st = {.struct_size = sizeof st};
+    jm_matcher_get_stats(m, &st);
+    ck_assert_uint_eq(st.duplicates, 0);
+    ck_assert_uint_eq(st.evicted, 1);
+    ck_assert_uint_eq(st.held_jobs, 1);
+    jm_matcher_free(m);
+}
+END_TEST
+
+/* --expire-jobs compares a deadline with the watermark (newest event - lateness), not with the
+ * newest event: a deadline between the two has not passed yet. */
+START_TEST(expire_jobs_deadline_between_watermark_and_newest)
+{
+    static got g;
+    memset(&g, 0, sizeof g);
+    jm_matcher_options o;
+    jm_matcher_options_init(&o);
+    o.min_score = 0;
+    o.lateness_ms = 10 * 60000;
+    o.expire_jobs = 1;
+    jm_matcher *m = jm_matcher_new(&o, on_app, &g, NULL);
+    add_take(m, at("J1", "2025-01-01T00:00:00Z", ",\"deadline_date\":\"2025-01-01T00:05:00Z\""), 0);
+    /* newest 00:08, watermark 23:58: the deadline 00:05 lies between */
+    add_take(m, at("C1", "2025-01-01T00:08:00Z", ""), 0);
+    ck_assert_uint_eq(g.n, 1);
+    jm_matcher_stats st = {.struct_size = sizeof st};
+    jm_matcher_get_stats(m, &st);
+    ck_assert_uint_eq(st.held_jobs, 1);
+    /* newest 00:16, watermark 00:06: past the deadline */
+    add_take(m, at("C2", "2025-01-01T00:16:00Z", ""), 0);
+    ck_assert_uint_eq(g.n, 1);
+    jm_matcher_get_stats(m, &st);
+    ck_assert_uint_eq(st.held_jobs, 0);
+    ck_assert_uint_eq(st.evicted, 1);
+    jm_matcher_free(m);
+}
+END_TEST
+
+typedef struct full_app {
+    double skills_points;
+    char reason[512];
+    char family[256];
+    size_t n;
+} full_app;
+
+static int on_full_app(void *ctx, const jm_record *app)
+{
+    full_app *f = ctx;
+    f->n++;
+    f->skills_points = jm_record_number(app, JM_FIELD_POINTS_SKILLS);
+    snprintf(f->reason, sizeof f->reason, "%s", jm_record_string(app, JM_FIELD_MATCH_REASON));
+    snprintf(f->family, sizeof f->family, "%s", jm_record_string(app, JM_FIELD_JOB_FAMILY));
+    return 0;
+}
+
+/* A job of n skills "<prefix>0".."<prefix>n-1", in a category of its own. */
+static jm_record *filler_job(const char *id, const char *prefix, int n)
+{
+    jm_record *r = jm_test_record("{\"post_id\":\"x\",\"job_category\":\"Filler\"}");
+    jm_record_set_string(r, JM_FIELD_POST_ID, id, strlen(id));
+    char t[32];
+    for (int i = 0; i < n; i++) {
+        int len = snprintf(t, sizeof t, "%s%d", prefix, i);
+        jm_record_list_append(r, JM_FIELD_REQUIRED_SKILLS, t, (size_t)len);
+    }
+    return r;
+}
+
+/* More than 2,048 distinct skills held: records whose skill ids spread wider than the bit set
+ * covers are scored through the sorted arrays, with the same points and the same reason as any
+ * other pair. */
+START_TEST(wide_skill_ids_use_sorted_arrays)
+{
+    for (int wide_job = 0; wide_job <= 1; wide_job++) {
+        full_app f = {0};
+        jm_matcher_options o;
+        jm_matcher_options_init(&o);
+        o.min_score = 0;
+        jm_matcher *m = jm_matcher_new(&o, on_full_app, &f, NULL);
+        /* "s0" is interned first (id 0), then 2,500 fillers, then "t0", "t1" (ids past 2,048). */
+        add_take(m, filler_job("F0", "s", 1), 0);
+        add_take(m, filler_job("F1", "filler ", 2500), 0);
+        add_take(m, filler_job("F2", "t", 2), 0);
+        /* Candidate: s0, t0, t1 (ids 0 .. 2,502: no bit set); the job: t1, s0, u0 when wide, else
+         * t1, t0, u0 (narrow: a bit set on one side only). */
+        jm_record *c = jm_test_record(
+            "{\"candidate_id\":\"C\",\"job_category\":\"Consulting\",\"skills\":[\"s0\",\"t0\","
+            "\"t1\"]}");
+        add_take(m, c, 0);
+        jm_record *j = jm_test_record(
+            wide_job ? "{\"post_id\":\"J\",\"job_category\":\"Consulting\",\"required_skills\":"
+                       "[\"T1\",\"s0\",\"u0\"]}"
+                     : "{\"post_id\":\"J\",\"job_category\":\"Consulting\",\"required_skills\":"
+                       "[\"T1\",\"t0\",\"u0\"]}");
+        add_take(m, j, 0);
+        ck_assert_uint_eq(f.n, 1);
+        /* 2 shared of 4 distinct: half the skills weight of 30 */
+        ck_assert_msg(f.skills_points == 15.0, "skills points %g", f.skills_points);
+        ck_assert_str_eq(f.reason, wide_job ? "Same job category; Shared skills: T1, s0"
+                                            : "Same job category; Shared skills: T1, t0");
+        jm_matcher_free(m);
+    }
+}
+END_TEST
+
+static int collect_ndjson(void *ctx, const char *data, size_t len)
+{
+    jm_buf *b = ctx;
+    ck_assert_int_eq(jm_buf_reserve(b, len + 1), 0);
+    memcpy(b->data + b->len, data, len);
+    b->len += len;
+    b->data[b->len] = '\0';
+    return 0;
+}
+
+/* A category outside the taxonomy holding '"' or '\' names its own family: job_family is that
+ * text, escaped, so the line stays valid JSON, from both matcher modes. */
+START_TEST(own_family_with_quotes_stays_json)
+{
+    const char *cat = "Under \"Sea\" \\ Welding";
+    char job[256], cand[256];
+    snprintf(job, sizeof job,
+             "{\"post_id\":\"J\",\"job_category\":\"Under \\\"Sea\\\" \\\\ Welding\"}");
+    snprintf(cand, sizeof cand,
+             "{\"candidate_id\":\"C\",\"job_category\":\"under \\\"sea\\\" \\\\ welding\"}");
+    for (int mode = 0; mode < 2; mode++) {
+        jm_matcher_options o;
+        jm_matcher_options_init(&o);
+        o.min_score = 0;
+        jm_buf out = {0};
+        full_app f = {0};
+        jm_matcher *m = mode ? jm_matcher_new_ndjson(&o, collect_ndjson, &out, NULL)
+                             : jm_matcher_new(&o, on_full_app, &f, NULL);
+        add_take(m, jm_test_record(job), 0);
+        add_take(m, jm_test_record(cand), 0);
+        if (!mode) {
+            ck_assert_uint_eq(f.n, 1);
+            ck_assert_str_eq(f.family, cat);
+        } else {
+            ck_assert_uint_gt(out.len, 0);
+            cJSON *doc = cJSON_ParseWithLength(out.data, out.len);
+            ck_assert_msg(doc != NULL, "not JSON: %s", out.data);
+            ck_assert_str_eq(cJSON_GetObjectItem(doc, "job_family")->valuestring, cat);
+            cJSON_Delete(doc);
+        }
+        jm_buf_free(&out);
+        jm_matcher_free(m);
+    }
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("matcher");
@@ -481,6 +831,15 @@ int main(void)
     tcase_add_test(tc, top_k_candidate_first);
     tcase_add_test(tc, top_k_jobs_first);
     tcase_add_test(tc, options_validated);
+    tcase_add_test(tc, unstamped_record_keeps_the_watermark);
+    tcase_add_test(tc, max_future_refuses_a_jump);
+    tcase_add_test(tc, huge_ttl_and_lateness_saturate);
+    tcase_add_test(tc, max_state_bounds_held_records);
+    tcase_add_test(tc, top_k_allocates_as_needed);
+    tcase_add_test(tc, resent_after_expiry_before_free_is_new);
+    tcase_add_test(tc, expire_jobs_deadline_between_watermark_and_newest);
+    tcase_add_test(tc, wide_skill_ids_use_sorted_arrays);
+    tcase_add_test(tc, own_family_with_quotes_stays_json);
     suite_add_tcase(s, tc);
     return jm_test_run(s);
 }

@@ -232,6 +232,79 @@ START_TEST(write_shape)
 }
 END_TEST
 
+/* A NUL inside a string, as \u0000 or a raw byte, is refused with a reason: a C string would
+ * cut "a\u0000b" and "a\u0000c" to the same id "a", and one would be dropped as a duplicate. An
+ * escaped backslash before u0000 is no NUL. */
+START_TEST(nul_in_strings_rejected)
+{
+    const char *bad[] = {
+        "{\"post_id\":\"a\\u0000b\"}",
+        "{\"post_id\":\"P\",\"company\":\"x\\u0000\"}",
+        "{\"post_id\":\"P\",\"required_skills\":[\"go\\u0000lang\"]}",
+        "{\"post_\\u0000id\":\"P\",\"post_id\":\"Q\"}",
+    };
+    jm_record *r = jm_record_new(JM_KIND_NONE, NULL);
+    for (unsigned i = 0; i < sizeof bad / sizeof *bad; i++) {
+        jm_error err;
+        ck_assert_msg(parse(bad[i], r, &err) == JM_EVALUE, "accepted %s", bad[i]);
+        ck_assert_ptr_nonnull(strstr(err.text, "NUL"));
+    }
+    jm_error err = {0};
+    const char raw[] = "{\"post_id\":\"a\0b\"}";
+    ck_assert_int_eq(jm_parse_ndjson(raw, sizeof raw - 1, r, &err), JM_EVALUE);
+    ck_assert_int_eq(parse("{\"post_id\":\"a\\\\u0000b\"}", r, &err), 0);
+    ck_assert_str_eq(jm_record_id(r), "a\\u0000b");
+    /* The setters refuse an embedded NUL too. */
+    ck_assert_int_eq(jm_record_set_string(r, JM_FIELD_COMPANY, "a\0b", 3), JM_EVALUE);
+    ck_assert_int_eq(jm_record_list_append(r, JM_FIELD_REQUIRED_SKILLS, "a\0b", 3), JM_EVALUE);
+    jm_record_free(r);
+}
+END_TEST
+
+/* One rule for numbers: 1e400 (infinite once read) is refused, as CSV refuses it, in every
+ * number field, the salary alias and an application's components. */
+START_TEST(non_finite_numbers_rejected)
+{
+    const char *bad[] = {
+        "{\"post_id\":\"P\",\"salary_max\":1e400}",
+        "{\"post_id\":\"P\",\"salary\":-1e400}",
+        "{\"candidate_id\":\"C\",\"gpa\":1e309}",
+        "{\"type\":\"application\",\"application_id\":\"A\",\"candidate_id\":\"C\",\"post_id\":"
+        "\"P\","
+        "\"components\":{\"skills\":1e999}}",
+    };
+    jm_record *r = jm_record_new(JM_KIND_NONE, NULL);
+    for (unsigned i = 0; i < sizeof bad / sizeof *bad; i++) {
+        jm_error err;
+        ck_assert_msg(parse(bad[i], r, &err) == JM_EVALUE, "accepted %s", bad[i]);
+        ck_assert_ptr_nonnull(strstr(err.text, "finite"));
+    }
+    jm_error err;
+    ck_assert_int_eq(parse("{\"post_id\":\"P\",\"salary_max\":1e300}", r, &err), 0);
+    ck_assert_int_eq(jm_record_set_number(r, JM_FIELD_SALARY_MAX, INFINITY), JM_EVALUE);
+    ck_assert_int_eq(jm_record_set_number(r, JM_FIELD_SALARY_MAX, NAN), JM_EVALUE);
+    ck_assert(jm_record_number(r, JM_FIELD_SALARY_MAX) == 1e300);
+    jm_record_free(r);
+}
+END_TEST
+
+/* Impossible dates are refused by the one time parser, here through NDJSON. */
+START_TEST(impossible_dates_rejected)
+{
+    const char *bad[] = {
+        "{\"post_id\":\"P\",\"deadline_date\":\"2025-02-31T00:00:00Z\"}",
+        "{\"post_id\":\"P\",\"posted_date\":\"2025-02-29\"}",
+        "{\"post_id\":\"P\",\"timestamp\":\"9999-12-31T23:59:59-01:00\"}",
+    };
+    jm_record *r = jm_record_new(JM_KIND_NONE, NULL);
+    for (unsigned i = 0; i < sizeof bad / sizeof *bad; i++) {
+        jm_error err;
+        ck_assert_msg(parse(bad[i], r, &err) == JM_EVALUE, "accepted %s", bad[i]);
+    }
+    jm_record_free(r);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("ndjson");
@@ -243,6 +316,9 @@ int main(void)
     tcase_add_test(tc, wrong_types);
     tcase_add_test(tc, write_round_trip);
     tcase_add_test(tc, write_shape);
+    tcase_add_test(tc, nul_in_strings_rejected);
+    tcase_add_test(tc, non_finite_numbers_rejected);
+    tcase_add_test(tc, impossible_dates_rejected);
     suite_add_tcase(s, tc);
     return jm_test_run(s);
 }

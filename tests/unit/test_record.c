@@ -34,8 +34,10 @@ START_TEST(time_forms)
     ck_assert_int_eq(t("2024-02-29T00:00:00Z"), 1709164800000LL);
     ck_assert_int_eq(t("2000-03-01T00:00:00Z") - t("2000-02-28T00:00:00Z"), 2 * 86400000LL);
     ck_assert_int_eq(t("2000-02-29") + 86400000LL, t("2000-03-01"));
+    ck_assert_int_eq(t("2000-02-29"), 951782400000LL);
     ck_assert_int_eq(t("9999-12-31T23:59:59.999Z"), 253402300799999LL);
     ck_assert_int_eq(t("0000-01-01T00:00:00Z"), -62167219200000LL);
+    ck_assert_int_eq(t("9999-12-31T23:00:00-00:59"), 253402300740000LL);
 }
 END_TEST
 
@@ -65,7 +67,10 @@ START_TEST(time_rejects)
                                 "2025-11-16T16:33:10+05:60",
                                 "9999-12-31T23:00:00-05:00",
                                 "0000-01-01T00:30:00+01:00",
-                                "10000-01-01"};
+                                "10000-01-01",
+                                "2024-02-30",
+                                "9999-12-31T23:59:59-01:00",
+                                "0000-01-01T00:00:00+00:01"};
     size_t nbad = sizeof bad / sizeof *bad, nimp = sizeof impossible / sizeof *impossible;
     for (size_t i = 0; i < nbad + nimp; i++) {
         const char *s = i < nbad ? bad[i] : impossible[i - nbad];
@@ -84,6 +89,14 @@ START_TEST(time_format_round_trip)
     ck_assert_str_eq(out, "2025-11-16T16:33:10.005Z");
     jm_time_format(-1, out);
     ck_assert_str_eq(out, "1969-12-31T23:59:59.999Z");
+    /* Past the four-digit years, the nearest time that can be written: never a wrong month or
+     * day, and never earlier than a time before it. */
+    jm_time_format(253402300800000LL, out); /* 10000-01-01 */
+    ck_assert_str_eq(out, "9999-12-31T23:59:59.999Z");
+    jm_time_format(253402300799999LL + 86400000LL * 40, out);
+    ck_assert_str_eq(out, "9999-12-31T23:59:59.999Z");
+    jm_time_format(-62167219200001LL, out);
+    ck_assert_str_eq(out, "0000-01-01T00:00:00Z");
     const int64_t samples[] = {0, 86399999, 951782400000LL, 4102444799000LL, -86400000LL * 365};
     for (unsigned i = 0; i < sizeof samples / sizeof *samples; i++) {
         size_t n = jm_time_format(samples[i], out);

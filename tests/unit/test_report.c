@@ -1192,6 +1192,137 @@ START_TEST(drilldown_slices)
 }
 END_TEST
 
+
+/* jm-match's own shape, read by the fast scanner, follows the one rule for times and numbers:
+ * a date that does not exist and an infinite component are refused, as jm_parse_ndjson()
+ * refuses them, not read as 2 March or accepted unseen. */
+START_TEST(fast_path_same_rules)
+{
+    static const char *const lines[] = {
+        "{\"type\":\"application\",\"application_id\":\"a1\",\"candidate_id\":\"c\",\"post_id\":"
+        "\"p\",\"job_family\":\"F\",\"compatibility_score\":50,\"components\":{\"category\":15,"
+        "\"skills\":10,\"experience\":10,\"seniority\":10,\"salary\":5},\"status\":\"Applied\","
+        "\"match_reason\":\"r\",\"application_method\":\"Email\",\"application_date\":"
+        "\"2025-02-30T10:00:00Z\",\"timestamp\":\"2025-02-01T00:00:00Z\"}",
+        "{\"type\":\"application\",\"application_id\":\"a2\",\"candidate_id\":\"c\",\"post_id\":"
+        "\"p\",\"job_family\":\"F\",\"compatibility_score\":50,\"components\":{\"category\":15,"
+        "\"skills\":1e400,\"experience\":10,\"seniority\":10,\"salary\":5},\"status\":\"Applied\","
+        "\"match_reason\":\"r\",\"application_method\":\"Email\",\"application_date\":"
+        "\"2025-02-03T10:00:00Z\",\"timestamp\":\"2025-02-01T00:00:00Z\"}",
+    };
+    jm_report *rep = jm_report_new(NULL);
+    jm_record *scratch = jm_record_new(JM_KIND_NONE, NULL);
+    for (unsigned i = 0; i < 2; i++) {
+        jm_error err = {0};
+        ck_assert_int_eq(jm_report_add_ndjson(rep, lines[i], strlen(lines[i]), scratch, &err),
+                         JM_EVALUE);
+    }
+    ck_assert_uint_eq(jm_report_count(rep, JM_KIND_APPLICATION), 0);
+    jm_record_free(scratch);
+    jm_report_free(rep);
+}
+END_TEST
+
+/* --dedup-window is capped (JM_REPORT_MAX_DEDUP_WINDOW) and its memory taken as the window
+ * fills, not 24 bytes per id up front; a window that grew is still exact. */
+START_TEST(dedup_window_capped_and_grown)
+{
+    jm_report *rep = jm_report_new(NULL);
+    ck_assert_int_eq(jm_report_set_dedup_window(rep, JM_REPORT_MAX_DEDUP_WINDOW + 1), JM_EINVAL);
+    ck_assert_int_eq(jm_report_set_dedup_window(rep, (size_t)1 << 32), JM_EINVAL);
+    ck_assert_int_eq(jm_report_set_dedup_window(rep, JM_REPORT_MAX_DEDUP_WINDOW), 0);
+    jm_record *scratch = jm_record_new(JM_KIND_NONE, NULL);
+    size_t before = jm_test_heap_bytes();
+    add_app(rep, scratch, "first", "c", 50, "Applied");
+    ck_assert_uint_lt(jm_test_heap_bytes() - before, (size_t)4 << 20);
+    jm_report_free(rep);
+
+    rep = jm_report_new(NULL);
+    ck_assert_int_eq(jm_report_set_dedup_window(rep, 4096), 0);
+    char id[16];
+    for (int i = 0; i < 5000; i++) {
+        snprintf(id, sizeof id, "y%d", i);
+        add_app(rep, scratch, id, "c", 50, "Applied");
+    }
+    /* The last 4096 distinct ids are y904..y4999. */
+    char line[128];
+    snprintf(line, sizeof line,
+             "{\"type\":\"application\",\"application_id\":\"y904\",\"candidate_id\":\"c\","
+             "\"post_id\":\"p\"}");
+    ck_assert_int_eq(jm_report_add_ndjson(rep, line, strlen(line), scratch, NULL), JM_EDUP);
+    add_app(rep, scratch, "y903", "c", 50, "Applied");
+    ck_assert_uint_eq(jm_report_count(rep, JM_KIND_APPLICATION), 5001);
+    jm_record_free(scratch);
+    jm_report_free(rep);
+}
+END_TEST
+
+/* A job whose deadline is exactly "now" is still active: the deadline is the last moment it
+ * takes applications. One a millisecond earlier is not. */
+START_TEST(deadline_equal_to_now_is_active)
+{
+    jm_report *rep = jm_report_new(NULL);
+    jm_record *scratch = jm_record_new(JM_KIND_NONE, NULL);
+    const char *lines[] = {
+        "{\"type\":\"job_post\",\"post_id\":\"now\",\"deadline_date\":\"2026-01-01T00:01:05Z\"}",
+        "{\"type\":\"job_post\",\"post_id\":\"past\","
+        "\"deadline_date\":\"2026-01-01T00:01:04.999Z\"}",
+        "{\"type\":\"job_post\",\"post_id\":\"later\","
+        "\"deadline_date\":\"2026-01-01T00:01:05.001Z\"}",
+    };
+    for (unsigned i = 0; i < 3; i++)
+        ck_assert_int_eq(jm_report_add_ndjson(rep, lines[i], strlen(lines[i]), scratch, NULL), 0);
+    cJSON *d = report_json(rep, NOW);
+    NUM_EQ(d, "metrics.jobs", 3);
+    NUM_EQ(d, "metrics.active_jobs", 2);
+    cJSON_Delete(d);
+    jm_buf t = {0};
+    ck_assert_int_eq(jm_report_write_text(rep, NOW, 100, 0, &t), 0);
+    ck_assert_msg(strstr(t.data, "2 of 3"), "%s", t.data);
+    jm_buf_free(&t);
+    jm_record_free(scratch);
+    jm_report_free(rep);
+}
+END_TEST
+
+/* The text report's countries: with 16 countries, the 15 with most jobs are shown, in order,
+ * and the 16th is not. */
+START_TEST(text_report_top_15_of_16_countries)
+{
+    jm_report *rep = jm_report_new(NULL);
+    jm_record *scratch = jm_record_new(JM_KIND_NONE, NULL);
+    char line[256];
+    int n = 0;
+    for (int c = 0; c < 16; c++)
+        for (int k = 0; k < 16 - c; k++) {
+            snprintf(line, sizeof line,
+                     "{\"type\":\"job_post\",\"post_id\":\"j%d\",\"location_country\":\"Xq%c\"}",
+                     n++, 'a' + c);
+            ck_assert_int_eq(jm_report_add_ndjson(rep, line, strlen(line), scratch, NULL), 0);
+        }
+    jm_buf t = {0};
+    ck_assert_int_eq(jm_report_write_text(rep, NOW, 100, 0, &t), 0);
+    const char *sec = strstr(t.data, "Top 15 countries by jobs");
+    ck_assert_ptr_nonnull(sec);
+    const char *prev = sec;
+    char name[4];
+    for (int c = 0; c < 15; c++) {
+        snprintf(name, sizeof name, "Xq%c", 'a' + c);
+        const char *at = strstr(sec, name);
+        ck_assert_msg(at && at > prev, "%s missing or out of order", name);
+        prev = at;
+    }
+    /* The 16th is not among the top 15, but the list of every country holds it. */
+    const char *every = strstr(sec, "Jobs in every country");
+    ck_assert_ptr_nonnull(every);
+    const char *p16 = strstr(sec, "Xqp");
+    ck_assert_msg(p16 && p16 > every, "Xqp in the top 15, or missing from every country");
+    jm_buf_free(&t);
+    jm_record_free(scratch);
+    jm_report_free(rep);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("report");
@@ -1215,6 +1346,10 @@ int main(void)
     tcase_add_test(tc, terminal_text_escapes_controls);
     tcase_add_test(tc, audit_minimum_share_and_intersections);
     tcase_add_test(tc, drilldown_slices);
+    tcase_add_test(tc, fast_path_same_rules);
+    tcase_add_test(tc, dedup_window_capped_and_grown);
+    tcase_add_test(tc, deadline_equal_to_now_is_active);
+    tcase_add_test(tc, text_report_top_15_of_16_countries);
     suite_add_tcase(s, tc);
     return jm_test_run(s);
 }

@@ -14,6 +14,10 @@ char *jm_test_read_file(const char *path, size_t *len);
 /* A record parsed from one NDJSON line; fails the test on a parse error. Free with
  * jm_record_free(). */
 jm_record *jm_test_record(const char *json);
+/* Bytes the C library's allocator has handed out (in use and mapped), for bounds on what a call
+ * allocates. Under ASan, whose allocator keeps its own books, it stays 0: a bound then holds
+ * trivially, and the plain build checks it. */
+size_t jm_test_heap_bytes(void);
 /* Runs suite s and returns the process exit status (0 when every test passed). */
 int jm_test_run(Suite *s);
 

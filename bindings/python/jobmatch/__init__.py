@@ -130,7 +130,8 @@ class _Score(ctypes.Structure):
 class _MatcherOptions(ctypes.Structure):
     _fields_ = [("struct_size", c_size_t), ("weights", _Weights), ("min_score", c_int),
                 ("seed", c_uint64), ("top_k", c_uint), ("state_ttl_ms", c_int64),
-                ("lateness_ms", c_int64), ("expire_jobs", c_int), ("threads", c_uint)]
+                ("lateness_ms", c_int64), ("expire_jobs", c_int), ("threads", c_uint),
+                ("max_future_ms", c_int64), ("max_state", c_uint64)]
 
 
 class _MatcherStats(ctypes.Structure):
@@ -609,19 +610,23 @@ class Matcher:
     """The streaming join (docs/MATCHING.md, "The streaming join").
 
     Options: min_score (30), seed (0), top_k (0: every application), state_ttl_ms (7 days; 0
-    keeps everything), lateness_ms (2 minutes), expire_jobs (False), weights (as score_pair).
+    keeps everything), lateness_ms (2 minutes), expire_jobs (False), weights (as score_pair),
+    max_future_ms (0: no bound; a timestamp further ahead of the clock and of the newest event
+    time is refused), max_state (0: no bound; at most this many records held, oldest first out).
     add() offers one job post or candidate and returns the applications it produced, as dicts.
     Use as a context manager, or close(), to free the matcher and the records it holds.
     """
 
     def __init__(self, min_score=None, seed=None, top_k=None, state_ttl_ms=None,
-                 lateness_ms=None, expire_jobs=None, weights=None):
+                 lateness_ms=None, expire_jobs=None, weights=None, max_future_ms=None,
+                 max_state=None):
         o = _MatcherOptions()
         _jm_matcher_options_init(ctypes.byref(o))
         if weights is not None:
             o.weights = _weights(weights)
         for name, value in (("min_score", min_score), ("seed", seed), ("top_k", top_k),
-                            ("state_ttl_ms", state_ttl_ms), ("lateness_ms", lateness_ms)):
+                            ("state_ttl_ms", state_ttl_ms), ("lateness_ms", lateness_ms),
+                            ("max_future_ms", max_future_ms), ("max_state", max_state)):
             if value is not None:
                 if isinstance(value, bool) or int(value) != value or value < 0:
                     raise ValueError("%s must be a whole number >= 0" % name)
@@ -646,10 +651,12 @@ class Matcher:
 
     def add(self, record, time_ms=None):
         """Offers a job post or candidate (a Record, which stays the caller's, a dict or an
-        NDJSON line). time_ms is its event time when it has no timestamp (default: now, or
-        $SOURCE_DATE_EPOCH). Returns the list of application dicts it produced, in output
-        order; [] for a duplicate id (counted in stats()). Raises JobmatchError for an
-        application, a record of no kind, or a missing id."""
+        NDJSON line). time_ms is the clock's reading (default: now, or $SOURCE_DATE_EPOCH): the
+        event time of a record without a timestamp before any record with one (later ones take
+        the newest event time), and where max_future_ms counts from. Returns the list of
+        application dicts it produced, in output order; [] for a duplicate id (counted in
+        stats()). Raises JobmatchError for an application, a record of no kind, a missing id,
+        or a timestamp past max_future_ms (JM_EVALUE)."""
         if not self._m:
             raise ValueError("the matcher is closed")
         if isinstance(record, Record):
