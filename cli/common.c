@@ -57,12 +57,44 @@ void jm_cli_version(void)
         printf("plugins: none found (installed ones go in %s)\n", jm_plugin_dir());
 }
 
+static size_t digits_at(const char *s)
+{
+    size_t n = 0;
+    while (s[n] >= '0' && s[n] <= '9')
+        n++;
+    return n;
+}
+
+/* The length of the decimal number that text starts with, 0 when none: an optional '-' and
+ * digits, and when fraction is set an optional '.' with digits and an exponent ("1.5e3"). No
+ * '+', no leading space, no hex ("0x10"), no "inf" or "nan": what strtoll and strtod take
+ * beyond that is not a value a user means. A leading 0 is still decimal ("010" is ten). */
+static size_t decimal_prefix(const char *text, int fraction)
+{
+    size_t i = text[0] == '-', d = digits_at(text + i);
+    i += d;
+    if (fraction && text[i] == '.') {
+        size_t f = digits_at(text + i + 1);
+        i += 1 + f;
+        d += f;
+    }
+    if (!d)
+        return 0;
+    if (fraction && (text[i] == 'e' || text[i] == 'E')) {
+        size_t j = i + 1 + (text[i + 1] == '-' || text[i + 1] == '+'), e = digits_at(text + j);
+        if (e)
+            i = j + e;
+    }
+    return i;
+}
+
 long long jm_cli_integer(const char *option, const char *text, long long min, long long max)
 {
     char *end;
     errno = 0;
-    long long v = strtoll(text, &end, 10);
-    if (errno || end == text || *end || v < min || v > max)
+    size_t n = decimal_prefix(text, 0);
+    long long v = n ? strtoll(text, &end, 10) : 0;
+    if (!n || text[n] || errno || end != text + n || v < min || v > max)
         jm_cli_usage("%s: '%s' is not a whole number from %lld to %lld", option, text, min, max);
     return v;
 }
@@ -70,9 +102,20 @@ long long jm_cli_integer(const char *option, const char *text, long long min, lo
 double jm_cli_number(const char *option, const char *text, double min, double max)
 {
     char *end;
-    double v = strtod(text, &end);
-    if (end == text || *end || !isfinite(v) || v < min || v > max)
+    size_t n = decimal_prefix(text, 1);
+    double v = n ? strtod(text, &end) : 0;
+    if (!n || text[n] || end != text + n || !isfinite(v) || v < min || v > max)
         jm_cli_usage("%s: '%s' is not a number from %g to %g", option, text, min, max);
+    return v;
+}
+
+double jm_cli_fraction(const char *option, const char *text)
+{
+    char *end;
+    size_t n = text[0] == '-' ? 0 : decimal_prefix(text, 1);
+    double v = n ? strtod(text, &end) : 0;
+    if (!n || text[n] || end != text + n || !(v >= 0 && v < 1))
+        jm_cli_usage("%s: '%s' is not a number from 0 to below 1", option, text);
     return v;
 }
 
@@ -83,8 +126,9 @@ int64_t jm_cli_duration(const char *option, const char *text)
         double ms;
     } units[] = {{"ms", 1}, {"s", 1000}, {"m", 60000}, {"h", 3600000}, {"d", 86400000}, {"", 1000}};
     char *end;
-    double v = strtod(text, &end);
-    if (end != text && isfinite(v) && v >= 0)
+    size_t n = text[0] == '-' ? 0 : decimal_prefix(text, 1);
+    double v = n ? strtod(text, &end) : 0;
+    if (n && end == text + n && isfinite(v))
         for (unsigned i = 0; i < sizeof units / sizeof units[0]; i++)
             if (strcmp(end, units[i].unit) == 0 && v * units[i].ms < 9e18)
                 return (int64_t)llround(v * units[i].ms);

@@ -23,9 +23,12 @@ _Noreturn void jm_cli_usage(const char *fmt, ...) __attribute__((format(printf, 
  * for each module found (docs/PLUGINS.md); for --version. */
 void jm_cli_version(void);
 
-/* Option values; each exits 2 with a usage error naming option when text is not valid. */
+/* Option values, decimal only (no hex, no leading space or '+', nothing after the value); each
+ * exits 2 with a usage error naming option when text is not valid. */
 long long jm_cli_integer(const char *option, const char *text, long long min, long long max);
 double jm_cli_number(const char *option, const char *text, double min, double max);
+/* A share in [0, 1). */
+double jm_cli_fraction(const char *option, const char *text);
 /* "90", "90s", "500ms", "2m", "1h", "7d": milliseconds. */
 int64_t jm_cli_duration(const char *option, const char *text);
 

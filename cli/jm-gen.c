@@ -25,8 +25,8 @@ static const char usage_text[] =
     "  -o, --output FILE      write to FILE instead of standard output\n"
     "      --csv-dir DIR      write DIR/job_posts.csv and DIR/candidate_profiles.csv in the\n"
     "                         reference export's columns\n"
-    "      --late-fraction F  share of records stamped 5-60 minutes behind the clock (0-1)\n"
-    "      --bad-fraction F   share of lines that are malformed on purpose (0-1)\n"
+    "      --late-fraction F  share of records stamped 5-60 minutes behind the clock [0, 1)\n"
+    "      --bad-fraction F   share of lines that are malformed on purpose [0, 1)\n"
     "      --truth FILE       write the answer key: one JSON line per late or bad line\n"
     "      --to NAME[:K=V,...]\n"
     "                         also send every line, one message each, to plugin NAME's sink\n"
@@ -364,10 +364,7 @@ int main(int argc, char **argv)
         case OPT_LATE:
         case OPT_BAD: {
             const char *name = c == OPT_LATE ? "--late-fraction" : "--bad-fraction";
-            double f = jm_cli_number(name, optarg, 0, 1);
-            if (f >= 1)
-                jm_cli_usage("%s: '%s' must be below 1", name, optarg);
-            *(c == OPT_LATE ? &go.late_fraction : &go.bad_fraction) = f;
+            *(c == OPT_LATE ? &go.late_fraction : &go.bad_fraction) = jm_cli_fraction(name, optarg);
             break;
         }
         case OPT_TRUTH: truth_path = optarg; break;
