@@ -14,6 +14,12 @@
 
 const char *jm_cli_tool = "jm";
 
+void jm_cli_start(const char *tool, char **argv)
+{
+    jm_cli_tool = tool;
+    argv[0] = (char *)tool; /* getopt's messages name argv[0]: the tool, not the path it ran by */
+}
+
 void jm_cli_error(const char *fmt, ...)
 {
     va_list ap;

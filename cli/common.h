@@ -12,8 +12,10 @@
 /* Exit codes (docs/jm-match.1 and SPEC "Bad input and failure"). */
 enum { EXIT_BAD_RECORDS = 1, EXIT_USAGE = 2, EXIT_IO = 3 };
 
-/* The running tool's name, for messages. Set once by main. */
+/* The running tool's name, for messages. Set once by main, through jm_cli_start(). */
 extern const char *jm_cli_tool;
+/* The start of every tool's main: names it for every message, getopt's too. */
+void jm_cli_start(const char *tool, char **argv);
 
 /* "tool: message" on stderr. */
 void jm_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

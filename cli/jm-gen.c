@@ -337,7 +337,7 @@ static int64_t wall_clock(void *ctx)
 
 int main(int argc, char **argv)
 {
-    jm_cli_tool = "jm-gen";
+    jm_cli_start("jm-gen", argv);
     jm_gen_options go;
     jm_gen_options_init(&go);
     long long n = -1, jobs = -1, cands = -1, threads = 0;

@@ -258,7 +258,7 @@ static const struct option options[] = {
 
 int main(int argc, char **argv)
 {
-    jm_cli_tool = "jm-report";
+    jm_cli_start("jm-report", argv);
     run r = {0};
     const char *errors = NULL, *format = NULL, *color = "auto";
     const char *audit_by[JM_REPORT_MAX_AUDIT_FIELDS];
