@@ -59,7 +59,7 @@ SHLIB := $(B)/lib/libjobmatch.so.$(VERSION)
 STLIB := $(B)/lib/libjobmatch.a
 TOOLS := $(patsubst cli/%.c,%,$(sort $(wildcard cli/jm-*.c)))
 TOOL_BINS := $(TOOLS:%=$(BIN)/%)
-CLI_COMMON_OBJ := $(B)/cli/common.o
+CLI_COMMON_OBJ := $(B)/cli/common.o $(B)/cli/outfile.o
 CLI_PLUGIN_OBJ := $(B)/cli/plugin_cli.o
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
@@ -95,7 +95,7 @@ $(STLIB): $(LIB_OBJ)
 	ar rcs $@ $(LIB_OBJ)
 
 # The tools use only the public API; they link the static library so they run from the tree.
-$(B)/cli/%.o: cli/%.c cli/common.h cli/plugin_cli.h $(HEADERS) config.mk
+$(B)/cli/%.o: cli/%.c cli/common.h cli/outfile.h cli/plugin_cli.h $(HEADERS) config.mk
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -c -o $@ $<
 

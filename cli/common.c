@@ -18,6 +18,8 @@ void jm_cli_start(const char *tool, char **argv)
 {
     jm_cli_tool = tool;
     argv[0] = (char *)tool; /* getopt's messages name argv[0]: the tool, not the path it ran by */
+    /* A reader gone is a write error (EPIPE) that each output handles (jm_cli_sink_failed). */
+    signal(SIGPIPE, SIG_IGN);
 }
 
 void jm_cli_error(const char *fmt, ...)
@@ -203,18 +205,28 @@ void jm_cli_progress_end(jm_cli_progress *p)
 
 /* ---- output ------------------------------------------------------------------------------- */
 
-void jm_cli_sink_open(jm_cli_sink *o, const char *path)
+/* The sinks open now, so that a reader gone from the main output can close the others. */
+enum { MAX_OPEN = 16 };
+static jm_cli_sink *open_sinks[MAX_OPEN];
+
+static void track(jm_cli_sink *o, int on)
+{
+    for (int i = 0; i < MAX_OPEN; i++)
+        if (open_sinks[i] == (on ? NULL : o)) {
+            open_sinks[i] = on ? o : NULL;
+            return;
+        }
+}
+
+void jm_cli_sink_open_as(jm_cli_sink *o, const char *path, jm_cli_write how, int main)
 {
     memset(o, 0, sizeof *o);
     int fd = STDOUT_FILENO;
     o->name = "<stdout>";
+    o->is_main = main;
     if (path && strcmp(path, "-") != 0) {
-        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+        fd = jm_cli_file_open(&o->file, path, how);
         o->name = path;
-        if (fd < 0) {
-            jm_cli_error("%s: %s", path, strerror(errno));
-            exit(EXIT_IO);
-        }
     }
     jm_error err;
     o->sink = jm_sink_fd_new(fd, fd != STDOUT_FILENO, &err);
@@ -222,12 +234,29 @@ void jm_cli_sink_open(jm_cli_sink *o, const char *path)
         jm_cli_error("%s: %s", o->name, err.text);
         exit(EXIT_IO);
     }
+    track(o, 1);
 }
 
-static _Noreturn void write_failed(const jm_cli_sink *o, int rc)
+void jm_cli_sink_open(jm_cli_sink *o, const char *path)
 {
+    jm_cli_sink_open_as(o, path, JM_CLI_WRITE_WHOLE, 1);
+}
+
+void jm_cli_sink_failed(jm_cli_sink *o, int rc, int err_no)
+{
+    if (rc == JM_EIO && err_no == EPIPE && o->is_main) {
+        /* The reader has what it wanted (`| head`): a normal end, as for `yes | head`. What
+         * the other outputs hold is delivered; what this one held is dropped. */
+        track(o, 0);
+        jm_sink_free(o->sink);
+        o->sink = NULL;
+        for (int i = 0; i < MAX_OPEN; i++)
+            if (open_sinks[i])
+                jm_cli_sink_close(open_sinks[i]);
+        exit(0);
+    }
     if (rc == JM_EIO)
-        jm_cli_error("%s: write failed: %s", o->name, strerror(errno));
+        jm_cli_error("%s: write failed: %s", o->name, strerror(err_no));
     else
         jm_cli_error("%s: write failed: %s", o->name, jm_strerror(rc));
     exit(EXIT_IO);
@@ -237,7 +266,7 @@ void jm_cli_sink_write(jm_cli_sink *o, const jm_sink_msg *msg)
 {
     int rc = jm_sink_write(o->sink, msg);
     if (rc)
-        write_failed(o, rc);
+        jm_cli_sink_failed(o, rc, errno);
 }
 
 void jm_cli_sink_put(jm_cli_sink *o, jm_kind kind, const void *data, size_t len, unsigned flags)
@@ -279,21 +308,23 @@ void jm_cli_sink_flush(jm_cli_sink *o)
 {
     int rc = jm_sink_flush(o->sink);
     if (rc)
-        write_failed(o, rc);
+        jm_cli_sink_failed(o, rc, errno);
 }
 
 void jm_cli_sink_close(jm_cli_sink *o)
 {
     jm_buf_free(&o->line);
-    if (!o->sink)
-        return;
-    int rc = jm_sink_sync(o->sink);
-    if (rc)
-        write_failed(o, rc);
-    rc = jm_sink_free(o->sink);
+    track(o, 0);
+    if (o->sink) {
+        int rc = jm_sink_sync(o->sink);
+        if (rc)
+            jm_cli_sink_failed(o, rc, errno);
+    }
+    jm_cli_file_commit(&o->file);
+    int rc = jm_sink_free(o->sink);
     o->sink = NULL;
     if (rc)
-        write_failed(o, rc);
+        jm_cli_sink_failed(o, rc, errno);
 }
 
 /* ---- rejected records ---------------------------------------------------------------------- */
@@ -303,7 +334,7 @@ void jm_cli_rejects_open(jm_cli_rejects *r, const char *errors_path, int strict)
     memset(r, 0, sizeof *r);
     r->strict = strict;
     if (errors_path) {
-        jm_cli_sink_open(&r->errors, errors_path);
+        jm_cli_sink_open_as(&r->errors, errors_path, JM_CLI_WRITE_APPEND, 0);
         r->have_errors = 1;
     }
 }

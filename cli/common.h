@@ -9,6 +9,8 @@
 
 #include <jobmatch/jobmatch.h>
 
+#include "outfile.h"
+
 /* Exit codes (docs/jm-match.1 and SPEC "Bad input and failure"). */
 enum { EXIT_BAD_RECORDS = 1, EXIT_USAGE = 2, EXIT_IO = 3 };
 
@@ -58,9 +60,16 @@ typedef struct jm_cli_sink {
     jm_sink *sink;
     const char *name; /* "<stdout>" or the path, for messages */
     jm_buf line;      /* where put_line() makes a line of a text without its newline */
+    jm_cli_file file; /* how the path is written (outfile.h) */
+    int is_main;      /* the tool's main output: a reader gone from it is a normal end */
 } jm_cli_sink;
-/* Opens path for writing ("-" or NULL: stdout) as a file sink; exits 3 on failure. */
+/* Opens the tool's main output: path, written whole (JM_CLI_WRITE_WHOLE), or stdout for "-" or
+ * NULL. When its reader goes away (EPIPE: `| head`), the tool closes its other outputs and
+ * exits 0 without a word. Exits 3 on failure. */
 void jm_cli_sink_open(jm_cli_sink *o, const char *path);
+/* Opens path as how says; main as for jm_cli_sink_open(), else a side output (--errors,
+ * --html, --truth), where a reader gone is a failure like any other (exit 3). */
+void jm_cli_sink_open_as(jm_cli_sink *o, const char *path, jm_cli_write how, int main);
 /* Writes msg; a failure exits 3 with a message naming the output. */
 void jm_cli_sink_write(jm_cli_sink *o, const jm_sink_msg *msg);
 /* Writes len bytes of data as one message of kind with flags (JM_SINK_MSG_*). */
@@ -73,9 +82,13 @@ void jm_cli_sink_put_record(jm_cli_sink *o, const jm_record *rec, const char *da
 void jm_cli_sink_put_line(jm_cli_sink *o, const jm_record *rec, const char *text, size_t len);
 /* Hands on what is buffered (jm_sink_flush). */
 void jm_cli_sink_flush(jm_cli_sink *o);
-/* Delivers everything written (jm_sink_sync: out and, for a file, on disk), then frees the sink.
- * Exits 3 on failure. Accepts a sink never opened. */
+/* Delivers everything written (jm_sink_sync: out and, for a file, on disk), makes it the file
+ * (jm_cli_file_commit), then frees the sink. Exits 3 on failure. Accepts a sink never opened,
+ * and one whose sink was handed on (set to NULL: then it only commits). */
 void jm_cli_sink_close(jm_cli_sink *o);
+/* What a tool does when a write to o failed with rc (errno err_no): exits 0 quietly when the
+ * reader of the main output is gone, else exits 3 with a message naming the output. */
+_Noreturn void jm_cli_sink_failed(jm_cli_sink *o, int rc, int err_no);
 
 /* ---- rejected records ---- */
 

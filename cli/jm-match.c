@@ -230,6 +230,9 @@ int main(int argc, char **argv)
         jm_cli_error("%s", err.text);
         return err.code == JM_EINVAL ? EXIT_USAGE : EXIT_IO;
     }
+    jm_cli_named files[] = {{output ? "-o" : "standard output", output ? output : "-"},
+                            {"--errors", errors}};
+    jm_cli_check_files(files, 2, argv + optind, argc - optind);
     jm_cli_sink_open(&r.out, output);
     jm_cli_rejects_open(&r.rejects, errors, strict);
     jm_cli_input_ops ops = {

@@ -109,8 +109,7 @@ static unsigned terminal_width(void)
     return v > 0 ? (unsigned)v : 80;
 }
 
-/* Writes the page to a temporary file next to it, then renames it over: a reader never sees a
- * half-written page. */
+/* Writes the page whole (outfile.h): a reader never sees a half-written page. */
 static void write_html(run *r, int64_t now)
 {
     jm_buf b = {0};
@@ -118,23 +117,10 @@ static void write_html(run *r, int64_t now)
         jm_cli_error("out of memory");
         exit(EXIT_IO);
     }
-    size_t n = strlen(r->html);
-    char *tmp = malloc(n + 32);
-    if (!tmp) {
-        jm_cli_error("out of memory");
-        exit(EXIT_IO);
-    }
-    snprintf(tmp, n + 32, "%s.tmp%ld", r->html, (long)getpid());
     jm_cli_sink o;
-    jm_cli_sink_open(&o, tmp);
+    jm_cli_sink_open_as(&o, r->html, JM_CLI_WRITE_WHOLE, 0);
     jm_cli_sink_put(&o, JM_KIND_NONE, b.data, b.len, 0);
-    jm_cli_sink_close(&o); /* on disk before the rename makes it the page */
-    if (rename(tmp, r->html)) {
-        jm_cli_error("%s: %s", r->html, strerror(errno));
-        unlink(tmp);
-        exit(EXIT_IO);
-    }
-    free(tmp);
+    jm_cli_sink_close(&o);
     jm_buf_free(&b);
 }
 
@@ -331,8 +317,9 @@ int main(int argc, char **argv)
                !(term && strcmp(term, "dumb") == 0));
     if (jm_cli_env("NO_COLOR"))
         r.color = 0; /* never with NO_COLOR, whatever --color says */
+    jm_cli_named files[] = {{"standard output", "-"}, {"--html", r.html}, {"--errors", errors}};
+    jm_cli_check_files(files, 3, argv + optind, argc - optind);
     jm_cli_rejects_open(&r.rejects, errors, strict);
-    signal(SIGPIPE, SIG_IGN);
     if (r.watch_s) {
         struct sigaction sa = {0};
         sa.sa_handler = on_signal;
