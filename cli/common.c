@@ -387,7 +387,7 @@ jm_format jm_cli_format_of(const char *path, const char *format_option)
 
 /* One input and its reader. */
 typedef struct input {
-    const char *name;
+    const char *name, *path;
     int fd, is_stdin, done;
     jm_format format;
     jm_reader *reader;
@@ -402,17 +402,8 @@ struct jm_cli_inputs {
 
 enum { READ_SIZE = 1 << 18, BURST = 64 };
 
-static void input_open(input *in, const char *path, const jm_cli_input_ops *ops)
+static void input_reader(input *in, const jm_cli_input_ops *ops)
 {
-    memset(in, 0, sizeof *in);
-    in->is_stdin = !path || strcmp(path, "-") == 0;
-    in->name = in->is_stdin ? "<stdin>" : path;
-    in->fd = in->is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
-    if (in->fd < 0) {
-        jm_cli_error("%s: %s", path, strerror(errno));
-        exit(EXIT_IO);
-    }
-    in->format = jm_cli_format_of(in->is_stdin ? NULL : path, ops->format_option);
     jm_error err;
     in->reader = jm_reader_new(in->format, in->name, ops->max_record_bytes, ops->on_record,
                                ops->on_reject, ops->ctx, &err);
@@ -423,6 +414,56 @@ static void input_open(input *in, const char *path, const jm_cli_input_ops *ops)
     jm_reader_set_reject_part(in->reader, ops->on_reject_part);
     if (ops->on_line && in->format == JM_FORMAT_NDJSON)
         jm_reader_set_line_fn(in->reader, ops->on_line);
+}
+
+static void input_open(input *in, const char *path, const jm_cli_input_ops *ops)
+{
+    memset(in, 0, sizeof *in);
+    in->is_stdin = !path || strcmp(path, "-") == 0;
+    in->name = in->path = in->is_stdin ? "<stdin>" : path;
+    in->fd = in->is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+    if (in->fd < 0) {
+        jm_cli_error("%s: %s", path, strerror(errno));
+        exit(EXIT_IO);
+    }
+    in->format = jm_cli_format_of(in->is_stdin ? NULL : path, ops->format_option);
+    input_reader(in, ops);
+}
+
+/* Following a file by its name, as tail -F does, once all of it is read: a file now shorter
+ * than what was read was truncated, and a name that now names another file was replaced (mv).
+ * Either way what was read is finished (a last line without a newline counts, as at any end),
+ * stderr says so, and reading starts over from the start of the file as it is now. *again is
+ * set when there is that new start to read. Returns 0 or a callback's code. */
+static int input_recheck(input *in, const jm_cli_input_ops *ops, int *again)
+{
+    *again = 0;
+    struct stat now, named;
+    off_t at = lseek(in->fd, 0, SEEK_CUR);
+    if (in->is_stdin || fstat(in->fd, &now) != 0)
+        return 0;
+    int truncated = at > now.st_size, fd = -1;
+    if (!truncated) {
+        if (stat(in->path, &named) != 0 || !S_ISREG(named.st_mode) ||
+            (named.st_dev == now.st_dev && named.st_ino == now.st_ino))
+            return 0; /* the same file; or gone for now, so the old one is kept */
+        if ((fd = open(in->path, O_RDONLY | O_CLOEXEC)) < 0)
+            return 0; /* looked at again next time */
+    }
+    int rc = jm_reader_finish(in->reader);
+    jm_reader_free(in->reader);
+    in->reader = NULL;
+    if (truncated) {
+        jm_cli_error("%s: file truncated: reading it again from its start", in->name);
+        lseek(in->fd, 0, SEEK_SET);
+    } else {
+        jm_cli_error("%s: file replaced: reading the new file from its start", in->name);
+        close(in->fd);
+        in->fd = fd;
+    }
+    input_reader(in, ops);
+    *again = rc == 0;
+    return rc;
 }
 
 static void input_close(input *in)
@@ -530,8 +571,13 @@ int jm_cli_inputs_follow(jm_cli_inputs *in, int64_t until_ns, int *got_any)
                 return rc;
             if (got == 0) {
                 /* A file's end is only where it has grown to so far. */
+                int again = 0;
                 if (!regular && (rc = input_finish(p, in->ops)))
                     return rc;
+                if (regular && (rc = input_recheck(p, in->ops, &again)))
+                    return rc;
+                if (again)
+                    continue;
                 break;
             }
             *got_any = 1;

@@ -143,9 +143,10 @@ typedef struct jm_cli_inputs jm_cli_inputs;
 /* Opens every input (as jm_cli_read_inputs); exits 3 when one cannot be opened. */
 jm_cli_inputs *jm_cli_inputs_open(char **paths, int npaths, const jm_cli_input_ops *ops);
 /* Reads what the inputs have now, in bounded bursts, until none has more or the monotonic clock
- * passes until_ns. A regular file is followed as it grows; the end of a pipe or terminal ends
- * its input. *got_any says whether any bytes came. Returns how many inputs are still open, or
- * the negative code a callback stopped with. */
+ * passes until_ns. A regular file is followed by its name as it grows, like tail -F: once
+ * truncated or replaced (mv), it is read again from its start, and stderr says so. The end of a
+ * pipe or terminal ends its input. *got_any says whether any bytes came. Returns how many inputs
+ * are still open, or the negative code a callback stopped with. */
 int jm_cli_inputs_follow(jm_cli_inputs *in, int64_t until_ns, int *got_any);
 void jm_cli_inputs_close(jm_cli_inputs *in);
 
