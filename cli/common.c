@@ -339,11 +339,33 @@ void jm_cli_rejects_open(jm_cli_rejects *r, const char *errors_path, int strict)
     }
 }
 
+/* Whether this reject of an input that has given no good record is shown: the first of an
+ * input of the wrong kind is, with its hint; the ones after it are only counted. */
+static int shown_reject(jm_cli_input_note *n, const jm_error *err, const char **hint)
+{
+    *hint = NULL;
+    if (!n || (n->reader && jm_reader_records(n->reader) > 0))
+        return 1;
+    if (n->hushed) {
+        n->hidden++;
+        return 0;
+    }
+    *hint = n->hint;
+    if (!*hint && n->format == JM_FORMAT_CSV && err->line == 1)
+        *hint = "so no row of this table can be read"; /* the header is line 1 */
+    n->hushed = *hint != NULL;
+    return 1;
+}
+
 int jm_cli_reject(jm_cli_rejects *r, const jm_error *err, const char *raw, size_t len)
 {
     r->count++;
-    if (err->line)
-        jm_cli_error("%s:%lu: %s", err->source, err->line, err->text);
+    const char *hint;
+    if (!shown_reject(r->input, err, &hint))
+        ;
+    else if (err->line)
+        jm_cli_error("%s:%lu: %s%s%s", err->source, err->line, err->text, hint ? "; " : "",
+                     hint ? hint : "");
     else
         jm_cli_error("%s: %s", err->source, err->text);
     if (r->have_errors)
@@ -391,7 +413,52 @@ typedef struct input {
     int fd, is_stdin, done;
     jm_format format;
     jm_reader *reader;
+    jm_cli_input_note note;
 } input;
+
+/* What the first bytes of an input say when they are not what its format reads. */
+static const char *sniff(const char *b, size_t n, jm_format format)
+{
+    static const struct {
+        const char *magic;
+        size_t len;
+        const char *hint;
+    } packed[] = {
+        {"\x1f\x8b", 2, "compressed input (gzip): pipe it through zcat"},
+        {"\xfd"
+         "7zXZ",
+         5, "compressed input (xz): pipe it through xzcat"},
+        {"\x28\xb5\x2f\xfd", 4, "compressed input (zstd): pipe it through zstdcat"},
+        {"PK\x03\x04", 4, "compressed input (zip): unpack it first (unzip -p)"},
+    };
+    for (unsigned i = 0; i < sizeof packed / sizeof *packed; i++)
+        if (n >= packed[i].len && memcmp(b, packed[i].magic, packed[i].len) == 0)
+            return packed[i].hint;
+    if (n >= 4 && memcmp(b, "BZh", 3) == 0 && b[3] >= '1' && b[3] <= '9')
+        return "compressed input (bzip2): pipe it through bzcat";
+    if (memchr(b, '\0', n))
+        return "binary input, not NDJSON or CSV";
+    if (format != JM_FORMAT_NDJSON)
+        return NULL;
+    size_t i = n >= 3 && memcmp(b, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
+    while (i < n && (b[i] == ' ' || b[i] == '\t' || b[i] == '\r' || b[i] == '\n'))
+        i++;
+    const char *nl = memchr(b + i, '\n', n - i);
+    size_t line = nl ? (size_t)(nl - (b + i)) : n - i;
+    if (i < n && b[i] != '{' && memchr(b + i, ',', line))
+        return "looks like CSV: use --format csv";
+    return NULL;
+}
+
+/* The end of an input's reader: the rejects it hid are summed up. */
+static void note_end(jm_cli_input_note *n)
+{
+    if (n->hidden)
+        jm_cli_error("%s: %llu more rejected, not shown one by one", n->name,
+                     (unsigned long long)n->hidden);
+    n->hidden = 0;
+    n->hushed = 0;
+}
 
 struct jm_cli_inputs {
     const jm_cli_input_ops *ops;
@@ -412,6 +479,7 @@ static void input_reader(input *in, const jm_cli_input_ops *ops)
         exit(EXIT_IO);
     }
     jm_reader_set_reject_part(in->reader, ops->on_reject_part);
+    in->note = (jm_cli_input_note){.name = in->name, .reader = in->reader, .format = in->format};
     if (ops->on_line && in->format == JM_FORMAT_NDJSON)
         jm_reader_set_line_fn(in->reader, ops->on_line);
 }
@@ -451,6 +519,7 @@ static int input_recheck(input *in, const jm_cli_input_ops *ops, int *again)
             return 0; /* looked at again next time */
     }
     int rc = jm_reader_finish(in->reader);
+    note_end(&in->note);
     jm_reader_free(in->reader);
     in->reader = NULL;
     if (truncated) {
@@ -466,8 +535,11 @@ static int input_recheck(input *in, const jm_cli_input_ops *ops, int *again)
     return rc;
 }
 
-static void input_close(input *in)
+static void input_close(input *in, const jm_cli_input_ops *ops)
 {
+    note_end(&in->note); /* a followed file has no end but this */
+    if (ops->rejects && ops->rejects->input == &in->note)
+        ops->rejects->input = NULL;
     jm_reader_free(in->reader);
     if (!in->is_stdin)
         close(in->fd);
@@ -500,6 +572,12 @@ static int input_pump(input *in, const jm_cli_input_ops *ops, char *buf, ssize_t
         exit(EXIT_IO);
     }
     *got = n;
+    if (ops->rejects)
+        ops->rejects->input = &in->note;
+    if (n > 0 && !in->note.sniffed) {
+        in->note.sniffed = 1;
+        in->note.hint = sniff(buf, (size_t)n, in->format);
+    }
     if (ops->current_format)
         *ops->current_format = in->format;
     return n > 0 ? jm_reader_feed(in->reader, buf, (size_t)n) : 0;
@@ -511,7 +589,11 @@ static int input_finish(input *in, const jm_cli_input_ops *ops)
     in->done = 1;
     if (ops->current_format)
         *ops->current_format = in->format;
-    return jm_reader_finish(in->reader);
+    if (ops->rejects)
+        ops->rejects->input = &in->note;
+    int rc = jm_reader_finish(in->reader);
+    note_end(&in->note);
+    return rc;
 }
 
 int jm_cli_read_inputs(char **paths, int npaths, const jm_cli_input_ops *ops)
@@ -526,7 +608,7 @@ int jm_cli_read_inputs(char **paths, int npaths, const jm_cli_input_ops *ops)
             ;
         if (rc == 0)
             rc = input_finish(&in, ops);
-        input_close(&in);
+        input_close(&in, ops);
     }
     free(buf);
     return rc;
@@ -594,7 +676,7 @@ void jm_cli_inputs_close(jm_cli_inputs *in)
     if (!in)
         return;
     for (int i = 0; i < in->n; i++)
-        input_close(&in->in[i]);
+        input_close(&in->in[i], in->ops);
     free(in->in);
     free(in->buf);
     free(in);

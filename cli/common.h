@@ -95,10 +95,25 @@ _Noreturn void jm_cli_sink_failed(jm_cli_sink *o, int rc, int err_no);
 /* What a tool does with rejected records (SPEC "Bad input and failure"): report each on stderr,
  * write it unchanged to the --errors file (dead letters) when there is one, count it, and under
  * --strict stop at the first. */
+/* What the input loop tells the rejects about the input being read. Input of the wrong kind
+ * (compressed, binary, CSV read as NDJSON, a CSV header that names no usable column) would
+ * fill stderr with one line per line: while such an input has given no good record, its first
+ * reject is shown with a hint and the rest are counted, then summed up at its end ("N more
+ * rejected"). Each still goes to --errors and is counted. */
+typedef struct jm_cli_input_note {
+    const char *name;
+    const jm_reader *reader;
+    jm_format format;
+    const char *hint; /* what its first bytes look like, or NULL */
+    int sniffed, hushed;
+    uint64_t hidden; /* rejects not shown */
+} jm_cli_input_note;
+
 typedef struct jm_cli_rejects {
     jm_cli_sink errors;
     int have_errors, strict, failed_strict;
     uint64_t count;
+    jm_cli_input_note *input; /* the input being read, or NULL: set by the input loop */
 } jm_cli_rejects;
 /* errors_path: --errors, or NULL. Exits 3 when it cannot be opened. */
 void jm_cli_rejects_open(jm_cli_rejects *r, const char *errors_path, int strict);
@@ -129,6 +144,7 @@ typedef struct jm_cli_input_ops {
     const char *format_option; /* --format, or NULL */
     size_t max_record_bytes;
     jm_format *current_format; /* when set, receives the format of the input being read */
+    jm_cli_rejects *rejects;   /* when set, told which input is read (jm_cli_input_note) */
     /* When set: a signal that interrupts a read and sets it ends the wait (following only). */
     const volatile sig_atomic_t *stop;
 } jm_cli_input_ops;

@@ -239,6 +239,7 @@ int main(int argc, char **argv)
         .on_record = on_record,
         .on_reject = on_reject,
         .on_reject_part = on_reject_part,
+        .rejects = &r.rejects,
         .before_read = before_read,
         .ctx = &r,
         .format_option = format,

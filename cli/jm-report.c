@@ -331,6 +331,7 @@ int main(int argc, char **argv)
         .on_record = on_record,
         .on_reject = on_reject,
         .on_reject_part = on_reject_part,
+        .rejects = &r.rejects,
         .on_line = on_line,
         .ctx = &r,
         .format_option = format,

@@ -1,5 +1,5 @@
 /* The files the tools write: how each kind of target is opened, and that no two files of a run
- * are one (docs/SECURITY.md "How files are written"). */
+ * are one (FILES in the man pages). */
 #ifndef JM_CLI_OUTFILE_H
 #define JM_CLI_OUTFILE_H
 
