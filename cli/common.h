@@ -9,11 +9,15 @@
 
 #include <jobmatch/jobmatch.h>
 
+#include "outfile.h"
+
 /* Exit codes (docs/jm-match.1 and SPEC "Bad input and failure"). */
 enum { EXIT_BAD_RECORDS = 1, EXIT_USAGE = 2, EXIT_IO = 3 };
 
-/* The running tool's name, for messages. Set once by main. */
+/* The running tool's name, for messages. Set once by main, through jm_cli_start(). */
 extern const char *jm_cli_tool;
+/* The start of every tool's main: names it for every message, getopt's too. */
+void jm_cli_start(const char *tool, char **argv);
 
 /* "tool: message" on stderr. */
 void jm_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -23,9 +27,12 @@ _Noreturn void jm_cli_usage(const char *fmt, ...) __attribute__((format(printf, 
  * for each module found (docs/PLUGINS.md); for --version. */
 void jm_cli_version(void);
 
-/* Option values; each exits 2 with a usage error naming option when text is not valid. */
+/* Option values, decimal only (no hex, no leading space or '+', nothing after the value); each
+ * exits 2 with a usage error naming option when text is not valid. */
 long long jm_cli_integer(const char *option, const char *text, long long min, long long max);
 double jm_cli_number(const char *option, const char *text, double min, double max);
+/* A share in [0, 1). */
+double jm_cli_fraction(const char *option, const char *text);
 /* "90", "90s", "500ms", "2m", "1h", "7d": milliseconds. */
 int64_t jm_cli_duration(const char *option, const char *text);
 
@@ -54,9 +61,16 @@ typedef struct jm_cli_sink {
     jm_sink *sink;
     const char *name; /* "<stdout>" or the path, for messages */
     jm_buf line;      /* where put_line() makes a line of a text without its newline */
+    jm_cli_file file; /* how the path is written (outfile.h) */
+    int is_main;      /* the tool's main output: a reader gone from it is a normal end */
 } jm_cli_sink;
-/* Opens path for writing ("-" or NULL: stdout) as a file sink; exits 3 on failure. */
+/* Opens the tool's main output: path, written whole (JM_CLI_WRITE_WHOLE), or stdout for "-" or
+ * NULL. When its reader goes away (EPIPE: `| head`), the tool closes its other outputs and
+ * exits 0 without a word. Exits 3 on failure. */
 void jm_cli_sink_open(jm_cli_sink *o, const char *path);
+/* Opens path as how says; main as for jm_cli_sink_open(), else a side output (--errors,
+ * --html, --truth), where a reader gone is a failure like any other (exit 3). */
+void jm_cli_sink_open_as(jm_cli_sink *o, const char *path, jm_cli_write how, int main);
 /* Writes msg; a failure exits 3 with a message naming the output. */
 void jm_cli_sink_write(jm_cli_sink *o, const jm_sink_msg *msg);
 /* Writes len bytes of data as one message of kind with flags (JM_SINK_MSG_*). */
@@ -72,19 +86,38 @@ void jm_cli_sink_flush(jm_cli_sink *o);
 /* Delivers everything written so far (jm_sink_sync: out and, for a file, on disk); exits 3 on
  * failure. */
 void jm_cli_sink_sync(jm_cli_sink *o);
-/* Delivers everything written (jm_sink_sync: out and, for a file, on disk), then frees the sink.
- * Exits 3 on failure. Accepts a sink never opened. */
+/* Delivers everything written (jm_sink_sync: out and, for a file, on disk), makes it the file
+ * (jm_cli_file_commit), then frees the sink. Exits 3 on failure. Accepts a sink never opened,
+ * and one whose sink was handed on (set to NULL: then it only commits). */
 void jm_cli_sink_close(jm_cli_sink *o);
+/* What a tool does when a write to o failed with rc (errno err_no): exits 0 quietly when the
+ * reader of the main output is gone, else exits 3 with a message naming the output. */
+_Noreturn void jm_cli_sink_failed(jm_cli_sink *o, int rc, int err_no);
 
 /* ---- rejected records ---- */
 
 /* What a tool does with rejected records (SPEC "Bad input and failure"): report each on stderr,
  * write it unchanged to the --errors file (dead letters) when there is one, count it, and under
  * --strict stop at the first. */
+/* What the input loop tells the rejects about the input being read. Input of the wrong kind
+ * (compressed, binary, CSV read as NDJSON, a CSV header that names no usable column) would
+ * fill stderr with one line per line: while such an input has given no good record, its first
+ * reject is shown with a hint and the rest are counted, then summed up at its end ("N more
+ * rejected"). Each still goes to --errors and is counted. */
+typedef struct jm_cli_input_note {
+    const char *name;
+    const jm_reader *reader;
+    jm_format format;
+    const char *hint; /* what its first bytes look like, or NULL */
+    int sniffed, hushed;
+    uint64_t hidden; /* rejects not shown */
+} jm_cli_input_note;
+
 typedef struct jm_cli_rejects {
     jm_cli_sink errors;
     int have_errors, strict, failed_strict;
     uint64_t count;
+    jm_cli_input_note *input; /* the input being read, or NULL: set by the input loop */
 } jm_cli_rejects;
 /* errors_path: --errors, or NULL. Exits 3 when it cannot be opened. */
 void jm_cli_rejects_open(jm_cli_rejects *r, const char *errors_path, int strict);
@@ -118,6 +151,7 @@ typedef struct jm_cli_input_ops {
     size_t max_record_bytes;
     jm_format *current_format;  /* when set, receives the format of the input being read */
     jm_reader **current_reader; /* when set, receives its reader (for jm_reader_reject()) */
+    jm_cli_rejects *rejects;    /* when set, told which input is read (jm_cli_input_note) */
     /* When set: a signal that interrupts a read and sets it ends the wait (following only). */
     const volatile sig_atomic_t *stop;
 } jm_cli_input_ops;
@@ -133,9 +167,10 @@ typedef struct jm_cli_inputs jm_cli_inputs;
 jm_cli_inputs *jm_cli_inputs_open(char **paths, int npaths, const jm_cli_input_ops *ops);
 /* Reads what the inputs have now, in bounded bursts, until none has more or the monotonic clock
  * passes until_ns; with whole_files, a regular file is read to its present end whatever the
- * clock says. A regular file is followed as it grows; the end of a pipe or terminal ends its
- * input. *got_any says whether any bytes came. Returns how many inputs are still open, or the
- * negative code a callback stopped with. */
+ * clock says. A regular file is followed by its name as it grows, like tail -F: once truncated
+ * or replaced (mv), it is read again from its start, and stderr says so. The end of a pipe or
+ * terminal ends its input. *got_any says whether any bytes came. Returns how many inputs are
+ * still open, or the negative code a callback stopped with. */
 int jm_cli_inputs_follow(jm_cli_inputs *in, int64_t until_ns, int whole_files, int *got_any);
 void jm_cli_inputs_close(jm_cli_inputs *in);
 

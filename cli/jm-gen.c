@@ -105,8 +105,9 @@ static const struct option options[] = {
 /* ---- the output: one sink, or for --csv-dir a sink that routes each kind to its own file ---- */
 
 typedef struct target {
-    jm_sink *sink;
-    char *name;              /* for messages and the answer key */
+    jm_cli_sink out;
+    jm_sink *sink;           /* out's, until a tee takes it */
+    const char *name;        /* for messages and the answer key */
     unsigned long long line; /* lines written so far */
 } target;
 
@@ -128,18 +129,12 @@ static int by_kind_flush(void *state)
     return rc ? rc : rc2;
 }
 
-static target open_target(const char *path)
+/* A main output, written whole (or in place, for a run with no end). */
+static void open_target(target *t, const char *path, jm_cli_write how)
 {
-    target t = {0};
-    jm_cli_sink o;
-    jm_cli_sink_open(&o, path);
-    t.sink = o.sink;
-    t.name = strdup(o.name);
-    if (!t.name) {
-        jm_cli_error("out of memory");
-        exit(EXIT_IO);
-    }
-    return t;
+    jm_cli_sink_open_as(&t->out, path, how, 1);
+    t->sink = t->out.sink;
+    t->name = t->out.name;
 }
 
 static char *join_path(const char *dir, const char *file)
@@ -154,10 +149,9 @@ static char *join_path(const char *dir, const char *file)
     return p;
 }
 
-static void fail_write(const target *t)
+static _Noreturn void fail_write(target *t, int err_no)
 {
-    jm_cli_error("%s: %s", t->name, errno ? strerror(errno) : "write failed");
-    exit(EXIT_IO);
+    jm_cli_sink_failed(&t->out, JM_EIO, err_no);
 }
 
 /* ---- the answer key ---------------------------------------------------------------------------
@@ -253,6 +247,7 @@ typedef struct out_state {
     jm_cli_progress progress; /* on stderr when it is a terminal */
     int64_t started;
     target *failed; /* the output that failed */
+    int failed_errno;
 } out_state;
 
 static void print_progress(out_state *o)
@@ -301,6 +296,7 @@ static int put_line(out_state *o, const char *data, size_t len, const jm_gen_inf
         m.record = o->rec;
     target *t = o->csv_dir ? (info->kind == JM_KIND_JOB_POST ? o->job_t : o->cand_t) : o->main_t;
     if (jm_sink_write(o->sink, &m)) {
+        o->failed_errno = errno;
         o->failed = t;
         return -1;
     }
@@ -329,6 +325,7 @@ static int on_block(void *ctx, const jm_gen_block *b)
                          .len = len,
                          .flags = JM_SINK_MSG_LINES};
         if (jm_sink_write(o->sink, &m)) {
+            o->failed_errno = errno;
             o->failed = o->main_t;
             return 1;
         }
@@ -436,7 +433,7 @@ static void set_pace(const pace *p, uint64_t records, jm_gen_options *go)
 
 int main(int argc, char **argv)
 {
-    jm_cli_tool = "jm-gen";
+    jm_cli_start("jm-gen", argv);
     jm_gen_options go;
     jm_gen_options_init(&go);
     long long n = -1, jobs = -1, cands = -1, threads = 0;
@@ -466,10 +463,7 @@ int main(int argc, char **argv)
         case OPT_LATE:
         case OPT_BAD: {
             const char *name = c == OPT_LATE ? "--late-fraction" : "--bad-fraction";
-            double f = jm_cli_number(name, optarg, 0, 1);
-            if (f >= 1)
-                jm_cli_usage("%s: '%s' must be below 1", name, optarg);
-            *(c == OPT_LATE ? &go.late_fraction : &go.bad_fraction) = f;
+            *(c == OPT_LATE ? &go.late_fraction : &go.bad_fraction) = jm_cli_fraction(name, optarg);
             break;
         }
         case OPT_TRUTH: truth_path = optarg; break;
@@ -536,17 +530,25 @@ int main(int argc, char **argv)
     target main_t = {0}, job_t = {0}, cand_t = {0};
     jm_sink *sink;
     by_kind route = {&job_t, &cand_t};
+    /* A run with no end writes its files in place as it goes; any other, whole. */
+    jm_cli_write how = endless ? JM_CLI_WRITE_STREAM : JM_CLI_WRITE_WHOLE;
+    char *jp = csv_dir ? join_path(csv_dir, "job_posts.csv") : NULL,
+         *cp = csv_dir ? join_path(csv_dir, "candidate_profiles.csv") : NULL;
+    jm_cli_named files[] = {{csv_dir  ? NULL
+                             : output ? "-o"
+                                      : "standard output",
+                             output ? output : "-"},
+                            {"--truth", truth_path},
+                            {"--csv-dir", jp},
+                            {"--csv-dir", cp}};
+    jm_cli_check_files(files, csv_dir ? 4 : 2, NULL, -1);
     if (csv_dir) {
         if (mkdir(csv_dir, 0777) != 0 && errno != EEXIST) {
             jm_cli_error("%s: %s", csv_dir, strerror(errno));
             return EXIT_IO;
         }
-        char *jp = join_path(csv_dir, "job_posts.csv"),
-             *cp = join_path(csv_dir, "candidate_profiles.csv");
-        job_t = open_target(jp);
-        cand_t = open_target(cp);
-        free(jp);
-        free(cp);
+        open_target(&job_t, jp, how);
+        open_target(&cand_t, cp, how);
         static const jm_sink_ops route_ops = {
             .struct_size = sizeof(jm_sink_ops),
             .name = "csv-dir",
@@ -560,13 +562,14 @@ int main(int argc, char **argv)
             return EXIT_IO;
         }
     } else {
-        main_t = open_target(output);
+        open_target(&main_t, output, how);
         sink = main_t.sink;
     }
     jm_cli_plugin_out to_out = {0};
     if (to) {
         jm_cli_plugin_open(&to_out, "--to", to);
         sink = jm_cli_plugin_tee_take(&to_out, sink);
+        main_t.out.sink = NULL; /* the tee's now: closing main_t only commits its file */
     }
     jm_cli_plugin_out pg_out = {0};
     if (want_pg) {
@@ -577,7 +580,7 @@ int main(int argc, char **argv)
     }
     truth tr = {0};
     if (truth_path) {
-        jm_cli_sink_open(&tr.out, truth_path);
+        jm_cli_sink_open_as(&tr.out, truth_path, how, 0);
         tr.on = 1;
     }
     jm_record *rec =
@@ -600,7 +603,7 @@ int main(int argc, char **argv)
                              .flags = JM_SINK_MSG_HEADER};
             target *t = csv_dir ? (i ? &cand_t : &job_t) : &main_t;
             if (jm_sink_write(sink, &m))
-                fail_write(t);
+                fail_write(t, errno);
             t->line++;
         }
     }
@@ -623,7 +626,7 @@ int main(int argc, char **argv)
                  nj = endless ? JM_GEN_ENDLESS : left_jobs;
         int rc = jm_gen_run(gen, nc, nj, on_block, &os);
         if (rc && os.failed)
-            fail_write(os.failed);
+            fail_write(os.failed, os.failed_errno);
         if (rc) {
             jm_cli_error("out of memory");
             return EXIT_IO;
@@ -643,7 +646,7 @@ int main(int argc, char **argv)
             int64_t due = os.started + (int64_t)((double)os.lines * ns_per_line);
             if (jm_cli_mono_ns() < due) {
                 if (jm_sink_flush(sink))
-                    fail_write(csv_dir ? &job_t : &main_t);
+                    fail_write(csv_dir ? &job_t : &main_t, errno);
                 sleep_until(due);
             }
         }
@@ -653,7 +656,7 @@ int main(int argc, char **argv)
             return EXIT_IO;
         }
         if (put_line(&os, buf.data, buf.len, &info))
-            fail_write(os.failed);
+            fail_write(os.failed, os.failed_errno);
         if (!info.bad) {
             if (kind == JM_KIND_JOB_POST)
                 left_jobs -= !endless;
@@ -671,23 +674,24 @@ int main(int argc, char **argv)
         truth_summary(&tr, os.lines);
         jm_cli_sink_close(&tr.out);
     }
-    int rc = jm_sink_flush(sink);
-    if (rc)
-        fail_write(csv_dir ? &job_t : &main_t);
+    /* Out and on disk, then each file made what was written (the plugin's delivery waits for
+     * jm_cli_plugin_close). */
+    if (jm_sink_flush(sink))
+        fail_write(csv_dir ? &job_t : &main_t, errno);
+    if (to && !csv_dir && jm_sink_sync(main_t.sink))
+        fail_write(&main_t, errno);
+    if (csv_dir || to)
+        jm_sink_free(sink); /* the route or the tee; a tee frees main_t's sink */
     if (csv_dir) {
-        jm_sink_free(sink);
-        if (jm_sink_free(job_t.sink))
-            fail_write(&job_t);
-        if (jm_sink_free(cand_t.sink))
-            fail_write(&cand_t);
-    } else if (jm_sink_free(sink)) {
-        fail_write(&main_t);
+        jm_cli_sink_close(&job_t.out);
+        jm_cli_sink_close(&cand_t.out);
+    } else {
+        jm_cli_sink_close(&main_t.out);
     }
     jm_cli_plugin_close(&to_out);
     jm_cli_plugin_close(&pg_out);
-    free(main_t.name);
-    free(job_t.name);
-    free(cand_t.name);
+    free(jp);
+    free(cp);
     jm_record_free(rec);
     jm_buf_free(&buf);
     jm_buf_free(&tr.line);

@@ -1,7 +1,9 @@
 /* jm-match: matches candidates to jobs from NDJSON or CSV and writes applications as NDJSON. */
 #include <getopt.h>
 #include <inttypes.h>
+#include <math.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -26,8 +28,8 @@ static const char usage_text[] =
     "      --from NAME[:K=V,...] read records from plugin NAME's source instead of files\n"
     "      --format FMT         read inputs as ndjson or csv, whatever their names\n"
     "      --min-score N        emit pairs scoring at least N (0-100; default 30)\n"
-    "      --weights LIST       component weights, e.g. category=30,skills=30,experience=20,\n"
-    "                           seniority=10,salary=10 (the default)\n"
+    "      --weights LIST       component weights summing to 100, e.g. category=30,skills=30,\n"
+    "                           experience=20,seniority=10,salary=10 (the default)\n"
     "      --seed N             seed of the status draws (default 0)\n"
     "      --top K              apply a candidate only to the K best jobs seen so far\n"
     "      --state-ttl DUR      drop records this far behind the watermark (default 7d; 0 keeps "
@@ -238,9 +240,30 @@ static const struct option options[] = {
     {NULL, 0, NULL, 0},
 };
 
+/* --weights over the defaults. Their sum must be 100: a score is clamped to 100 (SPEC
+ * "Scoring"), so weights summing to 500 would make every joined pair score alike. */
+static void parse_weights(const char *spec, jm_weights *w)
+{
+    jm_error err;
+    if (jm_weights_parse_err(spec, w, &err))
+        jm_cli_usage("--weights: '%s': %s", spec, err.text);
+    double sum = 0;
+    char now[256];
+    size_t n = 0;
+    for (int c = 0; c < JM_COMPONENT_COUNT; c++) {
+        sum += w->weight[c];
+        int k = snprintf(now + n, sizeof now - n, "%s%s=%g", c ? "," : "", jm_component_name(c),
+                         w->weight[c]);
+        if (k > 0 && (size_t)k < sizeof now - n)
+            n += (size_t)k;
+    }
+    if (fabs(sum - 100) > 1e-9)
+        jm_cli_usage("--weights: '%s': the weights sum to %g, not 100 (%s)", spec, sum, now);
+}
+
 int main(int argc, char **argv)
 {
-    jm_cli_tool = "jm-match";
+    jm_cli_start("jm-match", argv);
     jm_matcher_options mo;
     jm_matcher_options_init(&mo);
     /* A day: a jump ahead of the clock of more than that is a broken clock, not a market. A
@@ -268,10 +291,7 @@ int main(int argc, char **argv)
         case OPT_MIN_SCORE:
             mo.min_score = (int)jm_cli_integer("--min-score", optarg, 0, 100);
             break;
-        case OPT_WEIGHTS:
-            if (jm_weights_parse(optarg, &mo.weights))
-                jm_cli_usage("--weights: '%s' is not a list such as category=30,skills=30", optarg);
-            break;
+        case OPT_WEIGHTS: parse_weights(optarg, &mo.weights); break;
         case OPT_SEED: mo.seed = (uint64_t)jm_cli_integer("--seed", optarg, 0, INT64_MAX); break;
         case OPT_TOP: mo.top_k = (unsigned)jm_cli_integer("--top", optarg, 1, 1000000); break;
         case OPT_TTL: mo.state_ttl_ms = jm_cli_duration("--state-ttl", optarg); break;
@@ -324,6 +344,9 @@ int main(int argc, char **argv)
         jm_cli_error("%s", err.text);
         return err.code == JM_EINVAL ? EXIT_USAGE : EXIT_IO;
     }
+    jm_cli_named files[] = {{output ? "-o" : "standard output", output ? output : "-"},
+                            {"--errors", errors}};
+    jm_cli_check_files(files, 2, argv + optind, argc - optind);
     jm_cli_sink_open(&r.out, output);
     jm_cli_plugin_out to_out = {0}, pg_out = {0};
     if (to) {
@@ -351,6 +374,7 @@ int main(int argc, char **argv)
         .on_record = on_record,
         .on_reject = on_reject,
         .on_reject_part = on_reject_part,
+        .rejects = &r.rejects,
         .before_read = before_read,
         .ctx = &r,
         .format_option = format,

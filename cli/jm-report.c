@@ -170,8 +170,8 @@ static int draw_frame(jm_buf *b, const jm_buf *text)
     return rc ? rc : append(b, "\033[J", 3);
 }
 
-/* Writes the page to a temporary file next to it, then renames it over: a reader never sees a
- * half-written page. */
+/* Writes the page whole (outfile.h): a reader never sees a half-written page; "-" is standard
+ * output. */
 static void write_html(run *r, int64_t now, jm_cli_sink *out)
 {
     jm_buf b = {0};
@@ -187,23 +187,10 @@ static void write_html(run *r, int64_t now, jm_cli_sink *out)
         jm_buf_free(&b);
         return;
     }
-    size_t n = strlen(r->html);
-    char *tmp = malloc(n + 32);
-    if (!tmp) {
-        jm_cli_error("out of memory");
-        exit(EXIT_IO);
-    }
-    snprintf(tmp, n + 32, "%s.tmp%ld", r->html, (long)getpid());
     jm_cli_sink o;
-    jm_cli_sink_open(&o, tmp);
+    jm_cli_sink_open_as(&o, r->html, JM_CLI_WRITE_WHOLE, 0);
     jm_cli_sink_put(&o, JM_KIND_NONE, b.data, b.len, 0);
-    jm_cli_sink_close(&o); /* on disk before the rename makes it the page */
-    if (rename(tmp, r->html)) {
-        jm_cli_error("%s: %s", r->html, strerror(errno));
-        unlink(tmp);
-        exit(EXIT_IO);
-    }
-    free(tmp);
+    jm_cli_sink_close(&o);
     jm_buf_free(&b);
 }
 
@@ -360,7 +347,7 @@ static const struct option options[] = {
 
 int main(int argc, char **argv)
 {
-    jm_cli_tool = "jm-report";
+    jm_cli_start("jm-report", argv);
     run r = {0};
     const char *errors = NULL, *format = NULL, *color = "auto";
     const char *audit_by[JM_REPORT_MAX_AUDIT_FIELDS];
@@ -466,8 +453,12 @@ int main(int argc, char **argv)
                !(term && strcmp(term, "dumb") == 0));
     if (jm_cli_env("NO_COLOR"))
         r.color = 0; /* never with NO_COLOR, whatever --color says */
+    /* --html - is standard output itself, the page instead of the report. */
+    int html_is_stdout = r.html && strcmp(r.html, "-") == 0;
+    jm_cli_named files[] = {
+        {"standard output", "-"}, {"--html", html_is_stdout ? NULL : r.html}, {"--errors", errors}};
+    jm_cli_check_files(files, 3, argv + optind, argc - optind);
     jm_cli_rejects_open(&r.rejects, errors, strict);
-    signal(SIGPIPE, SIG_IGN);
     r.alt_screen = r.watch_ms && r.tty && !r.json && !(r.html && strcmp(r.html, "-") == 0);
     if (r.watch_ms) {
         struct sigaction sa = {0};
@@ -480,6 +471,7 @@ int main(int argc, char **argv)
         .on_record = on_record,
         .on_reject = on_reject,
         .on_reject_part = on_reject_part,
+        .rejects = &r.rejects,
         .on_line = on_line,
         .ctx = &r,
         .format_option = format,

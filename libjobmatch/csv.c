@@ -174,6 +174,42 @@ jm__csv_header *jm__csv_header_parse(const char *text, size_t len, jm_error *err
     return h;
 }
 
+/* A cell of a header: a column name as the tools write them, [a-z_][a-z0-9_]*. */
+typedef struct names_ctx {
+    int names_only, has_key;
+} names_ctx;
+
+static int name_cell(void *vctx, size_t index, const char *cell, size_t len, int quoted)
+{
+    (void)index;
+    (void)quoted;
+    names_ctx *c = vctx;
+    jm__trim(&cell, &len);
+    int ok = len > 0 && ((cell[0] >= 'a' && cell[0] <= 'z') || cell[0] == '_');
+    for (size_t i = 1; ok && i < len; i++)
+        ok = (cell[i] >= 'a' && cell[i] <= 'z') || (cell[i] >= '0' && cell[i] <= '9') ||
+             cell[i] == '_';
+    c->names_only &= ok;
+    c->has_key |= (len == 4 && memcmp(cell, "type", 4) == 0) ||
+                  (len == 7 && memcmp(cell, "post_id", 7) == 0) ||
+                  (len == 12 && memcmp(cell, "candidate_id", 12) == 0);
+    return 0;
+}
+
+int jm__csv_is_header(const char *text, size_t len)
+{
+    char stack[4096];
+    char *scratch = len < sizeof stack ? stack : malloc(len + 1);
+    if (!scratch)
+        return 0;
+    names_ctx c = {1, 0};
+    jm_error err;
+    int rc = split_cells(text, len, scratch, name_cell, &c, &err);
+    if (scratch != stack)
+        free(scratch);
+    return rc == 0 && c.names_only && c.has_key;
+}
+
 void jm__csv_header_free(jm__csv_header *h)
 {
     if (!h)

@@ -13,6 +13,11 @@ typedef struct jm__csv_header jm__csv_header;
  * column, is malformed, or memory runs out. */
 jm__csv_header *jm__csv_header_parse(const char *text, size_t len, jm_error *err);
 void jm__csv_header_free(jm__csv_header *h);
+/* Whether a row after the header is a header itself, starting a new table (`cat jobs.csv
+ * cands.csv`): every cell a column name ([a-z_][a-z0-9_]*), one of them type, post_id or
+ * candidate_id. No data row of a table keyed by those columns looks like that: its key cell
+ * holds an id, not the key's name. */
+int jm__csv_is_header(const char *text, size_t len);
 /* Decodes one data row into out (reset first). 0 or a code with err filled. */
 int jm__csv_row_decode(const jm__csv_header *h, const char *text, size_t len, jm_record *out,
                        jm_error *err);

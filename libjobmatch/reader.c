@@ -279,7 +279,10 @@ static int handle(jm_reader *r, const char *text, size_t len, const char *source
     } else if (!jm__utf8_valid(text, len)) {
         err.code = rc = JM_EUTF8;
         snprintf(err.text, sizeof err.text, "invalid UTF-8");
-    } else if (!r->header) {
+    } else if (!r->header || jm__csv_is_header(text, len)) {
+        /* The first line, or a repeated header: a new table begins (a refused one ends the
+         * table before it too). */
+        jm__csv_header_free(r->header);
         r->header = jm__csv_header_parse(text, len, &err);
         if (r->header)
             return 0;

@@ -1,4 +1,5 @@
 /* Scoring (SPEC "Scoring"): records prepared into numbers once, then five components per pair. */
+#include <ctype.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +8,7 @@
 #include <jobmatch/score.h>
 #include <jobmatch/taxonomy.h>
 
+#include "error_internal.h"
 #include "record_internal.h"
 #include "score_internal.h"
 #include "strmap.h"
@@ -29,25 +31,57 @@ void jm_weights_default(jm_weights *out)
 
 int jm_weights_parse(const char *spec, jm_weights *out)
 {
+    return jm_weights_parse_err(spec, out, NULL);
+}
+
+/* Whether v[0..n) is a decimal number as strtod reads one: no hex, "inf" or "nan". */
+static int decimal_text(const char *v, size_t n)
+{
+    if (n == 0 || !(isdigit((unsigned char)v[0]) || v[0] == '.' || v[0] == '-'))
+        return 0;
+    return strspn(v, "0123456789.eE+-") >= n;
+}
+
+int jm_weights_parse_err(const char *spec, jm_weights *out, jm_error *err)
+{
     jm_weights w = *out;
+    int given[JM_COMPONENT_COUNT] = {0};
     const char *p = spec;
     while (*p) {
-        const char *eq = strchr(p, '=');
+        size_t item = strcspn(p, ",");
+        const char *eq = memchr(p, '=', item);
+        int len = (int)(eq ? (size_t)(eq - p) : item);
+        if (item == 0)
+            return jm__error_set(err, JM_EINVAL, "an empty item: items are NAME=VALUE, by commas");
         if (!eq)
-            return JM_EINVAL;
+            return jm__error_set(err, JM_EINVAL, "'%.*s' has no '=VALUE' (such as skills=30)",
+                                 (int)item, p);
         int c = -1;
         for (int i = 0; i < JM_COMPONENT_COUNT; i++)
-            if ((size_t)(eq - p) == strlen(component_names[i]) &&
-                memcmp(p, component_names[i], (size_t)(eq - p)) == 0)
+            if ((size_t)len == strlen(component_names[i]) &&
+                memcmp(p, component_names[i], (size_t)len) == 0)
                 c = i;
         if (c < 0)
-            return JM_EINVAL;
+            return jm__error_set(err, JM_EINVAL,
+                                 "unknown component '%.*s' (category, skills, experience, "
+                                 "seniority or salary)",
+                                 len, p);
+        if (given[c]++)
+            return jm__error_set(err, JM_EINVAL, "%s given twice", component_names[c]);
+        const char *v = eq + 1;
+        size_t vlen = item - (size_t)len - 1;
         char *end;
-        double v = strtod(eq + 1, &end);
-        if (end == eq + 1 || !isfinite(v) || v < 0 || (*end && *end != ','))
-            return JM_EINVAL;
-        w.weight[c] = v;
-        p = *end ? end + 1 : end;
+        double x = decimal_text(v, vlen) ? strtod(v, &end) : NAN;
+        if (isnan(x) || end != v + vlen || !isfinite(x))
+            return jm__error_set(err, JM_EINVAL, "%s: '%.*s' is not a number", component_names[c],
+                                 (int)vlen, v);
+        if (x < 0)
+            return jm__error_set(err, JM_EINVAL, "%s: '%.*s' is negative", component_names[c],
+                                 (int)vlen, v);
+        w.weight[c] = x;
+        p += item;
+        if (*p == ',' && !*++p)
+            return jm__error_set(err, JM_EINVAL, "an empty item: items are NAME=VALUE, by commas");
     }
     *out = w;
     return 0;

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "error.h"
 #include "export.h"
 #include "record.h"
 
@@ -35,8 +36,12 @@ typedef struct jm_weights {
 /* The default profile: category 30, skills 30, experience 20, seniority 10, salary 10. */
 JM_EXTERN void jm_weights_default(jm_weights *out);
 /* Parses "category=30,skills=25,..." over the values already in out (names may be left out,
- * each number finite and >= 0). 0 or JM_EINVAL. */
+ * each given once, each number decimal, finite and >= 0). 0 or JM_EINVAL, out untouched. */
 JM_EXTERN int jm_weights_parse(const char *spec, jm_weights *out);
+/* jm_weights_parse() that says which part is wrong: on JM_EINVAL, err (when not NULL) names the
+ * unknown component, the value that is not a number or is negative, the component given twice
+ * or the empty item. It does not look at the sum (the score is clamped to 0-100). */
+JM_EXTERN int jm_weights_parse_err(const char *spec, jm_weights *out, jm_error *err);
 /* "category", "skills", "experience", "seniority", "salary"; NULL out of range. */
 JM_EXTERN const char *jm_component_name(jm_component c);
 

@@ -365,9 +365,10 @@ class TestMatcher(unittest.TestCase):
         self.assertEqual((stats["held_jobs"], stats["held_candidates"]), (300, 300))
 
     def test_options_same_as_jm_match(self):
-        apps, _ = self.match(top_k=2, seed=7, min_score=50, weights={"skills": 40})
+        # jm-match takes weights that sum to 100 only.
+        apps, _ = self.match(top_k=2, seed=7, min_score=50, weights={"skills": 40, "category": 20})
         want = run_jm_match("--top", "2", "--seed", "7", "--min-score", "50",
-                            "--weights", "skills=40", JOBS, CANDIDATES)
+                            "--weights", "skills=40,category=20", JOBS, CANDIDATES)
         self.assertEqual(apps, want)
 
     def test_each_joined_pair_once(self):

@@ -343,6 +343,30 @@ START_TEST(line_endings_and_blank_input)
 }
 END_TEST
 
+/* `cat jobs.csv cands.csv`: a repeated header line starts a new table, whatever the chunking;
+ * a row that only looks like names, without a key column, is data. */
+START_TEST(csv_repeated_header_starts_a_table)
+{
+    const char *text = "post_id,job_category\nJ1,Consulting\n"
+                       "candidate_id,job_category,current_title\nC1,Consulting,engineer\n"
+                       "post_id,job_category\nJ2,Consulting\n"
+                       "type,candidate_id,job_category\ncandidate,C2,x\nfoo,bar_baz,qux\n";
+    for (size_t chunk = 0; chunk < 5; chunk++) {
+        seen s;
+        run(JM_FORMAT_CSV, text, strlen(text), chunk, 0, &s);
+        ck_assert_uint_eq(s.nrec, 4);
+        ck_assert_uint_eq(s.nrej, 1);
+        ck_assert_ptr_nonnull(strstr(s.out.data, "{\"type\":\"job_post\",\"post_id\":\"J1\""));
+        ck_assert_ptr_nonnull(strstr(s.out.data, "\"candidate_id\":\"C1\""));
+        ck_assert_ptr_nonnull(strstr(s.out.data, "{\"type\":\"job_post\",\"post_id\":\"J2\""));
+        ck_assert_ptr_nonnull(strstr(s.out.data, "\"candidate_id\":\"C2\""));
+        /* The last row is data of the typed table: an unknown type. */
+        ck_assert_str_eq(s.rej.data, "JM_EKIND 9 in.ndjson|foo,bar_baz,qux\n");
+        done(&s);
+    }
+}
+END_TEST
+
 /* A callback's negative code stops the feed and comes back; setting *rec to NULL hands the
  * record over and the reader goes on with a fresh one. The two are independent. */
 START_TEST(callbacks_stop_and_take)
@@ -644,6 +668,7 @@ int main(void)
     tcase_add_test(tc, whole_records);
     tcase_add_test(tc, raw_lines);
     tcase_add_test(tc, parse_errors_have_codes);
+    tcase_add_test(tc, csv_repeated_header_starts_a_table);
     suite_add_tcase(s, tc);
     return jm_test_run(s);
 }

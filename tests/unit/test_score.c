@@ -400,6 +400,39 @@ START_TEST(weights_parse)
 }
 END_TEST
 
+/* jm_weights_parse_err() names what is wrong, and refuses what jm_weights_parse() refuses. */
+START_TEST(weights_parse_says_why)
+{
+    static const struct {
+        const char *spec, *text;
+    } cases[] = {
+        {"foo=10", "unknown component 'foo' (category, skills, experience, seniority or salary)"},
+        {"skills=abc", "skills: 'abc' is not a number"},
+        {"skills=0x10", "skills: '0x10' is not a number"},
+        {"salary=inf", "salary: 'inf' is not a number"},
+        {"category=-10", "category: '-10' is negative"},
+        {"skills=10,category=5,skills=20", "skills given twice"},
+        {"category", "'category' has no '=VALUE' (such as skills=30)"},
+        {"category=3,,skills=2", "an empty item: items are NAME=VALUE, by commas"},
+        {"category=3,", "an empty item: items are NAME=VALUE, by commas"},
+    };
+    jm_weights w, before;
+    jm_weights_default(&w);
+    before = w;
+    for (unsigned i = 0; i < sizeof cases / sizeof *cases; i++) {
+        jm_error err = {0};
+        ck_assert_int_eq(jm_weights_parse_err(cases[i].spec, &w, &err), JM_EINVAL);
+        ck_assert_int_eq(err.code, JM_EINVAL);
+        ck_assert_str_eq(err.text, cases[i].text);
+        ck_assert_int_eq(jm_weights_parse(cases[i].spec, &w), JM_EINVAL);
+        ck_assert(memcmp(&w, &before, sizeof w) == 0);
+    }
+    ck_assert_int_eq(jm_weights_parse_err("skills=40,salary=0", &w, NULL), 0);
+    ck_assert_double_eq(w.weight[JM_COMPONENT_SKILLS], 40);
+    ck_assert_double_eq(w.weight[JM_COMPONENT_SALARY], 0);
+}
+END_TEST
+
 START_TEST(custom_weights_scale_points)
 {
     jm_weights w;
@@ -673,6 +706,7 @@ int main(void)
     tcase_add_test(tc, score_rounds_half_up);
     tcase_add_test(tc, score_clamped_to_100);
     tcase_add_test(tc, weights_parse);
+    tcase_add_test(tc, weights_parse_says_why);
     tcase_add_test(tc, custom_weights_scale_points);
     tcase_add_test(tc, match_reason_order_and_wording);
     tcase_add_test(tc, match_reason_shared_skills);
