@@ -416,7 +416,7 @@ for how in "host=127.0.0.1 port=$pgs_port user=jm dbname=tools password=$secret"
 done
 # and with the right one, over TCP, in every output and in --stats and --version
 url="postgresql://jm:$pgs_password@127.0.0.1:$pgs_port/tools"
-clean_env timeout 60 "$JM_BIN/jm-match" --from-pg "$url" --pg="$url" --stats -o "$t/pw-apps" \
+clean_env timeout 60 "$JM_BIN/jm-match" --top 10 --from-pg "$url" --pg="$url" --stats -o "$t/pw-apps" \
   > "$t/pw-out" 2> "$t/pw-err" || { cat "$t/pw-err" >&2; fail "a URI with its password"; }
 clean_env POSTGRES_PASSWORD="$pgs_password" timeout 60 "$JM_BIN/jm-report" --from-pg "$url" \
   > "$t/pw-report" 2>> "$t/pw-err" || fail "jm-report with a password"
