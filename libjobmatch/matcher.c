@@ -257,11 +257,18 @@ void jm_matcher_free(jm_matcher *m)
 
 /* ---- eviction ------------------------------------------------------------------------------- */
 
+/* a - b for b >= 0, held at INT64_MIN: a TTL or lateness near INT64_MAX keeps everything
+ * instead of overflowing. */
+static int64_t minus(int64_t a, int64_t b)
+{
+    return a < INT64_MIN + b ? INT64_MIN : a - b;
+}
+
 static int64_t cutoff(const jm_matcher *m)
 {
     if (!m->any_event || m->o.state_ttl_ms == 0)
         return INT64_MIN;
-    return m->max_event - m->o.lateness_ms - m->o.state_ttl_ms;
+    return minus(minus(m->max_event, m->o.lateness_ms), m->o.state_ttl_ms);
 }
 
 /* Whether h has left state by the rules, whether or not a sweep has freed it yet. */
@@ -271,7 +278,7 @@ static int gone(const jm_matcher *m, const held *h, int64_t cut)
         return 1;
     if (m->o.expire_jobs && h->rec->kind == JM_KIND_JOB_POST && m->any_event &&
         JM__HAS(h->rec, JM_FIELD_DEADLINE_DATE) &&
-        h->rec->v[JM_FIELD_DEADLINE_DATE].i < m->max_event - m->o.lateness_ms)
+        h->rec->v[JM_FIELD_DEADLINE_DATE].i < minus(m->max_event, m->o.lateness_ms))
         return 1;
     return 0;
 }
@@ -299,7 +306,7 @@ static void maybe_sweep(jm_matcher *m, int force)
 {
     int64_t cut = cutoff(m);
     int64_t margin = m->o.state_ttl_ms / 16;
-    int due = cut != INT64_MIN && cut - margin > m->min_held_event;
+    int due = cut != INT64_MIN && minus(cut, margin) > m->min_held_event;
     if (!force && !due && !(m->o.expire_jobs && m->seq % 1024 == 0))
         return;
     sweep_side(m, &m->jobs, cut);
@@ -677,7 +684,7 @@ int jm_matcher_add_take(jm_matcher *m, jm_record **recp, int64_t fallback_time_m
             m->min_held_event = h->event_ms;
         m->any_event = 1;
     }
-    m->st.watermark_ms = m->max_event - m->o.lateness_ms;
+    m->st.watermark_ms = minus(m->max_event, m->o.lateness_ms);
     if (h->event_ms < m->min_held_event)
         m->min_held_event = h->event_ms;
     maybe_sweep(m, 0);
