@@ -1,4 +1,5 @@
 /* The JSON renderer of the report: one document, schema in docs/report-schema.md. */
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,7 +14,7 @@ static int num(jm_buf *b, double v)
 {
     if (!isfinite(v))
         return jm__buf_puts(b, "null");
-    char t[64];
+    char t[DBL_MAX_10_EXP + 16]; /* any finite double in %.6f: sign, 309 digits, point, 6 */
     int n = snprintf(t, sizeof t, "%.6f", v);
     while (n > 1 && t[n - 1] == '0')
         n--;
