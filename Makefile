@@ -224,7 +224,7 @@ check-tsan:
 	$(MAKE) B=build-tsan TSAN=yes $(THREADED_SUITES:%=build-tsan/tests/%)
 	@for t in $(THREADED_SUITES); do setarch -R build-tsan/tests/$$t || exit 1; done
 
-check-valgrind: all $(UNIT_BINS)
+check-valgrind: all $(UNIT_BINS) $(FUZZ_REPLAY_BINS)
 	build-aux/run-valgrind.sh $(B)
 
 # ---- fuzzing (docs/SECURITY.md) --------------------------------------------------------------
@@ -233,7 +233,7 @@ check-valgrind: all $(UNIT_BINS)
 # $(B)/fuzz/corpus/<name> seeded with tests/fuzz/corpus/<name>, with its dictionary. A crash
 # stops it and is left as $(B)/fuzz/crash-<name>-*: add it to tests/fuzz/corpus/<name>/ with the
 # fix, and make check replays it from then on. FUZZ_SECONDS=0 FUZZ_RUNS=N runs exactly N each.
-FUZZ_CC ?= clang
+FUZZ_CC ?= $(or $(CLANG),clang)
 FUZZ_SECONDS ?= 60
 FUZZ_RUNS ?= -1
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
