@@ -13,6 +13,8 @@
 
 #include <jobmatch/jobmatch.h>
 
+#include "fuzz_clocks.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 enum { HEADER = 13, BULK = 520 };
@@ -39,17 +41,6 @@ static const int64_t durations[16] = {
     INT64_MAX,
 };
 
-/* Event times for records without a timestamp, as a caller's clock might give. */
-static const int64_t clocks[8] = {
-    0,
-    1735689600000,   /* 2025-01-01 */
-    1764547200000,   /* 2025-12-01 */
-    1767225599999,   /* 2025-12-31T23:59:59.999 */
-    253402300799999, /* 9999-12-31T23:59:59.999 */
-    -62135596800000, /* 0001-01-01 */
-    -1,
-    4102444800000, /* 2100-01-01 */
-};
 static const int64_t steps[4] = {0, 1, 60000, 86400000};
 
 typedef struct run {
@@ -193,7 +184,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     o.expire_jobs = !!(flags & F_EXPIRE);
     o.threads = 1;
     o.seed = data[12];
-    int64_t clock = clocks[data[10] & 7], step = steps[data[11] & 3];
+    int64_t clock = fuzz_clocks[data[10] & 7], step = steps[data[11] & 3];
     data += HEADER;
     size -= HEADER;
 

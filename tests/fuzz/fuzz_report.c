@@ -13,6 +13,8 @@
 #include <cjson/cJSON.h>
 #include <jobmatch/jobmatch.h>
 
+#include "fuzz_clocks.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 enum { HEADER = 6 };
@@ -21,18 +23,6 @@ enum { HEADER = 6 };
 static const char *const audit_fields[8] = {
     "gender",           "nationality", "education_level", "seniority",
     "location_country", "birth_year",  "graduation_year", "no_such_field",
-};
-
-/* Report clocks: the epoch, dates around the sample data, the ends of the calendar. */
-static const int64_t clocks[8] = {
-    0,
-    1735689600000,   /* 2025-01-01 */
-    1764547200000,   /* 2025-12-01 */
-    1767225599999,   /* 2025-12-31T23:59:59.999 */
-    253402300799999, /* 9999-12-31T23:59:59.999 */
-    -62135596800000, /* 0001-01-01 */
-    -1,
-    4102444800000, /* 2100-01-01 */
 };
 
 static int add_ok(int rc)
@@ -66,7 +56,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     unsigned flags = data[3] & (JM_REPORT_COLOR | JM_REPORT_COMPACT);
     int twin = data[3] & 4;
     unsigned render = data[3] >> 3 & 3; /* 0: all three; 1 JSON, 2 text, 3 HTML */
-    int64_t now = clocks[data[4] & 7] + (int64_t)(data[4] >> 3) * 86400000;
+    int64_t now = fuzz_clocks[data[4] & 7] + (int64_t)(data[4] >> 3) * 86400000;
     unsigned refresh = data[5] & 0x80 ? data[5] & 0x7f : 0;
     data += HEADER;
     size -= HEADER;
