@@ -41,6 +41,7 @@ static const int64_t durations[16] = {
     INT64_MAX,
 };
 
+/* How far the fallback clock moves after each record. */
 static const int64_t steps[4] = {0, 1, 60000, 86400000};
 
 typedef struct run {
