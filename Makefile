@@ -224,7 +224,7 @@ check-tsan:
 	$(MAKE) B=build-tsan TSAN=yes $(THREADED_SUITES:%=build-tsan/tests/%)
 	@for t in $(THREADED_SUITES); do setarch -R build-tsan/tests/$$t || exit 1; done
 
-check-valgrind: all $(UNIT_BINS) $(FUZZ_REPLAY_BINS)
+check-valgrind: all $(UNIT_BINS) $(TEST_PLUGIN) $(BAD_PLUGINS) $(FUZZ_REPLAY_BINS)
 	build-aux/run-valgrind.sh $(B)
 
 # ---- fuzzing (docs/SECURITY.md) --------------------------------------------------------------

@@ -13,16 +13,18 @@ trap 'rm -rf "$tmp"' EXIT INT TERM
 failed=0 passed=0
 export CK_FORK=no # the Check suites in one process, so that valgrind sees every test
 
-# run NAME COMMAND...: COMMAND under valgrind, its output thrown away; counts the result.
+# run NAME COMMAND...: COMMAND under valgrind; counts the result, and on failure shows the end
+# of what it said (a suite's failed checks, valgrind's report).
 run() {
   name=$1
   shift
-  if $vg "$@" > /dev/null 2> "$tmp/err"; then
+  if $vg "$@" > "$tmp/out" 2> "$tmp/err"; then
     passed=$((passed + 1))
   else
     failed=$((failed + 1))
     echo "FAIL (valgrind): $name"
-    sed 's/^/  /' "$tmp/err" | head -40
+    tail -n 20 "$tmp/out" | sed 's/^/  /'
+    head -n 40 "$tmp/err" | sed 's/^/  /'
   fi
 }
 
