@@ -191,7 +191,7 @@ START_TEST(two_threads_write_what_one_writes)
     ck_assert_ptr_nonnull(m2);
     run(m1, &jobs, &cands);
     run(m2, &jobs, &cands);
-    jm_matcher_stats s1, s2;
+    jm_matcher_stats s1 = {.struct_size = sizeof s1}, s2 = {.struct_size = sizeof s2};
     jm_matcher_get_stats(m1, &s1);
     jm_matcher_get_stats(m2, &s2);
     ck_assert_uint_gt(s1.applications, 10000);
