@@ -265,10 +265,10 @@ $(B)/tests/test_%: $(B)/tests/unit/test_%.o $(UNIT_HELPER_OBJ) $(STLIB)
 
 $(B)/tests/fuzz/%.o: tests/fuzz/%.c config.mk
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -Wno-missing-prototypes $(DEPFLAGS) -c -o $@ $<
+	$(CC) $(CPPFLAGS_ALL) $(CJSON_CFLAGS) $(CFLAGS_ALL) -Wno-missing-prototypes $(DEPFLAGS) -c -o $@ $<
 
 $(B)/tests/fuzz_%-replay: $(B)/tests/fuzz/fuzz_%.o $(B)/tests/fuzz/replay_main.o $(STLIB)
-	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIB_LIBS)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIB_LIBS) -lpthread
 
 check: all check-unit check-cli check-fuzz check-symbols check-examples check-docs check-sql \
        check-pg check-kafka-unit check-kafka check-san check-tsan
@@ -317,15 +317,55 @@ check-tsan:
 	$(MAKE) B=build-tsan TSAN=yes $(THREADED_SUITES:%=build-tsan/tests/%)
 	@for t in $(THREADED_SUITES); do setarch -R build-tsan/tests/$$t || exit 1; done
 
-check-valgrind: all $(UNIT_BINS)
+check-valgrind: all $(UNIT_BINS) $(TEST_PLUGIN) $(BAD_PLUGINS) $(FUZZ_REPLAY_BINS)
 	build-aux/run-valgrind.sh $(B)
 
-# libFuzzer builds of the harnesses (clang), for long runs by hand: build/fuzz/fuzz_<name>.
-fuzz: $(FUZZ_SRC) $(B)/gen/report_page.c
-	@mkdir -p $(B)/fuzz
-	@for s in $(FUZZ_SRC); do n=$${s##*/}; n=$${n%.c}; \
-	    echo "clang $$n"; $(CLANG) $(CPPFLAGS_ALL) -Ilibjobmatch $(CJSON_CFLAGS) -g -O1 \
-	    -fsanitize=fuzzer,address,undefined $$s $(LIB_SRC) $(B)/gen/report_page.c -o $(B)/fuzz/$$n $(LIB_LIBS) || exit 1; done
+# ---- fuzzing (docs/SECURITY.md) --------------------------------------------------------------
+# make fuzz builds every harness with libFuzzer, ASan and UBSan (clang) into $(B)/fuzz/fuzz_<name>
+# and runs each in turn for FUZZ_SECONDS (or FUZZ_RUNS executions), from a working corpus
+# $(B)/fuzz/corpus/<name> seeded with tests/fuzz/corpus/<name>, with its dictionary. A crash
+# stops it and is left as $(B)/fuzz/crash-<name>-*: add it to tests/fuzz/corpus/<name>/ with the
+# fix, and make check replays it from then on. FUZZ_SECONDS=0 FUZZ_RUNS=N runs exactly N each.
+FUZZ_CC ?= $(or $(CLANG),clang)
+FUZZ_SECONDS ?= 60
+FUZZ_RUNS ?= -1
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_DIR := $(B)/fuzz
+FUZZ_NAMES := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%)
+FUZZ_BINS := $(FUZZ_NAMES:%=$(FUZZ_DIR)/fuzz_%)
+FUZZ_LIB_OBJ := $(LIB_SRC:libjobmatch/%.c=$(FUZZ_DIR)/lib/%.o)
+FUZZ_LIB_OBJ += $(FUZZ_DIR)/lib/report_page.o
+# The longest input per harness: a few records for the readers, a stream for matcher and report.
+FUZZ_MAX_LEN = $(or $(FUZZ_MAX_LEN_$*),4096)
+FUZZ_MAX_LEN_matcher := 16384
+FUZZ_MAX_LEN_report := 8192
+# NDJSON harnesses share one dictionary of field names, CSV and list cells the other.
+FUZZ_DICT = tests/fuzz/$(if $(filter csv list_cell,$*),csv,ndjson).dict
+
+.PHONY: fuzz-build
+fuzz: $(FUZZ_NAMES:%=fuzz-run-%)
+fuzz-build: $(FUZZ_BINS)
+
+$(FUZZ_DIR)/lib/%.o: libjobmatch/%.c $(HEADERS) $(PRIV_HEADERS) config.mk
+	@command -v $(FUZZ_CC) >/dev/null || { echo "make fuzz: needs $(FUZZ_CC) (apt-get install clang)"; exit 1; }
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(CPPFLAGS_ALL) -DJM_BUILDING -Ilibjobmatch $(CJSON_CFLAGS) $(XXHASH_CFLAGS) -std=c11 \
+	    -g -O1 -fsanitize=fuzzer-no-link $(FUZZ_SAN) -c -o $@ $<
+
+$(FUZZ_DIR)/lib/report_page.o: $(B)/gen/report_page.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) -std=c11 -g -O1 -c -o $@ $<
+
+$(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard tests/fuzz/*.h) $(FUZZ_LIB_OBJ)
+	$(FUZZ_CC) $(CPPFLAGS_ALL) $(CJSON_CFLAGS) -std=c11 -g -O1 -fsanitize=fuzzer $(FUZZ_SAN) \
+	    -o $@ $< $(FUZZ_LIB_OBJ) $(LIB_LIBS) -lpthread
+
+fuzz-run-%: $(FUZZ_DIR)/fuzz_%
+	@mkdir -p $(FUZZ_DIR)/corpus/$*
+	cp tests/fuzz/corpus/$*/* $(FUZZ_DIR)/corpus/$*/
+	$< -max_total_time=$(FUZZ_SECONDS) -runs=$(FUZZ_RUNS) -max_len=$(FUZZ_MAX_LEN) \
+	    -dict=$(FUZZ_DICT) -print_final_stats=1 -artifact_prefix=$(FUZZ_DIR)/crash-$*- \
+	    $(FUZZ_DIR)/corpus/$*
 
 bench: all
 	build-aux/bench.sh

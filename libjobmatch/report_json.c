@@ -1,4 +1,5 @@
 /* The JSON renderer of the report: one document, schema in docs/report-schema.md. */
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
