@@ -244,8 +244,10 @@ const char *jm__report_job_company(const jm_report *rep, const char *post_id);
 const char *jm__report_candidate_name(const jm_report *rep, const char *candidate_id);
 const char *jm__report_job_country(const jm_report *rep, const char *post_id);
 const char *jm__report_job_work_mode(const jm_report *rep, const char *post_id);
-/* The HTML page's script and style sheet (report_page.js, report_page.css, compiled in). */
+/* The HTML page's script and style sheet (report_page.js, report_page.css, compiled in), and the
+ * base64 of their SHA-256 for its Content-Security-Policy (computed by build-aux/embed.sh). */
 extern const char jm__report_page_js[], jm__report_page_css[];
+extern const char jm__report_page_js_sha256[], jm__report_page_css_sha256[];
 
 /* One audit row: a group's size, rates and impact ratios (ratio < 0: not defined). */
 typedef struct jm__audit_row {
