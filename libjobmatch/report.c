@@ -630,10 +630,9 @@ static void recent_offer(jm_report *rep, const jm__app_view *a)
     heap_down(rep, 0);
 }
 
-static int start(jm_report *rep)
+/* The distinct-id window, made at the first record: its size may be set until then. */
+static int window_make(jm_report *rep)
 {
-    if (rep->started)
-        return 0;
     rep->ring = malloc(rep->window * sizeof *rep->ring);
     jm__strmap_init(&rep->window_ids, rep->window);
     if (!rep->ring || jm__strmap_reserve(&rep->window_ids)) {
@@ -643,6 +642,12 @@ static int start(jm_report *rep)
     }
     rep->started = 1;
     return 0;
+}
+
+/* Kept apart from window_make() so that this check is inlined on every record. */
+static int start(jm_report *rep)
+{
+    return rep->started ? 0 : window_make(rep);
 }
 
 /* The candidate of id, added (unseen) when new; NULL on ENOMEM. */
