@@ -717,9 +717,9 @@ static void set_bit(uint64_t *words, int32_t i)
 }
 
 /* Drill-down: the application counts in the slice of its family, its status, and its job's
- * work mode and country; its job and candidate are marked as being in those slices. */
-static int add_to_slices(jm_report *rep, const jm__app_view *a, int32_t family, int32_t status,
-                         int selected, int shortlisted)
+ * work mode and country; its job and its candidate c are marked as being in those slices. */
+static int add_to_slices(jm_report *rep, const jm__app_view *a, jm__candidate *c, int32_t family,
+                         int32_t status, int selected, int shortlisted)
 {
     int32_t sl[JM__DIMS] = {family, status, -1, -1};
     jm__job *j = a->post.s ? find_job_slot(rep, a->post.s, a->post.len) : NULL;
@@ -731,9 +731,6 @@ static int add_to_slices(jm_report *rep, const jm__app_view *a, int32_t family, 
     } else {
         rep->apps_before_job++;
     }
-    jm__candidate *c = candidate_slot(rep, a->candidate.s, a->candidate.len);
-    if (!c)
-        return JM_ENOMEM;
     if (!c->slices && !(c->slices = calloc(JM__DIMS * JM__SLICE_WORDS, sizeof *c->slices)))
         return JM_ENOMEM;
     for (int d = 0; d < JM__DIMS; d++) {
@@ -788,13 +785,15 @@ int jm__report_add_app(jm_report *rep, const jm__app_view *a)
     if (appfigs_add(&rep->all, a, fam, e, selected, shortlisted))
         return JM_ENOMEM;
     recent_offer(rep, a);
-    if (rep->drilldown && add_to_slices(rep, a, fam, e, selected, shortlisted))
+    if (!rep->drilldown && !rep->naudit)
+        return 0;
+    /* One lookup of the candidate for both (nothing between moves the candidates). */
+    jm__candidate *c = candidate_slot(rep, a->candidate.s, a->candidate.len);
+    if (!c)
         return JM_ENOMEM;
-
+    if (rep->drilldown && add_to_slices(rep, a, c, fam, e, selected, shortlisted))
+        return JM_ENOMEM;
     if (rep->naudit) {
-        jm__candidate *c = candidate_slot(rep, a->candidate.s, a->candidate.len);
-        if (!c)
-            return JM_ENOMEM;
         if (c->seen) {
             for (int k = 0; k < rep->naudit; k++) {
                 jm__tally *t = c->group[k] >= 0 ? rep->audit_groups[k].entries[c->group[k]].tally
