@@ -116,7 +116,7 @@ $(B)/libjobmatch/%.o: libjobmatch/%.c config.mk
 
 $(B)/gen/report_page.c: $(PAGE_ASSETS) build-aux/embed.sh
 	@mkdir -p $(@D)
-	build-aux/embed.sh $(PAGE_ASSETS) > $@
+	PYTHON=$(PYTHON) build-aux/embed.sh $(PAGE_ASSETS) > $@
 
 $(B)/gen/report_page.o: $(B)/gen/report_page.c config.mk
 	$(CC) $(CPPFLAGS_ALL) $(LIB_CFLAGS) $(CFLAGS_ALL) -c -o $@ $<

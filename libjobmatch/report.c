@@ -5,9 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define XXH_INLINE_ALL
-#include <xxhash.h>
-
 #include <jobmatch/reader.h>
 #include <jobmatch/score.h>
 #include <jobmatch/taxonomy.h>
@@ -73,11 +70,19 @@ const char *jm__grouped(uint64_t v, char *t)
 /* ---- value maps -------------------------------------------------------------------------------
  */
 
+static const char *rmap_key(const void *ctx, uint64_t e, size_t *len)
+{
+    const jm__rmap *m = ctx;
+    *len = m->entries[e].len;
+    return m->entries[e].key;
+}
+
 static void rmap_init(jm__rmap *m, int with_tally)
 {
     memset(m, 0, sizeof *m);
     m->with_tally = with_tally;
     m->other = -1;
+    jm__strmap_init(&m->index, 32);
 }
 
 static void rmap_free(jm__rmap *m)
@@ -87,30 +92,10 @@ static void rmap_free(jm__rmap *m)
         free(m->entries[i].tally);
     }
     free(m->entries);
-    free(m->slots);
+    jm__strmap_free(&m->index);
 }
 
-static int rmap_grow(jm__rmap *m)
-{
-    size_t nslots = m->slots ? (m->mask + 1) * 2 : 64;
-    int32_t *slots = malloc(nslots * sizeof *slots);
-    if (!slots)
-        return JM_ENOMEM;
-    for (size_t i = 0; i < nslots; i++)
-        slots[i] = -1;
-    for (size_t e = 0; e < m->n; e++) {
-        size_t j = (size_t)m->entries[e].hash & (nslots - 1);
-        while (slots[j] >= 0)
-            j = (j + 1) & (nslots - 1);
-        slots[j] = (int32_t)e;
-    }
-    free(m->slots);
-    m->slots = slots;
-    m->mask = nslots - 1;
-    return 0;
-}
-
-static int32_t rmap_append(jm__rmap *m, const char *s, size_t len, uint64_t h)
+static int32_t rmap_append(jm__rmap *m, const char *s, size_t len)
 {
     if (m->n == m->cap) {
         size_t cap = m->cap ? m->cap * 2 : 16;
@@ -127,7 +112,6 @@ static int32_t rmap_append(jm__rmap *m, const char *s, size_t len, uint64_t h)
     memcpy(e->key, s, len);
     e->key[len] = 0;
     e->len = len;
-    e->hash = h;
     if (m->with_tally && !(e->tally = calloc(1, sizeof *e->tally))) {
         free(e->key);
         return JM_ENOMEM;
@@ -138,78 +122,26 @@ static int32_t rmap_append(jm__rmap *m, const char *s, size_t len, uint64_t h)
 /* The entry of s, added when new; the "(other)" entry once the map is full; <0 on ENOMEM. */
 static int32_t rmap_get(jm__rmap *m, const char *s, size_t len)
 {
-    if (!m->slots || (m->n + 1) * 2 > m->mask + 1)
-        if (rmap_grow(m))
-            return JM_ENOMEM;
-    uint64_t h = XXH3_64bits(s, len);
-    size_t j = (size_t)h & m->mask;
-    for (int32_t e; (e = m->slots[j]) >= 0; j = (j + 1) & m->mask) {
-        const jm__rmap_entry *en = &m->entries[e];
-        if (en->hash == h && en->len == len && memcmp(en->key, s, len) == 0)
-            return e;
-    }
+    if (jm__strmap_reserve(&m->index))
+        return JM_ENOMEM;
+    uint64_t h = jm__strmap_hash(s, len);
+    jm__strmap_slot *sl = jm__strmap_find(&m->index, h, s, len, rmap_key, m);
+    if (sl->hash)
+        return (int32_t)sl->value;
     if (m->n >= JM_REPORT_MAX_KEYS) {
         if (m->other < 0) {
-            /* The overflow entry is found by index, not through the slots. */
-            int32_t e = rmap_append(m, other_key, sizeof other_key - 1, 0);
+            /* The overflow entry is found by index, not through the map. */
+            int32_t e = rmap_append(m, other_key, sizeof other_key - 1);
             if (e < 0)
                 return e;
             m->other = e;
         }
         return m->other;
     }
-    int32_t e = rmap_append(m, s, len, h);
+    int32_t e = rmap_append(m, s, len);
     if (e >= 0)
-        m->slots[j] = e;
+        jm__strmap_fill(&m->index, sl, h, (uint64_t)e);
     return e;
-}
-
-/* ---- fingerprinted id tables ------------------------------------------------------------------
- */
-
-static uint64_t fingerprint(const char *s, size_t len)
-{
-    uint64_t h = XXH3_64bits(s, len);
-    return h ? h : 1; /* 0 marks an empty slot */
-}
-
-/* Jobs and candidates live in open-addressing tables of fixed-size slots, keyed by fp. */
-static void *fp_slot(void *slots, size_t size, size_t mask, uint64_t fp, int *found)
-{
-    for (size_t j = (size_t)fp & mask;; j = (j + 1) & mask) {
-        char *p = (char *)slots + j * size;
-        uint64_t k;
-        memcpy(&k, p, sizeof k);
-        if (k == fp || k == 0) {
-            *found = k == fp;
-            return p;
-        }
-    }
-}
-
-static int fp_grow(void **slots, size_t size, size_t *mask, size_t used)
-{
-    if (*slots && (used + 1) * 4 < (*mask + 1) * 3)
-        return 0;
-    size_t n = *slots ? (*mask + 1) * 2 : 1024;
-    char *fresh = calloc(n, size);
-    if (!fresh)
-        return JM_ENOMEM;
-    if (*slots) {
-        for (size_t i = 0; i <= *mask; i++) {
-            char *p = (char *)*slots + i * size;
-            uint64_t k;
-            memcpy(&k, p, sizeof k);
-            if (!k)
-                continue;
-            int found;
-            memcpy(fp_slot(fresh, size, n - 1, k, &found), p, size);
-        }
-        free(*slots);
-    }
-    *slots = fresh;
-    *mask = n - 1;
-    return 0;
 }
 
 static uint32_t arena_keep(jm_report *rep, const char *s)
@@ -396,6 +328,8 @@ jm_report *jm_report_new(jm_error *err)
     rmap_init(&rep->education, 0);
     for (int k = 0; k < JM_REPORT_MAX_AUDIT_FIELDS; k++)
         rmap_init(&rep->audit_groups[k], 1);
+    jm__strmap_init(&rep->job_ids, 512);
+    jm__strmap_init(&rep->cand_ids, 512);
     rep->audit_min_share = JM__AUDIT_MIN_SHARE;
     money_init(&rep->offers);
     money_init(&rep->asks);
@@ -421,13 +355,14 @@ void jm_report_free(jm_report *rep)
     rmap_free(&rep->education);
     for (int k = 0; k < JM_REPORT_MAX_AUDIT_FIELDS; k++)
         rmap_free(&rep->audit_groups[k]);
-    if (rep->cands)
-        for (size_t i = 0; i <= rep->cands_mask; i++) {
-            free(rep->cands[i].pending);
-            free(rep->cands[i].slices);
-        }
+    for (size_t i = 0; i < rep->ncands; i++) {
+        free(rep->cands[i].pending);
+        free(rep->cands[i].slices);
+    }
     free(rep->cands);
+    jm__strmap_free(&rep->cand_ids);
     free(rep->jobs);
+    jm__strmap_free(&rep->job_ids);
     free(rep->ring);
     jm__strmap_free(&rep->window_ids);
     free(rep->arena);
@@ -723,20 +658,22 @@ static int start(jm_report *rep)
     return 0;
 }
 
-static jm__candidate *candidate_slot(jm_report *rep, const char *id, size_t len, int *found)
+/* The candidate of id, added (unseen) when new; NULL on ENOMEM. */
+static jm__candidate *candidate_slot(jm_report *rep, const char *id, size_t len)
 {
-    if (fp_grow((void **)&rep->cands, sizeof *rep->cands, &rep->cands_mask, rep->ncands_slots))
+    if (jm__strmap_reserve(&rep->cand_ids) ||
+        grow_index((void **)&rep->cands, &rep->cands_cap, sizeof *rep->cands, rep->ncands))
         return NULL;
-    jm__candidate *c =
-        fp_slot(rep->cands, sizeof *rep->cands, rep->cands_mask, fingerprint(id, len), found);
-    if (!*found) {
-        c->fp = fingerprint(id, len);
-        for (int k = 0; k < JM_REPORT_MAX_AUDIT_FIELDS; k++)
-            c->group[k] = -1;
-        c->education = -1;
-        c->ask = NAN;
-        rep->ncands_slots++;
-    }
+    uint64_t fp = jm__strmap_hash(id, len);
+    jm__strmap_slot *sl = jm__strmap_find_fp(&rep->cand_ids, fp);
+    if (sl->hash)
+        return &rep->cands[sl->value];
+    jm__candidate *c = &rep->cands[rep->ncands]; /* zeroed by grow_index() */
+    for (int k = 0; k < JM_REPORT_MAX_AUDIT_FIELDS; k++)
+        c->group[k] = -1;
+    c->education = -1;
+    c->ask = NAN;
+    jm__strmap_fill(&rep->cand_ids, sl, fp, rep->ncands++);
     return c;
 }
 
@@ -776,12 +713,10 @@ static int appfigs_add(jm__appfigs *f, const jm__app_view *a, int32_t family, in
 
 static jm__job *find_job_slot(const jm_report *rep, const char *id, size_t len)
 {
-    if (!rep->jobs || !id)
+    uint64_t i;
+    if (!id || !jm__strmap_get_fp(&rep->job_ids, jm__strmap_hash(id, len), &i))
         return NULL;
-    int found;
-    jm__job *j =
-        fp_slot(rep->jobs, sizeof *rep->jobs, rep->jobs_mask, fingerprint(id, len), &found);
-    return found ? j : NULL;
+    return &rep->jobs[i];
 }
 
 static void set_bit(uint64_t *words, int32_t i)
@@ -790,9 +725,9 @@ static void set_bit(uint64_t *words, int32_t i)
 }
 
 /* Drill-down: the application counts in the slice of its family, its status, and its job's
- * work mode and country; its job and candidate are marked as being in those slices. */
-static int add_to_slices(jm_report *rep, const jm__app_view *a, int32_t family, int32_t status,
-                         int selected, int shortlisted)
+ * work mode and country; its job and its candidate c are marked as being in those slices. */
+static int add_to_slices(jm_report *rep, const jm__app_view *a, jm__candidate *c, int32_t family,
+                         int32_t status, int selected, int shortlisted)
 {
     int32_t sl[JM__DIMS] = {family, status, -1, -1};
     jm__job *j = a->post.s ? find_job_slot(rep, a->post.s, a->post.len) : NULL;
@@ -804,10 +739,6 @@ static int add_to_slices(jm_report *rep, const jm__app_view *a, int32_t family, 
     } else {
         rep->apps_before_job++;
     }
-    int found;
-    jm__candidate *c = candidate_slot(rep, a->candidate.s, a->candidate.len, &found);
-    if (!c)
-        return JM_ENOMEM;
     if (!c->slices && !(c->slices = calloc(JM__DIMS * JM__SLICE_WORDS, sizeof *c->slices)))
         return JM_ENOMEM;
     for (int d = 0; d < JM__DIMS; d++) {
@@ -865,14 +796,15 @@ int jm__report_add_app(jm_report *rep, const jm__app_view *a)
     if (appfigs_add(&rep->all, a, fam, e, selected, shortlisted))
         return JM_ENOMEM;
     recent_offer(rep, a);
-    if (rep->drilldown && add_to_slices(rep, a, fam, e, selected, shortlisted))
+    if (!rep->drilldown && !rep->naudit)
+        return 0;
+    /* One lookup of the candidate for both (nothing between moves the candidates). */
+    jm__candidate *c = candidate_slot(rep, a->candidate.s, a->candidate.len);
+    if (!c)
         return JM_ENOMEM;
-
+    if (rep->drilldown && add_to_slices(rep, a, c, fam, e, selected, shortlisted))
+        return JM_ENOMEM;
     if (rep->naudit) {
-        int found;
-        jm__candidate *c = candidate_slot(rep, a->candidate.s, a->candidate.len, &found);
-        if (!c)
-            return JM_ENOMEM;
         if (c->seen) {
             for (int k = 0; k < rep->naudit; k++) {
                 jm__tally *t = c->group[k] >= 0 ? rep->audit_groups[k].entries[c->group[k]].tally
@@ -937,17 +869,17 @@ static int add_job(jm_report *rep, const jm_record *r)
     const char *id = jm_record_id(r);
     if (!id)
         return JM_ENOID;
-    if (fp_grow((void **)&rep->jobs, sizeof *rep->jobs, &rep->jobs_mask, rep->njobs))
+    if (jm__strmap_reserve(&rep->job_ids) ||
+        grow_index((void **)&rep->jobs, &rep->jobs_cap, sizeof *rep->jobs, rep->njobs))
         return JM_ENOMEM;
-    int found;
-    uint64_t fp = fingerprint(id, strlen(id));
-    jm__job *j = fp_slot(rep->jobs, sizeof *rep->jobs, rep->jobs_mask, fp, &found);
-    if (found) {
+    uint64_t fp = jm__strmap_hash(id, strlen(id));
+    jm__strmap_slot *sl = jm__strmap_find_fp(&rep->job_ids, fp);
+    if (sl->hash) {
         rep->job_dups++;
         return JM_EDUP;
     }
-    j->fp = fp;
-    rep->njobs++;
+    jm__job *j = &rep->jobs[rep->njobs]; /* zeroed by grow_index() */
+    jm__strmap_fill(&rep->job_ids, sl, fp, rep->njobs++);
     j->deadline = JM__HAS(r, JM_FIELD_DEADLINE_DATE) ? r->v[JM_FIELD_DEADLINE_DATE].i : INT64_MIN;
     j->title = arena_keep(rep, jm_record_string(r, JM_FIELD_JOB_TITLE));
     j->company = arena_keep(rep, jm_record_string(r, JM_FIELD_COMPANY));
@@ -1037,8 +969,7 @@ static int add_candidate(jm_report *rep, const jm_record *r)
     const char *id = jm_record_id(r);
     if (!id)
         return JM_ENOID;
-    int found;
-    jm__candidate *c = candidate_slot(rep, id, strlen(id), &found);
+    jm__candidate *c = candidate_slot(rep, id, strlen(id));
     if (!c)
         return JM_ENOMEM;
     if (c->seen) {
@@ -1101,7 +1032,7 @@ static int canonical_id_hash(const char *line, size_t len, uint64_t *h)
     const char *q = memchr(line + plen, '"', len - plen);
     if (!q)
         return 0;
-    *h = XXH3_64bits(line + plen, (size_t)(q - line - plen));
+    *h = jm__strmap_hash(line + plen, (size_t)(q - line - plen));
     return 1;
 }
 
@@ -1228,10 +1159,8 @@ int jm__report_popfigs(const jm_report *rep, int dim, int slice, int64_t now_ms,
         for (size_t c = 0; c < rep->categories.n; c++)
             in_family[c] = (unsigned char)family_holds(rep->families.entries[slice].key,
                                                        rep->categories.entries[c].key);
-    for (size_t i = 0; rep->jobs && i <= rep->jobs_mask; i++) {
+    for (size_t i = 0; i < rep->njobs; i++) {
         const jm__job *j = &rep->jobs[i];
-        if (!j->fp)
-            continue;
         int in = dim < 0 || (dim == JM__DIM_FAMILY && in_family[j->category]) ||
                  (dim == JM__DIM_STATUS && has_bit(j->statuses, slice)) ||
                  (dim == JM__DIM_WORK_MODE && j->work_mode == slice) ||
@@ -1247,9 +1176,9 @@ int jm__report_popfigs(const jm_report *rep, int dim, int slice, int64_t now_ms,
         money_add(p->offers, j->offer);
     }
     free(in_family);
-    for (size_t i = 0; rep->cands && i <= rep->cands_mask; i++) {
+    for (size_t i = 0; i < rep->ncands; i++) {
         const jm__candidate *c = &rep->cands[i];
-        if (!c->fp || !c->seen)
+        if (!c->seen)
             continue;
         if (dim >= 0 && !(c->slices && has_bit(c->slices + dim * JM__SLICE_WORDS, slice)))
             continue;
@@ -1357,11 +1286,9 @@ void jm__score_bins_fill(const uint64_t *hist, jm__score_bins *out)
 uint64_t jm__report_active_jobs(const jm_report *rep, int64_t now_ms)
 {
     uint64_t n = 0;
-    if (rep->jobs)
-        for (size_t i = 0; i <= rep->jobs_mask; i++)
-            if (rep->jobs[i].fp &&
-                (rep->jobs[i].deadline == INT64_MIN || rep->jobs[i].deadline >= now_ms))
-                n++;
+    for (size_t i = 0; i < rep->njobs; i++)
+        if (rep->jobs[i].deadline == INT64_MIN || rep->jobs[i].deadline >= now_ms)
+            n++;
     return n;
 }
 
@@ -1482,12 +1409,12 @@ const char *jm__report_job_work_mode(const jm_report *rep, const char *post_id)
 
 const char *jm__report_candidate_name(const jm_report *rep, const char *candidate_id)
 {
-    if (!rep->cands || !candidate_id)
+    uint64_t i;
+    if (!candidate_id ||
+        !jm__strmap_get_fp(&rep->cand_ids, jm__strmap_hash(candidate_id, strlen(candidate_id)), &i))
         return "";
-    int found;
-    const jm__candidate *c = fp_slot(rep->cands, sizeof *rep->cands, rep->cands_mask,
-                                     fingerprint(candidate_id, strlen(candidate_id)), &found);
-    return found && c->seen && c->name ? rep->arena + c->name : "";
+    const jm__candidate *c = &rep->cands[i];
+    return c->seen && c->name ? rep->arena + c->name : "";
 }
 
 static void audit_row(jm__audit_row *r, const char *group, const jm__tally *t, double median)
@@ -1521,10 +1448,9 @@ size_t jm__report_audit_rows(const jm_report *rep, int k, jm__audit_row *rows, i
     size_t known = out;
     /* Applications whose candidate never arrived are unknown too. */
     jm__tally unknown = rep->audit_unknown[k];
-    if (rep->cands)
-        for (size_t i = 0; i <= rep->cands_mask; i++)
-            if (rep->cands[i].fp && rep->cands[i].pending)
-                tally_merge(&unknown, &rep->cands[i].pending->t);
+    for (size_t i = 0; i < rep->ncands; i++)
+        if (rep->cands[i].pending)
+            tally_merge(&unknown, &rep->cands[i].pending->t);
     if (unknown.n) {
         audit_row(&rows[out], "unknown", &unknown, median);
         rows[out].unknown = 1;

@@ -12,7 +12,6 @@
 #include <jobmatch/writer.h>
 
 #include "report_internal.h"
-#include "sha256.h"
 
 typedef struct out {
     jm_buf *b;
@@ -426,25 +425,6 @@ static void figure(out *o, const char *name, const char *caption, const char *ex
            extra ? extra : "");
 }
 
-/* 'sha256-<base64>' of s, for the Content-Security-Policy. */
-static void csp_hash(out *o, const char *s)
-{
-    static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    uint8_t d[33] = {0};
-    jm__sha256(s, strlen(s), d);
-    char t[48];
-    size_t j = 0;
-    for (size_t i = 0; i < 32; i += 3) {
-        uint32_t v = (uint32_t)d[i] << 16 | (uint32_t)d[i + 1] << 8 | (i + 2 < 32 ? d[i + 2] : 0);
-        t[j++] = b64[v >> 18 & 63];
-        t[j++] = b64[v >> 12 & 63];
-        t[j++] = b64[v >> 6 & 63];
-        t[j++] = i + 2 < 32 ? b64[v & 63] : '=';
-    }
-    t[j] = 0;
-    PRINTF(o, "'sha256-%s'", t);
-}
-
 int jm_report_write_html(const jm_report *rep, int64_t now_ms, unsigned refresh_seconds, jm_buf *b)
 {
     out o = {b, 0};
@@ -454,11 +434,11 @@ int jm_report_write_html(const jm_report *rep, int64_t now_ms, unsigned refresh_
             "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\n");
     /* Only this page's own script and style sheet may run: no request, no other code. */
     put(&o, "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-            "script-src ");
-    csp_hash(&o, jm__report_page_js);
-    put(&o, "; style-src ");
-    csp_hash(&o, jm__report_page_css);
-    put(&o, "; img-src data:; base-uri 'none'; form-action 'none'\">\n");
+            "script-src 'sha256-");
+    put(&o, jm__report_page_js_sha256);
+    put(&o, "'; style-src 'sha256-");
+    put(&o, jm__report_page_css_sha256);
+    put(&o, "'; img-src data:; base-uri 'none'; form-action 'none'\">\n");
     PRINTF(&o, "<title>libjobmatch report %s</title>\n<style>", when);
     put(&o, jm__report_page_css);
     put(&o, "</style>\n</head><body>\n<header><h1>Job matching analytics</h1><p>Report made ");

@@ -35,7 +35,7 @@ typedef struct jm__app_view {
     int has_date, has_ts;
     int64_t date, ts; /* application_date, timestamp (ms) */
     int has_id_hash;
-    uint64_t id_hash; /* XXH3 of id, when already known */
+    uint64_t id_hash; /* jm__strmap_hash() of id, when already known */
 } jm__app_view;
 
 /* Counts per application group: size, selected ("Interview Scheduled"), and score histogram. */
@@ -67,7 +67,6 @@ typedef struct jm__money {
 typedef struct jm__rmap_entry {
     char *key;
     size_t len;
-    uint64_t hash;
     uint64_t count;
     jm__tally *tally; /* only in maps made with tallies */
 } jm__rmap_entry;
@@ -75,8 +74,7 @@ typedef struct jm__rmap_entry {
 typedef struct jm__rmap {
     jm__rmap_entry *entries;
     size_t n, cap;
-    int32_t *slots; /* open addressing over entries; -1 empty */
-    size_t mask;
+    jm__strmap index; /* key -> entry number ("(other)" is not in it) */
     int with_tally;
     int32_t other; /* index of "(other)", or -1 */
 } jm__rmap;
@@ -90,9 +88,8 @@ typedef struct jm__recent {
     char id[48], candidate[48], post[48], family[64], status[32], method[96], reason[256];
 } jm__recent;
 
-/* A job or candidate, by the fingerprint of its id (0 marks an empty slot). */
+/* A job or candidate, found by the 64-bit fingerprint of its id (jm__strmap_hash()). */
 typedef struct jm__job {
-    uint64_t fp;
     int64_t deadline;        /* INT64_MIN: none */
     uint32_t title, company; /* offsets in the text arena, 0: none */
     /* entries of the work_modes, employment_types, countries and categories maps; -1: none */
@@ -106,7 +103,6 @@ typedef struct jm__pending {
 } jm__pending;
 
 typedef struct jm__candidate {
-    uint64_t fp;
     int seen; /* the candidate record itself arrived */
     uint32_t name;
     int16_t group[JM_REPORT_MAX_AUDIT_FIELDS]; /* -1: unknown */
@@ -151,14 +147,16 @@ struct jm_report {
     size_t ring_head, ring_n, ring_cap; /* the ring grows as it fills, up to window */
     uint8_t hll[1u << JM__HLL_BITS];
     /* jobs */
-    jm__job *jobs;
-    size_t njobs, jobs_mask;
+    jm__job *jobs; /* in arrival order */
+    size_t njobs, jobs_cap;
+    jm__strmap job_ids; /* fingerprint -> index in jobs */
     uint64_t job_dups;
     jm__rmap work_modes, employment_types, countries, categories;
     jm__money offers;
     /* candidates */
-    jm__candidate *cands;
-    size_t ncands_slots, cands_mask, ncands_seen;
+    jm__candidate *cands; /* in first-mention order: an application may name one first */
+    size_t ncands, cands_cap, ncands_seen;
+    jm__strmap cand_ids; /* fingerprint -> index in cands */
     uint64_t cand_dups;
     jm__rmap education;
     jm__money asks;
@@ -246,8 +244,10 @@ const char *jm__report_job_company(const jm_report *rep, const char *post_id);
 const char *jm__report_candidate_name(const jm_report *rep, const char *candidate_id);
 const char *jm__report_job_country(const jm_report *rep, const char *post_id);
 const char *jm__report_job_work_mode(const jm_report *rep, const char *post_id);
-/* The HTML page's script and style sheet (report_page.js, report_page.css, compiled in). */
+/* The HTML page's script and style sheet (report_page.js, report_page.css, compiled in), and the
+ * base64 of their SHA-256 for its Content-Security-Policy (computed by build-aux/embed.sh). */
 extern const char jm__report_page_js[], jm__report_page_css[];
+extern const char jm__report_page_js_sha256[], jm__report_page_css_sha256[];
 
 /* One audit row: a group's size, rates and impact ratios (ratio < 0: not defined). */
 typedef struct jm__audit_row {

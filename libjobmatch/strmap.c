@@ -1,4 +1,5 @@
-/* The library's one hash map (strmap.h): growth, deletion and the string hash. */
+/* The library's one hash map (strmap.h): making and growing its slots; lookups, filling and
+ * removal are inline in the header. */
 #define _DEFAULT_SOURCE /* madvise */
 #include <stdlib.h>
 #include <string.h>
@@ -61,21 +62,4 @@ int jm__strmap_grow(jm__strmap *m)
     m->slots = slots;
     m->mask = n - 1;
     return 0;
-}
-
-void jm__strmap_remove(jm__strmap *m, jm__strmap_slot *sl)
-{
-    size_t i = (size_t)(sl - m->slots);
-    m->count--;
-    /* Backward shift: an entry later in the run moves into the hole unless its home slot lies
-     * cyclically in (hole, entry]. */
-    for (size_t j = (i + 1) & m->mask; m->slots[j].hash; j = (j + 1) & m->mask) {
-        size_t home = (size_t)m->slots[j].hash & m->mask;
-        if (((j - home) & m->mask) >= ((j - i) & m->mask)) {
-            m->slots[i] = m->slots[j];
-            i = j;
-        }
-    }
-    m->slots[i].hash = 0;
-    m->slots[i].value = 0;
 }

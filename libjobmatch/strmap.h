@@ -104,7 +104,23 @@ static inline int jm__strmap_get_fp(const jm__strmap *m, uint64_t fp, uint64_t *
     return jm__strmap_get(m, fp, NULL, 0, NULL, NULL, value);
 }
 
-/* Empties the held slot sl (from jm__strmap_find()), moving later entries of its run back. */
-void jm__strmap_remove(jm__strmap *m, jm__strmap_slot *sl);
+/* Empties the held slot sl (from jm__strmap_find()), moving later entries of its run back.
+ * Inline: the distinct-id window of the report removes one id per application. */
+static inline void jm__strmap_remove(jm__strmap *m, jm__strmap_slot *sl)
+{
+    size_t i = (size_t)(sl - m->slots);
+    m->count--;
+    /* Backward shift: an entry later in the run moves into the hole unless its home slot lies
+     * cyclically in (hole, entry]. */
+    for (size_t j = (i + 1) & m->mask; m->slots[j].hash; j = (j + 1) & m->mask) {
+        size_t home = (size_t)m->slots[j].hash & m->mask;
+        if (((j - home) & m->mask) >= ((j - i) & m->mask)) {
+            m->slots[i] = m->slots[j];
+            i = j;
+        }
+    }
+    m->slots[i].hash = 0;
+    m->slots[i].value = 0;
+}
 
 #endif
