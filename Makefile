@@ -270,8 +270,15 @@ $(B)/tests/fuzz/%.o: tests/fuzz/%.c config.mk
 $(B)/tests/fuzz_%-replay: $(B)/tests/fuzz/fuzz_%.o $(B)/tests/fuzz/replay_main.o $(STLIB)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIB_LIBS) -lpthread
 
-check: all check-unit check-cli check-fuzz check-symbols check-examples check-docs check-sql \
-       check-pg check-kafka-unit check-kafka check-san check-tsan
+# make check runs its parts CHECK_JOBS at a time: the service tests mostly wait on their servers
+# and valgrind is slow, so they overlap the suites that compute. Each part's output is shown whole
+# when it ends (-O); -k runs every part, so one run names every failing one.
+CHECK_PARTS := check-unit check-cli check-fuzz check-symbols check-examples check-docs check-sql \
+               check-pg check-kafka-unit check-kafka check-san check-tsan check-valgrind
+CHECK_JOBS ?= 3
+check: all
+	@echo "make check: $(words $(CHECK_PARTS)) parts, $(CHECK_JOBS) at a time: $(CHECK_PARTS)"
+	@$(MAKE) --no-print-directory -k -O -j$(CHECK_JOBS) $(CHECK_PARTS)
 	@echo "make check: all suites passed"
 
 check-unit: $(UNIT_BINS) $(TEST_PLUGIN) $(BAD_PLUGINS)

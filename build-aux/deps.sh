@@ -30,7 +30,7 @@ need=""
 for goal in "$@"; do
   case $goal in
     clean | distclean | uninstall) ;;
-    check) need="$need $build $unit $cli $sql $services" ;;
+    check) need="$need $build $unit $cli $sql $services $valgrind" ;;
     check-unit | check-tsan | */tests/*) need="$need $build $unit" ;;
     check-cli) need="$need $build $cli" ;;
     check-san) need="$need $build $unit $cli" ;;
