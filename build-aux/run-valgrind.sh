@@ -15,6 +15,9 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
 failed=0 passed=0
 export CK_FORK=no # the Check suites in one process, so that valgrind sees every test
+# Cases tagged "statistical" draw tens of thousands of records to test distributions: fifty times
+# slower here, and their code is run by the other cases too.
+export CK_EXCLUDE_TAGS=statistical
 
 # run NAME COMMAND...: COMMAND under valgrind; counts the result, and on failure shows the end
 # of what it said (a suite's failed checks, valgrind's report).

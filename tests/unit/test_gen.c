@@ -1430,21 +1430,29 @@ int main(void)
     tcase_add_test(t, csv_export_reads_back);
     tcase_add_test(t, csv_header_is_the_reference_export);
     tcase_add_test(t, csv_writer_round_trips_awkward_text);
-    tcase_add_test(t, late_records_fall_behind_the_watermark);
     tcase_add_test(t, bad_lines_are_rejected_and_spare_the_good);
     tcase_add_test(t, bad_csv_rows_are_rejected_alone);
-    tcase_add_test(t, jobs_follow_the_vocabulary_tables);
-    tcase_add_test(t, job_location_weighted_by_industry);
-    tcase_add_test(t, salary_rises_with_seniority);
-    tcase_add_test(t, dates_and_clock);
-    tcase_add_test(t, default_pace);
     tcase_add_test(t, replay_rate_and_speed);
     tcase_add_test(t, clock_stops_at_year_9999);
     tcase_add_test(t, caller_clock_stamps_events);
-    tcase_add_test(t, ages_at_the_records_own_date);
-    tcase_add_test(t, candidates_follow_the_tables);
-    tcase_add_test(t, education_weighted_by_age);
     tcase_add_test(t, options_are_checked);
     suite_add_tcase(s, t);
+    /* The distributions, over tens of thousands of records each: tagged so that valgrind, fifty
+     * times slower, can leave them out (CK_EXCLUDE_TAGS=statistical); the same code runs in the
+     * other cases, and these run under the sanitizers. */
+    TCase *d = tcase_create("distributions");
+    tcase_set_tags(d, "statistical");
+    tcase_set_timeout(d, 300);
+    tcase_add_checked_fixture(d, load_tables, free_tables);
+    tcase_add_test(d, late_records_fall_behind_the_watermark);
+    tcase_add_test(d, jobs_follow_the_vocabulary_tables);
+    tcase_add_test(d, job_location_weighted_by_industry);
+    tcase_add_test(d, salary_rises_with_seniority);
+    tcase_add_test(d, dates_and_clock);
+    tcase_add_test(d, default_pace);
+    tcase_add_test(d, ages_at_the_records_own_date);
+    tcase_add_test(d, candidates_follow_the_tables);
+    tcase_add_test(d, education_weighted_by_age);
+    suite_add_tcase(s, d);
     return jm_test_run(s);
 }
