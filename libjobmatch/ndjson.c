@@ -1,4 +1,5 @@
-/* NDJSON: one JSON object per line into a record (with cJSON), and records out as JSON. */
+/* NDJSON: one JSON object per line into a record (the fast scanner, else cJSON), and records out
+ * as JSON. */
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -11,6 +12,7 @@
 #include <jobmatch/reader.h>
 #include <jobmatch/writer.h>
 
+#include "ndjson_scan.h"
 #include "record_internal.h"
 #include "text.h"
 
@@ -192,6 +194,13 @@ static int decode(const cJSON *obj, jm_record *out, jm_error *err)
 }
 
 int jm_parse_ndjson(const char *line, size_t len, jm_record *out, jm_error *err)
+{
+    if (jm__ndjson_scan(line, len, out) == 0)
+        return 0;
+    return jm__ndjson_parse_general(line, len, out, err);
+}
+
+int jm__ndjson_parse_general(const char *line, size_t len, jm_record *out, jm_error *err)
 {
     if (!jm__utf8_valid(line, len))
         return fail(err, JM_EUTF8, "invalid UTF-8%s", "");

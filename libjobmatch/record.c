@@ -148,7 +148,7 @@ struct jm__chunk {
 
 enum { CHUNK_MIN = 2048 };
 
-static void *record_alloc(jm_record *r, size_t size, size_t align)
+void *jm__record_alloc(jm_record *r, size_t size, size_t align)
 {
     jm__chunk *c = r->chunks;
     if (c) {
@@ -174,7 +174,7 @@ static void *record_alloc(jm_record *r, size_t size, size_t align)
 
 char *jm__record_strdup(jm_record *r, const char *s, size_t len)
 {
-    char *p = record_alloc(r, len + 1, 1);
+    char *p = jm__record_alloc(r, len + 1, 1);
     if (!p)
         return NULL;
     if (len)
@@ -467,7 +467,7 @@ int jm_record_list_append(jm_record *r, jm_field field, const char *s, size_t le
     jm__list *l = &r->v[field].list;
     if (l->count == l->cap) {
         uint32_t cap = l->cap ? l->cap * 2 : 8;
-        const char **items = record_alloc(r, cap * sizeof *items, sizeof(void *));
+        const char **items = jm__record_alloc(r, cap * sizeof *items, sizeof(void *));
         if (!items)
             return JM_ENOMEM;
         if (l->count)

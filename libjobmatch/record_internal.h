@@ -34,6 +34,9 @@ struct jm_record {
 
 #define JM__HAS(r, f) (((r)->present >> (f)) & 1u)
 
+/* size bytes of r's memory aligned to align (a power of two), freed with r's strings at reset:
+ * for readers that lay out a record's text themselves. NULL when out of memory. */
+void *jm__record_alloc(jm_record *r, size_t size, size_t align);
 /* Copies len bytes of s into r's memory, NUL-terminated. NULL when out of memory. */
 char *jm__record_strdup(jm_record *r, const char *s, size_t len);
 

@@ -1,0 +1,903 @@
+/* The fast NDJSON record scanner: one line into a record straight from its bytes, with no JSON
+ * tree and one block of record memory, for the lines that are plain JSON objects.
+ *
+ * It reads a strict subset of JSON (RFC 8259 numbers, space and tab between tokens, the escapes
+ * cJSON decodes the same way) and gives up (JM__SCAN_FALLBACK) at anything else: another white
+ * space, a leading BOM, an escaped key, a lone surrogate, \u0000, invalid UTF-8, a long number,
+ * deep nesting, a field set twice (a duplicate key or an alias of a field already set), a key
+ * that names an id in other letter case, a wrong type, a record jm__record_finish() refuses. The
+ * caller then parses the line with the general parser (ndjson.c), so every reject and its reason
+ * come from that one place, and a record this scanner fills is the one the general parser fills
+ * (tests/fuzz/fuzz_ndjson_diff.c compares the two). Nothing is written to the record until the
+ * whole line has been read and checked. */
+#include <float.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <jobmatch/error.h>
+#include <jobmatch/reader.h>
+
+#include "ndjson_scan.h"
+#include "record_internal.h"
+#include "text.h"
+
+enum {
+    MAX_MEMBERS = 64, /* top-level members of one line */
+    MAX_ITEMS = 1024, /* strings in the line's arrays together */
+    MAX_DEPTH = 16,   /* nesting of values nobody reads (cJSON allows 1000) */
+    MAX_NUMBER = 40,  /* characters of one number (cJSON reads 63) */
+    MAX_KEY = 32      /* longest field name or alias the table has, and then some */
+};
+
+/* A string's flags: it holds escapes (decode it), or bytes from 0x80 (checked as UTF-8). */
+enum { STR_ESCAPED = 1, STR_HIGH = 2 };
+
+typedef struct span {
+    const char *s; /* the raw text between the quotes */
+    uint32_t len;
+    uint32_t flags;
+} span;
+
+enum vtype { V_NULL, V_LITERAL, V_STRING, V_NUMBER, V_STRINGS, V_ARRAY, V_OBJECT };
+
+typedef struct member {
+    span key;
+    enum vtype type;
+    span str;              /* V_STRING */
+    double num;            /* V_NUMBER */
+    uint32_t first, count; /* V_STRINGS: items[first .. first + count) */
+    const char *obj;       /* V_OBJECT: from its '{' to past its '}' */
+    size_t obj_len;
+} member;
+
+/* The id keys the kind of an untyped record is told by. */
+enum { ID_POST = 1, ID_CAND = 2, ID_APP = 4 };
+
+typedef struct scan {
+    const char *p, *end;
+    unsigned nm, ni;
+    unsigned ids; /* ID_* keys present, whatever their value */
+    int type_at;  /* the member "type", or -1 */
+    member m[MAX_MEMBERS];
+    span items[MAX_ITEMS];
+} scan;
+
+#define FALLBACK JM__SCAN_FALLBACK
+
+/* ---- field names -------------------------------------------------------------------------- */
+
+/* Every name and alias of the field table by length, in field order within a length, so that
+ * the first one of a kind is the one jm_field_lookup() finds. */
+enum { NAME_SLOTS = JM_FIELD_COUNT * 3 };
+static struct name_entry {
+    const char *name;
+    unsigned char field;
+} names[NAME_SLOTS];
+static unsigned char names_from[MAX_KEY + 2]; /* names of length n: [names_from[n], [n + 1]) */
+static pthread_once_t names_once = PTHREAD_ONCE_INIT;
+
+static void names_build(void)
+{
+    unsigned n = 0;
+    for (size_t len = 1; len <= MAX_KEY; len++) {
+        names_from[len] = (unsigned char)n;
+        for (int f = 0; f < JM_FIELD_COUNT; f++) {
+            const char *all[3] = {jm__fields[f].name, jm__fields[f].alias, jm__fields[f].alias2};
+            for (int k = 0; k < 3; k++)
+                if (all[k] && strlen(all[k]) == len)
+                    names[n++] = (struct name_entry){all[k], (unsigned char)f};
+        }
+    }
+    names_from[MAX_KEY + 1] = (unsigned char)n;
+}
+
+/* jm_field_lookup() for a key of at most MAX_KEY bytes. */
+static int field_of(jm_kind kind, const char *key, size_t len)
+{
+    if (len == 0 || len > MAX_KEY)
+        return -1;
+    for (unsigned i = names_from[len]; i < names_from[len + 1]; i++)
+        if (memcmp(names[i].name, key, len) == 0 && (jm__fields[names[i].field].kinds >> kind & 1u))
+            return names[i].field;
+    return -1;
+}
+
+static int key_is(const span *k, const char *name, size_t len)
+{
+    return k->len == len && memcmp(k->s, name, len) == 0;
+}
+#define KEY_IS(k, lit) key_is((k), (lit), sizeof(lit) - 1)
+
+static int same_ci(const char *a, const char *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char c = a[i];
+        if (c >= 'A' && c <= 'Z')
+            c = (char)(c + 32);
+        if (c != b[i])
+            return 0;
+    }
+    return 1;
+}
+
+/* The general parser tells an untyped record by cJSON_HasObjectItem(), which ignores case: a
+ * key that names an id in other letters is left to it. 0, or FALLBACK. */
+static int note_id_key(scan *sc, const span *k)
+{
+    static const struct {
+        const char *name;
+        size_t len;
+        unsigned bit;
+    } ids[] = {
+        {"post_id", 7, ID_POST}, {"candidate_id", 12, ID_CAND}, {"application_id", 14, ID_APP}};
+    for (unsigned i = 0; i < 3; i++)
+        if (k->len == ids[i].len && same_ci(k->s, ids[i].name, k->len)) {
+            if (memcmp(k->s, ids[i].name, k->len) != 0)
+                return FALLBACK;
+            sc->ids |= ids[i].bit;
+        }
+    return 0;
+}
+
+/* ---- tokens ------------------------------------------------------------------------------- */
+
+static void skip_ws(scan *sc)
+{
+    while (sc->p < sc->end && (*sc->p == ' ' || *sc->p == '\t'))
+        sc->p++;
+}
+
+static int hex4(const char *s, unsigned *out)
+{
+    unsigned v = 0;
+    for (int i = 0; i < 4; i++) {
+        unsigned char c = (unsigned char)s[i];
+        unsigned d = c >= '0' && c <= '9'   ? c - '0'
+                     : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                     : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                            : 16;
+        if (d == 16)
+            return -1;
+        v = v << 4 | d;
+    }
+    *out = v;
+    return 0;
+}
+
+/* One escape at p (a backslash) that cJSON decodes as JSON says: its length, or 0. \u0000 and
+ * lone surrogates are left to the general parser. */
+static size_t escape_len(const char *p, const char *end)
+{
+    if (end - p < 2)
+        return 0;
+    switch (p[1]) {
+    case '"':
+    case '\\':
+    case '/':
+    case 'b':
+    case 'f':
+    case 'n':
+    case 'r':
+    case 't': return 2;
+    case 'u': break;
+    default: return 0;
+    }
+    unsigned hi, lo;
+    if (end - p < 6 || hex4(p + 2, &hi) || hi == 0 || (hi >= 0xDC00 && hi <= 0xDFFF))
+        return 0;
+    if (hi < 0xD800 || hi > 0xDBFF)
+        return 6;
+    if (end - p < 12 || p[6] != '\\' || p[7] != 'u' || hex4(p + 8, &lo) || lo < 0xDC00 ||
+        lo > 0xDFFF)
+        return 0;
+    return 12;
+}
+
+/* A string at sc->p (its opening quote), eight bytes at a time. */
+static int scan_string(scan *sc, span *out)
+{
+    const char *from = sc->p + 1, *q = from, *end = sc->end;
+    uint32_t flags = 0;
+    for (;;) {
+        while (end - q >= 8) {
+            uint64_t w;
+            memcpy(&w, q, 8);
+            uint64_t special = jm__needs_escape8(w);
+            if (!special) {
+                flags |= (w & UINT64_C(0x8080808080808080)) ? STR_HIGH : 0;
+                q += 8;
+                continue;
+            }
+            /* The lowest flagged byte is exact; the bytes before it are plain. */
+            unsigned at = (unsigned)__builtin_ctzll(special) / 8;
+            uint64_t before = at ? (UINT64_C(1) << (8 * at)) - 1 : 0;
+            flags |= (w & before & UINT64_C(0x8080808080808080)) ? STR_HIGH : 0;
+            q += at;
+            break;
+        }
+        if (q >= end)
+            return FALLBACK;
+        unsigned char c = (unsigned char)*q;
+        if (c == '"')
+            break;
+        if (c == '\\') {
+            size_t n = escape_len(q, end);
+            if (!n)
+                return FALLBACK;
+            flags |= STR_ESCAPED;
+            q += n;
+            continue;
+        }
+        if (c < 0x20)
+            return FALLBACK; /* a raw control character, which cJSON takes and JSON does not */
+        flags |= c >= 0x80 ? STR_HIGH : 0;
+        q++;
+    }
+    if ((size_t)(q - from) > UINT32_MAX)
+        return FALLBACK;
+    if ((flags & STR_HIGH) && !jm__utf8_valid(from, (size_t)(q - from)))
+        return FALLBACK;
+    out->s = from;
+    out->len = (uint32_t)(q - from);
+    out->flags = flags;
+    sc->p = q + 1;
+    return 0;
+}
+
+static int is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/* A JSON number, read to the same double strtod() gives: exact when its digits fit 2^53 and
+ * its power of ten is at most 22 (one correctly rounded multiply or divide of two exact
+ * values, as Clinger showed). Anything else is left to the general parser. */
+static int scan_number(scan *sc, double *out)
+{
+#if FLT_EVAL_METHOD != 0
+    (void)sc;
+    (void)out;
+    return FALLBACK; /* extended intermediate precision would round twice */
+#else
+    static const double pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                   1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                   1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+    const char *p = sc->p, *end = sc->end, *from = p;
+    int neg = 0;
+    if (p < end && *p == '-') {
+        neg = 1;
+        p++;
+    }
+    if (p >= end || !is_digit(*p))
+        return FALLBACK;
+    uint64_t m = 0;
+    int digits = 0, exp10 = 0;
+    if (*p == '0') {
+        p++;
+    } else {
+        while (p < end && is_digit(*p)) {
+            m = m * 10 + (uint64_t)(*p++ - '0');
+            digits++;
+            if (digits > 15)
+                return FALLBACK;
+        }
+    }
+    if (p < end && *p == '.') {
+        p++;
+        if (p >= end || !is_digit(*p))
+            return FALLBACK;
+        while (p < end && is_digit(*p)) {
+            m = m * 10 + (uint64_t)(*p++ - '0');
+            if (m)
+                digits++;
+            if (digits > 15)
+                return FALLBACK;
+            exp10--;
+        }
+    }
+    if (p < end && (*p == 'e' || *p == 'E')) {
+        p++;
+        int eneg = 0, e = 0, ed = 0;
+        if (p < end && (*p == '+' || *p == '-'))
+            eneg = *p++ == '-';
+        while (p < end && is_digit(*p)) {
+            e = e * 10 + (*p++ - '0');
+            if (++ed > 4)
+                return FALLBACK;
+        }
+        if (!ed)
+            return FALLBACK;
+        exp10 += eneg ? -e : e;
+    }
+    if (p - from > MAX_NUMBER)
+        return FALLBACK;
+    /* What may follow a number in JSON; cJSON stops at it too. */
+    if (p < end && *p != ',' && *p != '}' && *p != ']' && *p != ' ' && *p != '\t')
+        return FALLBACK;
+    double v;
+    if (m == 0)
+        v = 0.0;
+    else if (exp10 >= 0 && exp10 <= 22)
+        v = (double)m * pow10[exp10];
+    else if (exp10 < 0 && exp10 >= -22)
+        v = (double)m / pow10[-exp10];
+    else
+        return FALLBACK;
+    if (!isfinite(v))
+        return FALLBACK;
+    *out = neg ? -v : v;
+    sc->p = p;
+    return 0;
+#endif
+}
+
+static int scan_literal(scan *sc, const char *word, size_t n)
+{
+    if ((size_t)(sc->end - sc->p) < n || memcmp(sc->p, word, n) != 0)
+        return FALLBACK;
+    sc->p += n;
+    return 0;
+}
+
+static int skip_value(scan *sc, int depth);
+
+/* The members of an object at sc->p (its '{'), read and dropped. */
+static int skip_object(scan *sc, int depth)
+{
+    sc->p++;
+    skip_ws(sc);
+    if (sc->p < sc->end && *sc->p == '}') {
+        sc->p++;
+        return 0;
+    }
+    for (;;) {
+        span key;
+        if (sc->p >= sc->end || *sc->p != '"' || scan_string(sc, &key))
+            return FALLBACK;
+        skip_ws(sc);
+        if (sc->p >= sc->end || *sc->p != ':')
+            return FALLBACK;
+        sc->p++;
+        skip_ws(sc);
+        if (skip_value(sc, depth + 1))
+            return FALLBACK;
+        skip_ws(sc);
+        if (sc->p >= sc->end)
+            return FALLBACK;
+        if (*sc->p == '}') {
+            sc->p++;
+            return 0;
+        }
+        if (*sc->p != ',')
+            return FALLBACK;
+        sc->p++;
+        skip_ws(sc);
+    }
+}
+
+static int skip_array(scan *sc, int depth)
+{
+    sc->p++;
+    skip_ws(sc);
+    if (sc->p < sc->end && *sc->p == ']') {
+        sc->p++;
+        return 0;
+    }
+    for (;;) {
+        if (skip_value(sc, depth + 1))
+            return FALLBACK;
+        skip_ws(sc);
+        if (sc->p >= sc->end)
+            return FALLBACK;
+        if (*sc->p == ']') {
+            sc->p++;
+            return 0;
+        }
+        if (*sc->p != ',')
+            return FALLBACK;
+        sc->p++;
+        skip_ws(sc);
+    }
+}
+
+/* Any JSON value, checked and dropped: what a field nobody reads holds. */
+static int skip_value(scan *sc, int depth)
+{
+    if (depth > MAX_DEPTH || sc->p >= sc->end)
+        return FALLBACK;
+    span s;
+    double d;
+    switch (*sc->p) {
+    case '"': return scan_string(sc, &s);
+    case '{': return skip_object(sc, depth);
+    case '[': return skip_array(sc, depth);
+    case 'n': return scan_literal(sc, "null", 4);
+    case 't': return scan_literal(sc, "true", 4);
+    case 'f': return scan_literal(sc, "false", 5);
+    default: return scan_number(sc, &d);
+    }
+}
+
+/* An array at sc->p: its strings kept as items when it holds nothing else. */
+static int scan_array(scan *sc, member *m)
+{
+    const char *open = sc->p;
+    sc->p++;
+    skip_ws(sc);
+    m->type = V_STRINGS;
+    m->first = sc->ni;
+    m->count = 0;
+    if (sc->p < sc->end && *sc->p == ']') {
+        sc->p++;
+        return 0;
+    }
+    for (;;) {
+        if (sc->p >= sc->end)
+            return FALLBACK;
+        if (*sc->p == '"') {
+            if (sc->ni == MAX_ITEMS)
+                return FALLBACK;
+            if (scan_string(sc, &sc->items[sc->ni]))
+                return FALLBACK;
+            sc->ni++;
+            m->count++;
+        } else {
+            /* Not a list of strings: checked whole, and no field takes it. */
+            sc->p = open;
+            sc->ni = m->first;
+            m->type = V_ARRAY;
+            return skip_array(sc, 0);
+        }
+        skip_ws(sc);
+        if (sc->p >= sc->end)
+            return FALLBACK;
+        if (*sc->p == ']') {
+            sc->p++;
+            return 0;
+        }
+        if (*sc->p != ',')
+            return FALLBACK;
+        sc->p++;
+        skip_ws(sc);
+    }
+}
+
+static int scan_member_value(scan *sc, member *m)
+{
+    if (sc->p >= sc->end)
+        return FALLBACK;
+    switch (*sc->p) {
+    case '"': m->type = V_STRING; return scan_string(sc, &m->str);
+    case '[': return scan_array(sc, m);
+    case '{': {
+        const char *open = sc->p;
+        m->type = V_OBJECT;
+        if (skip_object(sc, 0))
+            return FALLBACK;
+        m->obj = open;
+        m->obj_len = (size_t)(sc->p - open);
+        return 0;
+    }
+    case 'n': m->type = V_NULL; return scan_literal(sc, "null", 4);
+    case 't': m->type = V_LITERAL; return scan_literal(sc, "true", 4);
+    case 'f': m->type = V_LITERAL; return scan_literal(sc, "false", 5);
+    default: m->type = V_NUMBER; return scan_number(sc, &m->num);
+    }
+}
+
+/* The whole line: one object, then only the white space the general parser allows. */
+static int scan_line(scan *sc)
+{
+    skip_ws(sc);
+    if (sc->p >= sc->end || *sc->p != '{')
+        return FALLBACK;
+    sc->p++;
+    skip_ws(sc);
+    if (sc->p < sc->end && *sc->p == '}')
+        return FALLBACK; /* {} has no kind: a reject */
+    for (;;) {
+        if (sc->nm == MAX_MEMBERS || sc->p >= sc->end || *sc->p != '"')
+            return FALLBACK;
+        member *m = &sc->m[sc->nm];
+        if (scan_string(sc, &m->key) || (m->key.flags & STR_ESCAPED) || note_id_key(sc, &m->key))
+            return FALLBACK;
+        if (KEY_IS(&m->key, "type")) {
+            if (sc->type_at >= 0)
+                return FALLBACK; /* cJSON takes the first "type", the fields the last */
+            sc->type_at = (int)sc->nm;
+        }
+        skip_ws(sc);
+        if (sc->p >= sc->end || *sc->p != ':')
+            return FALLBACK;
+        sc->p++;
+        skip_ws(sc);
+        if (scan_member_value(sc, m))
+            return FALLBACK;
+        sc->nm++;
+        skip_ws(sc);
+        if (sc->p >= sc->end)
+            return FALLBACK;
+        if (*sc->p == '}') {
+            sc->p++;
+            break;
+        }
+        if (*sc->p != ',')
+            return FALLBACK;
+        sc->p++;
+        skip_ws(sc);
+    }
+    while (sc->p < sc->end && (*sc->p == ' ' || *sc->p == '\t' || *sc->p == '\r'))
+        sc->p++;
+    return sc->p == sc->end ? 0 : FALLBACK;
+}
+
+/* ---- the record --------------------------------------------------------------------------- */
+
+static jm_kind kind_of(const scan *sc)
+{
+    if (sc->type_at >= 0 && sc->m[sc->type_at].type != V_NULL) {
+        const member *t = &sc->m[sc->type_at];
+        if (t->type != V_STRING || t->str.flags)
+            return JM_KIND_NONE;
+        for (jm_kind k = JM_KIND_JOB_POST; k <= JM_KIND_APPLICATION; k++) {
+            const char *name = jm_kind_name(k);
+            if (strlen(name) == t->str.len && memcmp(name, t->str.s, t->str.len) == 0)
+                return k;
+        }
+        return JM_KIND_NONE;
+    }
+    if (sc->ids & ID_APP)
+        return JM_KIND_APPLICATION;
+    if ((sc->ids & (ID_POST | ID_CAND)) == ID_POST)
+        return JM_KIND_JOB_POST;
+    if ((sc->ids & (ID_POST | ID_CAND)) == ID_CAND)
+        return JM_KIND_CANDIDATE;
+    return JM_KIND_NONE;
+}
+
+/* Where each field's value comes from, once the line is known good. */
+/* FROM_LOCATION fills the city and the country: the country is WITH_CITY. */
+enum how { FROM_MEMBER, FROM_LOCATION, WITH_CITY, FROM_VALUE };
+
+typedef struct plan {
+    uint64_t set; /* fields to set */
+    const member *src[JM_FIELD_COUNT];
+    unsigned char how[JM_FIELD_COUNT];
+    jm__value val[JM_FIELD_COUNT]; /* FROM_VALUE: numbers, integers and times */
+    size_t bytes;                  /* record memory the strings and lists take */
+} plan;
+
+static int claim(plan *pl, int f)
+{
+    if (pl->set >> f & 1)
+        return FALLBACK; /* set twice: a duplicate key or two names of one field */
+    pl->set |= UINT64_C(1) << f;
+    return 0;
+}
+
+static int plan_number(plan *pl, int f, double v)
+{
+    if (claim(pl, f))
+        return FALLBACK;
+    pl->how[f] = FROM_VALUE;
+    pl->val[f].n = v;
+    return 0;
+}
+
+static size_t list_bytes(const scan *sc, const member *m)
+{
+    size_t n = (size_t)m->count * sizeof(char *);
+    for (uint32_t i = 0; i < m->count; i++)
+        n += sc->items[m->first + i].len + 1;
+    return n;
+}
+
+/* The application's "components" object: its five points, as set_components() reads them. */
+static int plan_components(plan *pl, const member *m)
+{
+    static const struct {
+        const char *name;
+        size_t len;
+        jm_field field;
+    } parts[] = {{"category", 8, JM_FIELD_POINTS_CATEGORY},
+                 {"skills", 6, JM_FIELD_POINTS_SKILLS},
+                 {"experience", 10, JM_FIELD_POINTS_EXPERIENCE},
+                 {"seniority", 9, JM_FIELD_POINTS_SENIORITY},
+                 {"salary", 6, JM_FIELD_POINTS_SALARY}};
+    scan sub = {.p = m->obj + 1, .end = m->obj + m->obj_len - 1};
+    unsigned seen = 0;
+    skip_ws(&sub);
+    while (sub.p < sub.end) {
+        span key;
+        if (scan_string(&sub, &key) || (key.flags & STR_ESCAPED))
+            return FALLBACK;
+        skip_ws(&sub);
+        sub.p++; /* the ':', as skip_object() found it */
+        skip_ws(&sub);
+        int part = -1;
+        for (int i = 0; i < 5; i++)
+            if (key_is(&key, parts[i].name, parts[i].len))
+                part = i;
+        if (part >= 0 && (seen >> part & 1))
+            return FALLBACK; /* cJSON takes the first */
+        if (part >= 0)
+            seen |= 1u << part;
+        double v;
+        if (part >= 0 && sub.p < sub.end && *sub.p == 'n') {
+            sub.p += 4; /* null: absent */
+        } else if (part >= 0) {
+            if (*sub.p != '-' && !is_digit(*sub.p))
+                return FALLBACK; /* not a number: a reject */
+            if (scan_number(&sub, &v) || plan_number(pl, parts[part].field, v))
+                return FALLBACK;
+        } else if (skip_value(&sub, 1)) {
+            return FALLBACK;
+        }
+        skip_ws(&sub);
+        if (sub.p < sub.end)
+            sub.p++; /* the ',' */
+        skip_ws(&sub);
+    }
+    return 0;
+}
+
+static int plan_field(plan *pl, const scan *sc, const member *m, int f)
+{
+    switch (jm__fields[f].type) {
+    case JM_TYPE_STRING:
+        if (m->type != V_STRING || claim(pl, f))
+            return FALLBACK;
+        pl->how[f] = FROM_MEMBER;
+        pl->src[f] = m;
+        pl->bytes += m->str.len + 1;
+        return 0;
+    case JM_TYPE_NUMBER: return m->type == V_NUMBER ? plan_number(pl, f, m->num) : FALLBACK;
+    case JM_TYPE_INTEGER:
+        if (m->type != V_NUMBER || m->num != floor(m->num) || fabs(m->num) > 9e15 || claim(pl, f))
+            return FALLBACK;
+        pl->how[f] = FROM_VALUE;
+        pl->val[f].i = (int64_t)m->num;
+        return 0;
+    case JM_TYPE_TIME:
+        if (m->type != V_STRING || (m->str.flags & STR_ESCAPED) || claim(pl, f) ||
+            jm_time_parse(m->str.s, m->str.len, &pl->val[f].i))
+            return FALLBACK;
+        pl->how[f] = FROM_VALUE;
+        return 0;
+    case JM_TYPE_LIST:
+        if (m->type != V_STRINGS || m->count > JM_MAX_LIST_ITEMS || claim(pl, f))
+            return FALLBACK;
+        pl->how[f] = FROM_MEMBER;
+        pl->src[f] = m;
+        pl->bytes += list_bytes(sc, m);
+        return 0;
+    }
+    return FALLBACK;
+}
+
+/* Which member sets which field, as decode() in ndjson.c would, or FALLBACK where it would not
+ * set them so (a reject, a duplicate). */
+static int plan_record(plan *pl, const scan *sc, jm_kind kind)
+{
+    for (unsigned i = 0; i < sc->nm; i++) {
+        const member *m = &sc->m[i];
+        const span *k = &m->key;
+        if (m->type == V_NULL || (int)i == sc->type_at)
+            continue;
+        if (kind == JM_KIND_JOB_POST && KEY_IS(k, "salary")) {
+            if (m->type != V_NUMBER || plan_number(pl, JM_FIELD_SALARY_MIN, m->num) ||
+                plan_number(pl, JM_FIELD_SALARY_MAX, m->num))
+                return FALLBACK;
+            continue;
+        }
+        if (kind == JM_KIND_CANDIDATE && KEY_IS(k, "location")) {
+            if (m->type != V_STRING || claim(pl, JM_FIELD_LOCATION_CITY) ||
+                claim(pl, JM_FIELD_LOCATION_COUNTRY))
+                return FALLBACK;
+            pl->how[JM_FIELD_LOCATION_CITY] = FROM_LOCATION;
+            pl->how[JM_FIELD_LOCATION_COUNTRY] = WITH_CITY;
+            pl->src[JM_FIELD_LOCATION_CITY] = m;
+            pl->bytes += 2 * ((size_t)m->str.len + 1);
+            continue;
+        }
+        if (kind == JM_KIND_APPLICATION && KEY_IS(k, "components")) {
+            if (m->type != V_OBJECT || plan_components(pl, m))
+                return FALLBACK;
+            continue;
+        }
+        int f = field_of(kind, k->s, k->len);
+        if (f >= 0 && plan_field(pl, sc, m, f))
+            return FALLBACK;
+    }
+    return 0;
+}
+
+static char *put_utf8(char *o, unsigned cp)
+{
+    if (cp < 0x80) {
+        *o++ = (char)cp;
+    } else if (cp < 0x800) {
+        *o++ = (char)(0xC0 | cp >> 6);
+        *o++ = (char)(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+        *o++ = (char)(0xE0 | cp >> 12);
+        *o++ = (char)(0x80 | (cp >> 6 & 0x3F));
+        *o++ = (char)(0x80 | (cp & 0x3F));
+    } else {
+        *o++ = (char)(0xF0 | cp >> 18);
+        *o++ = (char)(0x80 | (cp >> 12 & 0x3F));
+        *o++ = (char)(0x80 | (cp >> 6 & 0x3F));
+        *o++ = (char)(0x80 | (cp & 0x3F));
+    }
+    return o;
+}
+
+/* Decodes a string scan_string() checked into out (room: its raw length and a NUL). Returns
+ * the decoded length. */
+static size_t decode_into(const span *s, char *out)
+{
+    if (!(s->flags & STR_ESCAPED)) {
+        memcpy(out, s->s, s->len);
+        out[s->len] = '\0';
+        return s->len;
+    }
+    const char *p = s->s, *end = s->s + s->len;
+    char *o = out;
+    while (p < end) {
+        const char *bs = memchr(p, '\\', (size_t)(end - p));
+        size_t run = bs ? (size_t)(bs - p) : (size_t)(end - p);
+        memcpy(o, p, run);
+        o += run;
+        p += run;
+        if (!bs)
+            break;
+        char e = p[1];
+        unsigned cp, lo;
+        switch (e) {
+        case 'b': *o++ = '\b'; break;
+        case 'f': *o++ = '\f'; break;
+        case 'n': *o++ = '\n'; break;
+        case 'r': *o++ = '\r'; break;
+        case 't': *o++ = '\t'; break;
+        case 'u':
+            hex4(p + 2, &cp);
+            if (cp >= 0xD800 && cp <= 0xDBFF) {
+                hex4(p + 8, &lo);
+                cp = 0x10000 + (((cp & 0x3FF) << 10) | (lo & 0x3FF));
+                p += 6;
+            }
+            o = put_utf8(o, cp);
+            p += 4;
+            break;
+        default: *o++ = e; /* " \ / */
+        }
+        p += 2;
+    }
+    *o = '\0';
+    return (size_t)(o - out);
+}
+
+static void set_string(jm_record *r, int f, char *s, size_t len, int plain)
+{
+    r->v[f].s = s;
+    r->v[f].slen = len;
+    if (plain)
+        r->plain |= UINT64_C(1) << f;
+    r->present |= UINT64_C(1) << f;
+}
+
+/* A string field from its member; *mem is record memory, advanced past what it takes. */
+static void fill_string(jm_record *r, int f, const span *s, char **mem)
+{
+    char *p = *mem;
+    size_t len = decode_into(s, p);
+    set_string(r, f, p, len, !(s->flags & STR_ESCAPED) || jm__json_plain(p, len));
+    *mem = p + len + 1;
+}
+
+/* "City, Country", split as set_location() in ndjson.c splits it. */
+static void fill_location(jm_record *r, const span *s, char **mem)
+{
+    char *text = *mem;
+    size_t len = decode_into(s, text);
+    char *out = text + len + 1;
+    const char *comma = NULL;
+    for (size_t i = len; i-- > 0;)
+        if (text[i] == ',') {
+            comma = text + i;
+            break;
+        }
+    const char *city = text, *country = comma ? comma + 1 : NULL;
+    size_t city_len = comma ? (size_t)(comma - text) : len;
+    size_t country_len = comma ? len - (size_t)(country - text) : 0;
+    int escaped = (s->flags & STR_ESCAPED) != 0;
+    jm__trim(&city, &city_len);
+    memmove(out, city, city_len);
+    out[city_len] = '\0';
+    set_string(r, JM_FIELD_LOCATION_CITY, out, city_len, !escaped || jm__json_plain(out, city_len));
+    out += city_len + 1;
+    if (country) {
+        jm__trim(&country, &country_len);
+        memmove(out, country, country_len);
+        out[country_len] = '\0';
+        set_string(r, JM_FIELD_LOCATION_COUNTRY, out, country_len,
+                   !escaped || jm__json_plain(out, country_len));
+        out += country_len + 1;
+    }
+    *mem = out;
+}
+
+static void fill_list(jm_record *r, int f, const scan *sc, const member *m, const char ***slots,
+                      char **mem)
+{
+    const char **items = *slots;
+    *slots += m->count;
+    for (uint32_t i = 0; i < m->count; i++) {
+        const span *s = &sc->items[m->first + i];
+        size_t len = decode_into(s, *mem);
+        items[i] = *mem;
+        *mem += len + 1;
+    }
+    r->v[f].list = (jm__list){m->count ? items : NULL, m->count, m->count};
+    r->present |= UINT64_C(1) << f;
+}
+
+static int fill_record(jm_record *r, const scan *sc, const plan *pl, jm_kind kind)
+{
+    jm_record_reset(r, kind);
+    /* One block: the lists' item pointers first (aligned), then the text. */
+    size_t slots = 0;
+    for (int f = 0; f < JM_FIELD_COUNT; f++)
+        if ((pl->set >> f & 1) && jm__fields[f].type == JM_TYPE_LIST)
+            slots += pl->src[f]->count;
+    char *block = pl->bytes ? jm__record_alloc(r, pl->bytes, sizeof(char *)) : NULL;
+    if (pl->bytes && !block)
+        return FALLBACK;
+    const char **slot = (const char **)(void *)block;
+    char *mem = block + slots * sizeof(char *);
+    for (int f = 0; f < JM_FIELD_COUNT; f++) {
+        if (!(pl->set >> f & 1))
+            continue;
+        const member *m = pl->src[f];
+        switch (pl->how[f]) {
+        case FROM_VALUE:
+            r->v[f] = pl->val[f];
+            r->present |= UINT64_C(1) << f;
+            break;
+        case FROM_LOCATION: fill_location(r, &m->str, &mem); break;
+        case WITH_CITY: break;
+        case FROM_MEMBER:
+            if (jm__fields[f].type == JM_TYPE_LIST)
+                fill_list(r, f, sc, m, &slot, &mem);
+            else
+                fill_string(r, f, &m->str, &mem);
+            break;
+        }
+    }
+    jm_error err;
+    return jm__record_finish(r, &err) ? FALLBACK : 0;
+}
+
+int jm__ndjson_scan(const char *line, size_t len, jm_record *out)
+{
+    scan sc;
+    sc.p = line;
+    sc.end = line + len;
+    sc.nm = sc.ni = 0;
+    sc.ids = 0;
+    sc.type_at = -1;
+    if (scan_line(&sc))
+        return FALLBACK;
+    jm_kind kind = kind_of(&sc);
+    if (kind == JM_KIND_NONE)
+        return FALLBACK;
+    pthread_once(&names_once, names_build);
+    plan pl;
+    pl.set = 0;
+    pl.bytes = 0;
+    if (plan_record(&pl, &sc, kind))
+        return FALLBACK;
+    return fill_record(out, &sc, &pl, kind);
+}
