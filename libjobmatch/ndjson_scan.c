@@ -15,6 +15,9 @@
 #include <pthread.h>
 #include <stdint.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include <jobmatch/error.h>
 #include <jobmatch/reader.h>
@@ -68,39 +71,92 @@ typedef struct scan {
 
 /* ---- field names -------------------------------------------------------------------------- */
 
-/* Every name and alias of the field table by length, in field order within a length, so that
- * the first one of a kind is the one jm_field_lookup() finds. */
-enum { NAME_SLOTS = JM_FIELD_COUNT * 3 };
+/* Every name and alias of the field table, found by its length and first eight bytes (a word)
+ * in a small open hash; names with the same length and first word are chained in field order,
+ * so that the first one of a kind is the one jm_field_lookup() finds. */
+enum { NAME_SLOTS = JM_FIELD_COUNT * 3, HASH_SLOTS = 512 };
 static struct name_entry {
+    uint64_t head;
     const char *name;
-    unsigned char field;
+    unsigned char len, field;
+    short next; /* the next entry of the same length and head, or -1 */
 } names[NAME_SLOTS];
-static unsigned char names_from[MAX_KEY + 2]; /* names of length n: [names_from[n], [n + 1]) */
+static short hash_slot[HASH_SLOTS]; /* an entry, or -1 */
 static pthread_once_t names_once = PTHREAD_ONCE_INIT;
+
+static unsigned hash_of(uint64_t head, size_t len)
+{
+    return (unsigned)(((head ^ len) * UINT64_C(0x9E3779B97F4A7C15)) >> 55) & (HASH_SLOTS - 1);
+}
+
+/* The first eight bytes of s[0..len), zero-padded. */
+static uint64_t head_of(const char *s, size_t len)
+{
+    uint64_t w = 0;
+    memcpy(&w, s, len < 8 ? len : 8);
+    return w;
+}
 
 static void names_build(void)
 {
-    unsigned n = 0;
-    for (size_t len = 1; len <= MAX_KEY; len++) {
-        names_from[len] = (unsigned char)n;
-        for (int f = 0; f < JM_FIELD_COUNT; f++) {
-            const char *all[3] = {jm__fields[f].name, jm__fields[f].alias, jm__fields[f].alias2};
-            for (int k = 0; k < 3; k++)
-                if (all[k] && strlen(all[k]) == len)
-                    names[n++] = (struct name_entry){all[k], (unsigned char)f};
+    short n = 0;
+    for (unsigned i = 0; i < HASH_SLOTS; i++)
+        hash_slot[i] = -1;
+    for (int f = 0; f < JM_FIELD_COUNT; f++) {
+        const char *all[3] = {jm__fields[f].name, jm__fields[f].alias, jm__fields[f].alias2};
+        for (int k = 0; k < 3; k++) {
+            size_t len = all[k] ? strlen(all[k]) : 0;
+            if (!len || len > MAX_KEY)
+                continue;
+            struct name_entry *e = &names[n];
+            *e = (struct name_entry){head_of(all[k], len), all[k], (unsigned char)len,
+                                     (unsigned char)f, -1};
+            unsigned h = hash_of(e->head, len);
+            while (hash_slot[h] >= 0 &&
+                   !(names[hash_slot[h]].len == len && names[hash_slot[h]].head == e->head))
+                h = (h + 1) & (HASH_SLOTS - 1);
+            if (hash_slot[h] < 0) {
+                hash_slot[h] = n;
+            } else {
+                short *at = &names[hash_slot[h]].next;
+                while (*at >= 0)
+                    at = &names[*at].next;
+                *at = n;
+            }
+            n++;
         }
     }
-    names_from[MAX_KEY + 1] = (unsigned char)n;
 }
 
-/* jm_field_lookup() for a key of at most MAX_KEY bytes. */
-static int field_of(jm_kind kind, const char *key, size_t len)
+/* jm_field_lookup() for a key of the line (which goes on at least to line_end). */
+static int field_of(jm_kind kind, const char *key, size_t len, const char *line_end)
 {
     if (len == 0 || len > MAX_KEY)
         return -1;
-    for (unsigned i = names_from[len]; i < names_from[len + 1]; i++)
-        if (memcmp(names[i].name, key, len) == 0 && (jm__fields[names[i].field].kinds >> kind & 1u))
-            return names[i].field;
+    uint64_t head;
+    if (line_end - key >= 8) {
+        memcpy(&head, key, 8);
+        if (len < 8) /* keep the first len bytes, where memcpy put them */
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+            head &= (UINT64_C(1) << (8 * len)) - 1;
+#else
+            head &= ~(UINT64_MAX >> (8 * len));
+#endif
+    } else {
+        head = head_of(key, len);
+    }
+    for (unsigned h = hash_of(head, len); hash_slot[h] >= 0; h = (h + 1) & (HASH_SLOTS - 1)) {
+        const struct name_entry *e = &names[hash_slot[h]];
+        if (e->len != len || e->head != head)
+            continue;
+        for (;; e = &names[e->next]) {
+            if ((len <= 8 || memcmp(e->name + 8, key + 8, len - 8) == 0) &&
+                (jm__fields[e->field].kinds >> kind & 1u))
+                return e->field;
+            if (e->next < 0)
+                return -1;
+        }
+    }
     return -1;
 }
 
@@ -132,12 +188,12 @@ static int note_id_key(scan *sc, const span *k)
         unsigned bit;
     } ids[] = {
         {"post_id", 7, ID_POST}, {"candidate_id", 12, ID_CAND}, {"application_id", 14, ID_APP}};
-    for (unsigned i = 0; i < 3; i++)
-        if (k->len == ids[i].len && same_ci(k->s, ids[i].name, k->len)) {
-            if (memcmp(k->s, ids[i].name, k->len) != 0)
-                return FALLBACK;
-            sc->ids |= ids[i].bit;
-        }
+    unsigned i = k->len == 7 ? 0 : k->len == 12 ? 1 : k->len == 14 ? 2 : 3;
+    if (i < 3 && same_ci(k->s, ids[i].name, k->len)) {
+        if (memcmp(k->s, ids[i].name, k->len) != 0)
+            return FALLBACK;
+        sc->ids |= ids[i].bit;
+    }
     return 0;
 }
 
@@ -195,28 +251,46 @@ static size_t escape_len(const char *p, const char *end)
     return 12;
 }
 
-/* A string at sc->p (its opening quote), eight bytes at a time. */
-static int scan_string(scan *sc, span *out)
+#define HIGHS UINT64_C(0x8080808080808080)
+
+/* Advances q over ASCII bytes a string holds as they are (not a quote, a backslash or a
+ * control), 16 or 8 at a time; stops at another byte or where fewer than 8 remain before end. */
+static inline const char *plain_run(const char *q, const char *end)
+{
+#ifdef __SSE2__
+    const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\'),
+                  ctl = _mm_set1_epi8(0x1F);
+    while (end - q >= 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)q);
+        /* x itself: its high bits are the bytes from 0x80 */
+        __m128i stop = _mm_or_si128(
+            _mm_or_si128(_mm_cmpeq_epi8(x, quote), x),
+            _mm_or_si128(_mm_cmpeq_epi8(x, backslash), _mm_cmpeq_epi8(_mm_max_epu8(x, ctl), ctl)));
+        unsigned mask = (unsigned)_mm_movemask_epi8(stop);
+        if (mask)
+            return q + __builtin_ctz(mask);
+        q += 16;
+    }
+#endif
+    while (end - q >= 8) {
+        uint64_t w;
+        memcpy(&w, q, 8);
+        /* The lowest flagged byte is exact. */
+        uint64_t stop = jm__needs_escape8(w) | (w & HIGHS);
+        if (stop)
+            return q + __builtin_ctzll(stop) / 8;
+        q += 8;
+    }
+    return q;
+}
+
+/* A string at sc->p (its opening quote). Inlined: it is most of the work. */
+static inline __attribute__((always_inline)) int scan_string(scan *sc, span *out)
 {
     const char *from = sc->p + 1, *q = from, *end = sc->end;
     uint32_t flags = 0;
     for (;;) {
-        while (end - q >= 8) {
-            uint64_t w;
-            memcpy(&w, q, 8);
-            uint64_t special = jm__needs_escape8(w);
-            if (!special) {
-                flags |= (w & UINT64_C(0x8080808080808080)) ? STR_HIGH : 0;
-                q += 8;
-                continue;
-            }
-            /* The lowest flagged byte is exact; the bytes before it are plain. */
-            unsigned at = (unsigned)__builtin_ctzll(special) / 8;
-            uint64_t before = at ? (UINT64_C(1) << (8 * at)) - 1 : 0;
-            flags |= (w & before & UINT64_C(0x8080808080808080)) ? STR_HIGH : 0;
-            q += at;
-            break;
-        }
+        q = plain_run(q, end);
         if (q >= end)
             return FALLBACK;
         unsigned char c = (unsigned char)*q;
@@ -232,11 +306,14 @@ static int scan_string(scan *sc, span *out)
         }
         if (c < 0x20)
             return FALLBACK; /* a raw control character, which cJSON takes and JSON does not */
-        flags |= c >= 0x80 ? STR_HIGH : 0;
-        q++;
+        if (c >= 0x80) {
+            flags |= STR_HIGH;
+            while (q < end && (unsigned char)*q >= 0x80)
+                q++;
+        } else {
+            q++;
+        }
     }
-    if ((size_t)(q - from) > UINT32_MAX)
-        return FALLBACK;
     if ((flags & STR_HIGH) && !jm__utf8_valid(from, (size_t)(q - from)))
         return FALLBACK;
     out->s = from;
@@ -566,7 +643,8 @@ typedef struct plan {
     const member *src[JM_FIELD_COUNT];
     unsigned char how[JM_FIELD_COUNT];
     jm__value val[JM_FIELD_COUNT]; /* FROM_VALUE: numbers, integers and times */
-    size_t bytes;                  /* record memory the strings and lists take */
+    size_t slots;                  /* item pointers the lists take */
+    size_t bytes;                  /* record memory their text and the strings take */
 } plan;
 
 static int claim(plan *pl, int f)
@@ -588,7 +666,7 @@ static int plan_number(plan *pl, int f, double v)
 
 static size_t list_bytes(const scan *sc, const member *m)
 {
-    size_t n = (size_t)m->count * sizeof(char *);
+    size_t n = 0;
     for (uint32_t i = 0; i < m->count; i++)
         n += sc->items[m->first + i].len + 1;
     return n;
@@ -671,6 +749,7 @@ static int plan_field(plan *pl, const scan *sc, const member *m, int f)
             return FALLBACK;
         pl->how[f] = FROM_MEMBER;
         pl->src[f] = m;
+        pl->slots += m->count;
         pl->bytes += list_bytes(sc, m);
         return 0;
     }
@@ -707,7 +786,7 @@ static int plan_record(plan *pl, const scan *sc, jm_kind kind)
                 return FALLBACK;
             continue;
         }
-        int f = field_of(kind, k->s, k->len);
+        int f = field_of(kind, k->s, k->len, sc->end);
         if (f >= 0 && plan_field(pl, sc, m, f))
             return FALLBACK;
     }
@@ -734,15 +813,39 @@ static char *put_utf8(char *o, unsigned cp)
     return o;
 }
 
-/* Decodes a string scan_string() checked into out (room: its raw length and a NUL). Returns
- * the decoded length. */
-static size_t decode_into(const span *s, char *out)
+/* Writing the record: its block of memory, taken from the front. The block ends with COPY_SLACK
+ * spare bytes, so that a short string is copied with whole 16-byte moves. */
+enum { COPY_SLACK = 32 };
+typedef struct filler {
+    jm_record *r;
+    const scan *sc;
+    const char **slot; /* the lists' item pointers */
+    char *mem;         /* the text */
+} filler;
+
+static char *decode_escaped(filler *fl, const span *s, size_t *len_out);
+
+/* Decodes a string scan_string() checked into fl's memory (it takes at most its raw length and
+ * a NUL) and returns it; *len_out: its decoded length. */
+static inline __attribute__((always_inline)) char *decode(filler *fl, const span *s,
+                                                          size_t *len_out)
 {
-    if (!(s->flags & STR_ESCAPED)) {
+    if (s->flags & STR_ESCAPED)
+        return decode_escaped(fl, s, len_out);
+    char *out = fl->mem;
+    if (s->len <= COPY_SLACK && fl->sc->end - s->s >= COPY_SLACK)
+        memcpy(out, s->s, COPY_SLACK); /* whole moves; the bytes past len are overwritten */
+    else
         memcpy(out, s->s, s->len);
-        out[s->len] = '\0';
-        return s->len;
-    }
+    out[s->len] = '\0';
+    fl->mem += s->len + 1;
+    *len_out = s->len;
+    return out;
+}
+
+static char *decode_escaped(filler *fl, const span *s, size_t *len_out)
+{
+    char *out = fl->mem;
     const char *p = s->s, *end = s->s + s->len;
     char *o = out;
     while (p < end) {
@@ -776,10 +879,12 @@ static size_t decode_into(const span *s, char *out)
         p += 2;
     }
     *o = '\0';
-    return (size_t)(o - out);
+    fl->mem = o + 1;
+    *len_out = (size_t)(o - out);
+    return out;
 }
 
-static void set_string(jm_record *r, int f, char *s, size_t len, int plain)
+static void set_string(jm_record *r, int f, const char *s, size_t len, int plain)
 {
     r->v[f].s = s;
     r->v[f].slen = len;
@@ -788,21 +893,28 @@ static void set_string(jm_record *r, int f, char *s, size_t len, int plain)
     r->present |= UINT64_C(1) << f;
 }
 
-/* A string field from its member; *mem is record memory, advanced past what it takes. */
-static void fill_string(jm_record *r, int f, const span *s, char **mem)
+static void fill_string(filler *fl, int f, const span *s)
 {
-    char *p = *mem;
-    size_t len = decode_into(s, p);
-    set_string(r, f, p, len, !(s->flags & STR_ESCAPED) || jm__json_plain(p, len));
-    *mem = p + len + 1;
+    size_t len;
+    const char *p = decode(fl, s, &len);
+    set_string(fl->r, f, p, len, !(s->flags & STR_ESCAPED) || jm__json_plain(p, len));
+}
+
+/* A part of the location, copied (NUL-terminated) after its text. */
+static void fill_part(filler *fl, int f, const char *s, size_t len, int escaped)
+{
+    char *out = fl->mem;
+    memmove(out, s, len);
+    out[len] = '\0';
+    fl->mem += len + 1;
+    set_string(fl->r, f, out, len, !escaped || jm__json_plain(out, len));
 }
 
 /* "City, Country", split as set_location() in ndjson.c splits it. */
-static void fill_location(jm_record *r, const span *s, char **mem)
+static void fill_location(filler *fl, const span *s)
 {
-    char *text = *mem;
-    size_t len = decode_into(s, text);
-    char *out = text + len + 1;
+    size_t len;
+    const char *text = decode(fl, s, &len);
     const char *comma = NULL;
     for (size_t i = len; i-- > 0;)
         if (text[i] == ',') {
@@ -814,65 +926,49 @@ static void fill_location(jm_record *r, const span *s, char **mem)
     size_t country_len = comma ? len - (size_t)(country - text) : 0;
     int escaped = (s->flags & STR_ESCAPED) != 0;
     jm__trim(&city, &city_len);
-    memmove(out, city, city_len);
-    out[city_len] = '\0';
-    set_string(r, JM_FIELD_LOCATION_CITY, out, city_len, !escaped || jm__json_plain(out, city_len));
-    out += city_len + 1;
+    fill_part(fl, JM_FIELD_LOCATION_CITY, city, city_len, escaped);
     if (country) {
         jm__trim(&country, &country_len);
-        memmove(out, country, country_len);
-        out[country_len] = '\0';
-        set_string(r, JM_FIELD_LOCATION_COUNTRY, out, country_len,
-                   !escaped || jm__json_plain(out, country_len));
-        out += country_len + 1;
+        fill_part(fl, JM_FIELD_LOCATION_COUNTRY, country, country_len, escaped);
     }
-    *mem = out;
 }
 
-static void fill_list(jm_record *r, int f, const scan *sc, const member *m, const char ***slots,
-                      char **mem)
+static void fill_list(filler *fl, int f, const member *m)
 {
-    const char **items = *slots;
-    *slots += m->count;
+    const char **items = fl->slot;
+    fl->slot += m->count;
     for (uint32_t i = 0; i < m->count; i++) {
-        const span *s = &sc->items[m->first + i];
-        size_t len = decode_into(s, *mem);
-        items[i] = *mem;
-        *mem += len + 1;
+        size_t len;
+        items[i] = decode(fl, &fl->sc->items[m->first + i], &len);
     }
-    r->v[f].list = (jm__list){m->count ? items : NULL, m->count, m->count};
-    r->present |= UINT64_C(1) << f;
+    fl->r->v[f].list = (jm__list){m->count ? items : NULL, m->count, m->count};
+    fl->r->present |= UINT64_C(1) << f;
 }
 
 static int fill_record(jm_record *r, const scan *sc, const plan *pl, jm_kind kind)
 {
     jm_record_reset(r, kind);
     /* One block: the lists' item pointers first (aligned), then the text. */
-    size_t slots = 0;
-    for (int f = 0; f < JM_FIELD_COUNT; f++)
-        if ((pl->set >> f & 1) && jm__fields[f].type == JM_TYPE_LIST)
-            slots += pl->src[f]->count;
-    char *block = pl->bytes ? jm__record_alloc(r, pl->bytes, sizeof(char *)) : NULL;
-    if (pl->bytes && !block)
+    char *block =
+        jm__record_alloc(r, pl->slots * sizeof(char *) + pl->bytes + COPY_SLACK, sizeof(char *));
+    if (!block)
         return FALLBACK;
-    const char **slot = (const char **)(void *)block;
-    char *mem = block + slots * sizeof(char *);
-    for (int f = 0; f < JM_FIELD_COUNT; f++) {
-        if (!(pl->set >> f & 1))
-            continue;
+    filler fl = {r, sc, (const char **)(void *)block, block + pl->slots * sizeof(char *)};
+    for (uint64_t set = pl->set; set; set &= set - 1) {
+        int f = __builtin_ctzll(set);
         const member *m = pl->src[f];
         switch (pl->how[f]) {
         case FROM_VALUE:
             r->v[f] = pl->val[f];
             r->present |= UINT64_C(1) << f;
             break;
-        case FROM_LOCATION: fill_location(r, &m->str, &mem); break;
+        case FROM_LOCATION: fill_location(&fl, &m->str); break;
         case WITH_CITY: break;
         case FROM_MEMBER:
             if (jm__fields[f].type == JM_TYPE_LIST)
-                fill_list(r, f, sc, m, &slot, &mem);
+                fill_list(&fl, f, m);
             else
-                fill_string(r, f, &m->str, &mem);
+                fill_string(&fl, f, &m->str);
             break;
         }
     }
@@ -882,6 +978,8 @@ static int fill_record(jm_record *r, const scan *sc, const plan *pl, jm_kind kin
 
 int jm__ndjson_scan(const char *line, size_t len, jm_record *out)
 {
+    if (len > UINT32_MAX)
+        return FALLBACK; /* spans hold 32-bit lengths */
     scan sc;
     sc.p = line;
     sc.end = line + len;
@@ -896,7 +994,7 @@ int jm__ndjson_scan(const char *line, size_t len, jm_record *out)
     pthread_once(&names_once, names_build);
     plan pl;
     pl.set = 0;
-    pl.bytes = 0;
+    pl.slots = pl.bytes = 0;
     if (plan_record(&pl, &sc, kind))
         return FALLBACK;
     return fill_record(out, &sc, &pl, kind);
