@@ -336,25 +336,8 @@ static int set_cell(jm_record *r, jm_error *err, int col, const char *cell, size
         jm_record_set_number(r, JM_FIELD_SALARY_MIN, num);
         return jm_record_set_number(r, JM_FIELD_SALARY_MAX, num);
     }
-    if (col == COL_LOCATION) {
-        const char *comma = NULL;
-        for (size_t i = len; i-- > 0;)
-            if (cell[i] == ',') {
-                comma = cell + i;
-                break;
-            }
-        const char *city = cell;
-        size_t city_len = comma ? (size_t)(comma - cell) : len;
-        jm__trim(&city, &city_len);
-        int rc = jm_record_set_string(r, JM_FIELD_LOCATION_CITY, city, city_len);
-        if (rc == 0 && comma) {
-            const char *country = comma + 1;
-            size_t country_len = len - (size_t)(country - cell);
-            jm__trim(&country, &country_len);
-            rc = jm_record_set_string(r, JM_FIELD_LOCATION_COUNTRY, country, country_len);
-        }
-        return rc;
-    }
+    if (col == COL_LOCATION)
+        return jm__record_set_location(r, cell, len);
     const char *name = jm__fields[col].name;
     switch (jm__fields[col].type) {
     case JM_TYPE_STRING: return jm_record_set_string(r, col, cell, len);

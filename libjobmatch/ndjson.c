@@ -58,28 +58,6 @@ static jm_kind kind_of(const cJSON *obj, jm_error *err, int *rc)
     return JM_KIND_NONE;
 }
 
-/* Splits "City, Country" at the last comma. */
-static int set_location(jm_record *r, const char *s)
-{
-    size_t len = strlen(s);
-    const char *comma = NULL;
-    for (size_t i = len; i-- > 0;)
-        if (s[i] == ',') {
-            comma = s + i;
-            break;
-        }
-    const char *city = s, *country = comma ? comma + 1 : NULL;
-    size_t city_len = comma ? (size_t)(comma - s) : len;
-    size_t country_len = comma ? len - (size_t)(country - s) : 0;
-    jm__trim(&city, &city_len);
-    int rc = jm_record_set_string(r, JM_FIELD_LOCATION_CITY, city, city_len);
-    if (rc == 0 && country) {
-        jm__trim(&country, &country_len);
-        rc = jm_record_set_string(r, JM_FIELD_LOCATION_COUNTRY, country, country_len);
-    }
-    return rc;
-}
-
 /* A JSON number that is finite: cJSON reads 1e400 as infinity, which CSV and every writer
  * refuse too (jm__number_parse()). */
 static int bad_number(const cJSON *item, const char *key, jm_error *err)
@@ -175,7 +153,7 @@ static int decode(const cJSON *obj, jm_record *out, jm_error *err)
         if (kind == JM_KIND_CANDIDATE && strcmp(key, "location") == 0) {
             if (!cJSON_IsString(item))
                 return fail(err, JM_ETYPE, "field \"%s\" is not a string", key);
-            if ((rc = set_location(out, item->valuestring)))
+            if ((rc = jm__record_set_location(out, item->valuestring, strlen(item->valuestring))))
                 return rc;
             continue;
         }

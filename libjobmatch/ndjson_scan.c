@@ -421,14 +421,43 @@ static int scan_literal(scan *sc, const char *word, size_t n)
 static int skip_value(scan *sc, int depth);
 
 /* The members of an object at sc->p (its '{'), read and dropped. */
-static int skip_object(scan *sc, int depth)
+/* Past the opening bracket at sc->p and white space: 1 when the closing one follows (it is
+ * taken too), else 0. */
+static inline __attribute__((always_inline)) int open_empty(scan *sc, char close)
 {
     sc->p++;
     skip_ws(sc);
-    if (sc->p < sc->end && *sc->p == '}') {
+    if (sc->p < sc->end && *sc->p == close) {
         sc->p++;
-        return 0;
+        return 1;
     }
+    return 0;
+}
+
+enum { MORE = 0, CLOSED = 2 }; /* what comes after a value: a comma, or the closing bracket */
+
+/* After a member or an item: MORE past a comma and white space, CLOSED past the closing
+ * bracket, or FALLBACK. */
+static inline __attribute__((always_inline)) int after_value(scan *sc, char close)
+{
+    skip_ws(sc);
+    if (sc->p >= sc->end)
+        return FALLBACK;
+    if (*sc->p == close) {
+        sc->p++;
+        return CLOSED;
+    }
+    if (*sc->p != ',')
+        return FALLBACK;
+    sc->p++;
+    skip_ws(sc);
+    return MORE;
+}
+
+static int skip_object(scan *sc, int depth)
+{
+    if (open_empty(sc, '}'))
+        return 0;
     for (;;) {
         span key;
         if (sc->p >= sc->end || *sc->p != '"' || scan_string(sc, &key))
@@ -440,42 +469,22 @@ static int skip_object(scan *sc, int depth)
         skip_ws(sc);
         if (skip_value(sc, depth + 1))
             return FALLBACK;
-        skip_ws(sc);
-        if (sc->p >= sc->end)
-            return FALLBACK;
-        if (*sc->p == '}') {
-            sc->p++;
-            return 0;
-        }
-        if (*sc->p != ',')
-            return FALLBACK;
-        sc->p++;
-        skip_ws(sc);
+        int next = after_value(sc, '}');
+        if (next != MORE)
+            return next == CLOSED ? 0 : FALLBACK;
     }
 }
 
 static int skip_array(scan *sc, int depth)
 {
-    sc->p++;
-    skip_ws(sc);
-    if (sc->p < sc->end && *sc->p == ']') {
-        sc->p++;
+    if (open_empty(sc, ']'))
         return 0;
-    }
     for (;;) {
         if (skip_value(sc, depth + 1))
             return FALLBACK;
-        skip_ws(sc);
-        if (sc->p >= sc->end)
-            return FALLBACK;
-        if (*sc->p == ']') {
-            sc->p++;
-            return 0;
-        }
-        if (*sc->p != ',')
-            return FALLBACK;
-        sc->p++;
-        skip_ws(sc);
+        int next = after_value(sc, ']');
+        if (next != MORE)
+            return next == CLOSED ? 0 : FALLBACK;
     }
 }
 
@@ -501,15 +510,11 @@ static int skip_value(scan *sc, int depth)
 static int scan_array(scan *sc, member *m)
 {
     const char *open = sc->p;
-    sc->p++;
-    skip_ws(sc);
     m->type = V_STRINGS;
     m->first = sc->ni;
     m->count = 0;
-    if (sc->p < sc->end && *sc->p == ']') {
-        sc->p++;
+    if (open_empty(sc, ']'))
         return 0;
-    }
     for (;;) {
         if (sc->p >= sc->end)
             return FALLBACK;
@@ -527,17 +532,9 @@ static int scan_array(scan *sc, member *m)
             m->type = V_ARRAY;
             return skip_array(sc, 0);
         }
-        skip_ws(sc);
-        if (sc->p >= sc->end)
-            return FALLBACK;
-        if (*sc->p == ']') {
-            sc->p++;
-            return 0;
-        }
-        if (*sc->p != ',')
-            return FALLBACK;
-        sc->p++;
-        skip_ws(sc);
+        int next = after_value(sc, ']');
+        if (next != MORE)
+            return next == CLOSED ? 0 : FALLBACK;
     }
 }
 
@@ -570,9 +567,7 @@ static int scan_line(scan *sc)
     skip_ws(sc);
     if (sc->p >= sc->end || *sc->p != '{')
         return FALLBACK;
-    sc->p++;
-    skip_ws(sc);
-    if (sc->p < sc->end && *sc->p == '}')
+    if (open_empty(sc, '}'))
         return FALLBACK; /* {} has no kind: a reject */
     for (;;) {
         if (sc->nm == MAX_MEMBERS || sc->p >= sc->end || *sc->p != '"')
@@ -593,17 +588,11 @@ static int scan_line(scan *sc)
         if (scan_member_value(sc, m))
             return FALLBACK;
         sc->nm++;
-        skip_ws(sc);
-        if (sc->p >= sc->end)
+        int next = after_value(sc, '}');
+        if (next == FALLBACK)
             return FALLBACK;
-        if (*sc->p == '}') {
-            sc->p++;
+        if (next == CLOSED)
             break;
-        }
-        if (*sc->p != ',')
-            return FALLBACK;
-        sc->p++;
-        skip_ws(sc);
     }
     while (sc->p < sc->end && (*sc->p == ' ' || *sc->p == '\t' || *sc->p == '\r'))
         sc->p++;
@@ -778,7 +767,7 @@ static int plan_record(plan *pl, const scan *sc, jm_kind kind)
             pl->how[JM_FIELD_LOCATION_CITY] = FROM_LOCATION;
             pl->how[JM_FIELD_LOCATION_COUNTRY] = WITH_CITY;
             pl->src[JM_FIELD_LOCATION_CITY] = m;
-            pl->bytes += 2 * ((size_t)m->str.len + 1);
+            pl->bytes += (size_t)m->str.len + 1;
             continue;
         }
         if (kind == JM_KIND_APPLICATION && KEY_IS(k, "components")) {
@@ -900,37 +889,15 @@ static void fill_string(filler *fl, int f, const span *s)
     set_string(fl->r, f, p, len, !(s->flags & STR_ESCAPED) || jm__json_plain(p, len));
 }
 
-/* A part of the location, copied (NUL-terminated) after its text. */
-static void fill_part(filler *fl, int f, const char *s, size_t len, int escaped)
+/* "City, Country", split as the general parser splits it; from the line itself unless it has
+ * escapes. */
+static int fill_location(filler *fl, const span *s)
 {
-    char *out = fl->mem;
-    memmove(out, s, len);
-    out[len] = '\0';
-    fl->mem += len + 1;
-    set_string(fl->r, f, out, len, !escaped || jm__json_plain(out, len));
-}
-
-/* "City, Country", split as set_location() in ndjson.c splits it. */
-static void fill_location(filler *fl, const span *s)
-{
+    if (!(s->flags & STR_ESCAPED))
+        return jm__record_set_location(fl->r, s->s, s->len);
     size_t len;
     const char *text = decode(fl, s, &len);
-    const char *comma = NULL;
-    for (size_t i = len; i-- > 0;)
-        if (text[i] == ',') {
-            comma = text + i;
-            break;
-        }
-    const char *city = text, *country = comma ? comma + 1 : NULL;
-    size_t city_len = comma ? (size_t)(comma - text) : len;
-    size_t country_len = comma ? len - (size_t)(country - text) : 0;
-    int escaped = (s->flags & STR_ESCAPED) != 0;
-    jm__trim(&city, &city_len);
-    fill_part(fl, JM_FIELD_LOCATION_CITY, city, city_len, escaped);
-    if (country) {
-        jm__trim(&country, &country_len);
-        fill_part(fl, JM_FIELD_LOCATION_COUNTRY, country, country_len, escaped);
-    }
+    return jm__record_set_location(fl->r, text, len);
 }
 
 static void fill_list(filler *fl, int f, const member *m)
@@ -962,7 +929,10 @@ static int fill_record(jm_record *r, const scan *sc, const plan *pl, jm_kind kin
             r->v[f] = pl->val[f];
             r->present |= UINT64_C(1) << f;
             break;
-        case FROM_LOCATION: fill_location(&fl, &m->str); break;
+        case FROM_LOCATION:
+            if (fill_location(&fl, &m->str))
+                return FALLBACK;
+            break;
         case WITH_CITY: break;
         case FROM_MEMBER:
             if (jm__fields[f].type == JM_TYPE_LIST)

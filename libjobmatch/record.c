@@ -426,6 +426,26 @@ int jm_record_set_string(jm_record *r, jm_field field, const char *s, size_t len
     return 0;
 }
 
+int jm__record_set_location(jm_record *r, const char *s, size_t len)
+{
+    const char *comma = NULL;
+    for (size_t i = len; i-- > 0;)
+        if (s[i] == ',') {
+            comma = s + i;
+            break;
+        }
+    const char *city = s, *country = comma ? comma + 1 : NULL;
+    size_t city_len = comma ? (size_t)(comma - s) : len;
+    size_t country_len = comma ? len - (size_t)(country - s) : 0;
+    jm__trim(&city, &city_len);
+    int rc = jm_record_set_string(r, JM_FIELD_LOCATION_CITY, city, city_len);
+    if (rc == 0 && country) {
+        jm__trim(&country, &country_len);
+        rc = jm_record_set_string(r, JM_FIELD_LOCATION_COUNTRY, country, country_len);
+    }
+    return rc;
+}
+
 int jm_record_set_number(jm_record *r, jm_field field, double value)
 {
     if (!field_ok(field) || jm__fields[field].type != JM_TYPE_NUMBER)
