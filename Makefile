@@ -377,6 +377,15 @@ fuzz-run-%: $(FUZZ_DIR)/fuzz_%
 bench: all
 	build-aux/bench.sh
 
+# The reading benchmark's program (build-aux/bench-read.sh): jm_reader alone, never installed.
+BENCH_READ := $(B)/tests/bench_read
+$(B)/tests/bench/%.o: tests/bench/%.c config.mk
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) $(DEPFLAGS) -c -o $@ $<
+$(BENCH_READ): $(B)/tests/bench/bench_read.o $(STLIB)
+	$(CC) $(LDFLAGS_ALL) -o $@ $< $(STLIB) $(LIB_LIBS)
+bench: $(BENCH_READ)
+
 demo: all
 	build-aux/demo.sh
 

@@ -190,6 +190,8 @@ static int name_cell(void *vctx, size_t index, const char *cell, size_t len, int
         ok = (cell[i] >= 'a' && cell[i] <= 'z') || (cell[i] >= '0' && cell[i] <= '9') ||
              cell[i] == '_';
     c->names_only &= ok;
+    if (!ok)
+        return 1; /* not a header: the rest need not be split */
     c->has_key |= (len == 4 && memcmp(cell, "type", 4) == 0) ||
                   (len == 7 && memcmp(cell, "post_id", 7) == 0) ||
                   (len == 12 && memcmp(cell, "candidate_id", 12) == 0);
@@ -221,15 +223,102 @@ void jm__csv_header_free(jm__csv_header *h)
 
 /* ---- rows ----------------------------------------------------------------------------------- */
 
-typedef struct row_ctx {
-    const jm__csv_header *h;
-    jm_record *out;
-    jm_error *err;
-    char type_name[32]; /* a copy: the cell's bytes are reused by the next cell */
-    int type_ok;
-    size_t cells;
-    int pass; /* 0: find the type; 1: set fields */
-} row_ctx;
+/* A quoting error of a row, kept aside: it is the row's error only if no cell before it fails
+ * first (as split_cells() reports it, cell by cell). */
+typedef struct row_syntax {
+    size_t at; /* the cell it is in; SIZE_MAX: none */
+    jm_error err;
+} row_syntax;
+
+typedef struct cell_span {
+    const char *s;
+    size_t len;
+} cell_span;
+
+/* Splits a row as split_cells() does, in one pass and without copying where the text can be
+ * used as it is: an unquoted cell, or a quoted one without doubled quotes, points into text;
+ * the others are unquoted into scratch. The first max cells are kept in cells; *count is the
+ * number of cells before the end or the quoting error (syn). */
+static void split_row(const char *text, size_t len, char *scratch, cell_span *cells, size_t max,
+                      size_t *count, row_syntax *syn)
+{
+    size_t i = 0, index = 0;
+    syn->at = SIZE_MAX;
+    for (;; index++) {
+        const char *start;
+        size_t n;
+        if (i < len && text[i] == '"') {
+            i++;
+            start = text + i;
+            const char *q = memchr(text + i, '"', len - i);
+            char *out = NULL;
+            for (;;) {
+                if (!q) {
+                    syn->err.code = JM_ESYNTAX;
+                    snprintf(syn->err.text, sizeof syn->err.text, "unterminated quoted field %zu",
+                             index + 1);
+                    goto fail;
+                }
+                size_t at = (size_t)(q - text);
+                if (at + 1 < len && text[at + 1] == '"') {
+                    /* A doubled quote: from here on the cell is unquoted into scratch. */
+                    if (!out) {
+                        out = scratch;
+                        memcpy(out, start, (size_t)(q - start));
+                        out += q - start;
+                        start = scratch;
+                    } else {
+                        memcpy(out, text + i, at - i);
+                        out += at - i;
+                    }
+                    *out++ = '"';
+                    i = at + 2;
+                    q = memchr(text + i, '"', len - i);
+                    continue;
+                }
+                if (out) {
+                    memcpy(out, text + i, at - i);
+                    out += at - i;
+                    n = (size_t)(out - scratch);
+                    scratch = out; /* the next cell's bytes go after this one's */
+                } else {
+                    n = (size_t)(q - start);
+                }
+                i = at + 1;
+                break;
+            }
+            if (i < len && text[i] != ',') {
+                syn->err.code = JM_ESYNTAX;
+                syn->err.column = i + 1;
+                snprintf(syn->err.text, sizeof syn->err.text,
+                         "text after the closing quote of field %zu", index + 1);
+                goto fail;
+            }
+        } else {
+            start = text + i;
+            size_t end = jm__find3(text, i, len, ',', '"', '"');
+            if (end < len && text[end] == '"') {
+                syn->err.code = JM_ESYNTAX;
+                syn->err.column = end + 1;
+                snprintf(syn->err.text, sizeof syn->err.text, "quote inside unquoted field %zu",
+                         index + 1);
+                goto fail;
+            }
+            n = end - i;
+            i = end;
+        }
+        if (index < max)
+            cells[index] = (cell_span){start, n};
+        if (i >= len) {
+            *count = index + 1;
+            return;
+        }
+        i++; /* the comma */
+    }
+fail:
+    syn->at = index;
+    *count = index;
+}
 
 static int bad(jm_error *err, int code, const char *what, const char *name)
 {
@@ -238,126 +327,123 @@ static int bad(jm_error *err, int code, const char *what, const char *name)
     return code;
 }
 
-static int set_cell(row_ctx *c, int col, const char *cell, size_t len)
+static int set_cell(jm_record *r, jm_error *err, int col, const char *cell, size_t len)
 {
-    jm_record *r = c->out;
     double num;
     if (col == COL_SALARY) {
         if (jm__number_parse(cell, len, &num))
-            return bad(c->err, JM_EVALUE, "not a number in column", "salary");
+            return bad(err, JM_EVALUE, "not a number in column", "salary");
         jm_record_set_number(r, JM_FIELD_SALARY_MIN, num);
         return jm_record_set_number(r, JM_FIELD_SALARY_MAX, num);
     }
-    if (col == COL_LOCATION) {
-        const char *comma = NULL;
-        for (size_t i = len; i-- > 0;)
-            if (cell[i] == ',') {
-                comma = cell + i;
-                break;
-            }
-        const char *city = cell;
-        size_t city_len = comma ? (size_t)(comma - cell) : len;
-        jm__trim(&city, &city_len);
-        int rc = jm_record_set_string(r, JM_FIELD_LOCATION_CITY, city, city_len);
-        if (rc == 0 && comma) {
-            const char *country = comma + 1;
-            size_t country_len = len - (size_t)(country - cell);
-            jm__trim(&country, &country_len);
-            rc = jm_record_set_string(r, JM_FIELD_LOCATION_COUNTRY, country, country_len);
-        }
-        return rc;
-    }
+    if (col == COL_LOCATION)
+        return jm__record_set_location(r, cell, len);
     const char *name = jm__fields[col].name;
     switch (jm__fields[col].type) {
     case JM_TYPE_STRING: return jm_record_set_string(r, col, cell, len);
     case JM_TYPE_NUMBER:
         if (jm__number_parse(cell, len, &num))
-            return bad(c->err, JM_EVALUE, "not a number in column", name);
+            return bad(err, JM_EVALUE, "not a number in column", name);
         return jm_record_set_number(r, col, num);
     case JM_TYPE_INTEGER:
         if (jm__number_parse(cell, len, &num) || num != floor(num) || fabs(num) > 9e15)
-            return bad(c->err, JM_EVALUE, "not an integer in column", name);
+            return bad(err, JM_EVALUE, "not an integer in column", name);
         return jm_record_set_integer(r, col, (int64_t)num);
     case JM_TYPE_TIME: {
         int64_t t;
         if (jm_time_parse(cell, len, &t))
-            return bad(c->err, JM_EVALUE, "not an ISO-8601 time in column", name);
+            return bad(err, JM_EVALUE, "not an ISO-8601 time in column", name);
         return jm_record_set_integer(r, col, t);
     }
     case JM_TYPE_LIST: {
         if (jm__json_has_nul(cell, len))
-            return bad(c->err, JM_EVALUE, "a NUL (\\u0000) in column", name);
+            return bad(err, JM_EVALUE, "a NUL (\\u0000) in column", name);
         int rc = jm_record_list_clear(r, col);
         if (rc == 0)
             rc = jm_parse_list_cell(cell, len, r, col);
         if (rc == JM_EVALUE)
-            return bad(c->err, JM_EVALUE, "malformed list in column", name);
+            return bad(err, JM_EVALUE, "malformed list in column", name);
         return rc;
     }
     }
     return JM_EINVAL;
 }
 
-static int row_cell(void *vctx, size_t index, const char *cell, size_t len, int quoted)
+/* Rows are split once into their cells; these hold most rows without an allocation. */
+enum { STACK_ROW = 4096, STACK_CELLS = 128 };
+
+static int decode_cells(const jm__csv_header *h, const cell_span *cells, size_t count,
+                        const row_syntax *syn, jm_record *out, jm_error *err)
 {
-    (void)quoted;
-    row_ctx *c = vctx;
-    c->cells = index + 1;
-    if (index >= c->h->ncols)
-        return 0; /* counted, reported after the split */
-    if (c->pass == 0) {
-        if ((int)index == c->h->type_col && len < sizeof c->type_name) {
-            memcpy(c->type_name, cell, len);
-            c->type_name[len] = '\0';
-            c->type_ok = 1;
+    jm_kind kind = h->fixed_kind;
+    if (h->type_col >= 0) {
+        /* The type is read after the whole row splits (a quoting error anywhere comes first). */
+        if (syn->at != SIZE_MAX) {
+            *err = syn->err;
+            return err->code;
         }
-        return 0;
+        size_t t = (size_t)h->type_col;
+        char name[32];
+        int ok = t < count && cells[t].len < sizeof name;
+        if (ok) {
+            memcpy(name, cells[t].s, cells[t].len);
+            name[cells[t].len] = '\0';
+        }
+        kind = ok ? jm_kind_from_name(name) : JM_KIND_NONE;
+        if (kind == JM_KIND_NONE)
+            return bad(err, JM_EKIND, "unknown type", ok ? name : "");
     }
-    int col = c->h->col[c->out->kind][index];
-    if (col == COL_IGNORE || col == COL_TYPE || len == 0)
-        return 0; /* an empty cell is an absent field */
-    int rc = set_cell(c, col, cell, len);
-    if (rc == JM_ENOMEM)
-        return bad(c->err, rc, "out of memory in column", "");
-    return rc;
+    jm_record_reset(out, kind);
+    for (size_t i = 0; i < count && i < h->ncols; i++) {
+        int col = h->col[kind][i];
+        if (col == COL_IGNORE || col == COL_TYPE || cells[i].len == 0)
+            continue; /* an empty cell is an absent field */
+        int rc = set_cell(out, err, col, cells[i].s, cells[i].len);
+        if (rc == JM_ENOMEM)
+            return bad(err, rc, "out of memory in column", "");
+        if (rc)
+            return rc;
+    }
+    if (syn->at != SIZE_MAX) {
+        *err = syn->err; /* the cells before it were good */
+        return err->code;
+    }
+    if (count != h->ncols) {
+        err->code = JM_ESYNTAX;
+        snprintf(err->text, sizeof err->text, "%zu fields where the header has %zu", count,
+                 h->ncols);
+        return JM_ESYNTAX;
+    }
+    return jm__record_finish(out, err);
 }
 
 int jm__csv_row_decode(const jm__csv_header *h, const char *text, size_t len, jm_record *out,
                        jm_error *err)
 {
-    char stack[4096];
-    char *scratch = len < sizeof stack ? stack : malloc(len + 1);
-    if (!scratch)
-        return bad(err, JM_ENOMEM, "out of memory", "");
-    row_ctx c = {.h = h, .out = out, .err = err};
-    jm_kind kind = h->fixed_kind;
-    int rc = 0;
     if (memchr(text, '\0', len)) {
-        err->code = rc = JM_EVALUE;
+        err->code = JM_EVALUE;
         snprintf(err->text, sizeof err->text,
                  "a NUL byte in the row, which would cut a field short");
+        return JM_EVALUE;
     }
-    if (rc == 0 && h->type_col >= 0) {
-        rc = split_cells(text, len, scratch, row_cell, &c, err);
-        if (rc == 0) {
-            kind = c.type_ok ? jm_kind_from_name(c.type_name) : JM_KIND_NONE;
-            if (kind == JM_KIND_NONE)
-                rc = bad(err, JM_EKIND, "unknown type", c.type_ok ? c.type_name : "");
-        }
-    }
-    if (rc == 0) {
-        jm_record_reset(out, kind);
-        c.pass = 1;
-        rc = split_cells(text, len, scratch, row_cell, &c, err);
-    }
-    if (rc == 0 && c.cells != h->ncols) {
-        err->code = rc = JM_ESYNTAX;
-        snprintf(err->text, sizeof err->text, "%zu fields where the header has %zu", c.cells,
-                 h->ncols);
+    char stack[STACK_ROW];
+    cell_span stack_cells[STACK_CELLS];
+    char *scratch = len < sizeof stack ? stack : malloc(len + 1);
+    cell_span *cells = h->ncols <= STACK_CELLS ? stack_cells : malloc(h->ncols * sizeof *cells);
+    int rc;
+    if (!scratch || !cells) {
+        rc = bad(err, JM_ENOMEM, "out of memory", "");
+    } else {
+        size_t count;
+        row_syntax syn = {.err = *err};
+        split_row(text, len, scratch, cells, h->ncols, &count, &syn);
+        rc = decode_cells(h, cells, count, &syn, out, err);
     }
     if (scratch != stack)
         free(scratch);
-    return rc ? rc : jm__record_finish(out, err);
+    if (cells != stack_cells)
+        free(cells);
+    return rc;
 }
 
 /* ---- row shape ------------------------------------------------------------------------------ */
@@ -401,11 +487,15 @@ int jm__csv_row_shaped(const jm__csv_header *h, const char *text, size_t len)
 
 /* ---- list cells ----------------------------------------------------------------------------- */
 
+/* List cells up to this size are decoded on the stack. */
+enum { LIST_STACK = 2048 };
+
 /* Python's repr of a list of strings: ['a', "b's"], with backslash escapes. */
 static int parse_python_list(const char *s, size_t len, jm_record *out, jm_field field)
 {
     size_t i = 1; /* past '[' */
-    char *buf = malloc(len + 1);
+    char stack[LIST_STACK];
+    char *buf = len < sizeof stack ? stack : malloc(len + 1);
     if (!buf)
         return JM_ENOMEM;
     int rc = JM_EVALUE;
@@ -420,7 +510,15 @@ static int parse_python_list(const char *s, size_t len, jm_record *out, jm_field
             goto done;
         char q = s[i++];
         size_t n = 0;
-        while (i < len && s[i] != q) {
+        const char *item = buf;
+        const char *close = memchr(s + i, q, len - i);
+        if (close && !memchr(s + i, '\\', (size_t)(close - (s + i)))) {
+            /* No escape: the item is the text as it is. */
+            item = s + i;
+            n = (size_t)(close - item);
+            i = (size_t)(close - s);
+        }
+        while (item == buf && i < len && s[i] != q) {
             if (s[i] == '\\' && i + 1 < len) {
                 char e = s[i + 1];
                 i += 2;
@@ -437,7 +535,7 @@ static int parse_python_list(const char *s, size_t len, jm_record *out, jm_field
         if (i >= len)
             goto done;
         i++; /* closing quote */
-        if ((rc = jm_record_list_append(out, field, buf, n)))
+        if ((rc = jm_record_list_append(out, field, item, n)))
             goto done;
         rc = JM_EVALUE;
         while (i < len && (s[i] == ' ' || s[i] == '\t'))
@@ -456,7 +554,8 @@ static int parse_python_list(const char *s, size_t len, jm_record *out, jm_field
         i++;
     rc = i == len ? 0 : JM_EVALUE;
 done:
-    free(buf);
+    if (buf != stack)
+        free(buf);
     return rc;
 }
 
@@ -468,7 +567,8 @@ static int parse_pg_array(const char *s, size_t len, jm_record *out, jm_field fi
     size_t i = 1, end = len - 1;
     if (i == end)
         return 0;
-    char *buf = malloc(len + 1);
+    char stack[LIST_STACK];
+    char *buf = len < sizeof stack ? stack : malloc(len + 1);
     if (!buf)
         return JM_ENOMEM;
     int rc = 0;
@@ -511,7 +611,8 @@ static int parse_pg_array(const char *s, size_t len, jm_record *out, jm_field fi
         }
         i++;
     }
-    free(buf);
+    if (buf != stack)
+        free(buf);
     return rc;
 }
 
@@ -529,6 +630,13 @@ int jm_parse_list_cell(const char *cell, size_t len, jm_record *out, jm_field fi
     if (s[0] == '[') {
         if (jm__json_has_nul(s, n))
             return JM_EVALUE; /* a NUL would cut the item short */
+        /* A quote of Python's after the bracket: cJSON, which skips bytes up to the space there,
+         * would fail at it, so the list is Python's (as pandas exports skills). */
+        size_t k = 1;
+        while (k < n && (unsigned char)s[k] <= ' ')
+            k++;
+        if (k < n && s[k] == '\'')
+            return parse_python_list(s, n, out, field);
         cJSON *arr = cJSON_ParseWithLength(s, n);
         if (arr && cJSON_IsArray(arr)) {
             int rc = 0;

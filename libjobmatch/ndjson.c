@@ -1,4 +1,5 @@
-/* NDJSON: one JSON object per line into a record (with cJSON), and records out as JSON. */
+/* NDJSON: one JSON object per line into a record (the fast scanner, else cJSON), and records out
+ * as JSON. */
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -11,6 +12,7 @@
 #include <jobmatch/reader.h>
 #include <jobmatch/writer.h>
 
+#include "ndjson_scan.h"
 #include "record_internal.h"
 #include "text.h"
 
@@ -54,28 +56,6 @@ static jm_kind kind_of(const cJSON *obj, jm_error *err, int *rc)
     *rc = fail(err, JM_EKIND, "no \"type\", and %s",
                post ? "both post_id and candidate_id" : "no post_id or candidate_id");
     return JM_KIND_NONE;
-}
-
-/* Splits "City, Country" at the last comma. */
-static int set_location(jm_record *r, const char *s)
-{
-    size_t len = strlen(s);
-    const char *comma = NULL;
-    for (size_t i = len; i-- > 0;)
-        if (s[i] == ',') {
-            comma = s + i;
-            break;
-        }
-    const char *city = s, *country = comma ? comma + 1 : NULL;
-    size_t city_len = comma ? (size_t)(comma - s) : len;
-    size_t country_len = comma ? len - (size_t)(country - s) : 0;
-    jm__trim(&city, &city_len);
-    int rc = jm_record_set_string(r, JM_FIELD_LOCATION_CITY, city, city_len);
-    if (rc == 0 && country) {
-        jm__trim(&country, &country_len);
-        rc = jm_record_set_string(r, JM_FIELD_LOCATION_COUNTRY, country, country_len);
-    }
-    return rc;
 }
 
 /* A JSON number that is finite: cJSON reads 1e400 as infinity, which CSV and every writer
@@ -173,7 +153,7 @@ static int decode(const cJSON *obj, jm_record *out, jm_error *err)
         if (kind == JM_KIND_CANDIDATE && strcmp(key, "location") == 0) {
             if (!cJSON_IsString(item))
                 return fail(err, JM_ETYPE, "field \"%s\" is not a string", key);
-            if ((rc = set_location(out, item->valuestring)))
+            if ((rc = jm__record_set_location(out, item->valuestring, strlen(item->valuestring))))
                 return rc;
             continue;
         }
@@ -192,6 +172,13 @@ static int decode(const cJSON *obj, jm_record *out, jm_error *err)
 }
 
 int jm_parse_ndjson(const char *line, size_t len, jm_record *out, jm_error *err)
+{
+    if (jm__ndjson_scan(line, len, out) == 0)
+        return 0;
+    return jm__ndjson_parse_general(line, len, out, err);
+}
+
+int jm__ndjson_parse_general(const char *line, size_t len, jm_record *out, jm_error *err)
 {
     if (!jm__utf8_valid(line, len))
         return fail(err, JM_EUTF8, "invalid UTF-8%s", "");

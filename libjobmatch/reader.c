@@ -320,12 +320,17 @@ static size_t record_end(jm_reader *r, const char *s, size_t len, int *inner)
         const char *nl = memchr(s, '\n', len);
         return nl ? (size_t)(nl - s) : len;
     }
+    if (r->overlong)
+        return jm__find3(s, 0, len, '\n', '\r', '\r');
     for (size_t i = 0; i < len; i++) {
-        if (r->overlong) {
-            if (s[i] == '\n' || s[i] == '\r')
-                return i;
-            continue;
-        }
+        /* Only quotes and line breaks need a look of their own: after a run of other bytes the
+         * scan is inside quotes still, or else where the run's last byte leaves it (csv_step():
+         * at a field's start after a comma, in an unquoted field after anything else). */
+        size_t j = jm__find3(s, i, len, '"', '\n', '\r');
+        if (j > i && r->csv_state != IN_QUOTED)
+            r->csv_state = s[j - 1] == ',' ? AT_FIELD_START : IN_UNQUOTED;
+        if ((i = j) == len)
+            break;
         if ((s[i] == '\n' || s[i] == '\r') && r->csv_state == IN_QUOTED) {
             *inner = 1;
             return i;

@@ -148,7 +148,7 @@ struct jm__chunk {
 
 enum { CHUNK_MIN = 2048 };
 
-static void *record_alloc(jm_record *r, size_t size, size_t align)
+void *jm__record_alloc(jm_record *r, size_t size, size_t align)
 {
     jm__chunk *c = r->chunks;
     if (c) {
@@ -174,7 +174,7 @@ static void *record_alloc(jm_record *r, size_t size, size_t align)
 
 char *jm__record_strdup(jm_record *r, const char *s, size_t len)
 {
-    char *p = record_alloc(r, len + 1, 1);
+    char *p = jm__record_alloc(r, len + 1, 1);
     if (!p)
         return NULL;
     if (len)
@@ -426,6 +426,26 @@ int jm_record_set_string(jm_record *r, jm_field field, const char *s, size_t len
     return 0;
 }
 
+int jm__record_set_location(jm_record *r, const char *s, size_t len)
+{
+    const char *comma = NULL;
+    for (size_t i = len; i-- > 0;)
+        if (s[i] == ',') {
+            comma = s + i;
+            break;
+        }
+    const char *city = s, *country = comma ? comma + 1 : NULL;
+    size_t city_len = comma ? (size_t)(comma - s) : len;
+    size_t country_len = comma ? len - (size_t)(country - s) : 0;
+    jm__trim(&city, &city_len);
+    int rc = jm_record_set_string(r, JM_FIELD_LOCATION_CITY, city, city_len);
+    if (rc == 0 && country) {
+        jm__trim(&country, &country_len);
+        rc = jm_record_set_string(r, JM_FIELD_LOCATION_COUNTRY, country, country_len);
+    }
+    return rc;
+}
+
 int jm_record_set_number(jm_record *r, jm_field field, double value)
 {
     if (!field_ok(field) || jm__fields[field].type != JM_TYPE_NUMBER)
@@ -467,7 +487,7 @@ int jm_record_list_append(jm_record *r, jm_field field, const char *s, size_t le
     jm__list *l = &r->v[field].list;
     if (l->count == l->cap) {
         uint32_t cap = l->cap ? l->cap * 2 : 8;
-        const char **items = record_alloc(r, cap * sizeof *items, sizeof(void *));
+        const char **items = jm__record_alloc(r, cap * sizeof *items, sizeof(void *));
         if (!items)
             return JM_ENOMEM;
         if (l->count)

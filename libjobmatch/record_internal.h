@@ -34,9 +34,16 @@ struct jm_record {
 
 #define JM__HAS(r, f) (((r)->present >> (f)) & 1u)
 
+/* size bytes of r's memory aligned to align (a power of two), freed with r's strings at reset:
+ * for readers that lay out a record's text themselves. NULL when out of memory. */
+void *jm__record_alloc(jm_record *r, size_t size, size_t align);
 /* Copies len bytes of s into r's memory, NUL-terminated. NULL when out of memory. */
 char *jm__record_strdup(jm_record *r, const char *s, size_t len);
 
+/* Sets the city and country from "City, Country" (a candidate's "location" in the reference
+ * data): split at the last comma, both parts trimmed; without a comma it is the city. 0, or
+ * what jm_record_set_string() returns. */
+int jm__record_set_location(jm_record *r, const char *s, size_t len);
 /* Makes dst a deep copy of src. 0 or JM_ENOMEM. */
 int jm__record_copy_into(jm_record *dst, const jm_record *src);
 
