@@ -260,7 +260,10 @@ static char *put_stamp(line_cache *c, char *p, int64_t ms)
 #define PUT_LITERAL(p, s) jm__put(p, s, sizeof(s) - 1)
 
 /* The reason's end, by which of experience, seniority and salary are met (bits 0, 1, 2). */
-#define LIT(s) {s, sizeof(s) - 1}
+#define LIT(s)           \
+    {                    \
+        s, sizeof(s) - 1 \
+    }
 static const struct {
     const char *text;
     size_t len;

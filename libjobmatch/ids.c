@@ -42,8 +42,8 @@ static void hex32(uint64_t hi, uint64_t lo, char *out)
     __m128i high = _mm_and_si128(_mm_srli_epi16(v, 4), nibble), low = _mm_and_si128(v, nibble);
     __m128i d[2] = {_mm_unpacklo_epi8(high, low), _mm_unpackhi_epi8(high, low)};
     for (int i = 0; i < 2; i++) {
-        __m128i letter = _mm_and_si128(_mm_cmpgt_epi8(d[i], _mm_set1_epi8(9)),
-                                       _mm_set1_epi8('a' - '0' - 10));
+        __m128i letter =
+            _mm_and_si128(_mm_cmpgt_epi8(d[i], _mm_set1_epi8(9)), _mm_set1_epi8('a' - '0' - 10));
         d[i] = _mm_add_epi8(_mm_add_epi8(d[i], _mm_set1_epi8('0')), letter);
         _mm_storeu_si128((__m128i *)(void *)(out + 16 * i), d[i]);
     }
