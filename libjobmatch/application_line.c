@@ -45,6 +45,15 @@ void jm__line_parts_release(jm__line_parts *parts)
     memset(parts, 0, sizeof *parts);
 }
 
+/* b's text, its memory cut to its length: escaping reserves six times a text's length. */
+static char *shrunk(jm_buf *b)
+{
+    char *d = b->len ? realloc(b->data, b->len) : NULL;
+    if (!d)
+        return b->data; /* kept as it is (or empty) */
+    return d;
+}
+
 /* A job whose category or skills need escaping: copies of them, escaped, owned by parts. */
 static int escape_job_texts(jm__line_parts *parts, const jm__prepared *p)
 {
@@ -68,17 +77,18 @@ static int escape_job_texts(jm__line_parts *parts, const jm__prepared *p)
         return JM_ENOMEM;
     }
     at[n] = b.len;
+    char *escaped = shrunk(&b);
     for (uint32_t i = 0; i < n; i++) {
-        text[i] = b.data + at[i];
+        text[i] = escaped + at[i];
         len[i] = (uint32_t)(at[i + 1] - at[i]);
     }
     free(at);
-    parts->escaped = b.data;
+    parts->escaped = escaped;
     parts->own_skill_text = text;
     parts->own_skill_len = len;
     parts->skill_text = text;
     parts->skill_len = len;
-    parts->name = p->own_name ? b.data : NULL;
+    parts->name = p->own_name ? escaped : NULL;
     parts->name_len = (uint32_t)name_end;
     return 0;
 }
@@ -93,7 +103,7 @@ int jm__line_parts_init(jm__line_parts *parts, const jm_record *r, const jm__pre
         rc = PUT_TEXT(&b, "\",\"candidate_id\":\"") || put_escaped(&b, id->s, id->slen) ||
              PUT_TEXT(&b, "\",\"post_id\":\"");
         parts->head_len = (uint32_t)b.len;
-        parts->text = b.data;
+        parts->text = rc ? b.data : shrunk(&b);
         parts->room = (uint32_t)b.len;
         return rc ? JM_ENOMEM : 0;
     }
@@ -119,7 +129,7 @@ int jm__line_parts_init(jm__line_parts *parts, const jm_record *r, const jm__pre
         parts->skill_text = p->skill_text;
         parts->skill_len = p->skill_len;
     }
-    parts->text = b.data;
+    parts->text = rc ? b.data : shrunk(&b);
     if (rc)
         return JM_ENOMEM;
     parts->room = (uint32_t)(parts->head_len + parts->method_len + texts);
