@@ -1,12 +1,15 @@
 #!/bin/sh
 # jm-match on the full reference data (4,000 jobs x 4,000 candidates): pairs scored and
 # applications written per second, peak memory, and the whole run against `cat` copying the same
-# output to /dev/null, measured in this run (best of three each).
+# output to /dev/null, measured in this run (best of three each), on the default threads and on
+# one; then, when valgrind is there, the instructions of one thread on the first 1,000 x 1,000
+# (callgrind: repeatable where wall time is not on a shared machine).
 set -eu
 cd "$(dirname "$0")/.."
 ref=${JM_REFERENCE:-../shared/reference}
 jobs=$ref/seed-job_posts.csv
 cands=$ref/seed-candidate_profiles.csv
+match=${JM_MATCH:-cli/jm-match} # another build to compare, e.g. the one before a change
 [ -f "$jobs" ] && [ -f "$cands" ] || { echo "bench-match: reference CSVs not found under $ref (set JM_REFERENCE)" >&2; exit 3; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -22,23 +25,38 @@ best_of_3() { # command... ; prints the best wall time in seconds
   done
   echo "$best"
 }
-run_match() { cli/jm-match "$jobs" "$cands" > /dev/null; }
+run_match() { "$match" "$jobs" "$cands" > /dev/null; }
+run_match1() { "$match" --threads 1 "$jobs" "$cands" > /dev/null; }
 run_cat() { cat "$tmp/out.ndjson" > /dev/null; }
 
-cli/jm-match --stats "$jobs" "$cands" > "$tmp/out.ndjson" 2> "$tmp/stats"
+"$match" --stats "$jobs" "$cands" > "$tmp/out.ndjson" 2> "$tmp/stats"
 pairs=$(sed -n 's/.*"pairs_scored":\([0-9]*\).*/\1/p' "$tmp/stats")
 apps=$(sed -n 's/.*"applications":\([0-9]*\).*/\1/p' "$tmp/stats")
 bytes=$(wc -c < "$tmp/out.ndjson")
-/usr/bin/time -f %M -o "$tmp/rss" cli/jm-match "$jobs" "$cands" > /dev/null
+/usr/bin/time -f %M -o "$tmp/rss" "$match" "$jobs" "$cands" > /dev/null
 rss_kib=$(tail -n 1 "$tmp/rss")
 t_match=$(best_of_3 run_match)
+t_match1=$(best_of_3 run_match1)
 t_cat=$(best_of_3 run_cat)
 
-printf 'command:            cli/jm-match %s %s > /dev/null\n' "$jobs" "$cands"
+printf 'command:            %s %s %s > /dev/null\n' "$match" "$jobs" "$cands"
 printf 'pairs scored:       %d\n' "$pairs"
 printf 'applications:       %d (%d bytes of NDJSON)\n' "$apps" "$bytes"
 printf 'jm-match:           %.3f s  (%.0f pairs/s, %.0f applications/s)\n' "$t_match" \
   "$(echo "$pairs / $t_match" | bc -l)" "$(echo "$apps / $t_match" | bc -l)"
 printf 'cat of the output:  %.3f s\n' "$t_cat"
 printf 'ratio jm-match/cat: %.2f (aim: at most 4)\n' "$(echo "$t_match / $t_cat" | bc -l)"
+printf 'jm-match --threads 1: %.3f s  (%.0f applications/s)\n' "$t_match1" \
+  "$(echo "$apps / $t_match1" | bc -l)"
+printf 'ratio --threads 1/cat: %.2f (aim: at most 3)\n' "$(echo "$t_match1 / $t_cat" | bc -l)"
 printf 'peak memory:        %d KiB\n' "$rss_kib"
+
+if command -v valgrind > /dev/null 2>&1; then
+  head -n 1001 "$jobs" > "$tmp/jobs1k.csv"
+  head -n 1001 "$cands" > "$tmp/cands1k.csv"
+  valgrind --tool=callgrind --callgrind-out-file="$tmp/cg.out" "$match" --threads 1 \
+    "$tmp/jobs1k.csv" "$tmp/cands1k.csv" > /dev/null 2> "$tmp/cg.log"
+  ir=$(sed -n 's/.*Collected : *\([0-9]*\).*/\1/p' "$tmp/cg.log")
+  apps1k=$("$match" --threads 1 "$tmp/jobs1k.csv" "$tmp/cands1k.csv" | wc -l)
+  printf 'instructions, --threads 1 on the first 1,000 x 1,000: %d (%d applications)\n' "$ir" "$apps1k"
+fi

@@ -11,6 +11,7 @@
 #include <jobmatch/writer.h>
 
 #include "application_internal.h"
+#include "application_line.h"
 #include "error_internal.h"
 #include "record_internal.h"
 #include "score_internal.h"
@@ -33,6 +34,7 @@ typedef struct held {
     uint64_t id_hash;
     top_entry *top; /* candidates under top K: the K best so far, best first; grown as they come */
     unsigned ntop, top_cap;
+    jm__line_parts parts; /* NDJSON mode: its texts as application lines take them */
 } held;
 
 /* What the join tests of a held record, packed so that a scan stays in cache. */
@@ -215,6 +217,7 @@ jm_matcher *jm_matcher_new_ndjson(const jm_matcher_options *o, jm_ndjson_fn on_n
 
 static void held_free(held *h)
 {
+    jm__line_parts_release(&h->parts);
     jm__prepared_release(&h->p);
     jm_record_free(h->rec);
     free(h->top);
@@ -374,12 +377,19 @@ static void make_room(jm_matcher *m)
 static int emit(jm_matcher *m, lane *ln, held *cand, held *job, const jm_score *s)
 {
     jm__pair_hash h = jm__hash_pair(cand->key, job->key);
+    int64_t ts = cand->event_ms > job->event_ms ? cand->event_ms : job->event_ms;
+    if (m->on_ndjson && s->family) {
+        /* The line straight from the pair: the bytes of the record route below. */
+        jm__line_pair lp = {&cand->p, &job->p, &cand->parts, &job->parts, s, h, m->o.seed,
+                            jm__application_date(job->rec, h, ts), ts};
+        ln->applications++;
+        return jm__write_application_line(&lp, &ln->out);
+    }
     char id[JM_UUID_BUF];
     jm__uuid_format(h, id);
     ln->reason.len = 0;
     if (jm__match_reason(&cand->p, &job->p, s, &ln->reason))
         return JM_ENOMEM;
-    int64_t ts = cand->event_ms > job->event_ms ? cand->event_ms : job->event_ms;
     size_t status_len;
     const char *status = jm__status(s->score, jm__draw(h, m->o.seed), &status_len);
     jm__pair_input in = {
@@ -733,6 +743,11 @@ int jm_matcher_add_take(jm_matcher *m, jm_record **recp, int64_t read_time_ms)
     if (!h || jm__prepare(rec, m->skills, m->categories, &h->p)) {
         free(h);
         jm_record_free(rec);
+        return JM_ENOMEM;
+    }
+    if (m->on_ndjson && jm__line_parts_init(&h->parts, rec, &h->p)) {
+        h->rec = rec;
+        held_free(h);
         return JM_ENOMEM;
     }
     h->rec = rec;

@@ -1,6 +1,7 @@
 /* The NDJSON writer and the matcher's NDJSON mode: the direct path for complete applications
- * writes what the field table says, and two threads write the same bytes as one (SPEC
- * "Records", "Streaming join": output order follows input order). */
+ * writes what the field table says, the matcher's own lines are the record writer's bytes, and
+ * two threads write the same bytes as one (SPEC "Records", "Streaming join": output order
+ * follows input order). */
 #include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -213,6 +214,144 @@ START_TEST(two_threads_write_what_one_writes)
 }
 END_TEST
 
+/* ---- the matcher's direct lines against the record writer --------------------------------- */
+
+/* xorshift64: the same market every run. */
+static uint64_t next(uint64_t *s)
+{
+    *s ^= *s << 13;
+    *s ^= *s >> 7;
+    *s ^= *s << 17;
+    return *s;
+}
+
+/* A text of 1 to 40 pieces, some of which JSON must escape (quotes, backslashes, controls) or
+ * which are long or not ASCII, so that every copy and escape path of a line is taken. */
+static size_t odd_text(uint64_t *s, char *out, int max_pieces)
+{
+    static const char *const pieces[] = {
+        "a", "Bc", " ", "\"", "\\", "\t", "\x01", "\xc3\xa9", "\xe2\x82\xac", "0123456789abcdef",
+        "/", "-"};
+    size_t n = 0;
+    int count = 1 + (int)(next(s) % (uint64_t)max_pieces);
+    for (int i = 0; i < count; i++) {
+        const char *p = pieces[next(s) % (sizeof pieces / sizeof *pieces)];
+        size_t len = strlen(p);
+        memcpy(out + n, p, len);
+        n += len;
+    }
+    return n;
+}
+
+/* A job or candidate of a small market: taxonomy categories and categories of its own, skills
+ * from a short list (so that pairs share some), texts from odd_text(), fields left out, and
+ * times with and without milliseconds. */
+static jm_record *odd_record(uint64_t *s, int i, jm_kind kind)
+{
+    static const char *const categories[] = {"Data & Analytics", "Emerging / Specialized Tech",
+                                             "Consulting", "Under \"Water\" Weaving", "T\\ab"};
+    static const char *const skills[] = {
+        "Python",    "SQL",        "sn\"ork\\el", "Go",
+        "Tab\tleau", "Statistics", "Excel",       "\xc3\xa9t\xc3\xa9"};
+    static const char *const levels[] = {"Junior", "Mid Level", "Senior", "Lead"};
+    static const char *const years[] = {"1-2 years", "3-4 years", "5-8 years", "10+ years"};
+    char text[2048];
+    jm_record *r = jm_record_new(kind, NULL);
+    int job = kind == JM_KIND_JOB_POST;
+    size_t n = odd_text(s, text, 12);
+    n += (size_t)snprintf(text + n, sizeof text - n, "#%d", i); /* ids stay distinct */
+    jm_record_set_string(r, job ? JM_FIELD_POST_ID : JM_FIELD_CANDIDATE_ID, text, n);
+    const char *cat = categories[next(s) % 5];
+    jm_record_set_string(r, JM_FIELD_JOB_CATEGORY, cat, strlen(cat));
+    if (next(s) % 4) {
+        const char *l = levels[next(s) % 4], *y = years[next(s) % 4];
+        jm_record_set_string(r, JM_FIELD_EXPERIENCE_LEVEL, l, strlen(l));
+        jm_record_set_string(r, JM_FIELD_YEARS_EXPERIENCE, y, strlen(y));
+    }
+    jm_field sf = job ? JM_FIELD_REQUIRED_SKILLS : JM_FIELD_SKILLS;
+    for (int k = 0, ns = (int)(next(s) % 7); k < ns; k++) {
+        const char *sk = skills[next(s) % 8];
+        jm_record_list_append(r, sf, sk, strlen(sk));
+    }
+    if (job && next(s) % 3 == 0) {
+        n = odd_text(s, text, 40); /* long enough to reach the longest copies */
+        jm_record_list_append(r, sf, text, n);
+    }
+    double money = 30000 + (double)(next(s) % 9) * 10000 + (next(s) % 2 ? 0.5 : 0);
+    jm_record_set_number(r, job ? JM_FIELD_SALARY_MAX : JM_FIELD_CURRENT_SALARY, money);
+    int64_t t = 1767225600000 + i * 1000 + (next(s) % 2 ? (int64_t)(next(s) % 1000) : 0);
+    if (next(s) % 8)
+        jm_record_set_integer(r, JM_FIELD_TIMESTAMP, t);
+    if (job && next(s) % 4) {
+        n = odd_text(s, text, 30);
+        jm_record_set_string(r, JM_FIELD_APPLICATION_METHOD, text, n);
+    }
+    if (job && next(s) % 3) {
+        int64_t from = t - (int64_t)(next(s) % (400LL * 86400000));
+        jm_record_set_integer(r, JM_FIELD_POSTED_DATE, from);
+        if (next(s) % 4)
+            jm_record_set_integer(r, JM_FIELD_DEADLINE_DATE,
+                                  from + (int64_t)(next(s) % (90LL * 86400000)) - 86400000);
+    }
+    return r;
+}
+
+/* How many times needle occurs in b. */
+static size_t count(const jm_buf *b, const char *needle)
+{
+    size_t n = 0, len = strlen(needle);
+    for (size_t at = 0; at + len <= b->len; at++)
+        n += memcmp(b->data + at, needle, len) == 0;
+    return n;
+}
+
+START_TEST(direct_lines_are_the_record_writers_bytes)
+{
+    jm_matcher_options o;
+    jm_matcher_options_init(&o);
+    o.min_score = 0;
+    o.seed = 7;
+    o.state_ttl_ms = 0;
+    collect general = {0}, direct = {0};
+    jm_matcher *m1 = jm_matcher_new(&o, on_app, &general, NULL);
+    jm_matcher *m2 = jm_matcher_new_ndjson(&o, on_ndjson, &direct, NULL);
+    ck_assert_ptr_nonnull(m1);
+    ck_assert_ptr_nonnull(m2);
+    uint64_t seed = 0x9E3779B97F4A7C15ull;
+    for (int i = 0; i < 600; i++) {
+        jm_kind kind = next(&seed) % 2 ? JM_KIND_JOB_POST : JM_KIND_CANDIDATE;
+        jm_record *r = odd_record(&seed, i, kind), *copy = jm_record_clone(r, NULL);
+        ck_assert_int_eq(jm_matcher_add_take(m1, &r, 1767225600000 + i), 0);
+        ck_assert_int_eq(jm_matcher_add_take(m2, &copy, 1767225600000 + i), 0);
+    }
+    jm_matcher_stats st = {.struct_size = sizeof st};
+    jm_matcher_get_stats(m2, &st);
+    ck_assert_uint_gt(st.applications, 5000);
+    /* Every kind of line shows up: escapes, related families, no application method, and
+     * timestamps with milliseconds. */
+    size_t lines = 0, methods = 0, millis = 0;
+    for (size_t at = 0; at < direct.text.len; at++)
+        if (direct.text.data[at] == '\n') {
+            lines++;
+            millis += direct.text.data[at - 7] == '.';
+        }
+    ck_assert_uint_gt(count(&direct.text, "\\u0001"), 0);
+    ck_assert_uint_gt(count(&direct.text, "\\\""), 0);
+    ck_assert_uint_gt(count(&direct.text, "\"Related job family: "), 0);
+    methods = count(&direct.text, "\"application_method\":");
+    ck_assert_uint_gt(methods, 0);
+    ck_assert_uint_lt(methods, lines);
+    ck_assert_uint_gt(millis, 0);
+    ck_assert_uint_lt(millis, lines);
+    ck_assert_uint_eq(general.text.len, direct.text.len);
+    ck_assert_int_eq(memcmp(general.text.data, direct.text.data, general.text.len), 0);
+    jm_matcher_free(m1);
+    jm_matcher_free(m2);
+    jm_buf_free(&general.text);
+    jm_buf_free(&direct.text);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("writer");
@@ -221,6 +360,7 @@ int main(void)
     tcase_add_test(tc, complete_application_written_as_the_field_table_says);
     tcase_add_test(tc, partial_application_leaves_out_unset_fields);
     tcase_add_test(tc, two_threads_write_what_one_writes);
+    tcase_add_test(tc, direct_lines_are_the_record_writers_bytes);
     suite_add_tcase(s, tc);
     return jm_test_run(s);
 }
