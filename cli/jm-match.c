@@ -45,7 +45,7 @@ static const char usage_text[] =
     "      --errors FILE        append rejected records, unchanged, to FILE\n"
     "      --strict             stop at the first rejected record (exit 1)\n"
     "      --max-record-bytes N reject longer lines or records (default 1048576)\n"
-    "      --threads N          read, score and write on N threads (1 to 256; default: the\n"
+    "      --threads N          read, score and write on N threads (1-256; default: the\n"
     "                           processors online); the output is the same for any N\n"
     "      --stats              print the counters as one JSON line on standard error\n"
     "  -h, --help               show this help and exit\n"
