@@ -65,6 +65,7 @@ typedef struct ahead {
     pthread_t reader;
     pthread_t *workers;
     unsigned nworkers;
+    char fail[1100]; /* an input that cannot be read: the message */
 } ahead;
 
 /* The record being handed on, for jm_cli_reject_record(). */
@@ -76,7 +77,7 @@ typedef struct delivering {
 } delivering;
 static _Thread_local delivering *now_delivering;
 
-enum { READ_SIZE = 1 << 18 };
+enum { READ_SIZE = 1 << 18, FAILED = 1 /* no JM_E code: those are negative */ };
 
 /* ---- batches -------------------------------------------------------------------------------- */
 
@@ -420,11 +421,11 @@ static int deliver(ahead *a, batch *b, event *e, jm_cli_input_note *note)
             ops->rejects->input = NULL;
         break;
     case EV_FAIL:
-        if (e->code)
-            jm_cli_error("%.*s: %s", (int)e->len, text, strerror(e->code));
-        else
-            jm_cli_error("%.*s", (int)e->len, text);
-        exit(EXIT_IO);
+        /* Said and exited on once the threads are stopped. */
+        snprintf(a->fail, sizeof a->fail, "%.*s%s%s", (int)e->len, text, e->code ? ": " : "",
+                 e->code ? strerror(e->code) : "");
+        rc = FAILED;
+        break;
     case EV_ERROR: rc = e->code; break;
     case EV_LINE: break; /* parsed before it is ready */
     }
@@ -508,5 +509,9 @@ int jm_cli_read_ahead(char **paths, int npaths, const jm_cli_input_ops *ops, uns
     pthread_mutex_destroy(&a.mu);
     free(a.workers);
     free(a.inputs);
+    if (rc == FAILED) {
+        jm_cli_error("%s", a.fail);
+        exit(EXIT_IO);
+    }
     return rc;
 }
