@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "common.h"
+#include "read_ahead.h"
 
 const char *jm_cli_tool = "jm";
 
@@ -354,7 +355,7 @@ void jm_cli_rejects_open(jm_cli_rejects *r, const char *errors_path, int strict)
 static int shown_reject(jm_cli_input_note *n, const jm_error *err, const char **hint)
 {
     *hint = NULL;
-    if (!n || (n->reader && jm_reader_records(n->reader) > 0))
+    if (!n || (n->reader ? jm_reader_records(n->reader) : n->records) > 0)
         return 1;
     if (n->hushed) {
         n->hidden++;
@@ -433,7 +434,7 @@ typedef struct input {
 } input;
 
 /* What the first bytes of an input say when they are not what its format reads. */
-static const char *sniff(const char *b, size_t n, jm_format format)
+const char *jm_cli_sniff(const char *b, size_t n, jm_format format)
 {
     static const struct {
         const char *magic;
@@ -466,8 +467,7 @@ static const char *sniff(const char *b, size_t n, jm_format format)
     return NULL;
 }
 
-/* The end of an input's reader: the rejects it hid are summed up. */
-static void note_end(jm_cli_input_note *n)
+void jm_cli_note_end(jm_cli_input_note *n)
 {
     if (n->hidden)
         jm_cli_error("%s: %llu more rejected, not shown one by one", n->name,
@@ -535,7 +535,7 @@ static int input_recheck(input *in, const jm_cli_input_ops *ops, int *again)
             return 0; /* looked at again next time */
     }
     int rc = jm_reader_finish(in->reader);
-    note_end(&in->note);
+    jm_cli_note_end(&in->note);
     jm_reader_free(in->reader);
     in->reader = NULL;
     if (truncated) {
@@ -553,7 +553,7 @@ static int input_recheck(input *in, const jm_cli_input_ops *ops, int *again)
 
 static void input_close(input *in, const jm_cli_input_ops *ops)
 {
-    note_end(&in->note); /* a followed file has no end but this */
+    jm_cli_note_end(&in->note); /* a followed file has no end but this */
     if (ops->rejects && ops->rejects->input == &in->note)
         ops->rejects->input = NULL;
     jm_reader_free(in->reader);
@@ -592,7 +592,7 @@ static int input_pump(input *in, const jm_cli_input_ops *ops, char *buf, ssize_t
         ops->rejects->input = &in->note;
     if (n > 0 && !in->note.sniffed) {
         in->note.sniffed = 1;
-        in->note.hint = sniff(buf, (size_t)n, in->format);
+        in->note.hint = jm_cli_sniff(buf, (size_t)n, in->format);
     }
     if (ops->current_format)
         *ops->current_format = in->format;
@@ -612,12 +612,14 @@ static int input_finish(input *in, const jm_cli_input_ops *ops)
     if (ops->rejects)
         ops->rejects->input = &in->note;
     int rc = jm_reader_finish(in->reader);
-    note_end(&in->note);
+    jm_cli_note_end(&in->note);
     return rc;
 }
 
 int jm_cli_read_inputs(char **paths, int npaths, const jm_cli_input_ops *ops)
 {
+    if (ops->threads > 1 && !ops->on_line)
+        return jm_cli_read_ahead(paths, npaths, ops, ops->threads);
     char *buf = read_buffer();
     int rc = 0;
     for (int i = 0; rc == 0 && i < (npaths ? npaths : 1); i++) {

@@ -110,7 +110,8 @@ typedef struct jm_cli_input_note {
     jm_format format;
     const char *hint; /* what its first bytes look like, or NULL */
     int sniffed, hushed;
-    uint64_t hidden; /* rejects not shown */
+    uint64_t hidden;  /* rejects not shown */
+    uint64_t records; /* good records so far, counted here when reader is NULL (read ahead) */
 } jm_cli_input_note;
 
 typedef struct jm_cli_rejects {
@@ -136,6 +137,12 @@ void jm_cli_rejects_close(jm_cli_rejects *r);
 
 /* ---- input: every tool reads through a jm_reader ---- */
 
+/* What the first n bytes b of an input of format look like when they are not what the format
+ * reads (compressed, binary, CSV), as a hint for its first reject; NULL when nothing is amiss. */
+const char *jm_cli_sniff(const char *b, size_t n, jm_format format);
+/* The end of an input: the rejects its note hid are summed up on stderr. */
+void jm_cli_note_end(jm_cli_input_note *n);
+
 /* The format of path: --format's value when given, else by its ".csv" extension, else NDJSON. */
 jm_format jm_cli_format_of(const char *path, const char *format_option);
 
@@ -154,6 +161,8 @@ typedef struct jm_cli_input_ops {
     jm_cli_rejects *rejects;    /* when set, told which input is read (jm_cli_input_note) */
     /* When set: a signal that interrupts a read and sets it ends the wait (following only). */
     const volatile sig_atomic_t *stop;
+    /* Above 1: jm_cli_read_inputs() reads ahead on this many threads (read_ahead.h). */
+    unsigned threads;
 } jm_cli_input_ops;
 
 /* Feeds each input (or stdin when there are none; "-" is stdin) to its end, one after the

@@ -10,6 +10,7 @@
 
 #include "common.h"
 #include "plugin_cli.h"
+#include "read_ahead.h"
 #include "source_loop.h"
 
 static const char usage_text[] =
@@ -44,8 +45,8 @@ static const char usage_text[] =
     "      --errors FILE        append rejected records, unchanged, to FILE\n"
     "      --strict             stop at the first rejected record (exit 1)\n"
     "      --max-record-bytes N reject longer lines or records (default 1048576)\n"
-    "      --threads N          score and write on N threads (1 or 2; default: 2 when the\n"
-    "                           machine has two cores or more)\n"
+    "      --threads N          read, score and write on N threads (1-256; default: the\n"
+    "                           processors online); the output is the same for any N\n"
     "      --stats              print the counters as one JSON line on standard error\n"
     "  -h, --help               show this help and exit\n"
     "  -V, --version            show versions and exit\n"
@@ -61,6 +62,9 @@ static const char usage_text[] =
     "DUR is a number with a unit: ms, s, m, h or d (seconds when none).\n"
     "Exit status: 0 success, 1 a rejected record under --strict, 2 usage error,\n"
     "3 input/output failure. See jm-match(1).\n";
+
+/* --threads: past the processors a machine has, threads only take turns. */
+enum { MAX_THREADS = 256 };
 
 typedef struct run {
     jm_matcher *matcher;
@@ -118,7 +122,7 @@ static int on_record(void *ctx, jm_record **rec, const char *raw, size_t raw_len
                  "timestamp %s is more than %s ahead of the clock and of the newest event time "
                  "(--max-future)",
                  t, r->max_future);
-        return jm_reader_reject(r->reader, &err);
+        return jm_cli_reject_record(r->reader, &err);
     }
     return rc;
 }
@@ -311,7 +315,9 @@ int main(int argc, char **argv)
             max_record = (size_t)jm_cli_integer("--max-record-bytes", optarg, 16, 1LL << 40);
             break;
         case OPT_STATS: stats = 1; break;
-        case OPT_THREADS: mo.threads = (unsigned)jm_cli_integer("--threads", optarg, 1, 2); break;
+        case OPT_THREADS:
+            mo.threads = (unsigned)jm_cli_integer("--threads", optarg, 1, MAX_THREADS);
+            break;
         case OPT_PG:
             want_pg = 1;
             pg = jm_cli_conninfo_arg(argc, argv);
@@ -336,8 +342,10 @@ int main(int argc, char **argv)
                      argv[optind]);
     if (follow && !want_from_pg)
         jm_cli_usage("--follow goes with --from-pg (for --from, see the plugin's options)");
-    if (!mo.threads)
-        mo.threads = sysconf(_SC_NPROCESSORS_ONLN) >= 2 ? 2 : 1;
+    if (!mo.threads) {
+        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+        mo.threads = cpus < 1 ? 1 : cpus > MAX_THREADS ? MAX_THREADS : (unsigned)cpus;
+    }
     jm_error err;
     r.matcher = jm_matcher_new_ndjson(&mo, on_applications, &r, &err);
     if (!r.matcher) {
@@ -381,6 +389,7 @@ int main(int argc, char **argv)
         .max_record_bytes = max_record,
         .current_format = &r.format,
         .current_reader = &r.reader,
+        .threads = mo.threads,
     };
     jm_cli_progress_init(&r.progress);
     int rc = in.source ? read_source(&r, &in, &ops)

@@ -1,7 +1,5 @@
 /* The streaming join (SPEC "Streaming join"): held records blocked by family, each arrival
  * scored against the other side once per pair, watermark and TTL eviction, and top K. */
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,6 +11,7 @@
 #include "application_internal.h"
 #include "application_line.h"
 #include "error_internal.h"
+#include "matcher_threads.h"
 #include "record_internal.h"
 #include "score_internal.h"
 #include "strmap.h"
@@ -55,33 +54,36 @@ typedef struct candidate_hit {
     jm_score score;
 } candidate_hit;
 
-/* What one thread needs to score and emit: its own application record, reason text, output and
- * counters. Lane 0 is the caller's thread; lane 1 is the helper thread's. */
-/* Where one chunk's applications lie in a lane's output. */
-typedef struct span {
-    size_t chunk, off, len;
-} span;
-
+/* What one thread needs to score and emit: its own application record, reason text, output,
+ * top K hits and counters. Lane 0 is the caller's thread; lanes 1 and up are the pool's helpers
+ * (matcher_threads.c). */
 typedef struct lane {
     jm_record *app;
     jm_buf reason;
-    jm_buf out;  /* NDJSON mode: written applications, handed on in order */
-    span *spans; /* the chunks this lane scanned, in increasing order */
-    size_t nspans, spans_cap;
+    jm_buf out;          /* NDJSON mode: written applications, handed on in order */
+    candidate_hit *hits; /* a new candidate's joined jobs under top K, in arrival order */
+    size_t nhits, hits_cap;
     uint64_t pairs_scored, applications;
 } lane;
 
-/* One arrival's scan, shared out by chunks between the caller and the helper thread: chunks go
- * to whoever is free, so neither waits long for the other, and the output is put back in chunk
- * order. */
-typedef struct task {
+typedef int (*visit_fn)(struct jm_matcher *m, lane *ln, held *arrival, held *other);
+
+/* What chunk c of a shared scan left in the lane that ran it: its output bytes and its hits. */
+typedef struct chunk_out {
+    unsigned lane;
+    size_t off, len, hits_off, nhits;
+} chunk_out;
+
+/* One arrival's scan, shared out by chunks of held records between the caller and the pool's
+ * helpers: chunks go to whoever is free, so nobody waits long for the others, and what they
+ * leave is put back in chunk order. */
+typedef struct scan {
     held *arrival;
     struct side *side;
-    size_t n;
-    atomic_size_t next_chunk;
-    atomic_int failed;
-    int rc[2];
-} task;
+    visit_fn fn;
+    chunk_out *chunks;
+    size_t nchunks, chunks_cap;
+} scan;
 
 struct jm_matcher {
     jm_matcher_options o;
@@ -96,22 +98,13 @@ struct jm_matcher {
     uint64_t seq_floor; /* max_state: records that arrived before this have left state */
     int64_t min_held_event;
     jm_matcher_stats st;
-    lane lanes[2];
     jm_ndjson_fn on_ndjson; /* NDJSON mode when set */
-    candidate_hit *hits;
+    lane *lanes;            /* nlanes: one, or one per thread of the pool */
+    unsigned nlanes;
+    candidate_hit *hits; /* a shared scan's hits, merged in arrival order */
     size_t nhits, hits_cap;
-    /* The helper thread (NDJSON mode with threads > 1). */
-    int threaded;
-    pthread_t helper;
-    pthread_mutex_t mu;
-    pthread_cond_t wake, done;
-    task task;
-    /* Hand-overs spin briefly before they sleep: a scan lasts about a tenth of a millisecond, as
-     * long as a sleep and wake-up costs. The counters are the fast path; the flags under mu make
-     * sure a sleeper is always woken. */
-    atomic_uint posted, finished;
-    atomic_int quit;
-    int helper_sleeping, caller_sleeping;
+    jm__pool *pool; /* NDJSON mode with threads > 1 */
+    scan scan;
     int shared_scan; /* the last scan was shared out: hand_on() merges the lanes */
 };
 
@@ -155,8 +148,6 @@ static void ids_remove(side *s, held *h)
 
 /* ---- life cycle ----------------------------------------------------------------------------- */
 
-static void *helper_main(void *arg);
-
 static jm_matcher *matcher_new(const jm_matcher_options *o, jm_application_fn on_application,
                                jm_ndjson_fn on_ndjson, void *ctx, jm_error *err)
 {
@@ -179,24 +170,19 @@ static jm_matcher *matcher_new(const jm_matcher_options *o, jm_application_fn on
     jm__strmap_init(&m->cands.ids, 512);
     m->skills = jm__intern_new();
     m->categories = jm__intern_new();
-    m->lanes[0].app = jm_record_new(JM_KIND_APPLICATION, NULL);
-    m->lanes[1].app = jm_record_new(JM_KIND_APPLICATION, NULL);
     m->st.watermark_ms = INT64_MIN;
-    if (!m->skills || !m->categories || !m->lanes[0].app || !m->lanes[1].app ||
-        jm__strmap_reserve(&m->jobs.ids) || jm__strmap_reserve(&m->cands.ids)) {
+    /* Without threads to be had, one thread does it all: the bytes are the same. */
+    if (on_ndjson && o->threads > 1)
+        m->pool = jm__pool_new(o->threads);
+    m->nlanes = m->pool ? jm__pool_lanes(m->pool) : 1;
+    m->lanes = calloc(m->nlanes, sizeof *m->lanes);
+    int lanes_ok = m->lanes != NULL;
+    for (unsigned i = 0; lanes_ok && i < m->nlanes; i++)
+        lanes_ok = (m->lanes[i].app = jm_record_new(JM_KIND_APPLICATION, NULL)) != NULL;
+    if (!m->skills || !m->categories || !lanes_ok || jm__strmap_reserve(&m->jobs.ids) ||
+        jm__strmap_reserve(&m->cands.ids)) {
         jm_matcher_free(m);
         return jm__fail(err, JM_ENOMEM, "out of memory");
-    }
-    if (on_ndjson && o->threads > 1) {
-        pthread_mutex_init(&m->mu, NULL);
-        pthread_cond_init(&m->wake, NULL);
-        pthread_cond_init(&m->done, NULL);
-        m->threaded = pthread_create(&m->helper, NULL, helper_main, m) == 0;
-        if (!m->threaded) {
-            pthread_cond_destroy(&m->done);
-            pthread_cond_destroy(&m->wake);
-            pthread_mutex_destroy(&m->mu);
-        }
     }
     return m;
 }
@@ -240,22 +226,15 @@ void jm_matcher_free(jm_matcher *m)
     side_free(&m->cands);
     jm__intern_free(m->skills);
     jm__intern_free(m->categories);
-    if (m->threaded) {
-        atomic_store(&m->quit, 1);
-        pthread_mutex_lock(&m->mu);
-        pthread_cond_signal(&m->wake);
-        pthread_mutex_unlock(&m->mu);
-        pthread_join(m->helper, NULL);
-        pthread_cond_destroy(&m->done);
-        pthread_cond_destroy(&m->wake);
-        pthread_mutex_destroy(&m->mu);
-    }
-    for (int i = 0; i < 2; i++) {
+    jm__pool_free(m->pool);
+    for (unsigned i = 0; m->lanes && i < m->nlanes; i++) {
         jm_record_free(m->lanes[i].app);
         jm_buf_free(&m->lanes[i].reason);
         jm_buf_free(&m->lanes[i].out);
-        free(m->lanes[i].spans);
+        free(m->lanes[i].hits);
     }
+    free(m->lanes);
+    free(m->scan.chunks);
     free(m->hits);
     free(m);
 }
@@ -447,8 +426,6 @@ static int top_admit(jm_matcher *m, held *cand, int score, uint64_t seq)
 /* Visits every live held record of side s joined with the arrival, once, in arrival order.
  * Blocking by family is a bit test on a packed array: with 14 families this beats per-family
  * lists, which would need a merge to keep arrival order and a rule to score each pair once. */
-typedef int (*visit_fn)(jm_matcher *m, lane *ln, held *arrival, held *other);
-
 static int visit_range(jm_matcher *m, lane *ln, held *arrival, side *s, size_t from, size_t to,
                        visit_fn fn)
 {
@@ -471,6 +448,25 @@ static int visit_range(jm_matcher *m, lane *ln, held *arrival, side *s, size_t f
     return 0;
 }
 
+/* Appends n hits to *hits (of *len, room for *cap). */
+static int add_hits(candidate_hit **hits, size_t *len, size_t *cap, const candidate_hit *more,
+                    size_t n)
+{
+    if (*len + n > *cap) {
+        size_t c = *cap ? *cap : 256;
+        while (c < *len + n)
+            c *= 2;
+        candidate_hit *h = realloc(*hits, c * sizeof *h);
+        if (!h)
+            return JM_ENOMEM;
+        *hits = h;
+        *cap = c;
+    }
+    memcpy(*hits + *len, more, n * sizeof *more);
+    *len += n;
+    return 0;
+}
+
 static int on_candidate_job(jm_matcher *m, lane *ln, held *cand, held *job)
 {
     jm_score s;
@@ -480,16 +476,7 @@ static int on_candidate_job(jm_matcher *m, lane *ln, held *cand, held *job)
         return 0;
     if (!m->o.top_k)
         return emit(m, ln, cand, job, &s);
-    if (m->nhits == m->hits_cap) {
-        size_t cap = m->hits_cap ? m->hits_cap * 2 : 256;
-        candidate_hit *hits = realloc(m->hits, cap * sizeof *hits);
-        if (!hits)
-            return JM_ENOMEM;
-        m->hits = hits;
-        m->hits_cap = cap;
-    }
-    m->hits[m->nhits++] = (candidate_hit){job, s};
-    return 0;
+    return add_hits(&ln->hits, &ln->nhits, &ln->hits_cap, &(candidate_hit){job, s}, 1);
 }
 
 static int on_job_candidate(jm_matcher *m, lane *ln, held *job, held *cand)
@@ -507,19 +494,20 @@ static int on_job_candidate(jm_matcher *m, lane *ln, held *job, held *cand)
     return emit(m, ln, cand, job, &s);
 }
 
-/* A new candidate under top K: of the held jobs, the K best (score, then arrival) apply. */
-static int emit_top_hits(jm_matcher *m, held *cand)
+/* A new candidate under top K: of the held jobs, the K best (score, then arrival) apply. hits
+ * are its joined jobs in arrival order. */
+static int emit_top_hits(jm_matcher *m, held *cand, const candidate_hit *hits, size_t nhits)
 {
-    for (size_t i = 0; i < m->nhits; i++)
-        if (top_admit(m, cand, m->hits[i].score.score, m->hits[i].job->seq) == JM_ENOMEM)
+    for (size_t i = 0; i < nhits; i++)
+        if (top_admit(m, cand, hits[i].score.score, hits[i].job->seq) == JM_ENOMEM)
             return JM_ENOMEM;
-    for (size_t i = 0; i < m->nhits; i++) {
-        uint64_t seq = m->hits[i].job->seq;
+    for (size_t i = 0; i < nhits; i++) {
+        uint64_t seq = hits[i].job->seq;
         int in_top = 0;
         for (unsigned k = 0; k < cand->ntop && !in_top; k++)
             in_top = cand->top[k].seq == seq;
         if (in_top) {
-            int rc = emit(m, &m->lanes[0], cand, m->hits[i].job, &m->hits[i].score);
+            int rc = emit(m, &m->lanes[0], cand, hits[i].job, &hits[i].score);
             if (rc)
                 return rc;
         }
@@ -527,151 +515,102 @@ static int emit_top_hits(jm_matcher *m, held *cand)
     return 0;
 }
 
-/* ---- the helper thread --------------------------------------------------------------------- */
+/* ---- scans on several threads ------------------------------------------------------------ */
 
 enum { PARALLEL_MIN = 512 }; /* smaller scans are not worth a hand-over */
+enum { CHUNK = 128 };        /* held records per chunk of a shared scan */
 
-static visit_fn task_fn(const task *t)
+/* Runs chunk c of the scan on lane lane_no (matcher_threads.c calls it on any thread). Each
+ * held record is in one chunk, so what a chunk's visits change (a job arrival's top K entries
+ * of the candidates it visits) is touched by one thread. */
+static int scan_chunk(void *ctx, unsigned lane_no, size_t c)
 {
-    return t->arrival->rec->kind == JM_KIND_CANDIDATE ? on_candidate_job : on_job_candidate;
+    jm_matcher *m = ctx;
+    scan *sc = &m->scan;
+    lane *ln = &m->lanes[lane_no];
+    size_t from = c * CHUNK, to = from + CHUNK < sc->side->n ? from + CHUNK : sc->side->n;
+    size_t off = ln->out.len, hits_off = ln->nhits;
+    int rc = visit_range(m, ln, sc->arrival, sc->side, from, to, sc->fn);
+    sc->chunks[c] = (chunk_out){lane_no, off, ln->out.len - off, hits_off, ln->nhits - hits_off};
+    return rc;
 }
 
-enum { CHUNK = 128 };  /* held records per chunk of a shared scan */
-enum { SPINS = 1000 }; /* about 30 to 100 microseconds of pause instructions */
-
-static inline void cpu_relax(void)
-{
-#if defined(__x86_64__) || defined(__i386__)
-    __builtin_ia32_pause();
-#endif
-}
-
-/* Takes chunks of the task until none is left, writing into lane ln. */
-static int work_chunks(jm_matcher *m, task *t, lane *ln)
-{
-    visit_fn fn = task_fn(t);
-    for (;;) {
-        size_t c = atomic_fetch_add(&t->next_chunk, 1);
-        size_t from = c * CHUNK;
-        if (from >= t->n || atomic_load(&t->failed))
-            return 0;
-        size_t to = from + CHUNK < t->n ? from + CHUNK : t->n;
-        size_t off = ln->out.len;
-        int rc = visit_range(m, ln, t->arrival, t->side, from, to, fn);
-        if (rc) {
-            atomic_store(&t->failed, 1);
-            return rc;
-        }
-        if (ln->out.len == off)
-            continue;
-        if (ln->nspans == ln->spans_cap) {
-            size_t cap = ln->spans_cap ? ln->spans_cap * 2 : 64;
-            span *spans = realloc(ln->spans, cap * sizeof *spans);
-            if (!spans) {
-                atomic_store(&t->failed, 1);
-                return JM_ENOMEM;
-            }
-            ln->spans = spans;
-            ln->spans_cap = cap;
-        }
-        ln->spans[ln->nspans++] = (span){c, off, ln->out.len - off};
-    }
-}
-
-static void *helper_main(void *arg)
-{
-    jm_matcher *m = arg;
-    unsigned seen = 0;
-    for (;;) {
-        for (int i = 0; i < SPINS && atomic_load(&m->posted) == seen && !atomic_load(&m->quit); i++)
-            cpu_relax();
-        if (atomic_load(&m->posted) == seen && !atomic_load(&m->quit)) {
-            pthread_mutex_lock(&m->mu);
-            m->helper_sleeping = 1;
-            while (atomic_load(&m->posted) == seen && !atomic_load(&m->quit))
-                pthread_cond_wait(&m->wake, &m->mu);
-            m->helper_sleeping = 0;
-            pthread_mutex_unlock(&m->mu);
-        }
-        if (atomic_load(&m->quit))
-            break;
-        seen = atomic_load(&m->posted);
-        m->task.rc[1] = work_chunks(m, &m->task, &m->lanes[1]);
-        atomic_store(&m->finished, seen);
-        pthread_mutex_lock(&m->mu);
-        if (m->caller_sleeping)
-            pthread_cond_signal(&m->done);
-        pthread_mutex_unlock(&m->mu);
-    }
-    return NULL;
-}
-
-/* Scans side s for the arrival. In NDJSON mode with a helper thread, a large scan is shared out
- * by chunks; hand_on() puts the output back in chunk order, so it is byte for byte what one
- * thread writes. Under top K the ranking is sequential, so it stays on one thread. */
+/* Scans side s for the arrival. In NDJSON mode with a pool, a large scan is shared out by
+ * chunks; hand_on() and merge_hits() put what they leave back in chunk order, so that the
+ * output is byte for byte what one thread writes. */
 static int visit(jm_matcher *m, held *arrival, side *s, visit_fn fn)
 {
-    if (!m->threaded || m->o.top_k || s->n < PARALLEL_MIN)
+    for (unsigned i = 0; i < m->nlanes; i++)
+        m->lanes[i].nhits = 0;
+    if (!m->pool || s->n < PARALLEL_MIN)
         return visit_range(m, &m->lanes[0], arrival, s, 0, s->n, fn);
-    task *t = &m->task;
-    t->arrival = arrival;
-    t->side = s;
-    t->n = s->n;
-    atomic_store(&t->next_chunk, 0);
-    atomic_store(&t->failed, 0);
-    t->rc[0] = t->rc[1] = 0;
-    m->lanes[0].nspans = m->lanes[1].nspans = 0;
-    unsigned ticket = atomic_fetch_add(&m->posted, 1) + 1;
-    pthread_mutex_lock(&m->mu);
-    if (m->helper_sleeping)
-        pthread_cond_signal(&m->wake);
-    pthread_mutex_unlock(&m->mu);
-    t->rc[0] = work_chunks(m, t, &m->lanes[0]);
-    for (int i = 0; i < SPINS && atomic_load(&m->finished) != ticket; i++)
-        cpu_relax();
-    if (atomic_load(&m->finished) != ticket) {
-        pthread_mutex_lock(&m->mu);
-        m->caller_sleeping = 1;
-        while (atomic_load(&m->finished) != ticket)
-            pthread_cond_wait(&m->done, &m->mu);
-        m->caller_sleeping = 0;
-        pthread_mutex_unlock(&m->mu);
+    scan *sc = &m->scan;
+    size_t nchunks = (s->n + CHUNK - 1) / CHUNK;
+    if (nchunks > sc->chunks_cap) {
+        chunk_out *chunks = realloc(sc->chunks, nchunks * sizeof *chunks);
+        if (!chunks)
+            return JM_ENOMEM;
+        sc->chunks = chunks;
+        sc->chunks_cap = nchunks;
     }
+    memset(sc->chunks, 0, nchunks * sizeof *sc->chunks); /* a chunk skipped after a failure */
+    sc->arrival = arrival;
+    sc->side = s;
+    sc->fn = fn;
+    sc->nchunks = nchunks;
     m->shared_scan = 1;
-    return t->rc[0] ? t->rc[0] : t->rc[1];
+    return jm__pool_run(m->pool, nchunks, scan_chunk, m);
 }
 
-/* NDJSON mode: hands the written applications on in input order: after a shared scan, the two
- * lanes' chunks merged by chunk number, runs from one lane handed on whole. */
+/* The hits of a new candidate's scan, in arrival order: lane 0's after a scan on one thread,
+ * else the lanes' merged by chunk into m->hits. */
+static int merge_hits(jm_matcher *m, const candidate_hit **hits, size_t *nhits)
+{
+    if (!m->shared_scan) {
+        *hits = m->lanes[0].hits;
+        *nhits = m->lanes[0].nhits;
+        return 0;
+    }
+    m->nhits = 0;
+    for (size_t c = 0; c < m->scan.nchunks; c++) {
+        const chunk_out *k = &m->scan.chunks[c];
+        if (k->nhits && add_hits(&m->hits, &m->nhits, &m->hits_cap,
+                                 m->lanes[k->lane].hits + k->hits_off, k->nhits))
+            return JM_ENOMEM;
+    }
+    *hits = m->hits;
+    *nhits = m->nhits;
+    return 0;
+}
+
+/* NDJSON mode: hands the written applications on in input order: after a shared scan, the
+ * chunks' output in chunk order, each run of chunks that lie together in one lane handed on
+ * whole; else lane 0's. */
 static int hand_on(jm_matcher *m)
 {
     if (!m->on_ndjson)
         return 0;
     int rc = 0;
-    lane *a = &m->lanes[0], *b = &m->lanes[1];
     if (!m->shared_scan) {
-        if (a->out.len)
-            rc = m->on_ndjson(m->ctx, a->out.data, a->out.len);
+        if (m->lanes[0].out.len)
+            rc = m->on_ndjson(m->ctx, m->lanes[0].out.data, m->lanes[0].out.len);
     } else {
-        size_t i = 0, j = 0;
-        while (rc == 0 && (i < a->nspans || j < b->nspans)) {
-            int from_a = j >= b->nspans || (i < a->nspans && a->spans[i].chunk < b->spans[j].chunk);
-            lane *ln = from_a ? a : b;
-            size_t *k = from_a ? &i : &j;
-            size_t other_next = from_a ? (j < b->nspans ? b->spans[j].chunk : SIZE_MAX)
-                                       : (i < a->nspans ? a->spans[i].chunk : SIZE_MAX);
-            /* The longest run of this lane's spans before the other lane's next chunk: its
-             * bytes are contiguous. */
-            size_t first = *k;
-            while (*k < ln->nspans && ln->spans[*k].chunk < other_next)
-                (*k)++;
-            size_t off = ln->spans[first].off;
-            size_t end = ln->spans[*k - 1].off + ln->spans[*k - 1].len;
-            rc = m->on_ndjson(m->ctx, ln->out.data + off, end - off);
+        const chunk_out *chunks = m->scan.chunks;
+        size_t n = m->scan.nchunks;
+        for (size_t c = 0; rc == 0 && c < n; c++) {
+            if (!chunks[c].len)
+                continue;
+            unsigned ln = chunks[c].lane;
+            size_t off = chunks[c].off, end = off + chunks[c].len;
+            while (c + 1 < n &&
+                   (!chunks[c + 1].len || (chunks[c + 1].lane == ln && chunks[c + 1].off == end)))
+                end += chunks[++c].len;
+            rc = m->on_ndjson(m->ctx, m->lanes[ln].out.data + off, end - off);
         }
-        m->shared_scan = 0;
     }
-    a->out.len = b->out.len = 0;
+    m->shared_scan = 0;
+    for (unsigned i = 0; i < m->nlanes; i++)
+        m->lanes[i].out.len = 0;
     return rc;
 }
 
@@ -773,10 +712,16 @@ int jm_matcher_add_take(jm_matcher *m, jm_record **recp, int64_t read_time_ms)
 
     int rc;
     if (kind == JM_KIND_CANDIDATE) {
-        m->nhits = 0;
         rc = visit(m, h, other, on_candidate_job);
-        if (rc == 0 && m->o.top_k)
-            rc = emit_top_hits(m, h);
+        if (rc == 0 && m->o.top_k) {
+            const candidate_hit *hits;
+            size_t nhits;
+            rc = merge_hits(m, &hits, &nhits);
+            /* The scan wrote nothing; the applications are lane 0's from here. */
+            m->shared_scan = 0;
+            if (rc == 0)
+                rc = emit_top_hits(m, h, hits, nhits);
+        }
     } else {
         rc = visit(m, h, other, on_job_candidate);
     }
@@ -803,8 +748,11 @@ int jm_matcher_get_stats(const jm_matcher *m, jm_matcher_stats *stats)
     /* Records that have left state but wait for the next sweep count as evicted already. */
     jm_matcher_stats full = m->st, *out = &full;
     out->struct_size = sizeof full;
-    out->pairs_scored = m->lanes[0].pairs_scored + m->lanes[1].pairs_scored;
-    out->applications = m->lanes[0].applications + m->lanes[1].applications;
+    out->pairs_scored = out->applications = 0;
+    for (unsigned i = 0; i < m->nlanes; i++) {
+        out->pairs_scored += m->lanes[i].pairs_scored;
+        out->applications += m->lanes[i].applications;
+    }
     int64_t cut = cutoff(m);
     out->held_jobs = m->jobs.n;
     out->held_candidates = m->cands.n;

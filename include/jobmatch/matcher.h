@@ -23,7 +23,8 @@ typedef struct jm_matcher_options {
     int64_t state_ttl_ms; /* default 7 days; 0 keeps everything */
     int64_t lateness_ms;  /* allowed lateness; default 2 minutes */
     int expire_jobs;      /* nonzero: a job leaves state when its deadline passes */
-    unsigned threads;     /* jm_matcher_new_ndjson() only: scan on up to 2 threads (0, 1: one) */
+    unsigned threads;     /* jm_matcher_new_ndjson() only: scan on this many threads (0, 1: one;
+                           * above 256: 256) */
     /* Version 2. */
     int64_t max_future_ms; /* nonzero: a timestamp more than this ahead of both the caller's
                             * clock (jm_matcher_add_take()'s read_time_ms) and the newest event
@@ -53,8 +54,10 @@ JM_EXTERN jm_matcher *jm_matcher_new(const jm_matcher_options *o, jm_application
 typedef int (*jm_ndjson_fn)(void *ctx, const char *data, size_t len);
 
 /* Like jm_matcher_new(), but the matcher writes the applications itself and hands on the text;
- * with o->threads of 2 it scores and writes large scans on two threads, with the same output
- * bytes as one. Callbacks always run on the caller's thread. NULL with err filled (when not
+ * with o->threads above 1 it scores and writes large scans (of 512 held records or more) on
+ * that many threads, the caller's and helpers of its own, under top K too, with the same output
+ * bytes as one. Callbacks always run on the caller's thread. Fewer helpers than asked for (the
+ * system would start no more) means fewer threads, never a failure. NULL with err filled (when not
  * NULL) when o is invalid or on_ndjson is NULL (JM_EINVAL) or out of memory (JM_ENOMEM). */
 JM_EXTERN jm_matcher *jm_matcher_new_ndjson(const jm_matcher_options *o, jm_ndjson_fn on_ndjson,
                                             void *ctx, jm_error *err);

@@ -1,11 +1,12 @@
 /* Fuzzes the streaming join: a stream of NDJSON records fed to one matcher whose options come
  * from the first bytes. No crash; every add returns a documented code; every application has
  * both ids and a score within 0-100 and at least the minimum, and in NDJSON mode arrives as
- * whole lines that parse back; with two threads the output bytes equal one thread's.
+ * whole lines that parse back; with 2 to 5 threads the output bytes equal one thread's.
  *
- * Header bytes: 0 flags (threads 2, --expire-jobs, NDJSON mode, default weights, bulk: the first
- * job post's bones held 520 times so that scans are large enough to share out), 1-5 weights, 6 min
- * score, 7 top K, 8 state TTL, 9 lateness, 10 fallback time, 11 its step per record, 12 seed. */
+ * Header bytes: 0 flags (threads, --expire-jobs, NDJSON mode, default weights, bulk: the first
+ * job post's bones held 520 times so that scans are large enough to share out; its top two bits
+ * plus 2: the number of threads), 1-5 weights, 6 min score, 7 top K, 8 state TTL, 9 lateness,
+ * 10 fallback time, 11 its step per record, 12 seed. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -189,13 +190,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     data += HEADER;
     size -= HEADER;
 
-    /* Large scans are shared out only with two threads in NDJSON mode and no top K. */
+    /* Large scans are shared out only with threads in NDJSON mode. */
     one.bulk = two.bulk =
-        (flags & (F_BULK | F_THREADS | F_NDJSON)) == (F_BULK | F_THREADS | F_NDJSON) && !o.top_k;
+        (flags & (F_BULK | F_THREADS | F_NDJSON)) == (F_BULK | F_THREADS | F_NDJSON);
     run_stream(&o, flags, data, size, clock, step, &one);
     if (flags & F_THREADS) {
-        /* Two threads: the same bytes as one (SPEC); only NDJSON mode uses them. */
-        o.threads = 2;
+        /* Threads: the same bytes as one (SPEC); only NDJSON mode uses them. */
+        o.threads = 2 + (unsigned)(flags >> 6);
         run_stream(&o, flags | F_NDJSON, data, size, clock, step, &two);
         if (flags & F_NDJSON && (one.out.len != two.out.len ||
                                  (one.out.len && memcmp(one.out.data, two.out.data, one.out.len))))

@@ -1,7 +1,7 @@
 /* The NDJSON writer and the matcher's NDJSON mode: the direct path for complete applications
  * writes what the field table says, the matcher's own lines are the record writer's bytes, and
- * two threads write the same bytes as one (SPEC "Records", "Streaming join": output order
- * follows input order). */
+ * any number of threads write the same bytes as one (SPEC "Records", "Streaming join": output
+ * order follows input order). */
 #include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -100,7 +100,7 @@ START_TEST(partial_application_leaves_out_unset_fields)
 }
 END_TEST
 
-/* ---- one thread and two write the same bytes ---------------------------------------------- */
+/* ---- one thread and several write the same bytes ------------------------------------------ */
 
 typedef struct collect {
     jm_buf text;
@@ -175,42 +175,52 @@ static void run(jm_matcher *m, const loader *jobs, const loader *cands)
         }
 }
 
-START_TEST(two_threads_write_what_one_writes)
+/* The matcher in callback mode (one thread, each application written by jm_write_ndjson()) and
+ * in NDJSON mode on threads threads: the same applications, counters and bytes. */
+static void same_as_one_thread(const loader *jobs, const loader *cands, unsigned top_k,
+                               unsigned threads)
+{
+    jm_matcher_options o;
+    jm_matcher_options_init(&o);
+    o.min_score = 20;
+    o.top_k = top_k;
+    collect one = {0}, many = {0};
+    jm_matcher *m1 = jm_matcher_new(&o, on_app, &one, NULL);
+    o.threads = threads;
+    jm_matcher *mn = jm_matcher_new_ndjson(&o, on_ndjson, &many, NULL);
+    ck_assert_ptr_nonnull(m1);
+    ck_assert_ptr_nonnull(mn);
+    run(m1, jobs, cands);
+    run(mn, jobs, cands);
+    jm_matcher_stats s1 = {.struct_size = sizeof s1}, sn = {.struct_size = sizeof sn};
+    jm_matcher_get_stats(m1, &s1);
+    jm_matcher_get_stats(mn, &sn);
+    ck_assert_uint_gt(s1.applications, top_k ? 1000 : 10000);
+    ck_assert_uint_eq(s1.applications, sn.applications);
+    ck_assert_uint_eq(s1.pairs_scored, sn.pairs_scored);
+    ck_assert_uint_eq(one.text.len, many.text.len);
+    ck_assert_int_eq(memcmp(one.text.data, many.text.data, one.text.len), 0);
+    jm_matcher_free(m1);
+    jm_matcher_free(mn);
+    jm_buf_free(&one.text);
+    jm_buf_free(&many.text);
+}
+
+static const unsigned thread_counts[] = {1, 2, 3, 8};
+
+/* _i: the thread count's index in thread_counts; even: every application, odd: --top 3. */
+START_TEST(threads_write_what_one_writes)
 {
     loader jobs = {0}, cands = {0};
     load(&jobs, "jobs-sample.csv");
     load(&cands, "candidates-sample.csv");
-
-    jm_matcher_options o;
-    jm_matcher_options_init(&o);
-    o.min_score = 20;
-    collect one = {0}, two = {0};
-    jm_matcher *m1 = jm_matcher_new(&o, on_app, &one, NULL);
-    o.threads = 2;
-    jm_matcher *m2 = jm_matcher_new_ndjson(&o, on_ndjson, &two, NULL);
-    ck_assert_ptr_nonnull(m1);
-    ck_assert_ptr_nonnull(m2);
-    run(m1, &jobs, &cands);
-    run(m2, &jobs, &cands);
-    jm_matcher_stats s1 = {.struct_size = sizeof s1}, s2 = {.struct_size = sizeof s2};
-    jm_matcher_get_stats(m1, &s1);
-    jm_matcher_get_stats(m2, &s2);
-    ck_assert_uint_gt(s1.applications, 10000);
-    ck_assert_uint_eq(s1.applications, s2.applications);
-    ck_assert_uint_eq(s1.pairs_scored, s2.pairs_scored);
-    ck_assert_uint_eq(one.text.len, two.text.len);
-    ck_assert_int_eq(memcmp(one.text.data, two.text.data, one.text.len), 0);
-
-    jm_matcher_free(m1);
-    jm_matcher_free(m2);
+    same_as_one_thread(&jobs, &cands, _i % 2 ? 3 : 0, thread_counts[_i / 2]);
     for (size_t i = 0; i < jobs.n; i++)
         jm_record_free(jobs.recs[i]);
     for (size_t i = 0; i < cands.n; i++)
         jm_record_free(cands.recs[i]);
     free(jobs.recs);
     free(cands.recs);
-    jm_buf_free(&one.text);
-    jm_buf_free(&two.text);
 }
 END_TEST
 
@@ -359,7 +369,8 @@ int main(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, complete_application_written_as_the_field_table_says);
     tcase_add_test(tc, partial_application_leaves_out_unset_fields);
-    tcase_add_test(tc, two_threads_write_what_one_writes);
+    tcase_add_loop_test(tc, threads_write_what_one_writes, 0,
+                        (int)(2 * sizeof thread_counts / sizeof *thread_counts));
     tcase_add_test(tc, direct_lines_are_the_record_writers_bytes);
     suite_add_tcase(s, tc);
     return jm_test_run(s);

@@ -1,0 +1,202 @@
+/* The matcher's thread pool: helper threads that take chunks of one job with the caller's
+ * thread, each chunk once, and hand the job back when every chunk has run. */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <jobmatch/error.h>
+
+#include "matcher_threads.h"
+
+/* The job being run is one 64-bit word, so that checking for a chunk left and claiming it is one
+ * compare-and-swap: its number (to wake helpers), the next chunk and the number of chunks. */
+enum { EPOCH_SHIFT = 48, NEXT_SHIFT = 24 };
+#define FIELD_MASK ((UINT64_C(1) << NEXT_SHIFT) - 1)
+#define MAX_ROUND ((size_t)FIELD_MASK) /* chunks one word can count; larger jobs run in rounds */
+
+/* Hand-overs spin briefly before they sleep: a scan lasts about a tenth of a millisecond, as long
+ * as a sleep and wake-up costs. With more threads than processors a spinning thread only keeps
+ * a working one off its processor, so then nobody spins. */
+enum { SPINS = 1000 }; /* about 30 to 100 microseconds of pause instructions */
+
+typedef struct helper {
+    struct jm__pool *pool;
+    pthread_t thread;
+    unsigned lane;
+} helper;
+
+struct jm__pool {
+    unsigned lanes, nhelpers;
+    int spins;
+    helper *helpers;
+    _Atomic uint64_t job; /* epoch, next chunk, number of chunks */
+    /* The job's work, written before its word is published and read only by a thread that has
+     * claimed one of its chunks. */
+    jm__chunk_fn fn;
+    void *ctx;
+    size_t base; /* the first chunk of this round */
+    atomic_size_t completed;
+    atomic_int rc; /* the first failure */
+    atomic_int quit;
+    atomic_uint sleepers;
+    atomic_int caller_sleeping;
+    pthread_mutex_t mu;
+    pthread_cond_t wake, done;
+};
+
+static inline void cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+}
+
+static uint64_t epoch_of(uint64_t job)
+{
+    return job >> EPOCH_SHIFT;
+}
+
+/* Takes chunks of the job that was current when it was called, until none is left. */
+static void work(jm__pool *p, unsigned lane)
+{
+    for (;;) {
+        uint64_t job = atomic_load(&p->job), next, n;
+        do {
+            next = (job >> NEXT_SHIFT) & FIELD_MASK;
+            n = job & FIELD_MASK;
+            if (next >= n)
+                return;
+        } while (!atomic_compare_exchange_weak(&p->job, &job, job + (UINT64_C(1) << NEXT_SHIFT)));
+        /* The claim synchronises with the job's publication: fn, ctx and base are this job's. */
+        if (!atomic_load(&p->rc)) {
+            int rc = p->fn(p->ctx, lane, p->base + next);
+            int none = 0;
+            if (rc)
+                atomic_compare_exchange_strong(&p->rc, &none, rc);
+        }
+        if (atomic_fetch_add(&p->completed, 1) + 1 == n && atomic_load(&p->caller_sleeping)) {
+            pthread_mutex_lock(&p->mu);
+            pthread_cond_signal(&p->done);
+            pthread_mutex_unlock(&p->mu);
+        }
+    }
+}
+
+static void *helper_main(void *arg)
+{
+    helper *h = arg;
+    jm__pool *p = h->pool;
+    uint64_t seen = 0;
+    for (;;) {
+        for (int i = 0;
+             i < p->spins && epoch_of(atomic_load(&p->job)) == seen && !atomic_load(&p->quit); i++)
+            cpu_relax();
+        if (epoch_of(atomic_load(&p->job)) == seen && !atomic_load(&p->quit)) {
+            pthread_mutex_lock(&p->mu);
+            atomic_fetch_add(&p->sleepers, 1);
+            while (epoch_of(atomic_load(&p->job)) == seen && !atomic_load(&p->quit))
+                pthread_cond_wait(&p->wake, &p->mu);
+            atomic_fetch_sub(&p->sleepers, 1);
+            pthread_mutex_unlock(&p->mu);
+        }
+        if (atomic_load(&p->quit))
+            return NULL;
+        seen = epoch_of(atomic_load(&p->job));
+        work(p, h->lane);
+    }
+}
+
+jm__pool *jm__pool_new(unsigned threads)
+{
+    if (threads < 1)
+        threads = 1;
+    if (threads > JM__POOL_MAX_THREADS)
+        threads = JM__POOL_MAX_THREADS;
+    jm__pool *p = calloc(1, sizeof *p);
+    if (!p)
+        return NULL;
+    p->lanes = threads;
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    p->spins = cpus >= (long)threads ? SPINS : 0;
+    p->helpers = calloc(threads, sizeof *p->helpers);
+    if (!p->helpers) {
+        free(p);
+        return NULL;
+    }
+    pthread_mutex_init(&p->mu, NULL);
+    pthread_cond_init(&p->wake, NULL);
+    pthread_cond_init(&p->done, NULL);
+    for (unsigned i = 0; i + 1 < threads; i++) {
+        helper *h = &p->helpers[p->nhelpers];
+        h->pool = p;
+        h->lane = p->nhelpers + 1;
+        if (pthread_create(&h->thread, NULL, helper_main, h) != 0)
+            break;
+        p->nhelpers++;
+    }
+    if (!p->nhelpers && threads > 1) {
+        jm__pool_free(p);
+        return NULL;
+    }
+    p->lanes = p->nhelpers + 1;
+    return p;
+}
+
+void jm__pool_free(jm__pool *p)
+{
+    if (!p)
+        return;
+    atomic_store(&p->quit, 1);
+    pthread_mutex_lock(&p->mu);
+    pthread_cond_broadcast(&p->wake);
+    pthread_mutex_unlock(&p->mu);
+    for (unsigned i = 0; i < p->nhelpers; i++)
+        pthread_join(p->helpers[i].thread, NULL);
+    pthread_cond_destroy(&p->done);
+    pthread_cond_destroy(&p->wake);
+    pthread_mutex_destroy(&p->mu);
+    free(p->helpers);
+    free(p);
+}
+
+unsigned jm__pool_lanes(const jm__pool *p)
+{
+    return p->lanes;
+}
+
+/* One round: at most MAX_ROUND chunks from base. */
+static void run_round(jm__pool *p, size_t base, size_t n)
+{
+    p->base = base;
+    atomic_store(&p->completed, 0);
+    uint64_t epoch = (epoch_of(atomic_load(&p->job)) + 1) & 0xFFFF;
+    atomic_store(&p->job, epoch << EPOCH_SHIFT | (uint64_t)n);
+    if (atomic_load(&p->sleepers)) {
+        pthread_mutex_lock(&p->mu);
+        pthread_cond_broadcast(&p->wake);
+        pthread_mutex_unlock(&p->mu);
+    }
+    work(p, 0);
+    for (int i = 0; i < p->spins && atomic_load(&p->completed) != n; i++)
+        cpu_relax();
+    if (atomic_load(&p->completed) != n) {
+        pthread_mutex_lock(&p->mu);
+        atomic_store(&p->caller_sleeping, 1);
+        while (atomic_load(&p->completed) != n)
+            pthread_cond_wait(&p->done, &p->mu);
+        atomic_store(&p->caller_sleeping, 0);
+        pthread_mutex_unlock(&p->mu);
+    }
+}
+
+int jm__pool_run(jm__pool *p, size_t nchunks, jm__chunk_fn fn, void *ctx)
+{
+    p->fn = fn;
+    p->ctx = ctx;
+    atomic_store(&p->rc, 0);
+    for (size_t base = 0; base < nchunks && !atomic_load(&p->rc); base += MAX_ROUND)
+        run_round(p, base, nchunks - base < MAX_ROUND ? nchunks - base : MAX_ROUND);
+    return atomic_load(&p->rc);
+}
