@@ -15,6 +15,7 @@
 #include "record_internal.h"
 #include "score_internal.h"
 #include "strmap.h"
+#include "topk.h"
 #include "versioned.h"
 
 typedef struct top_entry {
@@ -98,6 +99,10 @@ struct jm_matcher {
     jm_ndjson_fn on_ndjson; /* NDJSON mode when set */
     candidate_hit *hits;
     size_t nhits, hits_cap;
+    /* Top K by bounds (topk.c): the held jobs' index, NULL when every pair is scored. */
+    jm__topk *topk;
+    jm__topk_hit *best;
+    unsigned best_cap;
     /* The helper thread (NDJSON mode with threads > 1). */
     int threaded;
     pthread_t helper;
@@ -116,7 +121,7 @@ struct jm_matcher {
 enum { DAY_MS = 86400000 };
 
 JM__VERSIONED(jm_matcher_options, max_state);
-JM__VERSIONED(jm_matcher_stats, watermark_ms);
+JM__VERSIONED(jm_matcher_stats, pairs_skipped);
 #define MATCHER_OPTIONS_V1 JM__SIZE_TO(jm_matcher_options, threads)
 #define MATCHER_STATS_V1 JM__SIZE_TO(jm_matcher_stats, watermark_ms)
 
@@ -154,6 +159,8 @@ static void ids_remove(side *s, held *h)
 /* ---- life cycle ----------------------------------------------------------------------------- */
 
 static void *helper_main(void *arg);
+static void topk_init(jm_matcher *m);
+static void topk_reindex(jm_matcher *m);
 
 static jm_matcher *matcher_new(const jm_matcher_options *o, jm_application_fn on_application,
                                jm_ndjson_fn on_ndjson, void *ctx, jm_error *err)
@@ -185,6 +192,7 @@ static jm_matcher *matcher_new(const jm_matcher_options *o, jm_application_fn on
         jm_matcher_free(m);
         return jm__fail(err, JM_ENOMEM, "out of memory");
     }
+    topk_init(m);
     if (on_ndjson && o->threads > 1) {
         pthread_mutex_init(&m->mu, NULL);
         pthread_cond_init(&m->wake, NULL);
@@ -235,6 +243,8 @@ void jm_matcher_free(jm_matcher *m)
         return;
     side_free(&m->jobs);
     side_free(&m->cands);
+    jm__topk_free(m->topk);
+    free(m->best);
     jm__intern_free(m->skills);
     jm__intern_free(m->categories);
     if (m->threaded) {
@@ -309,7 +319,10 @@ static void sweep_side(jm_matcher *m, side *s, int64_t cut)
         }
     }
     m->st.evicted += s->n - k;
+    int any = s->n != k;
     s->n = k;
+    if (any && s == &m->jobs)
+        topk_reindex(m);
 }
 
 /* Frees what has left state. Sweeps are batched: one runs when the cutoff has passed the oldest
@@ -515,6 +528,75 @@ static int emit_top_hits(jm_matcher *m, held *cand)
         }
     }
     return 0;
+}
+
+/* ---- top K by bounds (topk.c) -------------------------------------------------------------- */
+
+/* Set and not empty, JM_MATCHER_EXHAUSTIVE makes top K score every pair: the reference the
+ * tests and benchmarks hold the bounds to. */
+static void topk_init(jm_matcher *m)
+{
+    const char *exhaustive = getenv("JM_MATCHER_EXHAUSTIVE");
+    if (m->o.top_k && jm__topk_usable(&m->o.weights) && !(exhaustive && *exhaustive))
+        m->topk = jm__topk_new(&m->o.weights, m->o.min_score, m->o.top_k);
+}
+
+/* Memory ran out inside the index: from then on every pair is scored, which needs none. */
+static void topk_index(jm_matcher *m, held *job)
+{
+    int64_t deadline = JM__HAS(job->rec, JM_FIELD_DEADLINE_DATE)
+                           ? job->rec->v[JM_FIELD_DEADLINE_DATE].i
+                           : INT64_MAX;
+    if (m->topk && jm__topk_add(m->topk, &job->p, job->seq, job->event_ms, deadline, job)) {
+        jm__topk_free(m->topk);
+        m->topk = NULL;
+    }
+}
+
+/* After a sweep freed jobs: the index holds the jobs still held, in arrival order. */
+static void topk_reindex(jm_matcher *m)
+{
+    if (m->topk)
+        jm__topk_clear(m->topk);
+    for (size_t i = 0; i < m->jobs.n && m->topk; i++)
+        topk_index(m, m->jobs.keys[i].h);
+}
+
+static int by_arrival(const void *x, const void *y)
+{
+    const jm__topk_hit *a = x, *b = y;
+    return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+/* A new candidate under top K: the K best of the held jobs, found by bounds, become its top K
+ * and apply, in the jobs' arrival order, as emit_top_hits() does after scoring every pair. */
+static int topk_candidate(jm_matcher *m, held *cand)
+{
+    jm__topk_limits lim = {cutoff(m), m->seq_floor,
+                           m->o.expire_jobs && m->any_event ? watermark(m) : INT64_MIN};
+    unsigned n;
+    int rc = jm__topk_best(m->topk, &cand->p, &lim, &m->best, &m->best_cap, &n,
+                           &m->lanes[0].pairs_scored, &m->st.pairs_skipped);
+    if (rc)
+        return rc;
+    if (n > cand->top_cap) {
+        top_entry *top = realloc(cand->top, n * sizeof *top);
+        if (!top)
+            return JM_ENOMEM;
+        cand->top = top;
+        cand->top_cap = n;
+    }
+    for (unsigned i = 0; i < n; i++)
+        cand->top[i] = (top_entry){m->best[i].score, m->best[i].seq};
+    cand->ntop = n;
+    qsort(m->best, n, sizeof *m->best, by_arrival);
+    for (unsigned i = 0; i < n && rc == 0; i++) {
+        held *job = m->best[i].handle;
+        jm_score s; /* scored again: the index keeps only the score */
+        jm__score_prepared(&cand->p, &job->p, &m->o.weights, &s);
+        rc = emit(m, &m->lanes[0], cand, job, &s);
+    }
+    return rc;
 }
 
 /* ---- the helper thread --------------------------------------------------------------------- */
@@ -757,7 +839,9 @@ int jm_matcher_add_take(jm_matcher *m, jm_record **recp, int64_t read_time_ms)
     maybe_sweep(m, 0);
 
     int rc;
-    if (kind == JM_KIND_CANDIDATE) {
+    if (kind == JM_KIND_CANDIDATE && m->topk) {
+        rc = topk_candidate(m, h);
+    } else if (kind == JM_KIND_CANDIDATE) {
         m->nhits = 0;
         rc = visit(m, h, other, on_candidate_job);
         if (rc == 0 && m->o.top_k)
@@ -780,6 +864,8 @@ int jm_matcher_add_take(jm_matcher *m, jm_record **recp, int64_t read_time_ms)
         held_free(h);
         return JM_ENOMEM;
     }
+    if (kind == JM_KIND_JOB_POST)
+        topk_index(m, h);
     return rc;
 }
 
