@@ -817,6 +817,12 @@ int jm_matcher_add_take(jm_matcher *m, jm_record **recp, int64_t read_time_ms)
         jm_record_free(rec);
         return JM_ENOMEM;
     }
+    jm_record *kept; /* only what later pairs read (held.c); the whole record when out of memory */
+    if (jm__held_copy(rec, &h->p, &kept) == 0) {
+        jm_record_free(rec);
+        rec = kept;
+        id = jm_record_id(rec);
+    }
     h->rec = rec;
     h->seq = m->seq++;
     h->id = id;

@@ -172,6 +172,23 @@ static void *record_alloc(jm_record *r, size_t size, size_t align)
     return n->data + at;
 }
 
+void *jm__record_alloc(jm_record *r, size_t size, size_t align)
+{
+    return record_alloc(r, size, align);
+}
+
+int jm__record_reserve_exact(jm_record *r, size_t bytes)
+{
+    jm__chunk *n = malloc(sizeof *n + bytes);
+    if (!n)
+        return JM_ENOMEM;
+    n->next = r->chunks;
+    n->cap = bytes;
+    n->used = 0;
+    r->chunks = n;
+    return 0;
+}
+
 char *jm__record_strdup(jm_record *r, const char *s, size_t len)
 {
     char *p = record_alloc(r, len + 1, 1);

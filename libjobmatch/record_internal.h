@@ -34,6 +34,13 @@ struct jm_record {
 
 #define JM__HAS(r, f) (((r)->present >> (f)) & 1u)
 
+/* size bytes of r's memory aligned to align (a power of two, at most 8). NULL when out of
+ * memory. */
+void *jm__record_alloc(jm_record *r, size_t size, size_t align);
+/* Gives r a chunk of exactly bytes for what comes next, for a record whose size is known: no
+ * room is left over (a chunk is otherwise at least 2 KiB). 0 or JM_ENOMEM. */
+int jm__record_reserve_exact(jm_record *r, size_t bytes);
+
 /* Copies len bytes of s into r's memory, NUL-terminated. NULL when out of memory. */
 char *jm__record_strdup(jm_record *r, const char *s, size_t len);
 

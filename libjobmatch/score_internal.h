@@ -36,6 +36,11 @@ typedef struct jm__prepared {
 int jm__prepare(const jm_record *r, jm__intern *skills, jm__intern *categories, jm__prepared *p);
 void jm__prepared_release(jm__prepared *p);
 
+/* held.c: a copy of r (prepared into p) with only what the matcher reads of a record it holds,
+ * in one allocation of its size; p's texts borrowed from r are moved to it. 0 or JM_ENOMEM (r
+ * and p untouched). */
+int jm__held_copy(const jm_record *r, jm__prepared *p, jm_record **out);
+
 /* A candidate and a job prepared on their own, outside a matcher: for the one-pair calls. */
 typedef struct jm__pair_scratch {
     jm__intern *skills, *categories;
