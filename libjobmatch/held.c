@@ -2,7 +2,7 @@
  * prepared for scoring, later pairs read only its id, a category of its own (the job_family of
  * its applications) and, for a job, its application method, posted and deadline dates and the
  * texts of its distinct skills (match reasons). The rest is dropped, and what stays is stored
- * once, in one allocation of exactly its size. */
+ * once, in one allocation of exactly its size, in a record with room for those fields only. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,6 +10,16 @@
 
 #include "record_internal.h"
 #include "score_internal.h"
+
+/* The fields kept lie below the cut of the short records (field numbers never change). */
+_Static_assert(JM_FIELD_POST_ID < JM_FIELD_DEADLINE_DATE &&
+                   JM_FIELD_JOB_CATEGORY < JM_FIELD_DEADLINE_DATE &&
+                   JM_FIELD_APPLICATION_METHOD < JM_FIELD_DEADLINE_DATE &&
+                   JM_FIELD_REQUIRED_SKILLS < JM_FIELD_DEADLINE_DATE &&
+                   JM_FIELD_POSTED_DATE < JM_FIELD_DEADLINE_DATE,
+               "a job keeps fields up to its deadline");
+_Static_assert(JM_FIELD_CANDIDATE_ID < JM_FIELD_JOB_CATEGORY,
+               "a candidate keeps fields up to its category");
 
 static size_t string_bytes(const jm_record *r, jm_field f)
 {
@@ -46,7 +56,10 @@ int jm__held_copy(const jm_record *r, jm__prepared *p, jm_record **out)
         for (uint32_t i = 0; i < p->nskills; i++)
             bytes += p->skill_len[i] + 1;
     }
-    jm_record *c = jm_record_new(r->kind, NULL);
+    /* Room for the values up to the last field kept (a job's deadline, a candidate's
+     * category), not for all of them. */
+    jm_record *c =
+        jm__record_new_short(r->kind, job ? JM_FIELD_DEADLINE_DATE + 1 : JM_FIELD_JOB_CATEGORY + 1);
     if (!c || jm__record_reserve_exact(c, bytes)) {
         jm_record_free(c);
         return JM_ENOMEM;

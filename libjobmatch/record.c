@@ -206,12 +206,17 @@ jm_record *jm_record_new(jm_kind kind, jm_error *err)
         jm__error_set(err, JM_EINVAL, "no record kind %d", (int)kind);
         return NULL;
     }
-    jm_record *r = calloc(1, sizeof *r);
-    if (!r) {
+    jm_record *r = jm__record_new_short(kind, JM_FIELD_COUNT);
+    if (!r)
         jm__error_set(err, JM_ENOMEM, "out of memory");
-        return NULL;
-    }
-    r->kind = kind;
+    return r;
+}
+
+jm_record *jm__record_new_short(jm_kind kind, jm_field nfields)
+{
+    jm_record *r = calloc(1, sizeof *r + (size_t)nfields * sizeof r->v[0]);
+    if (r)
+        r->kind = kind;
     return r;
 }
 

@@ -24,8 +24,8 @@
 #include "topk.h"
 
 enum {
-    BLOCK = 64,          /* jobs a block */
-    LOCAL_WORDS = 2,     /* a category's skills as bits: its first 128 distinct skills */
+    BLOCK = 64,      /* jobs a block */
+    LOCAL_WORDS = 2, /* a category's skills as bits: its first 128 distinct skills */
     LOCAL_MAX = 64 * LOCAL_WORDS,
     RANK_BUCKETS = 16,   /* groups of a category by rank; higher ranks share the last */
     RANK_BIT_OTHER = 31, /* a rank past the mask's bits: bounded as the best seniority */
@@ -33,13 +33,13 @@ enum {
 
 typedef struct summary {
     uint32_t n;
-    uint32_t rank_mask;   /* bit r: a job of rank r (RANK_BIT_OTHER: of a rank beyond) */
+    uint32_t rank_mask; /* bit r: a job of rank r (RANK_BIT_OTHER: of a rank beyond) */
     uint32_t nsk_min, nsk_max;
-    int years_min;        /* fewest years asked, INT_MAX when no job says */
-    int years_unknown;    /* a job that does not say */
-    int money_unknown;    /* a job without an offer */
-    int overflow;         /* a job with skills outside the category's dictionary */
-    double money_max;     /* highest offer, 0 when no job has one */
+    int years_min;     /* fewest years asked, INT_MAX when no job says */
+    int years_unknown; /* a job that does not say */
+    int money_unknown; /* a job without an offer */
+    int overflow;      /* a job with skills outside the category's dictionary */
+    double money_max;  /* highest offer, 0 when no job has one */
     uint64_t min_seq;
     int64_t min_event, min_deadline;
     uint64_t skills[LOCAL_WORDS]; /* union of the jobs' skills in the dictionary */
@@ -67,7 +67,7 @@ typedef struct cat {
     int32_t category;   /* taxonomy index, or -1 */
     int32_t own_family; /* a category of its own, or -1 */
     uint32_t families;
-    jm__strmap dict;    /* skill id + 1 -> its bit */
+    jm__strmap dict; /* skill id + 1 -> its bit */
     uint32_t nlocal;
     group groups[RANK_BUCKETS];
 } cat;
@@ -225,8 +225,8 @@ static uint64_t live_in_group(const group *g, const jm__topk_limits *lim)
 
 static cat *cat_of(jm__topk *t, const jm__prepared *p)
 {
-    int32_t *tax = p->category >= 0 && p->category < JM_CATEGORY_COUNT ? &t->tax[p->category]
-                                                                        : NULL;
+    int32_t *tax =
+        p->category >= 0 && p->category < JM_CATEGORY_COUNT ? &t->tax[p->category] : NULL;
     jm__strmap_slot *sl = NULL;
     if (tax) {
         if (*tax >= 0)

@@ -255,8 +255,8 @@ START_TEST(ties_rank_the_earlier_arrival_first)
     for (int i = 0; i < 150; i++) {
         snprintf(id, sizeof id, "J%03d", i);
         const char *skills = i == 49 || i == 99 ? "\"SQL\",\"Python\",\"R\"" /* the best */
-                             : i % 7 == 3 ? "\"Excel\""                /* worse */
-                                          : "\"SQL\",\"Excel\"";
+                             : i % 7 == 3       ? "\"Excel\""                /* worse */
+                                                : "\"SQL\",\"Excel\"";
         market_add(&mk, job_json(id, "Data & Analytics", skills));
     }
     market_add(&mk, jm_test_record("{\"type\":\"candidate\",\"candidate_id\":\"C1\","
