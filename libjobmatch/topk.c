@@ -52,6 +52,8 @@ typedef struct block {
     int64_t event[BLOCK], deadline[BLOCK];
     uint64_t mask[BLOCK][LOCAL_WORDS];
     uint32_t nsk[BLOCK];
+    int32_t years[BLOCK], rank[BLOCK];
+    double money[BLOCK];
     uint8_t over[BLOCK];
     const jm__prepared *p[BLOCK];
     void *handle[BLOCK];
@@ -314,6 +316,9 @@ int jm__topk_add(jm__topk *t, const jm__prepared *p, uint64_t seq, int64_t event
     b->deadline[e] = deadline_ms;
     memcpy(b->mask[e], mask, sizeof mask);
     b->nsk[e] = p->nskills;
+    b->years[e] = p->years;
+    b->rank[e] = p->rank;
+    b->money[e] = p->money;
     b->over[e] = (uint8_t)over;
     b->p[e] = p;
     b->handle[e] = handle;
@@ -433,34 +438,108 @@ static int admit(scan *sc, int score, uint64_t seq, void *handle)
     return 0;
 }
 
-static int scan_block(scan *sc, const block *b, const visit *v)
+/* The fewest shared skills that let a job of the block with b skills reach the score of the
+ * K-th best (or the minimum), the other components at the block's bounds f, for each b of the
+ * block: a job with fewer cannot enter. A prefilter only, so it errs low: a margin far above
+ * the rounding of a few additions, and the count rounded down. */
+enum { NEED_SPAN = 64 }; /* the skill counts of a block the table covers */
+
+static void shared_needed(const scan *sc, const summary *s, const double *f, int *need)
 {
     const jm_weights *w = &sc->t->w;
+    double ws = w->weight[JM_COMPONENT_SKILLS];
+    uint32_t span = s->nsk_max - s->nsk_min + 1;
+    if (span > NEED_SPAN)
+        span = NEED_SPAN;
+    int thr = sc->n < sc->t->k ? sc->t->min_score : (*sc->best)[sc->t->k - 1].score;
+    double rest = 0, total = 1;
+    for (int i = 0; i < JM_COMPONENT_COUNT; i++) {
+        total += w->weight[i];
+        if (i != JM_COMPONENT_SKILLS)
+            rest += w->weight[i] * f[i];
+    }
+    /* The skills fraction j needed; |A n B| / |A u B| >= j when |A n B| >= j (a + b) / (1 + j). */
+    double j = ws > 0 ? ((thr - 0.5) - rest - 1e-7 * total) / ws : -1.0;
+    for (uint32_t i = 0; i < span; i++) {
+        double x = j > 0 ? j * (sc->cand->nskills + s->nsk_min + i) / (1 + j) - 1e-9 : 0.0;
+        need[i] = x < 1 ? 0 : x > 1e6 ? 1000000 : (int)x;
+    }
+    for (uint32_t i = span; i <= NEED_SPAN; i++)
+        need[i] = 0; /* counts past the table: no prefilter */
+}
+
+/* The jobs of block b whose skills alone do not rule them out, by the table need: into pass,
+ * with the skills each shares with the candidate in shared, their number returned. A tight loop
+ * with no branch on the data: this is where a dense market spends its time. */
+#if defined(__x86_64__) && !defined(JM_NO_IFUNC) && !defined(__SANITIZE_THREAD__)
+__attribute__((target_clones("popcnt", "default")))
+#endif
+static unsigned
+prefilter(const block *b, const uint64_t *cmask, const int *need, uint8_t *pass, uint8_t *shared)
+{
+    const uint64_t c0 = cmask[0], c1 = cmask[1];
+    const uint32_t nmin = b->s.nsk_min;
+    unsigned np = 0;
+    for (uint32_t e = 0; e < b->n; e++) {
+        int inter =
+            __builtin_popcountll(c0 & b->mask[e][0]) + __builtin_popcountll(c1 & b->mask[e][1]);
+        uint32_t span = b->nsk[e] - nmin;
+        span = span < NEED_SPAN ? span : NEED_SPAN;
+        pass[np] = (uint8_t)e;
+        shared[np] = (uint8_t)inter;
+        np += (inter >= need[span]) | b->over[e];
+    }
+    return np;
+}
+
+static int scan_block(scan *sc, const block *b, const visit *v)
+{
+    _Static_assert(BLOCK <= 256 && LOCAL_WORDS == 2,
+                   "prefilter() keeps entries in bytes, masks in two words");
+    const jm_weights *w = &sc->t->w;
+    const jm__prepared *cand = sc->cand;
     double f[JM_COMPONENT_COUNT], points[JM_COMPONENT_COUNT];
-    summary_fractions(&b->s, sc->cand, v->cmask, v->fcat, f);
+    summary_fractions(&b->s, cand, v->cmask, v->fcat, f);
     if (!can_enter(sc, jm__score_sum(w, f, points), b->s.min_seq)) {
         sc->skipped += live_in_block(b, sc->lim);
         return 0;
     }
-    unsigned a = sc->cand->nskills;
-    for (uint32_t e = 0; e < b->n; e++) {
-        if (entry_gone(sc->lim, b->seq[e], b->event[e], b->deadline[e]))
+    int need[NEED_SPAN + 1];
+    shared_needed(sc, &b->s, f, need);
+    uint8_t pass[BLOCK], shared[BLOCK];
+    unsigned np = prefilter(b, v->cmask, need, pass, shared);
+    int live = all_live(&b->s, sc->lim);
+    sc->skipped += live ? b->n - np : live_in_block(b, sc->lim);
+    unsigned a = cand->nskills;
+    for (unsigned i = 0; i < np; i++) {
+        uint32_t e = pass[i];
+        if (!live && entry_gone(sc->lim, b->seq[e], b->event[e], b->deadline[e]))
             continue;
-        /* The job's own skills, exactly; the rest as bounded for the block. */
-        if (b->over[e]) {
-            f[JM_COMPONENT_SKILLS] = skills_bound(a, a, b->nsk[e], b->nsk[e]);
-        } else {
-            unsigned inter = popcount_and(v->cmask, b->mask[e]);
-            f[JM_COMPONENT_SKILLS] = jm__skills_fraction(inter, a + b->nsk[e] - inter);
-        }
-        if (!can_enter(sc, jm__score_sum(w, f, points), b->seq[e])) {
+        sc->skipped -= !live; /* counted live above, and looked at here */
+        /* The job's own numbers: the scorer's own fractions of the same inputs, so, with the
+         * skills exact, this is the pair's score; with skills outside the dictionary, a bound
+         * that the pair's full score must follow. */
+        unsigned inter = shared[i];
+        double fe[JM_COMPONENT_COUNT] = {
+            [JM_COMPONENT_CATEGORY] = v->fcat,
+            [JM_COMPONENT_SKILLS] = b->over[e] ? skills_bound(a, a, b->nsk[e], b->nsk[e])
+                                               : jm__skills_fraction(inter, a + b->nsk[e] - inter),
+            [JM_COMPONENT_EXPERIENCE] = jm__experience_fraction(cand->years, b->years[e]),
+            [JM_COMPONENT_SENIORITY] = jm__seniority_fraction(cand->rank, b->rank[e]),
+            [JM_COMPONENT_SALARY] = jm__salary_fraction(b->money[e], cand->money),
+        };
+        int score = jm__score_sum(w, fe, points);
+        if (b->over[e] && can_enter(sc, score, b->seq[e])) {
+            jm_score full;
+            jm__score_prepared(cand, b->p[e], w, &full);
+            score = full.score;
+        } else if (b->over[e]) {
             sc->skipped++;
             continue;
         }
-        jm_score s;
-        jm__score_prepared(sc->cand, b->p[e], w, &s);
         sc->scored++;
-        if (s.score >= sc->t->min_score && admit(sc, s.score, b->seq[e], b->handle[e]))
+        if (score >= sc->t->min_score && can_enter(sc, score, b->seq[e]) &&
+            admit(sc, score, b->seq[e], b->handle[e]))
             return JM_ENOMEM;
     }
     return 0;

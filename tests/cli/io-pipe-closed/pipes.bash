@@ -5,7 +5,7 @@
 set -o pipefail
 t=$(mktemp -d "$PWD/tmp.XXXXXX")
 trap 'rm -rf "$t"' EXIT
-jm-gen -n 100000 --seed 1 | jm-match --passthrough > "$t/all.ndjson"
+jm-gen -n 4000 --seed 1 | jm-match --passthrough --top 5 > "$t/all.ndjson" # 32 MB: the market is dense
 jm-gen -n 200000 --seed 1 2> "$t/err" | head -1 > /dev/null
 echo "jm-gen | head: exit $?, stderr $(wc -c < "$t/err") bytes"
 jm-gen -n 200000 --seed 1 --rate 1000000 --truth "$t/truth" --bad-fraction 0.1 2> "$t/err" | head -5000 > /dev/null
