@@ -370,6 +370,11 @@ fuzz-run-%: $(FUZZ_DIR)/fuzz_%
 bench: all
 	build-aux/bench.sh
 
+# The scale run alone (also part of make bench): docs/PERFORMANCE.md, "Top K at scale".
+.PHONY: bench-scale
+bench-scale: tools
+	build-aux/bench-scale.sh
+
 demo: all
 	build-aux/demo.sh
 
