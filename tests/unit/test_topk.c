@@ -90,16 +90,6 @@ static void load_csv(market *mk, const char *name)
     free(text);
 }
 
-static int collect(void *ctx, const char *data, size_t len)
-{
-    jm_buf *b = ctx;
-    ck_assert_int_eq(jm_buf_reserve(b, len + 1), 0);
-    memcpy(b->data + b->len, data, len);
-    b->len += len;
-    b->data[b->len] = '\0';
-    return 0;
-}
-
 static void run(const market *mk, const jm_matcher_options *o, int exhaustive, jm_buf *out,
                 jm_matcher_stats *st)
 {
@@ -107,7 +97,7 @@ static void run(const market *mk, const jm_matcher_options *o, int exhaustive, j
         setenv("JM_MATCHER_EXHAUSTIVE", "1", 1);
     else
         unsetenv("JM_MATCHER_EXHAUSTIVE");
-    jm_matcher *m = jm_matcher_new_ndjson(o, collect, out, NULL);
+    jm_matcher *m = jm_matcher_new_ndjson(o, jm_test_collect_ndjson, out, NULL);
     unsetenv("JM_MATCHER_EXHAUSTIVE");
     ck_assert_ptr_nonnull(m);
     for (size_t i = 0; i < mk->n; i++) {
