@@ -390,6 +390,10 @@ $(B)/tests/bench/%.o: tests/bench/%.c config.mk
 $(BENCH_READ): $(B)/tests/bench/bench_read.o $(STLIB)
 	$(CC) $(LDFLAGS_ALL) -o $@ $< $(STLIB) $(LIB_LIBS)
 bench: $(BENCH_READ)
+# The scale run alone (also part of make bench): docs/PERFORMANCE.md, "Top K at scale".
+.PHONY: bench-scale
+bench-scale: tools
+	build-aux/bench-scale.sh
 
 demo: all
 	build-aux/demo.sh

@@ -407,11 +407,11 @@ int main(int argc, char **argv)
         jm_matcher_get_stats(r.matcher, &st);
         fprintf(stderr,
                 "{\"records_read\":%" PRIu64 ",\"rejected\":%" PRIu64 ",\"duplicates\":%" PRIu64
-                ",\"pairs_scored\":%" PRIu64 ",\"applications\":%" PRIu64 ",\"evicted\":%" PRIu64
-                ",\"held_jobs\":%" PRIu64 ",\"held_candidates\":%" PRIu64
-                ",\"applications_read\":%" PRIu64 "}\n",
-                r.read, r.rejects.count, st.duplicates, st.pairs_scored, st.applications,
-                st.evicted, st.held_jobs, st.held_candidates, r.applications_in);
+                ",\"pairs_scored\":%" PRIu64 ",\"pairs_skipped\":%" PRIu64
+                ",\"applications\":%" PRIu64 ",\"evicted\":%" PRIu64 ",\"held_jobs\":%" PRIu64
+                ",\"held_candidates\":%" PRIu64 ",\"applications_read\":%" PRIu64 "}\n",
+                r.read, r.rejects.count, st.duplicates, st.pairs_scored, st.pairs_skipped,
+                st.applications, st.evicted, st.held_jobs, st.held_candidates, r.applications_in);
     }
     jm_matcher_free(r.matcher);
     jm_buf_free(&r.csv_line);

@@ -15,6 +15,7 @@
 #include "record_internal.h"
 #include "score_internal.h"
 #include "strmap.h"
+#include "topk.h"
 #include "versioned.h"
 
 typedef struct top_entry {
@@ -105,13 +106,17 @@ struct jm_matcher {
     size_t nhits, hits_cap;
     jm__pool *pool; /* NDJSON mode with threads > 1 */
     scan scan;
+    /* Top K by bounds (topk.c): the held jobs' index, NULL when every pair is scored. */
+    jm__topk *topk;
+    jm__topk_hit *best;
+    unsigned best_cap;
     int shared_scan; /* the last scan was shared out: hand_on() merges the lanes */
 };
 
 enum { DAY_MS = 86400000 };
 
 JM__VERSIONED(jm_matcher_options, max_state);
-JM__VERSIONED(jm_matcher_stats, watermark_ms);
+JM__VERSIONED(jm_matcher_stats, pairs_skipped);
 #define MATCHER_OPTIONS_V1 JM__SIZE_TO(jm_matcher_options, threads)
 #define MATCHER_STATS_V1 JM__SIZE_TO(jm_matcher_stats, watermark_ms)
 
@@ -147,6 +152,9 @@ static void ids_remove(side *s, held *h)
 }
 
 /* ---- life cycle ----------------------------------------------------------------------------- */
+
+static void topk_init(jm_matcher *m);
+static void topk_reindex(jm_matcher *m);
 
 static jm_matcher *matcher_new(const jm_matcher_options *o, jm_application_fn on_application,
                                jm_ndjson_fn on_ndjson, void *ctx, jm_error *err)
@@ -184,6 +192,7 @@ static jm_matcher *matcher_new(const jm_matcher_options *o, jm_application_fn on
         jm_matcher_free(m);
         return jm__fail(err, JM_ENOMEM, "out of memory");
     }
+    topk_init(m);
     return m;
 }
 
@@ -224,6 +233,8 @@ void jm_matcher_free(jm_matcher *m)
         return;
     side_free(&m->jobs);
     side_free(&m->cands);
+    jm__topk_free(m->topk);
+    free(m->best);
     jm__intern_free(m->skills);
     jm__intern_free(m->categories);
     jm__pool_free(m->pool);
@@ -291,7 +302,10 @@ static void sweep_side(jm_matcher *m, side *s, int64_t cut)
         }
     }
     m->st.evicted += s->n - k;
+    int any = s->n != k;
     s->n = k;
+    if (any && s == &m->jobs)
+        topk_reindex(m);
 }
 
 /* Frees what has left state. Sweeps are batched: one runs when the cutoff has passed the oldest
@@ -515,6 +529,75 @@ static int emit_top_hits(jm_matcher *m, held *cand, const candidate_hit *hits, s
     return 0;
 }
 
+/* ---- top K by bounds (topk.c) -------------------------------------------------------------- */
+
+/* Set and not empty, JM_MATCHER_EXHAUSTIVE makes top K score every pair: the reference the
+ * tests and benchmarks hold the bounds to. */
+static void topk_init(jm_matcher *m)
+{
+    const char *exhaustive = getenv("JM_MATCHER_EXHAUSTIVE");
+    if (m->o.top_k && jm__topk_usable(&m->o.weights) && !(exhaustive && *exhaustive))
+        m->topk = jm__topk_new(&m->o.weights, m->o.min_score, m->o.top_k);
+}
+
+/* Memory ran out inside the index: from then on every pair is scored, which needs none. */
+static void topk_index(jm_matcher *m, held *job)
+{
+    int64_t deadline = JM__HAS(job->rec, JM_FIELD_DEADLINE_DATE)
+                           ? job->rec->v[JM_FIELD_DEADLINE_DATE].i
+                           : INT64_MAX;
+    if (m->topk && jm__topk_add(m->topk, &job->p, job->seq, job->event_ms, deadline, job)) {
+        jm__topk_free(m->topk);
+        m->topk = NULL;
+    }
+}
+
+/* After a sweep freed jobs: the index holds the jobs still held, in arrival order. */
+static void topk_reindex(jm_matcher *m)
+{
+    if (m->topk)
+        jm__topk_clear(m->topk);
+    for (size_t i = 0; i < m->jobs.n && m->topk; i++)
+        topk_index(m, m->jobs.keys[i].h);
+}
+
+static int by_arrival(const void *x, const void *y)
+{
+    const jm__topk_hit *a = x, *b = y;
+    return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+/* A new candidate under top K: the K best of the held jobs, found by bounds, become its top K
+ * and apply, in the jobs' arrival order, as emit_top_hits() does after scoring every pair. */
+static int topk_candidate(jm_matcher *m, held *cand)
+{
+    jm__topk_limits lim = {cutoff(m), m->seq_floor,
+                           m->o.expire_jobs && m->any_event ? watermark(m) : INT64_MIN};
+    unsigned n;
+    int rc = jm__topk_best(m->topk, &cand->p, &lim, &m->best, &m->best_cap, &n,
+                           &m->lanes[0].pairs_scored, &m->st.pairs_skipped);
+    if (rc)
+        return rc;
+    if (n > cand->top_cap) {
+        top_entry *top = realloc(cand->top, n * sizeof *top);
+        if (!top)
+            return JM_ENOMEM;
+        cand->top = top;
+        cand->top_cap = n;
+    }
+    for (unsigned i = 0; i < n; i++)
+        cand->top[i] = (top_entry){m->best[i].score, m->best[i].seq};
+    cand->ntop = n;
+    qsort(m->best, n, sizeof *m->best, by_arrival);
+    for (unsigned i = 0; i < n && rc == 0; i++) {
+        held *job = m->best[i].handle;
+        jm_score s; /* scored again: the index keeps only the score */
+        jm__score_prepared(&cand->p, &job->p, &m->o.weights, &s);
+        rc = emit(m, &m->lanes[0], cand, job, &s);
+    }
+    return rc;
+}
+
 /* ---- scans on several threads ------------------------------------------------------------ */
 
 enum { PARALLEL_MIN = 512 }; /* smaller scans are not worth a hand-over */
@@ -684,6 +767,12 @@ int jm_matcher_add_take(jm_matcher *m, jm_record **recp, int64_t read_time_ms)
         jm_record_free(rec);
         return JM_ENOMEM;
     }
+    jm_record *kept; /* only what later pairs read (held.c); the whole record when out of memory */
+    if (jm__held_copy(rec, &h->p, &kept) == 0) {
+        jm_record_free(rec);
+        rec = kept;
+        id = jm_record_id(rec);
+    }
     if (m->on_ndjson && jm__line_parts_init(&h->parts, rec, &h->p)) {
         h->rec = rec;
         held_free(h);
@@ -711,7 +800,9 @@ int jm_matcher_add_take(jm_matcher *m, jm_record **recp, int64_t read_time_ms)
     maybe_sweep(m, 0);
 
     int rc;
-    if (kind == JM_KIND_CANDIDATE) {
+    if (kind == JM_KIND_CANDIDATE && m->topk) {
+        rc = topk_candidate(m, h);
+    } else if (kind == JM_KIND_CANDIDATE) {
         rc = visit(m, h, other, on_candidate_job);
         if (rc == 0 && m->o.top_k) {
             const candidate_hit *hits;
@@ -740,6 +831,8 @@ int jm_matcher_add_take(jm_matcher *m, jm_record **recp, int64_t read_time_ms)
         held_free(h);
         return JM_ENOMEM;
     }
+    if (kind == JM_KIND_JOB_POST)
+        topk_index(m, h);
     return rc;
 }
 

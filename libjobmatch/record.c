@@ -172,6 +172,18 @@ void *jm__record_alloc(jm_record *r, size_t size, size_t align)
     return n->data + at;
 }
 
+int jm__record_reserve_exact(jm_record *r, size_t bytes)
+{
+    jm__chunk *n = malloc(sizeof *n + bytes);
+    if (!n)
+        return JM_ENOMEM;
+    n->next = r->chunks;
+    n->cap = bytes;
+    n->used = 0;
+    r->chunks = n;
+    return 0;
+}
+
 char *jm__record_strdup(jm_record *r, const char *s, size_t len)
 {
     char *p = jm__record_alloc(r, len + 1, 1);
@@ -189,12 +201,17 @@ jm_record *jm_record_new(jm_kind kind, jm_error *err)
         jm__error_set(err, JM_EINVAL, "no record kind %d", (int)kind);
         return NULL;
     }
-    jm_record *r = calloc(1, sizeof *r);
-    if (!r) {
+    jm_record *r = jm__record_new_short(kind, JM_FIELD_COUNT);
+    if (!r)
         jm__error_set(err, JM_ENOMEM, "out of memory");
-        return NULL;
-    }
-    r->kind = kind;
+    return r;
+}
+
+jm_record *jm__record_new_short(jm_kind kind, jm_field nfields)
+{
+    jm_record *r = calloc(1, sizeof *r + (size_t)nfields * sizeof r->v[0]);
+    if (r)
+        r->kind = kind;
     return r;
 }
 

@@ -26,17 +26,29 @@ typedef struct jm__chunk jm__chunk;
 
 struct jm_record {
     jm_kind kind;
-    uint64_t present; /* bit f set: field f holds a value */
-    uint64_t plain;   /* bit f set: string field f needs no JSON escaping (writers copy it) */
-    jm__value v[JM_FIELD_COUNT];
+    uint64_t present;  /* bit f set: field f holds a value */
+    uint64_t plain;    /* bit f set: string field f needs no JSON escaping (writers copy it) */
     jm__chunk *chunks; /* every string and list of this record lives here */
+    /* JM_FIELD_COUNT values, but for a record from jm__record_new_short(). A value is read only
+     * when its present bit is set. */
+    jm__value v[];
 };
+
+/* A record with room for the values of fields below nfields only, for one that never holds
+ * any other (what the matcher keeps of a record it holds: held.c): setting a field from nfields
+ * on is out of bounds. Nothing else differs; free it with jm_record_free(). NULL when out of
+ * memory. */
+jm_record *jm__record_new_short(jm_kind kind, jm_field nfields);
 
 #define JM__HAS(r, f) (((r)->present >> (f)) & 1u)
 
-/* size bytes of r's memory aligned to align (a power of two), freed with r's strings at reset:
- * for readers that lay out a record's text themselves. NULL when out of memory. */
+/* size bytes of r's memory aligned to align (a power of two, at most 8), freed with r's strings
+ * at reset: for readers that lay out a record's text themselves. NULL when out of memory. */
 void *jm__record_alloc(jm_record *r, size_t size, size_t align);
+/* Gives r a chunk of exactly bytes for what comes next, for a record whose size is known: no
+ * room is left over (a chunk is otherwise at least 2 KiB). 0 or JM_ENOMEM. */
+int jm__record_reserve_exact(jm_record *r, size_t bytes);
+
 /* Copies len bytes of s into r's memory, NUL-terminated. NULL when out of memory. */
 char *jm__record_strdup(jm_record *r, const char *s, size_t len);
 

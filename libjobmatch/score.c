@@ -332,37 +332,11 @@ void jm__score_prepared(const jm__prepared *cand, const jm__prepared *job, const
                          : intersect(cand->skills, cand->nskills, job->skills, job->nskills);
     unsigned uni = cand->nskills + job->nskills - inter;
     out->shared_skills = inter;
-    f[JM_COMPONENT_SKILLS] = uni ? (double)inter / uni : 0.0;
-
-    if (cand->years < 0 || job->years < 0)
-        f[JM_COMPONENT_EXPERIENCE] = 0.5;
-    else if (cand->years >= job->years || job->years == 0)
-        f[JM_COMPONENT_EXPERIENCE] = 1.0;
-    else
-        f[JM_COMPONENT_EXPERIENCE] = 0.75 * cand->years / job->years;
-
-    int c = cand->rank, j = job->rank;
-    if (!c || !j)
-        f[JM_COMPONENT_SENIORITY] = 0.5;
-    else if (c >= j)
-        f[JM_COMPONENT_SENIORITY] = c - j <= 3 ? 1.0 : 0.5;
-    else
-        f[JM_COMPONENT_SENIORITY] = 0.6 * c / j;
-
-    if (!(job->money > 0) || !(cand->money > 0)) {
-        f[JM_COMPONENT_SALARY] = 0.5;
-    } else {
-        double r = job->money / cand->money;
-        f[JM_COMPONENT_SALARY] = r >= 1 ? 1.0 : r >= 0.9 ? 0.6 : r >= 0.7 ? 0.3 : 0.0;
-    }
-
-    double sum = 0;
-    for (int i = 0; i < JM_COMPONENT_COUNT; i++) {
-        out->points[i] = w->weight[i] * f[i];
-        sum += out->points[i];
-    }
-    double s = floor(sum + 0.5);
-    out->score = s < 0 ? 0 : s > 100 ? 100 : (int)s;
+    f[JM_COMPONENT_SKILLS] = jm__skills_fraction(inter, uni);
+    f[JM_COMPONENT_EXPERIENCE] = jm__experience_fraction(cand->years, job->years);
+    f[JM_COMPONENT_SENIORITY] = jm__seniority_fraction(cand->rank, job->rank);
+    f[JM_COMPONENT_SALARY] = jm__salary_fraction(job->money, cand->money);
+    out->score = jm__score_sum(w, f, out->points);
 }
 
 const jm_weights *jm__weights_or_default(const jm_weights *weights, jm_weights *store)

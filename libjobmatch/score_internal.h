@@ -3,6 +3,7 @@
 #ifndef JM_SCORE_INTERNAL_H
 #define JM_SCORE_INTERNAL_H
 
+#include <math.h>
 #include <stdint.h>
 
 #include <jobmatch/record.h>
@@ -35,6 +36,11 @@ typedef struct jm__prepared {
 int jm__prepare(const jm_record *r, jm__intern *skills, jm__intern *categories, jm__prepared *p);
 void jm__prepared_release(jm__prepared *p);
 
+/* held.c: a copy of r (prepared into p) with only what the matcher reads of a record it holds,
+ * in one allocation of its size; p's texts borrowed from r are moved to it. 0 or JM_ENOMEM (r
+ * and p untouched). */
+int jm__held_copy(const jm_record *r, jm__prepared *p, jm_record **out);
+
 /* A candidate and a job prepared on their own, outside a matcher: for the one-pair calls. */
 typedef struct jm__pair_scratch {
     jm__intern *skills, *categories;
@@ -55,6 +61,51 @@ static inline int jm__joined(const jm__prepared *a, const jm__prepared *b)
 {
     return (a->families & b->families) != 0 ||
            (a->own_family >= 0 && a->own_family == b->own_family);
+}
+
+/* The component fractions (docs/MATCHING.md, "The score"), one definition for scoring and for
+ * the bounds of top K (topk.c), which must compute the very same doubles. Each is
+ * non-decreasing in what a bound maximises: the shared skills, the job's offer, and (below the
+ * candidate's) the job's years. */
+static inline double jm__skills_fraction(unsigned inter, unsigned uni)
+{
+    return uni ? (double)inter / uni : 0.0;
+}
+static inline double jm__experience_fraction(int cand_years, int job_years)
+{
+    if (cand_years < 0 || job_years < 0)
+        return 0.5;
+    if (cand_years >= job_years || job_years == 0)
+        return 1.0;
+    return 0.75 * cand_years / job_years;
+}
+static inline double jm__seniority_fraction(int cand_rank, int job_rank)
+{
+    if (!cand_rank || !job_rank)
+        return 0.5;
+    if (cand_rank >= job_rank)
+        return cand_rank - job_rank <= 3 ? 1.0 : 0.5;
+    return 0.6 * cand_rank / job_rank;
+}
+static inline double jm__salary_fraction(double offer, double ask)
+{
+    if (!(offer > 0) || !(ask > 0))
+        return 0.5;
+    double r = offer / ask;
+    return r >= 1 ? 1.0 : r >= 0.9 ? 0.6 : r >= 0.7 ? 0.3 : 0.0;
+}
+/* The score of fractions f under weights w (points summed in component order, rounded, clamped
+ * to 0-100), the points written to points. With weights that are finite and >= 0 it never
+ * decreases when a fraction grows. */
+static inline int jm__score_sum(const jm_weights *w, const double *f, double *points)
+{
+    double sum = 0;
+    for (int i = 0; i < JM_COMPONENT_COUNT; i++) {
+        points[i] = w->weight[i] * f[i];
+        sum += points[i];
+    }
+    double s = floor(sum + 0.5);
+    return s < 0 ? 0 : s > 100 ? 100 : (int)s;
 }
 
 /* Scores a joined pair into out. */

@@ -84,7 +84,8 @@ JM_EXTERN void jm_matcher_free(jm_matcher *m);
 JM_EXTERN int jm_matcher_add_take(jm_matcher *m, jm_record **rec, int64_t read_time_ms);
 
 /* The matcher's counters: a versioned struct (docs/ABI.md) the caller sizes and the library
- * fills as far as struct_size covers. Its first version ends at watermark_ms. */
+ * fills as far as struct_size covers. Its first version ends at watermark_ms, the second at
+ * pairs_skipped. */
 typedef struct jm_matcher_stats {
     size_t struct_size;       /* set by the caller to sizeof(jm_matcher_stats) */
     uint64_t records;         /* records offered */
@@ -95,6 +96,10 @@ typedef struct jm_matcher_stats {
     uint64_t held_jobs;       /* job posts in state */
     uint64_t held_candidates; /* candidates in state */
     int64_t watermark_ms;     /* INT64_MIN before any event */
+    /* Version 2. */
+    uint64_t pairs_skipped; /* joined pairs passed over unscored under top_k, because a bound
+                             * showed they could not rank among a candidate's K best; with
+                             * pairs_scored, the pairs scoring every pair would score */
 } jm_matcher_stats;
 
 /* Fills out (its struct_size set by the caller) with m's counters so far. 0, or JM_EINVAL when

@@ -771,16 +771,6 @@ START_TEST(wide_skill_ids_use_sorted_arrays)
 }
 END_TEST
 
-static int collect_ndjson(void *ctx, const char *data, size_t len)
-{
-    jm_buf *b = ctx;
-    ck_assert_int_eq(jm_buf_reserve(b, len + 1), 0);
-    memcpy(b->data + b->len, data, len);
-    b->len += len;
-    b->data[b->len] = '\0';
-    return 0;
-}
-
 /* A category outside the taxonomy holding '"' or '\' names its own family: job_family is that
  * text, escaped, so the line stays valid JSON, from both matcher modes. */
 START_TEST(own_family_with_quotes_stays_json)
@@ -797,7 +787,7 @@ START_TEST(own_family_with_quotes_stays_json)
         o.min_score = 0;
         jm_buf out = {0};
         full_app f = {0};
-        jm_matcher *m = mode ? jm_matcher_new_ndjson(&o, collect_ndjson, &out, NULL)
+        jm_matcher *m = mode ? jm_matcher_new_ndjson(&o, jm_test_collect_ndjson, &out, NULL)
                              : jm_matcher_new(&o, on_full_app, &f, NULL);
         add_take(m, jm_test_record(job), 0);
         add_take(m, jm_test_record(cand), 0);

@@ -53,3 +53,13 @@ size_t jm_test_heap_bytes(void)
     struct mallinfo2 mi = mallinfo2();
     return mi.uordblks + mi.hblkhd;
 }
+
+int jm_test_collect_ndjson(void *ctx, const char *data, size_t len)
+{
+    jm_buf *b = ctx;
+    ck_assert_int_eq(jm_buf_reserve(b, len + 1), 0);
+    memcpy(b->data + b->len, data, len);
+    b->len += len;
+    b->data[b->len] = '\0';
+    return 0;
+}

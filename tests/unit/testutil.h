@@ -18,6 +18,9 @@ jm_record *jm_test_record(const char *json);
  * allocates. Under ASan, whose allocator keeps its own books, it stays 0: a bound then holds
  * trivially, and the plain build checks it. */
 size_t jm_test_heap_bytes(void);
+/* A jm_ndjson_fn that appends the text to the jm_buf ctx, NUL-terminated; fails the test when
+ * out of memory. */
+int jm_test_collect_ndjson(void *ctx, const char *data, size_t len);
 /* Runs suite s and returns the process exit status (0 when every test passed). */
 int jm_test_run(Suite *s);
 

@@ -138,7 +138,7 @@ class _MatcherStats(ctypes.Structure):
     _fields_ = [("struct_size", c_size_t), ("records", c_uint64), ("duplicates", c_uint64),
                 ("pairs_scored", c_uint64), ("applications", c_uint64), ("evicted", c_uint64),
                 ("held_jobs", c_uint64), ("held_candidates", c_uint64),
-                ("watermark_ms", c_int64)]
+                ("watermark_ms", c_int64), ("pairs_skipped", c_uint64)]
 
 
 _ApplicationFn = ctypes.CFUNCTYPE(c_int, c_void_p, _RecordP)
@@ -688,7 +688,8 @@ class Matcher:
 
     def stats(self):
         """Counters as a dict: records, duplicates, pairs_scored, applications, evicted,
-        held_jobs, held_candidates, watermark_ms (None before any event)."""
+        held_jobs, held_candidates, watermark_ms (None before any event), pairs_skipped (under
+        top_k: pairs passed over by a bound, unscored)."""
         if not self._m:
             raise ValueError("the matcher is closed")
         s = _MatcherStats(struct_size=ctypes.sizeof(_MatcherStats))
