@@ -588,7 +588,8 @@ static int topk_candidate(jm_matcher *m, held *cand)
     for (unsigned i = 0; i < n; i++)
         cand->top[i] = (top_entry){m->best[i].score, m->best[i].seq};
     cand->ntop = n;
-    qsort(m->best, n, sizeof *m->best, by_arrival);
+    if (n > 1) /* best is NULL before the first */
+        qsort(m->best, n, sizeof *m->best, by_arrival);
     for (unsigned i = 0; i < n && rc == 0; i++) {
         held *job = m->best[i].handle;
         jm_score s; /* scored again: the index keeps only the score */

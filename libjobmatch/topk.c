@@ -605,7 +605,8 @@ int jm__topk_best(jm__topk *t, const jm__prepared *cand, const jm__topk_limits *
         rc = add_visits(t, t->cats[at], cand, &nv);
     if (rc)
         return rc;
-    qsort(t->visits, nv, sizeof *t->visits, by_bound);
+    if (nv > 1) /* visits is NULL before the first */
+        qsort(t->visits, nv, sizeof *t->visits, by_bound);
     scan sc = {t, cand, lim, best, cap, 0, 0, 0};
     for (size_t i = 0; i < nv && rc == 0; i++) {
         const visit *v = &t->visits[i];
