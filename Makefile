@@ -79,7 +79,7 @@ STLIB := $(B)/lib/libjobmatch.a
 TOOLS := $(patsubst cli/%.c,%,$(sort $(wildcard cli/jm-*.c)))
 TOOL_BINS := $(TOOLS:%=$(BIN)/%)
 CLI_COMMON_OBJ := $(B)/cli/common.o $(B)/cli/outfile.o
-CLI_PLUGIN_OBJ := $(B)/cli/plugin_cli.o $(B)/cli/source_loop.o
+CLI_PLUGIN_OBJ := $(B)/cli/plugin_cli.o $(B)/cli/source_loop.o $(B)/cli/kafka_cli.o
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 UNIT_HELPER_OBJ := $(B)/tests/unit/testutil.o
