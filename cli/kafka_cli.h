@@ -38,6 +38,21 @@ enum {
 #define JM_CLI_KAFKA_GROUP_OPTION {"group", required_argument, NULL, JM_CLI_KAFKA_GROUP}
 /* clang-format on */
 
+/* The --help lines of -b and the topic and partition options, in the layout of jm-match's and
+ * jm-report's help. */
+#define JM_CLI_KAFKA_HELP                                                                    \
+    "  -b, --brokers LIST       the Kafka bootstrap brokers HOST:PORT,... (default\n"        \
+    "                           KAFKA_BOOTSTRAP_SERVERS, else localhost:9092)\n"             \
+    "      --topic-candidates TOPIC\n"                                                       \
+    "                           the candidates' topic (default TOPIC_CANDIDATES, else\n"     \
+    "                           candidate_info)\n"                                           \
+    "      --topic-jobs TOPIC   the job posts' topic (default TOPIC_JOBS, else job_posts)\n" \
+    "      --topic-applications TOPIC\n"                                                     \
+    "                           the applications' topic (default TOPIC_APPLICATIONS, else\n" \
+    "                           job_applications)\n"                                         \
+    "      --partitions N       create the topics that are missing with N partitions\n"      \
+    "                           (1-100000; default: the broker's num.partitions)\n"
+
 /* What the command line said; zero it before use. */
 typedef struct jm_cli_kafka {
     int on;             /* --kafka or --from-kafka was given */
