@@ -178,7 +178,7 @@ KAFKA_PLUGIN := $(PLUGIN_DIR)/jm-kafka.so
 KAFKA_OBJ := $(patsubst %.c,$(B)/%.o,$(sort $(wildcard libjobmatch/plugins/kafka/*.c)))
 KAFKA_MOCK_TEST := $(B)/tests/test_kafka_mock
 KAFKA_DRIVER := $(B)/tests/kafka-driver
-.PHONY: kafka check-kafka-unit check-kafka
+.PHONY: kafka check-kafka-unit check-kafka demo-live
 ifneq ($(strip $(RDKAFKA_LIBS)),)
 all: $(KAFKA_PLUGIN)
 INSTALL_PLUGINS += $(KAFKA_PLUGIN)
@@ -187,8 +187,11 @@ check-kafka-unit: $(KAFKA_MOCK_TEST)
 	$(KAFKA_MOCK_TEST)
 check-kafka: tools kafka
 	JM_BUILD_DIR=$(B) JM_BIN=$(CURDIR)/$(BIN) tests/kafka/run-tests.sh
+# The live pipeline through a local broker (build-aux/demo-live.sh); Ctrl-C stops it.
+demo-live: tools $(KAFKA_PLUGIN)
+	JM_BIN=$(CURDIR)/$(BIN) build-aux/demo-live.sh
 else
-kafka check-kafka-unit check-kafka:
+kafka check-kafka-unit check-kafka demo-live:
 	@echo "$@: skipped: configure found no librdkafka (Debian: apt-get install librdkafka-dev)"
 endif
 
