@@ -178,7 +178,7 @@ KAFKA_PLUGIN := $(PLUGIN_DIR)/jm-kafka.so
 KAFKA_OBJ := $(patsubst %.c,$(B)/%.o,$(sort $(wildcard libjobmatch/plugins/kafka/*.c)))
 KAFKA_MOCK_TEST := $(B)/tests/test_kafka_mock
 KAFKA_DRIVER := $(B)/tests/kafka-driver
-.PHONY: kafka check-kafka-unit check-kafka demo-live
+.PHONY: kafka check-kafka-unit check-kafka demo-live bench-kafka
 ifneq ($(strip $(RDKAFKA_LIBS)),)
 all: $(KAFKA_PLUGIN)
 INSTALL_PLUGINS += $(KAFKA_PLUGIN)
@@ -190,8 +190,11 @@ check-kafka: tools kafka
 # The live pipeline through a local broker (build-aux/demo-live.sh); Ctrl-C stops it.
 demo-live: tools $(KAFKA_PLUGIN)
 	JM_BIN=$(CURDIR)/$(BIN) build-aux/demo-live.sh
+# Producing and matching through a local broker beside kcat and files (also run by make bench).
+bench-kafka: tools $(KAFKA_PLUGIN)
+	JM_BIN=$(CURDIR)/$(BIN) build-aux/bench-kafka.sh
 else
-kafka check-kafka-unit check-kafka demo-live:
+kafka check-kafka-unit check-kafka demo-live bench-kafka:
 	@echo "$@: skipped: configure found no librdkafka (Debian: apt-get install librdkafka-dev)"
 endif
 

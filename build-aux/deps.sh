@@ -38,7 +38,7 @@ for goal in "$@"; do
     check-valgrind) need="$need $build $unit $valgrind" ;;
     fuzz) need="$need $build $fuzz" ;;
     bench) need="$need $build $bench $services" ;;
-    check-kafka | demo-live) need="$need $build $services" ;;
+    check-kafka | demo-live | bench-kafka) need="$need $build $services" ;;
     *) need="$need $build" ;;
   esac
 done
