@@ -79,7 +79,7 @@ STLIB := $(B)/lib/libjobmatch.a
 TOOLS := $(patsubst cli/%.c,%,$(sort $(wildcard cli/jm-*.c)))
 TOOL_BINS := $(TOOLS:%=$(BIN)/%)
 CLI_COMMON_OBJ := $(B)/cli/common.o $(B)/cli/outfile.o $(B)/cli/read_ahead.o
-CLI_PLUGIN_OBJ := $(B)/cli/plugin_cli.o $(B)/cli/source_loop.o
+CLI_PLUGIN_OBJ := $(B)/cli/plugin_cli.o $(B)/cli/source_loop.o $(B)/cli/kafka_cli.o
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 UNIT_HELPER_OBJ := $(B)/tests/unit/testutil.o
@@ -178,7 +178,7 @@ KAFKA_PLUGIN := $(PLUGIN_DIR)/jm-kafka.so
 KAFKA_OBJ := $(patsubst %.c,$(B)/%.o,$(sort $(wildcard libjobmatch/plugins/kafka/*.c)))
 KAFKA_MOCK_TEST := $(B)/tests/test_kafka_mock
 KAFKA_DRIVER := $(B)/tests/kafka-driver
-.PHONY: kafka check-kafka-unit check-kafka
+.PHONY: kafka check-kafka-unit check-kafka demo-live bench-kafka
 ifneq ($(strip $(RDKAFKA_LIBS)),)
 all: $(KAFKA_PLUGIN)
 INSTALL_PLUGINS += $(KAFKA_PLUGIN)
@@ -187,8 +187,14 @@ check-kafka-unit: $(KAFKA_MOCK_TEST)
 	$(KAFKA_MOCK_TEST)
 check-kafka: tools kafka
 	JM_BUILD_DIR=$(B) JM_BIN=$(CURDIR)/$(BIN) tests/kafka/run-tests.sh
+# The live pipeline through a local broker (build-aux/demo-live.sh); Ctrl-C stops it.
+demo-live: tools $(KAFKA_PLUGIN)
+	JM_BIN=$(CURDIR)/$(BIN) build-aux/demo-live.sh
+# Producing and matching through a local broker beside kcat and files (also run by make bench).
+bench-kafka: tools $(KAFKA_PLUGIN)
+	JM_BIN=$(CURDIR)/$(BIN) build-aux/bench-kafka.sh
 else
-kafka check-kafka-unit check-kafka:
+kafka check-kafka-unit check-kafka demo-live bench-kafka:
 	@echo "$@: skipped: configure found no librdkafka (Debian: apt-get install librdkafka-dev)"
 endif
 

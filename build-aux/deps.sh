@@ -37,7 +37,8 @@ for goal in "$@"; do
     check-sql) need="$need $build $sql" ;;
     check-valgrind) need="$need $build $unit $valgrind" ;;
     fuzz) need="$need $build $fuzz" ;;
-    bench) need="$need $build $bench" ;;
+    bench) need="$need $build $bench $services" ;;
+    check-kafka | demo-live | bench-kafka) need="$need $build $services" ;;
     *) need="$need $build" ;;
   esac
 done

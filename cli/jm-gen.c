@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "common.h"
+#include "kafka_cli.h"
 #include "plugin_cli.h"
 
 static const char usage_text[] =
@@ -48,6 +49,26 @@ static const char usage_text[] =
     "                         or the next argument; else libpq's PG* variables and ~/.pgpass,\n"
     "                         then POSTGRES_HOST, _PORT, _DB, _USER, _PASSWORD (environment or\n"
     "                         ./.env). See docs/POSTGRESQL.md\n"
+    "      --kafka            also produce every record to Kafka, one message each: candidates\n"
+    "                         to candidate_info, job posts to job_posts, keyed by their ids,\n"
+    "                         with the idempotent producer (acks=all); SIGINT and SIGTERM end\n"
+    "                         the run, delivered. See docs/KAFKA.md\n"
+    "  -b, --brokers LIST     with --kafka: the bootstrap brokers HOST:PORT,... (default\n"
+    "                         KAFKA_BOOTSTRAP_SERVERS, else localhost:9092)\n"
+    "      --topic-candidates TOPIC\n"
+    "                         the candidates' topic (default TOPIC_CANDIDATES, else\n"
+    "                         candidate_info)\n"
+    "      --topic-jobs TOPIC the job posts' topic (default TOPIC_JOBS, else job_posts)\n"
+    "      --topic-applications TOPIC\n"
+    "                         the applications' topic, created with the others (default\n"
+    "                         TOPIC_APPLICATIONS, else job_applications)\n"
+    "      --partitions N     create the topics that are missing with N partitions (1-100000;\n"
+    "                         default: the broker's num.partitions)\n"
+    "      --transactional-id ID\n"
+    "                         produce in Kafka transactions with this id, committed every\n"
+    "                         second and at the end\n"
+    "  -X KEY=VALUE           a librdkafka property, as kcat's -X (TLS, SASL, linger.ms...),\n"
+    "                         or a Kafka module option; repeatable\n"
     "      --threads N        generate on N threads (1 or 2; default: 2 when the machine has\n"
     "                         2 cores or more); the output is the same whatever N is\n"
     "  -h, --help             show this help and exit\n"
@@ -74,7 +95,8 @@ enum {
     OPT_WALL,
     OPT_THREADS,
     OPT_TO,
-    OPT_PG
+    OPT_PG,
+    OPT_KAFKA
 };
 
 static const struct option options[] = {
@@ -97,6 +119,9 @@ static const struct option options[] = {
     {"threads", required_argument, NULL, OPT_THREADS},
     {"to", required_argument, NULL, OPT_TO},
     {"pg", optional_argument, NULL, OPT_PG},
+    {"kafka", no_argument, NULL, OPT_KAFKA},
+    JM_CLI_KAFKA_LONG_OPTIONS,
+    JM_CLI_KAFKA_TXN_OPTION,
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -226,13 +251,26 @@ static void truth_summary(truth *t, unsigned long long lines)
 /* ---- pacing and progress ----------------------------------------------------------------------
  */
 
+/* Set by SIGINT or SIGTERM when the run produces to Kafka: it ends as if it were done, with
+ * everything delivered (a run into files alone is killed, leaving its files as they were). */
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+    stop_signal = sig;
+}
+
 static void sleep_until(int64_t due_ns)
 {
     struct timespec ts = {.tv_sec = (time_t)(due_ns / 1000000000),
                           .tv_nsec = (long)(due_ns % 1000000000)};
-    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
+    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR && !stop_signal)
         ;
 }
+
+/* A transaction of the Kafka sink is committed this often, so a read_committed reader of a
+ * long run sees its records as they come. */
+#define KAFKA_COMMIT_NS 1000000000LL
 
 /* Where lines go and what has been counted: shared by the line-at-a-time and the block loops. */
 typedef struct out_state {
@@ -248,7 +286,22 @@ typedef struct out_state {
     int64_t started;
     target *failed; /* the output that failed */
     int failed_errno;
+    jm_cli_plugin_out *kafka_txn; /* the Kafka sink when it is transactional, else NULL */
+    int64_t kafka_commit_ns;      /* when its transaction is committed next */
 } out_state;
+
+/* Commits the Kafka sink's transaction when it is due (its delivery call does). */
+static void kafka_tick(out_state *o)
+{
+    if (!o->kafka_txn || jm_cli_mono_ns() < o->kafka_commit_ns)
+        return;
+    if (jm_sink_sync(o->kafka_txn->sink)) {
+        jm_cli_error("%s: %s: delivery failed", o->kafka_txn->option,
+                     jm_plugin_name(o->kafka_txn->plugin));
+        exit(EXIT_IO);
+    }
+    o->kafka_commit_ns = jm_cli_mono_ns() + KAFKA_COMMIT_NS;
+}
 
 static void print_progress(out_state *o)
 {
@@ -314,10 +367,13 @@ static int on_block(void *ctx, const jm_gen_block *b)
     jm_gen_info info = {.struct_size = sizeof info};
     if (o->per_line) {
         for (size_t i = 0; i < n; i++) {
+            if (stop_signal)
+                return 1;
             const char *line = jm_gen_block_line(b, i, &len, &info);
             if (put_line(o, line, len, &info))
                 return 1;
         }
+        kafka_tick(o);
     } else {
         const char *data = jm_gen_block_data(b, &len);
         jm_sink_msg m = {.struct_size = sizeof(jm_sink_msg),
@@ -442,9 +498,13 @@ int main(int argc, char **argv)
     const char *output = NULL, *csv_dir = NULL, *truth_path = NULL, *format = NULL, *to = NULL;
     const char *pg = NULL; /* --pg's CONNINFO; NULL: the defaults */
     int want_pg = 0;
+    jm_cli_kafka kafka = {.option = "--kafka"};
 
     int c;
-    while ((c = getopt_long(argc, argv, "n:o:hV", options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "n:o:hV" JM_CLI_KAFKA_SHORT_OPTIONS, options, NULL)) !=
+           -1) {
+        if (jm_cli_kafka_option(&kafka, c, optarg))
+            continue;
         switch (c) {
         case 'n': n = jm_cli_integer("-n", optarg, 0, INT64_MAX / 2); break;
         case OPT_JOBS: jobs = jm_cli_integer("--jobs", optarg, 0, INT64_MAX / 2); break;
@@ -491,6 +551,7 @@ int main(int argc, char **argv)
             want_pg = 1;
             pg = jm_cli_conninfo_arg(argc, argv);
             break;
+        case OPT_KAFKA: kafka.on = 1; break;
         case 'h': fputs(usage_text, stdout); return 0;
         case 'V': jm_cli_version(); return 0;
         default: fprintf(stderr, "Try '%s --help'\n", jm_cli_tool); return EXIT_USAGE;
@@ -498,6 +559,10 @@ int main(int argc, char **argv)
     }
     if (optind < argc)
         jm_cli_usage("unexpected argument '%s'", argv[optind]);
+    jm_cli_kafka_check(&kafka, "--kafka");
+    if (kafka.on && (csv_dir || (format && strcmp(format, "csv") == 0)))
+        jm_cli_usage("--kafka produces NDJSON records: it does not go with %s",
+                     csv_dir ? "--csv-dir" : "--format csv");
     if (n >= 0 && (jobs >= 0 || cands >= 0))
         jm_cli_usage("-n does not go with --jobs or --candidates");
     if (csv_dir && (output || format))
@@ -569,7 +634,6 @@ int main(int argc, char **argv)
     if (to) {
         jm_cli_plugin_open(&to_out, "--to", to);
         sink = jm_cli_plugin_tee_take(&to_out, sink);
-        main_t.out.sink = NULL; /* the tee's now: closing main_t only commits its file */
     }
     jm_cli_plugin_out pg_out = {0};
     if (want_pg) {
@@ -578,6 +642,19 @@ int main(int argc, char **argv)
         jm_cli_plugin_open_with(&pg_out, "--pg", JM_CLI_PG_PLUGIN, opt, nopt);
         sink = jm_cli_plugin_tee_take(&pg_out, sink);
     }
+    jm_cli_plugin_out kafka_out = {0};
+    if (kafka.on) {
+        jm_cli_kafka_sink_open(&kafka, &kafka_out, NULL, 0);
+        sink = jm_cli_plugin_tee_take(&kafka_out, sink);
+        struct sigaction sa = {0};
+        sa.sa_handler = on_signal; /* no SA_RESTART: a wait ends at once */
+        sigaction(SIGINT, &sa, NULL);
+        sigaction(SIGTERM, &sa, NULL);
+    }
+    /* A tee owns main_t's sink now: closing main_t only commits its file. */
+    int teed = to || want_pg || kafka.on;
+    if (teed)
+        main_t.out.sink = NULL;
     truth tr = {0};
     if (truth_path) {
         jm_cli_sink_open_as(&tr.out, truth_path, how, 0);
@@ -610,14 +687,16 @@ int main(int argc, char **argv)
 
     out_state os = {.sink = sink,
                     .csv_dir = csv_dir != NULL,
-                    .per_line = csv_dir || to || want_pg,
+                    .per_line = csv_dir || teed,
                     .main_t = &main_t,
                     .job_t = &job_t,
                     .cand_t = &cand_t,
                     .tr = &tr,
                     .rec = rec,
                     .gen = gen,
-                    .started = jm_cli_mono_ns()};
+                    .started = jm_cli_mono_ns(),
+                    .kafka_txn = kafka.transactional_id ? &kafka_out : NULL,
+                    .kafka_commit_ns = jm_cli_mono_ns() + KAFKA_COMMIT_NS};
     jm_cli_progress_init(&os.progress);
     double ns_per_line = rate > 0 ? 1e9 / rate : 0;
     if (ns_per_line == 0 && !rec) {
@@ -625,6 +704,8 @@ int main(int argc, char **argv)
         uint64_t nc = endless ? JM_GEN_ENDLESS : left_cands,
                  nj = endless ? JM_GEN_ENDLESS : left_jobs;
         int rc = jm_gen_run(gen, nc, nj, on_block, &os);
+        if (rc && stop_signal && !os.failed)
+            rc = 0; /* a stop asked for: the end of the run */
         if (rc && os.failed)
             fail_write(os.failed, os.failed_errno);
         if (rc) {
@@ -637,7 +718,7 @@ int main(int argc, char **argv)
     /* A steady pace, or a sink that wants records: a line at a time. */
     int cand_turn = 1;
     jm_gen_info info = {.struct_size = sizeof info};
-    while (endless || left_jobs || left_cands) {
+    while ((endless || left_jobs || left_cands) && !stop_signal) {
         jm_kind kind = endless ? (cand_turn ? JM_KIND_CANDIDATE : JM_KIND_JOB_POST)
                        : left_cands && (cand_turn || !left_jobs) ? JM_KIND_CANDIDATE
                                                                  : JM_KIND_JOB_POST;
@@ -666,6 +747,7 @@ int main(int argc, char **argv)
         }
         if ((os.lines & 1023) == 0)
             show_progress(&os);
+        kafka_tick(&os);
     }
     if (os.progress.shown)
         print_progress(&os);
@@ -678,9 +760,9 @@ int main(int argc, char **argv)
      * jm_cli_plugin_close). */
     if (jm_sink_flush(sink))
         fail_write(csv_dir ? &job_t : &main_t, errno);
-    if (to && !csv_dir && jm_sink_sync(main_t.sink))
+    if (teed && !csv_dir && jm_sink_sync(main_t.sink))
         fail_write(&main_t, errno);
-    if (csv_dir || to)
+    if (csv_dir || teed)
         jm_sink_free(sink); /* the route or the tee; a tee frees main_t's sink */
     if (csv_dir) {
         jm_cli_sink_close(&job_t.out);
@@ -690,6 +772,8 @@ int main(int argc, char **argv)
     }
     jm_cli_plugin_close(&to_out);
     jm_cli_plugin_close(&pg_out);
+    jm_cli_plugin_close(&kafka_out);
+    jm_cli_kafka_free(&kafka);
     free(jp);
     free(cp);
     jm_record_free(rec);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "common.h"
+#include "kafka_cli.h"
 #include "plugin_cli.h"
 #include "read_ahead.h"
 #include "source_loop.h"
@@ -27,6 +28,18 @@ static const char usage_text[] =
     "      --follow             with --from-pg: then keep reading rows as they are stored,\n"
     "                           until SIGINT or SIGTERM (exit 0)\n"
     "      --from NAME[:K=V,...] read records from plugin NAME's source instead of files\n"
+    "      --kafka              read from Kafka instead of files: candidates (candidate_info)\n"
+    "                           as consumer group --group, every job post (job_posts) in\n"
+    "                           every instance; produce the applications to job_applications\n"
+    "                           keyed by candidate_id, besides the outputs above. Runs until\n"
+    "                           SIGINT or SIGTERM (exit 0). See docs/KAFKA.md\n"
+    "      --group NAME         with --kafka: the consumer group the instances "
+    "share\n" JM_CLI_KAFKA_HELP "      --transactional-id ID\n"
+    "                           consume, match and produce in Kafka transactions with this id\n"
+    "                           (one per instance, the same after a restart): a read_committed\n"
+    "                           reader sees each application once\n"
+    "  -X KEY=VALUE             a librdkafka property, as kcat's -X (TLS, SASL, linger.ms...),\n"
+    "                           or a Kafka module option; repeatable\n"
     "      --format FMT         read inputs as ndjson or csv, whatever their names\n"
     "      --min-score N        emit pairs scoring at least N (0-100; default 30)\n"
     "      --weights LIST       component weights summing to 100, e.g. category=30,skills=30,\n"
@@ -213,7 +226,8 @@ enum {
     OPT_TO,
     OPT_FROM_PG,
     OPT_FOLLOW,
-    OPT_FROM
+    OPT_FROM,
+    OPT_KAFKA
 };
 
 static const struct option options[] = {
@@ -239,6 +253,10 @@ static const struct option options[] = {
     {"from-pg", optional_argument, NULL, OPT_FROM_PG},
     {"follow", no_argument, NULL, OPT_FOLLOW},
     {"from", required_argument, NULL, OPT_FROM},
+    {"kafka", no_argument, NULL, OPT_KAFKA},
+    JM_CLI_KAFKA_LONG_OPTIONS,
+    JM_CLI_KAFKA_TXN_OPTION,
+    JM_CLI_KAFKA_GROUP_OPTION,
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -282,9 +300,12 @@ int main(int argc, char **argv)
     const char *to = NULL, *from = NULL, *pg = NULL, *from_pg = NULL;
     int want_pg = 0, want_from_pg = 0, follow = 0;
     size_t max_record = 0;
+    jm_cli_kafka kafka = {.option = "--kafka"};
 
     int c;
-    while ((c = getopt_long(argc, argv, "o:hV", options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "o:hV" JM_CLI_KAFKA_SHORT_OPTIONS, options, NULL)) != -1) {
+        if (jm_cli_kafka_option(&kafka, c, optarg))
+            continue;
         switch (c) {
         case 'o': output = optarg; break;
         case OPT_FORMAT:
@@ -329,17 +350,21 @@ int main(int argc, char **argv)
             break;
         case OPT_FOLLOW: follow = 1; break;
         case OPT_FROM: from = optarg; break;
+        case OPT_KAFKA: kafka.on = 1; break;
         case 'h': fputs(usage_text, stdout); return 0;
         case 'V': jm_cli_version(); return 0;
         default: fprintf(stderr, "Try '%s --help'\n", jm_cli_tool); return EXIT_USAGE;
         }
     }
 
-    if (from && want_from_pg)
-        jm_cli_usage("--from and --from-pg do not go together");
-    if ((from || want_from_pg) && optind < argc)
-        jm_cli_usage("%s reads no FILE arguments ('%s')", from ? "--from" : "--from-pg",
-                     argv[optind]);
+    if ((from != NULL) + want_from_pg + kafka.on > 1)
+        jm_cli_usage("--from, --from-pg and --kafka do not go together");
+    const char *source = from ? "--from" : want_from_pg ? "--from-pg" : kafka.on ? "--kafka" : NULL;
+    if (source && optind < argc)
+        jm_cli_usage("%s reads no FILE arguments ('%s')", source, argv[optind]);
+    jm_cli_kafka_check(&kafka, "--kafka");
+    if (kafka.on && !kafka.group)
+        jm_cli_usage("--kafka needs --group NAME: the consumer group its instances share");
     if (follow && !want_from_pg)
         jm_cli_usage("--follow goes with --from-pg (for --from, see the plugin's options)");
     if (!mo.threads) {
@@ -367,8 +392,27 @@ int main(int argc, char **argv)
         jm_cli_plugin_open_with(&pg_out, "--pg", JM_CLI_PG_PLUGIN, opt, n);
         r.out.sink = jm_cli_plugin_tee_take(&pg_out, r.out.sink);
     }
+    /* --kafka: the module's sink and source, linked (docs/KAFKA.md): the source's commit marks
+     * decide which applications the sink produces after a restart or a rebalance, and with
+     * --transactional-id its offsets go into the sink's transactions. The source rebuilds as far
+     * back as the matcher holds records. */
+    jm_cli_plugin_out kafka_out = {0};
+    char link[64], ttl[32], lateness[32];
+    snprintf(link, sizeof link, "jm-match.%ld", (long)getpid());
+    snprintf(ttl, sizeof ttl, "%lld", (long long)mo.state_ttl_ms);
+    snprintf(lateness, sizeof lateness, "%lld", (long long)mo.lateness_ms);
+    if (kafka.on) {
+        jm_plugin_option opt[1] = {{"link", link}};
+        jm_cli_kafka_sink_open(&kafka, &kafka_out, opt, 1);
+        kafka_out.only = JM_KIND_APPLICATION; /* the inputs are in their topics already */
+        r.out.sink = jm_cli_plugin_tee_take(&kafka_out, r.out.sink);
+    }
     jm_cli_plugin_in in = {0};
-    if (from) {
+    if (kafka.on) {
+        jm_plugin_option opt[3] = {
+            {"link", link}, {"state_ttl_ms", ttl}, {"lateness_ms", lateness}};
+        jm_cli_kafka_source_open(&kafka, &in, opt, 3);
+    } else if (from) {
         jm_cli_plugin_source_open(&in, "--from", from);
     } else if (want_from_pg) {
         jm_plugin_option opt[2];
@@ -401,6 +445,8 @@ int main(int argc, char **argv)
     jm_cli_sink_close(&r.out);
     jm_cli_plugin_close(&to_out);
     jm_cli_plugin_close(&pg_out);
+    jm_cli_plugin_close(&kafka_out);
+    jm_cli_kafka_free(&kafka);
     jm_cli_rejects_close(&r.rejects);
     if (stats) {
         jm_matcher_stats st = {.struct_size = sizeof st};

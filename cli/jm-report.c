@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "common.h"
+#include "kafka_cli.h"
 #include "plugin_cli.h"
 #include "source_loop.h"
 
@@ -48,6 +49,11 @@ static const char usage_text[] =
     "                           tables instead of files; with --watch, follow rows as they\n"
     "                           are stored\n"
     "      --from NAME[:K=V,...] read records from plugin NAME's source instead of files\n"
+    "      --from-kafka         read the three Kafka topics from their beginning instead of\n"
+    "                           files (read_committed); with --watch, follow them. See\n"
+    "                           docs/KAFKA.md\n" JM_CLI_KAFKA_HELP
+    "  -X KEY=VALUE             a librdkafka property, as kcat's -X (TLS, SASL...), or a\n"
+    "                           Kafka module option; repeatable\n"
     "  -h, --help               show this help and exit\n"
     "  -V, --version            show versions and exit\n"
     "\n"
@@ -321,7 +327,8 @@ enum {
     OPT_MAX_RECORD,
     OPT_AUDIT_MIN_SHARE,
     OPT_FROM_PG,
-    OPT_FROM
+    OPT_FROM,
+    OPT_FROM_KAFKA
 };
 
 static const struct option options[] = {
@@ -340,6 +347,8 @@ static const struct option options[] = {
     {"max-record-bytes", required_argument, NULL, OPT_MAX_RECORD},
     {"from-pg", optional_argument, NULL, OPT_FROM_PG},
     {"from", required_argument, NULL, OPT_FROM},
+    {"from-kafka", no_argument, NULL, OPT_FROM_KAFKA},
+    JM_CLI_KAFKA_LONG_OPTIONS,
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -358,9 +367,12 @@ int main(int argc, char **argv)
     /* plugins: --from-pg takes an optional CONNINFO (NULL: the defaults) */
     const char *from = NULL, *from_pg = NULL;
     int want_from_pg = 0;
+    jm_cli_kafka kafka = {.option = "--from-kafka"};
 
     int c;
-    while ((c = getopt_long(argc, argv, "hV", options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "hV" JM_CLI_KAFKA_SHORT_OPTIONS, options, NULL)) != -1) {
+        if (jm_cli_kafka_option(&kafka, c, optarg))
+            continue;
         switch (c) {
         case OPT_JSON: r.json = 1; break;
         case OPT_HTML: r.html = optarg; break;
@@ -407,16 +419,21 @@ int main(int argc, char **argv)
             from_pg = jm_cli_conninfo_arg(argc, argv);
             break;
         case OPT_FROM: from = optarg; break;
+        case OPT_FROM_KAFKA: kafka.on = 1; break;
         case 'h': fputs(usage_text, stdout); return 0;
         case 'V': jm_cli_version(); return 0;
         default: fprintf(stderr, "Try '%s --help'\n", jm_cli_tool); return EXIT_USAGE;
         }
     }
-    if (from && want_from_pg)
-        jm_cli_usage("--from and --from-pg do not go together");
-    if ((from || want_from_pg) && optind < argc)
-        jm_cli_usage("%s reads no FILE arguments ('%s')", from ? "--from" : "--from-pg",
-                     argv[optind]);
+    if ((from != NULL) + want_from_pg + kafka.on > 1)
+        jm_cli_usage("--from, --from-pg and --from-kafka do not go together");
+    const char *source = from           ? "--from"
+                         : want_from_pg ? "--from-pg"
+                         : kafka.on     ? "--from-kafka"
+                                        : NULL;
+    if (source && optind < argc)
+        jm_cli_usage("%s reads no FILE arguments ('%s')", source, argv[optind]);
+    jm_cli_kafka_check(&kafka, "--from-kafka");
 
     jm_error err;
     r.rep = jm_report_new(&err);
@@ -489,6 +506,9 @@ int main(int argc, char **argv)
         if (r.watch_ms)
             opt[n++] = (jm_plugin_option){"follow", "1"};
         jm_cli_plugin_source_open_with(&src, "--from-pg", JM_CLI_PG_PLUGIN, opt, n);
+    } else if (kafka.on) {
+        jm_plugin_option opt[2] = {{"report", "1"}, {"follow", "1"}};
+        jm_cli_kafka_source_open(&kafka, &src, opt, r.watch_ms ? 2 : 1);
     }
     jm_cli_sink out;
     jm_cli_sink_open(&out, NULL);
@@ -526,6 +546,7 @@ int main(int argc, char **argv)
     }
     jm_cli_sink_close(&out);
     jm_cli_rejects_close(&r.rejects);
+    jm_cli_kafka_free(&kafka);
     /* jm-match's output alone holds applications only: say in one line what is missing. */
     uint64_t apps = jm_report_count(r.rep, JM_KIND_APPLICATION);
     uint64_t jobs = jm_report_count(r.rep, JM_KIND_JOB_POST);

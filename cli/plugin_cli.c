@@ -148,6 +148,8 @@ static int tee_write(void *state, const jm_sink_msg *msg)
     int rc = jm_sink_write(t->main, msg);
     if (rc)
         return rc;
+    if (t->to->only != JM_KIND_NONE && msg->kind != t->to->only)
+        return 0;
     if ((rc = jm_sink_write(t->to->sink, msg)))
         plugin_failed(t->to, "write", rc);
     return 0;

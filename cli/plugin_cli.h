@@ -11,6 +11,9 @@ typedef struct jm_cli_plugin_out {
     const char *option; /* "--to", "--pg", for messages */
     jm_plugin *plugin;
     jm_sink *sink;
+    /* Set after opening: when not JM_KIND_NONE, a tee gives the sink only messages of this kind
+     * (jm-match --kafka: applications, never the input records --passthrough copies). */
+    jm_kind only;
 } jm_cli_plugin_out;
 
 /* Loads the plugin named by spec and makes its sink. A malformed spec or an option the plugin

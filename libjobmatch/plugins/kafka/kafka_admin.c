@@ -26,7 +26,7 @@ static int metadata(rd_kafka_t *rk, int timeout_ms, const char *brokers,
     }
     return jm__kafka_fail(err, JM_EIO, brokers,
                           "no Kafka broker answered within %d ms (%s); name the brokers with "
-                          "brokers=HOST:PORT or KAFKA_BOOTSTRAP_SERVERS",
+                          "-b HOST:PORT (the option brokers=) or KAFKA_BOOTSTRAP_SERVERS",
                           timeout_ms, rd_kafka_err2str(e));
 }
 

@@ -213,12 +213,17 @@ rd_kafka_conf_t *jm__kafka_conf(const jm__kafka_opts *o, int producer, jm_error 
     snprintf(ms, sizeof ms, "%d", o->timeout_ms);
     /* Our defaults: a broker that cannot be reached is reported within timeout_ms, not after
      * librdkafka's five minutes; the idempotent producer with acks=all; keys go to the partition
-     * the Java client would pick. */
+     * the Java client would pick. Batches wait up to 20 ms to fill (librdkafka's 5 ms sends
+     * small ones under load) and are compressed with lz4: NDJSON records shrink to about a
+     * third, so the broker writes and replicates less per record (docs/PERFORMANCE.md). A
+     * delivery call does not wait for the linger: it flushes. */
     if (jm__kafka_conf_set(conf, "bootstrap.servers", o->brokers, err) ||
         (producer && (jm__kafka_conf_set(conf, "message.timeout.ms", ms, err) ||
                       jm__kafka_conf_set(conf, "enable.idempotence", "true", err) ||
                       jm__kafka_conf_set(conf, "acks", "all", err) ||
-                      jm__kafka_conf_set(conf, "partitioner", "murmur2_random", err)))) {
+                      jm__kafka_conf_set(conf, "partitioner", "murmur2_random", err) ||
+                      jm__kafka_conf_set(conf, "linger.ms", "20", err) ||
+                      jm__kafka_conf_set(conf, "compression.type", "lz4", err)))) {
         rd_kafka_conf_destroy(conf);
         return NULL;
     }
