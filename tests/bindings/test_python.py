@@ -653,6 +653,354 @@ class TestReaders(unittest.TestCase):
         self.assertTrue(re.match(r"^[0-9a-f-]{36}$", first.id))
 
 
+class TestAcceptance(unittest.TestCase):
+    """What a user checks first: the binding gives the tools' answers (docs/MATCHING.md)."""
+
+    def test_scores_a_pair_exactly_as_jm_match(self):
+        # two different categories of one family: 0.5 of the category points
+        groups = families()
+        a, b = next((a, b) for cats in groups.values() for a in cats for b in cats if a != b)
+        j = {"post_id": "J7", "job_category": a, "required_skills": ["Python", "SQL",
+             "Statistics", "R"], "years_experience": "3-5 years", "experience_level": "Senior",
+             "salary_min": 90000, "salary_max": 120000, "application_method": "Email",
+             "posted_date": "2025-02-01T00:00:00Z", "deadline_date": "2025-03-01T00:00:00Z"}
+        c = {"candidate_id": "C7", "job_category": b, "skills": ["python", "sql",
+             "Docker"], "years_experience": "2-4 years", "experience_level": "Mid Level",
+             "expected_salary": 110000}
+        data = (json.dumps(j) + "\n" + json.dumps(c) + "\n").encode()
+        out = run_tool("jm-match", "--min-score", "0", data=data)
+        want = json.loads(out)
+        app = jobmatch.make_application(c, j, time_ms=EPOCH * 1000)
+        self.assertEqual(app.to_json().encode() + b"\n", out)  # byte for byte
+        s = jobmatch.score_pair(c, j)
+        self.assertEqual(s.score, want["compatibility_score"])
+        self.assertEqual(s.family, want["job_family"])
+        self.assertEqual(s.fractions.category, 0.5)
+        for name in jobmatch.COMPONENTS:
+            self.assertAlmostEqual(getattr(s.points, name), want["components"][name], places=6)
+
+    def test_generates_a_market_equal_to_jm_gen(self):
+        for seed, n in ((0, 200), (7, 500)):
+            with self.subTest(seed=seed):
+                want = run_tool("jm-gen", "-n", str(n), "--seed", str(seed))
+                with jobmatch.Generator(seed=seed) as g:
+                    self.assertEqual(g.market(n, n), want)
+                with jobmatch.Generator(seed=seed, threads=2) as g:
+                    self.assertEqual(b"".join(l.data for l in g.lines(n, n)), want)
+        want = run_tool("jm-gen", "--jobs", "30", "--candidates", "20", "--seed", "3",
+                        "--format", "csv", "--bad-fraction", "0.1", "--late-fraction", "0.2")
+        with jobmatch.Generator(seed=3, format="csv", bad_fraction=0.1, late_fraction=0.2) as g:
+            self.assertEqual(g.market(20, 30), want)
+
+    def test_reports_figures_equal_to_jm_report(self):
+        apps = run_tool("jm-match", JOBS, CANDIDATES)
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "apps.ndjson")
+            with open(path, "wb") as f:
+                f.write(apps + b'{"broken\n')
+            want = run_tool("jm-report", "--json", path, JOBS, CANDIDATES)
+            with jobmatch.Report() as rep:
+                rejects = rep.read(read_file(path), path)
+                self.assertEqual([r.line for r in rejects], [apps.count(b"\n") + 1])
+                for p in (JOBS, CANDIDATES):
+                    self.assertEqual(rep.read(read_file(p), p, format="csv"), [])
+                self.assertEqual(rep.to_json(EPOCH * 1000).encode(), want)
+                figures = rep.figures(EPOCH * 1000)
+        doc = json.loads(want)
+        self.assertEqual(figures.to_dict(), doc)
+        self.assertIsInstance(figures.metrics, jobmatch.Metrics)
+        self.assertEqual(figures.metrics.applications, apps.count(b"\n"))
+        self.assertEqual(figures.metrics.jobs, 300)
+        self.assertEqual(figures.input.rejected, 1)
+        self.assertEqual(figures.score_histogram[0].from_, doc["score_histogram"][0]["from"])
+        self.assertEqual(sum(b.count for b in figures.score_histogram), figures.metrics.applications)
+        self.assertEqual(figures.statuses[0].name, doc["statuses"][0]["name"])
+        self.assertIsInstance(figures.top_job_families, tuple)
+        with self.assertRaises(dataclasses.FrozenInstanceError):
+            figures.metrics.jobs = 0
+
+
+class TestGenerator(unittest.TestCase):
+    def test_records_and_lines(self):
+        with jobmatch.Generator(seed=1) as g:
+            c = g.next("candidate")
+            self.assertEqual(c.kind, "candidate")
+            self.assertEqual(str(uuid.UUID(c.id)), c.id)
+            line = g.emit("job_post")
+            self.assertEqual(line.info.kind, "job_post")
+            self.assertIsNone(line.info.bad)
+            self.assertEqual(Record(line.data).id, line.info.id)
+            self.assertEqual(g.last_record().id, line.info.id)
+            self.assertEqual(g.clock_ms, line.info.event_ms)
+            with self.assertRaises(ValueError):
+                g.next("application")
+            with self.assertRaises(JobmatchError):
+                g.csv_header()  # an NDJSON generator
+        with jobmatch.Generator(seed=1) as g:
+            with self.assertRaises(JobmatchError) as cm:
+                g.last_record()
+            self.assertIn("no good line", str(cm.exception))
+
+    def test_bad_lines_are_told(self):
+        with jobmatch.Generator(seed=5, bad_fraction=0.5) as g:
+            lines = list(g.lines(50, 50))
+        bad = [l for l in lines if l.info.bad]
+        self.assertEqual(len(lines) - len(bad), 100)  # bad lines come on top
+        self.assertTrue(bad)
+        self.assertLessEqual({l.info.bad for l in bad}, set(jobmatch.BAD_KINDS))
+        rejects = []
+        got = list(jobmatch.read_ndjson(b"".join(l.data for l in lines), rejects=rejects))
+        self.assertEqual(len(got), 100)
+        self.assertEqual(len(rejects), len(bad))
+
+    def test_run_blocks_and_stop(self):
+        blocks = []
+        with jobmatch.Generator(seed=2) as g:
+            g.run(100, 100, blocks.append, infos=True)
+        self.assertEqual(sum(b.count for b in blocks), 200)
+        self.assertEqual([l.data for b in blocks for l in b.lines],
+                         b"".join(b.data for b in blocks).splitlines(keepends=True))
+        seen = []
+        with jobmatch.Generator(seed=2) as g:
+            g.run(None, None, lambda b: seen.append(b) or len(seen) < 3)  # endless, stopped
+        self.assertEqual(len(seen), 3)
+        with self.assertRaises(RuntimeError):
+            with jobmatch.Generator(seed=2) as g:
+                g.run(10, 10, lambda b: (_ for _ in ()).throw(RuntimeError("stop")))
+
+    def test_options_and_clock(self):
+        with self.assertRaises(JobmatchError) as cm:
+            jobmatch.Generator(per_day=1e12)
+        self.assertEqual(cm.exception.name, "JM_EINVAL")
+        self.assertIn("generator options", str(cm.exception))
+        start = datetime.datetime(2030, 5, 1, tzinfo=datetime.timezone.utc)
+        with jobmatch.Generator(start=start) as g:
+            r = g.next("job_post")
+            self.assertGreaterEqual(r.time_ms("timestamp"), jobmatch.parse_time(start))
+        with jobmatch.Generator(clock=lambda: 1234567) as g:
+            self.assertEqual(g.next("candidate").time_ms("timestamp"), 1234567)
+
+
+class TestReport(unittest.TestCase):
+    def test_incremental_and_renderings(self):
+        recs = sample_records()
+        with Matcher() as m:
+            apps = m.add_all(recs[:40] + recs[300:340], time_ms=EPOCH * 1000)
+        self.assertTrue(apps)
+        with jobmatch.Report(audit_by=["gender"], drilldown=True) as rep:
+            for a in apps:
+                self.assertTrue(rep.add(a))
+            self.assertFalse(rep.add(apps[0]))  # a duplicate
+            for r in recs[:40] + recs[300:340]:
+                rep.add(r)
+            self.assertTrue(rep.add_ndjson(jobmatch.make_application(
+                recs[399], recs[39], time_ms=0).to_json()) in (True, False))
+            self.assertEqual(rep.duplicates("application"), 1)
+            self.assertEqual(rep.count("job_post"), 40)
+            f = rep.figures(EPOCH * 1000)
+            self.assertEqual(f.metrics.candidates, 40)
+            self.assertEqual(f.audit.by[0].field, "gender")
+            self.assertIn("Applications", rep.to_text(EPOCH * 1000, width=80))
+            html = rep.to_html(EPOCH * 1000)
+            self.assertTrue(html.lstrip().lower().startswith("<!doctype html"))
+            with self.assertRaises(JobmatchError) as cm:
+                rep.add_ndjson("{not json")
+            self.assertEqual(cm.exception.name, "JM_ESYNTAX")
+        with self.assertRaises(ValueError):
+            jobmatch.Report(audit_by=["nonsense"])
+        with self.assertRaises(ValueError):
+            jobmatch.Report(audit_min_share=2)
+
+
+class TestSinksAndPlugins(unittest.TestCase):
+    def test_file_sink(self):
+        app = jobmatch.make_application(candidate(job_category="Consulting"),
+                                        job(job_category="Consulting"), time_ms=0)
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "out.ndjson")
+            with jobmatch.Sink.to_file(path) as s:
+                self.assertEqual(s.name, "file")
+                self.assertFalse(s.wants_records)
+                s.write(app)
+                s.write(candidate())
+                s.write(b'{"post_id": "J9"}')
+                s.sync()
+            got = read_file(path).decode().splitlines()
+        self.assertEqual(got, [app.to_json(), candidate().to_json(), '{"post_id": "J9"}'])
+        with self.assertRaises(ValueError):
+            s.write(app)  # closed
+        r, w = os.pipe()
+        os.close(r)
+        s = jobmatch.Sink.to_fd(w, close_fd=True)
+        s.write(b"x" * 10)
+        with self.assertRaises(JobmatchError) as cm:
+            s.sync()  # nobody reads the pipe
+        self.assertEqual(cm.exception.name, "JM_EIO")
+        self.assertIn("file sink", str(cm.exception))
+        try:
+            s.close()
+        except JobmatchError:
+            pass
+
+    def test_plugin_sink_and_source(self):
+        path = test_plugin_path()
+        if not os.path.exists(path):
+            self.fail("no test plugin at %s (make builds it; set JM_TEST_PLUGIN)" % path)
+        with tempfile.TemporaryDirectory() as d:
+            count, commits = os.path.join(d, "count"), os.path.join(d, "commit")
+            src = os.path.join(d, "in.ndjson")
+            with open(src, "w") as f:
+                f.write('{"post_id": "J1", "job_category": "Consulting"}\n'
+                        '{"candidate_id": "C1", "job_category": "Consulting"}\n')
+            with jobmatch.Plugin(path=path) as p:
+                self.assertEqual(p.name, "test")
+                self.assertEqual(os.path.realpath(p.path), os.path.realpath(path))
+                self.assertTrue(p.description)
+                with p.sink(count=count) as s:
+                    self.assertEqual(s.name, "test")
+                    s.write(job())
+                    s.write(b"a,b\n", flags=jobmatch.MSG_HEADER)
+                    s.sync()
+                with open(count) as f:
+                    self.assertIn("messages=2 records=1 bad=0 headers=1", f.read())
+                with self.assertRaises(JobmatchError) as cm:
+                    p.sink(colour="blue")
+                self.assertIn("unknown sink option: colour", str(cm.exception))
+                with p.source({"file": src, "commit": commits}) as source:
+                    msgs = list(source)
+                    self.assertEqual([m.data for m in msgs],
+                                     [b'{"post_id": "J1", "job_category": "Consulting"}',
+                                      b'{"candidate_id": "C1", "job_category": "Consulting"}'])
+                    self.assertEqual([m.seq for m in msgs], [1, 2])
+                    self.assertTrue(msgs[0].origin.startswith("test:"))
+                    source.commit(2)
+                    self.assertEqual((source.delivered, source.committed), (2, 2))
+                    with Matcher(min_score=0) as m:
+                        with jobmatch.Reader() as reader:
+                            recs = [x for msg in msgs
+                                    for x in reader.feed_record(msg.data, msg.origin)]
+                        self.assertEqual([r.id for r in recs], ["J1", "C1"])
+                        self.assertEqual(len(m.add_all(recs, time_ms=0)), 1)
+                    leftover = p.sink(count=count)
+                # closing the plugin closed what it made
+            with self.assertRaises(ValueError):
+                leftover.write(job())
+            with open(commits) as f:
+                self.assertTrue(f.read().startswith("seq=2 "))
+            os.environ["JM_PLUGIN_PATH"] = os.path.dirname(path)
+            try:
+                found = [i for i in jobmatch.plugins() if i.name == "test"]
+                self.assertEqual(len(found), 1)
+                with jobmatch.open_sink("test:count=%s" % count) as s:
+                    s.write(candidate())
+            finally:
+                del os.environ["JM_PLUGIN_PATH"]
+        with self.assertRaises(JobmatchError) as cm:
+            jobmatch.Plugin("no-such-module")
+        self.assertEqual(cm.exception.name, "JM_EPLUGIN")
+        self.assertIn("jm-no-such-module.so", str(cm.exception))
+        self.assertTrue(jobmatch.plugin_dir().endswith("/jobmatch/plugins"))
+
+    def test_plugin_spec(self):
+        spec = jobmatch.parse_plugin_spec(r"kafka:brokers=a:9092\,b:9092,topic=t")
+        self.assertEqual(spec, jobmatch.PluginSpec("kafka", (("brokers", "a:9092,b:9092"),
+                                                             ("topic", "t"))))
+        with self.assertRaises(JobmatchError) as cm:
+            jobmatch.parse_plugin_spec("kafka:brokers")
+        self.assertEqual(cm.exception.name, "JM_EINVAL")
+        self.assertIn("plugin spec", str(cm.exception))
+
+
+class TestTaxonomyAndValues(unittest.TestCase):
+    def test_taxonomy(self):
+        groups = families()
+        self.assertEqual(jobmatch.FAMILIES, tuple(groups))
+        self.assertEqual(len(jobmatch.CATEGORIES), 20)
+        for cat in jobmatch.CATEGORIES:
+            want = tuple(f for f, cats in groups.items() if cat in cats)
+            self.assertEqual(jobmatch.category_families(" %s " % cat.upper()), want, cat)
+        self.assertIsNone(jobmatch.category_index("Basket Weaving"))
+        self.assertEqual(jobmatch.category_families("Basket Weaving"), ())
+        self.assertEqual(jobmatch.family_mask("Basket Weaving"), 0)
+        self.assertEqual(jobmatch.seniority_rank(" senior "), 6)
+        self.assertEqual(jobmatch.seniority_rank("C-Level Executive (CXO)"), 11)
+        self.assertEqual(jobmatch.seniority_rank("wizard"), 0)
+        self.assertEqual((jobmatch.years_min("3-5 years"), jobmatch.years_min("10+ years"),
+                          jobmatch.years_min("some")), (3, 10, None))
+
+    def test_values(self):
+        self.assertEqual(jobmatch.parse_time("2025-11-16 16:33:10"), 1763310790000)
+        self.assertEqual(jobmatch.format_time(1763310790250), "2025-11-16T16:33:10.250Z")
+        self.assertEqual(jobmatch.to_datetime(0), datetime.datetime(1970, 1, 1,
+                                                                    tzinfo=datetime.timezone.utc))
+        with self.assertRaises(ValueError):
+            jobmatch.parse_time(datetime.datetime(2025, 1, 1))  # naive
+        self.assertEqual(jobmatch.parse_list_cell("['a', 'b c']"), ["a", "b c"])
+        self.assertEqual(jobmatch.parse_list_cell("{x,y}"), ["x", "y"])
+        self.assertEqual(jobmatch.parse_list_cell('["q"]'), ["q"])
+        self.assertEqual(jobmatch.json_string('a"\n'), r'"a\"\n"')
+        self.assertEqual(jobmatch.default_weights(), {"category": 30, "skills": 30,
+                                                      "experience": 20, "seniority": 10,
+                                                      "salary": 10})
+        self.assertEqual(jobmatch.parse_weights("skills=40")["skills"], 40)
+        with self.assertRaises(JobmatchError) as cm:
+            jobmatch.parse_weights("charm=5")
+        self.assertIn("charm", str(cm.exception))
+        with self.assertRaises(ValueError):
+            jobmatch.score_pair(candidate(), job(), weights=[1, 2])
+        header = jobmatch.csv_header("reference", "job_post")
+        row = job(company="Acme", required_skills=["a", "b"]).to_csv("reference")
+        got = list(jobmatch.read_csv(header + row))
+        self.assertEqual(got[0], job(company="Acme", required_skills=["a", "b"]))
+        with self.assertRaises(ValueError):
+            job().to_csv("fancy")
+
+
+class TestReaderExtras(unittest.TestCase):
+    def test_check_counters_and_records(self):
+        data = '{"post_id": "J1", "salary_min": -5}\n{"post_id": "J2"}\n'
+        rejects = []
+        recs = list(jobmatch.read_ndjson(
+            data, "in", rejects=rejects,
+            check=lambda r: "salary_min is negative" if r.get("salary_min", 0) < 0 else None))
+        self.assertEqual([r.id for r in recs], ["J2"])
+        self.assertEqual([(r.line, r.reason, r.code) for r in rejects],
+                         [(1, "salary_min is negative", -11)])
+        self.assertEqual(rejects[0].message, "in:1: salary_min is negative")
+        with jobmatch.Reader("ndjson", "q") as reader:
+            got = reader.feed(data[:10])
+            self.assertEqual(got, [])
+            got = reader.feed(data[10:]) + reader.finish()
+            self.assertEqual([r.id for r in got], ["J1", "J2"])
+            bad = reader.feed_record(b'{"post_id": 5}', "kafka:job_posts/0@7")
+            self.assertEqual([(b.source, b.line) for b in bad], [("kafka:job_posts/0@7", 0)])
+            self.assertEqual((reader.records, reader.rejects, reader.lines), (2, 1, 2))
+        seen = []
+        with jobmatch.Reader(on_line=lambda text, n: seen.append((n, text)) or
+                             (None if n == 1 else "no second line")) as reader:
+            out = list(reader.read(data))
+        self.assertEqual([n for n, _ in seen], [1, 2])
+        self.assertEqual([type(x).__name__ for x in out], ["Reject"])
+        with self.assertRaises(ValueError):
+            jobmatch.Reader("csv", on_line=lambda t, n: None)
+        with self.assertRaises(ValueError):
+            jobmatch.Reader("xml")
+        with self.assertRaises(ZeroDivisionError):
+            list(jobmatch.read_ndjson(data, check=lambda r: 1 / 0))
+
+
+class TestInstalled(unittest.TestCase):
+    def test_where_it_came_from(self):
+        where = os.environ.get("JM_EXPECT_INSTALLED")
+        if not where:
+            self.assertTrue(jobmatch.__file__.startswith(os.path.join(TOP, "bindings")),
+                            jobmatch.__file__)
+            return
+        where = os.path.realpath(where)
+        self.assertTrue(os.path.realpath(jobmatch.__file__).startswith(where), jobmatch.__file__)
+        self.assertTrue(os.path.realpath(jobmatch.library_path).startswith(where),
+                        jobmatch.library_path)
+
 if __name__ == "__main__":
     result = unittest.main(exit=False, verbosity=int(os.environ.get("VERBOSE", "1"))).result
     if not result.wasSuccessful() or result.testsRun == 0:
