@@ -271,7 +271,7 @@ $(B)/tests/fuzz_%-replay: $(B)/tests/fuzz/fuzz_%.o $(B)/tests/fuzz/replay_main.o
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIB_LIBS) -lpthread
 
 check: all check-unit check-cli check-fuzz check-symbols check-examples check-docs check-sql \
-       check-pg check-kafka-unit check-kafka check-san check-tsan
+       check-pg check-kafka-unit check-kafka check-python-installed check-spark check-san check-tsan
 	@echo "make check: all suites passed"
 
 check-unit: $(UNIT_BINS) $(TEST_PLUGIN) $(BAD_PLUGINS)
@@ -373,7 +373,7 @@ bench: all
 demo: all
 	build-aux/demo.sh
 
-install: all
+install: all $(if $(filter yes,$(PYTHON_INSTALL)),install-python)
 	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/jobmatch \
 	    $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man3
 	install -m 644 $(HEADERS) $(DESTDIR)$(INCLUDEDIR)/jobmatch/
@@ -390,6 +390,20 @@ install: all
 	for m in $(wildcard docs/man/*.3); do install -m 644 $$m $(DESTDIR)$(MANDIR)/man3/; done
 	install -d $(DESTDIR)$(PLUGIN_INSTALL_DIR)
 	$(if $(INSTALL_PLUGINS),install -m 755 $(INSTALL_PLUGINS) $(DESTDIR)$(PLUGIN_INSTALL_DIR)/)
+
+# ---- the Python binding (bindings/python) ----------------------------------------------------
+# install-python installs the package for $(PYTHON) under $(PREFIX) (make install does too with
+# PYTHON_INSTALL=yes); its build backend is in the package, so pip needs no index. The package
+# finds the installed library through the dynamic loader. check-python-installed runs the
+# binding's tests against an installed copy in a scratch folder (tests/bindings/check-installed.sh);
+# tests/cli/bindings-python runs them against the build tree.
+.PHONY: install-python check-python-installed
+install-python:
+	$(PYTHON) -m pip install --no-index --no-deps --disable-pip-version-check \
+	    $(if $(DESTDIR),--root=$(DESTDIR)) --prefix=$(PREFIX) bindings/python
+
+check-python-installed: all $(TEST_PLUGIN)
+	JM_MAKE="$(MAKE)" B=$(B) JM_PYTHON=$(PYTHON) tests/bindings/check-installed.sh
 
 uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/libjobmatch.* $(DESTDIR)$(LIBDIR)/pkgconfig/jobmatch.pc

@@ -69,7 +69,27 @@ def _load():
                       % (SOVERSION, "; ".join(tried)))
 
 
+class _DlInfo(ctypes.Structure):
+    _fields_ = [("dli_fname", ctypes.c_char_p), ("dli_fbase", ctypes.c_void_p),
+                ("dli_sname", ctypes.c_char_p), ("dli_saddr", ctypes.c_void_p)]
+
+
+def _file_of(handle, name):
+    """The file the loader took the library from (a bare soname says nothing of where)."""
+    try:
+        dladdr = ctypes.CDLL(None).dladdr
+        dladdr.argtypes = [ctypes.c_void_p, ctypes.POINTER(_DlInfo)]
+        info = _DlInfo()
+        addr = ctypes.cast(handle.jm_version, ctypes.c_void_p)
+        if dladdr(addr, ctypes.byref(info)) and info.dli_fname:
+            return os.path.abspath(info.dli_fname.decode())
+    except (AttributeError, OSError):
+        pass
+    return name
+
+
 lib, library_path = _load()
+library_path = _file_of(lib, library_path)
 
 # ---- C types ----------------------------------------------------------------------------------
 
