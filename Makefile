@@ -405,6 +405,29 @@ install-python:
 check-python-installed: all $(TEST_PLUGIN)
 	JM_MAKE="$(MAKE)" B=$(B) JM_PYTHON=$(PYTHON) tests/bindings/check-installed.sh
 
+# ---- the Spark example (examples/spark) --------------------------------------------------------
+# check-spark runs it with local[2] on the reference sample and compares every application with
+# jm-match's; bench-spark times it against the reference pipeline's scoring UDF. pyspark comes
+# from PyPI (Debian packages no pyspark) into a venv under $(B), made once and kept.
+PYSPARK_VERSION := 3.5.3
+SPARK_VENV := $(B)/spark-venv
+SPARK_STAMP := $(SPARK_VENV)/.pyspark-$(PYSPARK_VERSION)
+SPARK_ENV = PYTHONPATH=$(CURDIR)/bindings/python JOBMATCH_LIBRARY=$(CURDIR)/$(SHLIB) \
+            PYSPARK_PYTHON=$(CURDIR)/$(SPARK_VENV)/bin/python JM_BIN=$(CURDIR)/$(BIN) \
+            SPARK_LOCAL_IP=127.0.0.1
+.PHONY: check-spark bench-spark
+$(SPARK_STAMP):
+	rm -rf $(SPARK_VENV)
+	$(PYTHON) -m venv $(SPARK_VENV)
+	$(SPARK_VENV)/bin/pip install --quiet --disable-pip-version-check pyspark==$(PYSPARK_VERSION)
+	touch $@
+
+check-spark: tools lib $(SPARK_STAMP)
+	$(SPARK_ENV) $(SPARK_VENV)/bin/python examples/spark/check_spark.py
+
+bench-spark: tools lib $(SPARK_STAMP)
+	$(SPARK_ENV) nice $(SPARK_VENV)/bin/python examples/spark/bench.py
+
 uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/libjobmatch.* $(DESTDIR)$(LIBDIR)/pkgconfig/jobmatch.pc
 	rm -rf $(DESTDIR)$(INCLUDEDIR)/jobmatch
