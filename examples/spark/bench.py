@@ -2,12 +2,13 @@
 records, joined the same way (jobmatch_spark.joined_pairs), timed from reading to counting the
 applications, with local[2].
 
-The reference pipeline's Spark job scores each joined pair with a Python UDF; its code is not
-shipped, only described (the reference README, "Matching Algorithm" and "Application Status
-Logic"), so reference_score() below implements that description as such a UDF would: category
-30 (the same category, or half for another of a shared family), skills 30 (Jaccard of the skill
-sets), experience 20, seniority 10 and salary 10, then a status drawn at random in the score's
-band. It runs on the columns the join carries, row by row, as a pyspark udf does.
+The reference pipeline's Spark job scores each joined pair with a Python UDF, a multi-factor
+score of category 30 (the same category, or half for another of a shared family), skills 30
+(Jaccard of the skill sets), experience 20, seniority 10 and salary 10, then a status drawn at
+random within the score's band (75-100: Interview Scheduled 60% / Applied; 60-74: Applied 70% /
+Under Review; 40-59: Applied / Not a Fit; below 40: Rejected 80% / Not a Fit). Its code is not
+part of this repository, so reference_score() below implements it as described, as such a UDF
+does: on the columns the join carries, one row at a time, through a pyspark udf.
 
     bench.py [--jobs N --candidates N]   (default: the 300 + 300 of the check's sample)
 """

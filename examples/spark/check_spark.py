@@ -48,11 +48,11 @@ def main() -> int:
         spark = jobmatch_spark.session("jobmatch-check")
         try:
             started = time.monotonic()
-            df = jobmatch_spark.applications(spark, jobs, cands, time_ms=EPOCH * 1000,
-                                             with_json=True)
-            got = [r.json for r in df.select("json").collect()]
+            df = jobmatch_spark.applications(spark, jobs, cands, time_ms=EPOCH * 1000).cache()
+            got = [r.value for r in df.select("value").collect()]
             seconds = time.monotonic() - started
             pairs = df.select("candidate_id", "post_id").distinct().count()
+            typed = jobmatch_spark.typed(df).where("compatibility_score >= 75").collect()
         finally:
             spark.stop()
     failures = []
@@ -62,6 +62,10 @@ def main() -> int:
         failures.append("a pair was scored more than once (%d applications, %d pairs)"
                         % (len(got), pairs))
     missing, extra = sorted(set(want) - set(got)), sorted(set(got) - set(want))
+    high = sum(1 for line in got if json.loads(line)["compatibility_score"] >= 75)
+    if len(typed) != high or any(r.application_id is None or r.timestamp is None for r in typed):
+        failures.append("typed() read %d applications scoring 75 or more, not %d"
+                        % (len(typed), high))
     if missing:
         failures.append("%d of jm-match's applications are missing, e.g. %s"
                         % (len(missing), missing[0]))

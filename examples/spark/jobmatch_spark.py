@@ -26,22 +26,29 @@ from pyspark.sql import DataFrame, Row, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
-# The application columns, as jm-match's NDJSON names them; times in milliseconds.
-APPLICATION_SCHEMA = T.StructType([
-    T.StructField("application_id", T.StringType(), False),
+# An application as it leaves the scoring: its pair, and its NDJSON line (the value the
+# reference pipeline sends to its job_applications topic), byte for byte what jm-match writes.
+SCORED_SCHEMA = T.StructType([
     T.StructField("candidate_id", T.StringType(), False),
     T.StructField("post_id", T.StringType(), False),
-    T.StructField("job_family", T.StringType(), False),
-    T.StructField("compatibility_score", T.IntegerType(), False),
+    T.StructField("value", T.StringType(), False),
+])
+
+# The application's fields as typed columns (typed() reads them from the line, in the JVM).
+APPLICATION_SCHEMA = T.StructType([
+    T.StructField("application_id", T.StringType()),
+    T.StructField("candidate_id", T.StringType()),
+    T.StructField("post_id", T.StringType()),
+    T.StructField("job_family", T.StringType()),
+    T.StructField("compatibility_score", T.IntegerType()),
     T.StructField("components", T.StructType([
-        T.StructField(c, T.DoubleType(), False)
-        for c in ("category", "skills", "experience", "seniority", "salary")]), False),
-    T.StructField("status", T.StringType(), False),
-    T.StructField("match_reason", T.StringType(), False),
-    T.StructField("application_method", T.StringType(), True),
-    T.StructField("application_date_ms", T.LongType(), False),
-    T.StructField("timestamp_ms", T.LongType(), False),
-    T.StructField("json", T.StringType(), True),  # the NDJSON line, when asked for
+        T.StructField(c, T.DoubleType())
+        for c in ("category", "skills", "experience", "seniority", "salary")])),
+    T.StructField("status", T.StringType()),
+    T.StructField("match_reason", T.StringType()),
+    T.StructField("application_method", T.StringType()),
+    T.StructField("application_date", T.TimestampType()),
+    T.StructField("timestamp", T.TimestampType()),
 ])
 
 # What each record contributes to the join: its id, the family key, the family's rank (its
@@ -119,11 +126,11 @@ def joined_pairs(keyed_df: DataFrame) -> DataFrame:
     return c.join(j, F.col("c.family") == F.col("j.family")).where(first)
 
 
-def score_partition(pairs: Iterable[Row], min_score: int, seed: int, time_ms: int,
-                    with_json: bool) -> Iterator[Tuple]:
-    """mapPartitions: each (candidate line, job line) pair scored by libjobmatch; the pairs
-    scoring at least min_score as application rows. Records repeat across pairs, so each is
-    parsed once per partition."""
+def score_partition(pairs: Iterable[Row], min_score: int, seed: int,
+                    time_ms: int) -> Iterator[Tuple[str, str, str]]:
+    """mapPartitions: each (candidate id, job id, candidate line, job line) pair scored by
+    libjobmatch (jobmatch.Scorer), the pairs scoring at least min_score as (candidate id, job id,
+    application line). Records repeat across pairs, so each is parsed once per partition."""
     import jobmatch
 
     parsed = {}
@@ -134,41 +141,38 @@ def score_partition(pairs: Iterable[Row], min_score: int, seed: int, time_ms: in
             r = parsed[line] = jobmatch.Record(line)
         return r
 
-    try:
-        for cand_line, job_line in pairs:
-            app = jobmatch.make_application(record(cand_line), record(job_line), seed=seed,
-                                            time_ms=time_ms)
-            if app is None or app.compatibility_score < min_score:
-                continue
-            comps = app.components
-            yield (app.application_id, app.candidate_id, app.post_id, app.job_family,
-                   app.compatibility_score,
-                   (comps.category, comps.skills, comps.experience, comps.seniority,
-                    comps.salary),
-                   app.status, app.match_reason, app.application_method,
-                   app.application_date_ms, app.timestamp_ms,
-                   app.to_json() if with_json else None)
-    finally:
-        for r in parsed.values():
-            r.close()
+    with jobmatch.Scorer(seed=seed, min_score=min_score, time_ms=time_ms) as scorer:
+        try:
+            for cand_id, job_id, cand_line, job_line in pairs:
+                line = scorer.json(record(cand_line), record(job_line))
+                if line is not None:
+                    yield cand_id, job_id, line
+        finally:
+            for r in parsed.values():
+                r.close()
 
 
 def applications(spark: SparkSession, jobs_path: str, candidates_path: str,
-                 min_score: int = 30, seed: int = 0, time_ms: Optional[int] = None,
-                 with_json: bool = False) -> DataFrame:
+                 min_score: int = 30, seed: int = 0, time_ms: Optional[int] = None) -> DataFrame:
     """The applications of the job posts and candidates in two NDJSON inputs (paths or globs
-    spark.read.text takes). time_ms is the applications' timestamp when neither record has one
-    (jm-match's clock; default: now, or $SOURCE_DATE_EPOCH). with_json adds each application's
-    NDJSON line, byte for byte what jm-match writes."""
+    spark.read.text takes): candidate_id, post_id and value, the application's NDJSON line.
+    time_ms is the applications' timestamp when neither record has one (jm-match's clock;
+    default: now, or $SOURCE_DATE_EPOCH)."""
     import jobmatch.scoring
 
     if time_ms is None:
         time_ms = jobmatch.scoring.now_ms()
     lines = spark.read.text([jobs_path, candidates_path])
-    pairs = joined_pairs(keyed(spark, lines)).select("c.line", "j.line")
-    rdd = pairs.rdd.mapPartitions(
-        lambda rows: score_partition(rows, min_score, seed, time_ms, with_json))
-    return spark.createDataFrame(rdd, APPLICATION_SCHEMA)
+    pairs = joined_pairs(keyed(spark, lines)).select("c.id", "j.id", "c.line", "j.line")
+    rdd = pairs.rdd.mapPartitions(lambda rows: score_partition(rows, min_score, seed, time_ms))
+    return spark.createDataFrame(rdd, SCORED_SCHEMA)
+
+
+def typed(apps: DataFrame) -> DataFrame:
+    """The applications' fields as columns, read from their lines by Spark itself."""
+    parsed = F.from_json("value", APPLICATION_SCHEMA,
+                         {"timestampFormat": "yyyy-MM-dd'T'HH:mm:ss[.SSS]X"})
+    return apps.select(parsed.alias("a")).select("a.*")
 
 
 def session(app_name: str = "jobmatch", master: str = "local[2]") -> SparkSession:

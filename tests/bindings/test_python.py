@@ -209,7 +209,7 @@ class TestCoverage(unittest.TestCase):
 
 class TestRecord(unittest.TestCase):
     def test_aliases_and_inferred_kind(self):
-        # SPEC "Records": no type, post_id only -> job post; aliases; salary sets both ends.
+        # docs/FORMAT.md: no type, post_id only -> job post; aliases; salary sets both ends.
         j = Record({"post_id": "P9", "category": "Consulting", "skills_needed": ["Excel"],
                     "salary": 120, "country": "Peru", "post_date": "2025-11-16 16:33:10"})
         self.assertEqual((j.kind, j.id), ("job_post", "P9"))
@@ -454,6 +454,32 @@ def sample_records():
     return list(jobmatch.read_csv(read_file(JOBS), JOBS)) + \
         list(jobmatch.read_csv(read_file(CANDIDATES), CANDIDATES))
 
+
+class TestScorer(unittest.TestCase):
+    def test_same_as_make_application(self):
+        recs = sample_records()
+        jobs, cands = recs[:40], recs[300:340]
+        n = 0
+        with jobmatch.Scorer(seed=3, min_score=50, time_ms=EPOCH * 1000,
+                             weights={"skills": 40}) as sc:
+            for c in cands:
+                for j in jobs:
+                    want = jobmatch.make_application(c, j, seed=3, time_ms=EPOCH * 1000,
+                                                     weights={"skills": 40})
+                    if want is not None and want.compatibility_score < 50:
+                        want = None
+                    self.assertEqual(sc.application(c, j), want)
+                    line = sc.json(c, j)
+                    self.assertEqual(line, None if want is None else want.to_json())
+                    n += want is not None
+            self.assertGreater(n, 100)
+            with self.assertRaises(JobmatchError) as cm:
+                sc.json(jobs[0], cands[0])
+            self.assertIn("the arguments are swapped", str(cm.exception))
+            with self.assertRaises(TypeError):
+                sc.json(cands[0].to_json(), jobs[0])
+        with self.assertRaises(ValueError):
+            sc.json(cands[0], jobs[0])  # closed
 
 class TestMatcher(unittest.TestCase):
     @classmethod

@@ -22,9 +22,9 @@ from .readers import Reader, Reject, open_records, read_csv, read_ndjson
 from .records import (KINDS, Record, csv_header, field_type, fields, format_time, json_string,
                       lookup_field, parse_list_cell, parse_time, to_datetime)
 from .report import Figures, Freshness, InputCounts, Metrics, Report
-from .scoring import (COMPONENTS, STATUSES, Application, Components, Score, application_id,
-                      default_weights, make_application, parse_weights, score_pair, status_draw,
-                      status_for)
+from .scoring import (COMPONENTS, STATUSES, Application, Components, Score, Scorer,
+                      application_id, default_weights, make_application, parse_weights, score_pair,
+                      status_draw, status_for)
 from .sinks import MSG_BAD, MSG_HEADER, MSG_LATE, MSG_LINES, MSG_PART, Sink
 from .sources import Source, SourceMessage
 from .taxonomy import (CATEGORIES, FAMILIES, category_families, category_index, family_mask,
@@ -69,7 +69,7 @@ __all__ = [
     # readers
     "Reader", "Reject", "read_ndjson", "read_csv", "open_records",
     # scoring
-    "COMPONENTS", "STATUSES", "Components", "Score", "Application", "score_pair",
+    "COMPONENTS", "STATUSES", "Components", "Score", "Application", "Scorer", "score_pair",
     "make_application", "application_id", "status_draw", "status_for", "default_weights",
     "parse_weights",
     # matching

@@ -11,7 +11,7 @@ from typing import Any, Dict, Iterable, Mapping, Optional, Sequence, Union
 from . import _lib
 from ._lib import byref
 from .errors import JobmatchError, check, made
-from .records import Record, RecordLike, as_record, format_time, text, to_datetime
+from .records import Record, RecordLike, as_record, text, to_datetime
 
 COMPONENTS = ("category", "skills", "experience", "seniority", "salary")
 if _lib.COMPONENTS != COMPONENTS:
@@ -286,3 +286,77 @@ def status_draw(seed: int, candidate_id: str, post_id: str) -> float:
 def status_for(score: int, u: float) -> str:
     """The status for a score and a draw u (docs/MATCHING.md, "The status")."""
     return _lib.jm_status_for(score, u).decode()
+
+
+_raw = _lib.ctypes.CDLL(_lib.library_path, mode=getattr(os, "RTLD_GLOBAL", 0))
+_raw_make = _raw.jm_make_application
+_raw_write = _raw.jm_write_ndjson
+
+
+class Scorer:
+    """Scores many pairs with one set of options, for batch jobs (a Spark partition, a notebook
+    over a table): weights (as score_pair), seed (status draws), min_score (pairs below it give
+    None) and time_ms (the applications' timestamp when neither record has one; default: now,
+    or $SOURCE_DATE_EPOCH, read once). Its records are Records (parse each once and reuse it).
+
+    application(candidate, job) gives the Application, json(candidate, job) the NDJSON line
+    jm-match writes for it (one call into the library, no Python objects in between: the
+    cheapest way to an application's bytes). Both give None for a pair that is not joined or
+    scores below min_score. Close it (or use it as a context manager) to free its record and
+    buffer.
+    """
+
+    def __init__(self, weights: WeightsLike = None, seed: int = 0, min_score: int = 0,
+                 time_ms: Optional[int] = None) -> None:
+        self._out = None
+        self._w = weights_struct(weights)
+        self._wp = None if self._w is None else byref(self._w)
+        self._seed = ctypes.c_uint64(seed)
+        self._time = ctypes.c_int64(now_ms() if time_ms is None else time_ms)
+        self.min_score = min_score
+        self._out = made(_lib.jm_record_new, _lib.JM_KIND_APPLICATION)
+        self._op = _lib.c_void_p(self._out)
+        self._buf = _lib.Buf()
+
+    def _make(self, candidate: Record, job: Record) -> bool:
+        if self._out is None:
+            raise ValueError("the scorer is closed")
+        if not isinstance(candidate, Record) or not isinstance(job, Record):
+            raise TypeError("a Scorer scores Records; parse each record once with Record(...)")
+        rc = _raw_make(_lib.c_void_p(candidate._handle()), _lib.c_void_p(job._handle()),
+                       self._wp, self._seed, self._time, self._op)
+        if rc < 0:
+            _pair(candidate, job, "Scorer")  # says what is wrong with the kinds
+            check(rc)
+        return rc == 1 and _lib.fast_integer(self._op, _F_SCORE) >= self.min_score
+
+    def application(self, candidate: Record, job: Record) -> Optional[Application]:
+        """The pair's Application, or None."""
+        return application_from(self._out) if self._make(candidate, job) else None
+
+    def json(self, candidate: Record, job: Record) -> Optional[str]:
+        """The pair's NDJSON line (no newline), byte for byte jm-match's, or None."""
+        if not self._make(candidate, job):
+            return None
+        self._buf.len = 0
+        if _raw_write(self._op, byref(self._buf)) != 0:
+            raise MemoryError("libjobmatch: out of memory")
+        return ctypes.string_at(self._buf.data, self._buf.len - 1).decode("utf-8")
+
+    def close(self) -> None:
+        out, self._out = self._out, None
+        if out:
+            _lib.jm_record_free(out)
+            _lib.jm_buf_free(byref(self._buf))
+
+    def __del__(self) -> None:
+        try:
+            self.close()
+        except Exception:
+            pass
+
+    def __enter__(self) -> "Scorer":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
