@@ -8,6 +8,7 @@ from typing import Callable, Iterator, List, Optional, Tuple
 from . import _lib
 from ._lib import byref
 from .errors import JobmatchError, check, made
+from .handles import Handle
 from .records import Record, TimeLike, kind_code, kind_name, parse_time
 
 FORMATS = {"ndjson": _lib.JM_GEN_NDJSON, "csv": _lib.JM_GEN_CSV,
@@ -65,7 +66,7 @@ class GenBlock:
     lines: Tuple[GenLine, ...]
 
 
-class Generator:
+class Generator(Handle):
     """A generator of a synthetic market: same options, same bytes, on every machine.
 
     seed (0); start: the simulated clock's first reading (milliseconds, an ISO-8601 text or an
@@ -86,7 +87,6 @@ class Generator:
                  late_min_ms: Optional[int] = None, late_max_ms: Optional[int] = None,
                  format: str = "ndjson", threads: int = 1,
                  clock: Optional[Callable[[], int]] = None) -> None:
-        self._g = None
         if format not in FORMATS:
             raise ValueError("format must be one of %s, not %r" % (", ".join(FORMATS), format))
         o = _lib.GenOptions()
@@ -119,12 +119,7 @@ class Generator:
             self._clock_cb = _lib.ClockFn(on_clock)
             o.clock = self._clock_cb
         self.format = format
-        self._g = made(_lib.jm_gen_new, byref(o), what="generator options")
-
-    def _handle(self):
-        if not self._g:
-            raise ValueError("the generator is closed")
-        return self._g
+        self._c = made(_lib.jm_gen_new, byref(o), what="generator options")
 
     def _raise_failure(self) -> None:
         if self._failure is not None:
@@ -264,19 +259,7 @@ class Generator:
                 jobs -= 1
             cand_turn = not cand_turn
 
-    def close(self) -> None:
-        g, self._g = self._g, None
-        if g:
-            _lib.jm_gen_free(g)
+    _what = "generator"
 
-    def __del__(self) -> None:
-        try:
-            self.close()
-        except Exception:
-            pass
-
-    def __enter__(self) -> "Generator":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def _release(self, c) -> None:
+        _lib.jm_gen_free(c)

@@ -7,6 +7,7 @@ from typing import Callable, Iterable, Iterator, List, Optional
 from . import _lib
 from ._lib import byref
 from .errors import JobmatchError, check, made
+from .handles import Handle
 from .records import Record, RecordLike
 from .scoring import Application, WeightsLike, application_from, now_ms, weights_struct
 
@@ -27,7 +28,7 @@ class MatcherStats:
     watermark_ms: Optional[int]
 
 
-class _Base:
+class _Base(Handle):
     """What both matchers share: options, adding records, counters, closing."""
 
     def __init__(self, new, callback, min_score: Optional[int], seed: Optional[int],
@@ -35,7 +36,6 @@ class _Base:
                  expire_jobs: Optional[bool], weights: WeightsLike,
                  max_future_ms: Optional[int], max_state: Optional[int],
                  threads: Optional[int] = None) -> None:
-        self._m = None
         o = _lib.MatcherOptions()
         _lib.jm_matcher_options_init(byref(o))
         w = weights_struct(weights)
@@ -53,7 +53,7 @@ class _Base:
             o.expire_jobs = 1 if expire_jobs else 0
         self._failure: Optional[BaseException] = None
         self._cb = callback  # kept alive as long as the matcher
-        self._m = made(new, byref(o), self._cb, None, what="matcher options")
+        self._c = made(new, byref(o), self._cb, None, what="matcher options")
 
     def _fail(self, e: BaseException) -> int:
         if self._failure is None:
@@ -62,8 +62,7 @@ class _Base:
 
     def _add(self, record: RecordLike, time_ms: Optional[int]) -> bool:
         """Offers record; False for a duplicate id. Raises what a callback raised."""
-        if not self._m:
-            raise ValueError("the matcher is closed")
+        m = self._handle()
         if isinstance(record, Record):
             ptr = made(_lib.jm_record_clone, record._handle())
         else:
@@ -71,7 +70,7 @@ class _Base:
         self._failure = None
         # The matcher takes the record whatever it returns (it sets ptr to NULL).
         p = _lib.RecordP(ptr)
-        rc = _lib.jm_matcher_add_take(self._m, byref(p), now_ms() if time_ms is None else time_ms)
+        rc = _lib.jm_matcher_add_take(m, byref(p), now_ms() if time_ms is None else time_ms)
         if self._failure is not None:
             failure, self._failure = self._failure, None
             raise failure
@@ -86,31 +85,17 @@ class _Base:
 
     def stats(self) -> MatcherStats:
         """The counters so far."""
-        if not self._m:
-            raise ValueError("the matcher is closed")
+        m = self._handle()
         s = _lib.MatcherStats(struct_size=ctypes.sizeof(_lib.MatcherStats))
-        check(_lib.jm_matcher_get_stats(self._m, byref(s)))
+        check(_lib.jm_matcher_get_stats(m, byref(s)))
         wm = None if s.watermark_ms == _lib.INT64_MIN else s.watermark_ms
         return MatcherStats(s.records, s.duplicates, s.pairs_scored, s.applications, s.evicted,
                             s.held_jobs, s.held_candidates, wm)
 
-    def close(self) -> None:
-        """Frees the matcher and every record it holds."""
-        m, self._m = self._m, None
-        if m:
-            _lib.jm_matcher_free(m)
+    _what = "matcher"
 
-    def __del__(self) -> None:
-        try:
-            self.close()
-        except Exception:
-            pass
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def _release(self, c) -> None:
+        _lib.jm_matcher_free(c)  # and every record it holds
 
 
 class Matcher(_Base):

@@ -9,6 +9,7 @@ from typing import List, Mapping, Optional, Tuple, Union
 from . import _lib
 from ._lib import byref
 from .errors import JobmatchError, made
+from .handles import Handle
 from .records import text
 from .sinks import Sink
 from .sources import Source
@@ -28,7 +29,7 @@ def _options(options: Optional[Options], kw: Mapping[str, str]):
     return arr, len(items), keep
 
 
-class Plugin:
+class Plugin(Handle):
     """A loaded module: Plugin("kafka") finds jm-kafka.so along the search path
     ($JM_PLUGIN_PATH, a build tree's plugins, the installed plugin_dir()); Plugin(path=...)
     loads one file. name, version, description and path describe it; sink(...) and
@@ -36,19 +37,15 @@ class Plugin:
     arguments). close() unloads it, closing what it made first."""
 
     def __init__(self, name: Optional[str] = None, *, path: Optional[str] = None) -> None:
-        self._p = None
         self._children: "weakref.WeakSet" = weakref.WeakSet()
         if (name is None) == (path is None):
             raise TypeError("Plugin needs a name or path=, not both")
         if path is not None:
-            self._p = made(_lib.jm_plugin_open_path, text(path))
+            self._c = made(_lib.jm_plugin_open_path, text(path))
         else:
-            self._p = made(_lib.jm_plugin_open, text(name))  # type: ignore[arg-type]
+            self._c = made(_lib.jm_plugin_open, text(name))  # type: ignore[arg-type]
 
-    def _handle(self):
-        if not self._p:
-            raise ValueError("the plugin is closed")
-        return self._p
+    _what = "plugin"
 
     def _text(self, fn) -> str:
         s = fn(self._handle())
@@ -88,27 +85,15 @@ class Plugin:
         self._children.add(s)
         return s
 
-    def close(self) -> None:
-        p, self._p = self._p, None
-        if p:
-            for child in list(self._children):
-                child.close()
-            _lib.jm_plugin_free(p)
-
-    def __del__(self) -> None:
+    def _release(self, c) -> None:
         try:
-            self.close()
-        except Exception:
-            pass
-
-    def __enter__(self) -> "Plugin":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+            for child in list(self._children):  # what it made goes first
+                child.close()
+        finally:
+            _lib.jm_plugin_free(c)
 
     def __repr__(self) -> str:
-        if not self._p:
+        if not self._c:
             return "<jobmatch.Plugin closed>"
         return "<jobmatch.Plugin %s %s from %s>" % (self.name, self.version, self.path)
 

@@ -7,6 +7,7 @@ from typing import BinaryIO, Callable, Iterable, Iterator, List, Optional, TextI
 from . import _lib
 from ._lib import byref
 from .errors import JobmatchError, check, made
+from .handles import Handle
 from .records import Record, text
 
 FORMATS = {"ndjson": _lib.JM_FORMAT_NDJSON, "csv": _lib.JM_FORMAT_CSV}
@@ -55,7 +56,7 @@ def _reason(result: Union[str, JobmatchError]) -> _lib.Error:
     return err
 
 
-class Reader:
+class Reader(Handle):
     """A push reader of format "ndjson" or "csv" for an input named source.
 
     feed(data) takes the next bytes, feed_record(data, origin) one whole record from a message
@@ -75,7 +76,6 @@ class Reader:
             raise ValueError("format must be ndjson or csv, not %r" % (format,))
         if max_record_bytes < 0:
             raise ValueError("max_record_bytes must be >= 0")
-        self._r = None
         self._got: List[Item] = []
         self._failure: Optional[BaseException] = None
         self._parts: List[bytes] = []
@@ -83,15 +83,15 @@ class Reader:
         # The callbacks live as long as the reader.
         self._cbs = (_lib.RecordFn(self._on_record), _lib.RejectFn(self._on_reject),
                      _lib.RejectPartFn(self._on_reject_part), _lib.LineFn(self._on_raw_line))
-        self._r = made(_lib.jm_reader_new, FORMATS[format], text(source), max_record_bytes,
+        self._c = made(_lib.jm_reader_new, FORMATS[format], text(source), max_record_bytes,
                        self._cbs[0], self._cbs[1], None)
-        _lib.jm_reader_set_reject_part(self._r, self._cbs[2])
+        _lib.jm_reader_set_reject_part(self._c, self._cbs[2])
         if on_line is not None:
             if format != "ndjson":
-                _lib.jm_reader_free(self._r)
-                self._r = None
+                _lib.jm_reader_free(self._c)
+                self._c = None
                 raise ValueError("on_line (raw-line mode) reads NDJSON only")
-            check_rc = _lib.jm_reader_set_line_fn(self._r, self._cbs[3])
+            check_rc = _lib.jm_reader_set_line_fn(self._c, self._cbs[3])
             assert check_rc == 0
 
     # -- callbacks (exceptions cannot cross C: keep the first, stop the feed, raise it after) --
@@ -103,7 +103,7 @@ class Reader:
 
     def _reject_here(self, result: Union[str, JobmatchError]) -> int:
         err = _reason(result)
-        return _lib.jm_reader_reject(self._r, byref(err))
+        return _lib.jm_reader_reject(self._c, byref(err))
 
     def _on_record(self, ctx, rec, raw, raw_len, line):
         try:
@@ -146,11 +146,6 @@ class Reader:
             return self._fail(ex)
 
     # -- feeding ------------------------------------------------------------------------------
-
-    def _handle(self):
-        if not self._r:
-            raise ValueError("the reader is closed")
-        return self._r
 
     def _after(self, rc: int) -> List[Item]:
         got, self._got = self._got, []
@@ -196,22 +191,10 @@ class Reader:
         """Lines consumed by feed()."""
         return _lib.jm_reader_lines(self._handle())
 
-    def close(self) -> None:
-        r, self._r = self._r, None
-        if r:
-            _lib.jm_reader_free(r)
+    _what = "reader"
 
-    def __del__(self) -> None:
-        try:
-            self.close()
-        except Exception:
-            pass
-
-    def __enter__(self) -> "Reader":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def _release(self, c) -> None:
+        _lib.jm_reader_free(c)
 
 
 def chunks(data: Data) -> Iterator[bytes]:

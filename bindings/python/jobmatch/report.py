@@ -10,6 +10,7 @@ from typing import Any, ClassVar, Dict, Iterable, List, Mapping, Optional, Tuple
 from . import _lib
 from ._lib import byref
 from .errors import JobmatchError, check, made
+from .handles import Handle
 from .readers import Data, Reader, Reject
 from .records import Record, RecordLike, as_record, kind_code, text
 from .scoring import Application, now_ms
@@ -181,7 +182,7 @@ class Figures:
 # ---- the aggregator ---------------------------------------------------------------------------
 
 
-class Report:
+class Report(Handle):
     """An incremental report over applications, job posts and candidates.
 
     dedup_window: how many distinct application ids are checked exactly (default 65,536);
@@ -194,26 +195,20 @@ class Report:
 
     def __init__(self, dedup_window: Optional[int] = None, audit_by: Iterable[str] = (),
                  audit_min_share: Optional[float] = None, drilldown: bool = False) -> None:
-        self._r = None
-        self._r = made(_lib.jm_report_new)
+        self._c = made(_lib.jm_report_new)
         self._scratch = Record(kind="candidate")
         if drilldown:
-            check(_lib.jm_report_set_drilldown(self._r, 1))
+            check(_lib.jm_report_set_drilldown(self._c, 1))
         if dedup_window is not None:
-            if _lib.jm_report_set_dedup_window(self._r, dedup_window) < 0:
+            if _lib.jm_report_set_dedup_window(self._c, dedup_window) < 0:
                 raise ValueError("dedup_window must be from 1 to 16777216, not %r"
                                  % (dedup_window,))
         for field in audit_by:
-            if _lib.jm_report_audit_by(self._r, text(field)) < 0:
+            if _lib.jm_report_audit_by(self._c, text(field)) < 0:
                 raise ValueError("audit_by: %r is not a candidate text or whole-number field, "
                                  "or is given twice, or more than 8 are" % (field,))
         if audit_min_share is not None:
             self.set_audit_min_share(audit_min_share)
-
-    def _handle(self):
-        if not self._r:
-            raise ValueError("the report is closed")
-        return self._r
 
     def set_audit_min_share(self, share: float) -> None:
         """The minimum share (0 to below 1) of an audit's applications a group needs to enter
@@ -260,7 +255,7 @@ class Report:
         lines are counted in the report and returned; duplicates are counted."""
         def on_line(line: bytes, n: int) -> Optional[JobmatchError]:
             err = _lib.Error()
-            rc = _lib.jm_report_add_ndjson(self._r, line, len(line), self._scratch._ptr,
+            rc = _lib.jm_report_add_ndjson(self._c, line, len(line), self._scratch._ptr,
                                            byref(err))
             if rc in (0, _lib.JM_EDUP):
                 return None
@@ -269,7 +264,7 @@ class Report:
             return JobmatchError(rc, _lib.error_text(err) or None)
 
         def on_record(rec: Record) -> Optional[JobmatchError]:
-            rc = _lib.jm_report_add(self._r, rec._ptr)
+            rc = _lib.jm_report_add(self._c, rec._ptr)
             if rc == _lib.JM_EVALUE:
                 return JobmatchError(rc, "compatibility_score is outside 0-100")
             if rc == _lib.JM_ENOID:
@@ -343,20 +338,8 @@ class Report:
         check(rc)
         return data.decode("utf-8")
 
-    def close(self) -> None:
-        r, self._r = self._r, None
-        if r:
-            _lib.jm_report_free(r)
-            self._scratch.close()
+    _what = "report"
 
-    def __del__(self) -> None:
-        try:
-            self.close()
-        except Exception:
-            pass
-
-    def __enter__(self) -> "Report":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def _release(self, c) -> None:
+        _lib.jm_report_free(c)
+        self._scratch.close()

@@ -11,6 +11,7 @@ from typing import Any, Dict, Iterable, Mapping, Optional, Sequence, Union
 from . import _lib
 from ._lib import byref
 from .errors import JobmatchError, check, made
+from .handles import Handle
 from .records import Record, RecordLike, as_record, text, to_datetime
 
 COMPONENTS = ("category", "skills", "experience", "seniority", "salary")
@@ -293,7 +294,7 @@ _raw_make = _raw.jm_make_application
 _raw_write = _raw.jm_write_ndjson
 
 
-class Scorer:
+class Scorer(Handle):
     """Scores many pairs with one set of options, for batch jobs (a Spark partition, a notebook
     over a table): weights (as score_pair), seed (status draws), min_score (pairs below it give
     None) and time_ms (the applications' timestamp when neither record has one; default: now,
@@ -308,19 +309,17 @@ class Scorer:
 
     def __init__(self, weights: WeightsLike = None, seed: int = 0, min_score: int = 0,
                  time_ms: Optional[int] = None) -> None:
-        self._out = None
         self._w = weights_struct(weights)
         self._wp = None if self._w is None else byref(self._w)
         self._seed = ctypes.c_uint64(seed)
         self._time = ctypes.c_int64(now_ms() if time_ms is None else time_ms)
         self.min_score = min_score
-        self._out = made(_lib.jm_record_new, _lib.JM_KIND_APPLICATION)
-        self._op = _lib.c_void_p(self._out)
+        self._c = made(_lib.jm_record_new, _lib.JM_KIND_APPLICATION)
+        self._op = _lib.c_void_p(self._c)
         self._buf = _lib.Buf()
 
     def _make(self, candidate: Record, job: Record) -> bool:
-        if self._out is None:
-            raise ValueError("the scorer is closed")
+        self._handle()
         if not isinstance(candidate, Record) or not isinstance(job, Record):
             raise TypeError("a Scorer scores Records; parse each record once with Record(...)")
         rc = _raw_make(_lib.c_void_p(candidate._handle()), _lib.c_void_p(job._handle()),
@@ -332,7 +331,7 @@ class Scorer:
 
     def application(self, candidate: Record, job: Record) -> Optional[Application]:
         """The pair's Application, or None."""
-        return application_from(self._out) if self._make(candidate, job) else None
+        return application_from(self._c) if self._make(candidate, job) else None
 
     def json(self, candidate: Record, job: Record) -> Optional[str]:
         """The pair's NDJSON line (no newline), byte for byte jm-match's, or None."""
@@ -343,20 +342,8 @@ class Scorer:
             raise MemoryError("libjobmatch: out of memory")
         return ctypes.string_at(self._buf.data, self._buf.len - 1).decode("utf-8")
 
-    def close(self) -> None:
-        out, self._out = self._out, None
-        if out:
-            _lib.jm_record_free(out)
-            _lib.jm_buf_free(byref(self._buf))
+    _what = "scorer"
 
-    def __del__(self) -> None:
-        try:
-            self.close()
-        except Exception:
-            pass
-
-    def __enter__(self) -> "Scorer":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def _release(self, c) -> None:
+        _lib.jm_record_free(c)
+        _lib.jm_buf_free(byref(self._buf))

@@ -8,6 +8,7 @@ from typing import Optional, Union
 from . import _lib
 from ._lib import byref
 from .errors import JobmatchError, made
+from .handles import Handle
 from .records import Record, kind_code, text
 from .scoring import Application
 
@@ -19,7 +20,7 @@ MSG_LINES = _lib.JM_SINK_MSG_LINES
 MSG_PART = _lib.JM_SINK_MSG_PART
 
 
-class Sink:
+class Sink(Handle):
     """A sink: Sink.to_fd(fd) or Sink.to_file(path), or Plugin.sink(...) for a service.
 
     write() takes a Record, an Application, or encoded bytes (one NDJSON or CSV line); flush()
@@ -30,7 +31,7 @@ class Sink:
     """
 
     def __init__(self, handle, owner: object = None) -> None:
-        self._s = handle
+        self._c = handle
         self._owner = owner  # a plugin a sink came from lives at least as long as the sink
 
     @classmethod
@@ -52,10 +53,7 @@ class Sink:
             os.close(fd)
             raise
 
-    def _handle(self):
-        if not self._s:
-            raise ValueError("the sink is closed")
-        return self._s
+    _what = "sink"
 
     @property
     def name(self) -> str:
@@ -116,24 +114,10 @@ class Sink:
         """Returns once everything written so far is durable."""
         self._check(_lib.jm_sink_sync(self._handle()), "delivery")
 
-    def close(self) -> None:
+    def _release(self, c) -> None:
         """Flushes, then frees the sink; the flush's failure is raised."""
-        s, self._s = self._s, None
-        if s:
-            name = _lib.jm_sink_name(s).decode()
-            rc = _lib.jm_sink_free(s)
-            if rc < 0:
-                raise JobmatchError(rc, "%s sink: the last flush failed: %s"
-                                    % (name, _lib.jm_strerror(rc).decode()))
-
-    def __del__(self) -> None:
-        try:
-            self.close()
-        except Exception:
-            pass
-
-    def __enter__(self) -> "Sink":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+        name = _lib.jm_sink_name(c).decode()
+        rc = _lib.jm_sink_free(c)
+        if rc < 0:
+            raise JobmatchError(rc, "%s sink: the last flush failed: %s"
+                                % (name, _lib.jm_strerror(rc).decode()))

@@ -8,6 +8,7 @@ from typing import Iterator, Optional
 from . import _lib
 from ._lib import byref
 from .errors import JobmatchError
+from .handles import Handle
 from .records import kind_name
 
 
@@ -25,20 +26,17 @@ class SourceMessage:
     origin: str
 
 
-class Source:
+class Source(Handle):
     """A source made by Plugin.source(...). next(timeout_ms) gives the next message, None when
     none came in time; iterating gives messages until the source ends. commit(seq) marks every
     message up to seq as done: call it only once what they became is durable (Sink.sync())."""
 
     def __init__(self, handle, owner: object = None) -> None:
-        self._s = handle
+        self._c = handle
         self._owner = owner
         self._ended = False
 
-    def _handle(self):
-        if not self._s:
-            raise ValueError("the source is closed")
-        return self._s
+    _what = "source"
 
     @property
     def name(self) -> str:
@@ -87,20 +85,5 @@ class Source:
         """The number of the last message committed; 0 when none."""
         return _lib.jm_source_committed(self._handle())
 
-    def close(self) -> None:
-        """Frees the source; uncommitted messages stay uncommitted."""
-        s, self._s = self._s, None
-        if s:
-            _lib.jm_source_free(s)
-
-    def __del__(self) -> None:
-        try:
-            self.close()
-        except Exception:
-            pass
-
-    def __enter__(self) -> "Source":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def _release(self, c) -> None:
+        _lib.jm_source_free(c)  # uncommitted messages stay uncommitted
