@@ -280,7 +280,8 @@ $(B)/tests/fuzz_%-replay: $(B)/tests/fuzz/fuzz_%.o $(B)/tests/fuzz/replay_main.o
 # and valgrind is slow, so they overlap the suites that compute. Each part's output is shown whole
 # when it ends (-O); -k runs every part, so one run names every failing one.
 CHECK_PARTS := check-unit check-cli check-fuzz check-symbols check-examples check-docs check-sql \
-               check-pg check-kafka-unit check-kafka check-san check-tsan check-valgrind
+               check-pg check-kafka-unit check-kafka check-python-installed check-spark check-san \
+               check-tsan check-valgrind
 CHECK_JOBS ?= 3
 check: all
 	@echo "make check: $(words $(CHECK_PARTS)) parts, $(CHECK_JOBS) at a time: $(CHECK_PARTS)"
@@ -404,7 +405,7 @@ bench-scale: tools
 demo: all
 	build-aux/demo.sh
 
-install: all
+install: all $(if $(filter yes,$(PYTHON_INSTALL)),install-python)
 	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/jobmatch \
 	    $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man3
 	install -m 644 $(HEADERS) $(DESTDIR)$(INCLUDEDIR)/jobmatch/
@@ -421,6 +422,43 @@ install: all
 	for m in $(wildcard docs/man/*.3); do install -m 644 $$m $(DESTDIR)$(MANDIR)/man3/; done
 	install -d $(DESTDIR)$(PLUGIN_INSTALL_DIR)
 	$(if $(INSTALL_PLUGINS),install -m 755 $(INSTALL_PLUGINS) $(DESTDIR)$(PLUGIN_INSTALL_DIR)/)
+
+# ---- the Python binding (bindings/python) ----------------------------------------------------
+# install-python installs the package for $(PYTHON) under $(PREFIX) (make install does too with
+# PYTHON_INSTALL=yes); its build backend is in the package, so pip needs no index. The package
+# finds the installed library through the dynamic loader. check-python-installed runs the
+# binding's tests against an installed copy in a scratch folder (tests/bindings/check-installed.sh);
+# tests/cli/bindings-python runs them against the build tree.
+.PHONY: install-python check-python-installed
+install-python:
+	$(PYTHON) -m pip install --no-index --no-deps --disable-pip-version-check \
+	    $(if $(DESTDIR),--root=$(DESTDIR)) --prefix=$(PREFIX) bindings/python
+
+check-python-installed: all $(TEST_PLUGIN)
+	JM_MAKE="$(MAKE)" B=$(B) JM_PYTHON=$(PYTHON) tests/bindings/check-installed.sh
+
+# ---- the Spark example (examples/spark) --------------------------------------------------------
+# check-spark runs it with local[2] on the reference sample and compares every application with
+# jm-match's; bench-spark times it against the reference pipeline's scoring UDF. pyspark comes
+# from PyPI (Debian packages no pyspark) into a venv under $(B), made once and kept.
+PYSPARK_VERSION := 3.5.3
+SPARK_VENV := $(B)/spark-venv
+SPARK_STAMP := $(SPARK_VENV)/.pyspark-$(PYSPARK_VERSION)
+SPARK_ENV = PYTHONPATH=$(CURDIR)/bindings/python JOBMATCH_LIBRARY=$(CURDIR)/$(SHLIB) \
+            PYSPARK_PYTHON=$(CURDIR)/$(SPARK_VENV)/bin/python JM_BIN=$(CURDIR)/$(BIN) \
+            SPARK_LOCAL_IP=127.0.0.1
+.PHONY: check-spark bench-spark
+$(SPARK_STAMP):
+	rm -rf $(SPARK_VENV)
+	$(PYTHON) -m venv $(SPARK_VENV)
+	$(SPARK_VENV)/bin/pip install --quiet --disable-pip-version-check pyspark==$(PYSPARK_VERSION)
+	touch $@
+
+check-spark: tools lib $(SPARK_STAMP)
+	$(SPARK_ENV) $(SPARK_VENV)/bin/python examples/spark/check_spark.py
+
+bench-spark: tools lib $(SPARK_STAMP)
+	$(SPARK_ENV) nice $(SPARK_VENV)/bin/python examples/spark/bench.py
 
 uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/libjobmatch.* $(DESTDIR)$(LIBDIR)/pkgconfig/jobmatch.pc

@@ -21,6 +21,8 @@ services="librdkafka-dev libpq-dev kcat openjdk-17-jre-headless maven ca-certifi
 valgrind="valgrind"
 fuzz="clang libclang-rt-14-dev"  # libFuzzer and the sanitizer runtimes are in libclang-rt
 bench="time bc"
+# The Spark example's check: a venv that pip fills with pyspark from PyPI, and Java to run it.
+spark="python3 python3-venv python3-pip openjdk-17-jre-headless"
 
 list=no
 if [ "${1:-}" = --list ]; then list=yes; shift; fi
@@ -30,7 +32,8 @@ need=""
 for goal in "$@"; do
   case $goal in
     clean | distclean | uninstall) ;;
-    check) need="$need $build $unit $cli $sql $services $valgrind" ;;
+    check) need="$need $build $unit $cli $sql $services $valgrind $spark" ;;
+    check-spark | bench-spark) need="$need $build $spark" ;;
     check-unit | check-tsan | */tests/*) need="$need $build $unit" ;;
     check-cli) need="$need $build $cli" ;;
     check-san) need="$need $build $unit $cli" ;;

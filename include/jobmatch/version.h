@@ -9,6 +9,8 @@
 /* 0xMMmmpp: compare with >= to require a version. */
 #define JM_VERSION_NUM ((JM_VERSION_MAJOR << 16) | (JM_VERSION_MINOR << 8) | JM_VERSION_PATCH)
 
+#include <stddef.h>
+
 #include "export.h"
 
 JM_BEGIN_DECLS
@@ -17,6 +19,11 @@ JM_BEGIN_DECLS
 JM_EXTERN const char *jm_version(void);
 /* The same as a JM_VERSION_NUM-style number. */
 JM_EXTERN unsigned jm_version_num(void);
+
+/* sizeof the public struct named name ("jm_error", "jm_matcher_options", ...) as this library
+ * was built: what a binding that copies a layout by hand checks its copy against. 0 for a name
+ * that is not a public struct. */
+JM_EXTERN size_t jm_struct_size(const char *name);
 
 JM_END_DECLS
 

@@ -215,6 +215,30 @@ START_TEST(plain_values)
 }
 END_TEST
 
+/* jm_struct_size() gives the library's own sizeof of every public struct, and 0 otherwise. */
+START_TEST(struct_sizes)
+{
+    ck_assert_uint_eq(jm_struct_size("jm_buf"), sizeof(jm_buf));
+    ck_assert_uint_eq(jm_struct_size("jm_error"), sizeof(jm_error));
+    ck_assert_uint_eq(jm_struct_size("jm_weights"), sizeof(jm_weights));
+    ck_assert_uint_eq(jm_struct_size("jm_score"), sizeof(jm_score));
+    ck_assert_uint_eq(jm_struct_size("jm_matcher_options"), sizeof(jm_matcher_options));
+    ck_assert_uint_eq(jm_struct_size("jm_matcher_stats"), sizeof(jm_matcher_stats));
+    ck_assert_uint_eq(jm_struct_size("jm_gen_options"), sizeof(jm_gen_options));
+    ck_assert_uint_eq(jm_struct_size("jm_gen_info"), sizeof(jm_gen_info));
+    ck_assert_uint_eq(jm_struct_size("jm_sink_msg"), sizeof(jm_sink_msg));
+    ck_assert_uint_eq(jm_struct_size("jm_sink_ops"), sizeof(jm_sink_ops));
+    ck_assert_uint_eq(jm_struct_size("jm_source_msg"), sizeof(jm_source_msg));
+    ck_assert_uint_eq(jm_struct_size("jm_source_ops"), sizeof(jm_source_ops));
+    ck_assert_uint_eq(jm_struct_size("jm_plugin_option"), sizeof(jm_plugin_option));
+    ck_assert_uint_eq(jm_struct_size("jm_plugin_desc"), sizeof(jm_plugin_desc));
+    ck_assert_uint_eq(jm_struct_size("jm_record"), 0); /* opaque */
+    ck_assert_uint_eq(jm_struct_size("jm_erro"), 0);
+    ck_assert_uint_eq(jm_struct_size(""), 0);
+    ck_assert_uint_eq(jm_struct_size(NULL), 0);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("abi");
@@ -225,6 +249,7 @@ int main(void)
     tcase_add_test(tc, sink_ops_and_msg_versions);
     tcase_add_test(tc, constructors_say_why);
     tcase_add_test(tc, plain_values);
+    tcase_add_test(tc, struct_sizes);
     suite_add_tcase(s, tc);
     return jm_test_run(s);
 }
