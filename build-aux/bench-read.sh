@@ -39,7 +39,7 @@ best_of() {
     fi
     t1=$(now)
     t=$((t1 - t0))
-    c=$(awk '{ printf "%d", ($1 + $2) * 1000000000 }' "$tmp/cpu")
+    c=$(awk '{ printf "%.0f", ($1 + $2) * 1000000000 }' "$tmp/cpu")
     if [ -z "$best" ] || [ "$t" -lt "$best" ]; then best=$t; fi
     if [ -z "$cpu" ] || [ "$c" -lt "$cpu" ]; then cpu=$c; fi
     i=$((i + 1))
