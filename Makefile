@@ -397,6 +397,11 @@ $(B)/tests/bench/%.o: tests/bench/%.c config.mk
 $(BENCH_READ): $(B)/tests/bench/bench_read.o $(STLIB)
 	$(CC) $(LDFLAGS_ALL) -o $@ $< $(STLIB) $(LIB_LIBS)
 bench: $(BENCH_READ)
+# The scoring benchmark's program (build-aux/bench-score.sh): the bare kernel beside the score.
+BENCH_SCORE := $(B)/tests/bench_score
+$(BENCH_SCORE): $(B)/tests/bench/bench_score.o $(STLIB)
+	$(CC) $(LDFLAGS_ALL) -o $@ $< $(STLIB) $(LIB_LIBS)
+bench: $(BENCH_SCORE)
 # The scale run alone (also part of make bench): docs/PERFORMANCE.md, "Top K at scale".
 .PHONY: bench-scale
 bench-scale: tools

@@ -23,6 +23,27 @@ const char *jm_component_name(jm_component c)
     return (unsigned)c < JM_COMPONENT_COUNT ? component_names[c] : NULL;
 }
 
+/* The ratios of the experience and seniority fractions for small numbers, folded by the
+ * compiler: RATIO(k, c, j) is k * c / j as the scorer computes it (j = 0 is never read). */
+#define RATIO(k, c, j) ((k) * (c) / ((j) ? (j) : 1))
+#define RATIO_ROW(k, j)                                                                          \
+    {                                                                                            \
+        RATIO(k, 0, j), RATIO(k, 1, j), RATIO(k, 2, j), RATIO(k, 3, j), RATIO(k, 4, j),          \
+            RATIO(k, 5, j), RATIO(k, 6, j), RATIO(k, 7, j), RATIO(k, 8, j), RATIO(k, 9, j),      \
+            RATIO(k, 10, j), RATIO(k, 11, j), RATIO(k, 12, j), RATIO(k, 13, j), RATIO(k, 14, j), \
+            RATIO(k, 15, j)                                                                      \
+    }
+#define RATIO_TABLE(k)                                                                           \
+    {                                                                                            \
+        RATIO_ROW(k, 0), RATIO_ROW(k, 1), RATIO_ROW(k, 2), RATIO_ROW(k, 3), RATIO_ROW(k, 4),     \
+            RATIO_ROW(k, 5), RATIO_ROW(k, 6), RATIO_ROW(k, 7), RATIO_ROW(k, 8), RATIO_ROW(k, 9), \
+            RATIO_ROW(k, 10), RATIO_ROW(k, 11), RATIO_ROW(k, 12), RATIO_ROW(k, 13),              \
+            RATIO_ROW(k, 14), RATIO_ROW(k, 15)                                                   \
+    }
+const double jm__experience_ratio[JM__RATIO_TABLE][JM__RATIO_TABLE] = RATIO_TABLE(0.75);
+const double jm__seniority_ratio[JM__RATIO_TABLE][JM__RATIO_TABLE] = RATIO_TABLE(0.6);
+_Static_assert(JM__RATIO_TABLE == 16, "the tables above are written out for 16");
+
 void jm_weights_default(jm_weights *out)
 {
     static const jm_weights defaults = {{30, 30, 20, 10, 10}};
@@ -275,22 +296,24 @@ int jm__has_skill(const jm__prepared *p, uint32_t id)
     return lo < p->nskills && p->skills[lo] == id;
 }
 
-/* Built twice, with and without the popcnt instruction, and chosen at load time by the CPU
- * (not under ThreadSanitizer, whose runtime is not ready when load-time resolvers run). */
-#if defined(__x86_64__) && !defined(JM_NO_IFUNC) && !defined(__SANITIZE_THREAD__)
-__attribute__((target_clones("popcnt", "default")))
-#endif
-static unsigned
-intersect_bits(const jm__prepared *a, const jm__prepared *b)
+static inline unsigned intersect_bits(const jm__prepared *a, const jm__prepared *b)
 {
     uint32_t from = a->word0 > b->word0 ? a->word0 : b->word0;
     uint32_t a_end = a->word0 + a->nwords, b_end = b->word0 + b->nwords;
     uint32_t to = a_end < b_end ? a_end : b_end;
-    unsigned n = 0;
-    for (uint32_t w = from; w < to; w++)
-        n += (unsigned)__builtin_popcountll(a->skill_bits[w - a->word0] &
-                                            b->skill_bits[w - b->word0]);
-    return n;
+    if (from >= to)
+        return 0;
+    const uint64_t *x = a->skill_bits + (from - a->word0), *y = b->skill_bits + (from - b->word0);
+    /* Two words a step, two sums: the loop's exit, taken once a pair, costs more than its body. */
+    unsigned n0 = 0, n1 = 0;
+    uint32_t k = 0, words = to - from;
+    for (; k + 1 < words; k += 2) {
+        n0 += (unsigned)__builtin_popcountll(x[k] & y[k]);
+        n1 += (unsigned)__builtin_popcountll(x[k + 1] & y[k + 1]);
+    }
+    if (k < words)
+        n0 += (unsigned)__builtin_popcountll(x[k] & y[k]);
+    return n0 + n1;
 }
 
 static unsigned intersect(const uint32_t *a, uint32_t na, const uint32_t *b, uint32_t nb)
@@ -311,6 +334,12 @@ static unsigned intersect(const uint32_t *a, uint32_t na, const uint32_t *b, uin
     return n;
 }
 
+/* Built twice, with and without the popcnt instruction of the skill sets' intersection, and
+ * chosen at load time by the CPU (not under ThreadSanitizer, whose runtime is not ready when
+ * load-time resolvers run). */
+#if defined(__x86_64__) && !defined(JM_NO_IFUNC) && !defined(__SANITIZE_THREAD__)
+__attribute__((target_clones("popcnt", "default")))
+#endif
 void jm__score_prepared(const jm__prepared *cand, const jm__prepared *job, const jm_weights *w,
                         jm_score *out)
 {
@@ -318,7 +347,8 @@ void jm__score_prepared(const jm__prepared *cand, const jm__prepared *job, const
     uint32_t common = cand->families & job->families;
     int same = cand->category >= 0 ? cand->category == job->category
                                    : cand->own_family >= 0 && cand->own_family == job->own_family;
-    f[JM_COMPONENT_CATEGORY] = same ? 1.0 : 0.5;
+    static const double category_fraction[2] = {0.5, 1.0}; /* another category, the same */
+    f[JM_COMPONENT_CATEGORY] = category_fraction[same];
     if (common) {
         int fam = __builtin_ctz(common);
         out->family = jm__family_name(fam, &out->family_len);

@@ -71,28 +71,50 @@ static inline double jm__skills_fraction(unsigned inter, unsigned uni)
 {
     return uni ? (double)inter / uni : 0.0;
 }
+/* The three below choose among precomputed values by an index made of comparisons, not by
+ * branches: which case a pair falls in is close to random, and a mispredicted branch costs more
+ * than computing a ratio that is not used. The values are those of the plain definitions: the
+ * tables of small ratios hold the very doubles the expressions give (the compiler folds each
+ * operation as the machine rounds it), and larger numbers take the expression itself. */
+enum { JM__RATIO_TABLE = 16 };
+extern const double jm__experience_ratio[JM__RATIO_TABLE][JM__RATIO_TABLE]; /* [job][cand] */
+extern const double jm__seniority_ratio[JM__RATIO_TABLE][JM__RATIO_TABLE];
 static inline double jm__experience_fraction(int cand_years, int job_years)
 {
-    if (cand_years < 0 || job_years < 0)
-        return 0.5;
-    if (cand_years >= job_years || job_years == 0)
-        return 1.0;
-    return 0.75 * cand_years / job_years;
+    /* unknown: 0.5; enough years (or none asked): 1; else 0.75 * candidate's / job's */
+    double choice[3];
+    choice[0] = (unsigned)job_years < JM__RATIO_TABLE && (unsigned)cand_years < JM__RATIO_TABLE
+                    ? jm__experience_ratio[job_years][cand_years]
+                    : 0.75 * cand_years / (job_years > 0 ? job_years : 1);
+    choice[1] = 1.0;
+    choice[2] = 0.5;
+    int known = cand_years >= 0 && job_years >= 0;
+    int enough = cand_years >= job_years || job_years == 0;
+    return choice[known ? enough : 2];
 }
 static inline double jm__seniority_fraction(int cand_rank, int job_rank)
 {
-    if (!cand_rank || !job_rank)
-        return 0.5;
-    if (cand_rank >= job_rank)
-        return cand_rank - job_rank <= 3 ? 1.0 : 0.5;
-    return 0.6 * cand_rank / job_rank;
+    /* unknown: 0.5; at or up to 3 ranks above: 1; more above: 0.5; below: 0.6 * ratio */
+    double choice[4];
+    choice[0] = (unsigned)job_rank < JM__RATIO_TABLE && (unsigned)cand_rank < JM__RATIO_TABLE
+                    ? jm__seniority_ratio[job_rank][cand_rank]
+                    : 0.6 * cand_rank / (job_rank ? job_rank : 1);
+    choice[1] = 1.0;
+    choice[2] = 0.5;
+    choice[3] = 0.5;
+    int known = cand_rank && job_rank;
+    int above = cand_rank >= job_rank;
+    int near = (int64_t)cand_rank - job_rank <= 3;
+    return choice[known ? above * (2 - near) : 3];
 }
 static inline double jm__salary_fraction(double offer, double ask)
 {
-    if (!(offer > 0) || !(ask > 0))
-        return 0.5;
-    double r = offer / ask;
-    return r >= 1 ? 1.0 : r >= 0.9 ? 0.6 : r >= 0.7 ? 0.3 : 0.0;
+    /* unknown: 0.5; offer / ask at least 1: 1; at least 0.9: 0.6; at least 0.7: 0.3; else 0 */
+    static const double choice[5] = {0.0, 0.3, 0.6, 1.0, 0.5};
+    double r = offer / (ask > 0 ? ask : 1);
+    int known = offer > 0 && ask > 0;
+    int band = (r >= 0.7) + (r >= 0.9) + (r >= 1);
+    return choice[known ? band : 4];
 }
 /* The score of fractions f under weights w (points summed in component order, rounded, clamped
  * to 0-100), the points written to points. With weights that are finite and >= 0 it never
@@ -100,6 +122,7 @@ static inline double jm__salary_fraction(double offer, double ask)
 static inline int jm__score_sum(const jm_weights *w, const double *f, double *points)
 {
     double sum = 0;
+#pragma GCC unroll 8
     for (int i = 0; i < JM_COMPONENT_COUNT; i++) {
         points[i] = w->weight[i] * f[i];
         sum += points[i];

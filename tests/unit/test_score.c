@@ -1,11 +1,13 @@
 /* Checks every rule of SPEC "Scoring" and "Match reason" and the application fields of SPEC
  * "Records" on hand-made pairs, through jm_score_pair() and jm_make_application(). */
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "score_internal.h"
 #include "testutil.h"
 
 #define CAT_SW "Software Development & Web / Mobile"
@@ -310,6 +312,69 @@ START_TEST(salary_sources_and_missing)
 END_TEST
 
 /* ---- weights, sum, rounding, clamping (SPEC "Scoring") ------------------------------------- */
+
+/* The scorer picks its fractions without branches, from tables of small ratios: each must be
+ * the double of the plain rule, to the last bit, on and around every edge. */
+static double plain_experience(int c, int j)
+{
+    if (c < 0 || j < 0)
+        return 0.5;
+    if (c >= j || j == 0)
+        return 1.0;
+    return 0.75 * c / j;
+}
+static double plain_seniority(int c, int j)
+{
+    if (!c || !j)
+        return 0.5;
+    if (c >= j)
+        return c - j <= 3 ? 1.0 : 0.5;
+    return 0.6 * c / j;
+}
+static double plain_salary(double offer, double ask)
+{
+    if (!(offer > 0) || !(ask > 0))
+        return 0.5;
+    double r = offer / ask;
+    return r >= 1 ? 1.0 : r >= 0.9 ? 0.6 : r >= 0.7 ? 0.3 : 0.0;
+}
+static int same_bits(double a, double b)
+{
+    return memcmp(&a, &b, sizeof a) == 0;
+}
+
+START_TEST(branch_free_fractions_are_the_plain_rules)
+{
+    for (int c = -3; c <= 70; c++)
+        for (int j = -3; j <= 70; j++) {
+            ck_assert_msg(same_bits(jm__experience_fraction(c, j), plain_experience(c, j)),
+                          "experience %d / %d", c, j);
+            ck_assert_msg(same_bits(jm__seniority_fraction(c, j), plain_seniority(c, j)),
+                          "seniority %d / %d", c, j);
+        }
+    const double asks[] = {1, 3, 7, 10, 1000, 123456.78, 1e-300, 1e300};
+    const double bands[] = {0, 0.3, 0.5, 0.69, 0.7, 0.8, 0.9, 0.95, 1, 1.5, 1e6};
+    for (size_t a = 0; a < sizeof asks / sizeof *asks; a++)
+        for (size_t b = 0; b < sizeof bands / sizeof *bands; b++) {
+            double edge = asks[a] * bands[b];
+            double offers[] = {edge, nextafter(edge, 0), nextafter(edge, INFINITY)};
+            for (int k = 0; k < 3; k++)
+                ck_assert_msg(same_bits(jm__salary_fraction(offers[k], asks[a]),
+                                        plain_salary(offers[k], asks[a])),
+                              "salary %.17g / %.17g", offers[k], asks[a]);
+        }
+    const double odd[] = {0, -0.0, -1, NAN, INFINITY, -INFINITY, 5e-324};
+    for (size_t x = 0; x < sizeof odd / sizeof *odd; x++)
+        for (size_t y = 0; y < sizeof odd / sizeof *odd; y++) {
+            ck_assert(same_bits(jm__salary_fraction(odd[x], odd[y]), plain_salary(odd[x], odd[y])));
+            ck_assert(same_bits(jm__salary_fraction(odd[x], 50), plain_salary(odd[x], 50)));
+            ck_assert(same_bits(jm__salary_fraction(50, odd[y]), plain_salary(50, odd[y])));
+        }
+    ck_assert(same_bits(jm__experience_fraction(INT_MAX - 1, INT_MAX),
+                        plain_experience(INT_MAX - 1, INT_MAX)));
+    ck_assert(same_bits(jm__seniority_fraction(INT_MIN + 5, 7), plain_seniority(INT_MIN + 5, 7)));
+}
+END_TEST
 
 START_TEST(default_weights_and_points)
 {
@@ -702,6 +767,7 @@ int main(void)
     tcase_add_test(tc, seniority_rules);
     tcase_add_test(tc, salary_thresholds);
     tcase_add_test(tc, salary_sources_and_missing);
+    tcase_add_test(tc, branch_free_fractions_are_the_plain_rules);
     tcase_add_test(tc, default_weights_and_points);
     tcase_add_test(tc, score_rounds_half_up);
     tcase_add_test(tc, score_clamped_to_100);
