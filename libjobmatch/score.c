@@ -296,7 +296,13 @@ int jm__has_skill(const jm__prepared *p, uint32_t id)
     return lo < p->nskills && p->skills[lo] == id;
 }
 
-static inline unsigned intersect_bits(const jm__prepared *a, const jm__prepared *b)
+/* Built twice, with and without the popcnt instruction, and chosen at load time by the CPU
+ * (not under ThreadSanitizer, whose runtime is not ready when load-time resolvers run). */
+#if defined(__x86_64__) && !defined(JM_NO_IFUNC) && !defined(__SANITIZE_THREAD__)
+__attribute__((target_clones("popcnt", "default")))
+#endif
+static unsigned
+intersect_bits(const jm__prepared *a, const jm__prepared *b)
 {
     uint32_t from = a->word0 > b->word0 ? a->word0 : b->word0;
     uint32_t a_end = a->word0 + a->nwords, b_end = b->word0 + b->nwords;
@@ -334,12 +340,6 @@ static unsigned intersect(const uint32_t *a, uint32_t na, const uint32_t *b, uin
     return n;
 }
 
-/* Built twice, with and without the popcnt instruction of the skill sets' intersection, and
- * chosen at load time by the CPU (not under ThreadSanitizer, whose runtime is not ready when
- * load-time resolvers run). */
-#if defined(__x86_64__) && !defined(JM_NO_IFUNC) && !defined(__SANITIZE_THREAD__)
-__attribute__((target_clones("popcnt", "default")))
-#endif
 void jm__score_prepared(const jm__prepared *cand, const jm__prepared *job, const jm_weights *w,
                         jm_score *out)
 {
