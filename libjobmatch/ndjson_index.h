@@ -1,0 +1,65 @@
+/* A bit index of a line's 64-byte blocks for the NDJSON scanner: one bit for each byte a run of
+ * plain string text stops at (a quote, a backslash, a control character, a byte from 0x80), so
+ * that the end of a string is a shift and a count of trailing zeros away. */
+#ifndef JM_NDJSON_INDEX_H
+#define JM_NDJSON_INDEX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum { JM__INDEX_BLOCKS = 64 }; /* blocks indexed at a time: 4 KiB of the line */
+
+typedef struct jm__index {
+    const char *line;
+    size_t len;
+    size_t first, count; /* stops[i] is of block first + i (bytes 64 * (first + i) on) */
+    uint64_t stops[JM__INDEX_BLOCKS]; /* bit j: that block's byte j stops a plain run (past
+                                       * the line's end: every bit) */
+} jm__index;
+
+/* The ways the stop bits of 64 bytes are found. */
+typedef enum jm__index_way { JM__INDEX_PORTABLE, JM__INDEX_SSE2, JM__INDEX_AVX2 } jm__index_way;
+
+/* The stop bits of the 64 bytes at p (bit i for p[i]), found one way: portable C on 8-byte
+ * words, SSE2, or AVX2. jm__index_stops_with() of a way the machine lacks is the portable one. */
+uint64_t jm__index_stops_with(jm__index_way way, const char *p);
+/* Nonzero when this build on this machine can take way. */
+int jm__index_can(jm__index_way way);
+/* The way the index takes from now on, in every thread: the widest the machine has unless a test
+ * forces one it can take (then 0; -1 for one it cannot). */
+int jm__index_force(jm__index_way way);
+jm__index_way jm__index_way_in_use(void);
+
+/* Sets ix up for line[0..len); nothing is indexed until a string end is looked for. */
+static inline void jm__index_init(jm__index *ix, const char *line, size_t len)
+{
+    ix->line = line;
+    ix->len = len;
+    ix->first = ix->count = 0;
+}
+
+/* Indexes the blocks of ix's line from the one that holds byte pos (< ix->len) on, as many as
+ * ix holds. */
+void jm__index_fill(jm__index *ix, size_t pos);
+
+/* The first byte at or after q (in ix's line, or its end) that stops a plain run, or the line's
+ * end when none does. */
+static inline const char *jm__index_next(jm__index *ix, const char *q)
+{
+    size_t pos = (size_t)(q - ix->line);
+    for (;;) {
+        size_t i = (pos >> 6) - ix->first;
+        if (i >= ix->count) {
+            if (pos >= ix->len)
+                return ix->line + ix->len;
+            jm__index_fill(ix, pos);
+            i = 0;
+        }
+        uint64_t bits = ix->stops[i] >> (pos & 63);
+        if (bits)
+            return ix->line + pos + (size_t)__builtin_ctzll(bits);
+        pos = (pos | 63) + 1;
+    }
+}
+
+#endif
