@@ -61,7 +61,7 @@ enum {
 };
 
 typedef struct member {
-    span key;
+    span key; /* only of a key read the general way, not of one that was expected */
     enum vtype type;
     int field;             /* KEY_* or a field of the line's kind */
     span str;              /* V_STRING */
@@ -75,7 +75,7 @@ typedef struct member {
 enum { ID_POST = 1, ID_CAND = 2, ID_APP = 4 };
 
 typedef struct scan {
-    const char *line, *p, *end;
+    const char *line, *end;
     jm_kind kind; /* known from the line's start, or JM_KIND_NONE until it has been read */
     unsigned nm, ni;
     unsigned ids; /* ID_* keys present, whatever their value */
@@ -278,8 +278,13 @@ static void orders_build(void)
     }
 }
 
+/* jm__fields[f].type, a byte a field. */
+static unsigned char field_type[JM_FIELD_COUNT];
+
 static void tables_build(void)
 {
+    for (int f = 0; f < JM_FIELD_COUNT; f++)
+        field_type[f] = (unsigned char)jm__fields[f].type;
     names_build();
     orders_build();
 }
@@ -398,6 +403,17 @@ static const char *scan_number(const char *p, const char *end, double *out)
     static const double pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
                                    1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
                                    1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+    /* Most numbers: an integer of at most 15 digits, then a comma or a bracket. */
+    if (end - p >= 16 && *p >= '1' && *p <= '9') {
+        const char *q = p + 1;
+        uint64_t m = (uint64_t)(*p - '0');
+        while (q - p < 15 && is_digit(*q))
+            m = m * 10 + (uint64_t)(*q++ - '0');
+        if (*q == ',' || *q == '}' || *q == ']') {
+            *out = (double)m;
+            return q;
+        }
+    }
     const char *from = p;
     int neg = 0;
     if (p < end && *p == '-') {
@@ -558,6 +574,16 @@ static const char *skip_value(scan *sc, const char *p, const char *end, int dept
     }
 }
 
+/* Nonzero when p starts with ," (two bytes to read). */
+static inline int starts_comma_quote(const char *p)
+{
+    static const char pair[2] = {',', '"'};
+    uint16_t a, b;
+    memcpy(&a, p, 2);
+    memcpy(&b, pair, 2);
+    return a == b;
+}
+
 /* An array at p: its strings kept as items when it holds nothing else. */
 static const char *scan_array(scan *sc, const char *p, const char *end, member *m)
 {
@@ -581,7 +607,7 @@ static const char *scan_array(scan *sc, const char *p, const char *end, member *
         if (sc->ni == MAX_ITEMS || !(p = scan_string(sc, p, end, &sc->items[sc->ni])))
             return NULL;
         sc->ni++;
-        if (end - p >= 2 && p[0] == ',' && p[1] == '"') {
+        if (end - p >= 2 && starts_comma_quote(p)) {
             p++; /* the writers' separator: the next string straight after the comma */
             continue;
         }
@@ -620,15 +646,14 @@ scan_member_value(scan *sc, const char *p, const char *end, member *m)
 
 /* ---- which member sets which field -------------------------------------------------------- */
 
-/* Where each field's value comes from, once the line is known good. */
-/* FROM_LOCATION fills the city and the country: the country is WITH_CITY. */
-enum how { FROM_MEMBER, FROM_LOCATION, WITH_CITY, FROM_VALUE };
-
+/* Where each field's value comes from, once the line is known good: a member's string or list,
+ * the location (which sets the city and country itself), or else val. */
 typedef struct plan {
-    uint64_t set; /* fields to set */
+    uint64_t set;            /* fields to set */
+    uint64_t strings, lists; /* of them, those set from src */
     const member *src[JM_FIELD_COUNT];
-    unsigned char how[JM_FIELD_COUNT];
-    jm__value val[JM_FIELD_COUNT]; /* FROM_VALUE: numbers, integers and times */
+    const member *location;        /* or NULL */
+    jm__value val[JM_FIELD_COUNT]; /* numbers, integers and times */
     size_t slots;                  /* item pointers the lists take */
     const char *hi; /* the line up to here holds every string kept, closing quotes in */
 } plan;
@@ -645,7 +670,6 @@ static int plan_number(plan *pl, int f, double v)
 {
     if (claim(pl, f))
         return FALLBACK;
-    pl->how[f] = FROM_VALUE;
     pl->val[f].n = v;
     return 0;
 }
@@ -708,11 +732,11 @@ static int plan_components(plan *pl, scan *sc, const member *m)
 static inline __attribute__((always_inline)) int plan_field(plan *pl, const scan *sc,
                                                             const member *m, int f)
 {
-    switch (jm__fields[f].type) {
+    switch ((jm_field_type)field_type[f]) {
     case JM_TYPE_STRING:
         if (m->type != V_STRING || claim(pl, f))
             return FALLBACK;
-        pl->how[f] = FROM_MEMBER;
+        pl->strings |= UINT64_C(1) << f;
         pl->src[f] = m;
         keep_text(pl, m->str.s + m->str.len + 1);
         return 0;
@@ -720,19 +744,17 @@ static inline __attribute__((always_inline)) int plan_field(plan *pl, const scan
     case JM_TYPE_INTEGER:
         if (m->type != V_NUMBER || m->num != floor(m->num) || fabs(m->num) > 9e15 || claim(pl, f))
             return FALLBACK;
-        pl->how[f] = FROM_VALUE;
         pl->val[f].i = (int64_t)m->num;
         return 0;
     case JM_TYPE_TIME:
         if (m->type != V_STRING || (m->str.flags & STR_ESCAPED) || claim(pl, f) ||
             jm_time_parse(m->str.s, m->str.len, &pl->val[f].i))
             return FALLBACK;
-        pl->how[f] = FROM_VALUE;
         return 0;
     case JM_TYPE_LIST:
         if (m->type != V_STRINGS || m->count > JM_MAX_LIST_ITEMS || claim(pl, f))
             return FALLBACK;
-        pl->how[f] = FROM_MEMBER;
+        pl->lists |= UINT64_C(1) << f;
         pl->src[f] = m;
         pl->slots += m->count;
         if (m->count) {
@@ -780,9 +802,7 @@ static inline __attribute__((always_inline)) int plan_member(plan *pl, scan *sc,
         if (m->type != V_STRING || claim(pl, JM_FIELD_LOCATION_CITY) ||
             claim(pl, JM_FIELD_LOCATION_COUNTRY))
             return FALLBACK;
-        pl->how[JM_FIELD_LOCATION_CITY] = FROM_LOCATION;
-        pl->how[JM_FIELD_LOCATION_COUNTRY] = WITH_CITY;
-        pl->src[JM_FIELD_LOCATION_CITY] = m;
+        pl->location = m;
         keep_text(pl, m->str.s + m->str.len + 1);
         return 0;
     case KEY_COMPONENTS: return m->type != V_OBJECT || plan_components(pl, sc, m) ? FALLBACK : 0;
@@ -842,9 +862,11 @@ static int scan_line(scan *sc, plan *pl)
     const char *p = sc->line, *end = sc->end, *open = scan_kind_open(sc, p, end);
     const expected_key *next = &no_key;
     int at_key = 0; /* at the first key, with no comma before it */
+    int typed = 0;  /* the kind is known: members are planned as they are read */
     if (open) {
         p = open;
         next = orders[sc->kind];
+        typed = 1;
     } else {
         int closed;
         p = skip_ws(p, end);
@@ -855,27 +877,22 @@ static int scan_line(scan *sc, plan *pl)
             return FALLBACK; /* {} has no kind: a reject */
         at_key = 1;
     }
-    for (;; at_key = 0) {
-        if (!at_key) {
-            /* After a value: a comma, or the end of the object. */
-            if (p < end && (*p == ' ' || *p == '\t'))
-                p = skip_ws(p, end);
-            if (p >= end)
-                return FALLBACK;
-            if (*p == '}') {
+    for (member *m = &sc->m[sc->nm];; at_key = 0) {
+        if (!at_key && (p >= end || *p != ',')) {
+            /* After a value: a comma (above), or the end of the object. */
+            p = skip_ws(p, end);
+            if (p < end && *p == '}') {
                 p++;
                 break;
             }
-            if (*p != ',')
+            if (p >= end || *p != ',')
                 return FALLBACK;
         }
-        if (sc->nm == MAX_MEMBERS)
+        if (m == sc->m + MAX_MEMBERS)
             return FALLBACK;
-        member *m = &sc->m[sc->nm];
         /* Every expected key starts with its comma: at the first key, none matches. */
         int expected = end - p >= KEY_BYTES && starts_with(p, next);
         if (expected) {
-            m->key = (span){p + 2, next->len - 4, 0};
             m->field = next->field;
             p += next->len;
             next++;
@@ -885,13 +902,19 @@ static int scan_line(scan *sc, plan *pl)
         if (!(p = scan_member_value(sc, p, end, m)))
             return FALLBACK;
         sc->nm++;
-        if (sc->kind == JM_KIND_NONE)
+        member *read = m++;
+        if (!typed)
             continue; /* planned once the kind is known */
-        if (plan_member(pl, sc, m))
+        if (expected && read->field >= 0) {
+            if (read->type != V_NULL && plan_field(pl, sc, read, read->field))
+                return FALLBACK;
+            continue;
+        }
+        if (plan_member(pl, sc, read))
             return FALLBACK;
         if (!expected) {
             /* Expect what the writers put after the field this key named. */
-            int f = m->field == KEY_COMPONENTS ? JM_FIELD_POINTS_CATEGORY : m->field;
+            int f = read->field == KEY_COMPONENTS ? JM_FIELD_POINTS_CATEGORY : read->field;
             if (f >= 0 && order_at[sc->kind][f] >= 0)
                 next = &orders[sc->kind][order_at[sc->kind][f] + 1];
         }
@@ -947,14 +970,14 @@ static char *put_utf8(char *o, unsigned cp)
 }
 
 /* Writing the record: its block of memory holds the lists' item pointers, then a copy of the
- * part of the line its strings lie in. A string stays where it lies in the copy, its closing
- * quote made its NUL; one with escapes is decoded over its own raw text, which is never
- * shorter. */
+ * line up to its last string kept. A string stays where it lies in the copy, its closing quote
+ * made its NUL; one with escapes is decoded over its own raw text, which is never shorter. */
 typedef struct filler {
     jm_record *r;
-    const scan *sc;
-    const char **slot; /* the lists' next item pointers */
+    const span *items; /* the scan's */
+    const char *line;
     char *text;        /* the copy of the line */
+    const char **slot; /* the lists' next item pointers */
 } filler;
 
 /* Decodes s (raw JSON string text that scan_string() checked) to out, NUL-terminated; returns its
@@ -1000,7 +1023,7 @@ static size_t decode_escaped(char *out, const span *s)
 /* The string s as the record keeps it (in fl's copy of the line); *len_out: its length. */
 static inline char *place(const filler *fl, const span *s, size_t *len_out)
 {
-    char *out = fl->text + (s->s - fl->sc->line);
+    char *out = fl->text + (s->s - fl->line);
     if (s->flags & STR_ESCAPED) {
         *len_out = decode_escaped(out, s);
     } else {
@@ -1008,22 +1031,6 @@ static inline char *place(const filler *fl, const span *s, size_t *len_out)
         *len_out = s->len;
     }
     return out;
-}
-
-static void set_string(jm_record *r, int f, const char *s, size_t len, int plain)
-{
-    r->v[f].s = s;
-    r->v[f].slen = len;
-    if (plain)
-        r->plain |= UINT64_C(1) << f;
-    r->present |= UINT64_C(1) << f;
-}
-
-static void fill_string(filler *fl, int f, const span *s)
-{
-    size_t len;
-    const char *p = place(fl, s, &len);
-    set_string(fl->r, f, p, len, !(s->flags & STR_ESCAPED) || jm__json_plain(p, len));
 }
 
 /* "City, Country", split as the general parser splits it; from the line itself unless it has
@@ -1037,16 +1044,15 @@ static int fill_location(filler *fl, const span *s)
     return jm__record_set_location(fl->r, text, len);
 }
 
-static void fill_list(filler *fl, int f, const member *m)
+static inline void fill_list(filler *fl, int f, const member *m)
 {
     const char **items = fl->slot;
     fl->slot += m->count;
     for (uint32_t i = 0; i < m->count; i++) {
         size_t len;
-        items[i] = place(fl, &fl->sc->items[m->first + i], &len);
+        items[i] = place(fl, &fl->items[m->first + i], &len);
     }
     fl->r->v[f].list = (jm__list){m->count ? items : NULL, m->count, m->count};
-    fl->r->present |= UINT64_C(1) << f;
 }
 
 static int fill_record(jm_record *r, const scan *sc, const plan *pl)
@@ -1057,30 +1063,37 @@ static int fill_record(jm_record *r, const scan *sc, const plan *pl)
     char *block = jm__record_alloc(r, pl->slots * sizeof(char *) + text, sizeof(char *));
     if (!block)
         return FALLBACK;
-    filler fl = {r, sc, (const char **)(void *)block, block + pl->slots * sizeof(char *)};
+    filler fl = {r, sc->items, sc->line, block + pl->slots * sizeof(char *),
+                 (const char **)(void *)block};
     if (text)
         memcpy(fl.text, sc->line, text);
-    for (uint64_t set = pl->set; set; set &= set - 1) {
-        int f = __builtin_ctzll(set);
-        const member *m = pl->src[f];
-        switch (pl->how[f]) {
-        case FROM_VALUE:
-            r->v[f] = pl->val[f];
-            r->present |= UINT64_C(1) << f;
-            break;
-        case FROM_LOCATION:
-            if (fill_location(&fl, &m->str))
-                return FALLBACK;
-            break;
-        case WITH_CITY: break;
-        case FROM_MEMBER:
-            if (jm__fields[f].type == JM_TYPE_LIST)
-                fill_list(&fl, f, m);
-            else
-                fill_string(&fl, f, &m->str);
-            break;
-        }
+    uint64_t set = pl->set, plain = 0;
+    if (pl->location) {
+        /* It sets the city, and the country only after a comma. */
+        set &= ~(UINT64_C(1) << JM_FIELD_LOCATION_CITY | UINT64_C(1) << JM_FIELD_LOCATION_COUNTRY);
+        if (fill_location(&fl, &pl->location->str))
+            return FALLBACK;
     }
+    for (uint64_t v = set & ~(pl->strings | pl->lists); v; v &= v - 1) {
+        int f = __builtin_ctzll(v);
+        r->v[f] = pl->val[f];
+    }
+    for (uint64_t v = pl->strings; v; v &= v - 1) {
+        int f = __builtin_ctzll(v);
+        const span *str = &pl->src[f]->str;
+        size_t len;
+        const char *out = place(&fl, str, &len);
+        r->v[f].s = out;
+        r->v[f].slen = len;
+        if (!(str->flags & STR_ESCAPED) || jm__json_plain(out, len))
+            plain |= UINT64_C(1) << f;
+    }
+    for (uint64_t v = pl->lists; v; v &= v - 1) {
+        int f = __builtin_ctzll(v);
+        fill_list(&fl, f, pl->src[f]);
+    }
+    r->plain |= plain;
+    r->present |= set;
     jm_error err;
     return jm__record_finish(r, &err) ? FALLBACK : 0;
 }
@@ -1091,7 +1104,7 @@ int jm__ndjson_scan(const char *line, size_t len, jm_record *out)
         return FALLBACK; /* spans hold 32-bit lengths */
     pthread_once(&tables_once, tables_build);
     scan sc;
-    sc.line = sc.p = line;
+    sc.line = line;
     sc.end = line + len;
     sc.kind = JM_KIND_NONE;
     sc.nm = sc.ni = 0;
@@ -1100,6 +1113,8 @@ int jm__ndjson_scan(const char *line, size_t len, jm_record *out)
     jm__index_init(&sc.ix, line, len);
     plan pl;
     pl.set = 0;
+    pl.strings = pl.lists = 0;
+    pl.location = NULL;
     pl.slots = 0;
     pl.hi = NULL;
     if (scan_line(&sc, &pl))
