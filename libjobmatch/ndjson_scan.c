@@ -972,13 +972,6 @@ static char *put_utf8(char *o, unsigned cp)
 /* Writing the record: its block of memory holds the lists' item pointers, then a copy of the
  * line up to its last string kept. A string stays where it lies in the copy, its closing quote
  * made its NUL; one with escapes is decoded over its own raw text, which is never shorter. */
-typedef struct filler {
-    jm_record *r;
-    const span *items; /* the scan's */
-    const char *line;
-    char *text;        /* the copy of the line */
-    const char **slot; /* the lists' next item pointers */
-} filler;
 
 /* Decodes s (raw JSON string text that scan_string() checked) to out, NUL-terminated; returns its
  * decoded length. */
@@ -1020,10 +1013,11 @@ static size_t decode_escaped(char *out, const span *s)
     return (size_t)(o - out);
 }
 
-/* The string s as the record keeps it (in fl's copy of the line); *len_out: its length. */
-static inline char *place(const filler *fl, const span *s, size_t *len_out)
+/* The string s of line as the record keeps it, in text (the copy of line); *len_out: its
+ * length. */
+static inline char *place(char *text, const char *line, const span *s, size_t *len_out)
 {
-    char *out = fl->text + (s->s - fl->line);
+    char *out = text + (s->s - line);
     if (s->flags & STR_ESCAPED) {
         *len_out = decode_escaped(out, s);
     } else {
@@ -1033,46 +1027,29 @@ static inline char *place(const filler *fl, const span *s, size_t *len_out)
     return out;
 }
 
-/* "City, Country", split as the general parser splits it; from the line itself unless it has
- * escapes. */
-static int fill_location(filler *fl, const span *s)
-{
-    if (!(s->flags & STR_ESCAPED))
-        return jm__record_set_location(fl->r, s->s, s->len);
-    size_t len;
-    const char *text = place(fl, s, &len);
-    return jm__record_set_location(fl->r, text, len);
-}
-
-static inline void fill_list(filler *fl, int f, const member *m)
-{
-    const char **items = fl->slot;
-    fl->slot += m->count;
-    for (uint32_t i = 0; i < m->count; i++) {
-        size_t len;
-        items[i] = place(fl, &fl->items[m->first + i], &len);
-    }
-    fl->r->v[f].list = (jm__list){m->count ? items : NULL, m->count, m->count};
-}
-
 static int fill_record(jm_record *r, const scan *sc, const plan *pl)
 {
+    const char *line = sc->line;
     jm_record_reset(r, sc->kind);
-    size_t text = pl->hi ? (size_t)(pl->hi - sc->line) : 0;
+    size_t bytes = pl->hi ? (size_t)(pl->hi - line) : 0;
     /* One block: the lists' item pointers first (aligned), then the text. */
-    char *block = jm__record_alloc(r, pl->slots * sizeof(char *) + text, sizeof(char *));
+    char *block = jm__record_alloc(r, pl->slots * sizeof(char *) + bytes, sizeof(char *));
     if (!block)
         return FALLBACK;
-    filler fl = {r, sc->items, sc->line, block + pl->slots * sizeof(char *),
-                 (const char **)(void *)block};
-    if (text)
-        memcpy(fl.text, sc->line, text);
+    const char **slot = (const char **)(void *)block;
+    char *text = block + pl->slots * sizeof(char *);
+    if (bytes)
+        memcpy(text, line, bytes);
     uint64_t set = pl->set, plain = 0;
     if (pl->location) {
-        /* It sets the city, and the country only after a comma. */
-        set &= ~(UINT64_C(1) << JM_FIELD_LOCATION_CITY | UINT64_C(1) << JM_FIELD_LOCATION_COUNTRY);
-        if (fill_location(&fl, &pl->location->str))
+        /* "City, Country", split as the general parser splits it: it sets the city, and the
+         * country only after a comma. */
+        const span *s = &pl->location->str;
+        size_t len = s->len;
+        const char *from = s->flags & STR_ESCAPED ? place(text, line, s, &len) : s->s;
+        if (jm__record_set_location(r, from, len))
             return FALLBACK;
+        set &= ~(UINT64_C(1) << JM_FIELD_LOCATION_CITY | UINT64_C(1) << JM_FIELD_LOCATION_COUNTRY);
     }
     for (uint64_t v = set & ~(pl->strings | pl->lists); v; v &= v - 1) {
         int f = __builtin_ctzll(v);
@@ -1080,17 +1057,24 @@ static int fill_record(jm_record *r, const scan *sc, const plan *pl)
     }
     for (uint64_t v = pl->strings; v; v &= v - 1) {
         int f = __builtin_ctzll(v);
-        const span *str = &pl->src[f]->str;
+        const span *s = &pl->src[f]->str;
         size_t len;
-        const char *out = place(&fl, str, &len);
+        const char *out = place(text, line, s, &len);
         r->v[f].s = out;
         r->v[f].slen = len;
-        if (!(str->flags & STR_ESCAPED) || jm__json_plain(out, len))
+        if (!(s->flags & STR_ESCAPED) || jm__json_plain(out, len))
             plain |= UINT64_C(1) << f;
     }
     for (uint64_t v = pl->lists; v; v &= v - 1) {
         int f = __builtin_ctzll(v);
-        fill_list(&fl, f, pl->src[f]);
+        const member *m = pl->src[f];
+        uint32_t n = m->count;
+        const char **items = slot;
+        for (const span *item = &sc->items[m->first], *last = item + n; item < last; item++) {
+            size_t len;
+            *slot++ = place(text, line, item, &len);
+        }
+        r->v[f].list = (jm__list){n ? items : NULL, n, n};
     }
     r->plain |= plain;
     r->present |= set;
