@@ -30,7 +30,7 @@ static unsigned stops8(uint64_t w)
     return (unsigned)(((s >> 7) * 0x0002040810204081ull) >> 49) & 0xFF;
 }
 
-static uint64_t stops_portable(const char *p)
+static inline __attribute__((always_inline)) uint64_t stops_portable(const char *p)
 {
     uint64_t bits = 0;
     for (int i = 0; i < 8; i++) {
@@ -55,7 +55,7 @@ static inline uint64_t stops16_sse2(const char *p)
     return (uint64_t)(unsigned)_mm_movemask_epi8(s);
 }
 
-static uint64_t stops_sse2(const char *p)
+static inline __attribute__((always_inline)) uint64_t stops_sse2(const char *p)
 {
     return stops16_sse2(p) | stops16_sse2(p + 16) << 16 | stops16_sse2(p + 32) << 32 |
            stops16_sse2(p + 48) << 48;
@@ -63,18 +63,32 @@ static uint64_t stops_sse2(const char *p)
 #endif
 
 #ifdef HAVE_AVX2_BUILD
-__attribute__((target("avx2"))) static inline uint64_t stops32_avx2(const char *p)
+/* A quote or a backslash is the byte a table lookup on its low four bits gives back (the other
+ * entries give bytes under 0x20, which stop anyway; bytes from 0x80 look up 0); a signed compare
+ * takes the controls and bytes from 0x80. The compiler would make that compare two instructions
+ * (a minimum and an equality) if it saw the constant, so it does not. */
+__attribute__((target("avx2"), always_inline)) static inline uint64_t stops32_avx2(const char *p)
 {
+    const __m256i table =
+        _mm256_setr_epi8(0, 1, '"', 3, 4, 5, 6, 7, 8, 9, 10, 11, '\\', 13, 14, 15, 0, 1, '"', 3, 4,
+                         5, 6, 7, 8, 9, 10, 11, '\\', 13, 14, 15);
+    __m256i space = _mm256_set1_epi8(0x20);
+    __asm__("" : "+x"(space));
     __m256i x = _mm256_loadu_si256((const __m256i *)(const void *)p);
-    __m256i s = _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(x, _mm256_set1_epi8('"')),
-                                                _mm256_cmpeq_epi8(x, _mm256_set1_epi8('\\'))),
-                                _mm256_cmpgt_epi8(_mm256_set1_epi8(0x20), x));
+    __m256i s = _mm256_or_si256(_mm256_cmpeq_epi8(_mm256_shuffle_epi8(table, x), x),
+                                _mm256_cmpgt_epi8(space, x));
     return (uint32_t)_mm256_movemask_epi8(s);
 }
 
-__attribute__((target("avx2"))) static uint64_t stops_avx2(const char *p)
+__attribute__((target("avx2"), always_inline)) static inline uint64_t stops_avx2(const char *p)
 {
     return stops32_avx2(p) | stops32_avx2(p + 32) << 32;
+}
+
+/* For callers built without AVX2 (an inlined copy needs a caller that has it). */
+__attribute__((target("avx2"))) static uint64_t stops_avx2_called(const char *p)
+{
+    return stops_avx2(p);
 }
 #endif
 
@@ -105,7 +119,7 @@ uint64_t jm__index_stops_with(jm__index_way way, const char *p)
 #ifdef HAVE_AVX2_BUILD
     case JM__INDEX_AVX2:
         if (jm__index_can(JM__INDEX_AVX2))
-            return stops_avx2(p);
+            return stops_avx2_called(p);
         break;
 #endif
 #ifdef HAVE_SSE2_BUILD
@@ -145,33 +159,36 @@ int jm__index_force(jm__index_way way)
     return 0;
 }
 
-/* Each way over n whole blocks from p into out, then the last (partial) block padded with
- * quotes so that a search stops at the line's end. */
-#define FILL(stops64)                       \
-    do {                                    \
-        for (size_t i = 0; i < n; i++)      \
-            out[i] = stops64(p + 64 * i);   \
-        if (tail) {                         \
-            char last[64];                  \
-            memset(last, '"', sizeof last); \
-            memcpy(last, p + 64 * n, tail); \
-            out[n] = stops64(last);         \
-        }                                   \
+/* Each way over n whole blocks from p into out, then the last, partial block of tail bytes,
+ * every bit past the line's end set so that a search stops there: from the 64 bytes that end
+ * the line (which overlap the block before), shifted, or else from a padded copy. */
+#define FILL(stops64)                                                                       \
+    do {                                                                                    \
+        for (size_t i = 0; i < n; i++)                                                      \
+            out[i] = stops64(p + 64 * i);                                                   \
+        if (tail && ends_64) {                                                              \
+            out[n] = stops64(p + 64 * n + tail - 64) >> (64 - tail) | ~UINT64_C(0) << tail; \
+        } else if (tail) {                                                                  \
+            char last[64];                                                                  \
+            memset(last, '"', sizeof last);                                                 \
+            memcpy(last, p + 64 * n, tail);                                                 \
+            out[n] = stops64(last);                                                         \
+        }                                                                                   \
     } while (0)
 
-static void fill_portable(uint64_t *out, const char *p, size_t n, size_t tail)
+static void fill_portable(uint64_t *out, const char *p, size_t n, size_t tail, int ends_64)
 {
     FILL(stops_portable);
 }
 #ifdef HAVE_SSE2_BUILD
-static void fill_sse2(uint64_t *out, const char *p, size_t n, size_t tail)
+static void fill_sse2(uint64_t *out, const char *p, size_t n, size_t tail, int ends_64)
 {
     FILL(stops_sse2);
 }
 #endif
 #ifdef HAVE_AVX2_BUILD
 __attribute__((target("avx2"))) static void fill_avx2(uint64_t *out, const char *p, size_t n,
-                                                      size_t tail)
+                                                      size_t tail, int ends_64)
 {
     FILL(stops_avx2);
 }
@@ -186,18 +203,19 @@ void jm__index_fill(jm__index *ix, size_t pos)
         tail = 0;
     }
     const char *p = ix->line + first * 64;
+    int ends_64 = ix->len >= 64; /* the line's last 64 bytes can be read in place */
     jm__index_way way = jm__index_way_in_use();
 #ifdef HAVE_AVX2_BUILD
     if (way == JM__INDEX_AVX2)
-        fill_avx2(ix->stops, p, n, tail);
+        fill_avx2(ix->stops, p, n, tail, ends_64);
     else
 #endif
 #ifdef HAVE_SSE2_BUILD
         if (way == JM__INDEX_SSE2)
-        fill_sse2(ix->stops, p, n, tail);
+        fill_sse2(ix->stops, p, n, tail, ends_64);
     else
 #endif
-        fill_portable(ix->stops, p, n, tail);
+        fill_portable(ix->stops, p, n, tail, ends_64);
     ix->first = first;
     ix->count = n + (tail != 0);
 }
