@@ -216,6 +216,6 @@ void jm__index_fill(jm__index *ix, size_t pos)
     else
 #endif
         fill_portable(ix->stops, p, n, tail, ends_64);
-    ix->first = first;
-    ix->count = n + (tail != 0);
+    ix->win = p;
+    ix->win_len = 64 * (n + (tail != 0));
 }

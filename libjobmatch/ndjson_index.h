@@ -12,9 +12,10 @@ enum { JM__INDEX_BLOCKS = 64 }; /* blocks indexed at a time: 4 KiB of the line *
 typedef struct jm__index {
     const char *line;
     size_t len;
-    size_t first, count; /* stops[i] is of block first + i (bytes 64 * (first + i) on) */
-    uint64_t stops[JM__INDEX_BLOCKS]; /* bit j: that block's byte j stops a plain run (past
-                                       * the line's end: every bit) */
+    const char *win;                  /* the first byte indexed (a block's first) */
+    size_t win_len;                   /* bytes indexed from win on: whole blocks */
+    uint64_t stops[JM__INDEX_BLOCKS]; /* bit j of stops[i]: win[64 * i + j] stops a plain run
+                                       * (past the line's end: every bit) */
 } jm__index;
 
 /* The ways the stop bits of 64 bytes are found. */
@@ -33,9 +34,9 @@ jm__index_way jm__index_way_in_use(void);
 /* Sets ix up for line[0..len); nothing is indexed until a string end is looked for. */
 static inline void jm__index_init(jm__index *ix, const char *line, size_t len)
 {
-    ix->line = line;
+    ix->line = ix->win = line;
     ix->len = len;
-    ix->first = ix->count = 0;
+    ix->win_len = 0;
 }
 
 /* Indexes the blocks of ix's line from the one that holds byte pos (< ix->len) on, as many as
@@ -46,19 +47,19 @@ void jm__index_fill(jm__index *ix, size_t pos);
  * end when none does. */
 static inline const char *jm__index_next(jm__index *ix, const char *q)
 {
-    size_t pos = (size_t)(q - ix->line);
     for (;;) {
-        size_t i = (pos >> 6) - ix->first;
-        if (i >= ix->count) {
+        size_t at = (size_t)(q - ix->win); /* huge when q is before the window */
+        if (at >= ix->win_len) {
+            size_t pos = (size_t)(q - ix->line);
             if (pos >= ix->len)
                 return ix->line + ix->len;
             jm__index_fill(ix, pos);
-            i = 0;
+            at = (size_t)(q - ix->win);
         }
-        uint64_t bits = ix->stops[i] >> (pos & 63);
+        uint64_t bits = ix->stops[at >> 6] >> (at & 63);
         if (bits)
-            return ix->line + pos + (size_t)__builtin_ctzll(bits);
-        pos = (pos | 63) + 1;
+            return q + __builtin_ctzll(bits);
+        q += 64 - (at & 63);
     }
 }
 
