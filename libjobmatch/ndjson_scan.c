@@ -616,18 +616,11 @@ static const char *scan_array(scan *sc, const char *p, const char *end, member *
     p = open_bracket(p, end, ']', &closed);
     if (closed)
         return p;
-    for (;;) {
-        if (p >= end)
+    span *item = &sc->items[sc->ni], *full = &sc->items[MAX_ITEMS];
+    while (p < end && *p == '"') {
+        if (item == full || !(p = scan_string(sc, p, end, item)))
             return NULL;
-        if (*p != '"') {
-            /* Not a list of strings: checked whole, and no field takes it. */
-            sc->ni = m->first;
-            m->type = V_ARRAY;
-            return skip_array(sc, open, end, 0);
-        }
-        if (sc->ni == MAX_ITEMS || !(p = scan_string(sc, p, end, &sc->items[sc->ni])))
-            return NULL;
-        sc->ni++;
+        item++;
         if (end - p >= 2 && starts_comma_quote(p)) {
             p++; /* the writers' separator: the next string straight after the comma */
             continue;
@@ -635,10 +628,16 @@ static const char *scan_array(scan *sc, const char *p, const char *end, member *
         if (!(p = after_value(p, end, ']', &next)))
             return NULL;
         if (next == CLOSED) {
+            sc->ni = (unsigned)(item - sc->items);
             m->count = sc->ni - m->first;
             return p;
         }
     }
+    if (p >= end)
+        return NULL;
+    /* Not a list of strings: checked whole, and no field takes it. */
+    m->type = V_ARRAY;
+    return skip_array(sc, open, end, 0);
 }
 
 static inline __attribute__((always_inline)) const char *
@@ -753,14 +752,17 @@ static int plan_components(plan *pl, scan *sc, const member *m)
 static inline __attribute__((always_inline)) int plan_field(plan *pl, const scan *sc,
                                                             const member *m, int f)
 {
-    switch ((jm_field_type)field_type[f]) {
-    case JM_TYPE_STRING:
+    jm_field_type type = (jm_field_type)field_type[f];
+    if (type == JM_TYPE_STRING) { /* the most of them, first */
         if (m->type != V_STRING || claim(pl, f))
             return FALLBACK;
         pl->strings |= UINT64_C(1) << f;
         pl->src[f] = m;
         keep_text(pl, m->str.s + m->str.len + 1);
         return 0;
+    }
+    switch (type) {
+    case JM_TYPE_STRING: break;
     case JM_TYPE_NUMBER: return m->type == V_NUMBER ? plan_number(pl, f, m->num) : FALLBACK;
     case JM_TYPE_INTEGER:
         if (m->type != V_NUMBER || m->num != floor(m->num) || fabs(m->num) > 9e15 || claim(pl, f))
