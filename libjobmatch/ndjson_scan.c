@@ -926,21 +926,20 @@ static int scan_line(scan *sc, plan *pl)
             return FALLBACK;
         sc->nm++;
         member *read = m++;
-        if (!typed)
-            continue; /* planned once the kind is known */
-        if (expected && read->field >= 0) {
-            if (read->type != V_NULL && plan_field(pl, sc, read, read->field))
+        if (expected) { /* only in a line whose kind is known */
+            if (read->field >= 0 ? read->type != V_NULL && plan_field(pl, sc, read, read->field)
+                                 : plan_member(pl, sc, read))
                 return FALLBACK;
             continue;
         }
+        if (!typed)
+            continue; /* planned once the kind is known */
         if (plan_member(pl, sc, read))
             return FALLBACK;
-        if (!expected) {
-            /* Expect what the writers put after the field this key named. */
-            int f = read->field == KEY_COMPONENTS ? JM_FIELD_POINTS_CATEGORY : read->field;
-            if (f >= 0 && order_at[sc->kind][f] >= 0)
-                next = &orders[sc->kind][order_at[sc->kind][f] + 1];
-        }
+        /* Expect what the writers put after the field this key named. */
+        int f = read->field == KEY_COMPONENTS ? JM_FIELD_POINTS_CATEGORY : read->field;
+        if (f >= 0 && order_at[sc->kind][f] >= 0)
+            next = &orders[sc->kind][order_at[sc->kind][f] + 1];
     }
     while (p < end && (*p == ' ' || *p == '\t' || *p == '\r'))
         p++;
