@@ -643,6 +643,7 @@ static const char *scan_array(scan *sc, const char *p, const char *end, member *
 static inline __attribute__((always_inline)) const char *
 scan_member_value(scan *sc, const char *p, const char *end, member *m)
 {
+again:
     if (p >= end)
         return NULL;
     switch (*p) {
@@ -660,7 +661,13 @@ scan_member_value(scan *sc, const char *p, const char *end, member *m)
     case 'n': m->type = V_NULL; return scan_literal(p, end, "null", 4);
     case 't': m->type = V_LITERAL; return scan_literal(p, end, "true", 4);
     case 'f': m->type = V_LITERAL; return scan_literal(p, end, "false", 5);
-    default: m->type = V_NUMBER; return scan_number(p, end, &m->num);
+    default:
+        if (*p == ' ' || *p == '\t') {
+            p = skip_ws(p, end); /* after an expected key's colon, which takes none */
+            goto again;
+        }
+        m->type = V_NUMBER;
+        return scan_number(p, end, &m->num);
     }
 }
 
