@@ -226,7 +226,7 @@ enum { KEY_BYTES = 24, ORDER_MAX = 24 };
 typedef struct expected_key {
     uint64_t w[3], mask[3]; /* the text and which of its bytes count, as read from the line */
     int field;              /* a field, KEY_COMPONENTS or KEY_TYPE */
-    unsigned len;           /* of the text; 0 ends an order */
+    unsigned len;           /* of the text */
 } expected_key;
 static expected_key orders[JM_KIND_APPLICATION + 1][ORDER_MAX + 1];
 static signed char order_at[JM_KIND_APPLICATION + 1][JM_FIELD_COUNT]; /* in orders, or -1 */
@@ -274,7 +274,7 @@ static void orders_build(void)
                 expect_text(&orders[k][at++], jm__fields[*f].key, jm__fields[*f].key_len, *f);
             }
         }
-        orders[k][at].len = 0;
+        orders[k][at] = no_key; /* after the last: nothing more is expected */
     }
 }
 

@@ -163,6 +163,12 @@ START_TEST(unexpected_keys_scanned)
                    "\"location_country\":\"Peru\",\"location_city\":\"Lima\",\"certifications\":"
                    "[],\"experience_level\":\"Senior\",\"years_experience\":\"4-6 years\","
                    "\"company\":\"Acme\",\"timestamp\":\"2025-01-01T00:00:00.5Z\"}");
+    /* Keys after the writers' last one. */
+    expect_scanned("{\"type\":\"candidate\",\"candidate_id\":\"c\",\"timestamp\":"
+                   "\"2025-01-01T00:00:00Z\",\"full_name\":\"Ana\",\"skills\":[\"a\"]}");
+    expect_scanned("{\"type\":\"job_post\",\"post_id\":\"p\",\"deadline_date\":"
+                   "\"2025-01-01T00:00:00Z\",\"timestamp\":\"2025-01-01T00:00:00Z\",\"company\":"
+                   "\"Acme\",\"industry\":\"Retail\"}");
     /* The kind last, and a type null (told by the ids). */
     expect_scanned("{\"post_id\":\"p\",\"company\":\"Acme\",\"type\":\"job_post\"}");
     expect_scanned("{\"type\":null,\"candidate_id\":\"c\",\"full_name\":\"Ana\"}");
