@@ -1,6 +1,7 @@
 /* The NDJSON scanner's block index (ndjson_index.h): stop bits of 64 bytes at a time, with AVX2
  * where the machine has it (chosen at run time), SSE2 on every x86-64, and portable C on 8-byte
  * words elsewhere; all three give the same bits (tests/unit/test_ndjson_scan.c). */
+#include <stdlib.h>
 #include <string.h>
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
@@ -130,12 +131,16 @@ uint64_t jm__index_stops_with(jm__index_way way, const char *p)
     return stops_portable(p);
 }
 
-/* -1 until the first block is indexed: then the widest way the machine has. A race between two
- * threads that both choose writes the same value. */
+/* -1 until the first block is indexed. Two threads that both choose choose alike. */
 static int way_in_use = -1;
 
-static jm__index_way widest(void)
+static jm__index_way chosen(void)
 {
+    static const char *const names[] = {"portable", "sse2", "avx2"};
+    const char *env = getenv("JM_SCAN_INDEX");
+    for (int w = JM__INDEX_PORTABLE; env && w <= JM__INDEX_AVX2; w++)
+        if (strcmp(env, names[w]) == 0 && jm__index_can((jm__index_way)w))
+            return (jm__index_way)w;
     return jm__index_can(JM__INDEX_AVX2)   ? JM__INDEX_AVX2
            : jm__index_can(JM__INDEX_SSE2) ? JM__INDEX_SSE2
                                            : JM__INDEX_PORTABLE;
@@ -145,7 +150,7 @@ jm__index_way jm__index_way_in_use(void)
 {
     int w = __atomic_load_n(&way_in_use, __ATOMIC_RELAXED);
     if (w < 0) {
-        w = (int)widest();
+        w = (int)chosen();
         __atomic_store_n(&way_in_use, w, __ATOMIC_RELAXED);
     }
     return (jm__index_way)w;

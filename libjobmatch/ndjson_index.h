@@ -26,10 +26,11 @@ typedef enum jm__index_way { JM__INDEX_PORTABLE, JM__INDEX_SSE2, JM__INDEX_AVX2 
 uint64_t jm__index_stops_with(jm__index_way way, const char *p);
 /* Nonzero when this build on this machine can take way. */
 int jm__index_can(jm__index_way way);
-/* The way the index takes from now on, in every thread: the widest the machine has unless a test
- * forces one it can take (then 0; -1 for one it cannot). */
-int jm__index_force(jm__index_way way);
+/* The way the index takes, in every thread: the widest the machine has, or the one
+ * JM_SCAN_INDEX names (portable, sse2 or avx2) when the machine has it, chosen at the first
+ * block indexed; or from then on the one a test forces (0, or -1 for one the machine lacks). */
 jm__index_way jm__index_way_in_use(void);
+int jm__index_force(jm__index_way way);
 
 /* Sets ix up for line[0..len); nothing is indexed until a string end is looked for. */
 static inline void jm__index_init(jm__index *ix, const char *line, size_t len)

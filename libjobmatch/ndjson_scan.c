@@ -231,8 +231,8 @@ typedef struct expected_key {
 static expected_key orders[JM_KIND_APPLICATION + 1][ORDER_MAX + 1];
 static signed char order_at[JM_KIND_APPLICATION + 1][JM_FIELD_COUNT]; /* in orders, or -1 */
 static expected_key kind_open[JM_KIND_APPLICATION + 1];               /* {"type":"<kind>" */
-/* What is expected where no key can be: its first byte, a NUL, is never the comma before one. */
-static const expected_key no_key = {{0}, {0xFF}, KEY_NONE, 0};
+/* What is expected where no key can be: a NUL, never the comma before a key (and none taken). */
+static expected_key no_key;
 
 static void expect_text(expected_key *e, const char *text, size_t len, int field)
 {
@@ -258,6 +258,8 @@ static inline int starts_with(const char *p, const expected_key *e)
 
 static void orders_build(void)
 {
+    expect_text(&no_key, "", 1, KEY_NONE);
+    no_key.len = 0;
     for (jm_kind k = JM_KIND_JOB_POST; k <= JM_KIND_APPLICATION; k++) {
         char open[KEY_BYTES + 1];
         int n = snprintf(open, sizeof open, "{\"type\":\"%s\"", jm_kind_name(k));
