@@ -83,6 +83,15 @@ best_of 1 "$reader" --general "$tmp/in.ndjson"
 t_general=$best c_general=$cpu
 i_read=$(instructions 2000 "$tmp/sample.ndjson")
 i_general=$(instructions 2000 --general "$tmp/sample.ndjson")
+# The scanner's block index takes the widest way the machine has; the narrower ways' counts too
+# (JM_SCAN_INDEX, where the machine has the way).
+way=$("$reader" "$tmp/sample.ndjson" | sed -n 's/.* index \([a-z0-9]*\)$/\1/p')
+ways=
+for w in sse2 portable; do
+  [ "$w" != "$way" ] && [ "$(JM_SCAN_INDEX=$w "$reader" "$tmp/sample.ndjson" |
+    sed -n 's/.* index \([a-z0-9]*\)$/\1/p')" = "$w" ] &&
+    ways="$ways $w: $(JM_SCAN_INDEX=$w instructions 2000 "$tmp/sample.ndjson"),"
+done
 
 echo "NDJSON: $bin/jm-gen -n $n --seed 1 ($records records, $bytes bytes, in ${TMPDIR:-/tmp}), $(nproc) CPUs"
 # row LABEL WALL CPU [RECORDS [INSTRUCTIONS]]
@@ -97,6 +106,7 @@ row "cat > /dev/null:" "$t_cat" "$c_cat"
 row "wc -l:" "$t_wc" "$c_wc"
 row "newline scan:" "$t_nl" "$c_nl" "$records"
 row "read (scanner):" "$t_read" "$c_read" "$records" "$i_read"
+[ -z "$ways" ] || echo "    (index: $way;${ways%,} instructions a record with the index taking that way)"
 row "read (general):" "$t_general" "$c_general" "$records" "$i_general"
 printf '  read / newline scan:   %s wall, %s CPU (aim: at most 4)\n' "$(ratio "$t_read" "$t_nl")" \
   "$(cpu_ratio "$c_read" "$c_nl")"

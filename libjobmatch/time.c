@@ -63,8 +63,79 @@ static int expect(const char *s, size_t len, size_t *pos, char c)
     return -1;
 }
 
+/* Milliseconds of a date, time of day and zone offset read and checked, or JM_EVALUE outside
+ * the four-digit years. */
+static int to_ms(unsigned y, unsigned mo, unsigned d, unsigned h, unsigned mi, unsigned sec,
+                 unsigned ms, int64_t offset_min, int64_t *out_ms)
+{
+    int64_t days = days_from_civil(y, mo, d);
+    int64_t secs = days * 86400 + h * 3600 + mi * 60 + sec - offset_min * 60;
+    int64_t t = secs * 1000 + ms;
+    if (t < TIME_MIN_MS || t > TIME_MAX_MS)
+        return JM_EVALUE;
+    *out_ms = t;
+    return 0;
+}
+
+/* Eight bytes as a word, byte i at the i-th lowest address whatever the machine's order. */
+static uint64_t word_at(const char *s)
+{
+    uint64_t w;
+    memcpy(&w, s, 8);
+    return w;
+}
+
+/* Nonzero when every byte of w is an ASCII digit. A byte that is not has a high nibble other
+ * than 3, or one that adding 6 moves past 3; a carry out of a byte comes only from a byte that
+ * already fails, so bytes are checked independently. */
+static int eight_digits(uint64_t w)
+{
+    const uint64_t nibbles = 0xF0F0F0F0F0F0F0F0ull, six = 0x0606060606060606ull;
+    return ((w & nibbles) | (((w + six) & nibbles) >> 4)) == 0x3333333333333333ull;
+}
+
+/* A byte string as its word, for the layout templates below (folded to a constant). */
+static uint64_t pattern(const char s[8])
+{
+    return word_at(s);
+}
+
+/* The layout every writer here uses, "YYYY-MM-DDThh:mm:ssZ" or "YYYY-MM-DDThh:mm:ss.mmmZ",
+ * checked a word at a time: 0 with *out_ms set, or -1 when s is not in that layout or not a
+ * valid time in it, and jm_time_parse() reads it the general way (to the same result). */
+static int parse_fixed(const char *s, size_t len, int64_t *out_ms)
+{
+    if (len != 20 && len != 24)
+        return -1;
+    /* The words at 0, 8 and len - 8 ("YYYY-MM-", "DDThh:mm", and "h:mm:ssZ" or ":ss.mmmZ"):
+     * digits where the mask has 0xff, the layout's own bytes elsewhere. */
+    uint64_t w0 = word_at(s), w1 = word_at(s + 8), w2 = word_at(s + len - 8);
+    uint64_t d0 = pattern("\xff\xff\xff\xff\0\xff\xff\0"),
+             d1 = pattern("\xff\xff\0\xff\xff\0\xff\xff");
+    uint64_t d2 =
+        len == 20 ? pattern("\xff\0\xff\xff\0\xff\xff\0") : pattern("\0\xff\xff\0\xff\xff\xff\0");
+    uint64_t t0 = pattern("0000-00-"), t1 = pattern("00T00:00");
+    uint64_t t2 = len == 20 ? pattern("0:00:00Z") : pattern(":00.000Z");
+    /* The layout bytes as the template's, and the word with those put to '0' all digits. */
+    uint64_t z = pattern("00000000");
+    if ((w0 & ~d0) != (t0 & ~d0) || (w1 & ~d1) != (t1 & ~d1) || (w2 & ~d2) != (t2 & ~d2) ||
+        !eight_digits((w0 & d0) | (z & ~d0)) || !eight_digits((w1 & d1) | (z & ~d1)) ||
+        !eight_digits((w2 & d2) | (z & ~d2)))
+        return -1;
+#define D(i) ((unsigned)(s[i] - '0'))
+    unsigned y = D(0) * 1000 + D(1) * 100 + D(2) * 10 + D(3), mo = D(5) * 10 + D(6),
+             d = D(8) * 10 + D(9), h = D(11) * 10 + D(12), mi = D(14) * 10 + D(15),
+             sec = D(17) * 10 + D(18), ms = len == 24 ? D(20) * 100 + D(21) * 10 + D(22) : 0;
+#undef D
+    if (mo < 1 || mo > 12 || d < 1 || d > month_days(y, mo) || h > 23 || mi > 59 || sec > 60)
+        return -1;
+    return to_ms(y, mo, d, h, mi, sec, ms, 0, out_ms) ? -1 : 0;
+}
+
 int jm_time_parse(const char *s, size_t len, int64_t *out_ms)
 {
+    if (parse_fixed(s, len, out_ms) == 0)
+        return 0;
     size_t p = 0;
     unsigned y, mo, d, h = 0, mi = 0, sec = 0, ms = 0;
     while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
@@ -115,13 +186,7 @@ int jm_time_parse(const char *s, size_t len, int64_t *out_ms)
     }
     if (p != len)
         return JM_EVALUE;
-    int64_t days = days_from_civil(y, mo, d);
-    int64_t secs = days * 86400 + h * 3600 + mi * 60 + sec - offset_min * 60;
-    int64_t t = secs * 1000 + ms;
-    if (t < TIME_MIN_MS || t > TIME_MAX_MS)
-        return JM_EVALUE;
-    *out_ms = t;
-    return 0;
+    return to_ms(y, mo, d, h, mi, sec, ms, offset_min, out_ms);
 }
 
 #define put2 jm__put2

@@ -5,7 +5,8 @@
  *   bench_read [--general|--newlines] [--format csv] FILE
  *
  * --general parses each NDJSON line with the general (cJSON) parser alone, as before the fast
- * scanner, through the reader's raw-line mode: the rest of the reader's work is the same. */
+ * scanner, through the reader's raw-line mode: the rest of the reader's work is the same. The
+ * way the scanner's block index took (JM_SCAN_INDEX chooses one: ndjson_index.h) ends the line. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -16,6 +17,7 @@
 
 #include <jobmatch/jobmatch.h>
 
+#include "../../libjobmatch/ndjson_index.h"
 #include "../../libjobmatch/ndjson_scan.h"
 
 enum { BLOCK = 1 << 20 };
@@ -123,13 +125,14 @@ int main(int argc, char **argv)
     if (r && jm_reader_finish(r))
         return 1;
     double secs = now() - t0;
-    printf("%s %llu records %llu rejects %llu bytes %.6f s %.0f records/s %.1f MB/s\n",
+    static const char *const ways[] = {"portable", "sse2", "avx2"};
+    printf("%s %llu records %llu rejects %llu bytes %.6f s %.0f records/s %.1f MB/s index %s\n",
            newlines  ? "newlines"
            : general ? "general"
                      : "reader",
            (unsigned long long)b.records, (unsigned long long)b.rejects, (unsigned long long)bytes,
            secs, secs > 0 ? (double)b.records / secs : 0.0,
-           secs > 0 ? (double)bytes / secs / 1e6 : 0.0);
+           secs > 0 ? (double)bytes / secs / 1e6 : 0.0, ways[jm__index_way_in_use()]);
     jm_reader_free(r);
     jm_record_free(b.rec);
     free(buf);

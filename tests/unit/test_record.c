@@ -1,6 +1,7 @@
 /* Checks records (SPEC "Records"): the field table, aliases, typed accessors, copies, and
  * ISO-8601 times with a space for T, a missing zone, offsets and fractions. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -107,6 +108,56 @@ START_TEST(time_format_round_trip)
 }
 END_TEST
 
+/* The writers' two layouts, YYYY-MM-DDThh:mm:ssZ and with .mmm, have a fast path of their own;
+ * a leading space sends the same text the general way. Every date and time in and out of range,
+ * and every byte of the layout changed, read alike both ways. */
+static void same_both_ways(const char *s, size_t len)
+{
+    char spaced[40] = " ";
+    memcpy(spaced + 1, s, len);
+    int64_t a = -7, b = -7;
+    int ra = jm_time_parse(s, len, &a), rb = jm_time_parse(spaced, len + 1, &b);
+    ck_assert_msg(ra == rb && a == b, "'%.*s': %d %lld, the general way %d %lld", (int)len, s, ra,
+                  (long long)a, rb, (long long)b);
+}
+
+START_TEST(time_fixed_layout)
+{
+    const char *bases[] = {"2025-01-01T00:01:07.059Z", "2024-02-29T23:59:60Z",
+                           "9999-12-31T23:59:59.999Z", "0000-01-01T00:00:00Z",
+                           "1969-12-31T23:59:59.999Z", "2100-02-28T12:30:45.100Z"};
+    const char repl[] = "0159:-.TtZz ,/a\x7f\x80\xff";
+    for (unsigned b = 0; b < sizeof bases / sizeof *bases; b++) {
+        char s[32];
+        size_t len = strlen(bases[b]);
+        same_both_ways(bases[b], len);
+        for (size_t i = 0; i < len; i++)
+            for (size_t k = 0; k < sizeof repl - 1; k++) {
+                memcpy(s, bases[b], len);
+                s[i] = repl[k];
+                same_both_ways(s, len);
+            }
+    }
+    /* Fields at and past their limits. */
+    unsigned seed = 1;
+    for (int i = 0; i < 20000; i++) {
+        char s[32];
+        seed = seed * 1103515245u + 12345u;
+        unsigned y = seed % 10000, mo = seed / 10000 % 14, d = seed / 140000 % 33;
+        seed = seed * 1103515245u + 12345u;
+        unsigned h = seed % 25, mi = seed / 25 % 61, sec = seed / 1525 % 62,
+                 ms = seed / 94550 % 1000;
+        int n = snprintf(s, sizeof s,
+                         i % 2 ? "%04u-%02u-%02uT%02u:%02u:%02uZ"
+                               : "%04u-%02u-%02uT%02u:%02u:%02u.%03uZ",
+                         y, mo, d, h, mi, sec, ms);
+        same_both_ways(s, (size_t)n);
+    }
+    ck_assert_int_eq(t("2025-01-01T00:01:07.059Z"), 1735689667059LL);
+    ck_assert_int_eq(t("2024-02-29T23:59:60Z"), 1709251200000LL);
+}
+END_TEST
+
 /* SPEC "Records": canonical names and the plain aliases, per kind. */
 START_TEST(field_names_and_aliases)
 {
@@ -205,6 +256,7 @@ int main(void)
     tcase_add_test(tc, time_forms);
     tcase_add_test(tc, time_rejects);
     tcase_add_test(tc, time_format_round_trip);
+    tcase_add_test(tc, time_fixed_layout);
     tcase_add_test(tc, field_names_and_aliases);
     tcase_add_test(tc, accessors_and_clone);
     suite_add_tcase(s, tc);
