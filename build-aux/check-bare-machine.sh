@@ -6,6 +6,10 @@
 #      anything is generated or compiled (the clone stays as it was);
 #   2. as root, make demo must install the build packages and run;
 #   3. as root, make check must install the rest and pass.
+# The host's local certificate authorities (/usr/local/share/ca-certificates) are copied into
+# the chroot, as a machine on the same network would have them: behind a proxy that signs TLS
+# with its own authority, Maven and pip fail without it (ca-certificates, installed by make
+# check, then trusts them).
 # Usage: build-aux/check-bare-machine.sh [FOLDER]   (default /var/tmp/jm-bare; the chroot is
 # FOLDER/root, made anew each run; the log is FOLDER/log)
 set -eu
@@ -70,6 +74,10 @@ mount -t devpts -o newinstance,ptmxmode=0666 devpts "$root/dev/pts"
 mount -t tmpfs -o mode=1777 shm "$root/dev/shm"
 # As in Debian's container images: a package's postinst starts no service in the chroot (the
 # SQL check starts its own server).
+mkdir -p "$root/usr/local/share/ca-certificates"
+for ca in /usr/local/share/ca-certificates/*.crt; do
+  [ -f "$ca" ] && cp "$ca" "$root/usr/local/share/ca-certificates/"
+done
 printf '#!/bin/sh\nexit 101\n' > "$root/usr/sbin/policy-rc.d"
 chmod 755 "$root/usr/sbin/policy-rc.d"
 
