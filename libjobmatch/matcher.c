@@ -645,7 +645,7 @@ static int topk_candidate(jm_matcher *m, held *cand)
 /* ---- scans on several threads ------------------------------------------------------------ */
 
 enum { PARALLEL_MIN = 512 }; /* smaller scans are not worth a hand-over */
-enum { CHUNK = 128 };        /* held records per chunk of a shared scan */
+enum { CHUNK = 64 };         /* held records per chunk of a shared scan */
 
 /* Runs chunk c of the scan on lane lane_no (matcher_threads.c calls it on any thread). Each
  * held record is in one chunk, so what a chunk's visits change (a job arrival's top K entries

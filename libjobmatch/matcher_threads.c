@@ -4,6 +4,7 @@
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <jobmatch/error.h>
@@ -12,18 +13,23 @@
 
 /* A job's chunks are cut into one run per lane, lane i the i-th of them, so that from one scan
  * to the next each thread reads the same held records and finds them in its own cache. A lane
- * takes its run's chunks from the front; one that has finished its own takes the others' from
- * the back, one at a time, so that nobody waits long for a lane that is slow or asleep. Each run
- * is one 64-bit word on a cache line of its own, so that claiming a chunk is one
- * compare-and-swap, and the job's number in it keeps a claim from taking another job's chunk. */
+ * takes its run's chunks from the front; one that has finished its own takes the back half of
+ * what another lane has left as its new run, so that nobody waits long for a lane that is slow
+ * or asleep, and each lane's chunks stay in few runs of consecutive chunks (the matcher hands
+ * on their output a run at a time). Each run is one 64-bit word on a cache line of its own, so
+ * that claiming a chunk is one compare-and-swap, and the job's number in it keeps a claim from
+ * taking another job's chunk. */
 enum { EPOCH_SHIFT = 48, NEXT_SHIFT = 24, CACHE_LINE = 64 };
 #define FIELD_MASK ((UINT64_C(1) << NEXT_SHIFT) - 1)
 #define MAX_ROUND ((size_t)FIELD_MASK) /* chunks one word can count; larger jobs run in rounds */
 
-/* Hand-overs spin briefly before they sleep: a scan lasts about a tenth of a millisecond, as long
- * as a sleep and wake-up costs. With more threads than processors a spinning thread only keeps
- * a working one off its processor, so then nobody spins. */
-enum { SPINS = 1000 }; /* about 30 to 100 microseconds of pause instructions */
+/* Hand-overs spin for a while before they sleep: a scan lasts about a tenth of a millisecond and
+ * the caller's work between two scans (the next record read and prepared, the output handed on)
+ * 10 to 40 microseconds, while a sleep and wake-up costs as much as a scan, and a helper that
+ * wakes late leaves the scan to the others. The time is counted, not pause instructions, whose
+ * length differs tenfold from one processor to the next. With more threads than processors a
+ * spinning thread only keeps a working one off its processor, so then nobody spins. */
+enum { SPIN_NS = 50000, SPIN_CHECK = 16 /* pauses between looks at the clock */ };
 
 typedef struct helper {
     struct jm__pool *pool;
@@ -37,7 +43,7 @@ typedef struct run {
 
 struct jm__pool {
     unsigned lanes, nhelpers;
-    int spins;
+    int spin; /* whether hand-overs spin before they sleep */
     helper *helpers;
     run *runs; /* one per lane */
     /* The job's work, written before its runs are published and read only by a thread that has
@@ -63,31 +69,78 @@ static inline void cpu_relax(void)
 #endif
 }
 
-/* Claims a chunk of job epoch from run r: its first when front is set, else its last. */
-static int claim(run *r, uint64_t epoch, int front, size_t *chunk)
+static uint64_t now_ns(void)
 {
-    uint64_t w = atomic_load(&r->word), next, end;
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
+
+/* A spin of up to SPIN_NS: for (spinner s = spin_start(p); waiting && spin_on(&s);) */
+typedef struct spinner {
+    uint64_t until;
+    unsigned i;
+    int on;
+} spinner;
+
+static spinner spin_start(const jm__pool *p)
+{
+    return (spinner){p->spin ? now_ns() + SPIN_NS : 0, 0, p->spin};
+}
+
+static int spin_on(spinner *s)
+{
+    if (!s->on)
+        return 0;
+    cpu_relax();
+    if (++s->i % SPIN_CHECK == 0 && now_ns() >= s->until)
+        s->on = 0;
+    return 1;
+}
+
+/* Claims the first chunk of job epoch left in run r. */
+static int claim(run *r, uint64_t epoch, size_t *chunk)
+{
+    uint64_t w = atomic_load(&r->word), next;
+    do {
+        next = (w >> NEXT_SHIFT) & FIELD_MASK;
+        if (w >> EPOCH_SHIFT != epoch || next >= (w & FIELD_MASK))
+            return 0;
+    } while (!atomic_compare_exchange_weak(&r->word, &w, w + (UINT64_C(1) << NEXT_SHIFT)));
+    *chunk = next;
+    return 1;
+}
+
+/* Moves the back half of what is left of job epoch in run from (the last chunk when one is
+ * left) to run to, which is empty and which only its lane fills. */
+static int steal(run *from, run *to, uint64_t epoch)
+{
+    uint64_t w = atomic_load(&from->word), next, end, mid;
     do {
         next = (w >> NEXT_SHIFT) & FIELD_MASK;
         end = w & FIELD_MASK;
         if (w >> EPOCH_SHIFT != epoch || next >= end)
             return 0;
-    } while (!atomic_compare_exchange_weak(&r->word, &w,
-                                           front ? w + (UINT64_C(1) << NEXT_SHIFT) : w - 1));
-    *chunk = front ? next : end - 1;
+        mid = next + (end - next) / 2;
+    } while (!atomic_compare_exchange_weak(&from->word, &w, (w & ~FIELD_MASK) | mid));
+    atomic_store(&to->word, epoch << EPOCH_SHIFT | mid << NEXT_SHIFT | end);
     return 1;
 }
 
 /* Takes chunks of job epoch, its own run's first, then the other lanes', until none is left. */
 static void work(jm__pool *p, unsigned lane, uint64_t epoch)
 {
+    run *mine = &p->runs[lane];
     for (;;) {
         size_t c;
-        int got = claim(&p->runs[lane], epoch, 1, &c);
-        for (unsigned k = 1; !got && k < p->lanes; k++)
-            got = claim(&p->runs[(lane + k) % p->lanes], epoch, 0, &c);
-        if (!got)
-            return;
+        if (!claim(mine, epoch, &c)) {
+            int got = 0;
+            for (unsigned k = 1; !got && k < p->lanes; k++)
+                got = steal(&p->runs[(lane + k) % p->lanes], mine, epoch);
+            if (!got)
+                return;
+            continue;
+        }
         /* The claim synchronises with the job's publication: fn, ctx, base and n are this
          * job's. */
         size_t n = p->n;
@@ -111,9 +164,9 @@ static void *helper_main(void *arg)
     jm__pool *p = h->pool;
     uint64_t seen = 0;
     for (;;) {
-        for (int i = 0; i < p->spins && atomic_load(&p->epoch) == seen && !atomic_load(&p->quit);
-             i++)
-            cpu_relax();
+        for (spinner s = spin_start(p);
+             atomic_load(&p->epoch) == seen && !atomic_load(&p->quit) && spin_on(&s);)
+            ;
         if (atomic_load(&p->epoch) == seen && !atomic_load(&p->quit)) {
             pthread_mutex_lock(&p->mu);
             atomic_fetch_add(&p->sleepers, 1);
@@ -140,7 +193,7 @@ jm__pool *jm__pool_new(unsigned threads)
         return NULL;
     p->lanes = threads;
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    p->spins = cpus >= (long)threads ? SPINS : 0;
+    p->spin = cpus >= (long)threads;
     p->helpers = calloc(threads, sizeof *p->helpers);
     p->runs = aligned_alloc(CACHE_LINE, threads * sizeof *p->runs); /* a multiple of it */
     if (!p->helpers || !p->runs) {
@@ -211,8 +264,8 @@ static void run_round(jm__pool *p, size_t base, size_t n)
         pthread_mutex_unlock(&p->mu);
     }
     work(p, 0, epoch);
-    for (int i = 0; i < p->spins && atomic_load(&p->completed) != n; i++)
-        cpu_relax();
+    for (spinner s = spin_start(p); atomic_load(&p->completed) != n && spin_on(&s);)
+        ;
     if (atomic_load(&p->completed) != n) {
         pthread_mutex_lock(&p->mu);
         atomic_store(&p->caller_sleeping, 1);
