@@ -446,17 +446,19 @@ static int top_admit(jm_matcher *m, held *cand, int score, uint64_t seq)
 /* ---- the join ------------------------------------------------------------------------------- */
 
 /* Fetches what a visit reads of a held record into the cache ahead of it: its fields in held,
- * and then, once those are in, what they point to (the record's dates, the skill bits and the
- * text of its lines). */
+ * and then, once those are in, what they point to (the skill bits, the text of its lines and, for
+ * a job, the record's dates: a held candidate's record has no room for them). */
 static void fetch_held(const held *h)
 {
     for (size_t off = 0; off < sizeof *h; off += CACHE_LINE)
         __builtin_prefetch((const char *)h + off);
 }
-static void fetch_held_data(const held *h)
+static void fetch_held_data(const held *h, int job)
 {
-    __builtin_prefetch(h->rec);
-    __builtin_prefetch(&h->rec->v[JM_FIELD_DEADLINE_DATE]);
+    if (job) {
+        __builtin_prefetch(h->rec);
+        __builtin_prefetch(&h->rec->v[JM_FIELD_DEADLINE_DATE]);
+    }
     __builtin_prefetch(h->p.skill_bits);
     __builtin_prefetch(h->parts.text);
 }
@@ -476,7 +478,8 @@ static int visit_range(jm_matcher *m, lane *ln, held *arrival, side *s, size_t f
     if (!families && own < 0)
         return 0;
     const int64_t cut = cutoff(m);
-    const int expire = m->o.expire_jobs && s == &m->jobs; /* gone() reads the deadline */
+    const int jobs = s == &m->jobs;
+    const int expire = m->o.expire_jobs && jobs; /* gone() reads the deadline */
     held *block[VISIT_BLOCK];
     for (size_t i = from > live_from ? from : live_from; i < to;) {
         unsigned n = 0;
@@ -489,12 +492,12 @@ static int visit_range(jm_matcher *m, lane *ln, held *arrival, side *s, size_t f
         for (unsigned j = 0; j < n && j < AHEAD; j++)
             fetch_held(block[j]);
         for (unsigned j = 0; j < n && j < AHEAD_DATA; j++)
-            fetch_held_data(block[j]);
+            fetch_held_data(block[j], jobs);
         for (unsigned j = 0; j < n; j++) {
             if (j + AHEAD < n)
                 fetch_held(block[j + AHEAD]);
             if (j + AHEAD_DATA < n)
-                fetch_held_data(block[j + AHEAD_DATA]);
+                fetch_held_data(block[j + AHEAD_DATA], jobs);
             if (expire && gone(m, block[j], cut))
                 continue;
             int rc = fn(m, ln, arrival, block[j]);
