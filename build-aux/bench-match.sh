@@ -2,8 +2,8 @@
 # jm-match on the full reference data (4,000 jobs x 4,000 candidates): pairs scored and
 # applications written per second, peak memory, and the whole run against `cat` copying the same
 # output to /dev/null, measured in this run (best of three each), on the default threads and on
-# one; --threads 1, 2 and all the processors online, their runs interleaved (best of three
-# each), and the speed-ups; then, when valgrind is there, the instructions of one thread on the
+# one; --threads 1, 2 and all the processors online, their runs interleaved (best and median of
+# five each), and the speed-ups; then, when valgrind is there, the instructions of one thread on the
 # first 1,000 x 1,000 (callgrind: repeatable where wall time is not on a shared machine).
 set -eu
 cd "$(dirname "$0")/.."
@@ -52,27 +52,36 @@ printf 'jm-match --threads 1: %.3f s  (%.0f applications/s)\n' "$t_match1" \
 printf 'ratio --threads 1/cat: %.2f (aim: at most 3)\n' "$(echo "$t_match1 / $t_cat" | bc -l)"
 printf 'peak memory:        %d KiB\n' "$rss_kib"
 
-# One against two threads and all: interleaved, so that a busy minute costs each alike.
+# One against two threads and all: interleaved, so that a busy minute costs each alike, over
+# JM_BENCH_ROUNDS rounds (default 5); the best and the median wall time of each, and the CPU time
+# (user + system) of its best run: on a shared machine the median says how steady the best is,
+# and CPU time above wall time says whether the processors were there to be had.
 cpus=$(getconf _NPROCESSORS_ONLN)
-run_threads() { cli/jm-match --threads "$1" "$jobs" "$cands" > /dev/null; }
-b1="" b2="" ball=""
-for i in 1 2 3; do
+rounds=${JM_BENCH_ROUNDS:-5}
+: > "$tmp/threads"
+for i in $(seq "$rounds"); do
   for k in 1 2 all; do
     n=$k; [ "$k" = all ] && n=$cpus
-    t0=$(now); run_threads "$n"; t1=$(now)
-    t=$(echo "$t1 - $t0" | bc -l)
-    case $k in 1) cur=$b1 ;; 2) cur=$b2 ;; *) cur=$ball ;; esac
-    if [ -z "$cur" ] || [ "$(echo "$t < $cur" | bc -l)" = 1 ]; then
-      case $k in 1) b1=$t ;; 2) b2=$t ;; *) ball=$t ;; esac
-    fi
+    /usr/bin/time -f "$k %e %U %S" -a -o "$tmp/threads" "$match" --threads "$n" "$jobs" "$cands" > /dev/null
   done
 done
-printf 'command:            cli/jm-match --threads N %s %s > /dev/null\n' "$jobs" "$cands"
-printf -- '--threads 1:        %.3f s  (%.2f times cat)\n' "$b1" "$(echo "$b1 / $t_cat" | bc -l)"
-printf -- '--threads 2:        %.3f s  (%.2f times cat)\n' "$b2" "$(echo "$b2 / $t_cat" | bc -l)"
-printf -- '--threads %d (all):  %.3f s  (%.2f times cat)\n' "$cpus" "$ball" "$(echo "$ball / $t_cat" | bc -l)"
-printf 'speed-up 2 / 1:     %.2f (aim: at least 1.7 on a quiet machine)\n' "$(echo "$b1 / $b2" | bc -l)"
-printf 'speed-up all / 1:   %.2f\n' "$(echo "$b1 / $ball" | bc -l)"
+# k -> "best median cpu-of-best"
+summary() {
+  awk -v k="$1" '$1 == k { n++; w[n] = $2; c[n] = $3 + $4 }
+    END { for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (w[j] < w[i]) {
+            t = w[i]; w[i] = w[j]; w[j] = t; t = c[i]; c[i] = c[j]; c[j] = t }
+          m = n % 2 ? w[(n + 1) / 2] : (w[n / 2] + w[n / 2 + 1]) / 2
+          printf "%.3f %.3f %.3f\n", w[1], m, c[1] }' "$tmp/threads"
+}
+set -- $(summary 1); b1=$1 m1=$2 c1=$3
+set -- $(summary 2); b2=$1 m2=$2 c2=$3
+set -- $(summary all); ball=$1 mall=$2 call=$3
+printf 'command:            %s --threads N %s %s > /dev/null (%d rounds)\n' "$match" "$jobs" "$cands" "$rounds"
+printf -- '--threads 1:        best %.3f s, median %.3f s (%.2f times cat; CPU %.2f s)\n' "$b1" "$m1" "$(echo "$b1 / $t_cat" | bc -l)" "$c1"
+printf -- '--threads 2:        best %.3f s, median %.3f s (%.2f times cat; CPU %.2f s)\n' "$b2" "$m2" "$(echo "$b2 / $t_cat" | bc -l)" "$c2"
+printf -- '--threads %d (all):  best %.3f s, median %.3f s (%.2f times cat; CPU %.2f s)\n' "$cpus" "$ball" "$mall" "$(echo "$ball / $t_cat" | bc -l)" "$call"
+printf 'speed-up 2 / 1:     %.2f best, %.2f median (aim: at least 1.7 on a quiet machine)\n' "$(echo "$b1 / $b2" | bc -l)" "$(echo "$m1 / $m2" | bc -l)"
+printf 'speed-up all / 1:   %.2f best, %.2f median\n' "$(echo "$b1 / $ball" | bc -l)" "$(echo "$m1 / $mall" | bc -l)"
 if command -v valgrind > /dev/null 2>&1; then
   head -n 1001 "$jobs" > "$tmp/jobs1k.csv"
   head -n 1001 "$cands" > "$tmp/cands1k.csv"

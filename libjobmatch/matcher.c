@@ -37,10 +37,12 @@ typedef struct held {
     jm__line_parts parts; /* NDJSON mode: its texts as application lines take them */
 } held;
 
-/* What the join tests of a held record, packed so that a scan stays in cache. */
+/* What the join tests of a held record, packed so that a scan stays in cache: its families and
+ * its event time (whether it has left state by its TTL) beside it. */
 typedef struct join_key {
     uint32_t families;
     int32_t own_family;
+    int64_t event_ms;
     held *h;
 } join_key;
 
@@ -57,9 +59,12 @@ typedef struct candidate_hit {
 
 /* What one thread needs to score and emit: its own application record, reason text, output,
  * top K hits and counters. Lane 0 is the caller's thread; lanes 1 and up are the pool's helpers
- * (matcher_threads.c). */
+ * (matcher_threads.c). Each lane has cache lines of its own: its counters and its output's
+ * length change with every application, and lanes side by side on one line would make every
+ * write a transfer between processors. */
+enum { CACHE_LINE = 64 };
 typedef struct lane {
-    jm_record *app;
+    _Alignas(CACHE_LINE) jm_record *app;
     jm_buf reason;
     jm_buf out;          /* NDJSON mode: written applications, handed on in order */
     candidate_hit *hits; /* a new candidate's joined jobs under top K, in arrival order */
@@ -82,6 +87,7 @@ typedef struct scan {
     held *arrival;
     struct side *side;
     visit_fn fn;
+    size_t live_from; /* the keys below have left state by max_state */
     chunk_out *chunks;
     size_t nchunks, chunks_cap;
 } scan;
@@ -183,7 +189,9 @@ static jm_matcher *matcher_new(const jm_matcher_options *o, jm_application_fn on
     if (on_ndjson && o->threads > 1)
         m->pool = jm__pool_new(o->threads);
     m->nlanes = m->pool ? jm__pool_lanes(m->pool) : 1;
-    m->lanes = calloc(m->nlanes, sizeof *m->lanes);
+    m->lanes = aligned_alloc(CACHE_LINE, m->nlanes * sizeof *m->lanes); /* a multiple of it */
+    if (m->lanes)
+        memset(m->lanes, 0, m->nlanes * sizeof *m->lanes);
     int lanes_ok = m->lanes != NULL;
     for (unsigned i = 0; lanes_ok && i < m->nlanes; i++)
         lanes_ok = (m->lanes[i].app = jm_record_new(JM_KIND_APPLICATION, NULL)) != NULL;
@@ -437,27 +445,65 @@ static int top_admit(jm_matcher *m, held *cand, int score, uint64_t seq)
 
 /* ---- the join ------------------------------------------------------------------------------- */
 
-/* Visits every live held record of side s joined with the arrival, once, in arrival order.
+/* Fetches what a visit reads of a held record into the cache ahead of it: its fields in held,
+ * and then, once those are in, what they point to (the skill bits, the text of its lines and, for
+ * a job, the record's dates: a held candidate's record has no room for them). */
+static void fetch_held(const held *h)
+{
+    for (size_t off = 0; off < sizeof *h; off += CACHE_LINE)
+        __builtin_prefetch((const char *)h + off);
+}
+static void fetch_held_data(const held *h, int job)
+{
+    if (job) {
+        __builtin_prefetch(h->rec);
+        __builtin_prefetch(&h->rec->v[JM_FIELD_DEADLINE_DATE]);
+    }
+    __builtin_prefetch(h->p.skill_bits);
+    __builtin_prefetch(h->parts.text);
+}
+
+/* Visits every live held record of side s from keys[from] to keys[to - 1] joined with the
+ * arrival, once, in arrival order; the keys below live_from have left state by max_state.
  * Blocking by family is a bit test on a packed array: with 14 families this beats per-family
- * lists, which would need a merge to keep arrival order and a rule to score each pair once. */
+ * lists, which would need a merge to keep arrival order and a rule to score each pair once. The
+ * keys that join are gathered a block at a time, so that their held records, far apart in
+ * memory, can be fetched a few visits ahead instead of waiting for memory at every pair. */
+enum { VISIT_BLOCK = 64, AHEAD = 4, AHEAD_DATA = 2 };
 static int visit_range(jm_matcher *m, lane *ln, held *arrival, side *s, size_t from, size_t to,
-                       visit_fn fn)
+                       size_t live_from, visit_fn fn)
 {
     const uint32_t families = arrival->p.families;
     const int32_t own = arrival->p.own_family;
     if (!families && own < 0)
         return 0;
     const int64_t cut = cutoff(m);
-    const int may_be_gone = cut != INT64_MIN || m->o.expire_jobs || m->seq_floor;
-    for (size_t i = from; i < to; i++) {
-        const join_key *k = &s->keys[i];
-        if (!(k->families & families) && !(own >= 0 && k->own_family == own))
-            continue;
-        if (may_be_gone && gone(m, k->h, cut))
-            continue;
-        int rc = fn(m, ln, arrival, k->h);
-        if (rc)
-            return rc;
+    const int jobs = s == &m->jobs;
+    const int expire = m->o.expire_jobs && jobs; /* gone() reads the deadline */
+    held *block[VISIT_BLOCK];
+    for (size_t i = from > live_from ? from : live_from; i < to;) {
+        unsigned n = 0;
+        for (; i < to && n < VISIT_BLOCK; i++) {
+            const join_key *k = &s->keys[i];
+            if ((k->families & families || (own >= 0 && k->own_family == own)) &&
+                k->event_ms >= cut)
+                block[n++] = k->h;
+        }
+        for (unsigned j = 0; j < n && j < AHEAD; j++)
+            fetch_held(block[j]);
+        for (unsigned j = 0; j < n && j < AHEAD_DATA; j++)
+            fetch_held_data(block[j], jobs);
+        for (unsigned j = 0; j < n; j++) {
+            if (j + AHEAD < n)
+                fetch_held(block[j + AHEAD]);
+            if (j + AHEAD_DATA < n)
+                fetch_held_data(block[j + AHEAD_DATA], jobs);
+            if (expire && gone(m, block[j], cut))
+                continue;
+            int rc = fn(m, ln, arrival, block[j]);
+            if (rc)
+                return rc;
+        }
     }
     return 0;
 }
@@ -602,7 +648,7 @@ static int topk_candidate(jm_matcher *m, held *cand)
 /* ---- scans on several threads ------------------------------------------------------------ */
 
 enum { PARALLEL_MIN = 512 }; /* smaller scans are not worth a hand-over */
-enum { CHUNK = 128 };        /* held records per chunk of a shared scan */
+enum { CHUNK = 64 };         /* held records per chunk of a shared scan */
 
 /* Runs chunk c of the scan on lane lane_no (matcher_threads.c calls it on any thread). Each
  * held record is in one chunk, so what a chunk's visits change (a job arrival's top K entries
@@ -614,7 +660,7 @@ static int scan_chunk(void *ctx, unsigned lane_no, size_t c)
     lane *ln = &m->lanes[lane_no];
     size_t from = c * CHUNK, to = from + CHUNK < sc->side->n ? from + CHUNK : sc->side->n;
     size_t off = ln->out.len, hits_off = ln->nhits;
-    int rc = visit_range(m, ln, sc->arrival, sc->side, from, to, sc->fn);
+    int rc = visit_range(m, ln, sc->arrival, sc->side, from, to, sc->live_from, sc->fn);
     sc->chunks[c] = (chunk_out){lane_no, off, ln->out.len - off, hits_off, ln->nhits - hits_off};
     return rc;
 }
@@ -626,8 +672,9 @@ static int visit(jm_matcher *m, held *arrival, side *s, visit_fn fn)
 {
     for (unsigned i = 0; i < m->nlanes; i++)
         m->lanes[i].nhits = 0;
+    size_t live_from = m->seq_floor ? count_before(s, m->seq_floor) : 0;
     if (!m->pool || s->n < PARALLEL_MIN)
-        return visit_range(m, &m->lanes[0], arrival, s, 0, s->n, fn);
+        return visit_range(m, &m->lanes[0], arrival, s, 0, s->n, live_from, fn);
     scan *sc = &m->scan;
     size_t nchunks = (s->n + CHUNK - 1) / CHUNK;
     if (nchunks > sc->chunks_cap) {
@@ -641,6 +688,7 @@ static int visit(jm_matcher *m, held *arrival, side *s, visit_fn fn)
     sc->arrival = arrival;
     sc->side = s;
     sc->fn = fn;
+    sc->live_from = live_from;
     sc->nchunks = nchunks;
     m->shared_scan = 1;
     return jm__pool_run(m->pool, nchunks, scan_chunk, m);
@@ -712,7 +760,7 @@ static int hold(side *s, held *h)
         return JM_ENOMEM;
     jm__strmap_fill(&s->ids, jm__strmap_find(&s->ids, h->id_hash, h->id, h->id_len, held_id, NULL),
                     h->id_hash, (uint64_t)(uintptr_t)h);
-    s->keys[s->n++] = (join_key){h->p.families, h->p.own_family, h};
+    s->keys[s->n++] = (join_key){h->p.families, h->p.own_family, h->event_ms, h};
     return 0;
 }
 

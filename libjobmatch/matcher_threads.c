@@ -4,22 +4,32 @@
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <jobmatch/error.h>
 
 #include "matcher_threads.h"
 
-/* The job being run is one 64-bit word, so that checking for a chunk left and claiming it is one
- * compare-and-swap: its number (to wake helpers), the next chunk and the number of chunks. */
-enum { EPOCH_SHIFT = 48, NEXT_SHIFT = 24 };
+/* A job's chunks are cut into one run per lane, lane i the i-th of them, so that from one scan
+ * to the next each thread reads the same held records and finds them in its own cache. A lane
+ * takes its run's chunks from the front; one that has finished its own takes the back half of
+ * what another lane has left as its new run, so that nobody waits long for a lane that is slow
+ * or asleep, and each lane's chunks stay in few runs of consecutive chunks (the matcher hands
+ * on their output a run at a time). Each run is one 64-bit word on a cache line of its own, so
+ * that claiming a chunk is one compare-and-swap, and the job's number in it keeps a claim from
+ * taking another job's chunk. */
+enum { EPOCH_SHIFT = 48, NEXT_SHIFT = 24, CACHE_LINE = 64 };
 #define FIELD_MASK ((UINT64_C(1) << NEXT_SHIFT) - 1)
 #define MAX_ROUND ((size_t)FIELD_MASK) /* chunks one word can count; larger jobs run in rounds */
 
-/* Hand-overs spin briefly before they sleep: a scan lasts about a tenth of a millisecond, as long
- * as a sleep and wake-up costs. With more threads than processors a spinning thread only keeps
- * a working one off its processor, so then nobody spins. */
-enum { SPINS = 1000 }; /* about 30 to 100 microseconds of pause instructions */
+/* Hand-overs spin for a while before they sleep: a scan lasts about a tenth of a millisecond and
+ * the caller's work between two scans (the next record read and prepared, the output handed on)
+ * 10 to 40 microseconds, while a sleep and wake-up costs as much as a scan, and a helper that
+ * wakes late leaves the scan to the others. The time is counted, not pause instructions, whose
+ * length differs tenfold from one processor to the next. With more threads than processors a
+ * spinning thread only keeps a working one off its processor, so then nobody spins. */
+enum { SPIN_NS = 50000, SPIN_CHECK = 16 /* pauses between looks at the clock */ };
 
 typedef struct helper {
     struct jm__pool *pool;
@@ -27,17 +37,23 @@ typedef struct helper {
     unsigned lane;
 } helper;
 
+typedef struct run {
+    _Alignas(CACHE_LINE) _Atomic uint64_t word; /* epoch, next chunk, end */
+} run;
+
 struct jm__pool {
     unsigned lanes, nhelpers;
-    int spins;
+    int spin; /* whether hand-overs spin before they sleep */
     helper *helpers;
-    _Atomic uint64_t job; /* epoch, next chunk, number of chunks */
-    /* The job's work, written before its word is published and read only by a thread that has
+    run *runs; /* one per lane */
+    /* The job's work, written before its runs are published and read only by a thread that has
      * claimed one of its chunks. */
     jm__chunk_fn fn;
     void *ctx;
-    size_t base; /* the first chunk of this round */
-    atomic_size_t completed;
+    size_t base;                                 /* the first chunk of this round */
+    size_t n;                                    /* its number of chunks */
+    _Alignas(CACHE_LINE) _Atomic uint64_t epoch; /* of the job being run: a new one wakes helpers */
+    _Alignas(CACHE_LINE) atomic_size_t completed;
     atomic_int rc; /* the first failure */
     atomic_int quit;
     atomic_uint sleepers;
@@ -53,25 +69,83 @@ static inline void cpu_relax(void)
 #endif
 }
 
-static uint64_t epoch_of(uint64_t job)
+static uint64_t now_ns(void)
 {
-    return job >> EPOCH_SHIFT;
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
 }
 
-/* Takes chunks of the job that was current when it was called, until none is left. */
-static void work(jm__pool *p, unsigned lane)
+/* A spin of up to SPIN_NS: for (spinner s = spin_start(p); waiting && spin_on(&s);) */
+typedef struct spinner {
+    uint64_t until;
+    unsigned i;
+    int on;
+} spinner;
+
+static spinner spin_start(const jm__pool *p)
 {
+    return (spinner){p->spin ? now_ns() + SPIN_NS : 0, 0, p->spin};
+}
+
+static int spin_on(spinner *s)
+{
+    if (!s->on)
+        return 0;
+    cpu_relax();
+    if (++s->i % SPIN_CHECK == 0 && now_ns() >= s->until)
+        s->on = 0;
+    return 1;
+}
+
+/* Claims the first chunk of job epoch left in run r. */
+static int claim(run *r, uint64_t epoch, size_t *chunk)
+{
+    uint64_t w = atomic_load(&r->word), next;
+    do {
+        next = (w >> NEXT_SHIFT) & FIELD_MASK;
+        if (w >> EPOCH_SHIFT != epoch || next >= (w & FIELD_MASK))
+            return 0;
+    } while (!atomic_compare_exchange_weak(&r->word, &w, w + (UINT64_C(1) << NEXT_SHIFT)));
+    *chunk = next;
+    return 1;
+}
+
+/* Moves the back half of what is left of job epoch in run from (the last chunk when one is
+ * left) to run to, which is empty and which only its lane fills. */
+static int steal(run *from, run *to, uint64_t epoch)
+{
+    uint64_t w = atomic_load(&from->word), next, end, mid;
+    do {
+        next = (w >> NEXT_SHIFT) & FIELD_MASK;
+        end = w & FIELD_MASK;
+        if (w >> EPOCH_SHIFT != epoch || next >= end)
+            return 0;
+        mid = next + (end - next) / 2;
+    } while (!atomic_compare_exchange_weak(&from->word, &w, (w & ~FIELD_MASK) | mid));
+    atomic_store(&to->word, epoch << EPOCH_SHIFT | mid << NEXT_SHIFT | end);
+    return 1;
+}
+
+/* Takes chunks of job epoch, its own run's first, then the other lanes', until none is left. */
+static void work(jm__pool *p, unsigned lane, uint64_t epoch)
+{
+    run *mine = &p->runs[lane];
     for (;;) {
-        uint64_t job = atomic_load(&p->job), next, n;
-        do {
-            next = (job >> NEXT_SHIFT) & FIELD_MASK;
-            n = job & FIELD_MASK;
-            if (next >= n)
+        size_t c;
+        if (!claim(mine, epoch, &c)) {
+            int got = 0;
+            for (unsigned k = 1; !got && k < p->lanes; k++)
+                got = steal(&p->runs[(lane + k) % p->lanes], mine, epoch);
+            if (!got)
                 return;
-        } while (!atomic_compare_exchange_weak(&p->job, &job, job + (UINT64_C(1) << NEXT_SHIFT)));
-        /* The claim synchronises with the job's publication: fn, ctx and base are this job's. */
+            continue;
+        }
+        /* The claim synchronises with the job's publication: fn, ctx, base and n are this
+         * job's. */
+        size_t n = p->n;
         if (!atomic_load(&p->rc)) {
-            int rc = p->fn(p->ctx, lane, p->base + next);
+            int rc = p->fn(p->ctx, lane, p->base + c);
             int none = 0;
             if (rc)
                 atomic_compare_exchange_strong(&p->rc, &none, rc);
@@ -90,21 +164,21 @@ static void *helper_main(void *arg)
     jm__pool *p = h->pool;
     uint64_t seen = 0;
     for (;;) {
-        for (int i = 0;
-             i < p->spins && epoch_of(atomic_load(&p->job)) == seen && !atomic_load(&p->quit); i++)
-            cpu_relax();
-        if (epoch_of(atomic_load(&p->job)) == seen && !atomic_load(&p->quit)) {
+        for (spinner s = spin_start(p);
+             atomic_load(&p->epoch) == seen && !atomic_load(&p->quit) && spin_on(&s);)
+            ;
+        if (atomic_load(&p->epoch) == seen && !atomic_load(&p->quit)) {
             pthread_mutex_lock(&p->mu);
             atomic_fetch_add(&p->sleepers, 1);
-            while (epoch_of(atomic_load(&p->job)) == seen && !atomic_load(&p->quit))
+            while (atomic_load(&p->epoch) == seen && !atomic_load(&p->quit))
                 pthread_cond_wait(&p->wake, &p->mu);
             atomic_fetch_sub(&p->sleepers, 1);
             pthread_mutex_unlock(&p->mu);
         }
         if (atomic_load(&p->quit))
             return NULL;
-        seen = epoch_of(atomic_load(&p->job));
-        work(p, h->lane);
+        seen = atomic_load(&p->epoch);
+        work(p, h->lane, seen);
     }
 }
 
@@ -119,12 +193,17 @@ jm__pool *jm__pool_new(unsigned threads)
         return NULL;
     p->lanes = threads;
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    p->spins = cpus >= (long)threads ? SPINS : 0;
+    p->spin = cpus >= (long)threads;
     p->helpers = calloc(threads, sizeof *p->helpers);
-    if (!p->helpers) {
+    p->runs = aligned_alloc(CACHE_LINE, threads * sizeof *p->runs); /* a multiple of it */
+    if (!p->helpers || !p->runs) {
+        free(p->helpers);
+        free(p->runs);
         free(p);
         return NULL;
     }
+    for (unsigned i = 0; i < threads; i++)
+        atomic_init(&p->runs[i].word, 0);
     pthread_mutex_init(&p->mu, NULL);
     pthread_cond_init(&p->wake, NULL);
     pthread_cond_init(&p->done, NULL);
@@ -158,6 +237,7 @@ void jm__pool_free(jm__pool *p)
     pthread_cond_destroy(&p->wake);
     pthread_mutex_destroy(&p->mu);
     free(p->helpers);
+    free(p->runs);
     free(p);
 }
 
@@ -170,17 +250,22 @@ unsigned jm__pool_lanes(const jm__pool *p)
 static void run_round(jm__pool *p, size_t base, size_t n)
 {
     p->base = base;
+    p->n = n;
     atomic_store(&p->completed, 0);
-    uint64_t epoch = (epoch_of(atomic_load(&p->job)) + 1) & 0xFFFF;
-    atomic_store(&p->job, epoch << EPOCH_SHIFT | (uint64_t)n);
+    uint64_t epoch = (atomic_load(&p->epoch) + 1) & 0xFFFF;
+    for (unsigned i = 0; i < p->lanes; i++) {
+        uint64_t from = (uint64_t)n * i / p->lanes, to = (uint64_t)n * (i + 1) / p->lanes;
+        atomic_store(&p->runs[i].word, epoch << EPOCH_SHIFT | from << NEXT_SHIFT | to);
+    }
+    atomic_store(&p->epoch, epoch);
     if (atomic_load(&p->sleepers)) {
         pthread_mutex_lock(&p->mu);
         pthread_cond_broadcast(&p->wake);
         pthread_mutex_unlock(&p->mu);
     }
-    work(p, 0);
-    for (int i = 0; i < p->spins && atomic_load(&p->completed) != n; i++)
-        cpu_relax();
+    work(p, 0, epoch);
+    for (spinner s = spin_start(p); atomic_load(&p->completed) != n && spin_on(&s);)
+        ;
     if (atomic_load(&p->completed) != n) {
         pthread_mutex_lock(&p->mu);
         atomic_store(&p->caller_sleeping, 1);
