@@ -285,13 +285,8 @@ CHECK_PARTS := check-unit check-cli check-fuzz check-symbols check-examples chec
 CHECK_JOBS ?= 3
 check: all
 	@echo "make check: $(words $(CHECK_PARTS)) parts, $(CHECK_JOBS) at a time: $(CHECK_PARTS)"
-	@$(MAKE) --no-print-directory -k -O -j$(CHECK_JOBS) JM_CHECK_ALL=1 $(CHECK_PARTS)
+	@$(MAKE) --no-print-directory -k -O -j$(CHECK_JOBS) $(CHECK_PARTS)
 	@echo "make check: all suites passed"
-# A CLI case runs in its own folder of the tree and may write files there, so the plain and the
-# sanitized runs of the cases must not overlap: within make check, check-san waits for check-cli.
-ifdef JM_CHECK_ALL
-check-san: | check-cli
-endif
 
 check-unit: $(UNIT_BINS) $(TEST_PLUGIN) $(BAD_PLUGINS)
 	@JM_BUILD_DIR=$(B) build-aux/run-unit-tests.sh $(UNIT_BINS)

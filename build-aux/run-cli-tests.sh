@@ -1,6 +1,7 @@
 #!/bin/sh
 # Golden end-to-end tests. Each folder under the given root is a case:
-#   cmd      the command line, run by sh in the case folder with $JM_BIN/jm-* on PATH
+#   cmd      the command line, run by sh with $JM_BIN/jm-* on PATH in a scratch copy of the case
+#            folder (what it writes stays out of the tree, and two runs of a case never meet)
 #   stdin    (optional) its standard input
 #   stdout   (optional) the exact standard output expected
 #   stderr   (optional) the exact standard error expected
@@ -24,7 +25,8 @@ for dir in "$root"/*/; do
   name=${dir##*/}
   in=/dev/null
   [ -f "$dir/stdin" ] && in="$dir/stdin"
-  (cd "$dir" && sh ./cmd) < "$in" > "$tmp/out" 2> "$tmp/err"
+  rm -rf "$tmp/case" && mkdir "$tmp/case" && cp -R "$dir/." "$tmp/case/" || exit 1
+  (cd "$tmp/case" && sh ./cmd) < "$in" > "$tmp/out" 2> "$tmp/err"
   got=$?
   want=0
   [ -f "$dir/status" ] && want=$(cat "$dir/status")
