@@ -95,17 +95,16 @@ static inline double jm__experience_fraction(int cand_years, int job_years)
 static inline double jm__seniority_fraction(int cand_rank, int job_rank)
 {
     /* unknown: 0.5; at or up to 3 ranks above: 1; more above: 0.5; below: 0.6 * ratio */
-    double choice[4];
+    double choice[3];
     choice[0] = (unsigned)job_rank < JM__RATIO_TABLE && (unsigned)cand_rank < JM__RATIO_TABLE
                     ? jm__seniority_ratio[job_rank][cand_rank]
                     : 0.6 * cand_rank / (job_rank ? job_rank : 1);
     choice[1] = 1.0;
-    choice[2] = 0.5;
-    choice[3] = 0.5;
+    choice[2] = 0.5; /* more than 3 ranks above, or unknown */
     int known = cand_rank && job_rank;
     int above = cand_rank >= job_rank;
     int near = (int64_t)cand_rank - job_rank <= 3;
-    return choice[known ? above * (2 - near) : 3];
+    return choice[known ? above * (2 - near) : 2];
 }
 static inline double jm__salary_fraction(double offer, double ask)
 {

@@ -85,6 +85,25 @@ static double now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* The largest skill id of n prepared records plus one, or at_least (ids are dense from 0). */
+static uint32_t id_bound(const jm__prepared *p, size_t n, uint32_t at_least)
+{
+    for (size_t i = 0; i < n; i++)
+        if (p[i].nskills && p[i].skills[p[i].nskills - 1] >= at_least)
+            at_least = p[i].skills[p[i].nskills - 1] + 1;
+    return at_least;
+}
+
+/* The kernel's bit sets: each record's skills over one fixed width, as one table of words. */
+static uint64_t *fixed_width_sets(const jm__prepared *p, size_t n, size_t words)
+{
+    uint64_t *bits = calloc(n * words, sizeof *bits);
+    for (size_t i = 0; bits && i < n; i++)
+        for (uint32_t k = 0; k < p[i].nskills; k++)
+            bits[i * words + p[i].skills[k] / 64] |= 1ull << (p[i].skills[k] % 64);
+    return bits;
+}
+
 /* Built with the popcnt instruction where the CPU has it, as the library's own set intersection. */
 #if defined(__x86_64__)
 #define WITH_POPCNT __attribute__((target_clones("popcnt", "default")))
@@ -155,29 +174,11 @@ int main(int argc, char **argv)
             return 1;
         }
 
-    /* The kernel's bit sets: every record's skills over one fixed width, as a table of words. */
-    uint32_t distinct = 0; /* ids are dense from 0: the largest plus one */
-    for (size_t i = 0; i < jobs.n; i++)
-        if (pj[i].nskills && pj[i].skills[pj[i].nskills - 1] >= distinct)
-            distinct = pj[i].skills[pj[i].nskills - 1] + 1;
-    for (size_t i = 0; i < cands.n; i++)
-        if (pc[i].nskills && pc[i].skills[pc[i].nskills - 1] >= distinct)
-            distinct = pc[i].skills[pc[i].nskills - 1] + 1;
+    uint32_t distinct = id_bound(pc, cands.n, id_bound(pj, jobs.n, 0));
     size_t words = distinct / 64 + 1;
-    uint64_t *bj = calloc(jobs.n * words, 8), *bc = calloc(cands.n * words, 8);
-    uint32_t *nj = calloc(jobs.n, 4), *nc = calloc(cands.n, 4);
-    if (!bj || !bc || !nj || !nc)
+    uint64_t *bj = fixed_width_sets(pj, jobs.n, words), *bc = fixed_width_sets(pc, cands.n, words);
+    if (!bj || !bc)
         return 1;
-    for (size_t i = 0; i < jobs.n; i++) {
-        for (uint32_t k = 0; k < pj[i].nskills; k++)
-            bj[i * words + pj[i].skills[k] / 64] |= 1ull << (pj[i].skills[k] % 64);
-        nj[i] = pj[i].nskills;
-    }
-    for (size_t i = 0; i < cands.n; i++) {
-        for (uint32_t k = 0; k < pc[i].nskills; k++)
-            bc[i * words + pc[i].skills[k] / 64] |= 1ull << (pc[i].skills[k] % 64);
-        nc[i] = pc[i].nskills;
-    }
 
     size_t npairs = 0, cap = 1 << 20;
     uint32_t(*pairs)[2] = malloc(cap * sizeof *pairs);
@@ -244,8 +245,6 @@ int main(int argc, char **argv)
     free(pc);
     free(bj);
     free(bc);
-    free(nj);
-    free(nc);
     free(pairs);
     jm__intern_free(skills);
     jm__intern_free(categories);
