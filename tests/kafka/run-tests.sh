@@ -528,16 +528,11 @@ import json, sys
 t = json.load(sys.stdin)["topics"][0]
 print(sum(len(p["replicas"]) == 3 for p in t["partitions"]))'
   }
-  # A new topic reaches every broker's metadata a moment after its creation returns: look again
-  # for up to 20 s (a loaded machine) before calling it missing.
-  replicated() {
-    for _ in $(seq 40); do
-      [ "$(three_replicas "$1" 2>/dev/null)" = 6 ] && return 0
-      sleep 0.5
-    done
-    return 1
-  }
-  check "jm-gen --partitions 6 -X replication=3 made the topics on three brokers" replicated l_j
+  # A new topic reaches every broker's metadata a moment after its creation returns: wait
+  # (bounded) for its replicas to be in sync before counting them.
+  "$broker" wait-isr "$work/three" l_j >/dev/null 2>&1
+  check "jm-gen --partitions 6 -X replication=3 made the topics on three brokers" \
+    test "$(three_replicas l_j)" = 6
   slow=(-X message.timeout.ms=60000)
   # shellcheck disable=SC2046
   spawn "$bin/jm-match" --state-ttl 0 --kafka --group lead "${k[@]}" $(topics l) "${fast[@]}" "${slow[@]}" \
