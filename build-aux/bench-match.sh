@@ -3,8 +3,9 @@
 # applications written per second, peak memory, and the whole run against `cat` copying the same
 # output to /dev/null, measured in this run (best of three each), on the default threads and on
 # one; --threads 1, 2 and all the processors online, their runs interleaved (best and median of
-# five each), and the speed-ups; then, when valgrind is there, the instructions of one thread on the
-# first 1,000 x 1,000 (callgrind: repeatable where wall time is not on a shared machine).
+# five each), and the speed-ups beside what two independent one-thread runs side by side get;
+# then, when valgrind is there, the instructions of one thread on the first 1,000 x 1,000
+# (callgrind: repeatable where wall time is not on a shared machine).
 set -eu
 cd "$(dirname "$0")/.."
 ref=${JM_REFERENCE:-../shared/reference}
@@ -64,6 +65,11 @@ for i in $(seq "$rounds"); do
     n=$k; [ "$k" = all ] && n=$cpus
     /usr/bin/time -f "$k %e %U %S" -a -o "$tmp/threads" "$match" --threads "$n" "$jobs" "$cands" > /dev/null
   done
+  # The anchor: two independent one-thread runs side by side do twice the work with no sharing
+  # at all, so 2 x (one run) / (the pair) is the most two processors give on this machine now.
+  /usr/bin/time -f "pair %e %U %S" -a -o "$tmp/threads" sh -c \
+    '"$1" --threads 1 "$2" "$3" > /dev/null & "$1" --threads 1 "$2" "$3" > /dev/null; wait' \
+    sh "$match" "$jobs" "$cands"
 done
 # k -> "best median cpu-of-best"
 summary() {
@@ -76,11 +82,14 @@ summary() {
 set -- $(summary 1); b1=$1 m1=$2 c1=$3
 set -- $(summary 2); b2=$1 m2=$2 c2=$3
 set -- $(summary all); ball=$1 mall=$2 call=$3
+set -- $(summary pair); bpair=$1 mpair=$2
 printf 'command:            %s --threads N %s %s > /dev/null (%d rounds)\n' "$match" "$jobs" "$cands" "$rounds"
 printf -- '--threads 1:        best %.3f s, median %.3f s (%.2f times cat; CPU %.2f s)\n' "$b1" "$m1" "$(echo "$b1 / $t_cat" | bc -l)" "$c1"
 printf -- '--threads 2:        best %.3f s, median %.3f s (%.2f times cat; CPU %.2f s)\n' "$b2" "$m2" "$(echo "$b2 / $t_cat" | bc -l)" "$c2"
 printf -- '--threads %d (all):  best %.3f s, median %.3f s (%.2f times cat; CPU %.2f s)\n' "$cpus" "$ball" "$mall" "$(echo "$ball / $t_cat" | bc -l)" "$call"
 printf 'speed-up 2 / 1:     %.2f best, %.2f median (aim: at least 1.7 on a quiet machine)\n' "$(echo "$b1 / $b2" | bc -l)" "$(echo "$m1 / $m2" | bc -l)"
+printf 'two --threads 1 runs side by side: best %.3f s, median %.3f s (the most two processors give: %.2f best, %.2f median)\n' \
+  "$bpair" "$mpair" "$(echo "2 * $b1 / $bpair" | bc -l)" "$(echo "2 * $m1 / $mpair" | bc -l)"
 printf 'speed-up all / 1:   %.2f best, %.2f median\n' "$(echo "$b1 / $ball" | bc -l)" "$(echo "$m1 / $mall" | bc -l)"
 if command -v valgrind > /dev/null 2>&1; then
   head -n 1001 "$jobs" > "$tmp/jobs1k.csv"
