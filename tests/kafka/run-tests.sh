@@ -52,16 +52,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
 
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); echo "ok - $*"; }
-not_ok() { failed=$((failed + 1)); echo "not ok - $*"; }
-check() { # NAME COMMAND...: one assertion
-  local name=$1
-  shift
-  if "$@"; then ok "$name"; else not_ok "$name"; fi
-}
-t0=$SECONDS
+. "$here/assert.sh"
 note() { echo "# $* ($((SECONDS - t0))s)" >&2; }
 
 # Starts a command in the background, remembered for the trap; its pid in $last.
@@ -569,5 +560,4 @@ note "three brokers done"
 nothing_left() { ! pgrep -f "$work" >/dev/null && gone "$work/three"; }
 check "nothing left running (no java process), no broker folder left" nothing_left
 
-echo "$passed passed, $failed failed ($((SECONDS - t0))s)"
-[ "$failed" = 0 ]
+summary

@@ -23,22 +23,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
 
-passed=0
-failed=0
-ok() {
-  passed=$((passed + 1))
-  echo "ok - $*"
-}
-not_ok() {
-  failed=$((failed + 1))
-  echo "not ok - $*"
-}
-check() { # NAME COMMAND...: one assertion
-  local name=$1
-  shift
-  if "$@"; then ok "$name"; else not_ok "$name"; fi
-}
-t0=$SECONDS
+. "$here/assert.sh"
 elapsed() { echo "# $* after $((SECONDS - t0))s" >&2; }
 
 # ---- missing tools --------------------------------------------------------------------------
@@ -167,5 +152,4 @@ fi
 check "three nodes: nothing left (pgrep -f, folder)" nothing_left "$three"
 elapsed "three nodes done"
 
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+summary
