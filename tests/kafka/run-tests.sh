@@ -377,16 +377,18 @@ note "rebalance done"
 
 # ---- SIGKILL mid-stream and restart -------------------------------------------------------------
 # One instance over a paced stream, SIGKILLed once some of its applications are out, then
-# started again with the same group (and transactional id).
+# started again with the same group (and transactional id). The stream starts only once the
+# instance holds its partitions: one that joined late would take the whole stream in one batch
+# (one transaction), and the kill would come after the end.
 restart_run() { # PREFIX [jm-match options]
   local p=$1 pid want
   shift
   # shellcheck disable=SC2046
-  spawn "$bin/jm-match" --state-ttl 0 --kafka --group "$p" "${k[@]}" --partitions 6 $(topics "$p") \
-    "${fast[@]}" "$@" >/dev/null 2>"$work/$p.1.err"
+  JM_KAFKA_DEBUG=1 spawn "$bin/jm-match" --state-ttl 0 --kafka --group "$p" "${k[@]}" --partitions 6 \
+    $(topics "$p") "${fast[@]}" "$@" >/dev/null 2>"$work/$p.1.err"
   pid=$last
-  sleep 1
-  paced "$p" 150 >"$work/$p.gen"
+  wait_assigned "$work/$p.1.err" || return 1
+  paced "$p" 100 >"$work/$p.gen"
   local deadline=$((SECONDS + 30)) n=0
   while [ "$SECONDS" -lt "$deadline" ] && [ "$n" -lt 2000 ]; do
     sleep 0.5
